@@ -1,0 +1,242 @@
+//! Diagnostics: every problem meshgate reports has a stable code, a severity, a sentence a person
+//! understands, and the place in the user's text it is about.
+
+use crate::source::{Location, SourceMap, Span};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $name:ident = $code:literal, $title:literal; )*) => {
+        /// Stable diagnostic codes. A code never changes meaning once released; new problems get
+        /// new codes. `meshgate explain CODE` and the README list them from [`Code::ALL`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $( $(#[$doc])* $name, )* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$name),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$name => $code,)* }
+            }
+
+            /// A short title for listings.
+            pub fn title(self) -> &'static str {
+                match self { $(Code::$name => $title,)* }
+            }
+
+            pub fn parse(s: &str) -> Option<Code> {
+                match s { $($code => Some(Code::$name),)* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    // E00xx: reading input
+    Io = "E0001", "file could not be read";
+    UnknownFormat = "E0002", "format could not be determined";
+    // E01xx: syntax
+    HclSyntax = "E0101", "HCL syntax error";
+    JsonSyntax = "E0102", "JSON syntax error";
+    YamlSyntax = "E0103", "YAML syntax error";
+    Unterminated = "E0104", "unterminated block, list, string or comment";
+    TooDeep = "E0105", "nesting too deep";
+    TooLarge = "E0106", "input too large";
+    InvalidEscape = "E0107", "invalid escape sequence";
+    DuplicateKey = "E0108", "key given twice";
+    // E02xx: shape of the decoded value
+    UnknownKey = "E0201", "unknown key";
+    WrongType = "E0202", "value has the wrong type";
+    MissingField = "E0203", "required field missing";
+    UnknownKind = "E0204", "unknown config entry kind";
+    InvalidEnum = "E0205", "value is not one of the allowed choices";
+    InvalidDuration = "E0206", "invalid duration";
+    NumberOutOfRange = "E0207", "number out of range";
+    NotAnEntry = "E0208", "document is neither a config entry nor a service definition";
+    InvalidRegex = "E0209", "invalid regular expression";
+    // E03xx: rules of a single entry
+    InvalidName = "E0301", "invalid name";
+    ProxyDefaultsName = "E0302", "proxy-defaults must be named global";
+    MeshGatewayMode = "E0303", "invalid mesh gateway mode";
+    SplitWeights = "E0304", "splitter weights must sum to 100";
+    SplitWeightRange = "E0305", "split weight out of range";
+    ResolverSubset = "E0306", "invalid resolver subset";
+    IntentionWildcard = "E0307", "invalid wildcard in an intention";
+    PermissionsOnWildcard = "E0308", "permissions not allowed with a wildcard destination";
+    IntentionAction = "E0309", "intention needs exactly one of Action or Permissions";
+    DuplicateSource = "E0310", "the same source is listed twice";
+    HttpMatch = "E0311", "invalid HTTP match";
+    DuplicatePort = "E0312", "port used by more than one listener";
+    ListenerRule = "E0313", "invalid gateway listener";
+    InvalidProtocol = "E0314", "invalid protocol";
+    InvalidPort = "E0315", "invalid port";
+    ConflictingFields = "E0316", "fields that cannot be used together";
+    InvalidValue = "E0317", "invalid value";
+    ServiceKind = "E0318", "invalid service kind";
+    EmptyList = "E0319", "list must not be empty";
+    // E04xx: rules that need the whole workspace (semantics)
+    DuplicateEntry = "E0401", "the same config entry is defined twice";
+    MissingReference = "E0402", "reference to something not defined";
+    ProtocolMismatch = "E0403", "inconsistent protocols";
+    ChainCycle = "E0404", "cycle in the discovery chain";
+    L7OnTcp = "E0405", "L7 rules on a tcp service";
+    // W0xxx: warnings
+    ShadowedIntention = "W0401", "intention can never match";
+    Deprecated = "W0201", "deprecated field";
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One reported problem.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(skip)]
+    pub span: Option<Span>,
+    /// Extra lines: "help: did you mean `PathPrefix`?" and the like.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: Code, span: impl Into<Option<Span>>, message: impl Into<String>) -> Self {
+        Diagnostic { code, severity: Severity::Error, message: message.into(), span: span.into(), notes: Vec::new() }
+    }
+
+    pub fn warning(code: Code, span: impl Into<Option<Span>>, message: impl Into<String>) -> Self {
+        Diagnostic { code, severity: Severity::Warning, message: message.into(), span: span.into(), notes: Vec::new() }
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The diagnostic with its span resolved to file:line:col, ready to serialize.
+    pub fn resolve(&self, sources: &SourceMap) -> ResolvedDiagnostic {
+        ResolvedDiagnostic {
+            code: self.code,
+            severity: self.severity,
+            message: self.message.clone(),
+            location: self.span.and_then(|s| sources.location(s)),
+            notes: self.notes.clone(),
+        }
+    }
+}
+
+/// A diagnostic with its location spelled out (the JSON form the CLI and the page show).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ResolvedDiagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Option<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// Renders a diagnostic as `file:line:col: error[E0201]: message`, then the source line with a
+/// caret under the span, then notes.
+pub fn render(diag: &Diagnostic, sources: &SourceMap, snippet: bool) -> String {
+    let mut out = String::new();
+    let located = diag.span.and_then(|s| sources.get(s.file).map(|f| (s, f)));
+    match located {
+        Some((span, file)) => {
+            let start = file.position(span.start);
+            out.push_str(&format!(
+                "{}:{}:{}: {}[{}]: {}\n",
+                file.name,
+                start.line,
+                start.column,
+                diag.severity.as_str(),
+                diag.code,
+                diag.message
+            ));
+            if snippet {
+                let end = file.position(span.end);
+                let line = file.line_text(start.line);
+                let width = if end.line == start.line { end.column.saturating_sub(start.column).max(1) } else { 1 };
+                let gutter = start.line.to_string();
+                let pad = " ".repeat(gutter.len());
+                let indent: String = line
+                    .chars()
+                    .take(start.column.saturating_sub(1) as usize)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                out.push_str(&format!("{pad} |\n{gutter} | {line}\n{pad} | {indent}{}\n", "^".repeat(width as usize)));
+            }
+        }
+        None => out.push_str(&format!("{}[{}]: {}\n", diag.severity.as_str(), diag.code, diag.message)),
+    }
+    for note in &diag.notes {
+        out.push_str(&format!("  = {note}\n"));
+    }
+    out
+}
+
+/// Orders diagnostics by file, position, then code, so output is stable.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        let ka = a.span.map(|s| (s.file, s.start, s.end));
+        let kb = b.span.map(|s| (s.file, s.start, s.end));
+        ka.cmp(&kb).then(a.code.cmp(&b.code)).then(a.message.cmp(&b.message))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_parse_back() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate code {code}");
+            assert_eq!(Code::parse(code.as_str()), Some(*code));
+        }
+    }
+
+    #[test]
+    fn render_points_a_caret_at_the_span() {
+        let mut sources = SourceMap::new();
+        let id = sources.add("x.hcl", "Kind = \"mesh\"\nMode = \"locl\"\n");
+        let d = Diagnostic::error(Code::InvalidEnum, Span::new(id, 21, 27), "bad mode")
+            .with_note("help: did you mean `local`?");
+        let text = render(&d, &sources, true);
+        assert_eq!(
+            text,
+            "x.hcl:2:8: error[E0205]: bad mode\n  |\n2 | Mode = \"locl\"\n  |        ^^^^^^\n  = help: did you mean `local`?\n"
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! meshgate-core: everything meshgate knows about Consul configuration, with no host attached.
+//!
+//! Data flows one way: text → [`syntax`] (a value tree with spans) → [`decode`] (typed entries and
+//! diagnostics) → [`workspace`] (validated, cross-checked) → compiled plans and decisions.
+#![forbid(unsafe_code)]
+
+pub mod diag;
+pub mod source;
+pub mod syntax;

@@ -1,0 +1,169 @@
+//! Source files and positions. Everything the user wrote is kept so that any diagnostic, and any
+//! compiled decision, can point back at the exact text it came from.
+
+use serde::Serialize;
+
+/// Index of a file inside a [`SourceMap`].
+pub type FileId = u32;
+
+/// A byte range inside one source file. Spans are provenance, not content: two values that differ
+/// only in where they were written are equal.
+#[derive(Clone, Copy, Debug, Default, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl PartialEq for Span {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        Span { file, start: clamp_u32(start), end: clamp_u32(end.max(start)) }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
+    }
+
+    pub fn is_same(&self, other: &Span) -> bool {
+        self.file == other.file && self.start == other.start && self.end == other.end
+    }
+}
+
+fn clamp_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A position for people: 1-based line, 1-based column counted in Unicode scalar values, and the
+/// same column in UTF-16 code units (what browser editors use).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+    pub column_utf16: u32,
+}
+
+/// One file's text with a line index.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile { name: name.into(), text, line_starts }
+    }
+
+    /// Line and column of a byte offset (clamped into the text and onto a char boundary).
+    pub fn position(&self, offset: u32) -> Position {
+        let mut offset = (offset as usize).min(self.text.len());
+        while offset > 0 && !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let prefix = self.text.get(line_start..offset).unwrap_or("");
+        Position {
+            line: clamp_u32(line_index + 1),
+            column: clamp_u32(prefix.chars().count() + 1),
+            column_utf16: clamp_u32(prefix.encode_utf16().count() + 1),
+        }
+    }
+
+    /// The text of a 1-based line, without its line break.
+    pub fn line_text(&self, line: u32) -> &str {
+        let index = (line as usize).saturating_sub(1);
+        let Some(&start) = self.line_starts.get(index) else {
+            return "";
+        };
+        let end = self.line_starts.get(index + 1).copied().unwrap_or(self.text.len());
+        self.text.get(start..end).unwrap_or("").trim_end_matches(['\n', '\r'])
+    }
+
+    /// Byte offset of the n-th char (for parsers that count in chars).
+    pub fn char_to_byte(&self, char_index: usize) -> usize {
+        self.text.char_indices().nth(char_index).map(|(b, _)| b).unwrap_or(self.text.len())
+    }
+}
+
+/// All the files of one run.
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.files.push(SourceFile::new(name, text));
+        clamp_u32(self.files.len() - 1)
+    }
+
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id as usize)
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (clamp_u32(i), f))
+    }
+
+    /// `file:line:col` for a span's start.
+    pub fn location(&self, span: Span) -> Option<Location> {
+        let file = self.get(span.file)?;
+        Some(Location { file: file.name.clone(), start: file.position(span.start), end: file.position(span.end) })
+    }
+}
+
+/// A resolved span: file name plus start and end positions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub start: Position,
+    pub end: Position,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.start.line, self.start.column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_chars_and_utf16_units() {
+        let f = SourceFile::new("a.hcl", "ab\n\u{1F600}x = 1\n");
+        assert_eq!(f.position(0), Position { line: 1, column: 1, column_utf16: 1 });
+        assert_eq!(f.position(3), Position { line: 2, column: 1, column_utf16: 1 });
+        // after the emoji (4 bytes, 1 char, 2 UTF-16 units)
+        assert_eq!(f.position(7), Position { line: 2, column: 2, column_utf16: 3 });
+        assert_eq!(f.line_text(2), "\u{1F600}x = 1");
+        assert_eq!(f.line_text(9), "");
+    }
+
+    #[test]
+    fn offsets_past_the_end_or_inside_a_char_are_clamped() {
+        let f = SourceFile::new("a", "\u{e9}");
+        assert_eq!(f.position(1).column, 1);
+        assert_eq!(f.position(99).column, 2);
+    }
+}

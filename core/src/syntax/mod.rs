@@ -1,0 +1,178 @@
+//! The generic value tree every input format decodes into, with a span on every node and key.
+//!
+//! HCL (Consul's HCL1 style and HCL2-compatible), JSON and YAML each have a parser here that builds
+//! this tree; everything after it (key rules, typed decoding, validation) is format-blind.
+
+pub mod hcl;
+pub mod json;
+pub mod yaml;
+
+use crate::diag::Diagnostic;
+use crate::source::{FileId, Span};
+
+/// Deepest nesting any parser accepts; deeper input gets `E0105` instead of a stack overflow.
+pub const MAX_DEPTH: usize = 128;
+/// Most nodes one document may expand to (YAML aliases can multiply a small text).
+pub const MAX_NODES: usize = 1_000_000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// The number as written (decimal, or YAML's 0x/0o forms), parsed on use so that range errors
+    /// can name the field they belong to.
+    Number(String),
+    String(String),
+    Array(Vec<Node>),
+    /// Keys in source order; duplicates are kept (HCL repeats a block name to build a list).
+    Object(Vec<Entry>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+    /// Written with HCL block syntax (`Name { ... }`) rather than `Name = ...`.
+    pub block: bool,
+}
+
+impl Node {
+    pub fn new(value: Value, span: Span) -> Self {
+        Node { value, span }
+    }
+
+    /// What a person would call this kind of value, for "expected a string, found a list".
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "a list",
+            Value::Object(_) => "an object",
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&[Entry]> {
+        match &self.value {
+            Value::Object(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// The first entry whose key matches `name` under Consul's key rules.
+    pub fn get(&self, name: &str) -> Option<&Entry> {
+        let want = normalize_key(name);
+        self.as_object()?.iter().find(|e| normalize_key(&e.key) == want)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Consul matches keys case-insensitively and accepts snake_case aliases of CamelCase keys:
+/// `PathPrefix`, `pathprefix` and `path_prefix` all name the same field.
+pub fn normalize_key(key: &str) -> String {
+    key.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Hcl,
+    Json,
+    Yaml,
+}
+
+impl Format {
+    /// By file extension: `.hcl`, `.json`, `.yaml`/`.yml`.
+    pub fn from_path(path: &str) -> Option<Format> {
+        let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+        match ext.as_str() {
+            "hcl" | "tf" => Some(Format::Hcl),
+            "json" => Some(Format::Json),
+            "yaml" | "yml" => Some(Format::Yaml),
+            _ => None,
+        }
+    }
+
+    /// Guess from content (stdin, files without an extension): JSON starts with `{` or `[`;
+    /// YAML has `---`, or `key:` / `- ` lines; anything else is read as HCL.
+    pub fn sniff(text: &str) -> Format {
+        let significant =
+            text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("//"));
+        let Some(first) = significant else {
+            return Format::Hcl;
+        };
+        if first.starts_with('{') || first.starts_with('[') {
+            return Format::Json;
+        }
+        if first.starts_with("---") || first.starts_with("- ") || first == "-" {
+            return Format::Yaml;
+        }
+        let key_end = first.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '"'));
+        match key_end.map(|i| first[i..].trim_start()) {
+            Some(rest) if rest.starts_with(':') => Format::Yaml,
+            _ => Format::Hcl,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Hcl => "hcl",
+            Format::Json => "json",
+            Format::Yaml => "yaml",
+        }
+    }
+}
+
+/// Parses one file into its documents (HCL and JSON: one; YAML: one per `---` document).
+/// On a syntax error the diagnostics say where, and no documents are returned for that file.
+pub fn parse(format: Format, file: FileId, text: &str) -> Result<Vec<Node>, Vec<Diagnostic>> {
+    match format {
+        Format::Hcl => hcl::parse(file, text).map(|n| vec![n]),
+        Format::Json => json::parse(file, text).map(|n| vec![n]),
+        Format::Yaml => yaml::parse(file, text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_rules_fold_case_and_underscores() {
+        assert_eq!(normalize_key("PathPrefix"), normalize_key("path_prefix"));
+        assert_eq!(normalize_key("MeshGateway"), normalize_key("mesh_gateway"));
+        assert_ne!(normalize_key("Path"), normalize_key("PathPrefix"));
+    }
+
+    #[test]
+    fn sniffing_tells_the_three_formats_apart() {
+        assert_eq!(Format::sniff("  {\"Kind\": 1}"), Format::Json);
+        assert_eq!(Format::sniff("[]"), Format::Json);
+        assert_eq!(Format::sniff("# c\nKind: mesh\n"), Format::Yaml);
+        assert_eq!(Format::sniff("---\nKind: mesh"), Format::Yaml);
+        assert_eq!(Format::sniff("Kind = \"mesh\""), Format::Hcl);
+        assert_eq!(Format::sniff("service {\n}"), Format::Hcl);
+        assert_eq!(Format::sniff(""), Format::Hcl);
+    }
+
+    #[test]
+    fn format_follows_the_extension() {
+        assert_eq!(Format::from_path("a/b.YML"), Some(Format::Yaml));
+        assert_eq!(Format::from_path("x.hcl"), Some(Format::Hcl));
+        assert_eq!(Format::from_path("x"), None);
+    }
+}

@@ -1,0 +1,1 @@
+//! planner-wasm
