@@ -4,6 +4,9 @@
 //! diagnostics) → [`workspace`] (validated, cross-checked) → compiled plans and decisions.
 #![forbid(unsafe_code)]
 
+pub mod decode;
 pub mod diag;
+pub mod model;
 pub mod source;
 pub mod syntax;
+pub mod workspace;

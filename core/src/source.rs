@@ -8,7 +8,7 @@ pub type FileId = u32;
 
 /// A byte range inside one source file. Spans are provenance, not content: two values that differ
 /// only in where they were written are equal.
-#[derive(Clone, Copy, Debug, Default, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, Eq)]
 pub struct Span {
     pub file: FileId,
     pub start: u32,

@@ -1,0 +1,265 @@
+//! Typed decoding: from the generic [`Node`] tree to Rust structs, applying Consul's key rules and
+//! collecting every problem instead of stopping at the first.
+//!
+//! Rules applied here, for every format alike:
+//! - keys match case-insensitively, and `_`/`-` are ignored (`PathPrefix` = `path_prefix`);
+//! - a one-element list is accepted where a block is expected (`MeshGateway: [{Mode: local}]`);
+//! - a block is accepted where a list of blocks is expected, and repeated blocks append;
+//! - `null` means "not set";
+//! - unknown keys are errors with a did-you-mean suggestion.
+
+mod macros;
+mod primitives;
+
+pub use primitives::{Duration, Opaque};
+
+use crate::diag::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::{Entry, Node, Value};
+
+/// Collects diagnostics while decoding and validating.
+#[derive(Debug, Default)]
+pub struct Cx {
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Cx {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn error(&mut self, code: Code, span: Span, message: impl Into<String>) {
+        self.diags.push(Diagnostic::error(code, span, message));
+    }
+
+    pub fn warning(&mut self, code: Code, span: Span, message: impl Into<String>) {
+        self.diags.push(Diagnostic::warning(code, span, message));
+    }
+
+    pub fn push(&mut self, diag: Diagnostic) {
+        self.diags.push(diag);
+    }
+
+    pub fn type_error(&mut self, node: &Node, expected: &str) {
+        self.error(Code::WrongType, node.span, format!("expected {expected}, found {}", describe(node)));
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// "a string (\"ninety\")" — the found value, quoted when short, so the message shows what was read.
+fn describe(node: &Node) -> String {
+    match &node.value {
+        Value::String(s) if s.chars().count() <= 40 => format!("a string (\"{s}\")"),
+        Value::Number(n) if n.len() <= 40 => format!("a number ({n})"),
+        Value::Bool(b) => format!("a boolean ({b})"),
+        Value::Array(items) => format!("a list of {}", items.len()),
+        _ => node.type_name().to_string(),
+    }
+}
+
+/// A type that can be read from a [`Node`].
+pub trait Decode: Sized {
+    /// What a person expects here, for messages: "a string", "a port number".
+    fn expected() -> &'static str;
+
+    /// Reads the value, or reports why not and returns `None`.
+    fn decode(node: &Node, cx: &mut Cx) -> Option<Self>;
+
+    /// Lists accept repeated keys (HCL's repeated blocks) by appending.
+    fn appends() -> bool {
+        false
+    }
+}
+
+/// Where each field of a decoded struct was written. Spans are provenance, not content: `Meta`
+/// compares equal to any other `Meta`, so the same entry written in two formats decodes equal.
+#[derive(Clone, Debug, Default)]
+pub struct Meta {
+    /// The whole object.
+    pub span: Span,
+    /// Field name (the Rust field) → span of its value.
+    fields: Vec<(&'static str, Span)>,
+}
+
+impl PartialEq for Meta {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+impl Meta {
+    pub fn new(span: Span) -> Self {
+        Meta { span, fields: Vec::new() }
+    }
+
+    pub fn set(&mut self, field: &'static str, span: Span) {
+        self.fields.push((field, span));
+    }
+
+    /// The span of a field's value, or of the whole object when the field was not written.
+    pub fn field(&self, field: &str) -> Span {
+        self.field_opt(field).unwrap_or(self.span)
+    }
+
+    pub fn field_opt(&self, field: &str) -> Option<Span> {
+        self.fields.iter().find(|(f, _)| *f == field).map(|(_, s)| *s)
+    }
+}
+
+/// Does a written key name this field? Case-insensitive; `_` and `-` ignored; no allocation.
+pub fn key_matches(written: &str, field: &str) -> bool {
+    let field = field.trim_start_matches("r#");
+    let mut a = written.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase);
+    let mut b = field.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase);
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x == y => {}
+            _ => return false,
+        }
+    }
+}
+
+/// The entries of an object, also accepting a one-element list holding an object.
+pub fn object_entries<'n>(node: &'n Node, cx: &mut Cx, what: &str) -> Option<&'n [Entry]> {
+    match &node.value {
+        Value::Object(entries) => Some(entries),
+        Value::Array(items) if items.len() == 1 => match items.first() {
+            Some(Node { value: Value::Object(entries), .. }) => Some(entries),
+            _ => {
+                cx.type_error(node, what);
+                None
+            }
+        },
+        _ => {
+            cx.type_error(node, what);
+            None
+        }
+    }
+}
+
+/// Reads one field from an object's entries: finds every key naming it (by `names`), reports
+/// duplicates unless the type appends, and decodes the value. `None` when absent or invalid.
+pub fn decode_field<T: Decode>(
+    entries: &[Entry],
+    names: &[&str],
+    field: &'static str,
+    meta: &mut Meta,
+    cx: &mut Cx,
+) -> Option<T> {
+    let mut matching = entries.iter().filter(|e| names.iter().any(|n| key_matches(&e.key, n)));
+    let first = matching.next()?;
+    let rest: Vec<&Entry> = matching.collect();
+    if rest.is_empty() {
+        if first.value.value == Value::Null {
+            return None;
+        }
+        meta.set(field, first.value.span);
+        return T::decode(&first.value, cx);
+    }
+    if !T::appends() {
+        for dup in &rest {
+            cx.push(
+                Diagnostic::error(Code::DuplicateKey, dup.key_span, format!("`{}` is given more than once", dup.key))
+                    .with_note(format!(
+                        "the first `{}` is at byte {}; remove one of them",
+                        first.key, first.key_span.start
+                    )),
+            );
+        }
+        meta.set(field, first.value.span);
+        return T::decode(&first.value, cx);
+    }
+    // Repeated blocks form one list, in the order written.
+    let mut items = Vec::new();
+    let mut span = first.value.span;
+    for e in std::iter::once(first).chain(rest) {
+        span = span.to(e.value.span);
+        match &e.value.value {
+            Value::Array(list) => items.extend(list.iter().cloned()),
+            Value::Null => {}
+            _ => items.push(e.value.clone()),
+        }
+    }
+    meta.set(field, span);
+    T::decode(&Node::new(Value::Array(items), span), cx)
+}
+
+/// Reports keys that name no field, suggesting the closest known one.
+pub fn unknown_keys(entries: &[Entry], known: &[&[&str]], display: &[&str], owner: &str, cx: &mut Cx) {
+    for e in entries {
+        if known.iter().any(|names| names.iter().any(|n| key_matches(&e.key, n))) {
+            continue;
+        }
+        let mut d = Diagnostic::error(Code::UnknownKey, e.key_span, format!("unknown key `{}` in {owner}", e.key));
+        match suggest(&e.key, display) {
+            Some(s) => d = d.with_note(format!("help: did you mean `{s}`?")),
+            None if !display.is_empty() => {
+                d = d.with_note(format!("{owner} accepts: {}", display.join(", ")));
+            }
+            None => {}
+        }
+        cx.push(d);
+    }
+}
+
+/// The candidate closest to `written` (ignoring case and `_`), if it is close enough to be a typo.
+pub fn suggest<'a>(written: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let w = crate::syntax::normalize_key(written);
+    let mut best: Option<(usize, &'a str)> = None;
+    for c in candidates {
+        let d = edit_distance(&w, &crate::syntax::normalize_key(c));
+        let limit = (w.chars().count().max(3) / 3).max(1);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Optimal-string-alignment distance: edits plus adjacent swaps, the typos people make.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let width = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * width];
+    let at = |i: usize, j: usize| i * width + j;
+    for i in 0..=a.len() {
+        d[at(i, 0)] = i;
+    }
+    for j in 0..=b.len() {
+        d[at(0, j)] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[at(i - 1, j)] + 1).min(d[at(i, j - 1)] + 1).min(d[at(i - 1, j - 1)] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[at(i - 2, j - 2)] + 1);
+            }
+            d[at(i, j)] = best;
+        }
+    }
+    d[at(a.len(), b.len())]
+}
+
+/// `PathPrefix` from `path_prefix`: the way config entries spell their keys.
+pub fn pascal_case(field: &str) -> String {
+    field
+        .trim_start_matches("r#")
+        .split('_')
+        .map(|part| {
+            let mut c = part.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().chain(c).collect::<String>(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

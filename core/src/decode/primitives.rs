@@ -1,0 +1,356 @@
+//! [`Decode`] for the leaf types: strings, numbers, booleans, lists, opaque maps, durations.
+
+use super::{Cx, Decode};
+use crate::diag::Code;
+use crate::syntax::{Node, Value};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+impl Decode for String {
+    fn expected() -> &'static str {
+        "a string"
+    }
+    fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
+        match &node.value {
+            Value::String(s) => Some(s.clone()),
+            _ => {
+                cx.type_error(node, Self::expected());
+                None
+            }
+        }
+    }
+}
+
+impl Decode for bool {
+    fn expected() -> &'static str {
+        "a boolean (true or false)"
+    }
+    fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
+        match &node.value {
+            Value::Bool(b) => Some(*b),
+            _ => {
+                cx.type_error(node, Self::expected());
+                None
+            }
+        }
+    }
+}
+
+/// Parses a number lexeme as written by any of our parsers.
+pub(crate) fn number_f64(text: &str) -> Option<f64> {
+    if let Some(i) = integer_i128(text) {
+        return Some(i as f64);
+    }
+    let t = text.trim_start_matches('+');
+    match t.to_ascii_lowercase().as_str() {
+        ".inf" | "+.inf" => Some(f64::INFINITY),
+        "-.inf" => Some(f64::NEG_INFINITY),
+        ".nan" => Some(f64::NAN),
+        _ => t.parse::<f64>().ok(),
+    }
+}
+
+pub(crate) fn integer_i128(text: &str) -> Option<i128> {
+    let (neg, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let lower = body.to_ascii_lowercase();
+    let magnitude = if let Some(hex) = lower.strip_prefix("0x") {
+        i128::from_str_radix(hex, 16).ok()?
+    } else if let Some(oct) = lower.strip_prefix("0o") {
+        i128::from_str_radix(oct, 8).ok()?
+    } else if !lower.is_empty() && lower.bytes().all(|b| b.is_ascii_digit()) {
+        lower.parse::<i128>().ok()?
+    } else {
+        // 8080.0 or 1e3 are integers too when they have no fraction.
+        let f = lower.parse::<f64>().ok()?;
+        if f.fract() != 0.0 || !f.is_finite() || f.abs() > 1e18 {
+            return None;
+        }
+        f as i128
+    };
+    Some(if neg { -magnitude } else { magnitude })
+}
+
+macro_rules! decode_int {
+    ($($t:ty => $what:literal),*) => {$(
+        impl Decode for $t {
+            fn expected() -> &'static str {
+                $what
+            }
+            fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
+                let Value::Number(text) = &node.value else {
+                    cx.type_error(node, Self::expected());
+                    return None;
+                };
+                match integer_i128(text) {
+                    Some(n) => match <$t>::try_from(n) {
+                        Ok(v) => Some(v),
+                        Err(_) => {
+                            cx.error(
+                                Code::NumberOutOfRange,
+                                node.span,
+                                format!("{n} is out of range: expected {} from {} to {}", $what, <$t>::MIN, <$t>::MAX),
+                            );
+                            None
+                        }
+                    },
+                    None => {
+                        cx.type_error(node, Self::expected());
+                        None
+                    }
+                }
+            }
+        }
+    )*};
+}
+
+decode_int!(u16 => "a whole number", u32 => "a whole number", u64 => "a whole number",
+    i32 => "a whole number", i64 => "a whole number");
+
+impl Decode for f64 {
+    fn expected() -> &'static str {
+        "a number"
+    }
+    fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
+        match &node.value {
+            Value::Number(text) => match number_f64(text) {
+                Some(v) if v.is_finite() => Some(v),
+                _ => {
+                    cx.error(Code::NumberOutOfRange, node.span, format!("{text} is not a finite number"));
+                    None
+                }
+            },
+            _ => {
+                cx.type_error(node, Self::expected());
+                None
+            }
+        }
+    }
+}
+
+impl<T: Decode> Decode for Option<T> {
+    fn expected() -> &'static str {
+        T::expected()
+    }
+    fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
+        if node.value == Value::Null {
+            return Some(None);
+        }
+        T::decode(node, cx).map(Some)
+    }
+    fn appends() -> bool {
+        T::appends()
+    }
+}
+
+impl<T: Decode> Decode for Vec<T> {
+    fn expected() -> &'static str {
+        "a list"
+    }
+    fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
+        match &node.value {
+            // Items that fail are reported and left out, so later items are still checked.
+            Value::Array(items) => Some(items.iter().filter_map(|item| T::decode(item, cx)).collect()),
+            // A single block where a list of blocks is expected (HCL's `Listeners { … }`).
+            Value::Object(_) => Some(T::decode(node, cx).into_iter().collect()),
+            _ => {
+                cx.type_error(node, Self::expected());
+                None
+            }
+        }
+    }
+    fn appends() -> bool {
+        true
+    }
+}
+
+/// Meta, tags and other string maps: keys are kept exactly as written.
+impl Decode for BTreeMap<String, String> {
+    fn expected() -> &'static str {
+        "a map of strings"
+    }
+    fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
+        let entries = super::object_entries(node, cx, Self::expected())?;
+        let mut out = BTreeMap::new();
+        for e in entries {
+            if let Some(v) = String::decode(&e.value, cx) {
+                out.insert(e.key.clone(), v);
+            }
+        }
+        Some(out)
+    }
+}
+
+/// An opaque value (proxy `Config`, extension `Arguments`): kept as JSON, keys untouched.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct Opaque(pub serde_json::Value);
+
+impl Decode for Opaque {
+    fn expected() -> &'static str {
+        "any value"
+    }
+    fn decode(node: &Node, _cx: &mut Cx) -> Option<Self> {
+        Some(Opaque(to_json(node)))
+    }
+}
+
+pub(crate) fn to_json(node: &Node) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &node.value {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Number(text) => match integer_i128(text) {
+            Some(i) if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') => {
+                i64::try_from(i).map(J::from).unwrap_or_else(|_| J::from(i as f64))
+            }
+            _ => number_f64(text)
+                .and_then(serde_json::Number::from_f64)
+                .map(J::Number)
+                .unwrap_or_else(|| J::String(text.clone())),
+        },
+        Value::String(s) => J::String(s.clone()),
+        Value::Array(items) => J::Array(items.iter().map(to_json).collect()),
+        Value::Object(entries) => {
+            let mut map = serde_json::Map::new();
+            for e in entries {
+                map.insert(e.key.clone(), to_json(&e.value));
+            }
+            J::Object(map)
+        }
+    }
+}
+
+/// A Go-style duration (`"5s"`, `"1m30s"`, `"250ms"`), or a number of nanoseconds as Consul's
+/// JSON API also accepts. Kept in nanoseconds; printed back in Go's form.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Duration {
+    pub nanos: u64,
+}
+
+impl Duration {
+    pub const fn from_secs(s: u64) -> Self {
+        Duration { nanos: s * 1_000_000_000 }
+    }
+
+    pub fn parse(text: &str) -> Result<Duration, String> {
+        let t = text.trim();
+        if t == "0" {
+            return Ok(Duration { nanos: 0 });
+        }
+        if t.is_empty() {
+            return Err("a duration cannot be empty".into());
+        }
+        if t.starts_with('-') {
+            return Err(format!("`{t}` is negative; durations must be zero or more"));
+        }
+        let mut total: f64 = 0.0;
+        let mut rest = t.trim_start_matches('+');
+        while !rest.is_empty() {
+            let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+            let (num, after) = rest.split_at(num_len);
+            let value: f64 = num.parse().map_err(|_| format!("`{t}` is not a duration like \"5s\" or \"1m30s\""))?;
+            let unit_len = after.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(after.len());
+            let (unit, next) = after.split_at(unit_len);
+            let scale = match unit {
+                "ns" => 1.0,
+                "us" | "µs" | "μs" => 1e3,
+                "ms" => 1e6,
+                "s" => 1e9,
+                "m" => 60e9,
+                "h" => 3600e9,
+                "" => return Err(format!("`{t}` needs a unit: ns, us, ms, s, m or h")),
+                other => return Err(format!("unknown unit `{other}` in `{t}`; use ns, us, ms, s, m or h")),
+            };
+            total += value * scale;
+            rest = next;
+        }
+        if total > u64::MAX as f64 {
+            return Err(format!("`{t}` is too long"));
+        }
+        Ok(Duration { nanos: total.round() as u64 })
+    }
+
+    /// Go's `time.Duration.String()` form: "1h2m3.5s", "250ms", "0s".
+    pub fn go_string(&self) -> String {
+        let n = self.nanos;
+        if n == 0 {
+            return "0s".into();
+        }
+        if n < 1_000 {
+            return format!("{n}ns");
+        }
+        if n < 1_000_000 {
+            return format!("{}us", trim_fraction(n as f64 / 1e3));
+        }
+        if n < 1_000_000_000 {
+            return format!("{}ms", trim_fraction(n as f64 / 1e6));
+        }
+        let hours = n / 3_600_000_000_000;
+        let minutes = (n / 60_000_000_000) % 60;
+        let seconds = (n % 60_000_000_000) as f64 / 1e9;
+        let mut out = String::new();
+        if hours > 0 {
+            out.push_str(&format!("{hours}h"));
+        }
+        if hours > 0 || minutes > 0 {
+            out.push_str(&format!("{minutes}m"));
+        }
+        out.push_str(&format!("{}s", trim_fraction(seconds)));
+        out
+    }
+}
+
+fn trim_fraction(v: f64) -> String {
+    let s = format!("{v:.9}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+impl Serialize for Duration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.go_string())
+    }
+}
+
+impl Decode for Duration {
+    fn expected() -> &'static str {
+        "a duration such as \"5s\""
+    }
+    fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
+        match &node.value {
+            Value::String(s) => match Duration::parse(s) {
+                Ok(d) => Some(d),
+                Err(msg) => {
+                    cx.error(Code::InvalidDuration, node.span, msg);
+                    None
+                }
+            },
+            Value::Number(text) => match integer_i128(text).and_then(|n| u64::try_from(n).ok()) {
+                Some(nanos) => Some(Duration { nanos }),
+                None => {
+                    cx.error(Code::InvalidDuration, node.span, format!("{text} is not a whole number of nanoseconds"));
+                    None
+                }
+            },
+            _ => {
+                cx.type_error(node, Self::expected());
+                None
+            }
+        }
+    }
+}
+
+impl<T: Decode> Decode for Box<T> {
+    fn expected() -> &'static str {
+        T::expected()
+    }
+    fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
+        T::decode(node, cx).map(Box::new)
+    }
+    fn appends() -> bool {
+        T::appends()
+    }
+}

@@ -1,0 +1,144 @@
+use super::*;
+use crate::model::common::{MeshGatewayConfig, MeshGatewayMode};
+use crate::syntax::{Entry, Node, Value};
+
+fn sp(start: usize, end: usize) -> Span {
+    Span::new(0, start, end)
+}
+
+fn string(s: &str, at: usize) -> Node {
+    Node::new(Value::String(s.into()), sp(at, at + s.len() + 2))
+}
+
+fn object(entries: Vec<(&str, Node)>) -> Node {
+    let entries: Vec<Entry> = entries
+        .into_iter()
+        .map(|(k, v)| Entry {
+            key: k.into(),
+            key_span: sp(v.span.start as usize, v.span.start as usize),
+            value: v,
+            block: false,
+        })
+        .collect();
+    Node::new(Value::Object(entries), sp(0, 100))
+}
+
+#[test]
+fn keys_match_across_case_and_underscores() {
+    assert!(key_matches("PathPrefix", "path_prefix"));
+    assert!(key_matches("pathprefix", "PathPrefix"));
+    assert!(key_matches("Type", "r#type"));
+    assert!(!key_matches("Path", "path_prefix"));
+    assert!(!key_matches("PathPrefixes", "path_prefix"));
+}
+
+#[test]
+fn a_one_element_list_decodes_like_the_block() {
+    let block = object(vec![("Mode", string("local", 10))]);
+    let listed = Node::new(Value::Array(vec![block.clone()]), sp(0, 100));
+    let mut cx = Cx::new();
+    let a = MeshGatewayConfig::decode(&block, &mut cx);
+    let b = MeshGatewayConfig::decode(&listed, &mut cx);
+    assert!(cx.diags.is_empty(), "{:?}", cx.diags);
+    assert_eq!(a, b);
+    assert_eq!(a.map(|c| c.mode), Some(MeshGatewayMode::Local));
+}
+
+#[test]
+fn unknown_keys_get_a_suggestion() {
+    let node = object(vec![("Mdoe", string("local", 10))]);
+    let mut cx = Cx::new();
+    let _ = MeshGatewayConfig::decode(&node, &mut cx);
+    assert_eq!(cx.diags.len(), 1);
+    let d = &cx.diags[0];
+    assert_eq!(d.code, Code::UnknownKey);
+    assert_eq!(d.notes, vec!["help: did you mean `Mode`?".to_string()]);
+}
+
+#[test]
+fn a_bad_enum_value_names_the_choices_and_the_closest() {
+    let node = object(vec![("mode", string("locl", 10))]);
+    let mut cx = Cx::new();
+    let _ = MeshGatewayConfig::decode(&node, &mut cx);
+    assert_eq!(cx.diags.len(), 1);
+    assert_eq!(cx.diags[0].code, Code::InvalidEnum);
+    assert!(cx.diags[0].message.contains("\"none\", \"local\", \"remote\""), "{}", cx.diags[0].message);
+    assert_eq!(cx.diags[0].notes, vec!["help: did you mean \"local\"?".to_string()]);
+    assert_eq!(cx.diags[0].span, Some(sp(10, 16)));
+}
+
+#[test]
+fn a_wrong_type_says_what_was_found() {
+    let node = object(vec![("Mode", Node::new(Value::Number("3".into()), sp(7, 8)))]);
+    let mut cx = Cx::new();
+    let _ = MeshGatewayConfig::decode(&node, &mut cx);
+    assert_eq!(cx.diags[0].code, Code::WrongType);
+    assert_eq!(cx.diags[0].message, "expected a string, found a number (3)");
+}
+
+#[test]
+fn duplicate_keys_are_errors_unless_the_field_is_a_list() {
+    let node = object(vec![("Mode", string("local", 1)), ("mode", string("remote", 20))]);
+    let mut cx = Cx::new();
+    let _ = MeshGatewayConfig::decode(&node, &mut cx);
+    assert_eq!(cx.diags.len(), 1);
+    assert_eq!(cx.diags[0].code, Code::DuplicateKey);
+}
+
+#[test]
+fn repeated_blocks_append_to_a_list() {
+    let node =
+        object(vec![("Tags", string("a", 1)), ("Tags", Node::new(Value::Array(vec![string("b", 9)]), sp(8, 20)))]);
+    let mut cx = Cx::new();
+    let mut meta = Meta::default();
+    let Value::Object(entries) = &node.value else { unreachable!() };
+    let tags: Option<Vec<String>> = decode_field(entries, &["tags"], "tags", &mut meta, &mut cx);
+    assert_eq!(tags, Some(vec!["a".to_string(), "b".to_string()]));
+    assert!(cx.diags.is_empty());
+}
+
+#[test]
+fn integers_check_their_range() {
+    let mut cx = Cx::new();
+    let n = |t: &str| Node::new(Value::Number(t.into()), sp(0, 1));
+    assert_eq!(u16::decode(&n("8080"), &mut cx), Some(8080));
+    assert_eq!(u16::decode(&n("0x10"), &mut cx), Some(16));
+    assert_eq!(u16::decode(&n("8080.0"), &mut cx), Some(8080));
+    assert!(cx.diags.is_empty());
+    assert_eq!(u16::decode(&n("70000"), &mut cx), None);
+    assert_eq!(cx.diags[0].code, Code::NumberOutOfRange);
+    assert_eq!(u16::decode(&n("1.5"), &mut cx), None);
+    assert_eq!(cx.diags[1].code, Code::WrongType);
+}
+
+#[test]
+fn durations_read_go_syntax_and_print_it_back() {
+    for (text, nanos, back) in [
+        ("5s", 5_000_000_000, "5s"),
+        ("1m30s", 90_000_000_000, "1m30s"),
+        ("250ms", 250_000_000, "250ms"),
+        ("1h", 3_600_000_000_000, "1h0m0s"),
+        ("1.5s", 1_500_000_000, "1.5s"),
+        ("0", 0, "0s"),
+    ] {
+        let d = Duration::parse(text);
+        assert_eq!(d.map(|d| d.nanos), Ok(nanos), "{text}");
+        assert_eq!(Duration { nanos }.go_string(), back);
+    }
+    assert!(Duration::parse("5").is_err());
+    assert!(Duration::parse("5 days").is_err());
+    assert!(Duration::parse("-1s").is_err());
+}
+
+#[test]
+fn suggestions_only_for_near_misses() {
+    assert_eq!(suggest("PathPrefx", &["PathPrefix", "PathExact"]), Some("PathPrefix"));
+    assert_eq!(suggest("path_exact", &["PathPrefix", "PathExact"]), Some("PathExact"));
+    assert_eq!(suggest("Completely", &["PathPrefix", "PathExact"]), None);
+}
+
+#[test]
+fn pascal_case_spells_config_entry_keys() {
+    assert_eq!(pascal_case("path_prefix"), "PathPrefix");
+    assert_eq!(pascal_case("r#type"), "Type");
+}

@@ -1,0 +1,226 @@
+//! What one parsed document holds: config entries (dispatched on `Kind`) and agent service
+//! definitions (`service { … }`, `services = [ … ]`), in any format.
+
+use super::service::ServiceDefinition;
+use super::*;
+use crate::decode::{key_matches, Cx, Decode};
+use crate::diag::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::{Entry, Node, Value};
+use crate::{decode_enum, decode_struct};
+use serde::Serialize;
+
+decode_enum! {
+    /// The `Kind` of a config entry.
+    pub enum EntryKind("a config entry kind") {
+        ServiceDefaults = "service-defaults",
+        ProxyDefaults = "proxy-defaults",
+        ServiceRouter = "service-router",
+        ServiceSplitter = "service-splitter",
+        ServiceResolver = "service-resolver",
+        ServiceIntentions = "service-intentions",
+        IngressGateway = "ingress-gateway",
+        TerminatingGateway = "terminating-gateway",
+        Mesh = "mesh",
+        ExportedServices = "exported-services",
+        ApiGateway = "api-gateway",
+        HttpRoute = "http-route",
+        TcpRoute = "tcp-route",
+        InlineCertificate = "inline-certificate",
+    }
+}
+
+macro_rules! entries {
+    ($($variant:ident($ty:ty)),+ $(,)?) => {
+        /// A config entry of any kind.
+        // Entries are decoded once and held in a list; boxing each kind would buy nothing.
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Clone, Debug, PartialEq, Serialize)]
+        #[serde(tag = "Kind", rename_all = "kebab-case")]
+        pub enum ConfigEntry {
+            $($variant($ty),)+
+        }
+
+        impl ConfigEntry {
+            pub fn kind(&self) -> EntryKind {
+                match self { $(ConfigEntry::$variant(_) => EntryKind::$variant,)+ }
+            }
+
+            pub fn name(&self) -> &str {
+                match self { $(ConfigEntry::$variant(e) => &e.name,)+ }
+            }
+
+            /// The namespace (empty means `default`).
+            pub fn namespace(&self) -> &str {
+                match self { $(ConfigEntry::$variant(e) => &e.namespace,)+ }
+            }
+
+            /// The admin partition (empty means `default`).
+            pub fn partition(&self) -> &str {
+                match self { $(ConfigEntry::$variant(e) => &e.partition,)+ }
+            }
+
+            pub fn origin(&self) -> &crate::decode::Meta {
+                match self { $(ConfigEntry::$variant(e) => &e.origin,)+ }
+            }
+
+            pub fn validate(&self, cx: &mut Cx) {
+                match self { $(ConfigEntry::$variant(e) => e.validate(cx),)+ }
+            }
+
+            fn decode_kind(kind: EntryKind, node: &Node, cx: &mut Cx) -> Option<ConfigEntry> {
+                match kind { $(EntryKind::$variant => <$ty>::decode(node, cx).map(ConfigEntry::$variant),)+ }
+            }
+        }
+    };
+}
+
+entries! {
+    ServiceDefaults(service_defaults::ServiceDefaults),
+    ProxyDefaults(proxy_defaults::ProxyDefaults),
+    ServiceRouter(service_router::ServiceRouter),
+    ServiceSplitter(service_splitter::ServiceSplitter),
+    ServiceResolver(service_resolver::ServiceResolver),
+    ServiceIntentions(service_intentions::ServiceIntentions),
+    IngressGateway(ingress_gateway::IngressGateway),
+    TerminatingGateway(terminating_gateway::TerminatingGateway),
+    Mesh(mesh::Mesh),
+    ExportedServices(exported_services::ExportedServices),
+    ApiGateway(api_gateway::ApiGateway),
+    HttpRoute(http_route::HttpRoute),
+    TcpRoute(tcp_route::TcpRoute),
+    InlineCertificate(inline_certificate::InlineCertificate),
+}
+
+/// One decoded thing from a file.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Document {
+    Entry(ConfigEntry),
+    Service(ServiceDefinition),
+}
+
+impl Document {
+    pub fn span(&self) -> Span {
+        match self {
+            Document::Entry(e) => e.origin().span,
+            Document::Service(s) => s.origin.span,
+        }
+    }
+}
+
+decode_struct! {
+    /// Consul agent configuration's `config_entries { bootstrap = [ … ] }`.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    struct ConfigEntries("a config_entries block", snake) {
+        bootstrap: Vec<RawNode>,
+    }
+}
+
+/// A node kept undecoded, so the dispatcher can decode it by its `Kind`.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct RawNode(Option<Node>);
+
+impl Serialize for RawNode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_unit()
+    }
+}
+
+impl Decode for RawNode {
+    fn expected() -> &'static str {
+        "an object"
+    }
+    fn decode(node: &Node, _cx: &mut Cx) -> Option<Self> {
+        Some(RawNode(Some(node.clone())))
+    }
+}
+
+/// Decodes every config entry and service definition in one parsed document, validating each.
+pub fn decode_documents(node: &Node, cx: &mut Cx) -> Vec<Document> {
+    let mut out = Vec::new();
+    decode_into(node, cx, &mut out, 0);
+    out
+}
+
+fn decode_into(node: &Node, cx: &mut Cx, out: &mut Vec<Document>, depth: usize) {
+    let entries = match &node.value {
+        Value::Array(items) if depth == 0 => {
+            for item in items {
+                decode_into(item, cx, out, depth + 1);
+            }
+            return;
+        }
+        Value::Object(entries) => entries,
+        Value::Null if depth == 0 => return, // an empty YAML document
+        _ => {
+            cx.error(
+                Code::NotAnEntry,
+                node.span,
+                format!("expected a config entry or a service definition, found {}", node.type_name()),
+            );
+            return;
+        }
+    };
+    if let Some(kind_entry) = find(entries, "Kind") {
+        decode_entry(node, kind_entry, cx, out);
+        return;
+    }
+    let is_agent_key = |e: &Entry| ["service", "services", "config_entries"].iter().any(|k| key_matches(&e.key, k));
+    if !entries.iter().any(is_agent_key) {
+        let d = Diagnostic::error(
+            Code::NotAnEntry,
+            node.span,
+            "this is neither a config entry (no `Kind`) nor a service definition (no `service` block)",
+        )
+        .with_note(
+            "config entries start with `Kind = \"service-defaults\"` (or another kind); services with `service { … }`",
+        );
+        cx.push(d);
+        return;
+    }
+    for e in entries {
+        if key_matches(&e.key, "service") || key_matches(&e.key, "services") {
+            if let Some(list) = <Vec<ServiceDefinition>>::decode(&e.value, cx) {
+                for svc in list {
+                    svc.validate(cx);
+                    out.push(Document::Service(svc));
+                }
+            }
+        } else if key_matches(&e.key, "config_entries") {
+            if let Some(block) = ConfigEntries::decode(&e.value, cx) {
+                for raw in block.bootstrap.iter().filter_map(|r| r.0.as_ref()) {
+                    decode_into(raw, cx, out, 1);
+                }
+            }
+        } else {
+            let d = Diagnostic::error(
+                Code::UnknownKey,
+                e.key_span,
+                format!("unknown key `{}` beside a service definition", e.key),
+            );
+            let d = match crate::decode::suggest(&e.key, &["service", "services", "config_entries"]) {
+                Some(s) => d.with_note(format!("help: did you mean `{s}`?")),
+                None => d,
+            };
+            cx.push(d);
+        }
+    }
+}
+
+fn find<'e>(entries: &'e [Entry], key: &str) -> Option<&'e Entry> {
+    entries.iter().find(|e| key_matches(&e.key, key))
+}
+
+fn decode_entry(node: &Node, kind_entry: &Entry, cx: &mut Cx, out: &mut Vec<Document>) {
+    let Some(kind) = EntryKind::decode(&kind_entry.value, cx) else { return };
+    let errors_before = cx.diags.len();
+    let Some(entry) = ConfigEntry::decode_kind(kind, node, cx) else { return };
+    // Validation rules assume well-typed fields; skip them for an entry that did not decode cleanly
+    // so one typo does not cascade into confusing follow-on errors.
+    if !cx.diags.get(errors_before..).unwrap_or_default().iter().any(Diagnostic::is_error) {
+        entry.validate(cx);
+    }
+    out.push(Document::Entry(entry));
+}

@@ -1,0 +1,123 @@
+//! A workspace: the files a user gave, decoded and validated together.
+
+use crate::decode::Cx;
+use crate::diag::{self, Code, Diagnostic, ResolvedDiagnostic};
+use crate::model::service::ServiceDefinition;
+use crate::model::{decode_documents, ConfigEntry, Document};
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::{self, Format};
+
+/// One input file. `format: None` picks by extension, then by content.
+#[derive(Clone, Debug)]
+pub struct InputFile {
+    pub name: String,
+    pub text: String,
+    pub format: Option<Format>,
+}
+
+impl InputFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        InputFile { name: name.into(), text: text.into(), format: None }
+    }
+}
+
+/// Everything decoded from a set of files, with every diagnostic found along the way.
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    pub sources: SourceMap,
+    pub documents: Vec<Document>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Workspace {
+    /// Parses, decodes and validates every file; problems in one file do not stop the others.
+    pub fn load(files: impl IntoIterator<Item = InputFile>) -> Workspace {
+        let mut ws = Workspace::default();
+        for file in files {
+            ws.add_file(file);
+        }
+        ws.check();
+        ws
+    }
+
+    /// Convenience for tests and examples: one file, format from its name or content.
+    pub fn from_text(name: &str, text: &str) -> Workspace {
+        Workspace::load([InputFile::new(name, text)])
+    }
+
+    fn add_file(&mut self, file: InputFile) {
+        let format = file.format.or_else(|| Format::from_path(&file.name)).unwrap_or_else(|| Format::sniff(&file.text));
+        let id = self.sources.add(file.name, file.text);
+        let text = self.sources.get(id).map(|f| f.text.clone()).unwrap_or_default();
+        match syntax::parse(format, id, &text) {
+            Ok(nodes) => {
+                let mut cx = Cx::new();
+                for node in &nodes {
+                    self.documents.extend(decode_documents(node, &mut cx));
+                }
+                self.diagnostics.extend(cx.diags);
+            }
+            Err(diags) => self.diagnostics.extend(diags),
+        }
+    }
+
+    /// Checks that need more than one entry. The semantics layer extends this.
+    fn check(&mut self) {
+        self.check_duplicate_entries();
+        diag::sort(&mut self.diagnostics);
+    }
+
+    fn check_duplicate_entries(&mut self) {
+        let mut seen: std::collections::BTreeMap<(&str, &str, &str, &str), Span> = Default::default();
+        let mut found = Vec::new();
+        for entry in self.entries() {
+            let key = (entry.kind().as_str(), entry.name(), entry.namespace(), entry.partition());
+            let span = entry.origin().span;
+            if let Some(first) = seen.get(&key) {
+                let where_first = self.sources.location(*first).map(|l| l.to_string()).unwrap_or_default();
+                found.push(
+                    Diagnostic::error(
+                        Code::DuplicateEntry,
+                        span,
+                        format!("{} `{}` is defined twice", entry.kind(), entry.name()),
+                    )
+                    .with_note(format!("first defined at {where_first}")),
+                );
+            } else {
+                seen.insert(key, span);
+            }
+        }
+        self.diagnostics.extend(found);
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = &ConfigEntry> {
+        self.documents.iter().filter_map(|d| match d {
+            Document::Entry(e) => Some(e),
+            Document::Service(_) => None,
+        })
+    }
+
+    pub fn services(&self) -> impl Iterator<Item = &ServiceDefinition> {
+        self.documents.iter().filter_map(|d| match d {
+            Document::Service(s) => Some(s),
+            Document::Entry(_) => None,
+        })
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+
+    /// Diagnostics with file:line:col resolved (the form the CLI's JSON and the page use).
+    pub fn resolved_diagnostics(&self) -> Vec<ResolvedDiagnostic> {
+        self.diagnostics.iter().map(|d| d.resolve(&self.sources)).collect()
+    }
+
+    pub fn file_id(&self, name: &str) -> Option<FileId> {
+        self.sources.files().find(|(_, f)| f.name == name).map(|(id, _)| id)
+    }
+}
