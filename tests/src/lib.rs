@@ -1,1 +1,3 @@
-//! Shared helpers for the integration tests.
+//! Helpers shared by meshgate's integration tests: the fixture corpus runner.
+
+pub mod corpus;

@@ -1,0 +1,79 @@
+//! Reading the files named on the command line.
+
+use meshgate_core::workspace::InputFile;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Why input could not be read (exit status 2).
+#[derive(Debug)]
+pub struct InputError(pub String);
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+const EXTENSIONS: &[&str] = &["hcl", "json", "yaml", "yml"];
+
+/// Reads every path: `-` is standard input (format sniffed), a directory is every config file
+/// below it in name order.
+pub fn read_all(paths: &[PathBuf]) -> Result<Vec<InputFile>, InputError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| InputError(format!("cannot read standard input: {e}")))?;
+            files.push(InputFile::new("<stdin>", text));
+        } else if path.is_dir() {
+            let mut found = Vec::new();
+            collect_dir(path, &mut found)?;
+            if found.is_empty() {
+                return Err(InputError(format!(
+                    "{}: no .hcl, .json, .yaml or .yml files in this directory",
+                    path.display()
+                )));
+            }
+            found.sort();
+            for f in found {
+                files.push(read_file(&f)?);
+            }
+        } else {
+            files.push(read_file(path)?);
+        }
+    }
+    Ok(files)
+}
+
+fn read_file(path: &Path) -> Result<InputFile, InputError> {
+    let bytes = std::fs::read(path).map_err(|e| InputError(format!("cannot read {}: {e}", path.display())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        InputError(format!(
+            "{}: not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(InputFile::new(path.display().to_string(), text))
+}
+
+fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| InputError(format!("cannot list {}: {e}", dir.display())))?;
+    for entry in entries {
+        let path = entry.map_err(|e| InputError(format!("cannot list {}: {e}", dir.display())))?.path();
+        if path.is_dir() {
+            collect_dir(&path, out)?;
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}

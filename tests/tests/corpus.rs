@@ -1,0 +1,94 @@
+//! Runs every fixture in `tests/corpus/` against its expected output. See `src/corpus.rs`.
+
+use meshgate_tests::corpus::{self, relative};
+use std::path::Path;
+
+fn bless() -> bool {
+    std::env::var_os("BLESS").is_some_and(|v| v == "1")
+}
+
+/// Compares `actual` with the file at `path`; in bless mode writes it instead.
+fn expect_file(path: &Path, actual: Option<&str>, failures: &mut Vec<String>, root: &Path) {
+    let existing = std::fs::read_to_string(path).ok();
+    if existing.as_deref() == actual {
+        return;
+    }
+    if bless() {
+        let result = match actual {
+            Some(text) => std::fs::write(path, text),
+            None => std::fs::remove_file(path),
+        };
+        if let Err(e) = result {
+            failures.push(format!("{}: cannot bless: {e}", relative(root, path)));
+        }
+        return;
+    }
+    let name = relative(root, path);
+    match (existing, actual) {
+        (None, Some(text)) => failures.push(format!("{name}: missing expectation; expected it to hold:\n{text}")),
+        (Some(_), None) => failures.push(format!("{name}: expected output exists but the input produced none")),
+        (Some(want), Some(got)) => {
+            failures.push(format!("{name}: output differs\n--- expected\n{want}\n--- actual\n{got}"))
+        }
+        (None, None) => {}
+    }
+}
+
+#[test]
+fn corpus_matches_its_expectations() {
+    let root = corpus::root();
+    let cases = corpus::cases(&root).unwrap_or_else(|e| panic!("cannot read {}: {e}", root.display()));
+    assert!(cases.len() >= 10, "the corpus looks empty: {} cases", cases.len());
+    let mut failures = Vec::new();
+    let mut inputs = 0;
+    for (case, files) in &cases {
+        let bad_case = case.rsplit('/').next().is_some_and(|stem| stem.starts_with("bad-"));
+        let mut decoded: Vec<(String, serde_json::Value, meshgate_core::workspace::Workspace)> = Vec::new();
+        for file in files {
+            inputs += 1;
+            let name = relative(&root, file);
+            let outcome = match corpus::run_input(&root, file) {
+                Ok(o) => o,
+                Err(e) => {
+                    failures.push(format!("{name}: cannot read: {e}"));
+                    continue;
+                }
+            };
+            if bad_case && !outcome.has_errors {
+                failures.push(format!("{name}: a bad-* case must produce an error, but it validated"));
+            }
+            if !bad_case && outcome.has_errors {
+                failures.push(format!("{name}: expected to validate, but:\n{}", outcome.rendered));
+            }
+            let out_path = file.with_file_name(format!(
+                "{}.out",
+                file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            ));
+            let rendered = (!outcome.rendered.is_empty()).then_some(outcome.rendered.as_str());
+            expect_file(&out_path, rendered, &mut failures, &root);
+            if let Some(value) = outcome.decoded {
+                decoded.push((name, value, outcome.workspace));
+            }
+        }
+        // Every error-free format of one case must decode to one value.
+        if let Some((first_name, first_value, first_ws)) = decoded.first() {
+            for (name, value, ws) in decoded.iter().skip(1) {
+                if value != first_value || ws.documents != first_ws.documents {
+                    failures.push(format!(
+                        "{name} decodes differently from {first_name}:\n{}\n---\n{}",
+                        pretty(first_value),
+                        pretty(value)
+                    ));
+                }
+            }
+            let json_path = root.join(format!("{case}.decoded.json"));
+            expect_file(&json_path, Some(&(pretty(first_value) + "\n")), &mut failures, &root);
+        }
+    }
+    assert!(failures.is_empty(), "{} of {inputs} corpus inputs failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    println!("corpus: {inputs} inputs in {} cases match their expectations", cases.len());
+}
+
+fn pretty(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
