@@ -6,6 +6,7 @@
 
 pub mod decode;
 pub mod diag;
+pub mod intentions;
 pub mod model;
 pub mod names;
 pub mod source;

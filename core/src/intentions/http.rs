@@ -1,0 +1,213 @@
+//! L7 permissions: what an HTTP request must look like for a permission to apply.
+
+use super::Action;
+use serde::{Deserialize, Serialize};
+
+/// One permission of an L7 intention: its action applies when `http` matches.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Permission {
+    pub action: Action,
+    pub http: HttpMatch,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HttpMatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_exact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_prefix: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_regex: Option<String>,
+    /// Upper case; empty means any method.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub methods: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<HeaderMatch>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HeaderMatch {
+    pub name: String,
+    pub check: HeaderCheck,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub invert: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ignore_case: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HeaderCheck {
+    Present,
+    Exact(String),
+    Prefix(String),
+    Suffix(String),
+    Contains(String),
+    Regex(String),
+}
+
+/// The parts of a request L7 rules look at. `headers` are (name, value) pairs as received;
+/// repeated names stay repeated.
+#[derive(Clone, Copy, Debug)]
+pub struct HttpRequest<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub headers: &'a [(&'a str, &'a str)],
+}
+
+/// A permission with its regexes compiled (full-match, RE2-like syntax).
+#[derive(Clone, Debug)]
+pub(crate) struct CompiledMatch {
+    path: PathCheck,
+    methods: Vec<String>,
+    headers: Vec<CompiledHeader>,
+}
+
+#[derive(Clone, Debug)]
+enum PathCheck {
+    Any,
+    Exact(String),
+    Prefix(String),
+    Regex(regex::Regex),
+}
+
+#[derive(Clone, Debug)]
+struct CompiledHeader {
+    name: String,
+    check: CompiledCheck,
+    invert: bool,
+}
+
+#[derive(Clone, Debug)]
+enum CompiledCheck {
+    Present,
+    /// Strings are stored lowercased when the match ignores case.
+    Exact(String, bool),
+    Prefix(String, bool),
+    Suffix(String, bool),
+    Contains(String, bool),
+    Regex(regex::Regex),
+}
+
+/// A regex that does not compile.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid regex `{pattern}`: {message}")]
+pub struct RegexError {
+    pub pattern: String,
+    pub message: String,
+}
+
+pub(crate) fn full_match_regex(pattern: &str, ignore_case: bool) -> Result<regex::Regex, RegexError> {
+    regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
+        .case_insensitive(ignore_case)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|e| RegexError { pattern: pattern.to_string(), message: e.to_string() })
+}
+
+impl CompiledMatch {
+    pub(crate) fn new(m: &HttpMatch) -> Result<CompiledMatch, RegexError> {
+        let path = if let Some(p) = &m.path_exact {
+            PathCheck::Exact(p.clone())
+        } else if let Some(p) = &m.path_prefix {
+            PathCheck::Prefix(p.clone())
+        } else if let Some(p) = &m.path_regex {
+            PathCheck::Regex(full_match_regex(p, false)?)
+        } else {
+            PathCheck::Any
+        };
+        let headers = m
+            .headers
+            .iter()
+            .map(|h| {
+                let fold = |s: &str| if h.ignore_case { s.to_lowercase() } else { s.to_string() };
+                let check = match &h.check {
+                    HeaderCheck::Present => CompiledCheck::Present,
+                    HeaderCheck::Exact(v) => CompiledCheck::Exact(fold(v), h.ignore_case),
+                    HeaderCheck::Prefix(v) => CompiledCheck::Prefix(fold(v), h.ignore_case),
+                    HeaderCheck::Suffix(v) => CompiledCheck::Suffix(fold(v), h.ignore_case),
+                    HeaderCheck::Contains(v) => CompiledCheck::Contains(fold(v), h.ignore_case),
+                    HeaderCheck::Regex(v) => CompiledCheck::Regex(full_match_regex(v, h.ignore_case)?),
+                };
+                Ok(CompiledHeader { name: h.name.clone(), check, invert: h.invert })
+            })
+            .collect::<Result<_, RegexError>>()?;
+        let methods = m.methods.iter().map(|s| s.to_ascii_uppercase()).collect();
+        Ok(CompiledMatch { path, methods, headers })
+    }
+
+    pub(crate) fn needs_path(&self) -> bool {
+        !matches!(self.path, PathCheck::Any)
+    }
+
+    /// Why this match fails for the request, or `None` when it matches.
+    pub(crate) fn mismatch(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Option<Mismatch> {
+        let path_ok = match &self.path {
+            PathCheck::Any => true,
+            PathCheck::Exact(p) => path == p,
+            PathCheck::Prefix(p) => path.starts_with(p.as_str()),
+            PathCheck::Regex(r) => r.is_match(path),
+        };
+        if !path_ok {
+            return Some(Mismatch::Path);
+        }
+        // Methods are compared without regard to case: `gEt` is not a way around a GET rule.
+        if !self.methods.is_empty() && !self.methods.iter().any(|m| m.eq_ignore_ascii_case(method)) {
+            return Some(Mismatch::Method);
+        }
+        for (i, h) in self.headers.iter().enumerate() {
+            if h.matches(headers) == h.invert {
+                return Some(Mismatch::Header(i));
+            }
+        }
+        None
+    }
+}
+
+/// Which part of a permission's HTTP match failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mismatch {
+    Path,
+    Method,
+    Header(usize),
+}
+
+impl CompiledHeader {
+    /// Repeated headers: the check passes when it passes for any single value or for the values
+    /// joined with `,` (Envoy's view), so a duplicate header cannot hide a value from a deny rule.
+    fn matches(&self, headers: &[(&str, &str)]) -> bool {
+        let mut values = headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(&self.name)).map(|(_, v)| *v);
+        let Some(first) = values.next() else { return false };
+        if self.check_value(first) {
+            return true;
+        }
+        let mut joined: Option<String> = None;
+        for v in values {
+            if self.check_value(v) {
+                return true;
+            }
+            let j = joined.get_or_insert_with(|| first.to_string());
+            j.push(',');
+            j.push_str(v);
+        }
+        joined.is_some_and(|j| self.check_value(&j))
+    }
+
+    fn check_value(&self, value: &str) -> bool {
+        let folded = |fold: bool| -> std::borrow::Cow<'_, str> {
+            if fold {
+                std::borrow::Cow::Owned(value.to_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(value)
+            }
+        };
+        match &self.check {
+            CompiledCheck::Present => true,
+            CompiledCheck::Exact(want, fold) => folded(*fold) == want.as_str(),
+            CompiledCheck::Prefix(want, fold) => folded(*fold).starts_with(want.as_str()),
+            CompiledCheck::Suffix(want, fold) => folded(*fold).ends_with(want.as_str()),
+            CompiledCheck::Contains(want, fold) => folded(*fold).contains(want.as_str()),
+            CompiledCheck::Regex(r) => r.is_match(value),
+        }
+    }
+}

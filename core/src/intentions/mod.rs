@@ -1,0 +1,181 @@
+//! Intentions: who may talk to whom, decided exactly as Consul documents it, with a reason.
+//!
+//! - Precedence (higher first): exact→exact 9, `*`→exact 8, `*/*`→exact 7, exact→`*` 6,
+//!   `*`→`*` 5, `*/*`→`*` 4, exact→`*/*` 3, `*`→`*/*` 2, `*/*`→`*/*` 1 (source → destination,
+//!   `*` a wildcard name, `*/*` a wildcard namespace and name). Ties break on the source
+//!   (partition, peer, namespace, name), then the destination, compared as strings.
+//! - The first intention that matches decides. An L7 intention (permissions) decides by its
+//!   first matching permission; when none matches, the default policy decides — lower
+//!   intentions are not consulted. An L7 intention on a connection with no HTTP request denies.
+//! - No intention matches: the default policy (allow unless configured deny).
+//!
+//! [`IntentionTable`] indexes intentions so a decision costs a few hash lookups whatever their
+//! number: by destination (exact, then namespace-wide, then global), then by exact source, then
+//! name-wildcard and namespace-wildcard sources.
+
+pub mod http;
+pub mod path;
+mod table;
+
+pub use table::{Decision, IntentionTable, Reason, TraceStep};
+
+use serde::{Deserialize, Serialize};
+
+pub const WILDCARD: &str = "*";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Allow,
+    Deny,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Allow => "allow",
+            Action::Deny => "deny",
+        }
+    }
+}
+
+/// Who an intention applies to. `*` is a wildcard for `name` and `namespace`. A source with a
+/// `peer` matches only connections from that peer (whose partition is the peer's business); a
+/// source without one matches only local connections from `partition`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Source {
+    pub name: String,
+    pub namespace: String,
+    pub partition: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub peer: String,
+}
+
+/// The service an intention protects (`*` wildcards allowed in `name` and `namespace`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Destination {
+    pub name: String,
+    pub namespace: String,
+    pub partition: String,
+}
+
+/// Where an intention was written, so every decision can cite it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// One source of one service-intentions entry, flattened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Intention {
+    pub source: Source,
+    pub destination: Destination,
+    /// Set for L4 intentions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    /// Set for L7 intentions, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub permissions: Vec<http::Permission>,
+    pub precedence: u8,
+    pub origin: Origin,
+}
+
+impl Intention {
+    pub fn is_l7(&self) -> bool {
+        self.action.is_none()
+    }
+
+    /// `web → billing`, `* → billing`, `peer:p/web → billing` with non-default parts spelled out.
+    pub fn label(&self) -> String {
+        let s = &self.source;
+        let d = &self.destination;
+        let mut src = String::new();
+        if !s.peer.is_empty() {
+            src.push_str(&format!("peer:{}/", s.peer));
+        } else if !is_default(&s.partition) {
+            src.push_str(&format!("{}/", s.partition));
+        }
+        if !is_default(&s.namespace) {
+            src.push_str(&format!("{}/", s.namespace));
+        }
+        src.push_str(&s.name);
+        let mut dst = String::new();
+        if !is_default(&d.partition) {
+            dst.push_str(&format!("{}/", d.partition));
+        }
+        if !is_default(&d.namespace) {
+            dst.push_str(&format!("{}/", d.namespace));
+        }
+        dst.push_str(&d.name);
+        format!("{src} → {dst}")
+    }
+}
+
+fn is_default(s: &str) -> bool {
+    s.is_empty() || s == crate::names::DEFAULT
+}
+
+/// Consul's nine precedence levels from which parts are wildcards.
+pub fn precedence(source: &Source, destination: &Destination) -> u8 {
+    fn level(namespace: &str, name: &str) -> u8 {
+        match (namespace == WILDCARD, name == WILDCARD) {
+            (false, false) => 2,
+            (false, true) => 1,
+            (true, _) => 0,
+        }
+    }
+    level(&destination.namespace, &destination.name) * 3 + level(&source.namespace, &source.name) + 1
+}
+
+/// The order intentions are considered in: precedence, then the documented string tie-break.
+pub fn order(a: &Intention, b: &Intention) -> std::cmp::Ordering {
+    let key = |i: &Intention| {
+        (
+            std::cmp::Reverse(i.precedence),
+            i.source.partition.clone(),
+            i.source.peer.clone(),
+            i.source.namespace.clone(),
+            i.source.name.clone(),
+            i.destination.partition.clone(),
+            i.destination.namespace.clone(),
+            i.destination.name.clone(),
+        )
+    };
+    key(a).cmp(&key(b))
+}
+
+/// The identity of a connecting workload (from its SPIFFE ID, or as asked on the command line).
+#[derive(Clone, Copy, Debug)]
+pub struct Caller<'a> {
+    pub name: &'a str,
+    pub namespace: &'a str,
+    pub partition: &'a str,
+    /// Empty for local callers.
+    pub peer: &'a str,
+}
+
+/// What is being asked: may `source` reach `destination`, and for HTTP, this request?
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    pub source: Caller<'a>,
+    pub destination: ServiceName<'a>,
+    pub http: Option<http::HttpRequest<'a>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct ServiceName<'a> {
+    pub name: &'a str,
+    pub namespace: &'a str,
+    pub partition: &'a str,
+}
+
+#[cfg(test)]
+mod tests;

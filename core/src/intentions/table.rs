@@ -1,0 +1,460 @@
+//! The indexed intention table and the decision function every host calls.
+
+use super::http::{CompiledMatch, Mismatch, RegexError};
+use super::path::{self, Normalization, PathRejection};
+use super::{order, Action, Intention, Request, WILDCARD};
+use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+type Id = u32;
+
+/// Intentions sorted by precedence and indexed for O(1) decisions.
+#[derive(Clone, Debug)]
+pub struct IntentionTable {
+    intentions: Vec<Intention>,
+    permissions: Vec<Vec<CompiledMatch>>,
+    names: HashMap<String, Id>,
+    /// (partition, namespace, name) of the destination → sources.
+    exact_destinations: HashMap<(Id, Id, Id), Bucket>,
+    /// (partition, namespace) → sources, for destination name `*`.
+    namespace_destinations: HashMap<(Id, Id), Bucket>,
+    /// partition → sources, for destination `*/*`.
+    partition_destinations: HashMap<Id, Bucket>,
+    default_policy: Action,
+    normalization: Normalization,
+}
+
+/// The sources of one destination pattern. Values index `intentions`; a smaller index is a
+/// higher-ranked intention.
+#[derive(Clone, Debug, Default)]
+struct Bucket {
+    /// (partition or peer scope, namespace, name)
+    exact: HashMap<(Scope, Id, Id), u32>,
+    /// (scope, namespace) for source name `*`
+    any_name: HashMap<(Scope, Id), u32>,
+    /// scope, for source `*/*`
+    any_namespace: HashMap<Scope, u32>,
+}
+
+enum DestKey {
+    Exact((Id, Id, Id)),
+    AnyName((Id, Id)),
+    AnyNamespace(Id),
+}
+
+enum SourceKey {
+    Exact((Scope, Id, Id)),
+    AnyName((Scope, Id)),
+    AnyNamespace(Scope),
+}
+
+/// Local sources are scoped by partition, peered ones by peer name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Scope {
+    Partition(Id),
+    Peer(Id),
+}
+
+/// Why a decision came out as it did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Reason {
+    /// An L4 intention matched.
+    Intention,
+    /// An L7 intention matched and so did one of its permissions.
+    Permission,
+    /// An L7 intention matched but none of its permissions did: the default policy decides.
+    NoPermissionMatched,
+    /// An L7 intention matched a connection that carries no HTTP request.
+    L7OnTcp,
+    /// The request path could not be normalized safely.
+    PathRejected { rejection: PathRejectionKind },
+    /// No intention matched: the default policy decides.
+    NoIntention,
+}
+
+/// [`PathRejection`] in a serializable form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PathRejectionKind {
+    NotOriginForm,
+    BadPercentEncoding,
+    EscapedSlash,
+    Backslash,
+    ControlCharacter,
+}
+
+impl From<PathRejection> for PathRejectionKind {
+    fn from(r: PathRejection) -> Self {
+        match r {
+            PathRejection::NotOriginForm => PathRejectionKind::NotOriginForm,
+            PathRejection::BadPercentEncoding => PathRejectionKind::BadPercentEncoding,
+            PathRejection::EscapedSlash => PathRejectionKind::EscapedSlash,
+            PathRejection::Backslash => PathRejectionKind::Backslash,
+            PathRejection::ControlCharacter => PathRejectionKind::ControlCharacter,
+        }
+    }
+}
+
+/// The outcome of one check. Borrows the table: making a decision allocates nothing unless the
+/// path needed rewriting.
+#[derive(Clone, Debug)]
+pub struct Decision<'t, 'r> {
+    pub allowed: bool,
+    pub reason: Reason,
+    pub intention: Option<&'t Intention>,
+    /// Index into the matched intention's permissions.
+    pub permission: Option<usize>,
+    pub default_used: bool,
+    /// The path L7 rules were matched against (set when an L7 intention looked at it).
+    pub normalized_path: Option<Cow<'r, str>>,
+    pub default_policy: Action,
+}
+
+impl Decision<'_, '_> {
+    /// One sentence a person can act on.
+    pub fn explain(&self) -> String {
+        let verdict = if self.allowed { "allowed" } else { "denied" };
+        let cite = |i: &Intention| format!("intention {} (precedence {}, {})", i.label(), i.precedence, i.origin);
+        match (self.reason, self.intention) {
+            (Reason::Intention, Some(i)) => format!("{verdict} by {}", cite(i)),
+            (Reason::Permission, Some(i)) => format!(
+                "{verdict} by permission #{} of {}",
+                self.permission.map(|p| p + 1).unwrap_or(0),
+                cite(i)
+            ),
+            (Reason::NoPermissionMatched, Some(i)) => format!(
+                "{verdict} by the default policy ({}): {} matched the source but none of its {} permissions matched the request",
+                self.default_policy.as_str(),
+                cite(i),
+                i.permissions.len()
+            ),
+            (Reason::L7OnTcp, Some(i)) => format!(
+                "{verdict}: {} has HTTP permissions, but this connection carries no HTTP request (a tcp service)",
+                cite(i)
+            ),
+            (Reason::PathRejected { rejection }, _) => {
+                format!("{verdict}: {}", describe_rejection(rejection))
+            }
+            _ => format!("{verdict} by the default policy ({}): no intention matches", self.default_policy.as_str()),
+        }
+    }
+}
+
+fn describe_rejection(r: PathRejectionKind) -> &'static str {
+    match r {
+        PathRejectionKind::NotOriginForm => "the request path does not start with `/`",
+        PathRejectionKind::BadPercentEncoding => "the request path has an invalid percent-encoding",
+        PathRejectionKind::EscapedSlash => {
+            "the request path has an encoded slash (%2F or %5C), which mesh policy rejects"
+        }
+        PathRejectionKind::Backslash => "the request path has a backslash, which mesh policy rejects",
+        PathRejectionKind::ControlCharacter => "the request path has a control character",
+    }
+}
+
+/// One intention as the trace saw it (the playground's Simulate view and `check --trace`).
+#[derive(Clone, Debug, Serialize)]
+pub struct TraceStep {
+    pub intention: String,
+    pub precedence: u8,
+    pub origin: String,
+    /// `matched`, or why not: "source name is api, not web".
+    pub outcome: String,
+    pub permissions: Vec<String>,
+}
+
+/// The table could not be built (a regex from a plan did not compile).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("intention {intention}: {source}")]
+pub struct TableError {
+    pub intention: String,
+    #[source]
+    pub source: RegexError,
+}
+
+impl IntentionTable {
+    /// Sorts and indexes. Of two intentions with identical source and destination (rejected by
+    /// validation), the first in precedence order wins.
+    pub fn new(
+        mut intentions: Vec<Intention>,
+        default_policy: Action,
+        normalization: Normalization,
+    ) -> Result<IntentionTable, TableError> {
+        intentions.sort_by(order);
+        let mut permissions = Vec::with_capacity(intentions.len());
+        for i in &intentions {
+            let compiled = i
+                .permissions
+                .iter()
+                .map(|p| CompiledMatch::new(&p.http))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|source| TableError { intention: i.label(), source })?;
+            permissions.push(compiled);
+        }
+        let mut t = IntentionTable {
+            intentions: Vec::new(),
+            permissions,
+            names: HashMap::new(),
+            exact_destinations: HashMap::new(),
+            namespace_destinations: HashMap::new(),
+            partition_destinations: HashMap::new(),
+            default_policy,
+            normalization,
+        };
+        for (index, i) in intentions.iter().enumerate() {
+            let index = u32::try_from(index).unwrap_or(u32::MAX);
+            let dest = t.destination_key(&i.destination);
+            let source = t.source_key(&i.source);
+            let bucket = match dest {
+                DestKey::Exact(k) => t.exact_destinations.entry(k).or_default(),
+                DestKey::AnyName(k) => t.namespace_destinations.entry(k).or_default(),
+                DestKey::AnyNamespace(k) => t.partition_destinations.entry(k).or_default(),
+            };
+            match source {
+                SourceKey::Exact(k) => bucket.exact.entry(k).or_insert(index),
+                SourceKey::AnyName(k) => bucket.any_name.entry(k).or_insert(index),
+                SourceKey::AnyNamespace(k) => bucket.any_namespace.entry(k).or_insert(index),
+            };
+        }
+        t.intentions = intentions;
+        Ok(t)
+    }
+
+    fn intern(&mut self, s: &str) -> Id {
+        if let Some(id) = self.names.get(s) {
+            return *id;
+        }
+        let id = Id::try_from(self.names.len()).unwrap_or(Id::MAX);
+        self.names.insert(s.to_string(), id);
+        id
+    }
+
+    fn destination_key(&mut self, d: &super::Destination) -> DestKey {
+        let ap = self.intern(or_default(&d.partition));
+        if d.namespace == WILDCARD {
+            return DestKey::AnyNamespace(ap);
+        }
+        let ns = self.intern(or_default(&d.namespace));
+        if d.name == WILDCARD {
+            return DestKey::AnyName((ap, ns));
+        }
+        DestKey::Exact((ap, ns, self.intern(&d.name)))
+    }
+
+    fn source_key(&mut self, s: &super::Source) -> SourceKey {
+        let scope = if s.peer.is_empty() {
+            Scope::Partition(self.intern(or_default(&s.partition)))
+        } else {
+            Scope::Peer(self.intern(&s.peer))
+        };
+        if s.namespace == WILDCARD {
+            return SourceKey::AnyNamespace(scope);
+        }
+        let ns = self.intern(or_default(&s.namespace));
+        if s.name == WILDCARD {
+            return SourceKey::AnyName((scope, ns));
+        }
+        SourceKey::Exact((scope, ns, self.intern(&s.name)))
+    }
+
+    pub fn intentions(&self) -> &[Intention] {
+        &self.intentions
+    }
+
+    pub fn default_policy(&self) -> Action {
+        self.default_policy
+    }
+
+    pub fn normalization(&self) -> Normalization {
+        self.normalization
+    }
+
+    /// The highest-ranked intention whose source and destination match, if any.
+    pub fn find(&self, req: &Request<'_>) -> Option<usize> {
+        let id = |s: &str| self.names.get(s).copied();
+        let d = req.destination;
+        let d_ap = id(or_default(d.partition))?;
+        let d_ns = id(or_default(d.namespace));
+        let d_name = id(d.name);
+        let c = req.source;
+        let scope = if c.peer.is_empty() {
+            id(or_default(c.partition)).map(Scope::Partition)
+        } else {
+            id(c.peer).map(Scope::Peer)
+        }?;
+        let c_ns = id(or_default(c.namespace));
+        let c_name = id(c.name);
+        let lookup = |b: &Bucket| -> Option<u32> {
+            if let (Some(ns), Some(name)) = (c_ns, c_name) {
+                if let Some(i) = b.exact.get(&(scope, ns, name)) {
+                    return Some(*i);
+                }
+            }
+            if let Some(ns) = c_ns {
+                if let Some(i) = b.any_name.get(&(scope, ns)) {
+                    return Some(*i);
+                }
+            }
+            b.any_namespace.get(&scope).copied()
+        };
+        let exact = match (d_ns, d_name) {
+            (Some(ns), Some(name)) => self.exact_destinations.get(&(d_ap, ns, name)).and_then(lookup),
+            _ => None,
+        };
+        let found = exact
+            .or_else(|| d_ns.and_then(|ns| self.namespace_destinations.get(&(d_ap, ns))).and_then(lookup))
+            .or_else(|| self.partition_destinations.get(&d_ap).and_then(lookup));
+        found.map(|i| i as usize)
+    }
+
+    /// Decides one request.
+    pub fn decide<'t, 'r>(&'t self, req: &Request<'r>) -> Decision<'t, 'r> {
+        let default = |reason| Decision {
+            allowed: self.default_policy == Action::Allow,
+            reason,
+            intention: None,
+            permission: None,
+            default_used: true,
+            normalized_path: None,
+            default_policy: self.default_policy,
+        };
+        let Some(index) = self.find(req) else { return default(Reason::NoIntention) };
+        let (Some(intention), Some(compiled)) = (self.intentions.get(index), self.permissions.get(index)) else {
+            return default(Reason::NoIntention);
+        };
+        let mut d = Decision { intention: Some(intention), ..default(Reason::Intention) };
+        if let Some(action) = intention.action {
+            d.allowed = action == Action::Allow;
+            d.default_used = false;
+            return d;
+        }
+        let Some(http) = req.http else {
+            d.allowed = false;
+            d.default_used = false;
+            d.reason = Reason::L7OnTcp;
+            return d;
+        };
+        let needs_path = compiled.iter().any(CompiledMatch::needs_path);
+        let normalized = if needs_path {
+            match path::normalize(http.path, self.normalization) {
+                Ok(p) => Some(p),
+                Err(rejection) => {
+                    d.allowed = false;
+                    d.default_used = false;
+                    d.reason = Reason::PathRejected { rejection: rejection.into() };
+                    return d;
+                }
+            }
+        } else {
+            None
+        };
+        let path = normalized.as_deref().unwrap_or(http.path);
+        for (pi, (perm, m)) in intention.permissions.iter().zip(compiled).enumerate() {
+            if m.mismatch(http.method, path, http.headers).is_none() {
+                d.allowed = perm.action == Action::Allow;
+                d.default_used = false;
+                d.permission = Some(pi);
+                d.reason = Reason::Permission;
+                d.normalized_path = normalized;
+                return d;
+            }
+        }
+        d.reason = Reason::NoPermissionMatched;
+        d.normalized_path = normalized;
+        d
+    }
+
+    /// Every intention that could apply to the destination, in the order considered, with why
+    /// each did or did not match. Allocates freely: for people, not for the data path.
+    pub fn trace(&self, req: &Request<'_>) -> Vec<TraceStep> {
+        let chosen = self.find(req);
+        let d = req.destination;
+        let mut steps = Vec::new();
+        for (index, i) in self.intentions.iter().enumerate() {
+            if !pattern_matches(&i.destination.partition, d.partition, false)
+                || !pattern_matches(&i.destination.namespace, d.namespace, true)
+                || !pattern_matches(&i.destination.name, d.name, true)
+            {
+                continue;
+            }
+            let outcome = if Some(index) == chosen {
+                "matched: this intention decides".to_string()
+            } else if let Some(why) = source_mismatch(i, req) {
+                why
+            } else {
+                "matches too, but a higher-ranked intention decided first".to_string()
+            };
+            let mut permissions = Vec::new();
+            if Some(index) == chosen {
+                if let (Some(http), Some(compiled)) = (req.http, self.permissions.get(index)) {
+                    let normalized = path::normalize(http.path, self.normalization);
+                    let p = normalized.as_deref().unwrap_or(http.path);
+                    for (pi, (perm, m)) in i.permissions.iter().zip(compiled).enumerate() {
+                        let what = match m.mismatch(http.method, p, http.headers) {
+                            None => format!("#{} {}: matches", pi + 1, perm.action.as_str()),
+                            Some(Mismatch::Path) => {
+                                format!("#{} {}: path {p} does not match", pi + 1, perm.action.as_str())
+                            }
+                            Some(Mismatch::Method) => {
+                                format!(
+                                    "#{} {}: method {} is not one of {}",
+                                    pi + 1,
+                                    perm.action.as_str(),
+                                    http.method,
+                                    perm.http.methods.join(", ")
+                                )
+                            }
+                            Some(Mismatch::Header(h)) => format!(
+                                "#{} {}: header `{}` does not match",
+                                pi + 1,
+                                perm.action.as_str(),
+                                perm.http.headers.get(h).map(|x| x.name.as_str()).unwrap_or("?")
+                            ),
+                        };
+                        permissions.push(what);
+                    }
+                }
+            }
+            steps.push(TraceStep {
+                intention: i.label(),
+                precedence: i.precedence,
+                origin: i.origin.to_string(),
+                outcome,
+                permissions,
+            });
+        }
+        steps
+    }
+}
+
+fn or_default(s: &str) -> &str {
+    crate::names::or_default(s)
+}
+
+fn pattern_matches(pattern: &str, value: &str, wildcard_ok: bool) -> bool {
+    (wildcard_ok && pattern == WILDCARD) || or_default(pattern) == or_default(value)
+}
+
+fn source_mismatch(i: &Intention, req: &Request<'_>) -> Option<String> {
+    let s = &i.source;
+    let c = req.source;
+    if s.peer != c.peer {
+        return Some(match (s.peer.is_empty(), c.peer.is_empty()) {
+            (true, false) => format!("source is local; the caller comes from peer {}", c.peer),
+            (false, true) => format!("source is from peer {}; the caller is local", s.peer),
+            _ => format!("source peer is {}, not {}", s.peer, c.peer),
+        });
+    }
+    if s.peer.is_empty() && or_default(&s.partition) != or_default(c.partition) {
+        return Some(format!("source partition is {}, not {}", or_default(&s.partition), or_default(c.partition)));
+    }
+    if !pattern_matches(&s.namespace, c.namespace, true) {
+        return Some(format!("source namespace is {}, not {}", or_default(&s.namespace), or_default(c.namespace)));
+    }
+    if !pattern_matches(&s.name, c.name, true) {
+        return Some(format!("source name is {}, not {}", s.name, c.name));
+    }
+    None
+}
