@@ -137,18 +137,14 @@ pub fn precedence(source: &Source, destination: &Destination) -> u8 {
 
 /// The order intentions are considered in: precedence, then the documented string tie-break.
 pub fn order(a: &Intention, b: &Intention) -> std::cmp::Ordering {
-    let key = |i: &Intention| {
+    fn key(i: &Intention) -> (std::cmp::Reverse<u8>, [&str; 4], [&str; 3]) {
+        let (s, d) = (&i.source, &i.destination);
         (
             std::cmp::Reverse(i.precedence),
-            i.source.partition.clone(),
-            i.source.peer.clone(),
-            i.source.namespace.clone(),
-            i.source.name.clone(),
-            i.destination.partition.clone(),
-            i.destination.namespace.clone(),
-            i.destination.name.clone(),
+            [&s.partition, &s.peer, &s.namespace, &s.name],
+            [&d.partition, &d.namespace, &d.name],
         )
-    };
+    }
     key(a).cmp(&key(b))
 }
 
