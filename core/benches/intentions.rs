@@ -4,6 +4,9 @@
 //! source for one destination plus a spread of other destinations; the request asks for the
 //! last-written source, which a linear scan (Envoy RBAC) would reach last.
 
+// A benchmark is not shipped code: a setup failure should stop it loudly.
+#![allow(clippy::panic)]
+
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use meshgate_core::intentions::http::{HttpMatch, HttpRequest, Permission};
 use meshgate_core::intentions::path::Normalization;

@@ -89,6 +89,35 @@ codes! {
     InvalidValue = "E0317", "invalid value";
     ServiceKind = "E0318", "invalid service kind";
     EmptyList = "E0319", "list must not be empty";
+    // E0320..E0329: service-defaults, mesh, exported-services
+    MeshName = "E0320", "the mesh entry must be named mesh";
+    TlsVersionRange = "E0321", "TLSMaxVersion is lower than TLSMinVersion";
+    TlsSettingForVersion = "E0322", "TLS setting does not apply to the configured TLS versions";
+    ExportConsumer = "E0323", "an export consumer must name exactly one of Peer, Partition or SamenessGroup";
+    InvalidWildcard = "E0324", "wildcard not allowed here";
+    UpstreamDefaultsTarget = "E0325", "UpstreamConfig.Defaults cannot name an upstream";
+    DuplicateUpstreamOverride = "E0326", "two upstream overrides for the same upstream";
+    // E0330..E0349: discovery chain (service-router, service-splitter, service-resolver)
+    PrefixRewriteWithoutPath = "E0330", "PrefixRewrite needs a PathPrefix or PathExact match";
+    DuplicateSplit = "E0331", "the same split destination is listed twice";
+    EmptyTarget = "E0332", "redirect or failover names no destination";
+    CrossDatacenterPartition = "E0333", "cross-datacenter redirect or failover outside the default partition";
+    LoadBalancerConfig = "E0334", "invalid load balancer configuration";
+    // E0350..E0369: service-intentions
+    ReadOnlyField = "E0350", "read-only field given a value";
+    // E0370..E0399: gateways, routes and certificates
+    InvalidHost = "E0370", "invalid host name";
+    DuplicateHost = "E0371", "host used twice on one listener";
+    SdsConfig = "E0372", "incomplete SDS certificate settings";
+    TlsOrigination = "E0373", "incomplete TLS origination files";
+    DuplicateGatewayService = "E0374", "service listed twice in a gateway";
+    DuplicateListenerName = "E0375", "listener name used twice";
+    ListenerMerge = "E0376", "listeners sharing a port disagree";
+    RouteParent = "E0377", "invalid route parent";
+    TcpRouteServices = "E0378", "tcp-route needs exactly one service";
+    CertificateRef = "E0379", "invalid certificate reference";
+    PemFormat = "E0380", "not a PEM certificate or private key";
+    RouteFilter = "E0381", "invalid route filter";
     // E04xx: rules that need the whole workspace (semantics)
     DuplicateEntry = "E0401", "the same config entry is defined twice";
     MissingReference = "E0402", "reference to something not defined";

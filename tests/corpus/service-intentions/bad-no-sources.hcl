@@ -1,0 +1,3 @@
+Kind    = "service-intentions"
+Name    = "api"
+Sources = []
