@@ -1,7 +1,12 @@
 //! `meshgate`: the planner CLI. Every command reads Consul configuration (HCL, JSON or YAML) and
 //! works offline.
 
+mod check;
+mod context;
 mod input;
+mod plan_cmd;
+mod table;
+mod upstreams;
 mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -24,6 +29,16 @@ enum Command {
     /// .yml file below it) and reports every problem as FILE:LINE:COL with a stable code.
     /// Exit status: 0 valid, 1 invalid, 2 usage or I/O error.
     Validate(validate::Args),
+    /// Decide whether a source may reach a destination (and an HTTP request, for L7 intentions).
+    ///
+    /// Like `consul intention check`, but offline and L7-aware, with the reason and the
+    /// intention (file:line) that decided. Exit status: 0 allowed, 1 denied, 2 error.
+    Check(check::Args),
+    /// Show how a service's proxy reaches each upstream: target, SNI, mesh gateway mode, the
+    /// level that set the mode, and what is dialled.
+    Upstreams(upstreams::Args),
+    /// Print the compiled plan (intentions in precedence order, upstreams, ...) as JSON.
+    Plan(plan_cmd::Args),
 }
 
 /// How results are printed.
@@ -40,6 +55,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(args) => validate::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Upstreams(args) => upstreams::run(&args),
+        Command::Plan(args) => plan_cmd::run(&args),
     };
     match result {
         Ok(code) => code,

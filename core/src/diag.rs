@@ -123,9 +123,13 @@ codes! {
     MissingReference = "E0402", "reference to something not defined";
     ProtocolMismatch = "E0403", "inconsistent protocols";
     ChainCycle = "E0404", "cycle in the discovery chain";
-    L7OnTcp = "E0405", "L7 rules on a tcp service";
     // W0xxx: warnings
-    ShadowedIntention = "W0401", "intention can never match";
+    ShadowedIntention = "W0401", "intention is shadowed by a higher-precedence one";
+    L7OnTcp = "W0402", "L7 permissions on a tcp service deny every connection";
+    JwtNotEnforced = "W0403", "JWT requirements are not enforced by meshgate";
+    SamenessGroupSource = "W0404", "sameness-group sources are not resolved";
+    NoMeshGateway = "W0405", "no mesh gateway registered where an upstream dials one";
+    UnknownPeerTrustDomain = "W0406", "peer trust domain unknown";
     Deprecated = "W0201", "deprecated field";
 }
 

@@ -9,6 +9,8 @@ pub mod diag;
 pub mod intentions;
 pub mod model;
 pub mod names;
+pub mod plan;
+pub mod settings;
 pub mod source;
 pub mod syntax;
 pub mod workspace;

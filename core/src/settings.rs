@@ -9,6 +9,9 @@
 //! TrustDomain            = "11111111-2222-3333-4444-555555555555.consul"
 //! DefaultIntentionPolicy = "deny"
 //! Mode                   = "enforce"   # or "audit": decide and count, never block
+//! PeerTrustDomains = {
+//!   "cluster-01" = "aaaaaaaa-0000-0000-0000-000000000001.consul"
+//! }
 //! ```
 
 use crate::decode::{Cx, Decode};
@@ -51,6 +54,8 @@ decode_struct! {
         pub trust_domain: Option<String>,
         pub default_intention_policy: Option<PolicyName>,
         pub mode: Option<EnforcementMode>,
+        /// Peer name → that cluster's trust domain (peered SNI names end with it).
+        pub peer_trust_domains: Option<std::collections::BTreeMap<String, String>>,
     }
 }
 
@@ -63,6 +68,8 @@ pub struct Settings {
     pub trust_domain: String,
     pub default_intention_policy: Action,
     pub mode: Mode,
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub peer_trust_domains: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -81,6 +88,7 @@ impl Default for Settings {
             trust_domain: DEFAULT_TRUST_DOMAIN.into(),
             default_intention_policy: Action::Allow,
             mode: Mode::Enforce,
+            peer_trust_domains: Default::default(),
         }
     }
 }
@@ -102,6 +110,9 @@ impl Settings {
                 PolicyName::Allow => Action::Allow,
                 PolicyName::Deny => Action::Deny,
             };
+        }
+        if let Some(peers) = &file.peer_trust_domains {
+            self.peer_trust_domains.extend(peers.iter().map(|(k, v)| (k.clone(), v.to_ascii_lowercase())));
         }
         if let Some(m) = file.mode {
             self.mode = match m {
@@ -138,8 +149,10 @@ impl Settings {
 
     /// Checks flag values the way a settings file's would be checked.
     pub fn check(&self) -> Result<(), String> {
-        crate::model::common::check_name(&self.datacenter).map_err(|why| format!("datacenter `{}` {why}", self.datacenter))?;
-        crate::model::common::check_name(&self.partition).map_err(|why| format!("partition `{}` {why}", self.partition))?;
+        crate::model::common::check_name(&self.datacenter)
+            .map_err(|why| format!("datacenter `{}` {why}", self.datacenter))?;
+        crate::model::common::check_name(&self.partition)
+            .map_err(|why| format!("partition `{}` {why}", self.partition))?;
         if self.trust_domain.is_empty() || self.trust_domain.contains(['/', ':', ' ']) {
             return Err(format!("trust domain `{}` is not a DNS name like `<uuid>.consul`", self.trust_domain));
         }

@@ -1,0 +1,242 @@
+//! service-intentions entries → the flat, ranked [`Intention`] list every decision uses, with
+//! the checks that need the whole workspace: L7 permissions on tcp services and shadowing.
+
+use super::protocols::Protocols;
+use crate::decode::Cx;
+use crate::diag::{Code, Diagnostic};
+use crate::intentions::http::{HeaderCheck, HeaderMatch, HttpMatch, Permission};
+use crate::intentions::{order, precedence, Action, Destination, Intention, Origin, Source, WILDCARD};
+use crate::model::service_intentions::{self as model, IntentionAction, ServiceIntentions, SourceIntention};
+use crate::model::ConfigEntry;
+use crate::source::{SourceMap, Span};
+use crate::workspace::Workspace;
+
+/// Every intention of the workspace, ranked, with the spans they came from (same order).
+pub struct Compiled {
+    pub intentions: Vec<Intention>,
+    pub spans: Vec<Span>,
+}
+
+pub fn compile(ws: &Workspace, protocols: &Protocols, cx: &mut Cx) -> Compiled {
+    let mut pairs: Vec<(Intention, Span)> = Vec::new();
+    for entry in ws.entries() {
+        let ConfigEntry::ServiceIntentions(e) = entry else { continue };
+        for (src, identity) in e.sources_with_identity() {
+            if !identity.sameness_group.is_empty() {
+                cx.warning(
+                    Code::SamenessGroupSource,
+                    src.span(),
+                    format!(
+                        "source {} names sameness group `{}`; meshgate does not know its members, so this source matches nothing",
+                        src.name, identity.sameness_group
+                    ),
+                );
+                continue;
+            }
+            if has_jwt(e, src) {
+                cx.warning(
+                    Code::JwtNotEnforced,
+                    src.span(),
+                    "JWT requirements are not checked by meshgate; the rest of this intention is enforced without them",
+                );
+            }
+            let source = Source {
+                name: identity.name.to_string(),
+                namespace: identity.namespace.to_string(),
+                partition: identity.partition.to_string(),
+                peer: identity.peer.to_string(),
+            };
+            let d = e.destination();
+            let destination = Destination {
+                name: d.name.to_string(),
+                namespace: d.namespace.to_string(),
+                partition: d.partition.to_string(),
+            };
+            let precedence = precedence(&source, &destination);
+            let (action, permissions) = if src.is_l7() {
+                (None, src.permissions.iter().filter_map(permission).collect())
+            } else {
+                (src.action.map(action), Vec::new())
+            };
+            let intention = Intention {
+                source,
+                destination,
+                action,
+                permissions,
+                precedence,
+                origin: origin(&ws.sources, src.span()),
+            };
+            check_l7_on_tcp(&intention, src, protocols, cx);
+            pairs.push((intention, src.span()));
+        }
+    }
+    pairs.sort_by(|a, b| order(&a.0, &b.0));
+    report_shadowed(&pairs, cx);
+    let (intentions, spans) = pairs.into_iter().unzip();
+    Compiled { intentions, spans }
+}
+
+fn has_jwt(e: &ServiceIntentions, src: &SourceIntention) -> bool {
+    e.jwt.as_ref().is_some_and(|j| !j.providers.is_empty()) || src.permissions.iter().any(|p| p.jwt.is_some())
+}
+
+fn action(a: IntentionAction) -> Action {
+    match a {
+        IntentionAction::Allow => Action::Allow,
+        IntentionAction::Deny => Action::Deny,
+    }
+}
+
+fn permission(p: &model::IntentionPermission) -> Option<Permission> {
+    let http = p.http.as_ref();
+    let mut m = HttpMatch::default();
+    if let Some(h) = http {
+        match h.path_match() {
+            Some(model::PathMatch::Exact(s)) => m.path_exact = Some(s.to_string()),
+            Some(model::PathMatch::Prefix(s)) => m.path_prefix = Some(s.to_string()),
+            Some(model::PathMatch::Regex(s)) => m.path_regex = Some(s.to_string()),
+            None => {}
+        }
+        m.methods = h.methods().map(|x| x.as_str().to_string()).collect();
+        m.headers = h
+            .header
+            .iter()
+            .filter_map(|hd| {
+                let check = match hd.matcher()? {
+                    model::HeaderMatch::Present => HeaderCheck::Present,
+                    model::HeaderMatch::Exact(v) => HeaderCheck::Exact(v.into()),
+                    model::HeaderMatch::Prefix(v) => HeaderCheck::Prefix(v.into()),
+                    model::HeaderMatch::Suffix(v) => HeaderCheck::Suffix(v.into()),
+                    model::HeaderMatch::Contains(v) => HeaderCheck::Contains(v.into()),
+                    model::HeaderMatch::Regex(v) => HeaderCheck::Regex(v.into()),
+                };
+                Some(HeaderMatch { name: hd.name.clone(), check, invert: hd.invert, ignore_case: hd.ignore_case })
+            })
+            .collect();
+    }
+    Some(Permission { action: action(p.action?), http: m })
+}
+
+pub(crate) fn origin(sources: &SourceMap, span: Span) -> Origin {
+    match sources.location(span) {
+        Some(l) => Origin { file: l.file, line: l.start.line, column: l.start.column },
+        None => Origin::default(),
+    }
+}
+
+fn check_l7_on_tcp(i: &Intention, src: &SourceIntention, protocols: &Protocols, cx: &mut Cx) {
+    let d = &i.destination;
+    if !i.is_l7() || d.name == WILDCARD || d.namespace == WILDCARD {
+        return;
+    }
+    let (proto, _) = protocols.of(&d.name, &d.namespace, &d.partition);
+    if !proto.is_http_like() {
+        cx.push(
+            Diagnostic::warning(
+                Code::L7OnTcp,
+                src.span(),
+                format!(
+                    "{} has HTTP permissions, but `{}` speaks tcp, so every connection from this source is denied",
+                    i.label(),
+                    d.name
+                ),
+            )
+            .with_note(format!(
+                "set `Protocol = \"http\"` in service-defaults for `{}` (or in proxy-defaults `Config`)",
+                d.name
+            )),
+        );
+    }
+}
+
+/// A wildcard-destination intention is shadowed for a destination when a higher-ranked intention
+/// for that exact destination covers the same sources: Consul's documented precedence says the
+/// higher one decides there (even where Consul's generated Envoy RBAC, with default allow, would
+/// apply the lower deny).
+fn report_shadowed(pairs: &[(Intention, Span)], cx: &mut Cx) {
+    for (low, low_span) in pairs.iter().filter(|(i, _)| i.destination.name == WILDCARD) {
+        for (high, _) in pairs.iter().filter(|(h, _)| h.precedence > low.precedence && h.destination.name != WILDCARD) {
+            let same_scope = high.source.peer == low.source.peer
+                && (high.source.peer.is_empty() || high.source.partition == low.source.partition)
+                && high.destination.partition == low.destination.partition
+                && (low.destination.namespace == WILDCARD || low.destination.namespace == high.destination.namespace);
+            if !same_scope || !covers(&high.source, &low.source) || high.action == low.action && !high.is_l7() {
+                continue;
+            }
+            let say = |i: &Intention| match i.action {
+                Some(a) => a.as_str().to_string(),
+                None => "decides by its permissions".to_string(),
+            };
+            cx.push(
+                Diagnostic::warning(
+                    Code::ShadowedIntention,
+                    *low_span,
+                    format!(
+                        "{} ({}) never applies to `{}`: {} (precedence {}, {}) ranks higher and {}",
+                        low.label(),
+                        say(low),
+                        high.destination.name,
+                        high.label(),
+                        high.precedence,
+                        high.origin,
+                        say(high)
+                    ),
+                )
+                .with_note(
+                    "Consul documents this precedence; note that Consul's own Envoy RBAC (with default allow) would apply the lower intention here",
+                ),
+            );
+        }
+    }
+}
+
+/// Does `high`'s source pattern include every caller `low`'s does?
+fn covers(high: &Source, low: &Source) -> bool {
+    let part = |h: &str, l: &str| h == WILDCARD || h == l;
+    part(&high.namespace, &low.namespace) && (high.namespace == WILDCARD || part(&high.name, &low.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compiled(text: &str) -> (Vec<Intention>, Vec<Diagnostic>) {
+        let ws = Workspace::from_text("i.hcl", text);
+        assert!(!ws.has_errors(), "{:?}", ws.diagnostics);
+        let mut cx = Cx::new();
+        let c = compile(&ws, &Protocols::new(&ws), &mut cx);
+        (c.intentions, cx.diags)
+    }
+
+    #[test]
+    fn sources_flatten_in_precedence_order_with_their_origin() {
+        let (all, diags) = compiled(
+            r#"
+Kind = "service-intentions"
+Name = "billing"
+Sources = [
+  { Name = "*", Action = "deny" },
+  { Name = "web", Action = "allow" },
+]
+"#,
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(all.len(), 2);
+        assert_eq!((all[0].source.name.as_str(), all[0].precedence), ("web", 9));
+        assert_eq!(all[0].origin.to_string(), "i.hcl:6:3");
+        assert_eq!((all[1].source.name.as_str(), all[1].precedence), ("*", 8));
+    }
+
+    #[test]
+    fn l7_permissions_on_a_tcp_service_warn() {
+        let (_, diags) = compiled(
+            r#"
+Kind = "service-intentions"
+Name = "db"
+Sources = [{ Name = "web", Permissions = [{ Action = "allow", HTTP { PathPrefix = "/" } }] }]
+"#,
+        );
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, Code::L7OnTcp);
+    }
+}

@@ -1,0 +1,98 @@
+//! The protocol of each service: service-defaults `Protocol`, else proxy-defaults
+//! `Config.protocol`, else `tcp` — as Consul resolves it.
+
+use crate::model::ConfigEntry;
+use crate::names::or_default;
+use crate::workspace::Workspace;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    #[default]
+    Tcp,
+    Http,
+    Http2,
+    Grpc,
+}
+
+impl Protocol {
+    pub fn parse(s: &str) -> Option<Protocol> {
+        match s.to_ascii_lowercase().as_str() {
+            "tcp" => Some(Protocol::Tcp),
+            "http" => Some(Protocol::Http),
+            "http2" => Some(Protocol::Http2),
+            "grpc" => Some(Protocol::Grpc),
+            _ => None,
+        }
+    }
+
+    /// Routers, splitters and L7 intentions need one of these.
+    pub fn is_http_like(self) -> bool {
+        self != Protocol::Tcp
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "tcp",
+            Protocol::Http => "http",
+            Protocol::Http2 => "http2",
+            Protocol::Grpc => "grpc",
+        }
+    }
+}
+
+/// Where a service's protocol came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProtocolSource {
+    ServiceDefaults,
+    ProxyDefaults,
+    Default,
+}
+
+/// Protocol lookups for one workspace.
+#[derive(Clone, Debug, Default)]
+pub struct Protocols {
+    by_service: BTreeMap<(String, String, String), Protocol>,
+    by_partition: BTreeMap<String, Protocol>,
+}
+
+impl Protocols {
+    pub fn new(ws: &Workspace) -> Protocols {
+        let mut p = Protocols::default();
+        for entry in ws.entries() {
+            match entry {
+                ConfigEntry::ServiceDefaults(sd) => {
+                    if let Some(proto) = sd.protocol().and_then(Protocol::parse) {
+                        let key = (or_default(&sd.partition).into(), or_default(&sd.namespace).into(), sd.name.clone());
+                        p.by_service.insert(key, proto);
+                    }
+                }
+                ConfigEntry::ProxyDefaults(pd) => {
+                    if let Some(proto) = pd.protocol().and_then(Protocol::parse) {
+                        p.by_partition.insert(or_default(&pd.partition).into(), proto);
+                    }
+                }
+                _ => {}
+            }
+        }
+        p
+    }
+
+    pub fn of(&self, name: &str, namespace: &str, partition: &str) -> (Protocol, ProtocolSource) {
+        let key = (or_default(partition).to_string(), or_default(namespace).to_string(), name.to_string());
+        if let Some(p) = self.by_service.get(&key) {
+            return (*p, ProtocolSource::ServiceDefaults);
+        }
+        if let Some(p) = self.by_partition.get(or_default(partition)) {
+            return (*p, ProtocolSource::ProxyDefaults);
+        }
+        (Protocol::Tcp, ProtocolSource::Default)
+    }
+
+    pub fn protocol(&self, name: &str, namespace: &str, partition: &str) -> Protocol {
+        self.of(name, namespace, partition).0
+    }
+}

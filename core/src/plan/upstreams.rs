@@ -1,0 +1,284 @@
+//! Upstreams of every connect proxy: the target, its SNI, the mesh gateway mode with the level
+//! that set it, and what the proxy actually dials.
+//!
+//! Mode precedence (Consul's): the upstream's own `mesh_gateway` > the proxy registration's >
+//! the proxy's service-defaults (`UpstreamConfig.Overrides`, then `UpstreamConfig.Defaults`, then
+//! top-level `MeshGateway`) > proxy-defaults > the default (`none`; `remote` for peers). Peering
+//! treats `none` as `remote`. The SNI is always the target's; only the address dialled changes.
+
+use super::intentions::origin;
+use crate::decode::Cx;
+use crate::diag::{Code, Diagnostic};
+use crate::intentions::Origin;
+use crate::model::common::MeshGatewayMode;
+use crate::model::service::{ProxyConfig, ServiceDefinition, ServiceKind, Upstream};
+use crate::model::service_defaults::UpstreamRef;
+use crate::model::ConfigEntry;
+use crate::names::{or_default, Sni};
+use crate::settings::Settings;
+use crate::workspace::Workspace;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    None,
+    Local,
+    Remote,
+}
+
+/// Which level decided the mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModeSource {
+    Upstream,
+    Proxy,
+    ServiceDefaults,
+    ProxyDefaults,
+    Default,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dial {
+    /// The target's instances themselves.
+    Direct,
+    /// A mesh gateway in the proxy's own datacenter.
+    LocalGateway,
+    /// A mesh gateway in the target's datacenter (or the peer's).
+    RemoteGateway,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UpstreamResolution {
+    pub destination: String,
+    pub namespace: String,
+    pub partition: String,
+    /// Empty for a peered upstream.
+    pub datacenter: String,
+    /// Empty for a local upstream.
+    pub peer: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local_bind_port: Option<u16>,
+    pub sni: String,
+    pub mesh_gateway_mode: Mode,
+    pub mesh_gateway_mode_source: ModeSource,
+    pub dial: Dial,
+    /// `address:port` of the gateway dialled, when the workspace registers one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// Why the outcome is not simply the mode (same datacenter, peering rules).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ProxyUpstreams {
+    /// The proxy's own service name (`web-sidecar-proxy`).
+    pub proxy: String,
+    /// The service it fronts (`web`).
+    pub service: String,
+    pub datacenter: String,
+    pub upstreams: Vec<UpstreamResolution>,
+}
+
+/// A proxy found in the workspace: a connect-proxy registration or a sidecar_service.
+struct ProxyAt<'a> {
+    name: String,
+    service: String,
+    namespace: &'a str,
+    partition: &'a str,
+    datacenter: &'a str,
+    config: &'a ProxyConfig,
+}
+
+fn proxies<'a>(ws: &'a Workspace) -> Vec<ProxyAt<'a>> {
+    let mut out = Vec::new();
+    for svc in ws.services() {
+        if svc.kind == ServiceKind::ConnectProxy {
+            if let (Some(config), Some(service)) = (&svc.proxy, svc.proxied_service()) {
+                out.push(proxy_at(svc, svc.name.clone(), service.to_string(), config));
+            }
+        }
+        let sidecar = svc.connect.as_ref().and_then(|c| c.sidecar_service.as_deref());
+        if let Some(sidecar) = sidecar {
+            if let Some(config) = &sidecar.proxy {
+                let name =
+                    if sidecar.name.is_empty() { format!("{}-sidecar-proxy", svc.name) } else { sidecar.name.clone() };
+                out.push(proxy_at(svc, name, svc.name.clone(), config));
+            }
+        }
+    }
+    out
+}
+
+fn proxy_at<'a>(svc: &'a ServiceDefinition, name: String, service: String, config: &'a ProxyConfig) -> ProxyAt<'a> {
+    ProxyAt { name, service, namespace: &svc.namespace, partition: &svc.partition, datacenter: &svc.datacenter, config }
+}
+
+pub fn resolve(ws: &Workspace, settings: &Settings, cx: &mut Cx) -> Vec<ProxyUpstreams> {
+    proxies(ws)
+        .into_iter()
+        .map(|p| {
+            let datacenter =
+                if p.datacenter.is_empty() { settings.datacenter.clone() } else { p.datacenter.to_string() };
+            let upstreams =
+                p.config.upstreams.iter().map(|u| resolve_one(ws, settings, &p, &datacenter, u, cx)).collect();
+            ProxyUpstreams { proxy: p.name, service: p.service, datacenter, upstreams }
+        })
+        .collect()
+}
+
+fn resolve_one(
+    ws: &Workspace,
+    settings: &Settings,
+    p: &ProxyAt<'_>,
+    proxy_dc: &str,
+    u: &Upstream,
+    cx: &mut Cx,
+) -> UpstreamResolution {
+    let peered = !u.destination_peer.is_empty();
+    let namespace = or_default(if u.destination_namespace.is_empty() { p.namespace } else { &u.destination_namespace });
+    let partition = or_default(if u.destination_partition.is_empty() { p.partition } else { &u.destination_partition });
+    let datacenter = if peered {
+        String::new()
+    } else if u.datacenter.is_empty() {
+        proxy_dc.to_string()
+    } else {
+        u.datacenter.clone()
+    };
+    let (mut mode, source) = mode_for(ws, p, u, namespace, partition, peered);
+    let mut note = None;
+    if peered && mode == Mode::None {
+        mode = Mode::Remote;
+        note = Some("peered upstreams cannot dial directly: `none` is treated as `remote`".to_string());
+    }
+    let crosses = peered || datacenter != proxy_dc || partition != or_default(p.partition);
+    let dial = match (crosses, mode) {
+        (false, _) => {
+            if mode != Mode::None {
+                note = Some(
+                    "same datacenter and partition: the mode has no effect, instances are dialled directly".into(),
+                );
+            }
+            Dial::Direct
+        }
+        (true, Mode::None) => Dial::Direct,
+        (true, Mode::Local) => Dial::LocalGateway,
+        (true, Mode::Remote) => Dial::RemoteGateway,
+    };
+    let sni = if peered {
+        let td = match settings.peer_trust_domains.get(&u.destination_peer) {
+            Some(td) => td.clone(),
+            None => {
+                cx.push(
+                    Diagnostic::warning(
+                        Code::UnknownPeerTrustDomain,
+                        u.origin.field("destination_peer"),
+                        format!(
+                            "the trust domain of peer `{}` is unknown, so its SNI ends in a placeholder",
+                            u.destination_peer
+                        ),
+                    )
+                    .with_note("set it in the settings file: PeerTrustDomains = { \"<peer>\" = \"<uuid>.consul\" }"),
+                );
+                format!("{}.peering.invalid", u.destination_peer)
+            }
+        };
+        Sni::peered(&u.destination_name, namespace, "default", &u.destination_peer, &td).to_string()
+    } else {
+        Sni::service(None, &u.destination_name, namespace, partition, &datacenter, &settings.trust_domain).to_string()
+    };
+    let gateway = match dial {
+        Dial::Direct => None,
+        Dial::LocalGateway => gateway_in(ws, proxy_dc, settings),
+        Dial::RemoteGateway if peered => None,
+        Dial::RemoteGateway => gateway_in(ws, &datacenter, settings),
+    };
+    if gateway.is_none() && dial != Dial::Direct && !(peered && dial == Dial::RemoteGateway) {
+        let where_ = if dial == Dial::LocalGateway { proxy_dc } else { datacenter.as_str() };
+        cx.warning(
+            Code::NoMeshGateway,
+            u.origin.span,
+            format!(
+                "upstream `{}` dials a mesh gateway in {where_}, but the workspace registers none there",
+                u.destination_name
+            ),
+        );
+    }
+    UpstreamResolution {
+        destination: u.destination_name.clone(),
+        namespace: namespace.to_string(),
+        partition: partition.to_string(),
+        datacenter,
+        peer: u.destination_peer.clone(),
+        local_bind_port: u.local_bind_port,
+        sni,
+        mesh_gateway_mode: mode,
+        mesh_gateway_mode_source: source,
+        dial,
+        gateway,
+        note,
+        origin: origin(&ws.sources, u.origin.span),
+    }
+}
+
+fn mode_for(
+    ws: &Workspace,
+    p: &ProxyAt<'_>,
+    u: &Upstream,
+    namespace: &str,
+    partition: &str,
+    peered: bool,
+) -> (Mode, ModeSource) {
+    let convert = |m: MeshGatewayMode| match m {
+        MeshGatewayMode::None => Some(Mode::None),
+        MeshGatewayMode::Local => Some(Mode::Local),
+        MeshGatewayMode::Remote => Some(Mode::Remote),
+        MeshGatewayMode::Unset => None,
+    };
+    if let Some(m) = convert(u.mesh_gateway.mode) {
+        return (m, ModeSource::Upstream);
+    }
+    if let Some(m) = convert(p.config.mesh_gateway.mode) {
+        return (m, ModeSource::Proxy);
+    }
+    let upstream = UpstreamRef { name: &u.destination_name, namespace, partition, peer: &u.destination_peer };
+    for entry in ws.entries() {
+        if let ConfigEntry::ServiceDefaults(sd) = entry {
+            let same = sd.name == p.service
+                && or_default(&sd.namespace) == or_default(p.namespace)
+                && or_default(&sd.partition) == or_default(p.partition);
+            if let Some(m) =
+                convert(if same { sd.upstream_mesh_gateway_mode(&upstream) } else { MeshGatewayMode::Unset })
+            {
+                return (m, ModeSource::ServiceDefaults);
+            }
+        }
+    }
+    for entry in ws.entries() {
+        if let ConfigEntry::ProxyDefaults(pd) = entry {
+            if or_default(&pd.partition) == or_default(p.partition) {
+                if let Some(m) = convert(pd.mesh_gateway.mode) {
+                    return (m, ModeSource::ProxyDefaults);
+                }
+            }
+        }
+    }
+    (if peered { Mode::Remote } else { Mode::None }, ModeSource::Default)
+}
+
+/// The first mesh gateway registered in `dc`, as `address:port`.
+fn gateway_in(ws: &Workspace, dc: &str, settings: &Settings) -> Option<String> {
+    ws.services()
+        .filter(|s| s.kind == ServiceKind::MeshGateway)
+        .find(|s| (if s.datacenter.is_empty() { settings.datacenter.as_str() } else { &s.datacenter }) == dc)
+        .map(|s| {
+            let address = if s.address.is_empty() { "127.0.0.1" } else { &s.address };
+            format!("{address}:{}", s.port.unwrap_or(8443))
+        })
+}
+
+#[cfg(test)]
+mod tests;
