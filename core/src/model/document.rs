@@ -182,9 +182,14 @@ fn decode_into(node: &Node, cx: &mut Cx, out: &mut Vec<Document>, depth: usize) 
     }
     for e in entries {
         if key_matches(&e.key, "service") || key_matches(&e.key, "services") {
+            let errors_before = cx.diags.len();
             if let Some(list) = <Vec<ServiceDefinition>>::decode(&e.value, cx) {
+                // As for entries: rules assume well-typed fields, so a decode error skips them.
+                let clean = !cx.diags.get(errors_before..).unwrap_or_default().iter().any(Diagnostic::is_error);
                 for svc in list {
-                    svc.validate(cx);
+                    if clean {
+                        svc.validate(cx);
+                    }
                     out.push(Document::Service(svc));
                 }
             }
@@ -214,7 +219,21 @@ fn find<'e>(entries: &'e [Entry], key: &str) -> Option<&'e Entry> {
 }
 
 fn decode_entry(node: &Node, kind_entry: &Entry, cx: &mut Cx, out: &mut Vec<Document>) {
-    let Some(kind) = EntryKind::decode(&kind_entry.value, cx) else { return };
+    let Some(written) = String::decode(&kind_entry.value, cx) else { return };
+    let Some(kind) = EntryKind::parse(&written) else {
+        let kinds: Vec<&str> = EntryKind::ALL.iter().map(|k| k.as_str()).collect();
+        let mut d = Diagnostic::error(
+            Code::UnknownKind,
+            kind_entry.value.span,
+            format!("`{written}` is not a config entry kind meshgate knows"),
+        );
+        d = match crate::decode::suggest(&written, &kinds) {
+            Some(s) => d.with_note(format!("help: did you mean \"{s}\"?")),
+            None => d.with_note(format!("known kinds: {}", kinds.join(", "))),
+        };
+        cx.push(d);
+        return;
+    };
     let errors_before = cx.diags.len();
     let Some(entry) = ConfigEntry::decode_kind(kind, node, cx) else { return };
     // Validation rules assume well-typed fields; skip them for an entry that did not decode cleanly

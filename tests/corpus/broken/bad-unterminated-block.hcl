@@ -1,0 +1,6 @@
+Kind = "service-defaults"
+Name = "web"
+MeshGateway {
+  Mode = "local"
+
+Protocol = "http"
