@@ -1,0 +1,7 @@
+Kind = "exported-services"
+Services = [
+  {
+    Name      = "payments"
+    Consumers = [{ Peer = "web-shop" }]
+  }
+]

@@ -1,0 +1,22 @@
+# Export `payments` and `refunds` to the peered `web-shop` cluster.
+Kind = "exported-services"
+Name = "default"
+
+Services = [
+  {
+    Name      = "payments"
+    Consumers = [
+      {
+        Peer = "web-shop"
+      },
+    ]
+  },
+  {
+    Name      = "refunds"
+    Consumers = [
+      {
+        Peer = "web-shop"
+      }
+    ]
+  }
+]

@@ -1,0 +1,6 @@
+Kind = "mesh"
+TLS {
+  Incoming {
+    CipherSuites = ["ECDHE-RSA-AES128-GCM-SHA256"]
+  }
+}

@@ -1,0 +1,6 @@
+# There is one mesh entry and it is called `mesh`.
+Kind = "mesh"
+Name = "global"
+TransparentProxy {
+  MeshDestinationsOnly = true
+}
