@@ -15,8 +15,10 @@ use meshgate_core::intentions::{
 };
 
 fn intention(source: &str, destination: &str, l7: bool) -> Intention {
-    let source = Source { name: source.into(), namespace: "default".into(), partition: "default".into(), peer: String::new() };
-    let destination = Destination { name: destination.into(), namespace: "default".into(), partition: "default".into() };
+    let source =
+        Source { name: source.into(), namespace: "default".into(), partition: "default".into(), peer: String::new() };
+    let destination =
+        Destination { name: destination.into(), namespace: "default".into(), partition: "default".into() };
     let precedence = precedence(&source, &destination);
     let (action, permissions) = if l7 {
         let http = HttpMatch { path_prefix: Some("/api".into()), methods: vec!["GET".into()], ..Default::default() };
@@ -28,7 +30,8 @@ fn intention(source: &str, destination: &str, l7: bool) -> Intention {
 }
 
 fn table(n: usize, l7: bool) -> IntentionTable {
-    let mut all: Vec<Intention> = (0..n).map(|i| intention(&format!("src-{i}"), &format!("dst-{}", i % 100), l7)).collect();
+    let mut all: Vec<Intention> =
+        (0..n).map(|i| intention(&format!("src-{i}"), &format!("dst-{}", i % 100), l7)).collect();
     all.push(intention("*", "*", false));
     IntentionTable::new(all, Action::Deny, Normalization::default()).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -65,9 +68,13 @@ fn build(c: &mut Criterion) {
     let mut group = c.benchmark_group("build-table");
     group.sample_size(10);
     for &n in &[10_000usize, 100_000] {
-        let all: Vec<Intention> = (0..n).map(|i| intention(&format!("src-{i}"), &format!("dst-{}", i % 10_000), false)).collect();
+        let all: Vec<Intention> =
+            (0..n).map(|i| intention(&format!("src-{i}"), &format!("dst-{}", i % 10_000), false)).collect();
         group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
-            b.iter(|| IntentionTable::new(black_box(all.clone()), Action::Deny, Normalization::default()).map(|t| t.intentions().len()))
+            b.iter(|| {
+                IntentionTable::new(black_box(all.clone()), Action::Deny, Normalization::default())
+                    .map(|t| t.intentions().len())
+            })
         });
     }
     group.finish();

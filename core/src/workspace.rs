@@ -71,7 +71,11 @@ impl Workspace {
         let mut seen: std::collections::BTreeMap<(&str, &str, &str, &str), Span> = Default::default();
         let mut found = Vec::new();
         for entry in self.entries() {
-            let key = (entry.kind().as_str(), entry.name(), entry.namespace(), entry.partition());
+            let name = match entry {
+                ConfigEntry::Mesh(m) => m.effective_name(),
+                _ => entry.name(),
+            };
+            let key = (entry.kind().as_str(), name, entry.namespace(), entry.partition());
             let span = entry.origin().span;
             if let Some(first) = seen.get(&key) {
                 let where_first = self.sources.location(*first).map(|l| l.to_string()).unwrap_or_default();

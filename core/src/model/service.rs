@@ -63,6 +63,7 @@ decode_struct! {
         pub config: Option<Opaque>,
         #[serde(skip_serializing_if = "is_unset_gateway")]
         pub mesh_gateway: MeshGatewayConfig,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
         pub centrally_configured: bool,
     }
 }
@@ -108,6 +109,7 @@ decode_struct! {
     /// `connect { native = …, sidecar_service { … } }`.
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     pub struct ConnectConfig("a connect block", snake) {
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
         pub native: bool,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub sidecar_service: Option<Box<ServiceDefinition>>,
@@ -166,6 +168,7 @@ decode_struct! {
         pub check: Option<Opaque>,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub checks: Option<Opaque>,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
         pub enable_tag_override: bool,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub weights: Option<Weights>,

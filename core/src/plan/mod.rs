@@ -53,7 +53,41 @@ pub fn compile(ws: &Workspace, settings: &Settings) -> Result<Compiled, TableErr
     })
 }
 
-/// Path normalization from the mesh entry (our safe defaults where it says nothing).
-fn normalization(_ws: &Workspace) -> Normalization {
-    Normalization::default()
+/// How L7 rules see request paths. Slashes are always merged and dot segments always removed:
+/// the filter forwards the path it checked, so normalizing can never make a service see a path
+/// that no rule saw — whatever the mesh entry's `InsecureDisablePathNormalization` or
+/// `MergeSlashes` say. Encoded slashes follow the mesh entry's `PathWithEscapedSlashesAction`;
+/// unset (or Envoy's implementation-specific default) means reject, where Envoy would keep them.
+pub fn normalization(ws: &Workspace) -> Normalization {
+    use crate::intentions::path::EscapedSlashes;
+    use crate::model::mesh::PathWithEscapedSlashesAction as Action;
+    let mesh = ws.entries().find_map(|e| match e {
+        crate::model::ConfigEntry::Mesh(m) => Some(m),
+        _ => None,
+    });
+    let action = crate::model::mesh::PathNormalization::of(mesh).path_with_escaped_slashes_action;
+    let escaped_slashes = match action {
+        Action::KeepUnchanged => EscapedSlashes::KeepUnchanged,
+        Action::UnescapeAndForward | Action::UnescapeAndRedirect => EscapedSlashes::UnescapeAndForward,
+        Action::RejectRequest | Action::ImplementationSpecificDefault | Action::Unset => EscapedSlashes::RejectRequest,
+    };
+    Normalization { merge_slashes: true, escaped_slashes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::intentions::path::EscapedSlashes;
+
+    #[test]
+    fn the_mesh_entry_chooses_what_encoded_slashes_do() {
+        let ws = Workspace::from_text("m.hcl", "Kind = \"mesh\"\n");
+        assert_eq!(normalization(&ws), Normalization { merge_slashes: true, escaped_slashes: EscapedSlashes::RejectRequest });
+        let ws = Workspace::from_text(
+            "m.hcl",
+            "Kind = \"mesh\"\nHTTP { Incoming { RequestNormalization { PathWithEscapedSlashesAction = \"UNESCAPE_AND_FORWARD\" } } }\n",
+        );
+        assert!(!ws.has_errors(), "{:?}", ws.diagnostics);
+        assert_eq!(normalization(&ws).escaped_slashes, EscapedSlashes::UnescapeAndForward);
+    }
 }

@@ -12,11 +12,16 @@ use super::{Entry, Node, Value, MAX_DEPTH};
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
-/// Parses one HCL file into an object node spanning the whole text. Stops at the first error.
+/// Parses one HCL file into an object node spanning its items (leading comments excluded, so a
+/// diagnostic about the whole entry points at its first key). Stops at the first error.
 pub fn parse(file: FileId, text: &str) -> Result<Node, Vec<Diagnostic>> {
     let mut parser = Parser { file, text, tokens: lex(file, text), pos: 0, depth: 0, eof: Token::eof(text) };
     let entries = parser.body(None).map_err(|d| vec![d])?;
-    Ok(Node::new(Value::Object(entries), Span::new(file, 0, text.len())))
+    let span = match (entries.first(), entries.last()) {
+        (Some(first), Some(last)) => first.key_span.to(last.value.span),
+        _ => Span::new(file, 0, text.len()),
+    };
+    Ok(Node::new(Value::Object(entries), span))
 }
 
 #[derive(Debug)]
@@ -722,7 +727,7 @@ service {
         assert_eq!(at(text, Some(mode.value.span)), ((8, 14), (8, 22)));
         let upstreams = entry(&node, &["service", "proxy", "upstreams"])?;
         assert_eq!(at(text, Some(upstreams.value.span)), ((10, 17), (16, 6)));
-        assert_eq!(at(text, Some(node.span)), ((1, 1), (24, 1)));
+        assert_eq!(at(text, Some(node.span)), ((1, 1), (23, 2)));
         Ok(())
     }
 
@@ -833,7 +838,8 @@ service {
         let b = entry(&node, &["a", "b"])?;
         assert_eq!(at(text, Some(b.key_span)), ((2, 3), (2, 4)));
         assert_eq!(b.value.as_str(), Some("x"));
-        assert_eq!(node.span.end as usize, text.len());
+        // Column 2: the byte-order mark counts as the first character of the line.
+        assert_eq!(at(text, Some(node.span)), ((1, 2), (3, 2)));
         Ok(())
     }
 

@@ -69,7 +69,8 @@ fn each_level_of_the_precedence_can_decide() {
     let pd = "Kind = \"proxy-defaults\"\nName = \"global\"\nMeshGateway { Mode = \"local\" }\n";
     let sd = "Kind = \"service-defaults\"\nName = \"web\"\nMeshGateway { Mode = \"none\" }\nUpstreamConfig { Defaults { MeshGateway { Mode = \"remote\" } } }\n";
     let sd_top = "Kind = \"service-defaults\"\nName = \"web\"\nMeshGateway { Mode = \"none\" }\n";
-    let cases: Vec<(Vec<(&str, String)>, Mode, ModeSource)> = vec![
+    type Case<'a> = (Vec<(&'a str, String)>, Mode, ModeSource);
+    let cases: Vec<Case> = vec![
         (vec![("p.hcl", proxy("", ""))], Mode::None, ModeSource::Default),
         (vec![("p.hcl", proxy("", "")), ("pd.hcl", pd.into())], Mode::Local, ModeSource::ProxyDefaults),
         (
