@@ -16,6 +16,9 @@ use std::path::{Path, PathBuf};
 
 pub const INPUT_EXTENSIONS: &[&str] = &["hcl", "json", "yaml", "yml"];
 
+/// Top-level folders with runners of their own (their inputs are whole workspaces).
+pub const SEPARATE_SUITES: &[&str] = &["decisions", "discovery-chain", "routes"];
+
 /// The corpus root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
@@ -25,6 +28,10 @@ pub fn root() -> PathBuf {
 pub fn cases(root: &Path) -> std::io::Result<BTreeMap<String, Vec<PathBuf>>> {
     let mut files = Vec::new();
     walk(root, &mut files)?;
+    files.retain(|f| {
+        let rel = relative(root, f);
+        !SEPARATE_SUITES.iter().any(|s| rel.starts_with(&format!("{s}/")))
+    });
     let mut cases: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
     for f in files {
         let Some(ext) = f.extension().and_then(|e| e.to_str()) else { continue };

@@ -140,8 +140,17 @@ impl CompiledMatch {
         !matches!(self.path, PathCheck::Any)
     }
 
-    /// Why this match fails for the request, or `None` when it matches.
-    pub(crate) fn mismatch(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Option<Mismatch> {
+    /// Why this match fails for the request, or `None` when it matches. `strict` is for allow
+    /// permissions: with repeated headers, every value must satisfy a header check, so ambiguous
+    /// duplicates never widen access; deny permissions (not strict) fire when any value — or the
+    /// values joined with `,`, as Envoy sees them — satisfies it.
+    pub(crate) fn mismatch(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        strict: bool,
+    ) -> Option<Mismatch> {
         let path_ok = match &self.path {
             PathCheck::Any => true,
             PathCheck::Exact(p) => path == p,
@@ -156,7 +165,7 @@ impl CompiledMatch {
             return Some(Mismatch::Method);
         }
         for (i, h) in self.headers.iter().enumerate() {
-            if h.matches(headers) == h.invert {
+            if !h.satisfied(headers, strict) {
                 return Some(Mismatch::Header(i));
             }
         }
@@ -173,24 +182,22 @@ pub enum Mismatch {
 }
 
 impl CompiledHeader {
-    /// Repeated headers: the check passes when it passes for any single value or for the values
-    /// joined with `,` (Envoy's view), so a duplicate header cannot hide a value from a deny rule.
-    fn matches(&self, headers: &[(&str, &str)]) -> bool {
+    /// Whether the header condition (with `invert` applied) holds. An absent header satisfies
+    /// only inverted checks, as in Envoy.
+    fn satisfied(&self, headers: &[(&str, &str)], strict: bool) -> bool {
         let mut values = headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(&self.name)).map(|(_, v)| *v);
-        let Some(first) = values.next() else { return false };
-        if self.check_value(first) {
-            return true;
+        let Some(first) = values.next() else { return self.invert };
+        let holds = |v: &str| self.check_value(v) != self.invert;
+        let mut rest = values.peekable();
+        if rest.peek().is_none() {
+            return holds(first);
         }
-        let mut joined: Option<String> = None;
-        for v in values {
-            if self.check_value(v) {
-                return true;
-            }
-            let j = joined.get_or_insert_with(|| first.to_string());
-            j.push(',');
-            j.push_str(v);
+        let all: Vec<&str> = std::iter::once(first).chain(rest).collect();
+        if strict {
+            all.iter().all(|v| holds(v))
+        } else {
+            all.iter().any(|v| holds(v)) || holds(&all.join(","))
         }
-        joined.is_some_and(|j| self.check_value(&j))
     }
 
     fn check_value(&self, value: &str) -> bool {

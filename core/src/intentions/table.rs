@@ -352,7 +352,7 @@ impl IntentionTable {
         };
         let path = normalized.as_deref().unwrap_or(http.path);
         for (pi, (perm, m)) in intention.permissions.iter().zip(compiled).enumerate() {
-            if m.mismatch(http.method, path, http.headers).is_none() {
+            if m.mismatch(http.method, path, http.headers, perm.action == Action::Allow).is_none() {
                 d.allowed = perm.action == Action::Allow;
                 d.default_used = false;
                 d.permission = Some(pi);
@@ -392,7 +392,7 @@ impl IntentionTable {
                     let normalized = path::normalize(http.path, self.normalization);
                     let p = normalized.as_deref().unwrap_or(http.path);
                     for (pi, (perm, m)) in i.permissions.iter().zip(compiled).enumerate() {
-                        let what = match m.mismatch(http.method, p, http.headers) {
+                        let what = match m.mismatch(http.method, p, http.headers, perm.action == Action::Allow) {
                             None => format!("#{} {}: matches", pi + 1, perm.action.as_str()),
                             Some(Mismatch::Path) => {
                                 format!("#{} {}: path {p} does not match", pi + 1, perm.action.as_str())

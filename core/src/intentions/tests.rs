@@ -319,3 +319,42 @@ proptest! {
         prop_assert_eq!(got.allowed, want.map(|i| i.action == Some(Action::Allow)).unwrap_or(true));
     }
 }
+
+#[test]
+fn duplicate_headers_never_widen_access() {
+    let header = |name: &str, check, invert| HeaderMatch { name: name.into(), check, invert, ignore_case: false };
+    let t = table(
+        vec![l7(
+            "web",
+            "db",
+            vec![
+                // Deny unless x-env is prod.
+                perm(
+                    Action::Deny,
+                    HttpMatch {
+                        headers: vec![header("x-env", HeaderCheck::Exact("prod".into()), true)],
+                        ..Default::default()
+                    },
+                ),
+                perm(
+                    Action::Allow,
+                    HttpMatch {
+                        headers: vec![header("x-role", HeaderCheck::Exact("admin".into()), false)],
+                        ..Default::default()
+                    },
+                ),
+            ],
+        )],
+        Action::Deny,
+    );
+    let ask = |headers: &[(&str, &str)]| {
+        t.decide(&req("web", "db", Some(HttpRequest { method: "GET", path: "/", headers }))).allowed
+    };
+    assert!(ask(&[("x-env", "prod"), ("x-role", "admin")]));
+    // A second x-env that is not prod makes the inverted deny fire.
+    assert!(!ask(&[("x-env", "prod"), ("x-env", "staging"), ("x-role", "admin")]));
+    // An allow needs every x-role value to be admin.
+    assert!(!ask(&[("x-env", "prod"), ("x-role", "admin"), ("x-role", "guest")]));
+    // No x-env at all is "not prod": denied.
+    assert!(!ask(&[("x-role", "admin")]));
+}

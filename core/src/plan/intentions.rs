@@ -155,7 +155,13 @@ fn check_l7_on_tcp(i: &Intention, src: &SourceIntention, protocols: &Protocols, 
 /// apply the lower deny).
 fn report_shadowed(pairs: &[(Intention, Span)], cx: &mut Cx) {
     for (low, low_span) in pairs.iter().filter(|(i, _)| i.destination.name == WILDCARD) {
+        // Pairs are ranked, so the first shadowing intention per destination is the one that
+        // decides there; one warning per destination is enough.
+        let mut reported: Vec<&str> = Vec::new();
         for (high, _) in pairs.iter().filter(|(h, _)| h.precedence > low.precedence && h.destination.name != WILDCARD) {
+            if reported.contains(&high.destination.name.as_str()) {
+                continue;
+            }
             let same_scope = high.source.peer == low.source.peer
                 && (high.source.peer.is_empty() || high.source.partition == low.source.partition)
                 && high.destination.partition == low.destination.partition
@@ -163,6 +169,7 @@ fn report_shadowed(pairs: &[(Intention, Span)], cx: &mut Cx) {
             if !same_scope || !covers(&high.source, &low.source) || high.action == low.action && !high.is_l7() {
                 continue;
             }
+            reported.push(&high.destination.name);
             let say = |i: &Intention| match i.action {
                 Some(a) => a.as_str().to_string(),
                 None => "decides by its permissions".to_string(),

@@ -82,7 +82,10 @@ mod tests {
     #[test]
     fn the_mesh_entry_chooses_what_encoded_slashes_do() {
         let ws = Workspace::from_text("m.hcl", "Kind = \"mesh\"\n");
-        assert_eq!(normalization(&ws), Normalization { merge_slashes: true, escaped_slashes: EscapedSlashes::RejectRequest });
+        assert_eq!(
+            normalization(&ws),
+            Normalization { merge_slashes: true, escaped_slashes: EscapedSlashes::RejectRequest }
+        );
         let ws = Workspace::from_text(
             "m.hcl",
             "Kind = \"mesh\"\nHTTP { Incoming { RequestNormalization { PathWithEscapedSlashesAction = \"UNESCAPE_AND_FORWARD\" } } }\n",

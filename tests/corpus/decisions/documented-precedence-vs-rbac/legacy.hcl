@@ -1,0 +1,5 @@
+Kind = "service-intentions"
+Name = "*"
+Sources = [
+  { Name = "legacy", Action = "deny" },
+]
