@@ -123,6 +123,8 @@ codes! {
     MissingReference = "E0402", "reference to something not defined";
     ProtocolMismatch = "E0403", "inconsistent protocols";
     ChainCycle = "E0404", "cycle in the discovery chain";
+    // E0410..E0429: discovery chain compilation
+    ExternalServiceResolver = "E0410", "a service with ExternalSNI cannot have subsets, a redirect or failover";
     // W0xxx: warnings
     ShadowedIntention = "W0401", "intention is shadowed by a higher-precedence one";
     L7OnTcp = "W0402", "L7 permissions on a tcp service deny every connection";

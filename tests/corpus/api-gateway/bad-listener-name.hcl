@@ -1,0 +1,9 @@
+Kind = "api-gateway"
+Name = "public"
+Listeners = [
+  {
+    Name     = "Public_HTTPS"
+    Port     = 443
+    Protocol = "http"
+  }
+]

@@ -1,0 +1,2 @@
+Kind = "api-gateway"
+Name = "public"

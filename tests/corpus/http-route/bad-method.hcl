@@ -1,0 +1,9 @@
+Kind = "http-route"
+Name = "web"
+Parents = [{ Name = "public" }]
+Rules = [
+  {
+    Matches = [{ Method = "FETCH" }]
+    Services = [{ Name = "web" }]
+  }
+]

@@ -1,0 +1,8 @@
+Kind = "ingress-gateway"
+Name = "ingress"
+Listeners = [
+  {
+    Port     = 8080
+    Protocol = "http"
+  }
+]

@@ -1,0 +1,4 @@
+Kind = "tcp-route"
+Name = "db"
+Parents = [{ Name = "public" }]
+Services = [{ Namespace = "data" }]
