@@ -58,10 +58,10 @@ macro_rules! decode_struct {
                     $(&[stringify!($fname) $($(, $alias)+)?],)*
                     $(&[$($ignored),+],)?
                 ];
-                let display: Vec<String> =
-                    [$(stringify!($fname)),*].iter().map(|f| $crate::decode_struct!(@style $style f)).collect();
-                let display: Vec<&str> = display.iter().map(String::as_str).collect();
-                $crate::decode::unknown_keys(entries, known, &display, $what, cx);
+                let display = || -> Vec<String> {
+                    [$(stringify!($fname)),*].iter().map(|f| $crate::decode_struct!(@style $style f)).collect()
+                };
+                $crate::decode::unknown_keys(entries, known, display, $what, cx);
                 Some(out)
             }
         }

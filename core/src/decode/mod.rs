@@ -110,8 +110,21 @@ impl Meta {
 }
 
 /// Does a written key name this field? Case-insensitive; `_` and `-` ignored; no allocation.
+/// Called for every key against every field while decoding, so ASCII keys take a byte loop.
 pub fn key_matches(written: &str, field: &str) -> bool {
-    let field = field.trim_start_matches("r#");
+    let field = field.strip_prefix("r#").unwrap_or(field);
+    if written.is_ascii() && field.is_ascii() {
+        let skip = |b: &&u8| **b != b'_' && **b != b'-';
+        let mut a = written.as_bytes().iter().filter(skip);
+        let mut b = field.as_bytes().iter().filter(skip);
+        loop {
+            match (a.next(), b.next()) {
+                (None, None) => return true,
+                (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => {}
+                _ => return false,
+            }
+        }
+    }
     let mut a = written.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase);
     let mut b = field.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase);
     loop {
@@ -188,14 +201,25 @@ pub fn decode_field<T: Decode>(
     T::decode(&Node::new(Value::Array(items), span), cx)
 }
 
-/// Reports keys that name no field, suggesting the closest known one.
-pub fn unknown_keys(entries: &[Entry], known: &[&[&str]], display: &[&str], owner: &str, cx: &mut Cx) {
-    for e in entries {
-        if known.iter().any(|names| names.iter().any(|n| key_matches(&e.key, n))) {
-            continue;
-        }
+/// Reports keys that name no field, suggesting the closest known one. `display` lists the known
+/// keys as people spell them; it is only called when there is something to report.
+pub fn unknown_keys(
+    entries: &[Entry],
+    known: &[&[&str]],
+    display: impl FnOnce() -> Vec<String>,
+    owner: &str,
+    cx: &mut Cx,
+) {
+    let mut unknown =
+        entries.iter().filter(|e| !known.iter().any(|names| names.iter().any(|n| key_matches(&e.key, n)))).peekable();
+    if unknown.peek().is_none() {
+        return;
+    }
+    let display = display();
+    let display: Vec<&str> = display.iter().map(String::as_str).collect();
+    for e in unknown {
         let mut d = Diagnostic::error(Code::UnknownKey, e.key_span, format!("unknown key `{}` in {owner}", e.key));
-        match suggest(&e.key, display) {
+        match suggest(&e.key, &display) {
             Some(s) => d = d.with_note(format!("help: did you mean `{s}`?")),
             None if !display.is_empty() => {
                 d = d.with_note(format!("{owner} accepts: {}", display.join(", ")));

@@ -148,6 +148,20 @@ pub fn order(a: &Intention, b: &Intention) -> std::cmp::Ordering {
     key(a).cmp(&key(b))
 }
 
+/// [`order`] as one precomputed key: sorting 100k intentions by it compares each pair once
+/// instead of field by field. NUL separates fields (names never contain it), so the joined
+/// string sorts exactly as the field tuple does.
+pub fn rank_key(i: &Intention) -> (std::cmp::Reverse<u8>, String) {
+    let (s, d) = (&i.source, &i.destination);
+    let fields = [&s.partition, &s.peer, &s.namespace, &s.name, &d.partition, &d.namespace, &d.name];
+    let mut key = String::with_capacity(fields.iter().map(|f| f.len() + 1).sum());
+    for f in fields {
+        key.push_str(f);
+        key.push('\0');
+    }
+    (std::cmp::Reverse(i.precedence), key)
+}
+
 /// The identity of a connecting workload (from its SPIFFE ID, or as asked on the command line).
 #[derive(Clone, Copy, Debug)]
 pub struct Caller<'a> {

@@ -182,7 +182,10 @@ impl IntentionTable {
         default_policy: Action,
         normalization: Normalization,
     ) -> Result<IntentionTable, TableError> {
-        intentions.sort_by(order);
+        // Plans arrive ranked already; checking is cheaper than sorting again.
+        if !intentions.is_sorted_by(|a, b| order(a, b).is_le()) {
+            intentions.sort_by_cached_key(super::rank_key);
+        }
         let mut permissions = Vec::with_capacity(intentions.len());
         for i in &intentions {
             let compiled = i

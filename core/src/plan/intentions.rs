@@ -5,7 +5,7 @@ use super::protocols::Protocols;
 use crate::decode::Cx;
 use crate::diag::{Code, Diagnostic};
 use crate::intentions::http::{HeaderCheck, HeaderMatch, HttpMatch, Permission};
-use crate::intentions::{order, precedence, Action, Destination, Intention, Origin, Source, WILDCARD};
+use crate::intentions::{precedence, Action, Destination, Intention, Origin, Source, WILDCARD};
 use crate::model::service_intentions::{self as model, IntentionAction, ServiceIntentions, SourceIntention};
 use crate::model::ConfigEntry;
 use crate::source::{SourceMap, Span};
@@ -70,7 +70,7 @@ pub fn compile(ws: &Workspace, protocols: &Protocols, cx: &mut Cx) -> Compiled {
             pairs.push((intention, src.span()));
         }
     }
-    pairs.sort_by(|a, b| order(&a.0, &b.0));
+    pairs.sort_by_cached_key(|(i, _)| crate::intentions::rank_key(i));
     report_shadowed(&pairs, cx);
     let (intentions, spans) = pairs.into_iter().unzip();
     Compiled { intentions, spans }
