@@ -2,6 +2,7 @@
 //! tables, protocols, upstream resolutions, discovery chains and gateway route tables — that the
 //! CLI prints, the playground shows and the filter enforces.
 
+pub mod chain;
 pub mod intentions;
 pub mod protocols;
 pub mod upstreams;
@@ -25,6 +26,8 @@ pub struct Plan {
     /// Ranked: the first that matches decides.
     pub intentions: Vec<Intention>,
     pub upstreams: Vec<upstreams::ProxyUpstreams>,
+    /// One discovery chain per service that has one (see [`chain::chain_services`]).
+    pub chains: Vec<chain::DiscoveryChain>,
 }
 
 /// A compiled plan with the indexed table ready for decisions.
@@ -42,11 +45,18 @@ pub fn compile(ws: &Workspace, settings: &Settings) -> Result<Compiled, TableErr
     let protocols = protocols::Protocols::new(ws);
     let compiled = intentions::compile(ws, &protocols, &mut cx);
     let upstreams = upstreams::resolve(ws, settings, &mut cx);
+    let chains = chain::compile_all(ws, settings, &protocols, &mut cx);
     let table = IntentionTable::new(compiled.intentions.clone(), settings.default_intention_policy, normalization(ws))?;
     let mut diagnostics = cx.diags;
     crate::diag::sort(&mut diagnostics);
     Ok(Compiled {
-        plan: Plan { version: PLAN_VERSION, settings: settings.clone(), intentions: compiled.intentions, upstreams },
+        plan: Plan {
+            version: PLAN_VERSION,
+            settings: settings.clone(),
+            intentions: compiled.intentions,
+            upstreams,
+            chains,
+        },
         table,
         protocols,
         diagnostics,

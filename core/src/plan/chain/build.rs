@@ -1,0 +1,1048 @@
+//! The compiler: config entries → one [`DiscoveryChain`]. See the module docs for the rules.
+
+use super::describe::{describe_match, is_hash_policy, summarize_lb};
+use super::weights::multiply_hundredths;
+use super::{
+    hundredths_to_weight, service_label, target_id, DiscoveryChain, Failover, GatewayMode, Node, ResolverNode,
+    RetryPolicy, Route, RouterNode, Split, SplitterNode, Target,
+};
+use crate::decode::{Cx, Duration, Meta};
+use crate::diag::{Code, Diagnostic};
+use crate::intentions::Origin;
+use crate::model::common::MeshGatewayMode;
+use crate::model::proxy_defaults::ProxyDefaults;
+use crate::model::service::ServiceDefinition;
+use crate::model::service_defaults::ServiceDefaults;
+use crate::model::service_resolver::{
+    FailoverTarget, ResolverFailover, ResolverRedirect, ServiceResolver, DEFAULT_CONNECT_TIMEOUT,
+};
+use crate::model::service_router::{HttpHeaderModifiers, HttpMatch, ServiceRouter};
+use crate::model::service_splitter::ServiceSplitter;
+use crate::model::ConfigEntry;
+use crate::names::{or_default, Sni};
+use crate::plan::intentions::origin;
+use crate::plan::protocols::{Protocol, Protocols};
+use crate::settings::Settings;
+use crate::source::Span;
+use crate::workspace::Workspace;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// Redirect hops followed for one target before giving up (cycles are caught earlier; this only
+/// bounds the loop).
+const MAX_HOPS: usize = 64;
+/// Nested splitters flattened before giving up (cycles are broken earlier).
+const MAX_SPLIT_DEPTH: usize = 32;
+
+/// A service: name, namespace, partition (`default` spelled out).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Sid {
+    pub name: String,
+    pub namespace: String,
+    pub partition: String,
+}
+
+impl Sid {
+    pub fn new(name: &str, namespace: &str, partition: &str) -> Sid {
+        Sid {
+            name: name.to_string(),
+            namespace: or_default(namespace).to_string(),
+            partition: or_default(partition).to_string(),
+        }
+    }
+
+    fn label(&self) -> String {
+        service_label(&self.name, &self.namespace, &self.partition)
+    }
+}
+
+/// The entries a chain can use, by service (the first of duplicates: those are reported
+/// elsewhere).
+pub(super) struct Index<'a> {
+    routers: BTreeMap<Sid, &'a ServiceRouter>,
+    splitters: BTreeMap<Sid, &'a ServiceSplitter>,
+    resolvers: BTreeMap<Sid, &'a ServiceResolver>,
+    service_defaults: BTreeMap<Sid, &'a ServiceDefaults>,
+    proxy_defaults: BTreeMap<String, &'a ProxyDefaults>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(ws: &'a Workspace) -> Index<'a> {
+        let mut idx = Index {
+            routers: BTreeMap::new(),
+            splitters: BTreeMap::new(),
+            resolvers: BTreeMap::new(),
+            service_defaults: BTreeMap::new(),
+            proxy_defaults: BTreeMap::new(),
+        };
+        for entry in ws.entries() {
+            let sid = Sid::new(entry.name(), entry.namespace(), entry.partition());
+            match entry {
+                ConfigEntry::ServiceRouter(e) => {
+                    idx.routers.entry(sid).or_insert(e);
+                }
+                ConfigEntry::ServiceSplitter(e) => {
+                    idx.splitters.entry(sid).or_insert(e);
+                }
+                ConfigEntry::ServiceResolver(e) => {
+                    idx.resolvers.entry(sid).or_insert(e);
+                }
+                ConfigEntry::ServiceDefaults(e) => {
+                    idx.service_defaults.entry(sid).or_insert(e);
+                }
+                ConfigEntry::ProxyDefaults(e) => {
+                    idx.proxy_defaults.entry(or_default(&e.partition).to_string()).or_insert(e);
+                }
+                _ => {}
+            }
+        }
+        idx
+    }
+}
+
+/// Every service that gets a chain (see the module docs), as (name, namespace, partition).
+pub fn chain_services(ws: &Workspace) -> Vec<(String, String, String)> {
+    let mut set: BTreeSet<(String, String, String)> = BTreeSet::new();
+    let mut add = |name: &str, ns: &str, ap: &str| {
+        if !name.is_empty() && name != "*" && ns != "*" && ap != "*" {
+            set.insert((name.to_string(), or_default(ns).to_string(), or_default(ap).to_string()));
+        }
+    };
+    for entry in ws.entries() {
+        match entry {
+            ConfigEntry::ServiceRouter(_)
+            | ConfigEntry::ServiceSplitter(_)
+            | ConfigEntry::ServiceResolver(_)
+            | ConfigEntry::ServiceDefaults(_) => add(entry.name(), entry.namespace(), entry.partition()),
+            ConfigEntry::ServiceIntentions(e) => {
+                let d = e.destination();
+                add(d.name, d.namespace, d.partition);
+            }
+            ConfigEntry::IngressGateway(gw) => {
+                for (_, svc) in gw.services() {
+                    if !svc.is_wildcard() {
+                        add(&svc.name, svc.namespace_or(gw), svc.partition_or(gw));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for svc in ws.services() {
+        for (owner, config) in proxy_configs(svc) {
+            for u in &config.upstreams {
+                if !u.destination_peer.is_empty() || u.destination_type.eq_ignore_ascii_case("prepared_query") {
+                    continue;
+                }
+                let ns = if u.destination_namespace.is_empty() { &owner.namespace } else { &u.destination_namespace };
+                let ap = if u.destination_partition.is_empty() { &owner.partition } else { &u.destination_partition };
+                add(&u.destination_name, ns, ap);
+            }
+        }
+    }
+    set.into_iter().collect()
+}
+
+/// The proxy blocks of a registration: its own, and its sidecar's.
+fn proxy_configs(svc: &ServiceDefinition) -> Vec<(&ServiceDefinition, &crate::model::service::ProxyConfig)> {
+    let mut out = Vec::new();
+    if let Some(p) = &svc.proxy {
+        out.push((svc, p));
+    }
+    if let Some(p) = svc.connect.as_ref().and_then(|c| c.sidecar_service.as_deref()).and_then(|s| s.proxy.as_ref()) {
+        out.push((svc, p));
+    }
+    out
+}
+
+/// Compiles the chain of every service [`chain_services`] lists. Each problem is reported once,
+/// however many chains run into it.
+pub fn compile_all(ws: &Workspace, settings: &Settings, protocols: &Protocols, cx: &mut Cx) -> Vec<DiscoveryChain> {
+    let idx = Index::new(ws);
+    let mut seen = BTreeSet::new();
+    chain_services(ws)
+        .into_iter()
+        .map(|(name, ns, ap)| {
+            let mut local = Cx::new();
+            let chain = compile_indexed(ws, settings, protocols, &idx, Sid::new(&name, &ns, &ap), &mut local);
+            push_once(local.diags, &mut seen, cx);
+            chain
+        })
+        .collect()
+}
+
+/// Compiles the discovery chain of one service, evaluated in `namespace` and `partition` (empty:
+/// `default`) and the settings' datacenter. Problems go to `cx`; the chain is returned even then.
+pub fn compile_chain(
+    ws: &Workspace,
+    settings: &Settings,
+    protocols: &Protocols,
+    service: &str,
+    namespace: &str,
+    partition: &str,
+    cx: &mut Cx,
+) -> DiscoveryChain {
+    let idx = Index::new(ws);
+    let mut local = Cx::new();
+    let chain = compile_indexed(ws, settings, protocols, &idx, Sid::new(service, namespace, partition), &mut local);
+    push_once(local.diags, &mut BTreeSet::new(), cx);
+    chain
+}
+
+type DiagKey = (Code, u32, u32, u32, String);
+
+fn push_once(diags: Vec<Diagnostic>, seen: &mut BTreeSet<DiagKey>, cx: &mut Cx) {
+    for d in diags {
+        let (file, start, end) = d.span.map_or((u32::MAX, 0, 0), |s| (s.file, s.start, s.end));
+        if seen.insert((d.code, file, start, end, d.message.clone())) {
+            cx.push(d);
+        }
+    }
+}
+
+fn compile_indexed(
+    ws: &Workspace,
+    settings: &Settings,
+    protocols: &Protocols,
+    idx: &Index<'_>,
+    chain: Sid,
+    cx: &mut Cx,
+) -> DiscoveryChain {
+    let (protocol, _) = protocols.of(&chain.name, &chain.namespace, &chain.partition);
+    let mut c = Compiler {
+        ws,
+        settings,
+        protocols,
+        idx,
+        cx,
+        datacenter: settings.datacenter.clone(),
+        protocol,
+        advanced: true,
+        nodes: BTreeMap::new(),
+        targets: BTreeMap::new(),
+        splitter_stack: Vec::new(),
+        protocol_checked: BTreeSet::from([chain.clone()]),
+        chain,
+    };
+    let start = c.assemble();
+    c.flatten_splitters();
+    let nodes = c.reachable_nodes(&start);
+    let default = match nodes.first() {
+        Some(Node::Resolver(r)) => {
+            r.default
+                && c.targets.get(&r.target).is_some_and(|t| {
+                    t.service == c.chain.name && t.namespace == c.chain.namespace && t.partition == c.chain.partition
+                })
+        }
+        _ => false,
+    };
+    DiscoveryChain {
+        protocol_source: c.protocol_source(&c.chain),
+        service: c.chain.name,
+        namespace: c.chain.namespace,
+        partition: c.chain.partition,
+        datacenter: c.datacenter,
+        protocol,
+        default,
+        start_node: start,
+        nodes,
+        targets: c.targets.into_values().collect(),
+    }
+}
+
+/// A reference to a destination (a route, split, redirect, failover, default subset): what
+/// diagnostics point at and what targets record as their origin.
+#[derive(Clone, Debug)]
+struct Ref {
+    /// "route #2 of service-router `web`".
+    what: String,
+    span: Span,
+    service: Span,
+    subset: Span,
+    peer: Span,
+    /// Set when the reference is written in the resolver of this service name, which validates
+    /// references to its own subsets itself.
+    in_resolver_of: Option<String>,
+    /// False for the chain's own implicit start (no entry chose the target).
+    written: bool,
+}
+
+impl Ref {
+    fn from_meta(what: String, meta: &Meta) -> Ref {
+        Ref {
+            what,
+            span: meta.span,
+            service: meta.field("service"),
+            subset: meta.field("service_subset"),
+            peer: meta.field("peer"),
+            in_resolver_of: None,
+            written: true,
+        }
+    }
+
+    fn implicit(what: String) -> Ref {
+        Ref {
+            what,
+            span: Span::default(),
+            service: Span::default(),
+            subset: Span::default(),
+            peer: Span::default(),
+            in_resolver_of: None,
+            written: false,
+        }
+    }
+
+    fn in_resolver(mut self, r: &ServiceResolver) -> Ref {
+        self.in_resolver_of = Some(r.name.clone());
+        self
+    }
+
+    fn span(&self) -> Option<Span> {
+        self.written.then_some(self.span)
+    }
+}
+
+/// A target before it is resolved: Consul's `DiscoveryTargetOpts`, defaults applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Key {
+    service: String,
+    subset: String,
+    namespace: String,
+    partition: String,
+    datacenter: String,
+    peer: String,
+}
+
+impl Key {
+    fn id(&self) -> String {
+        target_id(&self.service, &self.subset, &self.namespace, &self.partition, &self.datacenter, &self.peer)
+    }
+
+    fn sid(&self) -> Sid {
+        Sid::new(&self.service, &self.namespace, &self.partition)
+    }
+}
+
+/// What a redirect or failover asks to change (empty: keep).
+#[derive(Default)]
+struct Opts<'s> {
+    service: &'s str,
+    subset: &'s str,
+    namespace: &'s str,
+    partition: &'s str,
+    datacenter: &'s str,
+    peer: &'s str,
+}
+
+impl<'s> Opts<'s> {
+    fn redirect(r: &'s ResolverRedirect) -> Opts<'s> {
+        Opts {
+            service: &r.service,
+            subset: &r.service_subset,
+            namespace: &r.namespace,
+            partition: &r.partition,
+            datacenter: &r.datacenter,
+            peer: &r.peer,
+        }
+    }
+
+    fn failover(t: &'s FailoverTarget) -> Opts<'s> {
+        Opts {
+            service: &t.service,
+            subset: &t.service_subset,
+            namespace: &t.namespace,
+            partition: &t.partition,
+            datacenter: &t.datacenter,
+            peer: &t.peer,
+        }
+    }
+}
+
+struct Compiler<'a, 'c> {
+    ws: &'a Workspace,
+    settings: &'a Settings,
+    protocols: &'a Protocols,
+    idx: &'a Index<'a>,
+    cx: &'c mut Cx,
+    chain: Sid,
+    datacenter: String,
+    protocol: Protocol,
+    /// Routers and splitters apply (the chain's protocol is http-like).
+    advanced: bool,
+    nodes: BTreeMap<String, Node>,
+    targets: BTreeMap<String, Target>,
+    /// Splitters being built, to catch cycles.
+    splitter_stack: Vec<String>,
+    /// Services whose protocol was compared with the chain's (each is reported once).
+    protocol_checked: BTreeSet<Sid>,
+}
+
+impl Compiler<'_, '_> {
+    fn origin(&self, span: Span) -> Origin {
+        origin(&self.ws.sources, span)
+    }
+
+    fn here(&self, span: Span) -> String {
+        self.ws.sources.location(span).map(|l| l.to_string()).unwrap_or_default()
+    }
+
+    /// Where a service's protocol comes from, with the entry's location.
+    fn protocol_source(&self, sid: &Sid) -> String {
+        if let Some(sd) = self.idx.service_defaults.get(sid) {
+            if sd.protocol().and_then(Protocol::parse).is_some() {
+                return format!("service-defaults at {}", self.here(sd.origin.field("protocol")));
+            }
+        }
+        if let Some(pd) = self.idx.proxy_defaults.get(&sid.partition) {
+            if pd.protocol().and_then(Protocol::parse).is_some() {
+                return format!("proxy-defaults at {}", self.here(pd.origin.field("config")));
+            }
+        }
+        "the default: no service-defaults or proxy-defaults sets one".to_string()
+    }
+
+    /// Applies the evaluation defaults, as Consul's `newTarget`: a local target gets the chain's
+    /// datacenter, namespace and partition where unset; a peer's target has no datacenter, the
+    /// evaluating partition and (when unset) the `default` namespace.
+    fn key(&self, o: &Opts<'_>) -> Key {
+        let pick = |v: &str, d: &str| if v.is_empty() { d.to_string() } else { v.to_string() };
+        if o.peer.is_empty() {
+            Key {
+                service: o.service.to_string(),
+                subset: o.subset.to_string(),
+                namespace: pick(o.namespace, &self.chain.namespace),
+                partition: pick(o.partition, &self.chain.partition),
+                datacenter: pick(o.datacenter, &self.datacenter),
+                peer: String::new(),
+            }
+        } else {
+            Key {
+                service: o.service.to_string(),
+                subset: o.subset.to_string(),
+                namespace: or_default(o.namespace).to_string(),
+                partition: self.chain.partition.clone(),
+                datacenter: String::new(),
+                peer: o.peer.to_string(),
+            }
+        }
+    }
+
+    /// Consul's `rewriteTarget`: another service drops the subset; a namespace is taken when given
+    /// (or when going to a peer); the peer is always the new one's.
+    fn rewrite(&self, t: &Key, o: &Opts<'_>) -> Key {
+        let mut service = t.service.as_str();
+        let mut subset = t.subset.as_str();
+        if !o.service.is_empty() && o.service != t.service {
+            service = o.service;
+            subset = "";
+        }
+        if !o.subset.is_empty() {
+            subset = o.subset;
+        }
+        let partition = if o.partition.is_empty() { t.partition.as_str() } else { o.partition };
+        let namespace = if !o.namespace.is_empty() || !o.peer.is_empty() { o.namespace } else { t.namespace.as_str() };
+        let datacenter = if o.datacenter.is_empty() { t.datacenter.as_str() } else { o.datacenter };
+        self.key(&Opts { service, subset, namespace, partition, datacenter, peer: o.peer })
+    }
+
+    // ---- assembly ----
+
+    fn assemble(&mut self) -> String {
+        let chain = self.chain.clone();
+        let router = self.idx.routers.get(&chain).copied();
+        let splitter = self.idx.splitters.get(&chain).copied();
+        if !self.protocol.is_http_like() {
+            if let Some(r) = router {
+                self.needs_http("service-router", &r.origin);
+            }
+            if let Some(s) = splitter {
+                self.needs_http("service-splitter", &s.origin);
+            }
+            self.advanced = false;
+        }
+        let own =
+            Opts { service: &chain.name, namespace: &chain.namespace, partition: &chain.partition, ..Opts::default() };
+        let own_key = self.key(&own);
+        let Some(router) = router.filter(|_| self.advanced) else {
+            let why = Ref::implicit(format!("the discovery chain of `{}`", chain.name));
+            return self.splitter_or_resolver(own_key, &why);
+        };
+        let router_name = format!("service-router `{}`", router.name);
+        let mut routes = Vec::with_capacity(router.routes.len() + 1);
+        for (i, route) in router.routes.iter().enumerate() {
+            let dest = route.destination.clone().unwrap_or_default();
+            let meta = route.destination.as_ref().map_or(&route.origin, |d| &d.origin);
+            let why =
+                Ref { span: route.origin.span, ..Ref::from_meta(format!("route #{} of {router_name}", i + 1), meta) };
+            let key = self.key(&Opts {
+                service: dest.service_or(&chain.name),
+                subset: &dest.service_subset,
+                namespace: if dest.namespace.is_empty() { &chain.namespace } else { &dest.namespace },
+                partition: if dest.partition.is_empty() { &chain.partition } else { &dest.partition },
+                ..Opts::default()
+            });
+            let next = if key.subset.is_empty() {
+                self.splitter_or_resolver(key.clone(), &why)
+            } else {
+                self.check_protocol(&key.sid(), &why);
+                resolver_id(&self.resolve(key.clone(), &why, false))
+            };
+            let http = route.http_match().cloned();
+            routes.push(Route {
+                description: http.as_ref().map_or_else(|| "any request".to_string(), describe_match),
+                http,
+                next_node: next,
+                service: key.service,
+                service_subset: key.subset,
+                namespace: key.namespace,
+                partition: key.partition,
+                prefix_rewrite: dest.prefix_rewrite.clone(),
+                request_timeout: nonzero(dest.request_timeout),
+                idle_timeout: nonzero(dest.idle_timeout),
+                retry: dest.has_retry_features().then(|| RetryPolicy {
+                    num_retries: dest.num_retries,
+                    on_connect_failure: dest.retry_on_connect_failure,
+                    on: dest.retry_on.clone(),
+                    on_status_codes: dest.retry_on_status_codes.clone(),
+                }),
+                request_headers: dest.request_headers.clone(),
+                response_headers: dest.response_headers.clone(),
+                catch_all: false,
+                origin: self.origin(route.origin.span),
+            });
+        }
+        let why = Ref::implicit(format!("the catch-all route of {router_name}"));
+        let next = self.splitter_or_resolver(own_key.clone(), &why);
+        routes.push(Route {
+            description: "PathPrefix \"/\"".to_string(),
+            http: Some(HttpMatch { path_prefix: "/".to_string(), ..HttpMatch::default() }),
+            next_node: next,
+            service: own_key.service,
+            service_subset: String::new(),
+            namespace: own_key.namespace,
+            partition: own_key.partition,
+            prefix_rewrite: String::new(),
+            request_timeout: None,
+            idle_timeout: None,
+            retry: None,
+            request_headers: None,
+            response_headers: None,
+            catch_all: true,
+            origin: self.origin(router.origin.span),
+        });
+        let id = format!("router:{}", chain.label());
+        let node = RouterNode { id: id.clone(), name: chain.label(), routes, origin: self.origin(router.origin.span) };
+        self.nodes.insert(id.clone(), Node::Router(node));
+        id
+    }
+
+    fn needs_http(&mut self, kind: &str, meta: &Meta) {
+        let source = self.protocol_source(&self.chain);
+        let name = &self.chain.name;
+        self.cx.push(
+            Diagnostic::error(
+                Code::ProtocolMismatch,
+                meta.span,
+                format!(
+                    "{kind} `{name}` needs an HTTP-like protocol (http, http2 or grpc), but `{name}` speaks {} ({source})",
+                    self.protocol.as_str()
+                ),
+            )
+            .with_note(format!("set `Protocol = \"http\"` in service-defaults for `{name}` (or in proxy-defaults `Config`)"))
+            .with_note(format!("the chain of `{name}` is compiled without routers and splitters, as Consul serves a tcp service")),
+        );
+    }
+
+    /// Every service the chain reaches must speak the chain's protocol (Consul's rule).
+    fn check_protocol(&mut self, sid: &Sid, why: &Ref) {
+        if !self.protocol_checked.insert(sid.clone()) {
+            return;
+        }
+        let (theirs, _) = self.protocols.of(&sid.name, &sid.namespace, &sid.partition);
+        if theirs == self.protocol {
+            return;
+        }
+        let ours = self.protocol_source(&self.chain);
+        let source = self.protocol_source(sid);
+        let target = if sid.namespace == self.chain.namespace && sid.partition == self.chain.partition {
+            format!("`{}`", sid.name)
+        } else {
+            format!("`{}`", sid.label())
+        };
+        let d = Diagnostic::error(
+            Code::ProtocolMismatch,
+            why.written.then_some(why.service),
+            format!(
+                "{} sends the {} traffic of `{}` to {target}, which speaks {} ({source}); every service in a discovery chain must speak the chain's protocol",
+                why.what,
+                self.protocol.as_str(),
+                self.chain.name,
+                theirs.as_str(),
+            ),
+        )
+        .with_note(format!("`{}` speaks {} ({ours})", self.chain.name, self.protocol.as_str()));
+        self.cx.push(d);
+    }
+
+    /// A destination without a subset: its service's splitter when there is one, else its
+    /// resolver.
+    fn splitter_or_resolver(&mut self, key: Key, why: &Ref) -> String {
+        self.check_protocol(&key.sid(), why);
+        if let Some(id) = self.splitter(&key.sid(), why) {
+            return id;
+        }
+        resolver_id(&self.resolve(key, why, false))
+    }
+
+    /// The splitter node of a service (built once per chain), or `None` when it has none, routers
+    /// and splitters are off, or going there would close a cycle (reported).
+    fn splitter(&mut self, sid: &Sid, why: &Ref) -> Option<String> {
+        if !self.advanced {
+            return None;
+        }
+        let splitter = self.idx.splitters.get(sid).copied()?;
+        let id = format!("splitter:{}", sid.label());
+        if let Some(pos) = self.splitter_stack.iter().position(|s| *s == id) {
+            let mut cycle: Vec<&str> = self.splitter_stack.iter().skip(pos).map(String::as_str).collect();
+            cycle.push(&id);
+            self.cx.push(
+                Diagnostic::error(
+                    Code::ChainCycle,
+                    why.span(),
+                    format!("{} closes a cycle of splitters: {}", why.what, cycle.join(" -> ")),
+                )
+                .with_note(format!(
+                    "name a ServiceSubset to reach `{}` without its splitter; this split goes to its resolver instead",
+                    sid.name
+                )),
+            );
+            return None;
+        }
+        if self.nodes.contains_key(&id) {
+            return Some(id);
+        }
+        self.splitter_stack.push(id.clone());
+        let owner = format!("service-splitter `{}`", splitter.name);
+        let mut splits = Vec::with_capacity(splitter.splits.len());
+        let mut load_balancer = None;
+        for (i, split) in splitter.splits.iter().enumerate() {
+            let why = Ref::from_meta(format!("split #{} of {owner}", i + 1), &split.origin);
+            let key = self.key(&Opts {
+                service: split.service_or(&sid.name),
+                subset: &split.service_subset,
+                namespace: if split.namespace.is_empty() { &sid.namespace } else { &split.namespace },
+                partition: if split.partition.is_empty() { &sid.partition } else { &split.partition },
+                ..Opts::default()
+            });
+            self.check_protocol(&key.sid(), &why);
+            let nested =
+                if key.sid() != *sid && key.subset.is_empty() { self.splitter(&key.sid(), &why) } else { None };
+            let next = match nested {
+                Some(next) => next,
+                None => {
+                    let target = self.resolve(key.clone(), &why, false);
+                    let next = resolver_id(&target);
+                    if load_balancer.is_none() {
+                        if let Some(Node::Resolver(r)) = self.nodes.get(&next) {
+                            load_balancer = r.load_balancer.clone().filter(|lb| is_hash_policy(&lb.policy));
+                        }
+                    }
+                    next
+                }
+            };
+            let h = split.weight_hundredths();
+            splits.push(Split {
+                weight: hundredths_to_weight(h),
+                weight_hundredths: h,
+                next_node: next,
+                service: key.service,
+                service_subset: key.subset,
+                namespace: key.namespace,
+                partition: key.partition,
+                request_headers: split.request_headers.clone(),
+                response_headers: split.response_headers.clone(),
+                origin: self.origin(split.origin.span),
+                via: Vec::new(),
+            });
+        }
+        self.splitter_stack.pop();
+        let node = SplitterNode {
+            id: id.clone(),
+            name: sid.label(),
+            splits,
+            load_balancer,
+            origin: self.origin(splitter.origin.span),
+        };
+        self.nodes.insert(id.clone(), Node::Splitter(node));
+        Some(id)
+    }
+
+    /// Resolves a target through redirects and the default subset, builds its resolver node
+    /// (unless `for_failover`: failover targets are not nodes and their own failover is not
+    /// followed) and records the target. Returns the final target's id.
+    fn resolve(&mut self, mut key: Key, why: &Ref, for_failover: bool) -> String {
+        let mut why = why.clone();
+        let mut history: Vec<String> = Vec::new();
+        for _ in 0..MAX_HOPS {
+            let id = key.id();
+            if self.nodes.contains_key(&resolver_id(&id)) {
+                return id;
+            }
+            if key.peer.is_empty() {
+                self.check_protocol(&key.sid(), &why);
+            }
+            history.push(id.clone());
+            let resolver = self.idx.resolvers.get(&key.sid()).copied();
+            if let Some((r, redirect)) = resolver.and_then(|r| r.redirect.as_ref().map(|d| (r, d))) {
+                let next = self.rewrite(&key, &Opts::redirect(redirect));
+                let next_id = next.id();
+                let redirect_ref =
+                    Ref::from_meta(format!("the Redirect of service-resolver `{}`", r.name), &redirect.origin)
+                        .in_resolver(r);
+                if next_id != id {
+                    if history.contains(&next_id) {
+                        let mut cycle = history.clone();
+                        cycle.push(next_id);
+                        self.cx.push(
+                            Diagnostic::error(
+                                Code::ChainCycle,
+                                redirect.origin.span,
+                                format!("circular resolver redirect: {}", cycle.join(" -> ")),
+                            )
+                            .with_note(format!("this redirect is not followed: `{}` resolves to {id}", key.service)),
+                        );
+                    } else {
+                        self.peer_trust_domain(&next, &redirect_ref);
+                        key = next;
+                        why = redirect_ref;
+                        continue;
+                    }
+                }
+            }
+            if let Some(r) =
+                resolver.filter(|r| key.subset.is_empty() && key.peer.is_empty() && !r.default_subset.is_empty())
+            {
+                key = self.rewrite(&key, &Opts { subset: &r.default_subset, ..Opts::default() });
+                let meta = Meta::new(r.origin.field("default_subset"));
+                why = Ref {
+                    subset: r.origin.field("default_subset"),
+                    ..Ref::from_meta(format!("the DefaultSubset of service-resolver `{}`", r.name), &meta)
+                }
+                .in_resolver(r);
+                continue;
+            }
+            return self.resolved(key, resolver, &why, for_failover);
+        }
+        let id = key.id();
+        self.cx.push(Diagnostic::error(
+            Code::ChainCycle,
+            why.span(),
+            format!("{} leads through more than {MAX_HOPS} redirects; resolving stops at {id}", why.what),
+        ));
+        self.resolved(key, None, &why, for_failover)
+    }
+
+    /// The target found: check its subset, record it, and (for a primary target) build its node
+    /// and failover.
+    fn resolved(&mut self, key: Key, resolver: Option<&ServiceResolver>, why: &Ref, for_failover: bool) -> String {
+        let id = key.id();
+        if !key.subset.is_empty() && !resolver.is_some_and(|r| r.has_subset(&key.subset)) {
+            self.missing_subset(&key, resolver, why);
+        }
+        let connect_timeout = resolver.map_or(DEFAULT_CONNECT_TIMEOUT, ServiceResolver::connect_timeout);
+        let sd = if key.peer.is_empty() { self.idx.service_defaults.get(&key.sid()).copied() } else { None };
+        let external = sd.filter(|sd| !sd.external_sni.is_empty());
+        if let (Some(sd), Some(r)) = (external, resolver) {
+            self.external_with_resolver(sd, r);
+        }
+        if !self.targets.contains_key(&id) {
+            let target = self.target(&key, resolver, external, connect_timeout, why);
+            self.targets.insert(id.clone(), target);
+        }
+        if for_failover {
+            return id;
+        }
+        let node_id = resolver_id(&id);
+        let node = ResolverNode {
+            id: node_id.clone(),
+            name: id.clone(),
+            target: id.clone(),
+            default: resolver.is_none_or(ServiceResolver::is_default),
+            connect_timeout,
+            request_timeout: resolver.and_then(|r| nonzero(r.request_timeout)),
+            failover: None,
+            load_balancer: resolver.and_then(|r| r.load_balancer.as_ref()).map(summarize_lb),
+            origin: resolver.map(|r| self.origin(r.origin.span)),
+        };
+        // Recorded before failover is followed, so a failover back here finds it.
+        self.nodes.insert(node_id.clone(), Node::Resolver(node));
+        if let Some(r) = resolver {
+            let failover = self.failover(&key, r);
+            if let (Some(f), Some(Node::Resolver(node))) = (failover, self.nodes.get_mut(&node_id)) {
+                node.failover = Some(f);
+            }
+        }
+        id
+    }
+
+    fn target(
+        &self,
+        key: &Key,
+        resolver: Option<&ServiceResolver>,
+        external: Option<&ServiceDefaults>,
+        connect_timeout: Duration,
+        why: &Ref,
+    ) -> Target {
+        let subset = resolver.and_then(|r| r.subset(&key.subset));
+        let sni = match (external, key.peer.is_empty()) {
+            (Some(sd), _) => sd.external_sni.clone(),
+            (None, true) => Sni::service(
+                Some(&key.subset),
+                &key.service,
+                &key.namespace,
+                &key.partition,
+                &key.datacenter,
+                &self.settings.trust_domain,
+            )
+            .to_string(),
+            (None, false) => {
+                let td = self.settings.peer_trust_domains.get(&key.peer).cloned();
+                let td = td.unwrap_or_else(|| format!("{}.peering.invalid", key.peer));
+                Sni::peered(&key.service, &key.namespace, "default", &key.peer, &td).to_string()
+            }
+        };
+        Target {
+            id: key.id(),
+            service: key.service.clone(),
+            service_subset: key.subset.clone(),
+            namespace: key.namespace.clone(),
+            partition: key.partition.clone(),
+            datacenter: key.datacenter.clone(),
+            peer: key.peer.clone(),
+            sni,
+            external: external.is_some(),
+            mesh_gateway: if external.is_some() { GatewayMode::Default } else { self.gateway_mode(&key.sid()) },
+            filter: subset.map(|s| s.filter.clone()).unwrap_or_default(),
+            only_passing: subset.is_some_and(|s| s.only_passing),
+            connect_timeout,
+            origin: why.span().map(|s| self.origin(s)),
+        }
+    }
+
+    /// service-defaults `MeshGateway` of the target's service, else proxy-defaults' of its
+    /// partition.
+    fn gateway_mode(&self, sid: &Sid) -> GatewayMode {
+        let from_service = self.idx.service_defaults.get(sid).map(|sd| sd.mesh_gateway_mode()).unwrap_or_default();
+        let mode = if from_service.is_set() {
+            from_service
+        } else {
+            self.idx.proxy_defaults.get(&sid.partition).map(|pd| pd.mesh_gateway.mode).unwrap_or_default()
+        };
+        match mode {
+            MeshGatewayMode::Unset => GatewayMode::Default,
+            MeshGatewayMode::None => GatewayMode::None,
+            MeshGatewayMode::Local => GatewayMode::Local,
+            MeshGatewayMode::Remote => GatewayMode::Remote,
+        }
+    }
+
+    fn peer_trust_domain(&mut self, key: &Key, why: &Ref) {
+        if key.peer.is_empty() || self.settings.peer_trust_domains.contains_key(&key.peer) {
+            return;
+        }
+        self.cx.push(
+            Diagnostic::warning(
+                Code::UnknownPeerTrustDomain,
+                why.written.then_some(why.peer),
+                format!("the trust domain of peer `{}` is unknown, so its SNI ends in a placeholder", key.peer),
+            )
+            .with_note("set it in the settings file: PeerTrustDomains = { \"<peer>\" = \"<uuid>.consul\" }"),
+        );
+    }
+
+    fn missing_subset(&mut self, key: &Key, resolver: Option<&ServiceResolver>, why: &Ref) {
+        // A resolver's references to its own subsets are checked with the entry (E0306).
+        if why.in_resolver_of.as_deref() == Some(key.service.as_str()) || !why.written {
+            return;
+        }
+        let (what, subset, service) = (&why.what, &key.subset, &key.service);
+        let message = match resolver {
+            Some(_) => format!(
+                "{what} asks for subset `{subset}` of `{service}`, but the service-resolver of `{service}` does not define it"
+            ),
+            None => format!(
+                "{what} asks for subset `{subset}` of `{service}`, but `{service}` has no service-resolver to define it"
+            ),
+        };
+        let d = Diagnostic::error(Code::MissingReference, why.subset, message);
+        let d = match resolver {
+            None => d.with_note(format!(
+                "define it in a service-resolver named `{service}`: Subsets = {{ {subset} = {{ Filter = \"…\" }} }}"
+            )),
+            Some(r) => {
+                let names: Vec<&str> = r.subsets.names().collect();
+                match crate::decode::suggest(&key.subset, &names) {
+                    Some(s) => d.with_note(format!("help: did you mean `{s}`?")),
+                    None if names.is_empty() => {
+                        d.with_note(format!("the service-resolver at {} defines no subsets", self.here(r.origin.span)))
+                    }
+                    None => {
+                        let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                        d.with_note(format!("defined subsets: {}", quoted.join(", ")))
+                    }
+                }
+            }
+        };
+        self.cx.push(d);
+    }
+
+    fn external_with_resolver(&mut self, sd: &ServiceDefaults, r: &ServiceResolver) {
+        let fields = [
+            ("subsets", !r.subsets.is_empty(), "Subsets"),
+            ("redirect", r.redirect.is_some(), "a Redirect"),
+            ("failover", !r.failover.is_empty(), "Failover"),
+        ];
+        for (field, set, what) in fields {
+            if set {
+                self.cx.push(
+                    Diagnostic::error(
+                        Code::ExternalServiceResolver,
+                        r.origin.field(field),
+                        format!(
+                            "service `{}` is external (ExternalSNI \"{}\" at {}), so its service-resolver cannot define {what}",
+                            r.name,
+                            sd.external_sni,
+                            self.here(sd.origin.field("external_sni"))
+                        ),
+                    )
+                    .with_note("Consul rejects subsets, redirects and failover for services outside the mesh"),
+                );
+            }
+        }
+    }
+
+    /// The failover of a primary target: the entry for its subset, else `*`.
+    fn failover(&mut self, key: &Key, r: &ServiceResolver) -> Option<Failover> {
+        let item =
+            r.failover.iter().find(|i| i.name == key.subset).or_else(|| r.failover.iter().find(|i| i.name == "*"))?;
+        let f: &ResolverFailover = &item.value;
+        let label = format!("Failover[\"{}\"] of service-resolver `{}`", item.name, r.name);
+        let own_id = key.id();
+        let mut targets = Vec::new();
+        for (i, t) in f.effective_targets().iter().enumerate() {
+            let next = self.rewrite(key, &Opts::failover(t));
+            if next.id() == own_id {
+                continue;
+            }
+            let why = match f.targets.get(i) {
+                Some(written) => Ref::from_meta(format!("{label}.Targets[{i}]"), &written.origin),
+                None => Ref::from_meta(label.clone(), &f.origin),
+            }
+            .in_resolver(r);
+            self.peer_trust_domain(&next, &why);
+            targets.push(self.resolve(next, &why, true));
+        }
+        if targets.is_empty() && f.sameness_group.is_empty() {
+            return None;
+        }
+        Some(Failover {
+            key: item.name.clone(),
+            targets,
+            sameness_group: f.sameness_group.clone(),
+            origin: self.origin(f.origin.span),
+        })
+    }
+
+    // ---- after assembly ----
+
+    /// Replaces every split that leads to another splitter by that splitter's splits, weights
+    /// multiplied and header changes merged (Consul flattens nested splitters).
+    fn flatten_splitters(&mut self) {
+        let ids: Vec<String> =
+            self.nodes.iter().filter(|(_, n)| matches!(n, Node::Splitter(_))).map(|(id, _)| id.clone()).collect();
+        let flattened: Vec<(String, Vec<Split>)> =
+            ids.into_iter().map(|id| (id.clone(), self.flat_splits(&id, 0))).collect();
+        for (id, splits) in flattened {
+            if let Some(Node::Splitter(s)) = self.nodes.get_mut(&id) {
+                s.splits = splits;
+            }
+        }
+    }
+
+    fn flat_splits(&self, id: &str, depth: usize) -> Vec<Split> {
+        let Some(Node::Splitter(node)) = self.nodes.get(id) else { return Vec::new() };
+        let mut out = Vec::new();
+        for split in &node.splits {
+            match self.nodes.get(&split.next_node) {
+                Some(Node::Splitter(_)) if depth < MAX_SPLIT_DEPTH => {
+                    for inner in self.flat_splits(&split.next_node, depth + 1) {
+                        out.push(merge_split(split, inner));
+                    }
+                }
+                _ => out.push(split.clone()),
+            }
+        }
+        out
+    }
+
+    /// The nodes reachable from the start, in the order first reached (breadth first).
+    fn reachable_nodes(&mut self, start: &str) -> Vec<Node> {
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut queue = VecDeque::from([start.to_string()]);
+        while let Some(id) = queue.pop_front() {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            let Some(node) = self.nodes.remove(&id) else { continue };
+            match &node {
+                Node::Router(r) => queue.extend(r.routes.iter().map(|r| r.next_node.clone())),
+                Node::Splitter(s) => queue.extend(s.splits.iter().map(|s| s.next_node.clone())),
+                Node::Resolver(_) => {}
+            }
+            out.push(node);
+        }
+        out
+    }
+}
+
+fn resolver_id(target: &str) -> String {
+    format!("resolver:{target}")
+}
+
+fn nonzero(d: Duration) -> Option<Duration> {
+    (d.nanos != 0).then_some(d)
+}
+
+/// An outer split through which `inner` is reached: the share multiplies, header changes merge
+/// (the inner split's win for the same header; removals add up), as Consul's `MergeParent`.
+fn merge_split(outer: &Split, inner: Split) -> Split {
+    let h = multiply_hundredths(outer.weight_hundredths, inner.weight_hundredths);
+    let mut via = outer.via.clone();
+    via.push(outer.origin.clone());
+    via.extend(inner.via);
+    Split {
+        weight: hundredths_to_weight(h),
+        weight_hundredths: h,
+        request_headers: merge_headers(&outer.request_headers, inner.request_headers),
+        response_headers: merge_headers(&outer.response_headers, inner.response_headers),
+        via,
+        ..inner
+    }
+}
+
+fn merge_headers(
+    outer: &Option<HttpHeaderModifiers>,
+    inner: Option<HttpHeaderModifiers>,
+) -> Option<HttpHeaderModifiers> {
+    let Some(outer) = outer else { return inner };
+    let Some(inner) = inner else { return Some(outer.clone()) };
+    let mut merged = outer.clone();
+    merged.add.extend(inner.add);
+    merged.set.extend(inner.set);
+    for r in inner.remove {
+        if !merged.remove.contains(&r) {
+            merged.remove.push(r);
+        }
+    }
+    Some(merged)
+}

@@ -1,0 +1,295 @@
+//! Unit tests of the chain compiler: target ids, redirects, cycles, flattening, protocol rules.
+//! The fixture corpus (tests/corpus/discovery-chain) covers whole scenarios.
+
+use super::*;
+use crate::decode::Cx;
+use crate::diag::{Code, Diagnostic};
+use crate::plan::protocols::Protocols;
+use crate::settings::Settings;
+use crate::workspace::{InputFile, Workspace};
+
+/// One file per entry: `text` is split at lines holding `---`; file `n.hcl` is the n-th part.
+fn workspace(text: &str) -> Workspace {
+    if text.is_empty() {
+        return Workspace::default();
+    }
+    let files = text.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));
+    let ws = Workspace::load(files);
+    assert!(!ws.has_errors(), "{:?}", ws.diagnostics);
+    ws
+}
+
+fn compile(text: &str, service: &str) -> (DiscoveryChain, Vec<Diagnostic>) {
+    let ws = workspace(text);
+    let mut cx = Cx::new();
+    let chain = compile_chain(&ws, &Settings::default(), &Protocols::new(&ws), service, "", "", &mut cx);
+    (chain, cx.diags)
+}
+
+fn codes(diags: &[Diagnostic]) -> Vec<Code> {
+    diags.iter().map(|d| d.code).collect()
+}
+
+const HTTP: &str = r#"
+Kind     = "proxy-defaults"
+Name     = "global"
+Config { protocol = "http" }
+---"#;
+
+#[test]
+fn target_ids_follow_consuls_format() {
+    assert_eq!(target_id("web", "", "", "", "dc1", ""), "web.default.default.dc1");
+    assert_eq!(target_id("web", "v2", "ns1", "ap1", "dc2", ""), "v2.web.ns1.ap1.dc2");
+    assert_eq!(target_id("web", "", "", "", "", "cluster-02"), "web.default.default.external.cluster-02");
+    assert_eq!(service_label("web", "", "default"), "web.default.default");
+}
+
+#[test]
+fn a_service_without_entries_gets_the_default_chain() {
+    let (chain, diags) = compile("", "web");
+    assert!(diags.is_empty(), "{diags:?}");
+    assert!(chain.default);
+    assert_eq!(chain.start_node, "resolver:web.default.default.dc1");
+    assert_eq!(chain.nodes.len(), 1);
+    let t = &chain.targets[0];
+    assert_eq!(t.sni, "web.default.dc1.internal.11111111-2222-3333-4444-555555555555.consul");
+    assert_eq!(t.connect_timeout.go_string(), "5s");
+    assert_eq!(t.mesh_gateway, GatewayMode::Default);
+    assert!(t.origin.is_none());
+}
+
+#[test]
+fn redirects_resolve_transitively_and_keep_their_origin() {
+    let (chain, diags) = compile(
+        r#"
+Kind = "service-resolver"
+Name = "web"
+Redirect { Service = "api" }
+---
+Kind = "service-resolver"
+Name = "api"
+Redirect {
+  Service    = "api-v2"
+  Datacenter = "dc2"
+}
+"#,
+        "web",
+    );
+    assert!(diags.is_empty(), "{diags:?}");
+    assert!(!chain.default);
+    assert_eq!(chain.start_node, "resolver:api-v2.default.default.dc2");
+    assert_eq!(chain.targets.len(), 1, "intermediate hops are not targets");
+    let origin = chain.targets[0].origin.as_ref().unwrap();
+    assert_eq!(origin.to_string(), "1.hcl:3:10");
+}
+
+#[test]
+fn a_redirect_cycle_is_reported_with_the_cycle_and_not_followed() {
+    let text = r#"
+Kind = "service-resolver"
+Name = "web"
+Redirect { Service = "api" }
+---
+Kind = "service-resolver"
+Name = "api"
+Redirect { Service = "web" }
+"#;
+    let (chain, diags) = compile(text, "web");
+    assert_eq!(codes(&diags), [Code::ChainCycle]);
+    assert_eq!(
+        diags[0].message,
+        "circular resolver redirect: web.default.default.dc1 -> api.default.default.dc1 -> web.default.default.dc1"
+    );
+    assert_eq!(chain.start_node, "resolver:api.default.default.dc1");
+}
+
+#[test]
+fn a_splitter_cycle_is_reported_and_broken_at_the_split_that_closes_it() {
+    let text = format!(
+        r#"{HTTP}
+Kind   = "service-splitter"
+Name   = "web"
+Splits = [{{ Weight = 100, Service = "api" }}]
+---
+Kind   = "service-splitter"
+Name   = "api"
+Splits = [{{ Weight = 100, Service = "web" }}]
+"#
+    );
+    let (chain, diags) = compile(&text, "web");
+    assert_eq!(codes(&diags), [Code::ChainCycle]);
+    assert!(
+        diags[0].message.ends_with(
+            "a cycle of splitters: splitter:web.default.default -> splitter:api.default.default -> splitter:web.default.default"
+        ),
+        "{}",
+        diags[0].message
+    );
+    let weighted = chain.weighted_targets(&chain.start_node);
+    assert_eq!(weighted.len(), 1);
+    assert_eq!(weighted[0].target.id, "web.default.default.dc1");
+}
+
+#[test]
+fn nested_splitters_are_flattened_and_weights_multiply() {
+    let text = format!(
+        r#"{HTTP}
+Kind   = "service-splitter"
+Name   = "web"
+Splits = [
+  {{ Weight = 50, Service = "api" }},
+  {{ Weight = 50 }},
+]
+---
+Kind   = "service-splitter"
+Name   = "api"
+Splits = [
+  {{ Weight = 33.33, Service = "api" }},
+  {{ Weight = 66.67, Service = "api-v2" }},
+]
+"#
+    );
+    let (chain, diags) = compile(&text, "web");
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(chain.nodes.len(), 4, "the inner splitter is no longer reachable: {:#?}", chain.nodes);
+    let weighted: Vec<(String, f64)> =
+        chain.weighted_targets(&chain.start_node).iter().map(|w| (w.target.id.clone(), w.weight())).collect();
+    assert_eq!(
+        weighted,
+        [
+            ("api.default.default.dc1".to_string(), 16.67),
+            ("api-v2.default.default.dc1".to_string(), 33.34),
+            ("web.default.default.dc1".to_string(), 50.0),
+        ]
+    );
+    let Some(Node::Splitter(s)) = chain.node(&chain.start_node) else { panic!("{:#?}", chain.nodes) };
+    assert_eq!(s.splits[0].via.len(), 1, "a flattened split remembers the outer split");
+}
+
+#[test]
+fn a_subset_reference_bypasses_the_splitter() {
+    let text = format!(
+        r#"{HTTP}
+Kind = "service-router"
+Name = "web"
+Routes = [{{ Match {{ HTTP {{ PathPrefix = "/v1" }} }}, Destination {{ ServiceSubset = "v1" }} }}]
+---
+Kind   = "service-splitter"
+Name   = "web"
+Splits = [{{ Weight = 100, ServiceSubset = "v2" }}]
+---
+Kind    = "service-resolver"
+Name    = "web"
+Subsets = {{ v1 = {{ Filter = "Service.Meta.v == 1" }}, v2 = {{ Filter = "Service.Meta.v == 2" }} }}
+"#
+    );
+    let (chain, diags) = compile(&text, "web");
+    assert!(diags.is_empty(), "{diags:?}");
+    let Some(Node::Router(r)) = chain.node(&chain.start_node) else { panic!() };
+    assert_eq!(r.routes[0].next_node, "resolver:v1.web.default.default.dc1");
+    assert_eq!(r.routes[1].next_node, "splitter:web.default.default");
+    assert!(r.routes[1].catch_all);
+}
+
+#[test]
+fn routers_need_an_http_like_protocol() {
+    let text = r#"
+Kind = "service-router"
+Name = "web"
+"#;
+    let (chain, diags) = compile(text, "web");
+    assert_eq!(codes(&diags), [Code::ProtocolMismatch]);
+    assert!(diags[0].message.contains("speaks tcp (the default"), "{}", diags[0].message);
+    assert_eq!(chain.start_node, "resolver:web.default.default.dc1", "compiled without the router");
+}
+
+#[test]
+fn every_service_in_the_chain_speaks_its_protocol() {
+    let text = r#"
+Kind     = "service-defaults"
+Name     = "web"
+Protocol = "http"
+---
+Kind     = "service-defaults"
+Name     = "api"
+Protocol = "http2"
+---
+Kind   = "service-splitter"
+Name   = "web"
+Splits = [{ Weight = 50 }, { Weight = 50, Service = "api" }]
+"#;
+    let (_, diags) = compile(text, "web");
+    assert_eq!(codes(&diags), [Code::ProtocolMismatch]);
+    assert!(diags[0].message.starts_with("split #2 of service-splitter `web`"), "{}", diags[0].message);
+}
+
+#[test]
+fn a_missing_subset_points_at_the_field_that_asked() {
+    let text = format!(
+        r#"{HTTP}
+Kind = "service-router"
+Name = "web"
+Routes = [{{ Destination {{ Service = "api", ServiceSubset = "v3" }} }}]
+---
+Kind    = "service-resolver"
+Name    = "api"
+Subsets = {{ v2 = {{ Filter = "Service.Meta.v == 2" }} }}
+"#
+    );
+    let ws = workspace(&text);
+    let mut cx = Cx::new();
+    compile_chain(&ws, &Settings::default(), &Protocols::new(&ws), "web", "", "", &mut cx);
+    assert_eq!(codes(&cx.diags), [Code::MissingReference]);
+    let loc = ws.sources.location(cx.diags[0].span.unwrap()).unwrap();
+    assert_eq!(loc.to_string(), "1.hcl:3:60");
+    assert_eq!(cx.diags[0].notes, ["help: did you mean `v2`?"]);
+}
+
+#[test]
+fn failover_is_one_level_deep_and_skips_itself() {
+    let text = r#"
+Kind = "service-resolver"
+Name = "web"
+Failover = { "*" = { Datacenters = ["dc1", "dc2"] } }
+---
+Kind = "service-resolver"
+Name = "api"
+Failover = { "*" = { Service = "web" } }
+"#;
+    let (chain, diags) = compile(text, "web");
+    assert!(diags.is_empty(), "{diags:?}");
+    let Some(Node::Resolver(r)) = chain.node(&chain.start_node) else { panic!() };
+    let f = r.failover.as_ref().unwrap();
+    assert_eq!(f.targets, ["web.default.default.dc2"], "dc1 is the target itself");
+    assert_eq!(chain.nodes.len(), 1, "failover targets are not nodes");
+    assert_eq!(chain.targets.len(), 2);
+}
+
+#[test]
+fn compile_all_covers_named_services_and_reports_once() {
+    let text = r#"
+Kind = "service-resolver"
+Name = "web"
+Redirect { Service = "api" }
+---
+Kind = "service-resolver"
+Name = "api"
+Redirect { Service = "web" }
+---
+Kind = "service-intentions"
+Name = "billing"
+Sources = [{ Name = "web", Action = "allow" }]
+---
+Kind = "service-intentions"
+Name = "*"
+Sources = [{ Name = "web", Action = "deny" }]
+"#;
+    let ws = workspace(text);
+    let mut cx = Cx::new();
+    let chains = compile_all(&ws, &Settings::default(), &Protocols::new(&ws), &mut cx);
+    let names: Vec<&str> = chains.iter().map(|c| c.service.as_str()).collect();
+    assert_eq!(names, ["api", "billing", "web"]);
+    // Both chains run into the cycle; it is one problem, and a different redirect closes it in
+    // each, so each closing redirect is reported once.
+    assert_eq!(codes(&cx.diags), [Code::ChainCycle, Code::ChainCycle]);
+}

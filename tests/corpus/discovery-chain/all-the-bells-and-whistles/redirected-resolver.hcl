@@ -1,0 +1,6 @@
+Kind = "service-resolver"
+Name = "redirected"
+Redirect {
+  Service    = "web"
+  Datacenter = "dc3"
+}

@@ -1,0 +1,7 @@
+Kind = "service-resolver"
+Name = "api"
+Subsets = {
+  stable = {
+    Filter = "Service.Meta.track == stable"
+  }
+}

@@ -1,0 +1,7 @@
+Kind = "service-resolver"
+Name = "api"
+Failover = {
+  "*" = {
+    Service = "web"
+  }
+}

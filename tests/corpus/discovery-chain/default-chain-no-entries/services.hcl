@@ -1,0 +1,5 @@
+# web is registered, but no config entry mentions it: the default chain.
+service {
+  name = "web"
+  port = 8080
+}

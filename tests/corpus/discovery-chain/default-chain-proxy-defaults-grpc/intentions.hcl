@@ -1,0 +1,8 @@
+Kind = "service-intentions"
+Name = "web"
+Sources = [
+  {
+    Name   = "frontend"
+    Action = "allow"
+  },
+]

@@ -1,0 +1,7 @@
+Kind = "service-resolver"
+Name = "web"
+Failover = {
+  "*" = {
+    Datacenters = ["dc2", "dc3"]
+  }
+}

@@ -1,0 +1,3 @@
+PeerTrustDomains = {
+  "cluster-02" = "aaaaaaaa-0000-0000-0000-000000000002.consul"
+}

@@ -1,0 +1,7 @@
+Kind = "service-splitter"
+Name = "web"
+Splits = [
+  {
+    Weight = 100
+  },
+]

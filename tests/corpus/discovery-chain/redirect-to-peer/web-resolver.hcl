@@ -1,0 +1,6 @@
+Kind = "service-resolver"
+Name = "web"
+Redirect {
+  Service = "web"
+  Peer    = "cluster-02"
+}

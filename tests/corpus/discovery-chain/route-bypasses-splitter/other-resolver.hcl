@@ -1,0 +1,7 @@
+Kind = "service-resolver"
+Name = "other"
+Subsets = {
+  bypass = {
+    Filter = "Service.Meta.version == bypass"
+  }
+}

@@ -1,0 +1,8 @@
+Kind = "service-splitter"
+Name = "other"
+Splits = [
+  {
+    Weight  = 100
+    Service = "ignored"
+  },
+]

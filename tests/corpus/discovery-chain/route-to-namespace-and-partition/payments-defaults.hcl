@@ -1,0 +1,5 @@
+Kind      = "service-defaults"
+Name      = "payments"
+Namespace = "billing"
+Partition = "finance"
+Protocol  = "http"

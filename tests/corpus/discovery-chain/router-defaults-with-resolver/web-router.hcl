@@ -1,0 +1,2 @@
+Kind = "service-router"
+Name = "web"

@@ -1,0 +1,11 @@
+Kind = "service-router"
+Name = "web"
+Routes = [
+  {
+    Match {
+      HTTP {
+        PathPrefix = "/"
+      }
+    }
+  },
+]

@@ -1,0 +1,6 @@
+Kind = "service-resolver"
+Name = "web"
+Redirect {
+  Service       = "api"
+  ServiceSubset = "v2"
+}

@@ -1,0 +1,3 @@
+Kind           = "service-resolver"
+Name           = "web-legacy"
+ConnectTimeout = "2s"

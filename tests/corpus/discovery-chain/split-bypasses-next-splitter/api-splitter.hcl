@@ -1,0 +1,8 @@
+Kind = "service-splitter"
+Name = "api"
+Splits = [
+  {
+    Weight  = 100
+    Service = "api-next"
+  },
+]

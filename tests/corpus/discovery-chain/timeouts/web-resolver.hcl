@@ -1,0 +1,4 @@
+Kind           = "service-resolver"
+Name           = "web"
+ConnectTimeout = "15s"
+RequestTimeout = "45s"
