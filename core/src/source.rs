@@ -55,6 +55,9 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Per line, the byte offset of its first non-ASCII character (or the line's end): before it,
+    /// columns are byte differences, so positions on long ASCII lines cost O(1).
+    ascii_until: Vec<usize>,
 }
 
 impl SourceFile {
@@ -62,7 +65,15 @@ impl SourceFile {
         let text = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceFile { name: name.into(), text, line_starts }
+        let ascii_until = line_starts
+            .iter()
+            .map(|&start| {
+                let rest = text.get(start..).unwrap_or("");
+                let line_len = rest.find('\n').unwrap_or(rest.len());
+                start + rest.as_bytes().iter().take(line_len).position(|b| !b.is_ascii()).unwrap_or(line_len)
+            })
+            .collect();
+        SourceFile { name: name.into(), text, line_starts, ascii_until }
     }
 
     /// Line and column of a byte offset (clamped into the text and onto a char boundary).
@@ -76,6 +87,10 @@ impl SourceFile {
             Err(i) => i.saturating_sub(1),
         };
         let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        if offset <= self.ascii_until.get(line_index).copied().unwrap_or(0) {
+            let column = clamp_u32(offset - line_start + 1);
+            return Position { line: clamp_u32(line_index + 1), column, column_utf16: column };
+        }
         let prefix = self.text.get(line_start..offset).unwrap_or("");
         Position {
             line: clamp_u32(line_index + 1),
@@ -158,6 +173,26 @@ mod tests {
         assert_eq!(f.position(7), Position { line: 2, column: 2, column_utf16: 3 });
         assert_eq!(f.line_text(2), "\u{1F600}x = 1");
         assert_eq!(f.line_text(9), "");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn positions_agree_with_counting_characters(text in "[a\u{e9}\u{1F600}\n ]{0,40}", at in 0usize..48) {
+            let f = SourceFile::new("p", text.as_str());
+            let mut offset = at.min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            let before = &text[..offset];
+            let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+            let prefix = &text[line_start..offset];
+            let want = Position {
+                line: before.matches('\n').count() as u32 + 1,
+                column: prefix.chars().count() as u32 + 1,
+                column_utf16: prefix.encode_utf16().count() as u32 + 1,
+            };
+            proptest::prop_assert_eq!(f.position(offset as u32), want);
+        }
     }
 
     #[test]
