@@ -48,9 +48,23 @@ pub enum LoadOutcome {
 }
 
 impl WorkspaceArgs {
-    pub fn settings(&self) -> Result<Settings, InputError> {
+    /// Settings from `--settings`, else from the one `meshgate.*` file in a named directory,
+    /// then the flags on top.
+    pub fn settings(&self, found: &[PathBuf]) -> Result<Settings, InputError> {
         let mut settings = Settings::default();
-        if let Some(path) = &self.settings {
+        let file = match (&self.settings, found) {
+            (Some(path), _) => Some(path),
+            (None, [one]) => Some(one),
+            (None, []) => None,
+            (None, many) => {
+                let names: Vec<String> = many.iter().map(|p| p.display().to_string()).collect();
+                return Err(InputError(format!(
+                    "several settings files found ({}); choose one with --settings",
+                    names.join(", ")
+                )));
+            }
+        };
+        if let Some(path) = file {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| InputError(format!("cannot read settings {}: {e}", path.display())))?;
             let mut sources = SourceMap::new();
@@ -84,9 +98,9 @@ impl WorkspaceArgs {
     /// Loads and compiles. Errors are printed as `meshgate validate` prints them; warnings are
     /// printed to stderr and do not stop the command.
     pub fn load(&self) -> Result<LoadOutcome, InputError> {
-        let settings = self.settings()?;
-        let files = input::read_all(&self.files)?;
-        let workspace = Workspace::load(files);
+        let inputs = input::read_inputs(&self.files)?;
+        let settings = self.settings(&inputs.settings)?;
+        let workspace = Workspace::load(inputs.files);
         if workspace.has_errors() {
             for d in &workspace.diagnostics {
                 eprint!("{}", diag::render(d, &workspace.sources, true));

@@ -18,10 +18,24 @@ impl std::error::Error for InputError {}
 
 const EXTENSIONS: &[&str] = &["hcl", "json", "yaml", "yml"];
 
+/// A directory's settings file (`meshgate.hcl`, `.json`, `.yaml` or `.yml`) holds workspace
+/// settings, not config entries.
+pub fn is_settings_file(path: &Path) -> bool {
+    path.file_stem().is_some_and(|s| s == "meshgate")
+        && path.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e))
+}
+
+/// What the command line named: config files, and settings files found in named directories.
+pub struct Inputs {
+    pub files: Vec<InputFile>,
+    pub settings: Vec<PathBuf>,
+}
+
 /// Reads every path: `-` is standard input (format sniffed), a directory is every config file
-/// below it in name order.
-pub fn read_all(paths: &[PathBuf]) -> Result<Vec<InputFile>, InputError> {
+/// below it in name order (its `meshgate.*` settings file is set aside).
+pub fn read_inputs(paths: &[PathBuf]) -> Result<Inputs, InputError> {
     let mut files = Vec::new();
+    let mut settings = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             let mut text = String::new();
@@ -40,13 +54,17 @@ pub fn read_all(paths: &[PathBuf]) -> Result<Vec<InputFile>, InputError> {
             }
             found.sort();
             for f in found {
-                files.push(read_file(&f)?);
+                if is_settings_file(&f) {
+                    settings.push(f);
+                } else {
+                    files.push(read_file(&f)?);
+                }
             }
         } else {
             files.push(read_file(path)?);
         }
     }
-    Ok(files)
+    Ok(Inputs { files, settings })
 }
 
 fn read_file(path: &Path) -> Result<InputFile, InputError> {

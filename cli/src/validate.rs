@@ -4,6 +4,7 @@ use crate::input::{self, InputError};
 use crate::OutputFormat;
 use meshgate_core::diag::{self, Severity};
 use meshgate_core::model::Document;
+use meshgate_core::settings::Settings;
 use meshgate_core::workspace::Workspace;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -36,18 +37,34 @@ struct JsonReport<'a> {
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, InputError> {
-    let files = input::read_all(&args.files)?;
-    let file_count = files.len();
-    let ws = Workspace::load(files);
-    let summary = summarize(&ws, file_count);
+    let inputs = input::read_inputs(&args.files)?;
+    let file_count = inputs.files.len() + inputs.settings.len();
+    // Settings files found in directories are checked as settings.
+    let mut settings_sources = meshgate_core::source::SourceMap::new();
+    let mut settings_diags = Vec::new();
+    for path in &inputs.settings {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| InputError(format!("cannot read {}: {e}", path.display())))?;
+        if let Err(diags) = Settings::read_file(&path.display().to_string(), &text, &mut settings_sources) {
+            settings_diags.extend(diags);
+        }
+    }
+    let ws = Workspace::load(inputs.files);
+    let mut summary = summarize(&ws, file_count);
+    summary.errors += settings_diags.iter().filter(|d| d.is_error()).count();
     let valid = summary.errors == 0;
     match args.format {
         OutputFormat::Json => {
-            let report = JsonReport { valid, summary: &summary, diagnostics: ws.resolved_diagnostics() };
+            let mut diagnostics: Vec<_> = settings_diags.iter().map(|d| d.resolve(&settings_sources)).collect();
+            diagnostics.extend(ws.resolved_diagnostics());
+            let report = JsonReport { valid, summary: &summary, diagnostics };
             let text = serde_json::to_string_pretty(&report).map_err(|e| InputError(e.to_string()))?;
             println!("{text}");
         }
         OutputFormat::Text => {
+            for d in &settings_diags {
+                print!("{}", diag::render(d, &settings_sources, true));
+            }
             for d in &ws.diagnostics {
                 print!("{}", diag::render(d, &ws.sources, true));
             }

@@ -182,3 +182,21 @@ fn every_command_has_help() {
         assert!(stdout(&o).contains("Usage: meshgate"), "{cmd}");
     }
 }
+
+#[test]
+fn a_directory_brings_its_settings_file() {
+    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/demo").display().to_string();
+    let o = meshgate(&["validate", &demo]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = meshgate(&["upstreams", &demo, "--service", "web", "--json"]);
+    let v = json(&o);
+    let ledger =
+        v.as_array().and_then(|a| a.iter().find(|u| u["destination"] == "ledger")).cloned().unwrap_or_default();
+    assert_eq!(ledger["sni"], "ledger.default.default.partner.external.99999999-8888-7777-6666-555555555555.consul");
+    // The demo's settings deny by default; a flag overrides the file.
+    let o = meshgate(&["check", &demo, "--source", "api", "--destination", "web"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o =
+        meshgate(&["check", &demo, "--source", "api", "--destination", "web", "--default-intention-policy", "allow"]);
+    assert_eq!(o.status.code(), Some(0));
+}

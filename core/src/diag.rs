@@ -158,20 +158,56 @@ pub struct Diagnostic {
     /// Extra lines: "help: did you mean `PathPrefix`?" and the like.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Other places that explain this one ("first given here"), resolved into notes with their
+    /// file:line:col when rendered.
+    #[serde(skip)]
+    pub related: Vec<(Span, String)>,
 }
 
 impl Diagnostic {
     pub fn error(code: Code, span: impl Into<Option<Span>>, message: impl Into<String>) -> Self {
-        Diagnostic { code, severity: Severity::Error, message: message.into(), span: span.into(), notes: Vec::new() }
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            span: span.into(),
+            notes: Vec::new(),
+            related: Vec::new(),
+        }
     }
 
     pub fn warning(code: Code, span: impl Into<Option<Span>>, message: impl Into<String>) -> Self {
-        Diagnostic { code, severity: Severity::Warning, message: message.into(), span: span.into(), notes: Vec::new() }
+        Diagnostic {
+            code,
+            severity: Severity::Warning,
+            message: message.into(),
+            span: span.into(),
+            notes: Vec::new(),
+            related: Vec::new(),
+        }
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
         self
+    }
+
+    /// Points at another place: "`Mode` is first given here".
+    pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.related.push((span, message.into()));
+        self
+    }
+
+    /// Notes plus related places spelled out as `message at file:line:col`.
+    pub fn all_notes(&self, sources: &SourceMap) -> Vec<String> {
+        let mut notes = self.notes.clone();
+        for (span, message) in &self.related {
+            match sources.location(*span) {
+                Some(l) => notes.push(format!("{message} at {l}")),
+                None => notes.push(message.clone()),
+            }
+        }
+        notes
     }
 
     pub fn is_error(&self) -> bool {
@@ -185,7 +221,7 @@ impl Diagnostic {
             severity: self.severity,
             message: self.message.clone(),
             location: self.span.and_then(|s| sources.location(s)),
-            notes: self.notes.clone(),
+            notes: self.all_notes(sources),
         }
     }
 }
@@ -234,7 +270,7 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, snippet: bool) -> String {
         }
         None => out.push_str(&format!("{}[{}]: {}\n", diag.severity.as_str(), diag.code, diag.message)),
     }
-    for note in &diag.notes {
+    for note in diag.all_notes(sources) {
         out.push_str(&format!("  = {note}\n"));
     }
     out

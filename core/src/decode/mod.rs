@@ -177,10 +177,7 @@ pub fn decode_field<T: Decode>(
         for dup in &rest {
             cx.push(
                 Diagnostic::error(Code::DuplicateKey, dup.key_span, format!("`{}` is given more than once", dup.key))
-                    .with_note(format!(
-                        "the first `{}` is at byte {}; remove one of them",
-                        first.key, first.key_span.start
-                    )),
+                    .with_related(first.key_span, format!("remove one of them: `{}` is first given", first.key)),
             );
         }
         meta.set(field, first.value.span);

@@ -1,0 +1,5 @@
+Kind = "terminating-gateway"
+Name = "egress"
+Services = [
+  { Name = "payments-legacy" },
+]
