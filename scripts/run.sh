@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# meshgate's main job: builds the CLI and validates the example configurations.
+# meshgate's main job: builds the CLI, validates the demo workspace and tours what the planner
+# derives from it (upstreams with mesh gateway modes, intention decisions with their reasons).
 #
-# usage: scripts/run.sh [FILE|DIR...]     (default: examples/, every .hcl/.json/.yaml/.yml file below it)
+# usage: scripts/run.sh [FILE|DIR...]     (with arguments: validate those instead)
 #
 # TODO(envoy): extend this to build filter.wasm, install Envoy (setup_envoy in scripts/setup.sh),
 #   compile the examples into gateway plans and start Envoy with the filter for each gateway kind.
@@ -19,17 +20,34 @@ fi
 
 setup_rust
 
-# `meshgate validate` reads directories itself (every .hcl/.json/.yaml/.yml file below them).
 if [ "$#" -gt 0 ]; then
     files=("$@")
-elif [ -d examples ]; then
-    files=(examples)
 else
-    echo "error: no $ROOT/examples directory yet (pass files or directories to validate instead)" >&2
-    exit 2
+    files=(examples/demo)
 fi
 
 echo "==> cargo build -p meshgate --release"
 cargo build -q -p meshgate --release
+meshgate() { "${CARGO_TARGET_DIR:-$ROOT/target}/release/meshgate" "$@"; }
+
 echo "==> meshgate validate ${files[*]}"
-exec cargo run -q -p meshgate --release -- validate "${files[@]}"
+meshgate validate "${files[@]}"
+if [ "$#" -gt 0 ]; then
+    exit 0
+fi
+
+# A tour of the planner on the demo workspace (examples/demo, settings in examples/demo/meshgate.hcl).
+echo
+echo "==> meshgate upstreams examples/demo --service web"
+meshgate upstreams examples/demo --service web
+for request in \
+    "--source ingress --destination api --method GET --path /orders" \
+    "--source ingress --destination api --method GET --path /public/../internal/keys" \
+    "--source ingress --destination api --method DELETE --path /orders/7" \
+    "--source web --destination payments-legacy" \
+    "--source api --destination payments-legacy"; do
+    echo
+    echo "==> meshgate check examples/demo $request"
+    # shellcheck disable=SC2086 # the request is a list of flags
+    meshgate check examples/demo $request || true
+done
