@@ -267,12 +267,17 @@ fn edit_distance(a: &str, b: &str) -> usize {
     d[at(a.len(), b.len())]
 }
 
-/// `PathPrefix` from `path_prefix`: the way config entries spell their keys.
+/// `PathPrefix` from `path_prefix`: the way config entries spell their keys, with the acronyms
+/// Consul writes in capitals (`CAFile`, `HTTP`, `JSONFormat`, `MutualTLSMode`, `SourceIP`).
 pub fn pascal_case(field: &str) -> String {
+    const ACRONYMS: &[&str] = &["ca", "http", "id", "ip", "json", "jwt", "sds", "sni", "tls", "ttl", "url"];
     field
         .trim_start_matches("r#")
         .split('_')
         .map(|part| {
+            if ACRONYMS.contains(&part) {
+                return part.to_ascii_uppercase();
+            }
             let mut c = part.chars();
             match c.next() {
                 Some(f) => f.to_uppercase().chain(c).collect::<String>(),

@@ -197,20 +197,41 @@ impl Decode for Opaque {
     }
 }
 
+/// A number as JSON readers of the opaque value will see it. What the notation says decides
+/// between integer and float, in every format alike: `31`, `+31`, `0x1F` (HCL, YAML) and `0o37`
+/// (YAML) are the integer 31, up to the full u64 range; `31.0` and `3.1e1` are floats.
+fn json_number(text: &str) -> serde_json::Value {
+    use serde_json::Value as J;
+    if is_integer_notation(text) {
+        if let Some(i) = integer_i128(text) {
+            if let Ok(n) = i64::try_from(i) {
+                return J::from(n);
+            }
+            if let Ok(n) = u64::try_from(i) {
+                return J::from(n);
+            }
+        }
+    }
+    number_f64(text).and_then(serde_json::Number::from_f64).map(J::Number).unwrap_or_else(|| J::String(text.to_owned()))
+}
+
+/// An optional sign, then decimal digits, or `0x` hex digits, or `0o` octal digits.
+fn is_integer_notation(text: &str) -> bool {
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (digits, radix) = match body.get(..2) {
+        Some("0x" | "0X") => (body.get(2..).unwrap_or(""), 16),
+        Some("0o" | "0O") => (body.get(2..).unwrap_or(""), 8),
+        _ => (body, 10),
+    };
+    !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix))
+}
+
 pub(crate) fn to_json(node: &Node) -> serde_json::Value {
     use serde_json::Value as J;
     match &node.value {
         Value::Null => J::Null,
         Value::Bool(b) => J::Bool(*b),
-        Value::Number(text) => match integer_i128(text) {
-            Some(i) if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') => {
-                i64::try_from(i).map(J::from).unwrap_or_else(|_| J::from(i as f64))
-            }
-            _ => number_f64(text)
-                .and_then(serde_json::Number::from_f64)
-                .map(J::Number)
-                .unwrap_or_else(|| J::String(text.clone())),
-        },
+        Value::Number(text) => json_number(text),
         Value::String(s) => J::String(s.clone()),
         Value::Array(items) => J::Array(items.iter().map(to_json).collect()),
         Value::Object(entries) => {

@@ -141,4 +141,31 @@ fn suggestions_only_for_near_misses() {
 fn pascal_case_spells_config_entry_keys() {
     assert_eq!(pascal_case("path_prefix"), "PathPrefix");
     assert_eq!(pascal_case("r#type"), "Type");
+    assert_eq!(pascal_case("ca_file"), "CAFile");
+    assert_eq!(pascal_case("mutual_tls_mode"), "MutualTLSMode");
+    assert_eq!(pascal_case("json_format"), "JSONFormat");
+    assert_eq!(pascal_case("http"), "HTTP");
+}
+
+/// Bug (found by the cross-format property test): in an opaque value (proxy `Config`, `check`, …)
+/// `0x1F` written in HCL or YAML became the float 31.0 while JSON's `31` stays the integer 31, and
+/// integers above i64::MAX lost precision as floats.
+#[test]
+fn opaque_integers_in_any_notation_stay_integers() {
+    let json = |text: &str| primitives::to_json(&Node::new(Value::Number(text.into()), sp(0, 1)));
+    for text in ["31", "+31", "0x1F", "0X1f", "0o37", "-0x1F"] {
+        let want: i64 = if text.starts_with('-') { -31 } else { 31 };
+        assert_eq!(json(text), serde_json::json!(want), "{text}");
+        assert!(json(text).is_i64(), "{text}");
+    }
+    assert_eq!(json("18446744073709551615"), serde_json::json!(u64::MAX));
+    assert_eq!(json("-9223372036854775808"), serde_json::json!(i64::MIN));
+    // A fraction or an exponent says float, whatever the value.
+    for text in ["31.0", "3.1e1", "31e0"] {
+        assert!(json(text).is_f64(), "{text}");
+        assert_eq!(json(text).as_f64(), Some(31.0), "{text}");
+    }
+    // Beyond u64, and hex digits in a decimal, are not integers: a float, or the text as written.
+    assert!(json("18446744073709551616").is_f64());
+    assert_eq!(json("0x"), serde_json::json!("0x"));
 }
