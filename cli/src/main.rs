@@ -5,6 +5,7 @@ mod check;
 mod context;
 mod input;
 mod plan_cmd;
+mod routes;
 mod table;
 mod upstreams;
 mod validate;
@@ -37,7 +38,11 @@ enum Command {
     /// Show how a service's proxy reaches each upstream: target, SNI, mesh gateway mode, the
     /// level that set the mode, and what is dialled.
     Upstreams(upstreams::Args),
-    /// Print the compiled plan (intentions in precedence order, upstreams, ...) as JSON.
+    /// Show each gateway's route table: SNI names (mesh), linked services (terminating), hosts,
+    /// paths and weighted targets (ingress, API), with where each row came from.
+    Routes(routes::Args),
+    /// Print the compiled plan (intentions in precedence order, upstreams, chains, gateway route
+    /// tables) as JSON; with --gateway, that gateway's GatewayPlan (the filter's configuration).
     Plan(plan_cmd::Args),
 }
 
@@ -57,6 +62,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Upstreams(args) => upstreams::run(&args),
+        Command::Routes(args) => routes::run(&args),
         Command::Plan(args) => plan_cmd::run(&args),
     };
     match result {

@@ -3,6 +3,7 @@
 //! CLI prints, the playground shows and the filter enforces.
 
 pub mod chain;
+pub mod gateways;
 pub mod intentions;
 pub mod protocols;
 pub mod upstreams;
@@ -28,6 +29,8 @@ pub struct Plan {
     pub upstreams: Vec<upstreams::ProxyUpstreams>,
     /// One discovery chain per service that has one (see [`chain::chain_services`]).
     pub chains: Vec<chain::DiscoveryChain>,
+    /// One route table per registered gateway (see [`gateways`]).
+    pub gateways: Vec<gateways::GatewayRoutes>,
 }
 
 /// A compiled plan with the indexed table ready for decisions.
@@ -46,6 +49,7 @@ pub fn compile(ws: &Workspace, settings: &Settings) -> Result<Compiled, TableErr
     let compiled = intentions::compile(ws, &protocols, &mut cx);
     let upstreams = upstreams::resolve(ws, settings, &mut cx);
     let chains = chain::compile_all(ws, settings, &protocols, &mut cx);
+    let gateways = gateways::compile(ws, settings, &protocols, &chains, &compiled.intentions);
     let table = IntentionTable::new(compiled.intentions.clone(), settings.default_intention_policy, normalization(ws))?;
     let mut diagnostics = cx.diags;
     crate::diag::sort(&mut diagnostics);
@@ -56,6 +60,7 @@ pub fn compile(ws: &Workspace, settings: &Settings) -> Result<Compiled, TableErr
             intentions: compiled.intentions,
             upstreams,
             chains,
+            gateways,
         },
         table,
         protocols,

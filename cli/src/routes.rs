@@ -1,0 +1,53 @@
+//! `meshgate routes`: what each gateway routes where — SNI names for mesh gateways, linked
+//! services for terminating gateways, hosts, paths and weighted targets for ingress and API
+//! gateways.
+
+use crate::context::{LoadOutcome, WorkspaceArgs};
+use crate::input::InputError;
+use meshgate_core::plan::gateways::{self, GatewayRoutes};
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    workspace: WorkspaceArgs,
+    /// Only this gateway: its key (the registration's id, else its name; `name@dc` when names
+    /// repeat), or its name when no other gateway has it.
+    #[arg(long, value_name = "NAME")]
+    gateway: Option<String>,
+    /// Print an array of route tables as JSON (one element with --gateway).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: &Args) -> Result<ExitCode, InputError> {
+    let LoadOutcome::Ready(loaded) = args.workspace.load()? else { return Ok(ExitCode::from(1)) };
+    let all = &loaded.compiled.plan.gateways;
+    let chosen: Vec<&GatewayRoutes> = match &args.gateway {
+        Some(name) => vec![select(all, name)?],
+        None => all.iter().collect(),
+    };
+    if args.json {
+        let text = serde_json::to_string_pretty(&chosen).map_err(|e| InputError(e.to_string()))?;
+        println!("{text}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if chosen.is_empty() {
+        println!("no gateways: the files register no mesh-gateway, terminating-gateway, ingress-gateway or api-gateway service");
+        return Ok(ExitCode::SUCCESS);
+    }
+    print!("{}", gateways::text::render(chosen, &loaded.settings.trust_domain));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The gateway `name` selects, or a usage error (exit 2) listing the known ones.
+pub fn select<'g>(all: &'g [GatewayRoutes], name: &str) -> Result<&'g GatewayRoutes, InputError> {
+    if let Some(g) = gateways::find(all, name) {
+        return Ok(g);
+    }
+    if all.is_empty() {
+        return Err(InputError(format!("no gateway `{name}`: the files register no gateways")));
+    }
+    let known: Vec<String> = all.iter().map(|g| format!("{} ({})", g.gateway.key, g.gateway.kind)).collect();
+    Err(InputError(format!("no gateway `{name}`; the gateways are: {}", known.join(", "))))
+}

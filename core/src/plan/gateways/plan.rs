@@ -1,0 +1,169 @@
+//! [`GatewayPlan`]: everything one gateway's filter needs, self-contained and versioned. The
+//! filter deserializes it in `on_configure`; `docs/gateway-plan.md` documents every field.
+
+use super::{applicable, find, protocols_of, GatewayIdentity, RouteTable, ServiceRef};
+use crate::intentions::path::Normalization;
+use crate::intentions::{Action, Intention};
+use crate::plan::protocols::{Protocol, Protocols};
+use crate::plan::{Compiled, Plan};
+use crate::settings::Mode;
+use serde::{Deserialize, Serialize};
+
+/// The GatewayPlan format version; bumped on any change a filter built for the old one would
+/// misread.
+pub const GATEWAY_PLAN_VERSION: u32 = 1;
+
+/// One gateway's slice of the plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GatewayPlan {
+    /// [`GATEWAY_PLAN_VERSION`]; a filter refuses other versions.
+    pub version: u32,
+    pub gateway: GatewayIdentity,
+    pub trust_domain: String,
+    /// What decides when no intention matches (or an L7 intention's permissions all miss).
+    pub default_intention_policy: Action,
+    /// `enforce`, or `audit` (decide, log and count, never block).
+    pub mode: Mode,
+    /// How request paths are normalized before L7 rules and routes see them.
+    pub path_normalization: Normalization,
+    pub routes: RouteTable,
+    /// The intentions that can decide at this gateway, ranked: the first that matches decides.
+    #[serde(default)]
+    pub intentions: Vec<Intention>,
+    /// The protocol of every service the gateway routes to, sorted.
+    #[serde(default)]
+    pub protocols: Vec<ServiceProtocol>,
+}
+
+/// A service and its protocol.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceProtocol {
+    pub name: String,
+    pub namespace: String,
+    pub partition: String,
+    pub protocol: Protocol,
+}
+
+impl GatewayPlan {
+    /// The canonical JSON form: compact, fields in declaration order, maps sorted. What the hash
+    /// covers, and what a round trip through serde reproduces exactly.
+    pub fn canonical_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// FNV-1a 64 of [`Self::canonical_json`]: a stable content hash for logs.
+    pub fn hash(&self) -> u64 {
+        fnv1a64(self.canonical_json().as_bytes())
+    }
+
+    /// [`Self::hash`] as 16 hex digits.
+    pub fn hash_hex(&self) -> String {
+        format!("{:016x}", self.hash())
+    }
+
+    /// The service's protocol as the plan records it (`tcp` for a service it does not list).
+    pub fn protocol(&self, name: &str, namespace: &str, partition: &str) -> Protocol {
+        let s = ServiceRef::new(name, namespace, partition);
+        self.protocols
+            .iter()
+            .find(|p| p.name == s.name && p.namespace == s.namespace && p.partition == s.partition)
+            .map_or(Protocol::Tcp, |p| p.protocol)
+    }
+}
+
+/// FNV-1a, 64 bits.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    bytes.iter().fold(OFFSET, |h, b| (h ^ u64::from(*b)).wrapping_mul(PRIME))
+}
+
+/// The GatewayPlan of the gateway `selector` names (its key, or its name when no other gateway
+/// has that name), or `None` when no gateway matches.
+pub fn gateway_plan(compiled: &Compiled, selector: &str) -> Option<GatewayPlan> {
+    gateway_plan_from(&compiled.plan, &compiled.protocols, compiled.table.normalization(), selector)
+}
+
+/// [`gateway_plan`] from a plan's parts.
+pub fn gateway_plan_from(
+    plan: &Plan,
+    protocols: &Protocols,
+    path_normalization: Normalization,
+    selector: &str,
+) -> Option<GatewayPlan> {
+    let g = find(&plan.gateways, selector)?;
+    let services = g.routes.services();
+    let intentions = match g.routes.intention_scope(&g.gateway) {
+        Some((source, destinations)) => {
+            applicable(&plan.intentions, source.as_ref(), &destinations).into_iter().cloned().collect()
+        }
+        None => Vec::new(),
+    };
+    Some(GatewayPlan {
+        version: GATEWAY_PLAN_VERSION,
+        gateway: g.gateway.clone(),
+        trust_domain: plan.settings.trust_domain.clone(),
+        default_intention_policy: plan.settings.default_intention_policy,
+        mode: plan.settings.mode,
+        path_normalization,
+        routes: g.routes.clone(),
+        intentions,
+        protocols: protocols_of(&services, protocols)
+            .into_iter()
+            .map(|(s, protocol)| ServiceProtocol {
+                name: s.name,
+                namespace: s.namespace,
+                partition: s.partition,
+                protocol,
+            })
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{compiled, FULL};
+    use super::*;
+
+    #[test]
+    fn fnv1a64_matches_the_reference_vectors() {
+        assert_eq!(fnv1a64(b""), 0xcbf29ce484222325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
+        assert_eq!(fnv1a64(b"foobar"), 0x85944171f73967e8);
+    }
+
+    #[test]
+    fn every_gateway_plan_round_trips_through_json_identically() {
+        let c = compiled(FULL);
+        assert!(c.plan.gateways.len() >= 4, "{:?}", c.plan.gateways.iter().map(|g| &g.gateway.key).collect::<Vec<_>>());
+        for g in &c.plan.gateways {
+            let plan = gateway_plan(&c, &g.gateway.key).expect("plan");
+            let json = serde_json::to_string_pretty(&plan).unwrap();
+            let back: GatewayPlan = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, plan);
+            assert_eq!(serde_json::to_string_pretty(&back).unwrap(), json);
+            assert_eq!(back.hash(), plan.hash());
+            assert_eq!(plan.version, GATEWAY_PLAN_VERSION);
+        }
+    }
+
+    #[test]
+    fn the_plan_carries_what_the_filter_needs() {
+        let c = compiled(FULL);
+        let tgw = gateway_plan(&c, "tgw").expect("tgw");
+        assert_eq!(tgw.gateway.key, "tgw");
+        let labels: Vec<String> = tgw.intentions.iter().map(Intention::label).collect();
+        assert_eq!(labels, vec!["web → billing-api", "* → billing-api"]);
+        let ingress = gateway_plan(&c, "ingress").expect("ingress");
+        assert!(ingress.intentions.iter().all(|i| i.source.name == "ingress" || i.source.name == "*"));
+        assert_eq!(ingress.protocol("web", "", ""), Protocol::Http);
+        let mesh = gateway_plan(&c, "mesh-gateway").expect("mesh");
+        assert!(mesh.intentions.is_empty());
+        assert!(gateway_plan(&c, "nope").is_none());
+        // The hash is stable and changes with the content.
+        let mut other = tgw.clone();
+        other.default_intention_policy = Action::Deny;
+        assert_ne!(other.hash(), tgw.hash());
+        assert_eq!(tgw.hash_hex().len(), 16);
+    }
+}

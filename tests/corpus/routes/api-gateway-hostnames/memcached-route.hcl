@@ -1,0 +1,14 @@
+Kind = "tcp-route"
+Name = "memcached"
+Parents = [
+  {
+    Kind        = "api-gateway"
+    Name        = "gateway"
+    SectionName = "cache"
+  },
+]
+Services = [
+  {
+    Name = "memcached"
+  },
+]

@@ -1,0 +1,19 @@
+Kind      = "http-route"
+Name      = "other"
+Hostnames = ["other.example.com"]
+Parents = [
+  {
+    Kind        = "api-gateway"
+    Name        = "gateway"
+    SectionName = "app"
+  },
+]
+Rules = [
+  {
+    Services = [
+      {
+        Name = "app"
+      },
+    ]
+  },
+]

@@ -1,0 +1,14 @@
+Kind = "tcp-route"
+Name = "redis"
+Parents = [
+  {
+    Kind        = "api-gateway"
+    Name        = "gateway"
+    SectionName = "cache"
+  },
+]
+Services = [
+  {
+    Name = "redis"
+  },
+]
