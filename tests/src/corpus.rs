@@ -10,6 +10,8 @@
 //! `BLESS=1` writes missing or changed expectations; review them before committing.
 
 use meshgate_core::diag;
+use meshgate_core::settings::Settings;
+use meshgate_core::source::SourceMap;
 use meshgate_core::workspace::{InputFile, Workspace};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -78,4 +80,74 @@ pub fn run_input(root: &Path, path: &Path) -> std::io::Result<Outcome> {
     let has_errors = ws.has_errors();
     let decoded = if has_errors { None } else { serde_json::to_value(&ws.documents).ok() };
     Ok(Outcome { rendered, has_errors, decoded, workspace: ws })
+}
+
+/// `BLESS=1`: write expectations instead of comparing against them.
+pub fn bless() -> bool {
+    std::env::var_os("BLESS").is_some_and(|v| v == "1")
+}
+
+/// Compares `actual` with the file at `path` (`None`: there should be no file); in bless mode
+/// writes or removes it instead. Mismatches are pushed to `failures` with a diff-like message.
+pub fn expect_file(path: &Path, actual: Option<&str>, failures: &mut Vec<String>, root: &Path) {
+    let existing = std::fs::read_to_string(path).ok();
+    if existing.as_deref() == actual {
+        return;
+    }
+    let name = relative(root, path);
+    if bless() {
+        let result = match actual {
+            Some(text) => std::fs::write(path, text),
+            None => std::fs::remove_file(path),
+        };
+        if let Err(e) = result {
+            failures.push(format!("{name}: cannot bless: {e}"));
+        }
+        return;
+    }
+    match (existing, actual) {
+        (None, Some(text)) => failures.push(format!("{name}: missing expectation; expected it to hold:\n{text}")),
+        (Some(_), None) => failures.push(format!("{name}: expected output exists but the case produced none")),
+        (Some(want), Some(got)) => failures.push(format!("{name}: differs\n--- expected\n{want}\n--- actual\n{got}")),
+        (None, None) => {}
+    }
+}
+
+/// The case folders of a suite (`tests/corpus/<suite>/<case>/`), in name order.
+pub fn case_dirs(suite: &str) -> Vec<PathBuf> {
+    let dir = root().join(suite);
+    let mut dirs: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect(),
+        Err(_) => Vec::new(),
+    };
+    dirs.sort();
+    dirs
+}
+
+/// A case folder as a workspace: every config file (named by its corpus-relative path) plus the
+/// settings from `settings.*` or `meshgate.*`. Files named in `skip` (expected outputs that
+/// share an input extension, like `chain.json`) are left out.
+pub fn load_case(dir: &Path, skip: &[&str]) -> Result<(Vec<InputFile>, Settings), String> {
+    let root = root();
+    let mut files = Vec::new();
+    let mut settings = Settings::default();
+    let mut paths: Vec<PathBuf> =
+        std::fs::read_dir(dir).map_err(|e| e.to_string())?.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let ext = path.extension().and_then(|x| x.to_str()).unwrap_or_default();
+        if skip.contains(&name.as_str()) || !INPUT_EXTENSIONS.contains(&ext) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if name.starts_with("settings.") || name.starts_with("meshgate.") {
+            let mut sources = SourceMap::new();
+            let file = Settings::read_file(&name, &text, &mut sources).map_err(|d| format!("{name}: {d:?}"))?;
+            settings.apply(&file);
+        } else {
+            files.push(InputFile::new(relative(&root, &path), text));
+        }
+    }
+    Ok((files, settings))
 }

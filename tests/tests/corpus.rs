@@ -1,38 +1,6 @@
 //! Runs every fixture in `tests/corpus/` against its expected output. See `src/corpus.rs`.
 
-use meshgate_tests::corpus::{self, relative};
-use std::path::Path;
-
-fn bless() -> bool {
-    std::env::var_os("BLESS").is_some_and(|v| v == "1")
-}
-
-/// Compares `actual` with the file at `path`; in bless mode writes it instead.
-fn expect_file(path: &Path, actual: Option<&str>, failures: &mut Vec<String>, root: &Path) {
-    let existing = std::fs::read_to_string(path).ok();
-    if existing.as_deref() == actual {
-        return;
-    }
-    if bless() {
-        let result = match actual {
-            Some(text) => std::fs::write(path, text),
-            None => std::fs::remove_file(path),
-        };
-        if let Err(e) = result {
-            failures.push(format!("{}: cannot bless: {e}", relative(root, path)));
-        }
-        return;
-    }
-    let name = relative(root, path);
-    match (existing, actual) {
-        (None, Some(text)) => failures.push(format!("{name}: missing expectation; expected it to hold:\n{text}")),
-        (Some(_), None) => failures.push(format!("{name}: expected output exists but the input produced none")),
-        (Some(want), Some(got)) => {
-            failures.push(format!("{name}: output differs\n--- expected\n{want}\n--- actual\n{got}"))
-        }
-        (None, None) => {}
-    }
-}
+use meshgate_tests::corpus::{self, expect_file, relative};
 
 #[test]
 fn corpus_matches_its_expectations() {

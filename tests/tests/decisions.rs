@@ -11,10 +11,8 @@ use meshgate_core::diag;
 use meshgate_core::intentions::http::HttpRequest;
 use meshgate_core::intentions::{Caller, Request, ServiceName};
 use meshgate_core::plan;
-use meshgate_core::settings::Settings;
-use meshgate_core::source::SourceMap;
-use meshgate_core::workspace::{InputFile, Workspace};
-use meshgate_tests::corpus::{relative, INPUT_EXTENSIONS};
+use meshgate_core::workspace::Workspace;
+use meshgate_tests::corpus::{self, relative};
 use std::path::Path;
 
 struct Parsed<'a> {
@@ -45,24 +43,8 @@ fn parse_line(line: &str) -> Result<Parsed<'_>, String> {
     Ok(Parsed { source: Caller { name, namespace, partition: "default", peer }, destination, method, path, headers })
 }
 
-fn run_case(dir: &Path, root: &Path) -> Result<String, String> {
-    let mut files = Vec::new();
-    let mut settings = Settings::default();
-    let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(|e| e.to_string())?.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let path = e.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        let ext = path.extension().and_then(|x| x.to_str()).unwrap_or_default();
-        let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
-        if name.starts_with("settings.") {
-            let mut sources = SourceMap::new();
-            let file = Settings::read_file(&name, &text, &mut sources).map_err(|d| format!("{d:?}"))?;
-            settings.apply(&file);
-        } else if INPUT_EXTENSIONS.contains(&ext) {
-            files.push(InputFile::new(relative(root, &path), text));
-        }
-    }
+fn run_case(dir: &Path) -> Result<String, String> {
+    let (files, settings) = corpus::load_case(dir, &[])?;
     let ws = Workspace::load(files);
     let mut out = String::new();
     for d in &ws.diagnostics {
@@ -102,22 +84,15 @@ fn run_case(dir: &Path, root: &Path) -> Result<String, String> {
 
 #[test]
 fn decisions_match_their_expectations() {
-    let root = meshgate_tests::corpus::root();
-    let cases_dir = root.join("decisions");
-    let mut cases: Vec<_> = std::fs::read_dir(&cases_dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", cases_dir.display()))
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let root = corpus::root();
+    let cases = corpus::case_dirs("decisions");
     assert!(cases.len() >= 8, "too few decision cases: {}", cases.len());
     let bless = std::env::var_os("BLESS").is_some_and(|v| v == "1");
     let mut failures = Vec::new();
     let mut requests = 0;
     for dir in &cases {
         let name = relative(&root, dir);
-        let actual = match run_case(dir, &root) {
+        let actual = match run_case(dir) {
             Ok(a) => a,
             Err(e) => {
                 failures.push(format!("{name}: {e}"));

@@ -8,19 +8,13 @@
 use meshgate_core::diag;
 use meshgate_core::plan::chain;
 use meshgate_core::plan::protocols::Protocols;
-use meshgate_core::settings::Settings;
-use meshgate_core::source::SourceMap;
-use meshgate_core::workspace::{InputFile, Workspace};
-use meshgate_tests::corpus::{self, relative, INPUT_EXTENSIONS};
+use meshgate_core::workspace::Workspace;
+use meshgate_tests::corpus::{self, expect_file, relative};
 use std::path::Path;
 
 const EXPECTED_CHAIN: &str = "chain.json";
 const EXPECTED_DIAGNOSTICS: &str = "diagnostics.out";
 const CASE: &str = "case.toml";
-
-fn bless() -> bool {
-    std::env::var_os("BLESS").is_some_and(|v| v == "1")
-}
 
 /// Which chain a case compiles: `service`, `namespace`, `partition` from `case.toml`
 /// (`key = "value"` lines, `#` comments); `web` in the default namespace and partition otherwise.
@@ -47,28 +41,9 @@ fn read_case(dir: &Path) -> Result<Case, String> {
 }
 
 /// Compiles one case: (chain JSON, rendered diagnostics, has errors).
-fn run_case(dir: &Path, root: &Path) -> Result<(String, String, bool), String> {
+fn run_case(dir: &Path) -> Result<(String, String, bool), String> {
     let case = read_case(dir)?;
-    let mut files = Vec::new();
-    let mut settings = Settings::default();
-    let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(|e| e.to_string())?.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let path = e.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        let ext = path.extension().and_then(|x| x.to_str()).unwrap_or_default();
-        if name == EXPECTED_CHAIN || !INPUT_EXTENSIONS.contains(&ext) {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
-        if name.starts_with("settings.") {
-            let mut sources = SourceMap::new();
-            let file = Settings::read_file(&name, &text, &mut sources).map_err(|d| format!("{d:?}"))?;
-            settings.apply(&file);
-        } else {
-            files.push(InputFile::new(relative(root, &path), text));
-        }
-    }
+    let (files, settings) = corpus::load_case(dir, &[EXPECTED_CHAIN])?;
     let ws = Workspace::load(files);
     let protocols = Protocols::new(&ws);
     let mut cx = meshgate_core::decode::Cx::new();
@@ -95,48 +70,16 @@ fn run_case(dir: &Path, root: &Path) -> Result<(String, String, bool), String> {
     Ok((json, rendered, has_errors))
 }
 
-/// Compares `actual` with the file at `path` (absent: no file); in bless mode writes it instead.
-fn expect_file(path: &Path, actual: Option<&str>, failures: &mut Vec<String>, root: &Path) {
-    let existing = std::fs::read_to_string(path).ok();
-    if existing.as_deref() == actual {
-        return;
-    }
-    let name = relative(root, path);
-    if bless() {
-        let result = match actual {
-            Some(text) => std::fs::write(path, text),
-            None => std::fs::remove_file(path),
-        };
-        if let Err(e) = result {
-            failures.push(format!("{name}: cannot bless: {e}"));
-        }
-        return;
-    }
-    match (existing, actual) {
-        (None, Some(text)) => failures.push(format!("{name}: missing expectation; expected it to hold:\n{text}")),
-        (Some(_), None) => failures.push(format!("{name}: expected output exists but the case produced none")),
-        (Some(want), Some(got)) => failures.push(format!("{name}: differs\n--- expected\n{want}\n--- actual\n{got}")),
-        (None, None) => {}
-    }
-}
-
 #[test]
 fn discovery_chains_match_their_expectations() {
     let root = corpus::root();
-    let suite = root.join("discovery-chain");
-    let mut dirs: Vec<_> = std::fs::read_dir(&suite)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", suite.display()))
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
+    let dirs = corpus::case_dirs("discovery-chain");
     assert!(dirs.len() >= 30, "expected at least 30 discovery chain cases, found {}", dirs.len());
     let mut failures = Vec::new();
     for dir in &dirs {
         let name = relative(&root, dir);
         let bad = dir.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("bad-"));
-        match run_case(dir, &root) {
+        match run_case(dir) {
             Err(e) => failures.push(format!("{name}: {e}")),
             Ok((json, rendered, has_errors)) => {
                 if bad && !has_errors {

@@ -11,19 +11,13 @@
 
 use meshgate_core::diag;
 use meshgate_core::plan::gateways::{self, GatewayPlan, GatewayRoutes};
-use meshgate_core::settings::Settings;
-use meshgate_core::source::SourceMap;
-use meshgate_core::workspace::{InputFile, Workspace};
-use meshgate_tests::corpus::{self, relative, INPUT_EXTENSIONS};
+use meshgate_core::workspace::Workspace;
+use meshgate_tests::corpus::{self, expect_file, relative};
 use std::path::Path;
 
 const EXPECTED_TEXT: &str = "routes.out";
 const EXPECTED_JSON: &str = "routes.json";
 const EXPECTED_DIAGNOSTICS: &str = "diagnostics.out";
-
-fn bless() -> bool {
-    std::env::var_os("BLESS").is_some_and(|v| v == "1")
-}
 
 struct Outcome {
     text: String,
@@ -32,27 +26,8 @@ struct Outcome {
     has_errors: bool,
 }
 
-fn run_case(dir: &Path, root: &Path) -> Result<Outcome, String> {
-    let mut files = Vec::new();
-    let mut settings = Settings::default();
-    let mut entries: Vec<_> = std::fs::read_dir(dir).map_err(|e| e.to_string())?.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.path());
-    for e in entries {
-        let path = e.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        let ext = path.extension().and_then(|x| x.to_str()).unwrap_or_default();
-        if name == EXPECTED_JSON || !INPUT_EXTENSIONS.contains(&ext) {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
-        if name.starts_with("meshgate.") {
-            let mut sources = SourceMap::new();
-            let file = Settings::read_file(&name, &text, &mut sources).map_err(|d| format!("{d:?}"))?;
-            settings.apply(&file);
-        } else {
-            files.push(InputFile::new(relative(root, &path), text));
-        }
-    }
+fn run_case(dir: &Path) -> Result<Outcome, String> {
+    let (files, settings) = corpus::load_case(dir, &[EXPECTED_JSON])?;
     let ws = Workspace::load(files);
     let mut diagnostics = ws.diagnostics.clone();
     let mut text = String::new();
@@ -86,47 +61,15 @@ fn run_case(dir: &Path, root: &Path) -> Result<Outcome, String> {
     Ok(Outcome { text, json, diagnostics: rendered, has_errors })
 }
 
-/// Compares `actual` with the file at `path` (absent: no file); in bless mode writes it instead.
-fn expect_file(path: &Path, actual: Option<&str>, failures: &mut Vec<String>, root: &Path) {
-    let existing = std::fs::read_to_string(path).ok();
-    if existing.as_deref() == actual {
-        return;
-    }
-    let name = relative(root, path);
-    if bless() {
-        let result = match actual {
-            Some(text) => std::fs::write(path, text),
-            None => std::fs::remove_file(path),
-        };
-        if let Err(e) = result {
-            failures.push(format!("{name}: cannot bless: {e}"));
-        }
-        return;
-    }
-    match (existing, actual) {
-        (None, Some(text)) => failures.push(format!("{name}: missing expectation; expected it to hold:\n{text}")),
-        (Some(_), None) => failures.push(format!("{name}: expected output exists but the case produced none")),
-        (Some(want), Some(got)) => failures.push(format!("{name}: differs\n--- expected\n{want}\n--- actual\n{got}")),
-        (None, None) => {}
-    }
-}
-
 #[test]
 fn gateway_route_tables_match_their_expectations() {
     let root = corpus::root();
-    let suite = root.join("routes");
-    let mut dirs: Vec<_> = std::fs::read_dir(&suite)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", suite.display()))
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
+    let dirs = corpus::case_dirs("routes");
     assert!(dirs.len() >= 4, "expected at least 4 route cases, found {}", dirs.len());
     let mut failures = Vec::new();
     for dir in &dirs {
         let name = relative(&root, dir);
-        match run_case(dir, &root) {
+        match run_case(dir) {
             Err(e) => failures.push(format!("{name}: {e}")),
             Ok(o) => {
                 if o.has_errors {
