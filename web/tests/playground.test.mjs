@@ -1,0 +1,488 @@
+// The playground in a real browser: Debian's Chromium driven by playwright-core against web/dist
+// (build it first: web/build.sh). Run: node --test tests/playground.test.mjs (from web/).
+// Screenshots go to tests/artifacts/ at the repository root; timings are reported, not asserted.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ARTIFACTS, DIST, launch, openPage, ROOT, serve, settled, WEB } from "./harness.mjs";
+
+let server;
+let browser;
+const timings = {};
+const examples = JSON.parse(await readFile(join(DIST, "examples", "index.json"), "utf8")).examples;
+
+before(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await writeFile(join(ARTIFACTS, "timings.json"), JSON.stringify(timings, null, 2) + "\n");
+  console.log(`# timings (ms, localhost): ${JSON.stringify(timings)}`);
+});
+
+/** Runs `body` with a fresh page (fresh storage) and asserts it logged no errors. */
+async function withPage(body, options) {
+  const { context, page, errors } = await openPage(browser, null, options);
+  try {
+    await body(page, errors);
+    assert.deepEqual(errors, [], "the page logged errors");
+  } finally {
+    await context.close();
+  }
+}
+
+async function open(page, hash = "") {
+  await page.goto(server.url + hash);
+  await settled(page);
+}
+
+async function loadExample(page, id) {
+  await page.selectOption("[data-testid=examples]", id);
+  await page.waitForFunction(
+    (id) => document.body.dataset.example === id && document.body.dataset.busy === "false",
+    id,
+  );
+}
+
+/** Waits for the views to be rendered again after `action` (an edit). */
+async function rerendered(page, action) {
+  const before = await page.evaluate(() => Number(document.body.dataset.renders ?? 0));
+  await action();
+  await page.waitForFunction(
+    (n) => Number(document.body.dataset.renders ?? 0) > n && document.body.dataset.busy === "false",
+    before,
+  );
+}
+
+async function view(page, id) {
+  await page.click(`[data-testid=view-tab-${id}]`);
+  await page.waitForSelector(`[data-testid=view-${id}]:not([hidden])`);
+  return page.locator(`[data-testid=view-${id}]`);
+}
+
+/** The text of matrix cell source × destination. */
+async function cell(page, source, destination) {
+  return page.evaluate(
+    ([s, d]) => {
+      const table = document.querySelector("[data-testid=intention-matrix]");
+      const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim().split(" ")[0]);
+      const col = heads.indexOf(d);
+      const row = [...table.querySelectorAll("tbody tr")].find((tr) => tr.querySelector("th").textContent.trim() === s);
+      return row?.children[col]?.getAttribute("data-verdict") ?? null;
+    },
+    [source, destination],
+  );
+}
+
+async function upstreamRow(page, proxy, upstream) {
+  return page.evaluate(
+    ([p, u]) => {
+      const section = document.querySelector(`[data-testid=view-upstreams] [data-proxy="${p}"]`);
+      const row = [...(section?.querySelectorAll("tbody tr") ?? [])].find(
+        (tr) => tr.querySelector("strong")?.textContent === u,
+      );
+      return row ? row.innerText.replace(/\s+/g, " ") : null;
+    },
+    [proxy, upstream],
+  );
+}
+
+async function simulate(page, fields) {
+  const form = "[data-testid=simulate-form]";
+  for (const name of ["source", "source_peer", "destination", "path"]) {
+    await page.fill(`${form} [name=${name}]`, fields[name] ?? "");
+  }
+  await page.selectOption(`${form} [name=method]`, fields.method ?? "");
+  await page.fill(`${form} [name=headers]`, (fields.headers ?? []).join("\n"));
+  const before = await page.evaluate(() => Number(document.body.dataset.simulations ?? 0));
+  await page.click("[data-testid=sim-run]");
+  await page.waitForFunction((n) => Number(document.body.dataset.simulations ?? 0) > n, before);
+  const text = async (sel) => (await page.$(sel)) && (await page.textContent(sel));
+  return {
+    verdict: await text("[data-testid=simulate-verdict]"),
+    explanation: await text("[data-testid=simulate-explanation]"),
+    trace: await page.$$eval("[data-testid=simulate-trace] tbody tr", (rows) =>
+      rows.map((r) => [...r.children].map((td) => td.innerText.trim())),
+    ),
+  };
+}
+
+describe("the playground", () => {
+  test("first load: the first example, every view rendered, timing reported", async () => {
+    await withPage(async (page) => {
+      await open(page);
+      const marks = await page.evaluate(() => ({
+        firstView: performance.getEntriesByName("mg:first-view")[0]?.startTime,
+        plannerReady: performance.getEntriesByName("mg:planner-ready")[0]?.startTime,
+        domContentLoaded: performance.getEntriesByType("navigation")[0]?.domContentLoadedEventEnd,
+      }));
+      timings.page_load_to_first_view = Math.round(marks.firstView);
+      timings.page_load_to_planner_ready = Math.round(marks.plannerReady);
+      timings.dom_content_loaded = Math.round(marks.domContentLoaded);
+      assert.ok(marks.firstView > 0);
+      assert.equal(await page.inputValue("[data-testid=examples]"), examples[0].id);
+      assert.equal(await page.locator("[data-testid=file-tabs] [role=tab]").count(), examples[0].files.length);
+      assert.match(await page.textContent("[data-testid=status]"), /^valid/);
+      assert.match(await page.textContent("[data-testid=diagnostics-list]"), /No problems/);
+      for (const id of ["routes", "upstreams", "intentions", "simulate", "plan"]) {
+        assert.equal(await page.locator(`[data-testid=view-${id}]`).count(), 1, id);
+      }
+      assert.match(await page.textContent("footer"), /meshgate \d+\.\d+\.\d+/);
+    });
+  });
+
+  test("each example loads and its view shows what it should", async () => {
+    const routeRows = (page, service) =>
+      page.$$eval(`[data-testid=view-routes] [data-chain="${service}"] [data-testid=route-table] tbody tr`, (rows) =>
+        rows.map((r) => r.innerText.replace(/\s+/g, " ").trim()),
+      );
+    const checks = {
+      "discovery-chain": async (page) => {
+        await view(page, "routes");
+        const web = await routeRows(page, "web");
+        assert.equal(web.length, 4);
+        assert.match(web[0], /^1 PathPrefix "\/admin" admin rewrite prefix to \/ 100% admin/);
+        assert.match(web[1], /Header x-canary exact "1" canary\.api 100% canary\.api → failover canary\.api @dc2, canary\.api @dc3/);
+        assert.match(web[2], /90% stable\.api .*10% canary\.api/);
+        assert.match(web[3], /catch-all/);
+        const graph = page.locator('[data-chain="web"] [data-testid=chain-graph]');
+        assert.equal(await graph.locator(".node.router").count(), 1);
+        assert.equal(await graph.locator(".node.splitter").count(), 1);
+        assert.equal(await graph.locator(".node.resolver").count(), 4);
+        assert.equal(await graph.locator(".node.failover-only").count(), 4);
+        assert.deepEqual(await graph.locator(".edge.split .edge-label").allTextContents(), ["90%", "10%"]);
+        assert.deepEqual(await graph.locator(".port-label").allTextContents(), ["#1", "#2", "#3", "#4"]);
+        // A node jumps to the entry that made it.
+        await graph.locator(".node.splitter").click();
+        await page.waitForSelector('[data-testid=file-tabs] [role=tab][aria-selected=true][data-file="api-splitter.yaml"]');
+      },
+      demo: async (page) => {
+        await view(page, "routes");
+        const api = await routeRows(page, "api");
+        assert.match(api[0], /PathPrefix "\/admin" admin/);
+        assert.match(api[1], /90% stable\.api .*10% canary\.api/);
+        await view(page, "intentions");
+        assert.ok((await page.locator("[data-testid=intention-list] tbody tr").count()) > 0);
+      },
+      "gateway-modes": async (page) => {
+        await view(page, "upstreams");
+        assert.match(await upstreamRow(page, "web-sidecar-proxy", "db"), /none from upstream direct/);
+        assert.match(await upstreamRow(page, "web-sidecar-proxy", "cache"), /remote from service-defaults remote-gateway 10\.1\.1\.10:8443/);
+        assert.match(await upstreamRow(page, "web-sidecar-proxy", "search"), /local from service-defaults local-gateway 10\.0\.1\.10:8443/);
+        assert.match(await upstreamRow(page, "billing-sidecar-proxy", "payments"), /remote from proxy remote-gateway/);
+        assert.match(await upstreamRow(page, "api-sidecar-proxy", "inventory"), /local from proxy-defaults local-gateway/);
+      },
+      "cross-datacenter": async (page) => {
+        await view(page, "upstreams");
+        assert.match(await upstreamRow(page, "web-sidecar-proxy", "api"), /secondary remote from proxy remote-gateway 10\.1\.1\.10:8443/);
+        assert.match(await upstreamRow(page, "frontend-sidecar-proxy", "reports"), /third remote from upstream remote-gateway 10\.2\.1\.10:8443/);
+        assert.match(
+          await upstreamRow(page, "frontend-sidecar-proxy", "catalog"),
+          /peer cluster-01 .*catalog\.default\.default\.cluster-01\.external\.aaaaaaaa-0000-0000-0000-000000000001\.consul/,
+        );
+      },
+      "l7-intentions": async (page) => {
+        await view(page, "intentions");
+        assert.equal(await cell(page, "web", "billing"), "l7");
+        assert.equal(await cell(page, "frontend", "billing"), "deny");
+        assert.equal(await cell(page, "frontend", "web"), "allow");
+        assert.equal(await cell(page, "web", "frontend"), "default-deny");
+        const rows = await page.$$eval("[data-testid=intention-list] tbody tr", (trs) => trs.map((tr) => tr.innerText));
+        const web = rows.find((r) => r.includes("web → billing"));
+        assert.match(web, /9 \(exact → exact\)/);
+        assert.match(web, /deny PathPrefix \/admin/);
+        assert.match(rows.at(-1), /\* → billing\s+8 \(\* → exact\)\s+deny/);
+      },
+      "shadowed-intention": async (page) => {
+        await view(page, "intentions");
+        assert.equal(await cell(page, "legacy", "billing"), "allow");
+        assert.equal(await cell(page, "legacy", "reports"), "deny");
+        const codes = await page.$$eval("[data-testid=diagnostics-list] [data-code]", (els) => els.map((e) => e.dataset.code));
+        assert.deepEqual(codes, ["W0401"]);
+      },
+      "terminating-gateway": async (page) => {
+        await view(page, "intentions");
+        assert.equal(await cell(page, "web", "legacy-billing"), "allow");
+        assert.equal(await cell(page, "web", "payments-api"), "deny");
+        assert.equal(await cell(page, "billing", "payments-api"), "allow");
+      },
+      seeds: async (page) => {
+        await view(page, "upstreams");
+        assert.match(await upstreamRow(page, "web-sidecar-proxy", "api"), /peer cluster-01 remote from upstream remote-gateway/);
+        assert.match(await upstreamRow(page, "web-sidecar-proxy", "db"), /secondary local from upstream local-gateway/);
+      },
+    };
+    assert.deepEqual(Object.keys(checks).sort(), examples.map((e) => e.id).sort(), "a check for every example");
+    await withPage(async (page) => {
+      await open(page);
+      for (const example of examples) {
+        await loadExample(page, example.id);
+        const tabs = await page.$$eval("[data-testid=file-tabs] [role=tab]", (els) => els.map((e) => e.dataset.file));
+        assert.deepEqual(tabs, example.files.map((f) => f.split("/").pop()), example.id);
+        const invalid = await page.$$eval("[data-testid=diagnostics-list] li.error", (els) => els.map((e) => e.textContent));
+        assert.deepEqual(invalid, [], `${example.id} has no errors`);
+        await checks[example.id](page);
+      }
+    });
+  });
+
+  test("a typed error shows at the right line and UTF-16 column, after emoji", async () => {
+    await withPage(async (page) => {
+      await open(page);
+      // A new file through the file bar.
+      await page.click("[data-testid=file-add]");
+      await page.fill("[data-testid=file-name-input]", "emoji.json");
+      await page.press("[data-testid=file-name-input]", "Enter");
+      await page.waitForSelector('[data-testid=file-tabs] [role=tab][aria-selected=true][data-file="emoji.json"]');
+      const line3 = '  "Meta": { "note": "🚀 déjà vu 😀" }, "Protocool": "http"';
+      // Line 3 has two emoji (two UTF-16 units each) and two accented letters before the typo.
+      const text = ['{', '  "Kind": "service-defaults", "Name": "checkout", "Protocol": "http",', line3, '}'].join("\n");
+      await rerendered(page, async () => {
+        await page.click("[data-testid=editor] .cm-content");
+        await page.keyboard.insertText(text);
+      });
+      const item = page.locator('[data-testid=diagnostics-list] [data-file="emoji.json"][data-code="E0201"]');
+      await item.waitFor();
+      assert.equal(await item.getAttribute("data-line"), "3");
+      // JavaScript's own UTF-16 index of the key on that line, 1-based.
+      const expected = line3.indexOf('"Protocool"') + 1;
+      assert.equal(Number(await item.getAttribute("data-column-utf16")), expected);
+      assert.match(await item.textContent(), /emoji\.json:3:\d+ .*Protocool/);
+      // The squiggle covers exactly the key.
+      const squiggle = page.locator(".cm-lintRange-error");
+      await squiggle.first().waitFor();
+      assert.deepEqual(await squiggle.allTextContents(), ['"Protocool"']);
+      // The tab counts the error; clicking the diagnostic jumps to it.
+      assert.match(await page.textContent('[data-testid=file-tabs] [data-file="emoji.json"]'), /1$/);
+      await page.click("[data-testid=view-tab-plan]");
+      assert.match(await page.textContent("[data-testid=plan-withheld]"), /1 error/);
+      await page.click('[data-testid=file-tabs] [role=tab]:first-child');
+      await item.click();
+      await page.waitForSelector('[data-testid=file-tabs] [role=tab][aria-selected=true][data-file="emoji.json"]');
+      assert.match(await page.textContent(".cm-activeLine"), /Protocool/);
+      assert.ok(await page.evaluate(() => document.activeElement?.classList.contains("cm-content")));
+      await page.screenshot({ path: join(ARTIFACTS, "diagnostics.png") });
+
+      // Rename it to YAML-less .hcl? No: rename keeps it, then delete removes it and its problems.
+      await page.click("[data-testid=file-rename]");
+      await page.fill("[data-testid=file-name-input]", "emoji-renamed.json");
+      await rerendered(page, () => page.press("[data-testid=file-name-input]", "Enter"));
+      await page.waitForSelector('[data-testid=diagnostics-list] [data-file="emoji-renamed.json"]');
+      await page.click("[data-testid=file-delete]");
+      await rerendered(page, () => page.click("[data-testid=delete-yes]"));
+      assert.equal(await page.locator('[data-testid=file-tabs] [data-file^="emoji"]').count(), 0);
+      assert.match(await page.textContent("[data-testid=diagnostics-list]"), /No problems/);
+    });
+  });
+
+  test("simulate an allowed and a denied request and read the trace", async () => {
+    await withPage(async (page) => {
+      await open(page);
+      await loadExample(page, "l7-intentions");
+      await page.screenshot({ path: join(ARTIFACTS, "view-intentions.png") });
+      await view(page, "simulate");
+      const allowed = await simulate(page, { source: "web", destination: "billing", method: "GET", path: "/invoices/42" });
+      assert.equal(allowed.verdict, "Allowed");
+      assert.match(allowed.explanation, /allowed by permission #2 of intention web → billing \(precedence 9, billing-intentions\.hcl:7:3\)/);
+      assert.equal(allowed.trace.length, 2);
+      assert.equal(allowed.trace[0][0], "web → billing");
+      assert.match(allowed.trace[0][2], /^matched: this intention decides/);
+      assert.match(allowed.trace[0][2], /#1 deny: path \/invoices\/42 does not match/);
+      assert.match(allowed.trace[0][2], /#2 allow: matches/);
+      assert.match(allowed.trace[1][2], /matches too, but a higher-ranked intention decided first/);
+
+      const denied = await simulate(page, { source: "web", destination: "billing", method: "GET", path: "//invoices/../admin/users" });
+      assert.equal(denied.verdict, "Denied");
+      assert.match(denied.explanation, /denied by permission #1 of intention web → billing/);
+      assert.equal(await page.textContent("[data-testid=normalized-path]"), "/admin/users");
+      assert.match(denied.trace[0][2], /#1 deny: matches/);
+      await page.screenshot({ path: join(ARTIFACTS, "view-simulate.png") });
+
+      const stranger = await simulate(page, { source: "api", destination: "billing" });
+      assert.equal(stranger.verdict, "Denied");
+      assert.match(stranger.explanation, /denied by intention \* → billing \(precedence 8/);
+      assert.equal(stranger.trace[0][2], "source name is web, not api");
+
+      const header = await simulate(page, {
+        source: "web",
+        destination: "billing",
+        method: "POST",
+        path: "/charge",
+        headers: ["x-idempotency-key: 7"],
+      });
+      assert.equal(header.verdict, "Allowed");
+      const bad = await simulate(page, { source: "web", destination: "billing", headers: ["no colon here"] });
+      assert.equal(bad.verdict, null);
+      assert.match(await page.textContent("[data-testid=simulate-error]"), /must look like `Name: value`/);
+
+      // Editing the files re-runs the last simulation: make web → billing a plain allow.
+      await view(page, "simulate");
+      await simulate(page, { source: "frontend", destination: "billing" });
+      await page.click("[data-testid=settings] summary");
+      await rerendered(page, () => page.selectOption("[data-testid=setting-mode]", "audit"));
+      await page.waitForFunction(() => /audit mode/.test(document.querySelector("[data-testid=simulate-verdict]")?.textContent ?? ""));
+    });
+  });
+
+  test("a share link restores the state exactly, and building it is idempotent", async () => {
+    let link;
+    let stored;
+    await withPage(async (page) => {
+      await open(page);
+      await loadExample(page, "cross-datacenter");
+      await rerendered(page, async () => {
+        await page.click("[data-testid=editor] .cm-content");
+        await page.keyboard.press("Control+End");
+        await page.keyboard.insertText("\n# edited: 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ✓  \n");
+      });
+      await page.click("[data-testid=settings] summary");
+      await rerendered(page, () => page.fill("[data-testid=setting-datacenter]", "east"));
+      await page.click("[data-testid=share]");
+      link = await page.inputValue("[data-testid=share-link]");
+      assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/#state=[A-Za-z0-9_-]+$/);
+      assert.equal(new URL(link).hash, await page.evaluate(() => location.hash));
+      await page.click("[data-testid=share]");
+      assert.equal(await page.inputValue("[data-testid=share-link]"), link, "same state, same link");
+      stored = await page.evaluate(() => localStorage.getItem("meshgate.playground.v1"));
+      assert.match(stored, /𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ✓  \\n/);
+      assert.match(stored, /"datacenter":"east"/);
+
+      // localStorage: the same browser without the link gets the same state back.
+      await page.goto(server.url);
+      await settled(page);
+      assert.equal(await page.evaluate(() => localStorage.getItem("meshgate.playground.v1")), stored);
+      assert.equal(await page.inputValue("[data-testid=setting-datacenter]"), "east");
+    });
+    // A fresh browser (no storage) opening the link sees exactly the same files and settings.
+    await withPage(async (page) => {
+      await open(page, new URL(link).hash);
+      assert.equal(await page.inputValue("[data-testid=setting-datacenter]"), "east");
+      const tabs = await page.$$eval("[data-testid=file-tabs] [role=tab]", (els) => els.map((e) => e.dataset.file));
+      assert.deepEqual(tabs, ["instance-remote.hcl", "frontend.hcl", "gateways.yaml"]);
+      assert.equal(await page.evaluate(() => localStorage.getItem("meshgate.playground.v1")), stored);
+      await page.click("[data-testid=share]");
+      assert.equal(await page.inputValue("[data-testid=share-link]"), link, "restored state, same link");
+      await view(page, "upstreams");
+      assert.match(await upstreamRow(page, "web-sidecar-proxy", "api"), /secondary remote/);
+      assert.match(await page.textContent("[data-testid=view-upstreams]"), /for web, in east/);
+    });
+    // A damaged link says so and does not throw.
+    await withPage(async (page) => {
+      await open(page, "#state=AAAA");
+      assert.match(await page.textContent("[data-testid=banner]"), /could not be opened/);
+    });
+  });
+
+  test("keyboard: arrow keys move between view tabs; readable in a narrow window", async () => {
+    await withPage(
+      async (page) => {
+        await open(page);
+        await loadExample(page, "l7-intentions");
+        await page.focus("[data-testid=view-tab-routes]");
+        await page.keyboard.press("ArrowRight");
+        assert.equal(await page.getAttribute("[data-testid=view-tab-upstreams]", "aria-selected"), "true");
+        assert.ok(await page.locator("[data-testid=view-upstreams]").isVisible());
+        await page.keyboard.press("End");
+        assert.ok(await page.locator("[data-testid=view-plan]").isVisible());
+        await page.keyboard.press("Home");
+        assert.ok(await page.locator("[data-testid=view-routes]").isVisible());
+        await page.keyboard.press("ArrowLeft");
+        assert.ok(await page.locator("[data-testid=view-plan]").isVisible(), "wraps around");
+        await page.click("[data-testid=view-tab-intentions]");
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `the page is ${overflow}px wider than a 420px window`);
+        await page.screenshot({ path: join(ARTIFACTS, "narrow.png"), fullPage: true });
+      },
+      { width: 420, height: 900 },
+    );
+  });
+
+  test("a 41-node discovery chain draws without overlapping boxes", async () => {
+    const n = 20;
+    const subsets = Array.from({ length: n }, (_, i) => `v${i + 1}`);
+    const files = [
+      { name: "defaults.hcl", text: 'Kind = "proxy-defaults"\nName = "global"\nConfig {\n  protocol = "http"\n}\n' },
+      {
+        name: "split.json",
+        text: JSON.stringify({ Kind: "service-splitter", Name: "big", Splits: subsets.map((v) => ({ Weight: 100 / n, ServiceSubset: v })) }, null, 2),
+      },
+      {
+        name: "resolver.json",
+        text: JSON.stringify(
+          { Kind: "service-resolver", Name: "big", Subsets: Object.fromEntries(subsets.map((v) => [v, { Filter: `Service.Meta.version == ${v}` }])) },
+          null,
+          2,
+        ),
+      },
+    ];
+    await withPage(async (page) => {
+      await open(page);
+      await page.evaluate((state) => localStorage.setItem("meshgate.playground.v1", JSON.stringify(state)), { files, settings: {} });
+      await page.goto(server.url);
+      await settled(page);
+      await view(page, "routes");
+      const graph = page.locator('[data-chain="big"] [data-testid=chain-graph]');
+      const boxes = await graph.locator(".node rect").evaluateAll((rects) =>
+        rects.map((r) => {
+          const b = r.getBoundingClientRect();
+          return [b.left, b.top, b.right, b.bottom];
+        }),
+      );
+      assert.equal(boxes.length, 1 + n + n);
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [a, b] = [boxes[i], boxes[j]];
+          const overlap = a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+          assert.ok(!overlap, `boxes ${i} and ${j} overlap`);
+        }
+      }
+      const labels = await graph.locator(".edge.split .edge-label").allTextContents();
+      assert.deepEqual(labels, subsets.map(() => "5%"));
+      // Text stays at its normal size: the graph scrolls rather than shrinking.
+      const size = await graph.locator(".node .label").first().evaluate((t) => getComputedStyle(t).fontSize);
+      assert.equal(size, "12.5px");
+      await page.locator('[data-chain="big"]').screenshot({ path: join(ARTIFACTS, "view-routes-41-nodes.png") });
+    });
+  });
+
+  test("examples stay in step with examples/demo and the seed corpus", async () => {
+    const { readdir } = await import("node:fs/promises");
+    const onDisk = (await readdir(join(ROOT, "examples", "demo")))
+      .filter((f) => /\.(hcl|json|ya?ml)$/.test(f) && !f.startsWith("meshgate."))
+      .sort();
+    const demo = examples.find((e) => e.id === "demo");
+    assert.deepEqual(demo.files.map((f) => f.replace(/^demo\//, "")).sort(), onDisk);
+    // The seed examples are the corpus's seed files, verbatim (and so is instance-remote.hcl).
+    for (const path of [...examples.find((e) => e.id === "seeds").files, "cross-datacenter/instance-remote.hcl"]) {
+      const name = path.split("/").pop();
+      const shipped = await readFile(join(WEB, "examples", path), "utf8");
+      assert.equal(shipped, await readFile(join(ROOT, "tests", "corpus", "seeds", name), "utf8"), path);
+    }
+  });
+
+  test("a screenshot of each view", async () => {
+    await withPage(async (page) => {
+      await open(page);
+      await loadExample(page, "discovery-chain");
+      await view(page, "routes");
+      await page.screenshot({ path: join(ARTIFACTS, "view-routes.png") });
+      await page.locator('[data-chain="web"]').screenshot({ path: join(ARTIFACTS, "view-routes-graph.png") });
+      await loadExample(page, "gateway-modes");
+      await view(page, "upstreams");
+      await page.screenshot({ path: join(ARTIFACTS, "view-upstreams.png") });
+      await loadExample(page, "shadowed-intention");
+      await view(page, "intentions");
+      await page.screenshot({ path: join(ARTIFACTS, "view-intentions-shadowed.png") });
+      await view(page, "plan");
+      const plan = JSON.parse(await page.textContent("[data-testid=plan-json]"));
+      assert.equal(plan.version, 1);
+      assert.equal(plan.intentions.length, 2);
+      await page.screenshot({ path: join(ARTIFACTS, "view-plan.png") });
+    });
+  });
+});
