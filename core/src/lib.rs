@@ -10,6 +10,7 @@ pub mod intentions;
 pub mod model;
 pub mod names;
 pub mod plan;
+pub mod re2;
 pub mod settings;
 pub mod source;
 pub mod syntax;

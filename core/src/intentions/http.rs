@@ -68,7 +68,7 @@ enum PathCheck {
     Any,
     Exact(String),
     Prefix(String),
-    Regex(regex::Regex),
+    Regex(crate::re2::Regex),
 }
 
 #[derive(Clone, Debug)]
@@ -86,7 +86,7 @@ enum CompiledCheck {
     Prefix(String, bool),
     Suffix(String, bool),
     Contains(String, bool),
-    Regex(regex::Regex),
+    Regex(crate::re2::Regex),
 }
 
 /// A regex that does not compile.
@@ -97,12 +97,9 @@ pub struct RegexError {
     pub message: String,
 }
 
-pub(crate) fn full_match_regex(pattern: &str, ignore_case: bool) -> Result<regex::Regex, RegexError> {
-    regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
-        .case_insensitive(ignore_case)
-        .size_limit(1 << 20)
-        .build()
-        .map_err(|e| RegexError { pattern: pattern.to_string(), message: e.to_string() })
+pub(crate) fn full_match_regex(pattern: &str, ignore_case: bool) -> Result<crate::re2::Regex, RegexError> {
+    crate::re2::compile(pattern, ignore_case, true)
+        .map_err(|message| RegexError { pattern: pattern.to_string(), message })
 }
 
 impl CompiledMatch {

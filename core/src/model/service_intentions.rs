@@ -664,13 +664,7 @@ fn check_jwt(jwt: &IntentionJwtRequirement, owner: &str, cx: &mut Cx) {
 /// Compiles a regex as Envoy would (RE2 syntax; the Rust engine accepts the same language for
 /// what matters here), reporting why it does not.
 fn check_regex(pattern: &str, at: Span, what: &str, cx: &mut Cx) {
-    if let Err(e) = regex::Regex::new(pattern) {
-        let text = e.to_string();
-        let why = text
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("error: "))
-            .map(str::to_string)
-            .unwrap_or_else(|| text.lines().last().unwrap_or_default().trim().to_string());
+    if let Err(why) = crate::re2::check(pattern) {
         cx.error(Code::InvalidRegex, at, format!("{what} \"{pattern}\" is not a valid regular expression: {why}"));
     }
 }

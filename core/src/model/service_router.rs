@@ -387,25 +387,9 @@ impl ServiceRouter {
 /// Reports a regex that RE2-style engines (Envoy's) would reject. `what` names the field, e.g.
 /// "PathRegex".
 pub(crate) fn check_regex(cx: &mut Cx, span: Span, what: &str, pattern: &str) {
-    let Err(err) = regex::Regex::new(pattern) else { return };
-    let reason = match &err {
-        // The syntax error's text is a small diagram; its last line says what is wrong.
-        regex::Error::Syntax(text) => text
-            .lines()
-            .rev()
-            .find_map(|l| l.strip_prefix("error: "))
-            .map(str::to_string)
-            .unwrap_or_else(|| text.replace('\n', " ")),
-        regex::Error::CompiledTooBig(limit) => format!("it is too large once compiled (over {limit} bytes)"),
-        other => other.to_string(),
-    };
-    // `\pL`, `\p{Greek}`: valid RE2, but the Unicode tables for them are left out of our build
-    // (wasm size), so the regex crate cannot tell them from unknown names. Give the benefit of the
-    // doubt.
-    if reason == "Unicode property not found" {
-        return;
+    if let Err(reason) = crate::re2::check(pattern) {
+        cx.error(Code::InvalidRegex, span, format!("{what} `{pattern}` is not a valid regular expression: {reason}"));
     }
-    cx.error(Code::InvalidRegex, span, format!("{what} `{pattern}` is not a valid regular expression: {reason}"));
 }
 
 /// "route #2": 1-based, as people count.

@@ -667,7 +667,9 @@ Sources = [
     assert!(text.contains("found PathExact and PathPrefix"), "{text}");
     assert!(text.contains("PathExact \"admin\" must start with \"/\" (try \"/admin\")"), "{text}");
     assert!(
-        text.contains("PathRegex \"/v[0-9+\" is not a valid regular expression: unclosed character class"),
+        text.contains(
+            "PathRegex \"/v[0-9+\" is not a valid regular expression: non-empty character class has no closing bracket"
+        ),
         "{text}"
     );
     assert!(text.contains("matches nothing"), "{text}");

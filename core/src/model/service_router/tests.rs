@@ -337,19 +337,27 @@ Routes = [
 "#;
     assert_eq!(problems(text), vec!["E0209 7:21", "E0209 8:43", "E0209 9:45"]);
     let m = messages(text);
-    assert_eq!(m[0], "PathRegex `/api/(v1` is not a valid regular expression: unclosed group");
+    assert_eq!(m[0], "PathRegex `/api/(v1` is not a valid regular expression: found open group without closing ')'");
     assert!(m[1].starts_with("Header matcher `x-v` Regex `[z-a]` is not a valid regular expression"), "{m:?}");
     assert!(m[2].contains("look-around"), "{m:?}");
 }
 
 #[test]
-fn re2_unicode_classes_are_not_rejected() {
-    router(
+fn unicode_classes_are_refused_because_the_filter_could_not_enforce_them() {
+    let ws = Workspace::from_text(
         "r.hcl",
         r#"Kind = "service-router"
 Name = "web"
-Routes = [{ Match { HTTP { PathRegex = "/\\pL+/\\p{Greek}*/\\d+" } } }]
+Routes = [{ Match { HTTP { PathRegex = "/\\pL+/\\d+" } } }]
 "#,
+    );
+    let d = ws.resolved_diagnostics();
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].code, Code::InvalidRegex);
+    assert!(
+        d[0].message.ends_with("Unicode classes like \\pL are not supported; spell the characters out, e.g. [a-zA-Z]"),
+        "{}",
+        d[0].message
     );
 }
 
