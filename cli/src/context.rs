@@ -39,6 +39,8 @@ pub struct WorkspaceArgs {
 pub struct Loaded {
     pub settings: Settings,
     pub compiled: Compiled,
+    /// The workspace itself (service registrations: what `meshgate envoy` turns into endpoints).
+    pub workspace: Workspace,
 }
 
 pub enum LoadOutcome {
@@ -116,6 +118,6 @@ impl WorkspaceArgs {
         if compiled.diagnostics.iter().any(|d| d.is_error()) {
             return Ok(LoadOutcome::Invalid);
         }
-        Ok(LoadOutcome::Ready(Box::new(Loaded { settings, compiled })))
+        Ok(LoadOutcome::Ready(Box::new(Loaded { settings, compiled, workspace })))
     }
 }

@@ -1,8 +1,10 @@
 //! `meshgate`: the planner CLI. Every command reads Consul configuration (HCL, JSON or YAML) and
 //! works offline.
 
+mod certs;
 mod check;
 mod context;
+mod envoy_cmd;
 mod input;
 mod plan_cmd;
 mod routes;
@@ -44,6 +46,16 @@ enum Command {
     /// Print the compiled plan (intentions in precedence order, upstreams, chains, gateway route
     /// tables) as JSON; with --gateway, that gateway's GatewayPlan (the filter's configuration).
     Plan(plan_cmd::Args),
+    /// Write an Envoy bootstrap for one gateway: its listener(s), clusters for every target, and
+    /// filter.wasm configured with the gateway's plan (inline, or by ECDS from a watched
+    /// directory with --ecds; --update hot-swaps the plan of a running Envoy).
+    Envoy(envoy_cmd::Args),
+    /// A development certificate authority (for demos and tests).
+    #[command(subcommand)]
+    Ca(certs::CaCommand),
+    /// Development leaf certificates with SPIFFE IDs, signed by `meshgate ca create`'s CA.
+    #[command(subcommand)]
+    Cert(certs::CertCommand),
 }
 
 /// How results are printed.
@@ -64,6 +76,9 @@ fn main() -> ExitCode {
         Command::Upstreams(args) => upstreams::run(&args),
         Command::Routes(args) => routes::run(&args),
         Command::Plan(args) => plan_cmd::run(&args),
+        Command::Envoy(args) => envoy_cmd::run(&args),
+        Command::Ca(cmd) => certs::ca(&cmd),
+        Command::Cert(cmd) => certs::issue(&cmd),
     };
     match result {
         Ok(code) => code,

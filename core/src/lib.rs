@@ -6,6 +6,8 @@
 
 pub mod decode;
 pub mod diag;
+pub mod envoy;
+pub mod gateway;
 pub mod intentions;
 pub mod model;
 pub mod names;

@@ -17,10 +17,21 @@ service {
   }
 }
 
+# api runs two versions: the resolver's subsets pick them by Meta.version (stable = v1, canary = v2).
 service {
+  id      = "api-v1"
   name    = "api"
   address = "127.0.0.1"
   port    = 9002
+  meta    = { version = "v1" }
+}
+
+service {
+  id      = "api-v2"
+  name    = "api"
+  address = "127.0.0.1"
+  port    = 9005
+  meta    = { version = "v2" }
 }
 
 service {

@@ -1,0 +1,89 @@
+//! `meshgate envoy`: an Envoy bootstrap for one gateway, with filter.wasm and its GatewayPlan.
+
+use crate::context::{LoadOutcome, WorkspaceArgs};
+use crate::input::InputError;
+use meshgate_core::envoy::{self, Options};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    workspace: WorkspaceArgs,
+    /// The gateway to configure (its key or name, as `meshgate routes` lists them).
+    #[arg(long, value_name = "NAME")]
+    gateway: String,
+    /// Path of filter.wasm (made absolute in the output).
+    #[arg(long, value_name = "PATH")]
+    wasm: PathBuf,
+    /// Envoy's admin port (listening on 127.0.0.1).
+    #[arg(long, value_name = "N", default_value_t = 19000)]
+    admin_port: u16,
+    /// Directory with ca.pem and <service>.pem / <service>-key.pem (`meshgate ca create`,
+    /// `meshgate cert issue`); required for terminating gateways.
+    #[arg(long, value_name = "DIR")]
+    cert_dir: Option<PathBuf>,
+    /// Deliver the plan through ECDS from files in this directory (Envoy watches it) instead of
+    /// inline; the resource files are written there.
+    #[arg(long, value_name = "DIR")]
+    ecds: Option<PathBuf>,
+    /// With --ecds: write only the ECDS files (atomically), hot-swapping the plan of a running
+    /// Envoy started from this command's bootstrap.
+    #[arg(long, requires = "ecds")]
+    update: bool,
+    /// Write the bootstrap here instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+fn absolute(p: &Path) -> String {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
+}
+
+/// Writes `content` to `path` through a temporary file in the same directory and a rename, so a
+/// watcher never sees a half-written file.
+pub fn write_atomically(path: &Path, content: &str) -> Result<(), InputError> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, content).map_err(|e| InputError(format!("cannot write {}: {e}", tmp.display())))?;
+    std::fs::rename(&tmp, path).map_err(|e| InputError(format!("cannot move {} into place: {e}", path.display())))
+}
+
+pub fn run(args: &Args) -> Result<ExitCode, InputError> {
+    if !args.wasm.is_file() {
+        eprintln!("meshgate: warning: {} does not exist (yet); Envoy will fail to load it", args.wasm.display());
+    }
+    let LoadOutcome::Ready(loaded) = args.workspace.load()? else { return Ok(ExitCode::from(1)) };
+    let opts = Options {
+        wasm: absolute(&args.wasm),
+        admin_port: args.admin_port,
+        cert_dir: args.cert_dir.as_deref().map(absolute),
+        ecds_dir: args.ecds.as_deref().map(absolute),
+    };
+    let generated = envoy::generate(&loaded.workspace, &loaded.compiled, &args.gateway, &opts)
+        .map_err(|e| InputError(e.to_string()))?;
+    for n in &generated.notes {
+        eprintln!("note: {n}");
+    }
+    if let Some(dir) = &args.ecds {
+        std::fs::create_dir_all(dir).map_err(|e| InputError(format!("cannot create {}: {e}", dir.display())))?;
+        for f in &generated.ecds {
+            write_atomically(&dir.join(&f.file_name), &f.content)?;
+            eprintln!(
+                "meshgate: wrote {} (plan {} hash {})",
+                dir.join(&f.file_name).display(),
+                generated.plan.gateway.key,
+                generated.plan.hash_hex()
+            );
+        }
+    }
+    if args.update {
+        return Ok(ExitCode::SUCCESS);
+    }
+    match &args.output {
+        Some(path) => write_atomically(path, &generated.bootstrap)?,
+        None => println!("{}", generated.bootstrap),
+    }
+    Ok(ExitCode::SUCCESS)
+}

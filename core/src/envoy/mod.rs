@@ -1,0 +1,744 @@
+//! `meshgate envoy`: a complete Envoy bootstrap for one gateway, with `filter.wasm` loaded and the
+//! gateway's [`GatewayPlan`] as its plugin configuration.
+//!
+//! The bootstrap is **JSON** (serde_json), which Envoy reads as its YAML superset: no YAML writer,
+//! no quoting pitfalls, and the embedded plan is a plain JSON string. Pure: this module returns
+//! text; the CLI writes files.
+//!
+//! Per gateway kind:
+//! - **mesh**: one listener at the gateway's address/port; `tls_inspector`; the wasm network filter
+//!   (`root_id: meshgate_network`) then `tcp_proxy` whose default cluster is a blackhole (the filter
+//!   chooses the real one through `envoy.tcp_proxy.cluster`).
+//! - **terminating**: one listener; per linked service a filter chain matched by its SNI that
+//!   terminates mTLS with the service's certificate (`<cert-dir>/<service>.pem`, `-key.pem`) and
+//!   requires a client certificate signed by `<cert-dir>/ca.pem`; tcp services get the network
+//!   filter and `tcp_proxy` with `upstream_connect_mode: ON_DOWNSTREAM_DATA` (the filter decides on
+//!   the first bytes, after the handshake); http services an HTTP connection manager with the wasm
+//!   HTTP filter. TLS origination per the plan (CA, cert, key, SNI).
+//! - **ingress / API**: one listener per http listener port with an HTTP connection manager, the
+//!   wasm HTTP filter (`root_id: meshgate_http`) and the router; one route whose cluster comes from
+//!   the routing header ([`ROUTING_HEADER`]) the filter sets, and which strips that header before
+//!   forwarding. tcp listeners get `tcp_proxy` to their target(s) (intentions are not enforced on
+//!   them: noted).
+//!
+//! Clusters: one per target, `STATIC` for IP addresses and `STRICT_DNS` for names, with the
+//! registered instances of the target's service (a subset's `Filter` is applied when it is of the
+//! form `Service.Meta.<key> == <value>` joined by `and`); targets in other datacenters go through
+//! that datacenter's mesh gateways with TLS and the target's SNI. `failure_policy: FAIL_RELOAD`
+//! everywhere (a crashed VM is reloaded with backoff; never FAIL_OPEN), admin on 127.0.0.1.
+//!
+//! With an ECDS directory the filters' configuration is not inline: each filter is discovered from
+//! a file in that directory (`config_discovery` + `path_config_source` + `watched_directory`), so
+//! replacing the file (atomically) hot-swaps the plan; a plan the filter rejects leaves the old one
+//! serving.
+
+use crate::gateway::ROUTING_HEADER;
+use crate::model::service::{ServiceDefinition, ServiceKind};
+use crate::model::ConfigEntry;
+use crate::names::or_default;
+use crate::plan::gateways::mesh::MeshDestination;
+use crate::plan::gateways::terminating::{LinkedRoute, TlsMode};
+use crate::plan::gateways::{gateway_plan, GatewayKind, GatewayPlan, RouteTable, RouteTarget};
+use crate::plan::protocols::Protocol;
+use crate::plan::Compiled;
+use crate::workspace::Workspace;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// The `root_id` of the network filter (see the filter crate).
+pub const NETWORK_ROOT_ID: &str = "meshgate_network";
+/// The `root_id` of the HTTP filter.
+pub const HTTP_ROOT_ID: &str = "meshgate_http";
+/// The cluster tcp_proxy uses when the filter chose none: no endpoints, so the connection closes.
+pub const BLACKHOLE: &str = "meshgate_blackhole";
+pub const WASM_NETWORK_TYPE: &str = "type.googleapis.com/envoy.extensions.filters.network.wasm.v3.Wasm";
+pub const WASM_HTTP_TYPE: &str = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm";
+
+/// What `meshgate envoy` was asked for.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Path of `filter.wasm` as Envoy will read it.
+    pub wasm: String,
+    pub admin_port: u16,
+    /// Where certificates are (`ca.pem`, `<service>.pem`, `<service>-key.pem`).
+    pub cert_dir: Option<String>,
+    /// Deliver the plan by ECDS from this (watched) directory instead of inline.
+    pub ecds_dir: Option<String>,
+}
+
+/// The generated configuration.
+#[derive(Clone, Debug)]
+pub struct Generated {
+    pub plan: GatewayPlan,
+    /// The bootstrap, as pretty JSON.
+    pub bootstrap: String,
+    /// ECDS resource files to write into the ECDS directory (empty without one).
+    pub ecds: Vec<EcdsFile>,
+    /// What a person should know (features not configured, missing endpoints).
+    pub notes: Vec<String>,
+}
+
+/// One ECDS resource file: a DiscoveryResponse holding one TypedExtensionConfig.
+#[derive(Clone, Debug)]
+pub struct EcdsFile {
+    /// The file name inside the ECDS directory.
+    pub file_name: String,
+    /// The resource (and filter) name.
+    pub name: String,
+    pub content: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EnvoyError {
+    #[error("no gateway `{0}` is registered in the workspace (`meshgate routes` lists them)")]
+    NoGateway(String),
+    #[error("a terminating gateway terminates TLS: pass --cert-dir with ca.pem and each linked service's certificate")]
+    NeedCerts,
+    #[error("cannot serialize: {0}")]
+    Json(String),
+}
+
+/// Which filters the gateway needs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Filter {
+    Network,
+    Http,
+}
+
+impl Filter {
+    fn suffix(self) -> &'static str {
+        match self {
+            Filter::Network => "network",
+            Filter::Http => "http",
+        }
+    }
+}
+
+struct Builder<'a> {
+    ws: &'a Workspace,
+    plan: &'a GatewayPlan,
+    /// Where registrations that name no datacenter / partition live.
+    settings_dc: String,
+    settings_ap: String,
+    /// Every gateway's route table (terminating gateways front their linked services).
+    gateways: &'a [crate::plan::gateways::GatewayRoutes],
+    plan_json: String,
+    opts: &'a Options,
+    clusters: BTreeMap<String, Value>,
+    notes: Vec<String>,
+    used: Vec<Filter>,
+}
+
+/// Generates the bootstrap for the gateway `selector` names.
+pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Options) -> Result<Generated, EnvoyError> {
+    let plan = gateway_plan(compiled, selector).ok_or_else(|| EnvoyError::NoGateway(selector.to_string()))?;
+    if plan.gateway.kind == GatewayKind::TerminatingGateway && opts.cert_dir.is_none() {
+        return Err(EnvoyError::NeedCerts);
+    }
+    let plan_json = plan.canonical_json();
+    let settings = &compiled.plan.settings;
+    let mut b = Builder {
+        ws,
+        plan: &plan,
+        settings_dc: settings.datacenter.clone(),
+        settings_ap: settings.partition.clone(),
+        gateways: &compiled.plan.gateways,
+        plan_json,
+        opts,
+        clusters: BTreeMap::new(),
+        notes: Vec::new(),
+        used: Vec::new(),
+    };
+    b.clusters.insert(BLACKHOLE.into(), static_cluster(BLACKHOLE, &[], None, Protocol::Tcp));
+    let listeners = match &plan.routes {
+        RouteTable::MeshGateway(t) => {
+            for r in &t.routes {
+                b.mesh_cluster(r.cluster(), &r.destination);
+            }
+            vec![b.mesh_listener()]
+        }
+        RouteTable::TerminatingGateway(t) => {
+            for l in &t.services {
+                b.linked_cluster(l);
+            }
+            vec![b.terminating_listener(&t.services)]
+        }
+        RouteTable::IngressGateway(t) => {
+            let mut out = Vec::new();
+            for l in &t.listeners {
+                if l.protocol.is_http_like() {
+                    for h in &l.hosts {
+                        for r in &h.routes {
+                            r.targets.iter().for_each(|tg| b.target_cluster(tg));
+                        }
+                    }
+                    if l.tls {
+                        b.notes
+                            .push(format!("listener {}: TLS is not configured by meshgate envoy (plain HTTP)", l.port));
+                    }
+                    out.push(b.http_listener(l.port, l.protocol));
+                } else if let Some(tcp) = &l.tcp {
+                    tcp.targets.iter().for_each(|tg| b.target_cluster(tg));
+                    out.push(b.tcp_listener(l.port, &tcp.targets));
+                }
+            }
+            out
+        }
+        RouteTable::ApiGateway(t) => {
+            let mut out = Vec::new();
+            let mut ports = Vec::new();
+            for l in &t.listeners {
+                if ports.contains(&l.port) {
+                    continue;
+                }
+                ports.push(l.port);
+                if l.protocol.is_http_like() {
+                    for h in t.listeners.iter().filter(|o| o.port == l.port).flat_map(|o| &o.hosts) {
+                        for r in &h.routes {
+                            r.targets.iter().for_each(|tg| b.target_cluster(tg));
+                        }
+                    }
+                    out.push(b.http_listener(l.port, l.protocol));
+                } else if let Some(tcp) = l.tcp.first() {
+                    tcp.targets.iter().for_each(|tg| b.target_cluster(tg));
+                    out.push(b.tcp_listener(l.port, &tcp.targets));
+                }
+            }
+            out
+        }
+    };
+    let key = &plan.gateway.key;
+    let bootstrap = json!({
+        "node": { "id": format!("meshgate-{key}"), "cluster": format!("meshgate-{key}") },
+        "admin": { "address": socket("127.0.0.1", opts.admin_port) },
+        "static_resources": {
+            "listeners": listeners,
+            "clusters": b.clusters.values().collect::<Vec<_>>(),
+        },
+    });
+    let bootstrap = serde_json::to_string_pretty(&bootstrap).map_err(|e| EnvoyError::Json(e.to_string()))?;
+    let ecds = match &opts.ecds_dir {
+        Some(_) => {
+            let mut files = Vec::new();
+            for f in [Filter::Network, Filter::Http] {
+                if b.used.contains(&f) {
+                    files.push(b.ecds_file(f)?);
+                }
+            }
+            files
+        }
+        None => Vec::new(),
+    };
+    let notes = b.notes;
+    Ok(Generated { plan, bootstrap, ecds, notes })
+}
+
+/// Only the ECDS files (for `--update`): same names and contents as [`generate`] writes.
+pub fn ecds_update(
+    ws: &Workspace,
+    compiled: &Compiled,
+    selector: &str,
+    opts: &Options,
+) -> Result<Generated, EnvoyError> {
+    let dir = opts.ecds_dir.clone().unwrap_or_default();
+    generate(ws, compiled, selector, &Options { ecds_dir: Some(dir), ..opts.clone() })
+}
+
+fn socket(address: &str, port: u16) -> Value {
+    json!({ "socket_address": { "address": address, "port_value": port } })
+}
+
+fn is_ip(address: &str) -> bool {
+    address.parse::<std::net::IpAddr>().is_ok()
+}
+
+/// A cluster to `endpoints` (`address:port`), with an optional upstream TLS transport socket.
+fn static_cluster(name: &str, endpoints: &[(String, u16)], tls: Option<Value>, protocol: Protocol) -> Value {
+    let dns = endpoints.iter().any(|(a, _)| !is_ip(a));
+    let lb: Vec<Value> = endpoints.iter().map(|(a, p)| json!({ "endpoint": { "address": socket(a, *p) } })).collect();
+    let mut c = json!({
+        "name": name,
+        "type": if dns { "STRICT_DNS" } else { "STATIC" },
+        "connect_timeout": "5s",
+        "lb_policy": "ROUND_ROBIN",
+        "load_assignment": {
+            "cluster_name": name,
+            "endpoints": if lb.is_empty() { json!([]) } else { json!([{ "lb_endpoints": lb }]) },
+        },
+    });
+    if let Some(obj) = c.as_object_mut() {
+        if dns {
+            obj.insert("dns_lookup_family".into(), json!("V4_PREFERRED"));
+        }
+        if let Some(tls) = tls {
+            obj.insert("transport_socket".into(), tls);
+        }
+        if matches!(protocol, Protocol::Http2 | Protocol::Grpc) {
+            obj.insert(
+                "typed_extension_protocol_options".into(),
+                json!({ "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+                    "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                    "explicit_http_config": { "http2_protocol_options": {} },
+                }}),
+            );
+        }
+    }
+    c
+}
+
+fn split_endpoint(s: &str) -> Option<(String, u16)> {
+    let (a, p) = s.rsplit_once(':')?;
+    Some((a.trim_start_matches('[').trim_end_matches(']').to_string(), p.parse().ok()?))
+}
+
+fn upstream_tls(sni: &str, ca: Option<String>, cert: Option<(String, String)>) -> Value {
+    let mut common = serde_json::Map::new();
+    if let Some(ca) = ca {
+        common.insert("validation_context".into(), json!({ "trusted_ca": { "filename": ca } }));
+    }
+    if let Some((cert, key)) = cert {
+        common.insert(
+            "tls_certificates".into(),
+            json!([{ "certificate_chain": { "filename": cert }, "private_key": { "filename": key } }]),
+        );
+    }
+    let mut ctx = json!({
+        "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+        "common_tls_context": common,
+    });
+    if !sni.is_empty() {
+        if let Some(o) = ctx.as_object_mut() {
+            o.insert("sni".into(), json!(sni));
+        }
+    }
+    json!({ "name": "envoy.transport_sockets.tls", "typed_config": ctx })
+}
+
+impl Builder<'_> {
+    fn cert(&self, name: &str) -> Option<(String, String)> {
+        self.opts.cert_dir.as_ref().map(|d| (format!("{d}/{name}.pem"), format!("{d}/{name}-key.pem")))
+    }
+
+    fn ca(&self) -> Option<String> {
+        self.opts.cert_dir.as_ref().map(|d| format!("{d}/ca.pem"))
+    }
+
+    /// The registered instances of a service in a datacenter, filtered by a subset's filter.
+    fn instances(
+        &self,
+        name: &str,
+        namespace: &str,
+        partition: &str,
+        datacenter: &str,
+        subset: &str,
+    ) -> Vec<(String, u16)> {
+        let filter = if subset.is_empty() { None } else { self.subset_filter(name, namespace, partition, subset) };
+        let mut out: Vec<(String, u16)> = self
+            .ws
+            .services()
+            .filter(|s: &&ServiceDefinition| {
+                s.kind == ServiceKind::Typical
+                    && s.name == name
+                    && or_default(&s.namespace) == or_default(namespace)
+                    && (if s.partition.is_empty() { self.settings_ap.as_str() } else { s.partition.as_str() })
+                        == or_default(partition)
+                    && (if s.datacenter.is_empty() { self.settings_dc.as_str() } else { s.datacenter.as_str() })
+                        == datacenter
+            })
+            .filter(|s| filter.as_ref().is_none_or(|f| f.matches(s)))
+            .filter_map(|s| Some((if s.address.is_empty() { "127.0.0.1".into() } else { s.address.clone() }, s.port?)))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn subset_filter(&self, name: &str, namespace: &str, partition: &str, subset: &str) -> Option<SubsetFilter> {
+        let resolver = self.ws.entries().find_map(|e| match e {
+            ConfigEntry::ServiceResolver(r)
+                if r.name == name
+                    && or_default(&r.namespace) == or_default(namespace)
+                    && or_default(&r.partition) == or_default(partition) =>
+            {
+                Some(r)
+            }
+            _ => None,
+        })?;
+        let text = &resolver.subsets.get(subset)?.filter;
+        if text.is_empty() {
+            return None;
+        }
+        let parsed = SubsetFilter::parse(text);
+        if parsed.is_none() {
+            // Every instance, and say so.
+            return Some(SubsetFilter { clauses: Vec::new(), unparsed: Some(text.clone()) });
+        }
+        parsed
+    }
+
+    fn note_unparsed(&mut self, name: &str, subset: &str) {
+        if subset.is_empty() {
+            return;
+        }
+        let gw = &self.plan.gateway;
+        if let Some(SubsetFilter { unparsed: Some(text), .. }) =
+            self.subset_filter(name, &gw.namespace, &gw.partition, subset)
+        {
+            self.notes.push(format!(
+                "subset {subset} of {name}: filter `{text}` is not of the form `Service.Meta.<key> == <value>`: every instance is used"
+            ));
+        }
+    }
+
+    /// The terminating gateways in this gateway's datacenter that link `service`.
+    fn terminating_gateways_of(&self, service: &crate::plan::gateways::ServiceRef) -> Option<Vec<(String, u16)>> {
+        let found: Vec<(String, u16)> = self
+            .gateways
+            .iter()
+            .filter(|g| g.gateway.datacenter == self.plan.gateway.datacenter)
+            .filter(|g| match &g.routes {
+                RouteTable::TerminatingGateway(t) => t.services.iter().any(|l| &l.service == service),
+                _ => false,
+            })
+            .map(|g| (g.gateway.address.clone(), g.gateway.port))
+            .collect();
+        (!found.is_empty()).then_some(found)
+    }
+
+    fn mesh_gateways_in(&self, datacenter: &str) -> Vec<(String, u16)> {
+        self.ws
+            .services()
+            .filter(|s| {
+                s.kind == ServiceKind::MeshGateway
+                    && (if s.datacenter.is_empty() { self.settings_dc.as_str() } else { s.datacenter.as_str() })
+                        == datacenter
+            })
+            .map(|s| {
+                (
+                    if s.address.is_empty() { "127.0.0.1".to_string() } else { s.address.clone() },
+                    s.port.unwrap_or(crate::plan::gateways::DEFAULT_GATEWAY_PORT),
+                )
+            })
+            .collect()
+    }
+
+    fn add_cluster(&mut self, name: &str, endpoints: Vec<(String, u16)>, tls: Option<Value>, protocol: Protocol) {
+        if self.clusters.contains_key(name) {
+            return;
+        }
+        if endpoints.is_empty() {
+            self.notes
+                .push(format!("cluster {name} has no endpoints (no registered instance with an address and port)"));
+        }
+        self.clusters.insert(name.to_string(), static_cluster(name, &endpoints, tls, protocol));
+    }
+
+    fn mesh_cluster(&mut self, name: &str, d: &MeshDestination) {
+        let dc = self.plan.gateway.datacenter.clone();
+        let endpoints = match d {
+            MeshDestination::LocalService { service, subset, .. } => match self.terminating_gateways_of(service) {
+                // A service linked to a terminating gateway is reached through that gateway.
+                Some(gateways) => gateways,
+                None => {
+                    self.note_unparsed(&service.name, subset);
+                    self.instances(&service.name, &service.namespace, &service.partition, &dc, subset)
+                }
+            },
+            MeshDestination::ExportedService { service, .. } => {
+                self.instances(&service.name, &service.namespace, &service.partition, &dc, "")
+            }
+            MeshDestination::RemoteGateways { gateways, .. } => {
+                gateways.iter().filter_map(|g| split_endpoint(g)).collect()
+            }
+        };
+        self.add_cluster(name, endpoints, None, Protocol::Tcp);
+    }
+
+    fn linked_cluster(&mut self, l: &LinkedRoute) {
+        let endpoints = l.endpoints.iter().filter_map(|e| split_endpoint(e)).collect();
+        let tls = match l.tls.mode {
+            TlsMode::None => None,
+            TlsMode::OneWay | TlsMode::Mutual => {
+                let ca = (!l.tls.ca_file.is_empty()).then(|| l.tls.ca_file.clone());
+                let cert = (l.tls.mode == TlsMode::Mutual).then(|| (l.tls.cert_file.clone(), l.tls.key_file.clone()));
+                Some(upstream_tls(&l.tls.sni, ca, cert))
+            }
+        };
+        self.add_cluster(&l.cluster, endpoints, tls, l.protocol);
+    }
+
+    fn target_cluster(&mut self, t: &RouteTarget) {
+        if self.clusters.contains_key(&t.cluster) {
+            return;
+        }
+        let protocol = self.plan.protocol(&t.service, &t.namespace, &t.partition);
+        let gw_dc = self.plan.gateway.datacenter.clone();
+        if !t.peer.is_empty() {
+            self.notes.push(format!("target {}: peered services are not reachable from this configuration", t.cluster));
+            self.add_cluster(&t.cluster, Vec::new(), None, protocol);
+        } else if t.datacenter.is_empty() || t.datacenter == gw_dc {
+            self.note_unparsed(&t.service, &t.subset);
+            let endpoints = self.instances(&t.service, &t.namespace, &t.partition, &gw_dc, &t.subset);
+            self.add_cluster(&t.cluster, endpoints, None, protocol);
+        } else {
+            // Another datacenter: through its mesh gateways, which route by the target's SNI.
+            let gateways = self.mesh_gateways_in(&t.datacenter);
+            let cert = self.cert(&self.plan.gateway.name);
+            let tls = upstream_tls(&t.sni, self.ca(), cert);
+            self.add_cluster(&t.cluster, gateways, Some(tls), protocol);
+        }
+    }
+
+    /// The wasm plugin configuration (inline), for one filter kind.
+    fn plugin(&self, f: Filter) -> Value {
+        json!({
+            "name": format!("meshgate-{}", f.suffix()),
+            "root_id": match f { Filter::Network => NETWORK_ROOT_ID, Filter::Http => HTTP_ROOT_ID },
+            "vm_config": {
+                "vm_id": "meshgate",
+                "runtime": "envoy.wasm.runtime.v8",
+                "code": { "local": { "filename": self.opts.wasm } },
+            },
+            "configuration": { "@type": "type.googleapis.com/google.protobuf.StringValue", "value": self.plan_json },
+            "failure_policy": "FAIL_RELOAD",
+        })
+    }
+
+    fn resource_name(&self, f: Filter) -> String {
+        format!("meshgate-{}-{}", self.plan.gateway.key, f.suffix())
+    }
+
+    fn type_url(f: Filter) -> &'static str {
+        match f {
+            Filter::Network => WASM_NETWORK_TYPE,
+            Filter::Http => WASM_HTTP_TYPE,
+        }
+    }
+
+    fn ecds_path(&self, f: Filter) -> Option<(String, String)> {
+        let dir = self.opts.ecds_dir.as_ref()?;
+        let file = format!("{}.json", self.resource_name(f));
+        Some((format!("{dir}/{file}"), file))
+    }
+
+    /// The filter entry of a listener: inline, or discovered from the ECDS directory.
+    fn wasm_filter(&mut self, f: Filter) -> Value {
+        if !self.used.contains(&f) {
+            self.used.push(f);
+        }
+        match (&self.opts.ecds_dir, self.ecds_path(f)) {
+            (Some(dir), Some((path, _))) => json!({
+                "name": self.resource_name(f),
+                "config_discovery": {
+                    "config_source": {
+                        "path_config_source": { "path": path, "watched_directory": { "path": dir } },
+                        "resource_api_version": "V3",
+                    },
+                    "type_urls": [Self::type_url(f)],
+                },
+            }),
+            _ => json!({
+                "name": match f { Filter::Network => "envoy.filters.network.wasm", Filter::Http => "envoy.filters.http.wasm" },
+                "typed_config": { "@type": Self::type_url(f), "config": self.plugin(f) },
+            }),
+        }
+    }
+
+    fn ecds_file(&self, f: Filter) -> Result<EcdsFile, EnvoyError> {
+        let name = self.resource_name(f);
+        let content = json!({
+            "version_info": self.plan.hash_hex(),
+            "resources": [{
+                "@type": "type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig",
+                "name": name,
+                "typed_config": { "@type": Self::type_url(f), "config": self.plugin(f) },
+            }],
+        });
+        let file_name = self.ecds_path(f).map(|(_, file)| file).unwrap_or_default();
+        let content = serde_json::to_string_pretty(&content).map_err(|e| EnvoyError::Json(e.to_string()))?;
+        Ok(EcdsFile { file_name, name, content })
+    }
+
+    fn tcp_proxy(&self, stat: &str, cluster: Value, on_data: bool) -> Value {
+        let mut config = json!({
+            "@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
+            "stat_prefix": stat,
+        });
+        if let Some(o) = config.as_object_mut() {
+            match cluster {
+                Value::String(c) => {
+                    o.insert("cluster".into(), json!(c));
+                }
+                weighted => {
+                    o.insert("weighted_clusters".into(), weighted);
+                }
+            }
+            if on_data {
+                // The filter decides on the first bytes (after the TLS handshake); tcp_proxy buffers
+                // them until the upstream is connected.
+                o.insert("upstream_connect_mode".into(), json!("ON_DOWNSTREAM_DATA"));
+                o.insert("max_early_data_bytes".into(), json!(65536));
+            }
+        }
+        json!({ "name": "envoy.filters.network.tcp_proxy", "typed_config": config })
+    }
+
+    fn mesh_listener(&mut self) -> Value {
+        let gw = &self.plan.gateway;
+        let (address, port, key) = (gw.address.clone(), gw.port, gw.key.clone());
+        let wasm = self.wasm_filter(Filter::Network);
+        let tcp = self.tcp_proxy(&format!("meshgate_{key}"), json!(BLACKHOLE), false);
+        json!({
+            "name": format!("{key}:{port}"),
+            "address": socket(&address, port),
+            "listener_filters": [tls_inspector()],
+            "filter_chains": [{ "filters": [wasm, tcp] }],
+        })
+    }
+
+    fn terminating_listener(&mut self, services: &[LinkedRoute]) -> Value {
+        let gw = &self.plan.gateway;
+        let (address, port, key) = (gw.address.clone(), gw.port, gw.key.clone());
+        let mut chains = Vec::new();
+        for l in services {
+            let (cert, key_file) = self.cert(&l.service.name).unwrap_or_default();
+            let tls = json!({
+                "name": "envoy.transport_sockets.tls",
+                "typed_config": {
+                    "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext",
+                    "require_client_certificate": true,
+                    "common_tls_context": {
+                        "tls_certificates": [{ "certificate_chain": { "filename": cert }, "private_key": { "filename": key_file } }],
+                        "validation_context": { "trusted_ca": { "filename": self.ca().unwrap_or_default() } },
+                    },
+                },
+            });
+            let filters = if l.protocol.is_http_like() {
+                let http = self.wasm_filter(Filter::Http);
+                let mut route = json!({ "cluster": l.cluster });
+                if !l.disable_auto_host_rewrite {
+                    if let Some(o) = route.as_object_mut() {
+                        o.insert("auto_host_rewrite".into(), json!(true));
+                    }
+                }
+                vec![hcm(&format!("meshgate_{key}_{}", l.service.name), http, route, l.protocol)]
+            } else {
+                let wasm = self.wasm_filter(Filter::Network);
+                vec![wasm, self.tcp_proxy(&format!("meshgate_{key}_{}", l.service.name), json!(BLACKHOLE), true)]
+            };
+            chains.push(json!({
+                "filter_chain_match": { "server_names": [l.sni] },
+                "transport_socket": tls,
+                "filters": filters,
+            }));
+        }
+        json!({
+            "name": format!("{key}:{port}"),
+            "address": socket(&address, port),
+            "listener_filters": [tls_inspector()],
+            "filter_chains": chains,
+        })
+    }
+
+    fn http_listener(&mut self, port: u16, protocol: Protocol) -> Value {
+        let gw = &self.plan.gateway;
+        let (address, key) = (gw.address.clone(), gw.key.clone());
+        let http = self.wasm_filter(Filter::Http);
+        let route = json!({ "cluster_header": ROUTING_HEADER });
+        json!({
+            "name": format!("{key}:{port}"),
+            "address": socket(&address, port),
+            "filter_chains": [{ "filters": [hcm(&format!("meshgate_{key}_{port}"), http, route, protocol)] }],
+        })
+    }
+
+    fn tcp_listener(&mut self, port: u16, targets: &[RouteTarget]) -> Value {
+        let gw = &self.plan.gateway;
+        let (address, key) = (gw.address.clone(), gw.key.clone());
+        self.notes.push(format!("tcp listener {port}: intentions are not enforced on it by the filter"));
+        let cluster = match targets {
+            [one] => json!(one.cluster),
+            many => {
+                json!({ "clusters": many.iter().map(|t| json!({ "name": t.cluster, "weight": t.weight.max(1) })).collect::<Vec<_>>() })
+            }
+        };
+        let tcp = self.tcp_proxy(&format!("meshgate_{key}_{port}"), cluster, false);
+        json!({
+            "name": format!("{key}:{port}"),
+            "address": socket(&address, port),
+            "filter_chains": [{ "filters": [tcp] }],
+        })
+    }
+}
+
+fn tls_inspector() -> Value {
+    json!({
+        "name": "envoy.filters.listener.tls_inspector",
+        "typed_config": { "@type": "type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector" },
+    })
+}
+
+/// An HTTP connection manager: the wasm filter, then the router, one route for every request.
+/// The routing header is stripped before the request leaves.
+fn hcm(stat: &str, wasm: Value, route: Value, protocol: Protocol) -> Value {
+    json!({
+        "name": "envoy.filters.network.http_connection_manager",
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+            "stat_prefix": stat,
+            "codec_type": if matches!(protocol, Protocol::Http2 | Protocol::Grpc) { "HTTP2" } else { "AUTO" },
+            "route_config": {
+                "name": stat,
+                "virtual_hosts": [{
+                    "name": "meshgate",
+                    "domains": ["*"],
+                    "routes": [{
+                        "match": { "prefix": "/" },
+                        "route": route,
+                        "request_headers_to_remove": [ROUTING_HEADER],
+                    }],
+                }],
+            },
+            "http_filters": [
+                wasm,
+                { "name": "envoy.filters.http.router", "typed_config": { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } },
+            ],
+        },
+    })
+}
+
+/// A subset filter of the form `Service.Meta.<key> == <value>` (or `!=`), clauses joined by `and`.
+#[derive(Clone, Debug)]
+struct SubsetFilter {
+    clauses: Vec<(String, bool, String)>,
+    /// Set when the filter could not be read: every instance matches.
+    unparsed: Option<String>,
+}
+
+impl SubsetFilter {
+    fn parse(text: &str) -> Option<SubsetFilter> {
+        let mut clauses = Vec::new();
+        for clause in text.split(" and ") {
+            let (lhs, eq, rhs) = if let Some((l, r)) = clause.split_once("!=") {
+                (l, false, r)
+            } else {
+                let (l, r) = clause.split_once("==")?;
+                (l, true, r)
+            };
+            let key = lhs.trim().strip_prefix("Service.Meta.")?;
+            let value = rhs.trim().trim_matches('"');
+            if key.is_empty() || value.contains(char::is_whitespace) {
+                return None;
+            }
+            clauses.push((key.to_string(), eq, value.to_string()));
+        }
+        Some(SubsetFilter { clauses, unparsed: None })
+    }
+
+    fn matches(&self, s: &ServiceDefinition) -> bool {
+        self.clauses.iter().all(|(k, eq, v)| (s.meta.get(k).map(String::as_str) == Some(v.as_str())) == *eq)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,180 @@
+use super::*;
+use crate::settings::Settings;
+use crate::workspace::InputFile;
+
+const WS: &str = r#"
+service { name = "mesh-gateway" kind = "mesh-gateway" address = "127.0.0.1" port = 8443 }
+---
+service { name = "mesh-gateway-dc2" kind = "mesh-gateway" datacenter = "dc2" address = "10.0.2.1" port = 8443 }
+---
+service { name = "web" address = "127.0.0.1" port = 8080 }
+---
+service { name = "api" id = "api-1" address = "127.0.0.1" port = 9001 meta = { version = "v1" } }
+---
+service { name = "api" id = "api-2" address = "127.0.0.1" port = 9002 meta = { version = "v2" } }
+---
+service { name = "billing" address = "billing.example.com" port = 443 }
+---
+service { name = "tgw" kind = "terminating-gateway" port = 9443 }
+---
+service { name = "ingress" kind = "ingress-gateway" port = 8443 }
+---
+Kind = "service-defaults"
+Name = "web"
+Protocol = "http"
+---
+Kind = "service-defaults"
+Name = "api"
+Protocol = "http"
+---
+Kind = "service-resolver"
+Name = "api"
+DefaultSubset = "v1"
+Subsets = {
+  v1 = { Filter = "Service.Meta.version == v1" }
+  v2 = { Filter = "Service.Meta.version == v2" }
+}
+---
+Kind = "ingress-gateway"
+Name = "ingress"
+Listeners = [
+  { Port = 8080, Protocol = "http", Services = [{ Name = "web" }, { Name = "api" }] },
+  { Port = 8081, Protocol = "tcp", Services = [{ Name = "billing" }] },
+]
+---
+Kind = "terminating-gateway"
+Name = "tgw"
+Services = [{ Name = "billing", CAFile = "/etc/billing-ca.pem", SNI = "billing.example.com" }]
+"#;
+
+fn compiled() -> (Workspace, Compiled) {
+    let files = WS.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));
+    let ws = Workspace::load(files);
+    assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
+    let c = crate::plan::compile(&ws, &Settings::default()).unwrap();
+    (ws, c)
+}
+
+fn opts(ecds: Option<&str>) -> Options {
+    Options {
+        wasm: "/x/filter.wasm".into(),
+        admin_port: 19000,
+        cert_dir: Some("/certs".into()),
+        ecds_dir: ecds.map(String::from),
+    }
+}
+
+fn generated(key: &str, ecds: Option<&str>) -> (Generated, Value) {
+    let (ws, c) = compiled();
+    let g = generate(&ws, &c, key, &opts(ecds)).unwrap();
+    let v: Value = serde_json::from_str(&g.bootstrap).unwrap();
+    (g, v)
+}
+
+fn cluster<'v>(v: &'v Value, name: &str) -> &'v Value {
+    v["static_resources"]["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no cluster {name}"))
+}
+
+fn ports(c: &Value) -> Vec<u64> {
+    c["load_assignment"]["endpoints"][0]["lb_endpoints"]
+        .as_array()
+        .map(|a| a.iter().map(|e| e["endpoint"]["address"]["socket_address"]["port_value"].as_u64().unwrap()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn mesh_gateway_bootstrap() {
+    let (g, v) = generated("mesh-gateway", None);
+    assert_eq!(v["admin"]["address"]["socket_address"]["address"], "127.0.0.1");
+    let l = &v["static_resources"]["listeners"][0];
+    assert_eq!(l["address"]["socket_address"]["port_value"], 8443);
+    assert_eq!(l["listener_filters"][0]["name"], "envoy.filters.listener.tls_inspector");
+    let filters = &l["filter_chains"][0]["filters"];
+    assert_eq!(filters[0]["name"], "envoy.filters.network.wasm");
+    let config = &filters[0]["typed_config"]["config"];
+    assert_eq!(config["root_id"], NETWORK_ROOT_ID);
+    assert_eq!(config["failure_policy"], "FAIL_RELOAD");
+    assert!(!g.bootstrap.contains("FAIL_OPEN"));
+    let plan: GatewayPlan = serde_json::from_str(config["configuration"]["value"].as_str().unwrap()).unwrap();
+    assert_eq!(plan, g.plan);
+    assert_eq!(filters[1]["typed_config"]["cluster"], BLACKHOLE);
+    let td = crate::settings::DEFAULT_TRUST_DOMAIN;
+    // Subsets by their filter; the remote datacenter by its gateways.
+    assert_eq!(ports(cluster(&v, &format!("v2.api.default.dc1.internal.{td}"))), vec![9002]);
+    assert_eq!(ports(cluster(&v, &format!("api.default.dc1.internal.{td}"))), vec![9001, 9002]);
+    assert_eq!(ports(cluster(&v, &format!("dc2.internal.{td}"))), vec![8443]);
+    // billing is linked to the terminating gateway: the mesh gateway reaches it through that gateway.
+    assert_eq!(ports(cluster(&v, &format!("billing.default.dc1.internal.{td}"))), vec![9443]);
+    assert_eq!(ports(cluster(&v, BLACKHOLE)), Vec::<u64>::new());
+}
+
+#[test]
+fn terminating_gateway_bootstrap_terminates_mtls_per_sni() {
+    let (_, v) = generated("tgw", None);
+    let chain = &v["static_resources"]["listeners"][0]["filter_chains"][0];
+    let td = crate::settings::DEFAULT_TRUST_DOMAIN;
+    assert_eq!(chain["filter_chain_match"]["server_names"][0], format!("billing.default.dc1.internal.{td}"));
+    let tls = &chain["transport_socket"]["typed_config"];
+    assert_eq!(tls["require_client_certificate"], true);
+    assert_eq!(tls["common_tls_context"]["tls_certificates"][0]["certificate_chain"]["filename"], "/certs/billing.pem");
+    assert_eq!(tls["common_tls_context"]["validation_context"]["trusted_ca"]["filename"], "/certs/ca.pem");
+    assert_eq!(chain["filters"][1]["typed_config"]["upstream_connect_mode"], "ON_DOWNSTREAM_DATA");
+    let c = cluster(&v, &format!("billing.default.dc1.internal.{td}"));
+    assert_eq!(c["transport_socket"]["typed_config"]["sni"], "billing.example.com");
+    assert_eq!(c["type"], "STRICT_DNS");
+    let (ws, c) = compiled();
+    let no_certs = Options { cert_dir: None, ..opts(None) };
+    assert!(matches!(generate(&ws, &c, "tgw", &no_certs), Err(EnvoyError::NeedCerts)));
+    assert!(matches!(generate(&ws, &c, "nope", &no_certs), Err(EnvoyError::NoGateway(_))));
+}
+
+#[test]
+fn ingress_bootstrap_routes_by_the_routing_header() {
+    let (g, v) = generated("ingress", None);
+    let listeners = v["static_resources"]["listeners"].as_array().unwrap();
+    assert_eq!(listeners.len(), 2);
+    let hcm = &listeners[0]["filter_chains"][0]["filters"][0]["typed_config"];
+    let route = &hcm["route_config"]["virtual_hosts"][0]["routes"][0];
+    assert_eq!(route["route"]["cluster_header"], ROUTING_HEADER);
+    assert_eq!(route["request_headers_to_remove"][0], ROUTING_HEADER);
+    assert_eq!(hcm["http_filters"][0]["typed_config"]["config"]["root_id"], HTTP_ROOT_ID);
+    assert_eq!(hcm["http_filters"][1]["name"], "envoy.filters.http.router");
+    assert_eq!(ports(cluster(&v, "v1.api.default.default.dc1")), vec![9001]);
+    assert_eq!(ports(cluster(&v, "web.default.default.dc1")), vec![8080]);
+    assert_eq!(
+        listeners[1]["filter_chains"][0]["filters"][0]["typed_config"]["cluster"],
+        "billing.default.default.dc1"
+    );
+    assert!(g.notes.iter().any(|n| n.contains("tcp listener 8081")), "{:?}", g.notes);
+}
+
+#[test]
+fn ecds_moves_the_plan_into_watched_files() {
+    let (g, v) = generated("ingress", Some("/ecds"));
+    let http =
+        &v["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"][0];
+    assert_eq!(http["name"], "meshgate-ingress-http");
+    let source = &http["config_discovery"]["config_source"]["path_config_source"];
+    assert_eq!(source["path"], "/ecds/meshgate-ingress-http.json");
+    assert_eq!(source["watched_directory"]["path"], "/ecds");
+    assert!(!g.bootstrap.contains("\"configuration\""));
+    assert_eq!(g.ecds.len(), 1);
+    let file: Value = serde_json::from_str(&g.ecds[0].content).unwrap();
+    assert_eq!(g.ecds[0].file_name, "meshgate-ingress-http.json");
+    assert_eq!(file["version_info"], g.plan.hash_hex());
+    assert_eq!(file["resources"][0]["name"], "meshgate-ingress-http");
+    assert_eq!(file["resources"][0]["typed_config"]["config"]["failure_policy"], "FAIL_RELOAD");
+}
+
+#[test]
+fn subset_filters_of_the_simple_form_are_applied() {
+    let f = SubsetFilter::parse("Service.Meta.version == v1 and Service.Meta.zone != \"b\"").unwrap();
+    assert_eq!(f.clauses.len(), 2);
+    assert!(SubsetFilter::parse("Service.Tags contains canary").is_none());
+    assert!(SubsetFilter::parse("Service.Meta.version == ").is_some());
+}

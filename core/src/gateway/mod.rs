@@ -1,0 +1,887 @@
+//! The gateway runtime: what a gateway's filter decides for each connection and request, from the
+//! [`GatewayPlan`] compiled for it.
+//!
+//! [`GatewayIndex::new`] indexes a plan once (the filter does it in `on_configure`); every
+//! decision after that is a few hash lookups and borrows from the index — nothing on the common
+//! path allocates:
+//!
+//! - [`GatewayIndex::route_sni`]: mesh gateways (exact names, then the most specific
+//!   `*.<dc>.internal.<td>` wildcard, by a reversed-label trie) and terminating gateways (each
+//!   linked service's name) → the cluster, or unrouted with the reason.
+//! - [`GatewayIndex::authorize_connection`]: a terminating gateway's L4 check of the peer's
+//!   SPIFFE ID (the first URI SAN of its certificate) against the linked service's intentions.
+//! - [`GatewayIndex::route_request`]: ingress and API gateways: listener → virtual host (exact,
+//!   longest `*.suffix`, longest `prefix.*`, `*`; port and case ignored) → the first route whose
+//!   path, headers, query and method match (the plan's order) → a weighted target picked with a
+//!   caller-supplied random number (deterministic in tests).
+//! - [`GatewayIndex::authorize_request`] / [`GatewayIndex::authorize_terminated_request`]: L7
+//!   intentions with the gateway (ingress, API) or the peer (terminating) as the source, matched
+//!   against the **normalized** path — the path the filter forwards.
+//!
+//! Every decision carries a reason, and [`Authz`] cites the deciding intention's file:line.
+//! A missing or unreadable peer identity is a deny, never an allow.
+
+mod http;
+mod names;
+
+pub use http::{strip_port, HostMatch};
+
+use crate::intentions::http::HttpRequest;
+use crate::intentions::path::{self, Normalization};
+use crate::intentions::{Caller, Decision, IntentionTable, Origin, Request, ServiceName, TableError};
+use crate::plan::gateways::mesh::{MeshRoute, SniMatch};
+use crate::plan::gateways::terminating::LinkedRoute;
+use crate::plan::gateways::{
+    GatewayKind, GatewayPlan, HeaderModifiers, HttpRoute, RouteTable, RouteTarget, ServiceRef, VirtualHost,
+    GATEWAY_PLAN_VERSION,
+};
+use crate::settings::Mode;
+use http::{HostIndex, RequestParts};
+use names::{ascii_lower, check_dns_name, BadName, LabelTrie, NameBuf, MAX_NAME};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+pub use crate::intentions::PathRejectionKind;
+
+/// The header that carries the chosen cluster from the filter to the route's `cluster_header`.
+/// The filter always overwrites (or removes) a client's copy.
+pub const ROUTING_HEADER: &str = "x-meshgate-cluster";
+/// The response header that says why a request was denied.
+pub const REASON_HEADER: &str = "x-meshgate-reason";
+
+/// A plan that cannot be indexed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the gateway plan is not valid JSON for this filter: {0}")]
+    Json(String),
+    #[error("unsupported gateway plan version {found}: this filter reads version {supported}")]
+    Version { found: u32, supported: u32 },
+    #[error("route at {origin}: invalid regex `{pattern}`: {message}")]
+    RouteRegex { origin: String, pattern: String, message: String },
+    #[error("invalid intention regex: {0}")]
+    Intentions(#[from] TableError),
+    #[error("SNI route at {origin}: `{sni}` is not a name the gateway can match")]
+    BadSni { origin: String, sni: String },
+    #[error("too many {what} to index")]
+    TooLarge { what: &'static str },
+    #[error("two http listeners on port {port}")]
+    DuplicateListener { port: u16 },
+}
+
+/// A gateway plan, indexed for decisions.
+#[derive(Debug)]
+pub struct GatewayIndex {
+    plan: GatewayPlan,
+    hash: String,
+    table: IntentionTable,
+    /// Exact SNI → row (mesh routes or linked services).
+    sni_exact: HashMap<Box<str>, u32>,
+    /// `*.suffix` SNI rows (mesh gateways).
+    sni_wildcard: LabelTrie,
+    http: Vec<HostIndex>,
+    /// The source of requests at ingress and API gateways (the gateway's service).
+    source: ServiceRef,
+}
+
+// ------------------------------------------------------------------------------------------ SNI
+
+/// Why a connection was routed, or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SniReason {
+    /// The name is in the plan.
+    Exact,
+    /// A wildcard row matched (the most specific one).
+    Wildcard,
+    /// The ClientHello carried no server name.
+    Missing,
+    /// The server name is not a DNS name (empty label, bad character, too long).
+    Malformed,
+    /// A well-formed name that the plan does not route (not exported, unknown datacenter).
+    NotInPlan,
+    /// This gateway does not route by SNI (ingress and API gateways).
+    NotSniGateway,
+}
+
+impl SniReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SniReason::Exact => "exact-sni",
+            SniReason::Wildcard => "wildcard-sni",
+            SniReason::Missing => "no-sni",
+            SniReason::Malformed => "malformed-sni",
+            SniReason::NotInPlan => "sni-not-in-plan",
+            SniReason::NotSniGateway => "not-an-sni-gateway",
+        }
+    }
+}
+
+/// What a routed SNI leads to.
+#[derive(Clone, Copy, Debug)]
+pub enum SniTarget<'i> {
+    Mesh(&'i MeshRoute),
+    Linked(&'i LinkedRoute),
+}
+
+/// The outcome of [`GatewayIndex::route_sni`].
+#[derive(Clone, Copy, Debug)]
+pub struct SniDecision<'i> {
+    pub target: Option<SniTarget<'i>>,
+    pub reason: SniReason,
+}
+
+impl<'i> SniDecision<'i> {
+    fn unrouted(reason: SniReason) -> SniDecision<'i> {
+        SniDecision { target: None, reason }
+    }
+
+    /// The cluster to set as `envoy.tcp_proxy.cluster`; `None`: close the connection.
+    pub fn cluster(&self) -> Option<&'i str> {
+        match self.target? {
+            SniTarget::Mesh(r) => Some(r.cluster()),
+            SniTarget::Linked(l) => Some(&l.cluster),
+        }
+    }
+
+    /// The service a terminating gateway forwards to.
+    pub fn linked(&self) -> Option<&'i LinkedRoute> {
+        match self.target? {
+            SniTarget::Linked(l) => Some(l),
+            SniTarget::Mesh(_) => None,
+        }
+    }
+
+    /// The plan row that routed the connection.
+    pub fn origin(&self) -> Option<&'i Origin> {
+        match self.target? {
+            SniTarget::Mesh(r) => Some(&r.origin),
+            SniTarget::Linked(l) => Some(&l.origin),
+        }
+    }
+
+    /// One sentence for logs and people.
+    pub fn explain(&self) -> String {
+        match (self.target, self.reason) {
+            (Some(SniTarget::Mesh(r)), reason) => format!(
+                "routed to cluster {} ({}) by the {} row `{}` ({})",
+                r.cluster(),
+                r.destination.describe(),
+                if reason == SniReason::Wildcard { "wildcard" } else { "exact" },
+                r.sni,
+                r.origin
+            ),
+            (Some(SniTarget::Linked(l)), _) => {
+                format!("routed to linked service {} (cluster {}, {})", l.service.label(), l.cluster, l.origin)
+            }
+            (None, SniReason::Missing) => "unrouted: the connection sent no server name (SNI)".into(),
+            (None, SniReason::Malformed) => "unrouted: the server name (SNI) is not a valid DNS name".into(),
+            (None, SniReason::NotSniGateway) => "unrouted: this gateway does not route by server name".into(),
+            (None, _) => "unrouted: no route in the plan for this server name (SNI)".into(),
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------- authorization
+
+/// Why a connection or request was authorized, or not, when no intention got to decide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthzReason {
+    /// The intention table decided (see [`Authz::decision`]).
+    Decided,
+    /// The peer presented no certificate, or it has no URI SAN.
+    NoPeerIdentity,
+    /// The peer's URI SAN is not a Consul service SPIFFE ID.
+    BadPeerIdentity,
+    /// The peer's SPIFFE ID belongs to another trust domain.
+    ForeignTrustDomain,
+    /// The peer is a mesh gateway, not a service.
+    PeerNotAService,
+    /// There is no destination to authorize for (unrouted).
+    NoDestination,
+    /// The request path cannot be normalized safely.
+    BadPath(PathRejectionKind),
+}
+
+impl AuthzReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthzReason::Decided => "intentions",
+            AuthzReason::NoPeerIdentity => "no-peer-identity",
+            AuthzReason::BadPeerIdentity => "bad-peer-identity",
+            AuthzReason::ForeignTrustDomain => "foreign-trust-domain",
+            AuthzReason::PeerNotAService => "peer-not-a-service",
+            AuthzReason::NoDestination => "no-destination",
+            AuthzReason::BadPath(_) => "bad-path",
+        }
+    }
+}
+
+/// An authorization decision: allowed or not, why, and in which mode.
+#[derive(Clone, Debug)]
+pub struct Authz<'i, 'r> {
+    pub allowed: bool,
+    pub mode: Mode,
+    pub reason: AuthzReason,
+    /// The intention table's decision, when it was consulted.
+    pub decision: Option<Decision<'i, 'r>>,
+    /// The source, as the intentions saw it (empty when unknown).
+    pub source: Caller<'r>,
+}
+
+impl Authz<'_, '_> {
+    fn refuse(mode: Mode, reason: AuthzReason) -> Authz<'static, 'static> {
+        Authz {
+            allowed: false,
+            mode,
+            reason,
+            decision: None,
+            source: Caller { name: "", namespace: "", partition: "", peer: "" },
+        }
+    }
+
+    /// Denied and enforced: the filter blocks. (In audit mode a deny is only logged and counted.)
+    pub fn blocks(&self) -> bool {
+        !self.allowed && self.mode == Mode::Enforce
+    }
+
+    /// The deciding intention's `file:line:col`.
+    pub fn intention_origin(&self) -> Option<&Origin> {
+        self.decision.as_ref()?.intention.map(|i| &i.origin)
+    }
+
+    /// A short, stable token for the `x-meshgate-reason` header and metrics.
+    pub fn reason_code(&self) -> &'static str {
+        match (&self.decision, self.reason) {
+            (Some(d), _) => {
+                use crate::intentions::Reason;
+                match d.reason {
+                    Reason::Intention => "intention",
+                    Reason::Permission => "permission",
+                    Reason::NoPermissionMatched => "default-policy",
+                    Reason::L7OnTcp => "l7-intention-on-tcp",
+                    Reason::PathRejected { .. } => "bad-path",
+                    Reason::NoIntention => "default-policy",
+                }
+            }
+            (None, r) => r.as_str(),
+        }
+    }
+
+    /// One sentence a person can act on.
+    pub fn explain(&self) -> String {
+        if let Some(d) = &self.decision {
+            return d.explain();
+        }
+        let verdict = if self.allowed { "allowed" } else { "denied" };
+        match self.reason {
+            AuthzReason::Decided => verdict.to_string(),
+            AuthzReason::NoPeerIdentity => format!("{verdict}: the client presented no certificate with a SPIFFE ID"),
+            AuthzReason::BadPeerIdentity => {
+                format!("{verdict}: the client certificate's URI SAN is not a Consul service SPIFFE ID")
+            }
+            AuthzReason::ForeignTrustDomain => {
+                format!("{verdict}: the client's SPIFFE ID belongs to another trust domain")
+            }
+            AuthzReason::PeerNotAService => format!("{verdict}: the client is a mesh gateway, not a service"),
+            AuthzReason::NoDestination => format!("{verdict}: no destination service (the request was not routed)"),
+            AuthzReason::BadPath(r) => format!("{verdict}: {}", describe_path_rejection(r)),
+        }
+    }
+}
+
+fn describe_path_rejection(r: PathRejectionKind) -> &'static str {
+    match r {
+        PathRejectionKind::NotOriginForm => "the request path does not start with `/`",
+        PathRejectionKind::BadPercentEncoding => "the request path has an invalid percent-encoding",
+        PathRejectionKind::EscapedSlash => "the request path has an encoded slash (%2F or %5C)",
+        PathRejectionKind::Backslash => "the request path has a backslash",
+        PathRejectionKind::ControlCharacter => "the request path has a control character",
+    }
+}
+
+/// A Consul service SPIFFE ID, borrowed: `spiffe://<td>[/ap/<ap>]/ns/<ns>/dc/<dc>/svc/<svc>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PeerIdentity<'a> {
+    pub trust_domain: &'a str,
+    pub partition: &'a str,
+    pub namespace: &'a str,
+    pub datacenter: &'a str,
+    pub service: &'a str,
+}
+
+/// Why a URI SAN is not a service identity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeerIdentityError {
+    NotSpiffe,
+    MeshGateway,
+}
+
+/// Parses a peer's URI SAN without allocating.
+pub fn parse_peer_identity(uri: &str) -> Result<PeerIdentity<'_>, PeerIdentityError> {
+    let rest = uri.strip_prefix("spiffe://").ok_or(PeerIdentityError::NotSpiffe)?;
+    let (td, path) = rest.split_once('/').ok_or(PeerIdentityError::NotSpiffe)?;
+    if td.is_empty() || path.contains(['?', '#']) {
+        return Err(PeerIdentityError::NotSpiffe);
+    }
+    let mut segments = path.split('/');
+    let mut next = || segments.next().filter(|s| !s.is_empty());
+    let mut first = next().ok_or(PeerIdentityError::NotSpiffe)?;
+    let mut partition = crate::names::DEFAULT;
+    if first == "ap" {
+        partition = next().ok_or(PeerIdentityError::NotSpiffe)?;
+        first = next().ok_or(PeerIdentityError::NotSpiffe)?;
+    }
+    match first {
+        "ns" => {
+            let namespace = next().ok_or(PeerIdentityError::NotSpiffe)?;
+            let (Some("dc"), Some(datacenter), Some("svc"), Some(service), None) =
+                (next(), next(), next(), next(), next())
+            else {
+                return Err(PeerIdentityError::NotSpiffe);
+            };
+            Ok(PeerIdentity { trust_domain: td, partition, namespace, datacenter, service })
+        }
+        "gateway" => Err(PeerIdentityError::MeshGateway),
+        _ => Err(PeerIdentityError::NotSpiffe),
+    }
+}
+
+// ----------------------------------------------------------------------------------------- HTTP
+
+/// Why a request was routed, or not.
+#[derive(Clone, Copy, Debug)]
+pub enum RouteOutcome<'i> {
+    Routed {
+        host: &'i VirtualHost,
+        host_match: HostMatch,
+        route: &'i HttpRoute,
+        target: &'i RouteTarget,
+        key: RouteKey,
+    },
+    /// No http listener on the request's port (or the gateway has none).
+    NoListener,
+    /// No virtual host serves the `Host`.
+    NoHost,
+    /// The virtual host has no route matching the request.
+    NoRoute { host: &'i VirtualHost },
+    /// The route has no target with a weight.
+    NoTarget { host: &'i VirtualHost, route: &'i HttpRoute },
+    /// The path cannot be normalized safely.
+    BadPath(PathRejectionKind),
+    /// This gateway does not route HTTP (mesh and terminating gateways).
+    NotHttpGateway,
+}
+
+/// Where a routed request went, as indexes (to find its response header changes later).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RouteKey {
+    pub listener: u32,
+    pub host: u32,
+    pub route: u32,
+    pub target: u32,
+}
+
+/// The outcome of [`GatewayIndex::route_request`].
+#[derive(Clone, Debug)]
+pub struct RouteDecision<'i, 'r> {
+    pub outcome: RouteOutcome<'i>,
+    /// The normalized path (no query): what routes and intentions matched. The raw path part
+    /// when it could not be normalized.
+    pub path: Cow<'r, str>,
+    /// The query, without `?` (empty when none).
+    pub query: &'r str,
+    /// The raw path differs from `path` + `?query` (normalization changed it, or it had a
+    /// fragment), so the filter must rewrite `:path`.
+    path_changed: bool,
+}
+
+impl<'i> RouteDecision<'i, '_> {
+    /// The cluster for the routing header.
+    pub fn cluster(&self) -> Option<&'i str> {
+        match self.outcome {
+            RouteOutcome::Routed { target, .. } => Some(&target.cluster),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status the filter answers with when the request is not routed: 404 no route,
+    /// 503 no target, 400 bad path; `None` when routed.
+    pub fn status(&self) -> Option<u32> {
+        match self.outcome {
+            RouteOutcome::Routed { .. } => None,
+            RouteOutcome::NoListener | RouteOutcome::NoHost | RouteOutcome::NoRoute { .. } => Some(404),
+            RouteOutcome::NotHttpGateway => Some(404),
+            RouteOutcome::NoTarget { .. } => Some(503),
+            RouteOutcome::BadPath(_) => Some(400),
+        }
+    }
+
+    /// A short, stable token for the `x-meshgate-reason` header and metrics.
+    pub fn reason_code(&self) -> &'static str {
+        match self.outcome {
+            RouteOutcome::Routed { .. } => "routed",
+            RouteOutcome::NoListener => "no-listener",
+            RouteOutcome::NoHost => "no-host",
+            RouteOutcome::NoRoute { .. } => "no-route",
+            RouteOutcome::NoTarget { .. } => "no-target",
+            RouteOutcome::BadPath(_) => "bad-path",
+            RouteOutcome::NotHttpGateway => "not-an-http-gateway",
+        }
+    }
+
+    /// One sentence for logs and people.
+    pub fn explain(&self) -> String {
+        match self.outcome {
+            RouteOutcome::Routed { host, host_match, route, target, .. } => format!(
+                "routed to {} (service {}) by host {} ({}) and route `{}` ({})",
+                target.cluster,
+                target.service_ref().label(),
+                host.domains.join(", "),
+                host_match.as_str(),
+                route.route_match.describe(),
+                route.origin
+            ),
+            RouteOutcome::NoListener => "no route: no http listener on this port".into(),
+            RouteOutcome::NoHost => "no route: no virtual host serves this Host".into(),
+            RouteOutcome::NoRoute { host } => {
+                format!("no route: no route of host {} matches the request ({})", host.domains.join(", "), host.origin)
+            }
+            RouteOutcome::NoTarget { route, .. } => {
+                format!(
+                    "no target: route `{}` ({}) has no service to send to",
+                    route.route_match.describe(),
+                    route.origin
+                )
+            }
+            RouteOutcome::BadPath(r) => format!("bad request: {}", describe_path_rejection(r)),
+            RouteOutcome::NotHttpGateway => "no route: this gateway does not route HTTP".into(),
+        }
+    }
+
+    /// The `:path` to forward when it is not the one received: the normalized path with the
+    /// route's prefix rewrite applied, and the query. `None` when the received path stands.
+    /// Allocates only when a rewrite is needed.
+    pub fn forward_path(&self) -> Option<String> {
+        let rewrite = match self.outcome {
+            RouteOutcome::Routed { route, .. } => route.prefix_rewrite.as_deref().map(|r| (route, r)),
+            _ => None,
+        };
+        if rewrite.is_none() && !self.path_changed {
+            return None;
+        }
+        let mut out = match rewrite {
+            Some((route, replacement)) => rewrite_prefix(route, &self.path, replacement),
+            None => self.path.to_string(),
+        };
+        if !self.query.is_empty() {
+            out.push('?');
+            out.push_str(self.query);
+        }
+        Some(out)
+    }
+
+    /// Header changes for the request, in the order to apply them: the virtual host's, the
+    /// route's, the target's (each: remove, then set, then add).
+    pub fn request_headers(&self) -> [Option<&'i HeaderModifiers>; 3] {
+        match self.outcome {
+            RouteOutcome::Routed { host, route, target, .. } => {
+                [Some(&host.request_headers), Some(&route.request_headers), Some(&target.request_headers)]
+            }
+            _ => [None, None, None],
+        }
+    }
+
+    pub fn key(&self) -> Option<RouteKey> {
+        match self.outcome {
+            RouteOutcome::Routed { key, .. } => Some(key),
+            _ => None,
+        }
+    }
+}
+
+fn rewrite_prefix(route: &HttpRoute, path: &str, replacement: &str) -> String {
+    use crate::plan::gateways::MatchKind;
+    let m = &route.route_match.path;
+    match m.kind {
+        MatchKind::Exact => replacement.to_string(),
+        MatchKind::Prefix => {
+            let rest = path.get(m.value.len()..).unwrap_or("");
+            let mut out = String::with_capacity(replacement.len() + rest.len());
+            out.push_str(replacement);
+            out.push_str(rest);
+            out
+        }
+        _ => path.to_string(),
+    }
+}
+
+/// A path split and normalized: what routes and intentions see.
+struct PathParts<'r> {
+    path: Cow<'r, str>,
+    query: &'r str,
+    changed: bool,
+}
+
+fn split_path(raw: &str, normalization: Normalization) -> Result<PathParts<'_>, (PathRejectionKind, &str, &str)> {
+    let (before_fragment, fragment) = match raw.split_once('#') {
+        Some((b, _)) => (b, true),
+        None => (raw, false),
+    };
+    let (path_part, query) = before_fragment.split_once('?').unwrap_or((before_fragment, ""));
+    match path::normalize(path_part, normalization) {
+        Ok(p) => {
+            let changed = fragment || p.as_ref() != path_part;
+            Ok(PathParts { path: p, query, changed })
+        }
+        Err(r) => Err((r.into(), path_part, query)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------- index
+
+impl GatewayIndex {
+    /// Indexes a plan. Fails on a plan of another version, a regex that does not compile, or an
+    /// SNI row that is not a name.
+    pub fn new(plan: &GatewayPlan) -> Result<GatewayIndex, Error> {
+        Self::from_plan(plan.clone())
+    }
+
+    /// [`Self::new`] from the plan's JSON (the filter's plugin configuration).
+    pub fn from_json(json: &[u8]) -> Result<GatewayIndex, Error> {
+        // Check the version first, so an old filter says "version" rather than "unknown field".
+        #[derive(serde::Deserialize)]
+        struct Versioned {
+            version: u32,
+        }
+        let v: Versioned = serde_json::from_slice(json).map_err(|e| Error::Json(e.to_string()))?;
+        if v.version != GATEWAY_PLAN_VERSION {
+            return Err(Error::Version { found: v.version, supported: GATEWAY_PLAN_VERSION });
+        }
+        let plan: GatewayPlan = serde_json::from_slice(json).map_err(|e| Error::Json(e.to_string()))?;
+        Self::from_plan(plan)
+    }
+
+    fn from_plan(plan: GatewayPlan) -> Result<GatewayIndex, Error> {
+        if plan.version != GATEWAY_PLAN_VERSION {
+            return Err(Error::Version { found: plan.version, supported: GATEWAY_PLAN_VERSION });
+        }
+        let table =
+            IntentionTable::new(plan.intentions.clone(), plan.default_intention_policy, plan.path_normalization)?;
+        let mut sni_exact = HashMap::new();
+        let mut sni_wildcard = LabelTrie::default();
+        let mut http = Vec::new();
+        let source = plan.gateway.as_service();
+        let bad_sni = |sni: &str, origin: &Origin| Error::BadSni { origin: origin.to_string(), sni: sni.to_string() };
+        match &plan.routes {
+            RouteTable::MeshGateway(t) => {
+                for (i, r) in t.routes.iter().enumerate() {
+                    let id = u32::try_from(i).map_err(|_| Error::TooLarge { what: "SNI routes" })?;
+                    let name = r.sni.to_ascii_lowercase();
+                    match r.sni_match {
+                        SniMatch::Exact => {
+                            check_dns_name(&name).map_err(|_| bad_sni(&r.sni, &r.origin))?;
+                            sni_exact.entry(name.into_boxed_str()).or_insert(id);
+                        }
+                        SniMatch::Suffix => {
+                            let suffix = name.strip_prefix("*.").ok_or_else(|| bad_sni(&r.sni, &r.origin))?;
+                            check_dns_name(suffix).map_err(|_| bad_sni(&r.sni, &r.origin))?;
+                            sni_wildcard.insert(suffix, id);
+                        }
+                    }
+                }
+            }
+            RouteTable::TerminatingGateway(t) => {
+                for (i, l) in t.services.iter().enumerate() {
+                    let id = u32::try_from(i).map_err(|_| Error::TooLarge { what: "linked services" })?;
+                    let name = l.sni.to_ascii_lowercase();
+                    check_dns_name(&name).map_err(|_| bad_sni(&l.sni, &l.origin))?;
+                    sni_exact.entry(name.into_boxed_str()).or_insert(id);
+                }
+            }
+            RouteTable::IngressGateway(t) => {
+                for l in t.listeners.iter().filter(|l| l.protocol.is_http_like()) {
+                    if http.iter().any(|h: &HostIndex| h.port == l.port) {
+                        return Err(Error::DuplicateListener { port: l.port });
+                    }
+                    http.push(HostIndex::new(l.port, &l.hosts)?);
+                }
+            }
+            RouteTable::ApiGateway(t) => {
+                for l in t.listeners.iter().filter(|l| l.protocol.is_http_like()) {
+                    // API listeners sharing a port are merged, in order, as Consul merges them.
+                    match http.iter_mut().find(|h: &&mut HostIndex| h.port == l.port) {
+                        Some(existing) => {
+                            let mut hosts = existing.hosts.clone();
+                            hosts.extend(l.hosts.iter().cloned());
+                            *existing = HostIndex::new(l.port, &hosts)?;
+                        }
+                        None => http.push(HostIndex::new(l.port, &l.hosts)?),
+                    }
+                }
+            }
+        }
+        let hash = plan.hash_hex();
+        Ok(GatewayIndex { plan, hash, table, sni_exact, sni_wildcard, http, source })
+    }
+
+    pub fn plan(&self) -> &GatewayPlan {
+        &self.plan
+    }
+
+    /// The plan's content hash (16 hex digits), for logs.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    pub fn kind(&self) -> GatewayKind {
+        self.plan.gateway.kind
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.plan.mode
+    }
+
+    /// The gateway's key (what metric names use).
+    pub fn key(&self) -> &str {
+        &self.plan.gateway.key
+    }
+
+    pub fn table(&self) -> &IntentionTable {
+        &self.table
+    }
+
+    /// Whether the gateway has more than one http listener port (then the filter must tell
+    /// [`Self::route_request`] the request's port).
+    pub fn needs_port(&self) -> bool {
+        self.http.len() > 1
+    }
+
+    /// The http listener ports, in the plan's order.
+    pub fn http_ports(&self) -> impl Iterator<Item = u16> + '_ {
+        self.http.iter().map(|h| h.port)
+    }
+
+    /// Routes a TLS connection by its server name.
+    pub fn route_sni(&self, server_name: &str) -> SniDecision<'_> {
+        if !matches!(self.plan.routes, RouteTable::MeshGateway(_) | RouteTable::TerminatingGateway(_)) {
+            return SniDecision::unrouted(SniReason::NotSniGateway);
+        }
+        if server_name.is_empty() {
+            return SniDecision::unrouted(SniReason::Missing);
+        }
+        let mut buf: NameBuf = [0; MAX_NAME];
+        let Some(name) = ascii_lower(server_name, &mut buf) else {
+            return SniDecision::unrouted(SniReason::Malformed);
+        };
+        match check_dns_name(name) {
+            Ok(()) => {}
+            Err(BadName::Empty) => return SniDecision::unrouted(SniReason::Missing),
+            Err(_) => return SniDecision::unrouted(SniReason::Malformed),
+        }
+        if let Some(id) = self.sni_exact.get(name) {
+            return self.sni_row(*id, SniReason::Exact);
+        }
+        match self.sni_wildcard.longest(name) {
+            Some((id, _)) => self.sni_row(id, SniReason::Wildcard),
+            None => SniDecision::unrouted(SniReason::NotInPlan),
+        }
+    }
+
+    fn sni_row(&self, id: u32, reason: SniReason) -> SniDecision<'_> {
+        let target = match &self.plan.routes {
+            RouteTable::MeshGateway(t) => t.routes.get(id as usize).map(SniTarget::Mesh),
+            RouteTable::TerminatingGateway(t) => t.services.get(id as usize).map(SniTarget::Linked),
+            _ => None,
+        };
+        match target {
+            Some(target) => SniDecision { target: Some(target), reason },
+            None => SniDecision::unrouted(SniReason::NotInPlan),
+        }
+    }
+
+    /// A terminating gateway's L4 check: may the peer (its certificate's first URI SAN, `None`
+    /// when it has none or it could not be read) reach the linked service the SNI chose?
+    pub fn authorize_connection<'i: 'r, 'r>(
+        &'i self,
+        peer_uri_san: Option<&'r str>,
+        sni: &SniDecision<'i>,
+    ) -> Authz<'i, 'r> {
+        self.authorize_peer(peer_uri_san, sni, None)
+    }
+
+    /// A terminating gateway's L7 check for an HTTP linked service. `path` is the received
+    /// `:path`; the returned decision's normalized path (see [`Self::normalize_path`]) is what
+    /// the filter must forward.
+    pub fn authorize_terminated_request<'i: 'r, 'r>(
+        &'i self,
+        peer_uri_san: Option<&'r str>,
+        sni: &SniDecision<'i>,
+        path: &'r str,
+        method: &'r str,
+        headers: &'r [(&'r str, &'r str)],
+    ) -> Authz<'i, 'r> {
+        self.authorize_peer(peer_uri_san, sni, Some(HttpRequest { method, path, headers }))
+    }
+
+    fn authorize_peer<'i: 'r, 'r>(
+        &'i self,
+        peer_uri_san: Option<&'r str>,
+        sni: &SniDecision<'i>,
+        http: Option<HttpRequest<'r>>,
+    ) -> Authz<'i, 'r> {
+        let mode = self.plan.mode;
+        let Some(linked) = sni.linked() else { return Authz::refuse(mode, AuthzReason::NoDestination) };
+        let Some(uri) = peer_uri_san.filter(|u| !u.is_empty()) else {
+            return Authz::refuse(mode, AuthzReason::NoPeerIdentity);
+        };
+        let peer = match parse_peer_identity(uri) {
+            Ok(p) => p,
+            Err(PeerIdentityError::MeshGateway) => return Authz::refuse(mode, AuthzReason::PeerNotAService),
+            Err(PeerIdentityError::NotSpiffe) => return Authz::refuse(mode, AuthzReason::BadPeerIdentity),
+        };
+        if !peer.trust_domain.eq_ignore_ascii_case(&self.plan.trust_domain) {
+            return Authz::refuse(mode, AuthzReason::ForeignTrustDomain);
+        }
+        let source = Caller { name: peer.service, namespace: peer.namespace, partition: peer.partition, peer: "" };
+        self.decide(source, &linked.service, http)
+    }
+
+    fn decide<'i: 'r, 'r>(
+        &'i self,
+        source: Caller<'r>,
+        dest: &'i ServiceRef,
+        http: Option<HttpRequest<'r>>,
+    ) -> Authz<'i, 'r> {
+        let request = Request {
+            source,
+            destination: ServiceName { name: &dest.name, namespace: &dest.namespace, partition: &dest.partition },
+            http,
+        };
+        let decision = self.table.decide(&request);
+        Authz {
+            allowed: decision.allowed,
+            mode: self.plan.mode,
+            reason: AuthzReason::Decided,
+            decision: Some(decision),
+            source,
+        }
+    }
+
+    /// Routes an HTTP request at an ingress or API gateway. `port` is the listener's port (needed
+    /// only when [`Self::needs_port`]); `authority` is `:authority`/`Host` (port and case
+    /// ignored); `path` is `:path` as received; `rand` picks among weighted targets.
+    pub fn route_request<'i, 'r>(
+        &'i self,
+        port: Option<u16>,
+        authority: &str,
+        path: &'r str,
+        method: &str,
+        headers: &[(&str, &str)],
+        rand: u64,
+    ) -> RouteDecision<'i, 'r> {
+        let parts = match split_path(path, self.plan.path_normalization) {
+            Ok(p) => p,
+            Err((rejection, raw, query)) => {
+                return RouteDecision {
+                    outcome: RouteOutcome::BadPath(rejection),
+                    path: Cow::Borrowed(raw),
+                    query,
+                    path_changed: false,
+                };
+            }
+        };
+        let outcome = self.route_parts(port, authority, &parts, method, headers, rand);
+        RouteDecision { outcome, path: parts.path, query: parts.query, path_changed: parts.changed }
+    }
+
+    fn route_parts(
+        &self,
+        port: Option<u16>,
+        authority: &str,
+        parts: &PathParts<'_>,
+        method: &str,
+        headers: &[(&str, &str)],
+        rand: u64,
+    ) -> RouteOutcome<'_> {
+        if !matches!(self.plan.routes, RouteTable::IngressGateway(_) | RouteTable::ApiGateway(_)) {
+            return RouteOutcome::NotHttpGateway;
+        }
+        let listener = match (port, self.http.len()) {
+            (_, 0) => None,
+            (None, 1) => self.http.first().map(|l| (0, l)),
+            (None, _) => None,
+            (Some(p), _) => self.http.iter().enumerate().find(|(_, l)| l.port == p),
+        };
+        let Some((li, listener)) = listener else { return RouteOutcome::NoListener };
+        let Some((hi, host_match)) = listener.host(authority) else { return RouteOutcome::NoHost };
+        let Some(host) = listener.hosts.get(hi) else { return RouteOutcome::NoHost };
+        let req = RequestParts { path: &parts.path, query: parts.query, method, headers };
+        let Some(ri) = listener.route(hi, &req) else { return RouteOutcome::NoRoute { host } };
+        let (Some(route), Some(compiled)) = (host.routes.get(ri), listener.compiled(hi, ri)) else {
+            return RouteOutcome::NoRoute { host };
+        };
+        let Some(ti) = compiled.pick(rand) else { return RouteOutcome::NoTarget { host, route } };
+        let Some(target) = route.targets.get(ti) else { return RouteOutcome::NoTarget { host, route } };
+        let key = RouteKey {
+            listener: u32::try_from(li).unwrap_or(u32::MAX),
+            host: u32::try_from(hi).unwrap_or(u32::MAX),
+            route: u32::try_from(ri).unwrap_or(u32::MAX),
+            target: u32::try_from(ti).unwrap_or(u32::MAX),
+        };
+        RouteOutcome::Routed { host, host_match, route, target, key }
+    }
+
+    /// The L7 intentions for a routed request at an ingress or API gateway: the gateway is the
+    /// source, the chosen target's service the destination, and the normalized path is matched.
+    pub fn authorize_request<'i: 'r, 'r>(
+        &'i self,
+        route: &'r RouteDecision<'i, '_>,
+        method: &'r str,
+        headers: &'r [(&'r str, &'r str)],
+    ) -> Authz<'i, 'r> {
+        let mode = self.plan.mode;
+        let target = match route.outcome {
+            RouteOutcome::Routed { target, .. } => target,
+            RouteOutcome::BadPath(r) => return Authz::refuse(mode, AuthzReason::BadPath(r)),
+            _ => return Authz::refuse(mode, AuthzReason::NoDestination),
+        };
+        let source = Caller {
+            name: &self.source.name,
+            namespace: &self.source.namespace,
+            partition: &self.source.partition,
+            peer: "",
+        };
+        let dest = ServiceName { name: &target.service, namespace: &target.namespace, partition: &target.partition };
+        let request =
+            Request { source, destination: dest, http: Some(HttpRequest { method, path: &route.path, headers }) };
+        let decision = self.table.decide(&request);
+        Authz { allowed: decision.allowed, mode, reason: AuthzReason::Decided, decision: Some(decision), source }
+    }
+
+    /// Normalizes a received `:path` as routes and intentions see it: `Ok(Some(new :path))` when
+    /// the filter must rewrite it, `Ok(None)` when it stands, `Err` when it must be refused.
+    pub fn normalize_path(&self, raw: &str) -> Result<Option<String>, PathRejectionKind> {
+        match split_path(raw, self.plan.path_normalization) {
+            Ok(p) if !p.changed => Ok(None),
+            Ok(p) => {
+                let mut out = p.path.into_owned();
+                if !p.query.is_empty() {
+                    out.push('?');
+                    out.push_str(p.query);
+                }
+                Ok(Some(out))
+            }
+            Err((r, _, _)) => Err(r),
+        }
+    }
+
+    /// Response header changes for a routed request (virtual host, route, target).
+    pub fn response_headers(&self, key: RouteKey) -> [Option<&HeaderModifiers>; 3] {
+        let host = self.http.get(key.listener as usize).and_then(|l| l.hosts.get(key.host as usize));
+        let route = host.and_then(|h| h.routes.get(key.route as usize));
+        let target = route.and_then(|r| r.targets.get(key.target as usize));
+        [host.map(|h| &h.response_headers), route.map(|r| &r.response_headers), target.map(|t| &t.response_headers)]
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,320 @@
+use super::*;
+use crate::plan::gateways::gateway_plan;
+use crate::plan::gateways::testing::{compiled, TD};
+
+/// One gateway of each kind, with routers, splits, subsets, exports and L4/L7 intentions.
+const WS: &str = r#"
+service { name = "mesh-gateway" kind = "mesh-gateway" address = "127.0.0.1" port = 8443 }
+---
+service { name = "mesh-gateway-dc2" kind = "mesh-gateway" datacenter = "dc2" address = "10.0.2.1" port = 8443 }
+---
+service { name = "web" address = "127.0.0.1" port = 8080 }
+---
+service { name = "api" address = "127.0.0.1" port = 9090 }
+---
+service { name = "admin" address = "127.0.0.1" port = 9091 }
+---
+service { name = "billing" address = "billing.example.com" port = 443 }
+---
+service { name = "tgw" kind = "terminating-gateway" port = 9443 }
+---
+service { name = "ingress" kind = "ingress-gateway" port = 8443 }
+---
+Kind = "service-defaults"
+Name = "web"
+Protocol = "http"
+---
+Kind = "service-defaults"
+Name = "api"
+Protocol = "http"
+---
+Kind = "service-defaults"
+Name = "admin"
+Protocol = "http"
+---
+Kind = "service-resolver"
+Name = "api"
+DefaultSubset = "v1"
+Subsets = {
+  v1 = { Filter = "Service.Meta.version == v1" }
+  v2 = { Filter = "Service.Meta.version == v2" }
+}
+---
+Kind = "service-splitter"
+Name = "api"
+Splits = [{ Weight = 90, ServiceSubset = "v1" }, { Weight = 10, ServiceSubset = "v2" }]
+---
+Kind = "service-router"
+Name = "web"
+Routes = [
+  { Match { HTTP { PathPrefix = "/admin" } } Destination { Service = "admin" } },
+  { Match { HTTP { PathPrefix = "/api", Header = [{ Name = "x-debug", Present = true }] } } Destination { Service = "api", PrefixRewrite = "/" } },
+]
+---
+Kind = "ingress-gateway"
+Name = "ingress"
+Listeners = [{ Port = 8080, Protocol = "http", Services = [{ Name = "web", Hosts = ["web.example.com", "*.web.example.com"] }, { Name = "api" }] }]
+---
+Kind = "terminating-gateway"
+Name = "tgw"
+Services = [{ Name = "billing" }]
+---
+Kind = "exported-services"
+Name = "default"
+Services = [{ Name = "web", Consumers = [{ Peer = "cluster-02" }] }]
+---
+Kind = "service-intentions"
+Name = "billing"
+Sources = [{ Name = "web", Action = "allow" }, { Name = "*", Action = "deny" }]
+---
+Kind = "service-intentions"
+Name = "admin"
+Sources = [{ Name = "ingress", Permissions = [
+  { Action = "deny", HTTP { PathPrefix = "/admin/secret" } },
+  { Action = "allow", HTTP { PathPrefix = "/admin" } },
+] }]
+"#;
+
+fn index(key: &str) -> GatewayIndex {
+    let c = compiled(WS);
+    let plan = gateway_plan(&c, key).expect("gateway plan");
+    GatewayIndex::new(&plan).expect("index")
+}
+
+fn sni(name: &str) -> String {
+    format!("{name}.{TD}")
+}
+
+const TD_URI: &str = "spiffe://11111111-2222-3333-4444-555555555555.consul";
+
+#[test]
+fn mesh_gateway_routes_exact_names_before_wildcards() {
+    let ix = index("mesh-gateway");
+    let cases = [
+        ("web.default.dc1.internal", Some("web.default.dc1.internal"), SniReason::Exact),
+        ("v2.api.default.dc1.internal", Some("v2.api.default.dc1.internal"), SniReason::Exact),
+        // The exported name goes to the local service's cluster.
+        ("web.default.default.cluster-02.external", Some("web.default.dc1.internal"), SniReason::Exact),
+        // Another datacenter: its gateways, by the wildcard.
+        ("web.default.dc2.internal", Some("dc2.internal"), SniReason::Wildcard),
+        ("v9.anything.ns.dc2.internal", Some("dc2.internal"), SniReason::Wildcard),
+        // Case does not matter.
+        ("WEB.default.DC1.internal", Some("web.default.dc1.internal"), SniReason::Exact),
+        // Unknown: not exported, unknown datacenter, the gateway's own suffix.
+        ("nope.default.dc1.internal", None, SniReason::NotInPlan),
+        ("web.default.dc3.internal", None, SniReason::NotInPlan),
+        ("dc2.internal", None, SniReason::NotInPlan),
+    ];
+    for (name, cluster, reason) in cases {
+        let d = ix.route_sni(&sni(name));
+        let want = cluster.map(sni);
+        assert_eq!(d.cluster(), want.as_deref(), "{name}: {}", d.explain());
+        assert_eq!(d.reason, reason, "{name}");
+    }
+    assert_eq!(ix.route_sni("").reason, SniReason::Missing);
+    assert_eq!(ix.route_sni("web..dc1").reason, SniReason::Malformed);
+    assert_eq!(ix.route_sni("web default").reason, SniReason::Malformed);
+    assert_eq!(ix.route_sni(&"a.".repeat(200)).reason, SniReason::Malformed);
+    let d = ix.route_sni(&sni("web.default.dc2.internal"));
+    assert!(d.explain().contains("wildcard"), "{}", d.explain());
+}
+
+#[test]
+fn only_sni_gateways_route_by_sni_and_only_http_gateways_route_requests() {
+    let ingress = index("ingress");
+    assert_eq!(ingress.route_sni(&sni("web.default.dc1.internal")).reason, SniReason::NotSniGateway);
+    let mesh = index("mesh-gateway");
+    let r = mesh.route_request(None, "web.example.com", "/", "GET", &[], 0);
+    assert!(matches!(r.outcome, RouteOutcome::NotHttpGateway));
+    assert_eq!(r.status(), Some(404));
+}
+
+#[test]
+fn terminating_gateway_authorizes_the_peer_spiffe_id() {
+    let ix = index("tgw");
+    let d = ix.route_sni(&sni("billing.default.dc1.internal"));
+    assert_eq!(d.linked().map(|l| l.service.name.as_str()), Some("billing"));
+    let web = format!("{TD_URI}/ns/default/dc/dc1/svc/web");
+    let a = ix.authorize_connection(Some(&web), &d);
+    assert!(a.allowed, "{}", a.explain());
+    assert_eq!(a.decision.as_ref().and_then(|d| d.intention).map(|i| i.label()), Some("web → billing".into()));
+    assert_eq!(a.intention_origin().map(|o| o.line), Some(3));
+    // The datacenter in the ID does not matter (Consul ignores it).
+    let web_dc2 = format!("{TD_URI}/ns/default/dc/dc2/svc/web");
+    assert!(ix.authorize_connection(Some(&web_dc2), &d).allowed);
+    let api = format!("{TD_URI}/ns/default/dc/dc1/svc/api");
+    let a = ix.authorize_connection(Some(&api), &d);
+    assert!(!a.allowed && a.blocks());
+    assert_eq!(a.decision.as_ref().and_then(|d| d.intention).map(|i| i.label()), Some("* → billing".into()));
+    assert_eq!(a.reason_code(), "intention");
+
+    let refused = [
+        (None, AuthzReason::NoPeerIdentity),
+        (Some(""), AuthzReason::NoPeerIdentity),
+        (Some("https://web.example.com"), AuthzReason::BadPeerIdentity),
+        (Some("spiffe://other.consul/ns/default/dc/dc1/svc/web"), AuthzReason::ForeignTrustDomain),
+        (
+            Some("spiffe://11111111-2222-3333-4444-555555555555.consul/gateway/mesh/dc/dc1"),
+            AuthzReason::PeerNotAService,
+        ),
+        (
+            Some("spiffe://11111111-2222-3333-4444-555555555555.consul/ns/default/dc/dc1/svc/web/extra"),
+            AuthzReason::BadPeerIdentity,
+        ),
+    ];
+    for (peer, reason) in refused {
+        let a = ix.authorize_connection(peer, &d);
+        assert!(!a.allowed, "{peer:?}");
+        assert_eq!(a.reason, reason, "{peer:?}: {}", a.explain());
+    }
+    // Unrouted: nothing to authorize for.
+    let unrouted = ix.route_sni(&sni("web.default.dc1.internal"));
+    assert_eq!(unrouted.reason, SniReason::NotInPlan);
+    assert_eq!(ix.authorize_connection(Some(&web), &unrouted).reason, AuthzReason::NoDestination);
+}
+
+#[test]
+fn spiffe_ids_parse_without_allocating() {
+    let p = parse_peer_identity("spiffe://td.consul/ap/team/ns/ns1/dc/dc2/svc/web").unwrap();
+    assert_eq!(
+        (p.trust_domain, p.partition, p.namespace, p.datacenter, p.service),
+        ("td.consul", "team", "ns1", "dc2", "web")
+    );
+    let p = parse_peer_identity("spiffe://td.consul/ns/default/dc/dc1/svc/api").unwrap();
+    assert_eq!(p.partition, "default");
+    for bad in
+        ["spiffe://td/ns//dc/dc1/svc/x", "spiffe://td", "spiffe:///ns/a/dc/b/svc/c", "spiffe://td/ns/a/dc/b/svc/c?x"]
+    {
+        assert_eq!(parse_peer_identity(bad), Err(PeerIdentityError::NotSpiffe), "{bad}");
+    }
+}
+
+#[test]
+fn ingress_routes_by_host_then_path_and_header_in_the_plans_order() {
+    let ix = index("ingress");
+    let debug = [("x-debug", "1")];
+    // (authority, path, headers, winner cluster, host match)
+    type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], &'a str, HostMatch);
+    let cases: [Case<'_>; 7] = [
+        ("web.example.com", "/", &[], "web.default.default.dc1", HostMatch::Exact),
+        ("web.example.com:8080", "/admin/x", &[], "admin.default.default.dc1", HostMatch::Exact),
+        ("WEB.Example.com", "/admin", &[], "admin.default.default.dc1", HostMatch::Exact),
+        ("a.b.web.example.com", "/api/v1", &debug, "v1.api.default.default.dc1", HostMatch::Suffix),
+        // Without the header, /api falls to the catch-all.
+        ("web.example.com", "/api/v1", &[], "web.default.default.dc1", HostMatch::Exact),
+        ("api.ingress.example.com", "/anything", &[], "v1.api.default.default.dc1", HostMatch::Prefix),
+        ("api.ingress.internal:8080", "/", &[], "v1.api.default.default.dc1", HostMatch::Prefix),
+    ];
+    for (authority, path, headers, cluster, host_match) in cases {
+        let r = ix.route_request(None, authority, path, "GET", headers, 0);
+        assert_eq!(r.cluster(), Some(cluster), "{authority}{path}: {}", r.explain());
+        match r.outcome {
+            RouteOutcome::Routed { host_match: m, .. } => assert_eq!(m, host_match, "{authority}"),
+            _ => panic!("{authority}{path} not routed"),
+        }
+    }
+    let r = ix.route_request(None, "other.example.com", "/", "GET", &[], 0);
+    assert!(matches!(r.outcome, RouteOutcome::NoHost));
+    assert_eq!((r.status(), r.reason_code()), (Some(404), "no-host"));
+    // `*.web.example.com` needs a label in front.
+    assert!(matches!(ix.route_request(None, ".web.example.com", "/", "GET", &[], 0).outcome, RouteOutcome::NoHost));
+    // A port the gateway does not listen on.
+    assert!(matches!(
+        ix.route_request(Some(9999), "web.example.com", "/", "GET", &[], 0).outcome,
+        RouteOutcome::NoListener
+    ));
+    assert_eq!(
+        ix.route_request(Some(8080), "web.example.com", "/", "GET", &[], 0).cluster(),
+        Some("web.default.default.dc1")
+    );
+}
+
+#[test]
+fn weighted_targets_follow_the_random_number() {
+    let ix = index("ingress");
+    let pick = |rand| ix.route_request(None, "api.ingress.x", "/", "GET", &[], rand).cluster().map(str::to_string);
+    // Weights 90 and 10 reduce to 9 and 1: rand % 10 < 9 is v1.
+    assert_eq!(pick(0).as_deref(), Some("v1.api.default.default.dc1"));
+    assert_eq!(pick(8).as_deref(), Some("v1.api.default.default.dc1"));
+    assert_eq!(pick(9).as_deref(), Some("v2.api.default.default.dc1"));
+    assert_eq!(pick(19).as_deref(), Some("v2.api.default.default.dc1"));
+    let v2 = (0..1000u64).filter(|r| pick(*r).as_deref() == Some("v2.api.default.default.dc1")).count();
+    assert_eq!(v2, 100);
+}
+
+#[test]
+fn the_normalized_path_is_routed_checked_and_forwarded() {
+    let ix = index("ingress");
+    // (path, allowed, forwarded :path)
+    let cases: [(&str, bool, Option<&str>); 9] = [
+        ("/admin/public", true, None),
+        ("/admin/secret", false, None),
+        ("//admin/secret", false, Some("/admin/secret")),
+        ("/./admin/secret", false, Some("/admin/secret")),
+        ("/x/../admin/secret", false, Some("/admin/secret")),
+        ("/admin/%73ecret", false, Some("/admin/secret")),
+        ("/admin/%2e%2e/admin/secret", false, Some("/admin/secret")),
+        ("/admin/secret?q=1", false, None),
+        ("/admin/public#frag", true, Some("/admin/public")),
+    ];
+    for (path, allowed, forward) in cases {
+        let r = ix.route_request(None, "web.example.com", path, "GET", &[], 0);
+        assert_eq!(r.cluster(), Some("admin.default.default.dc1"), "{path}: {}", r.explain());
+        let a = ix.authorize_request(&r, "GET", &[]);
+        assert_eq!(a.allowed, allowed, "{path}: {}", a.explain());
+        assert_eq!(r.forward_path().as_deref(), forward, "{path}");
+        if !allowed {
+            assert_eq!(a.reason_code(), "permission");
+            assert_eq!(a.intention_origin().map(|o| o.file.as_str()), Some("18.hcl"));
+        }
+    }
+    // Encoded slashes are refused outright (the mesh default).
+    let r = ix.route_request(None, "web.example.com", "/admin%2Fsecret", "GET", &[], 0);
+    assert_eq!((r.status(), r.reason_code()), (Some(400), "bad-path"));
+    let a = ix.authorize_request(&r, "GET", &[]);
+    assert_eq!(a.reason, AuthzReason::BadPath(PathRejectionKind::EscapedSlash));
+    assert!(a.blocks());
+}
+
+#[test]
+fn prefix_rewrites_apply_to_the_normalized_path_and_keep_the_query() {
+    let ix = index("ingress");
+    let r = ix.route_request(None, "web.example.com", "/api/v1/items?x=1", "GET", &[("X-Debug", "on")], 0);
+    assert_eq!(r.cluster(), Some("v1.api.default.default.dc1"));
+    assert_eq!(r.forward_path().as_deref(), Some("//v1/items?x=1"));
+    let r = ix.route_request(None, "web.example.com", "/web//page?y", "GET", &[], 0);
+    assert_eq!(r.cluster(), Some("web.default.default.dc1"));
+    assert_eq!(r.forward_path().as_deref(), Some("/web/page?y"));
+}
+
+#[test]
+fn audit_mode_decides_but_does_not_block() {
+    let c = compiled(WS);
+    let mut plan = gateway_plan(&c, "ingress").unwrap();
+    plan.mode = Mode::Audit;
+    let ix = GatewayIndex::new(&plan).unwrap();
+    let r = ix.route_request(None, "web.example.com", "/admin/secret", "GET", &[], 0);
+    let a = ix.authorize_request(&r, "GET", &[]);
+    assert!(!a.allowed);
+    assert!(!a.blocks());
+}
+
+#[test]
+fn plans_round_trip_through_json_and_bad_ones_are_typed_errors() {
+    let c = compiled(WS);
+    let plan = gateway_plan(&c, "mesh-gateway").unwrap();
+    let json = serde_json::to_vec(&plan).unwrap();
+    let ix = GatewayIndex::from_json(&json).unwrap();
+    assert_eq!(ix.hash(), plan.hash_hex());
+    assert_eq!(ix.key(), "mesh-gateway");
+    assert!(matches!(GatewayIndex::from_json(b"{"), Err(Error::Json(_))));
+    assert!(matches!(GatewayIndex::from_json(br#"{"version": 99}"#), Err(Error::Version { found: 99, .. })));
+    let mut bad = gateway_plan(&c, "ingress").unwrap();
+    if let RouteTable::IngressGateway(t) = &mut bad.routes {
+        t.listeners[0].hosts[0].routes[0].route_match.path =
+            crate::plan::gateways::PathMatch { kind: crate::plan::gateways::MatchKind::Regex, value: "(".into() };
+    }
+    let err = GatewayIndex::new(&bad).unwrap_err();
+    assert!(matches!(err, Error::RouteRegex { .. }), "{err}");
+    assert!(err.to_string().contains("13.hcl:4:3"), "{err}");
+}

@@ -1,0 +1,136 @@
+//! The gateway runtime's common path allocates nothing: routing a TLS connection by SNI, checking a
+//! peer's SPIFFE ID, routing an HTTP request and checking its L7 intentions (a counting allocator
+//! around each decision; issue 6's "no per-request allocation in core's hot path").
+
+// Tests may panic on setup failures; the lint is for shipped code.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use meshgate_core::gateway::GatewayIndex;
+use meshgate_core::plan::gateways::gateway_plan;
+use meshgate_core::settings::Settings;
+use meshgate_core::workspace::{InputFile, Workspace};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: delegates every call to the system allocator; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|c| c.set(c.get() + 1));
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.with(|c| c.set(c.get() + 1));
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations<R>(f: impl FnOnce() -> R) -> (R, usize) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let r = f();
+    (r, ALLOCATIONS.with(Cell::get) - before)
+}
+
+const WS: &str = r#"
+service { name = "mesh-gateway" kind = "mesh-gateway" address = "127.0.0.1" port = 8443 }
+---
+service { name = "mesh-gateway-dc2" kind = "mesh-gateway" datacenter = "dc2" address = "10.0.0.2" port = 8443 }
+---
+service { name = "tgw" kind = "terminating-gateway" port = 9443 }
+---
+service { name = "ingress" kind = "ingress-gateway" port = 8443 }
+---
+service { name = "web" address = "127.0.0.1" port = 8080 }
+---
+service { name = "billing" address = "127.0.0.1" port = 9000 }
+---
+Kind = "service-defaults"
+Name = "web"
+Protocol = "http"
+---
+Kind = "service-router"
+Name = "web"
+Routes = [{ Match { HTTP { PathPrefix = "/api", Header = [{ Name = "x-v", Exact = "2" }] } } Destination { Service = "web" } }]
+---
+Kind = "ingress-gateway"
+Name = "ingress"
+Listeners = [{ Port = 8080, Protocol = "http", Services = [{ Name = "web", Hosts = ["web.example.com", "*.web.example.com"] }] }]
+---
+Kind = "terminating-gateway"
+Name = "tgw"
+Services = [{ Name = "billing" }]
+---
+Kind = "service-intentions"
+Name = "billing"
+Sources = [{ Name = "web", Action = "allow" }, { Name = "*", Action = "deny" }]
+---
+Kind = "service-intentions"
+Name = "web"
+Sources = [{ Name = "ingress", Permissions = [
+  { Action = "deny", HTTP { PathPrefix = "/admin" } },
+  { Action = "allow", HTTP { PathPrefix = "/", Methods = ["GET"] } },
+] }]
+"#;
+
+fn index(key: &str) -> GatewayIndex {
+    let files = WS.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));
+    let ws = Workspace::load(files);
+    assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
+    let c = meshgate_core::plan::compile(&ws, &Settings::default()).unwrap();
+    GatewayIndex::new(&gateway_plan(&c, key).unwrap()).unwrap()
+}
+
+const TD: &str = "11111111-2222-3333-4444-555555555555.consul";
+
+#[test]
+fn decisions_on_the_common_path_do_not_allocate() {
+    let mesh = index("mesh-gateway");
+    let tgw = index("tgw");
+    let ingress = index("ingress");
+    let exact = format!("web.default.dc1.internal.{TD}");
+    let wildcard = format!("web.default.dc2.internal.{TD}");
+    let upper = format!("WEB.default.DC1.internal.{TD}");
+    let billing = format!("billing.default.dc1.internal.{TD}");
+    let peer = format!("spiffe://{TD}/ns/default/dc/dc1/svc/web");
+    let headers = [("user-agent", "wrk"), ("x-v", "2"), ("accept", "*/*")];
+
+    for name in [&exact, &wildcard, &upper] {
+        let (cluster, n) = allocations(|| mesh.route_sni(name).cluster().map(str::len));
+        assert!(cluster.is_some());
+        assert_eq!(n, 0, "route_sni({name})");
+    }
+    let (allowed, n) = allocations(|| {
+        let d = tgw.route_sni(&billing);
+        tgw.authorize_connection(Some(&peer), &d).allowed
+    });
+    assert!(allowed);
+    assert_eq!(n, 0, "authorize_connection");
+    let requests =
+        [("web.example.com", "/page"), ("A.web.example.com:8080", "/api/items?x=1"), ("web.example.com", "/admin/x")];
+    for (authority, path) in requests {
+        let (outcome, n) = allocations(|| {
+            let r = ingress.route_request(None, authority, path, "GET", &headers, 7);
+            let a = ingress.authorize_request(&r, "GET", &headers);
+            (r.cluster().is_some(), a.allowed)
+        });
+        assert!(outcome.0, "{authority}{path}");
+        assert_eq!(outcome.1, !path.starts_with("/admin"), "{authority}{path}");
+        assert_eq!(n, 0, "route_request + authorize_request({authority}{path})");
+    }
+}

@@ -1,0 +1,342 @@
+use super::*;
+use crate::mock::MockHost;
+use meshgate_core::plan::gateways::gateway_plan;
+use meshgate_core::settings::Settings;
+use meshgate_core::workspace::{InputFile, Workspace};
+
+const TD: &str = "11111111-2222-3333-4444-555555555555.consul";
+
+const WS: &str = r#"
+service { name = "mesh-gateway" kind = "mesh-gateway" address = "127.0.0.1" port = 8443 }
+---
+service { name = "mesh-gateway-dc2" kind = "mesh-gateway" datacenter = "dc2" address = "10.0.2.1" port = 8443 }
+---
+service { name = "web" address = "127.0.0.1" port = 8080 }
+---
+service { name = "admin" address = "127.0.0.1" port = 9091 }
+---
+service { name = "billing" address = "127.0.0.1" port = 9443 }
+---
+service { name = "tgw" kind = "terminating-gateway" port = 9443 }
+---
+service { name = "ingress" kind = "ingress-gateway" port = 8443 }
+---
+Kind = "service-defaults"
+Name = "web"
+Protocol = "http"
+---
+Kind = "service-defaults"
+Name = "admin"
+Protocol = "http"
+---
+Kind = "service-router"
+Name = "web"
+Routes = [{ Match { HTTP { PathPrefix = "/admin" } } Destination { Service = "admin" } }]
+---
+Kind = "ingress-gateway"
+Name = "ingress"
+Listeners = [{ Port = 8080, Protocol = "http", Services = [{ Name = "web", Hosts = ["web.example.com"] }] }]
+---
+Kind = "terminating-gateway"
+Name = "tgw"
+Services = [{ Name = "billing" }]
+---
+Kind = "service-intentions"
+Name = "billing"
+Sources = [{ Name = "web", Action = "allow" }, { Name = "*", Action = "deny" }]
+---
+Kind = "service-intentions"
+Name = "admin"
+Sources = [{ Name = "ingress", Permissions = [
+  { Action = "deny", HTTP { PathPrefix = "/admin/secret" } },
+  { Action = "allow", HTTP { PathPrefix = "/admin" } },
+] }]
+"#;
+
+fn plan_json(key: &str, mode: Mode) -> String {
+    let files = WS.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));
+    let ws = Workspace::load(files);
+    assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
+    let settings = Settings { mode, ..Settings::default() };
+    let c = meshgate_core::plan::compile(&ws, &settings).unwrap();
+    serde_json::to_string(&gateway_plan(&c, key).unwrap()).unwrap()
+}
+
+fn configured(key: &str, root_id: &str, mode: Mode) -> (Root, MockHost) {
+    let host = MockHost::with_config(&plan_json(key, mode));
+    let mut root = Root::default();
+    assert!(root.configure(&host, root_id.as_bytes()), "{:?}", host.state.borrow().logs);
+    (root, host)
+}
+
+fn sni(name: &str) -> String {
+    format!("{name}.{TD}")
+}
+
+#[test]
+fn configuration_is_idempotent_and_a_bad_plan_keeps_the_old_one() {
+    let (mut root, host) = configured("mesh-gateway", NETWORK_ROOT_ID, Mode::Enforce);
+    assert_eq!(root.kind, FilterKind::Network);
+    let hash = root.state().unwrap().index.hash().to_string();
+    assert!(host.logs_at(Level::Info).iter().any(|l| l.contains(&format!("plan_hash={hash}"))));
+    assert!(host.logs_at(Level::Info).iter().any(|l| l.contains("plan_version=1")));
+    // The same plan again: accepted, nothing rebuilt.
+    assert!(root.configure(&host, NETWORK_ROOT_ID.as_bytes()));
+    // A broken plan is refused; the old one stays.
+    host.state.borrow_mut().config = Some(br#"{"version": 1, "gateway": 3}"#.to_vec());
+    assert!(!root.configure(&host, NETWORK_ROOT_ID.as_bytes()));
+    assert_eq!(root.state().unwrap().index.hash(), hash);
+    host.state.borrow_mut().config = Some(br#"{"version": 7}"#.to_vec());
+    assert!(!root.configure(&host, NETWORK_ROOT_ID.as_bytes()));
+    assert!(host.logs_at(Level::Error).iter().any(|l| l.contains("version 7")));
+    host.state.borrow_mut().config = None;
+    assert!(!root.configure(&host, NETWORK_ROOT_ID.as_bytes()));
+    host.fail("get_buffer");
+    assert!(!root.configure(&host, NETWORK_ROOT_ID.as_bytes()));
+    assert!(!Root::default().configure(&MockHost::default(), b""));
+}
+
+#[test]
+fn an_unconfigured_filter_denies() {
+    let root = Root::default();
+    let host = MockHost::default();
+    host.set_property(&["connection", "requested_server_name"], &sni("web.default.dc1.internal"));
+    let mut s = root.stream_filter();
+    s.on_new_connection(&host);
+    assert!(host.state.borrow().closed);
+    assert!(host.state.borrow().filter_state.is_empty());
+    let mut h = root.http_filter();
+    host.request("web.example.com", "/", "GET", &[]);
+    assert_eq!(h.on_request_headers(&host), Verdict::Pause);
+    assert_eq!(host.reply_status(), Some(500));
+}
+
+#[test]
+fn mesh_gateway_sets_the_tcp_proxy_cluster_or_closes() {
+    let (root, host) = configured("mesh-gateway", NETWORK_ROOT_ID, Mode::Enforce);
+    host.set_property(&["connection", "requested_server_name"], &sni("web.default.dc2.internal"));
+    let mut s = root.stream_filter();
+    assert_eq!(s.on_new_connection(&host), Verdict::Continue);
+    assert_eq!(host.state.borrow().filter_state, vec![(TCP_PROXY_CLUSTER.to_string(), sni("dc2.internal"))]);
+    assert!(!host.state.borrow().closed);
+    assert_eq!(s.on_downstream_data(&host), Verdict::Continue);
+    assert_eq!(host.counter("meshgate.mesh-gateway.allowed"), 1);
+    // Each property is read once per connection.
+    assert_eq!(host.state.borrow().property_reads.values().copied().collect::<Vec<_>>(), vec![1]);
+
+    let host2 = MockHost::default();
+    host2.set_property(&["connection", "requested_server_name"], &sni("web.default.dc9.internal"));
+    let mut root2 = Root::default();
+    host2.state.borrow_mut().config = host.state.borrow().config.clone();
+    assert!(root2.configure(&host2, NETWORK_ROOT_ID.as_bytes()));
+    let mut s = root2.stream_filter();
+    s.on_new_connection(&host2);
+    assert!(host2.state.borrow().closed);
+    assert!(host2.state.borrow().filter_state.is_empty());
+    assert_eq!(host2.counter("meshgate.mesh-gateway.unrouted"), 1);
+    let info = host2.logs_at(Level::Info);
+    let line = info.iter().find(|l| l.starts_with("meshgate unrouted")).unwrap();
+    assert!(line.contains("reason=sni-not-in-plan"), "{line}");
+    assert!(line.contains(&format!("sni={}", sni("web.default.dc9.internal"))), "{line}");
+}
+
+#[test]
+fn a_failing_host_call_closes_and_counts_an_error() {
+    let (root, host) = configured("mesh-gateway", NETWORK_ROOT_ID, Mode::Enforce);
+    host.set_property(&["connection", "requested_server_name"], &sni("web.default.dc1.internal"));
+    host.fail("set_envoy_filter_state");
+    root.stream_filter().on_new_connection(&host);
+    assert!(host.state.borrow().closed);
+    assert_eq!(host.counter("meshgate.mesh-gateway.errors"), 1);
+    let (root, host) = configured("mesh-gateway", NETWORK_ROOT_ID, Mode::Enforce);
+    host.fail("get_property");
+    root.stream_filter().on_new_connection(&host);
+    assert!(host.state.borrow().closed);
+    assert_eq!(host.counter("meshgate.mesh-gateway.errors"), 1);
+}
+
+#[test]
+fn terminating_gateway_enforces_intentions_after_the_handshake() {
+    let billing = sni("billing.default.dc1.internal");
+    let cases =
+        [(Some("web"), true, None), (Some("api"), false, Some("intention")), (None, false, Some("no-peer-identity"))];
+    for (peer, allowed, reason) in cases {
+        let (root, host) = configured("tgw", NETWORK_ROOT_ID, Mode::Enforce);
+        host.set_property(&["connection", "requested_server_name"], &billing);
+        if let Some(p) = peer {
+            host.set_property(
+                &["connection", "uri_san_peer_certificate"],
+                &format!("spiffe://{TD}/ns/default/dc/dc1/svc/{p}"),
+            );
+        }
+        let mut s = root.stream_filter();
+        assert_eq!(s.on_new_connection(&host), Verdict::Continue);
+        assert_eq!(host.state.borrow().filter_state.first().map(|f| f.1.clone()), Some(billing.clone()));
+        let v = s.on_downstream_data(&host);
+        assert_eq!(v == Verdict::Continue, allowed, "{peer:?}");
+        assert_eq!(host.state.borrow().closed, !allowed, "{peer:?}");
+        // Decided once per connection.
+        assert_eq!(s.on_downstream_data(&host), Verdict::Continue);
+        assert_eq!(host.counter("meshgate.tgw.allowed"), i64::from(allowed));
+        assert_eq!(host.counter("meshgate.tgw.denied"), i64::from(!allowed));
+        if let Some(reason) = reason {
+            let warn = host.logs_at(Level::Warn);
+            let line = warn.iter().find(|l| l.starts_with("meshgate deny")).unwrap();
+            assert!(line.contains(&format!("reason={reason}")), "{line}");
+            assert!(line.contains("destination=billing"), "{line}");
+            assert!(line.contains(&format!("sni={billing}")), "{line}");
+            if peer.is_some() {
+                assert!(line.contains("intention=12.hcl:3:"), "{line}");
+                assert!(line.contains("source=spiffe://"), "{line}");
+            }
+        }
+        assert_eq!(
+            host.state.borrow().histograms.values().map(Vec::len).sum::<usize>(),
+            2,
+            "one per callback that decides"
+        );
+    }
+}
+
+#[test]
+fn an_unreadable_peer_certificate_denies() {
+    let (root, host) = configured("tgw", NETWORK_ROOT_ID, Mode::Enforce);
+    host.set_property(&["connection", "requested_server_name"], &sni("billing.default.dc1.internal"));
+    let mut s = root.stream_filter();
+    s.on_new_connection(&host);
+    host.fail("get_property");
+    assert_eq!(s.on_downstream_data(&host), Verdict::Pause);
+    assert!(host.state.borrow().closed);
+    assert_eq!(host.counter("meshgate.tgw.denied"), 1);
+    assert_eq!(host.counter("meshgate.tgw.errors"), 1);
+}
+
+#[test]
+fn audit_mode_counts_and_passes() {
+    let (root, host) = configured("tgw", NETWORK_ROOT_ID, Mode::Audit);
+    host.set_property(&["connection", "requested_server_name"], &sni("billing.default.dc1.internal"));
+    let mut s = root.stream_filter();
+    s.on_new_connection(&host);
+    assert_eq!(s.on_downstream_data(&host), Verdict::Continue);
+    assert!(!host.state.borrow().closed);
+    assert_eq!(host.counter("meshgate.tgw.audited"), 1);
+    assert_eq!(host.counter("meshgate.tgw.denied"), 0);
+    assert!(host.logs_at(Level::Warn).iter().any(|l| l.starts_with("meshgate audit-deny") && l.contains("mode=audit")));
+
+    let (root, host) = configured("ingress", "meshgate_http", Mode::Audit);
+    host.request("web.example.com", "/admin/secret", "GET", &[]);
+    assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Continue);
+    assert_eq!(host.reply_status(), None);
+    assert_eq!(host.header(ROUTING_HEADER).as_deref(), Some("admin.default.default.dc1"));
+    assert_eq!(host.counter("meshgate.ingress.audited"), 1);
+}
+
+#[test]
+fn ingress_routes_overwrites_the_routing_header_and_clears_the_route_cache() {
+    let (root, host) = configured("ingress", "meshgate_http", Mode::Enforce);
+    host.request(
+        "web.example.com:8080",
+        "/page",
+        "GET",
+        &[(ROUTING_HEADER, "admin.default.default.dc1"), (ROUTING_HEADER, "x")],
+    );
+    let mut h = root.http_filter();
+    assert_eq!(h.on_request_headers(&host), Verdict::Continue);
+    assert_eq!(host.header(ROUTING_HEADER).as_deref(), Some("web.default.default.dc1"));
+    assert_eq!(host.header_count(ROUTING_HEADER), 1);
+    assert_eq!(host.state.borrow().route_cache_cleared, 1);
+    assert_eq!(host.header(":path").as_deref(), Some("/page"));
+    assert_eq!(host.counter("meshgate.ingress.allowed"), 1);
+    // One listener: no property is read at all.
+    assert!(host.state.borrow().property_reads.is_empty());
+    assert_eq!(h.on_response_headers(&host), Verdict::Continue);
+}
+
+#[test]
+fn ingress_denies_with_403_and_a_reason_and_forwards_the_normalized_path() {
+    let (root, host) = configured("ingress", "meshgate_http", Mode::Enforce);
+    // (path, status, reason, forwarded :path)
+    type Case<'a> = (&'a str, Option<u32>, Option<&'a str>, Option<&'a str>);
+    let cases: [Case<'_>; 8] = [
+        ("/admin/public", None, None, Some("/admin/public")),
+        ("/admin/secret", Some(403), Some("permission"), None),
+        ("//admin/secret", Some(403), Some("permission"), None),
+        ("/./admin/secret", Some(403), Some("permission"), None),
+        ("/admin/%2e%2e/admin/secret", Some(403), Some("permission"), None),
+        ("/admin/./public/..//public?x=1", None, None, Some("/admin/public?x=1")),
+        ("/admin%2Fsecret", Some(400), Some("bad-path"), None),
+        ("/admin\\secret", Some(400), Some("bad-path"), None),
+    ];
+    for (path, status, reason, forwarded) in cases {
+        host.request("web.example.com", path, "GET", &[]);
+        let v = root.http_filter().on_request_headers(&host);
+        assert_eq!(host.reply_status(), status, "{path}");
+        assert_eq!(host.reply_reason().as_deref(), reason, "{path}");
+        assert_eq!(v == Verdict::Pause, status.is_some(), "{path}");
+        if let Some(f) = forwarded {
+            assert_eq!(host.header(":path").as_deref(), Some(f), "{path}");
+        }
+    }
+    let warn = host.logs_at(Level::Warn);
+    let line = warn.iter().find(|l| l.contains("path=/admin/secret")).unwrap();
+    for part in [
+        "meshgate deny",
+        "gateway=ingress",
+        "source=ingress",
+        "destination=admin",
+        "intention=13.hcl:",
+        "reason=permission",
+    ] {
+        assert!(line.contains(part), "{part} in {line}");
+    }
+    assert_eq!(host.counter("meshgate.ingress.denied"), 6);
+    assert_eq!(host.counter("meshgate.ingress.allowed"), 2);
+}
+
+#[test]
+fn no_route_is_404_and_the_spoofed_header_never_routes() {
+    let (root, host) = configured("ingress", "meshgate_http", Mode::Enforce);
+    host.request("evil.example.com", "/", "GET", &[(ROUTING_HEADER, "admin.default.default.dc1")]);
+    assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Pause);
+    assert_eq!(host.reply_status(), Some(404));
+    assert_eq!(host.reply_reason().as_deref(), Some("no-host"));
+    assert_eq!(host.counter("meshgate.ingress.unrouted"), 1);
+    assert_eq!(host.state.borrow().route_cache_cleared, 0);
+    // A failing reply still takes the route away.
+    host.fail("send_http_response");
+    host.request("evil.example.com", "/", "GET", &[(ROUTING_HEADER, "admin.default.default.dc1")]);
+    assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Pause);
+    assert_eq!(host.header(ROUTING_HEADER), None);
+}
+
+#[test]
+fn a_mesh_gateway_plan_in_the_http_filter_fails_closed() {
+    let (root, host) = configured("mesh-gateway", "meshgate_http", Mode::Enforce);
+    host.request("web.example.com", "/", "GET", &[]);
+    assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Pause);
+    assert_eq!(host.reply_status(), Some(404));
+}
+
+#[test]
+fn terminating_http_services_check_the_peer_and_the_path() {
+    let (root, host) = configured("tgw", "meshgate_http", Mode::Enforce);
+    host.set_property(&["connection", "requested_server_name"], &sni("billing.default.dc1.internal"));
+    host.set_property(&["connection", "uri_san_peer_certificate"], &format!("spiffe://{TD}/ns/default/dc/dc1/svc/web"));
+    host.request("billing", "//x/./y", "GET", &[(ROUTING_HEADER, "spoof")]);
+    assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Continue);
+    assert_eq!(host.header(":path").as_deref(), Some("/x/y"));
+    assert_eq!(host.header(ROUTING_HEADER), None);
+    let reads: Vec<u32> = host.state.borrow().property_reads.values().copied().collect();
+    assert_eq!(reads, vec![1, 1]);
+    host.set_property(&["connection", "uri_san_peer_certificate"], &format!("spiffe://{TD}/ns/default/dc/dc1/svc/api"));
+    host.request("billing", "/", "GET", &[]);
+    assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Pause);
+    assert_eq!(host.reply_status(), Some(403));
+}
+
+#[test]
+fn ports_arrive_as_little_endian_integers() {
+    assert_eq!(port_of(&8080i64.to_le_bytes()), Some(8080));
+    assert_eq!(port_of(&[1, 2]), None);
+    assert_eq!(port_of(&(-1i64).to_le_bytes()), None);
+}

@@ -1,0 +1,265 @@
+//! Loopback traffic for the Envoy tests: an HTTP/1.1 client that sends the request line exactly as
+//! given (no client-side path cleanup), HTTP and TLS backends that say who they are, and a TLS
+//! client with a chosen SNI and optional client certificate. Everything binds 127.0.0.1, every
+//! socket has a timeout, every loop is bounded.
+
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+const IO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An HTTP response.
+#[derive(Clone, Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// A `key=value` line of a backend's body.
+    pub fn field(&self, key: &str) -> Option<&str> {
+        self.body.lines().find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix('=')))
+    }
+}
+
+fn connect(port: u16) -> Result<TcpStream, String> {
+    let s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect 127.0.0.1:{port}: {e}"))?;
+    let _ = s.set_read_timeout(Some(IO_TIMEOUT));
+    let _ = s.set_write_timeout(Some(IO_TIMEOUT));
+    Ok(s)
+}
+
+/// Sends one request (`Connection: close`) and reads the whole response.
+pub fn http_request(
+    port: u16,
+    host: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> Result<Response, String> {
+    let mut s = connect(port)?;
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\n");
+    for (n, v) in headers {
+        req.push_str(&format!("{n}: {v}\r\n"));
+    }
+    req.push_str("Connection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).map_err(|e| format!("write: {e}"))?;
+    let raw = crate::envoy::read_all(&mut s);
+    parse_response(&raw).ok_or_else(|| format!("no HTTP response to {method} {path} (got {} bytes)", raw.len()))
+}
+
+fn parse_response(raw: &[u8]) -> Option<Response> {
+    let text = String::from_utf8_lossy(raw);
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    let mut lines = head.split("\r\n");
+    let status = lines.next()?.split_whitespace().nth(1)?.parse().ok()?;
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect::<Vec<(String, String)>>();
+    let chunked = headers.iter().any(|(n, v)| n == "transfer-encoding" && v.eq_ignore_ascii_case("chunked"));
+    let body = if chunked { dechunk(body) } else { body.to_string() };
+    Some(Response { status, headers, body })
+}
+
+/// Decodes a chunked body (bounded by its own length).
+fn dechunk(mut rest: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else { break };
+        if n == 0 || after.len() < n {
+            break;
+        }
+        out.push_str(&after[..n]);
+        rest = after[n..].strip_prefix("\r\n").unwrap_or(&after[n..]);
+    }
+    out
+}
+
+/// A server thread on 127.0.0.1 that stops when dropped.
+pub struct Backend {
+    pub port: u16,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Backend {
+    fn spawn(listener: TcpListener, handle: impl Fn(TcpStream) + Send + 'static) -> Backend {
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if flag.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Ok(c) = conn {
+                    let _ = c.set_read_timeout(Some(IO_TIMEOUT));
+                    let _ = c.set_write_timeout(Some(IO_TIMEOUT));
+                    handle(c);
+                }
+            }
+        });
+        Backend { port, stop, thread: Some(thread) }
+    }
+
+    fn listener(port: u16) -> Result<TcpListener, String> {
+        TcpListener::bind(("127.0.0.1", port)).map_err(|e| format!("bind 127.0.0.1:{port}: {e}"))
+    }
+
+    /// An HTTP/1.1 server answering every request with `backend=<name>`, the method, the path it
+    /// received and the routing header (if any reached it), one `key=value` per line.
+    pub fn http(name: &str, port: u16) -> Result<Backend, String> {
+        let name = name.to_string();
+        Ok(Backend::spawn(Backend::listener(port)?, move |mut c| {
+            let mut reader = BufReader::new(match c.try_clone() {
+                Ok(r) => r,
+                Err(_) => return,
+            });
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).is_err() {
+                return;
+            }
+            let mut routing = String::from("-");
+            let mut extra = String::new();
+            for _ in 0..200 {
+                let mut line = String::new();
+                match reader.read_line(&mut line) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) if line == "\r\n" => break,
+                    Ok(_) => {
+                        if let Some((n, v)) = line.split_once(':') {
+                            if n.eq_ignore_ascii_case(meshgate_core::gateway::ROUTING_HEADER) {
+                                routing = v.trim().to_string();
+                            }
+                            if n.to_ascii_lowercase().starts_with("x-added") {
+                                extra.push_str(&format!("{}={}\n", n.to_ascii_lowercase(), v.trim()));
+                            }
+                        }
+                    }
+                }
+            }
+            let mut parts = request_line.split_whitespace();
+            let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            let body = format!("backend={name}\nmethod={method}\npath={path}\nrouting-header={routing}\n{extra}");
+            let resp = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = c.write_all(resp.as_bytes());
+        }))
+    }
+
+    /// A plain TCP server: reads one line, answers `<name>\n`, closes.
+    pub fn tcp(name: &str, port: u16) -> Result<Backend, String> {
+        let name = name.to_string();
+        Ok(Backend::spawn(Backend::listener(port)?, move |mut c| {
+            let mut line = String::new();
+            let _ = BufReader::new(match c.try_clone() {
+                Ok(r) => r,
+                Err(_) => return,
+            })
+            .read_line(&mut line);
+            let _ = c.write_all(format!("{name}\n").as_bytes());
+        }))
+    }
+
+    /// A TLS server (rustls) presenting `cert_pem`/`key_pem`: reads one line, answers `<name>\n`.
+    pub fn tls(name: &str, port: u16, cert_pem: &str, key_pem: &str) -> Result<Backend, String> {
+        let config = Arc::new(server_config(cert_pem, key_pem)?);
+        let name = name.to_string();
+        Ok(Backend::spawn(Backend::listener(port)?, move |c| {
+            let Ok(conn) = rustls::ServerConnection::new(config.clone()) else { return };
+            let mut tls = rustls::StreamOwned::new(conn, c);
+            let mut buf = [0u8; 256];
+            if let Ok(n) = tls.read(&mut buf) {
+                if n > 0 {
+                    let _ = tls.write_all(format!("{name}\n").as_bytes());
+                    let _ = tls.flush();
+                    tls.conn.send_close_notify();
+                    let _ = tls.flush();
+                }
+            }
+        }))
+    }
+}
+
+impl Drop for Backend {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop.
+        let _ = TcpStream::connect_timeout(&([127, 0, 0, 1], self.port).into(), Duration::from_secs(1));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+fn certs(pem: &str) -> Result<Vec<CertificateDer<'static>>, String> {
+    CertificateDer::pem_slice_iter(pem.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("certificate PEM: {e}"))
+}
+
+fn key(pem: &str) -> Result<PrivateKeyDer<'static>, String> {
+    PrivateKeyDer::from_pem_slice(pem.as_bytes()).map_err(|e| format!("key PEM: {e}"))
+}
+
+fn server_config(cert_pem: &str, key_pem: &str) -> Result<rustls::ServerConfig, String> {
+    rustls::ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(certs(cert_pem)?, key(key_pem)?)
+        .map_err(|e| e.to_string())
+}
+
+/// A client identity: certificate chain and key (PEM).
+pub struct ClientIdentity<'a> {
+    pub cert_pem: &'a str,
+    pub key_pem: &'a str,
+}
+
+/// Opens TLS to 127.0.0.1:`port` with server name `sni` (trusting `ca_pem`), optionally with a
+/// client certificate, sends `hello\n` and returns the first line the far end answers. `Err` when
+/// the connection is refused, closed or the handshake fails.
+pub fn tls_hello(port: u16, sni: &str, ca_pem: &str, client: Option<ClientIdentity<'_>>) -> Result<String, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    for c in certs(ca_pem)? {
+        roots.add(c).map_err(|e| e.to_string())?;
+    }
+    let builder = rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots);
+    let config = match client {
+        Some(id) => builder.with_client_auth_cert(certs(id.cert_pem)?, key(id.key_pem)?).map_err(|e| e.to_string())?,
+        None => builder.with_no_client_auth(),
+    };
+    let name = ServerName::try_from(sni.to_string()).map_err(|e| format!("server name {sni}: {e}"))?;
+    let conn = rustls::ClientConnection::new(Arc::new(config), name).map_err(|e| e.to_string())?;
+    let mut tls = rustls::StreamOwned::new(conn, connect(port)?);
+    tls.write_all(b"hello\n").map_err(|e| format!("write: {e}"))?;
+    tls.flush().map_err(|e| format!("flush: {e}"))?;
+    let mut line = String::new();
+    BufReader::new(&mut tls).read_line(&mut line).map_err(|e| format!("read: {e}"))?;
+    if line.is_empty() {
+        return Err("closed without an answer".into());
+    }
+    Ok(line.trim().to_string())
+}
