@@ -238,6 +238,14 @@ step_envoy_tests() {
         cargo test -p meshgate-tests --test envoy -- --ignored --test-threads 2
 }
 
+# ---------------------------------------------------------------------------------------- fuzzing
+
+# Every decoder's cargo-fuzz target, briefly (scripts/fuzz.sh: installs cargo-fuzz at a pinned
+# version, builds once, fails on any crash, hang or memory blow-up). Longer runs: scripts/fuzz.sh 600.
+step_fuzz_smoke() {
+    "$ROOT/scripts/fuzz.sh" "${MESHGATE_FUZZ_SECONDS:-10}"
+}
+
 # ------------------------------------------------------------------------------------- the run
 
 run_step "prerequisites: rust targets and components" step_prerequisites
@@ -260,6 +268,7 @@ run_step "build the CLI (release)" step_build_cli
 run_step "doc tests (cargo test --workspace --doc)" step_doc_tests
 run_step "browser tests (planner facade in Chromium; playground page with playwright-core)" step_browser_tests
 run_step "envoy integration tests (filter.wasm in the pinned Envoy, every gateway kind)" step_envoy_tests
+run_step "fuzz smoke (every fuzz target, ${MESHGATE_FUZZ_SECONDS:-10} s each)" step_fuzz_smoke
 run_step "tests" step_tests
 
 # ------------------------------------------------------------------------------- hooks for later

@@ -584,16 +584,25 @@ impl Analysis {
         })
     }
 
-    /// The plan as `meshgate plan` prints it (pretty JSON), withheld while there are errors.
-    pub fn plan(&self) -> PlanView {
+    /// Why no plan (nor any gateway's GatewayPlan or bootstrap) is given: errors in the
+    /// configuration, as `command` (`meshgate plan`, `meshgate envoy`) refuses them too.
+    fn withheld(&self, command: &str) -> Option<String> {
         let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
-        let withheld = |why: String| PlanView { version: plan::PLAN_VERSION, json: None, withheld: Some(why) };
         if errors > 0 {
-            return withheld(format!(
-                "no plan while the configuration has {errors} error{}: fix {} first (`meshgate plan` refuses it too)",
+            return Some(format!(
+                "no plan while the configuration has {errors} error{}: fix {} first (`{command}` refuses it too)",
                 if errors == 1 { "" } else { "s" },
                 if errors == 1 { "it" } else { "them" }
             ));
+        }
+        self.compiled.is_none().then(|| "the plan could not be compiled".to_string())
+    }
+
+    /// The plan as `meshgate plan` prints it (pretty JSON), withheld while there are errors.
+    pub fn plan(&self) -> PlanView {
+        let withheld = |why: String| PlanView { version: plan::PLAN_VERSION, json: None, withheld: Some(why) };
+        if let Some(why) = self.withheld("meshgate plan") {
+            return withheld(why);
         }
         let Some(c) = &self.compiled else { return withheld("the plan could not be compiled".into()) };
         match serde_json::to_string_pretty(&c.plan) {
@@ -730,7 +739,14 @@ fn describe_match(m: &HttpMatch) -> String {
     }
 }
 
+mod envoy;
+mod gateways;
 mod routes;
+pub use envoy::{EnvoyRequest, EnvoyView, DEFAULT_ADMIN_PORT, DEFAULT_CERT_DIR, DEFAULT_WASM};
+pub use gateways::{
+    GatewayIntention, GatewayIntentions, GatewayPlanView, GatewayTable, GatewayView, GatewaysView, HostView,
+    HttpRouteView, LinkedRow, ListenerView, MeshRow, TargetView, TcpView,
+};
 pub use routes::{
     ChainGraph, ChainView, EdgeKind, GraphEdge, GraphNode, GraphNodeKind, RouteRow, RoutesView, TargetRef, TargetShare,
 };

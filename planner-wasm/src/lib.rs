@@ -2,8 +2,10 @@
 //!
 //! No logic of its own: each method deserializes its argument, calls [`meshgate_core::views`] — the
 //! same core the CLI and the filter use — and hands the result to JavaScript as a plain object
-//! (serde-wasm-bindgen, JSON-compatible: maps become objects, `None` becomes `null`). Bad input
-//! (not the shape the declarations below describe) throws a JS `Error`; problems in the user's
+//! (maps become objects, `None` becomes `null`). Arguments are read with serde-wasm-bindgen;
+//! results are written with serde_json and `JSON.parse`d (the plan and GatewayPlan already need
+//! serde_json's writer, so this costs less wasm than a second serializer). Bad input (not the
+//! shape the declarations below describe) throws a JS `Error`; problems in the user's
 //! configuration are not errors but diagnostics.
 //!
 //! ```js
@@ -12,13 +14,16 @@
 //! const ws = new Workspace({ files: [{ name: "a.hcl", text }], settings: { datacenter: "dc1" } });
 //! ws.diagnostics();   // DiagnosticsView
 //! ws.simulate({ source: "web", destination: "billing", method: "GET", path: "/admin" });
+//! ws.gateways();      // GatewaysView: every gateway's route table
+//! ws.gatewayPlan("ingress-gateway");  // GatewayPlanView: the JSON its filter receives
+//! ws.envoy({ gateway: "ingress-gateway" }); // EnvoyView: its Envoy bootstrap
 //! ws.free();
 //! ```
 //!
 //! Build: `cargo build -p meshgate-planner-wasm --target wasm32-unknown-unknown --profile
 //! web-release`, then `wasm-bindgen --target web` (`web/build.sh` does both).
 
-use meshgate_core::views::{Analysis, SimulateRequest, WorkspaceInput};
+use meshgate_core::views::{Analysis, EnvoyRequest, SimulateRequest, WorkspaceInput};
 use serde::Serialize;
 use wasm_bindgen::prelude::{wasm_bindgen, JsError, JsValue};
 
@@ -209,6 +214,164 @@ export interface RoutesView { chains: ChainView[]; }
 
 /** The compiled plan as `meshgate plan` prints it, or why it is withheld. */
 export interface PlanView { version: number; json: string | null; withheld: string | null; }
+
+export type GatewayKind = "mesh-gateway" | "terminating-gateway" | "ingress-gateway" | "api-gateway";
+/** Every registered gateway's route table. Names ending or starting with the trust domain have a `_short` twin writing it `<td>`. */
+export interface GatewaysView {
+  trust_domain: string;
+  /** What decides where no intention applies, e.g. "no intention applies: the default policy (deny) decides". */
+  no_intention: string;
+  gateways: GatewayView[];
+}
+export interface GatewayView {
+  /** Unique among the gateways: what the picker, the Plan view and `meshgate plan --gateway` select. */
+  key: string;
+  name: string;
+  kind: GatewayKind;
+  /** "mesh gateway", "terminating gateway", "ingress gateway", "API gateway". */
+  kind_title: string;
+  datacenter: string;
+  partition: string;
+  namespace: string;
+  /** address:port of the registration. */
+  listener: string;
+  spiffe_id: string;
+  /** For a picker: "mesh-gateway-dc1 · mesh gateway · dc1". */
+  label: string;
+  /** "mesh gateway in dc1, on 10.0.1.10:8443". */
+  summary: string;
+  origin: Origin;
+  table: GatewayTable;
+  /** What happens to traffic no row matches. */
+  fallback: string | null;
+  /** Ingress and API gateways: the intentions with the gateway as source. null for mesh gateways (never decrypt) and terminating gateways (per row). */
+  intentions: GatewayIntentions | null;
+  notes: string[];
+}
+export type GatewayTable =
+  | { kind: "mesh-gateway"; routes: MeshRow[] }
+  | { kind: "terminating-gateway"; services: LinkedRow[] }
+  | { kind: "ingress-gateway"; listeners: ListenerView[] }
+  | { kind: "api-gateway"; listeners: ListenerView[] };
+/** One SNI row of a mesh gateway: exact names first, then wildcard names. */
+export interface MeshRow {
+  sni: string;
+  sni_short: string;
+  /** "suffix": a wildcard *.X name. */
+  match: "exact" | "suffix";
+  destination_kind: "local-service" | "exported-service" | "remote-gateways";
+  destination: string;
+  /** Consumers in other partitions dialling this name ("partition:<name>"). */
+  exported_to: string[];
+  cluster: string;
+  cluster_short: string;
+  /** The cluster is named by the SNI. */
+  cluster_is_sni: boolean;
+  note: string | null;
+  origin: Origin;
+}
+export type TlsMode = "none" | "one-way" | "mutual";
+/** A terminating gateway's linked service: service → SNI → external address → TLS origination. */
+export interface LinkedRow {
+  service: string;
+  sni: string;
+  sni_short: string;
+  /** address:port of each registration in the gateway's datacenter. */
+  endpoints: string[];
+  tls_mode: TlsMode;
+  /** "none", "tls (ca.pem, sni api.example.com)", "mtls (…)". */
+  tls: string;
+  /** The SPIFFE ID the gateway presents for this SNI. */
+  identity: string;
+  identity_short: string;
+  protocol: Protocol;
+  details: string[];
+  /** Ranked: the first that matches decides. */
+  intentions: GatewayIntention[];
+  notes: string[];
+  origin: Origin;
+}
+export interface ListenerView {
+  /** "listener 8080 http", "listener public: port 8080 http, hostname *.example.com". */
+  title: string;
+  /** API gateways' listener name; "" for ingress gateways. */
+  name: string;
+  port: number;
+  protocol: Protocol;
+  /** API gateways' listener host name; "" for ingress gateways. */
+  hostname: string;
+  tls: boolean;
+  hosts: HostView[];
+  tcp: TcpView[];
+  /** Why nothing is routed, when nothing is. */
+  empty: string | null;
+  origin: Origin;
+}
+export interface HostView {
+  domains: string[];
+  /** The ingress service these hosts expose. */
+  service: string | null;
+  /** Header changes for every route of the host. */
+  filters: string[];
+  /** In order: the first that matches wins. */
+  routes: HttpRouteView[];
+  origin: Origin;
+}
+export interface HttpRouteView {
+  /** "prefix /", "exact /checkout". */
+  path: string;
+  /** Every other test: "header x-session present", "method POST". */
+  conditions: string[];
+  targets: TargetView[];
+  /** When there is no target: what the gateway answers. */
+  no_target: string | null;
+  filters: string[];
+  origin: Origin;
+}
+export interface TargetView {
+  /** The Envoy cluster (target id). */
+  cluster: string;
+  /** "v1.api", "api @dc2". */
+  label: string;
+  /** Percent of the route's traffic, to 0.01. */
+  weight: number;
+  sni: string;
+  filters: string[];
+}
+export interface TcpView { what: string; service: string; targets: TargetView[]; origin: Origin; }
+export interface GatewayIntentions { title: string; rows: GatewayIntention[]; }
+export interface GatewayIntention { rank: number; label: string; action: string; precedence: number; origin: Origin; }
+/** One gateway's GatewayPlan — exactly what `meshgate plan --gateway KEY` prints and the filter receives — or why it is withheld. */
+export interface GatewayPlanView {
+  gateway: string;
+  version: number;
+  json: string | null;
+  /** FNV-1a 64 of the canonical JSON, 16 hex digits (what the filter logs). */
+  hash: string | null;
+  /** "gatewayplan-<key>.json". */
+  file_name: string;
+  withheld: string | null;
+}
+
+/** What the Envoy view asks for; empty or missing fields take the defaults (/etc/meshgate/filter.wasm, admin port 19000, /etc/meshgate/certs). */
+export interface EnvoyRequest { gateway: string; wasm?: string; admin_port?: string; cert_dir?: string; }
+/** One gateway's Envoy bootstrap — exactly what `meshgate envoy --gateway KEY` writes, the GatewayPlan inline — or why it is withheld. */
+export interface EnvoyView {
+  gateway: string;
+  /** The options used, defaults filled in. */
+  wasm: string;
+  admin_port: number;
+  cert_dir: string;
+  /** The CLI command that writes the same bootstrap. */
+  command: string;
+  /** Pretty JSON (Envoy reads it as YAML too). */
+  bootstrap: string | null;
+  /** "envoy-<key>.json". */
+  file_name: string;
+  /** What the bootstrap does not configure. */
+  notes: string[];
+  withheld: string | null;
+}
 "##;
 
 /// A loaded, validated and compiled set of files (`Workspace` in JavaScript).
@@ -251,6 +414,31 @@ impl PlannerWorkspace {
         to_js(&self.analysis.routes())
     }
 
+    /// Every registered gateway's route table (mesh: SNI rows; terminating: linked services;
+    /// ingress and API: listeners → hosts → matches → weighted targets).
+    #[wasm_bindgen(unchecked_return_type = "GatewaysView")]
+    pub fn gateways(&self) -> Result<JsValue, JsError> {
+        to_js(&self.analysis.gateways())
+    }
+
+    /// The GatewayPlan of one gateway (by key) as pretty JSON — what the filter receives — or
+    /// why it is withheld (errors in the configuration, no such gateway).
+    #[wasm_bindgen(js_name = gatewayPlan, unchecked_return_type = "GatewayPlanView")]
+    pub fn gateway_plan(&self, key: &str) -> Result<JsValue, JsError> {
+        to_js(&self.analysis.gateway_plan(key))
+    }
+
+    /// The Envoy bootstrap for one gateway (`meshgate envoy`'s output), or why it is withheld.
+    /// Throws only when the request has the wrong shape.
+    #[wasm_bindgen(unchecked_return_type = "EnvoyView")]
+    pub fn envoy(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EnvoyRequest")] request: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let request: EnvoyRequest = from_js(request, "envoy(request)")?;
+        to_js(&self.analysis.envoy(&request))
+    }
+
     /// Decides one request, with the trace of every intention considered. Throws when the request
     /// cannot be asked (no source or destination, a header without `:`).
     #[wasm_bindgen(unchecked_return_type = "SimulateView")]
@@ -280,10 +468,18 @@ fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result
     serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))
 }
 
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn json_parse(text: &str) -> Result<JsValue, JsValue>;
+}
+
+/// The view as a plain JavaScript object, through JSON text. Pretty, not compact: the whole plan
+/// is printed pretty already, so the writer's code for the types both contain is shared.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("could not hand the view to JavaScript: {e}")))
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| JsError::new(&format!("could not hand the view to JavaScript: {e}")))?;
+    json_parse(&text).map_err(|_| JsError::new("could not hand the view to JavaScript"))
 }
 
 #[cfg(test)]

@@ -154,3 +154,86 @@ fn routes_give_tables_and_graphs() {
     assert_eq!(web["graph"]["edges"][0]["label"], "#1");
     assert_eq!(web["graph"]["edges"][0]["port"], 0);
 }
+
+const GATEWAYS: &str = r#"
+service { name = "mesh-gateway" kind = "mesh-gateway" address = "10.0.1.1" port = 8443 }
+service { name = "mesh-gateway" kind = "mesh-gateway" datacenter = "dc2" address = "10.0.2.1" port = 8443 }
+service { name = "ingress" kind = "ingress-gateway" address = "10.0.0.6" port = 8443 }
+service { name = "web" port = 8080 }
+"#;
+
+const INGRESS: &str = r#"Kind = "ingress-gateway"
+Name = "ingress"
+Listeners = [{ Port = 8080, Protocol = "http", Services = [{ Name = "web", Hosts = ["www.example.com"] }] }]
+"#;
+
+const WEB_HTTP: &str = "Kind = \"service-defaults\"\nName = \"web\"\nProtocol = \"http\"\n";
+
+#[wasm_bindgen_test]
+fn gateways_give_each_gateway_its_route_table() {
+    let ws = workspace(&[("services.hcl", GATEWAYS), ("ingress.hcl", INGRESS), ("web.hcl", WEB_HTTP)], Value::Null);
+    let view = rust(ws.gateways().unwrap());
+    let keys: Vec<&str> = view["gateways"].as_array().unwrap().iter().map(|g| g["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["ingress", "mesh-gateway@dc1", "mesh-gateway@dc2"]);
+    let ingress = &view["gateways"][0];
+    assert_eq!(ingress["kind"], "ingress-gateway");
+    assert_eq!(ingress["table"]["kind"], "ingress-gateway");
+    let host = &ingress["table"]["listeners"][0]["hosts"][0];
+    assert_eq!(host["domains"], json!(["www.example.com"]));
+    assert_eq!(host["routes"][0]["path"], "prefix /");
+    assert_eq!(host["routes"][0]["targets"][0]["weight"], 100.0);
+    assert_eq!(host["routes"][0]["origin"]["file"], "ingress.hcl");
+    let mesh = &view["gateways"][1];
+    let rows = mesh["table"]["routes"].as_array().unwrap();
+    let last = rows.last().unwrap();
+    assert_eq!(last["sni_short"], "*.dc2.internal.<td>");
+    assert_eq!(last["match"], "suffix");
+    assert_eq!(mesh["intentions"], Value::Null);
+}
+
+#[wasm_bindgen_test]
+fn a_gateway_plan_is_the_filters_json() {
+    let ws = workspace(&[("services.hcl", GATEWAYS), ("ingress.hcl", INGRESS), ("web.hcl", WEB_HTTP)], Value::Null);
+    let view = rust(ws.gateway_plan("mesh-gateway@dc2").unwrap());
+    assert_eq!(view["withheld"], Value::Null);
+    assert_eq!(view["version"], 1);
+    assert_eq!(view["file_name"], "gatewayplan-mesh-gateway_dc2.json");
+    assert_eq!(view["hash"].as_str().unwrap().len(), 16);
+    let plan: Value = serde_json::from_str(view["json"].as_str().unwrap()).unwrap();
+    assert_eq!(plan["version"], 1);
+    assert_eq!(plan["gateway"]["name"], "mesh-gateway");
+    assert_eq!(plan["gateway"]["key"], "mesh-gateway@dc2");
+    assert_eq!(plan["gateway"]["datacenter"], "dc2");
+    assert_eq!(plan["routes"]["kind"], "mesh-gateway");
+
+    let missing = rust(ws.gateway_plan("nope").unwrap());
+    assert_eq!(missing["json"], Value::Null);
+    assert_eq!(missing["withheld"], "no gateway `nope` is registered");
+    let broken = workspace(&[("services.hcl", GATEWAYS), ("bad.hcl", "Kind = \"nope\"\n")], Value::Null);
+    let withheld = rust(broken.gateway_plan("ingress").unwrap());
+    assert!(withheld["withheld"].as_str().unwrap().contains("error"));
+}
+
+#[wasm_bindgen_test]
+fn envoy_gives_a_gateways_bootstrap_or_says_why_not() {
+    let ws = workspace(&[("services.hcl", GATEWAYS), ("ingress.hcl", INGRESS), ("web.hcl", WEB_HTTP)], Value::Null);
+    let view = rust(ws.envoy(js(&json!({ "gateway": "ingress" }))).unwrap());
+    assert_eq!(view["withheld"], Value::Null);
+    assert_eq!(view["file_name"], "envoy-ingress.json");
+    assert_eq!(view["admin_port"], 19000);
+    let bootstrap: Value = serde_json::from_str(view["bootstrap"].as_str().unwrap()).unwrap();
+    assert_eq!(bootstrap["node"]["id"], "meshgate-ingress");
+    assert!(view["command"]
+        .as_str()
+        .unwrap()
+        .starts_with("meshgate envoy services.hcl ingress.hcl web.hcl --gateway ingress"));
+
+    let custom = rust(ws.envoy(js(&json!({ "gateway": "ingress", "admin_port": "9901", "wasm": "/w.wasm" }))).unwrap());
+    assert!(custom["bootstrap"].as_str().unwrap().contains("\"/w.wasm\""));
+    assert_eq!(custom["admin_port"], 9901);
+    let bad = rust(ws.envoy(js(&json!({ "gateway": "ingress", "admin_port": "x" }))).unwrap());
+    assert_eq!(bad["bootstrap"], Value::Null);
+    assert!(bad["withheld"].as_str().unwrap().contains("admin port"));
+    let e = ws.envoy(js(&json!({ "gateway": 5 }))).expect_err("an error");
+    assert!(error_message(e).starts_with("envoy(request):"));
+}

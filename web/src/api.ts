@@ -14,6 +14,21 @@ export type {
   DiagnosticView,
   DiagnosticsView,
   Endpoint,
+  EnvoyRequest,
+  EnvoyView,
+  GatewayIntention,
+  GatewayIntentions,
+  GatewayPlanView,
+  GatewaysView,
+  GatewayTable,
+  GatewayView,
+  HostView,
+  HttpRouteView,
+  LinkedRow,
+  ListenerView,
+  MeshRow,
+  TargetView,
+  TcpView,
   IntentionRow,
   IntentionsView,
   Mode,
@@ -30,6 +45,10 @@ export type {
 
 import type {
   DiagnosticsView,
+  EnvoyRequest,
+  EnvoyView,
+  GatewayPlanView,
+  GatewaysView,
   IntentionsView,
   PlanView,
   RoutesView,
@@ -43,18 +62,27 @@ import type {
 export interface Views {
   diagnostics: DiagnosticsView;
   routes: RoutesView;
+  gateways: GatewaysView;
   intentions: IntentionsView;
   upstreams: UpstreamsView;
   plan: PlanView;
+  /** The GatewayPlan of the gateway the load asked for (the Plan view's choice), else null. */
+  gatewayPlan: GatewayPlanView | null;
+  /** The Envoy bootstrap the load asked for (while the Envoy view is shown), else null. */
+  envoy: EnvoyView | null;
 }
 
 export type ToWorker =
-  | { id: number; kind: "load"; input: WorkspaceInput }
-  | { id: number; kind: "simulate"; request: SimulateRequest };
+  | { id: number; kind: "load"; input: WorkspaceInput; gatewayPlan: string | null; envoy: EnvoyRequest | null }
+  | { id: number; kind: "simulate"; request: SimulateRequest }
+  | { id: number; kind: "gateway-plan"; gateway: string }
+  | { id: number; kind: "envoy"; request: EnvoyRequest };
 
 export type FromWorker =
   | { kind: "ready"; version: string; ms: number }
   | { kind: "fatal"; message: string }
   | { id: number; kind: "loaded"; views: Views; ms: number }
   | { id: number; kind: "simulated"; result: SimulateView }
+  | { id: number; kind: "gateway-plan"; result: GatewayPlanView }
+  | { id: number; kind: "envoy"; result: EnvoyView }
   | { id: number; kind: "error"; message: string };

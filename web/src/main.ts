@@ -16,8 +16,28 @@ import {
   type Settings,
   type SharedState,
 } from "./state";
-import type { DiagnosticView, FromWorker, SimulateRequest, SimulateView, ToWorker, Views } from "./api";
-import { renderIntentions, renderPlan, renderRoutes, renderSimulation, renderUpstreams, type Place } from "./views";
+import type {
+  DiagnosticView,
+  EnvoyRequest,
+  EnvoyView,
+  FromWorker,
+  GatewayPlanView,
+  SimulateRequest,
+  SimulateView,
+  ToWorker,
+  Views,
+} from "./api";
+import {
+  renderEnvoy,
+  renderGateway,
+  renderGatewayPlan,
+  renderIntentions,
+  renderPlan,
+  renderRoutes,
+  renderSimulation,
+  renderUpstreams,
+  type Place,
+} from "./views";
 
 // ------------------------------------------------------------------------------------ state
 
@@ -28,12 +48,13 @@ interface AppFile {
   text: string;
 }
 
-type ViewId = "routes" | "upstreams" | "intentions" | "simulate" | "plan";
+type ViewId = "routes" | "upstreams" | "intentions" | "simulate" | "envoy" | "plan";
 const VIEWS: { id: ViewId; title: string }[] = [
   { id: "routes", title: "Routes" },
   { id: "upstreams", title: "Upstreams" },
   { id: "intentions", title: "Intentions" },
   { id: "simulate", title: "Simulate" },
+  { id: "envoy", title: "Envoy" },
   { id: "plan", title: "Plan" },
 ];
 
@@ -55,6 +76,17 @@ const app = {
   views: null as Views | null,
   examples: [] as Example[],
   lastSimulation: null as SimulateRequest | null,
+  /** The gateway the Routes view shows (its key); null: the first. */
+  gateway: null as string | null,
+  /** The Plan view's choice: a gateway's key for its GatewayPlan, null for the whole plan. */
+  planGateway: null as string | null,
+  /** The latest GatewayPlan the worker sent. */
+  gatewayPlan: null as GatewayPlanView | null,
+  /** The Envoy form: the gateway (null: the first) and the options as typed (empty: the defaults). */
+  envoy: { gateway: null as string | null, wasm: "", admin_port: "", cert_dir: "" },
+  /** The latest bootstrap the worker sent, and the request (as JSON) it answers. */
+  envoyView: null as EnvoyView | null,
+  envoyFor: "",
 };
 
 function shared(): SharedState {
@@ -67,6 +99,11 @@ const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "modu
 let seq = 0;
 let latestLoad = 0;
 let latestSimulation = 0;
+let latestGatewayPlan = 0;
+let latestEnvoy = 0;
+/** The Envoy request (as JSON) sent with the latest load, and with the latest envoy message. */
+let loadEnvoyFor = "";
+let pendingEnvoyFor = "";
 /** The texts the latest load sent, by file id: squiggles apply only while the text is unchanged. */
 let sentTexts = new Map<number, string>();
 let firstViewMarked = false;
@@ -89,6 +126,9 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     case "loaded":
       if (m.id !== latestLoad) return;
       app.views = m.views;
+      app.gatewayPlan = m.views.gatewayPlan;
+      app.envoyView = m.views.envoy;
+      app.envoyFor = m.views.envoy ? loadEnvoyFor : "";
       renderAll(m.ms);
       if (!firstViewMarked) {
         firstViewMarked = true;
@@ -99,8 +139,20 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     case "simulated":
       if (m.id === latestSimulation) showSimulation(m.result);
       return;
+    case "gateway-plan":
+      if (m.id !== latestGatewayPlan) return;
+      app.gatewayPlan = m.result;
+      renderPlanView();
+      return;
+    case "envoy":
+      if (m.id !== latestEnvoy) return;
+      app.envoyView = m.result;
+      app.envoyFor = pendingEnvoyFor;
+      renderEnvoyView();
+      return;
     case "error":
       if (m.id === latestSimulation) showSimulationError(m.message);
+      else if (m.id === latestGatewayPlan || m.id === latestEnvoy) showBanner(m.message);
       else if (m.id === latestLoad) showBanner(m.message);
       return;
   }
@@ -121,8 +173,28 @@ function loadNow(): void {
   clearTimeout(loadTimer);
   latestLoad = ++seq;
   sentTexts = new Map(app.files.map((f) => [f.id, f.text]));
-  send({ id: latestLoad, kind: "load", input: toWorkspaceInput(shared()) });
+  // The bootstrap is computed only while its view is shown (and when it is opened).
+  const envoy = app.view === "envoy" ? envoyRequest() : null;
+  loadEnvoyFor = envoy ? JSON.stringify(envoy) : "";
+  send({ id: latestLoad, kind: "load", input: toWorkspaceInput(shared()), gatewayPlan: app.planGateway, envoy });
   setBusy(true);
+}
+
+function requestGatewayPlan(gateway: string): void {
+  latestGatewayPlan = ++seq;
+  send({ id: latestGatewayPlan, kind: "gateway-plan", gateway });
+}
+
+/** What the Envoy form asks for; null while no gateway is known. */
+function envoyRequest(): EnvoyRequest | null {
+  const e = app.envoy;
+  return e.gateway === null ? null : { gateway: e.gateway, wasm: e.wasm, admin_port: e.admin_port, cert_dir: e.cert_dir };
+}
+
+function requestEnvoy(request: EnvoyRequest): void {
+  latestEnvoy = ++seq;
+  pendingEnvoyFor = JSON.stringify(request);
+  send({ id: latestEnvoy, kind: "envoy", request });
 }
 
 function simulate(request: SimulateRequest): void {
@@ -190,6 +262,12 @@ function applyState(state: SharedState, view?: ViewId, example = ""): void {
   app.active = -1;
   app.views = null;
   app.lastSimulation = null;
+  app.gateway = null;
+  app.planGateway = null;
+  app.gatewayPlan = null;
+  app.envoy.gateway = null;
+  app.envoyView = null;
+  app.envoyFor = "";
   writeSettingsForm(app.settings);
   if (view) selectView(view);
   byId("simulate-result").replaceChildren();
@@ -257,6 +335,7 @@ function selectView(id: ViewId, focus = false): void {
     byId(`view-${v.id}`).hidden = !on;
   }
   if (focus) byId(`view-tab-${id}`).focus();
+  if (id === "envoy") renderEnvoyView();
 }
 
 // ------------------------------------------------------------------------------------ file actions
@@ -477,11 +556,133 @@ function renderAll(ms: number): void {
   notice.textContent = s.valid
     ? ""
     : `The files have ${s.errors} error${s.errors === 1 ? "" : "s"}: the views show what could be read, and there is no plan until ${s.errors === 1 ? "it is" : "they are"} fixed.`;
+  renderGateways();
   byId("view-routes-body").replaceChildren(renderRoutes(views.routes, jump));
+  if (!performance.getEntriesByName("mg:first-routes").length) performance.mark("mg:first-routes");
   byId("view-intentions-body").replaceChildren(renderIntentions(views.intentions, jump));
   byId("view-upstreams-body").replaceChildren(renderUpstreams(views.upstreams, jump));
-  byId("view-plan-body").replaceChildren(renderPlan(views.plan, { copy: copyText }));
+  renderPlanChoice();
+  renderPlanView();
+  renderEnvoyChoice();
+  renderEnvoyView();
   fillDatalists();
+}
+
+function renderEnvoyChoice(): void {
+  const gateways = app.views?.gateways.gateways ?? [];
+  const keys = gateways.map((g) => g.key);
+  if (app.envoy.gateway === null || !keys.includes(app.envoy.gateway)) app.envoy.gateway = keys[0] ?? null;
+  byId("envoy-form").hidden = !gateways.length;
+  setOptions(
+    byId<HTMLSelectElement>("envoy-gateway"),
+    gateways.map((g) => ({ value: g.key, label: g.label })),
+    app.envoy.gateway ?? "",
+  );
+}
+
+/** Shows the bootstrap for the form's request, asking the worker first when it is not at hand. */
+function renderEnvoyView(): void {
+  if (!app.views || app.view !== "envoy") return;
+  const body = byId("view-envoy-body");
+  const request = envoyRequest();
+  if (!request) {
+    body.replaceChildren(
+      h("p", { class: "empty" }, "No gateways: register a service of kind mesh-gateway, terminating-gateway, ingress-gateway or api-gateway to generate its Envoy bootstrap."),
+    );
+    return;
+  }
+  const wanted = JSON.stringify(request);
+  if (app.envoyFor !== wanted || !app.envoyView) {
+    if (pendingEnvoyFor !== wanted || latestEnvoy === 0) requestEnvoy(request);
+    if (!body.querySelector("[data-testid=envoy-shown]")) {
+      body.replaceChildren(h("p", { class: "empty" }, `Generating the bootstrap of ${request.gateway}…`));
+    }
+    return;
+  }
+  const view = app.envoyView;
+  // Empty fields take the defaults: show them as placeholders.
+  const form = byId<HTMLFormElement>("envoy-form");
+  for (const [name, value] of [
+    ["wasm", view.wasm],
+    ["admin_port", String(view.admin_port)],
+    ["cert_dir", view.cert_dir],
+  ] as const) {
+    const input = form.elements.namedItem(name) as HTMLInputElement;
+    if (!input.value.trim()) input.placeholder = value;
+  }
+  body.replaceChildren(renderEnvoy(view, { copy: copyText }));
+}
+
+/** Replaces a select's options only when they changed (so a focused picker keeps its place). */
+function setOptions(select: HTMLSelectElement, options: { value: string; label: string }[], value: string): void {
+  const current = [...select.options].map((o) => `${o.value}\u0000${o.text}`).join("\u0001");
+  const wanted = options.map((o) => `${o.value}\u0000${o.label}`).join("\u0001");
+  if (current !== wanted) select.replaceChildren(...options.map((o) => h("option", { value: o.value }, o.label)));
+  select.value = value;
+}
+
+function renderGateways(): void {
+  const view = app.views?.gateways;
+  if (!view) return;
+  const keys = view.gateways.map((g) => g.key);
+  if (app.gateway === null || !keys.includes(app.gateway)) app.gateway = keys[0] ?? null;
+  const n = view.gateways.length;
+  byId("gateways-facts").textContent = n
+    ? `${n} gateway${n === 1 ? "" : "s"} · <td> stands for the trust domain ${view.trust_domain}`
+    : "";
+  byId("gateway-picker-label").hidden = n < 2;
+  setOptions(
+    byId<HTMLSelectElement>("gateway-picker"),
+    view.gateways.map((g) => ({ value: g.key, label: g.label })),
+    app.gateway ?? "",
+  );
+  renderGatewayBody();
+}
+
+function renderGatewayBody(): void {
+  const view = app.views?.gateways;
+  if (!view) return;
+  const chosen = view.gateways.find((g) => g.key === app.gateway);
+  byId("gateway-body").replaceChildren(
+    chosen
+      ? renderGateway(chosen, view, jump)
+      : h(
+          "p",
+          { class: "empty" },
+          "No gateways: register a service of kind mesh-gateway, terminating-gateway, ingress-gateway or api-gateway to see its route table.",
+        ),
+  );
+}
+
+function renderPlanChoice(): void {
+  const gateways = app.views?.gateways.gateways ?? [];
+  if (app.planGateway !== null && !gateways.some((g) => g.key === app.planGateway)) app.planGateway = null;
+  setOptions(
+    byId<HTMLSelectElement>("plan-select"),
+    [
+      { value: "", label: "Whole plan (meshgate plan)" },
+      ...gateways.map((g) => ({ value: g.key, label: `GatewayPlan for ${g.key} (${g.kind_title})` })),
+    ],
+    app.planGateway ?? "",
+  );
+}
+
+function renderPlanView(): void {
+  const views = app.views;
+  if (!views) return;
+  const body = byId("view-plan-body");
+  const key = app.planGateway;
+  if (key === null) {
+    body.replaceChildren(renderPlan(views.plan, { copy: copyText }));
+    return;
+  }
+  if (app.gatewayPlan?.gateway !== key) {
+    // Not computed for these files yet: ask, and say so meanwhile.
+    requestGatewayPlan(key);
+    body.replaceChildren(h("p", { class: "empty" }, `Compiling the GatewayPlan of ${key}…`));
+    return;
+  }
+  body.replaceChildren(renderGatewayPlan(app.gatewayPlan, { copy: copyText }));
 }
 
 function fillDatalists(): void {
@@ -602,6 +803,9 @@ function buildViews(): void {
       tabindex: 0,
     });
     if (v.id === "simulate") panel.append(simulateForm());
+    if (v.id === "routes") panel.append(gatewaysSection(), h("h2", { class: "view-section" }, "Discovery chains"));
+    if (v.id === "plan") panel.append(planChoice());
+    if (v.id === "envoy") panel.append(envoyForm());
     panel.append(h("div", { id: `view-${v.id}-body` }));
     panels.append(panel);
   }
@@ -610,6 +814,68 @@ function buildViews(): void {
     const id = tab.id.replace("view-tab-", "") as ViewId;
     selectView(id, true);
   });
+}
+
+function gatewaysSection(): HTMLElement {
+  const picker = h("select", { id: "gateway-picker", "data-testid": "gateway-picker" });
+  picker.addEventListener("change", () => {
+    app.gateway = picker.value;
+    renderGatewayBody();
+  });
+  return h(
+    "section",
+    { class: "gateways", "data-testid": "gateways", "aria-labelledby": "gateways-title" },
+    h(
+      "div",
+      { class: "section-head" },
+      h("h2", { class: "view-section", id: "gateways-title" }, "Gateways"),
+      h("label", { id: "gateway-picker-label", class: "picker", hidden: true }, "Gateway ", picker),
+    ),
+    h("p", { id: "gateways-facts", class: "facts small" }),
+    h("div", { id: "gateway-body" }),
+  );
+}
+
+let envoyTimer: ReturnType<typeof setTimeout> | undefined;
+
+function envoyForm(): HTMLFormElement {
+  const field = (name: "wasm" | "admin_port" | "cert_dir", label: string, attrs: Record<string, string> = {}) =>
+    h(
+      "label",
+      {},
+      label,
+      h("input", { name, autocomplete: "off", spellcheck: "false", "data-testid": `envoy-${name.replace("_", "-")}`, ...attrs }),
+    );
+  const select = h("select", { id: "envoy-gateway", name: "gateway", "data-testid": "envoy-gateway" });
+  const form = h(
+    "form",
+    { id: "envoy-form", class: "envoy-form", "data-testid": "envoy-form", hidden: true },
+    h("label", {}, "Gateway", select),
+    field("wasm", "filter.wasm path (as Envoy reads it)"),
+    field("cert_dir", "Certificates directory"),
+    field("admin_port", "Admin port", { inputmode: "numeric" }),
+  );
+  form.addEventListener("submit", (event) => event.preventDefault());
+  form.addEventListener("input", (event) => {
+    const data = new FormData(form);
+    app.envoy.gateway = String(data.get("gateway") ?? "") || null;
+    app.envoy.wasm = String(data.get("wasm") ?? "");
+    app.envoy.admin_port = String(data.get("admin_port") ?? "");
+    app.envoy.cert_dir = String(data.get("cert_dir") ?? "");
+    clearTimeout(envoyTimer);
+    // Typing waits a moment; choosing a gateway does not.
+    envoyTimer = setTimeout(renderEnvoyView, event.target === select ? 0 : 250);
+  });
+  return form;
+}
+
+function planChoice(): HTMLElement {
+  const select = h("select", { id: "plan-select", "data-testid": "plan-select" });
+  select.addEventListener("change", () => {
+    app.planGateway = select.value || null;
+    renderPlanView();
+  });
+  return h("div", { class: "plan-choice" }, h("label", { class: "picker" }, "Show ", select));
 }
 
 function simulateForm(): HTMLFormElement {

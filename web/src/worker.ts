@@ -36,13 +36,22 @@ function handle(message: ToWorker): FromWorker {
       const views = {
         diagnostics: workspace.diagnostics(),
         routes: workspace.routes(),
+        gateways: workspace.gateways(),
         intentions: workspace.intentions(),
         upstreams: workspace.upstreams(),
         plan: workspace.plan(),
+        gatewayPlan: message.gatewayPlan === null ? null : workspace.gatewayPlan(message.gatewayPlan),
+        envoy: message.envoy === null ? null : workspace.envoy(message.envoy),
       };
       return { id: message.id, kind: "loaded", views, ms: performance.now() - t0 };
     }
     if (!workspace) return { id: message.id, kind: "error", message: "no workspace is loaded yet" };
+    if (message.kind === "gateway-plan") {
+      return { id: message.id, kind: "gateway-plan", result: workspace.gatewayPlan(message.gateway) };
+    }
+    if (message.kind === "envoy") {
+      return { id: message.id, kind: "envoy", result: workspace.envoy(message.request) };
+    }
     return { id: message.id, kind: "simulated", result: workspace.simulate(message.request) };
   } catch (error) {
     return { id: message.id, kind: "error", message: describe(error) };

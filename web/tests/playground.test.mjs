@@ -79,6 +79,20 @@ async function cell(page, source, destination) {
   );
 }
 
+/** The rows of the chosen gateway's route tables, as text (note rows and intention rows left out). */
+async function gatewayRows(page, key) {
+  await page.waitForSelector(`[data-testid=view-routes] [data-testid=gateway-routes][data-gateway="${key}"]`);
+  return page.$$eval(
+    `[data-testid=view-routes] [data-gateway="${key}"] [data-testid=gateway-route-table] tbody tr:not(.note):not(.sub)`,
+    (rows) => rows.map((r) => r.innerText.replace(/\s+/g, " ").trim()),
+  );
+}
+
+async function pickGateway(page, key) {
+  await page.selectOption("[data-testid=gateway-picker]", key);
+  return gatewayRows(page, key);
+}
+
 async function upstreamRow(page, proxy, upstream) {
   return page.evaluate(
     ([p, u]) => {
@@ -118,10 +132,13 @@ describe("the playground", () => {
       await open(page);
       const marks = await page.evaluate(() => ({
         firstView: performance.getEntriesByName("mg:first-view")[0]?.startTime,
+        firstRoutes: performance.getEntriesByName("mg:first-routes")[0]?.startTime,
         plannerReady: performance.getEntriesByName("mg:planner-ready")[0]?.startTime,
         domContentLoaded: performance.getEntriesByType("navigation")[0]?.domContentLoadedEventEnd,
       }));
       timings.page_load_to_first_view = Math.round(marks.firstView);
+      timings.page_load_to_first_routes = Math.round(marks.firstRoutes);
+      assert.ok(marks.firstRoutes > 0 && marks.firstRoutes <= marks.firstView);
       timings.page_load_to_planner_ready = Math.round(marks.plannerReady);
       timings.dom_content_loaded = Math.round(marks.domContentLoaded);
       assert.ok(marks.firstView > 0);
@@ -129,7 +146,7 @@ describe("the playground", () => {
       assert.equal(await page.locator("[data-testid=file-tabs] [role=tab]").count(), examples[0].files.length);
       assert.match(await page.textContent("[data-testid=status]"), /^valid/);
       assert.match(await page.textContent("[data-testid=diagnostics-list]"), /No problems/);
-      for (const id of ["routes", "upstreams", "intentions", "simulate", "plan"]) {
+      for (const id of ["routes", "upstreams", "intentions", "simulate", "envoy", "plan"]) {
         assert.equal(await page.locator(`[data-testid=view-${id}]`).count(), 1, id);
       }
       assert.match(await page.textContent("footer"), /meshgate \d+\.\d+\.\d+/);
@@ -161,8 +178,75 @@ describe("the playground", () => {
         await graph.locator(".node.splitter").click();
         await page.waitForSelector('[data-testid=file-tabs] [role=tab][aria-selected=true][data-file="api-splitter.yaml"]');
       },
+      "mesh-gateway": async (page) => {
+        await view(page, "routes");
+        const options = await page.$$eval("[data-testid=gateway-picker] option", (os) => os.map((o) => o.value));
+        assert.deepEqual(options, ["mesh-gateway-dc1", "mesh-gateway-dc2-a", "mesh-gateway-dc2-b", "mesh-gateway-dc3"]);
+        assert.ok(await page.locator("[data-testid=gateway-picker]").isVisible());
+        const dc1 = await gatewayRows(page, "mesh-gateway-dc1");
+        assert.equal(dc1.length, 12);
+        assert.match(dc1[0], /^1 api\.default\.default\.cluster-02\.external\.<td> service api for peer cluster-02 api\.default\.dc1\.internal\.<td> exported-services\.hcl:4:3$/);
+        assert.match(dc1[4], /^5 v1\.api\.default\.dc1\.internal\.<td> service api subset v1 = SNI api-resolver\.hcl:4:3$/);
+        assert.match(dc1[6], /^7 payments\.default\.dc1\.internal\.<td> service payments also dialled by partition:analytics = SNI/);
+        assert.match(dc1[10], /^11 \*\.dc2\.internal\.<td> wildcard datacenter dc2 gateways 10\.0\.2\.10:8443 10\.0\.2\.11:8443 dc2\.internal\.<td> services\.hcl:10:3$/);
+        assert.match(dc1[11], /^12 \*\.dc3\.internal\.<td> wildcard/);
+        assert.match(await page.textContent('[data-gateway="mesh-gateway-dc1"] tr.note'), /Consul terminates mTLS here/);
+        assert.match(await page.textContent("[data-testid=gateways]"), /<td> stands for the trust domain 11111111-2222-3333-4444-555555555555\.consul/);
+        // The full name is the tooltip of the short one.
+        assert.equal(
+          await page.getAttribute('[data-gateway="mesh-gateway-dc1"] tbody tr:first-child code.name', "title"),
+          "api.default.default.cluster-02.external.11111111-2222-3333-4444-555555555555.consul",
+        );
+        const dc2 = await pickGateway(page, "mesh-gateway-dc2-b");
+        assert.deepEqual(dc2.map((r) => r.split(" ")[1]), ["billing.default.dc2.internal.<td>", "*.dc1.internal.<td>", "*.dc3.internal.<td>"]);
+        const dc3 = await pickGateway(page, "mesh-gateway-dc3");
+        assert.equal(dc3.length, 2);
+        assert.match(await page.textContent('[data-gateway="mesh-gateway-dc3"] [data-testid=gateway-notes]'), /no service lives in datacenter dc3/);
+        assert.match(await page.textContent('[data-gateway="mesh-gateway-dc3"] .fallback'), /any other name: the connection is closed/);
+      },
+      "ingress-gateway": async (page) => {
+        await view(page, "routes");
+        // One gateway: no picker.
+        assert.equal(await page.locator("[data-testid=gateway-picker]").isVisible(), false);
+        const listeners = await page.$$eval('[data-gateway="ingress-gateway"] .listener h5', (hs) => hs.map((x) => x.textContent));
+        assert.match(listeners[0], /^listener 5432 tcp/);
+        assert.match(listeners[1], /^listener 8080 http/);
+        const rows = await gatewayRows(page, "ingress-gateway");
+        assert.equal(rows.length, 5);
+        assert.match(rows[0], /^every connection db 100% db ingress-gateway\.hcl:29:7$/);
+        assert.match(rows[1], /^www\.example\.com example\.com service web every route: set x-forwarded-by=ingress-gateway 1 prefix \/ ingress-gateway\.hcl:8:7 100% web$/);
+        assert.match(rows[2], /^api\.ingress\.\* service api 1 prefix \/ api-splitter\.hcl:1:1 90% v1\.api 10% v2\.api \(set x-api-version=v2\)$/);
+        assert.match(rows[3], /^docs\.ingress\.\* service docs 1 prefix \/ ingress-gateway\.hcl:20:7 100% docs$/);
+        assert.match(rows[4], /^status\.ingress\.\* service status/);
+        const intentions = await page.$$eval('[data-gateway="ingress-gateway"] [data-testid=gateway-intentions] li', (ls) =>
+          ls.map((l) => l.innerText.replace(/\s+/g, " ").trim()),
+        );
+        assert.deepEqual(intentions, [
+          "1. ingress-gateway → api allow intentions.hcl:4:3",
+          "2. ingress-gateway → web permissions (2) web-intentions.hcl:4:3",
+        ]);
+        assert.match(await page.textContent('[data-gateway="ingress-gateway"] .fallback'), /404/);
+      },
+      "api-gateway": async (page) => {
+        await view(page, "routes");
+        const rows = await gatewayRows(page, "api-gateway");
+        // tcp listener (port 5432) first, then the http listener's three hosts.
+        assert.match(rows[0], /^tcp-route postgres postgres 100% postgres postgres-route\.hcl:1:1$/);
+        assert.match(rows[1], /^api\.shop\.example\.com 1 regex \/items\/\[0-9\]\+ shop-route\.hcl:93:7 100% catalog$/);
+        assert.match(rows[2], /^2 exact \/checkout and method POST shop-route\.hcl:52:7 100% checkout rewrite prefix to \/v1\/ add x-gateway=api-gateway remove x-debug$/);
+        assert.match(rows[3], /^3 prefix \/catalog shop-route\.hcl:14:7 90% catalog 10% catalog-v2 \(set x-canary=true\) timeout 10s retries 2 on reset, 5xx$/);
+        assert.match(rows[4], /^4 prefix \/cart and header x-session present shop-route\.hcl:59:7 100% checkout/);
+        assert.match(rows[5], /^5 prefix \/ shop-route\.hcl:106:3 100% frontend$/);
+        assert.match(rows[6], /^beta\.shop\.example\.com 1 prefix \/catalog and header x-beta exact "1" shop-beta-route\.hcl:13:7 100% catalog-v2$/);
+        assert.match(rows[7], /^www\.shop\.example\.com 1 regex/);
+        assert.equal(rows.length, 13);
+        const titles = await page.$$eval('[data-gateway="api-gateway"] .listener h5', (hs) => hs.map((x) => x.textContent));
+        assert.match(titles[1], /^listener public: port 8080 http, hostname \*\.shop\.example\.com/);
+        assert.equal(await page.locator('[data-gateway="api-gateway"] [data-testid=gateway-intentions] li').count(), 2);
+      },
       demo: async (page) => {
         await view(page, "routes");
+        assert.ok((await page.locator("[data-testid=gateway-picker] option").count()) >= 3);
         const api = await routeRows(page, "api");
         assert.match(api[0], /PathPrefix "\/admin" admin/);
         assert.match(api[1], /90% stable\.api .*10% canary\.api/);
@@ -206,6 +290,21 @@ describe("the playground", () => {
         assert.deepEqual(codes, ["W0401"]);
       },
       "terminating-gateway": async (page) => {
+        await view(page, "routes");
+        const rows = await gatewayRows(page, "legacy-gateway");
+        assert.equal(rows.length, 2);
+        assert.match(
+          rows[0],
+          /^legacy-billing tcp terminating-gateway\.hcl:6:3 legacy-billing\.default\.dc1\.internal\.<td> as spiffe:\/\/<td>\/ns\/default\/dc\/dc1\/svc\/legacy-billing billing\.legacy\.example\.com:443 tls \(\/etc\/certs\/legacy-ca\.pem, sni billing\.legacy\.example\.com\)$/,
+        );
+        assert.match(rows[1], /^payments-api tcp terminating-gateway\.hcl:\d+:3 payments-api\.default\.dc1\.internal\.<td> .* 10\.30\.0\.12:8080 none$/);
+        const intentions = await page.$$eval('[data-gateway="legacy-gateway"] [data-testid=linked-intentions]', (rows) =>
+          rows.map((r) => r.innerText.replace(/\s+/g, " ").trim()),
+        );
+        assert.deepEqual(intentions, [
+          "Intentions, the first that matches decides: 1. web → legacy-billing allow intentions.hcl:4:3 2. * → legacy-billing deny intentions.hcl:5:3",
+          "Intentions, the first that matches decides: 1. billing → payments-api allow payments-intentions.yaml:4:5 2. web → payments-api deny payments-intentions.yaml:6:5",
+        ]);
         await view(page, "intentions");
         assert.equal(await cell(page, "web", "legacy-billing"), "allow");
         assert.equal(await cell(page, "web", "payments-api"), "deny");
@@ -463,6 +562,173 @@ describe("the playground", () => {
       const shipped = await readFile(join(WEB, "examples", path), "utf8");
       assert.equal(shipped, await readFile(join(ROOT, "tests", "corpus", "seeds", name), "utf8"), path);
     }
+    // The gateway examples are route-table corpus cases, verbatim and whole.
+    for (const id of ["mesh-gateway", "ingress-gateway", "api-gateway"]) {
+      const corpus = join(ROOT, "tests", "corpus", "routes", id);
+      const configs = (await readdir(corpus)).filter((f) => /\.(hcl|json|ya?ml)$/.test(f) && f !== "routes.json" && !f.startsWith("meshgate."));
+      const example = examples.find((e) => e.id === id);
+      assert.deepEqual(example.files.map((f) => f.replace(`${id}/`, "")).sort(), configs.sort(), id);
+      for (const name of configs) {
+        const shipped = await readFile(join(WEB, "examples", id, name), "utf8");
+        assert.equal(shipped, await readFile(join(corpus, name), "utf8"), `${id}/${name}`);
+      }
+    }
+  });
+
+  test("the Plan view shows a gateway's GatewayPlan, with copy and download", async () => {
+    await withPage(async (page) => {
+      await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+      await open(page);
+      await loadExample(page, "ingress-gateway");
+      await view(page, "plan");
+      const options = await page.$$eval("[data-testid=plan-select] option", (os) => os.map((o) => [o.value, o.textContent]));
+      assert.deepEqual(options, [
+        ["", "Whole plan (meshgate plan)"],
+        ["ingress-gateway", "GatewayPlan for ingress-gateway (ingress gateway)"],
+      ]);
+      const whole = JSON.parse(await page.textContent("[data-testid=plan-json]"));
+      assert.equal(whole.gateways.length, 1);
+
+      await page.selectOption("[data-testid=plan-select]", "ingress-gateway");
+      await page.waitForSelector('[data-testid=plan-shown][data-plan="GatewayPlan ingress-gateway"]');
+      const text = await page.textContent("[data-testid=plan-json]");
+      const plan = JSON.parse(text);
+      assert.equal(plan.version, 1);
+      assert.equal(plan.gateway.name, "ingress-gateway");
+      assert.equal(plan.gateway.kind, "ingress-gateway");
+      assert.equal(plan.routes.kind, "ingress-gateway");
+      assert.equal(plan.default_intention_policy, "allow");
+      assert.deepEqual(plan.intentions.map((i) => i.destination.name), ["api", "web"]);
+      assert.match(await page.textContent("[data-testid=plan-hash]"), /^[0-9a-f]{16}$/);
+      assert.match(await page.textContent("[data-testid=view-plan] .toolbar"), /meshgate plan --gateway ingress-gateway/);
+      await page.screenshot({ path: join(ARTIFACTS, "view-plan-gateway.png") });
+
+      // Copy puts exactly that JSON on the clipboard.
+      await page.click("[data-testid=plan-copy]");
+      await page.waitForFunction(() => document.querySelector("[data-testid=status]")?.textContent === "Copied.");
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), text);
+      // Download saves it under the gateway's name.
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=plan-download]")]);
+      assert.equal(download.suggestedFilename(), "gatewayplan-ingress-gateway.json");
+      assert.equal(await readFile(await download.path(), "utf8"), text + "\n");
+
+      // The choice stays while the files and settings change, and the plan follows them.
+      await page.click("[data-testid=settings] summary");
+      await rerendered(page, () => page.selectOption("[data-testid=setting-default-policy]", "deny"));
+      await page.waitForFunction(() => /"default_intention_policy": "deny"/.test(document.querySelector("[data-testid=plan-json]")?.textContent ?? ""));
+      assert.equal(await page.inputValue("[data-testid=plan-select]"), "ingress-gateway");
+      // An error withholds it, as `meshgate plan` refuses.
+      await rerendered(page, async () => {
+        await page.click("[data-testid=editor] .cm-content");
+        await page.keyboard.press("Control+End");
+        await page.keyboard.insertText("\nBogusKey = 1\n");
+      });
+      await page.waitForSelector("[data-testid=plan-withheld]");
+      assert.match(await page.textContent("[data-testid=plan-withheld]"), /1 error/);
+
+      // Back to the whole plan; and a mesh gateway's plan in another example.
+      await loadExample(page, "mesh-gateway");
+      await view(page, "plan");
+      assert.equal(await page.inputValue("[data-testid=plan-select]"), "");
+      await page.selectOption("[data-testid=plan-select]", "mesh-gateway-dc2-a");
+      await page.waitForSelector('[data-testid=plan-shown][data-plan="GatewayPlan mesh-gateway-dc2-a"]');
+      const mesh = JSON.parse(await page.textContent("[data-testid=plan-json]"));
+      assert.equal(mesh.version, 1);
+      assert.equal(mesh.gateway.name, "mesh-gateway");
+      assert.equal(mesh.gateway.key, "mesh-gateway-dc2-a");
+      assert.equal(mesh.gateway.datacenter, "dc2");
+      assert.deepEqual(mesh.intentions, []);
+      assert.equal(mesh.routes.routes[0].sni, "billing.default.dc2.internal.11111111-2222-3333-4444-555555555555.consul");
+    });
+  });
+
+  test("the Envoy view generates a gateway's bootstrap, with copy and download", async () => {
+    await withPage(async (page) => {
+      await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+      await open(page);
+      await loadExample(page, "ingress-gateway");
+      await view(page, "envoy");
+      await page.waitForSelector('[data-testid=envoy-shown][data-gateway="ingress-gateway"]');
+      const text = await page.textContent("[data-testid=envoy-json]");
+      const bootstrap = JSON.parse(text);
+      assert.equal(bootstrap.node.id, "meshgate-ingress-gateway");
+      assert.equal(bootstrap.admin.address.socket_address.port_value, 19000);
+      const ports = bootstrap.static_resources.listeners.map((l) => l.address.socket_address.port_value).sort();
+      assert.deepEqual(ports, [5432, 8080]);
+      assert.match(text, /"filename": "\/etc\/meshgate\/filter\.wasm"/);
+      // The GatewayPlan rides inline, as the filter's configuration.
+      assert.match(text, /\\"version\\":1,\\"gateway\\":\{\\"key\\":\\"ingress-gateway\\"/);
+      assert.match(
+        await page.textContent("[data-testid=envoy-command]"),
+        /^meshgate envoy ingress-gateway\.hcl .* --gateway ingress-gateway --wasm \/etc\/meshgate\/filter\.wasm --cert-dir \/etc\/meshgate\/certs$/,
+      );
+      // The defaults show as placeholders.
+      assert.equal(await page.getAttribute("[data-testid=envoy-admin-port]", "placeholder"), "19000");
+      await page.screenshot({ path: join(ARTIFACTS, "view-envoy.png") });
+
+      await page.click("[data-testid=envoy-copy]");
+      await page.waitForFunction(() => document.querySelector("[data-testid=status]")?.textContent === "Copied.");
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), text);
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=envoy-download]")]);
+      assert.equal(download.suggestedFilename(), "envoy-ingress-gateway.json");
+      assert.equal(await readFile(await download.path(), "utf8"), text + "\n");
+
+      // The form changes the bootstrap; a bad port says why.
+      await page.fill("[data-testid=envoy-admin-port]", "9901");
+      await page.waitForFunction(() => /"port_value": 9901/.test(document.querySelector("[data-testid=envoy-json]")?.textContent ?? ""));
+      assert.match(await page.textContent("[data-testid=envoy-command]"), /--admin-port 9901$/);
+      await page.fill("[data-testid=envoy-wasm]", "/opt/meshgate/filter.wasm");
+      await page.waitForFunction(() => /\/opt\/meshgate\/filter\.wasm/.test(document.querySelector("[data-testid=envoy-json]")?.textContent ?? ""));
+      await page.fill("[data-testid=envoy-admin-port]", "nope");
+      await page.waitForSelector("[data-testid=envoy-withheld]");
+      assert.match(await page.textContent("[data-testid=envoy-withheld]"), /admin port must be a number from 1 to 65535, not `nope`/);
+      await page.fill("[data-testid=envoy-admin-port]", "");
+      await page.waitForSelector("[data-testid=envoy-json]");
+
+      // Another example, another gateway: a mesh gateway in dc2.
+      await loadExample(page, "mesh-gateway");
+      await view(page, "envoy");
+      await page.waitForSelector('[data-testid=envoy-shown][data-gateway="mesh-gateway-dc1"]');
+      await page.selectOption("[data-testid=envoy-gateway]", "mesh-gateway-dc2-a");
+      await page.waitForSelector('[data-testid=envoy-shown][data-gateway="mesh-gateway-dc2-a"]');
+      const mesh = JSON.parse(await page.textContent("[data-testid=envoy-json]"));
+      assert.equal(mesh.node.id, "meshgate-mesh-gateway-dc2-a");
+      assert.equal(mesh.static_resources.listeners[0].address.socket_address.address, "10.0.2.10");
+      // The options typed in the form stay when other files are loaded.
+      assert.equal(await page.inputValue("[data-testid=envoy-wasm]"), "/opt/meshgate/filter.wasm");
+
+      // Edits reach the bootstrap while the view is open.
+      await page.click("[data-testid=settings] summary");
+      await rerendered(page, () => page.fill("[data-testid=setting-trust-domain]", "aaaaaaaa-0000-0000-0000-000000000009.consul"));
+      await page.waitForFunction(() => /aaaaaaaa-0000-0000-0000-000000000009/.test(document.querySelector("[data-testid=envoy-json]")?.textContent ?? ""));
+    });
+  });
+
+  test("gateway route tables read well in a narrow window", async () => {
+    await withPage(
+      async (page) => {
+        await open(page);
+        for (const id of ["api-gateway", "mesh-gateway"]) {
+          await loadExample(page, id);
+          await view(page, "routes");
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          assert.ok(overflow <= 0, `${id}: the page is ${overflow}px wider than a 420px window`);
+          // What a narrow window shows of the route table: the rows stack, each cell under its title.
+          await page.locator(`[data-testid=gateway-routes] [data-testid=gateway-route-table]`).first().scrollIntoViewIfNeeded();
+          await page.evaluate(() => document.querySelector("[data-testid=gateways]").scrollIntoView());
+          await page.screenshot({ path: join(ARTIFACTS, `narrow-routes-${id}.png`) });
+        }
+        for (const id of ["envoy", "plan"]) {
+          await view(page, id);
+          if (id === "plan") await page.selectOption("[data-testid=plan-select]", "mesh-gateway-dc3");
+          await page.waitForSelector(`[data-testid=${id === "envoy" ? "envoy" : "plan"}-json]`);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          assert.ok(overflow <= 0, `${id}: the page is ${overflow}px wider than a 420px window`);
+        }
+        await page.screenshot({ path: join(ARTIFACTS, "narrow-plan-gateway.png") });
+      },
+      { width: 420, height: 900 },
+    );
   });
 
   test("a screenshot of each view", async () => {
@@ -472,6 +738,11 @@ describe("the playground", () => {
       await view(page, "routes");
       await page.screenshot({ path: join(ARTIFACTS, "view-routes.png") });
       await page.locator('[data-chain="web"]').screenshot({ path: join(ARTIFACTS, "view-routes-graph.png") });
+      for (const id of ["mesh-gateway", "ingress-gateway", "terminating-gateway", "api-gateway"]) {
+        await loadExample(page, id);
+        await view(page, "routes");
+        await page.locator("[data-testid=gateways]").screenshot({ path: join(ARTIFACTS, `view-routes-${id}.png`) });
+      }
       await loadExample(page, "gateway-modes");
       await view(page, "upstreams");
       await page.screenshot({ path: join(ARTIFACTS, "view-upstreams.png") });

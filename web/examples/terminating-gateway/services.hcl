@@ -1,7 +1,19 @@
 service {
-  name = "legacy-gateway"
-  kind = "terminating-gateway"
-  port = 8443
+  name    = "legacy-gateway"
+  kind    = "terminating-gateway"
+  address = "10.0.0.20"
+  port    = 8443
+}
+# The external services, registered with their own addresses: the gateway forwards to these.
+service {
+  name    = "legacy-billing"
+  address = "billing.legacy.example.com"
+  port    = 443
+}
+service {
+  name    = "payments-api"
+  address = "10.30.0.12"
+  port    = 8080
 }
 service {
   name = "web"

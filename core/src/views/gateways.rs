@@ -1,0 +1,642 @@
+//! The Routes view's gateways: for every gateway registered in the workspace, its route table as
+//! the page shows it — a mesh gateway's SNI rows, a terminating gateway's linked services, an
+//! ingress or API gateway's listeners → hosts → matches → weighted targets — and the GatewayPlan
+//! its filter receives. Everything comes from [`plan.gateways`](crate::plan::Plan::gateways) and
+//! [`gateway_plan`]; nothing here routes anything itself: it only words and orders what the plan
+//! says, the way `meshgate routes` does.
+//!
+//! Names that end with (or start with) the trust domain are long; each carries a `_short` twin
+//! that writes the trust domain `<td>` (the view gives the trust domain once, at the top).
+
+use super::Analysis;
+use crate::intentions::{Action, Origin};
+use crate::plan::gateways::mesh::{MeshDestination, MeshRoute, SniMatch};
+use crate::plan::gateways::terminating::{LinkedRoute, TlsMode};
+use crate::plan::gateways::{
+    self, api, gateway_plan, ingress, GatewayKind, GatewayRoutes, HeaderModifiers, HttpRoute, IntentionRef, MatchKind,
+    RouteMatch, RouteTable, RouteTarget, TcpRoute, ValueMatch, VirtualHost, GATEWAY_PLAN_VERSION,
+};
+use crate::plan::protocols::Protocol;
+use serde::Serialize;
+
+/// Every gateway's route table.
+#[derive(Clone, Debug, Serialize)]
+pub struct GatewaysView {
+    /// What the `_short` names write as `<td>`.
+    pub trust_domain: String,
+    /// What decides when no intention applies: `no intention applies: the default policy (deny)
+    /// decides`.
+    pub no_intention: String,
+    /// Sorted by name, datacenter, partition, namespace, key (as the plan lists them).
+    pub gateways: Vec<GatewayView>,
+}
+
+/// One gateway and its route table.
+#[derive(Clone, Debug, Serialize)]
+pub struct GatewayView {
+    /// Unique among the gateways: what the picker, the Plan view and `--gateway` select.
+    pub key: String,
+    pub name: String,
+    pub kind: GatewayKind,
+    /// `mesh gateway`, `terminating gateway`, `ingress gateway`, `API gateway`.
+    pub kind_title: &'static str,
+    pub datacenter: String,
+    pub partition: String,
+    pub namespace: String,
+    /// `address:port` of its registration.
+    pub listener: String,
+    pub spiffe_id: String,
+    /// For a picker: `mesh-gateway-dc1 · mesh gateway · dc1`.
+    pub label: String,
+    /// `mesh gateway in dc1, partition default, on 10.0.1.10:8443`.
+    pub summary: String,
+    /// The registration.
+    pub origin: Origin,
+    pub table: GatewayTable,
+    /// What happens to traffic no row matches.
+    pub fallback: Option<String>,
+    /// The intentions the gateway enforces for every request (ingress and API gateways: the
+    /// gateway is the source). `None` for mesh gateways (they never decrypt) and terminating
+    /// gateways (their rows list each service's own).
+    pub intentions: Option<GatewayIntentions>,
+    /// Missing entries, settings Consul would reject, features the filter does not enforce.
+    pub notes: Vec<String>,
+}
+
+/// The route table, by gateway kind.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum GatewayTable {
+    /// SNI → destination, exact names first, then wildcard names.
+    MeshGateway { routes: Vec<MeshRow> },
+    /// Linked service → SNI → external address → TLS origination.
+    TerminatingGateway { services: Vec<LinkedRow> },
+    /// Listener → host → match → weighted targets.
+    IngressGateway { listeners: Vec<ListenerView> },
+    /// Listener → host → match → weighted targets (http-routes); tcp-routes.
+    ApiGateway { listeners: Vec<ListenerView> },
+}
+
+/// One SNI row of a mesh gateway.
+#[derive(Clone, Debug, Serialize)]
+pub struct MeshRow {
+    pub sni: String,
+    pub sni_short: String,
+    /// `exact`, or `suffix` for a wildcard `*.X` name.
+    #[serde(rename = "match")]
+    pub sni_match: SniMatch,
+    /// `local-service`, `exported-service`, `remote-gateways`.
+    pub destination_kind: &'static str,
+    /// `service api subset v1`, `service api for peer cluster-02`, `datacenter dc2 gateways …`.
+    pub destination: String,
+    /// Consumers in other partitions that dial this same name (`partition:<name>`).
+    pub exported_to: Vec<String>,
+    /// The cluster the connection is sent to.
+    pub cluster: String,
+    pub cluster_short: String,
+    /// The cluster is named by the SNI (a local service or subset, as Consul names it).
+    pub cluster_is_sni: bool,
+    pub note: Option<String>,
+    pub origin: Origin,
+}
+
+/// One linked service of a terminating gateway.
+#[derive(Clone, Debug, Serialize)]
+pub struct LinkedRow {
+    /// `billing-api` (`namespace/` and `partition/` in front when not `default`).
+    pub service: String,
+    pub sni: String,
+    pub sni_short: String,
+    /// `address:port` of each registration of the service in the gateway's datacenter.
+    pub endpoints: Vec<String>,
+    pub tls_mode: TlsMode,
+    /// `none`, `tls (ca.pem, sni api.example.com)`, `mtls (ca.pem, cert.pem, key.pem)`.
+    pub tls: String,
+    /// The SPIFFE ID the gateway presents for this SNI.
+    pub identity: String,
+    pub identity_short: String,
+    pub protocol: Protocol,
+    /// `linked by *`, `Host header kept`.
+    pub details: Vec<String>,
+    /// The intentions protecting the service (any source), ranked: the first that matches decides.
+    pub intentions: Vec<GatewayIntention>,
+    pub notes: Vec<String>,
+    /// The `Services` item of the terminating-gateway entry.
+    pub origin: Origin,
+}
+
+/// An ingress or API gateway listener.
+#[derive(Clone, Debug, Serialize)]
+pub struct ListenerView {
+    /// `listener 8080 http`, `listener public: port 8080 http, hostname *.shop.example.com`.
+    pub title: String,
+    /// API gateways' listener name (empty for ingress gateways).
+    pub name: String,
+    pub port: u16,
+    pub protocol: Protocol,
+    /// API gateways' listener host name (`*` for any; empty for ingress gateways).
+    pub hostname: String,
+    pub tls: bool,
+    /// http-like listeners: the virtual hosts, in the order the plan gives them.
+    pub hosts: Vec<HostView>,
+    /// tcp listeners.
+    pub tcp: Vec<TcpView>,
+    /// Why nothing is routed on this listener, when nothing is.
+    pub empty: Option<String>,
+    pub origin: Origin,
+}
+
+/// A virtual host: its names and its routes, in order (the first that matches wins).
+#[derive(Clone, Debug, Serialize)]
+pub struct HostView {
+    pub domains: Vec<String>,
+    /// The ingress service these hosts expose.
+    pub service: Option<String>,
+    /// Header changes for every route of the host.
+    pub filters: Vec<String>,
+    pub routes: Vec<HttpRouteView>,
+    pub origin: Origin,
+}
+
+/// One HTTP route of a host.
+#[derive(Clone, Debug, Serialize)]
+pub struct HttpRouteView {
+    /// `prefix /`, `exact /checkout`, `regex /items/[0-9]+ (any case)`.
+    pub path: String,
+    /// The rest of the match, each a must: `header x-session present`, `query page exact "2"`,
+    /// `methods GET HEAD`.
+    pub conditions: Vec<String>,
+    pub targets: Vec<TargetView>,
+    /// When there is no target: what the gateway answers.
+    pub no_target: Option<String>,
+    /// `rewrite prefix to /v1/`, `set x-a=1`, `remove x-b`, `timeout 10s`, `retries 2 on reset, 5xx`.
+    pub filters: Vec<String>,
+    pub origin: Origin,
+}
+
+/// A weighted target of a route.
+#[derive(Clone, Debug, Serialize)]
+pub struct TargetView {
+    /// The Envoy cluster (the target id).
+    pub cluster: String,
+    /// `v1.api`, `api @dc2`, `api @peer:p`.
+    pub label: String,
+    /// Percent of the route's traffic, to 0.01.
+    pub weight: f64,
+    pub sni: String,
+    /// Header changes for this target only.
+    pub filters: Vec<String>,
+}
+
+/// Where a tcp listener's connections go.
+#[derive(Clone, Debug, Serialize)]
+pub struct TcpView {
+    /// `every connection`, `tcp-route postgres`.
+    pub what: String,
+    pub service: String,
+    pub targets: Vec<TargetView>,
+    pub origin: Origin,
+}
+
+/// The intentions a gateway enforces, ranked.
+#[derive(Clone, Debug, Serialize)]
+pub struct GatewayIntentions {
+    /// `Intentions with source ingress-gateway: the first that matches decides`.
+    pub title: String,
+    pub rows: Vec<GatewayIntention>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GatewayIntention {
+    /// 1-based, among the intentions that apply here.
+    pub rank: usize,
+    /// `web → billing`.
+    pub label: String,
+    /// `allow`, `deny`, or `permissions (n)` for an L7 intention.
+    pub action: String,
+    pub precedence: u8,
+    pub origin: Origin,
+}
+
+/// One gateway's GatewayPlan as the filter receives it (`meshgate plan --gateway KEY`), or why
+/// there is none.
+#[derive(Clone, Debug, Serialize)]
+pub struct GatewayPlanView {
+    /// The gateway asked for.
+    pub gateway: String,
+    /// The GatewayPlan format version.
+    pub version: u32,
+    /// Pretty JSON, exactly `meshgate plan --gateway KEY`'s output.
+    pub json: Option<String>,
+    /// The plan's content hash (FNV-1a 64 of its canonical JSON, 16 hex digits): what the filter
+    /// logs when it loads the plan.
+    pub hash: Option<String>,
+    /// A file name for downloading it: `gatewayplan-<key>.json`.
+    pub file_name: String,
+    pub withheld: Option<String>,
+}
+
+impl Analysis {
+    /// Every registered gateway's route table. Computed from whatever compiled, so it keeps
+    /// working while a file has an error (as the discovery chains do).
+    pub fn gateways(&self) -> GatewaysView {
+        let trust_domain = self.settings.trust_domain.clone();
+        let gateways = self.compiled.iter().flat_map(|c| &c.plan.gateways);
+        let short = Shortener(&trust_domain);
+        let gateways = gateways.map(|g| gateway_view(g, &short)).collect();
+        GatewaysView { no_intention: no_intention(self.settings.default_intention_policy), trust_domain, gateways }
+    }
+
+    /// The GatewayPlan of the gateway `key` names (its key, or its name when no other gateway
+    /// has that name), withheld while the configuration has errors — as `meshgate plan` refuses.
+    pub fn gateway_plan(&self, key: &str) -> GatewayPlanView {
+        let mut view = GatewayPlanView {
+            gateway: key.to_string(),
+            version: GATEWAY_PLAN_VERSION,
+            json: None,
+            hash: None,
+            file_name: file_name(key),
+            withheld: None,
+        };
+        if let Some(why) = self.withheld("meshgate plan") {
+            view.withheld = Some(why);
+            return view;
+        }
+        let Some(plan) = self.compiled.as_ref().and_then(|c| gateway_plan(c, key)) else {
+            view.withheld = Some(format!("no gateway `{key}` is registered"));
+            return view;
+        };
+        view.file_name = file_name(&plan.gateway.key);
+        match serde_json::to_string_pretty(&plan) {
+            Ok(json) => {
+                view.hash = Some(format!("{:016x}", gateways::fnv1a64(compact(&json).as_bytes())));
+                view.json = Some(json);
+            }
+            Err(e) => view.withheld = Some(format!("the GatewayPlan could not be serialized: {e}")),
+        }
+        view
+    }
+}
+
+/// serde_json's pretty JSON without its layout: the compact form, which is what
+/// [`GatewayPlan::canonical_json`](gateways::GatewayPlan::canonical_json) writes (the same
+/// bytes, so the same hash, without a second serializer in the wasm). Whitespace outside strings
+/// is only layout; inside strings it is kept.
+fn compact(pretty: &str) -> String {
+    let mut out = String::with_capacity(pretty.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in pretty.chars() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if !c.is_ascii_whitespace() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Writes the trust domain `<td>`.
+struct Shortener<'a>(&'a str);
+
+impl Shortener<'_> {
+    fn short(&self, s: &str) -> String {
+        if self.0.is_empty() {
+            s.to_string()
+        } else {
+            s.replace(self.0, "<td>")
+        }
+    }
+}
+
+fn no_intention(default: Action) -> String {
+    format!("no intention applies: the default policy ({}) decides", default.as_str())
+}
+
+fn file_name(key: &str) -> String {
+    download_name("gatewayplan", key)
+}
+
+/// `<prefix>-<key>.json`, the key's characters other than letters, digits, `-`, `_` and `.`
+/// written `_`.
+pub(super) fn download_name(prefix: &str, key: &str) -> String {
+    let safe: String =
+        key.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
+    format!("{prefix}-{safe}.json")
+}
+
+fn kind_title(kind: GatewayKind) -> &'static str {
+    match kind {
+        GatewayKind::MeshGateway => "mesh gateway",
+        GatewayKind::TerminatingGateway => "terminating gateway",
+        GatewayKind::IngressGateway => "ingress gateway",
+        GatewayKind::ApiGateway => "API gateway",
+    }
+}
+
+fn gateway_view(g: &GatewayRoutes, short: &Shortener<'_>) -> GatewayView {
+    let id = &g.gateway;
+    let title = kind_title(id.kind);
+    let mut place = id.datacenter.clone();
+    if id.partition != crate::names::DEFAULT {
+        place.push_str(&format!(", partition {}", id.partition));
+    }
+    if id.namespace != crate::names::DEFAULT {
+        place.push_str(&format!(", namespace {}", id.namespace));
+    }
+    let dc = &id.datacenter;
+    let (table, fallback, intentions) = match &g.routes {
+        RouteTable::MeshGateway(t) => (
+            GatewayTable::MeshGateway { routes: t.routes.iter().map(|r| mesh_row(r, short)).collect() },
+            Some(if t.routes.is_empty() {
+                "no rows: every connection is closed".to_string()
+            } else {
+                "any other name: the connection is closed (unrouted)".to_string()
+            }),
+            None,
+        ),
+        RouteTable::TerminatingGateway(t) => (
+            GatewayTable::TerminatingGateway { services: t.services.iter().map(|s| linked_row(s, short)).collect() },
+            None,
+            None,
+        ),
+        RouteTable::IngressGateway(t) => (
+            GatewayTable::IngressGateway { listeners: t.listeners.iter().map(|l| ingress_listener(l, dc)).collect() },
+            http_fallback(t.listeners.iter().any(|l| !l.hosts.is_empty())),
+            Some(gateway_intentions(&t.source.label(), &g.intentions)),
+        ),
+        RouteTable::ApiGateway(t) => (
+            GatewayTable::ApiGateway { listeners: t.listeners.iter().map(|l| api_listener(l, dc)).collect() },
+            http_fallback(t.listeners.iter().any(|l| !l.hosts.is_empty())),
+            Some(gateway_intentions(&t.source.label(), &g.intentions)),
+        ),
+    };
+    GatewayView {
+        key: id.key.clone(),
+        name: id.name.clone(),
+        kind: id.kind,
+        kind_title: title,
+        datacenter: id.datacenter.clone(),
+        partition: id.partition.clone(),
+        namespace: id.namespace.clone(),
+        listener: id.listener(),
+        spiffe_id: id.spiffe_id.clone(),
+        label: format!("{} · {title} · {place}", id.key),
+        summary: format!("{title} in {place}, on {}", id.listener()),
+        origin: id.origin.clone(),
+        table,
+        fallback,
+        intentions,
+        notes: g.notes.clone(),
+    }
+}
+
+fn http_fallback(has_hosts: bool) -> Option<String> {
+    has_hosts.then(|| "a request no host and route matches: 404".to_string())
+}
+
+fn gateway_intentions(source: &str, list: &[IntentionRef]) -> GatewayIntentions {
+    GatewayIntentions {
+        title: format!("Intentions with source {source}: the first that matches decides"),
+        rows: intention_rows(list),
+    }
+}
+
+fn intention_rows(list: &[IntentionRef]) -> Vec<GatewayIntention> {
+    list.iter()
+        .enumerate()
+        .map(|(i, r)| GatewayIntention {
+            rank: i + 1,
+            label: r.label.clone(),
+            action: r.action.clone(),
+            precedence: r.precedence,
+            origin: r.origin.clone(),
+        })
+        .collect()
+}
+
+fn mesh_row(r: &MeshRoute, short: &Shortener<'_>) -> MeshRow {
+    let (kind, cluster_is_sni) = match &r.destination {
+        MeshDestination::LocalService { cluster, .. } => ("local-service", *cluster == r.sni),
+        MeshDestination::ExportedService { .. } => ("exported-service", false),
+        MeshDestination::RemoteGateways { .. } => ("remote-gateways", false),
+    };
+    MeshRow {
+        sni: r.sni.clone(),
+        sni_short: short.short(&r.sni),
+        sni_match: r.sni_match,
+        destination_kind: kind,
+        destination: r.destination.describe(),
+        exported_to: r.exported_to.clone(),
+        cluster: r.cluster().to_string(),
+        cluster_short: short.short(r.cluster()),
+        cluster_is_sni,
+        note: r.note.clone(),
+        origin: r.origin.clone(),
+    }
+}
+
+fn linked_row(s: &LinkedRoute, short: &Shortener<'_>) -> LinkedRow {
+    let mut details = Vec::new();
+    if s.via_wildcard {
+        details.push("linked by *".to_string());
+    }
+    if s.disable_auto_host_rewrite {
+        details.push("Host header kept".to_string());
+    }
+    LinkedRow {
+        service: s.service.label(),
+        sni: s.sni.clone(),
+        sni_short: short.short(&s.sni),
+        endpoints: s.endpoints.clone(),
+        tls_mode: s.tls.mode,
+        tls: s.tls.describe(),
+        identity: s.identity.clone(),
+        identity_short: short.short(&s.identity),
+        protocol: s.protocol,
+        details,
+        intentions: intention_rows(&s.intentions),
+        notes: s.notes.clone(),
+        origin: s.origin.clone(),
+    }
+}
+
+fn ingress_listener(l: &ingress::IngressListener, dc: &str) -> ListenerView {
+    let tls = if l.tls { ", TLS" } else { "" };
+    let tcp: Vec<TcpView> = l.tcp.iter().map(|t| tcp_view("every connection", t, dc)).collect();
+    let empty = (l.hosts.is_empty() && tcp.is_empty()).then(|| "no services: nothing is routed".to_string());
+    ListenerView {
+        title: format!("listener {} {}{tls}", l.port, l.protocol.as_str()),
+        name: String::new(),
+        port: l.port,
+        protocol: l.protocol,
+        hostname: String::new(),
+        tls: l.tls,
+        hosts: l.hosts.iter().map(|h| host_view(h, dc)).collect(),
+        tcp,
+        empty,
+        origin: l.origin.clone(),
+    }
+}
+
+fn api_listener(l: &api::ApiListener, dc: &str) -> ListenerView {
+    let tls = if l.tls { ", TLS" } else { "" };
+    let tcp: Vec<TcpView> = l.tcp.iter().map(|t| tcp_view(&format!("tcp-route {}", t.route), t, dc)).collect();
+    let empty = (l.hosts.is_empty() && tcp.is_empty()).then(|| "no routes attached".to_string());
+    ListenerView {
+        title: format!("listener {}: port {} {}, hostname {}{tls}", l.name, l.port, l.protocol.as_str(), l.hostname),
+        name: l.name.clone(),
+        port: l.port,
+        protocol: l.protocol,
+        hostname: l.hostname.clone(),
+        tls: l.tls,
+        hosts: l.hosts.iter().map(|h| host_view(h, dc)).collect(),
+        tcp,
+        empty,
+        origin: l.origin.clone(),
+    }
+}
+
+fn tcp_view(what: &str, t: &TcpRoute, dc: &str) -> TcpView {
+    TcpView {
+        what: what.to_string(),
+        service: t.service.label(),
+        targets: targets(&t.targets, dc),
+        origin: t.origin.clone(),
+    }
+}
+
+fn host_view(h: &VirtualHost, dc: &str) -> HostView {
+    HostView {
+        domains: h.domains.clone(),
+        service: h.service.as_ref().map(gateways::ServiceRef::label),
+        filters: modifiers(&h.request_headers, &h.response_headers),
+        routes: h.routes.iter().map(|r| route_view(r, dc)).collect(),
+        origin: h.origin.clone(),
+    }
+}
+
+fn route_view(r: &HttpRoute, dc: &str) -> HttpRouteView {
+    let (path, conditions) = describe_match(&r.route_match);
+    let mut filters = Vec::new();
+    if let Some(p) = &r.prefix_rewrite {
+        filters.push(format!("rewrite prefix to {p}"));
+    }
+    filters.extend(modifiers(&r.request_headers, &r.response_headers));
+    if let Some(t) = &r.request_timeout {
+        filters.push(format!("timeout {t}"));
+    }
+    if let Some(t) = &r.idle_timeout {
+        filters.push(format!("idle timeout {t}"));
+    }
+    if let Some(retry) = &r.retry {
+        let mut s = match retry.num_retries {
+            Some(n) => format!("retries {n}"),
+            None => "retries".to_string(),
+        };
+        let mut on: Vec<String> = retry.on.clone();
+        if retry.on_connect_failure {
+            on.push("connect-failure".into());
+        }
+        on.extend(retry.on_status_codes.iter().map(u32::to_string));
+        if !on.is_empty() {
+            s.push_str(&format!(" on {}", on.join(", ")));
+        }
+        filters.push(s);
+    }
+    HttpRouteView {
+        path,
+        conditions,
+        no_target: r.targets.is_empty().then(|| "no service: answers 503".to_string()),
+        targets: targets(&r.targets, dc),
+        filters,
+        origin: r.origin.clone(),
+    }
+}
+
+/// The path test, and every other test of a match.
+fn describe_match(m: &RouteMatch) -> (String, Vec<String>) {
+    let mut path = format!("{} {}", m.path.kind.as_str(), m.path.value);
+    if m.case_insensitive {
+        path.push_str(" (any case)");
+    }
+    let value = |what: &str, v: &ValueMatch| {
+        let not = if v.invert { "not " } else { "" };
+        match v.kind {
+            MatchKind::Present => format!("{what} {} {not}present", v.name),
+            k => format!("{what} {} {not}{} {:?}", v.name, k.as_str(), v.value),
+        }
+    };
+    let mut conditions: Vec<String> = m.headers.iter().map(|h| value("header", h)).collect();
+    conditions.extend(m.query.iter().map(|q| value("query", q)));
+    if !m.methods.is_empty() {
+        let word = if m.methods.len() == 1 { "method" } else { "methods" };
+        conditions.push(format!("{word} {}", m.methods.join(" ")));
+    }
+    (path, conditions)
+}
+
+/// One phrase per header change: `add x-a=1`, `set x-b=2`, `remove x-c` for requests, then
+/// `response add x-d=3` and so on for responses.
+fn modifiers(request: &HeaderModifiers, response: &HeaderModifiers) -> Vec<String> {
+    let mut out = Vec::new();
+    for (prefix, m) in [("", request), ("response ", response)] {
+        out.extend(m.add.iter().map(|(k, v)| format!("{prefix}add {k}={v}")));
+        out.extend(m.set.iter().map(|(k, v)| format!("{prefix}set {k}={v}")));
+        out.extend(m.remove.iter().map(|k| format!("{prefix}remove {k}")));
+    }
+    out
+}
+
+fn targets(ts: &[RouteTarget], dc: &str) -> Vec<TargetView> {
+    let total: u64 = ts.iter().map(|t| t.weight).sum();
+    ts.iter()
+        .map(|t| TargetView {
+            cluster: t.cluster.clone(),
+            label: target_label(t, dc),
+            weight: percent(t.weight, total),
+            sni: t.sni.clone(),
+            filters: modifiers(&t.request_headers, &t.response_headers),
+        })
+        .collect()
+}
+
+/// `weight / total` in percent, to 0.01 (0 when nothing has weight).
+fn percent(weight: u64, total: u64) -> f64 {
+    if total == 0 {
+        return 0.0;
+    }
+    let hundredths = (u128::from(weight) * 10_000 + u128::from(total) / 2) / u128::from(total);
+    // At most 10 000: exact in an f64.
+    u32::try_from(hundredths).map_or(100.0, |h| f64::from(h) / 100.0)
+}
+
+/// `[partition/][namespace/][subset.]service`, with `@dc` outside the gateway's datacenter and
+/// `@peer:p` for a peer's service.
+fn target_label(t: &RouteTarget, dc: &str) -> String {
+    let mut name = String::new();
+    if !t.subset.is_empty() {
+        name.push_str(&t.subset);
+        name.push('.');
+    }
+    name.push_str(&t.service);
+    let mut label = gateways::ServiceRef::new(&name, &t.namespace, &t.partition).label();
+    if !t.peer.is_empty() {
+        label.push_str(&format!(" @peer:{}", t.peer));
+    } else if !t.datacenter.is_empty() && t.datacenter != dc {
+        label.push_str(&format!(" @{}", t.datacenter));
+    }
+    label
+}
+
+#[cfg(test)]
+mod tests;
