@@ -1,0 +1,640 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: no filter vs Envoy native RBAC (Consul's shape) vs meshgate's filter.wasm.
+
+Run it through bench/run.sh (which builds and installs what this needs); see bench/README.md.
+Python standard library only. Everything listens on 127.0.0.1; every process started here is
+killed on exit (normal, error or signal).
+"""
+import argparse
+import copy
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HZ = os.sysconf("SC_CLK_TCK")
+HOST = "web.example.com"
+SPIFFE_HEADER = "x-bench-spiffe-id"
+TRUST_DOMAIN = "11111111-2222-3333-4444-555555555555.consul"
+# What the tested request carries as its (stand-in) peer identity: the ingress gateway's SPIFFE ID.
+SOURCE_ID = f"spiffe://{TRUST_DOMAIN}/ns/default/dc/dc1/svc/ingress"
+PATH = "/api/items"
+VARIANTS = ["none", "rbac", "filter"]
+LABELS = {"none": "no filter (floor)", "rbac": "native RBAC (Consul shape)", "filter": "meshgate filter.wasm"}
+COLORS = {"none": "#777777", "rbac": "#d62728", "filter": "#1f77b4"}
+
+procs = []
+
+
+def cleanup(*_):
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+    deadline = time.time() + 10
+    for p in procs:
+        try:
+            p.wait(max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    procs.clear()
+
+
+def on_signal(signum, _frame):
+    cleanup()
+    sys.exit(128 + signum)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Config generation
+# ---------------------------------------------------------------------------------------------
+
+# The source the tested request comes from: for an ingress gateway the gateway itself; for a
+# terminating gateway the client whose certificate the TLS originator presents.
+TESTED_SOURCE = {"ingress": "ingress", "terminating": "client"}
+
+
+def source_names(n, kind):
+    """N distinct sources; the one the test request comes from is LAST."""
+    width = len(str(max(n - 1, 1)))
+    return [f"src-{i:0{width}d}" for i in range(n - 1)] + [TESTED_SOURCE[kind]]
+
+
+def write_consul_config(d, n, backend_port, listen_port, kind):
+    """Consul config text: the gateway, the backend service, and N L7 intentions on `web`."""
+    with open(f"{d}/ws.hcl", "w") as f:
+        if kind == "ingress":
+            f.write('service { name = "ingress" kind = "ingress-gateway" address = "127.0.0.1" port = 8443 }\n')
+        else:
+            f.write(f'service {{ name = "tgw" kind = "terminating-gateway" address = "127.0.0.1" port = {listen_port} }}\n')
+        f.write(f'service {{ name = "web" address = "127.0.0.1" port = {backend_port} }}\n')
+    with open(f"{d}/settings.hcl", "w") as f:
+        f.write(f'Datacenter = "dc1"\nTrustDomain = "{TRUST_DOMAIN}"\nDefaultIntentionPolicy = "deny"\n'
+                'Mode = "enforce"\n')
+    with open(f"{d}/entries.hcl", "w") as f:
+        f.write('Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n')
+    with open(f"{d}/gateway.hcl", "w") as f:
+        if kind == "ingress":
+            f.write('Kind = "ingress-gateway"\nName = "ingress"\n'
+                    f'Listeners = [{{ Port = {listen_port}, Protocol = "http", '
+                    f'Services = [{{ Name = "web", Hosts = ["{HOST}"] }}] }}]\n')
+        else:
+            f.write('Kind = "terminating-gateway"\nName = "tgw"\nServices = [{ Name = "web" }]\n')
+    with open(f"{d}/intentions.hcl", "w") as f:
+        f.write('Kind = "service-intentions"\nName = "web"\nSources = [\n')
+        for name in source_names(n, kind):
+            f.write(f'{{ Name = "{name}", Permissions = [{{ Action = "allow", HTTP {{ PathPrefix = "/api/" }} }}] }},\n')
+        f.write("]\n")
+
+
+def principal(name, kind):
+    """Consul's principal for a source service: authenticated.principal_name with a safe_regex on
+    the peer's URI SAN (terminating: real mTLS). For the plain-HTTP ingress listener, a header
+    matcher carrying the same regex on a header holding the SPIFFE ID stands in for it."""
+    regex = f"^spiffe://[^/]+/ns/default/dc/[^/]+/svc/{re.escape(name)}$"
+    if kind == "terminating":
+        return {"authenticated": {"principal_name": {"safe_regex": {"regex": regex}}}}
+    return {"header": {"name": SPIFFE_HEADER, "string_match": {"safe_regex": {"regex": regex}}}}
+
+
+def rbac_filter(n, kind):
+    """envoy.filters.http.rbac as Consul generates it for L7 intentions with default deny: action
+    ALLOW, one policy per source intention (its permissions AND its principal). Policy names are
+    zero-padded so Envoy's (name-ordered) evaluation reaches the tested source's policy last."""
+    width = len(str(n))
+    policies = {}
+    for i, name in enumerate(source_names(n, kind)):
+        policies[f"consul-intentions-layer7-{i:0{width}d}"] = {
+            "permissions": [{"url_path": {"path": {"prefix": "/api/"}}}],
+            "principals": [principal(name, kind)],
+        }
+    return {
+        "name": "envoy.filters.http.rbac",
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC",
+            "rules": {"action": "ALLOW", "policies": policies},
+        },
+    }
+
+
+def derive_configs(filter_json, n, ports, kind):
+    """From meshgate's bootstrap (variant `filter`) derive `none` and `rbac`: the same listener and
+    cluster, routing straight to the cluster, without the wasm filter (and with RBAC for `rbac`)."""
+    base = json.load(open(filter_json))
+    out = {}
+    for v in VARIANTS:
+        cfg = copy.deepcopy(base)
+        cfg["admin"]["address"]["socket_address"]["port_value"] = ports[v]["admin"]
+        cfg["node"]["id"] = f"bench-{v}"
+        listener = cfg["static_resources"]["listeners"][0]
+        listener["address"]["socket_address"]["port_value"] = ports[v]["gw"]
+        hcm = listener["filter_chains"][0]["filters"][0]["typed_config"]
+        hcm["stat_prefix"] = "bench"
+        if v != "filter":
+            hcm["http_filters"] = [f for f in hcm["http_filters"] if f["name"] != "envoy.filters.http.wasm"]
+            if kind == "ingress":  # (terminating: the route already names the cluster)
+                route = hcm["route_config"]["virtual_hosts"][0]["routes"][0]
+                route["route"] = {"cluster": "web.default.default.dc1"}
+        if v == "rbac":
+            hcm["http_filters"].insert(0, rbac_filter(n, kind))
+        out[v] = cfg
+    return out
+
+
+BACKEND = """{"admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": %d}}},
+ "static_resources": {"listeners": [{"address": {"socket_address": {"address": "127.0.0.1", "port_value": %d}},
+  "filter_chains": [{"filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": {
+    "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+    "stat_prefix": "backend", "route_config": {"virtual_hosts": [{"name": "b", "domains": ["*"],
+      "routes": [{"match": {"prefix": "/"}, "direct_response": {"status": 200, "body": {"inline_string": "ok"}}}]}]},
+    "http_filters": [{"name": "envoy.filters.http.router", "typed_config":
+      {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}]}}]}]}]}}"""
+
+
+def tls_client_config(admin_port, ports, sni, certs):
+    """A TLS originator for the terminating gateway: plain HTTP in (wrk), mTLS out with the tested
+    source's certificate (client.pem) and the gateway's SNI. One listener/cluster per variant."""
+    listeners, clusters = [], []
+    for v in VARIANTS:
+        listeners.append({"name": f"to-{v}", "address": {"socket_address": {"address": "127.0.0.1", "port_value": ports[v]["listen"]}},
+            "filter_chains": [{"filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                "stat_prefix": f"to_{v}", "route_config": {"virtual_hosts": [{"name": "c", "domains": ["*"],
+                    "routes": [{"match": {"prefix": "/"}, "route": {"cluster": f"gw-{v}"}}]}]},
+                "http_filters": [{"name": "envoy.filters.http.router", "typed_config":
+                    {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}]}}]}]})
+        clusters.append({"name": f"gw-{v}", "type": "STATIC", "connect_timeout": "5s",
+            "load_assignment": {"cluster_name": f"gw-{v}", "endpoints": [{"lb_endpoints": [{"endpoint": {"address": {
+                "socket_address": {"address": "127.0.0.1", "port_value": ports[v]["gw"]}}}}]}]},
+            "transport_socket": {"name": "envoy.transport_sockets.tls", "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+                "sni": sni, "common_tls_context": {
+                    "tls_certificates": [{"certificate_chain": {"filename": f"{certs}/client.pem"},
+                                          "private_key": {"filename": f"{certs}/client-key.pem"}}],
+                    "validation_context": {"trusted_ca": {"filename": f"{certs}/ca.pem"}}}}}})
+    return {"admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": admin_port}}},
+            "static_resources": {"listeners": listeners, "clusters": clusters}}
+
+
+# ---------------------------------------------------------------------------------------------
+# Processes and measurement
+# ---------------------------------------------------------------------------------------------
+
+def http_get(url, headers=None, timeout=5.0):
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read().decode(errors="replace")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace")
+    except OSError:
+        return None, ""
+
+
+def start_envoy(envoy, cfg_path, log_path, admin_port, ready_timeout):
+    """Starts Envoy (one worker) and returns (process, seconds from spawn to /ready == LIVE)."""
+    t0 = time.monotonic()
+    p = subprocess.Popen([envoy, "-c", cfg_path, "--use-dynamic-base-id", "--concurrency", "1", "-l", "error"],
+                         stdout=open(log_path, "w"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    procs.append(p)
+    while time.monotonic() - t0 < ready_timeout:
+        if p.poll() is not None:
+            raise SystemExit(f"error: Envoy exited ({p.returncode}) loading {cfg_path}:\n" + open(log_path).read()[-3000:])
+        status, body = http_get(f"http://127.0.0.1:{admin_port}/ready", timeout=1)
+        if status == 200 and body.strip() == "LIVE":
+            return p, time.monotonic() - t0
+        time.sleep(0.02)
+    raise SystemExit(f"error: Envoy did not become ready within {ready_timeout}s ({cfg_path})")
+
+
+def stop(p):
+    if p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    if p in procs:
+        procs.remove(p)
+
+
+def ticks(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime (fields 14, 15)
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def envoy_requests(admin_port):
+    """Requests the gateway's HTTP connection manager has started (counted by Envoy, so requests
+    wrk abandoned at the end of a run are counted too: their CPU is in the /proc delta)."""
+    _, body = http_get(f"http://127.0.0.1:{admin_port}/stats?filter=^http\\.bench\\.downstream_rq_total$", timeout=30)
+    m = re.search(r"downstream_rq_total: (\d+)", body)
+    if not m:
+        raise SystemExit(f"error: no downstream_rq_total in the stats of admin port {admin_port}: {body[:300]}")
+    return int(m.group(1))
+
+
+def settle(pid, quiet_s=0.2, limit_s=120):
+    """Waits until the gateway stops burning CPU (requests queued when wrk stopped are finished)."""
+    t_end = time.monotonic() + limit_s
+    last = ticks(pid)
+    while time.monotonic() < t_end:
+        time.sleep(quiet_s)
+        now = ticks(pid)
+        if now == last:
+            return
+        last = now
+
+
+def wrk_args(port, seconds, conns, latency=True):
+    a = ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--timeout", "60s", "-H", f"Host: {HOST}",
+         "-H", f"{SPIFFE_HEADER}: {SOURCE_ID}"]
+    if latency:
+        a.append("--latency")
+    return a + [f"http://127.0.0.1:{port}{PATH}"]
+
+
+UNIT = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4, "h": 3.6e6}
+
+
+def to_ms(text):
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if not m:
+        raise ValueError(f"unparseable latency {text!r}")
+    return float(m.group(1)) * UNIT[m.group(2)]
+
+
+def parse_wrk(out):
+    reqs = re.search(r"^\s*(\d+) requests in ", out, re.M)
+    rps = re.search(r"^Requests/sec:\s*([\d.]+)", out, re.M)
+    p50 = re.search(r"^\s*50%\s+(\S+)", out, re.M)
+    p99 = re.search(r"^\s*99%\s+(\S+)", out, re.M)
+    if not (reqs and rps):
+        raise SystemExit(f"error: cannot parse wrk output:\n{out}")
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "wrk_requests": int(reqs.group(1)),
+        "rps": float(rps.group(1)),
+        # wrk prints no percentiles when nothing completed.
+        "p50_ms": to_ms(p50.group(1)) if p50 else None,
+        "p99_ms": to_ms(p99.group(1)) if p99 else None,
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": errors.group(1).strip() if errors else "",
+    }
+
+
+def run_wrk(v, info, seconds, conns):
+    pid, admin = info["proc"].pid, info["admin"]
+    r0, t0 = envoy_requests(admin), ticks(pid)
+    out = subprocess.run(wrk_args(info["listen"], seconds, conns), capture_output=True, text=True, check=True).stdout
+    settle(pid)
+    t1, r1 = ticks(pid), envoy_requests(admin)
+    res = parse_wrk(out)
+    res["envoy_requests"] = r1 - r0
+    res["cpu_s"] = (t1 - t0) / HZ
+    res["cpu_us_per_req"] = (t1 - t0) / HZ * 1e6 / (r1 - r0) if r1 > r0 else None
+    if res["non2xx"]:
+        raise SystemExit(f"error: {v}: {res['non2xx']} non-2xx responses (the allow path must be tested)")
+    return res
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporting
+
+SHAPES = {
+    "terminating": "Terminating gateway `tgw` linking `web`; wrk → a TLS-originating Envoy (client.pem, "
+    "spiffe://…/svc/client, gateway SNI) → the gateway's mTLS filter chain → backend. RBAC: "
+    "`envoy.filters.http.rbac`, action ALLOW, one policy per source (`url_path` prefix `/api/` AND "
+    "`authenticated.principal_name.safe_regex` `^spiffe://[^/]+/ns/default/dc/[^/]+/svc/<src>$`), as Consul "
+    "generates for L7 intentions. Gateway CPU excludes the TLS originator.",
+    "ingress": "Ingress gateway, plain HTTP. The filter's plan holds only the intentions whose source is "
+    "this gateway (the planner projects them), so its cost cannot depend on N here. RBAC: one policy per "
+    "source with a `header` principal (`x-bench-spiffe-id`, the same SPIFFE safe_regex) standing in for "
+    "`authenticated.principal_name` on plain HTTP.",
+}
+# ---------------------------------------------------------------------------------------------
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return (statistics.median(xs), min(xs), max(xs)) if xs else (None, None, None)
+
+
+def fmt(x, digits=1):
+    if x is None:
+        return "–"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.{digits}f}"
+
+
+def fmt_range(m, digits=1):
+    v, lo, hi = m
+    if v is None:
+        return "–"
+    return f"{fmt(v, digits)} ({fmt(lo, digits)}–{fmt(hi, digits)})"
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}×" if a is not None and b else "–"
+
+
+def summarize(results):
+    """results[n][v] = {"runs": [...], "load_s", "rss_mb"} → rows with medians."""
+    rows = []
+    for n in sorted(results, key=int):
+        floor = {}
+        for v in VARIANTS:
+            r = results[n][v]
+            s = {k: med([run[k] for run in r["runs"]]) for k in ("rps", "p50_ms", "p99_ms", "cpu_us_per_req")}
+            if v == "none":
+                floor = s
+            rows.append((int(n), v, r, s, floor))
+    return rows
+
+
+def markdown(meta, results):
+    lines = [
+        f"# meshgate benchmark, {meta['kind']} gateway (HTTP, L7): no filter vs native RBAC vs filter.wasm",
+        "",
+        f"- Date: {meta['date']}; command: `{meta['command']}`",
+        f"- Machine: {meta['cpu']} ({meta['nproc']} cores), {meta['kernel']}; "
+        f"load average at start {meta['load_start']}, at end {meta['load_end']} (shared machine)",
+        f"- Envoy {meta['envoy_version']}, `--concurrency 1`; filter.wasm {meta['wasm_bytes']} bytes; "
+        f"wrk -t1 -c{meta['connections']} -d{meta['seconds']}s --latency, {meta['rounds']} rounds, variants "
+        "interleaved (order rotated each round); medians over rounds, (min–max).",
+        "- CPU/req: gateway Envoy utime+stime delta / requests Envoy counted (`http.bench.downstream_rq_total`). "
+        "Ratios are to the floor (no filter) at the same N. Load: spawn to `/ready` = LIVE. "
+        "RSS: VmRSS after the last round.",
+        "- Intentions: N sources on `web`, each `allow` with `HTTP { PathPrefix = \"/api/\" }`; the request "
+        f"(`GET /api/items`) comes from the LAST source (`{TESTED_SOURCE[meta['kind']]}`) — RBAC's worst realistic case.",
+        "- " + SHAPES[meta["kind"]],
+        "",
+        "| N | variant | CPU µs/req | CPU vs floor | req/s | req/s vs floor | p50 ms | p99 ms | p99 vs floor | load s | RSS MB | requests (sum) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, v, r, s, floor in summarize(results):
+        reqs = sum(run["envoy_requests"] for run in r["runs"])
+        lines.append(
+            f"| {n:,} | {LABELS[v]} | {fmt_range(s['cpu_us_per_req'])} | {ratio(s['cpu_us_per_req'][0], floor['cpu_us_per_req'][0])} "
+            f"| {fmt_range(s['rps'], 0)} | {ratio(s['rps'][0], floor['rps'][0])} "
+            f"| {fmt(s['p50_ms'][0], 2)} | {fmt(s['p99_ms'][0], 2)} | {ratio(s['p99_ms'][0], floor['p99_ms'][0])} "
+            f"| {r['load_s']:.2f} | {r['rss_mb']:.0f} | {reqs:,} |")
+    lines += ["", f"![CPU per request vs N]({meta['kind']}-cpu-per-request.svg)", ""]
+    if meta.get("notes"):
+        lines += ["Notes:", ""] + [f"- {x}" for x in meta["notes"]] + [""]
+    return "\n".join(lines)
+
+
+def svg_chart(results, kind):
+    """CPU µs/request vs N, log–log, one line per variant. Hand-written SVG, deterministic."""
+    W, H, L, R, T, B = 720, 440, 80, 200, 40, 60
+    pts = {v: [] for v in VARIANTS}
+    for n, v, _r, s, _f in summarize(results):
+        if s["cpu_us_per_req"][0]:
+            pts[v].append((n, s["cpu_us_per_req"][0]))
+    allx = [x for v in pts for x, _ in pts[v]]
+    ally = [y for v in pts for _, y in pts[v]]
+    if not allx:
+        return "<svg xmlns='http://www.w3.org/2000/svg'/>\n"
+    import math
+    x0, x1 = math.floor(math.log10(min(allx))), math.ceil(math.log10(max(allx)))
+    y0, y1 = math.floor(math.log10(min(ally))), math.ceil(math.log10(max(ally)))
+    x1, y1 = max(x1, x0 + 1), max(y1, y0 + 1)
+
+    def px(x):
+        return L + (math.log10(x) - x0) / (x1 - x0) * (W - L - R)
+
+    def py(y):
+        return H - B - (math.log10(y) - y0) / (y1 - y0) * (H - T - B)
+
+    o = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" '
+         'font-family="sans-serif" font-size="12">',
+         f'<rect width="{W}" height="{H}" fill="white"/>',
+         f'<text x="{W / 2:.0f}" y="22" text-anchor="middle" font-size="14">{kind} gateway: CPU per request vs N intentions (log–log)</text>']
+    for e in range(x0, x1 + 1):
+        x = px(10 ** e)
+        o.append(f'<line x1="{x:.1f}" y1="{T}" x2="{x:.1f}" y2="{H - B}" stroke="#ddd"/>')
+        o.append(f'<text x="{x:.1f}" y="{H - B + 18}" text-anchor="middle">{10 ** e:,}</text>')
+    for e in range(y0, y1 + 1):
+        y = py(10 ** e)
+        o.append(f'<line x1="{L}" y1="{y:.1f}" x2="{W - R}" y2="{y:.1f}" stroke="#ddd"/>')
+        o.append(f'<text x="{L - 8}" y="{y + 4:.1f}" text-anchor="end">{10 ** e:g}</text>')
+    o.append(f'<rect x="{L}" y="{T}" width="{W - L - R}" height="{H - T - B}" fill="none" stroke="#333"/>')
+    o.append(f'<text x="{(L + W - R) / 2:.0f}" y="{H - 18}" text-anchor="middle">N (intentions, distinct sources)</text>')
+    o.append(f'<text transform="translate(22 {(T + H - B) / 2:.0f}) rotate(-90)" text-anchor="middle">CPU µs / request</text>')
+    for i, v in enumerate(VARIANTS):
+        if not pts[v]:
+            continue
+        path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in pts[v])
+        o.append(f'<polyline points="{path}" fill="none" stroke="{COLORS[v]}" stroke-width="2"/>')
+        for x, y in pts[v]:
+            o.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3.5" fill="{COLORS[v]}"><title>{LABELS[v]} N={x}: {y:.1f} µs</title></circle>')
+        ly = T + 20 + i * 22
+        o.append(f'<line x1="{W - R + 15}" y1="{ly}" x2="{W - R + 40}" y2="{ly}" stroke="{COLORS[v]}" stroke-width="2"/>')
+        o.append(f'<text x="{W - R + 46}" y="{ly + 4}">{LABELS[v]}</text>')
+    o.append("</svg>")
+    return "\n".join(o) + "\n"
+
+
+def write_results(out_dir, meta, results):
+    """Rewritten after every N, so a long sweep that is interrupted keeps what it measured."""
+    meta["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    k = meta["kind"]
+    with open(os.path.join(out_dir, f"{k}.md"), "w") as f:
+        f.write(markdown(meta, results))
+    with open(os.path.join(out_dir, f"{k}-cpu-per-request.svg"), "w") as f:
+        f.write(svg_chart(results, k))
+    with open(os.path.join(out_dir, f"{k}.json"), "w") as f:
+        json.dump({"meta": meta, "results": {str(n): results[n] for n in results}}, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+# ---------------------------------------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="smoke check: N=10, 1 round of 5 s, asserts numbers exist")
+    ap.add_argument("--sizes", default="10,1000,10000", help="comma-separated N (default 10,1000,10000)")
+    ap.add_argument("--seconds", type=int, default=10, help="wrk duration per variant per round (default 10)")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds per N (default 3)")
+    ap.add_argument("--gateway", choices=["terminating", "ingress"], default="terminating",
+                    help="terminating (default): mTLS, the peer is one of N sources; ingress: plain HTTP")
+    ap.add_argument("--connections", type=int, default=16, help="wrk concurrency (default 16)")
+    ap.add_argument("--out", default=None, help="results directory (default bench/results; --quick: a temp dir)")
+    ap.add_argument("--envoy", required=True)
+    ap.add_argument("--meshgate", required=True)
+    ap.add_argument("--wasm", required=True)
+    ap.add_argument("--command", default="bench/run.sh")
+    a = ap.parse_args()
+    if a.quick:
+        a.sizes, a.seconds, a.rounds = "10", min(a.seconds, 5), 1
+    sizes = [int(x) for x in a.sizes.split(",") if x]
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out_dir = a.out or (tempfile.mkdtemp(prefix="meshgate-bench-quick-") if a.quick else os.path.join(root, "bench", "results"))
+    os.makedirs(out_dir, exist_ok=True)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    work = tempfile.mkdtemp(prefix="meshgate-bench-")
+    kind = a.gateway
+    gw_name = "ingress" if kind == "ingress" else "tgw"
+    certs = f"{work}/certs"
+    if kind == "terminating":
+        subprocess.run([a.meshgate, "ca", "create", "--dir", certs], check=True, capture_output=True)
+        for svc in ("web", "client"):
+            subprocess.run([a.meshgate, "cert", "issue", "--service", svc, "--dir", certs], check=True, capture_output=True)
+    version = subprocess.run([a.envoy, "--version"], capture_output=True, text=True).stdout
+    vm = re.search(r"version: [0-9a-f]+/(\d+\.\d+\.\d+)/", version)
+    cpu = "unknown CPU"
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    meta = {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "command": a.command,
+        "cpu": cpu, "nproc": os.cpu_count(), "kernel": f"{platform.system()} {platform.release()}",
+        "load_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "envoy_version": vm.group(1) if vm else version.strip()[:60],
+        "wasm_bytes": os.path.getsize(a.wasm),
+        "connections": a.connections, "seconds": a.seconds, "rounds": a.rounds,
+        "notes": [],
+        "kind": kind,
+    }
+    results = {}
+    try:
+        bport, badmin = free_port(), free_port()
+        with open(f"{work}/backend.json", "w") as f:
+            f.write(BACKEND % (badmin, bport))
+        start_envoy(a.envoy, f"{work}/backend.json", f"{work}/backend.log", badmin, 60)
+        for n in sizes:
+            d = f"{work}/n{n}"
+            os.makedirs(d)
+            ports = {v: {"gw": free_port(), "admin": free_port()} for v in VARIANTS}
+            for v in VARIANTS:  # where wrk connects: the gateway, or the TLS originator in front of it
+                ports[v]["listen"] = ports[v]["gw"] if kind == "ingress" else free_port()
+            write_consul_config(d, n, bport, ports["filter"]["gw"], kind)
+            extra = ["--cert-dir", certs] if kind == "terminating" else []
+            t0 = time.monotonic()
+            subprocess.run([a.meshgate, "envoy", f"{d}/ws.hcl", f"{d}/entries.hcl", f"{d}/gateway.hcl",
+                            f"{d}/intentions.hcl", "--settings", f"{d}/settings.hcl", "--gateway", gw_name,
+                            "--wasm", a.wasm, "--admin-port", str(ports["filter"]["admin"]), "-o", f"{d}/filter.json"]
+                           + extra, check=True, stderr=subprocess.DEVNULL)
+            gen_s = time.monotonic() - t0
+            cfgs = derive_configs(f"{d}/filter.json", n, ports, kind)
+            info = {}
+            for v in VARIANTS:
+                path = f"{d}/{v}.json"
+                with open(path, "w") as f:
+                    json.dump(cfgs[v], f)
+                # Started one at a time so each load time is measured without the others loading.
+                p, load_s = start_envoy(a.envoy, path, f"{d}/{v}.log", ports[v]["admin"], 600)
+                info[v] = {"proc": p, "load_s": load_s, "config_mb": os.path.getsize(path) / 2**20, **ports[v]}
+                log(f"N={n} {v}: loaded in {load_s:.2f}s, config {info[v]['config_mb']:.1f} MB, RSS {rss_mb(p.pid):.0f} MB")
+            client = None
+            if kind == "terminating":
+                sni = cfgs["filter"]["static_resources"]["listeners"][0]["filter_chains"][0]["filter_chain_match"]["server_names"][0]
+                cadmin = free_port()
+                with open(f"{d}/client.json", "w") as f:
+                    json.dump(tls_client_config(cadmin, ports, sni, certs), f)
+                client, _ = start_envoy(a.envoy, f"{d}/client.json", f"{d}/client.log", cadmin, 60)
+            # Correctness: the tested request is allowed everywhere; a non-matching request is denied
+            # by both enforcing variants; another source is denied by RBAC (the filter takes the
+            # source from the gateway itself, so it has no equivalent for a plain-HTTP client).
+            for v in VARIANTS:
+                base = f"http://127.0.0.1:{info[v]['listen']}"
+                hdr = {"Host": HOST, SPIFFE_HEADER: SOURCE_ID}
+                st, body = http_get(base + PATH, hdr, timeout=120)
+                if st != 200:
+                    raise SystemExit(f"error: N={n} {v}: GET {PATH} answered {st}: {body[:200]}")
+                if v != "none":
+                    st, _ = http_get(base + "/other", hdr, timeout=120)
+                    if st != 403:
+                        raise SystemExit(f"error: N={n} {v}: GET /other answered {st}, expected 403")
+                if v == "rbac" and kind == "ingress":
+                    other = dict(hdr)
+                    other[SPIFFE_HEADER] = SOURCE_ID.replace("/svc/ingress", "/svc/stranger")
+                    st, _ = http_get(base + PATH, other, timeout=120)
+                    if st != 403:
+                        raise SystemExit(f"error: N={n} rbac: a stranger source answered {st}, expected 403")
+            warm = 1 if a.quick else 2
+            for v in VARIANTS:  # warm up (V8 tiers up under load)
+                subprocess.run(wrk_args(info[v]["listen"], warm, a.connections, latency=False), capture_output=True, check=True)
+                settle(info[v]["proc"].pid)
+            runs = {v: [] for v in VARIANTS}
+            for rnd in range(a.rounds):
+                order = VARIANTS[rnd % 3:] + VARIANTS[:rnd % 3]
+                for v in order:
+                    r = run_wrk(v, info[v], a.seconds, a.connections)
+                    runs[v].append(r)
+                    log(f"N={n} round {rnd + 1} {v}: {r['envoy_requests']} requests, {r['rps']:.1f} req/s, "
+                        f"{fmt(r['cpu_us_per_req'])} µs CPU/req, p50 {fmt(r['p50_ms'], 2)} ms, p99 {fmt(r['p99_ms'], 2)} ms"
+                        + (f", socket errors: {r['socket_errors']}" if r["socket_errors"] else ""))
+            results[n] = {}
+            for v in VARIANTS:
+                results[n][v] = {"runs": runs[v], "load_s": info[v]["load_s"], "rss_mb": rss_mb(info[v]["proc"].pid),
+                                 "config_mb": info[v]["config_mb"]}
+                stop(info[v]["proc"])
+            if client:
+                stop(client)
+            results[n]["filter"]["plan_generation_s"] = gen_s
+            meta["notes"].append(f"N={n:,}: bootstrap size none/rbac/filter = "
+                                 + " / ".join(f"{results[n][v]['config_mb']:.2f}" for v in VARIANTS)
+                                 + f" MB; `meshgate envoy` generated the filter's bootstrap in {gen_s:.2f} s.")
+            write_results(out_dir, meta, results)
+    finally:
+        cleanup()
+        shutil.rmtree(work, ignore_errors=True)
+
+    write_results(out_dir, meta, results)
+    # Smoke assertions (never about speed): every variant at every N produced parseable numbers.
+    problems = []
+    for n in results:
+        for v in VARIANTS:
+            for i, r in enumerate(results[n][v]["runs"]):
+                if not r["envoy_requests"] or not r["wrk_requests"] or r["cpu_us_per_req"] is None or r["rps"] <= 0:
+                    problems.append(f"N={n} {v} round {i + 1}: no requests/numbers ({r})")
+    print(markdown(meta, results))
+    log(f"wrote {out_dir}/{kind}.md, {kind}-cpu-per-request.svg, {kind}.json")
+    if problems:
+        log("FAIL:\n  " + "\n  ".join(problems))
+        return 1
+    if a.quick:
+        log("quick: OK (every variant produced requests and numbers; no speed is asserted)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
