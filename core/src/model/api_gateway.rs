@@ -526,7 +526,7 @@ impl Validate for ApiGateway {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ingress_gateway::testing::{at, diags, entry, messages, one};
+    use crate::model::testing::{at, diags, entry, messages, one};
     use crate::model::ConfigEntry;
 
     const FULL_HCL: &str = r#"

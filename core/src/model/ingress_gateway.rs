@@ -809,56 +809,9 @@ pub(crate) fn require_name(cx: &mut Cx, origin: &Meta, name: &str, owner: &str) 
 }
 
 #[cfg(test)]
-pub(crate) mod testing {
-    use crate::model::{ConfigEntry, Document};
-    use crate::workspace::Workspace;
-
-    /// Each diagnostic as (code, "line:col"), in order.
-    pub fn diags(file: &str, text: &str) -> Vec<(String, String)> {
-        let ws = Workspace::from_text(file, text);
-        ws.resolved_diagnostics()
-            .into_iter()
-            .map(|d| {
-                let at = d.location.map(|l| format!("{}:{}", l.start.line, l.start.column)).unwrap_or_default();
-                (d.code.as_str().to_string(), at)
-            })
-            .collect()
-    }
-
-    /// Messages, for tests that check wording.
-    pub fn messages(file: &str, text: &str) -> Vec<String> {
-        Workspace::from_text(file, text).diagnostics.into_iter().map(|d| d.message).collect()
-    }
-
-    /// The one entry in `text`, which must decode without diagnostics.
-    pub fn entry(file: &str, text: &str) -> ConfigEntry {
-        let ws = Workspace::from_text(file, text);
-        assert!(ws.diagnostics.is_empty(), "{file}: {:#?}", ws.resolved_diagnostics());
-        assert_eq!(ws.documents.len(), 1, "{file}");
-        match ws.documents.into_iter().next() {
-            Some(Document::Entry(e)) => e,
-            other => panic!("{file}: not a config entry: {other:?}"),
-        }
-    }
-
-    pub fn one(code: &str, at: &str) -> Vec<(String, String)> {
-        vec![(code.to_string(), at.to_string())]
-    }
-
-    /// "line:col" of the `nth` (from 1) occurrence of `needle` in `text`.
-    pub fn at(text: &str, needle: &str, nth: usize) -> String {
-        let (index, _) = text.match_indices(needle).nth(nth - 1).unwrap_or_else(|| panic!("no {nth}. `{needle}`"));
-        let before = &text[..index];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        format!("{line}:{column}")
-    }
-}
-
-#[cfg(test)]
 mod tests {
-    use super::testing::{at, diags, entry, messages, one};
     use super::*;
+    use crate::model::testing::{at, diags, entry, messages, one};
     use crate::model::ConfigEntry;
 
     const FULL_HCL: &str = r#"

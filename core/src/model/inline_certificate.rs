@@ -216,7 +216,7 @@ impl Validate for InlineCertificate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ingress_gateway::testing::{at, diags, entry, messages, one};
+    use crate::model::testing::{at, diags, entry, messages, one};
     use crate::model::ConfigEntry;
 
     // Structurally valid PEM (the base64 is not a real key pair: no crypto is checked).

@@ -20,6 +20,8 @@ pub mod service_router;
 pub mod service_splitter;
 pub mod tcp_route;
 pub mod terminating_gateway;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use document::{decode_documents, ConfigEntry, Document, EntryKind};
 

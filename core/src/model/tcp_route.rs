@@ -106,7 +106,7 @@ impl Validate for TcpRoute {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ingress_gateway::testing::{at, diags, entry, one};
+    use crate::model::testing::{at, diags, entry, one};
     use crate::model::ConfigEntry;
 
     const FULL_HCL: &str = r#"

@@ -182,7 +182,7 @@ impl Validate for TerminatingGateway {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ingress_gateway::testing::{at, diags, entry, messages, one};
+    use crate::model::testing::{at, diags, entry, messages, one};
     use crate::model::ConfigEntry;
 
     const FULL_HCL: &str = r#"

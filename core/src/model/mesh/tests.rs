@@ -1,25 +1,7 @@
 use super::*;
+use crate::model::testing::{check, d, positions as diags};
 use crate::model::{ConfigEntry, Document};
 use crate::workspace::Workspace;
-
-/// (code, line, column) of every diagnostic.
-fn diags(ws: &Workspace) -> Vec<(String, u32, u32)> {
-    ws.resolved_diagnostics()
-        .into_iter()
-        .map(|d| {
-            let (line, col) = d.location.map(|l| (l.start.line, l.start.column)).unwrap_or_default();
-            (d.code.as_str().to_string(), line, col)
-        })
-        .collect()
-}
-
-fn check(name: &str, text: &str) -> Vec<(String, u32, u32)> {
-    diags(&Workspace::from_text(name, text))
-}
-
-fn d(code: &str, line: u32, col: u32) -> (String, u32, u32) {
-    (code.to_string(), line, col)
-}
 
 fn entry(ws: &Workspace) -> &Mesh {
     match ws.documents.as_slice() {

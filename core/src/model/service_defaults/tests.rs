@@ -1,21 +1,7 @@
 use super::*;
+use crate::model::testing::{check, positions as diags};
 use crate::model::{ConfigEntry, Document};
 use crate::workspace::Workspace;
-
-/// (code, line, column) of every diagnostic.
-fn diags(ws: &Workspace) -> Vec<(String, u32, u32)> {
-    ws.resolved_diagnostics()
-        .into_iter()
-        .map(|d| {
-            let (line, col) = d.location.map(|l| (l.start.line, l.start.column)).unwrap_or_default();
-            (d.code.as_str().to_string(), line, col)
-        })
-        .collect()
-}
-
-fn check(name: &str, text: &str) -> Vec<(String, u32, u32)> {
-    diags(&Workspace::from_text(name, text))
-}
 
 fn entry(ws: &Workspace) -> &ServiceDefaults {
     match ws.documents.as_slice() {
