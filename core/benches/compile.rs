@@ -1,5 +1,8 @@
 //! Whole-pipeline cost: parse + decode + validate + compile, for 10k services and 100k
-//! intentions written as HCL (10 000 service-intentions entries of 10 sources each).
+//! intentions written as JSON (10 000 service-intentions entries of 10 sources each), and for one
+//! destination with 100k L7 sources written as HCL (one entry: what `bench/` generates; per-entry
+//! work that is quadratic in the sources, such as a duplicate-source check by linear search,
+//! shows here and not in the first).
 //!
 //! `cargo bench -p meshgate-core --bench compile`
 
@@ -57,5 +60,39 @@ fn compile(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, compile);
+/// One HCL service-intentions entry for `web` with `sources` L7 sources, as bench/bench.py
+/// writes them.
+fn one_destination_hcl(sources: usize) -> String {
+    let mut out = String::from("Kind = \"service-intentions\"\nName = \"web\"\nSources = [\n");
+    for i in 0..sources {
+        out.push_str(&format!(
+            "{{ Name = \"client-{i}\", Permissions = [{{ Action = \"allow\", HTTP {{ PathPrefix = \"/api/\" }} }}] }},\n"
+        ));
+    }
+    out.push_str("]\n");
+    out
+}
+
+fn one_destination(c: &mut Criterion) {
+    let defaults = String::from("Kind = \"service-defaults\"\nName = \"web\"\nProtocol = \"http\"\n");
+    let intentions = one_destination_hcl(100_000);
+    let mut group = c.benchmark_group("compile");
+    group.sample_size(10);
+    group.bench_function("1-destination-100k-sources-hcl", |b| {
+        b.iter(|| {
+            let ws = Workspace::load([
+                InputFile::new("entries.hcl", defaults.clone()),
+                InputFile::new("intentions.hcl", intentions.clone()),
+            ]);
+            if ws.has_errors() {
+                panic!("{:?}", ws.diagnostics.first());
+            }
+            let compiled = plan::compile(&ws, &Settings::default()).unwrap_or_else(|e| panic!("{e}"));
+            compiled.plan.intentions.len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, compile, one_destination);
 criterion_main!(benches);

@@ -966,14 +966,16 @@ impl Validate for ServiceIntentions {
             );
         }
 
-        let mut seen: Vec<(SourceIdentity<'_>, usize)> = Vec::with_capacity(self.sources.len());
+        // Where each identity is first listed: a map, not a list searched per source (an entry
+        // may have 100 000 sources).
+        let mut seen: BTreeMap<SourceIdentity<'_>, usize> = BTreeMap::new();
         for (i, (src, id)) in self.sources_with_identity().enumerate() {
             validate_source(self, src, i, cx);
             if src.name.is_empty() {
                 continue;
             }
-            match seen.iter().find(|(other, _)| *other == id) {
-                Some((_, first)) => cx.push(
+            match seen.get(&id) {
+                Some(first) => cx.push(
                     Diagnostic::error(
                         Code::DuplicateSource,
                         src.origin.field("name"),
@@ -981,7 +983,9 @@ impl Validate for ServiceIntentions {
                     )
                     .with_note("help: one destination has one intention per source; merge the two into one"),
                 ),
-                None => seen.push((id, i)),
+                None => {
+                    seen.insert(id, i);
+                }
             }
         }
     }

@@ -817,6 +817,27 @@ Sources = [
 }
 
 #[test]
+fn every_repeat_of_a_source_points_back_at_its_first_listing() {
+    let ws = expect(
+        r#"Kind = "service-intentions"
+Name = "api"
+Sources = [
+  { Name = "web", Action = "allow" },
+  { Name = "api", Action = "allow" },
+  { Name = "web", Action = "deny" },
+  { Name = "api", Namespace = "default", Action = "deny" },
+  { Name = "web", Partition = "default", Action = "deny" },
+]
+"#,
+        &[("E0310", 6, 12), ("E0310", 7, 12), ("E0310", 8, 12)],
+    );
+    let text = messages(&ws);
+    assert!(text.contains("source \"web\" is listed twice (Sources[0] and Sources[2])"), "{text}");
+    assert!(text.contains("source \"api\" is listed twice (Sources[1] and Sources[3])"), "{text}");
+    assert!(text.contains("source \"web\" is listed twice (Sources[0] and Sources[4])"), "{text}");
+}
+
+#[test]
 fn source_name_is_required() {
     let ws = expect(
         "Kind = \"service-intentions\"\nName = \"api\"\nSources = [{ Action = \"allow\" }]\n",
