@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Side-by-side benchmark: no filter vs Envoy native RBAC (Consul's shape) vs meshgate's filter.wasm.
+"""Side-by-side benchmark: no filter vs a trivial wasm filter vs Envoy native RBAC (Consul's shape) vs
+meshgate's filter.wasm, on the HTTP (L7) path and the TCP/SNI (L4) path; plus the ECDS plan reload time.
 
 Run it through bench/run.sh (which builds and installs what this needs); see bench/README.md.
 Python standard library only. Everything listens on 127.0.0.1; every process started here is
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 HZ = os.sysconf("SC_CLK_TCK")
@@ -28,9 +30,16 @@ TRUST_DOMAIN = "11111111-2222-3333-4444-555555555555.consul"
 # What the tested request carries as its (stand-in) peer identity: the ingress gateway's SPIFFE ID.
 SOURCE_ID = f"spiffe://{TRUST_DOMAIN}/ns/default/dc/dc1/svc/ingress"
 PATH = "/api/items"
-VARIANTS = ["none", "rbac", "filter"]
-LABELS = {"none": "no filter (floor)", "rbac": "native RBAC (Consul shape)", "filter": "meshgate filter.wasm"}
-COLORS = {"none": "#777777", "rbac": "#d62728", "filter": "#1f77b4"}
+VARIANTS = ["none", "floor-wasm", "rbac", "filter"]
+LABELS = {"none": "no filter (floor)", "floor-wasm": "wasm floor (one header read)",
+          "rbac": "native RBAC (Consul shape)", "filter": "meshgate filter.wasm"}
+COLORS = {"none": "#777777", "floor-wasm": "#2ca02c", "rbac": "#d62728", "filter": "#1f77b4"}
+KINDS = ["terminating", "ingress", "terminating-tcp"]
+
+
+def variants_of(kind):
+    """The L4 path has no HTTP filter chain, so no (HTTP) wasm floor there."""
+    return [v for v in VARIANTS if v != "floor-wasm"] if kind == "terminating-tcp" else list(VARIANTS)
 
 procs = []
 
@@ -72,7 +81,9 @@ def log(msg):
 
 # The source the tested request comes from: for an ingress gateway the gateway itself; for a
 # terminating gateway the client whose certificate the TLS originator presents.
-TESTED_SOURCE = {"ingress": "ingress", "terminating": "client"}
+TESTED_SOURCE = {"ingress": "ingress", "terminating": "client", "terminating-tcp": "client"}
+# A source that is in no intention (terminating-tcp: its certificate must be refused).
+STRANGER = "stranger"
 
 
 def source_names(n, kind):
@@ -81,19 +92,25 @@ def source_names(n, kind):
     return [f"src-{i:0{width}d}" for i in range(n - 1)] + [TESTED_SOURCE[kind]]
 
 
-def write_consul_config(d, n, backend_port, listen_port, kind):
-    """Consul config text: the gateway, the backend service, and N L7 intentions on `web`."""
+def write_settings(d, mode="enforce", name="settings.hcl"):
+    with open(f"{d}/{name}", "w") as f:
+        f.write(f'Datacenter = "dc1"\nTrustDomain = "{TRUST_DOMAIN}"\nDefaultIntentionPolicy = "deny"\n'
+                f'Mode = "{mode}"\n')
+
+
+def write_consul_config(d, n, backend_port, listen_port, kind, mode="enforce", settings_name="settings.hcl"):
+    """Consul config text: the gateway, the backend service, and N intentions on `web` (L7 with an
+    HTTP PathPrefix; for terminating-tcp, L4: `Action = "allow"` per source, `web` is tcp)."""
     with open(f"{d}/ws.hcl", "w") as f:
         if kind == "ingress":
             f.write('service { name = "ingress" kind = "ingress-gateway" address = "127.0.0.1" port = 8443 }\n')
         else:
             f.write(f'service {{ name = "tgw" kind = "terminating-gateway" address = "127.0.0.1" port = {listen_port} }}\n')
         f.write(f'service {{ name = "web" address = "127.0.0.1" port = {backend_port} }}\n')
-    with open(f"{d}/settings.hcl", "w") as f:
-        f.write(f'Datacenter = "dc1"\nTrustDomain = "{TRUST_DOMAIN}"\nDefaultIntentionPolicy = "deny"\n'
-                'Mode = "enforce"\n')
+    write_settings(d, mode, settings_name)
+    protocol = "tcp" if kind == "terminating-tcp" else "http"
     with open(f"{d}/entries.hcl", "w") as f:
-        f.write('Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n')
+        f.write(f'Kind = "service-defaults"\nName = "web"\nProtocol = "{protocol}"\n')
     with open(f"{d}/gateway.hcl", "w") as f:
         if kind == "ingress":
             f.write('Kind = "ingress-gateway"\nName = "ingress"\n'
@@ -104,7 +121,10 @@ def write_consul_config(d, n, backend_port, listen_port, kind):
     with open(f"{d}/intentions.hcl", "w") as f:
         f.write('Kind = "service-intentions"\nName = "web"\nSources = [\n')
         for name in source_names(n, kind):
-            f.write(f'{{ Name = "{name}", Permissions = [{{ Action = "allow", HTTP {{ PathPrefix = "/api/" }} }}] }},\n')
+            if kind == "terminating-tcp":
+                f.write(f'{{ Name = "{name}", Action = "allow" }},\n')
+            else:
+                f.write(f'{{ Name = "{name}", Permissions = [{{ Action = "allow", HTTP {{ PathPrefix = "/api/" }} }}] }},\n')
         f.write("]\n")
 
 
@@ -113,7 +133,7 @@ def principal(name, kind):
     the peer's URI SAN (terminating: real mTLS). For the plain-HTTP ingress listener, a header
     matcher carrying the same regex on a header holding the SPIFFE ID stands in for it."""
     regex = f"^spiffe://[^/]+/ns/default/dc/[^/]+/svc/{re.escape(name)}$"
-    if kind == "terminating":
+    if kind != "ingress":
         return {"authenticated": {"principal_name": {"safe_regex": {"regex": regex}}}}
     return {"header": {"name": SPIFFE_HEADER, "string_match": {"safe_regex": {"regex": regex}}}}
 
@@ -138,24 +158,84 @@ def rbac_filter(n, kind):
     }
 
 
-def derive_configs(filter_json, n, ports, kind):
-    """From meshgate's bootstrap (variant `filter`) derive `none` and `rbac`: the same listener and
-    cluster, routing straight to the cluster, without the wasm filter (and with RBAC for `rbac`)."""
+def rbac_network_filter(n, kind):
+    """envoy.filters.network.rbac as Consul generates it for L4 intentions with default deny: one
+    policy `consul-intentions-layer4`, `permissions: [any]`, the principals of every allowed source
+    (authenticated.principal_name.safe_regex on the peer's URI SAN), action ALLOW (the default),
+    stat_prefix `connect_authz`. Consul lists the principals in source order: the tested one last."""
+    return {
+        "name": "envoy.filters.network.rbac",
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.network.rbac.v3.RBAC",
+            "stat_prefix": "connect_authz",
+            "rules": {"action": "ALLOW", "policies": {"consul-intentions-layer4": {
+                "permissions": [{"any": True}],
+                "principals": [principal(name, kind) for name in source_names(n, kind)],
+            }}},
+        },
+    }
+
+
+def floor_wasm_filter(meshgate_wasm_filter, floor_wasm):
+    """The wasm floor: meshgate's own envoy.filters.http.wasm entry (same runtime, same plugin
+    shape, code from a local file), with the trivial one-header-read module instead of filter.wasm,
+    its own VM and no plugin configuration."""
+    f = copy.deepcopy(meshgate_wasm_filter)
+    cfg = f["typed_config"]["config"]
+    cfg["name"] = "bench-floor"
+    cfg["root_id"] = ""
+    cfg["vm_config"]["vm_id"] = "bench-floor"
+    cfg["vm_config"]["code"] = {"local": {"filename": floor_wasm}}
+    cfg.pop("configuration", None)
+    return f
+
+
+def patch_ports(cfg, v, port):
+    """A variant's own admin and listener ports, node id and stat prefixes (the listener's
+    `listener.bench.*`, the HTTP connection manager's `http.bench.*`)."""
+    cfg["admin"]["address"]["socket_address"]["port_value"] = port["admin"]
+    cfg["node"]["id"] = f"bench-{v}"
+    listener = cfg["static_resources"]["listeners"][0]
+    listener["address"]["socket_address"]["port_value"] = port["gw"]
+    listener["stat_prefix"] = "bench"
+    return listener
+
+
+def upstream_cluster(cfg):
+    names = [c["name"] for c in cfg["static_resources"]["clusters"] if c["name"] != "meshgate_blackhole"]
+    if len(names) != 1:
+        raise SystemExit(f"error: expected one upstream cluster in meshgate's bootstrap, found {names}")
+    return names[0]
+
+
+def derive_configs(filter_json, n, ports, kind, floor_wasm):
+    """From meshgate's bootstrap (variant `filter`) derive the others: the same listener, filter
+    chain (SNI match, mTLS) and cluster, without the wasm filter and routing straight to the
+    cluster (`none`), with the trivial wasm filter (`floor-wasm`), with native RBAC (`rbac`)."""
     base = json.load(open(filter_json))
     out = {}
-    for v in VARIANTS:
+    for v in variants_of(kind):
         cfg = copy.deepcopy(base)
-        cfg["admin"]["address"]["socket_address"]["port_value"] = ports[v]["admin"]
-        cfg["node"]["id"] = f"bench-{v}"
-        listener = cfg["static_resources"]["listeners"][0]
-        listener["address"]["socket_address"]["port_value"] = ports[v]["gw"]
+        listener = patch_ports(cfg, v, ports[v])
+        if kind == "terminating-tcp":
+            chain = listener["filter_chains"][0]
+            tcp = [f for f in chain["filters"] if f["name"] == "envoy.filters.network.tcp_proxy"]
+            if v != "filter":
+                # Same tcp_proxy (ON_DOWNSTREAM_DATA), but to the service's cluster: nothing chooses it.
+                tcp[0]["typed_config"]["cluster"] = upstream_cluster(cfg)
+                chain["filters"] = ([rbac_network_filter(n, kind)] if v == "rbac" else []) + tcp
+            out[v] = cfg
+            continue
         hcm = listener["filter_chains"][0]["filters"][0]["typed_config"]
         hcm["stat_prefix"] = "bench"
         if v != "filter":
+            wasm = [f for f in hcm["http_filters"] if f["name"] == "envoy.filters.http.wasm"]
             hcm["http_filters"] = [f for f in hcm["http_filters"] if f["name"] != "envoy.filters.http.wasm"]
             if kind == "ingress":  # (terminating: the route already names the cluster)
                 route = hcm["route_config"]["virtual_hosts"][0]["routes"][0]
                 route["route"] = {"cluster": "web.default.default.dc1"}
+            if v == "floor-wasm":
+                hcm["http_filters"].insert(0, floor_wasm_filter(wasm[0], floor_wasm))
         if v == "rbac":
             hcm["http_filters"].insert(0, rbac_filter(n, kind))
         out[v] = cfg
@@ -172,27 +252,37 @@ BACKEND = """{"admin": {"address": {"socket_address": {"address": "127.0.0.1", "
       {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}]}}]}]}]}}"""
 
 
-def tls_client_config(admin_port, ports, sni, certs):
-    """A TLS originator for the terminating gateway: plain HTTP in (wrk), mTLS out with the tested
-    source's certificate (client.pem) and the gateway's SNI. One listener/cluster per variant."""
+def tls_client_config(admin_port, upstreams, sni, certs, per_connection):
+    """A TLS originator for the terminating gateway: plain HTTP in (wrk), mTLS out with a source's
+    certificate (`<cert>.pem`, normally client.pem) and the gateway's SNI. One listener/cluster per
+    upstream (`name`, `listen` port, gateway port `gw`, `cert`). per_connection (the L4 path): one
+    request per upstream connection, so every request is a new mTLS connection to the gateway and
+    the gateway's L4 decision runs for each."""
     listeners, clusters = [], []
-    for v in VARIANTS:
-        listeners.append({"name": f"to-{v}", "address": {"socket_address": {"address": "127.0.0.1", "port_value": ports[v]["listen"]}},
+    for u in upstreams:
+        name = u["name"]
+        listeners.append({"name": f"to-{name}", "address": {"socket_address": {"address": "127.0.0.1", "port_value": u["listen"]}},
             "filter_chains": [{"filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": {
                 "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-                "stat_prefix": f"to_{v}", "route_config": {"virtual_hosts": [{"name": "c", "domains": ["*"],
-                    "routes": [{"match": {"prefix": "/"}, "route": {"cluster": f"gw-{v}"}}]}]},
+                "stat_prefix": f"to_{name}", "route_config": {"virtual_hosts": [{"name": "c", "domains": ["*"],
+                    "routes": [{"match": {"prefix": "/"}, "route": {"cluster": f"gw-{name}"}}]}]},
                 "http_filters": [{"name": "envoy.filters.http.router", "typed_config":
                     {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}]}}]}]})
-        clusters.append({"name": f"gw-{v}", "type": "STATIC", "connect_timeout": "5s",
-            "load_assignment": {"cluster_name": f"gw-{v}", "endpoints": [{"lb_endpoints": [{"endpoint": {"address": {
-                "socket_address": {"address": "127.0.0.1", "port_value": ports[v]["gw"]}}}}]}]},
+        cluster = {"name": f"gw-{name}", "type": "STATIC", "connect_timeout": "5s",
+            "load_assignment": {"cluster_name": f"gw-{name}", "endpoints": [{"lb_endpoints": [{"endpoint": {"address": {
+                "socket_address": {"address": "127.0.0.1", "port_value": u["gw"]}}}}]}]},
             "transport_socket": {"name": "envoy.transport_sockets.tls", "typed_config": {
                 "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
                 "sni": sni, "common_tls_context": {
-                    "tls_certificates": [{"certificate_chain": {"filename": f"{certs}/client.pem"},
-                                          "private_key": {"filename": f"{certs}/client-key.pem"}}],
-                    "validation_context": {"trusted_ca": {"filename": f"{certs}/ca.pem"}}}}}})
+                    "tls_certificates": [{"certificate_chain": {"filename": f"{certs}/{u['cert']}.pem"},
+                                          "private_key": {"filename": f"{certs}/{u['cert']}-key.pem"}}],
+                    "validation_context": {"trusted_ca": {"filename": f"{certs}/ca.pem"}}}}}}
+        if per_connection:
+            cluster["typed_extension_protocol_options"] = {"envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+                "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                "common_http_protocol_options": {"max_requests_per_connection": 1},
+                "explicit_http_config": {"http_protocol_options": {}}}}
+        clusters.append(cluster)
     return {"admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": admin_port}}},
             "static_resources": {"listeners": listeners, "clusters": clusters}}
 
@@ -254,14 +344,28 @@ def rss_mb(pid):
     return float("nan")
 
 
-def envoy_requests(admin_port):
-    """Requests the gateway's HTTP connection manager has started (counted by Envoy, so requests
-    wrk abandoned at the end of a run are counted too: their CPU is in the /proc delta)."""
-    _, body = http_get(f"http://127.0.0.1:{admin_port}/stats?filter=^http\\.bench\\.downstream_rq_total$", timeout=30)
-    m = re.search(r"downstream_rq_total: (\d+)", body)
-    if not m:
-        raise SystemExit(f"error: no downstream_rq_total in the stats of admin port {admin_port}: {body[:300]}")
-    return int(m.group(1))
+def stats(admin_port, regex):
+    """{name: value} of the counters/gauges matching regex (admin /stats?filter=)."""
+    q = urllib.parse.quote(regex, safe="")
+    _, body = http_get(f"http://127.0.0.1:{admin_port}/stats?filter={q}", timeout=30)
+    out = {}
+    for line in body.splitlines():
+        m = re.fullmatch(r"(\S+): (\d+)", line.strip())
+        if m:
+            out[m.group(1)] = int(m.group(2))
+    return out
+
+
+def envoy_requests(admin_port, kind="terminating"):
+    """What a run's CPU is divided by, counted by Envoy (so requests wrk abandoned at the end of a
+    run are counted too: their CPU is in the /proc delta). L7: the requests the gateway's HTTP
+    connection manager started. L4 (terminating-tcp): the connections the gateway's listener
+    accepted — one request per connection there."""
+    stat = "listener.bench.downstream_cx_total" if kind == "terminating-tcp" else "http.bench.downstream_rq_total"
+    found = stats(admin_port, "^" + re.escape(stat) + "$")
+    if stat not in found:
+        raise SystemExit(f"error: no {stat} in the stats of admin port {admin_port}: {found}")
+    return found[stat]
 
 
 def settle(pid, quiet_s=0.2, limit_s=120):
@@ -314,12 +418,12 @@ def parse_wrk(out):
     }
 
 
-def run_wrk(v, info, seconds, conns):
+def run_wrk(v, info, seconds, conns, kind):
     pid, admin = info["proc"].pid, info["admin"]
-    r0, t0 = envoy_requests(admin), ticks(pid)
+    r0, t0 = envoy_requests(admin, kind), ticks(pid)
     out = subprocess.run(wrk_args(info["listen"], seconds, conns), capture_output=True, text=True, check=True).stdout
     settle(pid)
-    t1, r1 = ticks(pid), envoy_requests(admin)
+    t1, r1 = ticks(pid), envoy_requests(admin, kind)
     res = parse_wrk(out)
     res["envoy_requests"] = r1 - r0
     res["cpu_s"] = (t1 - t0) / HZ
@@ -342,6 +446,16 @@ SHAPES = {
     "this gateway (the planner projects them), so its cost cannot depend on N here. RBAC: one policy per "
     "source with a `header` principal (`x-bench-spiffe-id`, the same SPIFFE safe_regex) standing in for "
     "`authenticated.principal_name` on plain HTTP.",
+    "terminating-tcp": "Terminating gateway `tgw` linking `web` as a **tcp** service (L4). wrk → a TLS-originating "
+    "Envoy (client.pem, gateway SNI) whose cluster to the gateway has `max_requests_per_connection: 1`, so "
+    "every request is a new mTLS connection and the gateway decides once per request → the gateway's SNI filter "
+    "chain (mTLS, `require_client_certificate`) → `tcp_proxy` (`ON_DOWNSTREAM_DATA`) → backend (HTTP over the "
+    "TCP proxy, a new upstream connection per request as well). none: `tcp_proxy` to `web`'s cluster; RBAC: "
+    "`envoy.filters.network.rbac` (stat_prefix `connect_authz`), action ALLOW, one policy "
+    "`consul-intentions-layer4` with `permissions: [any]` and one `authenticated.principal_name.safe_regex` "
+    "principal per allowed source, as Consul generates for L4 intentions; filter: meshgate's network filter "
+    "(`root_id: meshgate_network`) before `tcp_proxy`, as `meshgate envoy` generates it. Per-request CPU here "
+    "includes a TLS handshake (and two TCP connections) at the gateway, identical for every variant.",
 }
 # ---------------------------------------------------------------------------------------------
 
@@ -370,46 +484,80 @@ def ratio(a, b):
 
 
 def summarize(results):
-    """results[n][v] = {"runs": [...], "load_s", "rss_mb"} → rows with medians."""
+    """results[n][v] = {"runs": [...], "load_s", "rss_mb"} → rows (n, variant, result, medians,
+    medians of the floor, medians of the wasm floor or {})."""
     rows = []
     for n in sorted(results, key=int):
-        floor = {}
+        med_of = {}
         for v in VARIANTS:
-            r = results[n][v]
-            s = {k: med([run[k] for run in r["runs"]]) for k in ("rps", "p50_ms", "p99_ms", "cpu_us_per_req")}
-            if v == "none":
-                floor = s
-            rows.append((int(n), v, r, s, floor))
+            if v in results[n]:
+                med_of[v] = {k: med([run[k] for run in results[n][v]["runs"]])
+                             for k in ("rps", "p50_ms", "p99_ms", "cpu_us_per_req")}
+        for v in med_of:
+            rows.append((int(n), v, results[n][v], med_of[v], med_of.get("none", {}), med_of.get("floor-wasm", {})))
     return rows
 
 
+def vs_wasm_floor(v, s, wfloor):
+    """CPU over the wasm floor, for the enforcing variants: "+Δ µs (ratio)"."""
+    a, b = s["cpu_us_per_req"][0], (wfloor.get("cpu_us_per_req") or (None,))[0]
+    if v in ("none", "floor-wasm") or a is None or not b:
+        return "–"
+    return f"{a - b:+.1f} µs ({a / b:.2f}×)"
+
+
 def markdown(meta, results):
+    tcp = meta["kind"] == "terminating-tcp"
     lines = [
-        f"# meshgate benchmark, {meta['kind']} gateway (HTTP, L7): no filter vs native RBAC vs filter.wasm",
+        f"# meshgate benchmark, {meta['kind']} gateway "
+        + ("(TCP/SNI, L4): no filter vs native network RBAC vs filter.wasm" if tcp else
+           "(HTTP, L7): no filter vs wasm floor vs native RBAC vs filter.wasm"),
         "",
         f"- Date: {meta['date']}; command: `{meta['command']}`",
         f"- Machine: {meta['cpu']} ({meta['nproc']} cores), {meta['kernel']}; "
         f"load average at start {meta['load_start']}, at end {meta['load_end']} (shared machine)",
-        f"- Envoy {meta['envoy_version']}, `--concurrency 1`; filter.wasm {meta['wasm_bytes']} bytes; "
+        f"- Envoy {meta['envoy_version']}, `--concurrency 1`; filter.wasm {meta['wasm_bytes']} bytes"
+        + ("" if tcp else f", wasm floor module {meta.get('floor_wasm_bytes', '?')} bytes") + "; "
         f"wrk -t1 -c{meta['connections']} -d{meta['seconds']}s --latency, {meta['rounds']} rounds, variants "
         "interleaved (order rotated each round); medians over rounds, (min–max).",
-        "- CPU/req: gateway Envoy utime+stime delta / requests Envoy counted (`http.bench.downstream_rq_total`). "
-        "Ratios are to the floor (no filter) at the same N. Load: spawn to `/ready` = LIVE. "
-        "RSS: VmRSS after the last round.",
-        "- Intentions: N sources on `web`, each `allow` with `HTTP { PathPrefix = \"/api/\" }`; the request "
-        f"(`GET /api/items`) comes from the LAST source (`{TESTED_SOURCE[meta['kind']]}`) — RBAC's worst realistic case.",
+        ("- CPU/req: gateway Envoy utime+stime delta / connections the gateway's listener accepted "
+         "(`listener.bench.downstream_cx_total`; one request per connection). " if tcp else
+         "- CPU/req: gateway Envoy utime+stime delta / requests Envoy counted (`http.bench.downstream_rq_total`). ")
+        + "Ratios are to the floor (no filter) at the same N"
+        + ("" if tcp else "; *CPU vs wasm floor* is the enforcing variant's CPU/req minus (and over) the wasm "
+           "floor's — a trivial proxy-wasm HTTP filter (`bench/floor-filter`) that reads `:path` and continues, "
+           "loaded like filter.wasm (V8, same plugin shape); the target is filter ≤ wasm floor + 2 µs")
+        + ". Load: spawn to `/ready` = LIVE. RSS: VmRSS after the last round.",
+        ("- Intentions: N sources on `web` (a tcp service), each `Action = \"allow\"` (L4); default deny. Every "
+         f"request comes from the LAST source (`{TESTED_SOURCE[meta['kind']]}`) — the end of RBAC's principal list. "
+         "Before measuring, rbac and filter must refuse a connection presenting the certificate of a source in "
+         "no intention (`stranger`)." if tcp else
+         "- Intentions: N sources on `web`, each `allow` with `HTTP { PathPrefix = \"/api/\" }`; the request "
+         f"(`GET /api/items`) comes from the LAST source (`{TESTED_SOURCE[meta['kind']]}`) — RBAC's worst realistic case."),
         "- " + SHAPES[meta["kind"]],
         "",
-        "| N | variant | CPU µs/req | CPU vs floor | req/s | req/s vs floor | p50 ms | p99 ms | p99 vs floor | load s | RSS MB | requests (sum) |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| N | variant | CPU µs/req | CPU vs floor | CPU vs wasm floor | req/s | req/s vs floor | p50 ms | p99 ms | p99 vs floor | load s | RSS MB | requests (sum) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for n, v, r, s, floor in summarize(results):
+    for n, v, r, s, floor, wfloor in summarize(results):
         reqs = sum(run["envoy_requests"] for run in r["runs"])
         lines.append(
             f"| {n:,} | {LABELS[v]} | {fmt_range(s['cpu_us_per_req'])} | {ratio(s['cpu_us_per_req'][0], floor['cpu_us_per_req'][0])} "
-            f"| {fmt_range(s['rps'], 0)} | {ratio(s['rps'][0], floor['rps'][0])} "
+            f"| {vs_wasm_floor(v, s, wfloor)} | {fmt_range(s['rps'], 0)} | {ratio(s['rps'][0], floor['rps'][0])} "
             f"| {fmt(s['p50_ms'][0], 2)} | {fmt(s['p99_ms'][0], 2)} | {ratio(s['p99_ms'][0], floor['p99_ms'][0])} "
             f"| {r['load_s']:.2f} | {r['rss_mb']:.0f} | {reqs:,} |")
+    ecds = [(int(n), results[n]["filter"]["ecds"]) for n in sorted(results, key=int) if results[n]["filter"].get("ecds")]
+    if ecds:
+        lines += ["", "ECDS plan reload (filter variant; `meshgate envoy --ecds`: the plan in a watched file): the "
+                  "gateway serves the enforcing plan, then a changed plan (the same intentions, `Mode = \"audit\"`, "
+                  "from `meshgate envoy --ecds --update` into a staging directory) is renamed into the watched "
+                  "directory. *Counted*: until Envoy's `extension_config_discovery.*.config_reload` went up; "
+                  "*serving*: until the new plan answers (the request enforce denies passes), polled every 10 ms.", "",
+                  "| N | ECDS reload s (counted) | ECDS reload s (serving) | plan file MB | update generation s | bootstrap load s | RSS MB |",
+                  "|---:|---:|---:|---:|---:|---:|---:|"]
+        for n, e in ecds:
+            lines.append(f"| {n:,} | {fmt(e['reload_s'], 3)} | {fmt(e['applied_s'], 3)} | {e['ecds_file_mb']:.2f} "
+                         f"| {e['update_gen_s']:.2f} | {e['load_s']:.2f} | {e['rss_mb']:.0f} |")
     lines += ["", f"![CPU per request vs N]({meta['kind']}-cpu-per-request.svg)", ""]
     if meta.get("notes"):
         lines += ["Notes:", ""] + [f"- {x}" for x in meta["notes"]] + [""]
@@ -420,11 +568,14 @@ def svg_chart(results, kind):
     """CPU µs/request vs N, log–log, one line per variant. Hand-written SVG, deterministic."""
     W, H, L, R, T, B = 720, 440, 80, 200, 40, 60
     pts = {v: [] for v in VARIANTS}
-    for n, v, _r, s, _f in summarize(results):
+    target = []  # the filter's target: wasm floor + 2 µs
+    for n, v, _r, s, _f, _w in summarize(results):
         if s["cpu_us_per_req"][0]:
             pts[v].append((n, s["cpu_us_per_req"][0]))
+            if v == "floor-wasm":
+                target.append((n, s["cpu_us_per_req"][0] + 2))
     allx = [x for v in pts for x, _ in pts[v]]
-    ally = [y for v in pts for _, y in pts[v]]
+    ally = [y for v in pts for _, y in pts[v]] + [y for _, y in target]
     if not allx:
         return "<svg xmlns='http://www.w3.org/2000/svg'/>\n"
     import math
@@ -453,6 +604,13 @@ def svg_chart(results, kind):
     o.append(f'<rect x="{L}" y="{T}" width="{W - L - R}" height="{H - T - B}" fill="none" stroke="#333"/>')
     o.append(f'<text x="{(L + W - R) / 2:.0f}" y="{H - 18}" text-anchor="middle">N (intentions, distinct sources)</text>')
     o.append(f'<text transform="translate(22 {(T + H - B) / 2:.0f}) rotate(-90)" text-anchor="middle">CPU µs / request</text>')
+    if target:
+        path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in target)
+        o.append(f'<polyline points="{path}" fill="none" stroke="{COLORS["floor-wasm"]}" stroke-width="1.5" stroke-dasharray="5 4"/>')
+        ly = T + 20 + len(VARIANTS) * 22
+        o.append(f'<line x1="{W - R + 15}" y1="{ly}" x2="{W - R + 40}" y2="{ly}" stroke="{COLORS["floor-wasm"]}" '
+                 'stroke-width="1.5" stroke-dasharray="5 4"/>')
+        o.append(f'<text x="{W - R + 46}" y="{ly + 4}">target: wasm floor + 2 µs</text>')
     for i, v in enumerate(VARIANTS):
         if not pts[v]:
             continue
@@ -482,19 +640,115 @@ def write_results(out_dir, meta, results):
 
 # ---------------------------------------------------------------------------------------------
 
+def meshgate_envoy(a, d, kind, gw_name, admin_port, certs, out, settings="settings.hcl", ecds_dir=None, update=False):
+    """`meshgate envoy` on the bench's Consul config text; returns its wall time in seconds."""
+    cmd = [a.meshgate, "envoy", f"{d}/ws.hcl", f"{d}/entries.hcl", f"{d}/gateway.hcl", f"{d}/intentions.hcl",
+           "--settings", f"{d}/{settings}", "--gateway", gw_name, "--wasm", a.wasm, "--admin-port", str(admin_port)]
+    if kind != "ingress":
+        cmd += ["--cert-dir", certs]
+    if ecds_dir:
+        cmd += ["--ecds", ecds_dir]
+    cmd += ["--update"] if update else ["-o", out]
+    t0 = time.monotonic()
+    subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
+    return time.monotonic() - t0
+
+
+def is_denied(port, kind):
+    """Whether the enforcing gateway behind `port` denies what the tested source must not do. L7:
+    `GET /other` (no intention allows it) answers 403. L4: a connection presenting the certificate
+    of a source in no intention (`stranger`) is refused (the TLS originator answers 503)."""
+    hdr = {"Host": HOST, SPIFFE_HEADER: SOURCE_ID}
+    if kind == "terminating-tcp":
+        st, _ = http_get(f"http://127.0.0.1:{port['stranger']}{PATH}", hdr, timeout=120)
+        return st != 200
+    st, _ = http_get(f"http://127.0.0.1:{port['listen']}/other", hdr, timeout=120)
+    return st == 403
+
+
+def check_allowed(port, what):
+    hdr = {"Host": HOST, SPIFFE_HEADER: SOURCE_ID}
+    st, body = http_get(f"http://127.0.0.1:{port['listen']}{PATH}", hdr, timeout=120)
+    if st != 200:
+        raise SystemExit(f"error: {what}: GET {PATH} from the tested source answered {st}: {body[:200]}")
+
+
+ECDS_STATS = r"^extension_config_discovery\..*\.config_(reload|fail)$"
+
+
+def ecds_counts(admin_port):
+    s = stats(admin_port, ECDS_STATS)
+    return (sum(v for k, v in s.items() if k.endswith(".config_reload")),
+            sum(v for k, v in s.items() if k.endswith(".config_fail")))
+
+
+def measure_ecds(a, d, n, kind, gw_name, port, certs):
+    """Plan reload through ECDS: a filter gateway from `meshgate envoy --ecds` (the plan in a watched
+    file), serving; then a changed plan (the same intentions in Mode = "audit", from
+    `meshgate envoy --ecds --update` into a staging directory) is renamed into the watched directory
+    and the clock runs until (1) Envoy counts the update (`extension_config_discovery.*.config_reload`)
+    and (2) the new plan serves: the probe that enforce denies passes (audit)."""
+    ecds_dir, next_dir = f"{d}/ecds", f"{d}/ecds-next"
+    gen_s = meshgate_envoy(a, d, kind, gw_name, port["admin"], certs, f"{d}/ecds-boot.json", ecds_dir=ecds_dir)
+    cfg = json.load(open(f"{d}/ecds-boot.json"))
+    listener = patch_ports(cfg, "ecds", port)
+    if kind != "terminating-tcp":
+        listener["filter_chains"][0]["filters"][0]["typed_config"]["stat_prefix"] = "bench"
+    with open(f"{d}/ecds.json", "w") as f:
+        json.dump(cfg, f)
+    p, load_s = start_envoy(a.envoy, f"{d}/ecds.json", f"{d}/ecds.log", port["admin"], 600)
+    try:
+        check_allowed(port, f"N={n} ecds")
+        if not is_denied(port, kind):
+            raise SystemExit(f"error: N={n} ecds: the enforcing plan from the ECDS file does not deny")
+        write_settings(d, mode="audit", name="settings-audit.hcl")
+        update_s = meshgate_envoy(a, d, kind, gw_name, port["admin"], certs, None, settings="settings-audit.hcl",
+                                  ecds_dir=next_dir, update=True)
+        files = sorted(f for f in os.listdir(next_dir) if not f.startswith("."))
+        size = sum(os.path.getsize(f"{next_dir}/{f}") for f in files)
+        reloads0, fails0 = ecds_counts(port["admin"])
+        t0 = time.monotonic()
+        for f in files:
+            os.replace(f"{next_dir}/{f}", f"{ecds_dir}/{f}")
+        reload_s = applied_s = None
+        while time.monotonic() - t0 < 600:
+            if reload_s is None:
+                reloads, fails = ecds_counts(port["admin"])
+                if fails > fails0:
+                    raise SystemExit(f"error: N={n} ecds: Envoy rejected the new plan (config_fail):\n"
+                                     + open(f"{d}/ecds.log").read()[-2000:])
+                if reloads > reloads0:
+                    reload_s = time.monotonic() - t0
+            if not is_denied(port, kind):
+                applied_s = time.monotonic() - t0
+                break
+            time.sleep(0.01)
+        if applied_s is None:
+            raise SystemExit(f"error: N={n} ecds: the new plan was not serving within 600 s")
+        if reload_s is None:  # applied before the counter was polled again
+            reload_s = applied_s if ecds_counts(port["admin"])[0] > reloads0 else None
+        return {"bootstrap_gen_s": gen_s, "load_s": load_s, "update_gen_s": update_s, "ecds_file_mb": size / 2**20,
+                "reload_s": reload_s, "applied_s": applied_s, "rss_mb": rss_mb(p.pid)}
+    finally:
+        stop(p)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="smoke check: N=10, 1 round of 5 s, asserts numbers exist")
     ap.add_argument("--sizes", default="10,1000,10000", help="comma-separated N (default 10,1000,10000)")
     ap.add_argument("--seconds", type=int, default=10, help="wrk duration per variant per round (default 10)")
     ap.add_argument("--rounds", type=int, default=3, help="rounds per N (default 3)")
-    ap.add_argument("--gateway", choices=["terminating", "ingress"], default="terminating",
-                    help="terminating (default): mTLS, the peer is one of N sources; ingress: plain HTTP")
+    ap.add_argument("--gateway", choices=KINDS, default="terminating",
+                    help="terminating (default): mTLS, the peer is one of N sources; ingress: plain HTTP; "
+                    "terminating-tcp: the L4 path, a new mTLS connection per request")
     ap.add_argument("--connections", type=int, default=16, help="wrk concurrency (default 16)")
     ap.add_argument("--out", default=None, help="results directory (default bench/results; --quick: a temp dir)")
+    ap.add_argument("--no-ecds", dest="ecds", action="store_false", help="skip the ECDS plan reload measurement")
     ap.add_argument("--envoy", required=True)
     ap.add_argument("--meshgate", required=True)
     ap.add_argument("--wasm", required=True)
+    ap.add_argument("--floor-wasm", required=True, help="the wasm floor module (bench/floor-filter)")
     ap.add_argument("--command", default="bench/run.sh")
     a = ap.parse_args()
     if a.quick:
@@ -509,11 +763,13 @@ def main():
     signal.signal(signal.SIGHUP, on_signal)
     work = tempfile.mkdtemp(prefix="meshgate-bench-")
     kind = a.gateway
+    tcp = kind == "terminating-tcp"
+    vs = variants_of(kind)
     gw_name = "ingress" if kind == "ingress" else "tgw"
     certs = f"{work}/certs"
-    if kind == "terminating":
+    if kind != "ingress":
         subprocess.run([a.meshgate, "ca", "create", "--dir", certs], check=True, capture_output=True)
-        for svc in ("web", "client"):
+        for svc in ("web", "client", STRANGER):
             subprocess.run([a.meshgate, "cert", "issue", "--service", svc, "--dir", certs], check=True, capture_output=True)
     version = subprocess.run([a.envoy, "--version"], capture_output=True, text=True).stdout
     vm = re.search(r"version: [0-9a-f]+/(\d+\.\d+\.\d+)/", version)
@@ -529,7 +785,9 @@ def main():
         "load_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "envoy_version": vm.group(1) if vm else version.strip()[:60],
         "wasm_bytes": os.path.getsize(a.wasm),
+        "floor_wasm_bytes": os.path.getsize(a.floor_wasm),
         "connections": a.connections, "seconds": a.seconds, "rounds": a.rounds,
+        "ecds": a.ecds,
         "notes": [],
         "kind": kind,
     }
@@ -542,20 +800,17 @@ def main():
         for n in sizes:
             d = f"{work}/n{n}"
             os.makedirs(d)
-            ports = {v: {"gw": free_port(), "admin": free_port()} for v in VARIANTS}
-            for v in VARIANTS:  # where wrk connects: the gateway, or the TLS originator in front of it
+            names = vs + (["ecds"] if a.ecds else [])
+            ports = {v: {"gw": free_port(), "admin": free_port()} for v in names}
+            for v in names:  # where wrk connects: the gateway, or the TLS originator in front of it
                 ports[v]["listen"] = ports[v]["gw"] if kind == "ingress" else free_port()
+                if tcp:  # the same, with the certificate of a source in no intention
+                    ports[v]["stranger"] = free_port()
             write_consul_config(d, n, bport, ports["filter"]["gw"], kind)
-            extra = ["--cert-dir", certs] if kind == "terminating" else []
-            t0 = time.monotonic()
-            subprocess.run([a.meshgate, "envoy", f"{d}/ws.hcl", f"{d}/entries.hcl", f"{d}/gateway.hcl",
-                            f"{d}/intentions.hcl", "--settings", f"{d}/settings.hcl", "--gateway", gw_name,
-                            "--wasm", a.wasm, "--admin-port", str(ports["filter"]["admin"]), "-o", f"{d}/filter.json"]
-                           + extra, check=True, stderr=subprocess.DEVNULL)
-            gen_s = time.monotonic() - t0
-            cfgs = derive_configs(f"{d}/filter.json", n, ports, kind)
+            gen_s = meshgate_envoy(a, d, kind, gw_name, ports["filter"]["admin"], certs, f"{d}/filter.json")
+            cfgs = derive_configs(f"{d}/filter.json", n, ports, kind, a.floor_wasm)
             info = {}
-            for v in VARIANTS:
+            for v in vs:
                 path = f"{d}/{v}.json"
                 with open(path, "w") as f:
                     json.dump(cfgs[v], f)
@@ -564,54 +819,63 @@ def main():
                 info[v] = {"proc": p, "load_s": load_s, "config_mb": os.path.getsize(path) / 2**20, **ports[v]}
                 log(f"N={n} {v}: loaded in {load_s:.2f}s, config {info[v]['config_mb']:.1f} MB, RSS {rss_mb(p.pid):.0f} MB")
             client = None
-            if kind == "terminating":
+            if kind != "ingress":
                 sni = cfgs["filter"]["static_resources"]["listeners"][0]["filter_chains"][0]["filter_chain_match"]["server_names"][0]
+                upstreams = []
+                for v in names:
+                    upstreams.append({"name": v, "listen": ports[v]["listen"], "gw": ports[v]["gw"], "cert": "client"})
+                    if "stranger" in ports[v]:
+                        upstreams.append({"name": f"{v}-stranger", "listen": ports[v]["stranger"], "gw": ports[v]["gw"],
+                                          "cert": STRANGER})
                 cadmin = free_port()
                 with open(f"{d}/client.json", "w") as f:
-                    json.dump(tls_client_config(cadmin, ports, sni, certs), f)
+                    json.dump(tls_client_config(cadmin, upstreams, sni, certs, per_connection=tcp), f)
                 client, _ = start_envoy(a.envoy, f"{d}/client.json", f"{d}/client.log", cadmin, 60)
-            # Correctness: the tested request is allowed everywhere; a non-matching request is denied
-            # by both enforcing variants; another source is denied by RBAC (the filter takes the
-            # source from the gateway itself, so it has no equivalent for a plain-HTTP client).
-            for v in VARIANTS:
-                base = f"http://127.0.0.1:{info[v]['listen']}"
-                hdr = {"Host": HOST, SPIFFE_HEADER: SOURCE_ID}
-                st, body = http_get(base + PATH, hdr, timeout=120)
-                if st != 200:
-                    raise SystemExit(f"error: N={n} {v}: GET {PATH} answered {st}: {body[:200]}")
-                if v != "none":
-                    st, _ = http_get(base + "/other", hdr, timeout=120)
-                    if st != 403:
-                        raise SystemExit(f"error: N={n} {v}: GET /other answered {st}, expected 403")
+            # Correctness: the tested request is allowed everywhere; both enforcing variants deny a
+            # non-matching request (L7: GET /other) or a source in no intention (L4: a connection
+            # with stranger.pem, which `none` accepts); on ingress, another source is denied by RBAC too (the filter takes
+            # the source from the gateway itself: no equivalent for a plain-HTTP client).
+            for v in vs:
+                check_allowed(ports[v], f"N={n} {v}")
+                if v in ("rbac", "filter") and not is_denied(ports[v], kind):
+                    raise SystemExit(f"error: N={n} {v}: " + ("a connection from a source in no intention was accepted"
+                                     if tcp else "GET /other was not answered 403"))
+                if v == "none" and tcp and is_denied(ports[v], kind):
+                    raise SystemExit(f"error: N={n} none: the stranger's connection fails without any enforcement "
+                                     "(so a refusal by rbac/filter would prove nothing)")
                 if v == "rbac" and kind == "ingress":
-                    other = dict(hdr)
-                    other[SPIFFE_HEADER] = SOURCE_ID.replace("/svc/ingress", "/svc/stranger")
-                    st, _ = http_get(base + PATH, other, timeout=120)
+                    other = {"Host": HOST, SPIFFE_HEADER: SOURCE_ID.replace("/svc/ingress", "/svc/stranger")}
+                    st, _ = http_get(f"http://127.0.0.1:{ports[v]['listen']}{PATH}", other, timeout=120)
                     if st != 403:
                         raise SystemExit(f"error: N={n} rbac: a stranger source answered {st}, expected 403")
             warm = 1 if a.quick else 2
-            for v in VARIANTS:  # warm up (V8 tiers up under load)
+            for v in vs:  # warm up (V8 tiers up under load)
                 subprocess.run(wrk_args(info[v]["listen"], warm, a.connections, latency=False), capture_output=True, check=True)
                 settle(info[v]["proc"].pid)
-            runs = {v: [] for v in VARIANTS}
+            runs = {v: [] for v in vs}
             for rnd in range(a.rounds):
-                order = VARIANTS[rnd % 3:] + VARIANTS[:rnd % 3]
+                order = vs[rnd % len(vs):] + vs[:rnd % len(vs)]
                 for v in order:
-                    r = run_wrk(v, info[v], a.seconds, a.connections)
+                    r = run_wrk(v, info[v], a.seconds, a.connections, kind)
                     runs[v].append(r)
                     log(f"N={n} round {rnd + 1} {v}: {r['envoy_requests']} requests, {r['rps']:.1f} req/s, "
                         f"{fmt(r['cpu_us_per_req'])} µs CPU/req, p50 {fmt(r['p50_ms'], 2)} ms, p99 {fmt(r['p99_ms'], 2)} ms"
                         + (f", socket errors: {r['socket_errors']}" if r["socket_errors"] else ""))
             results[n] = {}
-            for v in VARIANTS:
+            for v in vs:
                 results[n][v] = {"runs": runs[v], "load_s": info[v]["load_s"], "rss_mb": rss_mb(info[v]["proc"].pid),
                                  "config_mb": info[v]["config_mb"]}
                 stop(info[v]["proc"])
+            results[n]["filter"]["plan_generation_s"] = gen_s
+            if a.ecds:
+                e = measure_ecds(a, d, n, kind, gw_name, ports["ecds"], certs)
+                results[n]["filter"]["ecds"] = e
+                log(f"N={n} ecds: loaded in {e['load_s']:.2f}s; new plan ({e['ecds_file_mb']:.2f} MB) counted after "
+                    f"{fmt(e['reload_s'], 3)} s, serving after {e['applied_s']:.3f} s")
             if client:
                 stop(client)
-            results[n]["filter"]["plan_generation_s"] = gen_s
-            meta["notes"].append(f"N={n:,}: bootstrap size none/rbac/filter = "
-                                 + " / ".join(f"{results[n][v]['config_mb']:.2f}" for v in VARIANTS)
+            meta["notes"].append(f"N={n:,}: bootstrap size " + "/".join(vs) + " = "
+                                 + " / ".join(f"{results[n][v]['config_mb']:.2f}" for v in vs)
                                  + f" MB; `meshgate envoy` generated the filter's bootstrap in {gen_s:.2f} s.")
             write_results(out_dir, meta, results)
     finally:
@@ -619,13 +883,23 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
     write_results(out_dir, meta, results)
-    # Smoke assertions (never about speed): every variant at every N produced parseable numbers.
+    # Smoke assertions (never about speed): every variant at every N produced parseable numbers,
+    # and (unless --no-ecds) the ECDS reload was timed.
     problems = []
-    for n in results:
-        for v in VARIANTS:
-            for i, r in enumerate(results[n][v]["runs"]):
+    for n in sizes:
+        if n not in results:
+            problems.append(f"N={n}: no results")
+            continue
+        for v in vs:
+            if not results[n].get(v, {}).get("runs"):
+                problems.append(f"N={n} {v}: no runs")
+            for i, r in enumerate(results[n].get(v, {}).get("runs", [])):
                 if not r["envoy_requests"] or not r["wrk_requests"] or r["cpu_us_per_req"] is None or r["rps"] <= 0:
                     problems.append(f"N={n} {v} round {i + 1}: no requests/numbers ({r})")
+        if a.ecds:
+            e = results[n]["filter"].get("ecds") or {}
+            if e.get("applied_s") is None or e.get("reload_s") is None:
+                problems.append(f"N={n}: no ECDS reload time ({e})")
     print(markdown(meta, results))
     log(f"wrote {out_dir}/{kind}.md, {kind}-cpu-per-request.svg, {kind}.json")
     if problems:
