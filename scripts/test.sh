@@ -2,8 +2,9 @@
 # meshgate's test command: installs what the checks need (scripts/setup.sh), then runs every check —
 # formatting, clippy on all three targets, the host-free proof for meshgate-core, the release builds
 # (filter.wasm, the planner wasm, the CLI), doc tests, the browser tests (the planner facade's
-# wasm-bindgen tests and the playground's page tests, in Debian's headless Chromium) and the test
-# suite. Exits non-zero on the first failure and says which step failed.
+# wasm-bindgen tests and the playground's page tests, in Debian's headless Chromium), the Envoy
+# integration tests, the benchmark smoke run (bench/run.sh --quick), fuzz smoke and the test suite.
+# Exits non-zero on the first failure and says which step failed.
 #
 # usage: scripts/test.sh [--keep-going] [--with-wasm-bindgen]
 #
@@ -16,7 +17,7 @@
 #   MESHGATE_WITH_WASM_BINDGEN=1   also install wasm-bindgen-cli (same as --with-wasm-bindgen)
 set -euo pipefail
 
-usage() { sed -n '2,16s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,17s/^# \{0,1\}//p' "$0"; }
 
 with_wasm_bindgen="${MESHGATE_WITH_WASM_BINDGEN:-0}"
 keep_going=0
@@ -139,11 +140,11 @@ step_clippy_native() {
 }
 
 step_clippy_wasip1() {
-    cargo clippy -p meshgate-core -p meshgate-filter --target wasm32-wasip1 -- -D warnings
+    cargo clippy -p meshgate-core -p meshgate-filter -p meshgate-bench-floor-filter --target wasm32-wasip1 -- -D warnings
 }
 
 step_clippy_unknown() {
-    cargo clippy -p meshgate-core -p meshgate-planner-wasm --target wasm32-unknown-unknown -- -D warnings
+    cargo clippy -p meshgate-core -p meshgate-planner-wasm -p meshgate-bench-floor-filter --target wasm32-unknown-unknown -- -D warnings
     # The facade's browser tests (planner-wasm/tests/web.rs) exist only on wasm32.
     cargo clippy -p meshgate-planner-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
 }
@@ -238,6 +239,19 @@ step_envoy_tests() {
         cargo test -p meshgate-tests --test envoy -- --ignored --test-threads 2
 }
 
+# ------------------------------------------------------------------------------ benchmark smoke
+
+# The benchmark harness end to end (bench/run.sh --quick, bench/README.md): N = 10, one round of a
+# few seconds per variant, on the HTTP path (no filter, wasm floor, native RBAC, filter.wasm) and the
+# L4 path (--gateway terminating-tcp), each with the ECDS plan reload. It fails when a variant or the
+# reload produced no numbers; it never asserts a speed. Results go to a temporary directory.
+step_bench_quick() {
+    setup_envoy
+    [ -f "$filter_wasm" ] || fail "no $filter_wasm: the filter.wasm build step must run first"
+    CARGO_TARGET_DIR="$TARGET_DIR" MESHGATE_FILTER_WASM="$filter_wasm" bench/run.sh --quick
+    CARGO_TARGET_DIR="$TARGET_DIR" MESHGATE_FILTER_WASM="$filter_wasm" bench/run.sh --quick --gateway terminating-tcp
+}
+
 # ---------------------------------------------------------------------------------------- fuzzing
 
 # Every decoder's cargo-fuzz target, briefly (scripts/fuzz.sh: installs cargo-fuzz at a pinned
@@ -268,6 +282,7 @@ run_step "build the CLI (release)" step_build_cli
 run_step "doc tests (cargo test --workspace --doc)" step_doc_tests
 run_step "browser tests (planner facade in Chromium; playground page with playwright-core)" step_browser_tests
 run_step "envoy integration tests (filter.wasm in the pinned Envoy, every gateway kind)" step_envoy_tests
+run_step "benchmark smoke (bench/run.sh --quick: HTTP path and L4 path; numbers, never a speed)" step_bench_quick
 run_step "fuzz smoke (every fuzz target, ${MESHGATE_FUZZ_SECONDS:-10} s each)" step_fuzz_smoke
 run_step "tests" step_tests
 
