@@ -503,7 +503,8 @@ def vs_wasm_floor(v, s, wfloor):
     a, b = s["cpu_us_per_req"][0], (wfloor.get("cpu_us_per_req") or (None,))[0]
     if v in ("none", "floor-wasm") or a is None or not b:
         return "–"
-    return f"{a - b:+.1f} µs ({a / b:.2f}×)"
+    delta = f"{a - b:+,.0f}" if abs(a - b) >= 1000 else f"{a - b:+.1f}"
+    return f"{delta} µs ({a / b:.2f}×)"
 
 
 def markdown(meta, results):
@@ -536,14 +537,17 @@ def markdown(meta, results):
          f"(`GET /api/items`) comes from the LAST source (`{TESTED_SOURCE[meta['kind']]}`) — RBAC's worst realistic case."),
         "- " + SHAPES[meta["kind"]],
         "",
-        "| N | variant | CPU µs/req | CPU vs floor | CPU vs wasm floor | req/s | req/s vs floor | p50 ms | p99 ms | p99 vs floor | load s | RSS MB | requests (sum) |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| N | variant | CPU µs/req | CPU vs floor |" + ("" if tcp else " CPU vs wasm floor |")
+        + " req/s | req/s vs floor | p50 ms | p99 ms | p99 vs floor | load s | RSS MB | "
+        + ("connections = requests (sum) |" if tcp else "requests (sum) |"),
+        "|---:|---|---:|---:|" + ("" if tcp else "---:|") + "---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, v, r, s, floor, wfloor in summarize(results):
         reqs = sum(run["envoy_requests"] for run in r["runs"])
         lines.append(
             f"| {n:,} | {LABELS[v]} | {fmt_range(s['cpu_us_per_req'])} | {ratio(s['cpu_us_per_req'][0], floor['cpu_us_per_req'][0])} "
-            f"| {vs_wasm_floor(v, s, wfloor)} | {fmt_range(s['rps'], 0)} | {ratio(s['rps'][0], floor['rps'][0])} "
+            + ("" if tcp else f"| {vs_wasm_floor(v, s, wfloor)} ")
+            + f"| {fmt_range(s['rps'], 0)} | {ratio(s['rps'][0], floor['rps'][0])} "
             f"| {fmt(s['p50_ms'][0], 2)} | {fmt(s['p99_ms'][0], 2)} | {ratio(s['p99_ms'][0], floor['p99_ms'][0])} "
             f"| {r['load_s']:.2f} | {r['rss_mb']:.0f} | {reqs:,} |")
     ecds = [(int(n), results[n]["filter"]["ecds"]) for n in sorted(results, key=int) if results[n]["filter"].get("ecds")]
@@ -566,7 +570,7 @@ def markdown(meta, results):
 
 def svg_chart(results, kind):
     """CPU µs/request vs N, log–log, one line per variant. Hand-written SVG, deterministic."""
-    W, H, L, R, T, B = 720, 440, 80, 200, 40, 60
+    W, H, L, R, T, B = 800, 440, 80, 260, 40, 60
     pts = {v: [] for v in VARIANTS}
     target = []  # the filter's target: wasm floor + 2 µs
     for n, v, _r, s, _f, _w in summarize(results):
@@ -589,10 +593,11 @@ def svg_chart(results, kind):
     def py(y):
         return H - B - (math.log10(y) - y0) / (y1 - y0) * (H - T - B)
 
+    per = " (= per mTLS connection)" if kind == "terminating-tcp" else ""
     o = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" '
          'font-family="sans-serif" font-size="12">',
          f'<rect width="{W}" height="{H}" fill="white"/>',
-         f'<text x="{W / 2:.0f}" y="22" text-anchor="middle" font-size="14">{kind} gateway: CPU per request vs N intentions (log–log)</text>']
+         f'<text x="{W / 2:.0f}" y="22" text-anchor="middle" font-size="14">{kind} gateway: CPU per request{per} vs N intentions (log–log)</text>']
     for e in range(x0, x1 + 1):
         x = px(10 ** e)
         o.append(f'<line x1="{x:.1f}" y1="{T}" x2="{x:.1f}" y2="{H - B}" stroke="#ddd"/>')
@@ -607,13 +612,11 @@ def svg_chart(results, kind):
     if target:
         path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in target)
         o.append(f'<polyline points="{path}" fill="none" stroke="{COLORS["floor-wasm"]}" stroke-width="1.5" stroke-dasharray="5 4"/>')
-        ly = T + 20 + len(VARIANTS) * 22
+        ly = T + 20 + sum(1 for v in VARIANTS if pts[v]) * 22
         o.append(f'<line x1="{W - R + 15}" y1="{ly}" x2="{W - R + 40}" y2="{ly}" stroke="{COLORS["floor-wasm"]}" '
                  'stroke-width="1.5" stroke-dasharray="5 4"/>')
         o.append(f'<text x="{W - R + 46}" y="{ly + 4}">target: wasm floor + 2 µs</text>')
-    for i, v in enumerate(VARIANTS):
-        if not pts[v]:
-            continue
+    for i, v in enumerate(v for v in VARIANTS if pts[v]):
         path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in pts[v])
         o.append(f'<polyline points="{path}" fill="none" stroke="{COLORS[v]}" stroke-width="2"/>')
         for x, y in pts[v]:
