@@ -305,7 +305,9 @@ def http_get(url, headers=None, timeout=5.0):
 def start_envoy(envoy, cfg_path, log_path, admin_port, ready_timeout):
     """Starts Envoy (one worker) and returns (process, seconds from spawn to /ready == LIVE)."""
     t0 = time.monotonic()
-    p = subprocess.Popen([envoy, "-c", cfg_path, "--use-dynamic-base-id", "--concurrency", "1", "-l", "error"],
+    # wasm at info: the filter's "meshgate configured … load_ms=… vm_memory_mb=…" lines.
+    p = subprocess.Popen([envoy, "-c", cfg_path, "--use-dynamic-base-id", "--concurrency", "1", "-l", "error",
+                          "--component-log-level", "wasm:info"],
                          stdout=open(log_path, "w"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     procs.append(p)
     while time.monotonic() - t0 < ready_timeout:
@@ -316,6 +318,21 @@ def start_envoy(envoy, cfg_path, log_path, admin_port, ready_timeout):
             return p, time.monotonic() - t0
         time.sleep(0.02)
     raise SystemExit(f"error: Envoy did not become ready within {ready_timeout}s ({cfg_path})")
+
+
+CONFIGURED = re.compile(r"meshgate configured .*?plan_hash=(\S+) .*?load_ms=(\S+) vm_memory_mb=(\S+)")
+
+
+def plan_loads(log_path):
+    """The filter's own report of each on_configure (one per VM and plan): [{hash, load_ms, memory_mb}]."""
+    out = []
+    with open(log_path, errors="replace") as f:
+        for line in f:
+            m = CONFIGURED.search(line)
+            if m:
+                num = lambda x: float(x) if x not in ("-", "") else None
+                out.append({"hash": m.group(1), "load_ms": num(m.group(2)), "memory_mb": num(m.group(3))})
+    return out
 
 
 def stop(p):
@@ -557,11 +574,22 @@ def markdown(meta, results):
                   "from `meshgate envoy --ecds --update` into a staging directory) is renamed into the watched "
                   "directory. *Counted*: until Envoy's `extension_config_discovery.*.config_reload` went up; "
                   "*serving*: until the new plan answers (the request enforce denies passes), polled every 10 ms.", "",
-                  "| N | ECDS reload s (counted) | ECDS reload s (serving) | plan file MB | update generation s | bootstrap load s | RSS MB |",
-                  "|---:|---:|---:|---:|---:|---:|---:|"]
+                  "| N | ECDS reload s (counted) | ECDS reload s (serving) | new plan's on_configure ms (each VM) | plan file MB | update generation s | bootstrap load s | RSS MB |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for n, e in ecds:
-            lines.append(f"| {n:,} | {fmt(e['reload_s'], 3)} | {fmt(e['applied_s'], 3)} | {e['ecds_file_mb']:.2f} "
-                         f"| {e['update_gen_s']:.2f} | {e['load_s']:.2f} | {e['rss_mb']:.0f} |")
+            reload_ms = " / ".join(fmt(x["load_ms"], 1) for x in e.get("reload_loads", [])) or "–"
+            lines.append(f"| {n:,} | {fmt(e['reload_s'], 3)} | {fmt(e['applied_s'], 3)} | {reload_ms} "
+                         f"| {e['ecds_file_mb']:.2f} | {e['update_gen_s']:.2f} | {e['load_s']:.2f} | {e['rss_mb']:.0f} |")
+    loads = [(int(n), results[n]["filter"].get("plan_loads") or []) for n in sorted(results, key=int)]
+    if any(l for _, l in loads):
+        lines += ["", "filter.wasm plan load, as the filter reports it (`meshgate configured … load_ms=… "
+                  "vm_memory_mb=…`, one line per VM: Envoy configures the main thread's VM and each worker's): "
+                  "`on_configure` time (reading the plan, parsing, indexing) and the VM's linear memory after it "
+                  "(wasm memory never shrinks, so this includes the peak while parsing).", "",
+                  "| N | VMs | on_configure ms (each VM) | VM memory MB (each VM) |", "|---:|---:|---:|---:|"]
+        for n, l in loads:
+            lines.append(f"| {n:,} | {len(l)} | {' / '.join(fmt(x['load_ms'], 1) for x in l)} "
+                         f"| {' / '.join(fmt(x['memory_mb'], 1) for x in l)} |")
     lines += ["", f"![CPU per request vs N]({meta['kind']}-cpu-per-request.svg)", ""]
     if meta.get("notes"):
         lines += ["Notes:", ""] + [f"- {x}" for x in meta["notes"]] + [""]
@@ -730,8 +758,12 @@ def measure_ecds(a, d, n, kind, gw_name, port, certs):
             raise SystemExit(f"error: N={n} ecds: the new plan was not serving within 600 s")
         if reload_s is None:  # applied before the counter was polled again
             reload_s = applied_s if ecds_counts(port["admin"])[0] > reloads0 else None
+        time.sleep(0.5)  # let every VM log its on_configure of the new plan
+        loads = plan_loads(f"{d}/ecds.log")
+        first = loads[0]["hash"] if loads else None
         return {"bootstrap_gen_s": gen_s, "load_s": load_s, "update_gen_s": update_s, "ecds_file_mb": size / 2**20,
-                "reload_s": reload_s, "applied_s": applied_s, "rss_mb": rss_mb(p.pid)}
+                "reload_s": reload_s, "applied_s": applied_s, "rss_mb": rss_mb(p.pid),
+                "reload_loads": [x for x in loads if x["hash"] != first]}
     finally:
         stop(p)
 
@@ -868,6 +900,8 @@ def main():
             for v in vs:
                 results[n][v] = {"runs": runs[v], "load_s": info[v]["load_s"], "rss_mb": rss_mb(info[v]["proc"].pid),
                                  "config_mb": info[v]["config_mb"]}
+                if v == "filter":
+                    results[n][v]["plan_loads"] = plan_loads(f"{d}/{v}.log")
                 stop(info[v]["proc"])
             results[n]["filter"]["plan_generation_s"] = gen_s
             if a.ecds:
