@@ -106,7 +106,7 @@ fn plan_with_a_gateway_prints_its_gateway_plan() {
     let o = meshgate(&["plan", "--gateway", "terminating-gateway"], &files);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(v["version"], 1);
+    assert_eq!(v["version"], meshgate_core::plan::gateways::GATEWAY_PLAN_VERSION);
     assert_eq!(v["gateway"]["kind"], "terminating-gateway");
     assert_eq!(v["routes"]["kind"], "terminating-gateway");
     assert_eq!(v["default_intention_policy"], "allow");

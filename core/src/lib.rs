@@ -7,6 +7,7 @@
 pub mod decode;
 pub mod diag;
 pub mod envoy;
+pub mod fast_hash;
 pub mod gateway;
 pub mod intentions;
 pub mod model;

@@ -48,7 +48,8 @@ impl FilterKind {
 }
 
 /// The counters and the histogram, `meshgate.<gateway>.<name>` (Envoy shows them as
-/// `wasmcustom.meshgate.<gateway>.<name>`).
+/// `wasmcustom.meshgate.<gateway>.<name>`). The histogram samples one decision in
+/// [`TIMING_SAMPLE`]: timing every one costs three host calls, a good part of the filter's budget.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Metrics {
     pub allowed: Option<u32>,
@@ -63,6 +64,9 @@ pub struct Metrics {
 /// The metric names, in the order of [`Metrics`]' fields.
 pub const COUNTERS: [&str; 5] = ["allowed", "denied", "audited", "unrouted", "errors"];
 pub const HISTOGRAM: &str = "decision_us";
+
+/// One decision in this many is timed (the first one always).
+pub const TIMING_SAMPLE: u32 = 64;
 
 impl Metrics {
     /// Defines the metrics (idempotent in Envoy: the same name is the same stat). A metric that
@@ -97,17 +101,29 @@ pub struct Configured {
     pub metrics: Metrics,
 }
 
+/// What a root's filters share: the random state for weighted targets, and the count of
+/// decisions that picks which ones are timed.
+#[derive(Debug)]
+struct Shared {
+    rng: Cell<u64>,
+    decisions: Cell<u32>,
+}
+
 /// The root context's state (one per plugin configuration per worker VM).
 #[derive(Debug)]
 pub struct Root {
     pub kind: FilterKind,
     state: Option<Rc<Configured>>,
-    rng: Rc<Cell<u64>>,
+    shared: Rc<Shared>,
 }
 
 impl Default for Root {
     fn default() -> Self {
-        Root { kind: FilterKind::Http, state: None, rng: Rc::new(Cell::new(0x9e37_79b9_7f4a_7c15)) }
+        Root {
+            kind: FilterKind::Http,
+            state: None,
+            shared: Rc::new(Shared { rng: Cell::new(0x9e37_79b9_7f4a_7c15), decisions: Cell::new(0) }),
+        }
     }
 }
 
@@ -121,6 +137,7 @@ impl Root {
     /// stays in force and the host is told `false` (Envoy then rejects the configuration).
     pub fn configure<H: Host>(&mut self, host: &H, root_id: &[u8]) -> bool {
         self.kind = FilterKind::of_root_id(root_id);
+        let started = host.now_nanos().ok();
         let config = match host.plugin_configuration() {
             Ok(Some(c)) => c,
             Ok(None) => {
@@ -132,7 +149,7 @@ impl Root {
                 return false;
             }
         };
-        let index = match GatewayIndex::from_json(&config) {
+        let index = match GatewayIndex::from_json_owned(config) {
             Ok(index) => index,
             Err(e) => {
                 host.log(Level::Error, &format!("meshgate error: rejected the gateway plan: {e}"));
@@ -150,12 +167,17 @@ impl Root {
         }
         let metrics = Metrics::define(host, index.key());
         if let Ok(now) = host.now_nanos() {
-            self.rng.set(now | 1);
+            self.shared.rng.set(now | 1);
         }
+        let load_ms = match (started, host.now_nanos().ok()) {
+            (Some(t0), Some(t1)) => format!("{:.1}", t1.saturating_sub(t0) as f64 / 1e6),
+            _ => "-".to_string(),
+        };
+        let memory_mb = host.memory_bytes().map_or("-".to_string(), |b| format!("{:.1}", b as f64 / 1048576.0));
         host.log(
             Level::Info,
             &format!(
-                "meshgate configured {} filter: gateway={} kind={} mode={} plan_version={} plan_hash={} intentions={}",
+                "meshgate configured {} filter: gateway={} kind={} mode={} plan_version={} plan_hash={} intentions={} load_ms={load_ms} vm_memory_mb={memory_mb}",
                 match self.kind {
                     FilterKind::Network => "network",
                     FilterKind::Http => "http",
@@ -163,9 +185,9 @@ impl Root {
                 index.key(),
                 index.kind(),
                 mode_str(index.mode()),
-                index.plan().version,
+                index.plan_version(),
                 index.hash(),
-                index.plan().intentions.len(),
+                index.table().intentions().len(),
             ),
         );
         self.state = Some(Rc::new(Configured { index, metrics }));
@@ -173,11 +195,11 @@ impl Root {
     }
 
     pub fn stream_filter(&self) -> StreamFilter {
-        StreamFilter { state: self.state.clone(), server_name: None, decided: false }
+        StreamFilter { state: self.state.clone(), shared: self.shared.clone(), server_name: None, decided: false }
     }
 
     pub fn http_filter(&self) -> HttpFilter {
-        HttpFilter { state: self.state.clone(), rng: self.rng.clone(), route: None }
+        HttpFilter { state: self.state.clone(), shared: self.shared.clone(), route: None }
     }
 }
 
@@ -216,7 +238,9 @@ fn error<H: Host>(host: &H, state: Option<&Configured>, what: &str, e: &HostErro
 }
 
 fn property_string<H: Host>(host: &H, path: &[&str]) -> Result<Option<String>, HostError> {
-    Ok(host.property(path)?.map(|b| String::from_utf8_lossy(&b).into_owned()))
+    Ok(host
+        .property(path)?
+        .map(|b| String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())))
 }
 
 // ------------------------------------------------------------------------------ network filter
@@ -225,6 +249,7 @@ fn property_string<H: Host>(host: &H, path: &[&str]) -> Result<Option<String>, H
 #[derive(Debug)]
 pub struct StreamFilter {
     state: Option<Rc<Configured>>,
+    shared: Rc<Shared>,
     server_name: Option<String>,
     decided: bool,
 }
@@ -239,7 +264,7 @@ impl StreamFilter {
             let _ = host.close_downstream();
             return Verdict::Continue;
         };
-        let started = start_timer(host, &state);
+        let started = start_timer(host, &state, &self.shared);
         let verdict = self.route_connection(host, &state);
         stop_timer(host, &state, started);
         verdict
@@ -300,7 +325,7 @@ impl StreamFilter {
             return Verdict::Pause;
         };
         let ix = &state.index;
-        let started = start_timer(host, &state);
+        let started = start_timer(host, &state, &self.shared);
         let name = self.server_name.take().unwrap_or_default();
         let sni = ix.route_sni(&name);
         let peer = match property_string(host, &["connection", "uri_san_peer_certificate"]) {
@@ -354,7 +379,13 @@ impl StreamFilter {
     }
 }
 
-fn start_timer<H: Host>(host: &H, state: &Configured) -> Option<u64> {
+/// The start of a timed decision, for one decision in [`TIMING_SAMPLE`].
+fn start_timer<H: Host>(host: &H, state: &Configured, shared: &Shared) -> Option<u64> {
+    let n = shared.decisions.get();
+    shared.decisions.set(n.wrapping_add(1));
+    if n % TIMING_SAMPLE != 0 {
+        return None;
+    }
     state.metrics.decision_us.and_then(|_| host.now_nanos().ok())
 }
 
@@ -372,7 +403,7 @@ fn stop_timer<H: Host>(host: &H, state: &Configured, started: Option<u64>) {
 #[derive(Debug)]
 pub struct HttpFilter {
     state: Option<Rc<Configured>>,
-    rng: Rc<Cell<u64>>,
+    shared: Rc<Shared>,
     /// Where the request was routed (for the response header changes).
     route: Option<RouteKey>,
 }
@@ -393,7 +424,7 @@ impl HttpFilter {
             host.log(Level::Error, "meshgate deny: the filter has no gateway plan");
             return reply(host, 500, "filter-unconfigured", "meshgate: the gateway has no plan\n");
         };
-        let started = start_timer(host, &state);
+        let started = start_timer(host, &state, &self.shared);
         let verdict = match host.request_headers() {
             Ok(headers) => self.decide(host, &state, &headers),
             Err(e) => {
@@ -424,7 +455,7 @@ impl HttpFilter {
                 } else {
                     None
                 };
-                let route = ix.route_request(port, authority, path, method, &view, next_random(&self.rng));
+                let route = ix.route_request(port, authority, path, method, &view, next_random(&self.shared.rng));
                 self.gateway_request(host, state, &route, &view, authority, path, method)
             }
             GatewayKind::TerminatingGateway => self.terminated_request(host, state, &view, authority, path, method),
@@ -448,16 +479,23 @@ impl HttpFilter {
     ) -> Verdict {
         let ix = &state.index;
         let m = &state.metrics;
-        let destination = match route.outcome {
-            RouteOutcome::Routed { target, .. } => target.service_ref().label(),
-            _ => String::new(),
+        // Only a log line needs these; built when one is written.
+        let seen = || Seen {
+            authority,
+            path: &route.path,
+            method,
+            source: ix.key(),
+            destination: match route.outcome {
+                RouteOutcome::Routed { target, .. } => target.service_ref().label(),
+                _ => String::new(),
+            },
+            sni: "",
         };
-        let seen = Seen { authority, path: &route.path, method, source: ix.key(), destination, sni: "" };
         if let Some(status) = route.status() {
             if matches!(route.outcome, RouteOutcome::BadPath(_)) {
                 let authz = ix.authorize_request(route, method, view);
                 Metrics::bump(host, m.denied);
-                log_deny(host, state, &authz, &seen, true);
+                log_deny(host, state, &authz, &seen(), true);
             } else {
                 Metrics::bump(host, m.unrouted);
                 if host.log_level() <= Level::Info {
@@ -477,7 +515,7 @@ impl HttpFilter {
         if !authz.allowed {
             let blocks = authz.blocks();
             Metrics::bump(host, if blocks { m.denied } else { m.audited });
-            log_deny(host, state, &authz, &seen, blocks);
+            log_deny(host, state, &authz, &seen(), blocks);
             if blocks {
                 return reply(host, 403, authz.reason_code(), "meshgate: denied by intentions\n");
             }
@@ -537,17 +575,17 @@ impl HttpFilter {
         let name = name.unwrap_or_default();
         let sni = ix.route_sni(&name);
         let authz = ix.authorize_terminated_request(peer.as_deref(), &sni, path, method, view);
-        let destination = sni.linked().map(|l| l.service.label()).unwrap_or_default();
         let normalized = ix.normalize_path(path);
-        let shown = match &normalized {
-            Ok(Some(p)) => p.as_str(),
-            _ => path,
-        };
-        let seen =
-            Seen { authority, path: shown, method, source: peer.as_deref().unwrap_or("-"), destination, sni: &name };
         if !authz.allowed {
             let blocks = authz.blocks() || normalized.is_err();
             Metrics::bump(host, if blocks { m.denied } else { m.audited });
+            let shown = match &normalized {
+                Ok(Some(p)) => p.as_str(),
+                _ => path,
+            };
+            let destination = sni.linked().map(|l| l.service.label()).unwrap_or_default();
+            let source = peer.as_deref().unwrap_or("-");
+            let seen = Seen { authority, path: shown, method, source, destination, sni: &name };
             log_deny(host, state, &authz, &seen, blocks);
             if blocks {
                 let status = if normalized.is_err() { 400 } else { 403 };
@@ -562,7 +600,10 @@ impl HttpFilter {
             Err(_) => return reply(host, 400, "bad-path", "meshgate: bad request path\n"),
         };
         // The route is static here; a client's routing header never reaches the service.
-        if let Err(e) = path_result.and_then(|()| host.remove_request_header(ROUTING_HEADER)) {
+        let routing_header = view.iter().any(|(n, _)| n.eq_ignore_ascii_case(ROUTING_HEADER));
+        let forwarded =
+            path_result.and_then(|()| if routing_header { host.remove_request_header(ROUTING_HEADER) } else { Ok(()) });
+        if let Err(e) = forwarded {
             error(host, Some(state), "cannot rewrite the request", &e);
             return reply(host, 500, "filter-error", "meshgate: cannot forward the request\n");
         }

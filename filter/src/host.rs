@@ -88,6 +88,11 @@ pub trait Host {
     fn record_metric(&self, id: u32, value: u64) -> Result<(), HostError>;
     /// Nanoseconds since the epoch.
     fn now_nanos(&self) -> Result<u64, HostError>;
+
+    /// The VM's linear memory in bytes, where the guest can tell (wasm32); for logs.
+    fn memory_bytes(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// The protobuf Envoy's `set_envoy_filter_state` foreign function takes

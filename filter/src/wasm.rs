@@ -136,6 +136,17 @@ impl Host for Hostcalls {
         hostcalls::record_metric(id, value).map_err(status("record_metric"))
     }
 
+    fn memory_bytes(&self) -> Option<u64> {
+        #[cfg(target_arch = "wasm32")]
+        {
+            Some(core::arch::wasm32::memory_size(0) as u64 * 65_536)
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            None
+        }
+    }
+
     fn now_nanos(&self) -> Result<u64, HostError> {
         let t = hostcalls::get_current_time().map_err(status("get_current_time"))?;
         Ok(t.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0))

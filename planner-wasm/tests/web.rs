@@ -196,11 +196,11 @@ fn a_gateway_plan_is_the_filters_json() {
     let ws = workspace(&[("services.hcl", GATEWAYS), ("ingress.hcl", INGRESS), ("web.hcl", WEB_HTTP)], Value::Null);
     let view = rust(ws.gateway_plan("mesh-gateway@dc2").unwrap());
     assert_eq!(view["withheld"], Value::Null);
-    assert_eq!(view["version"], 1);
+    assert_eq!(view["version"], meshgate_core::plan::gateways::GATEWAY_PLAN_VERSION);
     assert_eq!(view["file_name"], "gatewayplan-mesh-gateway_dc2.json");
     assert_eq!(view["hash"].as_str().unwrap().len(), 16);
     let plan: Value = serde_json::from_str(view["json"].as_str().unwrap()).unwrap();
-    assert_eq!(plan["version"], 1);
+    assert_eq!(plan["version"], meshgate_core::plan::gateways::GATEWAY_PLAN_VERSION);
     assert_eq!(plan["gateway"]["name"], "mesh-gateway");
     assert_eq!(plan["gateway"]["key"], "mesh-gateway@dc2");
     assert_eq!(plan["gateway"]["datacenter"], "dc2");

@@ -477,7 +477,8 @@ fn ecds_rejects_an_invalid_plan_and_hot_swaps_a_valid_one() {
     // A plan of another version: the filter rejects it, the old plan keeps serving.
     let file = ecds.join("meshgate-ingress-http.json");
     let original = std::fs::read_to_string(&file).unwrap();
-    let broken = original.replacen("{\\\"version\\\":1,", "{\\\"version\\\":99,", 1);
+    let version = format!("{{\\\"version\\\":{},", meshgate_core::plan::gateways::GATEWAY_PLAN_VERSION);
+    let broken = original.replacen(&version, "{\\\"version\\\":99,", 1);
     assert_ne!(broken, original, "the test must actually change the plan's version");
     write_atomically(&file, &broken.replacen(&plan_hash(&original), "broken", 1));
     assert!(

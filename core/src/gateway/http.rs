@@ -3,9 +3,9 @@
 
 use super::names::{ascii_lower, LabelTrie, NameBuf, MAX_NAME};
 use super::Error;
+use crate::fast_hash::FastMap;
 use crate::intentions::http::full_match_regex;
 use crate::plan::gateways::{HttpRoute, MatchKind, RouteMatch, ValueMatch, VirtualHost};
-use std::collections::HashMap;
 
 /// One http-like listener's virtual hosts, indexed by domain.
 #[derive(Clone, Debug)]
@@ -13,7 +13,7 @@ pub(crate) struct HostIndex {
     pub port: u16,
     pub hosts: Vec<VirtualHost>,
     routes: Vec<Vec<CompiledRoute>>,
-    exact: HashMap<Box<str>, u32>,
+    exact: FastMap<Box<str>, u32>,
     /// `*.suffix` by labels.
     suffix_labels: LabelTrie,
     /// Other `*suffix` patterns (`*-api.example.com`), longest first.
@@ -49,7 +49,7 @@ impl HostIndex {
             port,
             hosts: hosts.to_vec(),
             routes: Vec::with_capacity(hosts.len()),
-            exact: HashMap::new(),
+            exact: FastMap::default(),
             suffix_labels: LabelTrie::default(),
             suffix_other: Vec::new(),
             prefix: Vec::new(),

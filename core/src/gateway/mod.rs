@@ -26,20 +26,20 @@ mod names;
 
 pub use http::{strip_port, HostMatch};
 
+use crate::fast_hash::FastMap;
 use crate::intentions::http::HttpRequest;
 use crate::intentions::path::{self, Normalization};
 use crate::intentions::{Caller, Decision, IntentionTable, Origin, Request, ServiceName, TableError};
 use crate::plan::gateways::mesh::{MeshRoute, SniMatch};
 use crate::plan::gateways::terminating::LinkedRoute;
 use crate::plan::gateways::{
-    GatewayKind, GatewayPlan, HeaderModifiers, HttpRoute, RouteTable, RouteTarget, ServiceRef, VirtualHost,
+    fnv1a64, GatewayKind, GatewayPlan, HeaderModifiers, HttpRoute, RouteTable, RouteTarget, ServiceRef, VirtualHost,
     GATEWAY_PLAN_VERSION,
 };
 use crate::settings::Mode;
 use http::{HostIndex, RequestParts};
-use names::{ascii_lower, check_dns_name, BadName, LabelTrie, NameBuf, MAX_NAME};
+use names::{check_dns_name, lower_dns_name, BadName, LabelTrie, NameBuf, MAX_NAME};
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 pub use crate::intentions::PathRejectionKind;
 
@@ -75,7 +75,7 @@ pub struct GatewayIndex {
     hash: String,
     table: IntentionTable,
     /// Exact SNI → row (mesh routes or linked services).
-    sni_exact: HashMap<Box<str>, u32>,
+    sni_exact: FastMap<Box<str>, u32>,
     /// `*.suffix` SNI rows (mesh gateways).
     sni_wildcard: LabelTrie,
     http: Vec<HostIndex>,
@@ -542,31 +542,60 @@ impl GatewayIndex {
     /// Indexes a plan. Fails on a plan of another version, a regex that does not compile, or an
     /// SNI row that is not a name.
     pub fn new(plan: &GatewayPlan) -> Result<GatewayIndex, Error> {
-        Self::from_plan(plan.clone())
+        Self::from_plan(plan.clone(), plan.hash_hex())
     }
 
-    /// [`Self::new`] from the plan's JSON (the filter's plugin configuration).
+    /// [`Self::new`] from the plan's JSON (the filter's plugin configuration). The hash is of the
+    /// bytes as received: `meshgate envoy` writes the canonical form, so it equals
+    /// [`GatewayPlan::hash_hex`] without serializing the plan again.
     pub fn from_json(json: &[u8]) -> Result<GatewayIndex, Error> {
-        // Check the version first, so an old filter says "version" rather than "unknown field".
-        #[derive(serde::Deserialize)]
-        struct Versioned {
-            version: u32,
-        }
-        let v: Versioned = serde_json::from_slice(json).map_err(|e| Error::Json(e.to_string()))?;
-        if v.version != GATEWAY_PLAN_VERSION {
-            return Err(Error::Version { found: v.version, supported: GATEWAY_PLAN_VERSION });
-        }
-        let plan: GatewayPlan = serde_json::from_slice(json).map_err(|e| Error::Json(e.to_string()))?;
-        Self::from_plan(plan)
+        let (plan, hash) = Self::parse(json)?;
+        Self::from_plan(plan, hash)
     }
 
-    fn from_plan(plan: GatewayPlan) -> Result<GatewayIndex, Error> {
+    /// [`Self::from_json`] that frees the text before indexing, so the index's allocations can
+    /// reuse its memory (in a wasm VM memory never shrinks: the peak is what a worker keeps).
+    pub fn from_json_owned(json: Vec<u8>) -> Result<GatewayIndex, Error> {
+        let (plan, hash) = Self::parse(&json)?;
+        drop(json);
+        Self::from_plan(plan, hash)
+    }
+
+    fn parse(json: &[u8]) -> Result<(GatewayPlan, String), Error> {
+        let plan: GatewayPlan = match serde_json::from_slice(json) {
+            Ok(plan) => plan,
+            Err(e) => {
+                // A plan of another version may fail on any field: say "version", not the field.
+                #[derive(serde::Deserialize)]
+                struct Versioned {
+                    version: u32,
+                }
+                return Err(match serde_json::from_slice::<Versioned>(json) {
+                    Ok(v) if v.version != GATEWAY_PLAN_VERSION => {
+                        Error::Version { found: v.version, supported: GATEWAY_PLAN_VERSION }
+                    }
+                    _ => Error::Json(e.to_string()),
+                });
+            }
+        };
+        Ok((plan, format!("{:016x}", fnv1a64(json))))
+    }
+
+    /// Takes the plan apart: the intentions move into the table, and the display-only summaries
+    /// (each linked service's ranked intention list) are dropped, so a worker holds one copy of
+    /// each intention.
+    fn from_plan(mut plan: GatewayPlan, hash: String) -> Result<GatewayIndex, Error> {
         if plan.version != GATEWAY_PLAN_VERSION {
             return Err(Error::Version { found: plan.version, supported: GATEWAY_PLAN_VERSION });
         }
-        let table =
-            IntentionTable::new(plan.intentions.clone(), plan.default_intention_policy, plan.path_normalization)?;
-        let mut sni_exact = HashMap::new();
+        let intentions = std::mem::take(&mut plan.intentions);
+        if let RouteTable::TerminatingGateway(t) = &mut plan.routes {
+            for s in &mut t.services {
+                s.intentions = Vec::new();
+            }
+        }
+        let table = IntentionTable::new(intentions, plan.default_intention_policy, plan.path_normalization)?;
+        let mut sni_exact = FastMap::default();
         let mut sni_wildcard = LabelTrie::default();
         let mut http = Vec::new();
         let source = plan.gateway.as_service();
@@ -619,12 +648,12 @@ impl GatewayIndex {
                 }
             }
         }
-        let hash = plan.hash_hex();
         Ok(GatewayIndex { plan, hash, table, sni_exact, sni_wildcard, http, source })
     }
 
-    pub fn plan(&self) -> &GatewayPlan {
-        &self.plan
+    /// The plan's format version.
+    pub fn plan_version(&self) -> u32 {
+        self.plan.version
     }
 
     /// The plan's content hash (16 hex digits), for logs.
@@ -669,14 +698,11 @@ impl GatewayIndex {
             return SniDecision::unrouted(SniReason::Missing);
         }
         let mut buf: NameBuf = [0; MAX_NAME];
-        let Some(name) = ascii_lower(server_name, &mut buf) else {
-            return SniDecision::unrouted(SniReason::Malformed);
-        };
-        match check_dns_name(name) {
-            Ok(()) => {}
+        let name = match lower_dns_name(server_name, &mut buf) {
+            Ok(name) => name,
             Err(BadName::Empty) => return SniDecision::unrouted(SniReason::Missing),
             Err(_) => return SniDecision::unrouted(SniReason::Malformed),
-        }
+        };
         if let Some(id) = self.sni_exact.get(name) {
             return self.sni_row(*id, SniReason::Exact);
         }

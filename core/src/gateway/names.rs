@@ -1,7 +1,7 @@
 //! Name lookups without allocation: ASCII lowercasing into a stack buffer, and a reversed-label
 //! trie for `*.suffix` wildcards (SNI names and HTTP hosts).
 
-use std::collections::HashMap;
+use crate::fast_hash::FastMap;
 
 /// The longest DNS name (RFC 1035: 253 characters in text form, plus slack for a trailing dot).
 pub(crate) const MAX_NAME: usize = 255;
@@ -62,6 +62,38 @@ pub(crate) fn check_dns_name(name: &str) -> Result<(), BadName> {
     Ok(())
 }
 
+/// An SNI name lowercased into `buf` and checked as [`check_dns_name`] checks, in one pass (every
+/// request on a terminating gateway routes its connection's name).
+pub(crate) fn lower_dns_name<'a>(name: &str, buf: &'a mut NameBuf) -> Result<&'a str, BadName> {
+    if name.is_empty() {
+        return Err(BadName::Empty);
+    }
+    if name.len() > 253 {
+        return Err(BadName::TooLong);
+    }
+    let out = buf.get_mut(..name.len()).ok_or(BadName::TooLong)?;
+    let mut label_len = 0usize;
+    for (o, b) in out.iter_mut().zip(name.bytes()) {
+        let b = b.to_ascii_lowercase();
+        match b {
+            b'.' => {
+                if label_len == 0 {
+                    return Err(BadName::EmptyLabel);
+                }
+                label_len = 0;
+            }
+            b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => label_len += 1,
+            _ => return Err(BadName::BadCharacter),
+        }
+        *o = b;
+    }
+    if label_len == 0 {
+        return Err(BadName::EmptyLabel);
+    }
+    // Only ASCII letters, digits, `-`, `_` and `.` were written.
+    std::str::from_utf8(out).map_err(|_| BadName::BadCharacter)
+}
+
 /// Wildcard names `*.<suffix>` indexed by their labels from the right: a lookup walks the name's
 /// labels from its end and remembers the deepest wildcard that still leaves at least one label in
 /// front, so the most specific (longest) suffix wins in O(labels) hash lookups.
@@ -72,7 +104,7 @@ pub(crate) struct LabelTrie {
 
 #[derive(Clone, Debug, Default)]
 struct TrieNode {
-    children: HashMap<Box<str>, u32>,
+    children: FastMap<Box<str>, u32>,
     /// The value of `*.<the labels leading here>`.
     wildcard: Option<u32>,
 }
@@ -174,5 +206,21 @@ mod tests {
         assert_eq!(t.longest("internal.td"), None);
         assert_eq!(t.longest("other.td"), None);
         assert_eq!(t.longest(".dc2.internal.td"), Some((2, "internal.td".len())));
+    }
+
+    #[test]
+    fn lowering_and_checking_in_one_pass_agrees_with_the_two_steps() {
+        let long = "a.".repeat(130);
+        let names =
+            ["web.default.dc1.internal.TD.consul", "WEB.x", "a..b", ".a", "a.", "a b", "é.x", "x_y-z.0", "", &long];
+        for name in names {
+            let mut two = [0u8; MAX_NAME];
+            let expected = match ascii_lower(name, &mut two) {
+                None => Err(BadName::TooLong),
+                Some(lower) => check_dns_name(lower).map(|()| lower.to_string()),
+            };
+            let mut one = [0u8; MAX_NAME];
+            assert_eq!(lower_dns_name(name, &mut one).map(str::to_string), expected, "{name:?}");
+        }
     }
 }

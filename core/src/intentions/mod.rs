@@ -45,7 +45,10 @@ impl Action {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Source {
     pub name: String,
+    /// Absent in serialized form: `default` (GatewayPlans leave defaults out).
+    #[serde(default = "default_tenancy")]
     pub namespace: String,
+    #[serde(default = "default_tenancy")]
     pub partition: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub peer: String,
@@ -55,8 +58,15 @@ pub struct Source {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Destination {
     pub name: String,
+    #[serde(default = "default_tenancy")]
     pub namespace: String,
+    #[serde(default = "default_tenancy")]
     pub partition: String,
+}
+
+/// What an absent namespace or partition means.
+pub(crate) fn default_tenancy() -> String {
+    "default".to_string()
 }
 
 /// Where an intention was written, so every decision can cite it.

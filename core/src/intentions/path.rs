@@ -53,17 +53,32 @@ pub enum PathRejection {
 /// percent-encoded unreserved characters, uppercase other escapes, remove dot segments, and
 /// optionally merge slashes. Borrows when nothing changes, so the common case does not allocate.
 pub fn normalize(raw: &str, opts: Normalization) -> Result<Cow<'_, str>, PathRejection> {
-    let path = raw.split(['?', '#']).next().unwrap_or("");
-    if !path.starts_with('/') {
+    if !raw.starts_with('/') {
         return Err(PathRejection::NotOriginForm);
     }
-    if path.bytes().any(|b| b < 0x20 || b == 0x7f) {
-        return Err(PathRejection::ControlCharacter);
+    // One pass over the bytes decides the common case (nothing to change) without allocating;
+    // every request's path goes through here, some more than once.
+    let bytes = raw.as_bytes();
+    let (mut end, mut backslash, mut needs_work, mut prev) = (bytes.len(), false, false, 0u8);
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'?' | b'#' => {
+                end = i;
+                break;
+            }
+            0..=0x1f | 0x7f => return Err(PathRejection::ControlCharacter),
+            b'\\' => backslash = true,
+            b'%' => needs_work = true,
+            b'.' if prev == b'/' => needs_work = true,
+            b'/' if prev == b'/' && opts.merge_slashes => needs_work = true,
+            _ => {}
+        }
+        prev = b;
     }
-    if path.contains('\\') && opts.escaped_slashes == EscapedSlashes::RejectRequest {
+    let path = raw.get(..end).unwrap_or(raw);
+    if backslash && opts.escaped_slashes == EscapedSlashes::RejectRequest {
         return Err(PathRejection::Backslash);
     }
-    let needs_work = path.contains('%') || path.contains("/.") || (opts.merge_slashes && path.contains("//"));
     if !needs_work {
         return Ok(Cow::Borrowed(path));
     }

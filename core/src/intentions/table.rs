@@ -3,9 +3,9 @@
 use super::http::{CompiledMatch, Mismatch, RegexError};
 use super::path::{self, Normalization, PathRejection};
 use super::{order, Action, Intention, Request, WILDCARD};
+use crate::fast_hash::FastMap;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 type Id = u32;
 
@@ -13,14 +13,17 @@ type Id = u32;
 #[derive(Clone, Debug)]
 pub struct IntentionTable {
     intentions: Vec<Intention>,
-    permissions: Vec<Vec<CompiledMatch>>,
-    names: HashMap<String, Id>,
+    /// Per intention, its compiled permissions: an index into `compiled` (many intentions share
+    /// one permission list; at 100 000 intentions compiling each once matters).
+    permissions: Vec<u32>,
+    compiled: Vec<Vec<CompiledMatch>>,
+    names: FastMap<String, Id>,
     /// (partition, namespace, name) of the destination → sources.
-    exact_destinations: HashMap<(Id, Id, Id), Bucket>,
+    exact_destinations: FastMap<(Id, Id, Id), Bucket>,
     /// (partition, namespace) → sources, for destination name `*`.
-    namespace_destinations: HashMap<(Id, Id), Bucket>,
+    namespace_destinations: FastMap<(Id, Id), Bucket>,
     /// partition → sources, for destination `*/*`.
-    partition_destinations: HashMap<Id, Bucket>,
+    partition_destinations: FastMap<Id, Bucket>,
     default_policy: Action,
     normalization: Normalization,
 }
@@ -30,11 +33,11 @@ pub struct IntentionTable {
 #[derive(Clone, Debug, Default)]
 struct Bucket {
     /// (partition or peer scope, namespace, name)
-    exact: HashMap<(Scope, Id, Id), u32>,
+    exact: FastMap<(Scope, Id, Id), u32>,
     /// (scope, namespace) for source name `*`
-    any_name: HashMap<(Scope, Id), u32>,
+    any_name: FastMap<(Scope, Id), u32>,
     /// scope, for source `*/*`
-    any_namespace: HashMap<Scope, u32>,
+    any_namespace: FastMap<Scope, u32>,
 }
 
 enum DestKey {
@@ -187,22 +190,36 @@ impl IntentionTable {
             intentions.sort_by_cached_key(super::rank_key);
         }
         let mut permissions = Vec::with_capacity(intentions.len());
+        let mut compiled = Vec::new();
+        let mut seen: FastMap<&[super::http::Permission], u32> = FastMap::default();
         for i in &intentions {
-            let compiled = i
-                .permissions
-                .iter()
-                .map(|p| CompiledMatch::new(&p.http))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|source| TableError { intention: i.label(), source })?;
-            permissions.push(compiled);
+            let slot = match seen.get(i.permissions.as_slice()) {
+                Some(slot) => *slot,
+                None => {
+                    let list = i
+                        .permissions
+                        .iter()
+                        .map(|p| CompiledMatch::new(&p.http))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|source| TableError { intention: i.label(), source })?;
+                    let slot = u32::try_from(compiled.len()).unwrap_or(u32::MAX);
+                    compiled.push(list);
+                    seen.insert(&i.permissions, slot);
+                    slot
+                }
+            };
+            permissions.push(slot);
         }
+        drop(seen);
         let mut t = IntentionTable {
             intentions: Vec::new(),
             permissions,
-            names: HashMap::new(),
-            exact_destinations: HashMap::new(),
-            namespace_destinations: HashMap::new(),
-            partition_destinations: HashMap::new(),
+            compiled,
+            // Every source is usually a distinct name: size once rather than rehash 17 times.
+            names: FastMap::with_capacity_and_hasher(intentions.len() + 8, Default::default()),
+            exact_destinations: FastMap::default(),
+            namespace_destinations: FastMap::default(),
+            partition_destinations: FastMap::default(),
             default_policy,
             normalization,
         };
@@ -260,6 +277,10 @@ impl IntentionTable {
             return SourceKey::AnyName((scope, ns));
         }
         SourceKey::Exact((scope, ns, self.intern(&s.name)))
+    }
+
+    fn compiled_permissions(&self, index: usize) -> Option<&Vec<CompiledMatch>> {
+        self.permissions.get(index).and_then(|slot| self.compiled.get(*slot as usize))
     }
 
     pub fn intentions(&self) -> &[Intention] {
@@ -324,7 +345,7 @@ impl IntentionTable {
             default_policy: self.default_policy,
         };
         let Some(index) = self.find(req) else { return default(Reason::NoIntention) };
-        let (Some(intention), Some(compiled)) = (self.intentions.get(index), self.permissions.get(index)) else {
+        let (Some(intention), Some(compiled)) = (self.intentions.get(index), self.compiled_permissions(index)) else {
             return default(Reason::NoIntention);
         };
         let mut d = Decision { intention: Some(intention), ..default(Reason::Intention) };
@@ -391,7 +412,7 @@ impl IntentionTable {
             };
             let mut permissions = Vec::new();
             if Some(index) == chosen {
-                if let (Some(http), Some(compiled)) = (req.http, self.permissions.get(index)) {
+                if let (Some(http), Some(compiled)) = (req.http, self.compiled_permissions(index)) {
                     let normalized = path::normalize(http.path, self.normalization);
                     let p = normalized.as_deref().unwrap_or(http.path);
                     for (pi, (perm, m)) in i.permissions.iter().zip(compiled).enumerate() {

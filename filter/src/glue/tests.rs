@@ -79,11 +79,12 @@ fn configuration_is_idempotent_and_a_bad_plan_keeps_the_old_one() {
     assert_eq!(root.kind, FilterKind::Network);
     let hash = root.state().unwrap().index.hash().to_string();
     assert!(host.logs_at(Level::Info).iter().any(|l| l.contains(&format!("plan_hash={hash}"))));
-    assert!(host.logs_at(Level::Info).iter().any(|l| l.contains("plan_version=1")));
+    let version = format!("plan_version={}", meshgate_core::plan::gateways::GATEWAY_PLAN_VERSION);
+    assert!(host.logs_at(Level::Info).iter().any(|l| l.contains(&version)));
     // The same plan again: accepted, nothing rebuilt.
     assert!(root.configure(&host, NETWORK_ROOT_ID.as_bytes()));
     // A broken plan is refused; the old one stays.
-    host.state.borrow_mut().config = Some(br#"{"version": 1, "gateway": 3}"#.to_vec());
+    host.state.borrow_mut().config = Some(br#"{"version": 2, "gateway": 3}"#.to_vec());
     assert!(!root.configure(&host, NETWORK_ROOT_ID.as_bytes()));
     assert_eq!(root.state().unwrap().index.hash(), hash);
     host.state.borrow_mut().config = Some(br#"{"version": 7}"#.to_vec());
@@ -192,8 +193,8 @@ fn terminating_gateway_enforces_intentions_after_the_handshake() {
         }
         assert_eq!(
             host.state.borrow().histograms.values().map(Vec::len).sum::<usize>(),
-            2,
-            "one per callback that decides"
+            1,
+            "a root's first decision is timed (then one in TIMING_SAMPLE)"
         );
     }
 }
@@ -339,4 +340,16 @@ fn ports_arrive_as_little_endian_integers() {
     assert_eq!(port_of(&8080i64.to_le_bytes()), Some(8080));
     assert_eq!(port_of(&[1, 2]), None);
     assert_eq!(port_of(&(-1i64).to_le_bytes()), None);
+}
+
+#[test]
+fn one_decision_in_timing_sample_is_timed() {
+    let (root, host) = configured("ingress", "meshgate_http", Mode::Enforce);
+    let n = 3 * TIMING_SAMPLE as usize + 1;
+    for _ in 0..n {
+        host.request("web.example.com", "/", "GET", &[]);
+        root.http_filter().on_request_headers(&host);
+    }
+    let timed: usize = host.state.borrow().histograms.values().map(Vec::len).sum();
+    assert_eq!(timed, 4, "decisions 0, 64, 128 and 192 of {n}");
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// The GatewayPlan format version; bumped on any change a filter built for the old one would
 /// misread.
-pub const GATEWAY_PLAN_VERSION: u32 = 1;
+pub const GATEWAY_PLAN_VERSION: u32 = 2;
 
 /// One gateway's slice of the plan.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -28,7 +28,9 @@ pub struct GatewayPlan {
     pub path_normalization: Normalization,
     pub routes: RouteTable,
     /// The intentions that can decide at this gateway, ranked: the first that matches decides.
-    #[serde(default)]
+    /// Written compactly (a `default` namespace or partition is left out): at 100 000 intentions
+    /// the plan is most of what every worker VM copies and parses.
+    #[serde(default, serialize_with = "compact::intentions")]
     pub intentions: Vec<Intention>,
     /// The protocol of every service the gateway routes to, sorted.
     #[serde(default)]
@@ -71,6 +73,61 @@ impl GatewayPlan {
     }
 }
 
+/// The plan's intentions on the wire: [`Intention`] without its default tenancy.
+mod compact {
+    use crate::intentions::http::Permission;
+    use crate::intentions::{Action, Intention, Origin};
+    use serde::{Serialize, Serializer};
+
+    fn is_default(s: &&str) -> bool {
+        *s == crate::names::DEFAULT
+    }
+
+    #[derive(Serialize)]
+    struct Name<'a> {
+        name: &'a str,
+        #[serde(skip_serializing_if = "is_default")]
+        namespace: &'a str,
+        #[serde(skip_serializing_if = "is_default")]
+        partition: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        peer: &'a str,
+    }
+
+    #[derive(Serialize)]
+    struct Wire<'a> {
+        source: Name<'a>,
+        destination: Name<'a>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        action: Option<Action>,
+        #[serde(skip_serializing_if = "<[_]>::is_empty")]
+        permissions: &'a [Permission],
+        precedence: u8,
+        origin: &'a Origin,
+    }
+
+    pub fn intentions<S: Serializer>(intentions: &[Intention], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(intentions.iter().map(|i| Wire {
+            source: Name {
+                name: &i.source.name,
+                namespace: &i.source.namespace,
+                partition: &i.source.partition,
+                peer: &i.source.peer,
+            },
+            destination: Name {
+                name: &i.destination.name,
+                namespace: &i.destination.namespace,
+                partition: &i.destination.partition,
+                peer: "",
+            },
+            action: i.action,
+            permissions: &i.permissions,
+            precedence: i.precedence,
+            origin: &i.origin,
+        }))
+    }
+}
+
 /// FNV-1a, 64 bits.
 pub fn fnv1a64(bytes: &[u8]) -> u64 {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -99,6 +156,13 @@ pub fn gateway_plan_from(
         }
         None => Vec::new(),
     };
+    let mut routes = g.routes.clone();
+    // Each linked service's ranked summary repeats `intentions` for people; the filter has them.
+    if let RouteTable::TerminatingGateway(t) = &mut routes {
+        for s in &mut t.services {
+            s.intentions = Vec::new();
+        }
+    }
     Some(GatewayPlan {
         version: GATEWAY_PLAN_VERSION,
         gateway: g.gateway.clone(),
@@ -106,7 +170,7 @@ pub fn gateway_plan_from(
         default_intention_policy: plan.settings.default_intention_policy,
         mode: plan.settings.mode,
         path_normalization,
-        routes: g.routes.clone(),
+        routes,
         intentions,
         protocols: protocols_of(&services, protocols)
             .into_iter()
