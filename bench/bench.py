@@ -31,7 +31,7 @@ TRUST_DOMAIN = "11111111-2222-3333-4444-555555555555.consul"
 SOURCE_ID = f"spiffe://{TRUST_DOMAIN}/ns/default/dc/dc1/svc/ingress"
 PATH = "/api/items"
 VARIANTS = ["none", "floor-wasm", "rbac", "filter"]
-LABELS = {"none": "no filter (floor)", "floor-wasm": "wasm floor (one header read)",
+LABELS = {"none": "no filter (floor)", "floor-wasm": "wasm floor (one host read)",
           "rbac": "native RBAC (Consul shape)", "filter": "meshgate filter.wasm"}
 COLORS = {"none": "#777777", "floor-wasm": "#2ca02c", "rbac": "#d62728", "filter": "#1f77b4"}
 KINDS = ["terminating", "ingress", "terminating-tcp"]
@@ -39,7 +39,7 @@ KINDS = ["terminating", "ingress", "terminating-tcp"]
 
 def variants_of(kind):
     """The L4 path has no HTTP filter chain, so no (HTTP) wasm floor there."""
-    return [v for v in VARIANTS if v != "floor-wasm"] if kind == "terminating-tcp" else list(VARIANTS)
+    return list(VARIANTS)
 
 procs = []
 
@@ -176,14 +176,15 @@ def rbac_network_filter(n, kind):
     }
 
 
-def floor_wasm_filter(meshgate_wasm_filter, floor_wasm):
-    """The wasm floor: meshgate's own envoy.filters.http.wasm entry (same runtime, same plugin
-    shape, code from a local file), with the trivial one-header-read module instead of filter.wasm,
-    its own VM and no plugin configuration."""
+def floor_wasm_filter(meshgate_wasm_filter, floor_wasm, root_id=""):
+    """The wasm floor: meshgate's own wasm filter entry (HTTP or network; same runtime, same plugin
+    shape, code from a local file), with the trivial module instead of filter.wasm (one header
+    read; on the L4 path, root_id `floor_network`: one property read per connection), its own VM
+    and no plugin configuration."""
     f = copy.deepcopy(meshgate_wasm_filter)
     cfg = f["typed_config"]["config"]
     cfg["name"] = "bench-floor"
-    cfg["root_id"] = ""
+    cfg["root_id"] = root_id
     cfg["vm_config"]["vm_id"] = "bench-floor"
     cfg["vm_config"]["code"] = {"local": {"filename": floor_wasm}}
     cfg.pop("configuration", None)
@@ -222,8 +223,11 @@ def derive_configs(filter_json, n, ports, kind, floor_wasm):
             tcp = [f for f in chain["filters"] if f["name"] == "envoy.filters.network.tcp_proxy"]
             if v != "filter":
                 # Same tcp_proxy (ON_DOWNSTREAM_DATA), but to the service's cluster: nothing chooses it.
+                wasm = [f for f in chain["filters"] if f["name"] == "envoy.filters.network.wasm"]
                 tcp[0]["typed_config"]["cluster"] = upstream_cluster(cfg)
-                chain["filters"] = ([rbac_network_filter(n, kind)] if v == "rbac" else []) + tcp
+                front = {"rbac": [rbac_network_filter(n, kind)],
+                         "floor-wasm": [floor_wasm_filter(wasm[0], floor_wasm, "floor_network")]}.get(v, [])
+                chain["filters"] = front + tcp
             out[v] = cfg
             continue
         hcm = listener["filter_chains"][0]["filters"][0]["typed_config"]
@@ -528,23 +532,25 @@ def markdown(meta, results):
     tcp = meta["kind"] == "terminating-tcp"
     lines = [
         f"# meshgate benchmark, {meta['kind']} gateway "
-        + ("(TCP/SNI, L4): no filter vs native network RBAC vs filter.wasm" if tcp else
+        + ("(TCP/SNI, L4): no filter vs wasm floor vs native network RBAC vs filter.wasm" if tcp else
            "(HTTP, L7): no filter vs wasm floor vs native RBAC vs filter.wasm"),
         "",
         f"- Date: {meta['date']}; command: `{meta['command']}`",
         f"- Machine: {meta['cpu']} ({meta['nproc']} cores), {meta['kernel']}; "
         f"load average at start {meta['load_start']}, at end {meta['load_end']} (shared machine)",
         f"- Envoy {meta['envoy_version']}, `--concurrency 1`; filter.wasm {meta['wasm_bytes']} bytes"
-        + ("" if tcp else f", wasm floor module {meta.get('floor_wasm_bytes', '?')} bytes") + "; "
+        + f", wasm floor module {meta.get('floor_wasm_bytes', '?')} bytes; "
         f"wrk -t1 -c{meta['connections']} -d{meta['seconds']}s --latency, {meta['rounds']} rounds, variants "
         "interleaved (order rotated each round); medians over rounds, (min–max).",
         ("- CPU/req: gateway Envoy utime+stime delta / connections the gateway's listener accepted "
          "(`listener.bench.downstream_cx_total`; one request per connection). " if tcp else
          "- CPU/req: gateway Envoy utime+stime delta / requests Envoy counted (`http.bench.downstream_rq_total`). ")
         + "Ratios are to the floor (no filter) at the same N"
-        + ("" if tcp else "; *CPU vs wasm floor* is the enforcing variant's CPU/req minus (and over) the wasm "
-           "floor's — a trivial proxy-wasm HTTP filter (`bench/floor-filter`) that reads `:path` and continues, "
-           "loaded like filter.wasm (V8, same plugin shape); the target is filter ≤ wasm floor + 2 µs")
+        + "; *CPU vs wasm floor* is the enforcing variant's CPU/req minus (and over) the wasm floor's — a trivial "
+        + ("proxy-wasm network filter (`bench/floor-filter`, root `floor_network`) that reads the peer certificate's "
+           "URI SAN once per connection" if tcp else
+           "proxy-wasm HTTP filter (`bench/floor-filter`) that reads `:path` and continues")
+        + ", loaded like filter.wasm (V8, same plugin shape); the target is filter ≤ wasm floor + 2 µs"
         + ". Load: spawn to `/ready` = LIVE. RSS: VmRSS after the last round.",
         ("- Intentions: N sources on `web` (a tcp service), each `Action = \"allow\"` (L4); default deny. Every "
          f"request comes from the LAST source (`{TESTED_SOURCE[meta['kind']]}`) — the end of RBAC's principal list. "
@@ -554,16 +560,16 @@ def markdown(meta, results):
          f"(`GET /api/items`) comes from the LAST source (`{TESTED_SOURCE[meta['kind']]}`) — RBAC's worst realistic case."),
         "- " + SHAPES[meta["kind"]],
         "",
-        "| N | variant | CPU µs/req | CPU vs floor |" + ("" if tcp else " CPU vs wasm floor |")
+        "| N | variant | CPU µs/req | CPU vs floor | CPU vs wasm floor |"
         + " req/s | req/s vs floor | p50 ms | p99 ms | p99 vs floor | load s | RSS MB | "
         + ("connections = requests (sum) |" if tcp else "requests (sum) |"),
-        "|---:|---|---:|---:|" + ("" if tcp else "---:|") + "---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, v, r, s, floor, wfloor in summarize(results):
         reqs = sum(run["envoy_requests"] for run in r["runs"])
         lines.append(
             f"| {n:,} | {LABELS[v]} | {fmt_range(s['cpu_us_per_req'])} | {ratio(s['cpu_us_per_req'][0], floor['cpu_us_per_req'][0])} "
-            + ("" if tcp else f"| {vs_wasm_floor(v, s, wfloor)} ")
+            + f"| {vs_wasm_floor(v, s, wfloor)} "
             + f"| {fmt_range(s['rps'], 0)} | {ratio(s['rps'][0], floor['rps'][0])} "
             f"| {fmt(s['p50_ms'][0], 2)} | {fmt(s['p99_ms'][0], 2)} | {ratio(s['p99_ms'][0], floor['p99_ms'][0])} "
             f"| {r['load_s']:.2f} | {r['rss_mb']:.0f} | {reqs:,} |")

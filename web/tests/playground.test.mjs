@@ -593,7 +593,7 @@ describe("the playground", () => {
       await page.waitForSelector('[data-testid=plan-shown][data-plan="GatewayPlan ingress-gateway"]');
       const text = await page.textContent("[data-testid=plan-json]");
       const plan = JSON.parse(text);
-      assert.equal(plan.version, 1);
+      assert.equal(plan.version, 2);
       assert.equal(plan.gateway.name, "ingress-gateway");
       assert.equal(plan.gateway.kind, "ingress-gateway");
       assert.equal(plan.routes.kind, "ingress-gateway");
@@ -633,7 +633,7 @@ describe("the playground", () => {
       await page.selectOption("[data-testid=plan-select]", "mesh-gateway-dc2-a");
       await page.waitForSelector('[data-testid=plan-shown][data-plan="GatewayPlan mesh-gateway-dc2-a"]');
       const mesh = JSON.parse(await page.textContent("[data-testid=plan-json]"));
-      assert.equal(mesh.version, 1);
+      assert.equal(mesh.version, 2);
       assert.equal(mesh.gateway.name, "mesh-gateway");
       assert.equal(mesh.gateway.key, "mesh-gateway-dc2-a");
       assert.equal(mesh.gateway.datacenter, "dc2");
@@ -657,7 +657,7 @@ describe("the playground", () => {
       assert.deepEqual(ports, [5432, 8080]);
       assert.match(text, /"filename": "\/etc\/meshgate\/filter\.wasm"/);
       // The GatewayPlan rides inline, as the filter's configuration.
-      assert.match(text, /\\"version\\":1,\\"gateway\\":\{\\"key\\":\\"ingress-gateway\\"/);
+      assert.match(text, /\\"version\\":2,\\"gateway\\":\{\\"key\\":\\"ingress-gateway\\"/);
       assert.match(
         await page.textContent("[data-testid=envoy-command]"),
         /^meshgate envoy ingress-gateway\.hcl .* --gateway ingress-gateway --wasm \/etc\/meshgate\/filter\.wasm --cert-dir \/etc\/meshgate\/certs$/,

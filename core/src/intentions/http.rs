@@ -4,13 +4,13 @@ use super::Action;
 use serde::{Deserialize, Serialize};
 
 /// One permission of an L7 intention: its action applies when `http` matches.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Permission {
     pub action: Action,
     pub http: HttpMatch,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct HttpMatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_exact: Option<String>,
@@ -25,7 +25,7 @@ pub struct HttpMatch {
     pub headers: Vec<HeaderMatch>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HeaderMatch {
     pub name: String,
     pub check: HeaderCheck,
@@ -35,7 +35,7 @@ pub struct HeaderMatch {
     pub ignore_case: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum HeaderCheck {
     Present,

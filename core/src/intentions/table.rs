@@ -13,8 +13,8 @@ type Id = u32;
 #[derive(Clone, Debug)]
 pub struct IntentionTable {
     intentions: Vec<Intention>,
-    /// Per intention, its compiled permissions: an index into `compiled` (many intentions share
-    /// one permission list; at 100 000 intentions compiling each once matters).
+    /// Per intention, its compiled permissions: an index into `compiled` (neighbours with equal
+    /// permission lists share one; at 100 000 intentions compiling each once matters).
     permissions: Vec<u32>,
     compiled: Vec<Vec<CompiledMatch>>,
     names: FastMap<String, Id>,
@@ -190,27 +190,22 @@ impl IntentionTable {
             intentions.sort_by_cached_key(super::rank_key);
         }
         let mut permissions = Vec::with_capacity(intentions.len());
-        let mut compiled = Vec::new();
-        let mut seen: FastMap<&[super::http::Permission], u32> = FastMap::default();
-        for i in &intentions {
-            let slot = match seen.get(i.permissions.as_slice()) {
-                Some(slot) => *slot,
-                None => {
-                    let list = i
-                        .permissions
-                        .iter()
-                        .map(|p| CompiledMatch::new(&p.http))
-                        .collect::<Result<Vec<_>, _>>()
-                        .map_err(|source| TableError { intention: i.label(), source })?;
-                    let slot = u32::try_from(compiled.len()).unwrap_or(u32::MAX);
-                    compiled.push(list);
-                    seen.insert(&i.permissions, slot);
-                    slot
-                }
-            };
-            permissions.push(slot);
+        let mut compiled: Vec<Vec<CompiledMatch>> = Vec::new();
+        for (n, i) in intentions.iter().enumerate() {
+            // Neighbours often carry the same permissions (one entry's sources, generated
+            // configs): compile a list once per run of equal lists.
+            let same = n.checked_sub(1).and_then(|p| intentions.get(p)).is_some_and(|p| p.permissions == i.permissions);
+            if !same || compiled.is_empty() {
+                let list = i
+                    .permissions
+                    .iter()
+                    .map(|p| CompiledMatch::new(&p.http))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|source| TableError { intention: i.label(), source })?;
+                compiled.push(list);
+            }
+            permissions.push(u32::try_from(compiled.len() - 1).unwrap_or(u32::MAX));
         }
-        drop(seen);
         let mut t = IntentionTable {
             intentions: Vec::new(),
             permissions,

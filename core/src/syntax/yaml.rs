@@ -3,7 +3,7 @@
 //! saphyr does the YAML grammar; this module only resolves plain scalars (YAML 1.2 core schema),
 //! expands aliases under a node budget, and turns saphyr's char positions into byte spans.
 
-use std::collections::HashMap;
+use crate::fast_hash::FastMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 
@@ -19,7 +19,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Vec<Node>, Vec<Diagnostic>> {
         offsets: CharOffsets::new(text),
         documents: Vec::new(),
         stack: Vec::new(),
-        anchors: HashMap::new(),
+        anchors: FastMap::default(),
         nodes: 0,
     };
     for event in Parser::new_from_str(text) {
@@ -43,7 +43,7 @@ struct Builder<'a> {
     /// Collections still open, innermost last.
     stack: Vec<Frame>,
     /// Completed anchored nodes by saphyr's anchor id, with how many nodes each expands to.
-    anchors: HashMap<usize, (Node, usize)>,
+    anchors: FastMap<usize, (Node, usize)>,
     /// Nodes produced in the current document, aliases counted at their full size.
     nodes: usize,
 }

@@ -28,9 +28,7 @@ pub struct GatewayPlan {
     pub path_normalization: Normalization,
     pub routes: RouteTable,
     /// The intentions that can decide at this gateway, ranked: the first that matches decides.
-    /// Written compactly (a `default` namespace or partition is left out): at 100 000 intentions
-    /// the plan is most of what every worker VM copies and parses.
-    #[serde(default, serialize_with = "compact::intentions")]
+    #[serde(default)]
     pub intentions: Vec<Intention>,
     /// The protocol of every service the gateway routes to, sorted.
     #[serde(default)]
@@ -70,61 +68,6 @@ impl GatewayPlan {
             .iter()
             .find(|p| p.name == s.name && p.namespace == s.namespace && p.partition == s.partition)
             .map_or(Protocol::Tcp, |p| p.protocol)
-    }
-}
-
-/// The plan's intentions on the wire: [`Intention`] without its default tenancy.
-mod compact {
-    use crate::intentions::http::Permission;
-    use crate::intentions::{Action, Intention, Origin};
-    use serde::{Serialize, Serializer};
-
-    fn is_default(s: &&str) -> bool {
-        *s == crate::names::DEFAULT
-    }
-
-    #[derive(Serialize)]
-    struct Name<'a> {
-        name: &'a str,
-        #[serde(skip_serializing_if = "is_default")]
-        namespace: &'a str,
-        #[serde(skip_serializing_if = "is_default")]
-        partition: &'a str,
-        #[serde(skip_serializing_if = "str::is_empty")]
-        peer: &'a str,
-    }
-
-    #[derive(Serialize)]
-    struct Wire<'a> {
-        source: Name<'a>,
-        destination: Name<'a>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        action: Option<Action>,
-        #[serde(skip_serializing_if = "<[_]>::is_empty")]
-        permissions: &'a [Permission],
-        precedence: u8,
-        origin: &'a Origin,
-    }
-
-    pub fn intentions<S: Serializer>(intentions: &[Intention], serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(intentions.iter().map(|i| Wire {
-            source: Name {
-                name: &i.source.name,
-                namespace: &i.source.namespace,
-                partition: &i.source.partition,
-                peer: &i.source.peer,
-            },
-            destination: Name {
-                name: &i.destination.name,
-                namespace: &i.destination.namespace,
-                partition: &i.destination.partition,
-                peer: "",
-            },
-            action: i.action,
-            permissions: &i.permissions,
-            precedence: i.precedence,
-            origin: &i.origin,
-        }))
     }
 }
 
