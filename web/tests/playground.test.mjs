@@ -751,7 +751,7 @@ describe("the playground", () => {
       await page.screenshot({ path: join(ARTIFACTS, "view-intentions-shadowed.png") });
       await view(page, "plan");
       const plan = JSON.parse(await page.textContent("[data-testid=plan-json]"));
-      assert.equal(plan.version, 1);
+      assert.equal(plan.version, 2);
       assert.equal(plan.intentions.length, 2);
       await page.screenshot({ path: join(ARTIFACTS, "view-plan.png") });
     });

@@ -16,8 +16,9 @@ use crate::settings::Settings;
 use crate::workspace::Workspace;
 use serde::Serialize;
 
-/// The plan format version; bumped on any incompatible change.
-pub const PLAN_VERSION: u32 = 1;
+/// The plan format version; bumped on any incompatible change (2: intentions leave out a
+/// `default` namespace and partition).
+pub const PLAN_VERSION: u32 = 2;
 
 /// Everything compiled from one workspace.
 #[derive(Clone, Debug, Serialize)]
