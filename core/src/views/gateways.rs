@@ -228,7 +228,7 @@ pub struct GatewayPlanView {
     pub version: u32,
     /// Pretty JSON, exactly `meshgate plan --gateway KEY`'s output.
     pub json: Option<String>,
-    /// The plan's content hash (FNV-1a 64 of its canonical JSON, 16 hex digits): what the filter
+    /// The plan's content hash (`content_hash` of its canonical JSON, 16 hex digits): what the filter
     /// logs when it loads the plan.
     pub hash: Option<String>,
     /// A file name for downloading it: `gatewayplan-<key>.json`.
@@ -269,7 +269,7 @@ impl Analysis {
         view.file_name = file_name(&plan.gateway.key);
         match serde_json::to_string_pretty(&plan) {
             Ok(json) => {
-                view.hash = Some(format!("{:016x}", gateways::fnv1a64(compact(&json).as_bytes())));
+                view.hash = Some(format!("{:016x}", gateways::content_hash(compact(&json).as_bytes())));
                 view.json = Some(json);
             }
             Err(e) => view.withheld = Some(format!("the GatewayPlan could not be serialized: {e}")),

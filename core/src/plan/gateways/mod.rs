@@ -38,7 +38,7 @@ mod plan;
 pub mod terminating;
 pub mod text;
 
-pub use plan::{fnv1a64, gateway_plan, gateway_plan_from, GatewayPlan, ServiceProtocol, GATEWAY_PLAN_VERSION};
+pub use plan::{content_hash, gateway_plan, gateway_plan_from, GatewayPlan, ServiceProtocol, GATEWAY_PLAN_VERSION};
 
 use super::chain::{self, DiscoveryChain, Node, Target};
 use super::intentions::origin;

@@ -51,9 +51,9 @@ impl GatewayPlan {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// FNV-1a 64 of [`Self::canonical_json`]: a stable content hash for logs.
+    /// [`content_hash`] of [`Self::canonical_json`]: a stable content hash for logs.
     pub fn hash(&self) -> u64 {
-        fnv1a64(self.canonical_json().as_bytes())
+        content_hash(self.canonical_json().as_bytes())
     }
 
     /// [`Self::hash`] as 16 hex digits.
@@ -71,12 +71,7 @@ impl GatewayPlan {
     }
 }
 
-/// FNV-1a, 64 bits.
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    bytes.iter().fold(OFFSET, |h, b| (h ^ u64::from(*b)).wrapping_mul(PRIME))
-}
+pub use crate::fast_hash::content_hash;
 
 /// The GatewayPlan of the gateway `selector` names (its key, or its name when no other gateway
 /// has that name), or `None` when no gateway matches.
@@ -131,13 +126,6 @@ pub fn gateway_plan_from(
 mod tests {
     use super::super::testing::{compiled, FULL};
     use super::*;
-
-    #[test]
-    fn fnv1a64_matches_the_reference_vectors() {
-        assert_eq!(fnv1a64(b""), 0xcbf29ce484222325);
-        assert_eq!(fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
-        assert_eq!(fnv1a64(b"foobar"), 0x85944171f73967e8);
-    }
 
     #[test]
     fn every_gateway_plan_round_trips_through_json_identically() {
