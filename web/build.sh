@@ -4,7 +4,8 @@
 #   2. wasm-bindgen --target web → dist/pkg (JS glue, the .wasm, TypeScript declarations)
 #   3. tsc --noEmit: the page type-checks against those declarations
 #   4. esbuild bundles the page (dist/app.js) and the planner worker (dist/worker.js)
-#   5. index.html, app.css and examples/ are copied
+#   5. index.html, app.css and examples/ are copied, with the examples that are repository files
+#      (examples/demo, route-table corpus cases, seed files) copied from where they live
 # What it needs (Rust targets, wasm-bindgen-cli at the Cargo.lock version, npm packages) is installed
 # through scripts/setup.sh. Knobs: MESHGATE_CACHE_DIR (build products in DIR/target), CARGO_TARGET_DIR.
 set -euo pipefail
@@ -58,6 +59,24 @@ cp -r examples "$dist/examples"
 mkdir -p "$dist/examples/demo"
 find "$ROOT/examples/demo" -maxdepth 1 -type f \( -name '*.hcl' -o -name '*.json' -o -name '*.yaml' \) \
     ! -name 'meshgate.*' -exec cp {} "$dist/examples/demo/" \;
+# The gateway examples are route-table corpus cases, whole; the seed examples (and the remote
+# instance of cross-datacenter) are the seed corpus's files. Copied, so they cannot drift.
+for id in mesh-gateway ingress-gateway api-gateway; do
+    mkdir -p "$dist/examples/$id"
+    find "$ROOT/tests/corpus/routes/$id" -maxdepth 1 -type f \( -name '*.hcl' -o -name '*.json' -o -name '*.yaml' -o -name '*.yml' \) \
+        ! -name routes.json ! -name 'meshgate.*' -exec cp {} "$dist/examples/$id/" \;
+done
+mkdir -p "$dist/examples/seeds"
+seeds="$ROOT/tests/corpus/seeds"
+cp "$seeds/proxy-defaults-local.hcl" "$seeds/service-defaults-web-local.yaml" "$seeds/upstream-modes.hcl" "$dist/examples/seeds/"
+cp "$seeds/instance-remote.hcl" "$dist/examples/cross-datacenter/"
+# Every file an example lists must be there (a renamed corpus file fails the build, not the page).
+node -e '
+const fs = require("fs"), path = require("path"), dir = process.argv[1];
+const missing = JSON.parse(fs.readFileSync(path.join(dir, "index.json"), "utf8")).examples
+  .flatMap((e) => e.files).filter((f) => !fs.existsSync(path.join(dir, f)));
+if (missing.length) { console.error("error: examples/index.json lists missing files: " + missing.join(", ")); process.exit(1); }
+' "$dist/examples"
 
 bg="$dist/pkg/meshgate_planner_wasm_bg.wasm"
 raw=$(wc -c <"$bg")

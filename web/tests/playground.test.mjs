@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ARTIFACTS, DIST, launch, openPage, ROOT, serve, settled, WEB } from "./harness.mjs";
+import { ARTIFACTS, DIST, launch, openPage, ROOT, serve, settled } from "./harness.mjs";
 
 let server;
 let browser;
@@ -549,6 +549,7 @@ describe("the playground", () => {
     });
   });
 
+  // build.sh copies these examples from the repository; the shipped files must be those files.
   test("examples stay in step with examples/demo and the seed corpus", async () => {
     const { readdir } = await import("node:fs/promises");
     const onDisk = (await readdir(join(ROOT, "examples", "demo")))
@@ -559,7 +560,7 @@ describe("the playground", () => {
     // The seed examples are the corpus's seed files, verbatim (and so is instance-remote.hcl).
     for (const path of [...examples.find((e) => e.id === "seeds").files, "cross-datacenter/instance-remote.hcl"]) {
       const name = path.split("/").pop();
-      const shipped = await readFile(join(WEB, "examples", path), "utf8");
+      const shipped = await readFile(join(DIST, "examples", path), "utf8");
       assert.equal(shipped, await readFile(join(ROOT, "tests", "corpus", "seeds", name), "utf8"), path);
     }
     // The gateway examples are route-table corpus cases, verbatim and whole.
@@ -569,7 +570,7 @@ describe("the playground", () => {
       const example = examples.find((e) => e.id === id);
       assert.deepEqual(example.files.map((f) => f.replace(`${id}/`, "")).sort(), configs.sort(), id);
       for (const name of configs) {
-        const shipped = await readFile(join(WEB, "examples", id, name), "utf8");
+        const shipped = await readFile(join(DIST, "examples", id, name), "utf8");
         assert.equal(shipped, await readFile(join(corpus, name), "utf8"), `${id}/${name}`);
       }
     }

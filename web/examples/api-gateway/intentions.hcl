@@ -1,8 +1,0 @@
-Kind = "service-intentions"
-Name = "*"
-Sources = [
-  {
-    Name   = "api-gateway"
-    Action = "allow"
-  },
-]

@@ -1,3 +1,0 @@
-Kind     = "service-defaults"
-Name     = "postgres"
-Protocol = "tcp"

@@ -1,5 +1,0 @@
-Kind = "proxy-defaults"
-Name = "global"
-Config {
-  protocol = "http"
-}
