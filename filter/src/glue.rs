@@ -166,10 +166,12 @@ impl Root {
             }
         }
         let metrics = Metrics::define(host, index.key());
-        if let Ok(now) = host.now_nanos() {
+        // One clock reading ends the load time and seeds the weighted-target random state.
+        let ended = host.now_nanos().ok();
+        if let Some(now) = ended {
             self.shared.rng.set(now | 1);
         }
-        let load_ms = match (started, host.now_nanos().ok()) {
+        let load_ms = match (started, ended) {
             (Some(t0), Some(t1)) => format!("{:.1}", t1.saturating_sub(t0) as f64 / 1e6),
             _ => "-".to_string(),
         };

@@ -581,19 +581,14 @@ impl GatewayIndex {
         Ok((plan, format!("{:016x}", content_hash(json))))
     }
 
-    /// Takes the plan apart: the intentions move into the table, and the display-only summaries
-    /// (each linked service's ranked intention list) are dropped, so a worker holds one copy of
-    /// each intention.
+    /// Takes the plan apart: the intentions move into the table, so a worker holds one copy of
+    /// each. (GatewayPlans carry no per-service intention summaries: `gateway_plan_from` leaves
+    /// them out.)
     fn from_plan(mut plan: GatewayPlan, hash: String) -> Result<GatewayIndex, Error> {
         if plan.version != GATEWAY_PLAN_VERSION {
             return Err(Error::Version { found: plan.version, supported: GATEWAY_PLAN_VERSION });
         }
         let intentions = std::mem::take(&mut plan.intentions);
-        if let RouteTable::TerminatingGateway(t) = &mut plan.routes {
-            for s in &mut t.services {
-                s.intentions = Vec::new();
-            }
-        }
         let table = IntentionTable::new(intentions, plan.default_intention_policy, plan.path_normalization)?;
         let mut sni_exact = FastMap::default();
         let mut sni_wildcard = LabelTrie::default();

@@ -195,7 +195,7 @@ impl IntentionTable {
             // Neighbours often carry the same permissions (one entry's sources, generated
             // configs): compile a list once per run of equal lists.
             let same = n.checked_sub(1).and_then(|p| intentions.get(p)).is_some_and(|p| p.permissions == i.permissions);
-            if !same || compiled.is_empty() {
+            if !same {
                 let list = i
                     .permissions
                     .iter()
@@ -204,7 +204,7 @@ impl IntentionTable {
                     .map_err(|source| TableError { intention: i.label(), source })?;
                 compiled.push(list);
             }
-            permissions.push(u32::try_from(compiled.len() - 1).unwrap_or(u32::MAX));
+            permissions.push(u32::try_from(compiled.len().saturating_sub(1)).unwrap_or(u32::MAX));
         }
         let mut t = IntentionTable {
             intentions: Vec::new(),

@@ -149,6 +149,13 @@ mod tests {
         assert_eq!(tgw.gateway.key, "tgw");
         let labels: Vec<String> = tgw.intentions.iter().map(Intention::label).collect();
         assert_eq!(labels, vec!["web → billing-api", "* → billing-api"]);
+        // The linked services' summaries repeat `intentions` for people: not in the filter's plan,
+        // while the whole plan keeps them.
+        let RouteTable::TerminatingGateway(linked) = &tgw.routes else { panic!("{:?}", tgw.routes) };
+        assert!(!linked.services.is_empty() && linked.services.iter().all(|s| s.intentions.is_empty()));
+        let whole = c.plan.gateways.iter().find(|g| g.gateway.key == "tgw").expect("tgw in the whole plan");
+        let RouteTable::TerminatingGateway(whole_linked) = &whole.routes else { panic!("{:?}", whole.routes) };
+        assert!(whole_linked.services.iter().any(|s| !s.intentions.is_empty()));
         let ingress = gateway_plan(&c, "ingress").expect("ingress");
         assert!(ingress.intentions.iter().all(|i| i.source.name == "ingress" || i.source.name == "*"));
         assert_eq!(ingress.protocol("web", "", ""), Protocol::Http);
