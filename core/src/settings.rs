@@ -80,6 +80,15 @@ pub enum Mode {
     Audit,
 }
 
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Enforce => "enforce",
+            Mode::Audit => "audit",
+        }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {

@@ -5,7 +5,7 @@
 // Tests may panic on setup failures; the lint is for shipped code.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use meshgate_core::gateway::GatewayIndex;
+use meshgate_core::gateway::{ConnAction, Connection, GatewayIndex, HttpAction, RequestHead, Tally};
 use meshgate_core::plan::gateways::gateway_plan;
 use meshgate_core::settings::Settings;
 use meshgate_core::workspace::{InputFile, Workspace};
@@ -133,4 +133,31 @@ fn decisions_on_the_common_path_do_not_allocate() {
         assert_eq!(outcome.1, !path.starts_with("/admin"), "{authority}{path}");
         assert_eq!(n, 0, "route_request + authorize_request({authority}{path})");
     }
+    // The whole answer the filter acts on, from the host's bytes: reading the pairs costs one
+    // vector for the regular headers; deciding and the allowed verdict cost nothing more.
+    let pairs: [(&[u8], &[u8]); 6] = [
+        (b":authority", b"web.example.com"),
+        (b":path", b"/page"),
+        (b":method", b"GET"),
+        (b"user-agent", b"wrk"),
+        (b"x-v", b"2"),
+        (b"accept", b"*/*"),
+    ];
+    let (head, n) = allocations(|| RequestHead::from_pairs(pairs));
+    assert_eq!(n, 1, "RequestHead::from_pairs");
+    let (verdict, n) = allocations(|| {
+        let v = ingress.decide_http(&head, &Connection::default(), 7, &mut |_| true);
+        (v.tally, matches!(v.action, HttpAction::Forward(_)))
+    });
+    assert_eq!(verdict, (Tally::Allowed, true));
+    assert_eq!(n, 0, "decide_http");
+    let (action, n) = allocations(|| {
+        let v = tgw.decide_peer(billing.as_bytes(), Some(peer.as_bytes()), &mut |_| true);
+        v.action
+    });
+    assert_eq!(action, ConnAction::Continue);
+    assert_eq!(n, 0, "decide_peer");
+    let (action, n) = allocations(|| mesh.decide_connection(exact.as_bytes(), &mut |_| true).action);
+    assert!(matches!(action, ConnAction::Route { authorize: false, .. }));
+    assert_eq!(n, 0, "decide_connection");
 }

@@ -13,7 +13,8 @@ use meshgate_core::plan::gateways::gateway_plan;
 use meshgate_core::settings::Settings;
 use meshgate_core::workspace::{InputFile, Workspace};
 use meshgate_filter::glue::{Root, Verdict};
-use meshgate_filter::host::{Host, HostError, Level, MetricKind};
+use meshgate_filter::host::{Host, HostError, HostStatus, Level, MetricKind};
+use meshgate_filter::pairs::HeaderPairs;
 use std::time::Instant;
 
 const TD: &str = "11111111-2222-3333-4444-555555555555.consul";
@@ -21,7 +22,8 @@ const TD: &str = "11111111-2222-3333-4444-555555555555.consul";
 /// What Envoy would answer, copied out per call like the SDK does.
 struct InstantHost {
     config: Vec<u8>,
-    headers: Vec<(String, String)>,
+    /// The request headers, serialized as the host passes them.
+    headers: Vec<u8>,
     sni: Vec<u8>,
     peer: Vec<u8>,
 }
@@ -37,8 +39,9 @@ impl Host for InstantHost {
     fn plugin_configuration(&self) -> Result<Option<Vec<u8>>, HostError> {
         Ok(Some(self.config.clone()))
     }
-    fn request_headers(&self) -> Result<Vec<(String, String)>, HostError> {
-        Ok(self.headers.clone())
+    fn request_headers(&self) -> Result<HeaderPairs, HostError> {
+        HeaderPairs::parse(self.headers.clone())
+            .map_err(|_| HostError::new("get_map", HostStatus::SerializationFailure))
     }
     fn set_request_header(&self, _: &str, _: &str) -> Result<(), HostError> {
         Ok(())
@@ -140,7 +143,7 @@ fn main() {
     for n in sizes {
         let host = InstantHost {
             config: plan(n),
-            headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            headers: HeaderPairs::serialize(headers.iter().map(|(k, v)| (k.as_bytes(), v.as_bytes()))),
             sni: format!("web.default.dc1.internal.{TD}").into_bytes(),
             peer: format!("spiffe://{TD}/ns/default/dc/dc1/svc/client").into_bytes(),
         };

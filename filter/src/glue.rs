@@ -7,13 +7,13 @@
 //! denies (and counts an error); nothing here ever allows by default.
 
 use crate::host::{Host, HostError, Level, MetricKind};
+use meshgate_core::gateway::verdict::{self, LogLimiter};
 use meshgate_core::gateway::{
-    Authz, GatewayIndex, RouteDecision, RouteKey, RouteOutcome, SniDecision, REASON_HEADER, ROUTING_HEADER,
+    ConnAction, ConnVerdict, Connection, GatewayIndex, HttpAction, HttpVerdict, LogLevel, LogLine, RequestHead,
+    RouteKey, Tally, REASON_HEADER, ROUTING_HEADER,
 };
 use meshgate_core::plan::gateways::{GatewayKind, HeaderModifiers};
-use meshgate_core::settings::Mode;
-use std::cell::Cell;
-use std::fmt::Write as _;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 /// The `root_id` (in Envoy's `PluginConfig`) that selects the L4 network filter (TCP stream
@@ -101,12 +101,13 @@ pub struct Configured {
     pub metrics: Metrics,
 }
 
-/// What a root's filters share: the random state for weighted targets, and the count of
-/// decisions that picks which ones are timed.
+/// What a root's filters share: the random state for weighted targets, the count of decisions
+/// that picks which ones are timed, and the budget of log lines per second.
 #[derive(Debug)]
 struct Shared {
     rng: Cell<u64>,
     decisions: Cell<u32>,
+    limiter: RefCell<LogLimiter>,
 }
 
 /// The root context's state (one per plugin configuration per worker VM).
@@ -122,7 +123,11 @@ impl Default for Root {
         Root {
             kind: FilterKind::Http,
             state: None,
-            shared: Rc::new(Shared { rng: Cell::new(0x9e37_79b9_7f4a_7c15), decisions: Cell::new(0) }),
+            shared: Rc::new(Shared {
+                rng: Cell::new(0x9e37_79b9_7f4a_7c15),
+                decisions: Cell::new(0),
+                limiter: RefCell::new(LogLimiter::default()),
+            }),
         }
     }
 }
@@ -152,7 +157,7 @@ impl Root {
         let index = match GatewayIndex::from_json_owned(config) {
             Ok(index) => index,
             Err(e) => {
-                host.log(Level::Error, &format!("meshgate error: rejected the gateway plan: {e}"));
+                write(host, &verdict::host_error_line("rejected the gateway plan", &e));
                 return false;
             }
         };
@@ -171,44 +176,23 @@ impl Root {
         if let Some(now) = ended {
             self.shared.rng.set(now | 1);
         }
-        let load_ms = match (started, ended) {
-            (Some(t0), Some(t1)) => format!("{:.1}", t1.saturating_sub(t0) as f64 / 1e6),
-            _ => "-".to_string(),
+        let load_ms = started.zip(ended).map(|(t0, t1)| t1.saturating_sub(t0) as f64 / 1e6);
+        let memory_mb = host.memory_bytes().map(|b| b as f64 / 1_048_576.0);
+        let kind = match self.kind {
+            FilterKind::Network => "network",
+            FilterKind::Http => "http",
         };
-        let memory_mb = host.memory_bytes().map_or("-".to_string(), |b| format!("{:.1}", b as f64 / 1048576.0));
-        host.log(
-            Level::Info,
-            &format!(
-                "meshgate configured {} filter: gateway={} kind={} mode={} plan_version={} plan_hash={} intentions={} load_ms={load_ms} vm_memory_mb={memory_mb}",
-                match self.kind {
-                    FilterKind::Network => "network",
-                    FilterKind::Http => "http",
-                },
-                index.key(),
-                index.kind(),
-                mode_str(index.mode()),
-                index.plan_version(),
-                index.hash(),
-                index.table().intentions().len(),
-            ),
-        );
+        write(host, &index.configured_line(kind, load_ms, memory_mb));
         self.state = Some(Rc::new(Configured { index, metrics }));
         true
     }
 
     pub fn stream_filter(&self) -> StreamFilter {
-        StreamFilter { state: self.state.clone(), shared: self.shared.clone(), server_name: None, decided: false }
+        StreamFilter { state: self.state.clone(), shared: self.shared.clone(), server_name: Vec::new(), decided: false }
     }
 
     pub fn http_filter(&self) -> HttpFilter {
         HttpFilter { state: self.state.clone(), shared: self.shared.clone(), route: None }
-    }
-}
-
-fn mode_str(m: Mode) -> &'static str {
-    match m {
-        Mode::Enforce => "enforce",
-        Mode::Audit => "audit",
     }
 }
 
@@ -222,28 +206,67 @@ fn next_random(state: &Cell<u64>) -> u64 {
     x.wrapping_mul(0x2545_f491_4f6c_dd1d)
 }
 
-/// Appends ` key=value`, quoting values that need it.
-fn field(out: &mut String, key: &str, value: &str) {
-    let plain = !value.is_empty() && value.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\');
-    if plain {
-        let _ = write!(out, " {key}={value}");
-    } else {
-        let _ = write!(out, " {key}={value:?}");
+fn host_level(l: LogLevel) -> Level {
+    match l {
+        LogLevel::Debug => Level::Debug,
+        LogLevel::Info => Level::Info,
+        LogLevel::Warn => Level::Warn,
+        LogLevel::Error => Level::Error,
     }
 }
 
-fn error<H: Host>(host: &H, state: Option<&Configured>, what: &str, e: &HostError) {
-    if let Some(s) = state {
-        Metrics::bump(host, s.metrics.errors);
+/// The core's "may I write a line at this level now?": the host's log level, then the worker's
+/// [`LogLimiter`] (which needs the clock: read only when a line is due). A window that suppressed
+/// lines is reported when the next one opens.
+fn may_log<'a, H: Host>(host: &'a H, shared: &'a Shared) -> impl FnMut(LogLevel) -> bool + 'a {
+    move |level| {
+        if host.log_level() > host_level(level) {
+            return false;
+        }
+        let Ok(now) = host.now_nanos() else { return true };
+        let admission = shared.limiter.borrow_mut().admit(now);
+        if admission.suppressed_before > 0 {
+            write(host, &LogLimiter::suppressed_line(admission.suppressed_before));
+        }
+        admission.admitted
     }
-    host.log(Level::Error, &format!("meshgate error: {what}: {e}"));
 }
 
-fn property_string<H: Host>(host: &H, path: &[&str]) -> Result<Option<String>, HostError> {
-    Ok(host
-        .property(path)?
-        .map(|b| String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())))
+fn write<H: Host>(host: &H, line: &LogLine) {
+    host.log(host_level(line.level), &line.text);
 }
+
+/// Counts a decision and writes its log line.
+fn record<H: Host>(host: &H, metrics: Option<&Metrics>, tally: Option<Tally>, log: Option<&LogLine>) {
+    if let (Some(m), Some(t)) = (metrics, tally) {
+        Metrics::bump(
+            host,
+            match t {
+                Tally::Allowed => m.allowed,
+                Tally::Denied => m.denied,
+                Tally::Audited => m.audited,
+                Tally::Unrouted => m.unrouted,
+                Tally::Error => m.errors,
+            },
+        );
+    }
+    if let Some(line) = log {
+        write(host, line);
+    }
+}
+
+/// A host call failed while acting on a decision: count it and say so.
+fn error<H: Host>(host: &H, state: &Configured, what: &str, e: &HostError) {
+    record(host, Some(&state.metrics), Some(Tally::Error), Some(&verdict::host_error_line(what, e)));
+}
+
+/// A connection property: `Ok(None)` when it is not set.
+fn read<H: Host>(host: &H, path: &[&str]) -> Result<Option<Vec<u8>>, HostError> {
+    host.property(path)
+}
+
+const SERVER_NAME: [&str; 2] = ["connection", "requested_server_name"];
+const PEER_URI_SAN: [&str; 2] = ["connection", "uri_san_peer_certificate"];
 
 // ------------------------------------------------------------------------------ network filter
 
@@ -252,7 +275,8 @@ fn property_string<H: Host>(host: &H, path: &[&str]) -> Result<Option<String>, H
 pub struct StreamFilter {
     state: Option<Rc<Configured>>,
     shared: Rc<Shared>,
-    server_name: Option<String>,
+    /// The server name, kept from `on_new_connection` for the peer check.
+    server_name: Vec<u8>,
     decided: bool,
 }
 
@@ -262,57 +286,20 @@ impl StreamFilter {
     /// if the close fails.)
     pub fn on_new_connection<H: Host>(&mut self, host: &H) -> Verdict {
         let Some(state) = self.state.clone() else {
-            host.log(Level::Error, "meshgate deny: the filter has no gateway plan; closing the connection");
-            let _ = host.close_downstream();
-            return Verdict::Continue;
+            self.decided = true;
+            return self.act(host, None, ConnVerdict::unconfigured());
         };
         let started = start_timer(host, &state, &self.shared);
-        let verdict = self.route_connection(host, &state);
+        let verdict = match read(host, &SERVER_NAME) {
+            Ok(name) => {
+                self.server_name = name.unwrap_or_default();
+                state.index.decide_connection(&self.server_name, &mut may_log(host, &self.shared))
+            }
+            Err(e) => ConnVerdict::host_failure("cannot read the server name", &e),
+        };
+        let result = self.act(host, Some(&state), verdict);
         stop_timer(host, &state, started);
-        verdict
-    }
-
-    fn route_connection<H: Host>(&mut self, host: &H, state: &Rc<Configured>) -> Verdict {
-        let ix = &state.index;
-        let name = match property_string(host, &["connection", "requested_server_name"]) {
-            Ok(n) => n.unwrap_or_default(),
-            Err(e) => {
-                error(host, Some(state), "cannot read the server name", &e);
-                let _ = host.close_downstream();
-                self.decided = true;
-                return Verdict::Continue;
-            }
-        };
-        let decision = ix.route_sni(&name);
-        let Some(cluster) = decision.cluster() else {
-            Metrics::bump(host, state.metrics.unrouted);
-            if host.log_level() <= Level::Info {
-                let mut line = String::from("meshgate unrouted");
-                field(&mut line, "gateway", ix.key());
-                field(&mut line, "kind", ix.kind().as_str());
-                field(&mut line, "sni", &name);
-                field(&mut line, "reason", decision.reason.as_str());
-                field(&mut line, "why", &decision.explain());
-                host.log(Level::Info, &line);
-            }
-            let _ = host.close_downstream();
-            self.decided = true;
-            return Verdict::Continue;
-        };
-        if let Err(e) = host.set_filter_state(TCP_PROXY_CLUSTER, cluster) {
-            error(host, Some(state), "cannot set envoy.tcp_proxy.cluster", &e);
-            let _ = host.close_downstream();
-            self.decided = true;
-            return Verdict::Continue;
-        }
-        if ix.kind() == GatewayKind::MeshGateway {
-            // Passthrough: nothing more to decide.
-            Metrics::bump(host, state.metrics.allowed);
-            self.decided = true;
-        } else {
-            self.server_name = Some(name);
-        }
-        Verdict::Continue
+        result
     }
 
     /// Terminating gateways: the first bytes arrive after the TLS handshake, so the client's
@@ -326,58 +313,48 @@ impl StreamFilter {
             let _ = host.close_downstream();
             return Verdict::Pause;
         };
-        let ix = &state.index;
         let started = start_timer(host, &state, &self.shared);
-        let name = self.server_name.take().unwrap_or_default();
-        let sni = ix.route_sni(&name);
-        let peer = match property_string(host, &["connection", "uri_san_peer_certificate"]) {
+        let peer = match read(host, &PEER_URI_SAN) {
             Ok(p) => p,
             Err(e) => {
-                error(host, Some(&state), "cannot read the peer certificate's URI SAN", &e);
+                // Unreadable identity: no identity, which denies.
+                error(host, &state, "cannot read the peer certificate's URI SAN", &e);
                 None
             }
         };
-        let authz = ix.authorize_connection(peer.as_deref(), &sni);
-        let verdict = self.act(host, &state, &authz, &sni, &name, peer.as_deref());
+        let verdict = state.index.decide_peer(&self.server_name, peer.as_deref(), &mut may_log(host, &self.shared));
+        let result = self.act(host, Some(&state), verdict);
         stop_timer(host, &state, started);
-        verdict
+        result
     }
 
-    fn act<H: Host>(
-        &self,
-        host: &H,
-        state: &Configured,
-        authz: &Authz<'_, '_>,
-        sni: &SniDecision<'_>,
-        name: &str,
-        peer: Option<&str>,
-    ) -> Verdict {
-        let m = &state.metrics;
-        if authz.allowed {
-            Metrics::bump(host, m.allowed);
-            return Verdict::Continue;
+    fn act<H: Host>(&mut self, host: &H, state: Option<&Configured>, v: ConnVerdict<'_>) -> Verdict {
+        record(host, state.map(|s| &s.metrics), v.tally, v.log.as_ref());
+        match v.action {
+            ConnAction::Route { cluster, authorize } => {
+                if let Err(e) = host.set_filter_state(TCP_PROXY_CLUSTER, cluster) {
+                    if let Some(state) = state {
+                        error(host, state, "cannot set envoy.tcp_proxy.cluster", &e);
+                    }
+                    let _ = host.close_downstream();
+                    self.decided = true;
+                    return Verdict::Continue;
+                }
+                self.decided = !authorize;
+                Verdict::Continue
+            }
+            ConnAction::Continue => Verdict::Continue,
+            ConnAction::Close => {
+                let _ = host.close_downstream();
+                // After the handshake, stop reading; before it (unrouted), pausing would deadlock
+                // the handshake, and tcp_proxy's blackhole cluster holds the connection.
+                if self.decided {
+                    return Verdict::Pause;
+                }
+                self.decided = true;
+                Verdict::Continue
+            }
         }
-        let destination = sni.linked().map(|l| l.service.label()).unwrap_or_default();
-        let blocks = authz.blocks();
-        Metrics::bump(host, if blocks { m.denied } else { m.audited });
-        if host.log_level() <= Level::Warn {
-            let mut line = String::from(if blocks { "meshgate deny" } else { "meshgate audit-deny" });
-            field(&mut line, "gateway", state.index.key());
-            field(&mut line, "kind", state.index.kind().as_str());
-            field(&mut line, "mode", mode_str(authz.mode));
-            field(&mut line, "source", peer.unwrap_or("-"));
-            field(&mut line, "destination", if destination.is_empty() { "-" } else { &destination });
-            field(&mut line, "sni", name);
-            field(&mut line, "reason", authz.reason_code());
-            field(&mut line, "intention", &authz.intention_origin().map(ToString::to_string).unwrap_or("-".into()));
-            field(&mut line, "why", &authz.explain());
-            host.log(Level::Warn, &line);
-        }
-        if blocks {
-            let _ = host.close_downstream();
-            return Verdict::Pause;
-        }
-        Verdict::Continue
     }
 }
 
@@ -410,205 +387,91 @@ pub struct HttpFilter {
     route: Option<RouteKey>,
 }
 
-/// What the request looked like, for log lines.
-struct Seen<'a> {
-    authority: &'a str,
-    path: &'a str,
-    method: &'a str,
-    source: &'a str,
-    destination: String,
-    sni: &'a str,
-}
-
 impl HttpFilter {
     pub fn on_request_headers<H: Host>(&mut self, host: &H) -> Verdict {
         let Some(state) = self.state.clone() else {
-            host.log(Level::Error, "meshgate deny: the filter has no gateway plan");
-            return reply(host, 500, "filter-unconfigured", "meshgate: the gateway has no plan\n");
+            return self.act(host, None, HttpVerdict::unconfigured());
         };
         let started = start_timer(host, &state, &self.shared);
-        let verdict = match host.request_headers() {
-            Ok(headers) => self.decide(host, &state, &headers),
-            Err(e) => {
-                error(host, Some(&state), "cannot read the request headers", &e);
-                reply(host, 500, "filter-error", "meshgate: cannot read the request\n")
-            }
-        };
+        let verdict = self.decide(host, &state);
+        let result = self.act(host, Some(&state), verdict);
         stop_timer(host, &state, started);
-        verdict
+        result
     }
 
-    fn decide<H: Host>(&mut self, host: &H, state: &Configured, headers: &[(String, String)]) -> Verdict {
+    /// Reads what the decision needs (the header pairs; the listener port when the gateway has
+    /// several; the server name and peer at terminating gateways) and asks the core.
+    fn decide<'s, H: Host>(&self, host: &H, state: &'s Configured) -> HttpVerdict<'s> {
         let ix = &state.index;
-        let view: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        let get = |name: &str| view.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).unwrap_or("");
-        let (authority, path, method) = (get(":authority"), get(":path"), get(":method"));
-        match ix.kind() {
-            GatewayKind::IngressGateway | GatewayKind::ApiGateway => {
-                let port = if ix.needs_port() {
-                    match host.property(&["destination", "port"]) {
-                        Ok(Some(bytes)) => port_of(&bytes),
-                        Ok(None) => None,
-                        Err(e) => {
-                            error(host, Some(state), "cannot read destination.port", &e);
-                            return reply(host, 500, "filter-error", "meshgate: cannot read the listener port\n");
-                        }
-                    }
-                } else {
-                    None
-                };
-                let route = ix.route_request(port, authority, path, method, &view, next_random(&self.shared.rng));
-                self.gateway_request(host, state, &route, &view, authority, path, method)
-            }
-            GatewayKind::TerminatingGateway => self.terminated_request(host, state, &view, authority, path, method),
-            GatewayKind::MeshGateway => {
-                Metrics::bump(host, state.metrics.unrouted);
-                reply(host, 404, "not-an-http-gateway", "meshgate: a mesh gateway does not route HTTP\n")
-            }
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn gateway_request<H: Host>(
-        &mut self,
-        host: &H,
-        state: &Configured,
-        route: &RouteDecision<'_, '_>,
-        view: &[(&str, &str)],
-        authority: &str,
-        path: &str,
-        method: &str,
-    ) -> Verdict {
-        let ix = &state.index;
-        let m = &state.metrics;
-        // Only a log line needs these; built when one is written.
-        let seen = || Seen {
-            authority,
-            path: &route.path,
-            method,
-            source: ix.key(),
-            destination: match route.outcome {
-                RouteOutcome::Routed { target, .. } => target.service_ref().label(),
-                _ => String::new(),
-            },
-            sni: "",
+        let pairs = match host.request_headers() {
+            Ok(p) => p,
+            Err(e) => return HttpVerdict::host_failure("cannot read the request headers", &e),
         };
-        if let Some(status) = route.status() {
-            if matches!(route.outcome, RouteOutcome::BadPath(_)) {
-                let authz = ix.authorize_request(route, method, view);
-                Metrics::bump(host, m.denied);
-                log_deny(host, state, &authz, &seen(), true);
-            } else {
-                Metrics::bump(host, m.unrouted);
-                if host.log_level() <= Level::Info {
-                    let mut line = String::from("meshgate unrouted");
-                    field(&mut line, "gateway", ix.key());
-                    field(&mut line, "kind", ix.kind().as_str());
-                    field(&mut line, "authority", authority);
-                    field(&mut line, "path", path);
-                    field(&mut line, "reason", route.reason_code());
-                    field(&mut line, "why", &route.explain());
-                    host.log(Level::Info, &line);
-                }
-            }
-            return reply(host, status, route.reason_code(), &format!("meshgate: {}\n", route.explain()));
-        }
-        let authz = ix.authorize_request(route, method, view);
-        if !authz.allowed {
-            let blocks = authz.blocks();
-            Metrics::bump(host, if blocks { m.denied } else { m.audited });
-            log_deny(host, state, &authz, &seen(), blocks);
-            if blocks {
-                return reply(host, 403, authz.reason_code(), "meshgate: denied by intentions\n");
+        let head = RequestHead::from_pairs(pairs.iter());
+        let port = if ix.needs_port() {
+            match read(host, &["destination", "port"]) {
+                Ok(bytes) => bytes.as_deref().and_then(port_of),
+                Err(e) => return HttpVerdict::host_failure("cannot read destination.port", &e),
             }
         } else {
-            Metrics::bump(host, m.allowed);
-        }
-        let Some(cluster) = route.cluster() else {
-            return reply(host, 404, "no-route", "meshgate: no route\n");
+            None
         };
-        // The client's copy of the routing header is always replaced.
-        if let Err(e) = host.set_request_header(ROUTING_HEADER, cluster) {
-            error(host, Some(state), "cannot set the routing header", &e);
-            return reply(host, 500, "filter-error", "meshgate: cannot route the request\n");
+        let (server_name, peer) = if ix.kind() == GatewayKind::TerminatingGateway {
+            let name = match read(host, &SERVER_NAME) {
+                Ok(n) => n.unwrap_or_default(),
+                Err(e) => return HttpVerdict::host_failure("cannot read the server name", &e),
+            };
+            // Unreadable identity: no identity, which denies.
+            let peer = read(host, &PEER_URI_SAN).unwrap_or_else(|e| {
+                error(host, state, "cannot read the peer certificate's URI SAN", &e);
+                None
+            });
+            (name, peer)
+        } else {
+            (Vec::new(), None)
+        };
+        let conn = Connection { port, server_name: &server_name, peer_uri_san: peer.as_deref() };
+        ix.decide_http(&head, &conn, next_random(&self.shared.rng), &mut may_log(host, &self.shared))
+    }
+
+    fn act<H: Host>(&mut self, host: &H, state: Option<&Configured>, v: HttpVerdict<'_>) -> Verdict {
+        record(host, state.map(|s| &s.metrics), Some(v.tally), v.log.as_ref());
+        let forward = match v.action {
+            HttpAction::Reply(r) => return reply(host, r.status, r.reason, &r.body),
+            HttpAction::Forward(f) => f,
+        };
+        let Some(state) = state else { return reply(host, 500, "filter-unconfigured", "meshgate: no plan\n") };
+        if let Some(cluster) = forward.cluster {
+            // The client's copy of the routing header is always replaced.
+            if let Err(e) = host.set_request_header(ROUTING_HEADER, cluster) {
+                error(host, state, "cannot set the routing header", &e);
+                return reply(host, 500, "filter-error", "meshgate: cannot route the request\n");
+            }
         }
-        if let Some(p) = route.forward_path() {
-            if let Err(e) = host.set_request_header(":path", &p) {
-                error(host, Some(state), "cannot rewrite :path", &e);
+        if forward.remove_routing_header {
+            if let Err(e) = host.remove_request_header(ROUTING_HEADER) {
+                error(host, state, "cannot remove the routing header", &e);
+                return reply(host, 500, "filter-error", "meshgate: cannot forward the request\n");
+            }
+        }
+        if let Some(p) = &forward.path {
+            if let Err(e) = host.set_request_header(":path", p) {
+                error(host, state, "cannot rewrite :path", &e);
                 return reply(host, 500, "filter-error", "meshgate: cannot rewrite the path\n");
             }
         }
-        for mods in route.request_headers().into_iter().flatten() {
+        for mods in forward.request_headers.into_iter().flatten() {
             if let Err(e) = apply_request(host, mods) {
-                error(host, Some(state), "cannot apply request header changes", &e);
+                error(host, state, "cannot apply request header changes", &e);
             }
         }
-        if let Err(e) = host.clear_route_cache() {
-            error(host, Some(state), "cannot clear the route cache", &e);
-            return reply(host, 500, "filter-error", "meshgate: cannot route the request\n");
-        }
-        self.route = route.key();
-        Verdict::Continue
-    }
-
-    fn terminated_request<H: Host>(
-        &mut self,
-        host: &H,
-        state: &Configured,
-        view: &[(&str, &str)],
-        authority: &str,
-        path: &str,
-        method: &str,
-    ) -> Verdict {
-        let ix = &state.index;
-        let m = &state.metrics;
-        let read = |p: &[&str]| match property_string(host, p) {
-            Ok(v) => Ok(v),
-            Err(e) => {
-                error(host, Some(state), "cannot read a connection property", &e);
-                Err(())
+        if forward.cluster.is_some() {
+            if let Err(e) = host.clear_route_cache() {
+                error(host, state, "cannot clear the route cache", &e);
+                return reply(host, 500, "filter-error", "meshgate: cannot route the request\n");
             }
-        };
-        let Ok(name) = read(&["connection", "requested_server_name"]) else {
-            return reply(host, 500, "filter-error", "meshgate: cannot read the connection\n");
-        };
-        // Unreadable identity: None, which denies.
-        let peer = read(&["connection", "uri_san_peer_certificate"]).ok().flatten();
-        let name = name.unwrap_or_default();
-        let sni = ix.route_sni(&name);
-        let authz = ix.authorize_terminated_request(peer.as_deref(), &sni, path, method, view);
-        let normalized = ix.normalize_path(path);
-        if !authz.allowed {
-            let blocks = authz.blocks() || normalized.is_err();
-            Metrics::bump(host, if blocks { m.denied } else { m.audited });
-            let shown = match &normalized {
-                Ok(Some(p)) => p.as_str(),
-                _ => path,
-            };
-            let destination = sni.linked().map(|l| l.service.label()).unwrap_or_default();
-            let source = peer.as_deref().unwrap_or("-");
-            let seen = Seen { authority, path: shown, method, source, destination, sni: &name };
-            log_deny(host, state, &authz, &seen, blocks);
-            if blocks {
-                let status = if normalized.is_err() { 400 } else { 403 };
-                return reply(host, status, authz.reason_code(), "meshgate: denied by intentions\n");
-            }
-        } else {
-            Metrics::bump(host, m.allowed);
         }
-        let path_result = match normalized {
-            Ok(Some(p)) => host.set_request_header(":path", &p),
-            Ok(None) => Ok(()),
-            Err(_) => return reply(host, 400, "bad-path", "meshgate: bad request path\n"),
-        };
-        // The route is static here; a client's routing header never reaches the service.
-        let routing_header = view.iter().any(|(n, _)| n.eq_ignore_ascii_case(ROUTING_HEADER));
-        let forwarded =
-            path_result.and_then(|()| if routing_header { host.remove_request_header(ROUTING_HEADER) } else { Ok(()) });
-        if let Err(e) = forwarded {
-            error(host, Some(state), "cannot rewrite the request", &e);
-            return reply(host, 500, "filter-error", "meshgate: cannot forward the request\n");
-        }
+        self.route = forward.route;
         Verdict::Continue
     }
 
@@ -616,33 +479,11 @@ impl HttpFilter {
         let (Some(state), Some(key)) = (self.state.as_ref(), self.route) else { return Verdict::Continue };
         for mods in state.index.response_headers(key).into_iter().flatten() {
             if let Err(e) = apply_response(host, mods) {
-                error(host, Some(state), "cannot apply response header changes", &e);
+                error(host, state, "cannot apply response header changes", &e);
             }
         }
         Verdict::Continue
     }
-}
-
-fn log_deny<H: Host>(host: &H, state: &Configured, authz: &Authz<'_, '_>, seen: &Seen<'_>, blocks: bool) {
-    if host.log_level() > Level::Warn {
-        return;
-    }
-    let mut line = String::from(if blocks { "meshgate deny" } else { "meshgate audit-deny" });
-    field(&mut line, "gateway", state.index.key());
-    field(&mut line, "kind", state.index.kind().as_str());
-    field(&mut line, "mode", mode_str(authz.mode));
-    field(&mut line, "source", seen.source);
-    field(&mut line, "destination", if seen.destination.is_empty() { "-" } else { &seen.destination });
-    if !seen.sni.is_empty() {
-        field(&mut line, "sni", seen.sni);
-    }
-    field(&mut line, "authority", seen.authority);
-    field(&mut line, "method", seen.method);
-    field(&mut line, "path", seen.path);
-    field(&mut line, "reason", authz.reason_code());
-    field(&mut line, "intention", &authz.intention_origin().map(ToString::to_string).unwrap_or("-".into()));
-    field(&mut line, "why", &authz.explain());
-    host.log(Level::Warn, &line);
 }
 
 fn reply<H: Host>(host: &H, status: u32, reason: &str, body: &str) -> Verdict {

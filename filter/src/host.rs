@@ -1,6 +1,6 @@
 //! What the filter needs from its host (Envoy), as a small trait: the glue in [`crate::glue`] is
 //! written against it, [`crate::wasm`] implements it over `proxy_wasm::hostcalls` (every `Status`
-//! mapped to a [`HostError`]), and [`crate::mock`] implements it for native tests.
+//! mapped to a [`HostError`]), and `crate::mock` implements it for native tests.
 
 /// A host call that failed: which one, and the status the host returned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -61,8 +61,9 @@ pub trait Host {
     /// The plugin configuration (the GatewayPlan JSON).
     fn plugin_configuration(&self) -> Result<Option<Vec<u8>>, HostError>;
 
-    /// All request headers, pseudo-headers (`:authority`, `:path`, `:method`) included.
-    fn request_headers(&self) -> Result<Vec<(String, String)>, HostError>;
+    /// All request headers, pseudo-headers (`:authority`, `:path`, `:method`) included, as the
+    /// host serialized them: bytes, never assumed to be text.
+    fn request_headers(&self) -> Result<crate::pairs::HeaderPairs, HostError>;
     /// Replaces every value of a request header with one value.
     fn set_request_header(&self, name: &str, value: &str) -> Result<(), HostError>;
     fn add_request_header(&self, name: &str, value: &str) -> Result<(), HostError>;

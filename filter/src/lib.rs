@@ -17,13 +17,18 @@
 //! The plugin configuration is a GatewayPlan (JSON, see `docs/gateway-plan.md`), indexed once in
 //! `on_configure`. Layout: [`host`] is the small trait the glue needs from Envoy; [`glue`] is the
 //! logic, written against it and tested natively with [`mock`]; `wasm` (wasm32 only) implements
-//! the trait over `proxy_wasm::hostcalls`, mapping every `Status` to a typed [`host::HostError`]
-//! (the SDK's trait convenience methods unwrap, and a panic would trap inside Envoy).
+//! the trait over `abi` (our own declarations of the proxy-wasm ABI calls, every status mapped to a
+//! typed [`host::HostError`]: the SDK's helpers panic on unexpected statuses and on header bytes
+//! that are not UTF-8, and a panic would trap inside Envoy); [`pairs`] reads the host's header
+//! maps as bytes.
 
+#[cfg(target_arch = "wasm32")]
+mod abi;
 pub mod glue;
 pub mod host;
 #[cfg(test)]
 pub mod mock;
+pub mod pairs;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 

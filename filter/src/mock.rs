@@ -16,6 +16,9 @@ pub struct State {
     pub failing: BTreeSet<&'static str>,
     pub config: Option<Vec<u8>>,
     pub request_headers: Vec<(String, String)>,
+    /// When set, what `request_headers` returns instead of serializing `request_headers`: raw
+    /// bytes, for requests that are not text.
+    pub raw_request_headers: Option<Vec<u8>>,
     pub response_headers: Vec<(String, String)>,
     pub reply: Option<Reply>,
     pub filter_state: Vec<(String, String)>,
@@ -58,8 +61,23 @@ impl MockHost {
             .chain(extra)
             .map(|(n, v)| (n.to_string(), v.to_string()))
             .collect();
+        s.raw_request_headers = None;
         s.reply = None;
         s.response_headers.clear();
+    }
+
+    /// Starts a new request whose header pairs are arbitrary bytes.
+    pub fn raw_request(&self, pairs: &[(&[u8], &[u8])]) {
+        let mut s = self.state.borrow_mut();
+        s.request_headers.clear();
+        s.raw_request_headers = Some(crate::pairs::HeaderPairs::serialize(pairs.iter().copied()));
+        s.reply = None;
+        s.response_headers.clear();
+    }
+
+    /// Sets a property to arbitrary bytes.
+    pub fn set_property_bytes(&self, path: &[&str], value: &[u8]) {
+        self.state.borrow_mut().properties.insert(path.join("."), value.to_vec());
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
@@ -119,9 +137,17 @@ impl Host for MockHost {
         Ok(self.state.borrow().config.clone())
     }
 
-    fn request_headers(&self) -> Result<Vec<(String, String)>, HostError> {
+    fn request_headers(&self) -> Result<crate::pairs::HeaderPairs, HostError> {
         self.check("get_map")?;
-        Ok(self.state.borrow().request_headers.clone())
+        let s = self.state.borrow();
+        // Through the same serialized form the real host uses, so the glue's reader is tested too.
+        let bytes = match &s.raw_request_headers {
+            Some(raw) => raw.clone(),
+            None => crate::pairs::HeaderPairs::serialize(
+                s.request_headers.iter().map(|(n, v)| (n.as_bytes(), v.as_bytes())),
+            ),
+        };
+        crate::pairs::HeaderPairs::parse(bytes).map_err(|_| HostError::new("get_map", HostStatus::SerializationFailure))
     }
 
     fn set_request_header(&self, name: &str, value: &str) -> Result<(), HostError> {

@@ -1,139 +1,124 @@
-//! The proxy-wasm binding: [`Hostcalls`] implements [`Host`] over `proxy_wasm::hostcalls`, and the
+//! The proxy-wasm binding: [`Hostcalls`] implements [`Host`] over [`crate::abi`] (our own
+//! declarations of the ABI calls, so no SDK helper can panic on a status or a byte), and the
 //! root, stream and HTTP contexts hand every callback to [`crate::glue`].
 
+use crate::abi;
 use crate::glue::{FilterKind, HttpFilter, Root, StreamFilter, Verdict};
 use crate::host::{Host, HostError, HostStatus, Level, MetricKind};
-use proxy_wasm::hostcalls;
+use crate::pairs::HeaderPairs;
 use proxy_wasm::traits::{Context, HttpContext, RootContext, StreamContext};
-use proxy_wasm::types::{Action, BufferType, ContextType, LogLevel, MapType, MetricType, Status};
+use proxy_wasm::types::{Action, ContextType};
 
 proxy_wasm::main! {{
     std::panic::set_hook(Box::new(|info| {
-        let _ = hostcalls::log(LogLevel::Critical, &format!("meshgate: panic: {info}"));
+        let _ = abi::log(level(Level::Critical), &format!("meshgate: panic: {info}"));
     }));
     proxy_wasm::set_root_context(|_| -> Box<dyn RootContext> { Box::new(MeshgateRoot { root: Root::default() }) });
 }}
 
-/// The host, through proxy-wasm's host calls.
+/// The host, through the proxy-wasm ABI.
 pub struct Hostcalls;
 
-fn status(call: &'static str) -> impl Fn(Status) -> HostError {
-    move |s| {
-        HostError::new(
-            call,
-            match s {
-                Status::NotFound => HostStatus::NotFound,
-                Status::BadArgument => HostStatus::BadArgument,
-                Status::SerializationFailure => HostStatus::SerializationFailure,
-                Status::ParseFailure => HostStatus::ParseFailure,
-                Status::Empty => HostStatus::Empty,
-                Status::CasMismatch => HostStatus::CasMismatch,
-                Status::InternalFailure => HostStatus::InternalFailure,
-                _ => HostStatus::Other,
-            },
-        )
-    }
-}
-
-fn level(l: Level) -> LogLevel {
+/// proxy-wasm's log level numbers.
+fn level(l: Level) -> u32 {
     match l {
-        Level::Trace => LogLevel::Trace,
-        Level::Debug => LogLevel::Debug,
-        Level::Info => LogLevel::Info,
-        Level::Warn => LogLevel::Warn,
-        Level::Error => LogLevel::Error,
-        Level::Critical => LogLevel::Critical,
+        Level::Trace => 0,
+        Level::Debug => 1,
+        Level::Info => 2,
+        Level::Warn => 3,
+        Level::Error => 4,
+        Level::Critical => 5,
     }
 }
 
 impl Host for Hostcalls {
     fn property(&self, path: &[&str]) -> Result<Option<Vec<u8>>, HostError> {
-        hostcalls::get_property(path.to_vec()).map_err(status("get_property"))
+        abi::property(path)
     }
 
     fn plugin_configuration(&self) -> Result<Option<Vec<u8>>, HostError> {
-        hostcalls::get_buffer(BufferType::PluginConfiguration, 0, usize::MAX).map_err(status("get_buffer"))
+        abi::buffer(abi::BUFFER_PLUGIN_CONFIGURATION)
     }
 
-    fn request_headers(&self) -> Result<Vec<(String, String)>, HostError> {
-        hostcalls::get_map(MapType::HttpRequestHeaders).map_err(status("get_map"))
+    fn request_headers(&self) -> Result<HeaderPairs, HostError> {
+        let buf = abi::header_map(abi::MAP_REQUEST_HEADERS)?;
+        HeaderPairs::parse(buf).map_err(|_| HostError::new("get_map", HostStatus::SerializationFailure))
     }
 
     fn set_request_header(&self, name: &str, value: &str) -> Result<(), HostError> {
-        hostcalls::set_map_value(MapType::HttpRequestHeaders, name, Some(value)).map_err(status("set_map_value"))
+        abi::replace_header(abi::MAP_REQUEST_HEADERS, name, value)
     }
 
     fn add_request_header(&self, name: &str, value: &str) -> Result<(), HostError> {
-        hostcalls::add_map_value(MapType::HttpRequestHeaders, name, value).map_err(status("add_map_value"))
+        abi::add_header(abi::MAP_REQUEST_HEADERS, name, value)
     }
 
     fn remove_request_header(&self, name: &str) -> Result<(), HostError> {
-        hostcalls::remove_map_value(MapType::HttpRequestHeaders, name).map_err(status("remove_map_value"))
+        abi::remove_header(abi::MAP_REQUEST_HEADERS, name)
     }
 
     fn set_response_header(&self, name: &str, value: &str) -> Result<(), HostError> {
-        hostcalls::set_map_value(MapType::HttpResponseHeaders, name, Some(value)).map_err(status("set_map_value"))
+        abi::replace_header(abi::MAP_RESPONSE_HEADERS, name, value)
     }
 
     fn add_response_header(&self, name: &str, value: &str) -> Result<(), HostError> {
-        hostcalls::add_map_value(MapType::HttpResponseHeaders, name, value).map_err(status("add_map_value"))
+        abi::add_header(abi::MAP_RESPONSE_HEADERS, name, value)
     }
 
     fn remove_response_header(&self, name: &str) -> Result<(), HostError> {
-        hostcalls::remove_map_value(MapType::HttpResponseHeaders, name).map_err(status("remove_map_value"))
+        abi::remove_header(abi::MAP_RESPONSE_HEADERS, name)
     }
 
     fn send_local_reply(&self, code: u32, headers: &[(&str, &str)], body: &[u8]) -> Result<(), HostError> {
-        hostcalls::send_http_response(code, headers.to_vec(), Some(body)).map_err(status("send_http_response"))
+        let headers = HeaderPairs::serialize(headers.iter().map(|(n, v)| (n.as_bytes(), v.as_bytes())));
+        abi::send_local_response(code, &headers, body)
     }
 
     fn clear_route_cache(&self) -> Result<(), HostError> {
-        hostcalls::call_foreign_function("clear_route_cache", None).map(|_| ()).map_err(status("clear_route_cache"))
+        abi::call_foreign_function("clear_route_cache", "clear_route_cache", &[])
     }
 
     fn set_filter_state(&self, key: &str, value: &str) -> Result<(), HostError> {
         let args = crate::host::filter_state_arguments(key, value);
-        hostcalls::call_foreign_function("set_envoy_filter_state", Some(&args))
-            .map(|_| ())
-            .map_err(status("set_envoy_filter_state"))
+        abi::call_foreign_function("set_envoy_filter_state", "set_envoy_filter_state", &args)
     }
 
     fn close_downstream(&self) -> Result<(), HostError> {
-        hostcalls::close_downstream().map_err(status("close_downstream"))
+        abi::close_downstream()
     }
 
     fn log_level(&self) -> Level {
-        match hostcalls::get_log_level() {
-            Ok(LogLevel::Trace) => Level::Trace,
-            Ok(LogLevel::Debug) => Level::Debug,
-            Ok(LogLevel::Info) => Level::Info,
-            Ok(LogLevel::Warn) => Level::Warn,
-            Ok(LogLevel::Error) => Level::Error,
-            Ok(LogLevel::Critical) => Level::Critical,
+        match abi::log_level() {
+            Ok(0) => Level::Trace,
+            Ok(1) => Level::Debug,
+            Ok(2) => Level::Info,
+            Ok(3) => Level::Warn,
+            Ok(4) => Level::Error,
+            Ok(5) => Level::Critical,
             // Unknown: log everything rather than lose a deny line.
-            Err(_) => Level::Trace,
+            _ => Level::Trace,
         }
     }
 
     fn log(&self, l: Level, message: &str) {
         // A failing log call has nowhere better to be reported.
-        let _ = hostcalls::log(level(l), message);
+        let _ = abi::log(level(l), message);
     }
 
     fn define_metric(&self, kind: MetricKind, name: &str) -> Result<u32, HostError> {
         let t = match kind {
-            MetricKind::Counter => MetricType::Counter,
-            MetricKind::Histogram => MetricType::Histogram,
+            MetricKind::Counter => 0,
+            MetricKind::Histogram => 2,
         };
-        hostcalls::define_metric(t, name).map_err(status("define_metric"))
+        abi::define_metric(t, name)
     }
 
     fn increment_metric(&self, id: u32, by: i64) -> Result<(), HostError> {
-        hostcalls::increment_metric(id, by).map_err(status("increment_metric"))
+        abi::increment_metric(id, by)
     }
 
     fn record_metric(&self, id: u32, value: u64) -> Result<(), HostError> {
-        hostcalls::record_metric(id, value).map_err(status("record_metric"))
+        abi::record_metric(id, value)
     }
 
     fn memory_bytes(&self) -> Option<u64> {
@@ -148,8 +133,7 @@ impl Host for Hostcalls {
     }
 
     fn now_nanos(&self) -> Result<u64, HostError> {
-        let t = hostcalls::get_current_time().map_err(status("get_current_time"))?;
-        Ok(t.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0))
+        abi::now_nanos()
     }
 }
 

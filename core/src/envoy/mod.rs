@@ -489,13 +489,15 @@ impl Builder<'_> {
         }
     }
 
-    /// The wasm plugin configuration (inline), for one filter kind.
+    /// The wasm plugin configuration (inline), for one filter kind. Each kind gets its own VM
+    /// (`vm_id` `meshgate-network` / `meshgate-http`): a VM that traps reloads alone, so a crash
+    /// in one filter never takes the other gateway traffic down with it.
     fn plugin(&self, f: Filter) -> Value {
         json!({
             "name": format!("meshgate-{}", f.suffix()),
             "root_id": match f { Filter::Network => NETWORK_ROOT_ID, Filter::Http => HTTP_ROOT_ID },
             "vm_config": {
-                "vm_id": "meshgate",
+                "vm_id": format!("meshgate-{}", f.suffix()),
                 "runtime": "envoy.wasm.runtime.v8",
                 "code": { "local": { "filename": self.opts.wasm } },
             },
@@ -679,7 +681,8 @@ fn tls_inspector() -> Value {
 }
 
 /// An HTTP connection manager: the wasm filter, then the router, one route for every request.
-/// The routing header is stripped before the request leaves.
+/// The routing header is stripped before the request leaves. Headers with underscores are
+/// refused: CGI-style backends read `x_user` as `x-user`, a name no rule saw.
 fn hcm(stat: &str, wasm: Value, route: Value, protocol: Protocol) -> Value {
     json!({
         "name": "envoy.filters.network.http_connection_manager",
@@ -687,6 +690,7 @@ fn hcm(stat: &str, wasm: Value, route: Value, protocol: Protocol) -> Value {
             "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
             "stat_prefix": stat,
             "codec_type": if matches!(protocol, Protocol::Http2 | Protocol::Grpc) { "HTTP2" } else { "AUTO" },
+            "common_http_protocol_options": { "headers_with_underscores_action": "REJECT_REQUEST" },
             "route_config": {
                 "name": stat,
                 "virtual_hosts": [{

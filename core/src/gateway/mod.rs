@@ -16,15 +16,24 @@
 //!   caller-supplied random number (deterministic in tests).
 //! - [`GatewayIndex::authorize_request`] / [`GatewayIndex::authorize_terminated_request`]: L7
 //!   intentions with the gateway (ingress, API) or the peer (terminating) as the source, matched
-//!   against the **normalized** path — the path the filter forwards.
+//!   against the path the service receives: **normalized**, and after a route's prefix rewrite
+//!   normalized again — the path the filter forwards.
+//! - [`GatewayIndex::decide_http`] / [`GatewayIndex::decide_connection`]: the whole answer for
+//!   the filter as a value ([`verdict`]): what to do (forward with these changes, reply with this
+//!   status, route to this cluster, close), what to count and the bounded log line. The glue only
+//!   maps it to host calls.
 //!
 //! Every decision carries a reason, and [`Authz`] cites the deciding intention's file:line.
 //! A missing or unreadable peer identity is a deny, never an allow.
 
 mod http;
 mod names;
+pub mod request;
+pub mod verdict;
 
 pub use http::{strip_port, HostMatch};
+pub use request::RequestHead;
+pub use verdict::{ConnAction, ConnVerdict, Connection, HttpAction, HttpVerdict, LogLevel, LogLine, Tally};
 
 use crate::fast_hash::FastMap;
 use crate::intentions::http::HttpRequest;
@@ -81,6 +90,8 @@ pub struct GatewayIndex {
     http: Vec<HostIndex>,
     /// The source of requests at ingress and API gateways (the gateway's service).
     source: ServiceRef,
+    /// Lowercased names of the headers some route or permission of the plan reads, sorted.
+    inspected_headers: Vec<Box<str>>,
 }
 
 // ------------------------------------------------------------------------------------------ SNI
@@ -283,18 +294,8 @@ impl Authz<'_, '_> {
             }
             AuthzReason::PeerNotAService => format!("{verdict}: the client is a mesh gateway, not a service"),
             AuthzReason::NoDestination => format!("{verdict}: no destination service (the request was not routed)"),
-            AuthzReason::BadPath(r) => format!("{verdict}: {}", describe_path_rejection(r)),
+            AuthzReason::BadPath(r) => format!("{verdict}: {}", r.describe()),
         }
-    }
-}
-
-fn describe_path_rejection(r: PathRejectionKind) -> &'static str {
-    match r {
-        PathRejectionKind::NotOriginForm => "the request path does not start with `/`",
-        PathRejectionKind::BadPercentEncoding => "the request path has an invalid percent-encoding",
-        PathRejectionKind::EscapedSlash => "the request path has an encoded slash (%2F or %5C)",
-        PathRejectionKind::Backslash => "the request path has a backslash",
-        PathRejectionKind::ControlCharacter => "the request path has a control character",
     }
 }
 
@@ -392,6 +393,9 @@ pub struct RouteDecision<'i, 'r> {
     /// The raw path differs from `path` + `?query` (normalization changed it, or it had a
     /// fragment), so the filter must rewrite `:path`.
     path_changed: bool,
+    /// The path after the route's prefix rewrite, normalized again: what the service receives,
+    /// so what intentions decide on. `None` when the route rewrites nothing.
+    rewritten: Option<String>,
 }
 
 impl<'i> RouteDecision<'i, '_> {
@@ -452,26 +456,26 @@ impl<'i> RouteDecision<'i, '_> {
                     route.origin
                 )
             }
-            RouteOutcome::BadPath(r) => format!("bad request: {}", describe_path_rejection(r)),
+            RouteOutcome::BadPath(r) => format!("bad request: {}", r.describe()),
             RouteOutcome::NotHttpGateway => "no route: this gateway does not route HTTP".into(),
         }
     }
 
-    /// The `:path` to forward when it is not the one received: the normalized path with the
-    /// route's prefix rewrite applied, and the query. `None` when the received path stands.
-    /// Allocates only when a rewrite is needed.
+    /// The path the service receives (no query): the normalized path, or, when the route
+    /// rewrites its prefix, the rewritten path normalized again. Intentions decide on this one.
+    pub fn received_path(&self) -> &str {
+        self.rewritten.as_deref().unwrap_or(&self.path)
+    }
+
+    /// The `:path` to forward when it is not the one received: [`Self::received_path`] and the
+    /// query. `None` when the received path stands. Allocates only when a rewrite is needed.
     pub fn forward_path(&self) -> Option<String> {
-        let rewrite = match self.outcome {
-            RouteOutcome::Routed { route, .. } => route.prefix_rewrite.as_deref().map(|r| (route, r)),
-            _ => None,
-        };
-        if rewrite.is_none() && !self.path_changed {
+        if self.rewritten.is_none() && !self.path_changed {
             return None;
         }
-        let mut out = match rewrite {
-            Some((route, replacement)) => rewrite_prefix(route, &self.path, replacement),
-            None => self.path.to_string(),
-        };
+        let path = self.received_path();
+        let mut out = String::with_capacity(path.len() + 1 + self.query.len());
+        out.push_str(path);
         if !self.query.is_empty() {
             out.push('?');
             out.push_str(self.query);
@@ -537,6 +541,18 @@ fn split_path(raw: &str, normalization: Normalization) -> Result<PathParts<'_>, 
 }
 
 // ---------------------------------------------------------------------------------------- index
+
+fn inspected_headers(table: &IntentionTable, http: &[HostIndex]) -> Vec<Box<str>> {
+    let permissions = table.intentions().iter().flat_map(|i| &i.permissions).flat_map(|p| &p.http.headers);
+    let routes = http.iter().flat_map(|l| &l.hosts).flat_map(|h| &h.routes).flat_map(|r| &r.route_match.headers);
+    let mut names: Vec<Box<str>> = permissions
+        .map(|h| h.name.to_ascii_lowercase().into_boxed_str())
+        .chain(routes.map(|h| h.name.to_ascii_lowercase().into_boxed_str()))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
 
 impl GatewayIndex {
     /// Indexes a plan. Fails on a plan of another version, a regex that does not compile, or an
@@ -643,7 +659,14 @@ impl GatewayIndex {
                 }
             }
         }
-        Ok(GatewayIndex { plan, hash, table, sni_exact, sni_wildcard, http, source })
+        let inspected_headers = inspected_headers(&table, &http);
+        Ok(GatewayIndex { plan, hash, table, sni_exact, sni_wildcard, http, source, inspected_headers })
+    }
+
+    /// Whether a route or permission of this plan reads the header `name` (any case).
+    pub fn inspects_header(&self, name: &[u8]) -> bool {
+        let lower: Vec<u8> = name.to_ascii_lowercase();
+        self.inspected_headers.binary_search_by(|h| h.as_bytes().cmp(&lower)).is_ok()
     }
 
     /// The plan's format version.
@@ -807,11 +830,24 @@ impl GatewayIndex {
                     path: Cow::Borrowed(raw),
                     query,
                     path_changed: false,
+                    rewritten: None,
                 };
             }
         };
-        let outcome = self.route_parts(port, authority, &parts, method, headers, rand);
-        RouteDecision { outcome, path: parts.path, query: parts.query, path_changed: parts.changed }
+        let mut outcome = self.route_parts(port, authority, &parts, method, headers, rand);
+        let mut rewritten = None;
+        if let RouteOutcome::Routed { route, .. } = outcome {
+            if let Some(replacement) = route.prefix_rewrite.as_deref() {
+                // A rewrite can join what normalization had separated (`/legacy` + `/` → `//x`):
+                // normalize again, so the path decided on is the one the service acts on.
+                let joined = rewrite_prefix(route, &parts.path, replacement);
+                match path::normalize(&joined, self.plan.path_normalization) {
+                    Ok(p) => rewritten = Some(p.into_owned()),
+                    Err(r) => outcome = RouteOutcome::BadPath(r.into()),
+                }
+            }
+        }
+        RouteDecision { outcome, path: parts.path, query: parts.query, path_changed: parts.changed, rewritten }
     }
 
     fn route_parts(
@@ -852,7 +888,8 @@ impl GatewayIndex {
     }
 
     /// The L7 intentions for a routed request at an ingress or API gateway: the gateway is the
-    /// source, the chosen target's service the destination, and the normalized path is matched.
+    /// source, the chosen target's service the destination, and the path matched is the one the
+    /// service receives ([`RouteDecision::received_path`]: after the route's rewrite, normalized).
     pub fn authorize_request<'i: 'r, 'r>(
         &'i self,
         route: &'r RouteDecision<'i, '_>,
@@ -872,8 +909,11 @@ impl GatewayIndex {
             peer: "",
         };
         let dest = ServiceName { name: &target.service, namespace: &target.namespace, partition: &target.partition };
-        let request =
-            Request { source, destination: dest, http: Some(HttpRequest { method, path: &route.path, headers }) };
+        let request = Request {
+            source,
+            destination: dest,
+            http: Some(HttpRequest { method, path: route.received_path(), headers }),
+        };
         let decision = self.table.decide(&request);
         Authz { allowed: decision.allowed, mode, reason: AuthzReason::Decided, decision: Some(decision), source }
     }

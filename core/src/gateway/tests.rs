@@ -281,7 +281,9 @@ fn prefix_rewrites_apply_to_the_normalized_path_and_keep_the_query() {
     let ix = index("ingress");
     let r = ix.route_request(None, "web.example.com", "/api/v1/items?x=1", "GET", &[("X-Debug", "on")], 0);
     assert_eq!(r.cluster(), Some("v1.api.default.default.dc1"));
-    assert_eq!(r.forward_path().as_deref(), Some("//v1/items?x=1"));
+    // `/api` + rewrite `/` joins to `//v1/items`: normalized again before it is decided on or sent.
+    assert_eq!(r.forward_path().as_deref(), Some("/v1/items?x=1"));
+    assert_eq!(r.received_path(), "/v1/items");
     let r = ix.route_request(None, "web.example.com", "/web//page?y", "GET", &[], 0);
     assert_eq!(r.cluster(), Some("web.default.default.dc1"));
     assert_eq!(r.forward_path().as_deref(), Some("/web/page?y"));
@@ -317,4 +319,177 @@ fn plans_round_trip_through_json_and_bad_ones_are_typed_errors() {
     let err = GatewayIndex::new(&bad).unwrap_err();
     assert!(matches!(err, Error::RouteRegex { .. }), "{err}");
     assert!(err.to_string().contains("13.hcl:4:3"), "{err}");
+}
+
+// ------------------------------------------------------------------ issue 15: rewrites, bytes
+
+/// A service-router that rewrites prefixes, and an intention that denies `/admin` at the service.
+const REWRITES: &str = r#"
+service { name = "files" address = "127.0.0.1" port = 9000 }
+---
+service { name = "ingress" kind = "ingress-gateway" port = 8443 }
+---
+service { name = "tgw" kind = "terminating-gateway" port = 9443 }
+---
+service { name = "billing" address = "billing.example.com" port = 443 }
+---
+Kind = "service-defaults"
+Name = "files"
+Protocol = "http"
+---
+Kind = "service-defaults"
+Name = "billing"
+Protocol = "http"
+---
+Kind = "service-router"
+Name = "files"
+Routes = [
+  { Match { HTTP { PathPrefix = "/v1/" } } Destination { PrefixRewrite = "/" } },
+  { Match { HTTP { PathPrefix = "/legacy" } } Destination { PrefixRewrite = "/" } },
+  { Match { HTTP { PathPrefix = "/user", Header = [{ Name = "x-user", Exact = "mallory" }] } } Destination { Service = "files", PrefixRewrite = "/blocked" } },
+]
+---
+Kind = "ingress-gateway"
+Name = "ingress"
+Listeners = [{ Port = 8080, Protocol = "http", Services = [{ Name = "files", Hosts = ["files.example.com"] }] }]
+---
+Kind = "terminating-gateway"
+Name = "tgw"
+Services = [{ Name = "billing" }]
+---
+Kind = "service-intentions"
+Name = "files"
+Sources = [{ Name = "ingress", Permissions = [
+  { Action = "deny", HTTP { PathPrefix = "/admin" } },
+  { Action = "deny", HTTP { PathPrefix = "/", Header = [{ Name = "x-user", Exact = "mallory" }] } },
+  { Action = "allow", HTTP { PathPrefix = "/" } },
+] }]
+---
+Kind = "service-intentions"
+Name = "billing"
+Sources = [{ Name = "web", Permissions = [{ Action = "allow", HTTP { PathPrefix = "/pay" } }] }]
+"#;
+
+fn rewrites(key: &str) -> GatewayIndex {
+    let c = compiled(REWRITES);
+    GatewayIndex::new(&gateway_plan(&c, key).expect("gateway plan")).expect("index")
+}
+
+fn decide<'i>(ix: &'i GatewayIndex, pairs: &[(&[u8], &[u8])], conn: &Connection<'_>) -> HttpVerdict<'i> {
+    let head = RequestHead::from_pairs(pairs.iter().copied());
+    ix.decide_http(&head, conn, 0, &mut |_| true)
+}
+
+fn status(v: &HttpVerdict<'_>) -> Option<(u32, &'static str)> {
+    match &v.action {
+        HttpAction::Reply(r) => Some((r.status, r.reason)),
+        HttpAction::Forward(_) => None,
+    }
+}
+
+#[test]
+fn a_prefix_rewrite_does_not_walk_past_an_intention() {
+    let ix = rewrites("ingress");
+    for (path, forwarded) in [("/v1/admin", "/admin"), ("/legacy/admin", "/admin"), ("/v1/./admin/x", "/admin/x")] {
+        let r = ix.route_request(None, "files.example.com", path, "GET", &[], 0);
+        assert_eq!(r.received_path(), forwarded, "{path}");
+        let a = ix.authorize_request(&r, "GET", &[]);
+        assert!(!a.allowed, "{path} reaches the service as {forwarded}: {}", a.explain());
+        assert_eq!(a.reason_code(), "permission", "{path}");
+    }
+    let r = ix.route_request(None, "files.example.com", "/v1/docs?q=1", "GET", &[], 0);
+    assert!(ix.authorize_request(&r, "GET", &[]).allowed);
+    assert_eq!(r.forward_path().as_deref(), Some("/docs?q=1"));
+    let v = decide(
+        &ix,
+        &[(b":authority", b"files.example.com"), (b":path", b"/legacy/admin"), (b":method", b"GET")],
+        &Connection::default(),
+    );
+    assert_eq!(status(&v), Some((403, "permission")));
+    assert_eq!(v.tally, Tally::Denied);
+    let log = v.log.expect("a deny line");
+    assert!(log.text.contains("path=/admin"), "the line shows the path the service would have received: {}", log.text);
+}
+
+#[test]
+fn bytes_that_are_not_text_never_reach_a_rule() {
+    let ix = rewrites("ingress");
+    let ok: [(&[u8], &[u8]); 3] = [(b":authority", b"files.example.com"), (b":path", b"/docs"), (b":method", b"GET")];
+    // A Latin-1 cookie no rule reads passes.
+    let mut pairs = ok.to_vec();
+    pairs.push((b"cookie", b"name=caf\xe9"));
+    let v = decide(&ix, &pairs, &Connection::default());
+    assert_eq!(status(&v), None, "{:?}", v.log);
+    assert_eq!(v.tally, Tally::Allowed);
+    // A header a permission reads is refused when it is not text.
+    let mut pairs = ok.to_vec();
+    pairs.push((b"X-User", b"\xffmallory"));
+    let v = decide(&ix, &pairs, &Connection::default());
+    assert_eq!(status(&v), Some((400, "bad-header")));
+    assert!(v.log.expect("line").text.contains("X-User"));
+    // A path that is not text is a bad path; an authority or method, a bad header.
+    let v = decide(
+        &ix,
+        &[(b":authority", b"files.example.com"), (b":path", b"/\xff"), (b":method", b"GET")],
+        &Connection::default(),
+    );
+    assert_eq!(status(&v), Some((400, "bad-path")));
+    let v =
+        decide(&ix, &[(b":authority", b"files\xff"), (b":path", b"/"), (b":method", b"GET")], &Connection::default());
+    assert_eq!(status(&v), Some((400, "bad-header")));
+    let v = decide(
+        &ix,
+        &[(b":authority", b"files.example.com"), (b":path", b"/"), (b":method", b"G\xe9T")],
+        &Connection::default(),
+    );
+    assert_eq!(status(&v), Some((400, "bad-header")));
+}
+
+#[test]
+fn optional_whitespace_around_a_header_value_is_no_way_around_a_rule() {
+    let ix = rewrites("ingress");
+    for value in [&b"mallory"[..], b" mallory", b"\tmallory ", b"mallory  "] {
+        let pairs: [(&[u8], &[u8]); 4] =
+            [(b":authority", b"files.example.com"), (b":path", b"/docs"), (b":method", b"GET"), (b"x-user", value)];
+        let v = decide(&ix, &pairs, &Connection::default());
+        assert_eq!(status(&v), Some((403, "permission")), "{:?}", String::from_utf8_lossy(value));
+    }
+}
+
+#[test]
+fn a_peer_identity_that_is_not_text_is_a_bad_identity() {
+    let ix = rewrites("tgw");
+    let name = sni("billing.default.dc1.internal");
+    let web = format!("{TD_URI}/ns/default/dc/dc1/svc/web");
+    let pairs: [(&[u8], &[u8]); 3] = [(b":authority", b"billing"), (b":path", b"/pay"), (b":method", b"GET")];
+    let conn = Connection { port: None, server_name: name.as_bytes(), peer_uri_san: Some(web.as_bytes()) };
+    assert_eq!(status(&decide(&ix, &pairs, &conn)), None);
+    let mut bad = web.clone().into_bytes();
+    bad.push(0xff);
+    let conn = Connection { peer_uri_san: Some(&bad), ..conn };
+    let v = decide(&ix, &pairs, &conn);
+    assert_eq!(status(&v), Some((403, "bad-peer-identity")));
+    let v = ix.decide_peer(name.as_bytes(), Some(&bad), &mut |_| true);
+    assert_eq!(v.action, ConnAction::Close);
+    // A server name that is not text routes nowhere.
+    let v = ix.decide_connection(b"billing\xff", &mut |_| true);
+    assert_eq!((v.action, v.tally), (ConnAction::Close, Some(Tally::Unrouted)));
+    assert!(v.log.expect("line").text.contains("malformed-sni"));
+}
+
+#[test]
+fn log_lines_stay_bounded_whatever_the_client_sends() {
+    let ix = rewrites("ingress");
+    let path = format!("/admin/{}", "a".repeat(40_000));
+    let pairs: [(&[u8], &[u8]); 3] =
+        [(b":authority", b"files.example.com"), (b":path", path.as_bytes()), (b":method", b"GET")];
+    let v = decide(&ix, &pairs, &Connection::default());
+    assert_eq!(status(&v), Some((403, "permission")));
+    let line = v.log.expect("line").text;
+    assert!(line.len() < 4096, "{} bytes", line.len());
+    // Nothing is built when the host would not write it.
+    let head = RequestHead::from_pairs(pairs.iter().copied());
+    let v = ix.decide_http(&head, &Connection::default(), 0, &mut |_| false);
+    assert!(v.log.is_none());
+    assert_eq!(v.tally, Tally::Denied);
 }

@@ -86,6 +86,24 @@ pub enum PathRejectionKind {
     EscapedSlash,
     Backslash,
     ControlCharacter,
+    /// The path's bytes are not UTF-8 (HTTP/2 lets raw bytes through).
+    NotText,
+}
+
+impl PathRejectionKind {
+    /// What is wrong with the path, for a person.
+    pub fn describe(self) -> &'static str {
+        match self {
+            PathRejectionKind::NotOriginForm => "the request path does not start with `/`",
+            PathRejectionKind::BadPercentEncoding => "the request path has an invalid percent-encoding",
+            PathRejectionKind::EscapedSlash => {
+                "the request path has an encoded slash (%2F or %5C), which mesh policy rejects"
+            }
+            PathRejectionKind::Backslash => "the request path has a backslash, which mesh policy rejects",
+            PathRejectionKind::ControlCharacter => "the request path has a control character",
+            PathRejectionKind::NotText => "the request path is not UTF-8 text",
+        }
+    }
 }
 
 impl From<PathRejection> for PathRejectionKind {
@@ -138,22 +156,10 @@ impl Decision<'_, '_> {
                 cite(i)
             ),
             (Reason::PathRejected { rejection }, _) => {
-                format!("{verdict}: {}", describe_rejection(rejection))
+                format!("{verdict}: {}", PathRejectionKind::describe(rejection))
             }
             _ => format!("{verdict} by the default policy ({}): no intention matches", self.default_policy.as_str()),
         }
-    }
-}
-
-fn describe_rejection(r: PathRejectionKind) -> &'static str {
-    match r {
-        PathRejectionKind::NotOriginForm => "the request path does not start with `/`",
-        PathRejectionKind::BadPercentEncoding => "the request path has an invalid percent-encoding",
-        PathRejectionKind::EscapedSlash => {
-            "the request path has an encoded slash (%2F or %5C), which mesh policy rejects"
-        }
-        PathRejectionKind::Backslash => "the request path has a backslash, which mesh policy rejects",
-        PathRejectionKind::ControlCharacter => "the request path has a control character",
     }
 }
 

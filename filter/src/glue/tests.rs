@@ -1,7 +1,7 @@
 use super::*;
 use crate::mock::MockHost;
 use meshgate_core::plan::gateways::gateway_plan;
-use meshgate_core::settings::Settings;
+use meshgate_core::settings::{Mode, Settings};
 use meshgate_core::workspace::{InputFile, Workspace};
 
 const TD: &str = "11111111-2222-3333-4444-555555555555.consul";
@@ -352,4 +352,145 @@ fn one_decision_in_timing_sample_is_timed() {
     }
     let timed: usize = host.state.borrow().histograms.values().map(Vec::len).sum();
     assert_eq!(timed, 4, "decisions 0, 64, 128 and 192 of {n}");
+}
+
+// ------------------------------------------------------------ issue 15: hostile host data
+
+#[test]
+fn a_header_that_is_not_text_is_read_as_bytes_and_never_panics() {
+    let (root, host) = configured("ingress", "meshgate_http", Mode::Enforce);
+    // The adversarial round's repro: `x-a: \xff` (no rule reads x-a) passes untouched.
+    host.raw_request(&[
+        (b":authority", b"web.example.com"),
+        (b":path", b"/page"),
+        (b":method", b"GET"),
+        (b"x-a", b"\xff"),
+    ]);
+    assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Continue);
+    assert_eq!(host.reply_status(), None);
+    assert_eq!(host.counter("meshgate.ingress.allowed"), 1);
+    // A raw byte in :path is a bad path (HTTP/2 lets it through).
+    host.raw_request(&[(b":authority", b"web.example.com"), (b":path", b"/\xffadmin"), (b":method", b"GET")]);
+    assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Pause);
+    assert_eq!((host.reply_status(), host.reply_reason().as_deref()), (Some(400), Some("bad-path")));
+    // A malformed map from the host is an error, refused, not a panic.
+    host.request("web.example.com", "/page", "GET", &[]);
+    host.state.borrow_mut().raw_request_headers = Some(vec![9, 0, 0, 0, 1]);
+    assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Pause);
+    assert_eq!((host.reply_status(), host.reply_reason().as_deref()), (Some(500), Some("filter-error")));
+    assert_eq!(host.counter("meshgate.ingress.errors"), 1);
+    // And the next request is served as before.
+    host.request("web.example.com", "/page", "GET", &[]);
+    assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Continue);
+}
+
+#[test]
+fn a_peer_uri_san_that_is_not_text_denies() {
+    let (root, host) = configured("tgw", NETWORK_ROOT_ID, Mode::Enforce);
+    host.set_property(&["connection", "requested_server_name"], &sni("billing.default.dc1.internal"));
+    let mut san = format!("spiffe://{TD}/ns/default/dc/dc1/svc/web").into_bytes();
+    san.push(0xff);
+    host.set_property_bytes(&["connection", "uri_san_peer_certificate"], &san);
+    let mut f = root.stream_filter();
+    assert_eq!(f.on_new_connection(&host), Verdict::Continue);
+    assert_eq!(f.on_downstream_data(&host), Verdict::Pause);
+    assert!(host.state.borrow().closed);
+    assert_eq!(host.counter("meshgate.tgw.denied"), 1);
+    assert!(host.logs_at(Level::Warn).iter().any(|l| l.contains("reason=bad-peer-identity")));
+}
+
+#[test]
+fn a_deny_flood_writes_a_bounded_number_of_lines_and_counts_every_request() {
+    let (root, host) = configured("ingress", "meshgate_http", Mode::Enforce);
+    let path = format!("/admin/secret/{}", "a".repeat(40_000));
+    for _ in 0..1_000 {
+        host.request("web.example.com", &path, "GET", &[]);
+        assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Pause);
+    }
+    assert_eq!(host.counter("meshgate.ingress.denied"), 1_000);
+    let lines = host.logs_at(Level::Warn);
+    assert_eq!(lines.len(), verdict::LOG_LINES_PER_SECOND as usize);
+    let bytes: usize = lines.iter().map(String::len).sum();
+    assert!(bytes < 20 * 4096, "{bytes} bytes of log for 1,000 denials of 40 KB paths");
+    // A second later, the next line is preceded by what was suppressed.
+    host.state.borrow_mut().now += 1_000_000_000;
+    host.request("web.example.com", "/admin/secret", "GET", &[]);
+    root.http_filter().on_request_headers(&host);
+    let lines = host.logs_at(Level::Warn);
+    let n = lines.len();
+    assert!(lines[n - 2].starts_with("meshgate suppressed 980 log lines"), "{}", lines[n - 2]);
+    assert!(lines[n - 1].starts_with("meshgate deny"), "{}", lines[n - 1]);
+}
+
+mod host_data {
+    //! Arbitrary bytes from the host, through the mock, at every gateway kind: the filter never
+    //! panics, always answers (a reply or a pass), and a legitimate request afterwards is served.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn bytes() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..24),
+            Just(b"web.example.com".to_vec()),
+            Just(b"/admin/secret".to_vec()),
+            Just(b"GET".to_vec()),
+        ]
+    }
+
+    fn name() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            Just(b":authority".to_vec()),
+            Just(b":path".to_vec()),
+            Just(b":method".to_vec()),
+            Just(b"host".to_vec()),
+            Just(ROUTING_HEADER.as_bytes().to_vec()),
+            proptest::collection::vec(any::<u8>(), 0..12),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+        #[test]
+        fn any_bytes_any_gateway(
+            pairs in proptest::collection::vec((name(), bytes()), 0..8),
+            server_name in bytes(),
+            san in proptest::option::of(bytes()),
+            key in prop_oneof![Just("ingress"), Just("tgw"), Just("mesh-gateway")],
+        ) {
+            let (root, host) = configured(key, "meshgate_http", Mode::Enforce);
+            host.set_property_bytes(&["connection", "requested_server_name"], &server_name);
+            if let Some(san) = &san {
+                host.set_property_bytes(&["connection", "uri_san_peer_certificate"], san);
+            }
+            let refs: Vec<(&[u8], &[u8])> = pairs.iter().map(|(n, v)| (n.as_slice(), v.as_slice())).collect();
+            host.raw_request(&refs);
+            let v = root.http_filter().on_request_headers(&host);
+            prop_assert_eq!(v == Verdict::Pause, host.reply_status().is_some());
+            // Network filter, same bytes.
+            let (root, host) = configured(key, NETWORK_ROOT_ID, Mode::Enforce);
+            host.set_property_bytes(&["connection", "requested_server_name"], &server_name);
+            if let Some(san) = &san {
+                host.set_property_bytes(&["connection", "uri_san_peer_certificate"], san);
+            }
+            let mut f = root.stream_filter();
+            f.on_new_connection(&host);
+            f.on_downstream_data(&host);
+        }
+    }
+
+    #[test]
+    fn legitimate_traffic_after_garbage_is_served() {
+        let (root, host) = configured("ingress", "meshgate_http", Mode::Enforce);
+        for garbage in [&b"\xff"[..], b"\x00", b"\xc3\x28", b"\xf0\x28\x8c\x28"] {
+            host.raw_request(&[
+                (b":authority", garbage),
+                (b":path", garbage),
+                (b":method", garbage),
+                (garbage, garbage),
+            ]);
+            root.http_filter().on_request_headers(&host);
+            host.request("web.example.com", "/page", "GET", &[]);
+            assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Continue);
+        }
+    }
 }

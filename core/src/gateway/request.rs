@@ -1,0 +1,142 @@
+//! A request as the host delivers it: bytes. Header values may carry any byte but NUL (HTTP/1
+//! allows obs-text, HTTP/2 lets raw 0xFF through, even in `:path`), so nothing here assumes text:
+//! [`RequestHead::from_pairs`] sorts the pairs once into what routes and intentions can read (text,
+//! optional whitespace trimmed) and what they cannot (kept by name, so a rule that needs one of
+//! them refuses the request instead of guessing).
+
+/// The pseudo-headers routes and intentions read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pseudo {
+    Authority,
+    Path,
+    Method,
+}
+
+impl Pseudo {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pseudo::Authority => ":authority",
+            Pseudo::Path => ":path",
+            Pseudo::Method => ":method",
+        }
+    }
+}
+
+/// A request's head, read once from the host's header pairs.
+#[derive(Clone, Debug, Default)]
+pub struct RequestHead<'a> {
+    /// `:authority` (or `Host`), as received; empty when absent.
+    pub authority: &'a str,
+    /// `:path` as received (query included); empty when absent.
+    pub path: &'a str,
+    pub method: &'a str,
+    /// Regular headers that are text, values without leading or trailing optional whitespace
+    /// (SP, HTAB): HTTP/1 backends trim it, so a rule must not see `" mallory"` where the service
+    /// sees `mallory`. Repeated names stay repeated, in order.
+    pub headers: Vec<(&'a str, &'a str)>,
+    /// The first pseudo-header routes or intentions need that is not text.
+    pub unreadable_pseudo: Option<Pseudo>,
+    /// Names of regular headers whose name or value is not UTF-8 text.
+    pub unreadable: Vec<&'a [u8]>,
+}
+
+impl<'a> RequestHead<'a> {
+    /// Sorts the host's `(name, value)` pairs. Pseudo-headers other than `:authority`, `:path` and
+    /// `:method` (`:scheme`, …) are not rules' business and are skipped; so is a repeated
+    /// pseudo-header (the first counts, as in Envoy). A `Host` header stands in for a missing
+    /// `:authority`.
+    pub fn from_pairs<I>(pairs: I) -> RequestHead<'a>
+    where
+        I: IntoIterator<Item = (&'a [u8], &'a [u8])>,
+    {
+        let mut head = RequestHead::default();
+        let (mut authority, mut path, mut method, mut host) = (None, None, None, None);
+        for (name, value) in pairs {
+            let slot = match name {
+                b":authority" => Some((&mut authority, Pseudo::Authority)),
+                b":path" => Some((&mut path, Pseudo::Path)),
+                b":method" => Some((&mut method, Pseudo::Method)),
+                _ => None,
+            };
+            if let Some((slot, which)) = slot {
+                if slot.is_none() {
+                    *slot = Some((std::str::from_utf8(value).ok(), which));
+                }
+                continue;
+            }
+            if name.first() == Some(&b':') {
+                continue;
+            }
+            match (std::str::from_utf8(name), std::str::from_utf8(value)) {
+                (Ok(n), Ok(v)) => {
+                    let v = trim_ows(v);
+                    if host.is_none() && n.eq_ignore_ascii_case("host") {
+                        host = Some(v);
+                    }
+                    head.headers.push((n, v));
+                }
+                _ => head.unreadable.push(name),
+            }
+        }
+        if authority.is_none() {
+            authority = host.map(|h| (Some(h), Pseudo::Authority));
+        }
+        for (slot, field) in [(authority, &mut head.authority), (path, &mut head.path), (method, &mut head.method)] {
+            match slot {
+                Some((Some(text), _)) => *field = text,
+                Some((None, which)) => {
+                    head.unreadable_pseudo.get_or_insert(which);
+                }
+                None => {}
+            }
+        }
+        head
+    }
+
+    /// [`Self::from_pairs`] for text pairs (tests, the CLI, the playground).
+    pub fn from_text(pairs: &[(&'a str, &'a str)]) -> RequestHead<'a> {
+        Self::from_pairs(pairs.iter().map(|(n, v)| (n.as_bytes(), v.as_bytes())))
+    }
+}
+
+/// Without leading and trailing SP and HTAB (RFC 9110's optional whitespace).
+pub fn trim_ows(v: &str) -> &str {
+    v.trim_matches([' ', '\t'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_sorted_from_bytes_and_trimmed() {
+        let pairs: [(&[u8], &[u8]); 7] = [
+            (b":authority", b"web.example.com"),
+            (b":path", b"/ok"),
+            (b":method", b"GET"),
+            (b":scheme", b"http"),
+            (b"x-user", b" \tmallory "),
+            (b"cookie", b"name=caf\xe9"),
+            (b":path", b"/second"),
+        ];
+        let head = RequestHead::from_pairs(pairs);
+        assert_eq!((head.authority, head.path, head.method), ("web.example.com", "/ok", "GET"));
+        assert_eq!(head.headers, vec![("x-user", "mallory")]);
+        assert_eq!(head.unreadable, vec![b"cookie".as_slice()]);
+        assert_eq!(head.unreadable_pseudo, None);
+    }
+
+    #[test]
+    fn a_pseudo_header_that_is_not_text_is_named() {
+        let pairs: [(&[u8], &[u8]); 3] = [(b":authority", b"a"), (b":path", b"/\xff"), (b":method", b"\xfe")];
+        let head = RequestHead::from_pairs(pairs);
+        assert_eq!(head.unreadable_pseudo, Some(Pseudo::Path));
+        assert_eq!(head.path, "");
+    }
+
+    #[test]
+    fn host_stands_in_for_a_missing_authority() {
+        let head = RequestHead::from_text(&[(":path", "/"), ("Host", " api.example.com")]);
+        assert_eq!(head.authority, "api.example.com");
+    }
+}

@@ -1,0 +1,662 @@
+//! The filter's whole answer, as a value: what to do with a request or connection, what to count,
+//! and the log line to write. Every policy choice (which status, which reason code, what audit
+//! mode lets through, which fields a deny line carries and how long they may be) is made here; the
+//! glue maps the value to host calls and nothing else.
+//!
+//! Log lines are bounded: every field is cut to [`MAX_LOG_FIELD`] bytes (paths, names, headers and
+//! SNIs come from clients), so one line is a few KB whatever a client sends. How many lines a
+//! worker writes per second is the glue's [`LogLimiter`]'s business; counters stay exact.
+
+use super::request::{Pseudo, RequestHead};
+use super::{Authz, GatewayIndex, RouteDecision, RouteKey, RouteOutcome, SniDecision, SniTarget};
+use crate::plan::gateways::{GatewayKind, HeaderModifiers};
+use crate::settings::Mode;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// The longest a logged value may be, in bytes (longer ones are cut at a character boundary and
+/// end with `…+N`, the number of bytes left out).
+pub const MAX_LOG_FIELD: usize = 256;
+
+/// Deny and unrouted lines a worker writes per second by default; the rest are counted and
+/// reported as one `suppressed` line.
+pub const LOG_LINES_PER_SECOND: u32 = 20;
+
+/// What the filter counts for a decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tally {
+    Allowed,
+    Denied,
+    /// Denied, but audit mode let it through.
+    Audited,
+    Unrouted,
+    /// A host call failed (the request or connection was refused).
+    Error,
+}
+
+/// Log levels the filter writes at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+/// One log line, already bounded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogLine {
+    pub level: LogLevel,
+    pub text: String,
+}
+
+/// A local reply: the request never reaches a cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u32,
+    /// For the [`super::REASON_HEADER`] header.
+    pub reason: &'static str,
+    pub body: String,
+}
+
+/// A request the filter lets through, and what it changes first.
+#[derive(Clone, Debug, Default)]
+pub struct Forward<'i> {
+    /// Route to this cluster: set [`super::ROUTING_HEADER`] (a client's copy is overwritten) and
+    /// clear the route cache.
+    pub cluster: Option<&'i str>,
+    /// The `:path` to send instead of the received one.
+    pub path: Option<String>,
+    /// Request header changes, in order (each: remove, set, add).
+    pub request_headers: [Option<&'i HeaderModifiers>; 3],
+    /// Remove a client's routing header (static routes: it must never reach the service).
+    pub remove_routing_header: bool,
+    /// Where the request was routed, for [`GatewayIndex::response_headers`].
+    pub route: Option<RouteKey>,
+}
+
+/// What to do with an HTTP request.
+#[derive(Clone, Debug)]
+pub enum HttpAction<'i> {
+    Forward(Forward<'i>),
+    Reply(Reply),
+}
+
+/// The filter's answer to an HTTP request.
+#[derive(Clone, Debug)]
+pub struct HttpVerdict<'i> {
+    pub tally: Tally,
+    pub action: HttpAction<'i>,
+    pub log: Option<LogLine>,
+}
+
+/// What to do with a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnAction<'i> {
+    /// Set `envoy.tcp_proxy.cluster`; when `authorize` is set, decide on the peer once the first
+    /// bytes arrive (after the TLS handshake), with [`GatewayIndex::decide_peer`].
+    Route { cluster: &'i str, authorize: bool },
+    /// Let the bytes flow.
+    Continue,
+    /// Close the connection and stop reading.
+    Close,
+}
+
+/// The filter's answer for a connection.
+#[derive(Clone, Debug)]
+pub struct ConnVerdict<'i> {
+    /// `None` while the decision is pending (routed, to be authorized).
+    pub tally: Option<Tally>,
+    pub action: ConnAction<'i>,
+    pub log: Option<LogLine>,
+}
+
+/// What the connection told the filter, as bytes: the listener port (only when
+/// [`GatewayIndex::needs_port`]), the TLS server name and the peer certificate's URI SAN (only
+/// at terminating gateways).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Connection<'a> {
+    pub port: Option<u16>,
+    pub server_name: &'a [u8],
+    pub peer_uri_san: Option<&'a [u8]>,
+}
+
+/// Asked before a line is built: may a line at this level be written now? (The glue answers from
+/// the host's log level and its [`LogLimiter`].)
+pub type MayLog<'a> = &'a mut dyn FnMut(LogLevel) -> bool;
+
+impl HttpVerdict<'_> {
+    /// The filter has no plan: refuse, loudly.
+    pub fn unconfigured() -> HttpVerdict<'static> {
+        HttpVerdict {
+            tally: Tally::Error,
+            action: HttpAction::Reply(reply(500, "filter-unconfigured", "the gateway has no plan")),
+            log: Some(LogLine { level: LogLevel::Error, text: "meshgate deny: the filter has no gateway plan".into() }),
+        }
+    }
+
+    /// A host call the decision needed failed: refuse (fail closed).
+    pub fn host_failure(what: &str, error: &dyn std::fmt::Display) -> HttpVerdict<'static> {
+        HttpVerdict {
+            tally: Tally::Error,
+            action: HttpAction::Reply(reply(500, "filter-error", "the gateway cannot read the request")),
+            log: Some(host_error_line(what, error)),
+        }
+    }
+}
+
+impl ConnVerdict<'_> {
+    pub fn unconfigured() -> ConnVerdict<'static> {
+        ConnVerdict {
+            tally: Some(Tally::Error),
+            action: ConnAction::Close,
+            log: Some(LogLine {
+                level: LogLevel::Error,
+                text: "meshgate deny: the filter has no gateway plan; closing the connection".into(),
+            }),
+        }
+    }
+
+    pub fn host_failure(what: &str, error: &dyn std::fmt::Display) -> ConnVerdict<'static> {
+        ConnVerdict { tally: Some(Tally::Error), action: ConnAction::Close, log: Some(host_error_line(what, error)) }
+    }
+}
+
+/// `meshgate error: cannot …: …`, bounded.
+pub fn host_error_line(what: &str, error: &dyn std::fmt::Display) -> LogLine {
+    let mut text = String::from("meshgate error: ");
+    push_bounded(&mut text, what);
+    text.push_str(": ");
+    push_bounded(&mut text, &error.to_string());
+    LogLine { level: LogLevel::Error, text }
+}
+
+fn reply(status: u32, reason: &'static str, message: &str) -> Reply {
+    Reply { status, reason, body: format!("meshgate: {message}\n") }
+}
+
+/// Text from the host's bytes, or `None` when it is not UTF-8.
+fn text(bytes: &[u8]) -> Option<&str> {
+    std::str::from_utf8(bytes).ok()
+}
+
+// ------------------------------------------------------------------------------------- HTTP
+
+impl GatewayIndex {
+    /// The answer to an HTTP request at this gateway: ingress and API gateways route it and check
+    /// the L7 intentions with the gateway as the source; terminating gateways check the peer's
+    /// intentions for the linked service the connection's SNI chose. `rand` picks among weighted
+    /// targets.
+    pub fn decide_http<'i>(
+        &'i self,
+        head: &RequestHead<'_>,
+        conn: &Connection<'_>,
+        rand: u64,
+        may_log: MayLog<'_>,
+    ) -> HttpVerdict<'i> {
+        if let Some(verdict) = self.refuse_unreadable(head, conn, may_log) {
+            return verdict;
+        }
+        match self.kind() {
+            GatewayKind::IngressGateway | GatewayKind::ApiGateway => self.gateway_request(head, conn, rand, may_log),
+            GatewayKind::TerminatingGateway => self.terminated_request(head, conn, may_log),
+            GatewayKind::MeshGateway => HttpVerdict {
+                tally: Tally::Unrouted,
+                action: HttpAction::Reply(reply(404, "not-an-http-gateway", "a mesh gateway does not route HTTP")),
+                log: None,
+            },
+        }
+    }
+
+    /// Bytes no rule can read where a rule must read them: a `:path`, `:authority` or `:method`
+    /// that is not text, or a header a route or intention of this plan inspects. Other headers
+    /// that are not text (Latin-1 cookies) pass untouched.
+    fn refuse_unreadable(
+        &self,
+        head: &RequestHead<'_>,
+        conn: &Connection<'_>,
+        may_log: MayLog<'_>,
+    ) -> Option<HttpVerdict<'_>> {
+        let why: Cow<'_, str> = match head.unreadable_pseudo {
+            Some(Pseudo::Path) => {
+                return Some(self.bad_request(
+                    head,
+                    conn,
+                    "bad-path",
+                    super::PathRejectionKind::NotText.describe(),
+                    may_log,
+                ))
+            }
+            Some(p) => Cow::Owned(format!("the request's {} is not UTF-8 text", p.as_str())),
+            None => {
+                let name = head.unreadable.iter().find(|n| self.inspects_header(n))?;
+                let name = String::from_utf8_lossy(name);
+                Cow::Owned(format!("header `{name}` is not UTF-8 text, and a rule of this gateway reads it"))
+            }
+        };
+        Some(self.bad_request(head, conn, "bad-header", &why, may_log))
+    }
+
+    /// A request refused before any rule could decide (400): its bytes cannot be read as a rule
+    /// needs them, or its path cannot be normalized safely. Audit mode does not pass these: no
+    /// decision was made.
+    fn bad_request(
+        &self,
+        head: &RequestHead<'_>,
+        conn: &Connection<'_>,
+        reason: &'static str,
+        why: &str,
+        may_log: MayLog<'_>,
+    ) -> HttpVerdict<'static> {
+        let log = may_log(LogLevel::Warn).then(|| {
+            let mut line = self.line("meshgate deny", Some(self.mode()));
+            if !conn.server_name.is_empty() {
+                line.field("sni", &String::from_utf8_lossy(conn.server_name));
+            }
+            line.field("authority", head.authority);
+            line.field("method", head.method);
+            line.field("path", head.path);
+            line.field("reason", reason);
+            line.field("why", &format!("denied: {why}"));
+            line.finish(LogLevel::Warn)
+        });
+        HttpVerdict { tally: Tally::Denied, action: HttpAction::Reply(reply(400, reason, why)), log }
+    }
+
+    fn gateway_request<'i>(
+        &'i self,
+        head: &RequestHead<'_>,
+        conn: &Connection<'_>,
+        rand: u64,
+        may_log: MayLog<'_>,
+    ) -> HttpVerdict<'i> {
+        let (authority, method, headers) = (head.authority, head.method, head.headers.as_slice());
+        let route = self.route_request(conn.port, authority, head.path, method, headers, rand);
+        if let Some(status) = route.status() {
+            if let RouteOutcome::BadPath(r) = route.outcome {
+                return self.bad_request(head, conn, "bad-path", r.describe(), may_log);
+            }
+            let log = may_log(LogLevel::Info).then(|| {
+                let mut line = self.line("meshgate unrouted", None);
+                line.field("authority", authority);
+                line.field("path", head.path);
+                line.field("reason", route.reason_code());
+                line.field("why", &route.explain());
+                line.finish(LogLevel::Info)
+            });
+            return HttpVerdict {
+                tally: Tally::Unrouted,
+                action: HttpAction::Reply(reply(status, route.reason_code(), &route.explain())),
+                log,
+            };
+        }
+        let authz = self.authorize_request(&route, method, headers);
+        let mut tally = Tally::Allowed;
+        let mut log = None;
+        if !authz.allowed {
+            let blocks = authz.blocks();
+            tally = if blocks { Tally::Denied } else { Tally::Audited };
+            log = may_log(LogLevel::Warn).then(|| self.deny_line(&authz, &self.seen_routed(head, &route)));
+            if blocks {
+                return HttpVerdict {
+                    tally,
+                    action: HttpAction::Reply(reply(403, authz.reason_code(), "denied by intentions")),
+                    log,
+                };
+            }
+        }
+        let Some(cluster) = route.cluster() else {
+            return HttpVerdict {
+                tally: Tally::Unrouted,
+                action: HttpAction::Reply(reply(404, "no-route", "no route")),
+                log,
+            };
+        };
+        let forward = Forward {
+            cluster: Some(cluster),
+            path: route.forward_path(),
+            request_headers: route.request_headers(),
+            remove_routing_header: false,
+            route: route.key(),
+        };
+        HttpVerdict { tally, action: HttpAction::Forward(forward), log }
+    }
+
+    fn seen_routed<'s>(&'s self, head: &'s RequestHead<'_>, route: &'s RouteDecision<'_, '_>) -> Seen<'s> {
+        Seen {
+            source: Cow::Borrowed(self.key()),
+            destination: match route.outcome {
+                RouteOutcome::Routed { target, .. } => target.service_ref().label(),
+                _ => String::new(),
+            },
+            sni: "",
+            authority: head.authority,
+            method: head.method,
+            path: route.received_path(),
+        }
+    }
+
+    fn terminated_request<'i>(
+        &'i self,
+        head: &RequestHead<'_>,
+        conn: &Connection<'_>,
+        may_log: MayLog<'_>,
+    ) -> HttpVerdict<'i> {
+        let path = match self.normalize_path(head.path) {
+            Ok(p) => p,
+            Err(r) => return self.bad_request(head, conn, "bad-path", r.describe(), may_log),
+        };
+        let name = text(conn.server_name);
+        let sni = match name {
+            Some(n) => self.route_sni(n),
+            None => SniDecision::unrouted(super::SniReason::Malformed),
+        };
+        let peer = conn.peer_uri_san.map(|p| text(p).unwrap_or(UNREADABLE_PEER));
+        let authz = self.authorize_terminated_request(peer, &sni, head.path, head.method, &head.headers);
+        let mut tally = Tally::Allowed;
+        let mut log = None;
+        if !authz.allowed {
+            let blocks = authz.blocks();
+            tally = if blocks { Tally::Denied } else { Tally::Audited };
+            log = may_log(LogLevel::Warn).then(|| {
+                let seen = Seen {
+                    source: Cow::Borrowed(peer.unwrap_or("-")),
+                    destination: sni.linked().map(|l| l.service.label()).unwrap_or_default(),
+                    sni: name.unwrap_or("-"),
+                    authority: head.authority,
+                    method: head.method,
+                    path: path.as_deref().unwrap_or(head.path),
+                };
+                self.deny_line(&authz, &seen)
+            });
+            if blocks {
+                return HttpVerdict {
+                    tally,
+                    action: HttpAction::Reply(reply(403, authz.reason_code(), "denied by intentions")),
+                    log,
+                };
+            }
+        }
+        let remove_routing_header = head.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(super::ROUTING_HEADER));
+        let forward = Forward { path, remove_routing_header, ..Forward::default() };
+        HttpVerdict { tally, action: HttpAction::Forward(forward), log }
+    }
+
+    // ------------------------------------------------------------------------------ network
+
+    /// The answer to a new TLS connection: route it by its server name (mesh and terminating
+    /// gateways), or close it.
+    pub fn decide_connection<'i>(&'i self, server_name: &[u8], may_log: MayLog<'_>) -> ConnVerdict<'i> {
+        let name = text(server_name);
+        let decision = match name {
+            Some(n) => self.route_sni(n),
+            None => SniDecision::unrouted(super::SniReason::Malformed),
+        };
+        let Some(cluster) = decision.cluster() else {
+            let log = may_log(LogLevel::Info).then(|| {
+                let mut line = self.line("meshgate unrouted", None);
+                line.field("sni", &String::from_utf8_lossy(server_name));
+                line.field("reason", decision.reason.as_str());
+                line.field("why", &decision.explain());
+                line.finish(LogLevel::Info)
+            });
+            return ConnVerdict { tally: Some(Tally::Unrouted), action: ConnAction::Close, log };
+        };
+        match decision.target {
+            // Passthrough: nothing more to decide.
+            Some(SniTarget::Mesh(_)) => ConnVerdict {
+                tally: Some(Tally::Allowed),
+                action: ConnAction::Route { cluster, authorize: false },
+                log: None,
+            },
+            _ => ConnVerdict { tally: None, action: ConnAction::Route { cluster, authorize: true }, log: None },
+        }
+    }
+
+    /// A terminating gateway's L4 check, once the TLS handshake is done: may the peer (its
+    /// certificate's URI SAN; `None` when it has none or it could not be read) reach the linked
+    /// service the server name chose?
+    pub fn decide_peer<'i>(
+        &'i self,
+        server_name: &[u8],
+        peer_uri_san: Option<&[u8]>,
+        may_log: MayLog<'_>,
+    ) -> ConnVerdict<'i> {
+        let name = text(server_name);
+        let sni = match name {
+            Some(n) => self.route_sni(n),
+            None => SniDecision::unrouted(super::SniReason::Malformed),
+        };
+        let peer = peer_uri_san.map(|p| text(p).unwrap_or(UNREADABLE_PEER));
+        let authz = self.authorize_connection(peer, &sni);
+        if authz.allowed {
+            return ConnVerdict { tally: Some(Tally::Allowed), action: ConnAction::Continue, log: None };
+        }
+        let blocks = authz.blocks();
+        let log = may_log(LogLevel::Warn).then(|| {
+            let mut line = self.line(if blocks { "meshgate deny" } else { "meshgate audit-deny" }, Some(authz.mode));
+            line.field("source", peer.unwrap_or("-"));
+            let destination = sni.linked().map(|l| l.service.label()).unwrap_or_default();
+            line.field("destination", if destination.is_empty() { "-" } else { &destination });
+            line.field("sni", &String::from_utf8_lossy(server_name));
+            line.authz(&authz);
+            line.finish(LogLevel::Warn)
+        });
+        ConnVerdict {
+            tally: Some(if blocks { Tally::Denied } else { Tally::Audited }),
+            action: if blocks { ConnAction::Close } else { ConnAction::Continue },
+            log,
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- logs
+
+    /// The line a filter writes when it takes this plan: `filter` is `http` or `network`; the
+    /// load time and VM memory when the host can tell.
+    pub fn configured_line(&self, filter: &str, load_ms: Option<f64>, memory_mb: Option<f64>) -> LogLine {
+        let mut line = Line(format!("meshgate configured {filter} filter:"));
+        line.field("gateway", self.key());
+        line.field("kind", self.kind().as_str());
+        line.field("mode", self.mode().as_str());
+        let _ = write!(
+            line.0,
+            " plan_version={} plan_hash={} intentions={}",
+            self.plan_version(),
+            self.hash(),
+            self.table().intentions().len()
+        );
+        let shown = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.1}"));
+        let _ = write!(line.0, " load_ms={} vm_memory_mb={}", shown(load_ms), shown(memory_mb));
+        line.finish(LogLevel::Info)
+    }
+
+    fn line(&self, event: &str, mode: Option<Mode>) -> Line {
+        let mut line = Line(String::with_capacity(256));
+        line.0.push_str(event);
+        line.field("gateway", self.key());
+        line.field("kind", self.kind().as_str());
+        if let Some(m) = mode {
+            line.field("mode", m.as_str());
+        }
+        line
+    }
+
+    fn deny_line(&self, authz: &Authz<'_, '_>, seen: &Seen<'_>) -> LogLine {
+        let blocks = authz.blocks();
+        let mut line = self.line(if blocks { "meshgate deny" } else { "meshgate audit-deny" }, Some(authz.mode));
+        line.field("source", &seen.source);
+        line.field("destination", if seen.destination.is_empty() { "-" } else { &seen.destination });
+        if !seen.sni.is_empty() {
+            line.field("sni", seen.sni);
+        }
+        line.field("authority", seen.authority);
+        line.field("method", seen.method);
+        line.field("path", seen.path);
+        line.authz(authz);
+        line.finish(LogLevel::Warn)
+    }
+}
+
+/// Stands in for a peer URI SAN that is not text: no intention can name it, and it is not a
+/// SPIFFE ID, so it denies as a bad identity.
+const UNREADABLE_PEER: &str = "(not UTF-8)";
+
+/// What a request looked like, for a deny line.
+struct Seen<'a> {
+    source: Cow<'a, str>,
+    destination: String,
+    sni: &'a str,
+    authority: &'a str,
+    method: &'a str,
+    path: &'a str,
+}
+
+/// A log line being built: `event key=value …`, values quoted when they need it and bounded.
+struct Line(String);
+
+impl Line {
+    fn field(&mut self, key: &str, value: &str) {
+        push_field(&mut self.0, key, value);
+    }
+
+    fn authz(&mut self, authz: &Authz<'_, '_>) {
+        self.field("reason", authz.reason_code());
+        let origin = authz.intention_origin().map(ToString::to_string);
+        self.field("intention", origin.as_deref().unwrap_or("-"));
+        self.field("why", &authz.explain());
+    }
+
+    fn finish(self, level: LogLevel) -> LogLine {
+        LogLine { level, text: self.0 }
+    }
+}
+
+/// Appends ` key=value`: plain when the value is printable ASCII without quotes or backslashes,
+/// else quoted with escapes; in both cases at most [`MAX_LOG_FIELD`] bytes of the value.
+pub fn push_field(out: &mut String, key: &str, value: &str) {
+    let (shown, cut) = bounded(value);
+    let plain = !value.is_empty() && cut == 0 && shown.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\');
+    let _ = write!(out, " {key}=");
+    if plain {
+        out.push_str(shown);
+    } else if cut == 0 {
+        let _ = write!(out, "{shown:?}");
+    } else {
+        let _ = write!(out, "\"{}…+{cut}\"", shown.escape_debug());
+    }
+}
+
+/// Appends `value`, cut to [`MAX_LOG_FIELD`] bytes.
+fn push_bounded(out: &mut String, value: &str) {
+    let (shown, cut) = bounded(value);
+    out.push_str(shown);
+    if cut > 0 {
+        let _ = write!(out, "…+{cut}");
+    }
+}
+
+/// The first [`MAX_LOG_FIELD`] bytes of `value` (at a character boundary) and how many bytes
+/// were left out.
+fn bounded(value: &str) -> (&str, usize) {
+    if value.len() <= MAX_LOG_FIELD {
+        return (value, 0);
+    }
+    let mut end = MAX_LOG_FIELD;
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    (value.get(..end).unwrap_or(""), value.len() - end)
+}
+
+// ------------------------------------------------------------------------------- rate limit
+
+/// How many log lines a worker writes per second: the first [`LOG_LINES_PER_SECOND`] (or the
+/// configured number) of each one-second window, then nothing until the next window, which
+/// starts with a line saying how many were suppressed. Host-free: the glue gives it the clock.
+#[derive(Clone, Debug)]
+pub struct LogLimiter {
+    per_second: u32,
+    window_start: u64,
+    used: u32,
+    suppressed: u64,
+}
+
+/// [`LogLimiter::admit`]'s answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Admission {
+    pub admitted: bool,
+    /// Lines suppressed in the window that just ended (report them before this line).
+    pub suppressed_before: u64,
+}
+
+impl Default for LogLimiter {
+    fn default() -> Self {
+        LogLimiter::new(LOG_LINES_PER_SECOND)
+    }
+}
+
+impl LogLimiter {
+    pub fn new(per_second: u32) -> LogLimiter {
+        LogLimiter { per_second, window_start: 0, used: 0, suppressed: 0 }
+    }
+
+    /// May a line be written at `now` (nanoseconds, monotonic enough)?
+    pub fn admit(&mut self, now: u64) -> Admission {
+        let mut suppressed_before = 0;
+        if now.saturating_sub(self.window_start) >= 1_000_000_000 || now < self.window_start {
+            suppressed_before = std::mem::take(&mut self.suppressed);
+            self.window_start = now;
+            self.used = 0;
+        }
+        if self.used < self.per_second {
+            self.used += 1;
+            Admission { admitted: true, suppressed_before }
+        } else {
+            self.suppressed = self.suppressed.saturating_add(1);
+            Admission { admitted: false, suppressed_before }
+        }
+    }
+
+    /// The line that reports suppressed lines.
+    pub fn suppressed_line(count: u64) -> LogLine {
+        LogLine {
+            level: LogLevel::Warn,
+            text: format!("meshgate suppressed {count} log lines in the last second (counters are exact)"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_bounded_and_quoted() {
+        let mut out = String::new();
+        push_field(&mut out, "path", "/ok");
+        push_field(&mut out, "why", "two words");
+        assert_eq!(out, " path=/ok why=\"two words\"");
+        let long = "/a".repeat(20_000);
+        let mut out = String::new();
+        push_field(&mut out, "path", &long);
+        assert!(out.len() < MAX_LOG_FIELD + 32, "{}", out.len());
+        assert!(out.ends_with(&format!("…+{}\"", long.len() - MAX_LOG_FIELD)), "{out}");
+        // A cut never splits a character.
+        let mut out = String::new();
+        push_field(&mut out, "x", &"é".repeat(400));
+        assert!(out.contains("…+544"), "{out}");
+    }
+
+    #[test]
+    fn the_limiter_admits_a_window_then_reports_what_it_suppressed() {
+        let mut l = LogLimiter::new(2);
+        let s = 5_000_000_000;
+        assert!(l.admit(s).admitted);
+        assert!(l.admit(s + 1).admitted);
+        assert!(!l.admit(s + 2).admitted);
+        assert!(!l.admit(s + 3).admitted);
+        let next = l.admit(s + 1_000_000_000);
+        assert_eq!(next, Admission { admitted: true, suppressed_before: 2 });
+        assert_eq!(l.admit(s + 1_000_000_001).suppressed_before, 0);
+    }
+}

@@ -1,0 +1,162 @@
+//! Header maps as the proxy-wasm ABI passes them: a little-endian `u32` count, then a `u32` name
+//! length and a `u32` value length per pair, then each name and each value followed by a NUL.
+//!
+//! The SDK's readers turn names and values into `String`s and unwrap the conversion, so one byte
+//! that is not UTF-8 (a Latin-1 cookie, a raw 0xFF in an HTTP/2 `:path`) panics the VM. Here the
+//! buffer is checked once, never trusted (every length is bounds-checked), and read as bytes
+//! without copying; what is text is the core's business ([`meshgate_core::gateway::RequestHead`]).
+
+/// A serialized header map that passed [`HeaderPairs::parse`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HeaderPairs {
+    buf: Vec<u8>,
+    count: usize,
+}
+
+/// The host's buffer does not have the documented shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("malformed header map from the host: {0}")]
+pub struct MalformedPairs(&'static str);
+
+fn u32_at(buf: &[u8], at: usize) -> Option<usize> {
+    let bytes: [u8; 4] = buf.get(at..at.checked_add(4)?)?.try_into().ok()?;
+    usize::try_from(u32::from_le_bytes(bytes)).ok()
+}
+
+impl HeaderPairs {
+    /// Checks the buffer's shape: the count, every length, every NUL terminator, no bytes left
+    /// over. An empty buffer is an empty map.
+    pub fn parse(buf: Vec<u8>) -> Result<HeaderPairs, MalformedPairs> {
+        if buf.is_empty() {
+            return Ok(HeaderPairs::default());
+        }
+        let count = u32_at(&buf, 0).ok_or(MalformedPairs("no pair count"))?;
+        let sizes_end = count
+            .checked_mul(8)
+            .and_then(|n| n.checked_add(4))
+            .filter(|end| *end <= buf.len())
+            .ok_or(MalformedPairs("more pairs than bytes"))?;
+        let mut at = sizes_end;
+        for i in 0..count {
+            for field in 0..2 {
+                let len = u32_at(&buf, 4 + i * 8 + field * 4).ok_or(MalformedPairs("truncated sizes"))?;
+                let end = at.checked_add(len).filter(|end| *end < buf.len()).ok_or(MalformedPairs("truncated data"))?;
+                if buf.get(end) != Some(&0) {
+                    return Err(MalformedPairs("a name or value is not NUL-terminated"));
+                }
+                at = end + 1;
+            }
+        }
+        if at != buf.len() {
+            return Err(MalformedPairs("bytes after the last pair"));
+        }
+        Ok(HeaderPairs { buf, count })
+    }
+
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The pairs, in order, as bytes.
+    pub fn iter(&self) -> Pairs<'_> {
+        Pairs { buf: &self.buf, index: 0, count: self.count, data: self.count.saturating_mul(8).saturating_add(4) }
+    }
+
+    /// The serialized form of `pairs` (the mock host's side of the ABI, and tests).
+    pub fn serialize<'a, I>(pairs: I) -> Vec<u8>
+    where
+        I: IntoIterator<Item = (&'a [u8], &'a [u8])>,
+        I::IntoIter: Clone,
+    {
+        let pairs = pairs.into_iter();
+        let count = pairs.clone().count();
+        let mut out = Vec::new();
+        out.extend_from_slice(&(count as u32).to_le_bytes());
+        for (name, value) in pairs.clone() {
+            out.extend_from_slice(&(name.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(value.len() as u32).to_le_bytes());
+        }
+        for (name, value) in pairs {
+            out.extend_from_slice(name);
+            out.push(0);
+            out.extend_from_slice(value);
+            out.push(0);
+        }
+        out
+    }
+}
+
+/// Iterates a checked [`HeaderPairs`] buffer. (The checks already ran; a shape error here ends
+/// the iteration rather than panicking.)
+#[derive(Clone, Debug)]
+pub struct Pairs<'a> {
+    buf: &'a [u8],
+    index: usize,
+    count: usize,
+    data: usize,
+}
+
+impl<'a> Iterator for Pairs<'a> {
+    type Item = (&'a [u8], &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.index >= self.count {
+            return None;
+        }
+        let sizes = 4 + self.index * 8;
+        let (name_len, value_len) = (u32_at(self.buf, sizes)?, u32_at(self.buf, sizes + 4)?);
+        let name = self.buf.get(self.data..self.data.checked_add(name_len)?)?;
+        let value_at = self.data + name_len + 1;
+        let value = self.buf.get(value_at..value_at.checked_add(value_len)?)?;
+        self.data = value_at + value_len + 1;
+        self.index += 1;
+        Some((name, value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(p: &[(&[u8], &[u8])]) -> Vec<u8> {
+        HeaderPairs::serialize(p.iter().copied())
+    }
+
+    #[test]
+    fn bytes_round_trip_whatever_they_are() {
+        let want: Vec<(&[u8], &[u8])> =
+            vec![(b":path", b"/\xff"), (b"x-a", b"\xff\xfe"), (b"", b""), (b"cookie", b"caf\xe9")];
+        let got = HeaderPairs::parse(pairs(&want)).unwrap();
+        assert_eq!(got.len(), 4);
+        assert_eq!(got.iter().collect::<Vec<_>>(), want);
+        assert!(HeaderPairs::parse(Vec::new()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn every_malformed_shape_is_an_error_not_a_panic() {
+        let good = pairs(&[(b"a", b"b"), (b"cc", b"dd")]);
+        // Every truncation and every single-byte corruption.
+        for end in 1..good.len() {
+            assert!(HeaderPairs::parse(good[..end].to_vec()).is_err(), "truncated at {end}");
+        }
+        for i in 0..good.len() {
+            for b in [0u8, 1, 0x7f, 0xff] {
+                let mut bad = good.clone();
+                bad[i] = b;
+                if let Ok(p) = HeaderPairs::parse(bad) {
+                    // Whatever parsed iterates to its count without panicking.
+                    assert_eq!(p.iter().count(), p.len());
+                }
+            }
+        }
+        // A count that would overflow the size arithmetic.
+        let mut huge = u32::MAX.to_le_bytes().to_vec();
+        huge.extend_from_slice(&[0; 8]);
+        assert!(HeaderPairs::parse(huge).is_err());
+        assert!(HeaderPairs::parse(vec![1, 0, 0]).is_err());
+    }
+}
