@@ -1,9 +1,12 @@
 //! `meshgate check`: would this source be allowed to reach this destination (and this request)?
+//! A printer over the core's one request model (`Analysis::simulate`, which the playground's
+//! Simulate calls too): the protocol rule, the route through the destination's discovery chain,
+//! and the decision where the request lands.
 
-use crate::context::{LoadOutcome, WorkspaceArgs};
+use crate::context::{Loaded, WorkspaceArgs};
 use crate::input::InputError;
-use meshgate_core::intentions::http::HttpRequest;
-use meshgate_core::intentions::{Caller, Request, ServiceName};
+use meshgate_core::views::check::{Leg, RouteHop};
+use meshgate_core::views::{SimulateRequest, SimulateView};
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -29,7 +32,7 @@ pub struct Args {
     /// The destination's namespace.
     #[arg(long, value_name = "NS", default_value = "default")]
     destination_namespace: String,
-    /// HTTP method (makes this an HTTP request check; L7 intentions need one).
+    /// HTTP method (for an http-like destination; a tcp destination is decided at L4).
     #[arg(long, value_name = "METHOD")]
     method: Option<String>,
     /// HTTP path, as sent (it is normalized before matching).
@@ -38,6 +41,10 @@ pub struct Args {
     /// A request header, `Name: value`; repeat for more.
     #[arg(long = "header", value_name = "'NAME: VALUE'")]
     headers: Vec<String>,
+    /// Ask the plain `consul intention check` question: decide at the destination itself, without
+    /// routing the request through its discovery chain (service-router, splitter, resolver).
+    #[arg(long)]
+    no_route: bool,
     /// Print every intention considered and why it did or did not match.
     #[arg(long)]
     trace: bool,
@@ -49,79 +56,115 @@ pub struct Args {
 #[derive(Serialize)]
 struct Report<'a> {
     allowed: bool,
-    reason: String,
+    reason: &'a str,
     intention: Option<&'a meshgate_core::intentions::Intention>,
     permission: Option<usize>,
     default_used: bool,
-    normalized_path: Option<String>,
+    normalized_path: Option<&'a str>,
     mode: meshgate_core::settings::Mode,
+    /// The service whose intentions decided.
+    decided_at: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    trace: Option<Vec<meshgate_core::intentions::TraceStep>>,
+    note: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    route: Option<&'a RouteHop>,
+    #[serde(skip_serializing_if = "<[Leg]>::is_empty")]
+    legs: &'a [Leg],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trace: Option<&'a [meshgate_core::intentions::TraceStep]>,
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, InputError> {
-    let headers: Vec<(&str, &str)> = args
-        .headers
-        .iter()
-        .map(|h| {
-            h.split_once(':')
-                .map(|(n, v)| (n.trim(), v.trim()))
-                .ok_or_else(|| InputError(format!("--header `{h}` must look like `Name: value`")))
-        })
-        .collect::<Result<_, _>>()?;
-    let LoadOutcome::Ready(loaded) = args.workspace.load()? else { return Ok(ExitCode::from(1)) };
-    let (dest_proto, _) =
-        loaded.compiled.protocols.of(&args.destination, &args.destination_namespace, &loaded.settings.partition);
-    let is_http = args.method.is_some() || args.path.is_some() || !headers.is_empty() || dest_proto.is_http_like();
-    let http = is_http.then(|| HttpRequest {
-        method: args.method.as_deref().unwrap_or("GET"),
-        path: args.path.as_deref().unwrap_or("/"),
-        headers: &headers,
-    });
-    let req = Request {
-        source: Caller {
-            name: &args.source,
-            namespace: &args.source_namespace,
-            partition: &args.source_partition,
-            peer: &args.source_peer,
-        },
-        destination: ServiceName {
-            name: &args.destination,
-            namespace: &args.destination_namespace,
-            partition: &loaded.settings.partition,
-        },
-        http,
+    for h in &args.headers {
+        if !h.contains(':') {
+            return Err(InputError(format!("--header `{h}` must look like `Name: value`")));
+        }
+    }
+    let Some(analysis) = args.workspace.load()? else { return Ok(ExitCode::from(1)) };
+    let loaded = Loaded::of(&analysis)?;
+    let request = SimulateRequest {
+        source: args.source.clone(),
+        source_namespace: args.source_namespace.clone(),
+        source_partition: args.source_partition.clone(),
+        source_peer: args.source_peer.clone(),
+        destination: args.destination.clone(),
+        destination_namespace: args.destination_namespace.clone(),
+        method: args.method.clone(),
+        path: args.path.clone(),
+        headers: args.headers.clone(),
+        no_route: args.no_route,
     };
-    let table = &loaded.compiled.table;
-    let decision = table.decide(&req);
-    let trace = args.trace.then(|| table.trace(&req));
+    let view = analysis.simulate(&request).map_err(InputError)?;
     if args.json {
+        // The contract's `permission` is 0-based and its `intention` the whole intention.
+        let intention =
+            view.intention.as_ref().and_then(|i| loaded.compiled.table.intentions().get(i.rank.saturating_sub(1)));
         let report = Report {
-            allowed: decision.allowed,
-            reason: decision.explain(),
-            intention: decision.intention,
-            permission: decision.permission,
-            default_used: decision.default_used,
-            normalized_path: decision.normalized_path.as_deref().map(str::to_string),
-            mode: loaded.settings.mode,
-            trace,
+            allowed: view.allowed,
+            reason: &view.explanation,
+            intention,
+            permission: view.permission.map(|p| p - 1),
+            default_used: view.default_used,
+            normalized_path: view.http.as_ref().and_then(|h| h.normalized_path.as_deref()),
+            mode: view.mode,
+            decided_at: &view.decided_at,
+            note: view.note.as_deref(),
+            route: view.route.as_ref(),
+            legs: &view.legs,
+            trace: args.trace.then_some(view.trace.as_slice()),
         };
         let text = serde_json::to_string_pretty(&report).map_err(|e| InputError(e.to_string()))?;
         println!("{text}");
     } else {
-        println!("{}", if decision.allowed { "Allowed" } else { "Denied" });
-        println!("  {}", decision.explain());
-        if let Some(p) = &decision.normalized_path {
-            if p != req.http.map(|h| h.path).unwrap_or("") {
-                println!("  normalized path: {p}");
-            }
+        print!("{}", render(&view, args.trace));
+    }
+    Ok(if view.allowed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn render(view: &SimulateView, trace: bool) -> String {
+    let mut out = String::new();
+    out.push_str(if view.allowed { "Allowed\n" } else { "Denied\n" });
+    if let Some(note) = &view.note {
+        out.push_str(&format!("  note: {note}\n"));
+    }
+    if let Some(hop) = &view.route {
+        out.push_str(&format!("  {}\n", hop.description));
+        if let Some(p) = &hop.rewritten_path {
+            out.push_str(&format!("  the path {} receives: {p}\n", view.decided_at));
         }
-        for step in trace.iter().flatten() {
-            println!("  - {} (precedence {}, {}): {}", step.intention, step.precedence, step.origin, step.outcome);
-            for p in &step.permissions {
-                println!("      {p}");
+    }
+    if view.legs.len() > 1 {
+        for leg in &view.legs {
+            out.push_str(&format!(
+                "  - {} ({}%): {}\n",
+                leg.service,
+                leg.weight,
+                if leg.allowed { "allowed" } else { "denied" }
+            ));
+        }
+        out.push_str(&format!("  at {}: ", view.decided_at));
+    } else {
+        out.push_str("  ");
+    }
+    out.push_str(&view.explanation);
+    out.push('\n');
+    if let Some(h) = &view.http {
+        if let Some(p) = &h.normalized_path {
+            if *p != h.path && view.route.as_ref().and_then(|r| r.rewritten_path.as_ref()) != Some(p) {
+                out.push_str(&format!("  normalized path: {p}\n"));
             }
         }
     }
-    Ok(if decision.allowed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    if trace {
+        for step in &view.trace {
+            out.push_str(&format!(
+                "  - {} (precedence {}, {}): {}\n",
+                step.intention, step.precedence, step.origin, step.outcome
+            ));
+            for p in &step.permissions {
+                out.push_str(&format!("      {p}\n"));
+            }
+        }
+    }
+    out
 }

@@ -1,13 +1,15 @@
-//! What every planning command shares: the files, the workspace settings, and loading both.
+//! What every planning command shares: the files, the workspace settings, and one way to load
+//! them — `meshgate_core::views::Analysis::load`, the pipeline the playground and the tests use
+//! too. The commands are printers over it.
 
 use crate::input::{self, InputError};
 use meshgate_core::diag;
 use meshgate_core::intentions::Action;
-use meshgate_core::plan::{self, Compiled};
+use meshgate_core::plan::Compiled;
 use meshgate_core::settings::{Mode, Settings};
-use meshgate_core::source::SourceMap;
-use meshgate_core::workspace::Workspace;
-use std::path::PathBuf;
+use meshgate_core::views::{Analysis, AnalysisInput, SettingsInput};
+use meshgate_core::workspace::{InputFile, Workspace};
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct WorkspaceArgs {
@@ -35,28 +37,59 @@ pub struct WorkspaceArgs {
     pub mode: Option<String>,
 }
 
-/// A loaded, validated and compiled workspace.
-pub struct Loaded {
-    pub settings: Settings,
-    pub compiled: Compiled,
+/// A loaded, validated and compiled workspace with no errors, as the commands read it.
+pub struct Loaded<'a> {
+    pub settings: &'a Settings,
+    pub compiled: &'a Compiled,
     /// The workspace itself (service registrations: what `meshgate envoy` turns into endpoints).
-    pub workspace: Workspace,
+    pub workspace: &'a Workspace,
 }
 
-pub enum LoadOutcome {
-    Ready(Box<Loaded>),
-    /// Errors were printed; the command exits 1.
-    Invalid,
+impl<'a> Loaded<'a> {
+    pub fn of(analysis: &'a Analysis) -> Result<Loaded<'a>, InputError> {
+        let compiled = analysis.compiled.as_ref().ok_or_else(|| InputError("the plan could not be compiled".into()))?;
+        Ok(Loaded { settings: &analysis.settings, compiled, workspace: &analysis.workspace })
+    }
+}
+
+/// Reads a settings file named on the command line or found in a directory.
+pub fn read_settings_file(path: &Path) -> Result<InputFile, InputError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError(format!("cannot read settings {}: {e}", path.display())))?;
+    Ok(InputFile::new(path.display().to_string(), text))
 }
 
 impl WorkspaceArgs {
-    /// Settings from `--settings`, else from the one `meshgate.*` file in a named directory,
-    /// then the flags on top.
-    pub fn settings(&self, found: &[PathBuf]) -> Result<Settings, InputError> {
-        let mut settings = Settings::default();
-        let file = match (&self.settings, found) {
-            (Some(path), _) => Some(path),
-            (None, [one]) => Some(one),
+    /// The flags as settings that win over any file (checked as a settings file's would be:
+    /// a bad flag is a usage error, exit 2).
+    fn overrides(&self) -> Result<SettingsInput, InputError> {
+        let given = SettingsInput {
+            datacenter: self.datacenter.clone(),
+            partition: self.partition.clone(),
+            trust_domain: self.trust_domain.clone(),
+            default_intention_policy: self.default_intention_policy.as_deref().map(|v| {
+                if v == "deny" {
+                    Action::Deny
+                } else {
+                    Action::Allow
+                }
+            }),
+            mode: self.mode.as_deref().map(|v| if v == "audit" { Mode::Audit } else { Mode::Enforce }),
+            peer_trust_domains: None,
+        };
+        if let (_, Some(problem)) = given.resolve() {
+            return Err(InputError(problem));
+        }
+        Ok(given)
+    }
+
+    /// The files, the settings file (`--settings`, else the one `meshgate.*` file in a named
+    /// directory) and the flags on top.
+    pub fn input(&self) -> Result<AnalysisInput, InputError> {
+        let inputs = input::read_inputs(&self.files)?;
+        let file = match (&self.settings, inputs.settings.as_slice()) {
+            (Some(path), _) => Some(path.clone()),
+            (None, [one]) => Some(one.clone()),
             (None, []) => None,
             (None, many) => {
                 let names: Vec<String> = many.iter().map(|p| p.display().to_string()).collect();
@@ -66,58 +99,25 @@ impl WorkspaceArgs {
                 )));
             }
         };
-        if let Some(path) = file {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| InputError(format!("cannot read settings {}: {e}", path.display())))?;
-            let mut sources = SourceMap::new();
-            match Settings::read_file(&path.display().to_string(), &text, &mut sources) {
-                Ok(file) => settings.apply(&file),
-                Err(diags) => {
-                    let rendered: String = diags.iter().map(|d| diag::render(d, &sources, true)).collect();
-                    return Err(InputError(format!("invalid settings file:\n{rendered}")));
-                }
-            }
-        }
-        if let Some(v) = &self.datacenter {
-            settings.datacenter = v.clone();
-        }
-        if let Some(v) = &self.partition {
-            settings.partition = v.clone();
-        }
-        if let Some(v) = &self.trust_domain {
-            settings.trust_domain = v.to_ascii_lowercase();
-        }
-        if let Some(v) = &self.default_intention_policy {
-            settings.default_intention_policy = if v == "deny" { Action::Deny } else { Action::Allow };
-        }
-        if let Some(v) = &self.mode {
-            settings.mode = if v == "audit" { Mode::Audit } else { Mode::Enforce };
-        }
-        settings.check().map_err(InputError)?;
-        Ok(settings)
+        let settings_files = file.as_deref().map(read_settings_file).transpose()?.into_iter().collect();
+        Ok(AnalysisInput { files: inputs.files, settings_files, settings: self.overrides()? })
     }
 
-    /// Loads and compiles. Errors are printed as `meshgate validate` prints them; warnings are
-    /// printed to stderr and do not stop the command.
-    pub fn load(&self) -> Result<LoadOutcome, InputError> {
-        let inputs = input::read_inputs(&self.files)?;
-        let settings = self.settings(&inputs.settings)?;
-        let workspace = Workspace::load(inputs.files);
-        if workspace.has_errors() {
-            for d in &workspace.diagnostics {
-                eprint!("{}", diag::render(d, &workspace.sources, true));
+    /// Loads and compiles. Errors are printed as `meshgate validate` prints them (then `None`:
+    /// the command exits 1); warnings are printed to stderr and do not stop the command.
+    pub fn load(&self) -> Result<Option<Analysis>, InputError> {
+        let analysis = Analysis::load(self.input()?);
+        let sources = &analysis.workspace.sources;
+        if analysis.has_errors() {
+            for d in analysis.problems().iter().filter(|d| d.is_error()) {
+                eprint!("{}", diag::render(d, sources, true));
             }
             eprintln!("the configuration is invalid; fix the errors above (`meshgate validate` lists them too)");
-            return Ok(LoadOutcome::Invalid);
+            return Ok(None);
         }
-        let compiled = plan::compile(&workspace, &settings).map_err(|e| InputError(e.to_string()))?;
-        let warnings = workspace.diagnostics.iter().chain(&compiled.diagnostics);
-        for d in warnings {
-            eprint!("{}", diag::render(d, &workspace.sources, false));
+        for d in analysis.problems() {
+            eprint!("{}", diag::render(d, sources, false));
         }
-        if compiled.diagnostics.iter().any(|d| d.is_error()) {
-            return Ok(LoadOutcome::Invalid);
-        }
-        Ok(LoadOutcome::Ready(Box::new(Loaded { settings, compiled, workspace })))
+        Ok(Some(analysis))
     }
 }

@@ -1,6 +1,6 @@
 //! `meshgate envoy`: an Envoy bootstrap for one gateway, with filter.wasm and its GatewayPlan.
 
-use crate::context::{LoadOutcome, WorkspaceArgs};
+use crate::context::{Loaded, WorkspaceArgs};
 use crate::input::InputError;
 use meshgate_core::envoy::{self, Options};
 use std::path::{Path, PathBuf};
@@ -54,14 +54,15 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     if !args.wasm.is_file() {
         eprintln!("meshgate: warning: {} does not exist (yet); Envoy will fail to load it", args.wasm.display());
     }
-    let LoadOutcome::Ready(loaded) = args.workspace.load()? else { return Ok(ExitCode::from(1)) };
+    let Some(analysis) = args.workspace.load()? else { return Ok(ExitCode::from(1)) };
+    let loaded = Loaded::of(&analysis)?;
     let opts = Options {
         wasm: absolute(&args.wasm),
         admin_port: args.admin_port,
         cert_dir: args.cert_dir.as_deref().map(absolute),
         ecds_dir: args.ecds.as_deref().map(absolute),
     };
-    let generated = envoy::generate(&loaded.workspace, &loaded.compiled, &args.gateway, &opts)
+    let generated = envoy::generate(loaded.workspace, loaded.compiled, &args.gateway, &opts)
         .map_err(|e| InputError(e.to_string()))?;
     for n in &generated.notes {
         eprintln!("note: {n}");

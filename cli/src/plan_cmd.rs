@@ -1,7 +1,7 @@
 //! `meshgate plan`: the compiled plan as JSON, or one gateway's GatewayPlan (the filter's
 //! configuration; see docs/gateway-plan.md).
 
-use crate::context::{LoadOutcome, WorkspaceArgs};
+use crate::context::{Loaded, WorkspaceArgs};
 use crate::input::InputError;
 use meshgate_core::plan::gateways;
 use std::process::ExitCode;
@@ -16,12 +16,13 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, InputError> {
-    let LoadOutcome::Ready(loaded) = args.workspace.load()? else { return Ok(ExitCode::from(1)) };
+    let Some(analysis) = args.workspace.load()? else { return Ok(ExitCode::from(1)) };
+    let loaded = Loaded::of(&analysis)?;
     let text = match &args.gateway {
         None => serde_json::to_string_pretty(&loaded.compiled.plan),
         Some(name) => {
             let key = crate::routes::select(&loaded.compiled.plan.gateways, name)?.gateway.key.clone();
-            let plan = gateways::gateway_plan(&loaded.compiled, &key)
+            let plan = gateways::gateway_plan(loaded.compiled, &key)
                 .ok_or_else(|| InputError(format!("no gateway `{name}`")))?;
             serde_json::to_string_pretty(&plan)
         }

@@ -2,7 +2,7 @@
 //! services for terminating gateways, hosts, paths and weighted targets for ingress and API
 //! gateways.
 
-use crate::context::{LoadOutcome, WorkspaceArgs};
+use crate::context::{Loaded, WorkspaceArgs};
 use crate::input::InputError;
 use meshgate_core::plan::gateways::{self, GatewayRoutes};
 use std::process::ExitCode;
@@ -21,7 +21,8 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, InputError> {
-    let LoadOutcome::Ready(loaded) = args.workspace.load()? else { return Ok(ExitCode::from(1)) };
+    let Some(analysis) = args.workspace.load()? else { return Ok(ExitCode::from(1)) };
+    let loaded = Loaded::of(&analysis)?;
     let all = &loaded.compiled.plan.gateways;
     let chosen: Vec<&GatewayRoutes> = match &args.gateway {
         Some(name) => vec![select(all, name)?],

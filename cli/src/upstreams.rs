@@ -1,6 +1,6 @@
 //! `meshgate upstreams`: how a service's proxy reaches each upstream.
 
-use crate::context::{LoadOutcome, WorkspaceArgs};
+use crate::context::{Loaded, WorkspaceArgs};
 use crate::input::InputError;
 use std::process::ExitCode;
 
@@ -17,7 +17,8 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, InputError> {
-    let LoadOutcome::Ready(loaded) = args.workspace.load()? else { return Ok(ExitCode::from(1)) };
+    let Some(analysis) = args.workspace.load()? else { return Ok(ExitCode::from(1)) };
+    let loaded = Loaded::of(&analysis)?;
     let proxies: Vec<_> = loaded
         .compiled
         .plan

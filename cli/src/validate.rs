@@ -1,11 +1,12 @@
-//! `meshgate validate`.
+//! `meshgate validate`: every problem the one pipeline (`Analysis::load`) finds — decoding,
+//! validation, and what compiling the plan finds (discovery chains, gateway tables, intentions) —
+//! so a workspace `validate` accepts is one `plan` accepts.
 
+use crate::context::read_settings_file;
 use crate::input::{self, InputError};
 use crate::OutputFormat;
 use meshgate_core::diag::{self, Severity};
-use meshgate_core::model::Document;
-use meshgate_core::settings::Settings;
-use meshgate_core::workspace::Workspace;
+use meshgate_core::views::{Analysis, AnalysisInput};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,6 +16,10 @@ pub struct Args {
     /// Files to check (`-` for standard input; directories are searched for config files).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// A settings file (HCL, JSON or YAML), checked and applied like a directory's `meshgate.*`
+    /// (settings shape what compiling finds: trust domains, datacenter, partition).
+    #[arg(long, value_name = "FILE")]
+    settings: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: OutputFormat,
@@ -38,48 +43,34 @@ struct JsonReport<'a> {
 
 pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     let inputs = input::read_inputs(&args.files)?;
-    let file_count = inputs.files.len() + inputs.settings.len();
-    // Settings files found in directories are checked as settings.
-    let mut settings_sources = meshgate_core::source::SourceMap::new();
-    let mut settings_diags = Vec::new();
-    for path in &inputs.settings {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| InputError(format!("cannot read {}: {e}", path.display())))?;
-        if let Err(diags) = Settings::read_file(&path.display().to_string(), &text, &mut settings_sources) {
-            settings_diags.extend(diags);
-        }
-    }
-    let ws = Workspace::load(inputs.files);
-    let mut summary = summarize(&ws, file_count);
-    summary.errors += settings_diags.iter().filter(|d| d.is_error()).count();
-    let valid = summary.errors == 0;
+    // Every settings file found is checked and applied in order, then --settings.
+    let named = inputs.settings.iter().chain(&args.settings);
+    let settings_files = named.map(|p| read_settings_file(p)).collect::<Result<_, _>>()?;
+    let analysis = Analysis::load(AnalysisInput { files: inputs.files, settings_files, settings: Default::default() });
+    let summary = summarize(&analysis);
     match args.format {
         OutputFormat::Json => {
-            let mut diagnostics: Vec<_> = settings_diags.iter().map(|d| d.resolve(&settings_sources)).collect();
-            diagnostics.extend(ws.resolved_diagnostics());
-            let report = JsonReport { valid, summary: &summary, diagnostics };
+            let diagnostics = analysis.problems().iter().map(|d| d.resolve(&analysis.workspace.sources)).collect();
+            let report = JsonReport { valid: summary.errors == 0, summary: &summary, diagnostics };
             let text = serde_json::to_string_pretty(&report).map_err(|e| InputError(e.to_string()))?;
             println!("{text}");
         }
         OutputFormat::Text => {
-            for d in &settings_diags {
-                print!("{}", diag::render(d, &settings_sources, true));
-            }
-            for d in &ws.diagnostics {
-                print!("{}", diag::render(d, &ws.sources, true));
+            for d in analysis.problems() {
+                print!("{}", diag::render(d, &analysis.workspace.sources, true));
             }
             println!("{}", summary_line(&summary));
         }
     }
-    Ok(if valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if summary.errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-fn summarize(ws: &Workspace, files: usize) -> Summary {
-    let count = |sev| ws.diagnostics.iter().filter(|d| d.severity == sev).count();
+fn summarize(a: &Analysis) -> Summary {
+    let count = |sev| a.problems().iter().filter(|d| d.severity == sev).count();
     Summary {
-        files,
-        entries: ws.documents.iter().filter(|d| matches!(d, Document::Entry(_))).count(),
-        services: ws.documents.iter().filter(|d| matches!(d, Document::Service(_))).count(),
+        files: a.workspace.sources.files().count(),
+        entries: a.workspace.entries().count(),
+        services: a.workspace.services().count(),
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
     }

@@ -22,7 +22,7 @@
 //! ```
 
 use crate::diag::{self, Code, Diagnostic, Severity};
-use crate::intentions::http::{HeaderCheck, HttpMatch, HttpRequest, Permission};
+use crate::intentions::http::{HeaderCheck, HttpMatch, Permission};
 use crate::intentions::{
     Action, Caller, Destination, Intention, IntentionTable, Origin, Reason, Request, ServiceName, Source, TraceStep,
     WILDCARD,
@@ -80,10 +80,24 @@ pub struct SettingsInput {
     pub peer_trust_domains: Option<BTreeMap<String, String>>,
 }
 
+/// Everything an analysis reads: config files, settings files (a directory's `meshgate.*`, or
+/// `--settings`), and settings given directly (flags, the page's panel), which win.
+#[derive(Clone, Debug, Default)]
+pub struct AnalysisInput {
+    pub files: Vec<InputFile>,
+    pub settings_files: Vec<InputFile>,
+    pub settings: SettingsInput,
+}
+
 impl SettingsInput {
     /// The defaults with what this input sets applied, and the problems with the result.
     pub fn resolve(&self) -> (Settings, Option<String>) {
-        let mut s = Settings::default();
+        self.resolve_on(Settings::default())
+    }
+
+    /// `base` with what this input sets applied, and the problems with the result.
+    pub fn resolve_on(&self, base: Settings) -> (Settings, Option<String>) {
+        let mut s = base;
         let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
         if let Some(v) = given(&self.datacenter) {
             s.datacenter = v;
@@ -129,6 +143,9 @@ pub struct SimulateRequest {
     pub path: Option<String>,
     /// `Name: value`, one header each (repeat a name to send it twice).
     pub headers: Vec<String>,
+    /// Ask the plain `consul intention check` question: decide at the destination itself,
+    /// without routing the request through its discovery chain.
+    pub no_route: bool,
 }
 
 // ------------------------------------------------------------------------------------ output
@@ -281,6 +298,17 @@ pub struct SimulateView {
     /// Set when the request was checked as HTTP.
     pub http: Option<HttpView>,
     pub trace: Vec<TraceStep>,
+    /// The service whose intentions decided (the destination, or where its route sent the
+    /// request).
+    pub decided_at: String,
+    /// Why the question was answered differently from how it was asked (a tcp destination is
+    /// decided at L4).
+    pub note: Option<String>,
+    /// The hop through the destination's discovery chain, when it routed or rewrote the request.
+    pub route: Option<check::RouteHop>,
+    /// Every target the route sends traffic to, with its share and its answer (empty when the
+    /// request reaches the destination itself).
+    pub legs: Vec<check::Leg>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -328,15 +356,25 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Loads and compiles. Nothing here fails: every problem becomes a diagnostic. The views are
-    /// computed from whatever decoded, so they keep working while a file has an error; the plan
-    /// itself is withheld until there are none (as `meshgate plan` would refuse it).
+    /// The page's entry point: [`Self::load`] with the editor's files and the settings panel.
     pub fn new(input: WorkspaceInput) -> Analysis {
-        let (settings, settings_problem) = input.settings.unwrap_or_default().resolve();
+        let files = input.files.into_iter().map(|f| InputFile::new(f.name, f.text)).collect();
+        Analysis::load(AnalysisInput {
+            files,
+            settings_files: Vec::new(),
+            settings: input.settings.unwrap_or_default(),
+        })
+    }
+
+    /// The one pipeline every front end uses (the CLI's commands, the playground, the tests):
+    /// decode and validate the files, read the settings files on top of the defaults and the
+    /// given settings on top of those, then compile — discovery chains, gateway tables and
+    /// intentions — collecting every problem as a diagnostic. Nothing here fails; the views are
+    /// computed from whatever decoded, so they keep working while a file has an error, and the
+    /// plan is withheld while there are errors (so `meshgate validate` refuses exactly what
+    /// `meshgate plan` refuses).
+    pub fn load(input: AnalysisInput) -> Analysis {
         let mut extra = Vec::new();
-        if let Some(problem) = settings_problem {
-            extra.push(Diagnostic::error(Code::InvalidValue, None, format!("settings: {problem}")));
-        }
         let mut seen = BTreeSet::new();
         for f in &input.files {
             if !seen.insert(f.name.as_str()) {
@@ -347,7 +385,18 @@ impl Analysis {
                 ));
             }
         }
-        let workspace = Workspace::load(input.files.into_iter().map(|f| InputFile::new(f.name, f.text)));
+        let mut workspace = Workspace::load(input.files);
+        let mut base = Settings::default();
+        for f in &input.settings_files {
+            match Settings::read_file(&f.name, &f.text, &mut workspace.sources) {
+                Ok(file) => base.apply(&file),
+                Err(diags) => extra.extend(diags),
+            }
+        }
+        let (settings, settings_problem) = input.settings.resolve_on(base);
+        if let Some(problem) = settings_problem {
+            extra.push(Diagnostic::error(Code::InvalidValue, None, format!("settings: {problem}")));
+        }
         let compiled = match plan::compile(&workspace, &settings) {
             Ok(c) => Some(c),
             Err(e) => {
@@ -362,6 +411,11 @@ impl Analysis {
         }
         diag::sort(&mut diagnostics);
         Analysis { workspace, settings, compiled, diagnostics }
+    }
+
+    /// Every problem found, in order (file, position).
+    pub fn problems(&self) -> &[Diagnostic] {
+        &self.diagnostics
     }
 
     pub fn has_errors(&self) -> bool {
@@ -504,84 +558,6 @@ impl Analysis {
             datacenter: self.settings.datacenter.clone(),
             proxies: self.compiled.as_ref().map(|c| c.plan.upstreams.clone()).unwrap_or_default(),
         }
-    }
-
-    /// Decides one request exactly as `meshgate check --trace` does. Errors are for requests that
-    /// cannot be asked (no source, a malformed header), not for denials.
-    pub fn simulate(&self, req: &SimulateRequest) -> Result<SimulateView, String> {
-        let source = req.source.trim();
-        let destination = req.destination.trim();
-        if source.is_empty() || destination.is_empty() {
-            return Err("name a source and a destination service".into());
-        }
-        let Some(table) = self.table() else {
-            return Err("the intentions could not be compiled; see the problems list".into());
-        };
-        let headers: Vec<(&str, &str)> = req
-            .headers
-            .iter()
-            .filter(|h| !h.trim().is_empty())
-            .map(|h| {
-                h.split_once(':')
-                    .map(|(n, v)| (n.trim(), v.trim()))
-                    .filter(|(n, _)| !n.is_empty())
-                    .ok_or_else(|| format!("header `{}` must look like `Name: value`", h.trim()))
-            })
-            .collect::<Result<_, _>>()?;
-        let (method, path) = (non_empty(&req.method), non_empty(&req.path));
-        let destination_namespace = or_default(req.destination_namespace.trim());
-        let protocol = self.protocol(destination, destination_namespace);
-        let is_http = method.is_some() || path.is_some() || !headers.is_empty() || protocol.is_http_like();
-        let http = is_http.then(|| HttpRequest {
-            method: method.unwrap_or("GET"),
-            path: path.unwrap_or("/"),
-            headers: &headers,
-        });
-        let request = Request {
-            source: Caller {
-                name: source,
-                namespace: or_default(req.source_namespace.trim()),
-                partition: or_default(req.source_partition.trim()),
-                peer: req.source_peer.trim(),
-            },
-            destination: ServiceName {
-                name: destination,
-                namespace: destination_namespace,
-                partition: &self.settings.partition,
-            },
-            http,
-        };
-        let decision = table.decide(&request);
-        let rank = table.find(&request).map(|n| n + 1);
-        let effect = match (decision.allowed, self.settings.mode) {
-            (true, _) => Effect::Allow,
-            (false, Mode::Enforce) => Effect::Deny,
-            (false, Mode::Audit) => Effect::AuditDeny,
-        };
-        Ok(SimulateView {
-            allowed: decision.allowed,
-            effect,
-            explanation: decision.explain(),
-            reason: decision.reason,
-            intention: decision.intention.map(|i| IntentionRef {
-                rank: rank.unwrap_or(0),
-                label: i.label(),
-                precedence: i.precedence,
-                origin: i.origin.clone(),
-            }),
-            permission: decision.permission.map(|p| p + 1),
-            default_used: decision.default_used,
-            default_policy: decision.default_policy,
-            mode: self.settings.mode,
-            destination_protocol: protocol,
-            http: http.map(|h| HttpView {
-                method: h.method.to_string(),
-                path: h.path.to_string(),
-                normalized_path: decision.normalized_path.as_deref().map(str::to_string),
-                headers: headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
-            }),
-            trace: table.trace(&request),
-        })
     }
 
     /// Why no plan (nor any gateway's GatewayPlan or bootstrap) is given: errors in the
@@ -739,6 +715,7 @@ fn describe_match(m: &HttpMatch) -> String {
     }
 }
 
+pub mod check;
 mod envoy;
 mod gateways;
 mod routes;

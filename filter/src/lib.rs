@@ -26,7 +26,9 @@
 mod abi;
 pub mod glue;
 pub mod host;
-#[cfg(test)]
+/// The in-memory host, for this crate's tests and, with the `mock` feature, for other crates'
+/// tests that drive the filter (the CLI's agreement test).
+#[cfg(any(test, feature = "mock"))]
 pub mod mock;
 pub mod pairs;
 #[cfg(target_arch = "wasm32")]

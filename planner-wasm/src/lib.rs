@@ -128,8 +128,10 @@ export interface SimulateRequest {
   path?: string | null;
   /** "Name: value" each. */
   headers?: string[];
+  /** Decide at the destination itself, without routing through its discovery chain. */
+  no_route?: boolean;
 }
-export type PathRejection = "not-origin-form" | "bad-percent-encoding" | "escaped-slash" | "backslash" | "control-character";
+export type PathRejection = "not-origin-form" | "bad-percent-encoding" | "escaped-slash" | "backslash" | "control-character" | "not-text";
 export type Reason =
   | { kind: "intention" }
   | { kind: "permission" }
@@ -156,6 +158,26 @@ export interface SimulateView {
   destination_protocol: Protocol;
   http: HttpView | null;
   trace: TraceStep[];
+  /** The service whose intentions decided. */
+  decided_at: string;
+  /** Why the question was answered differently from how it was asked (tcp: L4). */
+  note: string | null;
+  /** The hop through the destination's discovery chain, when it routed or rewrote the request. */
+  route: RouteHop | null;
+  /** Every target the route sends traffic to (empty when the destination itself decides). */
+  legs: Leg[];
+}
+export interface RouteHop { description: string; origin: Origin | null; rewritten_path: string | null; }
+export interface Leg {
+  service: string;
+  /** Percent of the route's traffic. */
+  weight: number;
+  allowed: boolean;
+  effect: Effect;
+  explanation: string;
+  intention: IntentionRef | null;
+  /** A peer's service: its own cluster decides. */
+  decided_elsewhere: string | null;
 }
 export type GraphNodeKind = "router" | "splitter" | "resolver" | "target";
 export type EdgeKind = "route" | "split" | "resolve" | "failover";

@@ -124,6 +124,31 @@ pub fn case_dirs(suite: &str) -> Vec<PathBuf> {
     dirs
 }
 
+/// A case folder as the one pipeline's input: every config file (named by its corpus-relative
+/// path), and `settings.*` / `meshgate.*` as settings files. Files named in `skip` are left out.
+pub fn analysis_input(dir: &Path, skip: &[&str]) -> Result<meshgate_core::views::AnalysisInput, String> {
+    let root = root();
+    let mut input = meshgate_core::views::AnalysisInput::default();
+    let mut paths: Vec<PathBuf> =
+        std::fs::read_dir(dir).map_err(|e| e.to_string())?.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let ext = path.extension().and_then(|x| x.to_str()).unwrap_or_default();
+        if skip.contains(&name.as_str()) || !INPUT_EXTENSIONS.contains(&ext) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let file = InputFile::new(relative(&root, &path), text);
+        if name.starts_with("settings.") || name.starts_with("meshgate.") {
+            input.settings_files.push(file);
+        } else {
+            input.files.push(file);
+        }
+    }
+    Ok(input)
+}
+
 /// A case folder as a workspace: every config file (named by its corpus-relative path) plus the
 /// settings from `settings.*` or `meshgate.*`. Files named in `skip` (expected outputs that
 /// share an input extension, like `chain.json`) are left out.

@@ -5,3 +5,4 @@ pub mod corpus;
 pub mod envoy;
 pub mod net;
 pub mod pki;
+pub mod requests;

@@ -1,80 +1,46 @@
 //! Intention decisions as a conformance table: `tests/corpus/decisions/<case>/` holds config
 //! files (and optionally `settings.hcl`), a `requests.txt`, and the expected `decisions.out`.
 //!
-//! `requests.txt`, one request per line (`#` comments):
-//!   SOURCE -> DESTINATION [METHOD PATH] [HEADER-NAME: VALUE ;]...
-//! where SOURCE is `name`, `namespace/name` or `peer:PEER/name`, and headers follow a `|`:
-//!   web -> billing GET /admin | x-debug: 1 | x-debug: 2
+//! `requests.txt`, one request per line (`#` comments; see `meshgate_tests::requests`):
+//!   SOURCE -> DESTINATION [METHOD PATH] [| HEADER-NAME: VALUE]...
 //! `BLESS=1` rewrites the expectations; review them before committing.
 
 use meshgate_core::diag;
-use meshgate_core::intentions::http::HttpRequest;
-use meshgate_core::intentions::{Caller, Request, ServiceName};
-use meshgate_core::plan;
-use meshgate_core::workspace::Workspace;
+use meshgate_core::views::Analysis;
 use meshgate_tests::corpus::{self, relative};
+use meshgate_tests::requests;
 use std::path::Path;
 
-struct Parsed<'a> {
-    source: Caller<'a>,
-    destination: &'a str,
-    method: Option<&'a str>,
-    path: Option<&'a str>,
-    headers: Vec<(&'a str, &'a str)>,
-}
-
-fn parse_line(line: &str) -> Result<Parsed<'_>, String> {
-    let mut parts = line.split('|');
-    let head = parts.next().unwrap_or_default();
-    let headers = parts
-        .map(|h| h.split_once(':').map(|(n, v)| (n.trim(), v.trim())).ok_or(format!("bad header `{h}`")))
-        .collect::<Result<Vec<_>, _>>()?;
-    let (src, rest) = head.split_once("->").ok_or(format!("no `->` in `{line}`"))?;
-    let mut words = rest.split_whitespace();
-    let destination = words.next().ok_or("no destination")?;
-    let method = words.next();
-    let path = words.next();
-    let src = src.trim();
-    let (peer, name) = match src.strip_prefix("peer:") {
-        Some(r) => r.split_once('/').ok_or("peer:PEER/name")?,
-        None => ("", src),
-    };
-    let (namespace, name) = name.split_once('/').unwrap_or(("default", name));
-    Ok(Parsed { source: Caller { name, namespace, partition: "default", peer }, destination, method, path, headers })
-}
-
+/// The answers, as `meshgate check` gives them: through the one pipeline (`Analysis`) and its one
+/// request model (`Analysis::simulate`).
 fn run_case(dir: &Path) -> Result<String, String> {
-    let (files, settings) = corpus::load_case(dir, &[])?;
-    let ws = Workspace::load(files);
+    let analysis = Analysis::load(corpus::analysis_input(dir, &[])?);
     let mut out = String::new();
-    for d in &ws.diagnostics {
-        out.push_str(&diag::render(d, &ws.sources, false));
+    for d in analysis.problems() {
+        out.push_str(&diag::render(d, &analysis.workspace.sources, false));
     }
-    if ws.has_errors() {
+    if analysis.has_errors() {
         return Ok(out);
     }
-    let compiled = plan::compile(&ws, &settings).map_err(|e| e.to_string())?;
-    for d in &compiled.diagnostics {
-        out.push_str(&diag::render(d, &ws.sources, false));
-    }
-    let requests = std::fs::read_to_string(dir.join("requests.txt")).map_err(|e| format!("requests.txt: {e}"))?;
-    for line in requests.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        let p = parse_line(line)?;
-        let (proto, _) = compiled.protocols.of(p.destination, "default", "default");
-        let http = (p.method.is_some() || proto.is_http_like()).then(|| HttpRequest {
-            method: p.method.unwrap_or("GET"),
-            path: p.path.unwrap_or("/"),
-            headers: &p.headers,
-        });
-        let req = Request {
-            source: p.source,
-            destination: ServiceName { name: p.destination, namespace: "default", partition: "default" },
-            http,
-        };
-        let d = compiled.table.decide(&req);
-        out.push_str(&format!("{line}\n  => {}\n", d.explain()));
-        if let Some(n) = &d.normalized_path {
-            if Some(n.as_ref()) != p.path {
+    for (line, request) in requests::read(dir)? {
+        let v = analysis.simulate(&request)?;
+        out.push_str(&format!("{line}\n  => {}\n", v.explanation));
+        if let Some(note) = &v.note {
+            out.push_str(&format!("     (note: {note})\n"));
+        }
+        if let Some(hop) = &v.route {
+            out.push_str(&format!("     ({})\n", hop.description));
+        }
+        if v.legs.len() > 1 {
+            let legs: Vec<String> = v
+                .legs
+                .iter()
+                .map(|l| format!("{} {}%: {}", l.service, l.weight, if l.allowed { "allowed" } else { "denied" }))
+                .collect();
+            out.push_str(&format!("     ({})\n", legs.join("; ")));
+        }
+        if let Some(n) = v.http.as_ref().and_then(|h| h.normalized_path.as_deref()) {
+            if Some(n) != request.path.as_deref() {
                 out.push_str(&format!("     (normalized path: {n})\n"));
             }
         }

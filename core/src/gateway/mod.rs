@@ -398,6 +398,12 @@ pub struct RouteDecision<'i, 'r> {
     rewritten: Option<String>,
 }
 
+impl<'i, 'r> RouteDecision<'i, 'r> {
+    fn unrouted(outcome: RouteOutcome<'i>, path: &'r str) -> RouteDecision<'i, 'r> {
+        RouteDecision { outcome, path: Cow::Borrowed(path), query: "", path_changed: false, rewritten: None }
+    }
+}
+
 impl<'i> RouteDecision<'i, '_> {
     /// The cluster for the routing header.
     pub fn cluster(&self) -> Option<&'i str> {
@@ -537,6 +543,139 @@ fn split_path(raw: &str, normalization: Normalization) -> Result<PathParts<'_>, 
             Ok(PathParts { path: p, query, changed })
         }
         Err(r) => Err((r.into(), path_part, query)),
+    }
+}
+
+/// Routes a request within one listener's virtual hosts (a gateway's, or a service's own
+/// discovery chain seen as one host, see [`ChainRouter`]): normalize the path, pick the host, the
+/// first matching route and a weighted target, then apply the route's prefix rewrite and
+/// normalize again — what the service receives is what intentions decide on.
+#[allow(clippy::too_many_arguments)]
+fn route_in<'i, 'r>(
+    li: usize,
+    listener: &'i HostIndex,
+    authority: &str,
+    path: &'r str,
+    method: &str,
+    headers: &[(&str, &str)],
+    rand: u64,
+    normalization: Normalization,
+) -> RouteDecision<'i, 'r> {
+    let parts = match split_path(path, normalization) {
+        Ok(p) => p,
+        Err((rejection, raw, query)) => {
+            return RouteDecision {
+                outcome: RouteOutcome::BadPath(rejection),
+                path: Cow::Borrowed(raw),
+                query,
+                path_changed: false,
+                rewritten: None,
+            };
+        }
+    };
+    let mut outcome = host_route(li, listener, authority, &parts, method, headers, rand);
+    let mut rewritten = None;
+    if let RouteOutcome::Routed { route, .. } = outcome {
+        if let Some(replacement) = route.prefix_rewrite.as_deref() {
+            // A rewrite can join what normalization had separated (`/legacy` + `/` → `//x`):
+            // normalize again, so the path decided on is the one the service acts on.
+            let joined = rewrite_prefix(route, &parts.path, replacement);
+            match path::normalize(&joined, normalization) {
+                Ok(p) => rewritten = Some(p.into_owned()),
+                Err(r) => outcome = RouteOutcome::BadPath(r.into()),
+            }
+        }
+    }
+    RouteDecision { outcome, path: parts.path, query: parts.query, path_changed: parts.changed, rewritten }
+}
+
+fn host_route<'i>(
+    li: usize,
+    listener: &'i HostIndex,
+    authority: &str,
+    parts: &PathParts<'_>,
+    method: &str,
+    headers: &[(&str, &str)],
+    rand: u64,
+) -> RouteOutcome<'i> {
+    let Some((hi, host_match)) = listener.host(authority) else { return RouteOutcome::NoHost };
+    let Some(host) = listener.hosts.get(hi) else { return RouteOutcome::NoHost };
+    let req = RequestParts { path: &parts.path, query: parts.query, method, headers };
+    let Some(ri) = listener.route(hi, &req) else { return RouteOutcome::NoRoute { host } };
+    let (Some(route), Some(compiled)) = (host.routes.get(ri), listener.compiled(hi, ri)) else {
+        return RouteOutcome::NoRoute { host };
+    };
+    let Some(ti) = compiled.pick(rand) else { return RouteOutcome::NoTarget { host, route } };
+    let Some(target) = route.targets.get(ti) else { return RouteOutcome::NoTarget { host, route } };
+    let key = RouteKey {
+        listener: u32::try_from(li).unwrap_or(u32::MAX),
+        host: u32::try_from(hi).unwrap_or(u32::MAX),
+        route: u32::try_from(ri).unwrap_or(u32::MAX),
+        target: u32::try_from(ti).unwrap_or(u32::MAX),
+    };
+    RouteOutcome::Routed { host, host_match, route, target, key }
+}
+
+/// The headers a service receives after a route's header changes (each of `mods` in order:
+/// remove, set, add — as the filter applies them): what intentions at that service decide on.
+/// Borrows when nothing changes.
+pub fn effective_headers<'a>(
+    headers: &'a [(&'a str, &'a str)],
+    mods: [Option<&'a HeaderModifiers>; 3],
+) -> Cow<'a, [(&'a str, &'a str)]> {
+    if mods.iter().flatten().all(|m| m.is_empty()) {
+        return Cow::Borrowed(headers);
+    }
+    let mut out: Vec<(&str, &str)> = headers.to_vec();
+    for m in mods.into_iter().flatten() {
+        out.retain(|(n, _)| !m.remove.iter().any(|r| r.eq_ignore_ascii_case(n)));
+        for (name, value) in &m.set {
+            out.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+            out.push((name.as_str(), value.as_str()));
+        }
+        out.extend(m.add.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    }
+    Cow::Owned(out)
+}
+
+/// A service's discovery chain as the data plane routes it (the service-router's routes in
+/// order, then the catch-all; splits and redirects resolved to targets): what a caller's sidecar
+/// does with a request before the destination's sidecar sees it. `meshgate check` and the
+/// playground's Simulate route through it, with the same matcher and the same rewrite rule as the
+/// gateways' filter.
+#[derive(Clone, Debug)]
+pub struct ChainRouter {
+    listener: HostIndex,
+    normalization: Normalization,
+}
+
+impl ChainRouter {
+    pub fn new(routes: Vec<HttpRoute>, normalization: Normalization) -> Result<ChainRouter, Error> {
+        let host = VirtualHost {
+            domains: vec!["*".into()],
+            service: None,
+            routes,
+            request_headers: HeaderModifiers::default(),
+            response_headers: HeaderModifiers::default(),
+            origin: Origin::default(),
+        };
+        Ok(ChainRouter { listener: HostIndex::new(0, &[host])?, normalization })
+    }
+
+    /// The route a request takes (`path` as sent, query included); `rand` picks the target.
+    pub fn route<'i, 'r>(
+        &'i self,
+        path: &'r str,
+        method: &str,
+        headers: &[(&str, &str)],
+        rand: u64,
+    ) -> RouteDecision<'i, 'r> {
+        route_in(0, &self.listener, "", path, method, headers, rand, self.normalization)
+    }
+
+    /// The routes, in the order they are tried.
+    pub fn routes(&self) -> &[HttpRoute] {
+        self.listener.hosts.first().map(|h| h.routes.as_slice()).unwrap_or(&[])
     }
 }
 
@@ -822,45 +961,8 @@ impl GatewayIndex {
         headers: &[(&str, &str)],
         rand: u64,
     ) -> RouteDecision<'i, 'r> {
-        let parts = match split_path(path, self.plan.path_normalization) {
-            Ok(p) => p,
-            Err((rejection, raw, query)) => {
-                return RouteDecision {
-                    outcome: RouteOutcome::BadPath(rejection),
-                    path: Cow::Borrowed(raw),
-                    query,
-                    path_changed: false,
-                    rewritten: None,
-                };
-            }
-        };
-        let mut outcome = self.route_parts(port, authority, &parts, method, headers, rand);
-        let mut rewritten = None;
-        if let RouteOutcome::Routed { route, .. } = outcome {
-            if let Some(replacement) = route.prefix_rewrite.as_deref() {
-                // A rewrite can join what normalization had separated (`/legacy` + `/` → `//x`):
-                // normalize again, so the path decided on is the one the service acts on.
-                let joined = rewrite_prefix(route, &parts.path, replacement);
-                match path::normalize(&joined, self.plan.path_normalization) {
-                    Ok(p) => rewritten = Some(p.into_owned()),
-                    Err(r) => outcome = RouteOutcome::BadPath(r.into()),
-                }
-            }
-        }
-        RouteDecision { outcome, path: parts.path, query: parts.query, path_changed: parts.changed, rewritten }
-    }
-
-    fn route_parts(
-        &self,
-        port: Option<u16>,
-        authority: &str,
-        parts: &PathParts<'_>,
-        method: &str,
-        headers: &[(&str, &str)],
-        rand: u64,
-    ) -> RouteOutcome<'_> {
         if !matches!(self.plan.routes, RouteTable::IngressGateway(_) | RouteTable::ApiGateway(_)) {
-            return RouteOutcome::NotHttpGateway;
+            return RouteDecision::unrouted(RouteOutcome::NotHttpGateway, path);
         }
         let listener = match (port, self.http.len()) {
             (_, 0) => None,
@@ -868,23 +970,8 @@ impl GatewayIndex {
             (None, _) => None,
             (Some(p), _) => self.http.iter().enumerate().find(|(_, l)| l.port == p),
         };
-        let Some((li, listener)) = listener else { return RouteOutcome::NoListener };
-        let Some((hi, host_match)) = listener.host(authority) else { return RouteOutcome::NoHost };
-        let Some(host) = listener.hosts.get(hi) else { return RouteOutcome::NoHost };
-        let req = RequestParts { path: &parts.path, query: parts.query, method, headers };
-        let Some(ri) = listener.route(hi, &req) else { return RouteOutcome::NoRoute { host } };
-        let (Some(route), Some(compiled)) = (host.routes.get(ri), listener.compiled(hi, ri)) else {
-            return RouteOutcome::NoRoute { host };
-        };
-        let Some(ti) = compiled.pick(rand) else { return RouteOutcome::NoTarget { host, route } };
-        let Some(target) = route.targets.get(ti) else { return RouteOutcome::NoTarget { host, route } };
-        let key = RouteKey {
-            listener: u32::try_from(li).unwrap_or(u32::MAX),
-            host: u32::try_from(hi).unwrap_or(u32::MAX),
-            route: u32::try_from(ri).unwrap_or(u32::MAX),
-            target: u32::try_from(ti).unwrap_or(u32::MAX),
-        };
-        RouteOutcome::Routed { host, host_match, route, target, key }
+        let Some((li, listener)) = listener else { return RouteDecision::unrouted(RouteOutcome::NoListener, path) };
+        route_in(li, listener, authority, path, method, headers, rand, self.plan.path_normalization)
     }
 
     /// The L7 intentions for a routed request at an ingress or API gateway: the gateway is the

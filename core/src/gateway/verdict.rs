@@ -290,7 +290,9 @@ impl GatewayIndex {
                 log,
             };
         }
-        let authz = self.authorize_request(&route, method, headers);
+        // Intentions decide on what the service receives: the route's header changes applied.
+        let received = super::effective_headers(headers, route.request_headers());
+        let authz = self.authorize_request(&route, method, &received);
         let mut tally = Tally::Allowed;
         let mut log = None;
         if !authz.allowed {

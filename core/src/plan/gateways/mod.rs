@@ -1053,6 +1053,30 @@ fn registered_gateways<'w>(ws: &'w Workspace, settings: &Settings) -> Vec<(Gatew
 }
 
 /// Compiles the route table of every registered gateway.
+/// The routes a caller's sidecar applies to requests for `service` in the settings' datacenter:
+/// its discovery chain as HTTP routes (the service-router's routes in order, then the catch-all;
+/// splits and resolver redirects resolved to weighted targets), or one catch-all route to the
+/// service itself when no entry shapes its chain. What `meshgate check` and Simulate route
+/// through before deciding at the service that receives the request.
+pub fn service_routes(
+    ws: &Workspace,
+    settings: &Settings,
+    protocols: &Protocols,
+    chains: &[DiscoveryChain],
+    service: &ServiceRef,
+) -> Vec<HttpRoute> {
+    let cx = Context {
+        ws,
+        settings,
+        protocols,
+        known: Known::default(),
+        gateways: Vec::new(),
+        chains: chains.iter().map(|c| ((c.service.clone(), c.namespace.clone(), c.partition.clone()), c)).collect(),
+        other_dc_chains: RefCell::new(BTreeMap::new()),
+    };
+    cx.chain_routes(service, &settings.datacenter, &Origin::default())
+}
+
 pub fn compile(
     ws: &Workspace,
     settings: &Settings,

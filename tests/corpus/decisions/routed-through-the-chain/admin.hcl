@@ -1,0 +1,6 @@
+Kind = "service-intentions"
+Name = "admin"
+Sources = [
+  { Name = "ops", Action = "allow" },
+  { Name = "*", Action = "deny" },
+]

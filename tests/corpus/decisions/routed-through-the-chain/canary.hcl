@@ -1,0 +1,6 @@
+Kind = "service-intentions"
+Name = "canary"
+Sources = [
+  { Name = "web", Action = "allow" },
+  { Name = "batch", Action = "deny" },
+]
