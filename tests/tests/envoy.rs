@@ -13,10 +13,9 @@
 
 use meshgate_core::envoy::{self, Options};
 use meshgate_core::gateway::{GatewayIndex, REASON_HEADER, ROUTING_HEADER};
-use meshgate_core::intentions::http::HttpRequest;
-use meshgate_core::intentions::{Caller, Request, ServiceName};
 use meshgate_core::plan::{self, Compiled};
 use meshgate_core::settings::{Mode, Settings};
+use meshgate_core::views::{Analysis, AnalysisInput, SimulateRequest};
 use meshgate_core::workspace::{InputFile, Workspace};
 use meshgate_tests::envoy::{filter_wasm, find_envoy, free_port, scratch_dir, validate, Envoy};
 use meshgate_tests::net::{http_request, tls_hello, Backend, ClientIdentity};
@@ -45,9 +44,12 @@ impl Ports {
     }
 }
 
+fn files(text: &str) -> Vec<InputFile> {
+    text.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t)).collect()
+}
+
 fn load(text: &str, settings: &Settings) -> (Workspace, Compiled) {
-    let files = text.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));
-    let ws = Workspace::load(files);
+    let ws = Workspace::load(files(text));
     assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
     let c = plan::compile(&ws, settings).expect("compile");
     assert!(!c.diagnostics.iter().any(|d| d.is_error()), "{:?}", c.diagnostics);
@@ -383,6 +385,12 @@ fn differential_envoy_equals_check_and_routes() {
     let ports = Ports::new(INGRESS_PORTS);
     let settings = Settings::default();
     let (ws, c) = ingress_workspace(&ports, &settings);
+    let (intentions, _) = bypass_corpus();
+    let analysis = Analysis::load(AnalysisInput {
+        files: files(&format!("{}\n---\n{intentions}", ports.fill(INGRESS))),
+        ..AnalysisInput::default()
+    });
+    assert!(!analysis.has_errors());
     let _backends = ingress_backends(&ports);
     let envoy = start_gateway(&dir, &ws, &c, "ingress", None, None);
     let port = ports.get("INGRESS");
@@ -416,16 +424,26 @@ fn differential_envoy_equals_check_and_routes() {
             );
             continue;
         };
-        // `meshgate check --source ingress --destination <service> --method GET --path <path>`.
-        let headers: [(&str, &str); 0] = [];
-        let req = Request {
-            source: Caller { name: "ingress", namespace: "default", partition: "default", peer: "" },
-            destination: ServiceName { name: &service, namespace: "default", partition: "default" },
-            http: Some(HttpRequest { method: "GET", path, headers: &headers }),
+        // `meshgate check --source ingress --destination <the host's service> --method GET
+        // --path <path>`: the one request model, which follows the service's route as the
+        // gateway does.
+        let exposed = match route.outcome {
+            meshgate_core::gateway::RouteOutcome::Routed { host, .. } => {
+                host.service.clone().expect("an ingress host's service")
+            }
+            _ => unreachable!(),
         };
-        let decision = c.table.decide(&req);
-        if decision.allowed {
-            assert_eq!(got.status, 200, "{host}{path}: check allows ({}), Envoy said {got:?}", decision.explain());
+        let view = analysis
+            .simulate(&SimulateRequest {
+                source: "ingress".into(),
+                destination: exposed.name.clone(),
+                method: Some("GET".into()),
+                path: Some(path.clone()),
+                ..SimulateRequest::default()
+            })
+            .unwrap();
+        if view.allowed {
+            assert_eq!(got.status, 200, "{host}{path}: check allows ({}), Envoy said {got:?}", view.explanation);
             let backend = got.field("backend").unwrap_or_default();
             assert!(backend.starts_with(service.as_str()), "{host}{path}: routes says {service}, reached {backend}");
             // What was checked is what the service receives.
@@ -435,7 +453,7 @@ fn differential_envoy_equals_check_and_routes() {
             assert!(
                 matches!(got.status, 403 | 400),
                 "{host}{path}: check denies ({}), Envoy said {got:?}",
-                decision.explain()
+                view.explanation
             );
         }
     }
