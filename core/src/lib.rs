@@ -9,6 +9,7 @@ pub mod diag;
 pub mod envoy;
 pub mod fast_hash;
 pub mod gateway;
+pub mod identity;
 pub mod intentions;
 pub mod model;
 pub mod names;

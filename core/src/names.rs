@@ -16,20 +16,7 @@
 use serde::Serialize;
 use std::fmt;
 
-pub const DEFAULT: &str = "default";
-
-/// `""` and `"default"` are the same namespace or partition.
-pub fn or_default(s: &str) -> &str {
-    if s.is_empty() {
-        DEFAULT
-    } else {
-        s
-    }
-}
-
-fn is_default(s: &str) -> bool {
-    s.is_empty() || s == DEFAULT
-}
+use crate::identity::{is_default, or_default, DEFAULT};
 
 /// A parsed SNI name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]

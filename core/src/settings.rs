@@ -93,7 +93,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             datacenter: DEFAULT_DATACENTER.into(),
-            partition: crate::names::DEFAULT.into(),
+            partition: crate::identity::DEFAULT.into(),
             trust_domain: DEFAULT_TRUST_DOMAIN.into(),
             default_intention_policy: Action::Allow,
             mode: Mode::Enforce,

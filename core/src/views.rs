@@ -22,13 +22,13 @@
 //! ```
 
 use crate::diag::{self, Code, Diagnostic, Severity};
+use crate::identity::or_default;
 use crate::intentions::http::{HeaderCheck, HttpMatch, Permission};
 use crate::intentions::{
     Action, Caller, Destination, Intention, IntentionTable, Origin, Reason, Request, ServiceName, Source, TraceStep,
     WILDCARD,
 };
 use crate::model::service::ServiceKind;
-use crate::names::or_default;
 use crate::plan::protocols::Protocol;
 use crate::plan::upstreams::ProxyUpstreams;
 use crate::plan::{self, Compiled};
@@ -474,7 +474,7 @@ impl Analysis {
             if s.name != WILDCARD && s.namespace != WILDCARD {
                 let mut e = local(&s.name, &s.namespace, &s.partition);
                 if !s.peer.is_empty() {
-                    e.partition = crate::names::DEFAULT.into();
+                    e.partition = crate::identity::DEFAULT.into();
                     e.peer = s.peer.clone();
                 }
                 sources.insert(e);
@@ -633,10 +633,10 @@ fn endpoint_label(e: &Endpoint) -> String {
     let mut label = String::new();
     if !e.peer.is_empty() {
         label.push_str(&format!("peer:{}/", e.peer));
-    } else if e.partition != crate::names::DEFAULT {
+    } else if e.partition != crate::identity::DEFAULT {
         label.push_str(&format!("{}/", e.partition));
     }
-    if e.namespace != crate::names::DEFAULT {
+    if e.namespace != crate::identity::DEFAULT {
         label.push_str(&format!("{}/", e.namespace));
     }
     label.push_str(&e.name);

@@ -2,6 +2,8 @@
 
 use crate::decode::Cx;
 use crate::diag::{self, Code, Diagnostic, ResolvedDiagnostic};
+use crate::identity::{partition_or_local, ServiceId};
+use crate::model::document::EntryKind;
 use crate::model::service::ServiceDefinition;
 use crate::model::{decode_documents, ConfigEntry, Document};
 use crate::source::{FileId, SourceMap, Span};
@@ -123,5 +125,88 @@ impl Workspace {
 
     pub fn file_id(&self, name: &str) -> Option<FileId> {
         self.sources.files().find(|(_, f)| f.name == name).map(|(id, _)| id)
+    }
+}
+
+/// A workspace's config entries by kind and service, for lookups instead of scans. Built once
+/// per compilation, when the local partition is known: an entry written without a partition
+/// belongs to it (as in Consul, where it is the agent's). The first of duplicate entries wins
+/// (the others are reported by [`Workspace::load`]).
+#[derive(Clone, Debug)]
+pub struct Entries<'w> {
+    local_partition: &'w str,
+    by_id: std::collections::BTreeMap<(EntryKind, ServiceId), &'w ConfigEntry>,
+}
+
+impl<'w> Entries<'w> {
+    pub fn new(ws: &'w Workspace, local_partition: &'w str) -> Entries<'w> {
+        let mut by_id = std::collections::BTreeMap::new();
+        for entry in ws.entries() {
+            let name = match entry {
+                ConfigEntry::Mesh(m) => m.effective_name(),
+                _ => entry.name(),
+            };
+            let id = ServiceId::new(name, entry.namespace(), partition_or_local(entry.partition(), local_partition));
+            by_id.entry((entry.kind(), id)).or_insert(entry);
+        }
+        Entries { local_partition, by_id }
+    }
+
+    /// The entry of `kind` for `id`.
+    pub fn get(&self, kind: EntryKind, id: &ServiceId) -> Option<&'w ConfigEntry> {
+        self.by_id.get(&(kind, id.clone())).copied()
+    }
+
+    /// An entry's service, with the local-partition rule applied.
+    pub fn id_of(&self, entry: &ConfigEntry) -> ServiceId {
+        ServiceId::new(entry.name(), entry.namespace(), partition_or_local(entry.partition(), self.local_partition))
+    }
+
+    pub fn local_partition(&self) -> &'w str {
+        self.local_partition
+    }
+}
+
+/// Typed lookups: `entries.service_defaults(&id)`.
+macro_rules! typed_lookups {
+    ($($fn:ident: $variant:ident => $ty:ty),+ $(,)?) => {
+        impl<'w> Entries<'w> {
+            $(
+                pub fn $fn(&self, id: &ServiceId) -> Option<&'w $ty> {
+                    match self.get(EntryKind::$variant, id)? {
+                        ConfigEntry::$variant(e) => Some(e),
+                        _ => None,
+                    }
+                }
+            )+
+        }
+    };
+}
+
+typed_lookups! {
+    service_defaults: ServiceDefaults => crate::model::service_defaults::ServiceDefaults,
+    service_router: ServiceRouter => crate::model::service_router::ServiceRouter,
+    service_splitter: ServiceSplitter => crate::model::service_splitter::ServiceSplitter,
+    service_resolver: ServiceResolver => crate::model::service_resolver::ServiceResolver,
+    ingress_gateway: IngressGateway => crate::model::ingress_gateway::IngressGateway,
+    terminating_gateway: TerminatingGateway => crate::model::terminating_gateway::TerminatingGateway,
+    api_gateway: ApiGateway => crate::model::api_gateway::ApiGateway,
+}
+
+impl<'w> Entries<'w> {
+    /// The partition's proxy-defaults (`global`).
+    pub fn proxy_defaults(&self, partition: &str) -> Option<&'w crate::model::proxy_defaults::ProxyDefaults> {
+        match self.get(EntryKind::ProxyDefaults, &ServiceId::new("global", "", partition))? {
+            ConfigEntry::ProxyDefaults(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The partition's mesh entry.
+    pub fn mesh(&self, partition: &str) -> Option<&'w crate::model::mesh::Mesh> {
+        match self.get(EntryKind::Mesh, &ServiceId::new("mesh", "", partition))? {
+            ConfigEntry::Mesh(e) => Some(e),
+            _ => None,
+        }
     }
 }

@@ -51,11 +51,19 @@ fn run_case(dir: &Path) -> Result<(String, String, bool), String> {
         chain::compile_chain(&ws, &settings, &protocols, &case.service, &case.namespace, &case.partition, &mut cx);
 
     // The same chain comes out of the whole-workspace compilation.
-    let key = (compiled.service.clone(), compiled.namespace.clone(), compiled.partition.clone());
+    let key = meshgate_core::identity::ServiceId::new(&compiled.service, &compiled.namespace, &compiled.partition);
     if chain::chain_services(&ws).contains(&key) {
         let mut all_cx = meshgate_core::decode::Cx::new();
-        let all = chain::compile_all(&ws, &settings, &protocols, &mut all_cx);
-        let same = all.iter().find(|c| (&c.service, &c.namespace, &c.partition) == (&key.0, &key.1, &key.2));
+        let all = chain::compile_all(
+            &ws,
+            &meshgate_core::workspace::Entries::new(&ws, &settings.partition),
+            &settings,
+            &protocols,
+            &mut all_cx,
+        );
+        let same = all
+            .iter()
+            .find(|c| (&c.service, &c.namespace, &c.partition) == (&key.name, &key.namespace, &key.partition));
         if same != Some(&compiled) {
             return Err("compile_all compiles this service's chain differently from compile_chain".into());
         }

@@ -33,15 +33,14 @@
 //! serving.
 
 use crate::gateway::ROUTING_HEADER;
+use crate::identity::{or_default, ServiceId};
 use crate::model::service::{ServiceDefinition, ServiceKind};
-use crate::model::ConfigEntry;
-use crate::names::or_default;
 use crate::plan::gateways::mesh::MeshDestination;
 use crate::plan::gateways::terminating::{LinkedRoute, TlsMode};
 use crate::plan::gateways::{gateway_plan, GatewayKind, GatewayPlan, RouteTable, RouteTarget};
 use crate::plan::protocols::Protocol;
 use crate::plan::Compiled;
-use crate::workspace::Workspace;
+use crate::workspace::{Entries, Workspace};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -116,6 +115,7 @@ impl Filter {
 
 struct Builder<'a> {
     ws: &'a Workspace,
+    entries: Entries<'a>,
     plan: &'a GatewayPlan,
     /// Where registrations that name no datacenter / partition live.
     settings_dc: String,
@@ -139,6 +139,7 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
     let settings = &compiled.plan.settings;
     let mut b = Builder {
         ws,
+        entries: Entries::new(ws, &settings.partition),
         plan: &plan,
         settings_dc: settings.datacenter.clone(),
         settings_ap: settings.partition.clone(),
@@ -354,16 +355,7 @@ impl Builder<'_> {
     }
 
     fn subset_filter(&self, name: &str, namespace: &str, partition: &str, subset: &str) -> Option<SubsetFilter> {
-        let resolver = self.ws.entries().find_map(|e| match e {
-            ConfigEntry::ServiceResolver(r)
-                if r.name == name
-                    && or_default(&r.namespace) == or_default(namespace)
-                    && or_default(&r.partition) == or_default(partition) =>
-            {
-                Some(r)
-            }
-            _ => None,
-        })?;
+        let resolver = self.entries.service_resolver(&ServiceId::new(name, namespace, partition))?;
         let text = &resolver.subsets.get(subset)?.filter;
         if text.is_empty() {
             return None;
@@ -391,7 +383,7 @@ impl Builder<'_> {
     }
 
     /// The terminating gateways in this gateway's datacenter that link `service`.
-    fn terminating_gateways_of(&self, service: &crate::plan::gateways::ServiceRef) -> Option<Vec<(String, u16)>> {
+    fn terminating_gateways_of(&self, service: &crate::plan::gateways::ServiceId) -> Option<Vec<(String, u16)>> {
         let found: Vec<(String, u16)> = self
             .gateways
             .iter()

@@ -42,7 +42,7 @@ use crate::intentions::{Caller, Decision, IntentionTable, Origin, Request, Servi
 use crate::plan::gateways::mesh::{MeshRoute, SniMatch};
 use crate::plan::gateways::terminating::LinkedRoute;
 use crate::plan::gateways::{
-    content_hash, GatewayKind, GatewayPlan, HeaderModifiers, HttpRoute, RouteTable, RouteTarget, ServiceRef,
+    content_hash, GatewayKind, GatewayPlan, HeaderModifiers, HttpRoute, RouteTable, RouteTarget, ServiceId,
     VirtualHost, GATEWAY_PLAN_VERSION,
 };
 use crate::settings::Mode;
@@ -89,7 +89,7 @@ pub struct GatewayIndex {
     sni_wildcard: LabelTrie,
     http: Vec<HostIndex>,
     /// The source of requests at ingress and API gateways (the gateway's service).
-    source: ServiceRef,
+    source: ServiceId,
     /// Lowercased names of the headers some route or permission of the plan reads, sorted.
     inspected_headers: Vec<Box<str>>,
 }
@@ -326,7 +326,7 @@ pub fn parse_peer_identity(uri: &str) -> Result<PeerIdentity<'_>, PeerIdentityEr
     let mut segments = path.split('/');
     let mut next = || segments.next().filter(|s| !s.is_empty());
     let mut first = next().ok_or(PeerIdentityError::NotSpiffe)?;
-    let mut partition = crate::names::DEFAULT;
+    let mut partition = crate::identity::DEFAULT;
     if first == "ap" {
         partition = next().ok_or(PeerIdentityError::NotSpiffe)?;
         first = next().ok_or(PeerIdentityError::NotSpiffe)?;
@@ -931,7 +931,7 @@ impl GatewayIndex {
     fn decide<'i: 'r, 'r>(
         &'i self,
         source: Caller<'r>,
-        dest: &'i ServiceRef,
+        dest: &'i ServiceId,
         http: Option<HttpRequest<'r>>,
     ) -> Authz<'i, 'r> {
         let request = Request {

@@ -67,12 +67,12 @@ pub struct Destination {
 
 /// What an absent namespace or partition means.
 fn default_tenancy() -> String {
-    crate::names::DEFAULT.to_string()
+    crate::identity::DEFAULT.to_string()
 }
 
 /// Exactly `default` (an empty value is written, so it reads back empty).
 fn is_default_tenancy(s: &str) -> bool {
-    s == crate::names::DEFAULT
+    s == crate::identity::DEFAULT
 }
 
 /// Where an intention was written, so every decision can cite it.
@@ -111,6 +111,7 @@ impl Intention {
 
     /// `web → billing`, `* → billing`, `peer:p/web → billing` with non-default parts spelled out.
     pub fn label(&self) -> String {
+        use crate::identity::is_default;
         let s = &self.source;
         let d = &self.destination;
         let mut src = String::new();
@@ -133,10 +134,6 @@ impl Intention {
         dst.push_str(&d.name);
         format!("{src} → {dst}")
     }
-}
-
-fn is_default(s: &str) -> bool {
-    s.is_empty() || s == crate::names::DEFAULT
 }
 
 /// Consul's nine precedence levels from which parts are wildcards.

@@ -4,6 +4,7 @@ use super::http::{CompiledMatch, Mismatch, RegexError};
 use super::path::{self, Normalization, PathRejection};
 use super::{order, Action, Intention, Request, WILDCARD};
 use crate::fast_hash::FastMap;
+use crate::identity::or_default;
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -452,10 +453,6 @@ impl IntentionTable {
         }
         steps
     }
-}
-
-fn or_default(s: &str) -> &str {
-    crate::names::or_default(s)
 }
 
 fn pattern_matches(pattern: &str, value: &str, wildcard_ok: bool) -> bool {

@@ -10,7 +10,7 @@ use super::service_defaults::Spanned;
 use super::Validate;
 use crate::decode::{Cx, Decode, Meta};
 use crate::diag::{Code, Diagnostic};
-use crate::names::or_default;
+use crate::identity::or_default;
 use crate::syntax::Node;
 use crate::{decode_enum, decode_struct};
 use serde::Serialize;

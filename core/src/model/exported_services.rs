@@ -8,6 +8,7 @@ use super::Validate;
 use crate::decode::Cx;
 use crate::decode_struct;
 use crate::diag::{Code, Diagnostic};
+use crate::identity::or_default;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -106,14 +107,6 @@ impl ExportedService {
         let namespace = or_default(namespace);
         (self.name == WILDCARD || self.name == service)
             && (self.namespace == WILDCARD || or_default(&self.namespace) == namespace)
-    }
-}
-
-fn or_default(s: &str) -> &str {
-    if s.is_empty() {
-        "default"
-    } else {
-        s
     }
 }
 

@@ -15,7 +15,7 @@ use super::service_router::{HttpHeaderModifiers, HttpMethod, RetryOn};
 use super::Validate;
 use crate::decode::{Cx, Duration};
 use crate::diag::{Code, Diagnostic};
-use crate::names::or_default;
+use crate::identity::or_default;
 use crate::{decode_enum, decode_struct};
 use serde::Serialize;
 use std::collections::BTreeMap;

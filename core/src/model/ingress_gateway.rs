@@ -14,7 +14,7 @@ use super::Validate;
 use crate::decode::{Cx, Decode, Meta};
 use crate::decode_struct;
 use crate::diag::{Code, Diagnostic};
-use crate::names::or_default;
+use crate::identity::or_default;
 use crate::source::Span;
 use crate::syntax::Node;
 use serde::Serialize;

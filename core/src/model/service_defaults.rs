@@ -11,6 +11,7 @@ use super::proxy_defaults::MutualTlsMode;
 use super::Validate;
 use crate::decode::{suggest, Cx, Decode, Duration};
 use crate::diag::{Code, Diagnostic};
+use crate::identity::or_default;
 use crate::source::Span;
 use crate::syntax::Node;
 use crate::{decode_enum, decode_struct};
@@ -289,14 +290,6 @@ impl<'a> UpstreamRef<'a> {
     /// A local upstream in the default namespace and partition.
     pub fn named(name: &'a str) -> Self {
         UpstreamRef { name, ..UpstreamRef::default() }
-    }
-}
-
-fn or_default(s: &str) -> &str {
-    if s.is_empty() {
-        "default"
-    } else {
-        s
     }
 }
 

@@ -9,6 +9,7 @@
 use super::Validate;
 use crate::decode::{Cx, Decode, Meta};
 use crate::diag::{Code, Diagnostic};
+use crate::identity::or_default;
 use crate::source::Span;
 use crate::syntax::Node;
 use crate::{decode_enum, decode_struct};
@@ -403,14 +404,6 @@ impl std::fmt::Display for SourceIdentity<'_> {
         } else {
             write!(f, "{}/{}/{}", self.partition, self.namespace, self.name)
         }
-    }
-}
-
-fn or_default(s: &str) -> &str {
-    if s.is_empty() {
-        DEFAULT
-    } else {
-        s
     }
 }
 

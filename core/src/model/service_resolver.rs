@@ -36,7 +36,7 @@
 use super::Validate;
 use crate::decode::{Cx, Decode, Duration, Meta};
 use crate::diag::{Code, Diagnostic};
-use crate::names::or_default;
+use crate::identity::or_default;
 use crate::source::Span;
 use crate::syntax::{Entry, Node, Value};
 use crate::{decode_enum, decode_struct};
@@ -599,7 +599,7 @@ impl ServiceResolver {
     }
 
     fn in_default_partition(&self) -> bool {
-        or_default(&self.partition) == crate::names::DEFAULT
+        or_default(&self.partition) == crate::identity::DEFAULT
     }
 
     /// `ServiceSubset` of a redirect or failover, which must be one of ours when it names this

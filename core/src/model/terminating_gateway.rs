@@ -8,7 +8,7 @@ use super::Validate;
 use crate::decode::Cx;
 use crate::decode_struct;
 use crate::diag::{Code, Diagnostic};
-use crate::names::or_default;
+use crate::identity::or_default;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -13,7 +13,7 @@ use crate::diag::Diagnostic;
 use crate::intentions::path::Normalization;
 use crate::intentions::{Intention, IntentionTable, TableError};
 use crate::settings::Settings;
-use crate::workspace::Workspace;
+use crate::workspace::{Entries, Workspace};
 use serde::Serialize;
 
 /// The plan format version; bumped on any incompatible change (2: intentions leave out a
@@ -48,10 +48,13 @@ pub fn compile(ws: &Workspace, settings: &Settings) -> Result<Compiled, TableErr
     let mut cx = Cx::new();
     let protocols = protocols::Protocols::new(ws);
     let compiled = intentions::compile(ws, &protocols, &mut cx);
-    let upstreams = upstreams::resolve(ws, settings, &mut cx);
-    let chains = chain::compile_all(ws, settings, &protocols, &mut cx);
-    let gateways = gateways::compile(ws, settings, &protocols, &chains, &compiled.intentions);
-    let table = IntentionTable::new(compiled.intentions.clone(), settings.default_intention_policy, normalization(ws))?;
+    // One index of the entries for every step (tenancy resolved with the local partition).
+    let entries = Entries::new(ws, &settings.partition);
+    let upstreams = upstreams::resolve(ws, &entries, settings, &mut cx);
+    let chains = chain::compile_all(ws, &entries, settings, &protocols, &mut cx);
+    let gateways = gateways::compile(ws, &entries, settings, &protocols, &chains, &compiled.intentions);
+    let table =
+        IntentionTable::new(compiled.intentions.clone(), settings.default_intention_policy, normalization(&entries))?;
     let mut diagnostics = cx.diags;
     crate::diag::sort(&mut diagnostics);
     Ok(Compiled {
@@ -69,18 +72,15 @@ pub fn compile(ws: &Workspace, settings: &Settings) -> Result<Compiled, TableErr
     })
 }
 
-/// How L7 rules see request paths. Slashes are always merged and dot segments always removed:
+/// How L7 rules see request paths (the local partition's mesh entry). Slashes are always merged and dot segments always removed:
 /// the filter forwards the path it checked, so normalizing can never make a service see a path
 /// that no rule saw — whatever the mesh entry's `InsecureDisablePathNormalization` or
 /// `MergeSlashes` say. Encoded slashes follow the mesh entry's `PathWithEscapedSlashesAction`;
 /// unset (or Envoy's implementation-specific default) means reject, where Envoy would keep them.
-pub fn normalization(ws: &Workspace) -> Normalization {
+pub fn normalization(entries: &Entries<'_>) -> Normalization {
     use crate::intentions::path::EscapedSlashes;
     use crate::model::mesh::PathWithEscapedSlashesAction as Action;
-    let mesh = ws.entries().find_map(|e| match e {
-        crate::model::ConfigEntry::Mesh(m) => Some(m),
-        _ => None,
-    });
+    let mesh = entries.mesh(entries.local_partition());
     let action = crate::model::mesh::PathNormalization::of(mesh).path_with_escaped_slashes_action;
     let escaped_slashes = match action {
         Action::KeepUnchanged => EscapedSlashes::KeepUnchanged,
@@ -99,7 +99,7 @@ mod tests {
     fn the_mesh_entry_chooses_what_encoded_slashes_do() {
         let ws = Workspace::from_text("m.hcl", "Kind = \"mesh\"\n");
         assert_eq!(
-            normalization(&ws),
+            normalization(&Entries::new(&ws, "default")),
             Normalization { merge_slashes: true, escaped_slashes: EscapedSlashes::RejectRequest }
         );
         let ws = Workspace::from_text(
@@ -107,6 +107,6 @@ mod tests {
             "Kind = \"mesh\"\nHTTP { Incoming { RequestNormalization { PathWithEscapedSlashesAction = \"UNESCAPE_AND_FORWARD\" } } }\n",
         );
         assert!(!ws.has_errors(), "{:?}", ws.diagnostics);
-        assert_eq!(normalization(&ws).escaped_slashes, EscapedSlashes::UnescapeAndForward);
+        assert_eq!(normalization(&Entries::new(&ws, "default")).escaped_slashes, EscapedSlashes::UnescapeAndForward);
     }
 }

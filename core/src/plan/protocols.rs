@@ -1,8 +1,8 @@
 //! The protocol of each service: service-defaults `Protocol`, else proxy-defaults
 //! `Config.protocol`, else `tcp` — as Consul resolves it.
 
+use crate::identity::{or_default, ServiceId};
 use crate::model::ConfigEntry;
-use crate::names::or_default;
 use crate::workspace::Workspace;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -55,7 +55,7 @@ pub enum ProtocolSource {
 /// Protocol lookups for one workspace.
 #[derive(Clone, Debug, Default)]
 pub struct Protocols {
-    by_service: BTreeMap<(String, String, String), Protocol>,
+    by_service: BTreeMap<ServiceId, Protocol>,
     by_partition: BTreeMap<String, Protocol>,
 }
 
@@ -66,8 +66,7 @@ impl Protocols {
             match entry {
                 ConfigEntry::ServiceDefaults(sd) => {
                     if let Some(proto) = sd.protocol().and_then(Protocol::parse) {
-                        let key = (or_default(&sd.partition).into(), or_default(&sd.namespace).into(), sd.name.clone());
-                        p.by_service.insert(key, proto);
+                        p.by_service.insert(ServiceId::new(&sd.name, &sd.namespace, &sd.partition), proto);
                     }
                 }
                 ConfigEntry::ProxyDefaults(pd) => {
@@ -82,8 +81,7 @@ impl Protocols {
     }
 
     pub fn of(&self, name: &str, namespace: &str, partition: &str) -> (Protocol, ProtocolSource) {
-        let key = (or_default(partition).to_string(), or_default(namespace).to_string(), name.to_string());
-        if let Some(p) = self.by_service.get(&key) {
+        if let Some(p) = self.by_service.get(&ServiceId::new(name, namespace, partition)) {
             return (*p, ProtocolSource::ServiceDefaults);
         }
         if let Some(p) = self.by_partition.get(or_default(partition)) {

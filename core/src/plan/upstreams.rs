@@ -9,14 +9,14 @@
 use super::intentions::origin;
 use crate::decode::Cx;
 use crate::diag::{Code, Diagnostic};
+use crate::identity::{or_default, ServiceId};
 use crate::intentions::Origin;
 use crate::model::common::MeshGatewayMode;
 use crate::model::service::{ProxyConfig, ServiceDefinition, ServiceKind, Upstream};
 use crate::model::service_defaults::UpstreamRef;
-use crate::model::ConfigEntry;
-use crate::names::{or_default, Sni};
+use crate::names::Sni;
 use crate::settings::Settings;
-use crate::workspace::Workspace;
+use crate::workspace::{Entries, Workspace};
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -117,21 +117,23 @@ fn proxy_at<'a>(svc: &'a ServiceDefinition, name: String, service: String, confi
     ProxyAt { name, service, namespace: &svc.namespace, partition: &svc.partition, datacenter: &svc.datacenter, config }
 }
 
-pub fn resolve(ws: &Workspace, settings: &Settings, cx: &mut Cx) -> Vec<ProxyUpstreams> {
+pub fn resolve(ws: &Workspace, entries: &Entries<'_>, settings: &Settings, cx: &mut Cx) -> Vec<ProxyUpstreams> {
     proxies(ws)
         .into_iter()
         .map(|p| {
             let datacenter =
                 if p.datacenter.is_empty() { settings.datacenter.clone() } else { p.datacenter.to_string() };
             let upstreams =
-                p.config.upstreams.iter().map(|u| resolve_one(ws, settings, &p, &datacenter, u, cx)).collect();
+                p.config.upstreams.iter().map(|u| resolve_one(ws, entries, settings, &p, &datacenter, u, cx)).collect();
             ProxyUpstreams { proxy: p.name, service: p.service, datacenter, upstreams }
         })
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn resolve_one(
     ws: &Workspace,
+    entries: &Entries<'_>,
     settings: &Settings,
     p: &ProxyAt<'_>,
     proxy_dc: &str,
@@ -148,7 +150,7 @@ fn resolve_one(
     } else {
         u.datacenter.clone()
     };
-    let (mut mode, source) = mode_for(ws, p, u, namespace, partition, peered);
+    let (mut mode, source) = mode_for(entries, p, u, namespace, partition, peered);
     let mut note = None;
     if peered && mode == Mode::None {
         mode = Mode::Remote;
@@ -225,7 +227,7 @@ fn resolve_one(
 }
 
 fn mode_for(
-    ws: &Workspace,
+    entries: &Entries<'_>,
     p: &ProxyAt<'_>,
     u: &Upstream,
     namespace: &str,
@@ -245,26 +247,13 @@ fn mode_for(
         return (m, ModeSource::Proxy);
     }
     let upstream = UpstreamRef { name: &u.destination_name, namespace, partition, peer: &u.destination_peer };
-    for entry in ws.entries() {
-        if let ConfigEntry::ServiceDefaults(sd) = entry {
-            let same = sd.name == p.service
-                && or_default(&sd.namespace) == or_default(p.namespace)
-                && or_default(&sd.partition) == or_default(p.partition);
-            if let Some(m) =
-                convert(if same { sd.upstream_mesh_gateway_mode(&upstream) } else { MeshGatewayMode::Unset })
-            {
-                return (m, ModeSource::ServiceDefaults);
-            }
-        }
+    let own_partition = crate::identity::partition_or_local(p.partition, entries.local_partition());
+    let own = ServiceId::new(&p.service, p.namespace, own_partition);
+    if let Some(m) = entries.service_defaults(&own).and_then(|sd| convert(sd.upstream_mesh_gateway_mode(&upstream))) {
+        return (m, ModeSource::ServiceDefaults);
     }
-    for entry in ws.entries() {
-        if let ConfigEntry::ProxyDefaults(pd) = entry {
-            if or_default(&pd.partition) == or_default(p.partition) {
-                if let Some(m) = convert(pd.mesh_gateway.mode) {
-                    return (m, ModeSource::ProxyDefaults);
-                }
-            }
-        }
+    if let Some(m) = entries.proxy_defaults(own_partition).and_then(|pd| convert(pd.mesh_gateway.mode)) {
+        return (m, ModeSource::ProxyDefaults);
     }
     (if peered { Mode::Remote } else { Mode::None }, ModeSource::Default)
 }

@@ -16,10 +16,10 @@
 
 use super::{non_empty, Analysis, Effect, HttpView, IntentionRef, SimulateRequest, SimulateView};
 use crate::gateway::{effective_headers, ChainRouter, RouteOutcome};
+use crate::identity::or_default;
 use crate::intentions::http::HttpRequest;
 use crate::intentions::{Caller, IntentionTable, Request, ServiceName};
-use crate::names::or_default;
-use crate::plan::gateways::{service_routes, HttpRoute, ServiceRef};
+use crate::plan::gateways::{service_routes, HttpRoute, ServiceId};
 use crate::plan::protocols::Protocol;
 use crate::settings::Mode;
 use serde::Serialize;
@@ -114,14 +114,14 @@ impl Analysis {
             partition: or_default(req.source_partition.trim()),
             peer: req.source_peer.trim(),
         };
-        let dest = ServiceRef::new(destination, destination_namespace, &self.settings.partition);
+        let dest = ServiceId::new(destination, destination_namespace, &self.settings.partition);
         let routed = if req.no_route { None } else { self.route_request(&dest, asked.http) };
         let Some(routed) = routed else {
             let mut view = self.decide_at(table, caller, &dest, asked.http, &headers);
             view.note = asked.note;
             return Ok(view);
         };
-        let legs: Vec<(ServiceRef, f64, Option<String>)> = routed
+        let legs: Vec<(ServiceId, f64, Option<String>)> = routed
             .targets
             .iter()
             .map(|t| (t.service.clone(), t.weight, (!t.peer.is_empty()).then(|| t.peer.clone())))
@@ -183,7 +183,7 @@ impl Analysis {
     /// The destination's discovery chain applied to the request: `None` when it sends the
     /// request, unchanged, to the destination itself (Consul's default chain, or routes that
     /// change nothing).
-    fn route_request(&self, dest: &ServiceRef, http: Option<HttpRequest<'_>>) -> Option<Routed> {
+    fn route_request(&self, dest: &ServiceId, http: Option<HttpRequest<'_>>) -> Option<Routed> {
         let compiled = self.compiled.as_ref()?;
         let routes = service_routes(&self.workspace, &self.settings, &compiled.protocols, &compiled.plan.chains, dest);
         let router = ChainRouter::new(routes, compiled.table.normalization()).ok()?;
@@ -229,7 +229,7 @@ impl Analysis {
         &self,
         table: &IntentionTable,
         caller: Caller<'_>,
-        service: &ServiceRef,
+        service: &ServiceId,
         http: Option<HttpRequest<'_>>,
         headers: &[(&str, &str)],
     ) -> SimulateView {
@@ -281,7 +281,7 @@ impl Analysis {
 }
 
 struct Target {
-    service: ServiceRef,
+    service: ServiceId,
     weight: f64,
     peer: String,
 }
@@ -303,7 +303,7 @@ fn share(route: &HttpRoute, weight: u64) -> f64 {
     (weight as f64 * 10_000.0 / total as f64).round() / 100.0
 }
 
-fn describe_hop(dest: &ServiceRef, route: &HttpRoute, targets: &[Target]) -> String {
+fn describe_hop(dest: &ServiceId, route: &HttpRoute, targets: &[Target]) -> String {
     let to: Vec<String> = targets
         .iter()
         .map(|t| {

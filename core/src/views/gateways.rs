@@ -347,10 +347,10 @@ fn gateway_view(g: &GatewayRoutes, short: &Shortener<'_>) -> GatewayView {
     let id = &g.gateway;
     let title = kind_title(id.kind);
     let mut place = id.datacenter.clone();
-    if id.partition != crate::names::DEFAULT {
+    if id.partition != crate::identity::DEFAULT {
         place.push_str(&format!(", partition {}", id.partition));
     }
-    if id.namespace != crate::names::DEFAULT {
+    if id.namespace != crate::identity::DEFAULT {
         place.push_str(&format!(", namespace {}", id.namespace));
     }
     let dc = &id.datacenter;
@@ -518,7 +518,7 @@ fn tcp_view(what: &str, t: &TcpRoute, dc: &str) -> TcpView {
 fn host_view(h: &VirtualHost, dc: &str) -> HostView {
     HostView {
         domains: h.domains.clone(),
-        service: h.service.as_ref().map(gateways::ServiceRef::label),
+        service: h.service.as_ref().map(gateways::ServiceId::label),
         filters: modifiers(&h.request_headers, &h.response_headers),
         routes: h.routes.iter().map(|r| route_view(r, dc)).collect(),
         origin: h.origin.clone(),
@@ -629,7 +629,7 @@ fn target_label(t: &RouteTarget, dc: &str) -> String {
         name.push('.');
     }
     name.push_str(&t.service);
-    let mut label = gateways::ServiceRef::new(&name, &t.namespace, &t.partition).label();
+    let mut label = gateways::ServiceId::new(&name, &t.namespace, &t.partition).label();
     if !t.peer.is_empty() {
         label.push_str(&format!(" @peer:{}", t.peer));
     } else if !t.datacenter.is_empty() && t.datacenter != dc {

@@ -3,28 +3,27 @@
 use super::describe::{describe_match, is_hash_policy, summarize_lb};
 use super::weights::multiply_hundredths;
 use super::{
-    hundredths_to_weight, service_label, target_id, DiscoveryChain, Failover, GatewayMode, Node, ResolverNode,
-    RetryPolicy, Route, RouterNode, Split, SplitterNode, Target,
+    hundredths_to_weight, target_id, DiscoveryChain, Failover, GatewayMode, Node, ResolverNode, RetryPolicy, Route,
+    RouterNode, Split, SplitterNode, Target,
 };
 use crate::decode::{Cx, Duration, Meta};
 use crate::diag::{Code, Diagnostic};
+use crate::identity::{or_default, ServiceId};
 use crate::intentions::Origin;
 use crate::model::common::MeshGatewayMode;
-use crate::model::proxy_defaults::ProxyDefaults;
 use crate::model::service::ServiceDefinition;
 use crate::model::service_defaults::ServiceDefaults;
 use crate::model::service_resolver::{
     FailoverTarget, ResolverFailover, ResolverRedirect, ServiceResolver, DEFAULT_CONNECT_TIMEOUT,
 };
-use crate::model::service_router::{HttpHeaderModifiers, HttpMatch, ServiceRouter};
-use crate::model::service_splitter::ServiceSplitter;
+use crate::model::service_router::{HttpHeaderModifiers, HttpMatch};
 use crate::model::ConfigEntry;
-use crate::names::{or_default, Sni};
+use crate::names::Sni;
 use crate::plan::intentions::origin;
 use crate::plan::protocols::{Protocol, Protocols};
 use crate::settings::Settings;
 use crate::source::Span;
-use crate::workspace::Workspace;
+use crate::workspace::{Entries, Workspace};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Redirect hops followed for one target before giving up (cycles are caught earlier; this only
@@ -33,78 +32,12 @@ const MAX_HOPS: usize = 64;
 /// Nested splitters flattened before giving up (cycles are broken earlier).
 const MAX_SPLIT_DEPTH: usize = 32;
 
-/// A service: name, namespace, partition (`default` spelled out).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct Sid {
-    pub name: String,
-    pub namespace: String,
-    pub partition: String,
-}
-
-impl Sid {
-    pub fn new(name: &str, namespace: &str, partition: &str) -> Sid {
-        Sid {
-            name: name.to_string(),
-            namespace: or_default(namespace).to_string(),
-            partition: or_default(partition).to_string(),
-        }
-    }
-
-    fn label(&self) -> String {
-        service_label(&self.name, &self.namespace, &self.partition)
-    }
-}
-
-/// The entries a chain can use, by service (the first of duplicates: those are reported
-/// elsewhere).
-pub(super) struct Index<'a> {
-    routers: BTreeMap<Sid, &'a ServiceRouter>,
-    splitters: BTreeMap<Sid, &'a ServiceSplitter>,
-    resolvers: BTreeMap<Sid, &'a ServiceResolver>,
-    service_defaults: BTreeMap<Sid, &'a ServiceDefaults>,
-    proxy_defaults: BTreeMap<String, &'a ProxyDefaults>,
-}
-
-impl<'a> Index<'a> {
-    pub fn new(ws: &'a Workspace) -> Index<'a> {
-        let mut idx = Index {
-            routers: BTreeMap::new(),
-            splitters: BTreeMap::new(),
-            resolvers: BTreeMap::new(),
-            service_defaults: BTreeMap::new(),
-            proxy_defaults: BTreeMap::new(),
-        };
-        for entry in ws.entries() {
-            let sid = Sid::new(entry.name(), entry.namespace(), entry.partition());
-            match entry {
-                ConfigEntry::ServiceRouter(e) => {
-                    idx.routers.entry(sid).or_insert(e);
-                }
-                ConfigEntry::ServiceSplitter(e) => {
-                    idx.splitters.entry(sid).or_insert(e);
-                }
-                ConfigEntry::ServiceResolver(e) => {
-                    idx.resolvers.entry(sid).or_insert(e);
-                }
-                ConfigEntry::ServiceDefaults(e) => {
-                    idx.service_defaults.entry(sid).or_insert(e);
-                }
-                ConfigEntry::ProxyDefaults(e) => {
-                    idx.proxy_defaults.entry(or_default(&e.partition).to_string()).or_insert(e);
-                }
-                _ => {}
-            }
-        }
-        idx
-    }
-}
-
-/// Every service that gets a chain (see the module docs), as (name, namespace, partition).
-pub fn chain_services(ws: &Workspace) -> Vec<(String, String, String)> {
-    let mut set: BTreeSet<(String, String, String)> = BTreeSet::new();
+/// Every service that gets a chain (see the module docs), ordered by name, namespace, partition.
+pub fn chain_services(ws: &Workspace) -> Vec<ServiceId> {
+    let mut set: BTreeSet<ServiceId> = BTreeSet::new();
     let mut add = |name: &str, ns: &str, ap: &str| {
         if !name.is_empty() && name != "*" && ns != "*" && ap != "*" {
-            set.insert((name.to_string(), or_default(ns).to_string(), or_default(ap).to_string()));
+            set.insert(ServiceId::new(name, ns, ap));
         }
     };
     for entry in ws.entries() {
@@ -156,14 +89,19 @@ fn proxy_configs(svc: &ServiceDefinition) -> Vec<(&ServiceDefinition, &crate::mo
 
 /// Compiles the chain of every service [`chain_services`] lists. Each problem is reported once,
 /// however many chains run into it.
-pub fn compile_all(ws: &Workspace, settings: &Settings, protocols: &Protocols, cx: &mut Cx) -> Vec<DiscoveryChain> {
-    let idx = Index::new(ws);
+pub fn compile_all(
+    ws: &Workspace,
+    idx: &Entries<'_>,
+    settings: &Settings,
+    protocols: &Protocols,
+    cx: &mut Cx,
+) -> Vec<DiscoveryChain> {
     let mut seen = BTreeSet::new();
     chain_services(ws)
         .into_iter()
-        .map(|(name, ns, ap)| {
+        .map(|id| {
             let mut local = Cx::new();
-            let chain = compile_indexed(ws, settings, protocols, &idx, Sid::new(&name, &ns, &ap), &mut local);
+            let chain = compile_indexed(ws, settings, protocols, idx, id, &mut local);
             push_once(local.diags, &mut seen, cx);
             chain
         })
@@ -181,9 +119,10 @@ pub fn compile_chain(
     partition: &str,
     cx: &mut Cx,
 ) -> DiscoveryChain {
-    let idx = Index::new(ws);
+    let idx = Entries::new(ws, &settings.partition);
     let mut local = Cx::new();
-    let chain = compile_indexed(ws, settings, protocols, &idx, Sid::new(service, namespace, partition), &mut local);
+    let chain =
+        compile_indexed(ws, settings, protocols, &idx, ServiceId::new(service, namespace, partition), &mut local);
     push_once(local.diags, &mut BTreeSet::new(), cx);
     chain
 }
@@ -203,8 +142,8 @@ fn compile_indexed(
     ws: &Workspace,
     settings: &Settings,
     protocols: &Protocols,
-    idx: &Index<'_>,
-    chain: Sid,
+    idx: &Entries<'_>,
+    chain: ServiceId,
     cx: &mut Cx,
 ) -> DiscoveryChain {
     let (protocol, _) = protocols.of(&chain.name, &chain.namespace, &chain.partition);
@@ -317,8 +256,8 @@ impl Key {
         target_id(&self.service, &self.subset, &self.namespace, &self.partition, &self.datacenter, &self.peer)
     }
 
-    fn sid(&self) -> Sid {
-        Sid::new(&self.service, &self.namespace, &self.partition)
+    fn sid(&self) -> ServiceId {
+        ServiceId::new(&self.service, &self.namespace, &self.partition)
     }
 }
 
@@ -361,9 +300,9 @@ struct Compiler<'a, 'c> {
     ws: &'a Workspace,
     settings: &'a Settings,
     protocols: &'a Protocols,
-    idx: &'a Index<'a>,
+    idx: &'a Entries<'a>,
     cx: &'c mut Cx,
-    chain: Sid,
+    chain: ServiceId,
     datacenter: String,
     protocol: Protocol,
     /// Routers and splitters apply (the chain's protocol is http-like).
@@ -373,7 +312,7 @@ struct Compiler<'a, 'c> {
     /// Splitters being built, to catch cycles.
     splitter_stack: Vec<String>,
     /// Services whose protocol was compared with the chain's (each is reported once).
-    protocol_checked: BTreeSet<Sid>,
+    protocol_checked: BTreeSet<ServiceId>,
 }
 
 impl Compiler<'_, '_> {
@@ -386,13 +325,13 @@ impl Compiler<'_, '_> {
     }
 
     /// Where a service's protocol comes from, with the entry's location.
-    fn protocol_source(&self, sid: &Sid) -> String {
-        if let Some(sd) = self.idx.service_defaults.get(sid) {
+    fn protocol_source(&self, sid: &ServiceId) -> String {
+        if let Some(sd) = self.idx.service_defaults(sid) {
             if sd.protocol().and_then(Protocol::parse).is_some() {
                 return format!("service-defaults at {}", self.here(sd.origin.field("protocol")));
             }
         }
-        if let Some(pd) = self.idx.proxy_defaults.get(&sid.partition) {
+        if let Some(pd) = self.idx.proxy_defaults(&sid.partition) {
             if pd.protocol().and_then(Protocol::parse).is_some() {
                 return format!("proxy-defaults at {}", self.here(pd.origin.field("config")));
             }
@@ -448,8 +387,8 @@ impl Compiler<'_, '_> {
 
     fn assemble(&mut self) -> String {
         let chain = self.chain.clone();
-        let router = self.idx.routers.get(&chain).copied();
-        let splitter = self.idx.splitters.get(&chain).copied();
+        let router = self.idx.service_router(&chain);
+        let splitter = self.idx.service_splitter(&chain);
         if !self.protocol.is_http_like() {
             if let Some(r) = router {
                 self.needs_http("service-router", &r.origin);
@@ -529,8 +468,8 @@ impl Compiler<'_, '_> {
             catch_all: true,
             origin: self.origin(router.origin.span),
         });
-        let id = format!("router:{}", chain.label());
-        let node = RouterNode { id: id.clone(), name: chain.label(), routes, origin: self.origin(router.origin.span) };
+        let id = format!("router:{}", chain.dotted());
+        let node = RouterNode { id: id.clone(), name: chain.dotted(), routes, origin: self.origin(router.origin.span) };
         self.nodes.insert(id.clone(), Node::Router(node));
         id
     }
@@ -553,7 +492,7 @@ impl Compiler<'_, '_> {
     }
 
     /// Every service the chain reaches must speak the chain's protocol (Consul's rule).
-    fn check_protocol(&mut self, sid: &Sid, why: &Ref) {
+    fn check_protocol(&mut self, sid: &ServiceId, why: &Ref) {
         if !self.protocol_checked.insert(sid.clone()) {
             return;
         }
@@ -566,7 +505,7 @@ impl Compiler<'_, '_> {
         let target = if sid.namespace == self.chain.namespace && sid.partition == self.chain.partition {
             format!("`{}`", sid.name)
         } else {
-            format!("`{}`", sid.label())
+            format!("`{}`", sid.dotted())
         };
         let d = Diagnostic::error(
             Code::ProtocolMismatch,
@@ -595,12 +534,12 @@ impl Compiler<'_, '_> {
 
     /// The splitter node of a service (built once per chain), or `None` when it has none, routers
     /// and splitters are off, or going there would close a cycle (reported).
-    fn splitter(&mut self, sid: &Sid, why: &Ref) -> Option<String> {
+    fn splitter(&mut self, sid: &ServiceId, why: &Ref) -> Option<String> {
         if !self.advanced {
             return None;
         }
-        let splitter = self.idx.splitters.get(sid).copied()?;
-        let id = format!("splitter:{}", sid.label());
+        let splitter = self.idx.service_splitter(sid)?;
+        let id = format!("splitter:{}", sid.dotted());
         if let Some(pos) = self.splitter_stack.iter().position(|s| *s == id) {
             let mut cycle: Vec<&str> = self.splitter_stack.iter().skip(pos).map(String::as_str).collect();
             cycle.push(&id);
@@ -667,7 +606,7 @@ impl Compiler<'_, '_> {
         self.splitter_stack.pop();
         let node = SplitterNode {
             id: id.clone(),
-            name: sid.label(),
+            name: sid.dotted(),
             splits,
             load_balancer,
             origin: self.origin(splitter.origin.span),
@@ -691,7 +630,7 @@ impl Compiler<'_, '_> {
                 self.check_protocol(&key.sid(), &why);
             }
             history.push(id.clone());
-            let resolver = self.idx.resolvers.get(&key.sid()).copied();
+            let resolver = self.idx.service_resolver(&key.sid());
             if let Some((r, redirect)) = resolver.and_then(|r| r.redirect.as_ref().map(|d| (r, d))) {
                 let next = self.rewrite(&key, &Opts::redirect(redirect));
                 let next_id = next.id();
@@ -749,7 +688,7 @@ impl Compiler<'_, '_> {
             self.missing_subset(&key, resolver, why);
         }
         let connect_timeout = resolver.map_or(DEFAULT_CONNECT_TIMEOUT, ServiceResolver::connect_timeout);
-        let sd = if key.peer.is_empty() { self.idx.service_defaults.get(&key.sid()).copied() } else { None };
+        let sd = if key.peer.is_empty() { self.idx.service_defaults(&key.sid()) } else { None };
         let external = sd.filter(|sd| !sd.external_sni.is_empty());
         if let (Some(sd), Some(r)) = (external, resolver) {
             self.external_with_resolver(sd, r);
@@ -830,12 +769,12 @@ impl Compiler<'_, '_> {
 
     /// service-defaults `MeshGateway` of the target's service, else proxy-defaults' of its
     /// partition.
-    fn gateway_mode(&self, sid: &Sid) -> GatewayMode {
-        let from_service = self.idx.service_defaults.get(sid).map(|sd| sd.mesh_gateway_mode()).unwrap_or_default();
+    fn gateway_mode(&self, sid: &ServiceId) -> GatewayMode {
+        let from_service = self.idx.service_defaults(sid).map(|sd| sd.mesh_gateway_mode()).unwrap_or_default();
         let mode = if from_service.is_set() {
             from_service
         } else {
-            self.idx.proxy_defaults.get(&sid.partition).map(|pd| pd.mesh_gateway.mode).unwrap_or_default()
+            self.idx.proxy_defaults(&sid.partition).map(|pd| pd.mesh_gateway.mode).unwrap_or_default()
         };
         match mode {
             MeshGatewayMode::Unset => GatewayMode::Default,

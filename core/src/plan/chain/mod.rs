@@ -61,9 +61,9 @@ pub use weights::{hundredths_to_weight, multiply_hundredths, WeightedTarget};
 
 use super::protocols::Protocol;
 use crate::decode::Duration;
+use crate::identity::or_default;
 use crate::intentions::Origin;
 use crate::model::service_router::{no_modifiers, HttpHeaderModifiers, HttpMatch, RetryOn};
-use crate::names::or_default;
 use serde::Serialize;
 
 /// One compiled discovery chain.
@@ -343,11 +343,6 @@ pub fn target_id(
     } else {
         format!("{subset}.{service}.{ns}.{ap}.{datacenter}")
     }
-}
-
-/// `name.namespace.partition`, as router and splitter node names spell a service.
-pub fn service_label(name: &str, namespace: &str, partition: &str) -> String {
-    format!("{name}.{}.{}", or_default(namespace), or_default(partition))
 }
 
 fn is_zero_u32(n: &u32) -> bool {

@@ -41,7 +41,7 @@ fn target_ids_follow_consuls_format() {
     assert_eq!(target_id("web", "", "", "", "dc1", ""), "web.default.default.dc1");
     assert_eq!(target_id("web", "v2", "ns1", "ap1", "dc2", ""), "v2.web.ns1.ap1.dc2");
     assert_eq!(target_id("web", "", "", "", "", "cluster-02"), "web.default.default.external.cluster-02");
-    assert_eq!(service_label("web", "", "default"), "web.default.default");
+    assert_eq!(crate::identity::ServiceId::new("web", "", "default").dotted(), "web.default.default");
 }
 
 #[test]
@@ -286,7 +286,13 @@ Sources = [{ Name = "web", Action = "deny" }]
 "#;
     let ws = workspace(text);
     let mut cx = Cx::new();
-    let chains = compile_all(&ws, &Settings::default(), &Protocols::new(&ws), &mut cx);
+    let chains = compile_all(
+        &ws,
+        &crate::workspace::Entries::new(&ws, "default"),
+        &Settings::default(),
+        &Protocols::new(&ws),
+        &mut cx,
+    );
     let names: Vec<&str> = chains.iter().map(|c| c.service.as_str()).collect();
     assert_eq!(names, ["api", "billing", "web"]);
     // Both chains run into the cycle; it is one problem, and a different redirect closes it in

@@ -34,7 +34,8 @@
 //! Consul serves one service per tcp listener; several routes are noted.
 
 use super::{reduce_weights, Context, GatewayIdentity, HeaderModifiers, HttpRoute, MatchKind, PathMatch, Retry};
-use super::{RouteMatch, RouteTarget, ServiceRef, TcpRoute, ValueMatch, VirtualHost};
+use super::{RouteMatch, RouteTarget, ServiceId, TcpRoute, ValueMatch, VirtualHost};
+use crate::identity::or_default;
 use crate::intentions::Origin;
 use crate::model::api_gateway::{ApiGatewayListener, ApiGatewayProtocol};
 use crate::model::http_route::{
@@ -42,7 +43,6 @@ use crate::model::http_route::{
 };
 use crate::model::tcp_route::TcpRoute as TcpRouteEntry;
 use crate::model::ConfigEntry;
-use crate::names::or_default;
 use crate::plan::protocols::Protocol;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -50,7 +50,7 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ApiTable {
     /// The identity requests come from, as intentions name it: the gateway's service.
-    pub source: ServiceRef,
+    pub source: ServiceId,
     /// Ordered by port, then name.
     pub listeners: Vec<ApiListener>,
 }
@@ -76,16 +76,7 @@ pub struct ApiListener {
 
 pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<String>) -> ApiTable {
     let source = gw.as_service();
-    let Some(entry) = cx.ws.entries().find_map(|e| match e {
-        ConfigEntry::ApiGateway(a)
-            if a.name == gw.name
-                && or_default(&a.namespace) == gw.namespace
-                && cx.partition_of(&a.partition) == gw.partition =>
-        {
-            Some(a)
-        }
-        _ => None,
-    }) else {
+    let Some(entry) = cx.entries.api_gateway(&source) else {
         notes.push(format!("no api-gateway entry is named `{}`: the gateway has no listeners", gw.name));
         return ApiTable { source, listeners: Vec::new() };
     };
@@ -170,7 +161,7 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
             }
             for r in attached {
                 let Some(s) = r.service() else { continue };
-                let svc = ServiceRef::new(&s.name, s.namespace_or(r), s.partition_or(r));
+                let svc = ServiceId::new(&s.name, s.namespace_or(r), s.partition_or(r));
                 let mut targets = cx.service_targets(&svc, &gw.datacenter);
                 reduce_weights(&mut targets);
                 out.tcp.push(TcpRoute {
@@ -281,14 +272,14 @@ fn http_route(cx: &Context<'_>, gw: &GatewayIdentity, f: &Flat<'_>) -> HttpRoute
     // sets none (as for any route Consul builds to a resolver).
     let resolver_timeout = match rule.services.as_slice() {
         [s] => cx.service_request_timeout(
-            &ServiceRef::new(&s.name, s.namespace_or(f.route), s.partition_or(f.route)),
+            &ServiceId::new(&s.name, s.namespace_or(f.route), s.partition_or(f.route)),
             &gw.datacenter,
         ),
         _ => None,
     };
     let mut targets: Vec<RouteTarget> = Vec::new();
     for s in &rule.services {
-        let svc = ServiceRef::new(&s.name, s.namespace_or(f.route), s.partition_or(f.route));
+        let svc = ServiceId::new(&s.name, s.namespace_or(f.route), s.partition_or(f.route));
         let weight = u64::from(s.effective_weight());
         let own_request = HeaderModifiers::from_models(s.filters.as_ref().into_iter().flat_map(|x| &x.headers));
         let own_response =

@@ -20,18 +20,17 @@
 //! the source of every request: the intentions that apply are those naming the gateway's service
 //! (or `*`) as source and a target's service as destination.
 
-use super::{reduce_weights, Context, GatewayIdentity, HeaderModifiers, ServiceRef, TcpRoute, VirtualHost};
+use super::{reduce_weights, Context, GatewayIdentity, HeaderModifiers, ServiceId, TcpRoute, VirtualHost};
+use crate::identity::or_default;
 use crate::intentions::Origin;
 use crate::model::ingress_gateway::{default_host, IngressGateway, IngressListener as ModelListener, IngressService};
-use crate::model::ConfigEntry;
-use crate::names::or_default;
 use crate::plan::protocols::Protocol;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IngressTable {
     /// The identity requests come from, as intentions name it: the gateway's service.
-    pub source: ServiceRef,
+    pub source: ServiceId,
     /// Ordered by port.
     pub listeners: Vec<IngressListener>,
 }
@@ -54,16 +53,7 @@ pub struct IngressListener {
 
 pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<String>) -> IngressTable {
     let source = gw.as_service();
-    let Some(entry) = cx.ws.entries().find_map(|e| match e {
-        ConfigEntry::IngressGateway(i)
-            if i.name == gw.name
-                && or_default(&i.namespace) == gw.namespace
-                && cx.partition_of(&i.partition) == gw.partition =>
-        {
-            Some(i)
-        }
-        _ => None,
-    }) else {
+    let Some(entry) = cx.entries.ingress_gateway(&source) else {
         notes.push(format!("no ingress-gateway entry is named `{}`: the gateway has no listeners", gw.name));
         return IngressTable { source, listeners: Vec::new() };
     };
@@ -95,8 +85,8 @@ fn listener(
         origin: cx.origin(l.origin.span),
     };
     let service_ref =
-        |s: &IngressService, name: &str| ServiceRef::new(name, s.namespace_or(entry), s.partition_or(entry));
-    let mut check_protocol = |svc: &ServiceRef| {
+        |s: &IngressService, name: &str| ServiceId::new(name, s.namespace_or(entry), s.partition_or(entry));
+    let mut check_protocol = |svc: &ServiceId| {
         let p = cx.protocols.protocol(&svc.name, &svc.namespace, &svc.partition);
         if p != protocol {
             notes.push(format!(

@@ -22,13 +22,14 @@
 //! first) or peer; wildcard rows by name. Any other name is unrouted: the filter closes the
 //! connection. A wildcard `*.X` matches names ending in `.X` with one or more labels before it.
 
-use super::{Context, GatewayIdentity, ServiceRef};
+use super::{Context, GatewayIdentity, ServiceId};
+use crate::identity::or_default;
 use crate::intentions::Origin;
 use crate::model::exported_services::ExportedServices;
 use crate::model::service_resolver::ServiceResolver;
 use crate::model::terminating_gateway::TerminatingGateway;
 use crate::model::ConfigEntry;
-use crate::names::{or_default, Sni};
+use crate::names::Sni;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -79,13 +80,13 @@ impl MeshRoute {
 pub enum MeshDestination {
     /// Instances of a service (or subset) in this datacenter and partition.
     LocalService {
-        service: ServiceRef,
+        service: ServiceId,
         #[serde(default, skip_serializing_if = "String::is_empty")]
         subset: String,
         cluster: String,
     },
     /// A local service, reached by a cluster peer.
-    ExportedService { service: ServiceRef, peer: String, cluster: String },
+    ExportedService { service: ServiceId, peer: String, cluster: String },
     /// Another datacenter's (or partition's) mesh gateways.
     RemoteGateways {
         datacenter: String,
@@ -97,7 +98,7 @@ pub enum MeshDestination {
 }
 
 impl MeshDestination {
-    pub fn service(&self) -> Option<ServiceRef> {
+    pub fn service(&self) -> Option<ServiceId> {
         match self {
             MeshDestination::LocalService { service, .. } | MeshDestination::ExportedService { service, .. } => {
                 Some(service.clone())
@@ -119,7 +120,7 @@ impl MeshDestination {
                 format!("service {} for peer {peer}", service.label())
             }
             MeshDestination::RemoteGateways { datacenter, partition, gateways, .. } => {
-                let place = if partition == crate::names::DEFAULT {
+                let place = if partition == crate::identity::DEFAULT {
                     format!("datacenter {datacenter}")
                 } else {
                     format!("partition {partition} of datacenter {datacenter}")
@@ -157,18 +158,7 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
                 && g.datacenter == gw.datacenter
                 && g.partition == gw.partition
         })
-        .filter_map(|g| {
-            cx.ws.entries().find_map(|e| match e {
-                ConfigEntry::TerminatingGateway(t)
-                    if t.name == g.name
-                        && or_default(&t.namespace) == g.namespace
-                        && cx.partition_of(&t.partition) == g.partition =>
-                {
-                    Some((g, t))
-                }
-                _ => None,
-            })
-        })
+        .filter_map(|g| cx.entries.terminating_gateway(&g.as_service()).map(|t| (g, t)))
         .collect();
 
     for (svc, placed) in cx.known.in_place(&gw.datacenter, &gw.partition) {
@@ -316,17 +306,8 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
     MeshTable { routes }
 }
 
-fn resolver_of<'a>(cx: &Context<'a>, svc: &ServiceRef) -> Option<&'a ServiceResolver> {
-    cx.ws.entries().find_map(|e| match e {
-        ConfigEntry::ServiceResolver(r)
-            if r.name == svc.name
-                && or_default(&r.namespace) == svc.namespace
-                && cx.partition_of(&r.partition) == svc.partition =>
-        {
-            Some(r)
-        }
-        _ => None,
-    })
+fn resolver_of<'a>(cx: &Context<'a>, svc: &ServiceId) -> Option<&'a ServiceResolver> {
+    cx.entries.service_resolver(svc)
 }
 
 #[cfg(test)]

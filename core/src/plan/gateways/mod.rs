@@ -44,14 +44,15 @@ use super::chain::{self, DiscoveryChain, Node, Target};
 use super::intentions::origin;
 use super::protocols::{Protocol, Protocols};
 use crate::decode::Cx;
+use crate::identity::or_default;
 use crate::intentions::{Intention, Origin, WILDCARD};
 use crate::model::service::{ServiceDefinition, ServiceKind};
 use crate::model::service_router::HttpHeaderModifiers;
 use crate::model::ConfigEntry;
-use crate::names::{or_default, Sni, SpiffeId};
+use crate::names::{Sni, SpiffeId};
 use crate::settings::Settings;
 use crate::source::Span;
-use crate::workspace::Workspace;
+use crate::workspace::{Entries, Workspace};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -120,8 +121,8 @@ pub struct GatewayIdentity {
 
 impl GatewayIdentity {
     /// The gateway as an intention source (ingress and API gateways).
-    pub fn as_service(&self) -> ServiceRef {
-        ServiceRef::new(&self.name, &self.namespace, &self.partition)
+    pub fn as_service(&self) -> ServiceId {
+        ServiceId::new(&self.name, &self.namespace, &self.partition)
     }
 
     /// `address:port`.
@@ -130,38 +131,7 @@ impl GatewayIdentity {
     }
 }
 
-/// A service by name, namespace and partition (`default` spelled out).
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct ServiceRef {
-    pub name: String,
-    pub namespace: String,
-    pub partition: String,
-}
-
-impl ServiceRef {
-    pub fn new(name: &str, namespace: &str, partition: &str) -> ServiceRef {
-        ServiceRef {
-            name: name.to_string(),
-            namespace: or_default(namespace).to_string(),
-            partition: or_default(partition).to_string(),
-        }
-    }
-
-    /// `name`, with `namespace/` and `partition/` in front when not `default`.
-    pub fn label(&self) -> String {
-        let mut out = String::new();
-        if self.partition != crate::names::DEFAULT {
-            out.push_str(&self.partition);
-            out.push('/');
-        }
-        if self.namespace != crate::names::DEFAULT {
-            out.push_str(&self.namespace);
-            out.push('/');
-        }
-        out.push_str(&self.name);
-        out
-    }
-}
+pub use crate::identity::ServiceId;
 
 /// One gateway's compiled routes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -200,7 +170,7 @@ impl RouteTable {
 
     /// Every service the gateway sends traffic to (for a mesh gateway: its local and exported
     /// services; remote datacenters are not services).
-    pub fn services(&self) -> BTreeSet<ServiceRef> {
+    pub fn services(&self) -> BTreeSet<ServiceId> {
         let mut out = BTreeSet::new();
         match self {
             RouteTable::MeshGateway(t) => {
@@ -240,7 +210,7 @@ impl RouteTable {
     /// Who the intentions at this gateway protect, and the source they are decided for: `None`
     /// for a mesh gateway (no intentions), any source at a terminating gateway, the gateway itself
     /// at ingress and API gateways.
-    fn intention_scope(&self, gateway: &GatewayIdentity) -> Option<(Option<ServiceRef>, BTreeSet<ServiceRef>)> {
+    fn intention_scope(&self, gateway: &GatewayIdentity) -> Option<(Option<ServiceId>, BTreeSet<ServiceId>)> {
         match self {
             RouteTable::MeshGateway(_) => None,
             RouteTable::TerminatingGateway(_) => Some((None, self.services())),
@@ -251,7 +221,7 @@ impl RouteTable {
     }
 }
 
-fn collect_targets(routes: &[HttpRoute], out: &mut BTreeSet<ServiceRef>) {
+fn collect_targets(routes: &[HttpRoute], out: &mut BTreeSet<ServiceId>) {
     for r in routes {
         out.extend(r.targets.iter().map(RouteTarget::service_ref));
     }
@@ -284,8 +254,8 @@ impl IntentionRef {
 /// Costs a few set lookups per intention, whatever the number of destinations.
 pub fn applicable<'i>(
     intentions: &'i [Intention],
-    source: Option<&ServiceRef>,
-    destinations: &BTreeSet<ServiceRef>,
+    source: Option<&ServiceId>,
+    destinations: &BTreeSet<ServiceId>,
 ) -> Vec<&'i Intention> {
     let exact: BTreeSet<(&str, &str, &str)> =
         destinations.iter().map(|d| (d.partition.as_str(), d.namespace.as_str(), d.name.as_str())).collect();
@@ -501,8 +471,8 @@ pub struct RouteTarget {
 }
 
 impl RouteTarget {
-    pub fn service_ref(&self) -> ServiceRef {
-        ServiceRef::new(&self.service, &self.namespace, &self.partition)
+    pub fn service_ref(&self) -> ServiceId {
+        ServiceId::new(&self.service, &self.namespace, &self.partition)
     }
 
     fn from_target(t: &Target, weight: u64) -> RouteTarget {
@@ -559,7 +529,7 @@ pub struct VirtualHost {
     pub domains: Vec<String>,
     /// The ingress service these hosts expose (ingress gateways only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<ServiceRef>,
+    pub service: Option<ServiceId>,
     #[serde(default, skip_serializing_if = "HeaderModifiers::is_empty")]
     pub request_headers: HeaderModifiers,
     #[serde(default, skip_serializing_if = "HeaderModifiers::is_empty")]
@@ -574,7 +544,7 @@ pub struct TcpRoute {
     /// The tcp-route entry (API gateways).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub route: String,
-    pub service: ServiceRef,
+    pub service: ServiceId,
     pub targets: Vec<RouteTarget>,
     pub origin: Origin,
 }
@@ -603,13 +573,15 @@ fn reduce_weights(targets: &mut [RouteTarget]) {
 /// Everything the per-kind compilers share.
 pub(crate) struct Context<'a> {
     pub ws: &'a Workspace,
+    /// The entries by kind and service (tenancy resolved with the settings' partition).
+    pub entries: &'a Entries<'a>,
     pub settings: &'a Settings,
     pub protocols: &'a Protocols,
     pub known: Known,
     /// The registered gateways (all kinds), sorted.
     pub gateways: Vec<GatewayIdentity>,
-    chains: BTreeMap<(String, String, String), &'a DiscoveryChain>,
-    other_dc_chains: RefCell<BTreeMap<(String, String, String, String), DiscoveryChain>>,
+    chains: BTreeMap<ServiceId, &'a DiscoveryChain>,
+    other_dc_chains: RefCell<BTreeMap<(ServiceId, String), DiscoveryChain>>,
 }
 
 impl<'a> Context<'a> {
@@ -619,22 +591,17 @@ impl<'a> Context<'a> {
 
     /// A registration's or entry's partition: as written, else the settings' partition.
     pub fn partition_of<'s>(&'s self, written: &'s str) -> &'s str {
-        if written.is_empty() {
-            &self.settings.partition
-        } else {
-            written
-        }
+        crate::identity::partition_or_local(written, &self.settings.partition)
     }
 
     /// The discovery chain of a service evaluated in `datacenter`: the plan's own chain (the
     /// settings' datacenter), else compiled here; `None` when the service has Consul's default
     /// chain in the settings' datacenter (no entry shapes it).
-    fn with_chain<R>(&self, service: &ServiceRef, datacenter: &str, f: impl FnOnce(Option<&DiscoveryChain>) -> R) -> R {
-        let key = (service.name.clone(), service.namespace.clone(), service.partition.clone());
+    fn with_chain<R>(&self, service: &ServiceId, datacenter: &str, f: impl FnOnce(Option<&DiscoveryChain>) -> R) -> R {
         if datacenter == self.settings.datacenter {
-            return f(self.chains.get(&key).copied());
+            return f(self.chains.get(service).copied());
         }
-        let dc_key = (key.0.clone(), key.1.clone(), key.2.clone(), datacenter.to_string());
+        let dc_key = (service.clone(), datacenter.to_string());
         if let Some(c) = self.other_dc_chains.borrow().get(&dc_key) {
             return f(Some(c));
         }
@@ -658,7 +625,7 @@ impl<'a> Context<'a> {
     /// The final targets of a service entered without a subset (what a route or split to it
     /// reaches: its splitter, else its resolver — its router is not consulted), with weights in
     /// hundredths of a percent.
-    pub fn service_targets(&self, service: &ServiceRef, datacenter: &str) -> Vec<RouteTarget> {
+    pub fn service_targets(&self, service: &ServiceId, datacenter: &str) -> Vec<RouteTarget> {
         self.with_chain(service, datacenter, |chain| match chain {
             Some(c) => node_targets(c, entry_node(c)),
             None => vec![self.default_target(service, datacenter)],
@@ -667,7 +634,7 @@ impl<'a> Context<'a> {
 
     /// The whole chain of a service as HTTP routes (its router's routes in order, or one route
     /// for every request), for ingress gateways.
-    pub fn chain_routes(&self, service: &ServiceRef, datacenter: &str, fallback: &Origin) -> Vec<HttpRoute> {
+    pub fn chain_routes(&self, service: &ServiceId, datacenter: &str, fallback: &Origin) -> Vec<HttpRoute> {
         self.with_chain(service, datacenter, |chain| {
             let Some(c) = chain else {
                 return vec![catch_all(vec![self.default_target(service, datacenter)], fallback.clone())];
@@ -715,12 +682,12 @@ impl<'a> Context<'a> {
 
     /// The service resolver's `RequestTimeout` when a route to the service (without a subset)
     /// reaches its resolver directly: Consul's route timeout when the route sets none.
-    pub fn service_request_timeout(&self, service: &ServiceRef, datacenter: &str) -> Option<String> {
+    pub fn service_request_timeout(&self, service: &ServiceId, datacenter: &str) -> Option<String> {
         self.with_chain(service, datacenter, |chain| chain.and_then(|c| resolver_timeout(c, entry_node(c))))
     }
 
     /// Consul's default chain: the service itself, all of it.
-    fn default_target(&self, s: &ServiceRef, datacenter: &str) -> RouteTarget {
+    fn default_target(&self, s: &ServiceId, datacenter: &str) -> RouteTarget {
         let sni = Sni::service(None, &s.name, &s.namespace, &s.partition, datacenter, &self.settings.trust_domain);
         RouteTarget {
             cluster: chain::target_id(&s.name, "", &s.namespace, &s.partition, datacenter, ""),
@@ -840,26 +807,29 @@ fn route_match_of_router(m: &crate::model::service_router::HttpMatch) -> RouteMa
 /// Where each service lives (see the module docs).
 #[derive(Debug, Default)]
 pub(crate) struct Known {
-    /// (partition, namespace, name) → datacenter → the first origin placing it there.
-    located: BTreeMap<(String, String, String), BTreeMap<String, Origin>>,
+    /// Service → datacenter → the first origin placing it there.
+    located: BTreeMap<ServiceId, BTreeMap<String, Origin>>,
 }
 
 impl Known {
     /// Services in `datacenter` and `partition`, ordered by namespace and name, with the origin
     /// that placed them there.
-    pub fn in_place(&self, datacenter: &str, partition: &str) -> Vec<(ServiceRef, &Origin)> {
-        self.located
+    pub fn in_place(&self, datacenter: &str, partition: &str) -> Vec<(ServiceId, &Origin)> {
+        let mut found: Vec<(ServiceId, &Origin)> = self
+            .located
             .iter()
-            .filter(|((ap, _, _), _)| ap == partition)
-            .filter_map(|((ap, ns, name), dcs)| dcs.get(datacenter).map(|o| (ServiceRef::new(name, ns, ap), o)))
-            .collect()
+            .filter(|(id, _)| id.partition == partition)
+            .filter_map(|(id, dcs)| dcs.get(datacenter).map(|o| (id.clone(), o)))
+            .collect();
+        found.sort_by(|(a, _), (b, _)| a.tenancy_key().cmp(&b.tenancy_key()));
+        found
     }
 
     fn build(ws: &Workspace, settings: &Settings, chains: &[DiscoveryChain]) -> Known {
-        type Key = (String, String, String);
+        type Key = ServiceId;
         let key = |name: &str, ns: &str, ap: &str| -> Option<Key> {
             (!name.is_empty() && name != WILDCARD && ns != WILDCARD && name != "consul")
-                .then(|| (or_default(ap).to_string(), or_default(ns).to_string(), name.to_string()))
+                .then(|| ServiceId::new(name, ns, ap))
         };
         let at = |span: Span| origin(&ws.sources, span);
         let partition = |p: &str| if p.is_empty() { settings.partition.clone() } else { p.to_string() };
@@ -1063,15 +1033,17 @@ pub fn service_routes(
     settings: &Settings,
     protocols: &Protocols,
     chains: &[DiscoveryChain],
-    service: &ServiceRef,
+    service: &ServiceId,
 ) -> Vec<HttpRoute> {
+    let entries = Entries::new(ws, &settings.partition);
     let cx = Context {
         ws,
+        entries: &entries,
         settings,
         protocols,
         known: Known::default(),
         gateways: Vec::new(),
-        chains: chains.iter().map(|c| ((c.service.clone(), c.namespace.clone(), c.partition.clone()), c)).collect(),
+        chains: chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)).collect(),
         other_dc_chains: RefCell::new(BTreeMap::new()),
     };
     cx.chain_routes(service, &settings.datacenter, &Origin::default())
@@ -1079,6 +1051,7 @@ pub fn service_routes(
 
 pub fn compile(
     ws: &Workspace,
+    entries: &Entries<'_>,
     settings: &Settings,
     protocols: &Protocols,
     chains: &[DiscoveryChain],
@@ -1087,11 +1060,12 @@ pub fn compile(
     let registered = registered_gateways(ws, settings);
     let cx = Context {
         ws,
+        entries,
         settings,
         protocols,
         known: Known::build(ws, settings, chains),
         gateways: registered.iter().map(|(g, _)| g.clone()).collect(),
-        chains: chains.iter().map(|c| ((c.service.clone(), c.namespace.clone(), c.partition.clone()), c)).collect(),
+        chains: chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)).collect(),
         other_dc_chains: RefCell::new(BTreeMap::new()),
     };
     registered
@@ -1141,7 +1115,7 @@ pub fn find<'g>(gateways: &'g [GatewayRoutes], selector: &str) -> Option<&'g Gat
 }
 
 /// The protocol of each service, sorted.
-fn protocols_of(services: &BTreeSet<ServiceRef>, protocols: &Protocols) -> Vec<(ServiceRef, Protocol)> {
+fn protocols_of(services: &BTreeSet<ServiceId>, protocols: &Protocols) -> Vec<(ServiceId, Protocol)> {
     services.iter().map(|s| (s.clone(), protocols.protocol(&s.name, &s.namespace, &s.partition))).collect()
 }
 

@@ -1,7 +1,7 @@
 //! [`GatewayPlan`]: everything one gateway's filter needs, self-contained and versioned. The
 //! filter deserializes it in `on_configure`; `docs/gateway-plan.md` documents every field.
 
-use super::{applicable, find, protocols_of, GatewayIdentity, RouteTable, ServiceRef};
+use super::{applicable, find, protocols_of, GatewayIdentity, RouteTable, ServiceId};
 use crate::intentions::path::Normalization;
 use crate::intentions::{Action, Intention};
 use crate::plan::protocols::{Protocol, Protocols};
@@ -63,7 +63,7 @@ impl GatewayPlan {
 
     /// The service's protocol as the plan records it (`tcp` for a service it does not list).
     pub fn protocol(&self, name: &str, namespace: &str, partition: &str) -> Protocol {
-        let s = ServiceRef::new(name, namespace, partition);
+        let s = ServiceId::new(name, namespace, partition);
         self.protocols
             .iter()
             .find(|p| p.name == s.name && p.namespace == s.namespace && p.partition == s.partition)

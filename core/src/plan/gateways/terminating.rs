@@ -12,12 +12,12 @@
 //! (`address:port`); one without an address or port is noted (Consul would use its node's address,
 //! which the workspace does not know).
 
-use super::{applicable, Context, GatewayIdentity, IntentionRef, ServiceRef};
+use super::{applicable, Context, GatewayIdentity, IntentionRef, ServiceId};
+use crate::identity::or_default;
 use crate::intentions::{Intention, Origin, WILDCARD};
 use crate::model::service::ServiceKind;
 use crate::model::terminating_gateway::{LinkedService, TlsOrigination as Mode};
-use crate::model::ConfigEntry;
-use crate::names::{or_default, Sni, SpiffeId};
+use crate::names::{Sni, SpiffeId};
 use crate::plan::protocols::Protocol;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -93,7 +93,7 @@ impl TlsOrigination {
 /// One linked service.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LinkedRoute {
-    pub service: ServiceRef,
+    pub service: ServiceId,
     /// What mesh clients dial (the service's SNI in the gateway's datacenter): the filter chain
     /// that terminates with `identity`.
     pub sni: String,
@@ -126,16 +126,7 @@ pub(crate) fn compile(
     intentions: &[Intention],
     notes: &mut Vec<String>,
 ) -> TerminatingTable {
-    let Some(entry) = cx.ws.entries().find_map(|e| match e {
-        ConfigEntry::TerminatingGateway(t)
-            if t.name == gw.name
-                && or_default(&t.namespace) == gw.namespace
-                && cx.partition_of(&t.partition) == gw.partition =>
-        {
-            Some(t)
-        }
-        _ => None,
-    }) else {
+    let Some(entry) = cx.entries.terminating_gateway(&gw.as_service()) else {
         notes.push(format!(
             "no terminating-gateway entry is named `{}`: the gateway links no services and routes nothing",
             gw.name
@@ -143,9 +134,9 @@ pub(crate) fn compile(
         return TerminatingTable::default();
     };
 
-    let mut linked: Vec<(ServiceRef, &LinkedService, bool)> = Vec::new();
+    let mut linked: Vec<(ServiceId, &LinkedService, bool)> = Vec::new();
     for s in entry.services.iter().filter(|s| !s.is_wildcard() && !s.name.is_empty()) {
-        linked.push((ServiceRef::new(&s.name, s.namespace_or(entry), s.partition_or(entry)), s, false));
+        linked.push((ServiceId::new(&s.name, s.namespace_or(entry), s.partition_or(entry)), s, false));
     }
     for wildcard in entry.services.iter().filter(|s| s.is_wildcard()) {
         let ns = or_default(wildcard.namespace_or(entry));
@@ -162,22 +153,22 @@ pub(crate) fn compile(
 
     // Every linked service's intentions at once, then by service: its exact-destination ones and
     // the wildcard-destination ones that cover it, merged back into rank order.
-    let all: BTreeSet<ServiceRef> = linked.iter().map(|(s, _, _)| s.clone()).collect();
+    let all: BTreeSet<ServiceId> = linked.iter().map(|(s, _, _)| s.clone()).collect();
     let relevant = applicable(intentions, None, &all);
-    let mut exact: BTreeMap<ServiceRef, Vec<usize>> = BTreeMap::new();
+    let mut exact: BTreeMap<ServiceId, Vec<usize>> = BTreeMap::new();
     let mut wildcard: Vec<usize> = Vec::new();
     for (rank, i) in relevant.iter().enumerate() {
         let d = &i.destination;
         if d.name == WILDCARD || d.namespace == WILDCARD {
             wildcard.push(rank);
         } else {
-            exact.entry(ServiceRef::new(&d.name, &d.namespace, &d.partition)).or_default().push(rank);
+            exact.entry(ServiceId::new(&d.name, &d.namespace, &d.partition)).or_default().push(rank);
         }
     }
     let services = linked
         .into_iter()
         .map(|(svc, l, via_wildcard)| {
-            let one: BTreeSet<ServiceRef> = [svc.clone()].into();
+            let one: BTreeSet<ServiceId> = [svc.clone()].into();
             let mut ranks: Vec<usize> = exact.get(&svc).cloned().unwrap_or_default();
             ranks.extend(wildcard.iter().copied().filter(|r| {
                 relevant.get(*r).is_some_and(|i| !applicable(std::slice::from_ref(*i), None, &one).is_empty())
@@ -193,7 +184,7 @@ pub(crate) fn compile(
 fn route(
     cx: &Context<'_>,
     gw: &GatewayIdentity,
-    svc: &ServiceRef,
+    svc: &ServiceId,
     l: &LinkedService,
     via_wildcard: bool,
     intentions: Vec<IntentionRef>,

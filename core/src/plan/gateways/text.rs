@@ -38,7 +38,7 @@ pub fn render_one(g: &GatewayRoutes) -> String {
     let id = &g.gateway;
     let mut out = String::new();
     let ns =
-        if id.namespace == crate::names::DEFAULT { String::new() } else { format!(", namespace {}", id.namespace) };
+        if id.namespace == crate::identity::DEFAULT { String::new() } else { format!(", namespace {}", id.namespace) };
     let _ = writeln!(
         out,
         "{}: {} in {}, partition {}{ns}, on {} ({})",

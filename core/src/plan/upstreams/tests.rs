@@ -9,7 +9,7 @@ fn resolved(files: &[(&str, &str)]) -> (Vec<ProxyUpstreams>, Vec<Diagnostic>) {
     let mut settings = Settings::default();
     settings.peer_trust_domains.insert("cluster-01".into(), "peer-one.consul".into());
     let mut cx = Cx::new();
-    (resolve(&ws, &settings, &mut cx), cx.diags)
+    (resolve(&ws, &crate::workspace::Entries::new(&ws, &settings.partition), &settings, &mut cx), cx.diags)
 }
 
 #[test]
