@@ -157,7 +157,7 @@ fn decisions_on_the_common_path_do_not_allocate() {
     });
     assert_eq!(action, ConnAction::Continue);
     assert_eq!(n, 0, "decide_peer");
-    let (action, n) = allocations(|| mesh.decide_connection(exact.as_bytes(), &mut |_| true).action);
+    let (action, n) = allocations(|| mesh.decide_connection(exact.as_bytes(), None, 0, &mut |_| true).action);
     assert!(matches!(action, ConnAction::Route { authorize: false, .. }));
     assert_eq!(n, 0, "decide_connection");
 }

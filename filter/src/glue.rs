@@ -290,16 +290,36 @@ impl StreamFilter {
             return self.act(host, None, ConnVerdict::unconfigured());
         };
         let started = start_timer(host, &state, &self.shared);
-        let verdict = match read(host, &SERVER_NAME) {
-            Ok(name) => {
-                self.server_name = name.unwrap_or_default();
-                state.index.decide_connection(&self.server_name, &mut may_log(host, &self.shared))
-            }
-            Err(e) => ConnVerdict::host_failure("cannot read the server name", &e),
+        let verdict = match self.read_connection(host, &state) {
+            Ok(port) => state.index.decide_connection(
+                &self.server_name,
+                port,
+                next_random(&self.shared.rng),
+                &mut may_log(host, &self.shared),
+            ),
+            Err(v) => v,
         };
         let result = self.act(host, Some(&state), verdict);
         stop_timer(host, &state, started);
         result
+    }
+
+    /// Reads what the connection's decision needs: the server name, and the listener port at
+    /// ingress and API gateways' tcp listeners.
+    fn read_connection<H: Host>(&mut self, host: &H, state: &Configured) -> Result<Option<u16>, ConnVerdict<'static>> {
+        if state.index.needs_connection_port() {
+            return match read(host, &["destination", "port"]) {
+                Ok(bytes) => Ok(bytes.as_deref().and_then(port_of)),
+                Err(e) => Err(ConnVerdict::host_failure("cannot read destination.port", &e)),
+            };
+        }
+        match read(host, &SERVER_NAME) {
+            Ok(name) => {
+                self.server_name = name.unwrap_or_default();
+                Ok(None)
+            }
+            Err(e) => Err(ConnVerdict::host_failure("cannot read the server name", &e)),
+        }
     }
 
     /// Terminating gateways: the first bytes arrive after the TLS handshake, so the client's

@@ -18,8 +18,8 @@
 //! - **ingress / API**: one listener per http listener port with an HTTP connection manager, the
 //!   wasm HTTP filter (`root_id: meshgate_http`) and the router; one route whose cluster comes from
 //!   the routing header ([`ROUTING_HEADER`]) the filter sets, and which strips that header before
-//!   forwarding. tcp listeners get `tcp_proxy` to their target(s) (intentions are not enforced on
-//!   them: noted).
+//!   forwarding. tcp listeners get the wasm network filter, which picks the weighted target, checks
+//!   the gateway's L4 intentions and sets `envoy.tcp_proxy.cluster` (or closes), then `tcp_proxy`.
 //!
 //! Clusters: one per target, `STATIC` for IP addresses and `STRICT_DNS` for names, with the
 //! registered instances of the target's service (a subset's `Filter` is applied when it is of the
@@ -180,7 +180,7 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
                     out.push(b.http_listener(l.port, l.protocol));
                 } else if let Some(tcp) = &l.tcp {
                     tcp.targets.iter().for_each(|tg| b.target_cluster(tg));
-                    out.push(b.tcp_listener(l.port, &tcp.targets));
+                    out.push(b.tcp_listener(l.port));
                 }
             }
             out
@@ -202,7 +202,7 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
                     out.push(b.http_listener(l.port, l.protocol));
                 } else if let Some(tcp) = l.tcp.first() {
                     tcp.targets.iter().for_each(|tg| b.target_cluster(tg));
-                    out.push(b.tcp_listener(l.port, &tcp.targets));
+                    out.push(b.tcp_listener(l.port));
                 }
             }
             out
@@ -646,21 +646,18 @@ impl Builder<'_> {
         })
     }
 
-    fn tcp_listener(&mut self, port: u16, targets: &[RouteTarget]) -> Value {
+    /// An ingress or API gateway's tcp listener: the network filter picks the weighted target,
+    /// checks the gateway's L4 intentions for it and sets `envoy.tcp_proxy.cluster` (or closes
+    /// the connection); tcp_proxy's default is the blackhole.
+    fn tcp_listener(&mut self, port: u16) -> Value {
         let gw = &self.plan.gateway;
         let (address, key) = (gw.address.clone(), gw.key.clone());
-        self.notes.push(format!("tcp listener {port}: intentions are not enforced on it by the filter"));
-        let cluster = match targets {
-            [one] => json!(one.cluster),
-            many => {
-                json!({ "clusters": many.iter().map(|t| json!({ "name": t.cluster, "weight": t.weight.max(1) })).collect::<Vec<_>>() })
-            }
-        };
-        let tcp = self.tcp_proxy(&format!("meshgate_{key}_{port}"), cluster, false);
+        let wasm = self.wasm_filter(Filter::Network);
+        let tcp = self.tcp_proxy(&format!("meshgate_{key}_{port}"), json!(BLACKHOLE), false);
         json!({
             "name": format!("{key}:{port}"),
             "address": socket(&address, port),
-            "filter_chains": [{ "filters": [tcp] }],
+            "filter_chains": [{ "filters": [wasm, tcp] }],
         })
     }
 }

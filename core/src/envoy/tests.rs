@@ -146,11 +146,13 @@ fn ingress_bootstrap_routes_by_the_routing_header() {
     assert_eq!(hcm["http_filters"][1]["name"], "envoy.filters.http.router");
     assert_eq!(ports(cluster(&v, "v1.api.default.default.dc1")), vec![9001]);
     assert_eq!(ports(cluster(&v, "web.default.default.dc1")), vec![8080]);
-    assert_eq!(
-        listeners[1]["filter_chains"][0]["filters"][0]["typed_config"]["cluster"],
-        "billing.default.default.dc1"
-    );
-    assert!(g.notes.iter().any(|n| n.contains("tcp listener 8081")), "{:?}", g.notes);
+    // The tcp listener: the network filter chooses the target after checking the gateway's
+    // intentions; tcp_proxy's own default is the blackhole.
+    let tcp = &listeners[1]["filter_chains"][0]["filters"];
+    assert_eq!(tcp[0]["typed_config"]["config"]["root_id"], NETWORK_ROOT_ID);
+    assert_eq!(tcp[1]["typed_config"]["cluster"], BLACKHOLE);
+    assert!(cluster(&v, "billing.default.default.dc1").is_object());
+    assert!(!g.notes.iter().any(|n| n.contains("tcp listener")), "{:?}", g.notes);
 }
 
 #[test]
@@ -163,9 +165,11 @@ fn ecds_moves_the_plan_into_watched_files() {
     assert_eq!(source["path"], "/ecds/meshgate-ingress-http.json");
     assert_eq!(source["watched_directory"]["path"], "/ecds");
     assert!(!g.bootstrap.contains("\"configuration\""));
-    assert_eq!(g.ecds.len(), 1);
-    let file: Value = serde_json::from_str(&g.ecds[0].content).unwrap();
-    assert_eq!(g.ecds[0].file_name, "meshgate-ingress-http.json");
+    // The http listener's filter and the tcp listener's network filter.
+    assert_eq!(g.ecds.len(), 2);
+    assert_eq!(g.ecds[0].file_name, "meshgate-ingress-network.json");
+    let file: Value = serde_json::from_str(&g.ecds[1].content).unwrap();
+    assert_eq!(g.ecds[1].file_name, "meshgate-ingress-http.json");
     assert_eq!(file["version_info"], g.plan.hash_hex());
     assert_eq!(file["resources"][0]["name"], "meshgate-ingress-http");
     assert_eq!(file["resources"][0]["typed_config"]["config"]["failure_policy"], "FAIL_RELOAD");

@@ -42,7 +42,7 @@ use crate::intentions::{Caller, Decision, IntentionTable, Origin, Request, Servi
 use crate::plan::gateways::mesh::{MeshRoute, SniMatch};
 use crate::plan::gateways::terminating::LinkedRoute;
 use crate::plan::gateways::{
-    content_hash, GatewayKind, GatewayPlan, HeaderModifiers, HttpRoute, RouteTable, RouteTarget, ServiceId,
+    content_hash, GatewayKind, GatewayPlan, HeaderModifiers, HttpRoute, RouteTable, RouteTarget, ServiceId, TcpRoute,
     VirtualHost, GATEWAY_PLAN_VERSION,
 };
 use crate::settings::Mode;
@@ -88,6 +88,10 @@ pub struct GatewayIndex {
     /// `*.suffix` SNI rows (mesh gateways).
     sni_wildcard: LabelTrie,
     http: Vec<HostIndex>,
+    /// http listener port → its position in `http`.
+    http_ports: FastMap<u16, u32>,
+    /// tcp listeners of ingress and API gateways, by port.
+    tcp: Vec<TcpListener>,
     /// The source of requests at ingress and API gateways (the gateway's service).
     source: ServiceId,
     /// Lowercased names of the headers some route or permission of the plan reads, sorted.
@@ -679,6 +683,41 @@ impl ChainRouter {
     }
 }
 
+/// An ingress or API gateway's tcp listener: its route and the running sums of its targets'
+/// weights.
+#[derive(Clone, Debug)]
+pub(crate) struct TcpListener {
+    pub port: u16,
+    pub route: TcpRoute,
+    cumulative: Vec<u64>,
+}
+
+impl TcpListener {
+    fn new(port: u16, route: &TcpRoute) -> TcpListener {
+        let mut total = 0u64;
+        let cumulative = route
+            .targets
+            .iter()
+            .map(|t| {
+                total = total.saturating_add(t.weight);
+                total
+            })
+            .collect();
+        TcpListener { port, route: route.clone(), cumulative }
+    }
+
+    /// The target for a random number (weighted); `None` when no target has a weight.
+    pub fn pick(&self, rand: u64) -> Option<&RouteTarget> {
+        let total = *self.cumulative.last()?;
+        if total == 0 {
+            return None;
+        }
+        let r = rand % total;
+        let i = self.cumulative.iter().position(|c| r < *c)?;
+        self.route.targets.get(i)
+    }
+}
+
 // ---------------------------------------------------------------------------------------- index
 
 fn inspected_headers(table: &IntentionTable, http: &[HostIndex]) -> Vec<Box<str>> {
@@ -748,6 +787,7 @@ impl GatewayIndex {
         let mut sni_exact = FastMap::default();
         let mut sni_wildcard = LabelTrie::default();
         let mut http = Vec::new();
+        let mut tcp = Vec::new();
         let source = plan.gateway.as_service();
         let bad_sni = |sni: &str, origin: &Origin| Error::BadSni { origin: origin.to_string(), sni: sni.to_string() };
         match &plan.routes {
@@ -777,29 +817,61 @@ impl GatewayIndex {
                 }
             }
             RouteTable::IngressGateway(t) => {
+                let mut seen = std::collections::BTreeSet::new();
                 for l in t.listeners.iter().filter(|l| l.protocol.is_http_like()) {
-                    if http.iter().any(|h: &HostIndex| h.port == l.port) {
+                    if !seen.insert(l.port) {
                         return Err(Error::DuplicateListener { port: l.port });
                     }
                     http.push(HostIndex::new(l.port, &l.hosts)?);
                 }
+                for l in &t.listeners {
+                    if let (false, Some(route)) = (l.protocol.is_http_like(), &l.tcp) {
+                        tcp.push(TcpListener::new(l.port, route));
+                    }
+                }
             }
             RouteTable::ApiGateway(t) => {
+                // API listeners sharing a port are merged, in order, as Consul merges them: grouped
+                // first, so each port is indexed once whatever the number of listeners.
+                let mut by_port: Vec<(u16, Vec<VirtualHost>)> = Vec::new();
+                let mut slot: std::collections::BTreeMap<u16, usize> = std::collections::BTreeMap::new();
                 for l in t.listeners.iter().filter(|l| l.protocol.is_http_like()) {
-                    // API listeners sharing a port are merged, in order, as Consul merges them.
-                    match http.iter_mut().find(|h: &&mut HostIndex| h.port == l.port) {
-                        Some(existing) => {
-                            let mut hosts = existing.hosts.clone();
-                            hosts.extend(l.hosts.iter().cloned());
-                            *existing = HostIndex::new(l.port, &hosts)?;
+                    let i = *slot.entry(l.port).or_insert_with(|| {
+                        by_port.push((l.port, Vec::new()));
+                        by_port.len() - 1
+                    });
+                    if let Some((_, hosts)) = by_port.get_mut(i) {
+                        hosts.extend(l.hosts.iter().cloned());
+                    }
+                }
+                for (port, hosts) in &by_port {
+                    http.push(HostIndex::new(*port, hosts)?);
+                }
+                let mut tcp_ports = std::collections::BTreeSet::new();
+                for l in &t.listeners {
+                    // Consul serves a tcp listener's first route.
+                    if let (false, Some(route)) = (l.protocol.is_http_like(), l.tcp.first()) {
+                        if tcp_ports.insert(l.port) {
+                            tcp.push(TcpListener::new(l.port, route));
                         }
-                        None => http.push(HostIndex::new(l.port, &l.hosts)?),
                     }
                 }
             }
         }
+        let http_ports = http.iter().enumerate().map(|(i, h)| (h.port, u32::try_from(i).unwrap_or(u32::MAX))).collect();
         let inspected_headers = inspected_headers(&table, &http);
-        Ok(GatewayIndex { plan, hash, table, sni_exact, sni_wildcard, http, source, inspected_headers })
+        Ok(GatewayIndex {
+            plan,
+            hash,
+            table,
+            sni_exact,
+            sni_wildcard,
+            http,
+            http_ports,
+            tcp,
+            source,
+            inspected_headers,
+        })
     }
 
     /// Whether a route or permission of this plan reads the header `name` (any case).
@@ -839,6 +911,17 @@ impl GatewayIndex {
     /// [`Self::route_request`] the request's port).
     pub fn needs_port(&self) -> bool {
         self.http.len() > 1
+    }
+
+    /// Whether the network filter must tell [`Self::decide_connection`] the listener's port (an
+    /// ingress or API gateway with tcp listeners).
+    pub fn needs_connection_port(&self) -> bool {
+        !self.tcp.is_empty()
+    }
+
+    /// The tcp listener on `port`.
+    pub(crate) fn tcp_listener(&self, port: u16) -> Option<&TcpListener> {
+        self.tcp.iter().find(|l| l.port == port)
     }
 
     /// The http listener ports, in the plan's order.
@@ -968,7 +1051,7 @@ impl GatewayIndex {
             (_, 0) => None,
             (None, 1) => self.http.first().map(|l| (0, l)),
             (None, _) => None,
-            (Some(p), _) => self.http.iter().enumerate().find(|(_, l)| l.port == p),
+            (Some(p), _) => self.http_ports.get(&p).and_then(|i| self.http.get(*i as usize).map(|l| (*i as usize, l))),
         };
         let Some((li, listener)) = listener else { return RouteDecision::unrouted(RouteOutcome::NoListener, path) };
         route_in(li, listener, authority, path, method, headers, rand, self.plan.path_normalization)

@@ -472,7 +472,7 @@ fn a_peer_identity_that_is_not_text_is_a_bad_identity() {
     let v = ix.decide_peer(name.as_bytes(), Some(&bad), &mut |_| true);
     assert_eq!(v.action, ConnAction::Close);
     // A server name that is not text routes nowhere.
-    let v = ix.decide_connection(b"billing\xff", &mut |_| true);
+    let v = ix.decide_connection(b"billing\xff", None, 0, &mut |_| true);
     assert_eq!((v.action, v.tally), (ConnAction::Close, Some(Tally::Unrouted)));
     assert!(v.log.expect("line").text.contains("malformed-sni"));
 }
@@ -492,4 +492,57 @@ fn log_lines_stay_bounded_whatever_the_client_sends() {
     let v = ix.decide_http(&head, &Connection::default(), 0, &mut |_| false);
     assert!(v.log.is_none());
     assert_eq!(v.tally, Tally::Denied);
+}
+
+/// An ingress gateway and an API gateway with tcp listeners, and intentions for their services.
+const TCP_LISTENERS: &str = r#"
+service { name = "ingress" kind = "ingress-gateway" port = 8443 }
+---
+service { name = "api-gw" kind = "api-gateway" port = 9443 }
+---
+service { name = "db" address = "127.0.0.1" port = 5432 }
+---
+service { name = "cache" address = "127.0.0.1" port = 6379 }
+---
+Kind = "ingress-gateway"
+Name = "ingress"
+Listeners = [
+  { Port = 5432, Protocol = "tcp", Services = [{ Name = "db" }] },
+  { Port = 6379, Protocol = "tcp", Services = [{ Name = "cache" }] },
+]
+---
+Kind = "api-gateway"
+Name = "api-gw"
+Listeners = [{ Name = "db", Port = 15432, Protocol = "tcp" }]
+---
+Kind = "tcp-route"
+Name = "db-route"
+Parents = [{ Name = "api-gw", SectionName = "db" }]
+Services = [{ Name = "db" }]
+---
+Kind = "service-intentions"
+Name = "db"
+Sources = [{ Name = "ingress", Action = "deny" }, { Name = "api-gw", Action = "allow" }]
+"#;
+
+#[test]
+fn tcp_listeners_enforce_the_gateways_l4_intentions() {
+    let c = compiled(TCP_LISTENERS);
+    let ingress = GatewayIndex::new(&gateway_plan(&c, "ingress").expect("plan")).expect("index");
+    assert!(ingress.needs_connection_port());
+    // ingress → db is denied: the connection is closed, with a reason.
+    let v = ingress.decide_connection(b"", Some(5432), 0, &mut |_| true);
+    assert_eq!((v.action, v.tally), (ConnAction::Close, Some(Tally::Denied)));
+    let line = v.log.expect("a deny line").text;
+    assert!(line.contains("destination=db") && line.contains("reason=intention"), "{line}");
+    // ingress → cache: no intention, the default policy allows.
+    let v = ingress.decide_connection(b"", Some(6379), 0, &mut |_| true);
+    assert!(matches!(v.action, ConnAction::Route { cluster: "cache.default.default.dc1", authorize: false }), "{v:?}");
+    // No listener on the port.
+    let v = ingress.decide_connection(b"", Some(1), 0, &mut |_| true);
+    assert_eq!((v.action, v.tally), (ConnAction::Close, Some(Tally::Unrouted)));
+    // The API gateway may reach db.
+    let api = GatewayIndex::new(&gateway_plan(&c, "api-gw").expect("plan")).expect("index");
+    let v = api.decide_connection(b"", Some(15432), 0, &mut |_| true);
+    assert_eq!(v.tally, Some(Tally::Allowed), "{v:?}");
 }

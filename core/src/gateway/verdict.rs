@@ -8,7 +8,10 @@
 //! worker writes per second is the glue's [`LogLimiter`]'s business; counters stay exact.
 
 use super::request::{Pseudo, RequestHead};
-use super::{Authz, GatewayIndex, RouteDecision, RouteKey, RouteOutcome, SniDecision, SniTarget};
+use super::{
+    Authz, Caller, GatewayIndex, Request, RouteDecision, RouteKey, RouteOutcome, ServiceName, SniDecision, SniTarget,
+};
+use crate::identity::or_default;
 use crate::plan::gateways::{GatewayKind, HeaderModifiers};
 use crate::settings::Mode;
 use std::borrow::Cow;
@@ -386,9 +389,20 @@ impl GatewayIndex {
 
     // ------------------------------------------------------------------------------ network
 
-    /// The answer to a new TLS connection: route it by its server name (mesh and terminating
-    /// gateways), or close it.
-    pub fn decide_connection<'i>(&'i self, server_name: &[u8], may_log: MayLog<'_>) -> ConnVerdict<'i> {
+    /// The answer to a new connection: mesh and terminating gateways route it by its server
+    /// name (or close it); ingress and API gateways' tcp listeners (`port`) pick a weighted
+    /// target and check the L4 intentions with the gateway as the source, as Consul does for the
+    /// connections they make.
+    pub fn decide_connection<'i>(
+        &'i self,
+        server_name: &[u8],
+        port: Option<u16>,
+        rand: u64,
+        may_log: MayLog<'_>,
+    ) -> ConnVerdict<'i> {
+        if matches!(self.kind(), GatewayKind::IngressGateway | GatewayKind::ApiGateway) {
+            return self.tcp_listener_connection(port, rand, may_log);
+        }
         let name = text(server_name);
         let decision = match name {
             Some(n) => self.route_sni(n),
@@ -412,6 +426,70 @@ impl GatewayIndex {
                 log: None,
             },
             _ => ConnVerdict { tally: None, action: ConnAction::Route { cluster, authorize: true }, log: None },
+        }
+    }
+
+    fn tcp_listener_connection<'i>(&'i self, port: Option<u16>, rand: u64, may_log: MayLog<'_>) -> ConnVerdict<'i> {
+        let unrouted = |why: &str, may_log: MayLog<'_>| {
+            let log = may_log(LogLevel::Info).then(|| {
+                let mut line = self.line("meshgate unrouted", None);
+                line.field("port", &port.map_or("-".to_string(), |p| p.to_string()));
+                line.field("reason", "no-listener");
+                line.field("why", why);
+                line.finish(LogLevel::Info)
+            });
+            ConnVerdict { tally: Some(Tally::Unrouted), action: ConnAction::Close, log }
+        };
+        let Some(listener) = port.and_then(|p| self.tcp_listener(p)) else {
+            return unrouted("no route: no tcp listener of this gateway on this port", may_log);
+        };
+        let Some(target) = listener.pick(rand) else {
+            return unrouted("no target: the tcp listener's route has no service to send to", may_log);
+        };
+        let source = Caller {
+            name: &self.source.name,
+            namespace: &self.source.namespace,
+            partition: &self.source.partition,
+            peer: "",
+        };
+        let destination = ServiceName {
+            name: &target.service,
+            namespace: or_default(&target.namespace),
+            partition: or_default(&target.partition),
+        };
+        let request = Request { source, destination, http: None };
+        let decision = self.table.decide(&request);
+        let authz = Authz {
+            allowed: decision.allowed,
+            mode: self.mode(),
+            reason: super::AuthzReason::Decided,
+            decision: Some(decision),
+            source,
+        };
+        if authz.allowed {
+            return ConnVerdict {
+                tally: Some(Tally::Allowed),
+                action: ConnAction::Route { cluster: &target.cluster, authorize: false },
+                log: None,
+            };
+        }
+        let blocks = authz.blocks();
+        let log = may_log(LogLevel::Warn).then(|| {
+            let mut line = self.line(if blocks { "meshgate deny" } else { "meshgate audit-deny" }, Some(authz.mode));
+            line.field("source", self.key());
+            line.field("destination", &target.service_ref().label());
+            line.field("port", &listener.port.to_string());
+            line.authz(&authz);
+            line.finish(LogLevel::Warn)
+        });
+        ConnVerdict {
+            tally: Some(if blocks { Tally::Denied } else { Tally::Audited }),
+            action: if blocks {
+                ConnAction::Close
+            } else {
+                ConnAction::Route { cluster: &target.cluster, authorize: false }
+            },
+            log,
         }
     }
 

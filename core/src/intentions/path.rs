@@ -26,11 +26,19 @@ pub struct Normalization {
     /// would otherwise see a path no rule saw.
     pub merge_slashes: bool,
     pub escaped_slashes: EscapedSlashes,
+    /// Let `;` path parameters through. Off by default: Tomcat, Jetty and Spring strip them
+    /// before routing, so `/x/..;/admin` is `/admin` to the service while rules saw `/x/..;`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_path_parameters: bool,
 }
 
 impl Default for Normalization {
     fn default() -> Self {
-        Normalization { merge_slashes: true, escaped_slashes: EscapedSlashes::RejectRequest }
+        Normalization {
+            merge_slashes: true,
+            escaped_slashes: EscapedSlashes::RejectRequest,
+            allow_path_parameters: false,
+        }
     }
 }
 
@@ -47,6 +55,8 @@ pub enum PathRejection {
     Backslash,
     #[error("the path has a control character or an encoded NUL")]
     ControlCharacter,
+    #[error("the path has a `;` parameter, which Java servers strip before routing")]
+    PathParameter,
 }
 
 /// Normalizes a request path (`:path`, query and fragment dropped) per RFC 3986 §6.2.2: decode
@@ -67,6 +77,7 @@ pub fn normalize(raw: &str, opts: Normalization) -> Result<Cow<'_, str>, PathRej
                 break;
             }
             0..=0x1f | 0x7f => return Err(PathRejection::ControlCharacter),
+            b';' if !opts.allow_path_parameters => return Err(PathRejection::PathParameter),
             b'\\' => backslash = true,
             b'%' => needs_work = true,
             b'.' if prev == b'/' => needs_work = true,
@@ -215,6 +226,17 @@ mod tests {
         assert_eq!(n("/admin%00"), Err(PathRejection::ControlCharacter));
         assert_eq!(n("admin"), Err(PathRejection::NotOriginForm));
         assert_eq!(n("/a\tb"), Err(PathRejection::ControlCharacter));
+    }
+
+    #[test]
+    fn path_parameters_are_refused_unless_allowed() {
+        for raw in ["/;/admin", "/x/..;/admin", "/app;jsessionid=1", "/a;b/c"] {
+            assert_eq!(n(raw), Err(PathRejection::PathParameter), "{raw}");
+        }
+        // In the query, a `;` is the query's business.
+        assert_eq!(n("/a?x=1;y=2").as_deref(), Ok("/a"));
+        let allow = Normalization { allow_path_parameters: true, ..Default::default() };
+        assert_eq!(normalize("/app;jsessionid=1", allow).as_deref(), Ok("/app;jsessionid=1"));
     }
 
     #[test]

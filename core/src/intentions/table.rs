@@ -87,6 +87,8 @@ pub enum PathRejectionKind {
     EscapedSlash,
     Backslash,
     ControlCharacter,
+    /// A `;` path parameter, which Java servers strip before routing.
+    PathParameter,
     /// The path's bytes are not UTF-8 (HTTP/2 lets raw bytes through).
     NotText,
 }
@@ -102,6 +104,9 @@ impl PathRejectionKind {
             }
             PathRejectionKind::Backslash => "the request path has a backslash, which mesh policy rejects",
             PathRejectionKind::ControlCharacter => "the request path has a control character",
+            PathRejectionKind::PathParameter => {
+                "the request path has a `;` parameter, which servers such as Tomcat strip before routing (allowed only when the mesh entry sets InsecureDisablePathNormalization)"
+            }
             PathRejectionKind::NotText => "the request path is not UTF-8 text",
         }
     }
@@ -115,6 +120,7 @@ impl From<PathRejection> for PathRejectionKind {
             PathRejection::EscapedSlash => PathRejectionKind::EscapedSlash,
             PathRejection::Backslash => PathRejectionKind::Backslash,
             PathRejection::ControlCharacter => PathRejectionKind::ControlCharacter,
+            PathRejection::PathParameter => PathRejectionKind::PathParameter,
         }
     }
 }
@@ -335,7 +341,8 @@ impl IntentionTable {
         found.map(|i| i as usize)
     }
 
-    /// Decides one request.
+    /// Decides one request. An HTTP request whose path cannot be normalized safely is denied
+    /// whatever the intentions say, as the filter refuses it (400) before any rule.
     pub fn decide<'t, 'r>(&'t self, req: &Request<'r>) -> Decision<'t, 'r> {
         let default = |reason| Decision {
             allowed: self.default_policy == Action::Allow,
@@ -345,6 +352,17 @@ impl IntentionTable {
             default_used: true,
             normalized_path: None,
             default_policy: self.default_policy,
+        };
+        let normalized = match req.http.map(|h| path::normalize(h.path, self.normalization)) {
+            Some(Err(rejection)) => {
+                return Decision {
+                    allowed: false,
+                    default_used: false,
+                    ..default(Reason::PathRejected { rejection: rejection.into() })
+                };
+            }
+            Some(Ok(p)) => Some(p),
+            None => None,
         };
         let Some(index) = self.find(req) else { return default(Reason::NoIntention) };
         let (Some(intention), Some(compiled)) = (self.intentions.get(index), self.compiled_permissions(index)) else {
@@ -362,20 +380,8 @@ impl IntentionTable {
             d.reason = Reason::L7OnTcp;
             return d;
         };
-        let needs_path = compiled.iter().any(CompiledMatch::needs_path);
-        let normalized = if needs_path {
-            match path::normalize(http.path, self.normalization) {
-                Ok(p) => Some(p),
-                Err(rejection) => {
-                    d.allowed = false;
-                    d.default_used = false;
-                    d.reason = Reason::PathRejected { rejection: rejection.into() };
-                    return d;
-                }
-            }
-        } else {
-            None
-        };
+        // The normalized path is reported when a permission looked at it.
+        let normalized = normalized.filter(|_| compiled.iter().any(CompiledMatch::needs_path));
         let path = normalized.as_deref().unwrap_or(http.path);
         for (pi, (perm, m)) in intention.permissions.iter().zip(compiled).enumerate() {
             if m.mismatch(http.method, path, http.headers, perm.action == Action::Allow).is_none() {

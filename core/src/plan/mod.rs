@@ -77,17 +77,20 @@ pub fn compile(ws: &Workspace, settings: &Settings) -> Result<Compiled, TableErr
 /// that no rule saw — whatever the mesh entry's `InsecureDisablePathNormalization` or
 /// `MergeSlashes` say. Encoded slashes follow the mesh entry's `PathWithEscapedSlashesAction`;
 /// unset (or Envoy's implementation-specific default) means reject, where Envoy would keep them.
+/// `;` path parameters are refused unless `InsecureDisablePathNormalization` says the operator
+/// accepts paths as sent.
 pub fn normalization(entries: &Entries<'_>) -> Normalization {
     use crate::intentions::path::EscapedSlashes;
     use crate::model::mesh::PathWithEscapedSlashesAction as Action;
     let mesh = entries.mesh(entries.local_partition());
-    let action = crate::model::mesh::PathNormalization::of(mesh).path_with_escaped_slashes_action;
+    let effective = crate::model::mesh::PathNormalization::of(mesh);
+    let action = effective.path_with_escaped_slashes_action;
     let escaped_slashes = match action {
         Action::KeepUnchanged => EscapedSlashes::KeepUnchanged,
         Action::UnescapeAndForward | Action::UnescapeAndRedirect => EscapedSlashes::UnescapeAndForward,
         Action::RejectRequest | Action::ImplementationSpecificDefault | Action::Unset => EscapedSlashes::RejectRequest,
     };
-    Normalization { merge_slashes: true, escaped_slashes }
+    Normalization { merge_slashes: true, escaped_slashes, allow_path_parameters: !effective.normalize_path }
 }
 
 #[cfg(test)]
@@ -98,10 +101,7 @@ mod tests {
     #[test]
     fn the_mesh_entry_chooses_what_encoded_slashes_do() {
         let ws = Workspace::from_text("m.hcl", "Kind = \"mesh\"\n");
-        assert_eq!(
-            normalization(&Entries::new(&ws, "default")),
-            Normalization { merge_slashes: true, escaped_slashes: EscapedSlashes::RejectRequest }
-        );
+        assert_eq!(normalization(&Entries::new(&ws, "default")), Normalization::default());
         let ws = Workspace::from_text(
             "m.hcl",
             "Kind = \"mesh\"\nHTTP { Incoming { RequestNormalization { PathWithEscapedSlashesAction = \"UNESCAPE_AND_FORWARD\" } } }\n",
