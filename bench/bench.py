@@ -222,7 +222,7 @@ def derive_configs(filter_json, n, ports, kind, floor_wasm):
             chain = listener["filter_chains"][0]
             tcp = [f for f in chain["filters"] if f["name"] == "envoy.filters.network.tcp_proxy"]
             if v != "filter":
-                # Same tcp_proxy (ON_DOWNSTREAM_DATA), but to the service's cluster: nothing chooses it.
+                # Same tcp_proxy (the generated upstream_connect_mode), but to the service's cluster: nothing chooses it.
                 wasm = [f for f in chain["filters"] if f["name"] == "envoy.filters.network.wasm"]
                 tcp[0]["typed_config"]["cluster"] = upstream_cluster(cfg)
                 front = {"rbac": [rbac_network_filter(n, kind)],
@@ -470,7 +470,7 @@ SHAPES = {
     "terminating-tcp": "Terminating gateway `tgw` linking `web` as a **tcp** service (L4). wrk → a TLS-originating "
     "Envoy (client.pem, gateway SNI) whose cluster to the gateway has `max_requests_per_connection: 1`, so "
     "every request is a new mTLS connection and the gateway decides once per request → the gateway's SNI filter "
-    "chain (mTLS, `require_client_certificate`) → `tcp_proxy` (`ON_DOWNSTREAM_DATA`) → backend (HTTP over the "
+    "chain (mTLS, `require_client_certificate`) → `tcp_proxy` (`ON_DOWNSTREAM_TLS_HANDSHAKE`) → backend (HTTP over the "
     "TCP proxy, a new upstream connection per request as well). none: `tcp_proxy` to `web`'s cluster; RBAC: "
     "`envoy.filters.network.rbac` (stat_prefix `connect_authz`), action ALLOW, one policy "
     "`consul-intentions-layer4` with `permissions: [any]` and one `authenticated.principal_name.safe_regex` "

@@ -79,16 +79,35 @@ fn read_file(path: &Path) -> Result<InputFile, InputError> {
     Ok(InputFile::new(path.display().to_string(), text))
 }
 
+/// Every config file below `dir`. Symbolic links are followed, but each directory is read once
+/// (a link back up the tree would otherwise recurse without end), and only regular files are
+/// read: a FIFO or a device would block or never end.
 fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
+    let mut seen = std::collections::BTreeSet::new();
+    collect(dir, out, &mut seen)
+}
+
+fn collect(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    seen: &mut std::collections::BTreeSet<PathBuf>,
+) -> Result<(), InputError> {
+    let real = std::fs::canonicalize(dir).map_err(|e| InputError(format!("cannot read {}: {e}", dir.display())))?;
+    if !seen.insert(real) {
+        return Ok(());
+    }
     let entries = std::fs::read_dir(dir).map_err(|e| InputError(format!("cannot list {}: {e}", dir.display())))?;
     for entry in entries {
         let path = entry.map_err(|e| InputError(format!("cannot list {}: {e}", dir.display())))?.path();
-        if path.is_dir() {
-            collect_dir(&path, out)?;
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        // Follows links; a dangling link is skipped like any other non-file.
+        let Ok(meta) = std::fs::metadata(&path) else { continue };
+        if meta.is_dir() {
+            collect(&path, out, seen)?;
+        } else if meta.is_file()
+            && path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
         {
             out.push(path);
         }

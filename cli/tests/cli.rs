@@ -206,3 +206,23 @@ fn a_directory_brings_its_settings_file() {
         meshgate(&["check", &demo, "--source", "api", "--destination", "web", "--default-intention-policy", "allow"]);
     assert_eq!(o.status.code(), Some(0));
 }
+
+#[test]
+#[cfg(unix)]
+fn directories_skip_fifos_and_survive_symlink_loops() {
+    let dir = std::env::temp_dir().join(format!("meshgate-cli-walk-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub")).expect("dirs");
+    std::fs::write(dir.join("sub/web.hcl"), "Kind = \"service-defaults\"\nName = \"web\"\n").expect("write");
+    // A link back up the tree, twice: an endless (or exponential) walk without loop detection.
+    std::os::unix::fs::symlink(&dir, dir.join("sub/up")).expect("symlink");
+    std::os::unix::fs::symlink(&dir, dir.join("sub/up2")).expect("symlink");
+    // A FIFO named like a config file: reading it would block forever.
+    let fifo = dir.join("blocked.hcl");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let o = meshgate(&["validate", dir.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("1 file: 1 config entry"), "{}", stdout(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}

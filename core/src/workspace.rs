@@ -66,7 +66,55 @@ impl Workspace {
     /// Checks that need more than one entry. The semantics layer extends this.
     fn check(&mut self) {
         self.check_duplicate_entries();
+        self.check_name_lengths();
         diag::sort(&mut self.diagnostics);
+    }
+
+    /// No name the plan carries may be longer than the filter accepts
+    /// ([`crate::gateway::MAX_NAME_BYTES`]): entry names and tenancy, intention sources, service
+    /// registrations.
+    fn check_name_lengths(&mut self) {
+        let max = crate::gateway::MAX_NAME_BYTES;
+        let mut found = Vec::new();
+        let mut check = |what: &str, value: &str, span: Span| {
+            if value.len() > max {
+                found.push(Diagnostic::error(
+                    Code::InvalidName,
+                    span,
+                    format!("{what} is {} bytes long; names are at most {max} bytes", value.len()),
+                ));
+            }
+        };
+        for entry in self.entries() {
+            let span = entry.origin().span;
+            check("the entry's name", entry.name(), span);
+            check("the namespace", entry.namespace(), span);
+            check("the partition", entry.partition(), span);
+            if let ConfigEntry::ServiceIntentions(e) = entry {
+                for s in &e.sources {
+                    for (what, v) in [
+                        ("the source's name", &s.name),
+                        ("the source's namespace", &s.namespace),
+                        ("the source's partition", &s.partition),
+                        ("the source's peer", &s.peer),
+                    ] {
+                        check(what, v, s.origin.span);
+                    }
+                }
+            }
+        }
+        for svc in self.services() {
+            let span = svc.origin.span;
+            for (what, v) in [
+                ("the service's name", &svc.name),
+                ("the service's id", &svc.id),
+                ("the namespace", &svc.namespace),
+                ("the partition", &svc.partition),
+            ] {
+                check(what, v, span);
+            }
+        }
+        self.diagnostics.extend(found);
     }
 
     fn check_duplicate_entries(&mut self) {
@@ -208,5 +256,22 @@ impl<'w> Entries<'w> {
             ConfigEntry::Mesh(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_longer_than_the_filter_accepts_are_errors_at_their_place() {
+        let long = "a".repeat(crate::gateway::MAX_NAME_BYTES + 1);
+        let ws = Workspace::from_text(
+            "i.hcl",
+            &format!("Kind = \"service-intentions\"\nName = \"web\"\nSources = [{{ Name = \"{long}\", Action = \"allow\" }}]\n"),
+        );
+        let d = ws.errors().find(|d| d.code == Code::InvalidName).expect("an error for the long source name");
+        assert!(d.message.contains("257 bytes"), "{}", d.message);
+        assert_eq!(ws.sources.location(d.span.expect("a span")).map(|l| l.start.line), Some(3));
     }
 }

@@ -322,8 +322,15 @@ impl StreamFilter {
         }
     }
 
-    /// Terminating gateways: the first bytes arrive after the TLS handshake, so the client's
-    /// certificate is known: enforce the L4 intentions once, here.
+    /// Terminating gateways: bytes from either side arrive after the TLS handshake (tcp_proxy
+    /// connects the upstream once it is done), so the client's certificate is known: enforce the
+    /// L4 intentions once, on the first bytes — the client's, or the service's greeting for
+    /// server-first protocols, which is held back until then.
+    pub fn on_upstream_data<H: Host>(&mut self, host: &H) -> Verdict {
+        self.on_downstream_data(host)
+    }
+
+    /// See [`Self::on_upstream_data`]: the first bytes from the client.
     pub fn on_downstream_data<H: Host>(&mut self, host: &H) -> Verdict {
         if self.decided {
             return Verdict::Continue;

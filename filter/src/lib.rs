@@ -7,8 +7,9 @@
 //!   (`envoy.filters.network.wasm`, before `tcp_proxy`): mesh gateways route by SNI in
 //!   `on_new_connection` (the cluster goes to tcp_proxy through the filter state
 //!   `envoy.tcp_proxy.cluster`); terminating gateways also enforce L4 intentions on the peer's
-//!   SPIFFE ID in the first `on_downstream_data` (tcp_proxy `upstream_connect_mode:
-//!   ON_DOWNSTREAM_DATA`).
+//!   SPIFFE ID on the first bytes either side sends (`on_downstream_data` / `on_upstream_data`;
+//!   tcp_proxy `upstream_connect_mode: ON_DOWNSTREAM_TLS_HANDSHAKE`, so server-first protocols
+//!   work and their greeting is held back until the filter has decided).
 //! - anything else → the HTTP filter (`envoy.filters.http.wasm`, before the router): ingress and
 //!   API gateways route (the routing header [`meshgate_core::gateway::ROUTING_HEADER`] + the route's
 //!   `cluster_header` + `clear_route_cache`) and enforce L7 intentions with the gateway as source;

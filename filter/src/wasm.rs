@@ -191,6 +191,10 @@ impl StreamContext for MeshgateStream {
     fn on_downstream_data(&mut self, _data_size: usize, _end_of_stream: bool) -> Action {
         action(self.0.on_downstream_data(&Hostcalls))
     }
+
+    fn on_upstream_data(&mut self, _data_size: usize, _end_of_stream: bool) -> Action {
+        action(self.0.on_upstream_data(&Hostcalls))
+    }
 }
 
 struct MeshgateHttp(HttpFilter);

@@ -175,6 +175,24 @@ impl Backend {
         }))
     }
 
+    /// A server-first TCP server (as SMTP, MySQL, SSH): greets with `<name> ready\n` as soon as a
+    /// connection is accepted, then reads one line and answers `<name> got <line>\n`.
+    pub fn banner(name: &str, port: u16) -> Result<Backend, String> {
+        let name = name.to_string();
+        Ok(Backend::spawn(Backend::listener(port)?, move |mut c| {
+            if c.write_all(format!("{name} ready\n").as_bytes()).is_err() {
+                return;
+            }
+            let mut line = String::new();
+            let _ = BufReader::new(match c.try_clone() {
+                Ok(r) => r,
+                Err(_) => return,
+            })
+            .read_line(&mut line);
+            let _ = c.write_all(format!("{name} got {}\n", line.trim()).as_bytes());
+        }))
+    }
+
     /// A TLS server (rustls) presenting `cert_pem`/`key_pem`: reads one line, answers `<name>\n`.
     pub fn tls(name: &str, port: u16, cert_pem: &str, key_pem: &str) -> Result<Backend, String> {
         let config = Arc::new(server_config(cert_pem, key_pem)?);
@@ -235,10 +253,37 @@ pub struct ClientIdentity<'a> {
     pub key_pem: &'a str,
 }
 
-/// Opens TLS to 127.0.0.1:`port` with server name `sni` (trusting `ca_pem`), optionally with a
-/// client certificate, sends `hello\n` and returns the first line the far end answers. `Err` when
-/// the connection is refused, closed or the handshake fails.
-pub fn tls_hello(port: u16, sni: &str, ca_pem: &str, client: Option<ClientIdentity<'_>>) -> Result<String, String> {
+/// Plain TCP to 127.0.0.1:`port`: sends `hello\n` and returns the first line the far end
+/// answers. `Err` when the connection is refused or closed without an answer.
+pub fn tcp_hello(port: u16) -> Result<String, String> {
+    let mut s = connect(port)?;
+    s.write_all(b"hello\n").map_err(|e| format!("write: {e}"))?;
+    let mut line = String::new();
+    BufReader::new(&mut s).read_line(&mut line).map_err(|e| format!("read: {e}"))?;
+    if line.is_empty() {
+        return Err("closed without an answer".into());
+    }
+    Ok(line.trim().to_string())
+}
+
+/// Opens TLS like [`tls_hello`] but sends nothing: returns the first line the far end says on its
+/// own (a server-first protocol's greeting). `Err` when it closes or stays silent (timeout).
+pub fn tls_greeting(port: u16, sni: &str, ca_pem: &str, client: Option<ClientIdentity<'_>>) -> Result<String, String> {
+    let mut tls = tls_client(port, sni, ca_pem, client)?;
+    let mut line = String::new();
+    BufReader::new(&mut tls).read_line(&mut line).map_err(|e| format!("read: {e}"))?;
+    if line.is_empty() {
+        return Err("closed without a greeting".into());
+    }
+    Ok(line.trim().to_string())
+}
+
+fn tls_client(
+    port: u16,
+    sni: &str,
+    ca_pem: &str,
+    client: Option<ClientIdentity<'_>>,
+) -> Result<rustls::StreamOwned<rustls::ClientConnection, TcpStream>, String> {
     let mut roots = rustls::RootCertStore::empty();
     for c in certs(ca_pem)? {
         roots.add(c).map_err(|e| e.to_string())?;
@@ -253,7 +298,14 @@ pub fn tls_hello(port: u16, sni: &str, ca_pem: &str, client: Option<ClientIdenti
     };
     let name = ServerName::try_from(sni.to_string()).map_err(|e| format!("server name {sni}: {e}"))?;
     let conn = rustls::ClientConnection::new(Arc::new(config), name).map_err(|e| e.to_string())?;
-    let mut tls = rustls::StreamOwned::new(conn, connect(port)?);
+    Ok(rustls::StreamOwned::new(conn, connect(port)?))
+}
+
+/// Opens TLS to 127.0.0.1:`port` with server name `sni` (trusting `ca_pem`), optionally with a
+/// client certificate, sends `hello\n` and returns the first line the far end answers. `Err` when
+/// the connection is refused, closed or the handshake fails.
+pub fn tls_hello(port: u16, sni: &str, ca_pem: &str, client: Option<ClientIdentity<'_>>) -> Result<String, String> {
+    let mut tls = tls_client(port, sni, ca_pem, client)?;
     tls.write_all(b"hello\n").map_err(|e| format!("write: {e}"))?;
     tls.flush().map_err(|e| format!("flush: {e}"))?;
     let mut line = String::new();

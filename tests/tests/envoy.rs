@@ -18,7 +18,7 @@ use meshgate_core::settings::{Mode, Settings};
 use meshgate_core::views::{Analysis, AnalysisInput, SimulateRequest};
 use meshgate_core::workspace::{InputFile, Workspace};
 use meshgate_tests::envoy::{filter_wasm, find_envoy, free_port, scratch_dir, validate, Envoy};
-use meshgate_tests::net::{http_request, tls_hello, Backend, ClientIdentity};
+use meshgate_tests::net::{http_request, tcp_hello, tls_greeting, tls_hello, Backend, ClientIdentity};
 use meshgate_tests::pki::Ca;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -239,6 +239,79 @@ fn terminating_gateway_enforces_intentions_on_spiffe_ids() {
     ] {
         assert!(deny.contains(&part), "{part} in {deny}");
     }
+}
+
+/// Server-first protocols (SMTP, MySQL, SSH greet before the client speaks) behind a terminating
+/// gateway: the greeting reaches an allowed client that sends nothing, and never reaches a denied
+/// one — the filter decides on the service's first bytes and holds them back until it has.
+#[test]
+#[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
+fn terminating_gateway_serves_server_first_protocols() {
+    let dir = scratch_dir("server-first");
+    let ports = Ports::new(&["TGW", "BILLING"]);
+    let (ws, c) = load(&ports.fill(TERMINATING), &Settings::default());
+    let certs = dir.join("certs");
+    let ca = Ca::create(&certs, "test CA").unwrap();
+    let id = |svc: &str| format!("spiffe://{TD}/ns/default/dc/dc1/svc/{svc}");
+    let billing_sni = sni("billing.default.dc1.internal");
+    ca.issue("billing", &id("billing"), &[&billing_sni]).unwrap();
+    let web = ca.issue("web", &id("web"), &["web"]).unwrap();
+    let api = ca.issue("api", &id("api"), &["api"]).unwrap();
+    let _billing = Backend::banner("billing", ports.get("BILLING")).unwrap();
+    let envoy = start_gateway(&dir, &ws, &c, "tgw", Some(&certs), None);
+    let port = ports.get("TGW");
+    fn as_(leaf: &meshgate_tests::pki::Leaf) -> ClientIdentity<'_> {
+        ClientIdentity { cert_pem: &leaf.cert_pem, key_pem: &leaf.key_pem }
+    }
+
+    let greeting = tls_greeting(port, &billing_sni, &ca.cert_pem, Some(as_(&web)));
+    assert_eq!(greeting.as_deref(), Ok("billing ready"), "{}", envoy.log_tail(20));
+    let denied = tls_greeting(port, &billing_sni, &ca.cert_pem, Some(as_(&api)));
+    assert!(denied.is_err(), "the greeting must not reach api: {denied:?}");
+    // Client-first traffic still works with the same listener.
+    assert_eq!(tls_hello(port, &billing_sni, &ca.cert_pem, Some(as_(&web))).as_deref(), Ok("billing ready"));
+    assert!(envoy.eventually(Duration::from_secs(5), || envoy.counter("wasmcustom.meshgate.tgw.denied") == Some(1)));
+    assert_eq!(envoy.counter("wasmcustom.meshgate.tgw.allowed"), Some(2));
+}
+
+/// tcp listeners of an ingress gateway: the gateway's own L4 intentions decide (db is denied to
+/// it, cache is allowed by the default policy).
+#[test]
+#[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
+fn ingress_tcp_listeners_enforce_intentions() {
+    let dir = scratch_dir("ingress-tcp");
+    let ports = Ports::new(&["DB_LISTENER", "CACHE_LISTENER", "DB", "CACHE"]);
+    let text = ports.fill(
+        r#"
+service { name = "ingress" kind = "ingress-gateway" address = "127.0.0.1" port = 8443 }
+---
+service { name = "db" address = "127.0.0.1" port = {{DB}} }
+---
+service { name = "cache" address = "127.0.0.1" port = {{CACHE}} }
+---
+Kind = "ingress-gateway"
+Name = "ingress"
+Listeners = [
+  { Port = {{DB_LISTENER}}, Protocol = "tcp", Services = [{ Name = "db" }] },
+  { Port = {{CACHE_LISTENER}}, Protocol = "tcp", Services = [{ Name = "cache" }] },
+]
+---
+Kind = "service-intentions"
+Name = "db"
+Sources = [{ Name = "ingress", Action = "deny" }]
+"#,
+    );
+    let (ws, c) = load(&text, &Settings::default());
+    let _db = Backend::tcp("db", ports.get("DB")).unwrap();
+    let _cache = Backend::tcp("cache", ports.get("CACHE")).unwrap();
+    let envoy = start_gateway(&dir, &ws, &c, "ingress", None, None);
+    assert_eq!(tcp_hello(ports.get("CACHE_LISTENER")).as_deref(), Ok("cache"), "{}", envoy.log_tail(20));
+    let denied = tcp_hello(ports.get("DB_LISTENER"));
+    assert!(denied.is_err(), "ingress → db is denied: {denied:?}");
+    assert!(envoy.eventually(Duration::from_secs(5), || envoy.counter("wasmcustom.meshgate.ingress.denied") == Some(1)));
+    assert_eq!(envoy.counter("wasmcustom.meshgate.ingress.allowed"), Some(1));
+    let log = envoy.log_text();
+    assert!(log.lines().any(|l| l.contains("meshgate deny") && l.contains("destination=db")), "{log}");
 }
 
 // ---------------------------------------------------------------------------- ingress gateway

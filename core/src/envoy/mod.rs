@@ -12,8 +12,9 @@
 //! - **terminating**: one listener; per linked service a filter chain matched by its SNI that
 //!   terminates mTLS with the service's certificate (`<cert-dir>/<service>.pem`, `-key.pem`) and
 //!   requires a client certificate signed by `<cert-dir>/ca.pem`; tcp services get the network
-//!   filter and `tcp_proxy` with `upstream_connect_mode: ON_DOWNSTREAM_DATA` (the filter decides on
-//!   the first bytes, after the handshake); http services an HTTP connection manager with the wasm
+//!   filter and `tcp_proxy` with `upstream_connect_mode: ON_DOWNSTREAM_TLS_HANDSHAKE` (the filter
+//!   decides on the first bytes either side sends, after the handshake); http services an HTTP
+//!   connection manager with the wasm
 //!   HTTP filter. TLS origination per the plan (CA, cert, key, SNI).
 //! - **ingress / API**: one listener per http listener port with an HTTP connection manager, the
 //!   wasm HTTP filter (`root_id: meshgate_http`) and the router; one route whose cluster comes from
@@ -95,6 +96,8 @@ pub enum EnvoyError {
     NeedCerts,
     #[error("cannot serialize: {0}")]
     Json(String),
+    #[error("the gateway plan is {0} bytes; filter.wasm accepts at most {max} (split the intentions across gateways)", max = crate::gateway::MAX_PLAN_BYTES)]
+    PlanTooLarge(usize),
 }
 
 /// Which filters the gateway needs.
@@ -136,6 +139,9 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
         return Err(EnvoyError::NeedCerts);
     }
     let plan_json = plan.canonical_json();
+    if plan_json.len() > crate::gateway::MAX_PLAN_BYTES {
+        return Err(EnvoyError::PlanTooLarge(plan_json.len()));
+    }
     let settings = &compiled.plan.settings;
     let mut b = Builder {
         ws,
@@ -568,9 +574,13 @@ impl Builder<'_> {
                 }
             }
             if on_data {
-                // The filter decides on the first bytes (after the TLS handshake); tcp_proxy buffers
-                // them until the upstream is connected.
-                o.insert("upstream_connect_mode".into(), json!("ON_DOWNSTREAM_DATA"));
+                // The peer's certificate exists only once the TLS handshake is done: connect the
+                // upstream then, and let the filter decide on the first bytes either side sends —
+                // the client's (client-first protocols: HTTP, TLS, Postgres) or the service's
+                // greeting (server-first: SMTP, MySQL, SSH), which it holds back until it has
+                // decided. (ON_DOWNSTREAM_DATA hung server-first protocols: neither side spoke.)
+                o.insert("upstream_connect_mode".into(), json!("ON_DOWNSTREAM_TLS_HANDSHAKE"));
+                // Envoy requires a bound on what it buffers from the client meanwhile.
                 o.insert("max_early_data_bytes".into(), json!(65536));
             }
         }

@@ -123,7 +123,7 @@ fn terminating_gateway_bootstrap_terminates_mtls_per_sni() {
     assert_eq!(tls["require_client_certificate"], true);
     assert_eq!(tls["common_tls_context"]["tls_certificates"][0]["certificate_chain"]["filename"], "/certs/billing.pem");
     assert_eq!(tls["common_tls_context"]["validation_context"]["trusted_ca"]["filename"], "/certs/ca.pem");
-    assert_eq!(chain["filters"][1]["typed_config"]["upstream_connect_mode"], "ON_DOWNSTREAM_DATA");
+    assert_eq!(chain["filters"][1]["typed_config"]["upstream_connect_mode"], "ON_DOWNSTREAM_TLS_HANDSHAKE");
     let c = cluster(&v, &format!("billing.default.dc1.internal.{td}"));
     assert_eq!(c["transport_socket"]["typed_config"]["sni"], "billing.example.com");
     assert_eq!(c["type"], "STRICT_DNS");

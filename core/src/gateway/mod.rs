@@ -58,9 +58,21 @@ pub const ROUTING_HEADER: &str = "x-meshgate-cluster";
 /// The response header that says why a request was denied.
 pub const REASON_HEADER: &str = "x-meshgate-reason";
 
+/// The largest GatewayPlan a filter accepts, in bytes of JSON (100,000 L7 intentions take about
+/// 20 MB). `meshgate envoy` refuses to write a larger one.
+pub const MAX_PLAN_BYTES: usize = 128 * 1024 * 1024;
+
+/// The longest name a plan may carry (gateway key, service, namespace, partition, peer, header
+/// name), in bytes; the planner refuses longer ones too (`check_name`).
+pub const MAX_NAME_BYTES: usize = 256;
+
 /// A plan that cannot be indexed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    #[error("the gateway plan is {bytes} bytes; this filter accepts at most {MAX_PLAN_BYTES}")]
+    PlanTooLarge { bytes: usize },
+    #[error("{what} `{shown}…` is {bytes} bytes long; names are at most {MAX_NAME_BYTES}")]
+    NameTooLong { what: &'static str, shown: String, bytes: usize },
     #[error("the gateway plan is not valid JSON for this filter: {0}")]
     Json(String),
     #[error("unsupported gateway plan version {found}: this filter reads version {supported}")]
@@ -720,6 +732,44 @@ impl TcpListener {
 
 // ---------------------------------------------------------------------------------------- index
 
+/// Every name a plan carries is at most [`MAX_NAME_BYTES`]: they become stat names and log
+/// fields, and a 20 MB gateway key once became six 20 MB stat names.
+fn check_names(plan: &GatewayPlan) -> Result<(), Error> {
+    let check = |what: &'static str, name: &str| {
+        if name.len() <= MAX_NAME_BYTES {
+            return Ok(());
+        }
+        let mut end = 32.min(name.len());
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        Err(Error::NameTooLong { what, shown: name.get(..end).unwrap_or("").to_string(), bytes: name.len() })
+    };
+    let g = &plan.gateway;
+    for (what, name) in
+        [("gateway key", &g.key), ("gateway name", &g.name), ("namespace", &g.namespace), ("partition", &g.partition)]
+    {
+        check(what, name)?;
+    }
+    for i in &plan.intentions {
+        for (what, name) in [
+            ("intention source", &i.source.name),
+            ("intention source namespace", &i.source.namespace),
+            ("intention source partition", &i.source.partition),
+            ("intention source peer", &i.source.peer),
+            ("intention destination", &i.destination.name),
+            ("intention destination namespace", &i.destination.namespace),
+            ("intention destination partition", &i.destination.partition),
+        ] {
+            check(what, name)?;
+        }
+        for h in i.permissions.iter().flat_map(|p| &p.http.headers) {
+            check("header name", &h.name)?;
+        }
+    }
+    Ok(())
+}
+
 fn inspected_headers(table: &IntentionTable, http: &[HostIndex]) -> Vec<Box<str>> {
     let permissions = table.intentions().iter().flat_map(|i| &i.permissions).flat_map(|p| &p.http.headers);
     let routes = http.iter().flat_map(|l| &l.hosts).flat_map(|h| &h.routes).flat_map(|r| &r.route_match.headers);
@@ -756,6 +806,9 @@ impl GatewayIndex {
     }
 
     fn parse(json: &[u8]) -> Result<(GatewayPlan, String), Error> {
+        if json.len() > MAX_PLAN_BYTES {
+            return Err(Error::PlanTooLarge { bytes: json.len() });
+        }
         let plan: GatewayPlan = match serde_json::from_slice(json) {
             Ok(plan) => plan,
             Err(e) => {
@@ -782,6 +835,7 @@ impl GatewayIndex {
         if plan.version != GATEWAY_PLAN_VERSION {
             return Err(Error::Version { found: plan.version, supported: GATEWAY_PLAN_VERSION });
         }
+        check_names(&plan)?;
         let intentions = std::mem::take(&mut plan.intentions);
         let table = IntentionTable::new(intentions, plan.default_intention_policy, plan.path_normalization)?;
         let mut sni_exact = FastMap::default();

@@ -546,3 +546,18 @@ fn tcp_listeners_enforce_the_gateways_l4_intentions() {
     let v = api.decide_connection(b"", Some(15432), 0, &mut |_| true);
     assert_eq!(v.tally, Some(Tally::Allowed), "{v:?}");
 }
+
+#[test]
+fn plans_and_names_are_bounded() {
+    let c = compiled(WS);
+    let mut plan = gateway_plan(&c, "ingress").expect("plan");
+    plan.gateway.key = "k".repeat(MAX_NAME_BYTES + 1);
+    let e = GatewayIndex::new(&plan).expect_err("a 257-byte key");
+    assert!(e.to_string().contains("gateway key `kkkk"), "{e}");
+    let mut plan = gateway_plan(&c, "ingress").expect("plan");
+    plan.intentions[0].source.name = "s".repeat(20_000);
+    assert!(matches!(GatewayIndex::new(&plan), Err(Error::NameTooLong { what: "intention source", .. })));
+    // The JSON's size is checked before it is parsed.
+    let huge = vec![b' '; MAX_PLAN_BYTES + 1];
+    assert!(matches!(GatewayIndex::from_json(&huge), Err(Error::PlanTooLarge { .. })));
+}

@@ -103,6 +103,9 @@ pub fn check_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("must not be empty".into());
     }
+    if name.len() > crate::gateway::MAX_NAME_BYTES {
+        return Err(format!("is {} bytes long; names are at most {}", name.len(), crate::gateway::MAX_NAME_BYTES));
+    }
     if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
         return Err(format!("contains `{c}`; names use letters, digits, `-`, `_` and `.`"));
     }

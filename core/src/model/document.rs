@@ -164,6 +164,17 @@ fn decode_into(node: &Node, cx: &mut Cx, out: &mut Vec<Document>, depth: usize) 
         }
     };
     if let Some(kind_entry) = find(entries, "Kind") {
+        // Two `Kind`s (in any spelling) make the entry ambiguous: which one a reader honours
+        // differs (Go's JSON decoder takes the last).
+        for dup in entries.iter().filter(|e| key_matches(&e.key, "Kind")).skip(1) {
+            cx.push(
+                Diagnostic::error(Code::DuplicateKey, dup.key_span, format!("`{}` is given more than once", dup.key))
+                    .with_related(
+                        kind_entry.key_span,
+                        format!("remove one of them: `{}` is first given", kind_entry.key),
+                    ),
+            );
+        }
         decode_entry(node, kind_entry, cx, out);
         return;
     }
