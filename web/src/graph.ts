@@ -2,7 +2,7 @@
 // their column, curved edges with their labels (route matches, split weights, failover order).
 // Positions come from the planner (column, row); this only turns them into pixels.
 import type { ChainGraph, GraphEdge, GraphNode } from "./api";
-import type { Jump } from "./views";
+import type { Jump } from "./views/common";
 
 const NS = "http://www.w3.org/2000/svg";
 const BOX_W = 170;

@@ -1,0 +1,193 @@
+// The Simulate view: a request (source, destination, method, path, headers) → the decision, the
+// normalized path and the trace of every intention and permission considered.
+import { app } from "../app";
+import { byId, h } from "../dom";
+import { jump } from "../files";
+import { simulate } from "../planner";
+import { originButton, parsePlace, type Jump } from "./common";
+import type { SimulateView, TraceStep } from "../api";
+
+function traceRow(step: TraceStep, jump: Jump): HTMLTableRowElement {
+  const place = parsePlace(step.origin);
+  const decided = step.outcome.startsWith("matched");
+  return h(
+    "tr",
+    { class: decided ? "decided" : null },
+    h("td", {}, h("strong", {}, step.intention)),
+    h("td", { class: "num" }, step.precedence),
+    h(
+      "td",
+      {},
+      step.outcome,
+      step.permissions.length ? h("ul", { class: "permissions" }, step.permissions.map((p) => h("li", {}, p))) : null,
+    ),
+    h("td", {}, place ? originButton(place, jump) : step.origin),
+  );
+}
+
+export function renderSimulation(r: SimulateView, jump: Jump): HTMLElement {
+  const verdict =
+    r.effect === "allow" ? "Allowed" : r.effect === "deny" ? "Denied" : "Denied — audit mode: recorded, not blocked";
+  const facts: [string, Node | string][] = [];
+  if (r.http) {
+    facts.push(["Request", `${r.http.method} ${r.http.path}`]);
+    if (r.http.normalized_path !== null) {
+      facts.push(["Normalized path", h("code", { "data-testid": "normalized-path" }, r.http.normalized_path)]);
+    }
+    for (const [name, value] of r.http.headers) facts.push(["Header", `${name}: ${value}`]);
+  } else {
+    facts.push(["Request", "a TCP connection (no HTTP request)"]);
+  }
+  facts.push(["Destination protocol", r.destination_protocol]);
+  if (r.intention) {
+    facts.push([
+      "Decided by",
+      h(
+        "span",
+        {},
+        `#${r.intention.rank} ${r.intention.label}`,
+        r.permission !== null ? `, permission #${r.permission}` : "",
+        " ",
+        originButton(r.intention.origin, jump),
+      ),
+    ]);
+  }
+  if (r.default_used) facts.push(["Default policy", r.default_policy]);
+  return h(
+    "div",
+    {},
+    h("p", { class: `verdict ${r.allowed ? "allow" : "deny"}`, "data-testid": "simulate-verdict" }, verdict),
+    h("p", { class: "explanation", "data-testid": "simulate-explanation" }, r.explanation),
+    h("dl", { class: "facts-list" }, facts.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+    h("h3", {}, "Trace"),
+    r.trace.length
+      ? h(
+          "div",
+          { class: "table-scroll" },
+          h(
+            "table",
+            { class: "trace", "data-testid": "simulate-trace" },
+            h("caption", {}, "Every intention for this destination, in the order considered"),
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                ["Intention", "Precedence", "Outcome", "Written at"].map((t) => h("th", { scope: "col" }, t)),
+              ),
+            ),
+            h(
+              "tbody",
+              {},
+              r.trace.map((s) => traceRow(s, jump)),
+            ),
+          ),
+        )
+      : h("p", { class: "empty", "data-testid": "simulate-trace" }, "No intention names this destination."),
+  );
+}
+
+export function buildSimulate(panel: HTMLElement): void {
+  panel.append(simulateForm());
+}
+
+/** The result area, inside the view's body. */
+export function buildSimulateResult(): void {
+  byId("view-simulate-body").append(h("div", { id: "simulate-result", "data-testid": "simulate-result", "aria-live": "polite" }));
+}
+
+function simulateForm(): HTMLFormElement {
+  const input = (name: string, label: string, attrs: Record<string, string> = {}) =>
+    h(
+      "label",
+      {},
+      label,
+      h("input", { name, autocomplete: "off", spellcheck: "false", "data-testid": `sim-${name}`, ...attrs }),
+    );
+  const methods = ["", "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+  const form = h(
+    "form",
+    { class: "simulate-form", id: "simulate-form", "data-testid": "simulate-form" },
+    h("datalist", { id: "sources-list" }),
+    h("datalist", { id: "destinations-list" }),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "From"),
+      input("source", "Source service", { list: "sources-list", required: "", placeholder: "web" }),
+      input("source_namespace", "Namespace", { placeholder: "default" }),
+      input("source_partition", "Partition", { placeholder: "default" }),
+      input("source_peer", "Peer", { placeholder: "(local)" }),
+    ),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "To"),
+      input("destination", "Destination service", { list: "destinations-list", required: "", placeholder: "billing" }),
+      input("destination_namespace", "Namespace", { placeholder: "default" }),
+    ),
+    h(
+      "fieldset",
+      { class: "http" },
+      h("legend", {}, "HTTP request (optional for tcp services)"),
+      h(
+        "label",
+        {},
+        "Method",
+        h(
+          "select",
+          { name: "method", "data-testid": "sim-method" },
+          methods.map((m) => h("option", { value: m }, m || "(by protocol)")),
+        ),
+      ),
+      input("path", "Path", { placeholder: "/" }),
+      h(
+        "label",
+        { class: "wide" },
+        "Headers, one per line",
+        h("textarea", { name: "headers", rows: 2, placeholder: "x-debug: 1", spellcheck: "false", "data-testid": "sim-headers" }),
+      ),
+    ),
+    h("div", { class: "form-actions" }, h("button", { type: "submit", class: "primary", "data-testid": "sim-run" }, "Simulate")),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const text = (k: string) => String(data.get(k) ?? "");
+    simulate({
+      source: text("source"),
+      source_namespace: text("source_namespace"),
+      source_partition: text("source_partition"),
+      source_peer: text("source_peer"),
+      destination: text("destination"),
+      destination_namespace: text("destination_namespace"),
+      method: text("method") || null,
+      path: text("path") || null,
+      headers: text("headers").split("\n").filter((l) => l.trim() !== ""),
+    });
+  });
+  return form;
+}
+
+/** The form's suggestions: the matrix's sources and destinations. */
+export function fillDatalists(): void {
+  const m = app.views?.intentions.matrix;
+  if (!m) return;
+  const options = (list: { name: string }[]) =>
+    [...new Set(list.map((e) => e.name).filter((n) => n !== "(other)"))].map((n) => h("option", { value: n }));
+  byId("sources-list").replaceChildren(...options(m.sources));
+  byId("destinations-list").replaceChildren(...options(m.destinations));
+}
+
+let simulations = 0;
+
+export function showSimulation(result: SimulateView): void {
+  byId("simulate-result").replaceChildren(renderSimulation(result, jump));
+  document.body.dataset.simulations = String(++simulations);
+}
+
+export function showSimulationError(message: string): void {
+  byId("simulate-result").replaceChildren(h("p", { class: "error-text", role: "alert", "data-testid": "simulate-error" }, message));
+  document.body.dataset.simulations = String(++simulations);
+}
