@@ -4,6 +4,7 @@ import { activeFile, app } from "./app";
 import { byId, h } from "./dom";
 import { Editor } from "./editor";
 import { sentText } from "./planner";
+import { scheduleSave } from "./share";
 import { tabKeys } from "./ui";
 import type { DiagnosticView } from "./api";
 import type { Place } from "./views/common";
@@ -20,6 +21,7 @@ export const editor = new Editor(byId("editor"), (id, text) => {
 export function selectFile(id: number, focusTab = false): void {
   const file = app.files.find((f) => f.id === id);
   if (!file) return;
+  if (app.active !== id && app.active !== -1) scheduleSave();
   app.active = id;
   editor.show(file.id, file.name, file.text);
   applyDiagnostics();

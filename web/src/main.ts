@@ -2,18 +2,31 @@
 // meshgate-core compiled to WebAssembly, in a worker. This wires the parts together and boots.
 import { app } from "./app";
 import { byId, h } from "./dom";
-import { loadExample, loadExampleIndex } from "./examples";
+import { chooseFromMenu, loadExample, loadExampleIndex, offerUndo, renderMenu } from "./examples";
 import { wireFiles } from "./files";
+import { keep } from "./keep";
 import { connect, simulate } from "./planner";
 import { buildViews, renderAll, selectView } from "./render";
 import { wireSettings } from "./settings";
-import { lastFragment, saveNow } from "./share";
-import { defaultSettings, HASH_PREFIX, loadStored } from "./state";
-import { say, showBanner } from "./ui";
+import { currentState, lastFragment, linkFor, saveNow, setBrokenLink, type EntryState } from "./share";
+import {
+  defaultSettings,
+  HASH_PREFIX,
+  LINK_LIMIT,
+  loadMeta,
+  loadStored,
+  normalizeState,
+  readWorkspaceFile,
+  sameWork,
+  workspaceFile,
+  type SharedState,
+} from "./state";
+import { clearNotice, notify, say, showBanner } from "./ui";
+import { download } from "./views/common";
 import { renderEnvoyView } from "./views/envoy";
 import { renderPlanView } from "./views/plan";
 import { showSimulation, showSimulationError } from "./views/simulate";
-import { applyState, changed, restoreFromHash } from "./workspace";
+import { applyState, changed, keepCurrent, keptLabel, openFragment, replaceWorkspace, worthKeeping } from "./workspace";
 
 let firstViewMarked = false;
 
@@ -43,34 +56,113 @@ connect({
   failed: showBanner,
 });
 
+/** A link that could not be opened: says why until dismissed, and leaves the URL alone meanwhile. */
+function brokenLink(error: unknown): void {
+  setBrokenLink(true);
+  showBanner(`This link could not be opened: ${(error as Error).message}. Showing your last files instead; the link stays in the address bar.`, {
+    onDismiss: () => {
+      setBrokenLink(false);
+      void saveNow();
+    },
+  });
+}
+
+const WORKSPACE_FILE = "meshgate-workspace.json";
+
+function downloadWorkspace(): void {
+  download(workspaceFile(currentState()), WORKSPACE_FILE);
+}
+
+async function share(): Promise<void> {
+  const saved = await saveNow();
+  const problem = document.getElementById("share-problem");
+  problem?.remove();
+  if (!saved.fragment) {
+    document.getElementById("share-link")?.remove();
+    const kb = (n: number) => `${Math.ceil(n / 1024)} KB`;
+    byId("notice").hidden = true;
+    notify(
+      `This workspace is too large to share as a link: the link would be ${kb(saved.length)}, and links over ${kb(LINK_LIMIT)} are refused (browsers, mail and chat cut them). Save it as a file and send that instead; “Open file” reads it back.`,
+      [{ label: "Save file", testid: "share-download", run: downloadWorkspace }],
+    );
+    byId("notice").dataset.problem = "link-too-large";
+    return;
+  }
+  const url = linkFor(saved.fragment);
+  let field = document.getElementById("share-link") as HTMLInputElement | null;
+  if (!field) {
+    field = h("input", { id: "share-link", class: "share-link", readonly: true, "aria-label": "Share link", "data-testid": "share-link" });
+    byId("share").after(field);
+  }
+  field.value = url;
+  try {
+    await navigator.clipboard.writeText(url);
+    say("Share link copied: it holds every file and setting, the view and the Simulate query.");
+  } catch {
+    field.select();
+    say("Copy the share link from the box.");
+  }
+}
+
+async function openFile(input: HTMLInputElement): Promise<void> {
+  const file = input.files?.[0];
+  input.value = "";
+  if (!file) return;
+  let state: SharedState;
+  try {
+    state = readWorkspaceFile(await file.text());
+  } catch (error) {
+    showBanner(`${file.name} could not be opened: ${(error as Error).message}.`);
+    return;
+  }
+  byId("example-description").textContent = "";
+  const kept = replaceWorkspace(state, { example: "", edited: false });
+  if (kept) offerUndo(`Opened ${file.name}.`);
+  else renderMenu();
+}
+
+/** Back and Forward: the entry's workspace comes back (kept first when the current one is work). */
+async function onPopState(event: PopStateEvent): Promise<void> {
+  const entry = event.state as EntryState | null;
+  let state: SharedState;
+  let origin = { example: "", edited: false };
+  if (entry && typeof entry.mg === "string") {
+    try {
+      state = normalizeState(JSON.parse(entry.mg));
+      origin = entry.origin ?? origin;
+    } catch {
+      return;
+    }
+  } else if (location.hash.startsWith(HASH_PREFIX) && location.hash !== lastFragment()) {
+    // A link pasted into this tab.
+    try {
+      state = await openFragment(location.hash);
+    } catch (error) {
+      brokenLink(error);
+      return;
+    }
+  } else {
+    return;
+  }
+  if (sameWork(state, currentState()) && !entry) return;
+  keepCurrent();
+  applyState(state, origin);
+  clearNotice();
+  renderMenu();
+  void saveNow();
+}
+
 function wire(): void {
   wireFiles(changed);
   wireSettings(changed);
   byId<HTMLSelectElement>("examples").addEventListener("change", (event) => {
-    const id = (event.target as HTMLSelectElement).value;
-    if (id) void loadExample(id);
+    chooseFromMenu((event.target as HTMLSelectElement).value);
   });
-  byId("share").addEventListener("click", async () => {
-    const fragment = await saveNow();
-    const url = `${location.origin}${location.pathname}${fragment}`;
-    let field = document.getElementById("share-link") as HTMLInputElement | null;
-    if (!field) {
-      field = h("input", { id: "share-link", class: "share-link", readonly: true, "aria-label": "Share link", "data-testid": "share-link" });
-      byId("share").after(field);
-    }
-    field.value = url;
-    try {
-      await navigator.clipboard.writeText(url);
-      say("Share link copied: it holds every file and setting.");
-    } catch {
-      field.select();
-      say("Copy the share link from the box.");
-    }
-  });
-  window.addEventListener("hashchange", () => {
-    if (!location.hash.startsWith(HASH_PREFIX) || location.hash === lastFragment()) return;
-    void restoreFromHash();
-  });
+  byId("share").addEventListener("click", () => void share());
+  byId("workspace-download").addEventListener("click", downloadWorkspace);
+  const upload = byId<HTMLInputElement>("workspace-upload");
+  upload.addEventListener("change", () => void openFile(upload));
+  window.addEventListener("popstate", (event) => void onPopState(event));
 }
 
 async function boot(): Promise<void> {
@@ -78,24 +170,37 @@ async function boot(): Promise<void> {
   selectView("routes");
   wire();
   const examples = loadExampleIndex();
-  if (location.hash.startsWith(HASH_PREFIX) && (await restoreFromHash())) {
-    await examples;
-    return;
-  }
   const stored = loadStored();
+  const meta = loadMeta();
+  if (location.hash.startsWith(HASH_PREFIX)) {
+    try {
+      const state = await openFragment(location.hash);
+      await examples;
+      // The user's own workspace is kept before a link replaces it.
+      if (stored && worthKeeping(stored, meta) && !sameWork(stored, state)) {
+        keep(stored, keptLabel(meta));
+        renderMenu();
+      }
+      applyState(state, { example: "", edited: false });
+      void saveNow();
+      return;
+    } catch (error) {
+      brokenLink(error);
+    }
+  }
   if (stored) {
-    applyState(stored);
+    applyState(stored, meta);
     await examples;
+    renderMenu();
     void saveNow();
     return;
   }
   await examples;
   const first = app.examples[0];
   if (first) {
-    byId<HTMLSelectElement>("examples").value = first.id;
-    await loadExample(first.id);
+    await loadExample(first.id, false);
   } else {
-    applyState({ files: [], settings: defaultSettings() });
+    applyState({ files: [], settings: defaultSettings() }, { example: "", edited: false });
   }
 }
 

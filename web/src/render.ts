@@ -3,6 +3,7 @@
 import { app, VIEWS, type ViewId } from "./app";
 import { byId, h } from "./dom";
 import { applyDiagnostics, renderDiagnostics, renderFileTabs } from "./files";
+import { scheduleSave } from "./share";
 import { hideBanner, setBusy, tabKeys } from "./ui";
 import { buildEnvoy, renderEnvoyChoice, renderEnvoyView } from "./views/envoy";
 import { renderIntentionsView } from "./views/intentions";
@@ -54,6 +55,7 @@ export function buildViews(): void {
 }
 
 export function selectView(id: ViewId, focus = false): void {
+  if (app.view !== id) scheduleSave();
   app.view = id;
   for (const v of VIEWS) {
     const tab = byId(`view-tab-${v.id}`);

@@ -6,14 +6,76 @@ export function setBusy(busy: boolean): void {
   document.body.dataset.busy = String(busy);
 }
 
-export function showBanner(message: string): void {
+/**
+ * Shows a problem in the banner. A sticky one (a link that could not be opened) stays until the
+ * user dismisses it; the others go with the next rendering, or when another replaces them.
+ */
+export function showBanner(message: string, sticky: { onDismiss: () => void } | null = null): void {
   const banner = byId("banner");
-  banner.textContent = message;
+  for (const m of banner.querySelectorAll(".banner-message:not([data-sticky])")) m.remove();
+  const item = h("div", { class: "banner-message", "data-sticky": sticky ? "true" : null }, h("span", {}, message));
+  if (sticky) {
+    item.append(
+      " ",
+      h(
+        "button",
+        {
+          type: "button",
+          class: "dismiss",
+          "data-testid": "banner-dismiss",
+          onclick: () => {
+            item.remove();
+            banner.hidden = !banner.childElementCount;
+            sticky.onDismiss();
+          },
+        },
+        "Dismiss",
+      ),
+    );
+  }
+  banner.append(item);
   banner.hidden = false;
 }
 
+/** Takes the passing problems away (sticky ones stay). */
 export function hideBanner(): void {
-  byId("banner").hidden = true;
+  const banner = byId("banner");
+  for (const m of banner.querySelectorAll(".banner-message:not([data-sticky])")) m.remove();
+  banner.hidden = !banner.childElementCount;
+}
+
+/** A note with actions (Undo, Download…) under the top bar, until dismissed or replaced. */
+export function notify(message: string, actions: { label: string; testid: string; run: () => void }[] = []): void {
+  const notice = byId("notice");
+  const close = () => {
+    notice.hidden = true;
+    notice.replaceChildren();
+  };
+  notice.replaceChildren(
+    h("span", { class: "notice-text" }, message),
+    ...actions.map((a) =>
+      h(
+        "button",
+        {
+          type: "button",
+          "data-testid": a.testid,
+          onclick: () => {
+            close();
+            a.run();
+          },
+        },
+        a.label,
+      ),
+    ),
+    h("button", { type: "button", class: "dismiss", "aria-label": "Dismiss this note", "data-testid": "notice-dismiss", onclick: close }, "×"),
+  );
+  notice.hidden = false;
+}
+
+export function clearNotice(): void {
+  const notice = byId("notice");
+  notice.hidden = true;
+  notice.replaceChildren();
 }
 
 export function say(message: string): void {

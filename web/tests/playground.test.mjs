@@ -3,7 +3,8 @@
 // Screenshots go to tests/artifacts/ at the repository root; timings are reported, not asserted.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ARTIFACTS, DIST, launch, openPage, ROOT, serve, settled } from "./harness.mjs";
 
@@ -57,6 +58,19 @@ async function rerendered(page, action) {
     (n) => Number(document.body.dataset.renders ?? 0) > n && document.body.dataset.busy === "false",
     before,
   );
+}
+
+/** Types `text` at the start of the file shown in the editor and waits for the views to follow. */
+async function typeAtStart(page, text) {
+  await rerendered(page, async () => {
+    await page.click("[data-testid=editor] .cm-content");
+    await page.keyboard.press("Control+Home");
+    await page.keyboard.insertText(text);
+  });
+}
+
+async function fileTabs(page) {
+  return page.$$eval("[data-testid=file-tabs] [role=tab]", (els) => els.map((e) => e.dataset.file));
 }
 
 async function view(page, id) {
@@ -474,6 +488,158 @@ describe("the playground", () => {
     await withPage(async (page) => {
       await open(page, "#state=AAAA");
       assert.match(await page.textContent("[data-testid=banner]"), /could not be opened/);
+    });
+  });
+
+  test("an example picked after an edit keeps the work: Undo and “Your work” bring it back", async () => {
+    await withPage(async (page) => {
+      await open(page);
+      const first = examples[0];
+      await typeAtStart(page, "# my own edit 42\n");
+      await loadExample(page, "l7-intentions");
+      assert.deepEqual(await fileTabs(page), examples.find((e) => e.id === "l7-intentions").files.map((f) => f.split("/").pop()));
+      assert.match(await page.textContent("[data-testid=notice]"), /Loaded the example .*Your previous workspace is kept/);
+      // Undo brings the edited files back.
+      await rerendered(page, () => page.click("[data-testid=undo]"));
+      assert.deepEqual(await fileTabs(page), first.files.map((f) => f.split("/").pop()));
+      assert.match(await page.textContent("[data-testid=editor] .cm-content"), /# my own edit 42/);
+      // Another example; then a reload (the work lives in storage); then the menu's “Your work”.
+      await loadExample(page, "ingress-gateway");
+      await page.goto(server.url);
+      await settled(page);
+      const kept = await page.$$eval("[data-testid=examples] optgroup[data-testid=kept-work] option", (os) => os.map((o) => [o.value, o.textContent]));
+      assert.ok(kept.length >= 1, "the kept work is in the menu");
+      assert.match(kept[0][1], /^My workspace( \(from .*\))? · 5 files · /);
+      await rerendered(page, () => page.selectOption("[data-testid=examples]", kept[0][0]));
+      assert.deepEqual(await fileTabs(page), first.files.map((f) => f.split("/").pop()));
+      assert.match(await page.textContent("[data-testid=editor] .cm-content"), /# my own edit 42/);
+      // The example it replaced (unedited) is not kept: nothing was lost with it.
+      const after = await page.$$eval("[data-testid=examples] optgroup[data-testid=kept-work] option", (os) => os.length);
+      assert.equal(after, kept.length);
+    });
+  });
+
+  test("Back and Forward move between workspaces, never to a blank page", async () => {
+    await withPage(async (page) => {
+      await open(page);
+      const names = (id) => examples.find((e) => e.id === id).files.map((f) => f.split("/").pop());
+      await loadExample(page, "l7-intentions");
+      await loadExample(page, "mesh-gateway");
+      const back = async (go, id) => {
+        await go();
+        await page.waitForFunction((id) => document.body.dataset.example === id && document.body.dataset.busy === "false", id);
+        assert.deepEqual(await fileTabs(page), names(id));
+        assert.match(await page.textContent("[data-testid=status]"), /^valid/);
+        assert.ok(await page.locator("[data-testid=view-tabs] [aria-selected=true]").isVisible());
+      };
+      await back(() => page.goBack(), "l7-intentions");
+      await back(() => page.goBack(), examples[0].id);
+      await back(() => page.goForward(), "l7-intentions");
+      await back(() => page.goForward(), "mesh-gateway");
+    });
+  });
+
+  test("a corrupted link keeps its banner, its URL and the stored workspace", async () => {
+    await withPage(async (page) => {
+      await open(page);
+      await page.click("[data-testid=settings] summary");
+      await rerendered(page, () => page.fill("[data-testid=setting-datacenter]", "kept-dc"));
+      await page.click("[data-testid=share]");
+      const link = await page.inputValue("[data-testid=share-link]");
+      for (const broken of [link.slice(0, -40), link.replace(/#state=(.{10})/, "#state=$1!~")]) {
+        const hash = new URL(broken).hash;
+        const stored = await page.evaluate(() => localStorage.getItem("meshgate.playground.v1"));
+        assert.match(stored, /"datacenter":"kept-dc"/);
+        await page.goto("about:blank");
+        await open(page, hash);
+        const banner = page.locator("[data-testid=banner]");
+        assert.ok(await banner.isVisible(), "the banner stays after the views render");
+        assert.match(await banner.textContent(), /could not be opened/);
+        assert.equal(await page.inputValue("[data-testid=setting-datacenter]"), "kept-dc", "the stored workspace is shown");
+        // Switching views (which saves the state) changes neither the URL nor storage.
+        await view(page, "intentions");
+        await page.waitForTimeout(600);
+        assert.equal(await page.evaluate(() => location.hash), hash);
+        assert.equal(await page.evaluate(() => localStorage.getItem("meshgate.playground.v1")), stored);
+        assert.ok(await banner.isVisible());
+        // Dismissed: the URL holds the state again.
+        await page.click("[data-testid=banner-dismiss]");
+        assert.equal(await banner.isVisible(), false);
+        await page.waitForFunction((h) => location.hash.startsWith("#state=") && location.hash !== h, hash);
+      }
+    });
+  });
+
+  test("the share link restores the view, the file, the gateway and the Simulate query", async () => {
+    let link;
+    await withPage(async (page) => {
+      await open(page);
+      await loadExample(page, "demo");
+      await view(page, "routes");
+      const keys = await page.$$eval("[data-testid=gateway-picker] option", (os) => os.map((o) => o.value));
+      assert.ok(keys.length >= 2, `several gateways: ${keys}`);
+      const gateway = keys[keys.length - 1];
+      await pickGateway(page, gateway);
+      await page.click('[data-testid=file-tabs] [data-file="intentions.hcl"]');
+      await view(page, "simulate");
+      const result = await simulate(page, { source: "ingress", destination: "api", method: "GET", path: "/internal/x" });
+      assert.equal(result.verdict, "Denied");
+      await page.click("[data-testid=share]");
+      link = await page.inputValue("[data-testid=share-link]");
+      link = { link, gateway };
+    });
+    await withPage(async (page) => {
+      await open(page, new URL(link.link).hash);
+      assert.ok(await page.locator("[data-testid=view-simulate]").isVisible());
+      assert.equal(await page.getAttribute("[data-testid=file-tabs] [aria-selected=true]", "data-file"), "intentions.hcl");
+      assert.equal(await page.inputValue("[data-testid=simulate-form] [name=source]"), "ingress");
+      assert.equal(await page.inputValue("[data-testid=simulate-form] [name=path]"), "/internal/x");
+      assert.equal(await page.inputValue("[data-testid=simulate-form] [name=method]"), "GET");
+      await page.waitForSelector("[data-testid=simulate-verdict]");
+      assert.equal(await page.textContent("[data-testid=simulate-verdict]"), "Denied");
+      await view(page, "routes");
+      assert.equal(await page.inputValue("[data-testid=gateway-picker]"), link.gateway);
+      await page.waitForSelector(`[data-testid=gateway-routes][data-gateway="${link.gateway}"]`);
+    });
+  });
+
+  test("a link too large to open is refused, and the workspace goes by file instead", async () => {
+    // 48 KB of random hex in comments: deflate cannot shrink it under the 32 KB link limit.
+    const random = Array.from({ length: 600 }, (_, i) => `# ${i} ${Array.from({ length: 80 }, () => "0123456789abcdef"[Math.floor(Math.random() * 16)]).join("")}`);
+    const files = [
+      { name: "noise.hcl", text: random.join("\n") + "\n" },
+      { name: "svc.hcl", text: 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n' },
+    ];
+    let saved;
+    await withPage(async (page) => {
+      await open(page);
+      await page.evaluate((state) => localStorage.setItem("meshgate.playground.v1", JSON.stringify(state)), { files, settings: { datacenter: "big" } });
+      await open(page);
+      await page.click("[data-testid=share]");
+      const notice = page.locator("[data-testid=notice]");
+      await notice.waitFor();
+      assert.match(await notice.textContent(), /too large to share as a link: the link would be \d+ KB, and links over 32 KB are refused/);
+      assert.equal(await page.locator("[data-testid=share-link]").count(), 0);
+      assert.equal(await page.evaluate(() => location.hash), "", "the URL holds no state it could not give back");
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=share-download]")]);
+      assert.equal(download.suggestedFilename(), "meshgate-workspace.json");
+      saved = join(await mkdtemp(join(tmpdir(), "meshgate-")), "meshgate-workspace.json");
+      await download.saveAs(saved);
+      const file = JSON.parse(await readFile(saved, "utf8"));
+      assert.equal(file.format, "meshgate-playground-workspace");
+      assert.deepEqual(file.files, files);
+      assert.equal(file.settings.datacenter, "big");
+      // Back and Forward still work at this size: the history entry holds the workspace.
+      await loadExample(page, "l7-intentions");
+      await page.goBack();
+      await page.waitForFunction(() => document.querySelector("[data-testid=file-tabs] [data-file='noise.hcl']"));
+    });
+    // Another browser opens the file.
+    await withPage(async (page) => {
+      await open(page);
+      await rerendered(page, () => page.setInputFiles("[data-testid=workspace-upload]", saved));
+      assert.deepEqual(await fileTabs(page), ["noise.hcl", "svc.hcl"]);
+      assert.equal(await page.inputValue("[data-testid=setting-datacenter]"), "big");
     });
   });
 

@@ -1,8 +1,9 @@
 // The Envoy view: the bootstrap `meshgate envoy --gateway KEY` writes for the chosen gateway
 // (filter.wasm path, certificates directory and admin port in a small form), with copy and download.
-import { app, envoyRequest } from "../app";
+import { app, envoyGateway, envoyRequest } from "../app";
 import { byId, h } from "../dom";
 import { envoyAsked, requestEnvoy } from "../planner";
+import { scheduleSave } from "../share";
 import { copyText, setOptions } from "../ui";
 import { download } from "./common";
 import type { EnvoyView } from "../api";
@@ -61,6 +62,7 @@ export function buildEnvoy(panel: HTMLElement): void {
     app.envoy.wasm = String(data.get("wasm") ?? "");
     app.envoy.admin_port = String(data.get("admin_port") ?? "");
     app.envoy.cert_dir = String(data.get("cert_dir") ?? "");
+    if (event.target === select) scheduleSave();
     clearTimeout(envoyTimer);
     // Typing waits a moment; choosing a gateway does not.
     envoyTimer = setTimeout(renderEnvoyView, event.target === select ? 0 : 250);
@@ -70,13 +72,11 @@ export function buildEnvoy(panel: HTMLElement): void {
 
 export function renderEnvoyChoice(): void {
   const gateways = app.views?.gateways.gateways ?? [];
-  const keys = gateways.map((g) => g.key);
-  if (app.envoy.gateway === null || !keys.includes(app.envoy.gateway)) app.envoy.gateway = keys[0] ?? null;
   byId("envoy-form").hidden = !gateways.length;
   setOptions(
     byId<HTMLSelectElement>("envoy-gateway"),
     gateways.map((g) => ({ value: g.key, label: g.label })),
-    app.envoy.gateway ?? "",
+    envoyGateway() ?? "",
   );
 }
 

@@ -3,6 +3,7 @@
 import { app } from "../app";
 import { byId, h } from "../dom";
 import { requestGatewayPlan } from "../planner";
+import { scheduleSave } from "../share";
 import { copyText, setOptions } from "../ui";
 import { download } from "./common";
 import type { GatewayPlanView, PlanView } from "../api";
@@ -59,6 +60,7 @@ export function buildPlan(panel: HTMLElement): void {
   const select = h("select", { id: "plan-select", "data-testid": "plan-select" });
   select.addEventListener("change", () => {
     app.planGateway = select.value || null;
+    scheduleSave();
     renderPlanView();
   });
   panel.append(h("div", { class: "plan-choice" }, h("label", { class: "picker" }, "Show ", select)));

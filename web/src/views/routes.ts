@@ -1,9 +1,10 @@
 // The Routes view: every gateway's route table (a picker when there are several), then each
 // discovery chain's route table and graph.
-import { app } from "../app";
+import { app, routesGateway } from "../app";
 import { byId, h } from "../dom";
 import { jump } from "../files";
 import { drawChain } from "../graph";
+import { scheduleSave } from "../share";
 import { setOptions } from "../ui";
 import { empty, originButton, type Jump } from "./common";
 import { renderGateway } from "./gateways";
@@ -107,6 +108,7 @@ function gatewaysSection(): HTMLElement {
   const picker = h("select", { id: "gateway-picker", "data-testid": "gateway-picker" });
   picker.addEventListener("change", () => {
     app.gateway = picker.value;
+    scheduleSave();
     renderGatewayBody();
   });
   return h(
@@ -126,8 +128,6 @@ function gatewaysSection(): HTMLElement {
 function renderGateways(): void {
   const view = app.views?.gateways;
   if (!view) return;
-  const keys = view.gateways.map((g) => g.key);
-  if (app.gateway === null || !keys.includes(app.gateway)) app.gateway = keys[0] ?? null;
   const n = view.gateways.length;
   byId("gateways-facts").textContent = n
     ? `${n} gateway${n === 1 ? "" : "s"} · <td> stands for the trust domain ${view.trust_domain}`
@@ -136,7 +136,7 @@ function renderGateways(): void {
   setOptions(
     byId<HTMLSelectElement>("gateway-picker"),
     view.gateways.map((g) => ({ value: g.key, label: g.label })),
-    app.gateway ?? "",
+    routesGateway() ?? "",
   );
   renderGatewayBody();
 }
@@ -144,7 +144,8 @@ function renderGateways(): void {
 function renderGatewayBody(): void {
   const view = app.views?.gateways;
   if (!view) return;
-  const chosen = view.gateways.find((g) => g.key === app.gateway);
+  const key = routesGateway();
+  const chosen = view.gateways.find((g) => g.key === key);
   byId("gateway-body").replaceChildren(
     chosen
       ? renderGateway(chosen, view, jump)

@@ -4,8 +4,10 @@ import { app } from "../app";
 import { byId, h } from "../dom";
 import { jump } from "../files";
 import { simulate } from "../planner";
+import { scheduleSave } from "../share";
+import { SIMULATE_FIELDS, type SimulateQuery } from "../state";
 import { originButton, parsePlace, type Jump } from "./common";
-import type { SimulateView, TraceStep } from "../api";
+import type { SimulateRequest, SimulateView, TraceStep } from "../api";
 
 function traceRow(step: TraceStep, jump: Jump): HTMLTableRowElement {
   const place = parsePlace(step.origin);
@@ -151,23 +153,57 @@ function simulateForm(): HTMLFormElement {
     ),
     h("div", { class: "form-actions" }, h("button", { type: "submit", class: "primary", "data-testid": "sim-run" }, "Simulate")),
   );
+  form.addEventListener("input", () => {
+    app.simulateQuery = readQuery(form);
+    scheduleSave();
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const data = new FormData(form);
-    const text = (k: string) => String(data.get(k) ?? "");
-    simulate({
-      source: text("source"),
-      source_namespace: text("source_namespace"),
-      source_partition: text("source_partition"),
-      source_peer: text("source_peer"),
-      destination: text("destination"),
-      destination_namespace: text("destination_namespace"),
-      method: text("method") || null,
-      path: text("path") || null,
-      headers: text("headers").split("\n").filter((l) => l.trim() !== ""),
-    });
+    app.simulateQuery = readQuery(form);
+    scheduleSave();
+    simulate(requestOf(readQuery(form, true) as SimulateQuery));
   });
   return form;
+}
+
+/** The form's fields; null when every one is empty (unless `always`). */
+function readQuery(form: HTMLFormElement, always = false): SimulateQuery | null {
+  const data = new FormData(form);
+  const query = Object.fromEntries(SIMULATE_FIELDS.map((k) => [k, String(data.get(k) ?? "")])) as unknown as SimulateQuery;
+  return always || SIMULATE_FIELDS.some((k) => query[k] !== "") ? query : null;
+}
+
+function requestOf(q: SimulateQuery): SimulateRequest {
+  return {
+    source: q.source,
+    source_namespace: q.source_namespace,
+    source_partition: q.source_partition,
+    source_peer: q.source_peer,
+    destination: q.destination,
+    destination_namespace: q.destination_namespace,
+    method: q.method || null,
+    path: q.path || null,
+    headers: q.headers.split("\n").filter((l) => l.trim() !== ""),
+  };
+}
+
+/** Fills the form (a link or stored state); with a source and a destination, simulates it too. */
+export function writeSimulateQuery(query: SimulateQuery | null): void {
+  const form = byId<HTMLFormElement>("simulate-form");
+  for (const k of SIMULATE_FIELDS) {
+    (form.elements.namedItem(k) as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement).value = query?.[k] ?? "";
+  }
+  app.simulateQuery = query;
+  // Run it once the workspace is planned (the load's answer re-runs the last simulation).
+  if (query && query.source && query.destination) app.lastSimulation = requestOf(query);
+}
+
+/** Simulate source → destination (a matrix cell): fills the form and runs it. */
+export function simulatePair(query: Partial<SimulateQuery>): void {
+  const full = Object.fromEntries(SIMULATE_FIELDS.map((k) => [k, query[k] ?? ""])) as unknown as SimulateQuery;
+  writeSimulateQuery(full);
+  scheduleSave();
+  simulate(requestOf(full));
 }
 
 /** The form's suggestions: the matrix's sources and destinations. */
