@@ -30,7 +30,15 @@ export function selectFile(id: number, focusTab = false): void {
   if (focusTab) document.getElementById(`file-tab-${id}`)?.focus();
 }
 
+/** Beyond this many files the tabs scroll and a filter shows. */
+const MANY_FILES = 24;
+
 export function renderFileTabs(): void {
+  const many = app.files.length > MANY_FILES;
+  byId("file-filter-label").hidden = !many;
+  const filter = many ? byId<HTMLInputElement>("file-filter").value.trim().toLowerCase() : "";
+  const shown = (name: string, selected: boolean) => selected || !filter || name.toLowerCase().includes(filter);
+  byId("file-tabs").classList.toggle("many", many);
   const errorsByFile = new Map<string, number>();
   for (const d of app.views?.diagnostics.diagnostics ?? []) {
     if (d.file !== null && d.severity === "error") errorsByFile.set(d.file, (errorsByFile.get(d.file) ?? 0) + 1);
@@ -51,6 +59,7 @@ export function renderFileTabs(): void {
           tabindex: selected ? 0 : -1,
           "data-file": f.name,
           title: "Double-click or F2 to rename",
+          hidden: !shown(f.name, selected),
           onclick: () => selectFile(f.id),
           ondblclick: () => startRename(),
         },
@@ -243,6 +252,11 @@ export function wireFiles(onChange: () => void): void {
   byId("file-name-cancel").addEventListener("click", closeNameForm);
   byId("file-name-input").addEventListener("keydown", (event) => {
     if (event.key === "Escape") closeNameForm();
+  });
+  byId("file-filter").addEventListener("input", () => {
+    renderFileTabs();
+    const n = byId("file-tabs").querySelectorAll('[role="tab"]:not([hidden])').length;
+    byId("file-filter-count").textContent = `${n} of ${app.files.length}`;
   });
   const fileTabs = byId("file-tabs");
   tabKeys(fileTabs, (tab) => selectFile(Number(tab.id.replace("file-tab-", "")), true));

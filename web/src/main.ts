@@ -25,7 +25,8 @@ import { clearNotice, notify, say, showBanner } from "./ui";
 import { download } from "./views/common";
 import { renderEnvoyView } from "./views/envoy";
 import { renderPlanView } from "./views/plan";
-import { showSimulation, showSimulationError } from "./views/simulate";
+import { onSimulatePair } from "./views/intentions";
+import { showSimulation, showSimulationError, simulatePair } from "./views/simulate";
 import { applyState, changed, keepCurrent, keptLabel, openFragment, replaceWorkspace, worthKeeping } from "./workspace";
 
 let firstViewMarked = false;
@@ -151,6 +152,18 @@ async function onPopState(event: PopStateEvent): Promise<void> {
   renderMenu();
   void saveNow();
 }
+
+onSimulatePair((source, destination) => {
+  simulatePair({
+    source: source.name,
+    source_namespace: source.namespace === "default" ? "" : source.namespace,
+    source_partition: source.partition === "default" ? "" : source.partition,
+    source_peer: source.peer,
+    destination: destination.name,
+    destination_namespace: destination.namespace === "default" ? "" : destination.namespace,
+  });
+  selectView("simulate", true);
+});
 
 function wire(): void {
   wireFiles(changed);

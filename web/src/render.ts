@@ -5,12 +5,32 @@ import { byId, h } from "./dom";
 import { applyDiagnostics, renderDiagnostics, renderFileTabs } from "./files";
 import { scheduleSave } from "./share";
 import { hideBanner, setBusy, tabKeys } from "./ui";
-import { buildEnvoy, renderEnvoyChoice, renderEnvoyView } from "./views/envoy";
-import { renderIntentionsView } from "./views/intentions";
-import { buildPlan, renderPlanChoice, renderPlanView } from "./views/plan";
+import { onArrival } from "./need";
+import { buildEnvoy, renderEnvoyView } from "./views/envoy";
+import { buildIntentions, renderIntentionsView } from "./views/intentions";
+import { buildPlan, renderPlanView } from "./views/plan";
 import { buildRoutes, renderRoutesView } from "./views/routes";
-import { buildSimulate, buildSimulateResult, fillDatalists } from "./views/simulate";
+import { buildSimulate, buildSimulateResult, renderSimulateView } from "./views/simulate";
 import { renderUpstreamsView } from "./views/upstreams";
+
+const RENDER: Record<ViewId, () => void> = {
+  routes: renderRoutesView,
+  upstreams: renderUpstreamsView,
+  intentions: renderIntentionsView,
+  simulate: renderSimulateView,
+  envoy: renderEnvoyView,
+  plan: renderPlanView,
+};
+
+/** Views not rendered since the latest answer: each renders when it is shown. */
+const stale = new Set<ViewId>();
+
+function renderView(id: ViewId): void {
+  stale.delete(id);
+  RENDER[id]();
+}
+
+onArrival(() => renderView(app.view));
 
 export function buildViews(): void {
   const tabs = byId("view-tabs");
@@ -44,6 +64,7 @@ export function buildViews(): void {
     if (v.id === "routes") buildRoutes(panel);
     if (v.id === "plan") buildPlan(panel);
     if (v.id === "envoy") buildEnvoy(panel);
+    if (v.id === "intentions") buildIntentions(panel);
     panel.append(h("div", { id: `view-${v.id}-body` }));
     panels.append(panel);
   }
@@ -65,7 +86,7 @@ export function selectView(id: ViewId, focus = false): void {
     byId(`view-${v.id}`).hidden = !on;
   }
   if (focus) byId(`view-tab-${id}`).focus();
-  if (id === "envoy") renderEnvoyView();
+  if (stale.has(id) || id === "envoy") renderView(id);
 }
 
 let renders = 0;
@@ -90,12 +111,7 @@ export function renderAll(ms: number): void {
   notice.textContent = s.valid
     ? ""
     : `The files have ${s.errors} error${s.errors === 1 ? "" : "s"}: the views show what could be read, and there is no plan until ${s.errors === 1 ? "it is" : "they are"} fixed.`;
-  renderRoutesView();
-  renderIntentionsView();
-  renderUpstreamsView();
-  renderPlanChoice();
-  renderPlanView();
-  renderEnvoyChoice();
-  renderEnvoyView();
-  fillDatalists();
+  // Only the view shown renders now; the others when they are shown.
+  for (const v of VIEWS) stale.add(v.id);
+  renderView(app.view);
 }

@@ -102,7 +102,7 @@ export function setOptions(select: HTMLSelectElement, options: { value: string; 
 /** Arrow keys, Home and End move between the tabs of a tablist (and activate them). */
 export function tabKeys(list: HTMLElement, activate: (tab: HTMLElement) => void): void {
   list.addEventListener("keydown", (event) => {
-    const tabs = [...list.querySelectorAll<HTMLElement>('[role="tab"]')];
+    const tabs = [...list.querySelectorAll<HTMLElement>('[role="tab"]:not([hidden])')];
     const at = tabs.indexOf(document.activeElement as HTMLElement);
     if (at < 0) return;
     let next = -1;

@@ -4,7 +4,7 @@ import { app, type ViewId, VIEWS } from "./app";
 import { byId } from "./dom";
 import { editor, selectFile } from "./files";
 import { keep } from "./keep";
-import { loadNow, scheduleLoad } from "./planner";
+import { loadNow, noteEdit, scheduleLoad } from "./planner";
 import { selectView } from "./render";
 import { writeSettingsForm } from "./settings";
 import { adoptFragment, currentState, noteChange, saveNow, scheduleSave } from "./share";
@@ -15,6 +15,7 @@ import { writeSimulateQuery } from "./views/simulate";
 export function changed(): void {
   if (!app.origin.edited) app.origin.edited = true;
   noteChange();
+  noteEdit();
   scheduleLoad();
   scheduleSave();
 }

@@ -70,7 +70,7 @@ export function buildEnvoy(panel: HTMLElement): void {
   panel.append(form);
 }
 
-export function renderEnvoyChoice(): void {
+function renderEnvoyChoice(): void {
   const gateways = app.views?.gateways.gateways ?? [];
   byId("envoy-form").hidden = !gateways.length;
   setOptions(
@@ -83,6 +83,7 @@ export function renderEnvoyChoice(): void {
 /** Shows the bootstrap for the form's request, asking the worker first when it is not at hand. */
 export function renderEnvoyView(): void {
   if (!app.views || app.view !== "envoy") return;
+  renderEnvoyChoice();
   const body = byId("view-envoy-body");
   const request = envoyRequest();
   if (!request) {

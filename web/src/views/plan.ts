@@ -5,6 +5,7 @@ import { byId, h } from "../dom";
 import { requestGatewayPlan } from "../planner";
 import { scheduleSave } from "../share";
 import { copyText, setOptions } from "../ui";
+import { need, pending } from "../need";
 import { download } from "./common";
 import type { GatewayPlanView, PlanView } from "../api";
 
@@ -66,7 +67,7 @@ export function buildPlan(panel: HTMLElement): void {
   panel.append(h("div", { class: "plan-choice" }, h("label", { class: "picker" }, "Show ", select)));
 }
 
-export function renderPlanChoice(): void {
+function renderPlanChoice(): void {
   const gateways = app.views?.gateways.gateways ?? [];
   if (app.planGateway !== null && !gateways.some((g) => g.key === app.planGateway)) app.planGateway = null;
   setOptions(
@@ -82,10 +83,11 @@ export function renderPlanChoice(): void {
 export function renderPlanView(): void {
   const views = app.views;
   if (!views) return;
+  renderPlanChoice();
   const body = byId("view-plan-body");
   const key = app.planGateway;
   if (key === null) {
-    body.replaceChildren(renderPlan(views.plan, { copy: copyText }));
+    body.replaceChildren(need(["plan"]) && views.plan ? renderPlan(views.plan, { copy: copyText }) : pending("the plan"));
     return;
   }
   if (app.gatewayPlan?.gateway !== key) {

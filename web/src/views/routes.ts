@@ -6,6 +6,7 @@ import { jump } from "../files";
 import { drawChain } from "../graph";
 import { scheduleSave } from "../share";
 import { setOptions } from "../ui";
+import { need, pending } from "../need";
 import { empty, originButton, type Jump } from "./common";
 import { renderGateway } from "./gateways";
 import type { ChainView, RoutesView } from "../api";
@@ -161,6 +162,11 @@ export function renderRoutesView(): void {
   const views = app.views;
   if (!views) return;
   renderGateways();
-  byId("view-routes-body").replaceChildren(renderRoutes(views.routes, jump));
+  const body = byId("view-routes-body");
+  if (!need(["routes"]) || !views.routes) {
+    body.replaceChildren(pending("the discovery chains"));
+    return;
+  }
+  body.replaceChildren(renderRoutes(views.routes, jump));
   if (!performance.getEntriesByName("mg:first-routes").length) performance.mark("mg:first-routes");
 }

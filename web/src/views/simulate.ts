@@ -3,6 +3,7 @@
 import { app } from "../app";
 import { byId, h } from "../dom";
 import { jump } from "../files";
+import { need } from "../need";
 import { simulate } from "../planner";
 import { scheduleSave } from "../share";
 import { SIMULATE_FIELDS, type SimulateQuery } from "../state";
@@ -206,14 +207,14 @@ export function simulatePair(query: Partial<SimulateQuery>): void {
   simulate(requestOf(full));
 }
 
-/** The form's suggestions: the matrix's sources and destinations. */
-export function fillDatalists(): void {
-  const m = app.views?.intentions.matrix;
-  if (!m) return;
-  const options = (list: { name: string }[]) =>
-    [...new Set(list.map((e) => e.name).filter((n) => n !== "(other)"))].map((n) => h("option", { value: n }));
-  byId("sources-list").replaceChildren(...options(m.sources));
-  byId("destinations-list").replaceChildren(...options(m.destinations));
+/** The form's suggestions: the intentions' sources and destinations. */
+export function renderSimulateView(): void {
+  if (!need(["names"])) return;
+  const names = app.views?.names;
+  if (!names) return;
+  const options = (list: string[]) => list.map((n) => h("option", { value: n }));
+  byId("sources-list").replaceChildren(...options(names.sources));
+  byId("destinations-list").replaceChildren(...options(names.destinations));
 }
 
 let simulations = 0;
