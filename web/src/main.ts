@@ -8,6 +8,7 @@ import { keep } from "./keep";
 import { connect, simulate } from "./planner";
 import { buildViews, renderAll, selectView } from "./render";
 import { wireSettings } from "./settings";
+import { wireTheme } from "./theme";
 import { currentState, lastFragment, linkFor, saveNow, setBrokenLink, type EntryState } from "./share";
 import {
   defaultSettings,
@@ -40,13 +41,19 @@ connect({
   ready(version) {
     performance.mark("mg:planner-ready");
     byId("version").textContent = `meshgate ${version}`;
+    byId("loading-text").textContent = "Planning the files…";
   },
-  fatal,
+  fatal(message) {
+    byId("loading").hidden = true;
+    fatal(message);
+  },
   loaded(_views, ms) {
     renderAll(ms);
     if (!firstViewMarked) {
       firstViewMarked = true;
       performance.mark("mg:first-view");
+      byId("loading").hidden = true;
+      byId("views").removeAttribute("aria-busy");
     }
     if (app.lastSimulation) simulate(app.lastSimulation);
   },
@@ -166,6 +173,7 @@ onSimulatePair((source, destination) => {
 });
 
 function wire(): void {
+  wireTheme();
   wireFiles(changed);
   wireSettings(changed);
   byId<HTMLSelectElement>("examples").addEventListener("change", (event) => {
@@ -217,4 +225,14 @@ async function boot(): Promise<void> {
   }
 }
 
-void boot();
+/** Offline after the first visit: the service worker caches the built files. */
+function registerServiceWorker(): void {
+  if (!("serviceWorker" in navigator) || !location.protocol.startsWith("http")) return;
+  navigator.serviceWorker.register("sw.js").then(
+    () => navigator.serviceWorker.ready.then(() => (document.body.dataset.offline = "ready")),
+    (error: Error) => console.warn(`offline use is not available: ${error.message}`),
+  );
+}
+
+byId("views").setAttribute("aria-busy", "true");
+void boot().then(registerServiceWorker);
