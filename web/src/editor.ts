@@ -66,7 +66,9 @@ export class Editor {
         syntaxHighlighting(highlight),
         this.language.of(languageFor(name)),
         lintGutter(),
-        EditorView.contentAttributes.of({ "aria-label": "Configuration file text", "aria-describedby": "editor-hint" }),
+        // An explicit tab stop: the scrolling area then holds a focusable element (axe's
+        // scrollable-region-focusable), which it already was as contenteditable.
+        EditorView.contentAttributes.of({ "aria-label": "Configuration file text", "aria-describedby": "editor-hint", tabindex: "0" }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) this.onChange(this.activeId, update.state.doc.toString());
         }),

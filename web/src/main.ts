@@ -54,6 +54,8 @@ connect({
       performance.mark("mg:first-view");
       byId("loading").hidden = true;
       byId("views").removeAttribute("aria-busy");
+      // Caching for offline use waits until the page is up (it downloads every file once more).
+      registerServiceWorker();
     }
     if (app.lastSimulation) simulate(app.lastSimulation);
   },
@@ -235,4 +237,4 @@ function registerServiceWorker(): void {
 }
 
 byId("views").setAttribute("aria-busy", "true");
-void boot().then(registerServiceWorker);
+void boot();

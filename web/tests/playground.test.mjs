@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ARTIFACTS, DIST, launch, openPage, ROOT, serve, settled } from "./harness.mjs";
+import { ARTIFACTS, DIST, launch, openPage, ROOT, serve, settled, WEB } from "./harness.mjs";
 
 let server;
 let browser;
@@ -739,6 +739,159 @@ describe("the playground", () => {
       assert.ok(await page.locator("[data-testid=file-filter]").isVisible());
       await page.fill("[data-testid=file-filter]", "svc-04");
       assert.equal(await page.locator("[data-testid=file-tabs] [role=tab]:visible").count(), 11, "10 matches and the open file");
+    });
+  });
+
+  test("dark mode: the system's choice, or the toggle's (kept); screenshots", async () => {
+    await withPage(
+      async (page) => {
+        await open(page);
+        const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        const darkBg = await bg();
+        assert.equal(darkBg, "rgb(20, 23, 31)", "prefers-color-scheme: dark gives the dark colours");
+        assert.equal(await page.textContent("[data-testid=theme]"), "Theme: system");
+        await loadExample(page, "discovery-chain");
+        await view(page, "routes");
+        await page.screenshot({ path: join(ARTIFACTS, "dark-routes.png") });
+        await loadExample(page, "l7-intentions");
+        await view(page, "intentions");
+        await page.screenshot({ path: join(ARTIFACTS, "dark-intentions.png") });
+        // The editor follows: its background is the dark field colour.
+        assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector(".cm-editor")).backgroundColor), "rgb(18, 21, 28)");
+        // Toggle: system → dark → light; light stays after a reload.
+        await page.click("[data-testid=theme]");
+        assert.equal(await page.textContent("[data-testid=theme]"), "Theme: dark");
+        await page.click("[data-testid=theme]");
+        assert.equal(await page.textContent("[data-testid=theme]"), "Theme: light");
+        assert.equal(await bg(), "rgb(246, 247, 249)");
+        await page.reload();
+        await settled(page);
+        assert.equal(await bg(), "rgb(246, 247, 249)", "the choice is kept");
+        assert.equal(await page.textContent("[data-testid=theme]"), "Theme: light");
+      },
+      { colorScheme: "dark" },
+    );
+  });
+
+  test("axe-core finds no serious or critical problem, in light and dark, in every view", async () => {
+    const axe = await readFile(join(WEB, "node_modules", "axe-core", "axe.min.js"), "utf8");
+    for (const colorScheme of ["light", "dark"]) {
+      await withPage(
+        async (page) => {
+          await open(page);
+          await loadExample(page, "demo");
+          await page.addScriptTag({ content: axe });
+          const problems = [];
+          for (const id of ["routes", "upstreams", "intentions", "simulate", "envoy", "plan"]) {
+            await view(page, id);
+            if (id === "simulate") await simulate(page, { source: "web", destination: "api" });
+            if (id === "envoy") await page.waitForSelector("[data-testid=envoy-json]");
+            const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+            for (const v of result.violations) {
+              if (v.impact === "serious" || v.impact === "critical") {
+                problems.push(`${colorScheme} ${id}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")}`);
+              }
+            }
+          }
+          assert.deepEqual(problems, []);
+        },
+        { colorScheme },
+      );
+    }
+  });
+
+  test("offline after the first visit: the service worker serves the page", async () => {
+    const own = await serve();
+    try {
+      await withPage(async (page) => {
+        await page.goto(own.url);
+        await settled(page);
+        await page.waitForFunction(() => document.body.dataset.offline === "ready");
+        await loadExample(page, "l7-intentions");
+        // The server goes away; the page still loads, plans and opens another example.
+        await own.close();
+        await page.reload();
+        await settled(page);
+        assert.match(await page.textContent("[data-testid=status]"), /^valid/);
+        await loadExample(page, "mesh-gateway");
+        assert.deepEqual(await fileTabs(page), examples.find((e) => e.id === "mesh-gateway").files.map((f) => f.split("/").pop()));
+      });
+    } finally {
+      await own.close();
+    }
+  });
+
+  test("a loading indicator shows until the planner is ready", async () => {
+    await withPage(
+      async (page) => {
+        let release;
+        const gate = new Promise((ok) => (release = ok));
+        await page.route("**/*_bg.wasm", async (route) => {
+          await gate;
+          await route.continue();
+        });
+        await page.goto(server.url);
+        const loading = page.locator("[data-testid=loading]");
+        await loading.waitFor();
+        assert.match(await loading.textContent(), /Loading the planner/);
+        assert.equal(await page.getAttribute("#views", "aria-busy"), "true");
+        release();
+        await settled(page);
+        assert.equal(await loading.isVisible(), false);
+        assert.equal(await page.getAttribute("#views", "aria-busy"), null);
+      },
+      { serviceWorkers: "block" },
+    );
+  });
+
+  test("keyboard: Esc then Tab leaves the editor; matrix cells simulate their pair; focus is always visible", async () => {
+    await withPage(async (page) => {
+      await open(page);
+      await loadExample(page, "l7-intentions");
+      assert.match(await page.textContent("#editor-hint"), /Esc.*then.*Tab/);
+      await page.click("[data-testid=editor] .cm-content");
+      await page.keyboard.press("Tab");
+      assert.ok(await page.evaluate(() => document.activeElement?.classList.contains("cm-content")), "Tab indents");
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("Tab");
+      assert.ok(await page.evaluate(() => !document.activeElement?.closest(".cm-editor")), "Esc then Tab moves on");
+
+      // The matrix is a grid: one tab stop, arrows move, Enter simulates the pair.
+      await view(page, "intentions");
+      await page.waitForSelector("[data-testid=intention-matrix]");
+      const stops = await page.locator("[data-testid=intention-matrix] td[tabindex='0']").count();
+      assert.equal(stops, 1);
+      await page.focus("[data-testid=intention-matrix] td[tabindex='0']");
+      const first = await page.evaluate(() => document.activeElement.getAttribute("aria-label"));
+      await page.keyboard.press("ArrowRight");
+      const second = await page.evaluate(() => document.activeElement.getAttribute("aria-label"));
+      assert.notEqual(first, second);
+      const [, source, destination] = /^[^:]*: (.+?) to (.+?)\. /.exec(second);
+      const before = await page.evaluate(() => Number(document.body.dataset.simulations ?? 0));
+      await page.keyboard.press("Enter");
+      await page.waitForFunction((n) => Number(document.body.dataset.simulations ?? 0) > n, before);
+      assert.ok(await page.locator("[data-testid=view-simulate]").isVisible());
+      assert.equal(await page.inputValue("[data-testid=simulate-form] [name=source]"), source);
+      assert.equal(await page.inputValue("[data-testid=simulate-form] [name=destination]"), destination);
+      assert.ok(await page.locator("[data-testid=simulate-verdict]").isVisible());
+
+      // Tab through the page from the top: every stop shows a focus ring.
+      await page.focus("[data-testid=examples]");
+      const missing = [];
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press("Tab");
+        const seen = await page.evaluate(() => {
+          const el = document.activeElement;
+          if (!el || el === document.body) return null;
+          const target = el.closest(".cm-editor") ?? (el.matches(".file-open input") ? el.parentElement : el);
+          const style = getComputedStyle(target);
+          const ring = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+          return { ring, what: `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}${el.className && typeof el.className === "string" ? "." + el.className.split(" ")[0] : ""}` };
+        });
+        if (seen && !seen.ring) missing.push(seen.what);
+        if (await page.evaluate(() => document.activeElement?.classList.contains("cm-content"))) await page.keyboard.press("Escape");
+      }
+      assert.deepEqual([...new Set(missing)], [], "focus rings");
     });
   });
 

@@ -44,12 +44,17 @@ function endpointHeader(e: Endpoint, scope: "col" | "row"): HTMLTableCellElement
 
 const simulatable = (e: Endpoint) => e.name !== "(other)" && e.name !== "*";
 
-function cellAttrs(source: Endpoint, destination: Endpoint, cell: Cell): Record<string, string> {
+function cellAttrs(source: Endpoint, destination: Endpoint, cell: Cell, visible: string): Record<string, string> {
   return {
     title: cell.explanation,
-    "aria-label": `${source.label} to ${destination.label}: ${cell.explanation}${simulatable(source) && simulatable(destination) ? " (Enter: simulate)" : ""}`,
+    // The name starts with the text the cell shows.
+    "aria-label": `${visible}: ${source.label} to ${destination.label}. ${cell.explanation}${simulatable(source) && simulatable(destination) ? " (Enter: simulate)" : ""}`,
     "data-verdict": cell.verdict,
   };
+}
+
+function visibleText(cell: Cell): string {
+  return `${CELL_TEXT[cell.verdict]}${cell.rank !== null ? ` #${cell.rank}` : ""}`;
 }
 
 function cellText(cell: Cell): (Node | string)[] {
@@ -81,7 +86,7 @@ function matrixTable(m: Extract<MatrixSlice, { kind: "table" }>): HTMLElement {
           "td",
           {
             class: `cell ${cell.verdict}${active ? " active" : ""}`,
-            ...cellAttrs(s, d, cell),
+            ...cellAttrs(s, d, cell, visibleText(cell)),
             tabindex: first ? 0 : -1,
             onclick: active ? () => simulatePair(s, d) : null,
           },
@@ -157,7 +162,7 @@ function pairRow(p: Pair, index: number): HTMLElement {
       class: `pair cell ${p.cell.verdict}`,
       style: `top:${index * PAIR_H}px`,
       "data-index": index,
-      ...cellAttrs(p.source, p.destination, p.cell),
+      ...cellAttrs(p.source, p.destination, p.cell, `${p.source.label} → ${p.destination.label} ${visibleText(p.cell)}`),
       disabled: !active,
       onclick: () => simulatePair(p.source, p.destination),
     },
