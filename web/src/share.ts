@@ -52,7 +52,7 @@ export async function saveNow(push = false): Promise<Saved> {
   // The broken link's URL and the stored workspace stay, unless the user has changed something.
   if (!brokenLink || changedSinceBroken) {
     store(json);
-    storeMeta(app.origin);
+    storeMeta(app.origin, json.length);
   }
   if (push) history.pushState(entry, "", linkFor(""));
   else if (!brokenLink) history.replaceState(entry, "", location.href);

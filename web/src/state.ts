@@ -260,20 +260,22 @@ export interface Meta {
   edited: boolean;
 }
 
+/** Where the stored workspace came from. A workspace stored without this record (or stored by
+ * something else since: the record notes the stored text's length) is the user's own. */
 export function loadMeta(): Meta {
   try {
     const raw: unknown = JSON.parse(localStorage.getItem(META_KEY) ?? "null");
-    // A workspace stored before this record existed is the user's own.
-    if (!isRecord(raw)) return { example: "", edited: true };
+    const stored = localStorage.getItem(STORAGE_KEY);
+    if (!isRecord(raw) || raw.length !== stored?.length) return { example: "", edited: true };
     return { example: typeof raw.example === "string" ? raw.example : "", edited: raw.edited !== false };
   } catch {
     return { example: "", edited: true };
   }
 }
 
-export function storeMeta(meta: Meta): void {
+export function storeMeta(meta: Meta, length: number): void {
   try {
-    localStorage.setItem(META_KEY, JSON.stringify(meta));
+    localStorage.setItem(META_KEY, JSON.stringify({ example: meta.example, edited: meta.edited, length }));
   } catch {
     // As above.
   }
