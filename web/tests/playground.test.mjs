@@ -4,7 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ARTIFACTS, DIST, launch, openPage, ROOT, serve, settled, WEB } from "./harness.mjs";
 
@@ -709,6 +709,7 @@ describe("the playground", () => {
       const planned = Number((await page.textContent("[data-testid=status]")).match(/planned in ([\d.]+) ms/)[1]);
       const record = {
         workspace: "2,000 intentions over 100 files (+ proxy-defaults)",
+        machine: `${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} when recorded (other work slows every number)`,
         load_to_first_view_ms: Math.round(load.firstView),
         longest_task_during_load_ms: Math.round(load.longest),
         edit_to_view_ms: edits.map((e) => Math.round(e)),
