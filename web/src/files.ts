@@ -182,15 +182,21 @@ function jumpToDiagnostic(d: DiagnosticView): void {
   editor.select(d.from_utf16, d.to_utf16 ?? d.from_utf16);
 }
 
+/** Whether each file has squiggles now (a file that had none and still has none is left alone). */
+const squiggled = new Map<number, boolean>();
+
 /** Squiggles for every file whose text is still the one the planner saw. */
 export function applyDiagnostics(): void {
-  const all = app.views?.diagnostics.diagnostics ?? [];
+  const byFile = new Map<string, DiagnosticView[]>();
+  for (const d of app.views?.diagnostics.diagnostics ?? []) {
+    if (d.file !== null) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
+  }
   for (const f of app.files) {
+    const diags = byFile.get(f.name) ?? [];
+    if (!diags.length && squiggled.get(f.id) === false) continue;
     if (sentText(f.id) !== (editor.text(f.id) ?? f.text)) continue;
-    editor.setDiagnostics(
-      f.id,
-      all.filter((d) => d.file === f.name),
-    );
+    editor.setDiagnostics(f.id, diags);
+    squiggled.set(f.id, diags.length > 0);
   }
 }
 
