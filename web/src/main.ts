@@ -1,34 +1,31 @@
 // The playground page: files in an editor, settings, and the planner's views — all computed by
 // meshgate-core compiled to WebAssembly, in a worker. This wires the parts together and boots.
 import { app } from "./app";
-import { byId, h } from "./dom";
-import { chooseFromMenu, loadExample, loadExampleIndex, offerUndo, renderMenu } from "./examples";
+import { byId } from "./dom";
+import { chooseFromMenu, loadExample, loadExampleIndex, renderMenu } from "./examples";
 import { wireFiles } from "./files";
 import { keep } from "./keep";
 import { connect, simulate } from "./planner";
 import { buildViews, renderAll, selectView } from "./render";
 import { wireSettings } from "./settings";
 import { wireTheme } from "./theme";
-import { currentState, lastFragment, linkFor, saveNow, setBrokenLink, type EntryState } from "./share";
+import { downloadWorkspace, openFile, share } from "./transfer";
+import { currentState, lastFragment, saveNow, setBrokenLink, type EntryState } from "./share";
 import {
   defaultSettings,
   HASH_PREFIX,
-  LINK_LIMIT,
   loadMeta,
   loadStored,
   normalizeState,
-  readWorkspaceFile,
   sameWork,
-  workspaceFile,
   type SharedState,
 } from "./state";
-import { clearNotice, notify, say, showBanner } from "./ui";
-import { download } from "./views/common";
+import { clearNotice, showBanner } from "./ui";
 import { renderEnvoyView } from "./views/envoy";
 import { renderPlanView } from "./views/plan";
 import { onSimulatePair } from "./views/intentions";
 import { showSimulation, showSimulationError, simulatePair } from "./views/simulate";
-import { applyState, changed, keepCurrent, keptLabel, openFragment, replaceWorkspace, worthKeeping } from "./workspace";
+import { applyState, changed, keepCurrent, keptLabel, openFragment, worthKeeping } from "./workspace";
 
 let firstViewMarked = false;
 
@@ -75,60 +72,6 @@ function brokenLink(error: unknown): void {
       void saveNow();
     },
   });
-}
-
-const WORKSPACE_FILE = "meshgate-workspace.json";
-
-function downloadWorkspace(): void {
-  download(workspaceFile(currentState()), WORKSPACE_FILE);
-}
-
-async function share(): Promise<void> {
-  const saved = await saveNow();
-  const problem = document.getElementById("share-problem");
-  problem?.remove();
-  if (!saved.fragment) {
-    document.getElementById("share-link")?.remove();
-    const kb = (n: number) => `${Math.ceil(n / 1024)} KB`;
-    byId("notice").hidden = true;
-    notify(
-      `This workspace is too large to share as a link: the link would be ${kb(saved.length)}, and links over ${kb(LINK_LIMIT)} are refused (browsers, mail and chat cut them). Save it as a file and send that instead; “Open file” reads it back.`,
-      [{ label: "Save file", testid: "share-download", run: downloadWorkspace }],
-    );
-    byId("notice").dataset.problem = "link-too-large";
-    return;
-  }
-  const url = linkFor(saved.fragment);
-  let field = document.getElementById("share-link") as HTMLInputElement | null;
-  if (!field) {
-    field = h("input", { id: "share-link", class: "share-link", readonly: true, "aria-label": "Share link", "data-testid": "share-link" });
-    byId("share").after(field);
-  }
-  field.value = url;
-  try {
-    await navigator.clipboard.writeText(url);
-    say("Share link copied: it holds every file and setting, the view and the Simulate query.");
-  } catch {
-    field.select();
-    say("Copy the share link from the box.");
-  }
-}
-
-async function openFile(input: HTMLInputElement): Promise<void> {
-  const file = input.files?.[0];
-  input.value = "";
-  if (!file) return;
-  let state: SharedState;
-  try {
-    state = readWorkspaceFile(await file.text());
-  } catch (error) {
-    showBanner(`${file.name} could not be opened: ${(error as Error).message}.`);
-    return;
-  }
-  byId("example-description").textContent = "";
-  const kept = replaceWorkspace(state, { example: "", edited: false });
-  if (kept) offerUndo(`Opened ${file.name}.`);
-  else renderMenu();
 }
 
 /** Back and Forward: the entry's workspace comes back (kept first when the current one is work). */

@@ -585,6 +585,12 @@ describe("the playground", () => {
         assert.equal(await banner.isVisible(), false);
         await page.waitForFunction((h) => location.hash.startsWith("#state=") && location.hash !== h, hash);
       }
+      // A broken link pasted into the open page: the same banner, and the workspace stays.
+      await page.evaluate(() => (location.hash = "#state=not-a-state"));
+      await page.waitForSelector("[data-testid=banner]:visible");
+      assert.match(await page.textContent("[data-testid=banner]"), /could not be opened/);
+      assert.equal(await page.inputValue("[data-testid=setting-datacenter]"), "kept-dc");
+      assert.equal(await page.evaluate(() => location.hash), "#state=not-a-state");
     });
   });
 
