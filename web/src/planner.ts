@@ -37,7 +37,6 @@ type Distribute<T> = T extends unknown ? Omit<T, "id"> : never;
 type Request = Distribute<ToWorker>;
 
 const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-let isReady = false;
 let seq = 0;
 /** The latest load sent, and whether its answer is still to come. */
 let latestLoad = 0;
@@ -94,7 +93,6 @@ export function connect(handlers: PlannerEvents): void {
     const m = event.data;
     switch (m.kind) {
       case "ready":
-        isReady = true;
         handlers.ready(m.version);
         return;
       case "fatal":
@@ -150,11 +148,6 @@ export function connect(handlers: PlannerEvents): void {
     }
   };
   worker.onerror = (event) => handlers.fatal(`the planner worker failed: ${event.message || "unknown error"}`);
-}
-
-/** Whether the planner has started (the page shows a loading indicator until then). */
-export function plannerReady(): boolean {
-  return isReady;
 }
 
 let loadTimer: ReturnType<typeof setTimeout> | undefined;
