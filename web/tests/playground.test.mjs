@@ -94,6 +94,8 @@ async function fileTabs(page) {
 async function view(page, id) {
   await page.click(`[data-testid=view-tab-${id}]`);
   await page.waitForSelector(`[data-testid=view-${id}]:not([hidden])`);
+  // A view computes what it needs when first shown: wait for the worker's answers.
+  await page.waitForFunction(() => document.body.dataset.busy === "false");
   return page.locator(`[data-testid=view-${id}]`);
 }
 
