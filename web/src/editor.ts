@@ -4,11 +4,25 @@ import { basicSetup } from "codemirror";
 import { Compartment, EditorState, type Extension } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { indentWithTab } from "@codemirror/commands";
+import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
+import { tags } from "@lezer/highlight";
 import { json } from "@codemirror/lang-json";
 import { yaml } from "@codemirror/lang-yaml";
 import { lintGutter, setDiagnostics, type Diagnostic as LintDiagnostic } from "@codemirror/lint";
 import { hcl } from "./hcl";
 import type { DiagnosticView } from "./api";
+
+/** Token colours from the page's CSS variables, so they follow the light and dark themes. */
+const highlight = HighlightStyle.define([
+  { tag: [tags.keyword, tags.operatorKeyword, tags.controlKeyword], color: "var(--hl-keyword)" },
+  { tag: [tags.string, tags.special(tags.string)], color: "var(--hl-string)" },
+  { tag: [tags.number, tags.integer, tags.float], color: "var(--hl-number)" },
+  { tag: [tags.comment, tags.lineComment, tags.blockComment], color: "var(--hl-comment)", fontStyle: "italic" },
+  { tag: [tags.propertyName, tags.definition(tags.propertyName)], color: "var(--hl-property)" },
+  { tag: [tags.typeName, tags.className], color: "var(--hl-type)" },
+  { tag: [tags.atom, tags.bool, tags.null], color: "var(--hl-atom)" },
+  { tag: tags.variableName, color: "var(--ink)" },
+]);
 
 export function languageFor(name: string): Extension {
   const lower = name.toLowerCase();
@@ -49,9 +63,12 @@ export class Editor {
         basicSetup,
         // Tab indents; Escape then Tab moves focus on (CodeMirror's documented escape hatch).
         keymap.of([indentWithTab]),
+        syntaxHighlighting(highlight),
         this.language.of(languageFor(name)),
         lintGutter(),
-        EditorView.contentAttributes.of({ "aria-label": "Configuration file text" }),
+        // An explicit tab stop: the scrolling area then holds a focusable element (axe's
+        // scrollable-region-focusable), which it already was as contenteditable.
+        EditorView.contentAttributes.of({ "aria-label": "Configuration file text", "aria-describedby": "editor-hint", tabindex: "0" }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) this.onChange(this.activeId, update.state.doc.toString());
         }),

@@ -2,7 +2,7 @@
 // their column, curved edges with their labels (route matches, split weights, failover order).
 // Positions come from the planner (column, row); this only turns them into pixels.
 import type { ChainGraph, GraphEdge, GraphNode } from "./api";
-import type { Jump } from "./views";
+import type { Jump } from "./views/common";
 
 const NS = "http://www.w3.org/2000/svg";
 const BOX_W = 170;
@@ -58,7 +58,8 @@ export function drawChain(graph: ChainGraph, caption: string, jump: Jump): SVGSV
     width,
     height,
     viewBox: `0 0 ${width} ${height}`,
-    role: "img",
+    // A group, not an image: its boxes are buttons.
+    role: "group",
     "aria-label": caption,
     "data-testid": "chain-graph",
   });
@@ -123,22 +124,28 @@ function edge(e: GraphEdge, at: Map<string, Box>, id: string): SVGGElement {
 }
 
 function node(n: GraphNode, p: Box, jump: Jump): SVGGElement {
+  const label = clip(n.label, 24);
+  const detail = clip(n.failover_only ? `failover · ${n.detail}` : n.detail, 29);
   const g = s("g", {
     class: `node ${n.kind}${n.failover_only ? " failover-only" : ""}`,
     transform: `translate(${p.x},${p.y})`,
     "data-node": n.id,
   });
+  const tooltip = `${n.label}\n${n.detail}\n${n.title}${n.failover_only ? "\n(failover target)" : ""}`;
   g.append(
-    s("title", {}, `${n.label}\n${n.detail}\n${n.title}${n.failover_only ? "\n(failover target)" : ""}`),
+    s("title", {}, tooltip),
     s("rect", { width: BOX_W, height: p.h, rx: 6 }),
-    s("text", { x: 10, y: 18, class: "label" }, clip(n.label, 24)),
-    s("text", { x: 10, y: 35, class: "detail" }, clip(n.failover_only ? `failover · ${n.detail}` : n.detail, 29)),
+    s("text", { x: 10, y: 18, class: "label" }, label),
+    // A space between the two lines, so their text reads as two words (it is not drawn).
+    " ",
+    s("text", { x: 10, y: 35, class: "detail" }, detail),
   );
   const origin = n.origin;
   if (origin) {
     g.setAttribute("tabindex", "0");
     g.setAttribute("role", "button");
-    g.setAttribute("aria-label", `${n.label}: show ${origin.file} line ${origin.line}`);
+    // The name starts with the text the box shows (what speech input users say).
+    g.setAttribute("aria-label", `${label} ${detail}: show ${origin.file} line ${origin.line}`);
     g.addEventListener("click", () => jump(origin));
     g.addEventListener("keydown", (event) => {
       if (event.key === "Enter" || event.key === " ") {

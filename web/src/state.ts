@@ -17,14 +17,64 @@ export interface Settings {
   peer_trust_domains: Record<string, string>;
 }
 
-/** What a share link and localStorage hold. */
+/** The Simulate form as typed (every field text; headers one per line). */
+export interface SimulateQuery {
+  source: string;
+  source_namespace: string;
+  source_partition: string;
+  source_peer: string;
+  destination: string;
+  destination_namespace: string;
+  method: string;
+  path: string;
+  headers: string;
+}
+
+export const SIMULATE_FIELDS: (keyof SimulateQuery)[] = [
+  "source",
+  "source_namespace",
+  "source_partition",
+  "source_peer",
+  "destination",
+  "destination_namespace",
+  "method",
+  "path",
+  "headers",
+];
+
+/** Where the user was: the view, the file, each view's choice of gateway, the Simulate query. */
+export interface UiState {
+  view: string;
+  file: string;
+  /** The Routes view's gateway ("" for the first). */
+  gateway: string;
+  /** The Plan view's choice ("" for the whole plan). */
+  plan: string;
+  /** The Envoy view's gateway ("" for the first). */
+  envoy: string;
+  simulate: SimulateQuery | null;
+}
+
+/** What a share link, a workspace file and localStorage hold. */
 export interface SharedState {
   files: FileState[];
   settings: Settings;
+  ui?: UiState;
 }
 
 export const STORAGE_KEY = "meshgate.playground.v1";
 export const HASH_PREFIX = "#state=";
+/** Where the current workspace came from (an example's id, or "" for the user's own) and whether
+ * the user has changed it since. */
+export const META_KEY = "meshgate.playground.meta.v1";
+/**
+ * The longest share link the page hands out, in characters of the whole URL. Chromium opens URLs
+ * up to 2 MiB (2,097,152 characters; measured: longer ones abort), but mail, chat and other
+ * browsers cut far shorter ones: 32 KB is a conservative limit.
+ */
+export const LINK_LIMIT = 32 * 1024;
+/** What a workspace file holds besides the state (so that another JSON file is not taken for one). */
+export const FILE_MARK = "meshgate-playground-workspace";
 
 export function defaultSettings(): Settings {
   return {
@@ -50,7 +100,21 @@ export function normalizeState(raw: unknown): SharedState {
     }
     return { name: f.name, text: f.text };
   });
-  return { files, settings: normalizeSettings(raw.settings) };
+  const state: SharedState = { files, settings: normalizeSettings(raw.settings) };
+  const ui = normalizeUi(raw.ui);
+  if (ui) state.ui = ui;
+  return state;
+}
+
+export function normalizeUi(raw: unknown): UiState | undefined {
+  if (!isRecord(raw)) return undefined;
+  const str = (v: unknown) => (typeof v === "string" ? v : "");
+  let simulate: SimulateQuery | null = null;
+  if (isRecord(raw.simulate)) {
+    const q = raw.simulate;
+    simulate = Object.fromEntries(SIMULATE_FIELDS.map((k) => [k, str(q[k])])) as unknown as SimulateQuery;
+  }
+  return { view: str(raw.view), file: str(raw.file), gateway: str(raw.gateway), plan: str(raw.plan), envoy: str(raw.envoy), simulate };
 }
 
 export function normalizeSettings(raw: unknown): Settings {
@@ -75,6 +139,7 @@ export function canonicalJson(state: SharedState): string {
   const s = state.settings;
   const peers: Record<string, string> = {};
   for (const peer of Object.keys(s.peer_trust_domains).sort()) peers[peer] = s.peer_trust_domains[peer];
+  const ui = state.ui;
   return JSON.stringify({
     files: state.files.map((f) => ({ name: f.name, text: f.text })),
     settings: {
@@ -85,7 +150,27 @@ export function canonicalJson(state: SharedState): string {
       mode: s.mode,
       peer_trust_domains: peers,
     },
+    ui: ui
+      ? {
+          view: ui.view,
+          file: ui.file,
+          gateway: ui.gateway,
+          plan: ui.plan,
+          envoy: ui.envoy,
+          simulate: ui.simulate ? Object.fromEntries(SIMULATE_FIELDS.map((k) => [k, ui.simulate?.[k] ?? ""])) : null,
+        }
+      : undefined,
   });
+}
+
+/** The same files and settings (the view and the other choices left out). */
+export function sameWork(a: SharedState, b: SharedState): boolean {
+  return canonicalJson({ files: a.files, settings: a.settings }) === canonicalJson({ files: b.files, settings: b.settings });
+}
+
+/** Nothing worth keeping: no file has any text. */
+export function isBlank(state: SharedState): boolean {
+  return state.files.every((f) => f.text.trim() === "");
 }
 
 export function toWorkspaceInput(state: SharedState): WorkspaceInput {
@@ -121,7 +206,12 @@ export function fromBase64url(text: string): Uint8Array {
 
 /** `#state=…` for a state: the same state always gives the same fragment. */
 export async function encodeFragment(state: SharedState): Promise<string> {
-  const json = new TextEncoder().encode(canonicalJson(state));
+  return fragmentOf(canonicalJson(state));
+}
+
+/** `#state=…` for a state's canonical JSON. */
+export async function fragmentOf(canonical: string): Promise<string> {
+  const json = new TextEncoder().encode(canonical);
   return HASH_PREFIX + base64url(await pipe(json, new CompressionStream("deflate-raw")));
 }
 
@@ -155,12 +245,59 @@ export function loadStored(): SharedState | null {
   }
 }
 
-export function store(state: SharedState): void {
+export function store(state: SharedState | string): void {
   try {
-    localStorage.setItem(STORAGE_KEY, canonicalJson(state));
+    localStorage.setItem(STORAGE_KEY, typeof state === "string" ? state : canonicalJson(state));
   } catch {
     // Storage full or disabled: the share link still holds the state.
   }
+}
+
+export interface Meta {
+  /** The example the workspace was loaded from; "" for the user's own (storage, a link, a file). */
+  example: string;
+  /** Changed by the user since it was loaded. */
+  edited: boolean;
+}
+
+/** Where the stored workspace came from. A workspace stored without this record (or stored by
+ * something else since: the record notes the stored text's length) is the user's own. */
+export function loadMeta(): Meta {
+  try {
+    const raw: unknown = JSON.parse(localStorage.getItem(META_KEY) ?? "null");
+    const stored = localStorage.getItem(STORAGE_KEY);
+    if (!isRecord(raw) || raw.length !== stored?.length) return { example: "", edited: true };
+    return { example: typeof raw.example === "string" ? raw.example : "", edited: raw.edited !== false };
+  } catch {
+    return { example: "", edited: true };
+  }
+}
+
+export function storeMeta(meta: Meta, length: number): void {
+  try {
+    localStorage.setItem(META_KEY, JSON.stringify({ example: meta.example, edited: meta.edited, length }));
+  } catch {
+    // As above.
+  }
+}
+
+// ------------------------------------------------------------------------------ workspace files
+
+/** The text of a workspace file: the state's JSON with a mark, pretty-printed. */
+export function workspaceFile(state: SharedState): string {
+  return JSON.stringify({ format: FILE_MARK, version: 1, ...JSON.parse(canonicalJson(state)) }, null, 2);
+}
+
+/** The state in a workspace file's text; throws with a reason a person can read. */
+export function readWorkspaceFile(text: string): SharedState {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new Error("it is not JSON");
+  }
+  if (!isRecord(raw) || raw.format !== FILE_MARK) throw new Error("it is not a meshgate playground workspace file");
+  return normalizeState(raw);
 }
 
 // ------------------------------------------------------------------------------ settings text

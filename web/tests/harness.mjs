@@ -76,8 +76,8 @@ export async function launch() {
 }
 
 /** A page that records console errors and page errors (from the page and its worker). */
-export async function openPage(browser, url, { width = 1400, height = 950 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height } });
+export async function openPage(browser, url, { width = 1400, height = 950, colorScheme = "light", serviceWorkers = "allow" } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme, serviceWorkers });
   context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   const errors = [];
