@@ -7,7 +7,6 @@
 pub mod decode;
 pub mod diag;
 pub mod envoy;
-pub mod fast_hash;
 pub mod gateway;
 pub mod identity;
 pub mod intentions;

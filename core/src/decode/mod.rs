@@ -232,39 +232,14 @@ pub fn suggest<'a>(written: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let w = crate::syntax::normalize_key(written);
     let mut best: Option<(usize, &'a str)> = None;
     for c in candidates {
-        let d = edit_distance(&w, &crate::syntax::normalize_key(c));
+        // Optimal string alignment: edits plus adjacent swaps, the typos people make.
+        let d = strsim::osa_distance(&w, &crate::syntax::normalize_key(c));
         let limit = (w.chars().count().max(3) / 3).max(1);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
     }
     best.map(|(_, c)| c)
-}
-
-/// Optimal-string-alignment distance: edits plus adjacent swaps, the typos people make.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * width];
-    let at = |i: usize, j: usize| i * width + j;
-    for i in 0..=a.len() {
-        d[at(i, 0)] = i;
-    }
-    for j in 0..=b.len() {
-        d[at(0, j)] = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[at(i - 1, j)] + 1).min(d[at(i, j - 1)] + 1).min(d[at(i - 1, j - 1)] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[at(i - 2, j - 2)] + 1);
-            }
-            d[at(i, j)] = best;
-        }
-    }
-    d[at(a.len(), b.len())]
 }
 
 /// `PathPrefix` from `path_prefix`: the way config entries spell their keys, with the acronyms

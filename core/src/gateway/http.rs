@@ -3,9 +3,9 @@
 
 use super::names::{ascii_lower, LabelTrie, NameBuf, MAX_NAME};
 use super::Error;
-use crate::fast_hash::FastMap;
 use crate::intentions::http::full_match_regex;
 use crate::plan::gateways::{HttpRoute, MatchKind, RouteMatch, ValueMatch, VirtualHost};
+use rustc_hash::FxHashMap as FastMap;
 
 /// One http-like listener's virtual hosts, indexed by domain.
 #[derive(Clone, Debug)]

@@ -35,7 +35,6 @@ pub use http::{strip_port, HostMatch};
 pub use request::RequestHead;
 pub use verdict::{ConnAction, ConnVerdict, Connection, HttpAction, HttpVerdict, LogLevel, LogLine, Tally};
 
-use crate::fast_hash::FastMap;
 use crate::intentions::http::HttpRequest;
 use crate::intentions::path::{self, Normalization};
 use crate::intentions::{Caller, Decision, IntentionTable, Origin, Request, ServiceName, TableError};
@@ -48,6 +47,7 @@ use crate::plan::gateways::{
 use crate::settings::Mode;
 use http::{HostIndex, RequestParts};
 use names::{check_dns_name, lower_dns_name, BadName, LabelTrie, NameBuf, MAX_NAME};
+use rustc_hash::FxHashMap as FastMap;
 use std::borrow::Cow;
 
 pub use crate::intentions::PathRejectionKind;

@@ -1,7 +1,7 @@
 //! Name lookups without allocation: ASCII lowercasing into a stack buffer, and a reversed-label
 //! trie for `*.suffix` wildcards (SNI names and HTTP hosts).
 
-use crate::fast_hash::FastMap;
+use rustc_hash::FxHashMap as FastMap;
 
 /// The longest DNS name (RFC 1035: 253 characters in text form, plus slack for a trailing dot).
 pub(crate) const MAX_NAME: usize = 255;

@@ -3,8 +3,8 @@
 use super::http::{CompiledMatch, Mismatch, RegexError};
 use super::path::{self, Normalization, PathRejection};
 use super::{order, Action, Intention, Request, WILDCARD};
-use crate::fast_hash::FastMap;
 use crate::identity::or_default;
+use rustc_hash::FxHashMap as FastMap;
 use serde::Serialize;
 use std::borrow::Cow;
 

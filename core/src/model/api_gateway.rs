@@ -4,7 +4,7 @@
 //! Also home to what the two route kinds share: [`RouteParent`] references and their rules, and
 //! the JWT requirement shape used by listeners and http-route filters.
 
-use super::ingress_gateway::{check_host, check_tls, decode_choice, is_unset_version, require_name, TlsKeys};
+use super::common::{check_host, check_tls, decode_choice, is_unset_version, require_name, TlsKeys};
 use super::mesh::{TlsCipherSuite, TlsVersion};
 use super::service_defaults::Spanned;
 use super::Validate;

@@ -1,6 +1,10 @@
 //! Shapes shared by several kinds.
 
-use crate::decode::Cx;
+use super::mesh::{TlsCipherSuite, TlsVersion};
+use super::service_defaults::{PassiveHealthCheck, Spanned};
+use crate::decode::{Cx, Decode, Meta};
+use crate::diag::{Code, Diagnostic};
+use crate::syntax::Node;
 use crate::{decode_enum, decode_struct};
 use serde::Serialize;
 
@@ -116,5 +120,160 @@ pub fn check_name(name: &str) -> Result<(), String> {
 pub fn require(cx: &mut Cx, origin: &crate::decode::Meta, value: &str, key: &str, owner: &str) {
     if value.is_empty() {
         cx.error(crate::diag::Code::MissingField, origin.span, format!("{owner} needs `{key}`"));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared by the gateway kinds (ingress, terminating, API, routes, certificates)
+// ---------------------------------------------------------------------------------------------
+
+/// Reads a string that must be one of `choices` (case-insensitive, as Consul lower-cases
+/// protocols), reporting anything else under `code` with the allowed values and a did-you-mean.
+pub(crate) fn decode_choice<T: Copy>(
+    node: &Node,
+    cx: &mut Cx,
+    code: Code,
+    what: &str,
+    choices: &[(&'static str, T)],
+) -> Option<T> {
+    let text = String::decode(node, cx)?;
+    if let Some((_, v)) = choices.iter().find(|(name, _)| name.eq_ignore_ascii_case(&text)) {
+        return Some(*v);
+    }
+    let names: Vec<&str> = choices.iter().map(|(n, _)| *n).filter(|n| !n.is_empty()).collect();
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    let mut d =
+        Diagnostic::error(code, node.span, format!("\"{text}\" is not {what}; expected one of {}", quoted.join(", ")));
+    if let Some(s) = crate::decode::suggest(&text, &names) {
+        d = d.with_note(format!("help: did you mean \"{s}\"?"));
+    }
+    cx.push(d);
+    None
+}
+
+/// How one TLS block names its version fields: the Rust field (for spans) and the key a person
+/// writes (for messages). Ingress spells them `TLSMinVersion`, the API gateway `MinVersion`.
+pub(crate) struct TlsKeys {
+    pub min: (&'static str, &'static str),
+    pub max: (&'static str, &'static str),
+}
+
+/// Consul's checks on one TLS block: the maximum version not below the minimum, and cipher
+/// suites (each named once) only with a minimum version below TLS 1.3, the only versions whose
+/// suites are configurable. Unknown suites are already reported when decoding.
+pub(crate) fn check_tls(
+    cx: &mut Cx,
+    origin: &Meta,
+    keys: &TlsKeys,
+    min: TlsVersion,
+    max: TlsVersion,
+    suites: &[Spanned<TlsCipherSuite>],
+) {
+    if let (Some(lo), Some(hi)) = (min.rank(), max.rank()) {
+        if hi < lo {
+            cx.push(
+                Diagnostic::error(
+                    Code::TlsVersionRange,
+                    origin.field(keys.max.0),
+                    format!(
+                        "{} {max} is lower than {} {min}, so no TLS version is left to use",
+                        keys.max.1, keys.min.1
+                    ),
+                )
+                .with_note(format!("raise {} or lower {}", keys.max.1, keys.min.1)),
+            );
+        }
+    }
+    if !suites.is_empty() && min == TlsVersion::V1_3 {
+        cx.push(
+            Diagnostic::error(
+                Code::TlsSettingForVersion,
+                origin.field("cipher_suites"),
+                format!("CipherSuites apply to TLS 1.2 and earlier, but {} is {min}", keys.min.1),
+            )
+            .with_note(format!(
+                "TLS 1.3 cipher suites are not configurable: remove CipherSuites or lower {}",
+                keys.min.1
+            )),
+        );
+    }
+    let mut seen = Vec::new();
+    for suite in suites {
+        if seen.contains(&suite.value) {
+            cx.error(Code::InvalidValue, suite.span, format!("cipher suite {} is listed twice", suite.value));
+        }
+        seen.push(suite.value);
+    }
+}
+
+/// Why `host` is not a usable host name, if it is not: DNS labels of letters, digits, `-` and `_`
+/// (at most 63 characters each, 253 in all, an optional trailing `.`). With `wildcard_label`, a
+/// leading `*.` label is accepted (`*.example.com`); a `*` anywhere else never is.
+pub fn check_host(host: &str, wildcard_label: bool) -> Result<(), String> {
+    if host.is_empty() {
+        return Err("is empty".into());
+    }
+    if let Some((_, rest)) = host.split_once("://") {
+        let bare = rest.split(['/', ':']).next().unwrap_or(rest);
+        return Err(format!("is a URL; give only the host name, such as \"{bare}\""));
+    }
+    let name = host.strip_suffix('.').unwrap_or(host);
+    let rest = match name.strip_prefix("*.") {
+        Some(rest) if wildcard_label => rest,
+        _ => name,
+    };
+    if rest.contains('*') {
+        return Err(if wildcard_label {
+            "has a wildcard that is not the whole leftmost label; only `*.example.com` style wildcards are allowed"
+                .into()
+        } else {
+            "is a wildcard; wildcards are not allowed here, list each host name".into()
+        });
+    }
+    if let Some(c) = rest.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
+        return Err(match c {
+            ':' => "contains `:`; give the host name without a port or scheme".into(),
+            '/' => "contains `/`; give only the host name, without a scheme or path".into(),
+            _ => format!("contains `{c}`; host names use letters, digits, `-` and `.`"),
+        });
+    }
+    if name.len() > 253 {
+        return Err(format!("is {} characters long; host names have at most 253", name.len()));
+    }
+    for label in rest.split('.') {
+        if label.is_empty() {
+            return Err("has an empty label (two dots in a row, or a leading dot)".into());
+        }
+        if label.len() > 63 {
+            return Err(format!("has a label of {} characters (`{label}`); labels have at most 63", label.len()));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn is_unset_version(v: &TlsVersion) -> bool {
+    !v.is_set()
+}
+
+/// Consul's percentages in a passive health check stop at 100.
+pub(crate) fn check_passive_health_check(check: &PassiveHealthCheck, cx: &mut Cx) {
+    for (field, key, value) in [
+        ("enforcing_consecutive_5xx", "EnforcingConsecutive5xx", check.enforcing_consecutive_5xx),
+        ("max_ejection_percent", "MaxEjectionPercent", check.max_ejection_percent),
+    ] {
+        if let Some(v) = value.filter(|v| *v > 100) {
+            cx.error(
+                Code::NumberOutOfRange,
+                check.origin.field(field),
+                format!("PassiveHealthCheck.{key} is a percentage from 0 to 100, found {v}"),
+            );
+        }
+    }
+}
+
+/// Reports an empty entry `Name`.
+pub(crate) fn require_name(cx: &mut Cx, origin: &Meta, name: &str, owner: &str) {
+    if name.is_empty() {
+        cx.error(Code::MissingField, origin.span, format!("{owner} needs a `Name`"));
     }
 }

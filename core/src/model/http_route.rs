@@ -9,7 +9,7 @@
 //! ([`HttpRoute::filtered_hostnames`]).
 
 use super::api_gateway::{validate_parents, ApiGatewayProtocol, JwtRequirement, RouteParent};
-use super::ingress_gateway::{check_host, require_name};
+use super::common::{check_host, require_name};
 use super::service_defaults::Spanned;
 use super::service_router::{HttpHeaderModifiers, HttpMethod, RetryOn};
 use super::Validate;

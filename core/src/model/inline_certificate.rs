@@ -5,7 +5,7 @@
 //! crypto here, so we check the structure a person can get wrong: that each field holds PEM
 //! blocks of the right type, closed properly, with base64 bodies, and an unencrypted key.
 
-use super::ingress_gateway::require_name;
+use super::common::require_name;
 use super::Validate;
 use crate::decode::{Cx, Meta};
 use crate::decode_struct;

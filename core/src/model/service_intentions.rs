@@ -961,7 +961,7 @@ impl Validate for ServiceIntentions {
 
         // Where each identity is first listed: a map, not a list searched per source (an entry
         // may have 100 000 sources).
-        let mut seen: crate::fast_hash::FastMap<SourceIdentity<'_>, usize> = Default::default();
+        let mut seen: rustc_hash::FxHashMap<SourceIdentity<'_>, usize> = Default::default();
         for (i, (src, id)) in self.sources_with_identity().enumerate() {
             validate_source(self, src, i, cx);
             if src.name.is_empty() {

@@ -1,7 +1,7 @@
 //! `tcp-route`: forwards the connections of api-gateway tcp listeners to one service.
 
 use super::api_gateway::{validate_parents, ApiGatewayProtocol, RouteParent};
-use super::ingress_gateway::require_name;
+use super::common::require_name;
 use super::Validate;
 use crate::decode::Cx;
 use crate::decode_struct;

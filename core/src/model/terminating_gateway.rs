@@ -3,7 +3,7 @@
 //! forwards to the service's own address, optionally originating TLS with `CAFile` (one-way) or
 //! `CAFile` + `CertFile` + `KeyFile` (mutual).
 
-use super::ingress_gateway::require_name;
+use super::common::require_name;
 use super::Validate;
 use crate::decode::Cx;
 use crate::decode_struct;

@@ -3,7 +3,7 @@
 //! saphyr does the YAML grammar; this module only resolves plain scalars (YAML 1.2 core schema),
 //! expands aliases under a node budget, and turns saphyr's char positions into byte spans.
 
-use crate::fast_hash::FastMap;
+use rustc_hash::FxHashMap as FastMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 
