@@ -1,4 +1,5 @@
-//! A linear reference model of the intention decision, to check [`IntentionTable`] against.
+//! A linear reference model of the intention decision, to check
+//! [`IntentionTable`](super::IntentionTable) against.
 //!
 //! The table indexes intentions by destination and source pattern and shares compiled permission
 //! lists between neighbours; this model does neither. It scans every intention, keeps the ones
