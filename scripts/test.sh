@@ -254,10 +254,12 @@ step_bench_quick() {
 
 # ---------------------------------------------------------------------------------------- fuzzing
 
-# Every decoder's cargo-fuzz target, briefly (scripts/fuzz.sh: installs cargo-fuzz at a pinned
-# version, builds once, fails on any crash, hang or memory blow-up). Longer runs: scripts/fuzz.sh 600.
+# Every cargo-fuzz target, briefly (scripts/fuzz.sh: installs cargo-fuzz at a pinned version, builds
+# once, fails on any crash, hang or memory blow-up): the decoders, the pipeline, the filter's plan
+# reader (seeded with the routes corpus's GatewayPlans, written by the CLI built above) and its
+# decisions against the reference model. Longer runs: scripts/fuzz.sh 600.
 step_fuzz_smoke() {
-    "$ROOT/scripts/fuzz.sh" "${MESHGATE_FUZZ_SECONDS:-10}"
+    MESHGATE_CLI="$TARGET_DIR/release/meshgate" "$ROOT/scripts/fuzz.sh" "${MESHGATE_FUZZ_SECONDS:-10}"
 }
 
 # ------------------------------------------------------------------------------------- the run

@@ -15,6 +15,8 @@
 
 pub mod http;
 pub mod path;
+#[cfg(any(test, feature = "reference-model"))]
+pub mod reference;
 mod table;
 
 pub use table::{Decision, IntentionTable, PathRejectionKind, Reason, TableError, TraceStep};

@@ -249,24 +249,6 @@ fn explanations_cite_the_intention() {
     assert_eq!(trace[0].outcome, "source name is web, not api");
 }
 
-// A reference model: scan intentions in precedence order and take the first that matches.
-fn reference(intentions: &[Intention], r: &Request<'_>) -> Option<Intention> {
-    let mut sorted = intentions.to_vec();
-    sorted.sort_by(order);
-    let m = |p: &str, v: &str| p == WILDCARD || p == v;
-    sorted.into_iter().find(|i| {
-        let s = &i.source;
-        let d = &i.destination;
-        s.peer == r.source.peer
-            && (!s.peer.is_empty() || s.partition == r.source.partition)
-            && m(&s.namespace, r.source.namespace)
-            && (s.namespace == WILDCARD || m(&s.name, r.source.name))
-            && d.partition == r.destination.partition
-            && m(&d.namespace, r.destination.namespace)
-            && (d.namespace == WILDCARD || m(&d.name, r.destination.name))
-    })
-}
-
 fn arb_part(choices: &'static [&'static str]) -> impl Strategy<Value = String> {
     proptest::sample::select(choices).prop_map(str::to_string)
 }
@@ -313,9 +295,9 @@ proptest! {
             destination: ServiceName { name: &dn, namespace: &dns, partition: "default" },
             http: None,
         };
-        let want = reference(&intentions, &r);
+        let want = super::reference::find(&intentions, &r);
         let got = t.decide(&r);
-        prop_assert_eq!(got.intention.cloned(), want.clone());
+        prop_assert_eq!(got.intention, want);
         prop_assert_eq!(got.allowed, want.map(|i| i.action == Some(Action::Allow)).unwrap_or(true));
     }
 }

@@ -261,14 +261,16 @@ impl<'a> Lexer<'a> {
             self.pos = (self.pos + line.len() + 1).min(self.text.len());
         }
 
-        // `<<-` lets the text be indented along with the surrounding code. Only spaces and tabs are
+        // `<<-` lets the text be indented along with the surrounding code: the smallest indentation
+        // of the lines with text is cut from each of them. As in HCL2, blank lines (empty, or only
+        // whitespace) neither count toward it nor lose any of theirs. Only spaces and tabs are
         // stripped, so the cut always falls on a char boundary.
+        let blank = |l: &str| l.trim().is_empty();
         let indent = |l: &&str| l.len() - l.trim_start_matches([' ', '\t']).len();
-        let strip =
-            if indented { lines.iter().filter(|l| !l.trim().is_empty()).map(indent).min().unwrap_or(0) } else { 0 };
+        let strip = if indented { lines.iter().filter(|l| !blank(l)).map(indent).min().unwrap_or(0) } else { 0 };
         let mut out = String::new();
         for line in lines {
-            out.push_str(line.get(strip..).unwrap_or(""));
+            out.push_str(if blank(line) { line } else { line.get(strip..).unwrap_or("") });
             out.push('\n');
         }
         Ok(out)
@@ -814,6 +816,9 @@ service {
         assert_eq!(b.value.as_str(), Some("x\n\n  y\n"));
         assert_eq!(at(text, Some(b.value.span)), ((2, 7), (6, 8)));
         assert_eq!(dump_ok("a = <<EOF\r\nx\r\nEOF\r\n")?, r#"{a="x\n"}"#);
+        // Lines of only whitespace are blank: they keep what they have and set no indentation.
+        assert_eq!(dump_ok("a = <<-EOF\n    x\n  \n      \n     y\n  EOF\n")?, r#"{a="x\n  \n      \n y\n"}"#);
+        assert_eq!(dump_ok("a = <<-EOF\n  \n  EOF\n")?, r#"{a="  \n"}"#);
         assert_eq!(dump_ok("a = <<EOF\nEOF")?, r#"{a=""}"#);
         let d = err("a = <<EOF\nx\nEOFX\n")?;
         assert_eq!((d.code, at("a = <<EOF", d.span)), (Code::Unterminated, ((1, 5), (1, 10))));

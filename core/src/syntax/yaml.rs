@@ -279,9 +279,13 @@ impl Builder<'_> {
 }
 
 /// The value of a scalar: quoted and block scalars are strings; plain ones follow the YAML 1.2
-/// core schema; a core tag (`!!str`, `!!int`, ...) overrides both. Other tags are ignored.
+/// core schema; a core tag (`!!str`, `!!int`, ...) overrides both, and the non-specific tag `!`
+/// makes any scalar a string (`! 12` is "12", a bare `!` is ""). Other tags are ignored.
 fn resolve(raw: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
     let text = || raw.to_owned();
+    if tag.is_some_and(|t| t.handle.is_empty() && t.suffix == "!") {
+        return Ok(Value::String(text()));
+    }
     if let Some(tag) = tag.and_then(core_tag).filter(|t| is_known_core_tag(t)) {
         let value = match tag {
             "str" => Some(Value::String(text())),
@@ -586,6 +590,12 @@ service:
         assert_eq!(field(&node, "f").value, number("5"));
         assert_eq!(field(&node, "g").value, string("1"));
         assert_eq!(field(&node, "h").value, Value::Object(vec![]));
+        let node = doc("a: ! 12\nb: ! true\nc: !\nd: ! ~\ne: !\n  [1]\n");
+        assert_eq!(field(&node, "a").value, string("12"));
+        assert_eq!(field(&node, "b").value, string("true"));
+        assert_eq!(field(&node, "c").value, string(""));
+        assert_eq!(field(&node, "d").value, string("~"));
+        assert_eq!(items(field(&node, "e"))[0].value, number("1"));
         assert_eq!(err("a: !!int abc").message, "`abc` is not a valid `!!int`");
         assert_eq!(err("a: !!str [1]").message, "`!!str` cannot be applied to a list");
         assert_eq!(err("a: !!seq x").code, Code::YamlSyntax);
