@@ -27,7 +27,7 @@ use meshgate_core::gateway::{
 };
 use meshgate_core::intentions::http::HttpRequest;
 use meshgate_core::intentions::{reference, Caller, Request, ServiceName};
-use meshgate_core::plan::gateways::{gateway_plan, GatewayPlan, RouteTable, ServiceRef};
+use meshgate_core::plan::gateways::{gateway_plan, GatewayPlan, RouteTable, ServiceId};
 use meshgate_core::settings::{Mode, Settings};
 use meshgate_core::workspace::{InputFile, Workspace};
 use std::sync::OnceLock;
@@ -109,7 +109,7 @@ fuzz_target!(|data: &[u8]| {
 
     let http = index.decide_http(&head, &conn, rand, &mut may_log);
     http.log.iter().for_each(common::check_log);
-    let connection = index.decide_connection(server_name, &mut may_log);
+    let connection = index.decide_connection(server_name, port, rand, &mut may_log);
     connection.log.iter().for_each(common::check_log);
     let peer_verdict = index.decide_peer(server_name, peer, &mut may_log);
     peer_verdict.log.iter().for_each(common::check_log);
@@ -131,7 +131,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(same_intention, "intention: table {:?}, model {:?}", got.intention, want.intention);
     };
     let service =
-        |s: &'static ServiceRef| ServiceName { name: &s.name, namespace: &s.namespace, partition: &s.partition };
+        |s: &'static ServiceId| ServiceName { name: &s.name, namespace: &s.namespace, partition: &s.partition };
     let text = |b: &[u8]| std::str::from_utf8(b).ok().map(str::to_string);
 
     match &g.plan.routes {

@@ -50,7 +50,7 @@ fuzz_target!(|data: &[u8]| {
     peers.extend(plan.intentions.iter().take(16).map(|i| spiffe(&i.source.namespace, &i.source.name)));
 
     for name in names.iter().take(64) {
-        let verdict = index.decide_connection(name.as_bytes(), &mut may_log);
+        let verdict = index.decide_connection(name.as_bytes(), None, 0, &mut may_log);
         verdict.log.iter().for_each(common::check_log);
         for peer in peers.iter().take(8) {
             let verdict = index.decide_peer(name.as_bytes(), Some(peer.as_bytes()), &mut may_log);

@@ -19,7 +19,7 @@ use super::http::{CompiledMatch, RegexError};
 use super::path::{self, Normalization};
 use super::table::Reason;
 use super::{order, Action, Intention, Request, WILDCARD};
-use crate::names::or_default;
+use crate::identity::or_default;
 
 /// What the table must answer for a request.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,24 +63,25 @@ pub fn decide<'t>(
 ) -> Result<Expected<'t>, RegexError> {
     let by_default =
         |reason, intention| Expected { allowed: default_policy == Action::Allow, reason, intention, permission: None };
+    // A path that cannot be normalized is refused before any intention is consulted.
+    let normalized = match req.http.map(|h| path::normalize(h.path, normalization)) {
+        Some(Err(r)) => {
+            return Ok(Expected {
+                allowed: false,
+                reason: Reason::PathRejected { rejection: r.into() },
+                intention: None,
+                permission: None,
+            })
+        }
+        Some(Ok(p)) => Some(p),
+        None => None,
+    };
     let Some(intention) = find(intentions, req) else { return Ok(by_default(Reason::NoIntention, None)) };
     let decided = |allowed, reason, permission| Expected { allowed, reason, intention: Some(intention), permission };
     if let Some(action) = intention.action {
         return Ok(decided(action == Action::Allow, Reason::Intention, None));
     }
     let Some(http) = req.http else { return Ok(decided(false, Reason::L7OnTcp, None)) };
-    let reads_path = intention
-        .permissions
-        .iter()
-        .any(|p| p.http.path_exact.is_some() || p.http.path_prefix.is_some() || p.http.path_regex.is_some());
-    let normalized = if reads_path {
-        match path::normalize(http.path, normalization) {
-            Ok(p) => Some(p),
-            Err(r) => return Ok(decided(false, Reason::PathRejected { rejection: r.into() }, None)),
-        }
-    } else {
-        None
-    };
     let path = normalized.as_deref().unwrap_or(http.path);
     for (index, permission) in intention.permissions.iter().enumerate() {
         let allow = permission.action == Action::Allow;
