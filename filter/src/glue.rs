@@ -475,9 +475,9 @@ impl HttpFilter {
                 return reply(host, 500, "filter-error", "meshgate: cannot route the request\n");
             }
         }
-        if forward.remove_routing_header {
-            if let Err(e) = host.remove_request_header(ROUTING_HEADER) {
-                error(host, state, "cannot remove the routing header", &e);
+        for name in &forward.remove_headers {
+            if let Err(e) = host.remove_request_header(name) {
+                error(host, state, "cannot remove a request header", &e);
                 return reply(host, 500, "filter-error", "meshgate: cannot forward the request\n");
             }
         }

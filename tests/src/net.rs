@@ -132,6 +132,7 @@ impl Backend {
                 return;
             }
             let mut routing = String::from("-");
+            let mut client_cert = String::from("-");
             let mut extra = String::new();
             for _ in 0..200 {
                 let mut line = String::new();
@@ -143,6 +144,9 @@ impl Backend {
                             if n.eq_ignore_ascii_case(meshgate_core::gateway::ROUTING_HEADER) {
                                 routing = v.trim().to_string();
                             }
+                            if n.eq_ignore_ascii_case("x-forwarded-client-cert") {
+                                client_cert = v.trim().to_string();
+                            }
                             if n.to_ascii_lowercase().starts_with("x-added") {
                                 extra.push_str(&format!("{}={}\n", n.to_ascii_lowercase(), v.trim()));
                             }
@@ -152,7 +156,9 @@ impl Backend {
             }
             let mut parts = request_line.split_whitespace();
             let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-            let body = format!("backend={name}\nmethod={method}\npath={path}\nrouting-header={routing}\n{extra}");
+            let body = format!(
+                "backend={name}\nmethod={method}\npath={path}\nrouting-header={routing}\nclient-cert={client_cert}\n{extra}"
+            );
             let resp = format!(
                 "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                 body.len()
@@ -251,6 +257,32 @@ fn server_config(cert_pem: &str, key_pem: &str) -> Result<rustls::ServerConfig, 
 pub struct ClientIdentity<'a> {
     pub cert_pem: &'a str,
     pub key_pem: &'a str,
+}
+
+/// One HTTP/1.1 request over TLS (server name `sni`, trusting `ca_pem`, optionally with a client
+/// certificate), `Connection: close`; reads the whole response.
+pub fn https_request(
+    port: u16,
+    sni: &str,
+    ca_pem: &str,
+    client: Option<ClientIdentity<'_>>,
+    method: &str,
+    path: &str,
+) -> Result<Response, String> {
+    let mut tls = tls_client(port, sni, ca_pem, client)?;
+    let req = format!("{method} {path} HTTP/1.1\r\nHost: {sni}\r\nConnection: close\r\n\r\n");
+    tls.write_all(req.as_bytes()).map_err(|e| format!("write: {e}"))?;
+    tls.flush().map_err(|e| format!("flush: {e}"))?;
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 4096];
+    // Bounded: at most 1 MiB, and every read has the socket's timeout.
+    while raw.len() < 1 << 20 {
+        match tls.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => raw.extend_from_slice(buf.get(..n).unwrap_or_default()),
+        }
+    }
+    parse_response(&raw).ok_or_else(|| format!("no HTTP response to {method} {path} (got {} bytes)", raw.len()))
 }
 
 /// Plain TCP to 127.0.0.1:`port`: sends `hello\n` and returns the first line the far end

@@ -18,7 +18,7 @@ use meshgate_core::settings::{Mode, Settings};
 use meshgate_core::views::{Analysis, AnalysisInput, SimulateRequest};
 use meshgate_core::workspace::{InputFile, Workspace};
 use meshgate_tests::envoy::{filter_wasm, find_envoy, free_port, scratch_dir, validate, Envoy};
-use meshgate_tests::net::{http_request, tcp_hello, tls_greeting, tls_hello, Backend, ClientIdentity};
+use meshgate_tests::net::{http_request, https_request, tcp_hello, tls_greeting, tls_hello, Backend, ClientIdentity};
 use meshgate_tests::pki::Ca;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -272,6 +272,47 @@ fn terminating_gateway_serves_server_first_protocols() {
     assert_eq!(tls_hello(port, &billing_sni, &ca.cert_pem, Some(as_(&web))).as_deref(), Ok("billing ready"));
     assert!(envoy.eventually(Duration::from_secs(5), || envoy.counter("wasmcustom.meshgate.tgw.denied") == Some(1)));
     assert_eq!(envoy.counter("wasmcustom.meshgate.tgw.allowed"), Some(2));
+}
+
+/// An HTTP service behind a terminating gateway: L7 intentions on the peer's SPIFFE ID, and a
+/// client certificate with two URI SANs is refused — filters see only the first as a property,
+/// so a second could otherwise name anyone — while the client-certificate header Envoy sets for
+/// the filter never reaches the service.
+#[test]
+#[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
+fn terminating_http_services_require_exactly_one_spiffe_id() {
+    let dir = scratch_dir("terminating-http");
+    let ports = Ports::new(&["TGW", "BILLING"]);
+    let text = format!(
+        "{}\n---\nKind = \"service-defaults\"\nName = \"billing\"\nProtocol = \"http\"\n",
+        ports.fill(TERMINATING)
+    );
+    let (ws, c) = load(&text, &Settings::default());
+    let certs = dir.join("certs");
+    let ca = Ca::create(&certs, "test CA").unwrap();
+    let id = |svc: &str| format!("spiffe://{TD}/ns/default/dc/dc1/svc/{svc}");
+    let billing_sni = sni("billing.default.dc1.internal");
+    ca.issue("billing", &id("billing"), &[&billing_sni]).unwrap();
+    let web = ca.issue("web", &id("web"), &["web"]).unwrap();
+    let two = ca.issue_with_uris("two", &[&id("web"), &id("api")], &["two"]).unwrap();
+    let two_reversed = ca.issue_with_uris("two-reversed", &[&id("api"), &id("web")], &["two"]).unwrap();
+    let _billing = Backend::http("billing", ports.get("BILLING")).unwrap();
+    let envoy = start_gateway(&dir, &ws, &c, "tgw", Some(&certs), None);
+    let port = ports.get("TGW");
+    fn as_(leaf: &meshgate_tests::pki::Leaf) -> Option<ClientIdentity<'_>> {
+        Some(ClientIdentity { cert_pem: &leaf.cert_pem, key_pem: &leaf.key_pem })
+    }
+
+    let ok = https_request(port, &billing_sni, &ca.cert_pem, as_(&web), "GET", "/invoices").unwrap();
+    assert_eq!(ok.status, 200, "{ok:?}\n{}", envoy.log_tail(20));
+    assert_eq!(ok.field("client-cert"), Some("-"), "the client-certificate header reached the service: {ok:?}");
+    for leaf in [&two, &two_reversed] {
+        let r = https_request(port, &billing_sni, &ca.cert_pem, as_(leaf), "GET", "/invoices").unwrap();
+        assert_eq!(r.status, 403, "{r:?}");
+        assert_eq!(r.header(REASON_HEADER), Some("bad-peer-identity"));
+    }
+    let log = envoy.log_text();
+    assert!(log.contains("carries 2 URI SANs"), "{log}");
 }
 
 /// tcp listeners of an ingress gateway: the gateway's own L4 intentions decide (db is denied to

@@ -625,7 +625,15 @@ impl Builder<'_> {
                         o.insert("auto_host_rewrite".into(), json!(true));
                     }
                 }
-                vec![hcm(&format!("meshgate_{key}_{}", l.service.name), http, route, l.protocol)]
+                let mut manager = hcm(&format!("meshgate_{key}_{}", l.service.name), http, route, l.protocol);
+                // The filter sees only the certificate's first URI SAN as a property; Envoy's
+                // client-certificate header lists them all, so the filter can require exactly
+                // one (it removes the header before forwarding; a client's copy is dropped).
+                if let Some(c) = manager.get_mut("typed_config").and_then(Value::as_object_mut) {
+                    c.insert("forward_client_cert_details".into(), json!("SANITIZE_SET"));
+                    c.insert("set_current_client_cert_details".into(), json!({ "uri": true }));
+                }
+                vec![manager]
             } else {
                 let wasm = self.wasm_filter(Filter::Network);
                 vec![wasm, self.tcp_proxy(&format!("meshgate_{key}_{}", l.service.name), json!(BLACKHOLE), true)]

@@ -226,6 +226,8 @@ pub enum AuthzReason {
     NoDestination,
     /// The request path cannot be normalized safely.
     BadPath(PathRejectionKind),
+    /// The client certificate carries this many URI SANs, not exactly one.
+    PeerIdentityCount(usize),
 }
 
 impl AuthzReason {
@@ -238,6 +240,7 @@ impl AuthzReason {
             AuthzReason::PeerNotAService => "peer-not-a-service",
             AuthzReason::NoDestination => "no-destination",
             AuthzReason::BadPath(_) => "bad-path",
+            AuthzReason::PeerIdentityCount(_) => "bad-peer-identity",
         }
     }
 }
@@ -311,6 +314,9 @@ impl Authz<'_, '_> {
             AuthzReason::PeerNotAService => format!("{verdict}: the client is a mesh gateway, not a service"),
             AuthzReason::NoDestination => format!("{verdict}: no destination service (the request was not routed)"),
             AuthzReason::BadPath(r) => format!("{verdict}: {}", r.describe()),
+            AuthzReason::PeerIdentityCount(n) => format!(
+                "{verdict}: the client certificate carries {n} URI SANs; a mesh certificate carries exactly one SPIFFE ID"
+            ),
         }
     }
 }

@@ -561,3 +561,31 @@ fn plans_and_names_are_bounded() {
     let huge = vec![b' '; MAX_PLAN_BYTES + 1];
     assert!(matches!(GatewayIndex::from_json(&huge), Err(Error::PlanTooLarge { .. })));
 }
+
+#[test]
+fn a_client_certificate_with_two_uri_sans_is_refused_and_the_header_never_forwarded() {
+    let ix = rewrites("tgw");
+    let name = sni("billing.default.dc1.internal");
+    let web = format!("{TD_URI}/ns/default/dc/dc1/svc/web");
+    let conn = Connection { port: None, server_name: name.as_bytes(), peer_uri_san: Some(web.as_bytes()) };
+    let by = format!("By={TD_URI}/ns/default/dc/dc1/svc/billing;Hash=ab12");
+    let one = format!("{by};URI={web}");
+    let two = format!("{by};URI={web};URI={TD_URI}/ns/default/dc/dc1/svc/api");
+    let quoted = format!("{by};Subject=\"CN=a;URI=b\";URI={web}");
+    for (xfcc, refused) in [(one.as_str(), false), (two.as_str(), true), (quoted.as_str(), false), (by.as_str(), true)]
+    {
+        let pairs: [(&[u8], &[u8]); 4] = [
+            (b":authority", b"billing"),
+            (b":path", b"/pay"),
+            (b":method", b"GET"),
+            (b"x-forwarded-client-cert", xfcc.as_bytes()),
+        ];
+        let v = decide(&ix, &pairs, &conn);
+        if refused {
+            assert_eq!(status(&v), Some((403, "bad-peer-identity")), "{xfcc}");
+        } else {
+            let HttpAction::Forward(f) = &v.action else { panic!("{xfcc}: {:?}", v.action) };
+            assert_eq!(f.remove_headers, ["x-forwarded-client-cert"], "{xfcc}");
+        }
+    }
+}

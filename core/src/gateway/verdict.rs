@@ -72,8 +72,9 @@ pub struct Forward<'i> {
     pub path: Option<String>,
     /// Request header changes, in order (each: remove, set, add).
     pub request_headers: [Option<&'i HeaderModifiers>; 3],
-    /// Remove a client's routing header (static routes: it must never reach the service).
-    pub remove_routing_header: bool,
+    /// Request headers to remove before forwarding: a client's routing header (static routes:
+    /// it must never reach the service), the client-certificate header Envoy set for the filter.
+    pub remove_headers: Vec<&'static str>,
     /// Where the request was routed, for [`GatewayIndex::response_headers`].
     pub route: Option<RouteKey>,
 }
@@ -321,7 +322,7 @@ impl GatewayIndex {
             cluster: Some(cluster),
             path: route.forward_path(),
             request_headers: route.request_headers(),
-            remove_routing_header: false,
+            remove_headers: Vec::new(),
             route: route.key(),
         };
         HttpVerdict { tally, action: HttpAction::Forward(forward), log }
@@ -357,7 +358,12 @@ impl GatewayIndex {
             None => SniDecision::unrouted(super::SniReason::Malformed),
         };
         let peer = conn.peer_uri_san.map(|p| text(p).unwrap_or(UNREADABLE_PEER));
-        let authz = self.authorize_terminated_request(peer, &sni, head.path, head.method, &head.headers);
+        let authz = match client_cert_uri_count(&head.headers) {
+            // A mesh certificate carries exactly one SPIFFE ID; Envoy shows filters only the
+            // first URI SAN, so a second one could otherwise name anyone.
+            Some(n) if n != 1 => super::Authz::refuse(self.mode(), super::AuthzReason::PeerIdentityCount(n)),
+            _ => self.authorize_terminated_request(peer, &sni, head.path, head.method, &head.headers),
+        };
         let mut tally = Tally::Allowed;
         let mut log = None;
         if !authz.allowed {
@@ -382,8 +388,11 @@ impl GatewayIndex {
                 };
             }
         }
-        let remove_routing_header = head.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(super::ROUTING_HEADER));
-        let forward = Forward { path, remove_routing_header, ..Forward::default() };
+        let remove_headers = [super::ROUTING_HEADER, CLIENT_CERT_HEADER]
+            .into_iter()
+            .filter(|h| head.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(h)))
+            .collect();
+        let forward = Forward { path, remove_headers, ..Forward::default() };
         HttpVerdict { tally, action: HttpAction::Forward(forward), log }
     }
 
@@ -575,6 +584,33 @@ impl GatewayIndex {
         line.authz(authz);
         line.finish(LogLevel::Warn)
     }
+}
+
+/// The header Envoy sets from the client certificate when the connection manager says
+/// `forward_client_cert_details: SANITIZE_SET` (a client's own copy is dropped first).
+pub const CLIENT_CERT_HEADER: &str = "x-forwarded-client-cert";
+
+/// How many `URI=` elements the client-certificate header lists (one per URI SAN of the current
+/// certificate); `None` when Envoy set no such header.
+fn client_cert_uri_count(headers: &[(&str, &str)]) -> Option<usize> {
+    let (_, value) = headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(CLIENT_CERT_HEADER))?;
+    let mut count = 0;
+    let mut quoted = false;
+    let mut start = 0;
+    for (i, c) in value.char_indices().chain(std::iter::once((value.len(), ';'))) {
+        match c {
+            '"' => quoted = !quoted,
+            ';' | ',' if !quoted => {
+                let element = value.get(start..i).unwrap_or("").trim();
+                if element.len() >= 4 && element.get(..4).is_some_and(|k| k.eq_ignore_ascii_case("uri=")) {
+                    count += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    Some(count)
 }
 
 /// Stands in for a peer URI SAN that is not text: no intention can name it, and it is not a
