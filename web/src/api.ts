@@ -1,5 +1,6 @@
-// The planner's types, as wasm-bindgen declares them (planner-wasm's typescript_custom_section),
-// and the messages between the page and the worker that runs the planner.
+// The planner's types, as wasm-bindgen declares them (planner-wasm/src/types.ts, generated from
+// the Rust view types by ts-rs), and the messages between the page and the worker that runs the
+// planner.
 export type {
   Action,
   Cell,
