@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # meshgate's test command: installs what the checks need (scripts/setup.sh), then runs every check —
-# formatting, clippy on all three targets, the host-free proof for meshgate-core, the release builds
-# (filter.wasm, the planner wasm, the CLI), doc tests, the browser tests (the planner facade's
-# wasm-bindgen tests and the playground's page tests, in Debian's headless Chromium), the Envoy
-# integration tests, the benchmark smoke run (bench/run.sh --quick), fuzz smoke and the test suite.
+# formatting, clippy on all three targets, the generated TypeScript being current, the host-free proof
+# for meshgate-core, the release builds (filter.wasm, the planner wasm, the CLI), doc tests, the
+# browser tests (the planner facade's wasm-bindgen tests and the playground's page tests, in Debian's
+# headless Chromium), the Envoy integration tests, the benchmark smoke run (bench/run.sh --quick),
+# fuzz smoke and the test suite.
 # Exits non-zero on the first failure and says which step failed.
 #
 # usage: scripts/test.sh [--keep-going] [--with-wasm-bindgen]
@@ -17,7 +18,7 @@
 #   MESHGATE_WITH_WASM_BINDGEN=1   also install wasm-bindgen-cli (same as --with-wasm-bindgen)
 set -euo pipefail
 
-usage() { sed -n '2,17s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,18s/^# \{0,1\}//p' "$0"; }
 
 with_wasm_bindgen="${MESHGATE_WITH_WASM_BINDGEN:-0}"
 keep_going=0
@@ -137,6 +138,9 @@ step_fmt() {
 
 step_clippy_native() {
     cargo clippy --workspace --all-targets -- -D warnings
+    # meshgate-core's `ts` feature (ts-rs derives and the TypeScript generator test); no shipped
+    # build enables it.
+    cargo clippy -p meshgate-core --all-targets --features ts -- -D warnings
 }
 
 step_clippy_wasip1() {
@@ -147,6 +151,15 @@ step_clippy_unknown() {
     cargo clippy -p meshgate-core -p meshgate-planner-wasm -p meshgate-bench-floor-filter --target wasm32-unknown-unknown -- -D warnings
     # The facade's browser tests (planner-wasm/tests/web.rs) exist only on wasm32.
     cargo clippy -p meshgate-planner-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
+}
+
+# -------------------------------------------------------------- generated TypeScript declarations
+
+# planner-wasm/src/types.ts is generated from meshgate-core's view types by ts-rs: the test fails,
+# saying how to regenerate it, when the committed file is not what the types generate now. (That
+# the declarations match what serde_json writes is checked by meshgate-core's unit tests.)
+step_typescript() {
+    cargo test -p meshgate-core --features ts --test typescript
 }
 
 # ---------------------------------------------------------------------------- host-free core
@@ -275,6 +288,7 @@ run_step "cargo fmt --all --check" step_fmt
 run_step "clippy (native, all targets)" step_clippy_native
 run_step "clippy (wasm32-wasip1: core + filter)" step_clippy_wasip1
 run_step "clippy (wasm32-unknown-unknown: core + planner-wasm)" step_clippy_unknown
+run_step "generated TypeScript declarations are current (planner-wasm/src/types.ts)" step_typescript
 run_step "host-free proof: meshgate-core has no proxy-wasm / wasm-bindgen and forbids unsafe" step_host_free
 run_step "build filter.wasm (wasm32-wasip1, profile wasm-release)" step_build_filter
 run_step "build planner wasm (wasm32-unknown-unknown, profile web-release)" step_build_planner

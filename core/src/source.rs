@@ -43,6 +43,7 @@ fn clamp_u32(n: usize) -> u32 {
 /// A position for people: 1-based line, 1-based column counted in Unicode scalar values, and the
 /// same column in UTF-16 code units (what browser editors use).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Position {
     pub line: u32,
     pub column: u32,

@@ -46,14 +46,19 @@ pub const OTHER: &str = "(other)";
 
 /// What the page sends: the files of the editor and the settings panel.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct WorkspaceInput {
     pub files: Vec<FileInput>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub settings: Option<SettingsInput>,
 }
 
+/// One file of the workspace. The format comes from the extension (`.hcl`, `.json`, `.yaml`,
+/// `.yml`), else from the content.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct FileInput {
     pub name: String,
@@ -63,20 +68,27 @@ pub struct FileInput {
 /// Workspace settings as the page edits them. Every field is optional; a missing or empty one
 /// takes the default (see [`Settings::default`]).
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct SettingsInput {
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub datacenter: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub partition: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub trust_domain: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub default_intention_policy: Option<Action>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub mode: Option<Mode>,
     /// Peer name → that cluster's trust domain.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub peer_trust_domains: Option<BTreeMap<String, String>>,
 }
 
@@ -128,23 +140,32 @@ impl SettingsInput {
 /// A request to simulate, as the Simulate form (or `meshgate check`) gives it. Empty strings
 /// mean the default: namespace and partition `default`, a local (not peered) caller.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct SimulateRequest {
     pub source: String,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub source_namespace: String,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub source_partition: String,
     /// The caller's cluster peer; empty for a local caller.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub source_peer: String,
     pub destination: String,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub destination_namespace: String,
     /// Giving any of method, path or headers makes this an HTTP request; so does a destination
     /// whose protocol is http-like (then method `GET` and path `/` stand in), as in `meshgate check`.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub method: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub path: Option<String>,
     /// `Name: value`, one header each (repeat a name to send it twice).
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub headers: Vec<String>,
     /// Ask the plain `consul intention check` question: decide at the destination itself,
     /// without routing the request through its discovery chain.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub no_route: bool,
 }
 
@@ -152,6 +173,7 @@ pub struct SimulateRequest {
 
 /// Counts for a status line.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Summary {
     /// No errors: `meshgate` would build a plan from these files.
     pub valid: bool,
@@ -163,6 +185,7 @@ pub struct Summary {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DiagnosticsView {
     pub summary: Summary,
     pub diagnostics: Vec<DiagnosticView>,
@@ -172,7 +195,10 @@ pub struct DiagnosticsView {
 /// in UTF-16 code units), and 0-based UTF-16 offsets from the start of the file — what
 /// JavaScript strings and CodeMirror count.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DiagnosticView {
+    /// Stable code, e.g. `E0201`.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub code: Code,
     /// The code's short title (`unknown key`).
     pub title: &'static str,
@@ -183,12 +209,14 @@ pub struct DiagnosticView {
     pub file: Option<String>,
     pub start: Option<Position>,
     pub end: Option<Position>,
+    /// 0-based UTF-16 offsets into the file's text: what JavaScript strings and CodeMirror count.
     pub from_utf16: Option<u32>,
     pub to_utf16: Option<u32>,
 }
 
 /// The Intentions view: the ranked list and a source × destination matrix.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IntentionsView {
     pub default_policy: Action,
     pub mode: Mode,
@@ -198,6 +226,7 @@ pub struct IntentionsView {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IntentionRow {
     /// 1-based position in the ranking.
     pub rank: usize,
@@ -215,6 +244,7 @@ pub struct IntentionRow {
 
 /// What an intention says before any request is looked at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum RuleVerdict {
     Allow,
@@ -224,6 +254,7 @@ pub enum RuleVerdict {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PermissionRow {
     pub action: Action,
     /// `PathPrefix /admin, methods GET HEAD, header x-debug present`, or `any request`.
@@ -231,6 +262,7 @@ pub struct PermissionRow {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Matrix {
     pub sources: Vec<Endpoint>,
     pub destinations: Vec<Endpoint>,
@@ -240,6 +272,7 @@ pub struct Matrix {
 
 /// A row or column of the matrix: a service (or [`OTHER`], any service not named).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Endpoint {
     pub label: String,
     pub name: String,
@@ -248,10 +281,12 @@ pub struct Endpoint {
     pub peer: String,
     /// For destinations: the protocol the service speaks (service-defaults, proxy-defaults, tcp).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub protocol: Option<Protocol>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Cell {
     pub verdict: CellVerdict,
     /// Rank (1-based) of the intention that decides, if one does.
@@ -260,6 +295,7 @@ pub struct Cell {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum CellVerdict {
     Allow,
@@ -273,6 +309,7 @@ pub enum CellVerdict {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UpstreamsView {
     pub datacenter: String,
     pub proxies: Vec<ProxyUpstreams>,
@@ -280,6 +317,7 @@ pub struct UpstreamsView {
 
 /// The outcome of one simulated request.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SimulateView {
     /// The decision.
     pub allowed: bool,
@@ -311,7 +349,10 @@ pub struct SimulateView {
     pub legs: Vec<check::Leg>,
 }
 
+/// What the data plane does: `allow`, `deny`, or `audit-deny` (denied, but audit mode only
+/// records it and lets it through).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Effect {
     Allow,
@@ -320,6 +361,7 @@ pub enum Effect {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IntentionRef {
     pub rank: usize,
     pub label: String,
@@ -328,6 +370,7 @@ pub struct IntentionRef {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HttpView {
     pub method: String,
     pub path: String,
@@ -338,6 +381,7 @@ pub struct HttpView {
 
 /// The Plan view: the compiled plan as `meshgate plan` prints it, or why there is none.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlanView {
     pub version: u32,
     pub json: Option<String>,
@@ -730,3 +774,5 @@ pub use routes::{
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod ts_decl;

@@ -1,5 +1,6 @@
-// The planner's types, as wasm-bindgen declares them (planner-wasm's typescript_custom_section),
-// and the messages between the page and the worker that runs the planner.
+// The planner's types, as wasm-bindgen declares them (planner-wasm/src/types.ts, generated from
+// the Rust view types by ts-rs), and the messages between the page and the worker that runs the
+// planner.
 export type {
   Action,
   Cell,
@@ -13,6 +14,7 @@ export type {
   CellVerdict,
   DiagnosticView,
   DiagnosticsView,
+  Effect,
   Endpoint,
   EnvoyRequest,
   EnvoyView,
@@ -31,9 +33,11 @@ export type {
   TcpView,
   IntentionRow,
   IntentionsView,
+  Leg,
   Mode,
   PlanView,
   ProxyUpstreams,
+  RouteHop,
   SettingsInput,
   SimulateRequest,
   SimulateView,

@@ -17,7 +17,7 @@ export interface Settings {
   peer_trust_domains: Record<string, string>;
 }
 
-/** The Simulate form as typed (every field text; headers one per line). */
+/** The Simulate form as typed (every field text; headers one per line; the --no-route toggle "1" when on). */
 export interface SimulateQuery {
   source: string;
   source_namespace: string;
@@ -28,6 +28,7 @@ export interface SimulateQuery {
   method: string;
   path: string;
   headers: string;
+  no_route: string;
 }
 
 export const SIMULATE_FIELDS: (keyof SimulateQuery)[] = [
@@ -40,6 +41,7 @@ export const SIMULATE_FIELDS: (keyof SimulateQuery)[] = [
   "method",
   "path",
   "headers",
+  "no_route",
 ];
 
 /** Where the user was: the view, the file, each view's choice of gateway, the Simulate query. */

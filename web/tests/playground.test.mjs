@@ -147,6 +147,7 @@ async function simulate(page, fields) {
   }
   await page.selectOption(`${form} [name=method]`, fields.method ?? "");
   await page.fill(`${form} [name=headers]`, (fields.headers ?? []).join("\n"));
+  await page.setChecked(`${form} [name=no_route]`, Boolean(fields.no_route));
   const before = await page.evaluate(() => Number(document.body.dataset.simulations ?? 0));
   await page.click("[data-testid=sim-run]");
   await page.waitForFunction((n) => Number(document.body.dataset.simulations ?? 0) > n, before);
@@ -154,10 +155,57 @@ async function simulate(page, fields) {
   return {
     verdict: await text("[data-testid=simulate-verdict]"),
     explanation: await text("[data-testid=simulate-explanation]"),
+    decidedAt: await text("[data-testid=simulate-decided-at]"),
+    note: await text("[data-testid=simulate-note]"),
+    route: await text("[data-testid=simulate-route-description]"),
+    rewritten: await text("[data-testid=simulate-rewritten-path]"),
+    legs: await page.$$eval("[data-testid=simulate-legs] tbody tr", (rows) =>
+      rows.map((r) => [...r.children].slice(0, 3).map((td) => td.innerText.trim())),
+    ),
     trace: await page.$$eval("[data-testid=simulate-trace] tbody tr", (rows) =>
       rows.map((r) => [...r.children].map((td) => td.innerText.trim())),
     ),
   };
+}
+
+/** api's router sends /admin to admin and rewrites /v1/ to /internal/; its splitter sends a tenth
+ * of the rest to canary; db speaks tcp. web may call api (but not /internal), db, not canary;
+ * only ops may call admin. */
+const ROUTED = [
+  { name: "defaults.hcl", text: 'Kind = "proxy-defaults"\nName = "global"\nConfig {\n  protocol = "http"\n}\n' },
+  {
+    name: "api-router.hcl",
+    text: `Kind = "service-router"
+Name = "api"
+Routes = [
+  { Match { HTTP { PathPrefix = "/admin" } } Destination { Service = "admin" } },
+  { Match { HTTP { PathPrefix = "/v1/" } } Destination { PrefixRewrite = "/internal/" } },
+]
+`,
+  },
+  { name: "api-splitter.hcl", text: 'Kind = "service-splitter"\nName = "api"\nSplits = [{ Weight = 90 }, { Weight = 10, Service = "canary" }]\n' },
+  {
+    name: "api-intentions.hcl",
+    text: `Kind = "service-intentions"
+Name = "api"
+Sources = [{ Name = "web", Permissions = [
+  { Action = "deny", HTTP { PathPrefix = "/internal" } },
+  { Action = "allow", HTTP { PathPrefix = "/" } },
+] }]
+`,
+  },
+  { name: "admin-intentions.hcl", text: 'Kind = "service-intentions"\nName = "admin"\nSources = [{ Name = "ops", Action = "allow" }, { Name = "*", Action = "deny" }]\n' },
+  { name: "canary-intentions.hcl", text: 'Kind = "service-intentions"\nName = "canary"\nSources = [{ Name = "web", Action = "deny" }]\n' },
+  { name: "db.hcl", text: 'Kind = "service-defaults"\nName = "db"\nProtocol = "tcp"\n' },
+  { name: "db-intentions.hcl", text: 'Kind = "service-intentions"\nName = "db"\nSources = [{ Name = "web", Action = "allow" }]\n' },
+];
+
+/** Opens the page on `files` (through the stored workspace, as a returning visitor). */
+async function openFiles(page, files) {
+  await open(page);
+  await page.evaluate((state) => localStorage.setItem("meshgate.playground.v1", JSON.stringify(state)), { files, settings: {} });
+  await page.goto(server.url);
+  await settled(page);
 }
 
 describe("the playground", () => {
@@ -459,6 +507,77 @@ describe("the playground", () => {
       await page.click("[data-testid=settings] summary");
       await rerendered(page, () => page.selectOption("[data-testid=setting-mode]", "audit"));
       await page.waitForFunction(() => /audit mode/.test(document.querySelector("[data-testid=simulate-verdict]")?.textContent ?? ""));
+    });
+  });
+
+  test("simulate follows the destination's route: the hop and its origin, a rewrite, a split's legs, a tcp note", async () => {
+    await withPage(async (page) => {
+      await openFiles(page, ROUTED);
+      assert.match(await page.textContent("[data-testid=status]"), /^valid/);
+      await view(page, "simulate");
+
+      // web → api GET /admin/users lands at admin (api's route), where only ops may call.
+      const admin = await simulate(page, { source: "web", destination: "api", method: "GET", path: "/admin/users" });
+      assert.equal(admin.verdict, "Denied");
+      assert.equal(admin.decidedAt, "admin");
+      assert.match(admin.route, /^routed by api's route .*\/admin.* \(api-router\.hcl:4:3\) to admin$/);
+      assert.equal(admin.rewritten, null);
+      assert.deepEqual(admin.legs, [], "one target: no table of legs");
+      assert.match(admin.trace[0][0], /→ admin$/);
+      await page.screenshot({ path: join(ARTIFACTS, "view-simulate-route.png") });
+      // The route's origin jumps to its line, as diagnostics do.
+      await page.click("[data-testid=simulate-route] button.origin");
+      await page.waitForSelector('[data-testid=file-tabs] [role=tab][aria-selected=true][data-file="api-router.hcl"]');
+      assert.match(await page.textContent(".cm-activeLine"), /PathPrefix = "\/admin"/);
+
+      // A rewrite: /v1/x reaches api as /internal/x, which web may not call.
+      const rewrite = await simulate(page, { source: "web", destination: "api", method: "GET", path: "/v1/x" });
+      assert.equal(rewrite.verdict, "Denied");
+      assert.equal(rewrite.rewritten, "/internal/x");
+      assert.equal(await page.textContent("[data-testid=normalized-path]"), "/internal/x");
+
+      // A split: each target with its share and its own answer; the denying one decides.
+      const split = await simulate(page, { source: "web", destination: "api", method: "GET", path: "/docs" });
+      assert.deepEqual(split.legs, [
+        ["api", "90%", "Allowed"],
+        ["canary", "10%", "Denied"],
+      ]);
+      assert.equal(split.verdict, "Denied");
+      assert.equal(split.decidedAt, "canary");
+      assert.equal(await page.getAttribute("[data-testid=simulate-legs] tr.decided", "data-service"), "canary");
+
+      // A tcp destination is decided at L4 whatever method was typed: the answer says so.
+      const tcp = await simulate(page, { source: "web", destination: "db", method: "POST", path: "/x" });
+      assert.equal(tcp.verdict, "Allowed");
+      assert.match(tcp.note, /`db` speaks tcp: its connections are decided at L4/);
+      assert.equal(tcp.route, null);
+      assert.deepEqual(tcp.legs, []);
+    });
+  });
+
+  test("“Decide at the destination only (--no-route)” asks the plain question, and travels in the share link", async () => {
+    let link;
+    await withPage(async (page) => {
+      await openFiles(page, ROUTED);
+      await view(page, "simulate");
+      const plain = await simulate(page, { source: "web", destination: "api", method: "GET", path: "/admin/users", no_route: true });
+      assert.equal(plain.verdict, "Allowed");
+      assert.equal(plain.decidedAt, "api");
+      assert.equal(plain.route, null);
+      assert.deepEqual(plain.legs, []);
+      await page.click("[data-testid=share]");
+      link = await page.inputValue("[data-testid=share-link]");
+    });
+    await withPage(async (page) => {
+      await open(page, new URL(link).hash);
+      assert.ok(await page.isChecked("[data-testid=simulate-form] [name=no_route]"));
+      await page.waitForSelector("[data-testid=simulate-verdict]");
+      assert.equal(await page.textContent("[data-testid=simulate-verdict]"), "Allowed");
+      assert.equal(await page.textContent("[data-testid=simulate-decided-at]"), "api");
+      // Off again: the same question follows the route to admin.
+      const routed = await simulate(page, { source: "web", destination: "api", method: "GET", path: "/admin/users" });
+      assert.equal(routed.verdict, "Denied");
+      assert.equal(routed.decidedAt, "admin");
     });
   });
 

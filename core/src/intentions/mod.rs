@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 pub const WILDCARD: &str = "*";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     Allow,
@@ -45,6 +46,7 @@ impl Action {
 /// `peer` matches only connections from that peer (whose partition is the peer's business); a
 /// source without one matches only local connections from `partition`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "IntentionSource"))]
 pub struct Source {
     pub name: String,
     /// Written only when not `default`, and `default` when absent: at 100 000 intentions the
@@ -59,6 +61,7 @@ pub struct Source {
 
 /// The service an intention protects (`*` wildcards allowed in `name` and `namespace`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "IntentionDestination"))]
 pub struct Destination {
     pub name: String,
     #[serde(default = "default_tenancy", skip_serializing_if = "is_default_tenancy")]
@@ -79,6 +82,7 @@ fn is_default_tenancy(s: &str) -> bool {
 
 /// Where an intention was written, so every decision can cite it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Origin {
     pub file: String,
     pub line: u32,

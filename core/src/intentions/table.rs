@@ -62,6 +62,7 @@ enum Scope {
 
 /// Why a decision came out as it did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Reason {
     /// An L4 intention matched.
@@ -80,6 +81,7 @@ pub enum Reason {
 
 /// [`PathRejection`] in a serializable form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum PathRejectionKind {
     NotOriginForm,
@@ -172,6 +174,7 @@ impl Decision<'_, '_> {
 
 /// One intention as the trace saw it (the playground's Simulate view and `check --trace`).
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TraceStep {
     pub intention: String,
     pub precedence: u8,

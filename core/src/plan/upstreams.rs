@@ -20,6 +20,7 @@ use crate::workspace::{Entries, Workspace};
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "MeshGatewayMode"))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     None,
@@ -29,6 +30,7 @@ pub enum Mode {
 
 /// Which level decided the mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum ModeSource {
     Upstream,
@@ -39,6 +41,7 @@ pub enum ModeSource {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Dial {
     /// The target's instances themselves.
@@ -50,6 +53,7 @@ pub enum Dial {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UpstreamResolution {
     pub destination: String,
     pub namespace: String,
@@ -59,6 +63,7 @@ pub struct UpstreamResolution {
     /// Empty for a local upstream.
     pub peer: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub local_bind_port: Option<u16>,
     pub sni: String,
     pub mesh_gateway_mode: Mode,
@@ -66,14 +71,17 @@ pub struct UpstreamResolution {
     pub dial: Dial,
     /// `address:port` of the gateway dialled, when the workspace registers one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub gateway: Option<String>,
     /// Why the outcome is not simply the mode (same datacenter, peering rules).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub note: Option<String>,
     pub origin: Origin,
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProxyUpstreams {
     /// The proxy's own service name (`web-sidecar-proxy`).
     pub proxy: String,

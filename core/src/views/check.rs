@@ -27,6 +27,7 @@ use serde::Serialize;
 /// Where the destination's discovery chain sent the request, when it went somewhere other than
 /// the destination itself or was rewritten.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RouteHop {
     /// `routed by web's service-router (PathPrefix /admin) to admin`.
     pub description: String,
@@ -38,6 +39,7 @@ pub struct RouteHop {
 
 /// One target the request may reach, with its share and its own answer.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Leg {
     /// `admin`, `ns/api` (namespace and partition when not `default`).
     pub service: String,

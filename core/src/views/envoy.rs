@@ -18,20 +18,25 @@ pub const DEFAULT_ADMIN_PORT: u16 = 19000;
 
 /// What the Envoy form asks for. Empty strings take the defaults.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct EnvoyRequest {
     /// The gateway's key (or its name, when no other gateway has it).
     pub gateway: String,
     /// Path of `filter.wasm` as Envoy will read it.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub wasm: String,
     /// Envoy's admin port, as typed.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub admin_port: String,
     /// The certificates directory.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub cert_dir: String,
 }
 
 /// The bootstrap, or why there is none.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EnvoyView {
     /// The gateway asked for.
     pub gateway: String,

@@ -21,6 +21,7 @@ use serde::Serialize;
 
 /// Every gateway's route table.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GatewaysView {
     /// What the `_short` names write as `<td>`.
     pub trust_domain: String,
@@ -33,6 +34,7 @@ pub struct GatewaysView {
 
 /// One gateway and its route table.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GatewayView {
     /// Unique among the gateways: what the picker, the Plan view and `--gateway` select.
     pub key: String,
@@ -65,6 +67,7 @@ pub struct GatewayView {
 
 /// The route table, by gateway kind.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum GatewayTable {
     /// SNI → destination, exact names first, then wildcard names.
@@ -79,6 +82,7 @@ pub enum GatewayTable {
 
 /// One SNI row of a mesh gateway.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MeshRow {
     pub sni: String,
     pub sni_short: String,
@@ -86,6 +90,7 @@ pub struct MeshRow {
     #[serde(rename = "match")]
     pub sni_match: SniMatch,
     /// `local-service`, `exported-service`, `remote-gateways`.
+    #[cfg_attr(feature = "ts", ts(type = "\"local-service\" | \"exported-service\" | \"remote-gateways\""))]
     pub destination_kind: &'static str,
     /// `service api subset v1`, `service api for peer cluster-02`, `datacenter dc2 gateways …`.
     pub destination: String,
@@ -102,6 +107,7 @@ pub struct MeshRow {
 
 /// One linked service of a terminating gateway.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LinkedRow {
     /// `billing-api` (`namespace/` and `partition/` in front when not `default`).
     pub service: String,
@@ -127,6 +133,7 @@ pub struct LinkedRow {
 
 /// An ingress or API gateway listener.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ListenerView {
     /// `listener 8080 http`, `listener public: port 8080 http, hostname *.shop.example.com`.
     pub title: String,
@@ -148,6 +155,7 @@ pub struct ListenerView {
 
 /// A virtual host: its names and its routes, in order (the first that matches wins).
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HostView {
     pub domains: Vec<String>,
     /// The ingress service these hosts expose.
@@ -160,6 +168,7 @@ pub struct HostView {
 
 /// One HTTP route of a host.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HttpRouteView {
     /// `prefix /`, `exact /checkout`, `regex /items/[0-9]+ (any case)`.
     pub path: String,
@@ -176,6 +185,7 @@ pub struct HttpRouteView {
 
 /// A weighted target of a route.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TargetView {
     /// The Envoy cluster (the target id).
     pub cluster: String,
@@ -190,6 +200,7 @@ pub struct TargetView {
 
 /// Where a tcp listener's connections go.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TcpView {
     /// `every connection`, `tcp-route postgres`.
     pub what: String,
@@ -200,6 +211,7 @@ pub struct TcpView {
 
 /// The intentions a gateway enforces, ranked.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GatewayIntentions {
     /// `Intentions with source ingress-gateway: the first that matches decides`.
     pub title: String,
@@ -207,6 +219,7 @@ pub struct GatewayIntentions {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GatewayIntention {
     /// 1-based, among the intentions that apply here.
     pub rank: usize,
@@ -221,6 +234,7 @@ pub struct GatewayIntention {
 /// One gateway's GatewayPlan as the filter receives it (`meshgate plan --gateway KEY`), or why
 /// there is none.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GatewayPlanView {
     /// The gateway asked for.
     pub gateway: String,
@@ -639,4 +653,4 @@ fn target_label(t: &RouteTarget, dc: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

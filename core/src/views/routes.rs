@@ -10,11 +10,13 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RoutesView {
     pub chains: Vec<ChainView>,
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChainView {
     pub service: String,
     pub namespace: String,
@@ -32,6 +34,7 @@ pub struct ChainView {
 
 /// One row of a chain's route table.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RouteRow {
     /// `PathPrefix "/admin"`, or `every request` for a chain without a router.
     #[serde(rename = "match")]
@@ -47,6 +50,7 @@ pub struct RouteRow {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TargetShare {
     /// Consul's target id, `[subset.]service.namespace.partition.datacenter`.
     pub target: String,
@@ -60,6 +64,7 @@ pub struct TargetShare {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TargetRef {
     pub target: String,
     /// `stable.api @dc2`
@@ -68,6 +73,7 @@ pub struct TargetRef {
 
 /// A chain as a graph in columns. The page turns `column`/`row` into coordinates.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChainGraph {
     /// Titles of the columns present (`router`, `splitter`, `resolver`, `target`).
     pub columns: Vec<GraphNodeKind>,
@@ -78,6 +84,7 @@ pub struct ChainGraph {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum GraphNodeKind {
     Router,
@@ -87,6 +94,7 @@ pub enum GraphNodeKind {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GraphNode {
     pub id: String,
     pub kind: GraphNodeKind,
@@ -95,6 +103,7 @@ pub struct GraphNode {
     pub detail: String,
     /// Everything else, for a tooltip.
     pub title: String,
+    /// Index into [`ChainGraph::columns`].
     pub column: u32,
     pub row: u32,
     /// Reached only as a failover target.
@@ -105,6 +114,7 @@ pub struct GraphNode {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GraphEdge {
     pub from: String,
     pub to: String,
@@ -120,6 +130,7 @@ pub struct GraphEdge {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum EdgeKind {
     Route,

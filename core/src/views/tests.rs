@@ -323,100 +323,6 @@ fn nothing_in_the_input_makes_analysis_fail() {
     }
 }
 
-/// The page's TypeScript declarations (planner-wasm) name these fields: keep them in step.
-#[test]
-fn serialized_shapes_match_the_typescript_declarations() {
-    let keys = |v: serde_json::Value| -> Vec<String> {
-        let mut k: Vec<String> = v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
-        k.sort();
-        k
-    };
-    let a = analysis(&[("billing.hcl", L7_BILLING), ("sd.hcl", BILLING_HTTP), ("pd.hcl", "Kind = \"nope\"\n")], None);
-    let diags = serde_json::to_value(a.diagnostics()).unwrap();
-    assert_eq!(keys(diags.clone()), ["diagnostics", "summary"]);
-    assert_eq!(keys(diags["summary"].clone()), ["entries", "errors", "files", "services", "valid", "warnings"]);
-    assert_eq!(
-        keys(diags["diagnostics"][0].clone()),
-        ["code", "end", "file", "from_utf16", "message", "notes", "severity", "start", "title", "to_utf16"]
-    );
-    assert_eq!(keys(diags["diagnostics"][0]["start"].clone()), ["column", "column_utf16", "line"]);
-    let intentions = serde_json::to_value(a.intentions()).unwrap();
-    assert_eq!(keys(intentions.clone()), ["default_policy", "intentions", "matrix", "mode"]);
-    assert_eq!(
-        keys(intentions["intentions"][0].clone()),
-        [
-            "destination",
-            "label",
-            "origin",
-            "permissions",
-            "precedence",
-            "precedence_shape",
-            "rank",
-            "source",
-            "verdict"
-        ]
-    );
-    assert_eq!(keys(intentions["matrix"].clone()), ["cells", "destinations", "sources"]);
-    assert_eq!(keys(intentions["matrix"]["cells"][0][0].clone()), ["explanation", "rank", "verdict"]);
-    assert_eq!(
-        keys(intentions["matrix"]["destinations"][0].clone()),
-        ["label", "name", "namespace", "partition", "peer", "protocol"]
-    );
-    let sim = serde_json::to_value(a.simulate(&ask("web", "billing", None, None)).unwrap()).unwrap();
-    assert_eq!(
-        keys(sim.clone()),
-        [
-            "allowed",
-            "decided_at",
-            "default_policy",
-            "default_used",
-            "destination_protocol",
-            "effect",
-            "explanation",
-            "http",
-            "intention",
-            "legs",
-            "mode",
-            "note",
-            "permission",
-            "reason",
-            "route",
-            "trace"
-        ]
-    );
-    assert_eq!(keys(sim["http"].clone()), ["headers", "method", "normalized_path", "path"]);
-    assert_eq!(keys(sim["trace"][0].clone()), ["intention", "origin", "outcome", "permissions", "precedence"]);
-    assert_eq!(keys(serde_json::to_value(a.plan()).unwrap()), ["json", "version", "withheld"]);
-    assert_eq!(keys(serde_json::to_value(a.upstreams()).unwrap()), ["datacenter", "proxies"]);
-
-    let a = analysis(&CHAIN_FILES, None);
-    let routes = serde_json::to_value(a.routes()).unwrap();
-    assert_eq!(keys(routes.clone()), ["chains"]);
-    let chain = routes["chains"][1].clone();
-    assert_eq!(
-        keys(chain.clone()),
-        [
-            "datacenter",
-            "default",
-            "graph",
-            "namespace",
-            "partition",
-            "protocol",
-            "protocol_source",
-            "routes",
-            "service"
-        ]
-    );
-    assert_eq!(keys(chain["routes"][0].clone()), ["catch_all", "destination", "details", "match", "origin", "targets"]);
-    assert_eq!(keys(chain["routes"][0]["targets"][0].clone()), ["failover", "label", "sni", "target", "weight"]);
-    assert_eq!(keys(chain["graph"].clone()), ["columns", "edges", "nodes", "rows"]);
-    assert_eq!(
-        keys(chain["graph"]["nodes"][0].clone()),
-        ["column", "detail", "failover_only", "id", "kind", "label", "origin", "ports", "row", "title"]
-    );
-    assert_eq!(keys(chain["graph"]["edges"][0].clone()), ["from", "kind", "label", "port", "title", "to"]);
-}
-
 const CHAIN_FILES: [(&str, &str); 5] = [
     ("admin.hcl", "Kind = \"service-defaults\"\nName = \"admin\"\n"),
     ("defaults.hcl", "Kind = \"proxy-defaults\"\nName = \"global\"\nConfig {\n  protocol = \"http\"\n}\n"),
@@ -606,4 +512,245 @@ fn simulate_follows_the_route_and_decides_where_the_request_lands() {
     assert_eq!(legs, [("api", 90.0, true), ("canary", 10.0, false)]);
     assert!(!r.allowed);
     assert_eq!(r.decided_at, "canary");
+}
+
+/// Enterprise tenancy and a peer in the intentions (so each optional member of an intention's
+/// source and destination is written), a split to a peer's service and a tcp service.
+const TENANCY: &[(&str, &str)] = &[
+    ("defaults.hcl", "Kind = \"proxy-defaults\"\nName = \"global\"\nConfig { protocol = \"http\" }\n"),
+    (
+        "ledger-intentions.hcl",
+        r#"Kind = "service-intentions"
+Name = "ledger"
+Namespace = "finance"
+Partition = "eu"
+Sources = [
+  { Name = "web", Namespace = "frontend", Partition = "eu", Action = "allow" },
+  { Name = "legacy", Peer = "cluster-01", Action = "deny" },
+]
+"#,
+    ),
+    (
+        "shop-splitter.hcl",
+        "Kind = \"service-splitter\"\nName = \"shop\"\nSplits = [{ Weight = 50 }, { Weight = 50, Service = \"shop-remote\" }]\n",
+    ),
+    ("shop-remote.hcl", "Kind = \"service-resolver\"\nName = \"shop-remote\"\nRedirect { Peer = \"cluster-01\" }\n"),
+    ("db.hcl", "Kind = \"service-defaults\"\nName = \"db\"\nProtocol = \"tcp\"\n"),
+];
+
+const IDLE_GATEWAY: &str = r#"Kind = "api-gateway"
+Name = "idle-gw"
+Listeners = [
+  { Name = "web", Port = 8090, Protocol = "http" },
+  { Name = "db", Port = 9000, Protocol = "tcp" },
+]
+"#;
+
+const GONE_ROUTE: &str = r#"Kind = "http-route"
+Name = "gone"
+Parents = [{ Name = "idle-gw", SectionName = "web" }]
+Rules = [{ Matches = [{ Path = { Match = "prefix", Value = "/gone" } }] }]
+"#;
+
+/// What serde_json writes for every view is what the page's declarations say
+/// (`planner-wasm/src/types.ts`, generated from these types by ts-rs in `tests/typescript.rs`):
+/// the views of populated workspaces, serialized, have exactly the declared keys (optional ones
+/// may be absent) with values of the declared types; together they give every declared member a
+/// real value (not null, not empty) at least once, so no declaration goes unchecked. The inputs
+/// also deserialize with each member their declaration lets a caller leave out or set to null.
+#[test]
+fn serialized_views_match_the_generated_declarations() {
+    use super::ts_decl::{Coverage, Declarations};
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../planner-wasm/src/types.ts");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let decls = Declarations::parse(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut coverage = Coverage::default();
+    let mut check = |root: &str, value: &dyn erased::Value| {
+        let value = value.json();
+        if let Err(e) = decls.check(root, &value, &mut coverage) {
+            panic!(
+                "{root}, as serde_json writes it, does not match planner-wasm/src/types.ts: {e}\n\
+                 (after changing the types: UPDATE_TS=1 cargo test -p meshgate-core --features ts --test typescript)"
+            );
+        }
+    };
+
+    let settings = SettingsInput {
+        peer_trust_domains: Some(BTreeMap::from([("cluster-01".into(), "cccc.consul".into())])),
+        ..Default::default()
+    };
+    let upstreams = include_str!("../../../tests/corpus/seeds/upstream-modes.hcl");
+    let broken = "Kind = \"proxy-defaults\"\nName = \"global\"\nMeshGatewy { Mode = \"local\" }\n";
+    let workspaces = [
+        analysis(&[("billing.hcl", L7_BILLING), ("sd.hcl", BILLING_HTTP), ("db.hcl", DB_INTENTIONS)], None),
+        analysis(
+            &[("billing.hcl", L7_BILLING), ("pd.hcl", broken)],
+            Some(SettingsInput { datacenter: Some("dc 1".into()), ..Default::default() }),
+        ),
+        analysis(&[("upstream-modes.hcl", upstreams)], Some(settings.clone())),
+        analysis(&CHAIN_FILES, None),
+        analysis(ROUTED, None),
+        analysis(TENANCY, Some(settings.clone())),
+        // An API gateway with a listener nothing attaches to and a route to no service.
+        super::gateways::tests::analysis(&[
+            (
+                "idle-service.hcl",
+                "service { name = \"idle-gw\" kind = \"api-gateway\" address = \"10.0.0.8\" port = 8443 }\n",
+            ),
+            ("idle-gw.hcl", IDLE_GATEWAY),
+            ("gone-route.hcl", GONE_ROUTE),
+        ]),
+    ];
+    // And the workspaces the page and the CLI's corpus tests show: every route-table case, every
+    // example of the playground, the demo.
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let mut dirs = vec![format!("{root}/examples/demo")];
+    for parent in ["tests/corpus/routes", "web/examples"] {
+        let entries = std::fs::read_dir(format!("{root}/{parent}")).unwrap_or_else(|e| panic!("{parent}: {e}"));
+        dirs.extend(entries.map(|e| e.unwrap().path()).filter(|p| p.is_dir()).map(|p| p.display().to_string()));
+    }
+    dirs.sort();
+    let examples: Vec<Analysis> = dirs.iter().map(|d| directory_analysis(d)).collect();
+    for a in workspaces.iter().chain(&examples) {
+        check("DiagnosticsView", &a.diagnostics());
+        check("IntentionsView", &a.intentions());
+        check("UpstreamsView", &a.upstreams());
+        check("RoutesView", &a.routes());
+        check("PlanView", &a.plan());
+        let gateways = a.gateways();
+        check("GatewaysView", &gateways);
+        check("GatewayPlanView", &a.gateway_plan("no-such-gateway"));
+        for g in &gateways.gateways {
+            check("GatewayPlanView", &a.gateway_plan(&g.key));
+            check("EnvoyView", &a.envoy(&EnvoyRequest { gateway: g.key.clone(), ..Default::default() }));
+        }
+        check(
+            "EnvoyView",
+            &a.envoy(&EnvoyRequest { gateway: "x".into(), admin_port: "nope".into(), ..Default::default() }),
+        );
+    }
+
+    let [l7, tcp_l7, _, _, routed, tenancy, _] = &workspaces;
+    let asked = [
+        (l7, ask("web", "billing", Some("GET"), Some("/admin/x"))),
+        (l7, ask("web", "billing", Some("POST"), Some("/a/%2e%2e/%2fetc"))),
+        (l7, SimulateRequest { headers: vec!["x-debug: 1".into()], ..ask("web", "billing", None, Some("/x")) }),
+        (l7, ask("api", "billing", None, None)),
+        (l7, ask("web", "billing", Some("POST"), Some("/charge"))),
+        (tcp_l7, ask("web", "billing", None, None)),
+        (l7, ask("billing", "db", Some("GET"), Some("/"))),
+        (routed, ask("web", "api", Some("GET"), Some("/admin/users"))),
+        (routed, ask("web", "api", Some("GET"), Some("/v1/x"))),
+        (routed, ask("web", "api", Some("GET"), Some("/docs"))),
+        (routed, SimulateRequest { no_route: true, ..ask("web", "api", Some("GET"), Some("/admin/users")) }),
+        (tenancy, ask("web", "shop", Some("GET"), Some("/"))),
+    ];
+    for (a, request) in &asked {
+        check("SimulateView", &a.simulate(request).unwrap_or_else(|e| panic!("{request:?}: {e}")));
+    }
+
+    // The inputs, fully populated; then with each member the declaration makes optional left out
+    // (and each nullable one set to null): serde must still read them.
+    let input = WorkspaceInput {
+        files: vec![file("a.hcl", BILLING_HTTP)],
+        settings: Some(SettingsInput {
+            datacenter: Some("dc2".into()),
+            partition: Some("p".into()),
+            trust_domain: Some("x.consul".into()),
+            default_intention_policy: Some(Action::Deny),
+            mode: Some(Mode::Audit),
+            peer_trust_domains: settings.peer_trust_domains.clone(),
+        }),
+    };
+    let request = SimulateRequest {
+        source: "web".into(),
+        source_namespace: "frontend".into(),
+        source_partition: "eu".into(),
+        source_peer: "cluster-01".into(),
+        destination: "billing".into(),
+        destination_namespace: "finance".into(),
+        method: Some("GET".into()),
+        path: Some("/".into()),
+        headers: vec!["x-a: 1".into()],
+        no_route: true,
+    };
+    let envoy =
+        EnvoyRequest { gateway: "g".into(), wasm: "/f.wasm".into(), admin_port: "9901".into(), cert_dir: "/c".into() };
+    check("WorkspaceInput", &input);
+    check("SimulateRequest", &request);
+    check("EnvoyRequest", &envoy);
+    leave_out::<WorkspaceInput>(&decls, "WorkspaceInput", &input);
+    leave_out::<SimulateRequest>(&decls, "SimulateRequest", &request);
+    leave_out::<EnvoyRequest>(&decls, "EnvoyRequest", &envoy);
+
+    let uncovered = decls.uncovered(&coverage);
+    assert!(
+        uncovered.is_empty(),
+        "declared in planner-wasm/src/types.ts but never given a value by this test's views \
+         (populate them here, so their types are checked): {uncovered:#?}"
+    );
+}
+
+/// A directory's configuration files, with its `meshgate.*` settings file, as `meshgate DIR` reads it.
+fn directory_analysis(dir: &str) -> Analysis {
+    let mut input = AnalysisInput::default();
+    let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let config = [".hcl", ".json", ".yaml", ".yml"].iter().any(|x| name.ends_with(x));
+        // routes.json: a corpus case's expectation; index.json: the examples' list.
+        if !config || name == "routes.json" || name == "index.json" {
+            continue;
+        }
+        let file = InputFile::new(name.clone(), std::fs::read_to_string(&path).unwrap());
+        if name.starts_with("meshgate.") {
+            input.settings_files.push(file);
+        } else {
+            input.files.push(file);
+        }
+    }
+    assert!(!input.files.is_empty(), "{dir}: no configuration files");
+    Analysis::load(input)
+}
+
+/// `value` read back by serde with each member its declaration lets a caller leave out removed,
+/// and each nullable member set to null, one at a time.
+fn leave_out<T: serde::de::DeserializeOwned>(decls: &super::ts_decl::Declarations, root: &str, value: &impl Serialize) {
+    let value = serde_json::to_value(value).unwrap();
+    let omissible = decls.omissible(root, &value);
+    assert!(!omissible.is_empty(), "{root}: nothing to leave out?");
+    for (pointer, optional, nullable) in omissible {
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        let mut edits: Vec<(&str, Option<serde_json::Value>)> = Vec::new();
+        if optional {
+            edits.push(("leaving out", None));
+        }
+        if nullable {
+            edits.push(("setting to null", Some(serde_json::Value::Null)));
+        }
+        for (what, replacement) in edits {
+            let mut v = value.clone();
+            let object = v.pointer_mut(parent).and_then(serde_json::Value::as_object_mut).unwrap();
+            match replacement {
+                None => object.remove(key),
+                Some(r) => object.insert(key.to_string(), r),
+            };
+            if let Err(e) = serde_json::from_value::<T>(v) {
+                panic!("{root}: {what} {pointer}, as the declaration allows, fails to deserialize: {e}");
+            }
+        }
+    }
+}
+
+/// Any serializable view, behind one object-safe trait (the checks take them in a list).
+mod erased {
+    pub trait Value {
+        fn json(&self) -> serde_json::Value;
+    }
+    impl<T: serde::Serialize> Value for T {
+        fn json(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap()
+        }
+    }
 }

@@ -1,5 +1,8 @@
-// The Simulate view: a request (source, destination, method, path, headers) → the decision, the
-// normalized path and the trace of every intention and permission considered.
+// The Simulate view: a request (source, destination, method, path, headers) → where it lands and
+// the decision there: the hop through the destination's discovery chain (its route, the rewritten
+// path), each target of a split with its share and its own answer, the normalized path and the
+// trace of every intention and permission considered where the request was decided. A toggle asks
+// the plain `consul intention check` question instead (--no-route: decide at the destination).
 import { app } from "../app";
 import { byId, h } from "../dom";
 import { jump } from "../files";
@@ -8,7 +11,7 @@ import { simulate } from "../planner";
 import { scheduleSave } from "../share";
 import { SIMULATE_FIELDS, type SimulateQuery } from "../state";
 import { originButton, parsePlace, type Jump } from "./common";
-import type { SimulateRequest, SimulateView, TraceStep } from "../api";
+import type { Effect, Leg, RouteHop, SimulateRequest, SimulateView, TraceStep } from "../api";
 
 function traceRow(step: TraceStep, jump: Jump): HTMLTableRowElement {
   const place = parsePlace(step.origin);
@@ -28,9 +31,76 @@ function traceRow(step: TraceStep, jump: Jump): HTMLTableRowElement {
   );
 }
 
+function verdictText(effect: Effect): string {
+  return effect === "allow" ? "Allowed" : effect === "deny" ? "Denied" : "Denied — audit mode: recorded, not blocked";
+}
+
+/** The hop's description, its origin (`file:line:col` in the text) made the button that jumps there. */
+function hopDescription(hop: RouteHop, jump: Jump): (Node | string)[] {
+  if (!hop.origin) return [hop.description];
+  const place = `${hop.origin.file}:${hop.origin.line}:${hop.origin.column}`;
+  const at = hop.description.indexOf(place);
+  if (at < 0) return [hop.description, " ", originButton(hop.origin, jump)];
+  return [hop.description.slice(0, at), originButton(hop.origin, jump), hop.description.slice(at + place.length)];
+}
+
+function routeSection(hop: RouteHop, jump: Jump): HTMLElement {
+  return h(
+    "div",
+    { class: "route-hop", "data-testid": "simulate-route" },
+    h("p", { "data-testid": "simulate-route-description" }, ...hopDescription(hop, jump)),
+    hop.rewritten_path !== null
+      ? h(
+          "p",
+          {},
+          "The path is rewritten: the service receives ",
+          h("code", { "data-testid": "simulate-rewritten-path" }, hop.rewritten_path),
+          ".",
+        )
+      : null,
+  );
+}
+
+function legRow(leg: Leg, decidedAt: string, jump: Jump): HTMLTableRowElement {
+  const verdict = leg.decided_elsewhere !== null ? `decided by peer ${leg.decided_elsewhere}` : verdictText(leg.effect);
+  return h(
+    "tr",
+    { class: leg.service === decidedAt ? "decided" : null, "data-service": leg.service },
+    h("th", { scope: "row" }, h("strong", {}, leg.service)),
+    h("td", { class: "num" }, `${leg.weight}%`),
+    h(
+      "td",
+      { class: `leg-verdict ${leg.decided_elsewhere !== null ? "" : leg.allowed ? "allow" : "deny"}` },
+      verdict,
+    ),
+    h("td", {}, leg.explanation),
+    h("td", {}, leg.intention ? originButton(leg.intention.origin, jump) : ""),
+  );
+}
+
+function legsTable(r: SimulateView, jump: Jump): HTMLElement {
+  return h(
+    "div",
+    { class: "table-scroll" },
+    h(
+      "table",
+      { class: "legs", "data-testid": "simulate-legs" },
+      h("caption", {}, "Where the route sends the request: each target with its share and its own answer"),
+      h(
+        "thead",
+        {},
+        h("tr", {}, ["Target", "Share", "Answer", "Why", "Written at"].map((t) => h("th", { scope: "col" }, t))),
+      ),
+      h(
+        "tbody",
+        {},
+        r.legs.map((leg) => legRow(leg, r.decided_at, jump)),
+      ),
+    ),
+  );
+}
+
 export function renderSimulation(r: SimulateView, jump: Jump): HTMLElement {
-  const verdict =
-    r.effect === "allow" ? "Allowed" : r.effect === "deny" ? "Denied" : "Denied — audit mode: recorded, not blocked";
   const facts: [string, Node | string][] = [];
   if (r.http) {
     facts.push(["Request", `${r.http.method} ${r.http.path}`]);
@@ -41,7 +111,8 @@ export function renderSimulation(r: SimulateView, jump: Jump): HTMLElement {
   } else {
     facts.push(["Request", "a TCP connection (no HTTP request)"]);
   }
-  facts.push(["Destination protocol", r.destination_protocol]);
+  facts.push(["Decided at", h("span", { "data-testid": "simulate-decided-at" }, r.decided_at)]);
+  facts.push(["Protocol", r.destination_protocol]);
   if (r.intention) {
     facts.push([
       "Decided by",
@@ -59,10 +130,14 @@ export function renderSimulation(r: SimulateView, jump: Jump): HTMLElement {
   return h(
     "div",
     {},
-    h("p", { class: `verdict ${r.allowed ? "allow" : "deny"}`, "data-testid": "simulate-verdict" }, verdict),
+    h("p", { class: `verdict ${r.allowed ? "allow" : "deny"}`, "data-testid": "simulate-verdict" }, verdictText(r.effect)),
     h("p", { class: "explanation", "data-testid": "simulate-explanation" }, r.explanation),
+    r.note !== null ? h("p", { class: "sim-note", role: "note", "data-testid": "simulate-note" }, r.note) : null,
+    r.route ? routeSection(r.route, jump) : null,
     h("dl", { class: "facts-list" }, facts.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
-    h("h3", {}, "Trace"),
+    // One local target says nothing the answer above does not; several, or a peer's, do.
+    r.legs.length > 1 || r.legs.some((l) => l.decided_elsewhere !== null) ? legsTable(r, jump) : null,
+    h("h3", {}, `Trace at ${r.decided_at}`),
     r.trace.length
       ? h(
           "div",
@@ -70,7 +145,7 @@ export function renderSimulation(r: SimulateView, jump: Jump): HTMLElement {
           h(
             "table",
             { class: "trace", "data-testid": "simulate-trace" },
-            h("caption", {}, "Every intention for this destination, in the order considered"),
+            h("caption", {}, `Every intention for ${r.decided_at}, in the order considered`),
             h(
               "thead",
               {},
@@ -87,7 +162,7 @@ export function renderSimulation(r: SimulateView, jump: Jump): HTMLElement {
             ),
           ),
         )
-      : h("p", { class: "empty", "data-testid": "simulate-trace" }, "No intention names this destination."),
+      : h("p", { class: "empty", "data-testid": "simulate-trace" }, `No intention names ${r.decided_at}.`),
   );
 }
 
@@ -152,7 +227,21 @@ function simulateForm(): HTMLFormElement {
         h("textarea", { name: "headers", rows: 2, placeholder: "x-debug: 1", spellcheck: "false", "data-testid": "sim-headers" }),
       ),
     ),
-    h("div", { class: "form-actions" }, h("button", { type: "submit", class: "primary", "data-testid": "sim-run" }, "Simulate")),
+    h(
+      "div",
+      { class: "form-actions" },
+      h(
+        "label",
+        {
+          class: "check",
+          title:
+            "Ask the plain `consul intention check` question: decide at the destination itself, without routing the request through its discovery chain (routers, splitters, redirects)",
+        },
+        h("input", { type: "checkbox", name: "no_route", value: "1", "data-testid": "sim-no_route" }),
+        "Decide at the destination only (--no-route)",
+      ),
+      h("button", { type: "submit", class: "primary", "data-testid": "sim-run" }, "Simulate"),
+    ),
   );
   form.addEventListener("input", () => {
     app.simulateQuery = readQuery(form);
@@ -185,6 +274,7 @@ function requestOf(q: SimulateQuery): SimulateRequest {
     method: q.method || null,
     path: q.path || null,
     headers: q.headers.split("\n").filter((l) => l.trim() !== ""),
+    no_route: q.no_route === "1",
   };
 }
 
@@ -192,7 +282,9 @@ function requestOf(q: SimulateQuery): SimulateRequest {
 export function writeSimulateQuery(query: SimulateQuery | null): void {
   const form = byId<HTMLFormElement>("simulate-form");
   for (const k of SIMULATE_FIELDS) {
-    (form.elements.namedItem(k) as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement).value = query?.[k] ?? "";
+    const field = form.elements.namedItem(k) as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+    if (field instanceof HTMLInputElement && field.type === "checkbox") field.checked = query?.[k] === "1";
+    else field.value = query?.[k] ?? "";
   }
   app.simulateQuery = query;
   // Run it once the workspace is planned (the load's answer re-runs the last simulation).

@@ -41,6 +41,7 @@ pub struct MeshTable {
 
 /// How a row's `sni` is compared with the requested name (ASCII case-insensitively).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum SniMatch {
     /// The whole name.

@@ -63,6 +63,7 @@ pub const DEFAULT_GATEWAY_PORT: u16 = 8443;
 pub const DEFAULT_GATEWAY_ADDRESS: &str = "127.0.0.1";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum GatewayKind {
     MeshGateway,

@@ -29,6 +29,7 @@ pub struct TerminatingTable {
 
 /// How the gateway connects to the external service.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum TlsMode {
     /// Plain TCP.

@@ -87,7 +87,8 @@ Sources = [
 ]
 "#;
 
-fn analysis(extra: &[(&str, &str)]) -> Analysis {
+/// `views::tests` also checks this workspace's serialized views against the page's declarations.
+pub(crate) fn analysis(extra: &[(&str, &str)]) -> Analysis {
     let mut files = vec![FileInput { name: "services.hcl".into(), text: SERVICES.into() }];
     for (i, part) in ENTRIES.split("\n---\n").enumerate() {
         files.push(FileInput { name: format!("entry-{i}.hcl"), text: part.into() });
@@ -276,101 +277,6 @@ fn no_gateways_no_rows() {
     let a = Analysis::new(WorkspaceInput { files: vec![], settings: None });
     assert!(a.gateways().gateways.is_empty());
     assert!(a.gateway_plan("x").withheld.is_some());
-}
-
-/// The keys each DTO serializes, as `planner-wasm`'s TypeScript declarations list them.
-#[test]
-fn serialized_shapes_match_the_typescript_declarations() {
-    let keys = |v: &serde_json::Value| -> Vec<String> {
-        let mut k: Vec<String> = v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
-        k.sort();
-        k
-    };
-    let a = analysis(&[]);
-    let view = serde_json::to_value(a.gateways()).unwrap();
-    assert_eq!(keys(&view), ["gateways", "no_intention", "trust_domain"]);
-    let by_key = |key: &str| view["gateways"].as_array().unwrap().iter().find(|g| g["key"] == key).unwrap().clone();
-    let ingress = by_key("ingress");
-    assert_eq!(
-        keys(&ingress),
-        [
-            "datacenter",
-            "fallback",
-            "intentions",
-            "key",
-            "kind",
-            "kind_title",
-            "label",
-            "listener",
-            "name",
-            "namespace",
-            "notes",
-            "origin",
-            "partition",
-            "spiffe_id",
-            "summary",
-            "table"
-        ]
-    );
-    assert_eq!(ingress["kind"], "ingress-gateway");
-    assert_eq!(keys(&ingress["table"]), ["kind", "listeners"]);
-    assert_eq!(ingress["table"]["kind"], "ingress-gateway");
-    let listener = &ingress["table"]["listeners"][1];
-    assert_eq!(
-        keys(listener),
-        ["empty", "hostname", "hosts", "name", "origin", "port", "protocol", "tcp", "title", "tls"]
-    );
-    assert_eq!(keys(&listener["hosts"][0]), ["domains", "filters", "origin", "routes", "service"]);
-    let route = &listener["hosts"][0]["routes"][0];
-    assert_eq!(keys(route), ["conditions", "filters", "no_target", "origin", "path", "targets"]);
-    assert_eq!(keys(&route["targets"][0]), ["cluster", "filters", "label", "sni", "weight"]);
-    assert_eq!(keys(&ingress["table"]["listeners"][0]["tcp"][0]), ["origin", "service", "targets", "what"]);
-    assert_eq!(keys(&ingress["intentions"]), ["rows", "title"]);
-    assert_eq!(keys(&ingress["intentions"]["rows"][0]), ["action", "label", "origin", "precedence", "rank"]);
-    let mesh = by_key("mesh-gateway@dc1");
-    assert_eq!(mesh["table"]["kind"], "mesh-gateway");
-    assert_eq!(
-        keys(&mesh["table"]["routes"][0]),
-        [
-            "cluster",
-            "cluster_is_sni",
-            "cluster_short",
-            "destination",
-            "destination_kind",
-            "exported_to",
-            "match",
-            "note",
-            "origin",
-            "sni",
-            "sni_short"
-        ]
-    );
-    let tgw = by_key("tgw");
-    assert_eq!(tgw["table"]["kind"], "terminating-gateway");
-    assert_eq!(
-        keys(&tgw["table"]["services"][0]),
-        [
-            "details",
-            "endpoints",
-            "identity",
-            "identity_short",
-            "intentions",
-            "notes",
-            "origin",
-            "protocol",
-            "service",
-            "sni",
-            "sni_short",
-            "tls",
-            "tls_mode"
-        ]
-    );
-    assert_eq!(tgw["table"]["services"][0]["tls_mode"], "one-way");
-    assert_eq!(by_key("api-gw")["table"]["kind"], "api-gateway");
-    assert_eq!(
-        keys(&serde_json::to_value(a.gateway_plan("tgw")).unwrap()),
-        ["file_name", "gateway", "hash", "json", "version", "withheld"]
-    );
 }
 
 #[test]
