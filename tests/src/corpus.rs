@@ -153,26 +153,12 @@ pub fn analysis_input(dir: &Path, skip: &[&str]) -> Result<meshgate_core::views:
 /// settings from `settings.*` or `meshgate.*`. Files named in `skip` (expected outputs that
 /// share an input extension, like `chain.json`) are left out.
 pub fn load_case(dir: &Path, skip: &[&str]) -> Result<(Vec<InputFile>, Settings), String> {
-    let root = root();
-    let mut files = Vec::new();
+    let input = analysis_input(dir, skip)?;
     let mut settings = Settings::default();
-    let mut paths: Vec<PathBuf> =
-        std::fs::read_dir(dir).map_err(|e| e.to_string())?.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        let ext = path.extension().and_then(|x| x.to_str()).unwrap_or_default();
-        if skip.contains(&name.as_str()) || !INPUT_EXTENSIONS.contains(&ext) {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        if name.starts_with("settings.") || name.starts_with("meshgate.") {
-            let mut sources = SourceMap::new();
-            let file = Settings::read_file(&name, &text, &mut sources).map_err(|d| format!("{name}: {d:?}"))?;
-            settings.apply(&file);
-        } else {
-            files.push(InputFile::new(relative(&root, &path), text));
-        }
+    for f in &input.settings_files {
+        let mut sources = SourceMap::new();
+        let file = Settings::read_file(&f.name, &f.text, &mut sources).map_err(|d| format!("{}: {d:?}", f.name))?;
+        settings.apply(&file);
     }
-    Ok((files, settings))
+    Ok((input.files, settings))
 }

@@ -4,7 +4,7 @@
 use super::names::{ascii_lower, LabelTrie, NameBuf, MAX_NAME};
 use super::Error;
 use crate::intentions::http::full_match_regex;
-use crate::plan::gateways::{HttpRoute, MatchKind, RouteMatch, ValueMatch, VirtualHost};
+use crate::plan::gateways::{HttpRoute, MatchKind, RouteMatch, RouteTarget, ValueMatch, VirtualHost};
 use rustc_hash::FxHashMap as FastMap;
 
 /// One http-like listener's virtual hosts, indexed by domain.
@@ -148,7 +148,38 @@ pub(crate) struct RequestParts<'a> {
     pub headers: &'a [(&'a str, &'a str)],
 }
 
-/// A route's match with its regexes compiled, and its targets' cumulative weights.
+/// Weighted targets: the running sums of their weights, for picking one with a random number.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Weights {
+    cumulative: Vec<u64>,
+}
+
+impl Weights {
+    pub fn of(targets: &[RouteTarget]) -> Weights {
+        let mut total = 0u64;
+        Weights {
+            cumulative: targets
+                .iter()
+                .map(|t| {
+                    total = total.saturating_add(t.weight);
+                    total
+                })
+                .collect(),
+        }
+    }
+
+    /// Target `i` with probability `weight_i / Σ weight`; `None` when no target has a weight.
+    pub fn pick(&self, rand: u64) -> Option<usize> {
+        let total = *self.cumulative.last()?;
+        if total == 0 {
+            return None;
+        }
+        let r = rand % total;
+        self.cumulative.iter().position(|c| r < *c)
+    }
+}
+
+/// A route's match with its regexes compiled, and its targets' weights.
 #[derive(Clone, Debug)]
 pub(crate) struct CompiledRoute {
     path: PathTest,
@@ -156,8 +187,7 @@ pub(crate) struct CompiledRoute {
     headers: Vec<ValueTest>,
     query: Vec<ValueTest>,
     methods: Vec<String>,
-    /// Running sums of the targets' weights.
-    cumulative: Vec<u64>,
+    weights: Weights,
 }
 
 #[derive(Clone, Debug)]
@@ -219,22 +249,13 @@ impl CompiledRoute {
             };
             Ok(ValueTest { name: v.name.clone(), test, invert: v.invert })
         };
-        let mut total = 0u64;
-        let cumulative = r
-            .targets
-            .iter()
-            .map(|t| {
-                total = total.saturating_add(t.weight);
-                total
-            })
-            .collect();
         Ok(CompiledRoute {
             path,
             case_insensitive: ci,
             headers: m.headers.iter().map(value).collect::<Result<_, _>>()?,
             query: m.query.iter().map(value).collect::<Result<_, _>>()?,
             methods: m.methods.iter().map(|s| s.to_ascii_uppercase()).collect(),
-            cumulative,
+            weights: Weights::of(&r.targets),
         })
     }
 
@@ -254,15 +275,9 @@ impl CompiledRoute {
             && self.query.iter().all(|q| q.query_holds(req.query))
     }
 
-    /// The target for a random number: target `i` with probability `weight_i / Σ weight`.
-    /// `None` when the route has no target with a weight.
+    /// The target for a random number (see [`Weights::pick`]).
     pub fn pick(&self, rand: u64) -> Option<usize> {
-        let total = *self.cumulative.last()?;
-        if total == 0 {
-            return None;
-        }
-        let r = rand % total;
-        self.cumulative.iter().position(|c| r < *c)
+        self.weights.pick(rand)
     }
 }
 

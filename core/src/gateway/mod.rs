@@ -701,38 +701,22 @@ impl ChainRouter {
     }
 }
 
-/// An ingress or API gateway's tcp listener: its route and the running sums of its targets'
-/// weights.
+/// An ingress or API gateway's tcp listener: its route and its targets' weights.
 #[derive(Clone, Debug)]
 pub(crate) struct TcpListener {
     pub port: u16,
     pub route: TcpRoute,
-    cumulative: Vec<u64>,
+    weights: http::Weights,
 }
 
 impl TcpListener {
     fn new(port: u16, route: &TcpRoute) -> TcpListener {
-        let mut total = 0u64;
-        let cumulative = route
-            .targets
-            .iter()
-            .map(|t| {
-                total = total.saturating_add(t.weight);
-                total
-            })
-            .collect();
-        TcpListener { port, route: route.clone(), cumulative }
+        TcpListener { port, route: route.clone(), weights: http::Weights::of(&route.targets) }
     }
 
     /// The target for a random number (weighted); `None` when no target has a weight.
     pub fn pick(&self, rand: u64) -> Option<&RouteTarget> {
-        let total = *self.cumulative.last()?;
-        if total == 0 {
-            return None;
-        }
-        let r = rand % total;
-        let i = self.cumulative.iter().position(|c| r < *c)?;
-        self.route.targets.get(i)
+        self.route.targets.get(self.weights.pick(rand)?)
     }
 }
 
