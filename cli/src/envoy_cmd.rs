@@ -19,6 +19,11 @@ pub struct Args {
     /// Envoy's admin port (listening on 127.0.0.1).
     #[arg(long, value_name = "N", default_value_t = 19000)]
     admin_port: u16,
+    /// A health listener on the gateway's address: `GET /ready` answers 200 only while every
+    /// filter VM of the gateway holds a plan (point load balancers here: Envoy's own /ready stays
+    /// LIVE when the filter failed to load).
+    #[arg(long, value_name = "PORT")]
+    health_port: Option<u16>,
     /// Directory with ca.pem and <service>.pem / <service>-key.pem (`meshgate ca create`,
     /// `meshgate cert issue`); required for terminating gateways.
     #[arg(long, value_name = "DIR")]
@@ -61,6 +66,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         admin_port: args.admin_port,
         cert_dir: args.cert_dir.as_deref().map(absolute),
         ecds_dir: args.ecds.as_deref().map(absolute),
+        health_port: args.health_port,
     };
     let generated = envoy::generate(loaded.workspace, loaded.compiled, &args.gateway, &opts)
         .map_err(|e| InputError(e.to_string()))?;

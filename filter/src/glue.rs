@@ -30,19 +30,45 @@ pub enum Verdict {
     Pause,
 }
 
-/// Network or HTTP filter, from the plugin's `root_id`.
+/// The `root_id`s of the health listener's filters (see `meshgate envoy --health-port`).
+pub const HEALTH_NETWORK_ROOT_ID: &str = "meshgate_health_network";
+pub const HEALTH_HTTP_ROOT_ID: &str = "meshgate_health_http";
+
+/// Which filter a plugin is, from its `root_id`: the gateway's network or HTTP filter, or a
+/// health filter that shares its VM and answers whether that VM holds a plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FilterKind {
     Network,
     Http,
+    HealthNetwork,
+    HealthHttp,
 }
 
 impl FilterKind {
     pub fn of_root_id(root_id: &[u8]) -> FilterKind {
-        if root_id == NETWORK_ROOT_ID.as_bytes() {
-            FilterKind::Network
-        } else {
-            FilterKind::Http
+        match root_id {
+            r if r == NETWORK_ROOT_ID.as_bytes() => FilterKind::Network,
+            r if r == HEALTH_NETWORK_ROOT_ID.as_bytes() => FilterKind::HealthNetwork,
+            r if r == HEALTH_HTTP_ROOT_ID.as_bytes() => FilterKind::HealthHttp,
+            _ => FilterKind::Http,
+        }
+    }
+
+    /// Network filters get stream contexts, the others HTTP contexts.
+    pub fn is_network(self) -> bool {
+        matches!(self, FilterKind::Network | FilterKind::HealthNetwork)
+    }
+
+    fn is_health(self) -> bool {
+        matches!(self, FilterKind::HealthNetwork | FilterKind::HealthHttp)
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            FilterKind::Network => "network",
+            FilterKind::Http => "http",
+            FilterKind::HealthNetwork => "health-network",
+            FilterKind::HealthHttp => "health-http",
         }
     }
 }
@@ -178,21 +204,23 @@ impl Root {
         }
         let load_ms = started.zip(ended).map(|(t0, t1)| t1.saturating_sub(t0) as f64 / 1e6);
         let memory_mb = host.memory_bytes().map(|b| b as f64 / 1_048_576.0);
-        let kind = match self.kind {
-            FilterKind::Network => "network",
-            FilterKind::Http => "http",
-        };
-        write(host, &index.configured_line(kind, load_ms, memory_mb));
+        write(host, &index.configured_line(self.kind.as_str(), load_ms, memory_mb));
         self.state = Some(Rc::new(Configured { index, metrics }));
         true
     }
 
     pub fn stream_filter(&self) -> StreamFilter {
-        StreamFilter { state: self.state.clone(), shared: self.shared.clone(), server_name: Vec::new(), decided: false }
+        StreamFilter {
+            state: self.state.clone(),
+            shared: self.shared.clone(),
+            server_name: Vec::new(),
+            decided: false,
+            health: self.kind.is_health(),
+        }
     }
 
     pub fn http_filter(&self) -> HttpFilter {
-        HttpFilter { state: self.state.clone(), shared: self.shared.clone(), route: None }
+        HttpFilter { state: self.state.clone(), shared: self.shared.clone(), route: None, health: self.kind.is_health() }
     }
 }
 
@@ -278,6 +306,8 @@ pub struct StreamFilter {
     /// The server name, kept from `on_new_connection` for the peer check.
     server_name: Vec<u8>,
     decided: bool,
+    /// A health filter: lets the connection through while the VM holds a plan.
+    health: bool,
 }
 
 impl StreamFilter {
@@ -285,6 +315,13 @@ impl StreamFilter {
     /// would deadlock the TLS handshake; unrouted connections fall to the blackhole cluster even
     /// if the close fails.)
     pub fn on_new_connection<H: Host>(&mut self, host: &H) -> Verdict {
+        if self.health {
+            self.decided = true;
+            if self.state.is_none() {
+                let _ = host.close_downstream();
+            }
+            return Verdict::Continue;
+        }
         let Some(state) = self.state.clone() else {
             self.decided = true;
             return self.act(host, None, ConnVerdict::unconfigured());
@@ -412,10 +449,19 @@ pub struct HttpFilter {
     shared: Rc<Shared>,
     /// Where the request was routed (for the response header changes).
     route: Option<RouteKey>,
+    /// A health filter: answers whether the VM holds a plan.
+    health: bool,
 }
 
 impl HttpFilter {
     pub fn on_request_headers<H: Host>(&mut self, host: &H) -> Verdict {
+        if self.health {
+            let verdict = match &self.state {
+                Some(state) => state.index.health(),
+                None => HttpVerdict::not_ready(),
+            };
+            return self.act(host, None, verdict);
+        }
         let Some(state) = self.state.clone() else {
             return self.act(host, None, HttpVerdict::unconfigured());
         };

@@ -3,7 +3,7 @@
 //! root, stream and HTTP contexts hand every callback to [`crate::glue`].
 
 use crate::abi;
-use crate::glue::{FilterKind, HttpFilter, Root, StreamFilter, Verdict};
+use crate::glue::{HttpFilter, Root, StreamFilter, Verdict};
 use crate::host::{Host, HostError, HostStatus, Level, MetricKind};
 use crate::pairs::HeaderPairs;
 use proxy_wasm::traits::{Context, HttpContext, RootContext, StreamContext};
@@ -172,10 +172,7 @@ impl RootContext for MeshgateRoot {
     }
 
     fn get_type(&self) -> Option<ContextType> {
-        Some(match self.root.kind {
-            FilterKind::Network => ContextType::StreamContext,
-            FilterKind::Http => ContextType::HttpContext,
-        })
+        Some(if self.root.kind.is_network() { ContextType::StreamContext } else { ContextType::HttpContext })
     }
 }
 

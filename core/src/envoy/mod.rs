@@ -49,6 +49,10 @@ use std::collections::BTreeMap;
 pub const NETWORK_ROOT_ID: &str = "meshgate_network";
 /// The `root_id` of the HTTP filter.
 pub const HTTP_ROOT_ID: &str = "meshgate_http";
+/// The `root_id`s of the health listener's filters: they answer whether the VM they share with
+/// the gateway's network / HTTP filter holds a plan.
+pub const HEALTH_NETWORK_ROOT_ID: &str = "meshgate_health_network";
+pub const HEALTH_HTTP_ROOT_ID: &str = "meshgate_health_http";
 /// The cluster tcp_proxy uses when the filter chose none: no endpoints, so the connection closes.
 pub const BLACKHOLE: &str = "meshgate_blackhole";
 pub const WASM_NETWORK_TYPE: &str = "type.googleapis.com/envoy.extensions.filters.network.wasm.v3.Wasm";
@@ -64,6 +68,10 @@ pub struct Options {
     pub cert_dir: Option<String>,
     /// Deliver the plan by ECDS from this (watched) directory instead of inline.
     pub ecds_dir: Option<String>,
+    /// A health listener on the gateway's address at this port: `GET /ready` answers 200 only
+    /// while every filter VM of the gateway holds a plan (Envoy's own `/ready` stays LIVE when a
+    /// filter failed to load and every request gets 500).
+    pub health_port: Option<u16>,
 }
 
 /// The generated configuration.
@@ -105,14 +113,42 @@ pub enum EnvoyError {
 enum Filter {
     Network,
     Http,
+    /// The health listener's filters, in the network / HTTP filter's VM.
+    HealthNetwork,
+    HealthHttp,
 }
 
 impl Filter {
+    const ALL: [Filter; 4] = [Filter::Network, Filter::Http, Filter::HealthNetwork, Filter::HealthHttp];
+
     fn suffix(self) -> &'static str {
         match self {
             Filter::Network => "network",
             Filter::Http => "http",
+            Filter::HealthNetwork => "health-network",
+            Filter::HealthHttp => "health-http",
         }
+    }
+
+    fn root_id(self) -> &'static str {
+        match self {
+            Filter::Network => NETWORK_ROOT_ID,
+            Filter::Http => HTTP_ROOT_ID,
+            Filter::HealthNetwork => HEALTH_NETWORK_ROOT_ID,
+            Filter::HealthHttp => HEALTH_HTTP_ROOT_ID,
+        }
+    }
+
+    /// The VM: the health filters share their gateway filter's, so they fail with it.
+    fn vm_id(self) -> &'static str {
+        match self {
+            Filter::Network | Filter::HealthNetwork => "meshgate-network",
+            Filter::Http | Filter::HealthHttp => "meshgate-http",
+        }
+    }
+
+    fn is_network(self) -> bool {
+        matches!(self, Filter::Network | Filter::HealthNetwork)
     }
 }
 
@@ -214,6 +250,10 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
             out
         }
     };
+    let mut listeners = listeners;
+    if let Some(port) = opts.health_port {
+        listeners.push(b.health_listener(port));
+    }
     let key = &plan.gateway.key;
     let bootstrap = json!({
         "node": { "id": format!("meshgate-{key}"), "cluster": format!("meshgate-{key}") },
@@ -227,7 +267,7 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
     let ecds = match &opts.ecds_dir {
         Some(_) => {
             let mut files = Vec::new();
-            for f in [Filter::Network, Filter::Http] {
+            for f in Filter::ALL {
                 if b.used.contains(&f) {
                     files.push(b.ecds_file(f)?);
                 }
@@ -493,9 +533,9 @@ impl Builder<'_> {
     fn plugin(&self, f: Filter) -> Value {
         json!({
             "name": format!("meshgate-{}", f.suffix()),
-            "root_id": match f { Filter::Network => NETWORK_ROOT_ID, Filter::Http => HTTP_ROOT_ID },
+            "root_id": f.root_id(),
             "vm_config": {
-                "vm_id": format!("meshgate-{}", f.suffix()),
+                "vm_id": f.vm_id(),
                 "runtime": "envoy.wasm.runtime.v8",
                 "code": { "local": { "filename": self.opts.wasm } },
             },
@@ -509,9 +549,10 @@ impl Builder<'_> {
     }
 
     fn type_url(f: Filter) -> &'static str {
-        match f {
-            Filter::Network => WASM_NETWORK_TYPE,
-            Filter::Http => WASM_HTTP_TYPE,
+        if f.is_network() {
+            WASM_NETWORK_TYPE
+        } else {
+            WASM_HTTP_TYPE
         }
     }
 
@@ -538,7 +579,7 @@ impl Builder<'_> {
                 },
             }),
             _ => json!({
-                "name": match f { Filter::Network => "envoy.filters.network.wasm", Filter::Http => "envoy.filters.http.wasm" },
+                "name": if f.is_network() { "envoy.filters.network.wasm" } else { "envoy.filters.http.wasm" },
                 "typed_config": { "@type": Self::type_url(f), "config": self.plugin(f) },
             }),
         }
@@ -661,6 +702,49 @@ impl Builder<'_> {
             "name": format!("{key}:{port}"),
             "address": socket(&address, port),
             "filter_chains": [{ "filters": [hcm(&format!("meshgate_{key}_{port}"), http, route, protocol)] }],
+        })
+    }
+
+    /// The health listener: `GET /ready` passes the health filter of each VM the gateway uses — a
+    /// network one that closes the connection when its VM holds no plan, an HTTP one that answers
+    /// 503 then — and is answered 200 by the route. A VM that failed to load (a corrupted
+    /// `filter.wasm` pushed by ECDS, say) fails the check the way it fails traffic.
+    fn health_listener(&mut self, port: u16) -> Value {
+        let gw = &self.plan.gateway;
+        let (address, key) = (gw.address.clone(), gw.key.clone());
+        let mut filters = Vec::new();
+        if self.used.contains(&Filter::Network) {
+            filters.push(self.wasm_filter(Filter::HealthNetwork));
+        }
+        let mut http_filters = Vec::new();
+        if self.used.contains(&Filter::Http) {
+            http_filters.push(self.wasm_filter(Filter::HealthHttp));
+        }
+        http_filters.push(json!({ "name": "envoy.filters.http.router", "typed_config": { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } }));
+        filters.push(json!({
+            "name": "envoy.filters.network.http_connection_manager",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                "stat_prefix": format!("meshgate_{key}_health"),
+                "route_config": {
+                    "name": "meshgate_health",
+                    "virtual_hosts": [{
+                        "name": "health",
+                        "domains": ["*"],
+                        "routes": [{
+                            "match": { "path": "/ready" },
+                            // (An HTTP health filter answers first, with the plan it holds.)
+                            "direct_response": { "status": 200, "body": { "inline_string": "ready\n" } },
+                        }],
+                    }],
+                },
+                "http_filters": http_filters,
+            },
+        }));
+        json!({
+            "name": format!("{key}:{port}:health"),
+            "address": socket(&address, port),
+            "filter_chains": [{ "filters": filters }],
         })
     }
 

@@ -61,6 +61,7 @@ fn opts(ecds: Option<&str>) -> Options {
         admin_port: 19000,
         cert_dir: Some("/certs".into()),
         ecds_dir: ecds.map(String::from),
+        health_port: None,
     }
 }
 

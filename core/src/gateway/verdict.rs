@@ -139,6 +139,15 @@ impl HttpVerdict<'_> {
         }
     }
 
+    /// A health check while the VM holds no plan.
+    pub fn not_ready() -> HttpVerdict<'static> {
+        HttpVerdict {
+            tally: Tally::Error,
+            action: HttpAction::Reply(reply(503, "not-ready", "the gateway has no plan")),
+            log: None,
+        }
+    }
+
     /// A host call the decision needed failed: refuse (fail closed).
     pub fn host_failure(what: &str, error: &dyn std::fmt::Display) -> HttpVerdict<'static> {
         HttpVerdict {
@@ -535,6 +544,19 @@ impl GatewayIndex {
             tally: Some(if blocks { Tally::Denied } else { Tally::Audited }),
             action: if blocks { ConnAction::Close } else { ConnAction::Continue },
             log,
+        }
+    }
+
+    /// A health check while this plan is loaded: 200, naming the plan.
+    pub fn health(&self) -> HttpVerdict<'static> {
+        HttpVerdict {
+            tally: Tally::Allowed,
+            action: HttpAction::Reply(Reply {
+                status: 200,
+                reason: "ready",
+                body: format!("ready: {} plan {} (version {})\n", self.key(), self.hash(), self.plan_version()),
+            }),
+            log: None,
         }
     }
 
