@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Fuzzes meshgate-core with cargo-fuzz (libFuzzer): the HCL, JSON and YAML parsers, and the whole
 # pipeline (Workspace::load in each format, then plan::compile). Each target runs for SECONDS
-# (default 30); the script fails if any target crashes, hangs (> 5 s on one input) or goes over
-# 2 GB of memory, and prints how to reproduce and minimize what it found.
+# (default 30), or for N executions with --runs N (libFuzzer's -runs; scripts/soak.sh uses it);
+# the script fails if any target crashes, hangs (> 5 s on one input) or goes over 2 GB of memory,
+# and prints how to reproduce and minimize what it found.
 #
-# usage: scripts/fuzz.sh [SECONDS] [TARGET...]
+# usage: scripts/fuzz.sh [SECONDS | --runs N] [TARGET...]
 #
 #   TARGET   hcl, json, yaml, workspace (default: all four, one after the other)
 #
@@ -18,18 +19,29 @@
 # fuzz/seeds/TARGET (not committed either: the fixtures are the single copy).
 set -euo pipefail
 
-usage() { sed -n '2,17s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,18s/^# \{0,1\}//p' "$0"; }
 
 CARGO_FUZZ_VERSION=0.13.2
 ALL_TARGETS=(hcl json yaml workspace)
 
 seconds=30
+runs=''
 targets=()
-for arg in "$@"; do
+while [ "$#" -gt 0 ]; do
+    arg="$1"
+    shift
     case "$arg" in
         -h | --help)
             usage
             exit 0
+            ;;
+        --runs)
+            runs="${1:-}"
+            shift || true
+            if ! [[ "$runs" =~ ^[1-9][0-9]*$ ]]; then
+                echo "error: --runs needs a positive number of executions" >&2
+                exit 2
+            fi
             ;;
         *[!0-9]*)
             if [[ " ${ALL_TARGETS[*]} " != *" $arg "* ]]; then
@@ -94,9 +106,15 @@ for target in "${targets[@]}"; do
     gather_seeds "$target"
     mkdir -p "corpus/$target" "artifacts/$target"
     log="artifacts/$target/last-run.log"
-    echo "==> fuzzing $target for ${seconds} s"
+    if [ -n "$runs" ]; then
+        echo "==> fuzzing $target for $runs executions"
+        budget=(-runs="$runs")
+    else
+        echo "==> fuzzing $target for ${seconds} s"
+        budget=(-max_total_time="$seconds")
+    fi
     flags=(
-        -max_total_time="$seconds"
+        "${budget[@]}"
         -timeout=5
         -rss_limit_mb=2048
         -max_len=8192
@@ -122,7 +140,8 @@ for target in "${targets[@]}"; do
 done
 
 echo
-echo "fuzzing summary (${seconds} s per target):"
+if [ -n "$runs" ]; then budget_text="$runs executions"; else budget_text="$seconds s"; fi
+echo "fuzzing summary ($budget_text per target):"
 printf '  %s\n' "${summary[@]}"
 if [ "${#failed[@]}" -gt 0 ]; then
     echo "error: fuzzing found problems in: ${failed[*]}" >&2

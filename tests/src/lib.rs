@@ -8,3 +8,4 @@ pub mod h2;
 pub mod harness;
 pub mod net;
 pub mod pki;
+pub mod traffic;

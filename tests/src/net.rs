@@ -187,6 +187,33 @@ impl Backend {
         }))
     }
 
+    /// A keep-alive HTTP/1.1 server for load: a thread per connection, every request answered
+    /// (`backend=<name>`, the method and the path, as [`Backend::http`] does) on the same
+    /// connection until the client closes it. Nothing is recorded. Idle connections stay open
+    /// (an hour): a backend that closed pooled connections would race the gateway's reuse.
+    pub fn http_keepalive(name: &str, port: u16) -> Result<Backend, String> {
+        let name: Arc<str> = Arc::from(name);
+        Ok(Backend::spawn(Backend::listener(port)?, move |c| {
+            let name = name.clone();
+            let _ = c.set_read_timeout(Some(IDLE_TIMEOUT));
+            std::thread::spawn(move || serve_keepalive(c, &name));
+        }))
+    }
+
+    /// [`Backend::http_keepalive`] behind TLS (rustls, presenting `cert_pem`/`key_pem`).
+    pub fn https_keepalive(name: &str, port: u16, cert_pem: &str, key_pem: &str) -> Result<Backend, String> {
+        let config = Arc::new(server_config(cert_pem, key_pem)?);
+        let name: Arc<str> = Arc::from(name);
+        Ok(Backend::spawn(Backend::listener(port)?, move |c| {
+            let (name, config) = (name.clone(), config.clone());
+            let _ = c.set_read_timeout(Some(IDLE_TIMEOUT));
+            std::thread::spawn(move || {
+                let Ok(conn) = rustls::ServerConnection::new(config) else { return };
+                serve_keepalive(rustls::StreamOwned::new(conn, c), &name);
+            });
+        }))
+    }
+
     /// A plain TCP server: reads one line, answers `<name>\n`, closes.
     pub fn tcp(name: &str, port: u16) -> Result<Backend, String> {
         let name = name.to_string();
@@ -218,6 +245,55 @@ impl Backend {
                 }
             }
         }))
+    }
+}
+
+/// How long a keep-alive backend keeps an idle connection.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
+
+/// Answers requests on one connection until it closes (or a request asks to close it).
+fn serve_keepalive(stream: impl Read + Write, name: &str) {
+    let mut reader = BufReader::new(stream);
+    for _ in 0..u32::MAX {
+        let mut line = Vec::new();
+        match reader.by_ref().take(128 * 1024).read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let request_line = String::from_utf8_lossy(&line).into_owned();
+        let (mut length, mut close) = (0usize, false);
+        for _ in 0..200 {
+            let mut h = Vec::new();
+            match reader.by_ref().take(128 * 1024).read_until(b'\n', &mut h) {
+                Ok(0) | Err(_) => return,
+                Ok(_) if h == b"\r\n" => break,
+                Ok(_) => {
+                    let h = String::from_utf8_lossy(&h);
+                    if let Some((n, v)) = h.split_once(':') {
+                        if n.eq_ignore_ascii_case("content-length") {
+                            length = v.trim().parse().unwrap_or(0);
+                        } else if n.eq_ignore_ascii_case("connection") && v.trim().eq_ignore_ascii_case("close") {
+                            close = true;
+                        }
+                    }
+                }
+            }
+        }
+        if length > 0 && std::io::copy(&mut reader.by_ref().take(length as u64), &mut std::io::sink()).is_err() {
+            return;
+        }
+        let mut parts = request_line.split_whitespace();
+        let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let body = format!("backend={name}\nmethod={method}\npath={path}\n");
+        let resp = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\n{}\r\n{body}",
+            body.len(),
+            if close { "connection: close\r\n" } else { "" }
+        );
+        let w = reader.get_mut();
+        if w.write_all(resp.as_bytes()).is_err() || w.flush().is_err() || close {
+            return;
+        }
     }
 }
 

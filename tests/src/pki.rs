@@ -38,13 +38,20 @@ impl Ca {
 
     /// Issues `<stem>.pem`/`<stem>-key.pem` with a URI SAN (`spiffe://…`) and DNS names.
     pub fn issue(&self, stem: &str, uri: &str, dns: &[&str]) -> Result<Leaf, String> {
+        let uris: &[&str] = if uri.is_empty() { &[] } else { &[uri] };
+        self.issue_uris(stem, uris, dns)
+    }
+
+    /// [`Ca::issue`] with any number of URI SANs, in this order (Connect certificates carry
+    /// exactly one; tests need the others).
+    pub fn issue_uris(&self, stem: &str, uris: &[&str], dns: &[&str]) -> Result<Leaf, String> {
         let mut names: Vec<String> = dns.iter().map(|d| d.to_string()).collect();
         names.push("localhost".into());
         let mut p = CertificateParams::new(names).map_err(|e| e.to_string())?;
         p.distinguished_name.push(DnType::CommonName, stem);
-        if !uri.is_empty() {
+        for (i, uri) in uris.iter().enumerate() {
             let uri = uri.to_string().try_into().map_err(|e: rcgen::Error| e.to_string())?;
-            p.subject_alt_names.insert(0, SanType::URI(uri));
+            p.subject_alt_names.insert(i, SanType::URI(uri));
         }
         p.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment];
         p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth, ExtendedKeyUsagePurpose::ClientAuth];

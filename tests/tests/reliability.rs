@@ -25,8 +25,12 @@ use meshgate_core::settings::Settings;
 use meshgate_tests::envoy::{scratch_dir, Envoy};
 use meshgate_tests::h2::{self, Outcome};
 use meshgate_tests::harness::{load, sni, spiffe, start_gateway, write_atomically, Ports};
-use meshgate_tests::net::{exchange, tcp, Backend, ClientIdentity, KeepAlive, Response, Stream, TlsClient};
+use meshgate_tests::net::{exchange, tcp, Backend, ClientIdentity, KeepAlive, Response, TlsClient};
 use meshgate_tests::pki::Ca;
+use meshgate_tests::traffic::{
+    configured_lines, counter, legit_load, malformed_h1, malformed_h2, malformed_load, plain, protocol_errors, tls,
+    wasm_stats, Answer, Dial, Expect, Legit, Malformed,
+};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -148,23 +152,6 @@ impl Ingress {
 
 // ------------------------------------------------------------------------ legitimate load
 
-/// What a legitimate request must get.
-#[derive(Clone, Copy, Debug)]
-enum Expect {
-    /// 200 from this backend, which received this path.
-    Pass { backend: &'static str, path: &'static str },
-    /// 403 with this reason.
-    Deny(&'static str),
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Legit {
-    host: &'static str,
-    path: &'static str,
-    headers: &'static [(&'static str, &'static str)],
-    expect: Expect,
-}
-
 const INGRESS_LEGIT: &[Legit] = &[
     Legit {
         host: "web.example.com",
@@ -211,309 +198,6 @@ const TERMINATING_LEGIT: &[Legit] = &[
     Legit { host: "billing", path: "/x", headers: &[("x-user", "mallory")], expect: Expect::Deny("permission") },
 ];
 
-/// Opens a connection to the gateway (plain TCP, or mTLS as a given identity).
-type Dial = Arc<dyn Fn() -> Result<Box<dyn Stream>, String> + Send + Sync>;
-
-fn plain(port: u16) -> Dial {
-    Arc::new(move || tcp(port).map(|s| Box::new(s) as Box<dyn Stream>))
-}
-
-fn mtls(client: TlsClient, port: u16, name: String) -> Dial {
-    Arc::new(move || client.connect(port, &name).map(|s| Box::new(s) as Box<dyn Stream>))
-}
-
-#[derive(Debug, Default)]
-struct LegitTally {
-    passed: u64,
-    denied: u64,
-    failures: u64,
-    /// The first few failures, for the message.
-    examples: Vec<String>,
-}
-
-impl LegitTally {
-    fn fail(&mut self, what: String) {
-        self.failures += 1;
-        if self.examples.len() < 10 {
-            self.examples.push(what);
-        }
-    }
-
-    fn add(&mut self, other: LegitTally) {
-        self.passed += other.passed;
-        self.denied += other.denied;
-        self.failures += other.failures;
-        self.examples.extend(other.examples.into_iter().take(10usize.saturating_sub(self.examples.len())));
-    }
-}
-
-/// Checks one legitimate response.
-fn check_legit(req: &Legit, r: &Response) -> Result<bool, String> {
-    match req.expect {
-        Expect::Pass { backend, path } => {
-            if r.status == 200 && r.field("backend") == Some(backend) && r.field("path") == Some(path) {
-                Ok(true)
-            } else {
-                Err(format!(
-                    "{}{}: want 200 from {backend} at {path}, got {} {:?}",
-                    req.host, req.path, r.status, r.body
-                ))
-            }
-        }
-        Expect::Deny(reason) => {
-            if r.status == 403 && r.header(REASON_HEADER) == Some(reason) {
-                Ok(false)
-            } else {
-                Err(format!("{}{}: want 403 {reason}, got {} {:?}", req.host, req.path, r.status, r.headers))
-            }
-        }
-    }
-}
-
-/// `clients` keep-alive clients, each cycling through `requests` until `stop` is set.
-fn legit_load(dial: Dial, requests: &'static [Legit], clients: usize, stop: Arc<AtomicBool>) -> LegitTally {
-    let threads: Vec<_> = (0..clients)
-        .map(|i| {
-            let (dial, stop) = (dial.clone(), stop.clone());
-            std::thread::spawn(move || {
-                let mut tally = LegitTally::default();
-                let mut conn: Option<KeepAlive> = None;
-                let mut n = i;
-                while !stop.load(Ordering::Relaxed) {
-                    let req = &requests[n % requests.len()];
-                    n += 1;
-                    let c = match conn.as_mut() {
-                        Some(c) => c,
-                        None => match dial() {
-                            Ok(s) => conn.insert(KeepAlive::new(s)),
-                            Err(e) => {
-                                tally.fail(format!("connect: {e}"));
-                                std::thread::sleep(Duration::from_millis(50));
-                                continue;
-                            }
-                        },
-                    };
-                    match c.get(req.host, req.path, req.headers) {
-                        Ok(r) => {
-                            match check_legit(req, &r) {
-                                Ok(true) => tally.passed += 1,
-                                Ok(false) => tally.denied += 1,
-                                Err(e) => tally.fail(e),
-                            }
-                            if r.header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close")) {
-                                conn = None;
-                            }
-                        }
-                        Err(e) => {
-                            tally.fail(format!("{}{}: {e}", req.host, req.path));
-                            conn = None;
-                        }
-                    }
-                }
-                tally
-            })
-        })
-        .collect();
-    let mut total = LegitTally::default();
-    for t in threads {
-        total.add(t.join().unwrap_or_else(|_| LegitTally { failures: 1, ..LegitTally::default() }));
-    }
-    total
-}
-
-// ------------------------------------------------------------------------- malformed requests
-
-/// A request with a byte no rule can read as text, somewhere.
-#[derive(Clone, Debug)]
-enum Malformed {
-    /// Raw HTTP/1.1 bytes (the request asks for `Connection: close`).
-    H1(&'static str, Vec<u8>),
-    /// HTTP/2 header fields, in order (h2c prior knowledge).
-    H2(&'static str, Vec<(Vec<u8>, Vec<u8>)>),
-}
-
-impl Malformed {
-    fn name(&self) -> String {
-        match self {
-            Malformed::H1(n, _) => format!("http/1 {n}"),
-            Malformed::H2(n, _) => format!("http/2 {n}"),
-        }
-    }
-}
-
-/// Every position of a request, with 0xFF or a Latin-1 byte in it: the request line (method,
-/// path, version), the Host, a header's name, the value of a header a rule reads (`x-user`) and
-/// of one no rule reads.
-fn malformed_h1(host: &str) -> Vec<Malformed> {
-    let req = |start: &[u8], headers: &[&[u8]]| {
-        let mut r = start.to_vec();
-        r.extend_from_slice(b"\r\n");
-        for h in headers {
-            r.extend_from_slice(h);
-            r.extend_from_slice(b"\r\n");
-        }
-        r.extend_from_slice(b"Connection: close\r\n\r\n");
-        r
-    };
-    let host_line = format!("Host: {host}").into_bytes();
-    let mut host_ff = host_line.clone();
-    host_ff.push(0xff);
-    let h = host_line.as_slice();
-    vec![
-        Malformed::H1("0xFF in the method", req(b"G\xffT / HTTP/1.1", &[h])),
-        Malformed::H1("0xFF in the path", req(b"GET /index\xff.html HTTP/1.1", &[h])),
-        Malformed::H1("Latin-1 in the path", req(b"GET /caf\xe9 HTTP/1.1", &[h])),
-        Malformed::H1("0xFF in the version", req(b"GET / HTTP/1.\xff", &[h])),
-        Malformed::H1("0xFF in the Host", req(b"GET / HTTP/1.1", &[&host_ff])),
-        Malformed::H1("0xFF in a header name", req(b"GET / HTTP/1.1", &[h, b"x-\xffuser: alice"])),
-        Malformed::H1("0xFF in x-user (a rule reads it)", req(b"GET / HTTP/1.1", &[h, b"x-user: mal\xfflory"])),
-        Malformed::H1("Latin-1 in x-user (a rule reads it)", req(b"GET / HTTP/1.1", &[h, b"x-user: Andr\xe9"])),
-        Malformed::H1("Latin-1 in a cookie (no rule reads it)", req(b"GET / HTTP/1.1", &[h, b"cookie: name=caf\xe9"])),
-        Malformed::H1("0xFF in x-trace (no rule reads it)", req(b"GET / HTTP/1.1", &[h, b"x-trace: \xff\xfe"])),
-    ]
-}
-
-/// The same positions over HTTP/2, pseudo-headers included.
-fn malformed_h2(authority: &str) -> Vec<Malformed> {
-    let fields = |method: &[u8], scheme: &[u8], auth: &[u8], path: &[u8], extra: &[(&[u8], &[u8])]| {
-        let mut f: Vec<(Vec<u8>, Vec<u8>)> = vec![
-            (b":method".to_vec(), method.to_vec()),
-            (b":scheme".to_vec(), scheme.to_vec()),
-            (b":authority".to_vec(), auth.to_vec()),
-            (b":path".to_vec(), path.to_vec()),
-        ];
-        f.extend(extra.iter().map(|(n, v)| (n.to_vec(), v.to_vec())));
-        f
-    };
-    let a = authority.as_bytes();
-    let mut a_ff = a.to_vec();
-    a_ff.push(0xff);
-    vec![
-        Malformed::H2("0xFF in :method", fields(b"G\xffT", b"http", a, b"/", &[])),
-        Malformed::H2("0xFF in :scheme", fields(b"GET", b"ht\xfftp", a, b"/", &[])),
-        Malformed::H2("0xFF in :authority", fields(b"GET", b"http", &a_ff, b"/", &[])),
-        Malformed::H2("0xFF in :path", fields(b"GET", b"http", a, b"/index\xff.html", &[])),
-        Malformed::H2("Latin-1 in :path", fields(b"GET", b"http", a, b"/caf\xe9", &[])),
-        Malformed::H2("0xFF in a pseudo-header name", fields(b"GET", b"http", a, b"/", &[(b":x\xff", b"1")])),
-        Malformed::H2("0xFF in a header name", fields(b"GET", b"http", a, b"/", &[(b"x-\xffuser", b"alice")])),
-        Malformed::H2(
-            "0xFF in x-user (a rule reads it)",
-            fields(b"GET", b"http", a, b"/", &[(b"x-user", b"mal\xfflory")]),
-        ),
-        Malformed::H2(
-            "Latin-1 in x-user (a rule reads it)",
-            fields(b"GET", b"http", a, b"/", &[(b"x-user", b"Andr\xe9")]),
-        ),
-        Malformed::H2(
-            "Latin-1 in a cookie (no rule reads it)",
-            fields(b"GET", b"http", a, b"/", &[(b"cookie", b"n=caf\xe9")]),
-        ),
-    ]
-}
-
-/// What a malformed request got.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Answer {
-    /// A status, and the filter's reason header when the filter answered.
-    Status(u16, Option<String>),
-    /// HTTP/2: the codec reset the stream / refused the connection (Envoy, before any filter).
-    Reset(u32),
-    GoAway(u32),
-    /// Closed without an answer.
-    Closed,
-    Error(String),
-}
-
-impl Answer {
-    /// Refused (400, 403, 404) or passed (200) — never a 5xx, never silence; over HTTP/2 Envoy's
-    /// codec may also reset the stream or drop the connection (it counts that as a protocol
-    /// error, which the test checks).
-    fn acceptable(&self, m: &Malformed) -> bool {
-        match self {
-            Answer::Status(code, _) => matches!(code, 200 | 400 | 403 | 404),
-            Answer::Reset(_) | Answer::GoAway(_) | Answer::Closed => matches!(m, Malformed::H2(..)),
-            Answer::Error(_) => false,
-        }
-    }
-
-    /// Refused by Envoy before the filter saw the request: a 400 without the filter's reason
-    /// header, or the HTTP/2 codec ending the stream or connection.
-    fn by_envoy(&self) -> bool {
-        matches!(self, Answer::Status(400, None) | Answer::Reset(_) | Answer::GoAway(_) | Answer::Closed)
-    }
-}
-
-/// Envoy's count of downstream protocol errors on the gateway's HTTP connection managers.
-fn protocol_errors(envoy: &Envoy) -> u64 {
-    let (_, body) =
-        envoy.admin("/stats?filter=^http%5C.meshgate_.*%5C.downstream_cx_protocol_error$").unwrap_or_default();
-    body.lines().filter_map(|l| l.rsplit(": ").next()?.trim().parse::<u64>().ok()).sum()
-}
-
-fn send_malformed(dial: &Dial, h2_port: Option<u16>, m: &Malformed) -> Answer {
-    match m {
-        Malformed::H1(_, bytes) => match dial().and_then(|s| exchange(s, bytes)) {
-            Ok(Some(r)) => Answer::Status(r.status, r.header(REASON_HEADER).map(String::from)),
-            Ok(None) => Answer::Closed,
-            Err(e) => Answer::Error(e),
-        },
-        Malformed::H2(_, fields) => {
-            let Some(port) = h2_port else { return Answer::Error("no h2c port".into()) };
-            let fields: Vec<(&[u8], &[u8])> = fields.iter().map(|(n, v)| (n.as_slice(), v.as_slice())).collect();
-            match h2::request(port, &fields) {
-                Ok(Outcome::Response(r)) => Answer::Status(r.status, r.header(REASON_HEADER).map(String::from)),
-                Ok(Outcome::Reset(code)) => Answer::Reset(code),
-                Ok(Outcome::GoAway(code)) => Answer::GoAway(code),
-                Ok(Outcome::Closed) => Answer::Closed,
-                Err(e) => Answer::Error(e),
-            }
-        }
-    }
-}
-
-/// Sends the cases round-robin at [`MALFORMED_PER_SECOND`] until `stop`, each on its own thread
-/// (Envoy holds a refused connection open for its delayed-close timeout, a second).
-fn malformed_load(
-    dial: Dial,
-    h2_port: Option<u16>,
-    cases: Vec<Malformed>,
-    stop: Arc<AtomicBool>,
-) -> Vec<(Malformed, Answer)> {
-    let period = Duration::from_secs(1) / MALFORMED_PER_SECOND;
-    let mut next = Instant::now();
-    let mut sent = Vec::new();
-    let mut i = 0;
-    while !stop.load(Ordering::Relaxed) {
-        let m = cases[i % cases.len()].clone();
-        i += 1;
-        let dial = dial.clone();
-        sent.push(std::thread::spawn(move || {
-            let answer = send_malformed(&dial, h2_port, &m);
-            (m, answer)
-        }));
-        next += period;
-        if let Some(wait) = next.checked_duration_since(Instant::now()) {
-            std::thread::sleep(wait);
-        }
-    }
-    sent.into_iter().map(|t| t.join().unwrap()).collect()
-}
-
-/// Wasm VM counters Envoy keeps (`wasm.*` in `/stats`): created VMs, and so on.
-fn wasm_stats(envoy: &Envoy) -> Vec<String> {
-    let (_, body) = envoy.admin("/stats?filter=^wasm%5C.").unwrap_or_default();
-    body.lines().map(String::from).collect()
-}
-
-fn configured_lines(envoy: &Envoy) -> usize {
-    envoy.log_text().lines().filter(|l| l.contains("meshgate configured")).count()
-}
-
-/// The filter's counter `name` for gateway `gw` (absent = 0).
-fn counter(envoy: &Envoy, gw: &str, name: &str) -> u64 {
-    envoy.counter(&format!("wasmcustom.meshgate.{gw}.{name}")).unwrap_or(0)
-}
-
 /// Legitimate load and malformed requests together for [`LOAD`], then the checks.
 fn malformed_while_legit(
     envoy: &Envoy,
@@ -529,11 +213,11 @@ fn malformed_while_legit(
     let stop = Arc::new(AtomicBool::new(false));
     let load = {
         let (dial, stop) = (dial.clone(), stop.clone());
-        std::thread::spawn(move || legit_load(dial, legit, CLIENTS, stop))
+        std::thread::spawn(move || legit_load(dial, legit, CLIENTS, 0, stop))
     };
     let bad = {
         let (dial, stop) = (dial.clone(), stop.clone());
-        std::thread::spawn(move || malformed_load(dial, h2_port, cases, stop))
+        std::thread::spawn(move || malformed_load(dial, h2_port, cases, MALFORMED_PER_SECOND, stop))
     };
     std::thread::sleep(LOAD);
     stop.store(true, Ordering::Relaxed);
@@ -637,7 +321,7 @@ fn terminating_http_service_answers_malformed_bytes_over_mtls_while_legitimate_t
     let envoy = start_gateway(&dir, &ws, &c, "tgw", Some(&certs), None).unwrap_or_else(|e| panic!("{e}"));
     let client =
         TlsClient::new(&ca.cert_pem, Some(ClientIdentity { cert_pem: &web.cert_pem, key_pem: &web.key_pem })).unwrap();
-    let dial = mtls(client, ports.get("TGW"), billing_sni);
+    let dial = tls(client, ports.get("TGW"), billing_sni);
     // HTTP/1 over mTLS: the generated listener offers no ALPN, so there is no HTTP/2 here.
     malformed_while_legit(&envoy, "tgw", dial, TERMINATING_LEGIT, None, malformed_h1("billing"));
 }
@@ -796,7 +480,7 @@ fn ecds_faults_under_load_leave_the_old_plan_serving() {
     let stop = Arc::new(AtomicBool::new(false));
     let clients = {
         let stop = stop.clone();
-        std::thread::spawn(move || legit_load(plain(port), &INGRESS_LEGIT_BOTH_PLANS, CLIENTS, stop))
+        std::thread::spawn(move || legit_load(plain(port), &INGRESS_LEGIT_BOTH_PLANS, CLIENTS, 0, stop))
     };
     let probes: Arc<Mutex<Vec<(Instant, u16)>>> = Arc::default();
     let probe = {
