@@ -20,6 +20,7 @@ pub enum Expect {
     Deny(&'static str),
 }
 
+/// A legitimate request and what it must get.
 #[derive(Clone, Copy, Debug)]
 pub struct Legit {
     pub host: &'static str,
@@ -41,6 +42,7 @@ pub fn tls(client: TlsClient, port: u16, name: String) -> Dial {
     Arc::new(move || client.connect(port, &name).map(|s| Box::new(s) as Box<dyn Stream>))
 }
 
+/// What the legitimate clients got.
 #[derive(Debug, Default)]
 pub struct LegitTally {
     /// Requests that passed as expected.
@@ -337,7 +339,8 @@ pub fn malformed_load(
     sent.into_iter().filter_map(|t| t.join().ok()).collect()
 }
 
-/// Wasm VM counters Envoy keeps (`wasm.*` in `/stats`): created VMs, and so on.
+/// Wasm VM counters Envoy keeps (`wasm.*` in `/stats`): VMs created and active, and per `vm_id`
+/// `wasm.<vm_id>.vm_reload`, `vm_reload_success`, `vm_reload_failure`, `vm_reload_backoff`.
 pub fn wasm_stats(envoy: &Envoy) -> Vec<String> {
     let (_, body) = envoy.admin("/stats?filter=^wasm%5C.").unwrap_or_default();
     body.lines().map(String::from).collect()
