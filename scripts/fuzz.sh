@@ -25,7 +25,7 @@ CARGO_FUZZ_VERSION=0.13.2
 ALL_TARGETS=(hcl json yaml workspace)
 
 seconds=30
-runs=''
+max_runs=''
 targets=()
 while [ "$#" -gt 0 ]; do
     arg="$1"
@@ -36,9 +36,9 @@ while [ "$#" -gt 0 ]; do
             exit 0
             ;;
         --runs)
-            runs="${1:-}"
+            max_runs="${1:-}"
             shift || true
-            if ! [[ "$runs" =~ ^[1-9][0-9]*$ ]]; then
+            if ! [[ "$max_runs" =~ ^[1-9][0-9]*$ ]]; then
                 echo "error: --runs needs a positive number of executions" >&2
                 exit 2
             fi
@@ -106,9 +106,9 @@ for target in "${targets[@]}"; do
     gather_seeds "$target"
     mkdir -p "corpus/$target" "artifacts/$target"
     log="artifacts/$target/last-run.log"
-    if [ -n "$runs" ]; then
-        echo "==> fuzzing $target for $runs executions"
-        budget=(-runs="$runs")
+    if [ -n "$max_runs" ]; then
+        echo "==> fuzzing $target for $max_runs executions"
+        budget=(-runs="$max_runs")
     else
         echo "==> fuzzing $target for ${seconds} s"
         budget=(-max_total_time="$seconds")
@@ -140,7 +140,7 @@ for target in "${targets[@]}"; do
 done
 
 echo
-if [ -n "$runs" ]; then budget_text="$runs executions"; else budget_text="$seconds s"; fi
+if [ -n "$max_runs" ]; then budget_text="$max_runs executions"; else budget_text="$seconds s"; fi
 echo "fuzzing summary ($budget_text per target):"
 printf '  %s\n' "${summary[@]}"
 if [ "${#failed[@]}" -gt 0 ]; then
