@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Fuzzes meshgate-core with cargo-fuzz (libFuzzer): the HCL, JSON and YAML parsers, the whole
 # pipeline (Workspace::load in each format, then plan::compile), the filter's GatewayPlan reader and
-# its decisions. Each target runs for SECONDS (default 30); the script fails if any target crashes,
-# hangs (> 5 s on one input) or goes over 2 GB of memory, and prints how to reproduce and minimize.
+# its decisions. Each target runs for SECONDS (default 30), or for N executions with --runs N
+# (libFuzzer's -runs; scripts/soak.sh uses it); the script fails if any target crashes, hangs
+# (> 5 s on one input) or goes over 2 GB of memory, and prints how to reproduce and minimize.
 #
-# usage: scripts/fuzz.sh [SECONDS] [TARGET...]
+# usage: scripts/fuzz.sh [SECONDS | --runs N] [TARGET...]
 #
 #   TARGET   hcl, json, yaml, workspace, plan, decide (default: all six, one after the other)
 #            plan: GatewayIndex::from_json on arbitrary bytes, seeded with every gateway's plan
@@ -22,18 +23,29 @@
 # fuzz/seeds/TARGET (not committed either: the fixtures are the single copy).
 set -euo pipefail
 
-usage() { sed -n '2,22s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,23s/^# \{0,1\}//p' "$0"; }
 
 CARGO_FUZZ_VERSION=0.13.2
 ALL_TARGETS=(hcl json yaml workspace plan decide)
 
 seconds=30
+max_runs=''
 targets=()
-for arg in "$@"; do
+while [ "$#" -gt 0 ]; do
+    arg="$1"
+    shift
     case "$arg" in
         -h | --help)
             usage
             exit 0
+            ;;
+        --runs)
+            max_runs="${1:-}"
+            shift || true
+            if ! [[ "$max_runs" =~ ^[1-9][0-9]*$ ]]; then
+                echo "error: --runs needs a positive number of executions" >&2
+                exit 2
+            fi
             ;;
         *[!0-9]*)
             if [[ " ${ALL_TARGETS[*]} " != *" $arg "* ]]; then
@@ -166,12 +178,18 @@ for target in "${targets[@]}"; do
     gather_seeds "$target"
     mkdir -p "corpus/$target" "artifacts/$target"
     log="artifacts/$target/last-run.log"
-    echo "==> fuzzing $target for ${seconds} s"
+    if [ -n "$max_runs" ]; then
+        echo "==> fuzzing $target for $max_runs executions"
+        budget=(-runs="$max_runs")
+    else
+        echo "==> fuzzing $target for ${seconds} s"
+        budget=(-max_total_time="$seconds")
+    fi
     # GatewayPlans run to a few KB; the corpus seeds to 10 KB.
     max_len=8192
     [ "$target" = plan ] && max_len=32768
     flags=(
-        -max_total_time="$seconds"
+        "${budget[@]}"
         -timeout=5
         -rss_limit_mb=2048
         -max_len="$max_len"
@@ -197,7 +215,8 @@ for target in "${targets[@]}"; do
 done
 
 echo
-echo "fuzzing summary (${seconds} s per target):"
+if [ -n "$max_runs" ]; then budget_text="$max_runs executions"; else budget_text="$seconds s"; fi
+echo "fuzzing summary ($budget_text per target):"
 printf '  %s\n' "${summary[@]}"
 if [ "${#failed[@]}" -gt 0 ]; then
     echo "error: fuzzing found problems in: ${failed[*]}" >&2

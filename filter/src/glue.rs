@@ -220,7 +220,12 @@ impl Root {
     }
 
     pub fn http_filter(&self) -> HttpFilter {
-        HttpFilter { state: self.state.clone(), shared: self.shared.clone(), route: None, health: self.kind.is_health() }
+        HttpFilter {
+            state: self.state.clone(),
+            shared: self.shared.clone(),
+            route: None,
+            health: self.kind.is_health(),
+        }
     }
 }
 

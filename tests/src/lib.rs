@@ -1,8 +1,12 @@
 //! Helpers shared by meshgate's integration tests: the fixture corpus runner, and the real-Envoy
-//! harness (finding and running Envoy, loopback backends and clients, development certificates).
+//! harness (finding and running Envoy, a gateway from workspace text, loopback backends and
+//! clients over HTTP/1.1, HTTP/2 and TLS, development certificates).
 
 pub mod corpus;
 pub mod envoy;
+pub mod h2;
+pub mod harness;
 pub mod net;
 pub mod pki;
 pub mod requests;
+pub mod traffic;

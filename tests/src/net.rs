@@ -8,7 +8,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -92,10 +92,20 @@ pub struct Backend {
     pub port: u16,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+    /// HTTP backends: the request target of every request received, in order.
+    received: Arc<Mutex<Vec<String>>>,
 }
 
 impl Backend {
     fn spawn(listener: TcpListener, handle: impl Fn(TcpStream) + Send + 'static) -> Backend {
+        Self::spawn_recording(listener, Arc::default(), handle)
+    }
+
+    fn spawn_recording(
+        listener: TcpListener,
+        received: Arc<Mutex<Vec<String>>>,
+        handle: impl Fn(TcpStream) + Send + 'static,
+    ) -> Backend {
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
@@ -111,7 +121,12 @@ impl Backend {
                 }
             }
         });
-        Backend { port, stop, thread: Some(thread) }
+        Backend { port, stop, thread: Some(thread), received }
+    }
+
+    /// What an HTTP backend received so far: every request target, in order.
+    pub fn received(&self) -> Vec<String> {
+        self.received.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
     fn listener(port: u16) -> Result<TcpListener, String> {
@@ -119,27 +134,35 @@ impl Backend {
     }
 
     /// An HTTP/1.1 server answering every request with `backend=<name>`, the method, the path it
-    /// received and the routing header (if any reached it), one `key=value` per line.
+    /// received and the routing header (if any reached it), one `key=value` per line. It records
+    /// every request target it receives ([`Backend::received`]).
     pub fn http(name: &str, port: u16) -> Result<Backend, String> {
         let name = name.to_string();
-        Ok(Backend::spawn(Backend::listener(port)?, move |mut c| {
+        let received: Arc<Mutex<Vec<String>>> = Arc::default();
+        let record = received.clone();
+        Ok(Backend::spawn_recording(Backend::listener(port)?, received, move |mut c| {
             let mut reader = BufReader::new(match c.try_clone() {
                 Ok(r) => r,
                 Err(_) => return,
             });
-            let mut request_line = String::new();
-            if reader.read_line(&mut request_line).is_err() {
-                return;
-            }
+            // Lines are read as bytes: a header that is not UTF-8 (a Latin-1 cookie the gateway
+            // lets through) must not stop the backend from reading the whole request.
+            let mut read_line = |max: usize| -> Option<String> {
+                let mut raw = Vec::new();
+                match reader.by_ref().take(max as u64).read_until(b'\n', &mut raw) {
+                    Ok(0) | Err(_) => None,
+                    Ok(_) => Some(String::from_utf8_lossy(&raw).into_owned()),
+                }
+            };
+            let Some(request_line) = read_line(128 * 1024) else { return };
             let mut routing = String::from("-");
             let mut client_cert = String::from("-");
             let mut extra = String::new();
             for _ in 0..200 {
-                let mut line = String::new();
-                match reader.read_line(&mut line) {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) if line == "\r\n" => break,
-                    Ok(_) => {
+                match read_line(128 * 1024) {
+                    None => break,
+                    Some(line) if line == "\r\n" => break,
+                    Some(line) => {
                         if let Some((n, v)) = line.split_once(':') {
                             if n.eq_ignore_ascii_case(meshgate_core::gateway::ROUTING_HEADER) {
                                 routing = v.trim().to_string();
@@ -156,6 +179,9 @@ impl Backend {
             }
             let mut parts = request_line.split_whitespace();
             let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            if let Ok(mut r) = record.lock() {
+                r.push(path.to_string());
+            }
             let body = format!(
                 "backend={name}\nmethod={method}\npath={path}\nrouting-header={routing}\nclient-cert={client_cert}\n{extra}"
             );
@@ -164,6 +190,33 @@ impl Backend {
                 body.len()
             );
             let _ = c.write_all(resp.as_bytes());
+        }))
+    }
+
+    /// A keep-alive HTTP/1.1 server for load: a thread per connection, every request answered
+    /// (`backend=<name>`, the method and the path, as [`Backend::http`] does) on the same
+    /// connection until the client closes it. Nothing is recorded. Idle connections stay open
+    /// (an hour): a backend that closed pooled connections would race the gateway's reuse.
+    pub fn http_keepalive(name: &str, port: u16) -> Result<Backend, String> {
+        let name: Arc<str> = Arc::from(name);
+        Ok(Backend::spawn(Backend::listener(port)?, move |c| {
+            let name = name.clone();
+            let _ = c.set_read_timeout(Some(IDLE_TIMEOUT));
+            std::thread::spawn(move || serve_keepalive(c, &name));
+        }))
+    }
+
+    /// [`Backend::http_keepalive`] behind TLS (rustls, presenting `cert_pem`/`key_pem`).
+    pub fn https_keepalive(name: &str, port: u16, cert_pem: &str, key_pem: &str) -> Result<Backend, String> {
+        let config = Arc::new(server_config(cert_pem, key_pem)?);
+        let name: Arc<str> = Arc::from(name);
+        Ok(Backend::spawn(Backend::listener(port)?, move |c| {
+            let (name, config) = (name.clone(), config.clone());
+            let _ = c.set_read_timeout(Some(IDLE_TIMEOUT));
+            std::thread::spawn(move || {
+                let Ok(conn) = rustls::ServerConnection::new(config) else { return };
+                serve_keepalive(rustls::StreamOwned::new(conn, c), &name);
+            });
         }))
     }
 
@@ -219,6 +272,55 @@ impl Backend {
     }
 }
 
+/// How long a keep-alive backend keeps an idle connection.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
+
+/// Answers requests on one connection until it closes (or a request asks to close it).
+fn serve_keepalive(stream: impl Read + Write, name: &str) {
+    let mut reader = BufReader::new(stream);
+    for _ in 0..u32::MAX {
+        let mut line = Vec::new();
+        match reader.by_ref().take(128 * 1024).read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let request_line = String::from_utf8_lossy(&line).into_owned();
+        let (mut length, mut close) = (0usize, false);
+        for _ in 0..200 {
+            let mut h = Vec::new();
+            match reader.by_ref().take(128 * 1024).read_until(b'\n', &mut h) {
+                Ok(0) | Err(_) => return,
+                Ok(_) if h == b"\r\n" => break,
+                Ok(_) => {
+                    let h = String::from_utf8_lossy(&h);
+                    if let Some((n, v)) = h.split_once(':') {
+                        if n.eq_ignore_ascii_case("content-length") {
+                            length = v.trim().parse().unwrap_or(0);
+                        } else if n.eq_ignore_ascii_case("connection") && v.trim().eq_ignore_ascii_case("close") {
+                            close = true;
+                        }
+                    }
+                }
+            }
+        }
+        if length > 0 && std::io::copy(&mut reader.by_ref().take(length as u64), &mut std::io::sink()).is_err() {
+            return;
+        }
+        let mut parts = request_line.split_whitespace();
+        let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let body = format!("backend={name}\nmethod={method}\npath={path}\n");
+        let resp = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\n{}\r\n{body}",
+            body.len(),
+            if close { "connection: close\r\n" } else { "" }
+        );
+        let w = reader.get_mut();
+        if w.write_all(resp.as_bytes()).is_err() || w.flush().is_err() || close {
+            return;
+        }
+    }
+}
+
 impl Drop for Backend {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
@@ -259,6 +361,44 @@ pub struct ClientIdentity<'a> {
     pub key_pem: &'a str,
 }
 
+/// A TLS client configuration — the CA it trusts and, optionally, a client certificate — made
+/// once and used for many connections.
+#[derive(Clone)]
+pub struct TlsClient {
+    config: Arc<rustls::ClientConfig>,
+}
+
+/// A client TLS connection over TCP.
+pub type TlsStream = rustls::StreamOwned<rustls::ClientConnection, TcpStream>;
+
+impl TlsClient {
+    pub fn new(ca_pem: &str, client: Option<ClientIdentity<'_>>) -> Result<TlsClient, String> {
+        let mut roots = rustls::RootCertStore::empty();
+        for c in certs(ca_pem)? {
+            roots.add(c).map_err(|e| e.to_string())?;
+        }
+        let builder = rustls::ClientConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_root_certificates(roots);
+        let config = match client {
+            Some(id) => {
+                builder.with_client_auth_cert(certs(id.cert_pem)?, key(id.key_pem)?).map_err(|e| e.to_string())?
+            }
+            None => builder.with_no_client_auth(),
+        };
+        Ok(TlsClient { config: Arc::new(config) })
+    }
+
+    /// Opens TLS to 127.0.0.1:`port` with server name `sni` (the handshake completes on the first
+    /// read or write).
+    pub fn connect(&self, port: u16, sni: &str) -> Result<TlsStream, String> {
+        let name = ServerName::try_from(sni.to_string()).map_err(|e| format!("server name {sni}: {e}"))?;
+        let conn = rustls::ClientConnection::new(self.config.clone(), name).map_err(|e| e.to_string())?;
+        Ok(rustls::StreamOwned::new(conn, connect(port)?))
+    }
+}
+
 /// One HTTP/1.1 request over TLS (server name `sni`, trusting `ca_pem`, optionally with a client
 /// certificate), `Connection: close`; reads the whole response.
 pub fn https_request(
@@ -269,7 +409,7 @@ pub fn https_request(
     method: &str,
     path: &str,
 ) -> Result<Response, String> {
-    let mut tls = tls_client(port, sni, ca_pem, client)?;
+    let mut tls = TlsClient::new(ca_pem, client)?.connect(port, sni)?;
     let req = format!("{method} {path} HTTP/1.1\r\nHost: {sni}\r\nConnection: close\r\n\r\n");
     tls.write_all(req.as_bytes()).map_err(|e| format!("write: {e}"))?;
     tls.flush().map_err(|e| format!("flush: {e}"))?;
@@ -301,7 +441,7 @@ pub fn tcp_hello(port: u16) -> Result<String, String> {
 /// Opens TLS like [`tls_hello`] but sends nothing: returns the first line the far end says on its
 /// own (a server-first protocol's greeting). `Err` when it closes or stays silent (timeout).
 pub fn tls_greeting(port: u16, sni: &str, ca_pem: &str, client: Option<ClientIdentity<'_>>) -> Result<String, String> {
-    let mut tls = tls_client(port, sni, ca_pem, client)?;
+    let mut tls = TlsClient::new(ca_pem, client)?.connect(port, sni)?;
     let mut line = String::new();
     BufReader::new(&mut tls).read_line(&mut line).map_err(|e| format!("read: {e}"))?;
     if line.is_empty() {
@@ -310,34 +450,11 @@ pub fn tls_greeting(port: u16, sni: &str, ca_pem: &str, client: Option<ClientIde
     Ok(line.trim().to_string())
 }
 
-fn tls_client(
-    port: u16,
-    sni: &str,
-    ca_pem: &str,
-    client: Option<ClientIdentity<'_>>,
-) -> Result<rustls::StreamOwned<rustls::ClientConnection, TcpStream>, String> {
-    let mut roots = rustls::RootCertStore::empty();
-    for c in certs(ca_pem)? {
-        roots.add(c).map_err(|e| e.to_string())?;
-    }
-    let builder = rustls::ClientConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_root_certificates(roots);
-    let config = match client {
-        Some(id) => builder.with_client_auth_cert(certs(id.cert_pem)?, key(id.key_pem)?).map_err(|e| e.to_string())?,
-        None => builder.with_no_client_auth(),
-    };
-    let name = ServerName::try_from(sni.to_string()).map_err(|e| format!("server name {sni}: {e}"))?;
-    let conn = rustls::ClientConnection::new(Arc::new(config), name).map_err(|e| e.to_string())?;
-    Ok(rustls::StreamOwned::new(conn, connect(port)?))
-}
-
 /// Opens TLS to 127.0.0.1:`port` with server name `sni` (trusting `ca_pem`), optionally with a
 /// client certificate, sends `hello\n` and returns the first line the far end answers. `Err` when
 /// the connection is refused, closed or the handshake fails.
 pub fn tls_hello(port: u16, sni: &str, ca_pem: &str, client: Option<ClientIdentity<'_>>) -> Result<String, String> {
-    let mut tls = tls_client(port, sni, ca_pem, client)?;
+    let mut tls = TlsClient::new(ca_pem, client)?.connect(port, sni)?;
     tls.write_all(b"hello\n").map_err(|e| format!("write: {e}"))?;
     tls.flush().map_err(|e| format!("flush: {e}"))?;
     let mut line = String::new();
@@ -346,4 +463,122 @@ pub fn tls_hello(port: u16, sni: &str, ca_pem: &str, client: Option<ClientIdenti
         return Err("closed without an answer".into());
     }
     Ok(line.trim().to_string())
+}
+
+// ------------------------------------------------------------------------ keep-alive HTTP/1.1
+
+/// Anything a client can talk HTTP over: TCP, or TLS over TCP.
+pub trait Stream: Read + Write + Send {}
+impl<T: Read + Write + Send> Stream for T {}
+
+/// Plain TCP to 127.0.0.1:`port`, with the harness's timeouts.
+pub fn tcp(port: u16) -> Result<TcpStream, String> {
+    let s = connect(port)?;
+    let _ = s.set_nodelay(true);
+    Ok(s)
+}
+
+/// An HTTP/1.1 client on one persistent connection: requests go out one at a time, each
+/// response is read exactly (by `content-length`, or chunked), and the connection stays open.
+pub struct KeepAlive {
+    reader: BufReader<Box<dyn Stream>>,
+}
+
+/// The longest response head or body [`KeepAlive`] reads.
+const MAX_RESPONSE: usize = 1 << 20;
+
+impl KeepAlive {
+    pub fn new(stream: impl Stream + 'static) -> KeepAlive {
+        KeepAlive { reader: BufReader::new(Box::new(stream)) }
+    }
+
+    /// Sends `request` (a whole request, as bytes) and reads one response.
+    pub fn send(&mut self, request: &[u8]) -> Result<Response, String> {
+        let w = self.reader.get_mut();
+        w.write_all(request).map_err(|e| format!("write: {e}"))?;
+        w.flush().map_err(|e| format!("flush: {e}"))?;
+        read_response(&mut self.reader)
+    }
+
+    /// `GET path` with `Host: host` and `headers`, keeping the connection open.
+    pub fn get(&mut self, host: &str, path: &str, headers: &[(&str, &str)]) -> Result<Response, String> {
+        let mut req = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n");
+        for (n, v) in headers {
+            req.push_str(&format!("{n}: {v}\r\n"));
+        }
+        req.push_str("\r\n");
+        self.send(req.as_bytes())
+    }
+}
+
+fn read_line_bytes(r: &mut impl BufRead) -> Result<String, String> {
+    let mut raw = Vec::new();
+    let n = r.take(MAX_RESPONSE as u64).read_until(b'\n', &mut raw).map_err(|e| format!("read: {e}"))?;
+    if n == 0 {
+        return Err("the connection closed".into());
+    }
+    Ok(String::from_utf8_lossy(&raw).trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// Reads one HTTP/1.1 response from `r`.
+pub fn read_response(r: &mut impl BufRead) -> Result<Response, String> {
+    let status_line = read_line_bytes(r)?;
+    let status = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("not a status line: {status_line:?}"))?;
+    let mut headers = Vec::new();
+    for _ in 0..200 {
+        let line = read_line_bytes(r)?;
+        if line.is_empty() {
+            break;
+        }
+        if let Some((n, v)) = line.split_once(':') {
+            headers.push((n.trim().to_ascii_lowercase(), v.trim().to_string()));
+        }
+    }
+    let header = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    let mut body = Vec::new();
+    if let Some(len) = header("content-length") {
+        let len: usize = len.parse().map_err(|_| format!("content-length {len:?}"))?;
+        if len > MAX_RESPONSE {
+            return Err(format!("a body of {len} bytes"));
+        }
+        body.resize(len, 0);
+        r.read_exact(&mut body).map_err(|e| format!("read body: {e}"))?;
+    } else if header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+        for _ in 0..10_000 {
+            let size = read_line_bytes(r)?;
+            let n = usize::from_str_radix(size.split(';').next().unwrap_or("").trim(), 16)
+                .map_err(|_| format!("chunk size {size:?}"))?;
+            if n == 0 {
+                let _ = read_line_bytes(r)?;
+                break;
+            }
+            if body.len() + n > MAX_RESPONSE {
+                return Err("a chunked body over 1 MiB".into());
+            }
+            let at = body.len();
+            body.resize(at + n, 0);
+            r.read_exact(&mut body[at..]).map_err(|e| format!("read chunk: {e}"))?;
+            let _ = read_line_bytes(r)?;
+        }
+    } else if !(status == 204 || status == 304 || (100..200).contains(&status)) {
+        return Err(format!("status {status} without content-length on a keep-alive connection"));
+    }
+    Ok(Response { status, headers, body: String::from_utf8_lossy(&body).into_owned() })
+}
+
+/// Sends `request` (any bytes) on a fresh connection and reads one response (by its length, so
+/// a server that delays its close costs nothing): `Ok(None)` when the far end closed without
+/// one.
+pub fn exchange(mut stream: impl Stream, request: &[u8]) -> Result<Option<Response>, String> {
+    stream.write_all(request).map_err(|e| format!("write: {e}"))?;
+    let _ = stream.flush();
+    let mut reader = BufReader::new(stream);
+    if reader.fill_buf().map(|b| b.is_empty()).unwrap_or(true) {
+        return Ok(None);
+    }
+    read_response(&mut reader).map(Some)
 }

@@ -39,12 +39,12 @@ impl Ca {
     /// Issues `<stem>.pem`/`<stem>-key.pem` with a URI SAN (`spiffe://…`) and DNS names.
     pub fn issue(&self, stem: &str, uri: &str, dns: &[&str]) -> Result<Leaf, String> {
         let uris: &[&str] = if uri.is_empty() { &[] } else { &[uri] };
-        self.issue_with_uris(stem, uris, dns)
+        self.issue_uris(stem, uris, dns)
     }
 
-    /// [`Self::issue`] with any number of URI SANs, in order (a mesh CA never issues more than
-    /// one; tests use this to play a CA that did).
-    pub fn issue_with_uris(&self, stem: &str, uris: &[&str], dns: &[&str]) -> Result<Leaf, String> {
+    /// [`Ca::issue`] with any number of URI SANs, in this order (Connect certificates carry
+    /// exactly one; tests need the others).
+    pub fn issue_uris(&self, stem: &str, uris: &[&str], dns: &[&str]) -> Result<Leaf, String> {
         let mut names: Vec<String> = dns.iter().map(|d| d.to_string()).collect();
         names.push("localhost".into());
         let mut p = CertificateParams::new(names).map_err(|e| e.to_string())?;

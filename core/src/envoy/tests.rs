@@ -183,3 +183,29 @@ fn subset_filters_of_the_simple_form_are_applied() {
     assert!(SubsetFilter::parse("Service.Tags contains canary").is_none());
     assert!(SubsetFilter::parse("Service.Meta.version == ").is_some());
 }
+
+#[test]
+fn the_health_listener_checks_every_vm_the_gateway_uses() {
+    let (ws, c) = compiled();
+    let opts = Options { health_port: Some(19100), ..opts(None) };
+    let g = generate(&ws, &c, "ingress", &opts).unwrap();
+    let v: Value = serde_json::from_str(&g.bootstrap).unwrap();
+    let listeners = v["static_resources"]["listeners"].as_array().unwrap();
+    let health = listeners.last().unwrap();
+    assert_eq!(health["address"]["socket_address"]["port_value"], 19100);
+    let filters = health["filter_chains"][0]["filters"].as_array().unwrap();
+    // The ingress has an http and a tcp listener: both VMs are checked, each in its own VM id.
+    assert_eq!(filters[0]["typed_config"]["config"]["root_id"], HEALTH_NETWORK_ROOT_ID);
+    assert_eq!(filters[0]["typed_config"]["config"]["vm_config"]["vm_id"], "meshgate-network");
+    let hcm = &filters[1]["typed_config"];
+    assert_eq!(hcm["http_filters"][0]["typed_config"]["config"]["root_id"], HEALTH_HTTP_ROOT_ID);
+    assert_eq!(hcm["http_filters"][0]["typed_config"]["config"]["vm_config"]["vm_id"], "meshgate-http");
+    assert_eq!(hcm["route_config"]["virtual_hosts"][0]["routes"][0]["match"]["path"], "/ready");
+    // Without the option, no health listener.
+    let (_, v) = generated("ingress", None);
+    assert!(v["static_resources"]["listeners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| !l["name"].as_str().unwrap().ends_with(":health")));
+}

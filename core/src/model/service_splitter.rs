@@ -92,9 +92,10 @@ decode_struct! {
 }
 
 impl ServiceSplitter {
-    /// The sum of the rounded weights, in hundredths (10000 when valid).
+    /// The sum of the rounded weights, in hundredths (10000 when valid). Saturating: a weight
+    /// far out of range (`1e47` clamps to `i64::MAX` hundredths) makes an error, not an overflow.
     pub fn total_hundredths(&self) -> i64 {
-        self.splits.iter().map(ServiceSplit::weight_hundredths).sum()
+        self.splits.iter().map(ServiceSplit::weight_hundredths).fold(0, i64::saturating_add)
     }
 }
 

@@ -494,3 +494,30 @@ mod host_data {
         }
     }
 }
+
+#[test]
+fn health_filters_answer_whether_the_vm_holds_a_plan() {
+    let (root, host) = configured("ingress", HEALTH_HTTP_ROOT_ID, Mode::Enforce);
+    assert_eq!(root.kind, FilterKind::HealthHttp);
+    host.request("health", "/ready", "GET", &[]);
+    assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Pause);
+    assert_eq!((host.reply_status(), host.reply_reason().as_deref()), (Some(200), Some("ready")));
+    let body = host.state.borrow().reply.clone().unwrap().2;
+    assert!(body.starts_with("ready: ingress plan "), "{body}");
+    // No metric moves for a health check.
+    assert_eq!(host.counter("meshgate.ingress.allowed"), 0);
+    // Without a plan: 503, and a network health filter closes the connection.
+    let host = MockHost::default();
+    let mut root = Root::default();
+    assert!(!root.configure(&host, HEALTH_HTTP_ROOT_ID.as_bytes()));
+    host.request("health", "/ready", "GET", &[]);
+    root.http_filter().on_request_headers(&host);
+    assert_eq!(host.reply_status(), Some(503));
+    let mut root = Root::default();
+    assert!(!root.configure(&host, HEALTH_NETWORK_ROOT_ID.as_bytes()));
+    assert_eq!(root.stream_filter().on_new_connection(&host), Verdict::Continue);
+    assert!(host.state.borrow().closed);
+    let (root, host) = configured("mesh-gateway", HEALTH_NETWORK_ROOT_ID, Mode::Enforce);
+    assert_eq!(root.stream_filter().on_new_connection(&host), Verdict::Continue);
+    assert!(!host.state.borrow().closed);
+}

@@ -234,6 +234,32 @@ Splits = [
     );
 }
 
+/// The soak's fuzzing (scripts/soak.sh, target `workspace`) found a weight of about 1.1e47: its
+/// hundredths clamp to `i64::MAX`, and adding the other weights overflowed (a panic with overflow
+/// checks, a wrapped total without). Now the weight is out of range and the total saturates.
+#[test]
+fn a_weight_far_out_of_range_is_an_error_not_an_overflow() {
+    let text = r#"{
+  "Kind": "service-splitter",
+  "Name": "billing",
+  "Splits": [
+    { "Weight": 33.33, "ServiceSubset": "blue" },
+    { "Weight": 111111111111111111111111111111111111111111111133.33, "ServiceSubset": "green" },
+    { "Weight": 33.34, "ServiceSubset": "red" }
+  ]
+}"#;
+    let ws = Workspace::from_text("s.json", text);
+    let codes: Vec<String> = ws.resolved_diagnostics().iter().map(|d| d.code.to_string()).collect();
+    assert_eq!(codes, vec!["E0304", "E0305"], "{:#?}", ws.resolved_diagnostics());
+    let splitter = match ws.documents.as_slice() {
+        [Document::Entry(ConfigEntry::ServiceSplitter(s))] => s.clone(),
+        other => panic!("{other:#?}"),
+    };
+    assert_eq!(splitter.total_hundredths(), i64::MAX);
+    let twice = ServiceSplitter { splits: vec![split(1e47), split(1e47), split(-1e47)], ..ServiceSplitter::default() };
+    assert_eq!(twice.total_hundredths(), -1, "i64::MAX (saturated), plus i64::MIN");
+}
+
 #[test]
 fn a_zero_weight_split_is_fine() {
     splitter(
