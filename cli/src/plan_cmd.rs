@@ -21,7 +21,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     let text = match &args.gateway {
         None => serde_json::to_string_pretty(&loaded.compiled.plan),
         Some(name) => {
-            let key = crate::routes::select(&loaded.compiled.plan.gateways, name)?.gateway.key.clone();
+            let key = crate::routes::select(&loaded.compiled.plan.gateways, name, loaded.settings)?.gateway.key.clone();
             let plan = gateways::gateway_plan(loaded.compiled, &key)
                 .ok_or_else(|| InputError(format!("no gateway `{name}`")))?;
             serde_json::to_string_pretty(&plan)

@@ -25,7 +25,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     let loaded = Loaded::of(&analysis)?;
     let all = &loaded.compiled.plan.gateways;
     let chosen: Vec<&GatewayRoutes> = match &args.gateway {
-        Some(name) => vec![select(all, name)?],
+        Some(name) => vec![select(all, name, loaded.settings)?],
         None => all.iter().collect(),
     };
     if args.json {
@@ -41,14 +41,12 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The gateway `name` selects, or a usage error (exit 2) listing the known ones.
-pub fn select<'g>(all: &'g [GatewayRoutes], name: &str) -> Result<&'g GatewayRoutes, InputError> {
-    if let Some(g) = gateways::find(all, name) {
-        return Ok(g);
-    }
-    if all.is_empty() {
-        return Err(InputError(format!("no gateway `{name}`: the files register no gateways")));
-    }
-    let known: Vec<String> = all.iter().map(|g| format!("{} ({})", g.gateway.key, g.gateway.kind)).collect();
-    Err(InputError(format!("no gateway `{name}`; the gateways are: {}", known.join(", "))))
+/// The gateway `name` selects (see `gateways::select`), or a usage error (exit 2) that lists the
+/// known ones or the candidates.
+pub fn select<'g>(
+    all: &'g [GatewayRoutes],
+    name: &str,
+    settings: &meshgate_core::settings::Settings,
+) -> Result<&'g GatewayRoutes, InputError> {
+    gateways::select(all, name, &settings.datacenter, &settings.partition).map_err(|e| InputError(e.to_string()))
 }

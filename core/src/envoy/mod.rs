@@ -100,6 +100,8 @@ pub struct EcdsFile {
 pub enum EnvoyError {
     #[error("no gateway `{0}` is registered in the workspace (`meshgate routes` lists them)")]
     NoGateway(String),
+    #[error("{0}")]
+    Gateway(#[from] crate::plan::gateways::GatewaySelectError),
     #[error("a terminating gateway terminates TLS: pass --cert-dir with ca.pem and each linked service's certificate")]
     NeedCerts,
     #[error("cannot serialize: {0}")]
@@ -170,7 +172,11 @@ struct Builder<'a> {
 
 /// Generates the bootstrap for the gateway `selector` names.
 pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Options) -> Result<Generated, EnvoyError> {
-    let plan = gateway_plan(compiled, selector).ok_or_else(|| EnvoyError::NoGateway(selector.to_string()))?;
+    let settings = &compiled.plan.settings;
+    let chosen =
+        crate::plan::gateways::select(&compiled.plan.gateways, selector, &settings.datacenter, &settings.partition)?;
+    let plan =
+        gateway_plan(compiled, &chosen.gateway.key).ok_or_else(|| EnvoyError::NoGateway(selector.to_string()))?;
     if plan.gateway.kind == GatewayKind::TerminatingGateway && opts.cert_dir.is_none() {
         return Err(EnvoyError::NeedCerts);
     }

@@ -131,7 +131,7 @@ fn terminating_gateway_bootstrap_terminates_mtls_per_sni() {
     let (ws, c) = compiled();
     let no_certs = Options { cert_dir: None, ..opts(None) };
     assert!(matches!(generate(&ws, &c, "tgw", &no_certs), Err(EnvoyError::NeedCerts)));
-    assert!(matches!(generate(&ws, &c, "nope", &no_certs), Err(EnvoyError::NoGateway(_))));
+    assert!(matches!(generate(&ws, &c, "nope", &no_certs), Err(EnvoyError::Gateway(_))));
 }
 
 #[test]

@@ -1104,15 +1104,50 @@ pub fn compile(
         .collect()
 }
 
-/// Finds a gateway by key, or by name when exactly one gateway has that name.
-pub fn find<'g>(gateways: &'g [GatewayRoutes], selector: &str) -> Option<&'g GatewayRoutes> {
-    gateways.iter().find(|g| g.gateway.key == selector).or_else(|| {
-        let mut named = gateways.iter().filter(|g| g.gateway.name == selector);
-        match (named.next(), named.next()) {
-            (Some(one), None) => Some(one),
-            _ => None,
-        }
-    })
+/// Why a name given by a person selects no gateway.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GatewaySelectError {
+    #[error("no gateway `{0}`: the files register no gateways")]
+    NoGateways(String),
+    #[error("no gateway `{name}`; the gateways are: {}", known.join(", "))]
+    NotFound { name: String, known: Vec<String> },
+    #[error("`{name}` names several gateways and none in the local datacenter and partition; choose one: {}", candidates.join(", "))]
+    Ambiguous { name: String, candidates: Vec<String> },
+}
+
+/// The gateway a person means by `selector`: its key (`mesh-gateway@dc2`, as `meshgate routes`
+/// lists them), else its registered name or id — the one in the local datacenter and partition
+/// (`datacenter`, `partition`: the settings') when several have it, else the only one.
+pub fn select<'g>(
+    gateways: &'g [GatewayRoutes],
+    selector: &str,
+    datacenter: &str,
+    partition: &str,
+) -> Result<&'g GatewayRoutes, GatewaySelectError> {
+    if let Some(g) = gateways.iter().find(|g| g.gateway.key == selector) {
+        return Ok(g);
+    }
+    // A key is the registration's id (else its name), with `@dc` / `#n` when keys repeat.
+    let registered =
+        |g: &&GatewayRoutes| g.gateway.name == selector || g.gateway.key.split(['@', '#']).next() == Some(selector);
+    let named: Vec<&GatewayRoutes> = gateways.iter().filter(registered).collect();
+    let local: Vec<&GatewayRoutes> = named
+        .iter()
+        .copied()
+        .filter(|g| g.gateway.datacenter == datacenter && g.gateway.partition == partition)
+        .collect();
+    match (named.as_slice(), local.as_slice()) {
+        ([one], _) | (_, [one]) => Ok(one),
+        ([], _) if gateways.is_empty() => Err(GatewaySelectError::NoGateways(selector.to_string())),
+        ([], _) => Err(GatewaySelectError::NotFound {
+            name: selector.to_string(),
+            known: gateways.iter().map(|g| format!("{} ({})", g.gateway.key, g.gateway.kind)).collect(),
+        }),
+        (many, _) => Err(GatewaySelectError::Ambiguous {
+            name: selector.to_string(),
+            candidates: many.iter().map(|g| format!("{} (in {})", g.gateway.key, g.gateway.datacenter)).collect(),
+        }),
+    }
 }
 
 /// The protocol of each service, sorted.

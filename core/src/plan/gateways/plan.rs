@@ -1,7 +1,7 @@
 //! [`GatewayPlan`]: everything one gateway's filter needs, self-contained and versioned. The
 //! filter deserializes it in `on_configure`; `docs/gateway-plan.md` documents every field.
 
-use super::{applicable, find, protocols_of, GatewayIdentity, RouteTable, ServiceId};
+use super::{applicable, protocols_of, select, GatewayIdentity, RouteTable, ServiceId};
 use crate::intentions::path::Normalization;
 use crate::intentions::{Action, Intention};
 use crate::plan::protocols::{Protocol, Protocols};
@@ -117,7 +117,7 @@ pub fn gateway_plan_from(
     path_normalization: Normalization,
     selector: &str,
 ) -> Option<GatewayPlan> {
-    let g = find(&plan.gateways, selector)?;
+    let g = select(&plan.gateways, selector, &plan.settings.datacenter, &plan.settings.partition).ok()?;
     let services = g.routes.services();
     let intentions = match g.routes.intention_scope(&g.gateway) {
         Some((source, destinations)) => {

@@ -23,7 +23,9 @@ pub fn compile(text: &str) -> Plan {
 
 fn table<'p>(plan: &'p Plan, key: &str) -> &'p RouteTable {
     let keys: Vec<&str> = plan.gateways.iter().map(|g| g.gateway.key.as_str()).collect();
-    &super::find(&plan.gateways, key).unwrap_or_else(|| panic!("no gateway {key}; have {keys:?}")).routes
+    &super::select(&plan.gateways, key, &plan.settings.datacenter, &plan.settings.partition)
+        .unwrap_or_else(|e| panic!("{e}; have {keys:?}"))
+        .routes
 }
 
 pub fn mesh<'p>(plan: &'p Plan, key: &str) -> &'p MeshTable {

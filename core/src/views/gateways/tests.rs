@@ -243,7 +243,8 @@ fn gateway_plan_is_the_filters_json_and_is_withheld_on_errors() {
     let missing = a.gateway_plan("nope");
     assert_eq!(missing.withheld.as_deref(), Some("no gateway `nope` is registered"));
     // Two gateways are named mesh-gateway: the name alone selects neither.
-    assert!(a.gateway_plan("mesh-gateway").json.is_none());
+    // A name several gateways share selects the one in the local datacenter.
+    assert_eq!(a.gateway_plan("mesh-gateway").file_name, "gatewayplan-mesh-gateway_dc1.json");
 
     let broken = analysis(&[("broken.hcl", "Kind = \"service-defaults\"\nName = \"x\"\nProtocool = \"http\"\n")]);
     let view = broken.gateway_plan("tgw");
@@ -288,4 +289,21 @@ fn header_changes_are_one_phrase_each_requests_first() {
     response.set.insert("x-b".into(), "2".into());
     assert_eq!(modifiers(&request, &response), ["add x-a=1", "remove x-debug", "response set x-b=2"]);
     assert!(modifiers(&HeaderModifiers::default(), &HeaderModifiers::default()).is_empty());
+}
+
+#[test]
+fn a_registered_name_selects_the_gateway_of_the_local_datacenter() {
+    use crate::plan::gateways::{select, GatewaySelectError};
+    let a = analysis(&[]);
+    let all = &a.compiled.as_ref().unwrap().plan.gateways;
+    let key = |dc: &str, ap: &str| select(all, "mesh-gateway", dc, ap).map(|g| g.gateway.key.clone());
+    assert_eq!(key("dc1", "default").as_deref(), Ok("mesh-gateway@dc1"));
+    assert_eq!(key("dc2", "default").as_deref(), Ok("mesh-gateway@dc2"));
+    // Neither is local: the candidates are listed.
+    let err = key("dc3", "default").unwrap_err();
+    assert!(matches!(&err, GatewaySelectError::Ambiguous { candidates, .. } if candidates.len() == 2), "{err}");
+    assert!(err.to_string().contains("mesh-gateway@dc1 (in dc1)"), "{err}");
+    // Keys always work, and an unknown name lists the gateways.
+    assert_eq!(select(all, "mesh-gateway@dc2", "dc1", "default").unwrap().gateway.datacenter, "dc2");
+    assert!(matches!(select(all, "nope", "dc1", "default"), Err(GatewaySelectError::NotFound { .. })));
 }
