@@ -239,3 +239,19 @@ fn blocks_group_into_lists_and_labels_nest() {
     let got = from_hcl_node(&node).map(|c| c.to_string());
     assert_eq!(got.as_deref(), Ok(r#"{"a": 1, "b": [{"x": 1}, {"l": [{"y": 2}]}], "c": {}}"#));
 }
+
+/// The oracle property tests compare two readers that part ways on purpose in places (HCL1
+/// against HCL2, and each one's own quirks, listed where the tests exempt them); a new case from a
+/// random seed must not turn a CI run red. So the seed is fixed — every run replays the same
+/// generated and mutated documents — unless `MESHGATE_ORACLE_SEED` asks for another one
+/// (`random` draws one: that is how to explore; a finding goes to the regression file).
+pub fn rng_seed() -> proptest::test_runner::RngSeed {
+    use proptest::test_runner::RngSeed;
+    match std::env::var("MESHGATE_ORACLE_SEED").ok().as_deref() {
+        Some("random") => RngSeed::Random,
+        Some(n) => n.parse().map_or(RngSeed::Fixed(FIXED_SEED), RngSeed::Fixed),
+        None => RngSeed::Fixed(FIXED_SEED),
+    }
+}
+
+const FIXED_SEED: u64 = 0x6d65_7368_6761_7465;

@@ -714,6 +714,7 @@ fn config() -> ProptestConfig {
             env!("CARGO_MANIFEST_DIR"),
             "/proptest-regressions/oracle-yaml.txt"
         )))),
+        rng_seed: super::common::rng_seed(),
         ..ProptestConfig::default()
     }
 }
