@@ -126,6 +126,8 @@ codes! {
     ChainCycle = "E0404", "cycle in the discovery chain";
     // E0410..E0429: discovery chain compilation
     ExternalServiceResolver = "E0410", "a service with ExternalSNI cannot have subsets, a redirect or failover";
+    // E0430..E0439: the Connect data plane
+    DuplicateEndpoint = "E0430", "two Connect endpoints on one address and port";
     // W0xxx: warnings
     ShadowedIntention = "W0401", "intention is shadowed by a higher-precedence one";
     L7OnTcp = "W0402", "L7 permissions on a tcp service deny every connection";
@@ -133,6 +135,8 @@ codes! {
     SamenessGroupSource = "W0404", "sameness-group sources are not resolved";
     NoMeshGateway = "W0405", "no mesh gateway registered where an upstream dials one";
     UnknownPeerTrustDomain = "W0406", "peer trust domain unknown";
+    NoConnectEndpoint = "W0407", "a gateway reaches a service with no Connect endpoint";
+    SidecarPortAssigned = "W0408", "sidecar port left for the agent to assign";
     Deprecated = "W0201", "deprecated field";
 }
 

@@ -141,6 +141,18 @@ impl SourceMap {
     }
 
     /// `file:line:col` for a span's start.
+    /// The span of the word at a 1-based line and column of the file named `file` (what a plan's
+    /// `file:line:col` origin points at), for a diagnostic found after compiling.
+    pub fn span_at(&self, file: &str, line: u32, column: u32) -> Option<Span> {
+        let (id, f) = self.files().find(|(_, f)| f.name == file)?;
+        let start_of_line = *f.line_starts.get((line as usize).checked_sub(1)?)?;
+        let line_text = f.text.get(start_of_line..)?;
+        let offset = line_text.char_indices().nth((column as usize).checked_sub(1)?).map(|(b, _)| b)?;
+        let word = line_text.get(offset..)?;
+        let len = word.find(|c: char| c.is_whitespace() || matches!(c, '=' | ':' | ',' | '{' | '}' | '[' | ']')).unwrap_or(word.len());
+        Some(Span::new(id, start_of_line + offset, start_of_line + offset + len.max(1)))
+    }
+
     pub fn location(&self, span: Span) -> Option<Location> {
         let file = self.get(span.file)?;
         Some(Location { file: file.name.clone(), start: file.position(span.start), end: file.position(span.end) })

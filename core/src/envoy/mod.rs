@@ -34,8 +34,8 @@
 //! serving.
 
 use crate::gateway::ROUTING_HEADER;
-use crate::identity::{or_default, ServiceId};
-use crate::model::service::{ServiceDefinition, ServiceKind};
+use crate::identity::ServiceId;
+use crate::model::service::ServiceKind;
 use crate::plan::gateways::mesh::MeshDestination;
 use crate::plan::gateways::terminating::{LinkedRoute, TlsMode};
 use crate::plan::gateways::{gateway_plan, GatewayKind, GatewayPlan, RouteTable, RouteTarget};
@@ -104,6 +104,8 @@ pub enum EnvoyError {
     Gateway(#[from] crate::plan::gateways::GatewaySelectError),
     #[error("a terminating gateway terminates TLS: pass --cert-dir with ca.pem and each linked service's certificate")]
     NeedCerts,
+    #[error("{0} gateways originate mTLS to their targets' Connect endpoints with their own certificate: pass --cert-dir with ca.pem and {1}.pem / {1}-key.pem")]
+    NeedGatewayCert(&'static str, String),
     #[error("cannot serialize: {0}")]
     Json(String),
     #[error("the gateway plan is {0} bytes; filter.wasm accepts at most {max} (split the intentions across gateways)", max = crate::gateway::MAX_PLAN_BYTES)]
@@ -156,11 +158,12 @@ impl Filter {
 
 struct Builder<'a> {
     ws: &'a Workspace,
+    /// Where the mesh reaches each service instance.
+    endpoints: &'a [crate::plan::endpoints::ConnectEndpoint],
     entries: Entries<'a>,
     plan: &'a GatewayPlan,
-    /// Where registrations that name no datacenter / partition live.
+    /// Where registrations that name no datacenter live.
     settings_dc: String,
-    settings_ap: String,
     /// Every gateway's route table (terminating gateways front their linked services).
     gateways: &'a [crate::plan::gateways::GatewayRoutes],
     plan_json: String,
@@ -180,6 +183,9 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
     if plan.gateway.kind == GatewayKind::TerminatingGateway && opts.cert_dir.is_none() {
         return Err(EnvoyError::NeedCerts);
     }
+    if matches!(plan.gateway.kind, GatewayKind::IngressGateway | GatewayKind::ApiGateway) && opts.cert_dir.is_none() {
+        return Err(EnvoyError::NeedGatewayCert(plan.gateway.kind.as_str(), plan.gateway.name.clone()));
+    }
     let plan_json = plan.canonical_json();
     if plan_json.len() > crate::gateway::MAX_PLAN_BYTES {
         return Err(EnvoyError::PlanTooLarge(plan_json.len()));
@@ -187,10 +193,10 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
     let settings = &compiled.plan.settings;
     let mut b = Builder {
         ws,
+        endpoints: &compiled.plan.endpoints,
         entries: Entries::new(ws, &settings.partition),
         plan: &plan,
         settings_dc: settings.datacenter.clone(),
-        settings_ap: settings.partition.clone(),
         gateways: &compiled.plan.gateways,
         plan_json,
         opts,
@@ -345,9 +351,29 @@ fn split_endpoint(s: &str) -> Option<(String, u16)> {
 }
 
 fn upstream_tls(sni: &str, ca: Option<String>, cert: Option<(String, String)>) -> Value {
+    mesh_upstream_tls(sni, ca, cert, None, &[])
+}
+
+/// Upstream TLS to a mesh endpoint: the client's certificate, the target's SNI, the mesh CA, and
+/// — where a SPIFFE ID is given — the server must present exactly that URI SAN (Consul's rule: a
+/// sidecar proves it is the target service). ALPN as the protocol needs it.
+fn mesh_upstream_tls(
+    sni: &str,
+    ca: Option<String>,
+    cert: Option<(String, String)>,
+    spiffe: Option<&str>,
+    alpn: &[&str],
+) -> Value {
     let mut common = serde_json::Map::new();
     if let Some(ca) = ca {
-        common.insert("validation_context".into(), json!({ "trusted_ca": { "filename": ca } }));
+        let mut validation = json!({ "trusted_ca": { "filename": ca } });
+        if let (Some(id), Some(v)) = (spiffe, validation.as_object_mut()) {
+            v.insert("match_typed_subject_alt_names".into(), json!([{ "san_type": "URI", "matcher": { "exact": id } }]));
+        }
+        common.insert("validation_context".into(), validation);
+    }
+    if !alpn.is_empty() {
+        common.insert("alpn_protocols".into(), json!(alpn));
     }
     if let Some((cert, key)) = cert {
         common.insert(
@@ -376,8 +402,10 @@ impl Builder<'_> {
         self.opts.cert_dir.as_ref().map(|d| format!("{d}/ca.pem"))
     }
 
-    /// The registered instances of a service in a datacenter, filtered by a subset's filter.
-    fn instances(
+    /// The Connect endpoints of a service in a datacenter (sidecars, connect proxies,
+    /// Connect-native instances: never the application's own port), filtered by a subset's filter
+    /// on the tags and meta each endpoint carries.
+    fn connect_endpoints(
         &self,
         name: &str,
         namespace: &str,
@@ -386,25 +414,33 @@ impl Builder<'_> {
         subset: &str,
     ) -> Vec<(String, u16)> {
         let filter = if subset.is_empty() { None } else { self.subset_filter(name, namespace, partition, subset) };
+        let id = ServiceId::new(name, namespace, partition);
         let mut out: Vec<(String, u16)> = self
-            .ws
-            .services()
-            .filter(|s: &&ServiceDefinition| {
-                s.kind == ServiceKind::Typical
-                    && s.name == name
-                    && or_default(&s.namespace) == or_default(namespace)
-                    && (if s.partition.is_empty() { self.settings_ap.as_str() } else { s.partition.as_str() })
-                        == or_default(partition)
-                    && (if s.datacenter.is_empty() { self.settings_dc.as_str() } else { s.datacenter.as_str() })
-                        == datacenter
-            })
-            .filter(|s| filter.as_ref().is_none_or(|f| f.matches(s)))
-            .filter_map(|s| Some((if s.address.is_empty() { "127.0.0.1".into() } else { s.address.clone() }, s.port?)))
+            .endpoints
+            .iter()
+            .filter(|e| e.service == id && e.datacenter == datacenter)
+            .filter(|e| filter.as_ref().is_none_or(|f| f.matches_meta(&e.meta)))
+            .map(|e| (e.address.clone(), e.port))
             .collect();
         out.sort();
         out.dedup();
         out
     }
+
+    /// The mTLS a gateway originates to a mesh target: its own certificate, the target's SNI,
+    /// and the target service's SPIFFE ID required of the server.
+    fn target_tls(&self, t: &RouteTarget, protocol: Protocol) -> Value {
+        let gw = &self.plan.gateway;
+        let dc = if t.datacenter.is_empty() { gw.datacenter.as_str() } else { t.datacenter.as_str() };
+        let spiffe = crate::names::SpiffeId::service(&self.plan.trust_domain, &t.partition, &t.namespace, dc, &t.service);
+        let alpn: &[&str] = match protocol {
+            Protocol::Http2 | Protocol::Grpc => &["h2"],
+            Protocol::Http => &["http/1.1"],
+            Protocol::Tcp => &[],
+        };
+        mesh_upstream_tls(&t.sni, self.ca(), self.cert(&gw.name), Some(&spiffe.to_string()), alpn)
+    }
+
 
     fn subset_filter(&self, name: &str, namespace: &str, partition: &str, subset: &str) -> Option<SubsetFilter> {
         let resolver = self.entries.service_resolver(&ServiceId::new(name, namespace, partition))?;
@@ -485,11 +521,11 @@ impl Builder<'_> {
                 Some(gateways) => gateways,
                 None => {
                     self.note_unparsed(&service.name, subset);
-                    self.instances(&service.name, &service.namespace, &service.partition, &dc, subset)
+                    self.connect_endpoints(&service.name, &service.namespace, &service.partition, &dc, subset)
                 }
             },
             MeshDestination::ExportedService { service, .. } => {
-                self.instances(&service.name, &service.namespace, &service.partition, &dc, "")
+                self.connect_endpoints(&service.name, &service.namespace, &service.partition, &dc, "")
             }
             MeshDestination::RemoteGateways { gateways, .. } => {
                 gateways.iter().filter_map(|g| split_endpoint(g)).collect()
@@ -521,14 +557,27 @@ impl Builder<'_> {
             self.notes.push(format!("target {}: peered services are not reachable from this configuration", t.cluster));
             self.add_cluster(&t.cluster, Vec::new(), None, protocol);
         } else if t.datacenter.is_empty() || t.datacenter == gw_dc {
+            // The target's Connect endpoints, with mTLS as the gateway's own identity.
             self.note_unparsed(&t.service, &t.subset);
-            let endpoints = self.instances(&t.service, &t.namespace, &t.partition, &gw_dc, &t.subset);
-            self.add_cluster(&t.cluster, endpoints, None, protocol);
+            // A service a terminating gateway links is reached through that gateway, which
+            // presents the service's identity.
+            let endpoints = match self.terminating_gateways_of(&t.service_ref()) {
+                Some(gateways) => gateways,
+                None => self.connect_endpoints(&t.service, &t.namespace, &t.partition, &gw_dc, &t.subset),
+            };
+            if endpoints.is_empty() {
+                self.notes.push(format!(
+                    "target {}: `{}` has no Connect endpoint (sidecar, connect proxy or Connect-native instance) in {gw_dc}: requests to it fail",
+                    t.cluster, t.service
+                ));
+            }
+            let tls = self.target_tls(t, protocol);
+            self.add_cluster(&t.cluster, endpoints, Some(tls), protocol);
         } else {
-            // Another datacenter: through its mesh gateways, which route by the target's SNI.
+            // Another datacenter: through its mesh gateways, which route by the target's SNI; the
+            // mTLS is still end to end with the target's endpoint.
             let gateways = self.mesh_gateways_in(&t.datacenter);
-            let cert = self.cert(&self.plan.gateway.name);
-            let tls = upstream_tls(&t.sni, self.ca(), cert);
+            let tls = self.target_tls(t, protocol);
             self.add_cluster(&t.cluster, gateways, Some(tls), protocol);
         }
     }
@@ -836,8 +885,8 @@ impl SubsetFilter {
         Some(SubsetFilter { clauses, unparsed: None })
     }
 
-    fn matches(&self, s: &ServiceDefinition) -> bool {
-        self.clauses.iter().all(|(k, eq, v)| (s.meta.get(k).map(String::as_str) == Some(v.as_str())) == *eq)
+    fn matches_meta(&self, meta: &BTreeMap<String, String>) -> bool {
+        self.clauses.iter().all(|(k, eq, v)| (meta.get(k).map(String::as_str) == Some(v.as_str())) == *eq)
     }
 }
 

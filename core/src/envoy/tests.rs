@@ -7,9 +7,11 @@ service { name = "mesh-gateway" kind = "mesh-gateway" address = "127.0.0.1" port
 ---
 service { name = "mesh-gateway-dc2" kind = "mesh-gateway" datacenter = "dc2" address = "10.0.2.1" port = 8443 }
 ---
-service { name = "web" address = "127.0.0.1" port = 8080 }
+service { name = "web" address = "127.0.0.1" port = 8080 connect { sidecar_service { port = 21080 } } }
 ---
-service { name = "api" id = "api-1" address = "127.0.0.1" port = 9001 meta = { version = "v1" } }
+service { name = "api" id = "api-1" address = "127.0.0.1" port = 9001 meta = { version = "v1" } connect { sidecar_service { port = 21001 } } }
+---
+service { name = "api-2-proxy" kind = "connect-proxy" address = "127.0.0.1" port = 21002 meta = { version = "v2" } proxy { destination_service_name = "api" destination_service_id = "api-2" } }
 ---
 service { name = "api" id = "api-2" address = "127.0.0.1" port = 9002 meta = { version = "v2" } }
 ---
@@ -105,9 +107,12 @@ fn mesh_gateway_bootstrap() {
     assert_eq!(plan, g.plan);
     assert_eq!(filters[1]["typed_config"]["cluster"], BLACKHOLE);
     let td = crate::settings::DEFAULT_TRUST_DOMAIN;
-    // Subsets by their filter; the remote datacenter by its gateways.
-    assert_eq!(ports(cluster(&v, &format!("v2.api.default.dc1.internal.{td}"))), vec![9002]);
-    assert_eq!(ports(cluster(&v, &format!("api.default.dc1.internal.{td}"))), vec![9001, 9002]);
+    // Connect endpoints only (a sidecar and a separately registered connect proxy), never the
+    // application ports; subsets by their filter on each endpoint's meta; no TLS: the mesh gateway
+    // passes the client's mTLS through.
+    assert_eq!(ports(cluster(&v, &format!("v2.api.default.dc1.internal.{td}"))), vec![21002]);
+    assert_eq!(ports(cluster(&v, &format!("api.default.dc1.internal.{td}"))), vec![21001, 21002]);
+    assert!(cluster(&v, &format!("api.default.dc1.internal.{td}")).get("transport_socket").is_none());
     assert_eq!(ports(cluster(&v, &format!("dc2.internal.{td}"))), vec![8443]);
     // billing is linked to the terminating gateway: the mesh gateway reaches it through that gateway.
     assert_eq!(ports(cluster(&v, &format!("billing.default.dc1.internal.{td}"))), vec![9443]);
@@ -145,8 +150,25 @@ fn ingress_bootstrap_routes_by_the_routing_header() {
     assert_eq!(route["request_headers_to_remove"][0], ROUTING_HEADER);
     assert_eq!(hcm["http_filters"][0]["typed_config"]["config"]["root_id"], HTTP_ROOT_ID);
     assert_eq!(hcm["http_filters"][1]["name"], "envoy.filters.http.router");
-    assert_eq!(ports(cluster(&v, "v1.api.default.default.dc1")), vec![9001]);
-    assert_eq!(ports(cluster(&v, "web.default.default.dc1")), vec![8080]);
+    // Local targets: their Connect endpoints, with mTLS as the gateway's own identity, the
+    // target's SNI and the target's SPIFFE ID required of the server.
+    assert_eq!(ports(cluster(&v, "v1.api.default.default.dc1")), vec![21001]);
+    let web = cluster(&v, "web.default.default.dc1");
+    assert_eq!(ports(web), vec![21080]);
+    let td = crate::settings::DEFAULT_TRUST_DOMAIN;
+    let tls = &web["transport_socket"]["typed_config"];
+    assert_eq!(tls["sni"], format!("web.default.dc1.internal.{td}"));
+    let common = &tls["common_tls_context"];
+    assert_eq!(common["tls_certificates"][0]["certificate_chain"]["filename"], "/certs/ingress.pem");
+    assert_eq!(common["validation_context"]["trusted_ca"]["filename"], "/certs/ca.pem");
+    assert_eq!(
+        common["validation_context"]["match_typed_subject_alt_names"][0],
+        json!({ "san_type": "URI", "matcher": { "exact": format!("spiffe://{td}/ns/default/dc/dc1/svc/web") } })
+    );
+    assert_eq!(common["alpn_protocols"], json!(["http/1.1"]));
+    // billing is linked to the terminating gateway: reached through it, with billing's SNI.
+    assert_eq!(ports(cluster(&v, "billing.default.default.dc1")), vec![9443]);
+    assert!(g.notes.is_empty(), "{:?}", g.notes);
     // The tcp listener: the network filter chooses the target after checking the gateway's
     // intentions; tcp_proxy's own default is the blackhole.
     let tcp = &listeners[1]["filter_chains"][0]["filters"];

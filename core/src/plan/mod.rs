@@ -3,6 +3,7 @@
 //! CLI prints, the playground shows and the filter enforces.
 
 pub mod chain;
+pub mod endpoints;
 pub mod gateways;
 pub mod intentions;
 pub mod protocols;
@@ -32,6 +33,9 @@ pub struct Plan {
     pub chains: Vec<chain::DiscoveryChain>,
     /// One route table per registered gateway (see [`gateways`]).
     pub gateways: Vec<gateways::GatewayRoutes>,
+    /// Where the mesh reaches each service instance (sidecars, connect proxies, Connect-native
+    /// instances; see [`endpoints`]).
+    pub endpoints: Vec<endpoints::ConnectEndpoint>,
 }
 
 /// A compiled plan with the indexed table ready for decisions.
@@ -51,8 +55,10 @@ pub fn compile(ws: &Workspace, settings: &Settings) -> Result<Compiled, TableErr
     // One index of the entries for every step (tenancy resolved with the local partition).
     let entries = Entries::new(ws, &settings.partition);
     let upstreams = upstreams::resolve(ws, &entries, settings, &mut cx);
+    let endpoints = endpoints::connect_endpoints(ws, settings, &mut cx);
     let chains = chain::compile_all(ws, &entries, settings, &protocols, &mut cx);
     let gateways = gateways::compile(ws, &entries, settings, &protocols, &chains, &compiled.intentions);
+    endpoints::check_gateway_targets(&gateways, &endpoints, &ws.sources, &mut cx);
     let table =
         IntentionTable::new(compiled.intentions.clone(), settings.default_intention_policy, normalization(&entries))?;
     let mut diagnostics = cx.diags;
@@ -65,6 +71,7 @@ pub fn compile(ws: &Workspace, settings: &Settings) -> Result<Compiled, TableErr
             upstreams,
             chains,
             gateways,
+            endpoints,
         },
         table,
         protocols,

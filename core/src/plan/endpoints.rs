@@ -1,0 +1,377 @@
+//! Connect endpoints: where the mesh reaches each service instance, as Consul computes them.
+//!
+//! In a Consul datacenter a workload is reached only through a Connect endpoint, never at its
+//! application port (which is often bound to localhost):
+//!
+//! - a **sidecar** registered with the service (`connect { sidecar_service { … } }`): the
+//!   sidecar's address (else the service's), and its port — when the registration gives none,
+//!   the agent assigns one from its sidecar range (21000–21255) at registration: meshgate assumes
+//!   the range's start, per address in registration order, and warns (`W0408`); the sidecar
+//!   inherits the service's tags and meta unless it gives its own;
+//! - a **connect proxy registered on its own** (`kind = "connect-proxy"`,
+//!   `proxy { destination_service_name = … }`): its own address, port, tags and meta;
+//! - a **Connect-native** instance (`connect { native = true }`): the instance itself.
+//!
+//! Subset filters (`Service.Meta.…`, `Service.Tags`) select among a service's endpoints by the
+//! tags and meta the endpoint's instance carries. Every endpoint presents the service's SPIFFE
+//! identity; a client dialling it originates mTLS with the target's SNI.
+//!
+//! Rules: two endpoints on one address and port in one datacenter are an error (`E0430`): one
+//! of them could never be reached. A gateway route, target or mesh row that sends traffic to a
+//! service with no Connect endpoint in the gateway's datacenter is a warning (`W0407`) at the
+//! place that sends it: that traffic fails.
+
+use super::intentions::origin;
+use crate::decode::Cx;
+use crate::diag::{Code, Diagnostic};
+use crate::identity::{partition_or_local, ServiceId};
+use crate::intentions::Origin;
+use crate::model::service::{ServiceDefinition, ServiceKind};
+use crate::settings::Settings;
+use crate::workspace::Workspace;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The start of a Consul agent's sidecar port range (`ports.sidecar_min_port`).
+pub const SIDECAR_MIN_PORT: u16 = 21000;
+/// The end of it (`ports.sidecar_max_port`).
+pub const SIDECAR_MAX_PORT: u16 = 21255;
+
+/// What serves a Connect endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum EndpointKind {
+    /// `connect { sidecar_service { … } }`.
+    Sidecar,
+    /// A `kind = "connect-proxy"` registration of its own.
+    ConnectProxy,
+    /// `connect { native = true }`.
+    Native,
+}
+
+impl EndpointKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndpointKind::Sidecar => "sidecar",
+            EndpointKind::ConnectProxy => "connect-proxy",
+            EndpointKind::Native => "connect-native",
+        }
+    }
+}
+
+/// One place the mesh reaches one instance of a service.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ConnectEndpoint {
+    pub service: ServiceId,
+    pub datacenter: String,
+    pub address: String,
+    pub port: u16,
+    pub kind: EndpointKind,
+    /// The port was not given: the agent assigns one from its sidecar range.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub port_assigned: bool,
+    /// The tags and meta subset filters read (a sidecar's own, else its service's).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub tags: Vec<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub meta: BTreeMap<String, String>,
+    /// The registration that made it.
+    pub origin: Origin,
+}
+
+impl ConnectEndpoint {
+    /// `address:port`.
+    pub fn socket(&self) -> String {
+        format!("{}:{}", self.address, self.port)
+    }
+}
+
+/// Every Connect endpoint of the workspace, in registration order, and the problems found.
+pub fn connect_endpoints(ws: &Workspace, settings: &Settings, cx: &mut Cx) -> Vec<ConnectEndpoint> {
+    let mut out = Vec::new();
+    // Ports the agent hands out, per address: registrations without one take the next.
+    let mut next_assigned: BTreeMap<(String, String), u16> = BTreeMap::new();
+    for svc in ws.services() {
+        let dc = if svc.datacenter.is_empty() { settings.datacenter.as_str() } else { svc.datacenter.as_str() };
+        let here = |s: &ServiceDefinition, name: &str| {
+            ServiceId::new(name, &s.namespace, partition_or_local(&s.partition, &settings.partition))
+        };
+        match svc.kind {
+            ServiceKind::Typical => {
+                let Some(connect) = &svc.connect else { continue };
+                if connect.native {
+                    if let Some(port) = svc.port {
+                        out.push(ConnectEndpoint {
+                            service: here(svc, &svc.name),
+                            datacenter: dc.to_string(),
+                            address: address_of(&svc.address),
+                            port,
+                            kind: EndpointKind::Native,
+                            port_assigned: false,
+                            tags: svc.tags.clone(),
+                            meta: svc.meta.clone(),
+                            origin: origin(&ws.sources, svc.origin.span),
+                        });
+                    }
+                }
+                let Some(sidecar) = connect.sidecar_service.as_deref() else { continue };
+                let address = address_of(if sidecar.address.is_empty() { &svc.address } else { &sidecar.address });
+                let (port, assigned) = match sidecar.port {
+                    Some(p) => (p, false),
+                    None => {
+                        let next = next_assigned.entry((dc.to_string(), address.clone())).or_insert(SIDECAR_MIN_PORT);
+                        let p = *next;
+                        *next = next.saturating_add(1).min(SIDECAR_MAX_PORT);
+                        cx.push(
+                            Diagnostic::warning(
+                                Code::SidecarPortAssigned,
+                                sidecar.origin.span,
+                                format!(
+                                    "the sidecar of `{}` gives no port: Consul's agent assigns one from {SIDECAR_MIN_PORT}–{SIDECAR_MAX_PORT} at registration; meshgate assumes {p}",
+                                    svc.name
+                                ),
+                            )
+                            .with_note("give the sidecar_service a `port` so gateways dial the port it really listens on"),
+                        );
+                        (p, true)
+                    }
+                };
+                out.push(ConnectEndpoint {
+                    service: here(svc, &svc.name),
+                    datacenter: dc.to_string(),
+                    address,
+                    port,
+                    kind: EndpointKind::Sidecar,
+                    port_assigned: assigned,
+                    tags: if sidecar.tags.is_empty() { svc.tags.clone() } else { sidecar.tags.clone() },
+                    meta: if sidecar.meta.is_empty() { svc.meta.clone() } else { sidecar.meta.clone() },
+                    origin: origin(&ws.sources, sidecar.origin.span),
+                });
+            }
+            ServiceKind::ConnectProxy => {
+                let (Some(service), Some(port)) = (svc.proxied_service(), svc.port) else { continue };
+                out.push(ConnectEndpoint {
+                    service: here(svc, service),
+                    datacenter: dc.to_string(),
+                    address: address_of(&svc.address),
+                    port,
+                    kind: EndpointKind::ConnectProxy,
+                    port_assigned: false,
+                    tags: svc.tags.clone(),
+                    meta: svc.meta.clone(),
+                    origin: origin(&ws.sources, svc.origin.span),
+                });
+            }
+            _ => {}
+        }
+    }
+    check_distinct(&out, ws, cx);
+    out
+}
+
+/// Warns (`W0407`) for every gateway route, target or mesh row to a service that has no Connect
+/// endpoint in the gateway's datacenter (peers' and other datacenters' services are reached
+/// through their own gateways; services linked to a terminating gateway through it).
+pub fn check_gateway_targets(
+    gateways: &[crate::plan::gateways::GatewayRoutes],
+    endpoints: &[ConnectEndpoint],
+    sources: &crate::source::SourceMap,
+    cx: &mut Cx,
+) {
+    use crate::plan::gateways::mesh::MeshDestination;
+    use crate::plan::gateways::RouteTable;
+    let linked: Vec<&ServiceId> = gateways
+        .iter()
+        .filter_map(|g| match &g.routes {
+            RouteTable::TerminatingGateway(t) => Some(t.services.iter().map(|l| &l.service)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let reachable =
+        |s: &ServiceId, dc: &str| linked.contains(&s) || endpoints.iter().any(|e| &e.service == s && e.datacenter == dc);
+    let mut warned = std::collections::BTreeSet::new();
+    let mut warn = |gateway: &str, service: &ServiceId, dc: &str, at: &Origin| {
+        if !warned.insert((gateway.to_string(), service.clone())) {
+            return;
+        }
+        cx.push(
+            Diagnostic::warning(
+                Code::NoConnectEndpoint,
+                sources.span_at(&at.file, at.line, at.column),
+                format!(
+                    "gateway `{gateway}` sends traffic to `{}`, which has no Connect endpoint in {dc}: those requests fail",
+                    service.label()
+                ),
+            )
+            .with_note("register a sidecar (`connect { sidecar_service { port = … } }`), a connect proxy or a Connect-native instance for it"),
+        );
+    };
+    for g in gateways {
+        let (key, dc) = (&g.gateway.key, g.gateway.datacenter.as_str());
+        let mut target = |t: &crate::plan::gateways::RouteTarget, fallback: &Origin| {
+            let local = t.peer.is_empty() && (t.datacenter.is_empty() || t.datacenter == dc);
+            let service = t.service_ref();
+            if local && !reachable(&service, dc) {
+                warn(key, &service, dc, t.origin.as_ref().unwrap_or(fallback));
+            }
+        };
+        match &g.routes {
+            RouteTable::IngressGateway(t) => {
+                for l in &t.listeners {
+                    for r in l.hosts.iter().flat_map(|h| &h.routes) {
+                        r.targets.iter().for_each(|x| target(x, &r.origin));
+                    }
+                    if let Some(r) = &l.tcp {
+                        r.targets.iter().for_each(|x| target(x, &r.origin));
+                    }
+                }
+            }
+            RouteTable::ApiGateway(t) => {
+                for l in &t.listeners {
+                    for r in l.hosts.iter().flat_map(|h| &h.routes) {
+                        r.targets.iter().for_each(|x| target(x, &r.origin));
+                    }
+                    for r in &l.tcp {
+                        r.targets.iter().for_each(|x| target(x, &r.origin));
+                    }
+                }
+            }
+            RouteTable::MeshGateway(t) => {
+                for row in &t.routes {
+                    if let MeshDestination::LocalService { service, .. } | MeshDestination::ExportedService { service, .. } =
+                        &row.destination
+                    {
+                        if !reachable(service, dc) {
+                            warn(key, service, dc, &row.origin);
+                        }
+                    }
+                }
+            }
+            RouteTable::TerminatingGateway(_) => {}
+        }
+    }
+}
+
+/// A registration without an address is reached on the local host (the agent's address, which
+/// the workspace does not know).
+fn address_of(written: &str) -> String {
+    if written.is_empty() {
+        "127.0.0.1".into()
+    } else {
+        written.to_string()
+    }
+}
+
+/// Two endpoints on one address and port in one datacenter: the second is unreachable.
+fn check_distinct(endpoints: &[ConnectEndpoint], ws: &Workspace, cx: &mut Cx) {
+    let mut seen: BTreeMap<(&str, &str, u16), &ConnectEndpoint> = BTreeMap::new();
+    for e in endpoints {
+        if let Some(first) = seen.get(&(e.datacenter.as_str(), e.address.as_str(), e.port)) {
+            let span = ws
+                .services()
+                .flat_map(|s| std::iter::once(s).chain(s.connect.as_ref().and_then(|c| c.sidecar_service.as_deref())))
+                .find(|s| origin(&ws.sources, s.origin.span) == e.origin)
+                .map(|s| s.origin.span);
+            cx.push(
+                Diagnostic::error(
+                    Code::DuplicateEndpoint,
+                    span,
+                    format!(
+                        "the {} of `{}` listens on {}, where the {} of `{}` ({}) already listens",
+                        e.kind.as_str(),
+                        e.service.label(),
+                        e.socket(),
+                        first.kind.as_str(),
+                        first.service.label(),
+                        first.origin
+                    ),
+                )
+                .with_note("give each sidecar or connect proxy its own port"),
+            );
+        } else {
+            seen.insert((e.datacenter.as_str(), e.address.as_str(), e.port), e);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::InputFile;
+
+    fn endpoints(text: &str) -> (Vec<ConnectEndpoint>, Vec<Diagnostic>) {
+        let files = text.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));
+        let ws = Workspace::load(files);
+        assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
+        let mut cx = Cx::new();
+        (connect_endpoints(&ws, &Settings::default(), &mut cx), cx.diags)
+    }
+
+    #[test]
+    fn sidecars_proxies_and_native_instances_are_the_endpoints() {
+        let (e, diags) = endpoints(
+            r#"
+service {
+  name = "api"
+  port = 9999
+  meta = { version = "v1" }
+  connect { sidecar_service { port = 21001 } }
+}
+---
+service { name = "plain" port = 8080 }
+---
+service {
+  name = "billing-proxy"
+  kind = "connect-proxy"
+  address = "10.0.0.5"
+  port = 20000
+  meta = { version = "v2" }
+  proxy { destination_service_name = "billing" }
+}
+---
+service { name = "native" address = "10.0.0.6" port = 443 connect { native = true } }
+---
+service { name = "web" port = 8080 tags = ["a"] connect { sidecar_service {} } }
+"#,
+        );
+        let rows: Vec<(&str, String, EndpointKind, bool)> =
+            e.iter().map(|e| (e.service.name.as_str(), e.socket(), e.kind, e.port_assigned)).collect();
+        assert_eq!(
+            rows,
+            [
+                ("api", "127.0.0.1:21001".into(), EndpointKind::Sidecar, false),
+                ("billing", "10.0.0.5:20000".into(), EndpointKind::ConnectProxy, false),
+                ("native", "10.0.0.6:443".into(), EndpointKind::Native, false),
+                ("web", "127.0.0.1:21000".into(), EndpointKind::Sidecar, true),
+            ]
+        );
+        // The sidecar inherits its service's meta and tags; the proxy has its own.
+        assert_eq!(e[0].meta.get("version").map(String::as_str), Some("v1"));
+        assert_eq!(e[1].meta.get("version").map(String::as_str), Some("v2"));
+        assert_eq!(e[3].tags, ["a"]);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, Code::SidecarPortAssigned);
+    }
+
+    #[test]
+    fn two_endpoints_on_one_address_and_port_are_an_error() {
+        let (_, diags) = endpoints(
+            r#"
+service { name = "a" port = 1 connect { sidecar_service { port = 21000 } } }
+---
+service { name = "b" port = 2 connect { sidecar_service { port = 21000 } } }
+---
+service { name = "c" port = 3 datacenter = "dc2" connect { sidecar_service { port = 21000 } } }
+"#,
+        );
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, Code::DuplicateEndpoint);
+        assert!(diags[0].message.contains("the sidecar of `b` listens on 127.0.0.1:21000"), "{}", diags[0].message);
+    }
+}
