@@ -593,6 +593,7 @@ fn ecds_rejects_an_invalid_plan_and_hot_swaps_a_valid_one() {
         cert_dir: None,
         ecds_dir: Some(ecds.display().to_string()),
         health_port: None,
+        sidecar: false,
     };
     let g = envoy::ecds_update(&ws2, &c2, "ingress", &opts).unwrap();
     for f in &g.ecds {
@@ -634,6 +635,7 @@ fn the_health_listener_reports_the_plan_the_filter_holds() {
         cert_dir: None,
         ecds_dir: Some(ecds.display().to_string()),
         health_port: Some(health),
+        sidecar: false,
     };
     let g = envoy::ecds_update(&ws2, &c2, "ingress", &opts).unwrap();
     for f in &g.ecds {
@@ -691,6 +693,7 @@ fn the_health_listener_fails_while_the_filter_holds_no_plan() {
         cert_dir: None,
         ecds_dir: Some(ecds.display().to_string()),
         health_port: Some(health),
+        sidecar: false,
     };
     let g = envoy::generate(&ws, &c, "ingress", &opts).unwrap();
     let version = format!("{{\\\"version\\\":{},", meshgate_core::plan::gateways::GATEWAY_PLAN_VERSION);

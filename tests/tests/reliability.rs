@@ -536,6 +536,7 @@ fn ecds_faults_under_load_leave_the_old_plan_serving() {
         cert_dir: None,
         ecds_dir: Some(ecds.display().to_string()),
         health_port: None,
+        sidecar: false,
     };
     let g = meshgate_core::envoy::ecds_update(&ws2, &c2, "ingress", &opts).unwrap();
     let pushed = Instant::now();

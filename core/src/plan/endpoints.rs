@@ -69,6 +69,10 @@ pub struct ConnectEndpoint {
     pub address: String,
     pub port: u16,
     pub kind: EndpointKind,
+    /// The proxy serving it (`web-sidecar-proxy`); empty for a Connect-native instance.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub proxy: String,
     /// The port was not given: the agent assigns one from its sidecar range.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     #[cfg_attr(feature = "ts", ts(optional))]
@@ -112,6 +116,7 @@ pub fn connect_endpoints(ws: &Workspace, settings: &Settings, cx: &mut Cx) -> Ve
                             address: address_of(&svc.address),
                             port,
                             kind: EndpointKind::Native,
+                            proxy: String::new(),
                             port_assigned: false,
                             tags: svc.tags.clone(),
                             meta: svc.meta.clone(),
@@ -147,6 +152,11 @@ pub fn connect_endpoints(ws: &Workspace, settings: &Settings, cx: &mut Cx) -> Ve
                     address,
                     port,
                     kind: EndpointKind::Sidecar,
+                    proxy: if sidecar.name.is_empty() {
+                        format!("{}-sidecar-proxy", svc.name)
+                    } else {
+                        sidecar.name.clone()
+                    },
                     port_assigned: assigned,
                     tags: if sidecar.tags.is_empty() { svc.tags.clone() } else { sidecar.tags.clone() },
                     meta: if sidecar.meta.is_empty() { svc.meta.clone() } else { sidecar.meta.clone() },
@@ -161,6 +171,7 @@ pub fn connect_endpoints(ws: &Workspace, settings: &Settings, cx: &mut Cx) -> Ve
                     address: address_of(&svc.address),
                     port,
                     kind: EndpointKind::ConnectProxy,
+                    proxy: svc.name.clone(),
                     port_assigned: false,
                     tags: svc.tags.clone(),
                     meta: svc.meta.clone(),
@@ -253,7 +264,7 @@ pub fn check_gateway_targets(
                     }
                 }
             }
-            RouteTable::TerminatingGateway(_) => {}
+            RouteTable::TerminatingGateway(_) | RouteTable::Sidecar(_) => {}
         }
     }
 }
