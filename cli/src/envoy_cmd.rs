@@ -76,8 +76,8 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         sidecar: args.sidecar.is_some(),
     };
     let selector = args.sidecar.as_deref().or(args.gateway.as_deref()).unwrap_or_default();
-    let generated = envoy::generate(loaded.workspace, loaded.compiled, selector, &opts)
-        .map_err(|e| InputError(e.to_string()))?;
+    let generated =
+        envoy::generate(loaded.workspace, loaded.compiled, selector, &opts).map_err(|e| InputError(e.to_string()))?;
     for n in &generated.notes {
         eprintln!("note: {n}");
     }

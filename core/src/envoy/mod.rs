@@ -34,13 +34,13 @@
 //! serving.
 
 use crate::gateway::ROUTING_HEADER;
-use crate::plan::gateways::mesh::MeshDestination;
-use crate::plan::gateways::terminating::{LinkedRoute, TlsMode};
 use crate::plan::dial::{Caller, Dialer, SanMatch};
+use crate::plan::gateways::mesh::MeshDestination;
 use crate::plan::gateways::sidecar::{SidecarTable, LOCAL_APP_CLUSTER};
+use crate::plan::gateways::terminating::{LinkedRoute, TlsMode};
 use crate::plan::gateways::{plan_of, GatewayKind, GatewayPlan, RouteTable, RouteTarget};
-use crate::plan::upstreams::Mode;
 use crate::plan::protocols::Protocol;
+use crate::plan::upstreams::Mode;
 use crate::plan::Compiled;
 use crate::workspace::Workspace;
 use serde_json::{json, Value};
@@ -182,7 +182,12 @@ struct Builder<'a> {
 pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Options) -> Result<Generated, EnvoyError> {
     let settings = &compiled.plan.settings;
     let chosen = if opts.sidecar {
-        crate::plan::gateways::sidecar::select(&compiled.plan.sidecars, selector, &settings.datacenter, &settings.partition)?
+        crate::plan::gateways::sidecar::select(
+            &compiled.plan.sidecars,
+            selector,
+            &settings.datacenter,
+            &settings.partition,
+        )?
     } else {
         crate::plan::gateways::select(&compiled.plan.gateways, selector, &settings.datacenter, &settings.partition)?
     };
@@ -524,7 +529,14 @@ impl Builder<'_> {
         self.clusters.insert(t.cluster.clone(), aggregate_cluster(&t.cluster, &members));
     }
 
-    fn dialed_cluster(&mut self, name: &str, t: &RouteTarget, mode: Option<Mode>, protocol: Protocol, checked: bool) -> Value {
+    fn dialed_cluster(
+        &mut self,
+        name: &str,
+        t: &RouteTarget,
+        mode: Option<Mode>,
+        protocol: Protocol,
+        checked: bool,
+    ) -> Value {
         let caller = Caller { mode, ..self.caller.clone() };
         let dial = self.dialer.dial(&caller, t);
         if let Some(problem) = &dial.problem {
@@ -743,7 +755,8 @@ impl Builder<'_> {
         if app.is_empty() {
             self.notes.push(format!("{key}: no local application port: every allowed request fails"));
         }
-        self.clusters.insert(LOCAL_APP_CLUSTER.into(), static_cluster(LOCAL_APP_CLUSTER, &app, None, t.inbound.protocol));
+        self.clusters
+            .insert(LOCAL_APP_CLUSTER.into(), static_cluster(LOCAL_APP_CLUSTER, &app, None, t.inbound.protocol));
         let chain = self.terminated_chain(&t.inbound, &t.inbound.service.name);
         let mut out = vec![json!({
             "name": format!("{key}:public:{port}"),

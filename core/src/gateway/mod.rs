@@ -200,7 +200,12 @@ impl<'i> SniDecision<'i> {
                 r.origin
             ),
             (Some(SniTarget::Linked(l)), SniReason::Sidecar) => {
-                format!("to {}, the service this sidecar fronts (cluster {}, {})", l.service.label(), l.cluster, l.origin)
+                format!(
+                    "to {}, the service this sidecar fronts (cluster {}, {})",
+                    l.service.label(),
+                    l.cluster,
+                    l.origin
+                )
             }
             (Some(SniTarget::Linked(l)), _) => {
                 format!("routed to linked service {} (cluster {}, {})", l.service.label(), l.cluster, l.origin)

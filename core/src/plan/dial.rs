@@ -173,7 +173,10 @@ impl<'a> Dialer<'a> {
             } else if out.endpoints.is_empty() {
                 out.problem = Some(match out.via {
                     Via::LocalMeshGateway => format!("no mesh gateway is registered in {}", caller.datacenter),
-                    _ => format!("the settings give no mesh gateway of peer `{}` (Peers.{}.MeshGateways)", t.peer, t.peer),
+                    _ => format!(
+                        "the settings give no mesh gateway of peer `{}` (Peers.{}.MeshGateways)",
+                        t.peer, t.peer
+                    ),
                 });
             }
             return self.finish(out);
@@ -237,7 +240,12 @@ impl<'a> Dialer<'a> {
 
     /// The Connect endpoints of a service in a datacenter, filtered by a subset's filter; the
     /// filter's text when it could not be read (every endpoint is then used).
-    pub fn connect_endpoints(&self, service: &ServiceId, datacenter: &str, subset: &str) -> (Vec<String>, Option<String>) {
+    pub fn connect_endpoints(
+        &self,
+        service: &ServiceId,
+        datacenter: &str,
+        subset: &str,
+    ) -> (Vec<String>, Option<String>) {
         let (filter, unread) = match self.subset_filter(service, subset) {
             Some(Ok(f)) => (Some(f), None),
             Some(Err(text)) => (None, Some(text)),
@@ -297,12 +305,7 @@ fn peer_service_pattern(td: &str, partition: &str, namespace: &str, service: &st
     let q = |s: &str| crate::re2::escape(s);
     let ap = crate::identity::or_default(partition);
     let ap = if ap == crate::identity::DEFAULT { format!("(ap/{}/)?", q(ap)) } else { format!("ap/{}/", q(ap)) };
-    format!(
-        "^spiffe://{}/{ap}ns/{}/dc/[^/]+/svc/{}$",
-        q(td),
-        q(crate::identity::or_default(namespace)),
-        q(service)
-    )
+    format!("^spiffe://{}/{ap}ns/{}/dc/[^/]+/svc/{}$", q(td), q(crate::identity::or_default(namespace)), q(service))
 }
 
 /// A subset filter of the form `Service.Meta.<key> == <value>` (or `!=`), clauses joined by
@@ -361,7 +364,11 @@ fn unquote(s: &str) -> Option<String> {
 }
 
 /// Every dial of a gateway's or sidecar's targets, by cluster (for the views).
-pub fn dials(dialer: &Dialer<'_>, g: &GatewayRoutes, mode_of: impl Fn(&RouteTarget) -> Option<Mode>) -> BTreeMap<String, Dial> {
+pub fn dials(
+    dialer: &Dialer<'_>,
+    g: &GatewayRoutes,
+    mode_of: impl Fn(&RouteTarget) -> Option<Mode>,
+) -> BTreeMap<String, Dial> {
     let caller = Caller::gateway(g);
     let mut out = BTreeMap::new();
     let mut add = |t: &RouteTarget| {
@@ -405,7 +412,8 @@ mod tests {
 
     #[test]
     fn subset_filters_read_meta_and_tags() {
-        let f = SubsetFilter::parse(r#"Service.Meta.version == "v2" and Service.Tags contains canary"#).expect("parsed");
+        let f =
+            SubsetFilter::parse(r#"Service.Meta.version == "v2" and Service.Tags contains canary"#).expect("parsed");
         let mut e = ConnectEndpoint {
             service: ServiceId::new("api", "", ""),
             datacenter: "dc1".into(),

@@ -204,8 +204,9 @@ pub fn check_gateway_targets(
         })
         .flatten()
         .collect();
-    let reachable =
-        |s: &ServiceId, dc: &str| linked.contains(&s) || endpoints.iter().any(|e| &e.service == s && e.datacenter == dc);
+    let reachable = |s: &ServiceId, dc: &str| {
+        linked.contains(&s) || endpoints.iter().any(|e| &e.service == s && e.datacenter == dc)
+    };
     let mut warned = std::collections::BTreeSet::new();
     let mut warn = |gateway: &str, service: &ServiceId, dc: &str, at: &Origin| {
         if !warned.insert((gateway.to_string(), service.clone())) {
@@ -255,8 +256,8 @@ pub fn check_gateway_targets(
             }
             RouteTable::MeshGateway(t) => {
                 for row in &t.routes {
-                    if let MeshDestination::LocalService { service, .. } | MeshDestination::ExportedService { service, .. } =
-                        &row.destination
+                    if let MeshDestination::LocalService { service, .. }
+                    | MeshDestination::ExportedService { service, .. } = &row.destination
                     {
                         if !reachable(service, dc) {
                             warn(key, service, dc, &row.origin);

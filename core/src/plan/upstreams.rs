@@ -121,7 +121,8 @@ pub(crate) fn proxies<'a>(ws: &'a Workspace) -> Vec<ProxyAt<'a>> {
         let sidecar = svc.connect.as_ref().and_then(|c| c.sidecar_service.as_deref());
         if let Some(sidecar) = sidecar {
             let config = sidecar.proxy.as_ref().unwrap_or_else(|| NO_CONFIG.get_or_init(ProxyConfig::default));
-            let name = if sidecar.name.is_empty() { format!("{}-sidecar-proxy", svc.name) } else { sidecar.name.clone() };
+            let name =
+                if sidecar.name.is_empty() { format!("{}-sidecar-proxy", svc.name) } else { sidecar.name.clone() };
             out.push(proxy_at(svc, Some(sidecar), name, svc.name.clone(), config));
         }
     }
@@ -233,7 +234,9 @@ fn resolve_one(
     let gateway = match dial {
         Dial::Direct => None,
         Dial::LocalGateway => gateway_in(ws, proxy_dc, settings),
-        Dial::RemoteGateway if peered => settings.peers.get(&u.destination_peer).and_then(|p| p.mesh_gateways.first().cloned()),
+        Dial::RemoteGateway if peered => {
+            settings.peers.get(&u.destination_peer).and_then(|p| p.mesh_gateways.first().cloned())
+        }
         Dial::RemoteGateway => gateway_in(ws, &datacenter, settings),
     };
     if gateway.is_none() && dial != Dial::Direct && !(peered && dial == Dial::RemoteGateway) {

@@ -99,11 +99,7 @@ pub enum MeshDestination {
     },
     /// A cluster peer's mesh gateways (from the settings' `Peers` block): local proxies in
     /// `local` mode send their peered traffic here.
-    PeerGateways {
-        peer: String,
-        cluster: String,
-        gateways: Vec<String>,
-    },
+    PeerGateways { peer: String, cluster: String, gateways: Vec<String> },
 }
 
 impl MeshDestination {

@@ -2,13 +2,13 @@
 //! filter deserializes it in `on_configure`; `docs/gateway-plan.md` documents every field.
 
 use super::{applicable, protocols_of, select, GatewayIdentity, GatewayKind, GatewayRoutes, RouteTable, ServiceId};
-use std::collections::BTreeMap;
 use crate::intentions::path::Normalization;
 use crate::intentions::{Action, Intention};
 use crate::plan::protocols::{Protocol, Protocols};
 use crate::plan::{Compiled, Plan};
 use crate::settings::Mode;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The GatewayPlan format version; bumped on any change a filter built for the old one would
 /// misread.
@@ -135,7 +135,12 @@ pub fn sidecar_plan(compiled: &Compiled, selector: &str) -> Result<GatewayPlan, 
 }
 
 /// The slice of the plan one gateway's (or sidecar's) filter enforces.
-pub fn plan_of(g: &GatewayRoutes, plan: &Plan, protocols: &Protocols, path_normalization: Normalization) -> GatewayPlan {
+pub fn plan_of(
+    g: &GatewayRoutes,
+    plan: &Plan,
+    protocols: &Protocols,
+    path_normalization: Normalization,
+) -> GatewayPlan {
     let services = g.routes.services();
     let intentions = match g.routes.intention_scope(&g.gateway) {
         Some((source, destinations)) => {

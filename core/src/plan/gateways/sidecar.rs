@@ -22,8 +22,8 @@
 
 use super::terminating::{LinkedRoute, TlsOrigination};
 use super::{
-    applicable, reduce_weights, Context, GatewayIdentity, GatewayKind, GatewayRoutes, HttpRoute,
-    IntentionRef, RouteTable, RouteTarget, ServiceId, TcpRoute, VirtualHost,
+    applicable, reduce_weights, Context, GatewayIdentity, GatewayKind, GatewayRoutes, HttpRoute, IntentionRef,
+    RouteTable, RouteTarget, ServiceId, TcpRoute, VirtualHost,
 };
 use crate::identity::or_default;
 use crate::intentions::{Intention, Origin};
@@ -77,7 +77,11 @@ pub struct SidecarUpstream {
 impl SidecarUpstream {
     /// Every target the listener can send to.
     pub fn targets(&self) -> impl Iterator<Item = &RouteTarget> {
-        self.hosts.iter().flat_map(|h| &h.routes).flat_map(|r| &r.targets).chain(self.tcp.iter().flat_map(|t| &t.targets))
+        self.hosts
+            .iter()
+            .flat_map(|h| &h.routes)
+            .flat_map(|r| &r.targets)
+            .chain(self.tcp.iter().flat_map(|t| &t.targets))
     }
 }
 
@@ -129,10 +133,8 @@ fn sidecar(
     let (address, port) = match endpoint {
         Some(e) => (e.address.clone(), e.port),
         None => {
-            notes.push(format!(
-                "the proxy `{}` gives no port: it has no public listener mesh clients can dial",
-                p.name
-            ));
+            notes
+                .push(format!("the proxy `{}` gives no port: it has no public listener mesh clients can dial", p.name));
             ("127.0.0.1".to_string(), crate::plan::endpoints::SIDECAR_MIN_PORT)
         }
     };
@@ -262,7 +264,12 @@ fn upstream(
                 r.destination, r.peer, r.peer
             ));
         }
-        out.tcp = Some(TcpRoute { route: String::new(), service: destination, targets: vec![target], origin: r.origin.clone() });
+        out.tcp = Some(TcpRoute {
+            route: String::new(),
+            service: destination,
+            targets: vec![target],
+            origin: r.origin.clone(),
+        });
         return out;
     }
     out.protocol = cx.protocols.protocol(&destination.name, &destination.namespace, &destination.partition);

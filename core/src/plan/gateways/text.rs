@@ -149,7 +149,8 @@ pub fn render_one(g: &GatewayRoutes) -> String {
         }
         RouteTable::Sidecar(t) => {
             let s = &t.inbound;
-            let app = if s.endpoints.is_empty() { "(no local application port)".to_string() } else { s.endpoints.join(" ") };
+            let app =
+                if s.endpoints.is_empty() { "(no local application port)".to_string() } else { s.endpoints.join(" ") };
             let _ = writeln!(
                 out,
                 "  public listener: mTLS as {}, protocol {}, to the local application at {app}",
@@ -158,7 +159,8 @@ pub fn render_one(g: &GatewayRoutes) -> String {
             );
             intentions(&mut out, 4, &s.intentions, "no intention protects it: the default policy decides");
             for u in &t.upstreams {
-                let place = if u.peer.is_empty() { format!("in {}", u.datacenter) } else { format!("on peer {}", u.peer) };
+                let place =
+                    if u.peer.is_empty() { format!("in {}", u.datacenter) } else { format!("on peer {}", u.peer) };
                 let _ = writeln!(
                     out,
                     "  upstream {} {place} on {}:{} {}, mesh gateway mode {} ({})",
