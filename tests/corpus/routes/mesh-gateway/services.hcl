@@ -57,7 +57,7 @@ services = [
     datacenter = "dc2"
     port       = 6060
     connect {
-      sidecar_service { port = 21000 }
+      sidecar_service { port = 21003 }
     }
   },
 ]
