@@ -239,20 +239,6 @@ impl Backend {
         }))
     }
 
-    /// [`Backend::http_keepalive`] behind TLS (rustls, presenting `cert_pem`/`key_pem`).
-    pub fn https_keepalive(name: &str, port: u16, cert_pem: &str, key_pem: &str) -> Result<Backend, String> {
-        let config = Arc::new(server_config(cert_pem, key_pem)?);
-        let name: Arc<str> = Arc::from(name);
-        Ok(Backend::spawn(Backend::listener(port)?, move |c| {
-            let (name, config) = (name.clone(), config.clone());
-            let _ = c.set_read_timeout(Some(IDLE_TIMEOUT));
-            std::thread::spawn(move || {
-                let Ok(conn) = rustls::ServerConnection::new(config) else { return };
-                serve_keepalive(rustls::StreamOwned::new(conn, c), &name);
-            });
-        }))
-    }
-
     /// [`Backend::http_keepalive`] as a Connect-native workload (see the module docs).
     pub fn native_http_keepalive(name: &str, port: u16, id: &MeshIdentity) -> Result<Backend, String> {
         let name: Arc<str> = Arc::from(name);
@@ -335,25 +321,6 @@ impl Backend {
             tls.conn.send_close_notify();
             let _ = tls.flush();
         })
-    }
-
-    /// A TLS server (rustls) presenting `cert_pem`/`key_pem`: reads one line, answers `<name>\n`.
-    pub fn tls(name: &str, port: u16, cert_pem: &str, key_pem: &str) -> Result<Backend, String> {
-        let config = Arc::new(server_config(cert_pem, key_pem)?);
-        let name = name.to_string();
-        Ok(Backend::spawn(Backend::listener(port)?, move |c| {
-            let Ok(conn) = rustls::ServerConnection::new(config.clone()) else { return };
-            let mut tls = rustls::StreamOwned::new(conn, c);
-            let mut buf = [0u8; 256];
-            if let Ok(n) = tls.read(&mut buf) {
-                if n > 0 {
-                    let _ = tls.write_all(format!("{name}\n").as_bytes());
-                    let _ = tls.flush();
-                    tls.conn.send_close_notify();
-                    let _ = tls.flush();
-                }
-            }
-        }))
     }
 }
 
@@ -509,15 +476,6 @@ fn certs(pem: &str) -> Result<Vec<CertificateDer<'static>>, String> {
 
 fn key(pem: &str) -> Result<PrivateKeyDer<'static>, String> {
     PrivateKeyDer::from_pem_slice(pem.as_bytes()).map_err(|e| format!("key PEM: {e}"))
-}
-
-fn server_config(cert_pem: &str, key_pem: &str) -> Result<rustls::ServerConfig, String> {
-    rustls::ServerConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_no_client_auth()
-        .with_single_cert(certs(cert_pem)?, key(key_pem)?)
-        .map_err(|e| e.to_string())
 }
 
 /// A Connect endpoint's TLS: presents `id`'s leaf, requires a client certificate signed by its
@@ -726,6 +684,18 @@ pub fn tcp_hello(port: u16) -> Result<String, String> {
     BufReader::new(&mut s).read_line(&mut line).map_err(|e| format!("read: {e}"))?;
     if line.is_empty() {
         return Err("closed without an answer".into());
+    }
+    Ok(line.trim().to_string())
+}
+
+/// Plain TCP to 127.0.0.1:`port`, sending nothing: the first line the far end says on its own (a
+/// server-first protocol's greeting). `Err` when it closes or stays silent (timeout).
+pub fn tcp_greeting(port: u16) -> Result<String, String> {
+    let mut s = connect(port)?;
+    let mut line = String::new();
+    BufReader::new(&mut s).take(64 * 1024).read_line(&mut line).map_err(|e| format!("read: {e}"))?;
+    if line.is_empty() {
+        return Err("closed without a greeting".into());
     }
     Ok(line.trim().to_string())
 }

@@ -26,7 +26,8 @@ use meshgate_core::workspace::{InputFile, Workspace};
 use meshgate_tests::envoy::{filter_wasm, find_envoy, free_port, scratch_dir, validate, Envoy};
 use meshgate_tests::harness::{self, sni, spiffe, Ports, READY, TD};
 use meshgate_tests::net::{
-    http_request, https_request, listening, tcp_hello, tls_greeting, tls_hello, Backend, ClientIdentity, TlsClient,
+    http_request, https_request, listening, tcp_greeting, tcp_hello, tls_greeting, tls_hello, Backend, ClientIdentity,
+    TlsClient,
 };
 use meshgate_tests::pki::Ca;
 use std::path::{Path, PathBuf};
@@ -363,6 +364,38 @@ Sources = [{ Name = "ingress", Action = "deny" }]
     assert_eq!(envoy.counter("wasmcustom.meshgate.ingress.allowed"), Some(1));
     let log = envoy.log_text();
     assert!(log.lines().any(|l| l.contains("meshgate deny") && l.contains("destination=db")), "{log}");
+}
+
+/// A server-first protocol (the service greets before the client speaks) behind an ingress
+/// gateway's tcp listener, at a Connect-native endpoint: the gateway decides on its own identity
+/// when the connection opens, so the greeting reaches a client that sends nothing — through the
+/// gateway's mTLS, as the gateway's identity.
+#[test]
+#[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
+fn ingress_tcp_listeners_serve_server_first_protocols() {
+    let dir = scratch_dir("ingress-server-first");
+    let ports = Ports::new(&["SMTP_LISTENER", "SMTP"]);
+    let text = ports.fill(
+        r#"
+service { name = "ingress" kind = "ingress-gateway" address = "127.0.0.1" port = 8443 }
+---
+service { name = "smtp" address = "127.0.0.1" port = {{SMTP}} connect { native = true } }
+---
+Kind = "ingress-gateway"
+Name = "ingress"
+Listeners = [{ Port = {{SMTP_LISTENER}}, Protocol = "tcp", Services = [{ Name = "smtp" }] }]
+"#,
+    );
+    let (ws, c) = load(&text, &Settings::default());
+    let certs = dir.join("certs");
+    let ca = Ca::create(&certs, "test CA").unwrap();
+    ca.service("ingress", "ingress").unwrap();
+    let smtp = Backend::native_banner("smtp", ports.get("SMTP"), &ca.service("smtp", "smtp").unwrap()).unwrap();
+    let envoy = start_gateway(&dir, &ws, &c, "ingress", Some(&certs), None);
+    let greeting = tcp_greeting(ports.get("SMTP_LISTENER"));
+    assert_eq!(greeting.as_deref(), Ok("smtp ready"), "{}", envoy.log_tail(20));
+    assert_eq!(tcp_hello(ports.get("SMTP_LISTENER")).as_deref(), Ok("smtp ready"));
+    assert_eq!(smtp.peers(), [spiffe("ingress"), spiffe("ingress")]);
 }
 
 // ---------------------------------------------------------------------------- ingress gateway
