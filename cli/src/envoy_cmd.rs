@@ -1,4 +1,5 @@
-//! `meshgate envoy`: an Envoy bootstrap for one gateway, with filter.wasm and its GatewayPlan.
+//! `meshgate envoy`: an Envoy bootstrap for one gateway or sidecar, with filter.wasm and its
+//! GatewayPlan.
 
 use crate::context::{Loaded, WorkspaceArgs};
 use crate::input::InputError;
@@ -11,8 +12,13 @@ pub struct Args {
     #[command(flatten)]
     workspace: WorkspaceArgs,
     /// The gateway to configure (its key or name, as `meshgate routes` lists them).
-    #[arg(long, value_name = "NAME")]
-    gateway: String,
+    #[arg(long, value_name = "NAME", required_unless_present = "sidecar", conflicts_with = "sidecar")]
+    gateway: Option<String>,
+    /// Configure the sidecar of this service (or the proxy of this name) instead: its public
+    /// listener enforces the service's inbound intentions; one listener per upstream applies the
+    /// upstream's discovery chain. Needs --cert-dir with <service>.pem.
+    #[arg(long, value_name = "SERVICE")]
+    sidecar: Option<String>,
     /// Path of filter.wasm (made absolute in the output).
     #[arg(long, value_name = "PATH")]
     wasm: PathBuf,
@@ -25,7 +31,7 @@ pub struct Args {
     #[arg(long, value_name = "PORT")]
     health_port: Option<u16>,
     /// Directory with ca.pem and <service>.pem / <service>-key.pem (`meshgate ca create`,
-    /// `meshgate cert issue`); required for terminating gateways.
+    /// `meshgate cert issue`); required for every kind but mesh gateways.
     #[arg(long, value_name = "DIR")]
     cert_dir: Option<PathBuf>,
     /// Deliver the plan through ECDS from files in this directory (Envoy watches it) instead of
@@ -67,9 +73,11 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         cert_dir: args.cert_dir.as_deref().map(absolute),
         ecds_dir: args.ecds.as_deref().map(absolute),
         health_port: args.health_port,
+        sidecar: args.sidecar.is_some(),
     };
-    let generated = envoy::generate(loaded.workspace, loaded.compiled, &args.gateway, &opts)
-        .map_err(|e| InputError(e.to_string()))?;
+    let selector = args.sidecar.as_deref().or(args.gateway.as_deref()).unwrap_or_default();
+    let generated =
+        envoy::generate(loaded.workspace, loaded.compiled, selector, &opts).map_err(|e| InputError(e.to_string()))?;
     for n in &generated.notes {
         eprintln!("note: {n}");
     }

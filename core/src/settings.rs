@@ -9,10 +9,23 @@
 //! TrustDomain            = "11111111-2222-3333-4444-555555555555.consul"
 //! DefaultIntentionPolicy = "deny"
 //! Mode                   = "enforce"   # or "audit": decide and count, never block
-//! PeerTrustDomains = {
-//!   "cluster-01" = "aaaaaaaa-0000-0000-0000-000000000001.consul"
+//! Peers = {
+//!   "cluster-02" = {
+//!     TrustDomain  = "aaaaaaaa-0000-0000-0000-000000000002.consul"
+//!     LocalName    = "cluster-01"            # the name cluster-02 gave this cluster
+//!     MeshGateways = ["10.0.2.5:8443"]
+//!     CAFile       = "certs/cluster-02-ca.pem"
+//!   }
 //! }
 //! ```
+//!
+//! `PeerTrustDomains = { "<peer>" = "<td>" }` (the earlier form) still sets trust domains alone.
+//!
+//! A peer's block says what dialling its exported services needs, facts Consul learns from the
+//! peering stream and a static workspace must be told: its trust domain (its SNI names and SPIFFE
+//! IDs end in it), the name it gave this cluster when it generated the peering token (its mesh
+//! gateways answer `<svc>.<ns>.<ap>.<that name>.external.<its td>`; the local datacenter's name
+//! when not given), its mesh gateways' addresses, and its CA (what its certificates chain to).
 
 use crate::decode::{Cx, Decode};
 use crate::diag::{Code, Diagnostic};
@@ -56,7 +69,52 @@ decode_struct! {
         pub mode: Option<EnforcementMode>,
         /// Peer name → that cluster's trust domain (peered SNI names end with it).
         pub peer_trust_domains: Option<std::collections::BTreeMap<String, String>>,
+        /// Peer name → how to reach and trust it.
+        pub peers: Option<PeerFiles>,
     }
+}
+
+decode_struct! {
+    /// One peer in a settings file.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    pub struct PeerFile("a peer block", pascal) {
+        pub trust_domain: Option<String>,
+        pub local_name: Option<String>,
+        pub mesh_gateways: Vec<String>,
+        #[serde(rename = "CAFile")]
+        pub ca_file: Option<String> ["CAFile", "ca_file"],
+    }
+}
+
+/// `Peers = { "<peer>" = { … } }`, in the order written.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct PeerFiles(pub Vec<(String, PeerFile)>);
+
+impl Decode for PeerFiles {
+    fn expected() -> &'static str {
+        "a map of peer blocks"
+    }
+    fn decode(node: &crate::syntax::Node, cx: &mut Cx) -> Option<Self> {
+        let entries = crate::decode::object_entries(node, cx, Self::expected())?;
+        Some(PeerFiles(entries.iter().filter_map(|e| Some((e.key.clone(), PeerFile::decode(&e.value, cx)?))).collect()))
+    }
+}
+
+/// What a workspace knows of one cluster peer (besides its trust domain).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct Peer {
+    /// The name the peer gave this cluster (empty: the local datacenter's name).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub local_name: String,
+    /// `address:port` of each of its mesh gateways.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mesh_gateways: Vec<String>,
+    /// Its CA certificate (PEM path); empty: `<cert-dir>/<peer>-ca.pem`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ca_file: String,
 }
 
 /// Resolved settings.
@@ -70,6 +128,9 @@ pub struct Settings {
     pub mode: Mode,
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub peer_trust_domains: std::collections::BTreeMap<String, String>,
+    /// Peer name → how to reach it (see the module docs).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub peers: std::collections::BTreeMap<String, Peer>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -99,6 +160,7 @@ impl Default for Settings {
             default_intention_policy: Action::Allow,
             mode: Mode::Enforce,
             peer_trust_domains: Default::default(),
+            peers: Default::default(),
         }
     }
 }
@@ -123,6 +185,21 @@ impl Settings {
         }
         if let Some(peers) = &file.peer_trust_domains {
             self.peer_trust_domains.extend(peers.iter().map(|(k, v)| (k.clone(), v.to_ascii_lowercase())));
+        }
+        for (name, p) in file.peers.iter().flat_map(|p| &p.0) {
+            if let Some(td) = &p.trust_domain {
+                self.peer_trust_domains.insert(name.clone(), td.to_ascii_lowercase());
+            }
+            let peer = self.peers.entry(name.clone()).or_default();
+            if let Some(v) = &p.local_name {
+                peer.local_name = v.clone();
+            }
+            if !p.mesh_gateways.is_empty() {
+                peer.mesh_gateways = p.mesh_gateways.clone();
+            }
+            if let Some(v) = &p.ca_file {
+                peer.ca_file = v.clone();
+            }
         }
         if let Some(m) = file.mode {
             self.mode = match m {
@@ -155,6 +232,29 @@ impl Settings {
             Some(f) if !cx.has_errors() => Ok(f),
             _ => Err(cx.diags),
         }
+    }
+
+    /// The name the peer `peer` gave this cluster: the label of the SNI names its mesh gateways
+    /// answer for the services it exports to this cluster.
+    pub fn name_at_peer(&self, peer: &str) -> &str {
+        match self.peers.get(peer) {
+            Some(p) if !p.local_name.is_empty() => &p.local_name,
+            _ => &self.datacenter,
+        }
+    }
+
+    /// The SNI a proxy here sends to reach `service` exported by `peer`:
+    /// `<svc>.<ns>.<ap>.<our name at the peer>.external.<the peer's td>` — the name the
+    /// exporting side computes for this cluster (Consul sends it over the peering stream). A peer
+    /// whose trust domain is unknown gets a placeholder that no gateway answers.
+    pub fn peer_dial_sni(&self, service: &str, namespace: &str, partition: &str, peer: &str) -> String {
+        let td = self.peer_trust_domains.get(peer).cloned().unwrap_or_else(|| format!("{peer}.peering.invalid"));
+        crate::names::Sni::peered(service, namespace, partition, self.name_at_peer(peer), &td).to_string()
+    }
+
+    /// The peer whose trust domain is `td`, if any.
+    pub fn peer_of_trust_domain(&self, td: &str) -> Option<&str> {
+        self.peer_trust_domains.iter().find(|(_, t)| t.eq_ignore_ascii_case(td)).map(|(p, _)| p.as_str())
     }
 
     /// Checks flag values the way a settings file's would be checked.

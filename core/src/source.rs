@@ -149,7 +149,9 @@ impl SourceMap {
         let line_text = f.text.get(start_of_line..)?;
         let offset = line_text.char_indices().nth((column as usize).checked_sub(1)?).map(|(b, _)| b)?;
         let word = line_text.get(offset..)?;
-        let len = word.find(|c: char| c.is_whitespace() || matches!(c, '=' | ':' | ',' | '{' | '}' | '[' | ']')).unwrap_or(word.len());
+        let len = word
+            .find(|c: char| c.is_whitespace() || matches!(c, '=' | ':' | ',' | '{' | '}' | '[' | ']'))
+            .unwrap_or(word.len());
         Some(Span::new(id, start_of_line + offset, start_of_line + offset + len.max(1)))
     }
 

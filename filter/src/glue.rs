@@ -494,7 +494,7 @@ impl HttpFilter {
         } else {
             None
         };
-        let (server_name, peer) = if ix.kind() == GatewayKind::TerminatingGateway {
+        let (server_name, peer) = if matches!(ix.kind(), GatewayKind::TerminatingGateway | GatewayKind::ConnectProxy) {
             let name = match read(host, &SERVER_NAME) {
                 Ok(n) => n.unwrap_or_default(),
                 Err(e) => return HttpVerdict::host_failure("cannot read the server name", &e),

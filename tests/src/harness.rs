@@ -97,6 +97,7 @@ pub fn start_gateway_with(
         cert_dir: cert_dir.map(|d| d.display().to_string()),
         ecds_dir: ecds.map(|d| d.display().to_string()),
         health_port,
+        sidecar: false,
     };
     let g = envoy::generate(ws, c, gateway, &opts).map_err(|e| e.to_string())?;
     if let Some(d) = ecds {

@@ -688,6 +688,7 @@ fn ecds_rejects_an_invalid_plan_and_hot_swaps_a_valid_one() {
         cert_dir: Some(certs.display().to_string()),
         ecds_dir: Some(ecds.display().to_string()),
         health_port: None,
+        sidecar: false,
     };
     let g = envoy::ecds_update(&ws2, &c2, "ingress", &opts).unwrap();
     for f in &g.ecds {
@@ -729,6 +730,7 @@ fn the_health_listener_reports_the_plan_the_filter_holds() {
         cert_dir: Some(certs.display().to_string()),
         ecds_dir: Some(ecds.display().to_string()),
         health_port: Some(health),
+        sidecar: false,
     };
     let g = envoy::ecds_update(&ws2, &c2, "ingress", &opts).unwrap();
     for f in &g.ecds {
@@ -786,6 +788,7 @@ fn the_health_listener_fails_while_the_filter_holds_no_plan() {
         cert_dir: Some(certs.display().to_string()),
         ecds_dir: Some(ecds.display().to_string()),
         health_port: Some(health),
+        sidecar: false,
     };
     let g = envoy::generate(&ws, &c, "ingress", &opts).unwrap();
     let version = format!("{{\\\"version\\\":{},", meshgate_core::plan::gateways::GATEWAY_PLAN_VERSION);
@@ -924,6 +927,18 @@ fn every_config_the_cli_writes_passes_envoy_validate() {
     for service in ["payments-legacy", "ingress"] {
         run(&["cert", "issue", "--service", service, "--dir", &certs.display().to_string()]);
     }
+    // The demo's peer `partner` (its own trust domain): gateways that dial it trust its CA as
+    // `<cert-dir>/partner-ca.pem`.
+    let partner = dir.join("partner");
+    run(&[
+        "ca",
+        "create",
+        "--dir",
+        &partner.display().to_string(),
+        "--trust-domain",
+        "99999999-8888-7777-6666-555555555555.consul",
+    ]);
+    std::fs::copy(partner.join("ca.pem"), certs.join("partner-ca.pem")).unwrap();
     for gateway in ["mesh-gateway@dc1", "mesh-gateway@dc2", "ingress", "egress"] {
         for ecds in [false, true] {
             let out = dir.join(format!("{gateway}-{ecds}.json"));

@@ -556,6 +556,7 @@ fn ecds_faults_under_load_leave_the_old_plan_serving() {
         cert_dir: Some(gw.certs.display().to_string()),
         ecds_dir: Some(ecds.display().to_string()),
         health_port: None,
+        sidecar: false,
     };
     let g = meshgate_core::envoy::ecds_update(&ws2, &c2, "ingress", &opts).unwrap();
     let pushed = Instant::now();

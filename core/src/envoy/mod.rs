@@ -34,14 +34,15 @@
 //! serving.
 
 use crate::gateway::ROUTING_HEADER;
-use crate::identity::ServiceId;
-use crate::model::service::ServiceKind;
+use crate::plan::dial::{Caller, Dialer, SanMatch};
 use crate::plan::gateways::mesh::MeshDestination;
+use crate::plan::gateways::sidecar::{SidecarTable, LOCAL_APP_CLUSTER};
 use crate::plan::gateways::terminating::{LinkedRoute, TlsMode};
-use crate::plan::gateways::{gateway_plan, GatewayKind, GatewayPlan, RouteTable, RouteTarget};
+use crate::plan::gateways::{plan_of, GatewayKind, GatewayPlan, RouteTable, RouteTarget};
 use crate::plan::protocols::Protocol;
+use crate::plan::upstreams::Mode;
 use crate::plan::Compiled;
-use crate::workspace::{Entries, Workspace};
+use crate::workspace::Workspace;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -72,6 +73,8 @@ pub struct Options {
     /// while every filter VM of the gateway holds a plan (Envoy's own `/ready` stays LIVE when a
     /// filter failed to load and every request gets 500).
     pub health_port: Option<u16>,
+    /// The selector names a sidecar (a service, or its proxy), not a gateway.
+    pub sidecar: bool,
 }
 
 /// The generated configuration.
@@ -106,6 +109,10 @@ pub enum EnvoyError {
     NeedCerts,
     #[error("{0} gateways originate mTLS to their targets' Connect endpoints with their own certificate: pass --cert-dir with ca.pem and {1}.pem / {1}-key.pem")]
     NeedGatewayCert(&'static str, String),
+    #[error("a sidecar terminates and originates mTLS as its service: pass --cert-dir with ca.pem and {0}.pem / {0}-key.pem")]
+    NeedServiceCert(String),
+    #[error("{0}")]
+    Sidecar(#[from] crate::plan::gateways::sidecar::SidecarSelectError),
     #[error("cannot serialize: {0}")]
     Json(String),
     #[error("the gateway plan is {0} bytes; filter.wasm accepts at most {max} (split the intentions across gateways)", max = crate::gateway::MAX_PLAN_BYTES)]
@@ -157,15 +164,12 @@ impl Filter {
 }
 
 struct Builder<'a> {
-    ws: &'a Workspace,
-    /// Where the mesh reaches each service instance.
-    endpoints: &'a [crate::plan::endpoints::ConnectEndpoint],
-    entries: Entries<'a>,
     plan: &'a GatewayPlan,
-    /// Where registrations that name no datacenter live.
-    settings_dc: String,
-    /// Every gateway's route table (terminating gateways front their linked services).
-    gateways: &'a [crate::plan::gateways::GatewayRoutes],
+    settings: &'a crate::settings::Settings,
+    /// Where each target's traffic goes (see [`crate::plan::dial`]).
+    dialer: Dialer<'a>,
+    /// Who dials: the gateway, or the sidecar's service.
+    caller: Caller,
     plan_json: String,
     opts: &'a Options,
     clusters: BTreeMap<String, Value>,
@@ -173,31 +177,39 @@ struct Builder<'a> {
     used: Vec<Filter>,
 }
 
-/// Generates the bootstrap for the gateway `selector` names.
+/// Generates the bootstrap for the gateway `selector` names (with [`Options::sidecar`], the
+/// sidecar of the service or proxy it names).
 pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Options) -> Result<Generated, EnvoyError> {
     let settings = &compiled.plan.settings;
-    let chosen =
-        crate::plan::gateways::select(&compiled.plan.gateways, selector, &settings.datacenter, &settings.partition)?;
-    let plan =
-        gateway_plan(compiled, &chosen.gateway.key).ok_or_else(|| EnvoyError::NoGateway(selector.to_string()))?;
+    let chosen = if opts.sidecar {
+        crate::plan::gateways::sidecar::select(
+            &compiled.plan.sidecars,
+            selector,
+            &settings.datacenter,
+            &settings.partition,
+        )?
+    } else {
+        crate::plan::gateways::select(&compiled.plan.gateways, selector, &settings.datacenter, &settings.partition)?
+    };
+    let plan = plan_of(chosen, &compiled.plan, &compiled.protocols, compiled.table.normalization());
     if plan.gateway.kind == GatewayKind::TerminatingGateway && opts.cert_dir.is_none() {
         return Err(EnvoyError::NeedCerts);
     }
     if matches!(plan.gateway.kind, GatewayKind::IngressGateway | GatewayKind::ApiGateway) && opts.cert_dir.is_none() {
         return Err(EnvoyError::NeedGatewayCert(plan.gateway.kind.as_str(), plan.gateway.name.clone()));
     }
+    if let (RouteTable::Sidecar(t), None) = (&plan.routes, &opts.cert_dir) {
+        return Err(EnvoyError::NeedServiceCert(t.inbound.service.name.clone()));
+    }
     let plan_json = plan.canonical_json();
     if plan_json.len() > crate::gateway::MAX_PLAN_BYTES {
         return Err(EnvoyError::PlanTooLarge(plan_json.len()));
     }
-    let settings = &compiled.plan.settings;
     let mut b = Builder {
-        ws,
-        endpoints: &compiled.plan.endpoints,
-        entries: Entries::new(ws, &settings.partition),
         plan: &plan,
-        settings_dc: settings.datacenter.clone(),
-        gateways: &compiled.plan.gateways,
+        settings,
+        dialer: Dialer::new(ws, &compiled.plan),
+        caller: Caller::gateway(chosen),
         plan_json,
         opts,
         clusters: BTreeMap::new(),
@@ -224,7 +236,7 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
                 if l.protocol.is_http_like() {
                     for h in &l.hosts {
                         for r in &h.routes {
-                            r.targets.iter().for_each(|tg| b.target_cluster(tg));
+                            r.targets.iter().for_each(|tg| b.target_cluster(tg, None));
                         }
                     }
                     if l.tls {
@@ -233,12 +245,13 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
                     }
                     out.push(b.http_listener(l.port, l.protocol));
                 } else if let Some(tcp) = &l.tcp {
-                    tcp.targets.iter().for_each(|tg| b.target_cluster(tg));
+                    tcp.targets.iter().for_each(|tg| b.target_cluster(tg, None));
                     out.push(b.tcp_listener(l.port));
                 }
             }
             out
         }
+        RouteTable::Sidecar(t) => b.sidecar_listeners(t),
         RouteTable::ApiGateway(t) => {
             let mut out = Vec::new();
             let mut ports = Vec::new();
@@ -250,12 +263,12 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
                 if l.protocol.is_http_like() {
                     for h in t.listeners.iter().filter(|o| o.port == l.port).flat_map(|o| &o.hosts) {
                         for r in &h.routes {
-                            r.targets.iter().for_each(|tg| b.target_cluster(tg));
+                            r.targets.iter().for_each(|tg| b.target_cluster(tg, None));
                         }
                     }
                     out.push(b.http_listener(l.port, l.protocol));
                 } else if let Some(tcp) = l.tcp.first() {
-                    tcp.targets.iter().for_each(|tg| b.target_cluster(tg));
+                    tcp.targets.iter().for_each(|tg| b.target_cluster(tg, None));
                     out.push(b.tcp_listener(l.port));
                 }
             }
@@ -354,21 +367,26 @@ fn upstream_tls(sni: &str, ca: Option<String>, cert: Option<(String, String)>) -
     mesh_upstream_tls(sni, ca, cert, None, &[])
 }
 
-/// Upstream TLS to a mesh endpoint: the client's certificate, the target's SNI, the mesh CA, and
-/// — where a SPIFFE ID is given — the server must present exactly that URI SAN (Consul's rule: a
-/// sidecar proves it is the target service). ALPN as the protocol needs it.
+/// Upstream TLS to a mesh endpoint: the client's certificate, the target's SNI, the CA, and
+/// — where given — the URI SAN the server must present (Consul's rule: a sidecar proves it is
+/// the target service). ALPN as the protocol needs it.
 fn mesh_upstream_tls(
     sni: &str,
     ca: Option<String>,
     cert: Option<(String, String)>,
-    spiffe: Option<&str>,
+    san: Option<&SanMatch>,
     alpn: &[&str],
 ) -> Value {
     let mut common = serde_json::Map::new();
     if let Some(ca) = ca {
         let mut validation = json!({ "trusted_ca": { "filename": ca } });
-        if let (Some(id), Some(v)) = (spiffe, validation.as_object_mut()) {
-            v.insert("match_typed_subject_alt_names".into(), json!([{ "san_type": "URI", "matcher": { "exact": id } }]));
+        let matcher = match san {
+            Some(SanMatch::Exact(id)) if !id.is_empty() => Some(json!({ "exact": id })),
+            Some(SanMatch::Regex(re)) => Some(json!({ "safe_regex": { "regex": re } })),
+            _ => None,
+        };
+        if let (Some(m), Some(v)) = (matcher, validation.as_object_mut()) {
+            v.insert("match_typed_subject_alt_names".into(), json!([{ "san_type": "URI", "matcher": m }]));
         }
         common.insert("validation_context".into(), validation);
     }
@@ -402,104 +420,35 @@ impl Builder<'_> {
         self.opts.cert_dir.as_ref().map(|d| format!("{d}/ca.pem"))
     }
 
-    /// The Connect endpoints of a service in a datacenter (sidecars, connect proxies,
-    /// Connect-native instances: never the application's own port), filtered by a subset's filter
-    /// on the tags and meta each endpoint carries.
-    fn connect_endpoints(
-        &self,
-        name: &str,
-        namespace: &str,
-        partition: &str,
-        datacenter: &str,
-        subset: &str,
-    ) -> Vec<(String, u16)> {
-        let filter = if subset.is_empty() { None } else { self.subset_filter(name, namespace, partition, subset) };
-        let id = ServiceId::new(name, namespace, partition);
-        let mut out: Vec<(String, u16)> = self
-            .endpoints
-            .iter()
-            .filter(|e| e.service == id && e.datacenter == datacenter)
-            .filter(|e| filter.as_ref().is_none_or(|f| f.matches_meta(&e.meta)))
-            .map(|e| (e.address.clone(), e.port))
-            .collect();
-        out.sort();
-        out.dedup();
-        out
-    }
-
-    /// The mTLS a gateway originates to a mesh target: its own certificate, the target's SNI,
-    /// and the target service's SPIFFE ID required of the server.
-    fn target_tls(&self, t: &RouteTarget, protocol: Protocol) -> Value {
-        let gw = &self.plan.gateway;
-        let dc = if t.datacenter.is_empty() { gw.datacenter.as_str() } else { t.datacenter.as_str() };
-        let spiffe = crate::names::SpiffeId::service(&self.plan.trust_domain, &t.partition, &t.namespace, dc, &t.service);
-        let alpn: &[&str] = match protocol {
-            Protocol::Http2 | Protocol::Grpc => &["h2"],
-            Protocol::Http => &["http/1.1"],
-            Protocol::Tcp => &[],
-        };
-        mesh_upstream_tls(&t.sni, self.ca(), self.cert(&gw.name), Some(&spiffe.to_string()), alpn)
-    }
-
-
-    fn subset_filter(&self, name: &str, namespace: &str, partition: &str, subset: &str) -> Option<SubsetFilter> {
-        let resolver = self.entries.service_resolver(&ServiceId::new(name, namespace, partition))?;
-        let text = &resolver.subsets.get(subset)?.filter;
-        if text.is_empty() {
-            return None;
-        }
-        let parsed = SubsetFilter::parse(text);
-        if parsed.is_none() {
-            // Every instance, and say so.
-            return Some(SubsetFilter { clauses: Vec::new(), unparsed: Some(text.clone()) });
-        }
-        parsed
-    }
-
-    fn note_unparsed(&mut self, name: &str, subset: &str) {
-        if subset.is_empty() {
-            return;
-        }
-        let gw = &self.plan.gateway;
-        if let Some(SubsetFilter { unparsed: Some(text), .. }) =
-            self.subset_filter(name, &gw.namespace, &gw.partition, subset)
-        {
-            self.notes.push(format!(
-                "subset {subset} of {name}: filter `{text}` is not of the form `Service.Meta.<key> == <value>`: every instance is used"
-            ));
+    /// A peer's CA: the settings' `Peers.<peer>.CAFile`, else `<cert-dir>/<peer>-ca.pem`.
+    fn peer_ca(&self, peer: &str) -> Option<String> {
+        match self.settings.peers.get(peer) {
+            Some(p) if !p.ca_file.is_empty() => Some(p.ca_file.clone()),
+            _ => self.opts.cert_dir.as_ref().map(|d| format!("{d}/{peer}-ca.pem")),
         }
     }
 
-    /// The terminating gateways in this gateway's datacenter that link `service`.
-    fn terminating_gateways_of(&self, service: &crate::plan::gateways::ServiceId) -> Option<Vec<(String, u16)>> {
-        let found: Vec<(String, u16)> = self
-            .gateways
-            .iter()
-            .filter(|g| g.gateway.datacenter == self.plan.gateway.datacenter)
-            .filter(|g| match &g.routes {
-                RouteTable::TerminatingGateway(t) => t.services.iter().any(|l| &l.service == service),
-                _ => false,
-            })
-            .map(|g| (g.gateway.address.clone(), g.gateway.port))
-            .collect();
-        (!found.is_empty()).then_some(found)
-    }
-
-    fn mesh_gateways_in(&self, datacenter: &str) -> Vec<(String, u16)> {
-        self.ws
-            .services()
-            .filter(|s| {
-                s.kind == ServiceKind::MeshGateway
-                    && (if s.datacenter.is_empty() { self.settings_dc.as_str() } else { s.datacenter.as_str() })
-                        == datacenter
-            })
-            .map(|s| {
-                (
-                    if s.address.is_empty() { "127.0.0.1".to_string() } else { s.address.clone() },
-                    s.port.unwrap_or(crate::plan::gateways::DEFAULT_GATEWAY_PORT),
-                )
-            })
-            .collect()
+    /// How a listener that requires client certificates checks them: the mesh CA; with peers,
+    /// Envoy's SPIFFE validator with one trust bundle per trust domain (a peer's certificates
+    /// chain to its own CA and name its own trust domain).
+    fn client_validation(&self) -> Value {
+        let ca = self.ca().unwrap_or_default();
+        if self.plan.peer_trust_domains.is_empty() {
+            return json!({ "trusted_ca": { "filename": ca } });
+        }
+        let mut domains = vec![json!({ "name": self.plan.trust_domain, "trust_bundle": { "filename": ca } })];
+        for (peer, td) in &self.plan.peer_trust_domains {
+            domains.push(json!({ "name": td, "trust_bundle": { "filename": self.peer_ca(peer).unwrap_or_default() } }));
+        }
+        json!({
+            "custom_validator_config": {
+                "name": "envoy.tls.cert_validator.spiffe",
+                "typed_config": {
+                    "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.SPIFFECertValidatorConfig",
+                    "trust_domains": domains,
+                },
+            },
+        })
     }
 
     fn add_cluster(&mut self, name: &str, endpoints: Vec<(String, u16)>, tls: Option<Value>, protocol: Protocol) {
@@ -516,22 +465,32 @@ impl Builder<'_> {
     fn mesh_cluster(&mut self, name: &str, d: &MeshDestination) {
         let dc = self.plan.gateway.datacenter.clone();
         let endpoints = match d {
-            MeshDestination::LocalService { service, subset, .. } => match self.terminating_gateways_of(service) {
-                // A service linked to a terminating gateway is reached through that gateway.
-                Some(gateways) => gateways,
-                None => {
-                    self.note_unparsed(&service.name, subset);
-                    self.connect_endpoints(&service.name, &service.namespace, &service.partition, &dc, subset)
+            MeshDestination::LocalService { service, subset, .. } => {
+                match self.dialer.terminating_gateways_of(service, &dc) {
+                    // A service linked to a terminating gateway is reached through that gateway.
+                    Some(gateways) => gateways,
+                    None => {
+                        let (endpoints, unread) = self.dialer.connect_endpoints(service, &dc, subset);
+                        self.note_unread(&service.name, subset, unread);
+                        endpoints
+                    }
                 }
-            },
-            MeshDestination::ExportedService { service, .. } => {
-                self.connect_endpoints(&service.name, &service.namespace, &service.partition, &dc, "")
             }
-            MeshDestination::RemoteGateways { gateways, .. } => {
-                gateways.iter().filter_map(|g| split_endpoint(g)).collect()
+            MeshDestination::ExportedService { service, .. } => self.dialer.connect_endpoints(service, &dc, "").0,
+            MeshDestination::RemoteGateways { gateways, .. } | MeshDestination::PeerGateways { gateways, .. } => {
+                gateways.clone()
             }
         };
+        let endpoints = endpoints.iter().filter_map(|e| split_endpoint(e)).collect();
         self.add_cluster(name, endpoints, None, Protocol::Tcp);
+    }
+
+    fn note_unread(&mut self, name: &str, subset: &str, unread: Option<String>) {
+        if let Some(text) = unread {
+            self.notes.push(format!(
+                "subset {subset} of {name}: filter `{text}` is not of the form `Service.Meta.<key> == <value>` or `Service.Tags contains <tag>`: every instance is used"
+            ));
+        }
     }
 
     fn linked_cluster(&mut self, l: &LinkedRoute) {
@@ -547,39 +506,70 @@ impl Builder<'_> {
         self.add_cluster(&l.cluster, endpoints, tls, l.protocol);
     }
 
-    fn target_cluster(&mut self, t: &RouteTarget) {
+    /// The cluster of a route target: its dial (see [`crate::plan::dial`]) with mTLS as the
+    /// caller; with failover targets, an aggregate cluster over one health-checked cluster per
+    /// target in order, so traffic moves on when a target has no healthy endpoint.
+    fn target_cluster(&mut self, t: &RouteTarget, mode: Option<Mode>) {
         if self.clusters.contains_key(&t.cluster) {
             return;
         }
         let protocol = self.plan.protocol(&t.service, &t.namespace, &t.partition);
-        let gw_dc = self.plan.gateway.datacenter.clone();
-        if !t.peer.is_empty() {
-            self.notes.push(format!("target {}: peered services are not reachable from this configuration", t.cluster));
-            self.add_cluster(&t.cluster, Vec::new(), None, protocol);
-        } else if t.datacenter.is_empty() || t.datacenter == gw_dc {
-            // The target's Connect endpoints, with mTLS as the gateway's own identity.
-            self.note_unparsed(&t.service, &t.subset);
-            // A service a terminating gateway links is reached through that gateway, which
-            // presents the service's identity.
-            let endpoints = match self.terminating_gateways_of(&t.service_ref()) {
-                Some(gateways) => gateways,
-                None => self.connect_endpoints(&t.service, &t.namespace, &t.partition, &gw_dc, &t.subset),
-            };
-            if endpoints.is_empty() {
-                self.notes.push(format!(
-                    "target {}: `{}` has no Connect endpoint (sidecar, connect proxy or Connect-native instance) in {gw_dc}: requests to it fail",
-                    t.cluster, t.service
-                ));
-            }
-            let tls = self.target_tls(t, protocol);
-            self.add_cluster(&t.cluster, endpoints, Some(tls), protocol);
-        } else {
-            // Another datacenter: through its mesh gateways, which route by the target's SNI; the
-            // mTLS is still end to end with the target's endpoint.
-            let gateways = self.mesh_gateways_in(&t.datacenter);
-            let tls = self.target_tls(t, protocol);
-            self.add_cluster(&t.cluster, gateways, Some(tls), protocol);
+        if t.failover.is_empty() {
+            let cluster = self.dialed_cluster(&t.cluster, t, mode, protocol, false);
+            self.clusters.insert(t.cluster.clone(), cluster);
+            return;
         }
+        let mut members = Vec::new();
+        for (i, m) in std::iter::once(t).chain(&t.failover).enumerate() {
+            let name = format!("failover-target~{i}~{}", m.cluster);
+            let cluster = self.dialed_cluster(&name, m, mode, protocol, true);
+            self.clusters.insert(name.clone(), cluster);
+            members.push(name);
+        }
+        self.clusters.insert(t.cluster.clone(), aggregate_cluster(&t.cluster, &members));
+    }
+
+    fn dialed_cluster(
+        &mut self,
+        name: &str,
+        t: &RouteTarget,
+        mode: Option<Mode>,
+        protocol: Protocol,
+        checked: bool,
+    ) -> Value {
+        let caller = Caller { mode, ..self.caller.clone() };
+        let dial = self.dialer.dial(&caller, t);
+        if let Some(problem) = &dial.problem {
+            self.notes.push(format!("target {}: {problem}: requests to it fail", t.cluster));
+        }
+        self.note_unread(&t.service, &t.subset, dial.unread_filter.clone());
+        let ca = if dial.peer.is_empty() { self.ca() } else { self.peer_ca(&dial.peer) };
+        let alpn: &[&str] = match protocol {
+            Protocol::Http2 | Protocol::Grpc => &["h2"],
+            Protocol::Http => &["http/1.1"],
+            Protocol::Tcp => &[],
+        };
+        let tls = mesh_upstream_tls(&dial.sni, ca, self.cert(&caller.cert_name), Some(&dial.expects), alpn);
+        let endpoints: Vec<(String, u16)> = dial.endpoints.iter().filter_map(|e| split_endpoint(e)).collect();
+        let mut cluster = static_cluster(name, &endpoints, Some(tls), protocol);
+        if checked {
+            if let Some(o) = cluster.as_object_mut() {
+                // Consul fails over when the catalog has no healthy instance; here Envoy finds out
+                // by connecting (a TLS handshake as the caller, every second).
+                o.insert(
+                    "health_checks".into(),
+                    json!([{
+                        "timeout": "1s",
+                        "interval": "1s",
+                        "no_traffic_interval": "1s",
+                        "unhealthy_threshold": 1,
+                        "healthy_threshold": 1,
+                        "tcp_health_check": {},
+                    }]),
+                );
+            }
+        }
+        cluster
     }
 
     /// The wasm plugin configuration (inline), for one filter kind. Each kind gets its own VM
@@ -701,44 +691,11 @@ impl Builder<'_> {
         let (address, port, key) = (gw.address.clone(), gw.port, gw.key.clone());
         let mut chains = Vec::new();
         for l in services {
-            let (cert, key_file) = self.cert(&l.service.name).unwrap_or_default();
-            let tls = json!({
-                "name": "envoy.transport_sockets.tls",
-                "typed_config": {
-                    "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext",
-                    "require_client_certificate": true,
-                    "common_tls_context": {
-                        "tls_certificates": [{ "certificate_chain": { "filename": cert }, "private_key": { "filename": key_file } }],
-                        "validation_context": { "trusted_ca": { "filename": self.ca().unwrap_or_default() } },
-                    },
-                },
-            });
-            let filters = if l.protocol.is_http_like() {
-                let http = self.wasm_filter(Filter::Http);
-                let mut route = json!({ "cluster": l.cluster });
-                if !l.disable_auto_host_rewrite {
-                    if let Some(o) = route.as_object_mut() {
-                        o.insert("auto_host_rewrite".into(), json!(true));
-                    }
-                }
-                let mut manager = hcm(&format!("meshgate_{key}_{}", l.service.name), http, route, l.protocol);
-                // The filter sees only the certificate's first URI SAN as a property; Envoy's
-                // client-certificate header lists them all, so the filter can require exactly
-                // one (it removes the header before forwarding; a client's copy is dropped).
-                if let Some(c) = manager.get_mut("typed_config").and_then(Value::as_object_mut) {
-                    c.insert("forward_client_cert_details".into(), json!("SANITIZE_SET"));
-                    c.insert("set_current_client_cert_details".into(), json!({ "uri": true }));
-                }
-                vec![manager]
-            } else {
-                let wasm = self.wasm_filter(Filter::Network);
-                vec![wasm, self.tcp_proxy(&format!("meshgate_{key}_{}", l.service.name), json!(BLACKHOLE), true)]
-            };
-            chains.push(json!({
-                "filter_chain_match": { "server_names": [l.sni] },
-                "transport_socket": tls,
-                "filters": filters,
-            }));
+            let mut chain = self.terminated_chain(l, &l.service.name);
+            if let Some(o) = chain.as_object_mut() {
+                o.insert("filter_chain_match".into(), json!({ "server_names": [l.sni] }));
+            }
+            chains.push(chain);
         }
         json!({
             "name": format!("{key}:{port}"),
@@ -748,14 +705,89 @@ impl Builder<'_> {
         })
     }
 
-    fn http_listener(&mut self, port: u16, protocol: Protocol) -> Value {
+    /// A filter chain that terminates mesh mTLS as `cert_name` (client certificate required),
+    /// lets the filter decide on the peer's identity, and forwards to `l.cluster`.
+    fn terminated_chain(&mut self, l: &LinkedRoute, cert_name: &str) -> Value {
+        let key = self.plan.gateway.key.clone();
+        let (cert, key_file) = self.cert(cert_name).unwrap_or_default();
+        let tls = json!({
+            "name": "envoy.transport_sockets.tls",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext",
+                "require_client_certificate": true,
+                "common_tls_context": {
+                    "tls_certificates": [{ "certificate_chain": { "filename": cert }, "private_key": { "filename": key_file } }],
+                    "validation_context": self.client_validation(),
+                },
+            },
+        });
+        let filters = if l.protocol.is_http_like() {
+            let http = self.wasm_filter(Filter::Http);
+            let mut route = json!({ "cluster": l.cluster });
+            if !l.disable_auto_host_rewrite {
+                if let Some(o) = route.as_object_mut() {
+                    o.insert("auto_host_rewrite".into(), json!(true));
+                }
+            }
+            let mut manager = hcm(&format!("meshgate_{key}_{}", l.service.name), http, route, l.protocol);
+            // The filter sees only the certificate's first URI SAN as a property; Envoy's
+            // client-certificate header lists them all, so the filter can require exactly
+            // one (it removes the header before forwarding; a client's copy is dropped).
+            if let Some(c) = manager.get_mut("typed_config").and_then(Value::as_object_mut) {
+                c.insert("forward_client_cert_details".into(), json!("SANITIZE_SET"));
+                c.insert("set_current_client_cert_details".into(), json!({ "uri": true }));
+            }
+            vec![manager]
+        } else {
+            let wasm = self.wasm_filter(Filter::Network);
+            vec![wasm, self.tcp_proxy(&format!("meshgate_{key}_{}", l.service.name), json!(BLACKHOLE), true)]
+        };
+        json!({ "transport_socket": tls, "filters": filters })
+    }
+
+    /// A sidecar: the public listener (mTLS as the service, its inbound intentions, then the
+    /// local application) and one listener per upstream (its chain's routes, targets dialled
+    /// with mTLS as the service, by the upstream's mesh gateway mode).
+    fn sidecar_listeners(&mut self, t: &SidecarTable) -> Vec<Value> {
         let gw = &self.plan.gateway;
-        let (address, key) = (gw.address.clone(), gw.key.clone());
+        let (address, port, key) = (gw.address.clone(), gw.port, gw.key.clone());
+        let app: Vec<(String, u16)> = t.inbound.endpoints.iter().filter_map(|e| split_endpoint(e)).collect();
+        if app.is_empty() {
+            self.notes.push(format!("{key}: no local application port: every allowed request fails"));
+        }
+        self.clusters
+            .insert(LOCAL_APP_CLUSTER.into(), static_cluster(LOCAL_APP_CLUSTER, &app, None, t.inbound.protocol));
+        let chain = self.terminated_chain(&t.inbound, &t.inbound.service.name);
+        let mut out = vec![json!({
+            "name": format!("{key}:public:{port}"),
+            "address": socket(&address, port),
+            "filter_chains": [chain],
+        })];
+        for u in &t.upstreams {
+            for target in u.targets() {
+                self.target_cluster(target, Some(u.mesh_gateway_mode));
+            }
+            out.push(if u.protocol.is_http_like() {
+                self.http_listener_at(&u.address, u.port, u.protocol)
+            } else {
+                self.tcp_listener_at(&u.address, u.port)
+            });
+        }
+        out
+    }
+
+    fn http_listener(&mut self, port: u16, protocol: Protocol) -> Value {
+        let address = self.plan.gateway.address.clone();
+        self.http_listener_at(&address, port, protocol)
+    }
+
+    fn http_listener_at(&mut self, address: &str, port: u16, protocol: Protocol) -> Value {
+        let key = self.plan.gateway.key.clone();
         let http = self.wasm_filter(Filter::Http);
         let route = json!({ "cluster_header": ROUTING_HEADER });
         json!({
             "name": format!("{key}:{port}"),
-            "address": socket(&address, port),
+            "address": socket(address, port),
             "filter_chains": [{ "filters": [hcm(&format!("meshgate_{key}_{port}"), http, route, protocol)] }],
         })
     }
@@ -807,13 +839,17 @@ impl Builder<'_> {
     /// checks the gateway's L4 intentions for it and sets `envoy.tcp_proxy.cluster` (or closes
     /// the connection); tcp_proxy's default is the blackhole.
     fn tcp_listener(&mut self, port: u16) -> Value {
-        let gw = &self.plan.gateway;
-        let (address, key) = (gw.address.clone(), gw.key.clone());
+        let address = self.plan.gateway.address.clone();
+        self.tcp_listener_at(&address, port)
+    }
+
+    fn tcp_listener_at(&mut self, address: &str, port: u16) -> Value {
+        let key = self.plan.gateway.key.clone();
         let wasm = self.wasm_filter(Filter::Network);
         let tcp = self.tcp_proxy(&format!("meshgate_{key}_{port}"), json!(BLACKHOLE), false);
         json!({
             "name": format!("{key}:{port}"),
-            "address": socket(&address, port),
+            "address": socket(address, port),
             "filter_chains": [{ "filters": [wasm, tcp] }],
         })
     }
@@ -857,37 +893,21 @@ fn hcm(stat: &str, wasm: Value, route: Value, protocol: Protocol) -> Value {
     })
 }
 
-/// A subset filter of the form `Service.Meta.<key> == <value>` (or `!=`), clauses joined by `and`.
-#[derive(Clone, Debug)]
-struct SubsetFilter {
-    clauses: Vec<(String, bool, String)>,
-    /// Set when the filter could not be read: every instance matches.
-    unparsed: Option<String>,
-}
-
-impl SubsetFilter {
-    fn parse(text: &str) -> Option<SubsetFilter> {
-        let mut clauses = Vec::new();
-        for clause in text.split(" and ") {
-            let (lhs, eq, rhs) = if let Some((l, r)) = clause.split_once("!=") {
-                (l, false, r)
-            } else {
-                let (l, r) = clause.split_once("==")?;
-                (l, true, r)
-            };
-            let key = lhs.trim().strip_prefix("Service.Meta.")?;
-            let value = rhs.trim().trim_matches('"');
-            if key.is_empty() || value.contains(char::is_whitespace) {
-                return None;
-            }
-            clauses.push((key.to_string(), eq, value.to_string()));
-        }
-        Some(SubsetFilter { clauses, unparsed: None })
-    }
-
-    fn matches_meta(&self, meta: &BTreeMap<String, String>) -> bool {
-        self.clauses.iter().all(|(k, eq, v)| (meta.get(k).map(String::as_str) == Some(v.as_str())) == *eq)
-    }
+/// An aggregate cluster: `members` in order, each used while the ones before it have no healthy
+/// endpoint.
+fn aggregate_cluster(name: &str, members: &[String]) -> Value {
+    json!({
+        "name": name,
+        "connect_timeout": "5s",
+        "lb_policy": "CLUSTER_PROVIDED",
+        "cluster_type": {
+            "name": "envoy.clusters.aggregate",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.clusters.aggregate.v3.ClusterConfig",
+                "clusters": members,
+            },
+        },
+    })
 }
 
 #[cfg(test)]

@@ -127,6 +127,8 @@ pub enum SniReason {
     NotInPlan,
     /// This gateway does not route by SNI (ingress and API gateways).
     NotSniGateway,
+    /// A sidecar's public listener: every connection is for its one service, whatever the name.
+    Sidecar,
 }
 
 impl SniReason {
@@ -138,6 +140,7 @@ impl SniReason {
             SniReason::Malformed => "malformed-sni",
             SniReason::NotInPlan => "sni-not-in-plan",
             SniReason::NotSniGateway => "not-an-sni-gateway",
+            SniReason::Sidecar => "sidecar",
         }
     }
 }
@@ -196,6 +199,14 @@ impl<'i> SniDecision<'i> {
                 r.sni,
                 r.origin
             ),
+            (Some(SniTarget::Linked(l)), SniReason::Sidecar) => {
+                format!(
+                    "to {}, the service this sidecar fronts (cluster {}, {})",
+                    l.service.label(),
+                    l.cluster,
+                    l.origin
+                )
+            }
             (Some(SniTarget::Linked(l)), _) => {
                 format!("routed to linked service {} (cluster {}, {})", l.service.label(), l.cluster, l.origin)
             }
@@ -228,6 +239,8 @@ pub enum AuthzReason {
     BadPath(PathRejectionKind),
     /// The client certificate carries this many URI SANs, not exactly one.
     PeerIdentityCount(usize),
+    /// A sidecar's upstream listener: on the way out; the destination decides.
+    Outbound,
 }
 
 impl AuthzReason {
@@ -241,6 +254,7 @@ impl AuthzReason {
             AuthzReason::NoDestination => "no-destination",
             AuthzReason::BadPath(_) => "bad-path",
             AuthzReason::PeerIdentityCount(_) => "bad-peer-identity",
+            AuthzReason::Outbound => "outbound",
         }
     }
 }
@@ -317,6 +331,9 @@ impl Authz<'_, '_> {
             AuthzReason::PeerIdentityCount(n) => format!(
                 "{verdict}: the client certificate carries {n} URI SANs; a mesh certificate carries exactly one SPIFFE ID"
             ),
+            AuthzReason::Outbound => {
+                format!("{verdict}: outbound through the sidecar; intentions are decided at the destination")
+            }
         }
     }
 }
@@ -860,6 +877,21 @@ impl GatewayIndex {
                     sni_exact.entry(name.into_boxed_str()).or_insert(id);
                 }
             }
+            RouteTable::Sidecar(t) => {
+                // The upstream listeners route as an ingress gateway's do; the public listener is
+                // every other port.
+                let mut seen = std::collections::BTreeSet::new();
+                for u in &t.upstreams {
+                    if !seen.insert(u.port) {
+                        return Err(Error::DuplicateListener { port: u.port });
+                    }
+                    if u.protocol.is_http_like() {
+                        http.push(HostIndex::new(u.port, &u.hosts)?);
+                    } else if let Some(route) = &u.tcp {
+                        tcp.push(TcpListener::new(u.port, route));
+                    }
+                }
+            }
             RouteTable::IngressGateway(t) => {
                 let mut seen = std::collections::BTreeSet::new();
                 for l in t.listeners.iter().filter(|l| l.protocol.is_http_like()) {
@@ -954,7 +986,13 @@ impl GatewayIndex {
     /// Whether the gateway has more than one http listener port (then the filter must tell
     /// [`Self::route_request`] the request's port).
     pub fn needs_port(&self) -> bool {
-        self.http.len() > 1
+        // A sidecar tells its upstream listeners from its public one by port.
+        self.http.len() > 1 || (self.kind() == GatewayKind::ConnectProxy && !self.http.is_empty())
+    }
+
+    /// Whether `port` is one of the http listeners this plan routes (a sidecar's upstreams).
+    pub fn routes_http_port(&self, port: Option<u16>) -> bool {
+        port.is_some_and(|p| self.http_ports.contains_key(&p))
     }
 
     /// Whether the network filter must tell [`Self::decide_connection`] the listener's port (an
@@ -975,6 +1013,9 @@ impl GatewayIndex {
 
     /// Routes a TLS connection by its server name.
     pub fn route_sni(&self, server_name: &str) -> SniDecision<'_> {
+        if let RouteTable::Sidecar(t) = &self.plan.routes {
+            return SniDecision { target: Some(SniTarget::Linked(&t.inbound)), reason: SniReason::Sidecar };
+        }
         if !matches!(self.plan.routes, RouteTable::MeshGateway(_) | RouteTable::TerminatingGateway(_)) {
             return SniDecision::unrouted(SniReason::NotSniGateway);
         }
@@ -1048,10 +1089,18 @@ impl GatewayIndex {
             Err(PeerIdentityError::MeshGateway) => return Authz::refuse(mode, AuthzReason::PeerNotAService),
             Err(PeerIdentityError::NotSpiffe) => return Authz::refuse(mode, AuthzReason::BadPeerIdentity),
         };
-        if !peer.trust_domain.eq_ignore_ascii_case(&self.plan.trust_domain) {
-            return Authz::refuse(mode, AuthzReason::ForeignTrustDomain);
-        }
-        let source = Caller { name: peer.service, namespace: peer.namespace, partition: peer.partition, peer: "" };
+        // A certificate from a peer's trust domain is that peer's service: intentions name it
+        // with `Peer`.
+        let from_peer = if peer.trust_domain.eq_ignore_ascii_case(&self.plan.trust_domain) {
+            ""
+        } else {
+            match self.plan.peer_trust_domains.iter().find(|(_, td)| td.eq_ignore_ascii_case(peer.trust_domain)) {
+                Some((name, _)) => name.as_str(),
+                None => return Authz::refuse(mode, AuthzReason::ForeignTrustDomain),
+            }
+        };
+        let source =
+            Caller { name: peer.service, namespace: peer.namespace, partition: peer.partition, peer: from_peer };
         self.decide(source, &linked.service, http)
     }
 
@@ -1122,6 +1171,10 @@ impl GatewayIndex {
             partition: &self.source.partition,
             peer: "",
         };
+        if self.kind() == GatewayKind::ConnectProxy {
+            // Consul enforces intentions at the destination, whose sidecar sees this identity.
+            return Authz { allowed: true, mode, reason: AuthzReason::Outbound, decision: None, source };
+        }
         let dest = ServiceName { name: &target.service, namespace: &target.namespace, partition: &target.partition };
         let request = Request {
             source,

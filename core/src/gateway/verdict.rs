@@ -213,6 +213,11 @@ impl GatewayIndex {
         match self.kind() {
             GatewayKind::IngressGateway | GatewayKind::ApiGateway => self.gateway_request(head, conn, rand, may_log),
             GatewayKind::TerminatingGateway => self.terminated_request(head, conn, may_log),
+            // A sidecar: its upstream listeners route outbound; its public listener is inbound.
+            GatewayKind::ConnectProxy if self.routes_http_port(conn.port) => {
+                self.gateway_request(head, conn, rand, may_log)
+            }
+            GatewayKind::ConnectProxy => self.terminated_request(head, conn, may_log),
             GatewayKind::MeshGateway => HttpVerdict {
                 tally: Tally::Unrouted,
                 action: HttpAction::Reply(reply(404, "not-an-http-gateway", "a mesh gateway does not route HTTP")),
@@ -421,6 +426,9 @@ impl GatewayIndex {
         if matches!(self.kind(), GatewayKind::IngressGateway | GatewayKind::ApiGateway) {
             return self.tcp_listener_connection(port, rand, may_log);
         }
+        if self.kind() == GatewayKind::ConnectProxy && port.is_some_and(|p| self.tcp_listener(p).is_some()) {
+            return self.tcp_listener_connection(port, rand, may_log);
+        }
         let name = text(server_name);
         let decision = match name {
             Some(n) => self.route_sni(n),
@@ -464,6 +472,14 @@ impl GatewayIndex {
         let Some(target) = listener.pick(rand) else {
             return unrouted("no target: the tcp listener's route has no service to send to", may_log);
         };
+        if self.kind() == GatewayKind::ConnectProxy {
+            // Outbound through a sidecar: the destination's sidecar decides.
+            return ConnVerdict {
+                tally: Some(Tally::Allowed),
+                action: ConnAction::Route { cluster: &target.cluster, authorize: false },
+                log: None,
+            };
+        }
         let source = Caller {
             name: &self.source.name,
             namespace: &self.source.namespace,

@@ -69,6 +69,10 @@ pub struct ConnectEndpoint {
     pub address: String,
     pub port: u16,
     pub kind: EndpointKind,
+    /// The proxy serving it (`web-sidecar-proxy`); empty for a Connect-native instance.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub proxy: String,
     /// The port was not given: the agent assigns one from its sidecar range.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     #[cfg_attr(feature = "ts", ts(optional))]
@@ -112,6 +116,7 @@ pub fn connect_endpoints(ws: &Workspace, settings: &Settings, cx: &mut Cx) -> Ve
                             address: address_of(&svc.address),
                             port,
                             kind: EndpointKind::Native,
+                            proxy: String::new(),
                             port_assigned: false,
                             tags: svc.tags.clone(),
                             meta: svc.meta.clone(),
@@ -147,6 +152,11 @@ pub fn connect_endpoints(ws: &Workspace, settings: &Settings, cx: &mut Cx) -> Ve
                     address,
                     port,
                     kind: EndpointKind::Sidecar,
+                    proxy: if sidecar.name.is_empty() {
+                        format!("{}-sidecar-proxy", svc.name)
+                    } else {
+                        sidecar.name.clone()
+                    },
                     port_assigned: assigned,
                     tags: if sidecar.tags.is_empty() { svc.tags.clone() } else { sidecar.tags.clone() },
                     meta: if sidecar.meta.is_empty() { svc.meta.clone() } else { sidecar.meta.clone() },
@@ -161,6 +171,7 @@ pub fn connect_endpoints(ws: &Workspace, settings: &Settings, cx: &mut Cx) -> Ve
                     address: address_of(&svc.address),
                     port,
                     kind: EndpointKind::ConnectProxy,
+                    proxy: svc.name.clone(),
                     port_assigned: false,
                     tags: svc.tags.clone(),
                     meta: svc.meta.clone(),
@@ -193,8 +204,9 @@ pub fn check_gateway_targets(
         })
         .flatten()
         .collect();
-    let reachable =
-        |s: &ServiceId, dc: &str| linked.contains(&s) || endpoints.iter().any(|e| &e.service == s && e.datacenter == dc);
+    let reachable = |s: &ServiceId, dc: &str| {
+        linked.contains(&s) || endpoints.iter().any(|e| &e.service == s && e.datacenter == dc)
+    };
     let mut warned = std::collections::BTreeSet::new();
     let mut warn = |gateway: &str, service: &ServiceId, dc: &str, at: &Origin| {
         if !warned.insert((gateway.to_string(), service.clone())) {
@@ -244,8 +256,8 @@ pub fn check_gateway_targets(
             }
             RouteTable::MeshGateway(t) => {
                 for row in &t.routes {
-                    if let MeshDestination::LocalService { service, .. } | MeshDestination::ExportedService { service, .. } =
-                        &row.destination
+                    if let MeshDestination::LocalService { service, .. }
+                    | MeshDestination::ExportedService { service, .. } = &row.destination
                     {
                         if !reachable(service, dc) {
                             warn(key, service, dc, &row.origin);
@@ -253,7 +265,7 @@ pub fn check_gateway_targets(
                     }
                 }
             }
-            RouteTable::TerminatingGateway(_) => {}
+            RouteTable::TerminatingGateway(_) | RouteTable::Sidecar(_) => {}
         }
     }
 }

@@ -3,6 +3,7 @@
 //! CLI prints, the playground shows and the filter enforces.
 
 pub mod chain;
+pub mod dial;
 pub mod endpoints;
 pub mod gateways;
 pub mod intentions;
@@ -33,6 +34,10 @@ pub struct Plan {
     pub chains: Vec<chain::DiscoveryChain>,
     /// One route table per registered gateway (see [`gateways`]).
     pub gateways: Vec<gateways::GatewayRoutes>,
+    /// One per proxy (`sidecar_service` or `connect-proxy`): what `meshgate envoy --sidecar`
+    /// configures (see [`gateways::sidecar`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sidecars: Vec<gateways::GatewayRoutes>,
     /// Where the mesh reaches each service instance (sidecars, connect proxies, Connect-native
     /// instances; see [`endpoints`]).
     pub endpoints: Vec<endpoints::ConnectEndpoint>,
@@ -59,6 +64,16 @@ pub fn compile(ws: &Workspace, settings: &Settings) -> Result<Compiled, TableErr
     let chains = chain::compile_all(ws, &entries, settings, &protocols, &mut cx);
     let gateways = gateways::compile(ws, &entries, settings, &protocols, &chains, &compiled.intentions);
     endpoints::check_gateway_targets(&gateways, &endpoints, &ws.sources, &mut cx);
+    let sidecars = gateways::compile_sidecars(
+        ws,
+        &entries,
+        settings,
+        &protocols,
+        &chains,
+        &compiled.intentions,
+        &upstreams,
+        &endpoints,
+    );
     let table =
         IntentionTable::new(compiled.intentions.clone(), settings.default_intention_policy, normalization(&entries))?;
     let mut diagnostics = cx.diags;
@@ -71,6 +86,7 @@ pub fn compile(ws: &Workspace, settings: &Settings) -> Result<Compiled, TableErr
             upstreams,
             chains,
             gateways,
+            sidecars,
             endpoints,
         },
         table,

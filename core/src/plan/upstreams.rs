@@ -19,7 +19,7 @@ use crate::settings::Settings;
 use crate::workspace::{Entries, Workspace};
 use serde::Serialize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "MeshGatewayMode"))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
@@ -92,42 +92,67 @@ pub struct ProxyUpstreams {
 }
 
 /// A proxy found in the workspace: a connect-proxy registration or a sidecar_service.
-struct ProxyAt<'a> {
-    name: String,
-    service: String,
-    namespace: &'a str,
-    partition: &'a str,
-    datacenter: &'a str,
-    config: &'a ProxyConfig,
+pub(crate) struct ProxyAt<'a> {
+    /// Its service name: a sidecar's own `name`, else `<service>-sidecar-proxy`.
+    pub name: String,
+    /// The service it fronts.
+    pub service: String,
+    pub namespace: &'a str,
+    pub partition: &'a str,
+    pub datacenter: &'a str,
+    pub config: &'a ProxyConfig,
+    /// The registration the proxy belongs to (a sidecar's parent service, else the proxy's own).
+    pub registration: &'a ServiceDefinition,
+    /// The sidecar_service block, for a sidecar.
+    pub sidecar: Option<&'a ServiceDefinition>,
 }
 
-fn proxies<'a>(ws: &'a Workspace) -> Vec<ProxyAt<'a>> {
+/// Every proxy of the workspace, in registration order. A sidecar without a `proxy` block is a
+/// proxy without upstreams.
+pub(crate) fn proxies<'a>(ws: &'a Workspace) -> Vec<ProxyAt<'a>> {
+    static NO_CONFIG: std::sync::OnceLock<ProxyConfig> = std::sync::OnceLock::new();
     let mut out = Vec::new();
     for svc in ws.services() {
         if svc.kind == ServiceKind::ConnectProxy {
             if let (Some(config), Some(service)) = (&svc.proxy, svc.proxied_service()) {
-                out.push(proxy_at(svc, svc.name.clone(), service.to_string(), config));
+                out.push(proxy_at(svc, None, svc.name.clone(), service.to_string(), config));
             }
         }
         let sidecar = svc.connect.as_ref().and_then(|c| c.sidecar_service.as_deref());
         if let Some(sidecar) = sidecar {
-            if let Some(config) = &sidecar.proxy {
-                let name =
-                    if sidecar.name.is_empty() { format!("{}-sidecar-proxy", svc.name) } else { sidecar.name.clone() };
-                out.push(proxy_at(svc, name, svc.name.clone(), config));
-            }
+            let config = sidecar.proxy.as_ref().unwrap_or_else(|| NO_CONFIG.get_or_init(ProxyConfig::default));
+            let name =
+                if sidecar.name.is_empty() { format!("{}-sidecar-proxy", svc.name) } else { sidecar.name.clone() };
+            out.push(proxy_at(svc, Some(sidecar), name, svc.name.clone(), config));
         }
     }
     out
 }
 
-fn proxy_at<'a>(svc: &'a ServiceDefinition, name: String, service: String, config: &'a ProxyConfig) -> ProxyAt<'a> {
-    ProxyAt { name, service, namespace: &svc.namespace, partition: &svc.partition, datacenter: &svc.datacenter, config }
+fn proxy_at<'a>(
+    svc: &'a ServiceDefinition,
+    sidecar: Option<&'a ServiceDefinition>,
+    name: String,
+    service: String,
+    config: &'a ProxyConfig,
+) -> ProxyAt<'a> {
+    ProxyAt {
+        name,
+        service,
+        namespace: &svc.namespace,
+        partition: &svc.partition,
+        datacenter: &svc.datacenter,
+        config,
+        registration: svc,
+        sidecar,
+    }
 }
 
 pub fn resolve(ws: &Workspace, entries: &Entries<'_>, settings: &Settings, cx: &mut Cx) -> Vec<ProxyUpstreams> {
     proxies(ws)
         .into_iter()
+        // A sidecar registered without a proxy block has no upstreams to show.
+        .filter(|p| p.sidecar.is_none_or(|s| s.proxy.is_some()))
         .map(|p| {
             let datacenter =
                 if p.datacenter.is_empty() { settings.datacenter.clone() } else { p.datacenter.to_string() };
@@ -179,31 +204,39 @@ fn resolve_one(
         (true, Mode::Remote) => Dial::RemoteGateway,
     };
     let sni = if peered {
-        let td = match settings.peer_trust_domains.get(&u.destination_peer) {
-            Some(td) => td.clone(),
-            None => {
-                cx.push(
-                    Diagnostic::warning(
-                        Code::UnknownPeerTrustDomain,
-                        u.origin.field("destination_peer"),
-                        format!(
-                            "the trust domain of peer `{}` is unknown, so its SNI ends in a placeholder",
-                            u.destination_peer
-                        ),
-                    )
-                    .with_note("set it in the settings file: PeerTrustDomains = { \"<peer>\" = \"<uuid>.consul\" }"),
-                );
-                format!("{}.peering.invalid", u.destination_peer)
-            }
-        };
-        Sni::peered(&u.destination_name, namespace, "default", &u.destination_peer, &td).to_string()
+        if !settings.peer_trust_domains.contains_key(&u.destination_peer) {
+            cx.push(
+                Diagnostic::warning(
+                    Code::UnknownPeerTrustDomain,
+                    u.origin.field("destination_peer"),
+                    format!(
+                        "the trust domain of peer `{}` is unknown, so its SNI ends in a placeholder",
+                        u.destination_peer
+                    ),
+                )
+                .with_note("describe the peer in the settings file: Peers = { \"<peer>\" = { TrustDomain = \"<uuid>.consul\", MeshGateways = [\"<address>:<port>\"] } }"),
+            );
+        }
+        settings.peer_dial_sni(&u.destination_name, namespace, "default", &u.destination_peer)
     } else {
         Sni::service(None, &u.destination_name, namespace, partition, &datacenter, &settings.trust_domain).to_string()
     };
+    if peered && settings.peers.get(&u.destination_peer).is_none_or(|p| p.local_name.is_empty()) {
+        let label = format!(
+            "the SNI names this cluster `{}` (the local datacenter), as peer `{}` must know it: set Peers.{}.LocalName if the peering token was generated under another name",
+            settings.datacenter, u.destination_peer, u.destination_peer
+        );
+        note = Some(match note {
+            Some(n) => format!("{n}; {label}"),
+            None => label,
+        });
+    }
     let gateway = match dial {
         Dial::Direct => None,
         Dial::LocalGateway => gateway_in(ws, proxy_dc, settings),
-        Dial::RemoteGateway if peered => None,
+        Dial::RemoteGateway if peered => {
+            settings.peers.get(&u.destination_peer).and_then(|p| p.mesh_gateways.first().cloned())
+        }
         Dial::RemoteGateway => gateway_in(ws, &datacenter, settings),
     };
     if gateway.is_none() && dial != Dial::Direct && !(peered && dial == Dial::RemoteGateway) {

@@ -97,7 +97,8 @@ impl Analysis {
             view.withheld = Some("the plan could not be compiled".into());
             return view;
         };
-        let options = Options { wasm, admin_port, cert_dir: Some(cert_dir), ecds_dir: None, health_port: None };
+        let options =
+            Options { wasm, admin_port, cert_dir: Some(cert_dir), ecds_dir: None, health_port: None, sidecar: false };
         match envoy::generate(&self.workspace, compiled, key, &options) {
             Ok(generated) => {
                 view.file_name = file_name(&generated.plan.gateway.key);

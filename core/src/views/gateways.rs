@@ -354,6 +354,7 @@ fn kind_title(kind: GatewayKind) -> &'static str {
         GatewayKind::TerminatingGateway => "terminating gateway",
         GatewayKind::IngressGateway => "ingress gateway",
         GatewayKind::ApiGateway => "API gateway",
+        GatewayKind::ConnectProxy => "sidecar",
     }
 }
 
@@ -383,6 +384,10 @@ fn gateway_view(g: &GatewayRoutes, short: &Shortener<'_>) -> GatewayView {
             None,
             None,
         ),
+        // The public listener reads as a terminating gateway's one linked service.
+        RouteTable::Sidecar(t) => {
+            (GatewayTable::TerminatingGateway { services: vec![linked_row(&t.inbound, short)] }, None, None)
+        }
         RouteTable::IngressGateway(t) => (
             GatewayTable::IngressGateway { listeners: t.listeners.iter().map(|l| ingress_listener(l, dc)).collect() },
             http_fallback(t.listeners.iter().any(|l| !l.hosts.is_empty())),
@@ -443,6 +448,7 @@ fn mesh_row(r: &MeshRoute, short: &Shortener<'_>) -> MeshRow {
         MeshDestination::LocalService { cluster, .. } => ("local-service", *cluster == r.sni),
         MeshDestination::ExportedService { .. } => ("exported-service", false),
         MeshDestination::RemoteGateways { .. } => ("remote-gateways", false),
+        MeshDestination::PeerGateways { .. } => ("peer-gateways", false),
     };
     MeshRow {
         sni: r.sni.clone(),

@@ -285,7 +285,9 @@ fn upstreams_view_lists_each_proxy_with_the_level_that_set_its_mode() {
     assert_eq!(
         rows,
         [
-            ("api", "api.default.default.cluster-01.external.cccc.consul"),
+            // The peer's gateways answer the name it gave this cluster: the local datacenter's,
+            // as the settings give no `LocalName`.
+            ("api", "api.default.default.dc1.external.cccc.consul"),
             ("db", "db.default.secondary.internal.11111111-2222-3333-4444-555555555555.consul"),
             ("logging", "logging.default.secondary.internal.11111111-2222-3333-4444-555555555555.consul"),
         ]

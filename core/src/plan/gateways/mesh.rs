@@ -71,7 +71,8 @@ impl MeshRoute {
         match &self.destination {
             MeshDestination::LocalService { cluster, .. }
             | MeshDestination::ExportedService { cluster, .. }
-            | MeshDestination::RemoteGateways { cluster, .. } => cluster,
+            | MeshDestination::RemoteGateways { cluster, .. }
+            | MeshDestination::PeerGateways { cluster, .. } => cluster,
         }
     }
 }
@@ -96,6 +97,9 @@ pub enum MeshDestination {
         /// `address:port` of each gateway registered there.
         gateways: Vec<String>,
     },
+    /// A cluster peer's mesh gateways (from the settings' `Peers` block): local proxies in
+    /// `local` mode send their peered traffic here.
+    PeerGateways { peer: String, cluster: String, gateways: Vec<String> },
 }
 
 impl MeshDestination {
@@ -104,7 +108,7 @@ impl MeshDestination {
             MeshDestination::LocalService { service, .. } | MeshDestination::ExportedService { service, .. } => {
                 Some(service.clone())
             }
-            MeshDestination::RemoteGateways { .. } => None,
+            MeshDestination::RemoteGateways { .. } | MeshDestination::PeerGateways { .. } => None,
         }
     }
 
@@ -119,6 +123,9 @@ impl MeshDestination {
             }
             MeshDestination::ExportedService { service, peer, .. } => {
                 format!("service {} for peer {peer}", service.label())
+            }
+            MeshDestination::PeerGateways { peer, gateways, .. } => {
+                format!("peer {peer} gateways {}", gateways.join(" "))
             }
             MeshDestination::RemoteGateways { datacenter, partition, gateways, .. } => {
                 let place = if partition == crate::identity::DEFAULT {
@@ -274,6 +281,28 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
         })
         .collect();
 
+    // Cluster peers' gateways, for local proxies dialling peers' services in `local` mode: every
+    // name the peer answers for this cluster (`*.<our name there>.external.<its td>`).
+    for (peer, p) in &cx.settings.peers {
+        let Some(peer_td) = cx.settings.peer_trust_domains.get(peer) else { continue };
+        if p.mesh_gateways.is_empty() {
+            continue;
+        }
+        let cluster = format!("{}.external.{peer_td}", cx.settings.name_at_peer(peer));
+        remote.push(MeshRoute {
+            sni: format!("*.{cluster}"),
+            sni_match: SniMatch::Suffix,
+            destination: MeshDestination::PeerGateways {
+                peer: peer.clone(),
+                cluster,
+                gateways: p.mesh_gateways.clone(),
+            },
+            exported_to: Vec::new(),
+            note: None,
+            origin: Origin::default(),
+        });
+    }
+
     if !sameness.is_empty() {
         let groups: Vec<String> = sameness.into_iter().collect();
         notes.push(format!(
@@ -290,7 +319,7 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
         MeshDestination::ExportedService { service, peer, .. } => {
             (service.partition.clone(), service.namespace.clone(), service.name.clone(), peer.clone())
         }
-        MeshDestination::RemoteGateways { .. } => Default::default(),
+        MeshDestination::RemoteGateways { .. } | MeshDestination::PeerGateways { .. } => Default::default(),
     };
     peered.sort_by_key(key);
     local.sort_by_key(key);

@@ -35,10 +35,14 @@ pub mod api;
 pub mod ingress;
 pub mod mesh;
 mod plan;
+pub mod sidecar;
 pub mod terminating;
 pub mod text;
 
-pub use plan::{content_hash, gateway_plan, gateway_plan_from, GatewayPlan, ServiceProtocol, GATEWAY_PLAN_VERSION};
+pub use plan::{
+    content_hash, gateway_plan, gateway_plan_from, plan_of, sidecar_plan, GatewayPlan, ServiceProtocol,
+    GATEWAY_PLAN_VERSION,
+};
 
 use super::chain::{self, DiscoveryChain, Node, Target};
 use super::intentions::origin;
@@ -70,6 +74,9 @@ pub enum GatewayKind {
     TerminatingGateway,
     IngressGateway,
     ApiGateway,
+    /// A service's sidecar (`meshgate envoy --sidecar`): not a gateway, but planned and enforced
+    /// the same way (see [`sidecar`]).
+    ConnectProxy,
 }
 
 impl GatewayKind {
@@ -79,6 +86,7 @@ impl GatewayKind {
             GatewayKind::TerminatingGateway => "terminating-gateway",
             GatewayKind::IngressGateway => "ingress-gateway",
             GatewayKind::ApiGateway => "api-gateway",
+            GatewayKind::ConnectProxy => "connect-proxy",
         }
     }
 
@@ -88,6 +96,7 @@ impl GatewayKind {
             ServiceKind::TerminatingGateway => Some(GatewayKind::TerminatingGateway),
             ServiceKind::IngressGateway => Some(GatewayKind::IngressGateway),
             ServiceKind::ApiGateway => Some(GatewayKind::ApiGateway),
+            // Proxies are planned by [`sidecar`], not registered as gateways.
             ServiceKind::Typical | ServiceKind::ConnectProxy => None,
         }
     }
@@ -157,6 +166,7 @@ pub enum RouteTable {
     TerminatingGateway(terminating::TerminatingTable),
     IngressGateway(ingress::IngressTable),
     ApiGateway(api::ApiTable),
+    Sidecar(sidecar::SidecarTable),
 }
 
 impl RouteTable {
@@ -166,6 +176,7 @@ impl RouteTable {
             RouteTable::TerminatingGateway(_) => GatewayKind::TerminatingGateway,
             RouteTable::IngressGateway(_) => GatewayKind::IngressGateway,
             RouteTable::ApiGateway(_) => GatewayKind::ApiGateway,
+            RouteTable::Sidecar(_) => GatewayKind::ConnectProxy,
         }
     }
 
@@ -204,6 +215,10 @@ impl RouteTable {
                     }
                 }
             }
+            RouteTable::Sidecar(t) => {
+                out.insert(t.inbound.service.clone());
+                out.extend(t.upstream_services());
+            }
         }
         out
     }
@@ -215,6 +230,8 @@ impl RouteTable {
         match self {
             RouteTable::MeshGateway(_) => None,
             RouteTable::TerminatingGateway(_) => Some((None, self.services())),
+            // The service's inbound intentions only: nothing is checked on the way out.
+            RouteTable::Sidecar(t) => Some((None, BTreeSet::from([t.inbound.service.clone()]))),
             RouteTable::IngressGateway(_) | RouteTable::ApiGateway(_) => {
                 Some((Some(gateway.as_service()), self.services()))
             }
@@ -469,6 +486,10 @@ pub struct RouteTarget {
     /// What chose this target (a split, redirect, default subset), when not simply the service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
+    /// Where its traffic goes, in order, when it has no healthy endpoint (its resolver's
+    /// `Failover`). Envoy fails over; the filter routes to the target alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failover: Vec<RouteTarget>,
 }
 
 impl RouteTarget {
@@ -490,7 +511,25 @@ impl RouteTarget {
             request_headers: HeaderModifiers::default(),
             response_headers: HeaderModifiers::default(),
             origin: t.origin.clone(),
+            failover: Vec::new(),
         }
+    }
+
+    /// [`Self::from_target`], with the failover targets of `t`'s resolver in `c`.
+    fn in_chain(c: &DiscoveryChain, t: &Target, weight: u64) -> RouteTarget {
+        let mut out = RouteTarget::from_target(t, weight);
+        if let Some(Node::Resolver(r)) = c.node(&format!("resolver:{}", t.id)) {
+            if let Some(f) = &r.failover {
+                out.failover = f
+                    .targets
+                    .iter()
+                    .filter(|id| **id != t.id)
+                    .filter_map(|id| c.target(id))
+                    .map(|ft| RouteTarget { origin: Some(f.origin.clone()), ..RouteTarget::from_target(ft, 1) })
+                    .collect();
+            }
+        }
+        out
     }
 }
 
@@ -703,6 +742,7 @@ impl<'a> Context<'a> {
             request_headers: HeaderModifiers::default(),
             response_headers: HeaderModifiers::default(),
             origin: None,
+            failover: Vec::new(),
         }
     }
 }
@@ -758,7 +798,7 @@ fn node_targets(c: &DiscoveryChain, node_id: &str) -> Vec<RouteTarget> {
                     .into_iter()
                     .map(|wt| {
                         let inner = u64::try_from(wt.weight_hundredths).unwrap_or(0);
-                        RouteTarget::from_target(wt.target, weight * inner / TOTAL)
+                        RouteTarget::in_chain(c, wt.target, weight * inner / TOTAL)
                     })
                     .collect();
                 for leg in &mut legs {
@@ -772,7 +812,7 @@ fn node_targets(c: &DiscoveryChain, node_id: &str) -> Vec<RouteTarget> {
         Some(_) => c
             .weighted_targets(node_id)
             .into_iter()
-            .map(|wt| RouteTarget::from_target(wt.target, u64::try_from(wt.weight_hundredths).unwrap_or(0)))
+            .map(|wt| RouteTarget::in_chain(c, wt.target, u64::try_from(wt.weight_hundredths).unwrap_or(0)))
             .collect(),
         None => Vec::new(),
     }
@@ -1071,7 +1111,7 @@ pub fn compile(
     };
     registered
         .into_iter()
-        .map(|(gateway, svc)| {
+        .filter_map(|(gateway, svc)| {
             let mut notes = Vec::new();
             let missing = match (svc.address.is_empty(), svc.port.is_none()) {
                 (true, true) => Some("address or port"),
@@ -1092,6 +1132,8 @@ pub fn compile(
                 }
                 GatewayKind::IngressGateway => RouteTable::IngressGateway(ingress::compile(&cx, &gateway, &mut notes)),
                 GatewayKind::ApiGateway => RouteTable::ApiGateway(api::compile(&cx, &gateway, &mut notes)),
+                // `GatewayKind::of` gives no proxies: they are compiled by `compile_sidecars`.
+                GatewayKind::ConnectProxy => return None,
             };
             let intentions = match routes.intention_scope(&gateway) {
                 Some((source, destinations)) => {
@@ -1099,9 +1141,34 @@ pub fn compile(
                 }
                 None => Vec::new(),
             };
-            GatewayRoutes { gateway, routes, intentions, notes }
+            Some(GatewayRoutes { gateway, routes, intentions, notes })
         })
         .collect()
+}
+
+/// Compiles every proxy's sidecar routes (see [`sidecar`]).
+#[allow(clippy::too_many_arguments)]
+pub fn compile_sidecars(
+    ws: &Workspace,
+    entries: &Entries<'_>,
+    settings: &Settings,
+    protocols: &Protocols,
+    chains: &[DiscoveryChain],
+    intentions: &[Intention],
+    upstreams: &[crate::plan::upstreams::ProxyUpstreams],
+    endpoints: &[crate::plan::endpoints::ConnectEndpoint],
+) -> Vec<GatewayRoutes> {
+    let cx = Context {
+        ws,
+        entries,
+        settings,
+        protocols,
+        known: Known::default(),
+        gateways: Vec::new(),
+        chains: chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)).collect(),
+        other_dc_chains: RefCell::new(BTreeMap::new()),
+    };
+    sidecar::compile(&cx, intentions, upstreams, endpoints)
 }
 
 /// Why a name given by a person selects no gateway.

@@ -1,13 +1,14 @@
 //! [`GatewayPlan`]: everything one gateway's filter needs, self-contained and versioned. The
 //! filter deserializes it in `on_configure`; `docs/gateway-plan.md` documents every field.
 
-use super::{applicable, protocols_of, select, GatewayIdentity, RouteTable, ServiceId};
+use super::{applicable, protocols_of, select, GatewayIdentity, GatewayKind, GatewayRoutes, RouteTable, ServiceId};
 use crate::intentions::path::Normalization;
 use crate::intentions::{Action, Intention};
 use crate::plan::protocols::{Protocol, Protocols};
 use crate::plan::{Compiled, Plan};
 use crate::settings::Mode;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The GatewayPlan format version; bumped on any change a filter built for the old one would
 /// misread.
@@ -33,6 +34,10 @@ pub struct GatewayPlan {
     /// The protocol of every service the gateway routes to, sorted.
     #[serde(default)]
     pub protocols: Vec<ServiceProtocol>,
+    /// Peer name → its trust domain: a client certificate from a peer's trust domain is that
+    /// peer's service (terminating gateways and sidecars).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub peer_trust_domains: BTreeMap<String, String>,
 }
 
 /// A service and its protocol.
@@ -118,6 +123,24 @@ pub fn gateway_plan_from(
     selector: &str,
 ) -> Option<GatewayPlan> {
     let g = select(&plan.gateways, selector, &plan.settings.datacenter, &plan.settings.partition).ok()?;
+    Some(plan_of(g, plan, protocols, path_normalization))
+}
+
+/// The GatewayPlan of the sidecar `selector` names (a proxy, or the service it fronts: see
+/// [`super::sidecar::select`]).
+pub fn sidecar_plan(compiled: &Compiled, selector: &str) -> Result<GatewayPlan, super::sidecar::SidecarSelectError> {
+    let plan = &compiled.plan;
+    let s = super::sidecar::select(&plan.sidecars, selector, &plan.settings.datacenter, &plan.settings.partition)?;
+    Ok(plan_of(s, plan, &compiled.protocols, compiled.table.normalization()))
+}
+
+/// The slice of the plan one gateway's (or sidecar's) filter enforces.
+pub fn plan_of(
+    g: &GatewayRoutes,
+    plan: &Plan,
+    protocols: &Protocols,
+    path_normalization: Normalization,
+) -> GatewayPlan {
     let services = g.routes.services();
     let intentions = match g.routes.intention_scope(&g.gateway) {
         Some((source, destinations)) => {
@@ -127,12 +150,18 @@ pub fn gateway_plan_from(
     };
     let mut routes = g.routes.clone();
     // Each linked service's ranked summary repeats `intentions` for people; the filter has them.
-    if let RouteTable::TerminatingGateway(t) = &mut routes {
-        for s in &mut t.services {
-            s.intentions = Vec::new();
-        }
+    match &mut routes {
+        RouteTable::TerminatingGateway(t) => t.services.iter_mut().for_each(|s| s.intentions = Vec::new()),
+        RouteTable::Sidecar(t) => t.inbound.intentions = Vec::new(),
+        _ => {}
     }
-    Some(GatewayPlan {
+    // Peers' trust domains, where peers' certificates can arrive (a peer's clients are named by
+    // the peer in intentions).
+    let peers = match g.gateway.kind {
+        GatewayKind::TerminatingGateway | GatewayKind::ConnectProxy => plan.settings.peer_trust_domains.clone(),
+        _ => BTreeMap::new(),
+    };
+    GatewayPlan {
         version: GATEWAY_PLAN_VERSION,
         gateway: g.gateway.clone(),
         trust_domain: plan.settings.trust_domain.clone(),
@@ -150,7 +179,8 @@ pub fn gateway_plan_from(
                 protocol,
             })
             .collect(),
-    })
+        peer_trust_domains: peers,
+    }
 }
 
 #[cfg(test)]

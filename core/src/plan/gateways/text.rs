@@ -147,6 +147,40 @@ pub fn render_one(g: &GatewayRoutes) -> String {
             }
             gateway_intentions(&mut out, g, &t.source.label());
         }
+        RouteTable::Sidecar(t) => {
+            let s = &t.inbound;
+            let app =
+                if s.endpoints.is_empty() { "(no local application port)".to_string() } else { s.endpoints.join(" ") };
+            let _ = writeln!(
+                out,
+                "  public listener: mTLS as {}, protocol {}, to the local application at {app}",
+                s.identity,
+                s.protocol.as_str()
+            );
+            intentions(&mut out, 4, &s.intentions, "no intention protects it: the default policy decides");
+            for u in &t.upstreams {
+                let place =
+                    if u.peer.is_empty() { format!("in {}", u.datacenter) } else { format!("on peer {}", u.peer) };
+                let _ = writeln!(
+                    out,
+                    "  upstream {} {place} on {}:{} {}, mesh gateway mode {} ({})",
+                    u.destination.label(),
+                    u.address,
+                    u.port,
+                    u.protocol.as_str(),
+                    match u.mesh_gateway_mode {
+                        crate::plan::upstreams::Mode::None => "none",
+                        crate::plan::upstreams::Mode::Local => "local",
+                        crate::plan::upstreams::Mode::Remote => "remote",
+                    },
+                    u.origin
+                );
+                http_hosts(&mut out, &u.hosts);
+                if let Some(tcp) = &u.tcp {
+                    tcp_line(&mut out, "every connection", tcp);
+                }
+            }
+        }
     }
     for n in &g.notes {
         let _ = writeln!(out, "  note: {n}");

@@ -30,7 +30,7 @@ fn the_seed_gives_the_documented_mode_for_each_upstream() {
                 Mode::Remote,
                 ModeSource::Upstream,
                 Dial::RemoteGateway,
-                "api.default.default.cluster-01.external.peer-one.consul"
+                "api.default.default.dc1.external.peer-one.consul"
             ),
             (
                 "db",

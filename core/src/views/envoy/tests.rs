@@ -54,6 +54,7 @@ fn the_bootstrap_is_meshgate_envoys_with_the_defaults_filled_in() {
             cert_dir: Some(DEFAULT_CERT_DIR.into()),
             ecds_dir: None,
             health_port: None,
+            sidecar: false,
         },
     )
     .unwrap();

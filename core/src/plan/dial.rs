@@ -1,0 +1,441 @@
+//! Where a gateway or sidecar sends a route target's traffic, and the mTLS it speaks there: the
+//! one place that knows, used by `meshgate envoy` (clusters) and the views (`routes`, the
+//! playground).
+//!
+//! - A target in the caller's datacenter: its **Connect endpoints** (sidecars, connect proxies,
+//!   Connect-native instances; never the application's own port), filtered by the subset's
+//!   `Service.Meta.<key> == <value>` filter on the tags and meta each endpoint carries; or, for a
+//!   service a terminating gateway of that datacenter links, that **terminating gateway** (which
+//!   presents the service's identity).
+//! - A target in another datacenter, by mesh gateway mode: `none` dials its Connect endpoints
+//!   there directly; `local` the caller's own datacenter's mesh gateways; `remote` (a gateway's
+//!   default) the target datacenter's mesh gateways. Gateways route by the target's SNI and pass
+//!   the mTLS through: it stays end to end with the target.
+//! - A peer's exported service: the peer's mesh gateways (from the settings' `Peers` block), or
+//!   the local mesh gateways in `local` mode; the SNI is the one the peer answers
+//!   ([`crate::settings::Settings::peer_dial_sni`]), the server's certificate chains to the
+//!   peer's CA and carries a SPIFFE ID of the peer's trust domain naming the service.
+//!
+//! Every dial presents the caller's own certificate (a gateway's name, a sidecar's service) and
+//! requires the server to present the target service's SPIFFE ID.
+
+use super::endpoints::ConnectEndpoint;
+use super::gateways::{GatewayKind, GatewayRoutes, RouteTable, RouteTarget};
+use super::upstreams::Mode;
+use super::Plan;
+use crate::identity::ServiceId;
+use crate::names::SpiffeId;
+use crate::workspace::{Entries, Workspace};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Who dials.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub datacenter: String,
+    /// The SPIFFE ID of the certificate it presents.
+    pub identity: String,
+    /// The file name stem of that certificate in the certificate directory (`<name>.pem`).
+    pub cert_name: String,
+    /// How targets outside its datacenter are reached (`None`: a gateway's default, `remote`).
+    pub mode: Option<Mode>,
+}
+
+impl Caller {
+    /// A gateway dials as itself.
+    pub fn gateway(g: &GatewayRoutes) -> Caller {
+        let cert_name = match &g.routes {
+            RouteTable::Sidecar(t) => t.inbound.service.name.clone(),
+            _ => g.gateway.name.clone(),
+        };
+        Caller {
+            datacenter: g.gateway.datacenter.clone(),
+            identity: g.gateway.spiffe_id.clone(),
+            cert_name,
+            mode: None,
+        }
+    }
+}
+
+/// How the traffic gets there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum Via {
+    /// The target's Connect endpoints.
+    ConnectEndpoints,
+    /// A terminating gateway that links the service.
+    TerminatingGateway,
+    /// The caller's datacenter's mesh gateways.
+    LocalMeshGateway,
+    /// The target datacenter's mesh gateways.
+    RemoteMeshGateway,
+    /// The peer's mesh gateways.
+    PeerMeshGateway,
+}
+
+impl Via {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Via::ConnectEndpoints => "Connect endpoints",
+            Via::TerminatingGateway => "terminating gateway",
+            Via::LocalMeshGateway => "local mesh gateway",
+            Via::RemoteMeshGateway => "remote mesh gateway",
+            Via::PeerMeshGateway => "peer's mesh gateway",
+        }
+    }
+}
+
+/// What the server must present.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "match", content = "value", rename_all = "kebab-case")]
+pub enum SanMatch {
+    /// Exactly this URI SAN.
+    Exact(String),
+    /// A URI SAN matching this RE2 pattern (a peer's service, in whichever datacenter).
+    Regex(String),
+}
+
+impl SanMatch {
+    pub fn describe(&self) -> String {
+        match self {
+            SanMatch::Exact(s) => s.clone(),
+            SanMatch::Regex(r) => format!("~{r}"),
+        }
+    }
+}
+
+/// One target's dial.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Dial {
+    /// `address:port`, sorted.
+    pub endpoints: Vec<String>,
+    pub via: Via,
+    pub sni: String,
+    /// The SPIFFE ID the caller presents.
+    pub presents: String,
+    /// What the server must present.
+    pub expects: SanMatch,
+    /// The peer whose CA the server's certificate chains to (empty: the mesh CA).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub peer: String,
+    /// Why the traffic fails (no endpoint, no gateway), when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub problem: Option<String>,
+    /// A subset filter that could not be read: every endpoint is used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub unread_filter: Option<String>,
+}
+
+/// Resolves dials against one plan.
+pub struct Dialer<'a> {
+    plan: &'a Plan,
+    entries: Entries<'a>,
+}
+
+impl<'a> Dialer<'a> {
+    pub fn new(ws: &'a Workspace, plan: &'a Plan) -> Dialer<'a> {
+        Dialer { plan, entries: Entries::new(ws, &plan.settings.partition) }
+    }
+
+    /// How `caller` reaches `t`.
+    pub fn dial(&self, caller: &Caller, t: &RouteTarget) -> Dial {
+        let settings = &self.plan.settings;
+        let mut out = Dial {
+            endpoints: Vec::new(),
+            via: Via::ConnectEndpoints,
+            sni: t.sni.clone(),
+            presents: caller.identity.clone(),
+            expects: SanMatch::Exact(String::new()),
+            peer: String::new(),
+            problem: None,
+            unread_filter: None,
+        };
+        if !t.peer.is_empty() {
+            let td = settings.peer_trust_domains.get(&t.peer).cloned().unwrap_or_default();
+            out.sni = settings.peer_dial_sni(&t.service, &t.namespace, "default", &t.peer);
+            out.expects = SanMatch::Regex(peer_service_pattern(&td, &t.partition, &t.namespace, &t.service));
+            out.peer = t.peer.clone();
+            if caller.mode == Some(Mode::Local) {
+                out.via = Via::LocalMeshGateway;
+                out.endpoints = self.mesh_gateways_in(&caller.datacenter);
+            } else {
+                out.via = Via::PeerMeshGateway;
+                out.endpoints = settings.peers.get(&t.peer).map(|p| p.mesh_gateways.clone()).unwrap_or_default();
+            }
+            if td.is_empty() {
+                out.problem = Some(format!("the trust domain of peer `{}` is unknown (settings: Peers)", t.peer));
+            } else if out.endpoints.is_empty() {
+                out.problem = Some(match out.via {
+                    Via::LocalMeshGateway => format!("no mesh gateway is registered in {}", caller.datacenter),
+                    _ => format!(
+                        "the settings give no mesh gateway of peer `{}` (Peers.{}.MeshGateways)",
+                        t.peer, t.peer
+                    ),
+                });
+            }
+            return self.finish(out);
+        }
+        let dc = if t.datacenter.is_empty() { caller.datacenter.as_str() } else { t.datacenter.as_str() };
+        out.expects = SanMatch::Exact(
+            SpiffeId::service(&settings.trust_domain, &t.partition, &t.namespace, dc, &t.service).to_string(),
+        );
+        if dc == caller.datacenter {
+            match self.terminating_gateways_of(&t.service_ref(), dc) {
+                Some(gateways) => {
+                    out.via = Via::TerminatingGateway;
+                    out.endpoints = gateways;
+                }
+                None => {
+                    let (endpoints, unread) = self.connect_endpoints(&t.service_ref(), dc, &t.subset);
+                    out.endpoints = endpoints;
+                    out.unread_filter = unread;
+                    if out.endpoints.is_empty() {
+                        out.problem = Some(format!(
+                            "`{}` has no Connect endpoint (sidecar, connect proxy or Connect-native instance) in {dc}",
+                            t.service_ref().label()
+                        ));
+                    }
+                }
+            }
+            return self.finish(out);
+        }
+        match caller.mode.unwrap_or(Mode::Remote) {
+            Mode::None => {
+                let (endpoints, unread) = self.connect_endpoints(&t.service_ref(), dc, &t.subset);
+                out.endpoints = endpoints;
+                out.unread_filter = unread;
+                if out.endpoints.is_empty() {
+                    out.problem = Some(format!("`{}` has no Connect endpoint in {dc}", t.service_ref().label()));
+                }
+            }
+            Mode::Local => {
+                out.via = Via::LocalMeshGateway;
+                out.endpoints = self.mesh_gateways_in(&caller.datacenter);
+                if out.endpoints.is_empty() {
+                    out.problem = Some(format!("no mesh gateway is registered in {}", caller.datacenter));
+                }
+            }
+            Mode::Remote => {
+                out.via = Via::RemoteMeshGateway;
+                out.endpoints = self.mesh_gateways_in(dc);
+                if out.endpoints.is_empty() {
+                    out.problem = Some(format!("no mesh gateway is registered in {dc}"));
+                }
+            }
+        }
+        self.finish(out)
+    }
+
+    fn finish(&self, mut d: Dial) -> Dial {
+        d.endpoints.sort();
+        d.endpoints.dedup();
+        d
+    }
+
+    /// The Connect endpoints of a service in a datacenter, filtered by a subset's filter; the
+    /// filter's text when it could not be read (every endpoint is then used).
+    pub fn connect_endpoints(
+        &self,
+        service: &ServiceId,
+        datacenter: &str,
+        subset: &str,
+    ) -> (Vec<String>, Option<String>) {
+        let (filter, unread) = match self.subset_filter(service, subset) {
+            Some(Ok(f)) => (Some(f), None),
+            Some(Err(text)) => (None, Some(text)),
+            None => (None, None),
+        };
+        let endpoints = self
+            .plan
+            .endpoints
+            .iter()
+            .filter(|e| &e.service == service && e.datacenter == datacenter)
+            .filter(|e| filter.as_ref().is_none_or(|f| f.matches(e)))
+            .map(ConnectEndpoint::socket)
+            .collect();
+        (endpoints, unread)
+    }
+
+    fn subset_filter(&self, service: &ServiceId, subset: &str) -> Option<Result<SubsetFilter, String>> {
+        if subset.is_empty() {
+            return None;
+        }
+        let text = &self.entries.service_resolver(service)?.subsets.get(subset)?.filter;
+        if text.is_empty() {
+            return None;
+        }
+        Some(SubsetFilter::parse(text).ok_or_else(|| text.clone()))
+    }
+
+    /// The terminating gateways in `datacenter` that link `service`.
+    pub fn terminating_gateways_of(&self, service: &ServiceId, datacenter: &str) -> Option<Vec<String>> {
+        let found: Vec<String> = self
+            .plan
+            .gateways
+            .iter()
+            .filter(|g| g.gateway.datacenter == datacenter)
+            .filter(|g| match &g.routes {
+                RouteTable::TerminatingGateway(t) => t.services.iter().any(|l| &l.service == service),
+                _ => false,
+            })
+            .map(|g| g.gateway.listener())
+            .collect();
+        (!found.is_empty()).then_some(found)
+    }
+
+    /// The mesh gateways registered in `datacenter`.
+    pub fn mesh_gateways_in(&self, datacenter: &str) -> Vec<String> {
+        self.plan
+            .gateways
+            .iter()
+            .filter(|g| g.gateway.kind == GatewayKind::MeshGateway && g.gateway.datacenter == datacenter)
+            .map(|g| g.gateway.listener())
+            .collect()
+    }
+}
+
+/// A peer's service, in any of its datacenters: `spiffe://<td>[/ap/<ap>]/ns/<ns>/dc/…/svc/<svc>`.
+fn peer_service_pattern(td: &str, partition: &str, namespace: &str, service: &str) -> String {
+    let q = |s: &str| crate::re2::escape(s);
+    let ap = crate::identity::or_default(partition);
+    let ap = if ap == crate::identity::DEFAULT { format!("(ap/{}/)?", q(ap)) } else { format!("ap/{}/", q(ap)) };
+    format!("^spiffe://{}/{ap}ns/{}/dc/[^/]+/svc/{}$", q(td), q(crate::identity::or_default(namespace)), q(service))
+}
+
+/// A subset filter of the form `Service.Meta.<key> == <value>` (or `!=`), clauses joined by
+/// `and`; `Service.Tags contains <tag>` too.
+#[derive(Clone, Debug)]
+struct SubsetFilter {
+    clauses: Vec<Clause>,
+}
+
+#[derive(Clone, Debug)]
+enum Clause {
+    Meta { key: String, equal: bool, value: String },
+    Tag { tag: String, present: bool },
+}
+
+impl SubsetFilter {
+    fn parse(text: &str) -> Option<SubsetFilter> {
+        let mut clauses = Vec::new();
+        for clause in text.split(" and ") {
+            let clause = clause.trim();
+            if let Some((lhs, rhs)) = clause.split_once(" not contains ").or_else(|| clause.split_once(" contains ")) {
+                if lhs.trim() != "Service.Tags" {
+                    return None;
+                }
+                let present = !clause.contains(" not contains ");
+                clauses.push(Clause::Tag { tag: unquote(rhs)?, present });
+                continue;
+            }
+            let (lhs, equal, rhs) = if let Some((l, r)) = clause.split_once("!=") {
+                (l, false, r)
+            } else {
+                let (l, r) = clause.split_once("==")?;
+                (l, true, r)
+            };
+            let key = lhs.trim().strip_prefix("Service.Meta.")?;
+            if key.is_empty() {
+                return None;
+            }
+            clauses.push(Clause::Meta { key: key.to_string(), equal, value: unquote(rhs)? });
+        }
+        Some(SubsetFilter { clauses })
+    }
+
+    fn matches(&self, e: &ConnectEndpoint) -> bool {
+        self.clauses.iter().all(|c| match c {
+            Clause::Meta { key, equal, value } => (e.meta.get(key) == Some(value)) == *equal,
+            Clause::Tag { tag, present } => e.tags.contains(tag) == *present,
+        })
+    }
+}
+
+fn unquote(s: &str) -> Option<String> {
+    let s = s.trim();
+    let inner = s.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(s);
+    (!inner.is_empty() && !inner.contains(char::is_whitespace)).then(|| inner.to_string())
+}
+
+/// Every dial of a gateway's or sidecar's targets, by cluster (for the views).
+pub fn dials(
+    dialer: &Dialer<'_>,
+    g: &GatewayRoutes,
+    mode_of: impl Fn(&RouteTarget) -> Option<Mode>,
+) -> BTreeMap<String, Dial> {
+    let caller = Caller::gateway(g);
+    let mut out = BTreeMap::new();
+    let mut add = |t: &RouteTarget| {
+        if !out.contains_key(&t.cluster) {
+            let c = Caller { mode: mode_of(t), ..caller.clone() };
+            out.insert(t.cluster.clone(), dialer.dial(&c, t));
+        }
+    };
+    for t in targets_of(g) {
+        add(t);
+        t.failover.iter().for_each(&mut add);
+    }
+    out
+}
+
+/// Every route target of a gateway or sidecar (ingress, API, sidecar upstreams).
+pub fn targets_of(g: &GatewayRoutes) -> Vec<&RouteTarget> {
+    let mut out = Vec::new();
+    match &g.routes {
+        RouteTable::IngressGateway(t) => {
+            for l in &t.listeners {
+                out.extend(l.hosts.iter().flat_map(|h| &h.routes).flat_map(|r| &r.targets));
+                out.extend(l.tcp.iter().flat_map(|r| &r.targets));
+            }
+        }
+        RouteTable::ApiGateway(t) => {
+            for l in &t.listeners {
+                out.extend(l.hosts.iter().flat_map(|h| &h.routes).flat_map(|r| &r.targets));
+                out.extend(l.tcp.iter().flat_map(|r| &r.targets));
+            }
+        }
+        RouteTable::Sidecar(t) => out.extend(t.upstreams.iter().flat_map(|u| u.targets())),
+        RouteTable::MeshGateway(_) | RouteTable::TerminatingGateway(_) => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subset_filters_read_meta_and_tags() {
+        let f =
+            SubsetFilter::parse(r#"Service.Meta.version == "v2" and Service.Tags contains canary"#).expect("parsed");
+        let mut e = ConnectEndpoint {
+            service: ServiceId::new("api", "", ""),
+            datacenter: "dc1".into(),
+            address: "127.0.0.1".into(),
+            port: 21000,
+            kind: super::super::endpoints::EndpointKind::Sidecar,
+            proxy: String::new(),
+            port_assigned: false,
+            tags: vec!["canary".into()],
+            meta: BTreeMap::from([("version".into(), "v2".into())]),
+            origin: Default::default(),
+        };
+        assert!(f.matches(&e));
+        e.tags.clear();
+        assert!(!f.matches(&e));
+        assert!(SubsetFilter::parse("Service.Meta.version matches v.*").is_none());
+        assert!(SubsetFilter::parse("Service.Meta.version != v1").expect("parsed").matches(&e));
+    }
+
+    #[test]
+    fn a_peer_service_may_live_in_any_of_its_datacenters() {
+        let p = peer_service_pattern("peer.consul", "", "default", "billing");
+        assert_eq!(p, r"^spiffe://peer\.consul/(ap/default/)?ns/default/dc/[^/]+/svc/billing$");
+    }
+}
