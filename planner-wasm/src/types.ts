@@ -359,8 +359,8 @@ export type MeshRow = {
   sni_short: string;
   /** `exact`, or `suffix` for a wildcard `*.X` name. */
   match: SniMatch;
-  /** `local-service`, `exported-service`, `remote-gateways`. */
-  destination_kind: "local-service" | "exported-service" | "remote-gateways";
+  /** `local-service`, `exported-service`, `remote-gateways`, `peer-gateways`. */
+  destination_kind: "local-service" | "exported-service" | "remote-gateways" | "peer-gateways";
   /** `service api subset v1`, `service api for peer cluster-02`, `datacenter dc2 gateways …`. */
   destination: string;
   /** Consumers in other partitions that dial this same name (`partition:<name>`). */

@@ -89,8 +89,11 @@ pub struct MeshRow {
     /// `exact`, or `suffix` for a wildcard `*.X` name.
     #[serde(rename = "match")]
     pub sni_match: SniMatch,
-    /// `local-service`, `exported-service`, `remote-gateways`.
-    #[cfg_attr(feature = "ts", ts(type = "\"local-service\" | \"exported-service\" | \"remote-gateways\""))]
+    /// `local-service`, `exported-service`, `remote-gateways`, `peer-gateways`.
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = "\"local-service\" | \"exported-service\" | \"remote-gateways\" | \"peer-gateways\"")
+    )]
     pub destination_kind: &'static str,
     /// `service api subset v1`, `service api for peer cluster-02`, `datacenter dc2 gateways …`.
     pub destination: String,

@@ -18,7 +18,9 @@
 //!   gateway mode [`crate::plan::upstreams`] resolves for the upstream.
 //!
 //! Sidecars are keyed by the proxy's service name (`web-sidecar-proxy`), with `@<datacenter>` when
-//! two datacenters have one of that name.
+//! two datacenters have one of that name; instances of one service in one datacenter share the
+//! name and are keyed by the proxy's service ID (`api-v1-sidecar-proxy`, Consul's
+//! `<service id>-sidecar-proxy`), with `@<datacenter>` when that too is taken.
 
 use super::terminating::{LinkedRoute, TlsOrigination};
 use super::{
@@ -99,16 +101,34 @@ pub(crate) fn compile(
     resolved: &[ProxyUpstreams],
     endpoints: &[ConnectEndpoint],
 ) -> Vec<GatewayRoutes> {
-    let mut out: Vec<GatewayRoutes> =
-        proxies(cx.ws).iter().map(|p| sidecar(cx, p, intentions, resolved, endpoints)).collect();
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for s in &out {
-        *counts.entry(s.gateway.key.clone()).or_default() += 1;
+    let all = proxies(cx.ws);
+    let mut out: Vec<GatewayRoutes> = all.iter().map(|p| sidecar(cx, p, intentions, resolved, endpoints)).collect();
+    let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut names_in_dc: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+    for (s, p) in out.iter().zip(&all) {
+        *names.entry(&s.gateway.name).or_default() += 1;
+        *names_in_dc.entry((&s.gateway.name, &s.gateway.datacenter)).or_default() += 1;
+        *ids.entry(&p.id).or_default() += 1;
     }
-    for s in &mut out {
-        if counts.get(&s.gateway.key).copied().unwrap_or(0) > 1 {
-            s.gateway.key = format!("{}@{}", s.gateway.key, s.gateway.datacenter);
-        }
+    let keys: Vec<String> = out
+        .iter()
+        .zip(&all)
+        .map(|(s, p)| {
+            let (name, dc) = (s.gateway.name.as_str(), s.gateway.datacenter.as_str());
+            if names[name] == 1 {
+                name.to_string()
+            } else if names_in_dc[&(name, dc)] == 1 {
+                format!("{name}@{dc}")
+            } else if ids[p.id.as_str()] == 1 {
+                p.id.clone()
+            } else {
+                format!("{}@{dc}", p.id)
+            }
+        })
+        .collect();
+    for (s, key) in out.iter_mut().zip(keys) {
+        s.gateway.key = key;
     }
     out
 }
@@ -129,7 +149,10 @@ fn sidecar(
     let own = p.sidecar.unwrap_or(p.registration);
     let origin = cx.origin(own.origin.span);
 
-    let endpoint = endpoints.iter().find(|e| e.proxy == p.name && e.datacenter == dc && e.service == service);
+    // This proxy's own endpoint: instances of one service have proxies of one name.
+    let endpoint = endpoints
+        .iter()
+        .find(|e| e.proxy == p.name && e.datacenter == dc && e.service == service && e.origin == origin);
     let (address, port) = match endpoint {
         Some(e) => (e.address.clone(), e.port),
         None => {
@@ -172,7 +195,7 @@ fn sidecar(
         service,
     };
 
-    let resolutions = resolved.iter().find(|r| r.proxy == p.name && r.datacenter == dc);
+    let resolutions = resolved.iter().find(|r| r.span.is_same(&own.origin.span));
     let mut upstreams: Vec<SidecarUpstream> = p
         .config
         .upstreams
@@ -298,7 +321,7 @@ pub enum SidecarSelectError {
     NoSidecars(String),
     #[error("no sidecar for `{name}`; the proxies are: {}", known.join(", "))]
     NotFound { name: String, known: Vec<String> },
-    #[error("`{name}` has several proxies and none in the local datacenter and partition; choose one: {}", candidates.join(", "))]
+    #[error("`{name}` has several proxies; choose one: {}", candidates.join(", "))]
     Ambiguous { name: String, candidates: Vec<String> },
 }
 
@@ -339,7 +362,7 @@ pub fn select<'s>(
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{compiled, TD};
+    use super::super::testing::{compile, compiled, TD};
     use super::*;
     use crate::plan::dial::{Caller, Dialer, SanMatch, Via};
 
@@ -528,5 +551,49 @@ Sources = [{ Name = "api", Action = "allow" }, { Name = "*", Action = "deny" }]
         );
         let err = select(&c.plan.sidecars, "nope", "dc1", "default").unwrap_err();
         assert!(err.to_string().contains("web-sidecar-proxy"), "{err}");
+    }
+
+    /// Two instances of one service in one datacenter, each with its sidecar: two proxies named
+    /// `api-sidecar-proxy`, each with its own public port and upstreams, told apart by ID.
+    #[test]
+    fn instances_of_one_service_each_get_their_own_sidecar() {
+        let plan = compile(
+            r#"
+service { name = "billing" port = 9006 connect { sidecar_service { port = 21004 } } }
+---
+service {
+  id = "api-v1" name = "api" port = 9002
+  connect { sidecar_service { port = 21001 proxy { upstreams = [{ destination_name = "billing", local_bind_port = 10100 }] } } }
+}
+---
+service {
+  id = "api-v2" name = "api" port = 9005
+  connect { sidecar_service { port = 21003 proxy { upstreams = [{ destination_name = "billing", local_bind_port = 10200 }] } } }
+}
+"#,
+        );
+        let dc = &plan.settings.datacenter;
+        let ap = &plan.settings.partition;
+        let v1 = select(&plan.sidecars, "api-v1-sidecar-proxy", dc, ap).expect("api-v1's sidecar");
+        let v2 = select(&plan.sidecars, "api-v2-sidecar-proxy", dc, ap).expect("api-v2's sidecar");
+        let table = |g: &GatewayRoutes| match &g.routes {
+            RouteTable::Sidecar(t) => t.clone(),
+            other => panic!("{}", other.kind()),
+        };
+        let (t1, t2) = (table(v1), table(v2));
+        assert_eq!((v1.gateway.name.as_str(), v1.gateway.port), ("api-sidecar-proxy", 21001));
+        assert_eq!((v2.gateway.name.as_str(), v2.gateway.port), ("api-sidecar-proxy", 21003));
+        assert_eq!(t1.inbound.endpoints, ["127.0.0.1:9002"]);
+        assert_eq!(t2.inbound.endpoints, ["127.0.0.1:9005"]);
+        assert_eq!(t1.upstreams.iter().map(|u| u.port).collect::<Vec<_>>(), [10100]);
+        assert_eq!(t2.upstreams.iter().map(|u| u.port).collect::<Vec<_>>(), [10200]);
+        // The service's name is ambiguous: the error lists both.
+        let err = select(&plan.sidecars, "api", dc, ap).expect_err("ambiguous").to_string();
+        assert!(
+            err.contains("api-v1-sidecar-proxy (in dc1)") && err.contains("api-v2-sidecar-proxy (in dc1)"),
+            "{err}"
+        );
+        // A name used once keeps being the key.
+        assert!(select(&plan.sidecars, "billing-sidecar-proxy", dc, ap).is_ok());
     }
 }
