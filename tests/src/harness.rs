@@ -78,6 +78,18 @@ pub fn start_gateway(
     start_gateway_with(dir, ws, c, gateway, cert_dir, ecds, None)
 }
 
+/// Generates, validates and starts meshgate's sidecar for `service` (`meshgate envoy --sidecar`;
+/// its log in `dir/<service>-meshgate-sidecar.log`).
+pub fn start_sidecar(
+    dir: &Path,
+    ws: &Workspace,
+    c: &Compiled,
+    service: &str,
+    cert_dir: &Path,
+) -> Result<Envoy, String> {
+    start(dir, ws, c, service, Some(cert_dir), None, None, true)
+}
+
 /// [`start_gateway`] with a health listener on `health_port`.
 pub fn start_gateway_with(
     dir: &Path,
@@ -88,6 +100,20 @@ pub fn start_gateway_with(
     ecds: Option<&Path>,
     health_port: Option<u16>,
 ) -> Result<Envoy, String> {
+    start(dir, ws, c, gateway, cert_dir, ecds, health_port, false)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn start(
+    dir: &Path,
+    ws: &Workspace,
+    c: &Compiled,
+    gateway: &str,
+    cert_dir: Option<&Path>,
+    ecds: Option<&Path>,
+    health_port: Option<u16>,
+    sidecar: bool,
+) -> Result<Envoy, String> {
     let envoy_cmd = find_envoy()?;
     let wasm = filter_wasm()?;
     let admin = free_port();
@@ -97,7 +123,7 @@ pub fn start_gateway_with(
         cert_dir: cert_dir.map(|d| d.display().to_string()),
         ecds_dir: ecds.map(|d| d.display().to_string()),
         health_port,
-        sidecar: false,
+        sidecar,
     };
     let g = envoy::generate(ws, c, gateway, &opts).map_err(|e| e.to_string())?;
     if let Some(d) = ecds {
@@ -106,8 +132,9 @@ pub fn start_gateway_with(
             write_atomically(&d.join(&f.file_name), &f.content)?;
         }
     }
-    let config = dir.join(format!("{gateway}.json"));
+    let stem = if sidecar { format!("{gateway}-meshgate-sidecar") } else { gateway.to_string() };
+    let config = dir.join(format!("{stem}.json"));
     std::fs::write(&config, &g.bootstrap).map_err(|e| e.to_string())?;
     validate(&envoy_cmd, &config)?;
-    Envoy::start(&envoy_cmd, &config, admin, &dir.join(format!("{gateway}.log")), READY)
+    Envoy::start(&envoy_cmd, &config, admin, &dir.join(format!("{stem}.log")), READY)
 }

@@ -7,6 +7,7 @@ pub mod corpus;
 pub mod envoy;
 pub mod h2;
 pub mod harness;
+pub mod meshca;
 pub mod net;
 pub mod pki;
 pub mod requests;

@@ -160,7 +160,7 @@ impl Backend {
         Backend { port, stop, thread: Some(thread), received, peers: Arc::default() }
     }
 
-    /// What an HTTP backend received so far: every request target, in order.
+    /// What a backend received so far: every request target (HTTP) or line (tcp), in order.
     pub fn received(&self) -> Vec<String> {
         self.received.lock().map(|r| r.clone()).unwrap_or_default()
     }
@@ -263,16 +263,22 @@ impl Backend {
         Ok(b)
     }
 
-    /// A plain TCP server: reads one line, answers `<name>\n`, closes.
+    /// A plain TCP server: reads one line, answers `<name>\n`, closes. It records every line it
+    /// reads ([`Backend::received`]).
     pub fn tcp(name: &str, port: u16) -> Result<Backend, String> {
         let name = name.to_string();
-        Ok(Backend::spawn(Backend::listener(port)?, move |mut c| {
+        let received: Arc<Mutex<Vec<String>>> = Arc::default();
+        let record = received.clone();
+        Ok(Backend::spawn_recording(Backend::listener(port)?, received, move |mut c| {
             let mut line = String::new();
             let _ = BufReader::new(match c.try_clone() {
                 Ok(r) => r,
                 Err(_) => return,
             })
             .read_line(&mut line);
+            if let Ok(mut r) = record.lock() {
+                r.push(line.trim().to_string());
+            }
             let _ = c.write_all(format!("{name}\n").as_bytes());
         }))
     }

@@ -13,17 +13,30 @@
 //! - a client's mTLS passes through a mesh gateway to the sidecar: the sidecar sees the client's
 //!   identity, the client verifies the sidecar's, and an unlisted client is refused.
 //!
-//! Like tests/tests/envoy.rs these need Envoy and a built filter.wasm, so they are `#[ignore]`d
+//! Then meshgate's own sidecar (`meshgate envoy --sidecar`), with certificates from `meshgate ca
+//! create` / `meshgate cert issue` as a user makes them:
+//!
+//! - behind the ingress gateway and reached directly, it enforces the service's L7 intentions at
+//!   the destination (403 with `x-meshgate-reason`; default deny for a source without one);
+//! - behind the mesh gateway, a tcp service's sidecar closes a denied connection;
+//! - web in dc1 reaches billing in dc2 through both datacenters' mesh gateways (mode `local`), and
+//!   billing's resolver fails over to dc2 when dc1's instance is gone;
+//! - a peered upstream goes through the peer's mesh gateway (another trust domain and CA) to a
+//!   Consul-shaped sidecar there, and a name the peer did not export is refused.
+//!
+//! Like tests/tests/envoy.rs these need Envoy, a built filter.wasm (and the meshgate binary), so they are `#[ignore]`d
 //! in the plain suite and run by `scripts/test.sh`'s Envoy step with `--ignored`.
 
 // Tests may panic on setup failures; the lint is for shipped code.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use meshgate_core::gateway::REASON_HEADER;
-use meshgate_core::settings::Settings;
+use meshgate_core::intentions::Action;
+use meshgate_core::settings::{Peer, Settings};
 use meshgate_tests::envoy::{scratch_dir, Envoy};
-use meshgate_tests::harness::{load, sni, spiffe, start_gateway, Ports};
-use meshgate_tests::net::{http_request, listening, Backend};
+use meshgate_tests::harness::{load, sni, spiffe, start_gateway, start_sidecar, Ports, TD};
+use meshgate_tests::meshca::MeshCa;
+use meshgate_tests::net::{http_request, listening, tcp_hello, Backend, TlsClient};
 use meshgate_tests::pki::Ca;
 use meshgate_tests::sidecar::{Protocol, Sidecar};
 use std::path::PathBuf;
@@ -255,4 +268,423 @@ fn a_mesh_gateway_passes_a_clients_mtls_through_to_a_consul_sidecar() {
         s.assert_app_port_is_dark();
         drop(app);
     }
+}
+
+// ------------------------------------------------------------------------ meshgate's own sidecar
+
+/// api behind meshgate's own sidecar (`meshgate envoy --sidecar api`): the ingress gateway may
+/// read `/orders` only, web anything; with the default policy deny, everyone else is refused.
+const API_BEHIND_MESHGATE: &str = r#"
+service {
+  name = "api"
+  address = "127.0.0.1"
+  port = {{API_REGISTERED}}
+  connect {
+    sidecar_service {
+      port = {{SIDECAR}}
+      proxy { local_service_address = "127.0.0.1" local_service_port = {{APP}} }
+    }
+  }
+}
+---
+Kind = "service-intentions"
+Name = "api"
+Sources = [
+  {
+    Name = "ingress"
+    Permissions = [
+      { Action = "allow", HTTP = { PathPrefix = "/orders" } },
+      { Action = "deny", HTTP = { PathPrefix = "/" } },
+    ]
+  },
+  { Name = "web", Action = "allow" },
+]
+"#;
+
+/// The same api over tcp: web may connect, nobody else.
+const TCP_API_BEHIND_MESHGATE: &str = r#"
+service {
+  name = "api"
+  address = "127.0.0.1"
+  port = {{API_REGISTERED}}
+  connect {
+    sidecar_service {
+      port = {{SIDECAR}}
+      proxy { local_service_address = "127.0.0.1" local_service_port = {{APP}} }
+    }
+  }
+}
+---
+Kind = "service-intentions"
+Name = "api"
+Sources = [{ Name = "web", Action = "allow" }]
+"#;
+
+fn default_deny() -> Settings {
+    Settings { default_intention_policy: Action::Deny, ..Settings::default() }
+}
+
+/// The sum of a meshgate Envoy's `wasmcustom.meshgate.<key>.<what>` counters (one gateway or
+/// sidecar per Envoy, whatever its key).
+fn meshgate_count(envoy: &Envoy, what: &str) -> u64 {
+    let text = envoy.admin("/stats?filter=wasmcustom.meshgate").map(|r| r.1).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| l.split_once(": "))
+        .filter(|(name, _)| name.starts_with("wasmcustom.meshgate.") && name.ends_with(&format!(".{what}")))
+        .filter_map(|(_, v)| v.trim().parse::<u64>().ok())
+        .sum()
+}
+
+/// Certificates as a user makes them (`meshgate ca create`, `meshgate cert issue`) for dc1's
+/// services `names`.
+fn mesh_ca(dir: &std::path::Path, names: &[&str]) -> MeshCa {
+    let ca = MeshCa::create(&dir.join("certs"), TD).unwrap_or_else(|e| panic!("{e}"));
+    for n in names {
+        ca.service(n, n, "dc1").unwrap_or_else(|e| panic!("{e}"));
+    }
+    ca
+}
+
+/// Through meshgate's ingress gateway to an app behind meshgate's own sidecar, and straight to
+/// that sidecar with each caller's certificate: the sidecar enforces api's L7 intentions on the
+/// path it receives — the ingress gateway's identity gets `/orders` but not `/admin` (403,
+/// `x-meshgate-reason: permission`), web gets anything, a source without an intention gets the
+/// default deny (403, `default-policy`), a client without a certificate no TLS session.
+#[test]
+#[ignore = "needs Envoy, filter.wasm and the meshgate binary: scripts/test.sh runs it"]
+fn meshgate_sidecar_enforces_the_services_intentions_at_the_destination() {
+    let dir = scratch_dir("dp-meshgate-sidecar-http");
+    let ports = Ports::new(PORTS);
+    let ca = mesh_ca(&dir, &["api", "ingress", "web", "stranger"]);
+    let (ws, c) = load(&ports.fill(&format!("{INGRESS}\n---\n{API_BEHIND_MESHGATE}")), &default_deny())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let app = Backend::http("api", ports.get("APP")).unwrap();
+    let sidecar = start_sidecar(&dir, &ws, &c, "api", &ca.dir).unwrap_or_else(|e| panic!("{e}"));
+    let gw = start_gateway(&dir, &ws, &c, "ingress", Some(&ca.dir), None).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!listening(ports.get("API_REGISTERED")), "something listens on api's registered port");
+
+    let r = http_request(ports.get("INGRESS"), "api.example.com", "GET", "/orders", &[]).unwrap();
+    assert_eq!(
+        (r.status, r.field("backend"), r.field("path")),
+        (200, Some("api"), Some("/orders")),
+        "{r:?}\n{}\n{}",
+        gw.log_tail(20),
+        sidecar.log_tail(20)
+    );
+
+    let api_sni = sni("api.default.dc1.internal");
+    let call = |who: &str, path: &str| {
+        let id = ca.identity(who).unwrap_or_else(|e| panic!("{e}"));
+        id.dial(&spiffe("api")).unwrap().request(ports.get("SIDECAR"), &api_sni, "GET", path)
+    };
+    let r = call("web", "/anything").unwrap();
+    assert_eq!(r.status, 200, "web: {r:?}\n{}", sidecar.log_tail(20));
+    let r = call("ingress", "/admin").unwrap();
+    assert_eq!((r.status, r.header(REASON_HEADER)), (403, Some("permission")), "ingress /admin: {r:?}");
+    let r = call("stranger", "/orders").unwrap();
+    assert_eq!((r.status, r.header(REASON_HEADER)), (403, Some("default-policy")), "stranger: {r:?}");
+    let anonymous = TlsClient::new(&ca.identity("web").unwrap().ca_pem, None).unwrap();
+    let r = anonymous.request(ports.get("SIDECAR"), &api_sni, "GET", "/orders");
+    assert!(r.is_err(), "a client without a certificate got an answer: {r:?}");
+
+    assert_eq!(app.received(), ["/orders", "/anything"]);
+    assert!(
+        sidecar.eventually(Duration::from_secs(5), || meshgate_count(&sidecar, "denied") == 2),
+        "{}",
+        sidecar.admin("/stats?filter=wasmcustom").map(|r| r.1).unwrap_or_default()
+    );
+}
+
+/// A client's mTLS through meshgate's mesh gateway to meshgate's own sidecar of a tcp service:
+/// web (allowed by intention) reaches the app; a source without an intention is refused by the
+/// sidecar — the connection closed, nothing reaches the app.
+#[test]
+#[ignore = "needs Envoy, filter.wasm and the meshgate binary: scripts/test.sh runs it"]
+fn a_mesh_gateway_passes_through_to_meshgate_sidecar_which_closes_a_denied_connection() {
+    let dir = scratch_dir("dp-meshgate-sidecar-tcp");
+    let ports = Ports::new(PORTS);
+    let ca = mesh_ca(&dir, &["api", "web", "stranger"]);
+    let (ws, c) = load(&ports.fill(&format!("{MESH}\n---\n{TCP_API_BEHIND_MESHGATE}")), &default_deny())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let app = Backend::tcp("api", ports.get("APP")).unwrap();
+    let sidecar = start_sidecar(&dir, &ws, &c, "api", &ca.dir).unwrap_or_else(|e| panic!("{e}"));
+    let gw = start_gateway(&dir, &ws, &c, "mesh-gateway", Some(&ca.dir), None).unwrap_or_else(|e| panic!("{e}"));
+    let api_sni = sni("api.default.dc1.internal");
+    let port = ports.get("MGW");
+
+    let web = ca.identity("web").unwrap();
+    let got = web.dial(&spiffe("api")).unwrap().hello(port, &api_sni);
+    assert_eq!(got.as_deref(), Ok("api"), "{}\n{}", gw.log_tail(20), sidecar.log_tail(20));
+    let stranger = ca.identity("stranger").unwrap();
+    let refused = stranger.dial(&spiffe("api")).unwrap().hello(port, &api_sni);
+    assert!(refused.is_err(), "the sidecar let stranger in: {refused:?}");
+    // Envoy's tcp_proxy may open the connection to the app before the filter decides (as it
+    // does behind Consul's RBAC network filter); not a byte of the denied client's reaches it.
+    let lines: Vec<String> = app.received().into_iter().filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines, ["hello"]);
+    assert!(sidecar.eventually(Duration::from_secs(5), || meshgate_count(&sidecar, "denied") == 1));
+    assert!(gw.eventually(Duration::from_secs(5), || meshgate_count(&gw, "allowed") == 2));
+}
+
+// ---------------------------------------------------------------- two datacenters and a peer
+
+/// web in dc1 behind meshgate's sidecar, its proxy in mesh gateway mode `local`, with upstreams
+/// to billing (which fails over to dc2) and to billing in dc2; billing has an instance in each
+/// datacenter behind Consul-shaped sidecars; a mesh gateway per datacenter. Every registration
+/// names its datacenter: the text is compiled as dc1 and as dc2, and a registration without one
+/// belongs to the local datacenter.
+const TWO_DATACENTERS: &str = r#"
+service {
+  name = "web"
+  datacenter = "dc1"
+  address = "127.0.0.1"
+  port = {{WEB_REGISTERED}}
+  connect {
+    sidecar_service {
+      port = {{WEB_SIDECAR}}
+      proxy {
+        mesh_gateway { mode = "local" }
+        upstreams = [
+          { destination_name = "billing", local_bind_port = {{BILLING_BIND}} },
+          { destination_name = "billing", datacenter = "dc2", local_bind_port = {{BILLING_DC2_BIND}} },
+        ]
+      }
+    }
+  }
+}
+---
+service {
+  name = "billing"
+  datacenter = "dc1"
+  address = "127.0.0.1"
+  port = {{BILLING1_REGISTERED}}
+  connect { sidecar_service { port = {{BILLING1_SIDECAR}} proxy { local_service_port = {{BILLING1_APP}} } } }
+}
+---
+service {
+  name = "billing"
+  datacenter = "dc2"
+  address = "127.0.0.1"
+  port = {{BILLING2_REGISTERED}}
+  connect { sidecar_service { port = {{BILLING2_SIDECAR}} proxy { local_service_port = {{BILLING2_APP}} } } }
+}
+---
+service { name = "mesh-gateway" kind = "mesh-gateway" datacenter = "dc1" address = "127.0.0.1" port = {{MGW1}} }
+---
+service { name = "mesh-gateway" kind = "mesh-gateway" datacenter = "dc2" address = "127.0.0.1" port = {{MGW2}} }
+---
+Kind = "service-resolver"
+Name = "billing"
+Failover = { "*" = { Datacenters = ["dc2"] } }
+"#;
+
+const TWO_DC_PORTS: &[&str] = &[
+    "WEB_REGISTERED",
+    "WEB_SIDECAR",
+    "BILLING_BIND",
+    "BILLING_DC2_BIND",
+    "BILLING1_REGISTERED",
+    "BILLING1_SIDECAR",
+    "BILLING1_APP",
+    "BILLING2_REGISTERED",
+    "BILLING2_SIDECAR",
+    "BILLING2_APP",
+    "MGW1",
+    "MGW2",
+];
+
+/// `hello` to a local upstream listener until it answers `want` (bounded); the last answer.
+fn hello_until(envoy: &Envoy, port: u16, want: &str) -> Result<String, String> {
+    let mut last = Err("never tried".to_string());
+    envoy.eventually(Duration::from_secs(30), || {
+        last = tcp_hello(port);
+        last.as_deref() == Ok(want)
+    });
+    last
+}
+
+/// web in dc1 → billing in dc2 through both mesh gateways (dc1's, as web's proxy is in `local`
+/// mode, then dc2's), mTLS end to end as web's identity, which billing's Consul-shaped sidecar in
+/// dc2 checks; and billing's resolver failover: while dc1's billing answers, web reaches it
+/// directly; once dc1's billing instance is gone, web's requests go to dc2 through the gateways.
+#[test]
+#[ignore = "needs Envoy, filter.wasm and the meshgate binary: scripts/test.sh runs it"]
+fn web_in_dc1_reaches_billing_in_dc2_through_both_mesh_gateways_and_fails_over() {
+    let dir = scratch_dir("dp-two-dcs");
+    let dc2_dir = dir.join("dc2");
+    std::fs::create_dir_all(&dc2_dir).unwrap();
+    let ports = Ports::new(TWO_DC_PORTS);
+    let ca = mesh_ca(&dir, &["web", "billing"]);
+    ca.service("billing-dc2", "billing", "dc2").unwrap_or_else(|e| panic!("{e}"));
+    let text = ports.fill(TWO_DATACENTERS);
+    let (ws, dc1) = load(&text, &Settings::default()).unwrap_or_else(|e| panic!("{e}"));
+    let dc2_settings = Settings { datacenter: "dc2".into(), ..Settings::default() };
+    let (ws2, dc2) = load(&text, &dc2_settings).unwrap_or_else(|e| panic!("{e}"));
+
+    let billing1 = Backend::tcp("billing-dc1", ports.get("BILLING1_APP")).unwrap();
+    let billing2 = Backend::tcp("billing-dc2", ports.get("BILLING2_APP")).unwrap();
+    let web_spiffe = spiffe("web");
+    let sidecar1 =
+        Sidecar::new("billing", Protocol::Tcp, ports.get("BILLING1_SIDECAR"), ports.get("BILLING1_APP"), &ca.dir)
+            .allow(&web_spiffe)
+            .start(&dir)
+            .unwrap();
+    let mut s2 =
+        Sidecar::new("billing", Protocol::Tcp, ports.get("BILLING2_SIDECAR"), ports.get("BILLING2_APP"), &ca.dir);
+    s2.cert = ca.dir.join("billing-dc2.pem");
+    s2.key = ca.dir.join("billing-dc2-key.pem");
+    let sidecar2 = s2.allow(&web_spiffe).start(&dc2_dir).unwrap();
+    let mgw1 = start_gateway(&dir, &ws, &dc1, "mesh-gateway", Some(&ca.dir), None).unwrap_or_else(|e| panic!("{e}"));
+    let mgw2 =
+        start_gateway(&dc2_dir, &ws2, &dc2, "mesh-gateway", Some(&ca.dir), None).unwrap_or_else(|e| panic!("{e}"));
+    let web = start_sidecar(&dir, &ws, &dc1, "web", &ca.dir).unwrap_or_else(|e| panic!("{e}"));
+    let logs = || {
+        format!(
+            "web:\n{}\nmgw1:\n{}\nmgw2:\n{}\nbilling dc2 sidecar:\n{}",
+            web.log_tail(15),
+            mgw1.log_tail(15),
+            mgw2.log_tail(15),
+            sidecar2.envoy.log_tail(15)
+        )
+    };
+
+    // billing in dc2 by name: through dc1's mesh gateway, then dc2's, to dc2's sidecar, which saw
+    // web's identity.
+    let got = hello_until(&web, ports.get("BILLING_DC2_BIND"), "billing-dc2");
+    assert_eq!(got.as_deref(), Ok("billing-dc2"), "{}", logs());
+    assert!(mgw1.eventually(Duration::from_secs(5), || meshgate_count(&mgw1, "allowed") >= 1), "{}", logs());
+    assert!(mgw2.eventually(Duration::from_secs(5), || meshgate_count(&mgw2, "allowed") >= 1), "{}", logs());
+    let line = sidecar2.wait_for_line(&[&format!("peer={web_spiffe}")]);
+    assert!(line.is_some(), "billing dc2's sidecar: {:?}", sidecar2.access_lines());
+
+    // billing with failover: dc1's instance while it is there...
+    let got = hello_until(&web, ports.get("BILLING_BIND"), "billing-dc1");
+    assert_eq!(got.as_deref(), Ok("billing-dc1"), "{}", logs());
+    let dc2_before = billing2.received().len();
+    // ...and dc2's once it is gone (its sidecar stops answering; the health checks notice).
+    drop(sidecar1);
+    drop(billing1);
+    let got = hello_until(&web, ports.get("BILLING_BIND"), "billing-dc2");
+    assert_eq!(got.as_deref(), Ok("billing-dc2"), "{}", logs());
+    assert!(billing2.received().len() > dc2_before);
+    assert!(!listening(ports.get("BILLING2_REGISTERED")) && !listening(ports.get("BILLING1_REGISTERED")));
+}
+
+/// The peer cluster's trust domain (its own CA).
+const PARTNER_TD: &str = "22222222-3333-4444-5555-666666666666.consul";
+
+/// The peer: ledger behind a Consul-shaped sidecar, exported to us (the peer calls us
+/// `dc1-side`), and its mesh gateway.
+const PARTNER: &str = r#"
+service {
+  name = "ledger"
+  address = "127.0.0.1"
+  port = {{LEDGER_REGISTERED}}
+  connect { sidecar_service { port = {{LEDGER_SIDECAR}} proxy { local_service_port = {{LEDGER_APP}} } } }
+}
+---
+service { name = "billing" address = "127.0.0.1" port = {{PEER_BILLING}} connect { native = true } }
+---
+service { name = "mesh-gateway" kind = "mesh-gateway" address = "127.0.0.1" port = {{PEER_MGW}} }
+---
+Kind = "exported-services"
+Name = "default"
+Services = [{ Name = "ledger", Consumers = [{ Peer = "dc1-side" }] }]
+"#;
+
+/// Us: web behind meshgate's sidecar with an upstream to the peer's ledger.
+const PEERED_WEB: &str = r#"
+service {
+  name = "web"
+  address = "127.0.0.1"
+  port = {{WEB_REGISTERED}}
+  connect {
+    sidecar_service {
+      port = {{WEB_SIDECAR}}
+      proxy {
+        upstreams = [{
+          destination_name = "ledger"
+          destination_peer = "partner"
+          local_bind_port = {{LEDGER_BIND}}
+          mesh_gateway { mode = "remote" }
+        }]
+      }
+    }
+  }
+}
+"#;
+
+const PEER_PORTS: &[&str] = &[
+    "WEB_REGISTERED",
+    "WEB_SIDECAR",
+    "LEDGER_BIND",
+    "LEDGER_REGISTERED",
+    "LEDGER_SIDECAR",
+    "LEDGER_APP",
+    "PEER_MGW",
+    "PEER_BILLING",
+];
+
+/// A peered upstream: web's sidecar dials the peer's mesh gateway with the peer's SNI for ledger
+/// (`ledger.default.default.dc1-side.external.<partner td>`), presenting web's certificate from
+/// our CA and verifying ledger's from the peer's; the peer's mesh gateway routes the exported
+/// name to ledger's Consul-shaped sidecar, which trusts our CA and lets web in. A name the peer
+/// did not export to us is refused at its gateway.
+#[test]
+#[ignore = "needs Envoy, filter.wasm and the meshgate binary: scripts/test.sh runs it"]
+fn a_peered_upstream_goes_through_the_peers_mesh_gateway() {
+    let dir = scratch_dir("dp-peered");
+    let peer_dir = dir.join("partner");
+    std::fs::create_dir_all(&peer_dir).unwrap();
+    let ports = Ports::new(PEER_PORTS);
+    let ca = mesh_ca(&dir, &["web"]);
+    let partner_ca = MeshCa::create(&peer_dir.join("certs"), PARTNER_TD).unwrap_or_else(|e| panic!("{e}"));
+    partner_ca.service("ledger", "ledger", "dc1").unwrap_or_else(|e| panic!("{e}"));
+    // The peer's sidecars trust both clusters' roots (peering exchanges them).
+    let bundle = peer_dir.join("trusted.pem");
+    let roots = [ca.ca_file(), partner_ca.ca_file()].map(|f| std::fs::read_to_string(f).unwrap());
+    std::fs::write(&bundle, roots.concat()).unwrap();
+
+    let partner_settings = Settings { trust_domain: PARTNER_TD.into(), ..Settings::default() };
+    let (pws, pc) = load(&ports.fill(PARTNER), &partner_settings).unwrap_or_else(|e| panic!("{e}"));
+    let mut our_settings = Settings::default();
+    our_settings.peer_trust_domains.insert("partner".into(), PARTNER_TD.into());
+    our_settings.peers.insert(
+        "partner".into(),
+        Peer {
+            local_name: "dc1-side".into(),
+            mesh_gateways: vec![format!("127.0.0.1:{}", ports.get("PEER_MGW"))],
+            ca_file: partner_ca.ca_file().display().to_string(),
+        },
+    );
+    let (ws, c) = load(&ports.fill(PEERED_WEB), &our_settings).unwrap_or_else(|e| panic!("{e}"));
+
+    let ledger = Backend::tcp("ledger", ports.get("LEDGER_APP")).unwrap();
+    let mut ls =
+        Sidecar::new("ledger", Protocol::Tcp, ports.get("LEDGER_SIDECAR"), ports.get("LEDGER_APP"), &partner_ca.dir);
+    ls.ca = bundle;
+    let ledger_sidecar = ls.allow(&spiffe("web")).start(&peer_dir).unwrap();
+    let peer_mgw = start_gateway(&peer_dir, &pws, &pc, "mesh-gateway", Some(&partner_ca.dir), None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let web = start_sidecar(&dir, &ws, &c, "web", &ca.dir).unwrap_or_else(|e| panic!("{e}"));
+
+    let got = hello_until(&web, ports.get("LEDGER_BIND"), "ledger");
+    assert_eq!(
+        got.as_deref(),
+        Ok("ledger"),
+        "web:\n{}\npeer's gateway:\n{}\nledger's sidecar:\n{}",
+        web.log_tail(20),
+        peer_mgw.log_tail(20),
+        ledger_sidecar.envoy.log_tail(20)
+    );
+    let line = ledger_sidecar.wait_for_line(&[&format!("peer={}", spiffe("web"))]);
+    assert!(line.is_some(), "ledger's sidecar: {:?}", ledger_sidecar.access_lines());
+    assert_eq!(ledger.received().len(), 1);
+
+    // billing is not exported: the peer's gateway has no route for its name.
+    let web_id = ca.identity("web").unwrap();
+    let not_exported = format!("billing.default.default.dc1-side.external.{PARTNER_TD}");
+    let refused =
+        web_id.dial(&partner_ca.spiffe("billing", "dc1")).unwrap().hello(ports.get("PEER_MGW"), &not_exported);
+    assert!(refused.is_err(), "the peer's gateway routed an unexported name: {refused:?}");
 }

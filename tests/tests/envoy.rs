@@ -894,17 +894,8 @@ fn api_gateway_routes_http_routes_and_enforces_intentions() {
 
 // ------------------------------------------------------------------------- the CLI's configs
 
-/// The CLI binary: `MESHGATE_CLI` (scripts/test.sh sets it), else a build in the target dir.
 fn cli() -> PathBuf {
-    if let Some(p) = std::env::var_os("MESHGATE_CLI") {
-        return PathBuf::from(p);
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| meshgate_tests::envoy::repo_root().join("target"));
-    ["release", "debug"].iter().map(|p| target.join(p).join("meshgate")).find(|p| p.is_file()).unwrap_or_else(|| {
-        panic!("no meshgate binary: build it (cargo build -p meshgate --release) or set MESHGATE_CLI")
-    })
+    meshgate_tests::meshca::meshgate_cli().unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// `meshgate ca create`, `meshgate cert issue` and `meshgate envoy` for every gateway of the demo
