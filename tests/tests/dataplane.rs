@@ -37,7 +37,6 @@ use meshgate_tests::envoy::{scratch_dir, Envoy};
 use meshgate_tests::harness::{load, sni, spiffe, start_gateway, start_sidecar, Ports, TD};
 use meshgate_tests::meshca::MeshCa;
 use meshgate_tests::net::{http_request, listening, tcp_hello, Backend, TlsClient};
-use meshgate_tests::pki::Ca;
 use meshgate_tests::sidecar::{Protocol, Sidecar};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -110,12 +109,13 @@ service { name = "mesh-gateway" kind = "mesh-gateway" address = "127.0.0.1" port
 
 const PORTS: &[&str] = &["INGRESS", "MGW", "SIDECAR", "APP", "API_REGISTERED"];
 
-/// A test's data plane: the mesh CA (`certs/`, every gateway's `--cert-dir`) with api's leaf and
-/// the ingress gateway's, and the workspace text with `api` registered in `shape`.
+/// A test's data plane: the mesh CA of `meshgate ca create` (`certs/`, every gateway's
+/// `--cert-dir`) with api's and the ingress gateway's leaves from `meshgate cert issue`, and the
+/// workspace text with `api` registered in `shape`.
 struct Setup {
     dir: PathBuf,
     ports: Ports,
-    ca: Ca,
+    ca: MeshCa,
     certs: PathBuf,
 }
 
@@ -123,9 +123,9 @@ impl Setup {
     fn new(name: &str) -> Setup {
         let dir = scratch_dir(name);
         let certs = dir.join("certs");
-        let ca = Ca::create(&certs, "mesh CA").unwrap();
-        ca.service("api", "api").unwrap();
-        ca.service("ingress", "ingress").unwrap();
+        let ca = MeshCa::create(&certs, TD).unwrap_or_else(|e| panic!("{e}"));
+        ca.service("api", "api", "dc1").unwrap_or_else(|e| panic!("{e}"));
+        ca.service("ingress", "ingress", "dc1").unwrap_or_else(|e| panic!("{e}"));
         Setup { dir, ports: Ports::new(PORTS), ca, certs }
     }
 
@@ -215,7 +215,7 @@ fn a_consul_sidecar_refuses_a_gateway_identity_it_does_not_list() {
 #[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
 fn ingress_refuses_an_endpoint_that_is_not_the_target() {
     let s = Setup::new("dp-ingress-impostor");
-    s.ca.service("web", "web").unwrap();
+    s.ca.service("web", "web", "dc1").unwrap();
     let app = Backend::http("api", s.ports.get("APP")).unwrap();
     let mut impostor = s.sidecar(Protocol::Http).allow(&spiffe("ingress"));
     impostor.cert = s.certs.join("web.pem");
@@ -249,13 +249,13 @@ fn a_mesh_gateway_passes_a_clients_mtls_through_to_a_consul_sidecar() {
         let port = s.ports.get("MGW");
         let api_sni = sni("api.default.dc1.internal");
 
-        let web = s.ca.service("web", "web").unwrap();
+        let web = s.ca.service("web", "web", "dc1").unwrap();
         let got = web.dial(&spiffe("api")).unwrap().hello(port, &api_sni);
         assert_eq!(got.as_deref(), Ok("api"), "{shape:?}\n{}\n{}", gw.log_tail(20), sidecar.envoy.log_tail(20));
         let line = sidecar.wait_for_line(&[&format!("peer={}", spiffe("web"))]);
         assert!(line.is_some(), "{shape:?}: the sidecar's log: {:?}", sidecar.access_lines());
 
-        let stranger = s.ca.service("stranger", "stranger").unwrap();
+        let stranger = s.ca.service("stranger", "stranger", "dc1").unwrap();
         let refused = stranger.dial(&spiffe("api")).unwrap().hello(port, &api_sni);
         assert!(refused.is_err(), "{shape:?}: the sidecar lets stranger in: {refused:?}");
         let line = sidecar.wait_for_line(&[&format!("peer={}", spiffe("stranger")), "rbac"]);
