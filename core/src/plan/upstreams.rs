@@ -166,6 +166,9 @@ fn proxy_at<'a>(
 }
 
 pub fn resolve(ws: &Workspace, entries: &Entries<'_>, settings: &Settings, cx: &mut Cx) -> Vec<ProxyUpstreams> {
+    for p in proxies(ws) {
+        check_bind_ports(&p, cx);
+    }
     proxies(ws)
         .into_iter()
         // A sidecar registered without a proxy block has no upstreams to show.
@@ -179,6 +182,37 @@ pub fn resolve(ws: &Workspace, entries: &Entries<'_>, settings: &Settings, cx: &
             ProxyUpstreams { proxy: p.name, service: p.service, datacenter, upstreams, span }
         })
         .collect()
+}
+
+/// Each of a proxy's listeners needs its own port: two upstreams on one `local_bind_port`, or an
+/// upstream on the proxy's public port, leave one of them unbound (Envoy refuses the second).
+fn check_bind_ports(p: &ProxyAt<'_>, cx: &mut Cx) {
+    let public = p.sidecar.unwrap_or(p.registration).port;
+    let mut seen: Vec<(&str, u16, &Upstream)> = Vec::new();
+    for u in &p.config.upstreams {
+        let Some(port) = u.local_bind_port else { continue };
+        let address = if u.local_bind_address.is_empty() { "127.0.0.1" } else { u.local_bind_address.as_str() };
+        if public == Some(port) {
+            cx.error(
+                Code::DuplicateBindPort,
+                u.origin.field("local_bind_port"),
+                format!("upstream `{}` binds {port}, the port of the proxy `{}` itself", u.destination_name, p.name),
+            );
+        } else if let Some((_, _, first)) = seen.iter().find(|(a, q, _)| *a == address && *q == port) {
+            cx.push(
+                Diagnostic::error(
+                    Code::DuplicateBindPort,
+                    u.origin.field("local_bind_port"),
+                    format!(
+                        "upstreams `{}` and `{}` of `{}` both bind {address}:{port}",
+                        first.destination_name, u.destination_name, p.name
+                    ),
+                )
+                .with_note("give each upstream its own local_bind_port"),
+            );
+        }
+        seen.push((address, port, u));
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
