@@ -222,7 +222,12 @@ fn sidecar(
         spiffe_id: identity,
         origin,
     };
-    GatewayRoutes { gateway, routes: RouteTable::Sidecar(Box::new(SidecarTable { inbound, upstreams })), intentions: refs, notes }
+    GatewayRoutes {
+        gateway,
+        routes: RouteTable::Sidecar(Box::new(SidecarTable { inbound, upstreams })),
+        intentions: refs,
+        notes,
+    }
 }
 
 /// A connect proxy registered on its own serves the instance it names: `destination_service_id`
