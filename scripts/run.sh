@@ -205,6 +205,8 @@ app billing-dc1 billing 9006 --datacenter dc1
 app billing-dc2 billing 9007 --datacenter dc2
 app ledger ledger 9008 --datacenter partner-dc1
 
+# How long the data plane takes to come up, and the checks to run (printed at the end).
+started=$SECONDS
 for name in "${envoys[@]}"; do
     start "$name" "$envoy_bin" -c "$RUN/envoy/$name.json" --use-dynamic-base-id --concurrency 1 -l info
 done
@@ -242,6 +244,7 @@ for admin in 19011 19013; do
     done
     die_with_logs "the sidecar with admin port $admin did not see both billing instances healthy"
 done
+ready_after=$((SECONDS - started))
 
 # ------------------------------------------------------------------------------------- requests
 #
@@ -268,7 +271,7 @@ request 403 'x-meshgate-reason: permission' "403 at the ingress, x-meshgate-reas
     "$API $I/internal/keys"
 request 403 'x-meshgate-reason: permission' "403: the normalized path (/internal/keys) is decided" \
     "--path-as-is $API $I/public/../internal/keys"
-request 403 'x-meshgate-reason: permission' "403: admin wants an x-admin-token header" \
+request 403 'x-meshgate-reason: default-policy' "403, x-meshgate-reason: default-policy: ingress → admin only allows /admin with an x-admin-token header" \
     "$API $I/admin/users"
 request 200 'x-demo-hops: admin@dc1$' "200 from admin (its connect-proxy registration: admin-sidecar-proxy)" \
     "$API -H 'x-admin-token: t' $I/admin/users"
@@ -360,7 +363,8 @@ EOF
 
 if [ "$CHECK" = 1 ]; then
     echo
-    echo "==> MESHGATE_RUN_CHECK: every request above, as printed"
+    echo "==> MESHGATE_RUN_CHECK: every request above, as printed (the data plane was ready in ${ready_after}s)"
+    check_started=$SECONDS
     failed=0
     n=0
     for r in "${requests[@]}"; do
@@ -408,15 +412,20 @@ if [ "$CHECK" = 1 ]; then
         tail -n +2 <<<"$got" | sed 's/^/          /'
     fi
     if [ "$failed" -gt 0 ]; then
-        echo "==> MESHGATE_RUN_CHECK: $failed of $n checks failed (logs in $RUN/logs)" >&2
+        echo "==> MESHGATE_RUN_CHECK: $failed of $n checks failed in $((SECONDS - check_started))s (logs in $RUN/logs)" >&2
         exit 1
     fi
-    echo "==> MESHGATE_RUN_CHECK: all $n checks passed"
+    echo "==> MESHGATE_RUN_CHECK: all $n checks passed in $((SECONDS - check_started))s (the data plane was ready in ${ready_after}s)"
     exit 0
 fi
 
+# `wait`, not a foreground `sleep`: bash runs a trap only once the foreground command ends, so a
+# SIGINT/SIGTERM sent to this script alone (not to its process group, as Ctrl-C does) would wait
+# out the sleep before stopping anything.
 if [ -n "${MESHGATE_RUN_SECONDS:-}" ]; then
-    sleep "$MESHGATE_RUN_SECONDS"
+    sleep "$MESHGATE_RUN_SECONDS" &
+    pids+=($!)
+    wait "$!"
 else
     wait "${pids[@]}"
 fi
