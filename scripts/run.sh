@@ -176,6 +176,21 @@ cleanup() {
         echo
         echo "==> stopping (${#pids[@]} processes)"
         kill "${pids[@]}" 2>/dev/null || true
+        # Envoy drains and exits on SIGTERM within a second or two; give everything 10 s, then
+        # SIGKILL what is left, so stopping never hangs on a stuck process.
+        local pid left
+        for _ in $(seq 1 100); do
+            left=0
+            for pid in "${pids[@]}"; do
+                if kill -0 "$pid" 2>/dev/null; then left=1; fi
+            done
+            [ "$left" = 0 ] && break
+            sleep 0.1
+        done
+        if [ "$left" = 1 ]; then
+            echo "    still running after 10 s: SIGKILL"
+            kill -KILL "${pids[@]}" 2>/dev/null || true
+        fi
         wait "${pids[@]}" 2>/dev/null || true
     fi
 }
