@@ -1,92 +1,111 @@
 #!/usr/bin/env python3
-"""Demo backends for scripts/run.sh: tiny HTTP servers on 127.0.0.1 that say who they are.
+"""A demo application for scripts/run.sh: a plain HTTP server on 127.0.0.1 that says who it is.
 
-usage: demo_backend.py CERT_DIR NAME:PORT[:CERT] ...
+usage: demo_backend.py NAME PORT [--datacenter DC] [--relay PREFIX=PORT]...
 
-Each NAME:PORT answers every HTTP request with `backend=NAME`, the method, the path it received and
-the headers meshgate adds. With :CERT, a connection that starts with a TLS ClientHello (what a mesh
-gateway passes through) is served over TLS with CERT_DIR/CERT.pem and CERT_DIR/CERT-key.pem; plain
-connections (what the ingress and terminating gateways send) stay plain. Stops on SIGINT/SIGTERM.
+Every request is answered with `backend=NAME datacenter=DC`, the method, the path it received and
+the headers meshgate adds, and a response header `x-demo-hops: NAME@DC`.
+
+With --relay, a request whose path starts with PREFIX (`/billing`, `/billing/charge`) is passed
+on, with PREFIX taken off the path, to http://127.0.0.1:PORT — the application calling another
+service through an upstream listener of its sidecar, as applications in a Consul mesh do. The
+answer carries the upstream's status, its `x-meshgate-reason` header, its body (indented) and
+the hops: `x-demo-hops: api-v1@dc1 > billing@dc2`. An upstream that cannot be reached gives 502.
+
+Nothing but its sidecar should reach it: it listens on 127.0.0.1 at the registered service port.
+Stops on SIGINT/SIGTERM.
 """
 
+import argparse
+import http.client
+import http.server
 import signal
-import socket
-import ssl
 import sys
-import threading
+
+ECHOED = ("x-meshgate", "x-forwarded-client-cert")
 
 
-def answer(conn, name):
-    conn.settimeout(10)
-    data = b""
-    while b"\r\n\r\n" not in data and len(data) < 65536:
-        chunk = conn.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
-    lines = head.split("\r\n")
-    parts = lines[0].split(" ") if lines and lines[0] else ["-", "-"]
-    method, path = (parts + ["-", "-"])[:2]
-    if method not in ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"):
-        body = f"backend={name}\n"
-        conn.sendall(body.encode())
-        return
-    body = f"backend={name}\nmethod={method}\npath={path}\n"
-    for line in lines[1:]:
-        key = line.split(":", 1)[0].lower()
-        if key.startswith("x-meshgate") or key.startswith("x-forwarded-client-cert"):
-            body += line + "\n"
-    conn.sendall(
-        (
-            "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n"
-            f"content-length: {len(body)}\r\nconnection: close\r\n\r\n{body}"
-        ).encode()
-    )
+def handler_for(name, datacenter, relays):
+    me = f"{name}@{datacenter}"
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "meshgate-demo"
+
+        def log_message(self, fmt, *args):
+            sys.stderr.write(f"{me} {self.address_string()} {fmt % args}\n")
+
+        def answer(self):
+            length = int(self.headers.get("content-length") or 0)
+            if length:
+                self.rfile.read(min(length, 1 << 20))
+            body = f"backend={name} datacenter={datacenter}\nmethod={self.command}\npath={self.path}\n"
+            for key, value in self.headers.items():
+                if key.lower().startswith(ECHOED):
+                    body += f"{key.lower()}: {value}\n"
+            status, hops, headers = 200, me, {}
+            for prefix, port in relays:
+                if self.path == prefix or self.path.startswith(prefix.rstrip("/") + "/"):
+                    rest = self.path[len(prefix.rstrip("/")) :] or "/"
+                    status, text, reason, far = relay(port, self.command, rest)
+                    body += f"relay {prefix} -> 127.0.0.1:{port}{rest}: {status}\n"
+                    body += "".join(f"  {line}\n" for line in text.splitlines())
+                    hops = f"{me} > {far}"
+                    if reason:
+                        headers["x-meshgate-reason"] = reason
+                    break
+            data = body.encode()
+            self.send_response(status)
+            self.send_header("content-type", "text/plain")
+            self.send_header("content-length", str(len(data)))
+            self.send_header("x-demo-hops", hops)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+            self.close_connection = True
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = answer
+
+    return Handler
 
 
-def serve(name, port, tls):
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind(("127.0.0.1", port))
-    server.listen(64)
-    while True:
-        conn, _ = server.accept()
-        threading.Thread(target=handle, args=(conn, name, tls), daemon=True).start()
-
-
-def handle(conn, name, tls):
+def relay(port, method, path):
+    """(status, body, x-meshgate-reason, hops) of the upstream's answer."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        conn.settimeout(10)
-        first = conn.recv(1, socket.MSG_PEEK)
-        if tls is not None and first == b"\x16":
-            conn = tls.wrap_socket(conn, server_side=True)
-        answer(conn, name)
-    except (OSError, ssl.SSLError):
-        pass
+        conn.request(method, path, headers={"host": "upstream"})
+        r = conn.getresponse()
+        text = r.read(1 << 20).decode("utf-8", "replace")
+        reason = r.getheader("x-meshgate-reason") or ""
+        far = r.getheader("x-demo-hops") or f"{r.status}" + (f" ({reason})" if reason else "")
+        return r.status, text, reason, far
+    except OSError as e:
+        return 502, f"upstream 127.0.0.1:{port}: {e}", "", f"502 (127.0.0.1:{port} unreachable)"
     finally:
-        try:
-            conn.close()
-        except OSError:
-            pass
+        conn.close()
 
 
 def main():
-    if len(sys.argv) < 3:
-        print(__doc__, file=sys.stderr)
-        sys.exit(2)
-    cert_dir = sys.argv[1]
+    p = argparse.ArgumentParser(description="A demo application behind a meshgate sidecar.")
+    p.add_argument("name")
+    p.add_argument("port", type=int)
+    p.add_argument("--datacenter", default="dc1")
+    p.add_argument("--relay", action="append", default=[], metavar="PREFIX=PORT")
+    args = p.parse_args()
+    relays = []
+    for spec in args.relay:
+        prefix, _, port = spec.partition("=")
+        if not prefix.startswith("/") or not port.isdigit():
+            p.error(f"--relay {spec}: expected PREFIX=PORT, e.g. /billing=10100")
+        relays.append((prefix, int(port)))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    for spec in sys.argv[2:]:
-        parts = spec.split(":")
-        name, port = parts[0], int(parts[1])
-        tls = None
-        if len(parts) > 2:
-            tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            tls.load_cert_chain(f"{cert_dir}/{parts[2]}.pem", f"{cert_dir}/{parts[2]}-key.pem")
-        threading.Thread(target=serve, args=(name, port, tls), daemon=True).start()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler_for(args.name, args.datacenter, relays))
+    server.daemon_threads = True
     try:
-        threading.Event().wait()
+        server.serve_forever()
     except KeyboardInterrupt:
         pass
 

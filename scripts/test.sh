@@ -3,8 +3,9 @@
 # formatting, clippy on all three targets, the generated TypeScript being current, the host-free proof
 # for meshgate-core, the release builds (filter.wasm, the planner wasm, the CLI), doc tests, the
 # browser tests (the planner facade's wasm-bindgen tests and the playground's page tests, in Debian's
-# headless Chromium), the Envoy integration tests, the benchmark smoke run (bench/run.sh --quick),
-# fuzz smoke and the test suite.
+# headless Chromium), the Envoy integration tests, the demo data plane check (scripts/run.sh with
+# MESHGATE_RUN_CHECK=1), the benchmark smoke run (bench/run.sh --quick), fuzz smoke and the test
+# suite.
 # Exits non-zero on the first failure and says which step failed.
 #
 # usage: scripts/test.sh [--keep-going] [--with-wasm-bindgen]
@@ -260,6 +261,20 @@ step_envoy_tests() {
     done
 }
 
+# ----------------------------------------------------------------------- the demo's data plane
+
+# scripts/run.sh end to end, as a user starts it, with MESHGATE_RUN_CHECK=1: the demo's three
+# clusters (dc1, dc2 and the peer) in 12 Envoys with filter.wasm — ingress, terminating and three
+# mesh gateways, seven meshgate sidecars — and eight applications on 127.0.0.1; every request the
+# script prints is sent and must answer as printed (allowed, denied with its reason, unrouted),
+# then billing's dc1 instance is stopped and the failover to dc2 must happen. About a minute once
+# the builds are done; the logs stay in $TARGET_DIR/meshgate-run/logs. The release builds above
+# are reused.
+step_demo_check() {
+    setup_envoy
+    CARGO_TARGET_DIR="$TARGET_DIR" MESHGATE_RUN_CHECK=1 "$ROOT/scripts/run.sh"
+}
+
 # ------------------------------------------------------------------------------ benchmark smoke
 
 # The benchmark harness end to end (bench/run.sh --quick, bench/README.md): N = 10, one round of a
@@ -308,6 +323,7 @@ run_step "build the CLI (release)" step_build_cli
 run_step "doc tests (cargo test --workspace --doc)" step_doc_tests
 run_step "browser tests (planner facade in Chromium; playground page with playwright-core)" step_browser_tests
 run_step "envoy integration tests (filter.wasm in the pinned Envoy, every gateway kind)" step_envoy_tests
+run_step "the demo's data plane (MESHGATE_RUN_CHECK=1 scripts/run.sh: every printed request, failover)" step_demo_check
 run_step "benchmark smoke (bench/run.sh --quick: HTTP, L4 and ingress paths; numbers, never a speed)" step_bench_quick
 run_step "fuzz smoke (every fuzz target, ${MESHGATE_FUZZ_SECONDS:-10} s each)" step_fuzz_smoke
 run_step "tests" step_tests

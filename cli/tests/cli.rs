@@ -198,7 +198,9 @@ fn a_directory_brings_its_settings_file() {
     let v = json(&o);
     let ledger =
         v.as_array().and_then(|a| a.iter().find(|u| u["destination"] == "ledger")).cloned().unwrap_or_default();
-    assert_eq!(ledger["sni"], "ledger.default.default.dc1.external.99999999-8888-7777-6666-555555555555.consul");
+    // The peer's trust domain and the name the peer gave this cluster (`LocalName = "demo"`) both
+    // come from examples/demo/meshgate.hcl: the SNI the partner's mesh gateway routes on.
+    assert_eq!(ledger["sni"], "ledger.default.default.demo.external.99999999-8888-7777-6666-555555555555.consul");
     // The demo's settings deny by default; a flag overrides the file.
     let o = meshgate(&["check", &demo, "--source", "api", "--destination", "web"]);
     assert_eq!(o.status.code(), Some(1));

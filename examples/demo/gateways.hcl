@@ -1,17 +1,9 @@
-# The gateways this datacenter runs, and dc2's mesh gateway.
+# The gateways dc1 runs (dc2's mesh gateway is in dc2.json).
 service {
   name    = "mesh-gateway"
   kind    = "mesh-gateway"
   address = "127.0.0.1"
   port    = 8443
-}
-
-service {
-  name       = "mesh-gateway"
-  kind       = "mesh-gateway"
-  datacenter = "dc2"
-  address    = "127.0.0.2"
-  port       = 8443
 }
 
 service {
