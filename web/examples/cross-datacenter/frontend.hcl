@@ -4,6 +4,7 @@ service {
   port = 3000
   connect {
     sidecar_service {
+      port = 21001
       proxy {
         mesh_gateway {
           mode = "local"

@@ -5,6 +5,7 @@ service {
   port = 9090
   connect {
     sidecar_service {
+      port = 21001
       proxy {
         upstreams = [
           { destination_name = "inventory", datacenter = "secondary", local_bind_port = 11000 },

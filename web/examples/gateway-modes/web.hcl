@@ -4,6 +4,7 @@ service {
   port = 8080
   connect {
     sidecar_service {
+      port = 21002
       proxy {
         upstreams = [
           {

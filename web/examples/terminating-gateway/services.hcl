@@ -20,6 +20,7 @@ service {
   port = 8080
   connect {
     sidecar_service {
+      port = 21001
       proxy {
         upstreams = [
           { destination_name = "legacy-billing", local_bind_port = 9000 },
