@@ -347,9 +347,10 @@ describe("the playground", () => {
         await view(page, "upstreams");
         assert.match(await upstreamRow(page, "web-sidecar-proxy", "api"), /secondary remote from proxy remote-gateway 10\.1\.1\.10:8443/);
         assert.match(await upstreamRow(page, "frontend-sidecar-proxy", "reports"), /third remote from upstream remote-gateway 10\.2\.1\.10:8443/);
+        // The peer's name for this cluster (no LocalName in the settings: the local datacenter), then its trust domain.
         assert.match(
           await upstreamRow(page, "frontend-sidecar-proxy", "catalog"),
-          /peer cluster-01 .*catalog\.default\.default\.cluster-01\.external\.aaaaaaaa-0000-0000-0000-000000000001\.consul/,
+          /peer cluster-01 .*catalog\.default\.default\.dc1\.external\.aaaaaaaa-0000-0000-0000-000000000001\.consul/,
         );
       },
       "l7-intentions": async (page) => {
