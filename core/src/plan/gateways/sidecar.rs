@@ -258,7 +258,7 @@ fn upstream(
             origin: None,
             failover: Vec::new(),
         };
-        if !cx.settings.peers.get(&r.peer).is_some_and(|p| !p.mesh_gateways.is_empty()) {
+        if cx.settings.peers.get(&r.peer).is_none_or(|p| p.mesh_gateways.is_empty()) {
             notes.push(format!(
                 "upstream `{}` on peer `{}`: the settings give no mesh gateway of that peer (Peers.{}.MeshGateways)",
                 r.destination, r.peer, r.peer
