@@ -106,7 +106,9 @@ def write_consul_config(d, n, backend_port, listen_port, kind, mode="enforce", s
             f.write('service { name = "ingress" kind = "ingress-gateway" address = "127.0.0.1" port = 8443 }\n')
         else:
             f.write(f'service {{ name = "tgw" kind = "terminating-gateway" address = "127.0.0.1" port = {listen_port} }}\n')
-        f.write(f'service {{ name = "web" address = "127.0.0.1" port = {backend_port} }}\n')
+        # An ingress gateway reaches web only at a Connect endpoint: web is Connect-native there.
+        connect = " connect { native = true }" if kind == "ingress" else ""
+        f.write(f'service {{ name = "web" address = "127.0.0.1" port = {backend_port}{connect} }}\n')
     write_settings(d, mode, settings_name)
     protocol = "tcp" if kind == "terminating-tcp" else "http"
     with open(f"{d}/entries.hcl", "w") as f:
@@ -246,14 +248,34 @@ def derive_configs(filter_json, n, ports, kind, floor_wasm):
     return out
 
 
-BACKEND = """{"admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": %d}}},
- "static_resources": {"listeners": [{"address": {"socket_address": {"address": "127.0.0.1", "port_value": %d}},
-  "filter_chains": [{"filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": {
-    "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-    "stat_prefix": "backend", "route_config": {"virtual_hosts": [{"name": "b", "domains": ["*"],
-      "routes": [{"match": {"prefix": "/"}, "direct_response": {"status": 200, "body": {"inline_string": "ok"}}}]}]},
-    "http_filters": [{"name": "envoy.filters.http.router", "typed_config":
-      {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}]}}]}]}]}}"""
+def backend_config(admin_port, port, native_port=None, certs=None):
+    """The backend: an Envoy answering every request with `direct_response 200`. On the ingress
+    path it is also a Connect-native `web` (ingress gateways reach services only at Connect
+    endpoints): a second listener on `native_port` that terminates mTLS with web's certificate
+    (`certs/web.pem`, spiffe://…/svc/web), requires a client certificate from the mesh CA and
+    accepts only the ingress gateway's SPIFFE ID."""
+    def listener(name, port_value):
+        return {"name": name, "address": {"socket_address": {"address": "127.0.0.1", "port_value": port_value}},
+                "filter_chains": [{"filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": {
+                    "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                    "stat_prefix": name, "route_config": {"virtual_hosts": [{"name": "b", "domains": ["*"],
+                        "routes": [{"match": {"prefix": "/"}, "direct_response": {"status": 200, "body": {"inline_string": "ok"}}}]}]},
+                    "http_filters": [{"name": "envoy.filters.http.router", "typed_config":
+                        {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}]}}]}]}
+    listeners = [listener("backend", port)]
+    if native_port:
+        native = listener("backend_native", native_port)
+        native["filter_chains"][0]["transport_socket"] = {"name": "envoy.transport_sockets.tls", "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext",
+            "require_client_certificate": True,
+            "common_tls_context": {
+                "tls_certificates": [{"certificate_chain": {"filename": f"{certs}/web.pem"},
+                                      "private_key": {"filename": f"{certs}/web-key.pem"}}],
+                "validation_context": {"trusted_ca": {"filename": f"{certs}/ca.pem"},
+                                       "match_typed_subject_alt_names": [{"san_type": "URI", "matcher": {"exact": SOURCE_ID}}]}}}}
+        listeners.append(native)
+    return {"admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": admin_port}}},
+            "static_resources": {"listeners": listeners}}
 
 
 def tls_client_config(admin_port, upstreams, sni, certs, per_connection):
@@ -463,7 +485,9 @@ SHAPES = {
     "`envoy.filters.http.rbac`, action ALLOW, one policy per source (`url_path` prefix `/api/` AND "
     "`authenticated.principal_name.safe_regex` `^spiffe://[^/]+/ns/default/dc/[^/]+/svc/<src>$`), as Consul "
     "generates for L7 intentions. Gateway CPU excludes the TLS originator.",
-    "ingress": "Ingress gateway, plain HTTP. The filter's plan holds only the intentions whose source is "
+    "ingress": "Ingress gateway, plain HTTP in; out, every variant originates mTLS as the gateway's own identity "
+    "(ingress.pem, web's SNI, web's SPIFFE ID required) to `web`, a Connect-native backend (pooled, keep-alive "
+    "connections). The filter's plan holds only the intentions whose source is "
     "this gateway (the planner projects them), so its cost cannot depend on N here. RBAC: one policy per "
     "source with a `header` principal (`x-bench-spiffe-id`, the same SPIFFE safe_regex) standing in for "
     "`authenticated.principal_name` on plain HTTP.",
@@ -681,8 +705,7 @@ def meshgate_envoy(a, d, kind, gw_name, admin_port, certs, out, settings="settin
     """`meshgate envoy` on the bench's Consul config text; returns its wall time in seconds."""
     cmd = [a.meshgate, "envoy", f"{d}/ws.hcl", f"{d}/entries.hcl", f"{d}/gateway.hcl", f"{d}/intentions.hcl",
            "--settings", f"{d}/{settings}", "--gateway", gw_name, "--wasm", a.wasm, "--admin-port", str(admin_port)]
-    if kind != "ingress":
-        cmd += ["--cert-dir", certs]
+    cmd += ["--cert-dir", certs]
     if ecds_dir:
         cmd += ["--ecds", ecds_dir]
     cmd += ["--update"] if update else ["-o", out]
@@ -781,7 +804,8 @@ def main():
     ap.add_argument("--seconds", type=int, default=10, help="wrk duration per variant per round (default 10)")
     ap.add_argument("--rounds", type=int, default=3, help="rounds per N (default 3)")
     ap.add_argument("--gateway", choices=KINDS, default="terminating",
-                    help="terminating (default): mTLS, the peer is one of N sources; ingress: plain HTTP; "
+                    help="terminating (default): mTLS, the peer is one of N sources; ingress: plain HTTP in, mTLS "
+                    "to a Connect-native backend; "
                     "terminating-tcp: the L4 path, a new mTLS connection per request")
     ap.add_argument("--connections", type=int, default=16, help="wrk concurrency (default 16)")
     ap.add_argument("--out", default=None, help="results directory (default bench/results; --quick: a temp dir)")
@@ -808,10 +832,11 @@ def main():
     vs = variants_of(kind)
     gw_name = "ingress" if kind == "ingress" else "tgw"
     certs = f"{work}/certs"
-    if kind != "ingress":
-        subprocess.run([a.meshgate, "ca", "create", "--dir", certs], check=True, capture_output=True)
-        for svc in ("web", "client", STRANGER):
-            subprocess.run([a.meshgate, "cert", "issue", "--service", svc, "--dir", certs], check=True, capture_output=True)
+    subprocess.run([a.meshgate, "ca", "create", "--dir", certs], check=True, capture_output=True)
+    # Terminating: web's identity (the gateway presents it) and the clients'. Ingress: web's (the
+    # Connect-native backend presents it) and the gateway's own (it originates mTLS with it).
+    for svc in (("web", "ingress") if kind == "ingress" else ("web", "client", STRANGER)):
+        subprocess.run([a.meshgate, "cert", "issue", "--service", svc, "--dir", certs], check=True, capture_output=True)
     version = subprocess.run([a.envoy, "--version"], capture_output=True, text=True).stdout
     vm = re.search(r"version: [0-9a-f]+/(\d+\.\d+\.\d+)/", version)
     cpu = "unknown CPU"
@@ -835,8 +860,11 @@ def main():
     results = {}
     try:
         bport, badmin = free_port(), free_port()
+        # Ingress: web is Connect-native on its own port (mTLS); the terminating gateway's web is
+        # an external service, reached in the clear.
+        native_port = free_port() if kind == "ingress" else None
         with open(f"{work}/backend.json", "w") as f:
-            f.write(BACKEND % (badmin, bport))
+            json.dump(backend_config(badmin, bport, native_port, certs), f)
         start_envoy(a.envoy, f"{work}/backend.json", f"{work}/backend.log", badmin, 60)
         for n in sizes:
             d = f"{work}/n{n}"
@@ -847,7 +875,7 @@ def main():
                 ports[v]["listen"] = ports[v]["gw"] if kind == "ingress" else free_port()
                 if tcp:  # the same, with the certificate of a source in no intention
                     ports[v]["stranger"] = free_port()
-            write_consul_config(d, n, bport, ports["filter"]["gw"], kind)
+            write_consul_config(d, n, native_port or bport, ports["filter"]["gw"], kind)
             gen_s = meshgate_envoy(a, d, kind, gw_name, ports["filter"]["admin"], certs, f"{d}/filter.json")
             cfgs = derive_configs(f"{d}/filter.json", n, ports, kind, a.floor_wasm)
             info = {}

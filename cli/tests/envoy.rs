@@ -67,9 +67,23 @@ fn envoy_writes_a_bootstrap_per_gateway_kind() {
     let dir = scratch("envoy");
     let wasm = s(&dir.join("filter.wasm"));
     std::fs::write(&wasm, b"\0asm").unwrap();
+    let certs = s(&dir);
     for (gateway, listener_filter) in [("mesh-gateway@dc1", true), ("ingress", false)] {
         let out = s(&dir.join(format!("{gateway}.json")));
-        ok(&meshgate(&["envoy", &demo(), "--gateway", gateway, "--wasm", &wasm, "--admin-port", "19123", "-o", &out]));
+        ok(&meshgate(&[
+            "envoy",
+            &demo(),
+            "--gateway",
+            gateway,
+            "--wasm",
+            &wasm,
+            "--admin-port",
+            "19123",
+            "--cert-dir",
+            &certs,
+            "-o",
+            &out,
+        ]));
         let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
         assert_eq!(v["admin"]["address"]["socket_address"]["port_value"], 19123);
         let listener = &v["static_resources"]["listeners"][0];
@@ -78,10 +92,29 @@ fn envoy_writes_a_bootstrap_per_gateway_kind() {
         assert!(text.contains("FAIL_RELOAD") && !text.contains("FAIL_OPEN"), "{gateway}");
         assert!(text.contains(&wasm), "{gateway}: the wasm path");
     }
-    // The terminating gateway needs certificates.
-    let o = meshgate(&["envoy", &demo(), "--gateway", "egress", "--wasm", &wasm]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("--cert-dir"));
+    // The terminating gateway needs certificates; so does the ingress gateway, which originates
+    // mTLS to its targets' Connect endpoints as its own identity.
+    for gateway in ["egress", "ingress"] {
+        let o = meshgate(&["envoy", &demo(), "--gateway", gateway, "--wasm", &wasm]);
+        assert_eq!(o.status.code(), Some(2), "{gateway}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("--cert-dir"), "{gateway}");
+    }
+    let o = meshgate(&["envoy", &demo(), "--gateway", "ingress", "--wasm", &wasm]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ingress.pem"), "names the gateway's own certificate");
+    // The ingress gateway's clusters: mTLS with its own certificate.
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("ingress.json")).unwrap()).unwrap();
+    let tls: Vec<&serde_json::Value> = v["static_resources"]["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c.get("transport_socket"))
+        .collect();
+    assert!(!tls.is_empty(), "no cluster originates TLS");
+    for t in tls {
+        let chain = &t["typed_config"]["common_tls_context"]["tls_certificates"][0]["certificate_chain"]["filename"];
+        assert_eq!(chain.as_str(), Some(format!("{certs}/ingress.pem").as_str()), "{t}");
+    }
     ok(&meshgate(&[
         "envoy",
         &demo(),
@@ -105,7 +138,21 @@ fn ecds_update_rewrites_only_the_plan_files() {
     let wasm = s(&dir.join("filter.wasm"));
     let ecds = dir.join("ecds");
     let boot = s(&dir.join("ingress.json"));
-    ok(&meshgate(&["envoy", &demo(), "--gateway", "ingress", "--wasm", &wasm, "--ecds", &s(&ecds), "-o", &boot]));
+    let certs = s(&dir);
+    ok(&meshgate(&[
+        "envoy",
+        &demo(),
+        "--gateway",
+        "ingress",
+        "--wasm",
+        &wasm,
+        "--cert-dir",
+        &certs,
+        "--ecds",
+        &s(&ecds),
+        "-o",
+        &boot,
+    ]));
     let file = ecds.join("meshgate-ingress-http.json");
     let first = std::fs::read_to_string(&file).unwrap();
     assert!(!std::fs::read_to_string(&boot).unwrap().contains("\"configuration\""));
@@ -117,6 +164,8 @@ fn ecds_update_rewrites_only_the_plan_files() {
         "ingress",
         "--wasm",
         &wasm,
+        "--cert-dir",
+        &certs,
         "--ecds",
         &s(&ecds),
         "--update",
@@ -135,7 +184,9 @@ fn ecds_update_rewrites_only_the_plan_files() {
     assert_eq!(names, vec!["meshgate-ingress-http.json".to_string()]);
     // --update needs --ecds.
     assert_eq!(
-        meshgate(&["envoy", &demo(), "--gateway", "ingress", "--wasm", &wasm, "--update"]).status.code(),
+        meshgate(&["envoy", &demo(), "--gateway", "ingress", "--wasm", &wasm, "--cert-dir", &certs, "--update"])
+            .status
+            .code(),
         Some(2)
     );
 }

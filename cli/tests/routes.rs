@@ -100,12 +100,33 @@ fn an_unknown_or_ambiguous_gateway_exits_2_listing_the_known_ones() {
         let err = stderr(&o);
         assert!(err.contains("no gateway `nope`"), "{err}");
         assert!(err.contains("mesh-gateway-dc1 (mesh-gateway), mesh-gateway-dc2-a (mesh-gateway)"), "{err}");
-        // Two datacenters register `mesh-gateway`: the name picks the local one (ambiguity
-        // without a local one: `plan::gateways::select`'s tests).
-        let o = meshgate(&[cmd, "--gateway", "mesh-gateway"], &files);
-        assert_eq!(o.status.code(), Some(0), "{cmd} mesh-gateway: {}", stderr(&o));
-        assert!(stdout(&o).contains("mesh-gateway-dc1"), "{}", stdout(&o));
+        // A name several gateways of the local datacenter have (dc2: its two, and dc1's, whose
+        // registration names no datacenter): the candidates.
+        let o = meshgate(&[cmd, "--gateway", "mesh-gateway", "--datacenter", "dc2"], &files);
+        assert_eq!(o.status.code(), Some(2), "{cmd} mesh-gateway in dc2: {}", stdout(&o));
+        let err = stderr(&o);
+        assert!(err.contains("`mesh-gateway` names several gateways"), "{err}");
+        assert!(err.contains("mesh-gateway-dc2-a (in dc2), mesh-gateway-dc2-b (in dc2)"), "{err}");
     }
+}
+
+/// A registered name picks the gateway of the local datacenter (and partition) when several
+/// datacenters register it.
+#[test]
+fn a_registered_name_picks_the_local_datacenters_gateway() {
+    let files = case_files("mesh-gateway");
+    let o = meshgate(&["plan", "--gateway", "mesh-gateway"], &files);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(
+        (v["gateway"]["key"].as_str(), v["gateway"]["datacenter"].as_str()),
+        (Some("mesh-gateway-dc1"), Some("dc1"))
+    );
+    // The key still names any of them.
+    let o = meshgate(&["plan", "--gateway", "mesh-gateway-dc3"], &files);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["gateway"]["datacenter"], "dc3");
 }
 
 #[test]

@@ -128,6 +128,7 @@ codes! {
     ExternalServiceResolver = "E0410", "a service with ExternalSNI cannot have subsets, a redirect or failover";
     // E0430..E0439: the Connect data plane
     DuplicateEndpoint = "E0430", "two Connect endpoints on one address and port";
+    DuplicateBindPort = "E0431", "a proxy binds one port twice";
     // W0xxx: warnings
     ShadowedIntention = "W0401", "intention is shadowed by a higher-precedence one";
     L7OnTcp = "W0402", "L7 permissions on a tcp service deny every connection";

@@ -44,6 +44,19 @@ fn reason(text: &str) -> String {
     line.to_string()
 }
 
+/// `text` as an RE2 pattern matching exactly it: every character outside `[A-Za-z0-9_-]`
+/// escaped.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if !(c.is_ascii_alphanumeric() || c == '_' || c == '-') && c.is_ascii() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,17 +89,4 @@ mod tests {
         assert!(check("[a-").is_err());
         assert!(check("a{2,1}").is_err());
     }
-}
-
-/// `text` as an RE2 pattern matching exactly it: every character outside `[A-Za-z0-9_-]`
-/// escaped.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if !(c.is_ascii_alphanumeric() || c == '_' || c == '-') && c.is_ascii() {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }

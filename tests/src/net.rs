@@ -2,9 +2,20 @@
 //! given (no client-side path cleanup), HTTP and TLS backends that say who they are, and a TLS
 //! client with a chosen SNI and optional client certificate. Everything binds 127.0.0.1, every
 //! socket has a timeout, every loop is bounded.
+//!
+//! Two kinds of backends:
+//! - **plain** ([`Backend::http`], [`Backend::tcp`], [`Backend::banner`], …): what a terminating
+//!   gateway's external services are, and what an application behind a sidecar is;
+//! - **Connect-native** ([`Backend::native_http`], [`Backend::native_tcp`],
+//!   [`Backend::native_banner`], [`Backend::native_http_keepalive`]): a workload reached in the
+//!   mesh (`connect { native = true }`, or standing in for a sidecar): it terminates mTLS itself,
+//!   presenting its service's leaf certificate and requiring a client certificate from the mesh
+//!   CA, and records the client's URI SAN ([`Backend::peers`]) — so a test can assert who
+//!   connected (a gateway's own identity, or a client's through a mesh gateway).
 
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -94,6 +105,31 @@ pub struct Backend {
     thread: Option<JoinHandle<()>>,
     /// HTTP backends: the request target of every request received, in order.
     received: Arc<Mutex<Vec<String>>>,
+    /// Connect-native backends: the client's URI SAN of every connection that completed the
+    /// handshake, in order (`-` for a certificate without one).
+    peers: Arc<Mutex<Vec<String>>>,
+}
+
+/// A workload's mesh identity: its leaf certificate (with its SPIFFE ID) and key, and the mesh
+/// CA it trusts (PEM).
+#[derive(Clone, Debug)]
+pub struct MeshIdentity {
+    pub cert_pem: String,
+    pub key_pem: String,
+    pub ca_pem: String,
+}
+
+impl MeshIdentity {
+    /// As a client certificate.
+    pub fn client(&self) -> ClientIdentity<'_> {
+        ClientIdentity { cert_pem: &self.cert_pem, key_pem: &self.key_pem }
+    }
+
+    /// A TLS client presenting this identity that requires the server to present exactly the
+    /// SPIFFE ID `server` (signed by the mesh CA), as a Connect client does.
+    pub fn dial(&self, server: &str) -> Result<TlsClient, String> {
+        TlsClient::mesh(&self.ca_pem, self.client(), server)
+    }
 }
 
 impl Backend {
@@ -121,7 +157,7 @@ impl Backend {
                 }
             }
         });
-        Backend { port, stop, thread: Some(thread), received }
+        Backend { port, stop, thread: Some(thread), received, peers: Arc::default() }
     }
 
     /// What an HTTP backend received so far: every request target, in order.
@@ -129,68 +165,65 @@ impl Backend {
         self.received.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
+    /// Who connected to a Connect-native backend: the client certificate's URI SAN of every
+    /// connection that completed the mTLS handshake, in order.
+    pub fn peers(&self) -> Vec<String> {
+        self.peers.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// A Connect-native server: every accepted connection completes an mTLS handshake (the
+    /// client must present a certificate from `id`'s CA; others are dropped), the client's URI
+    /// SAN is recorded, then `serve` gets the stream and that SAN.
+    fn spawn_native<F>(
+        listener: TcpListener,
+        id: &MeshIdentity,
+        received: Arc<Mutex<Vec<String>>>,
+        serve: F,
+    ) -> Result<Backend, String>
+    where
+        F: Fn(rustls::StreamOwned<rustls::ServerConnection, TcpStream>, &str) + Send + Sync + 'static,
+    {
+        let config = Arc::new(mesh_server_config(id)?);
+        let peers: Arc<Mutex<Vec<String>>> = Arc::default();
+        let record = peers.clone();
+        let mut b = Backend::spawn_recording(listener, received, move |c| {
+            let Some((tls, peer)) = accept_mtls(&config, c) else { return };
+            if let Ok(mut p) = record.lock() {
+                p.push(peer.clone());
+            }
+            serve(tls, &peer);
+        });
+        b.peers = peers;
+        Ok(b)
+    }
+
     fn listener(port: u16) -> Result<TcpListener, String> {
         TcpListener::bind(("127.0.0.1", port)).map_err(|e| format!("bind 127.0.0.1:{port}: {e}"))
     }
 
     /// An HTTP/1.1 server answering every request with `backend=<name>`, the method, the path it
-    /// received and the routing header (if any reached it), one `key=value` per line. It records
-    /// every request target it receives ([`Backend::received`]).
+    /// received, the routing header and the client-certificate header (if any reached it), one
+    /// `key=value` per line. It records every request target it receives ([`Backend::received`]).
     pub fn http(name: &str, port: u16) -> Result<Backend, String> {
         let name = name.to_string();
         let received: Arc<Mutex<Vec<String>>> = Arc::default();
         let record = received.clone();
-        Ok(Backend::spawn_recording(Backend::listener(port)?, received, move |mut c| {
-            let mut reader = BufReader::new(match c.try_clone() {
-                Ok(r) => r,
-                Err(_) => return,
-            });
-            // Lines are read as bytes: a header that is not UTF-8 (a Latin-1 cookie the gateway
-            // lets through) must not stop the backend from reading the whole request.
-            let mut read_line = |max: usize| -> Option<String> {
-                let mut raw = Vec::new();
-                match reader.by_ref().take(max as u64).read_until(b'\n', &mut raw) {
-                    Ok(0) | Err(_) => None,
-                    Ok(_) => Some(String::from_utf8_lossy(&raw).into_owned()),
-                }
-            };
-            let Some(request_line) = read_line(128 * 1024) else { return };
-            let mut routing = String::from("-");
-            let mut client_cert = String::from("-");
-            let mut extra = String::new();
-            for _ in 0..200 {
-                match read_line(128 * 1024) {
-                    None => break,
-                    Some(line) if line == "\r\n" => break,
-                    Some(line) => {
-                        if let Some((n, v)) = line.split_once(':') {
-                            if n.eq_ignore_ascii_case(meshgate_core::gateway::ROUTING_HEADER) {
-                                routing = v.trim().to_string();
-                            }
-                            if n.eq_ignore_ascii_case("x-forwarded-client-cert") {
-                                client_cert = v.trim().to_string();
-                            }
-                            if n.to_ascii_lowercase().starts_with("x-added") {
-                                extra.push_str(&format!("{}={}\n", n.to_ascii_lowercase(), v.trim()));
-                            }
-                        }
-                    }
-                }
-            }
-            let mut parts = request_line.split_whitespace();
-            let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-            if let Ok(mut r) = record.lock() {
-                r.push(path.to_string());
-            }
-            let body = format!(
-                "backend={name}\nmethod={method}\npath={path}\nrouting-header={routing}\nclient-cert={client_cert}\n{extra}"
-            );
-            let resp = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = c.write_all(resp.as_bytes());
+        Ok(Backend::spawn_recording(Backend::listener(port)?, received, move |c| {
+            serve_http_once(c, &name, &record, None);
         }))
+    }
+
+    /// [`Backend::http`] as a Connect-native workload (see the module docs): its answer also
+    /// names the client's SPIFFE ID (`peer=<URI SAN>`).
+    pub fn native_http(name: &str, port: u16, id: &MeshIdentity) -> Result<Backend, String> {
+        let name = name.to_string();
+        let received: Arc<Mutex<Vec<String>>> = Arc::default();
+        let record = received.clone();
+        Backend::spawn_native(Backend::listener(port)?, id, received, move |mut tls, peer| {
+            serve_http_once(&mut tls, &name, &record, Some(peer));
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+        })
     }
 
     /// A keep-alive HTTP/1.1 server for load: a thread per connection, every request answered
@@ -206,18 +239,28 @@ impl Backend {
         }))
     }
 
-    /// [`Backend::http_keepalive`] behind TLS (rustls, presenting `cert_pem`/`key_pem`).
-    pub fn https_keepalive(name: &str, port: u16, cert_pem: &str, key_pem: &str) -> Result<Backend, String> {
-        let config = Arc::new(server_config(cert_pem, key_pem)?);
+    /// [`Backend::http_keepalive`] as a Connect-native workload (see the module docs).
+    pub fn native_http_keepalive(name: &str, port: u16, id: &MeshIdentity) -> Result<Backend, String> {
         let name: Arc<str> = Arc::from(name);
-        Ok(Backend::spawn(Backend::listener(port)?, move |c| {
-            let (name, config) = (name.clone(), config.clone());
+        let config = Arc::new(mesh_server_config(id)?);
+        let peers: Arc<Mutex<Vec<String>>> = Arc::default();
+        let record = peers.clone();
+        let mut b = Backend::spawn(Backend::listener(port)?, move |c| {
+            let (name, config, record) = (name.clone(), config.clone(), record.clone());
             let _ = c.set_read_timeout(Some(IDLE_TIMEOUT));
             std::thread::spawn(move || {
-                let Ok(conn) = rustls::ServerConnection::new(config) else { return };
-                serve_keepalive(rustls::StreamOwned::new(conn, c), &name);
+                let Some((tls, peer)) = accept_mtls(&config, c) else { return };
+                if let Ok(mut p) = record.lock() {
+                    // Bounded: a load opens connections for as long as it runs.
+                    if p.len() < 10_000 {
+                        p.push(peer);
+                    }
+                }
+                serve_keepalive(tls, &name);
             });
-        }))
+        });
+        b.peers = peers;
+        Ok(b)
     }
 
     /// A plain TCP server: reads one line, answers `<name>\n`, closes.
@@ -252,24 +295,113 @@ impl Backend {
         }))
     }
 
-    /// A TLS server (rustls) presenting `cert_pem`/`key_pem`: reads one line, answers `<name>\n`.
-    pub fn tls(name: &str, port: u16, cert_pem: &str, key_pem: &str) -> Result<Backend, String> {
-        let config = Arc::new(server_config(cert_pem, key_pem)?);
+    /// [`Backend::tcp`] as a Connect-native workload (see the module docs).
+    pub fn native_tcp(name: &str, port: u16, id: &MeshIdentity) -> Result<Backend, String> {
         let name = name.to_string();
-        Ok(Backend::spawn(Backend::listener(port)?, move |c| {
-            let Ok(conn) = rustls::ServerConnection::new(config.clone()) else { return };
-            let mut tls = rustls::StreamOwned::new(conn, c);
-            let mut buf = [0u8; 256];
-            if let Ok(n) = tls.read(&mut buf) {
-                if n > 0 {
-                    let _ = tls.write_all(format!("{name}\n").as_bytes());
-                    let _ = tls.flush();
-                    tls.conn.send_close_notify();
-                    let _ = tls.flush();
+        Backend::spawn_native(Backend::listener(port)?, id, Arc::default(), move |mut tls, _| {
+            let mut line = String::new();
+            let _ = BufReader::new(&mut tls).take(64 * 1024).read_line(&mut line);
+            let _ = tls.write_all(format!("{name}\n").as_bytes());
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+        })
+    }
+
+    /// [`Backend::banner`] as a Connect-native workload: the greeting goes out as soon as the
+    /// mTLS handshake completes (see the module docs).
+    pub fn native_banner(name: &str, port: u16, id: &MeshIdentity) -> Result<Backend, String> {
+        let name = name.to_string();
+        Backend::spawn_native(Backend::listener(port)?, id, Arc::default(), move |mut tls, _| {
+            if tls.write_all(format!("{name} ready\n").as_bytes()).is_err() || tls.flush().is_err() {
+                return;
+            }
+            let mut line = String::new();
+            let _ = BufReader::new(&mut tls).take(64 * 1024).read_line(&mut line);
+            let _ = tls.write_all(format!("{name} got {}\n", line.trim()).as_bytes());
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+        })
+    }
+}
+
+/// Answers one HTTP/1.1 request on `stream` (see [`Backend::http`]); records its target.
+fn serve_http_once(stream: impl Read + Write, name: &str, record: &Mutex<Vec<String>>, peer: Option<&str>) {
+    let mut reader = BufReader::new(stream);
+    // Lines are read as bytes: a header that is not UTF-8 (a Latin-1 cookie the gateway lets
+    // through) must not stop the backend from reading the whole request.
+    let read_line = |reader: &mut BufReader<_>, max: usize| -> Option<String> {
+        let mut raw = Vec::new();
+        match reader.by_ref().take(max as u64).read_until(b'\n', &mut raw) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => Some(String::from_utf8_lossy(&raw).into_owned()),
+        }
+    };
+    let Some(request_line) = read_line(&mut reader, 128 * 1024) else { return };
+    let mut routing = String::from("-");
+    let mut client_cert = String::from("-");
+    let mut extra = String::new();
+    for _ in 0..200 {
+        match read_line(&mut reader, 128 * 1024) {
+            None => break,
+            Some(line) if line == "\r\n" => break,
+            Some(line) => {
+                if let Some((n, v)) = line.split_once(':') {
+                    if n.eq_ignore_ascii_case(meshgate_core::gateway::ROUTING_HEADER) {
+                        routing = v.trim().to_string();
+                    }
+                    if n.eq_ignore_ascii_case("x-forwarded-client-cert") {
+                        client_cert = v.trim().to_string();
+                    }
+                    if n.to_ascii_lowercase().starts_with("x-added") {
+                        extra.push_str(&format!("{}={}\n", n.to_ascii_lowercase(), v.trim()));
+                    }
                 }
             }
-        }))
+        }
     }
+    let mut parts = request_line.split_whitespace();
+    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    if let Ok(mut r) = record.lock() {
+        r.push(path.to_string());
+    }
+    let peer = peer.map(|p| format!("peer={p}\n")).unwrap_or_default();
+    let body = format!(
+        "backend={name}\nmethod={method}\npath={path}\nrouting-header={routing}\nclient-cert={client_cert}\n{peer}{extra}"
+    );
+    let resp = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let w = reader.get_mut();
+    let _ = w.write_all(resp.as_bytes());
+    let _ = w.flush();
+}
+
+/// Completes the server side of an mTLS handshake on `c` (bounded by the socket's timeouts):
+/// the stream and the client certificate's URI SAN (`-` when it carries none). `None` when the
+/// handshake fails — no client certificate, one from another CA.
+fn accept_mtls(
+    config: &Arc<rustls::ServerConfig>,
+    c: TcpStream,
+) -> Option<(rustls::StreamOwned<rustls::ServerConnection, TcpStream>, String)> {
+    let conn = rustls::ServerConnection::new(config.clone()).ok()?;
+    let mut tls = rustls::StreamOwned::new(conn, c);
+    for _ in 0..64 {
+        if !tls.conn.is_handshaking() {
+            break;
+        }
+        tls.conn.complete_io(&mut tls.sock).ok()?;
+    }
+    if tls.conn.is_handshaking() {
+        return None;
+    }
+    let peer = tls
+        .conn
+        .peer_certificates()
+        .and_then(|c| c.first())
+        .and_then(|c| crate::pki::uri_sans(c.as_ref()).into_iter().next())
+        .unwrap_or_else(|| "-".into());
+    Some((tls, peer))
 }
 
 /// How long a keep-alive backend keeps an idle connection.
@@ -346,13 +478,79 @@ fn key(pem: &str) -> Result<PrivateKeyDer<'static>, String> {
     PrivateKeyDer::from_pem_slice(pem.as_bytes()).map_err(|e| format!("key PEM: {e}"))
 }
 
-fn server_config(cert_pem: &str, key_pem: &str) -> Result<rustls::ServerConfig, String> {
+/// A Connect endpoint's TLS: presents `id`'s leaf, requires a client certificate signed by its
+/// CA (rustls' WebPKI client verifier: chain and client-auth usage).
+fn mesh_server_config(id: &MeshIdentity) -> Result<rustls::ServerConfig, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    for c in certs(&id.ca_pem)? {
+        roots.add(c).map_err(|e| e.to_string())?;
+    }
+    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
+        .build()
+        .map_err(|e| e.to_string())?;
     rustls::ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?
-        .with_no_client_auth()
-        .with_single_cert(certs(cert_pem)?, key(key_pem)?)
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(certs(&id.cert_pem)?, key(&id.key_pem)?)
         .map_err(|e| e.to_string())
+}
+
+/// A Connect client's check of the server: a chain to the mesh CA and exactly one URI SAN, the
+/// target's SPIFFE ID (the server name is the target's SNI, never checked against DNS names).
+#[derive(Debug)]
+struct SpiffeServerVerifier {
+    roots: rustls::RootCertStore,
+    expected: String,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+}
+
+impl ServerCertVerifier for SpiffeServerVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let cert = rustls::server::ParsedCertificate::try_from(end_entity)?;
+        rustls::client::verify_server_cert_signed_by_trust_anchor(
+            &cert,
+            &self.roots,
+            intermediates,
+            now,
+            self.provider.signature_verification_algorithms.all,
+        )?;
+        let ids = crate::pki::uri_sans(end_entity.as_ref());
+        if ids == [self.expected.as_str()] {
+            Ok(ServerCertVerified::assertion())
+        } else {
+            Err(rustls::Error::General(format!("the server is {ids:?}, not {}", self.expected)))
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.provider.signature_verification_algorithms.supported_schemes()
+    }
 }
 
 /// A client identity: certificate chain and key (PEM).
@@ -390,6 +588,41 @@ impl TlsClient {
         Ok(TlsClient { config: Arc::new(config) })
     }
 
+    /// A Connect client: presents `client`, and accepts only a server whose certificate chains to
+    /// `ca_pem` and carries exactly the URI SAN `server` (the target's SPIFFE ID) — the server
+    /// name sent is the target's SNI, which no DNS name has to match.
+    pub fn mesh(ca_pem: &str, client: ClientIdentity<'_>, server: &str) -> Result<TlsClient, String> {
+        let mut roots = rustls::RootCertStore::empty();
+        for c in certs(ca_pem)? {
+            roots.add(c).map_err(|e| e.to_string())?;
+        }
+        let verifier = SpiffeServerVerifier { roots, expected: server.to_string(), provider: provider() };
+        let config = rustls::ClientConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_client_auth_cert(certs(client.cert_pem)?, key(client.key_pem)?)
+            .map_err(|e| e.to_string())?;
+        Ok(TlsClient { config: Arc::new(config) })
+    }
+
+    /// Sends `hello\n` over TLS to 127.0.0.1:`port` (server name `sni`) and returns the first
+    /// line the far end answers (see [`tls_hello`]).
+    pub fn hello(&self, port: u16, sni: &str) -> Result<String, String> {
+        first_line(self.connect(port, sni)?, Some(b"hello\n"))
+    }
+
+    /// The first line the far end says on its own (see [`tls_greeting`]).
+    pub fn greeting(&self, port: u16, sni: &str) -> Result<String, String> {
+        first_line(self.connect(port, sni)?, None)
+    }
+
+    /// One HTTP/1.1 request, `Connection: close` (see [`https_request`]).
+    pub fn request(&self, port: u16, sni: &str, method: &str, path: &str) -> Result<Response, String> {
+        https_exchange(self.connect(port, sni)?, sni, method, path)
+    }
+
     /// Opens TLS to 127.0.0.1:`port` with server name `sni` (the handshake completes on the first
     /// read or write).
     pub fn connect(&self, port: u16, sni: &str) -> Result<TlsStream, String> {
@@ -409,7 +642,10 @@ pub fn https_request(
     method: &str,
     path: &str,
 ) -> Result<Response, String> {
-    let mut tls = TlsClient::new(ca_pem, client)?.connect(port, sni)?;
+    TlsClient::new(ca_pem, client)?.request(port, sni, method, path)
+}
+
+fn https_exchange(mut tls: TlsStream, sni: &str, method: &str, path: &str) -> Result<Response, String> {
     let req = format!("{method} {path} HTTP/1.1\r\nHost: {sni}\r\nConnection: close\r\n\r\n");
     tls.write_all(req.as_bytes()).map_err(|e| format!("write: {e}"))?;
     tls.flush().map_err(|e| format!("flush: {e}"))?;
@@ -425,6 +661,20 @@ pub fn https_request(
     parse_response(&raw).ok_or_else(|| format!("no HTTP response to {method} {path} (got {} bytes)", raw.len()))
 }
 
+/// Sends `send` (if any) and returns the first line the far end says.
+fn first_line(mut tls: TlsStream, send: Option<&[u8]>) -> Result<String, String> {
+    if let Some(bytes) = send {
+        tls.write_all(bytes).map_err(|e| format!("write: {e}"))?;
+        tls.flush().map_err(|e| format!("flush: {e}"))?;
+    }
+    let mut line = String::new();
+    BufReader::new(&mut tls).take(64 * 1024).read_line(&mut line).map_err(|e| format!("read: {e}"))?;
+    if line.is_empty() {
+        return Err(if send.is_some() { "closed without an answer" } else { "closed without a greeting" }.into());
+    }
+    Ok(line.trim().to_string())
+}
+
 /// Plain TCP to 127.0.0.1:`port`: sends `hello\n` and returns the first line the far end
 /// answers. `Err` when the connection is refused or closed without an answer.
 pub fn tcp_hello(port: u16) -> Result<String, String> {
@@ -438,31 +688,34 @@ pub fn tcp_hello(port: u16) -> Result<String, String> {
     Ok(line.trim().to_string())
 }
 
-/// Opens TLS like [`tls_hello`] but sends nothing: returns the first line the far end says on its
-/// own (a server-first protocol's greeting). `Err` when it closes or stays silent (timeout).
-pub fn tls_greeting(port: u16, sni: &str, ca_pem: &str, client: Option<ClientIdentity<'_>>) -> Result<String, String> {
-    let mut tls = TlsClient::new(ca_pem, client)?.connect(port, sni)?;
+/// Plain TCP to 127.0.0.1:`port`, sending nothing: the first line the far end says on its own (a
+/// server-first protocol's greeting). `Err` when it closes or stays silent (timeout).
+pub fn tcp_greeting(port: u16) -> Result<String, String> {
+    let mut s = connect(port)?;
     let mut line = String::new();
-    BufReader::new(&mut tls).read_line(&mut line).map_err(|e| format!("read: {e}"))?;
+    BufReader::new(&mut s).take(64 * 1024).read_line(&mut line).map_err(|e| format!("read: {e}"))?;
     if line.is_empty() {
         return Err("closed without a greeting".into());
     }
     Ok(line.trim().to_string())
 }
 
+/// Opens TLS like [`tls_hello`] but sends nothing: returns the first line the far end says on its
+/// own (a server-first protocol's greeting). `Err` when it closes or stays silent (timeout).
+pub fn tls_greeting(port: u16, sni: &str, ca_pem: &str, client: Option<ClientIdentity<'_>>) -> Result<String, String> {
+    TlsClient::new(ca_pem, client)?.greeting(port, sni)
+}
+
 /// Opens TLS to 127.0.0.1:`port` with server name `sni` (trusting `ca_pem`), optionally with a
 /// client certificate, sends `hello\n` and returns the first line the far end answers. `Err` when
 /// the connection is refused, closed or the handshake fails.
 pub fn tls_hello(port: u16, sni: &str, ca_pem: &str, client: Option<ClientIdentity<'_>>) -> Result<String, String> {
-    let mut tls = TlsClient::new(ca_pem, client)?.connect(port, sni)?;
-    tls.write_all(b"hello\n").map_err(|e| format!("write: {e}"))?;
-    tls.flush().map_err(|e| format!("flush: {e}"))?;
-    let mut line = String::new();
-    BufReader::new(&mut tls).read_line(&mut line).map_err(|e| format!("read: {e}"))?;
-    if line.is_empty() {
-        return Err("closed without an answer".into());
-    }
-    Ok(line.trim().to_string())
+    TlsClient::new(ca_pem, client)?.hello(port, sni)
+}
+
+/// Whether anything accepts TCP connections on 127.0.0.1:`port`.
+pub fn listening(port: u16) -> bool {
+    TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(1)).is_ok()
 }
 
 // ------------------------------------------------------------------------ keep-alive HTTP/1.1

@@ -63,3 +63,110 @@ impl Ca {
         Ok(leaf)
     }
 }
+
+impl Leaf {
+    /// This leaf as a workload's mesh identity, trusting `ca`.
+    pub fn identity(&self, ca: &Ca) -> crate::net::MeshIdentity {
+        crate::net::MeshIdentity {
+            cert_pem: self.cert_pem.clone(),
+            key_pem: self.key_pem.clone(),
+            ca_pem: ca.cert_pem.clone(),
+        }
+    }
+}
+
+impl Ca {
+    /// Issues `<stem>.pem` for a workload of dc1's default namespace whose SPIFFE ID names
+    /// `service` (a Connect certificate: exactly one URI SAN), and returns it as a mesh identity.
+    pub fn service(&self, stem: &str, service: &str) -> Result<crate::net::MeshIdentity, String> {
+        Ok(self.issue(stem, &crate::harness::spiffe(service), &[])?.identity(self))
+    }
+}
+
+// ------------------------------------------------------------------------ reading certificates
+
+/// One DER element: (tag, contents, what follows). `None` when the input is not DER.
+fn der(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = input.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 || rest.len() < n {
+            return None;
+        }
+        let len = rest[..n].iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+        (len, &rest[n..])
+    };
+    (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
+}
+
+/// The URI SANs of a DER certificate, in order (a Connect certificate carries exactly one, its
+/// SPIFFE ID). Empty when it has none or cannot be read.
+pub fn uri_sans(cert_der: &[u8]) -> Vec<String> {
+    const SEQUENCE: u8 = 0x30;
+    const EXTENSIONS: u8 = 0xa3; // [3] EXPLICIT, in the TBSCertificate
+    const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11]; // 2.5.29.17
+    const URI: u8 = 0x86; // GeneralName [6] IMPLICIT IA5String
+    let mut out = Vec::new();
+    let Some((SEQUENCE, cert, _)) = der(cert_der) else { return out };
+    let Some((SEQUENCE, mut tbs, _)) = der(cert) else { return out };
+    // The TBSCertificate's fields, up to the extensions.
+    let mut extensions = None;
+    while let Some((tag, body, rest)) = der(tbs) {
+        if tag == EXTENSIONS {
+            extensions = der(body).filter(|(t, _, _)| *t == SEQUENCE).map(|(_, list, _)| list);
+        }
+        tbs = rest;
+    }
+    let mut list = extensions.unwrap_or_default();
+    while let Some((_, ext, rest)) = der(list) {
+        list = rest;
+        let Some((0x06, oid, mut fields)) = der(ext) else { continue };
+        if oid != SUBJECT_ALT_NAME {
+            continue;
+        }
+        // extnID, [critical BOOLEAN], extnValue OCTET STRING holding GeneralNames.
+        while let Some((tag, value, rest)) = der(fields) {
+            fields = rest;
+            if tag != 0x04 {
+                continue;
+            }
+            let Some((SEQUENCE, mut names, _)) = der(value) else { continue };
+            while let Some((tag, name, rest)) = der(names) {
+                names = rest;
+                if tag == URI {
+                    out.push(String::from_utf8_lossy(name).into_owned());
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+
+    fn der_of(pem: &str) -> Vec<u8> {
+        CertificateDer::from_pem_slice(pem.as_bytes()).map(|c| c.to_vec()).unwrap_or_default()
+    }
+
+    #[test]
+    fn uri_sans_are_read_in_order() {
+        let dir = std::env::temp_dir().join(format!("meshgate-pki-{}", std::process::id()));
+        let ca = Ca::create(&dir, "test CA").unwrap_or_else(|e| panic!("{e}"));
+        let one = ca.issue("one", "spiffe://td/ns/default/dc/dc1/svc/web", &["web"]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(uri_sans(&der_of(&one.cert_pem)), ["spiffe://td/ns/default/dc/dc1/svc/web"]);
+        let two = ca.issue_uris("two", &["spiffe://a/x", "spiffe://b/y"], &["two"]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(uri_sans(&der_of(&two.cert_pem)), ["spiffe://a/x", "spiffe://b/y"]);
+        let none = ca.issue("none", "", &["none"]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(uri_sans(&der_of(&none.cert_pem)).is_empty());
+        assert!(uri_sans(&der_of(&ca.cert_pem)).is_empty());
+        assert!(uri_sans(b"\x30\x82\xff").is_empty(), "truncated DER");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,8 +1,14 @@
 //! filter.wasm in real Envoy (the pinned version), per gateway kind, with real traffic on
-//! 127.0.0.1: TLS ClientHellos with chosen SNIs through a mesh gateway, mTLS clients with SPIFFE
-//! certificates through a terminating gateway, HTTP through an ingress gateway (host and path
-//! routing, weighted split, L7 allow/deny, the path-bypass corpus, a spoofed routing header), audit
-//! mode, an invalid plan via ECDS, and a differential test against `meshgate check` / `routes`.
+//! 127.0.0.1: mTLS clients with their own identity and chosen SNIs through a mesh gateway to
+//! Connect endpoints (passthrough), mTLS clients with SPIFFE certificates through a terminating
+//! gateway, HTTP through an ingress gateway (host and path routing, weighted split, L7 allow/deny,
+//! the path-bypass corpus, a spoofed routing header), audit mode, an invalid plan via ECDS, and a
+//! differential test against `meshgate check` / `routes`.
+//!
+//! As in a Consul datacenter, ingress and API gateways reach their targets only at Connect
+//! endpoints, over mTLS as their own identity: the backends here are Connect-native
+//! (`meshgate_tests::net::Backend::native_*`), and assert the gateway's SPIFFE ID. A real
+//! Consul-shaped sidecar in front of a plain app is tests/tests/dataplane.rs.
 //!
 //! These tests need Envoy and a built filter.wasm, so they are `#[ignore]`d in the plain suite;
 //! `scripts/test.sh` runs them (after `setup_envoy` and the wasm build) with `--ignored`, and they
@@ -18,8 +24,11 @@ use meshgate_core::settings::{Mode, Settings};
 use meshgate_core::views::{Analysis, AnalysisInput, SimulateRequest};
 use meshgate_core::workspace::{InputFile, Workspace};
 use meshgate_tests::envoy::{filter_wasm, find_envoy, free_port, scratch_dir, validate, Envoy};
-use meshgate_tests::harness::{self, sni, Ports, READY, TD};
-use meshgate_tests::net::{http_request, https_request, tcp_hello, tls_greeting, tls_hello, Backend, ClientIdentity};
+use meshgate_tests::harness::{self, sni, spiffe, Ports, READY, TD};
+use meshgate_tests::net::{
+    http_request, https_request, listening, tcp_greeting, tcp_hello, tls_greeting, tls_hello, Backend, ClientIdentity,
+    TlsClient,
+};
 use meshgate_tests::pki::Ca;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -68,11 +77,29 @@ service { name = "mesh-gateway" kind = "mesh-gateway" address = "127.0.0.1" port
 ---
 service { name = "mesh-gateway-dc2" kind = "mesh-gateway" datacenter = "dc2" address = "127.0.0.1" port = {{DC2}} }
 ---
-service { name = "web" address = "127.0.0.1" port = {{WEB}} }
+service { name = "web" address = "127.0.0.1" port = {{WEB}} connect { native = true } }
 ---
-service { name = "api" id = "api-v1" address = "127.0.0.1" port = {{API1}} meta = { version = "v1" } }
+service {
+  name = "api"
+  id = "api-v1"
+  address = "127.0.0.1"
+  port = {{API1_APP}}
+  meta = { version = "v1" }
+  connect { sidecar_service { port = {{API1}} } }
+}
 ---
-service { name = "api" id = "api-v2" address = "127.0.0.1" port = {{API2}} meta = { version = "v2" } }
+service { name = "api" id = "api-v2" address = "127.0.0.1" port = {{API2_APP}} meta = { version = "v2" } }
+---
+service {
+  name = "api-v2-sidecar-proxy"
+  kind = "connect-proxy"
+  address = "127.0.0.1"
+  port = {{API2}}
+  meta = { version = "v2" }
+  proxy { destination_service_name = "api" destination_service_id = "api-v2" }
+}
+---
+service { name = "legacy" address = "127.0.0.1" port = {{LEGACY}} }
 ---
 Kind = "service-resolver"
 Name = "api"
@@ -82,42 +109,44 @@ Subsets = {
 }
 "#;
 
+/// A mesh gateway routes TLS by SNI to the target's Connect endpoints — a Connect-native
+/// instance, a sidecar, a separately registered connect proxy (the backends here terminate mTLS
+/// themselves, standing in for the sidecars) — and never decrypts: the client's own identity
+/// reaches the endpoint, and the client verifies the endpoint is the target service. A plain
+/// registration (no Connect endpoint) is not reachable, however its application port answers.
 #[test]
 #[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
 fn mesh_gateway_routes_client_hellos_by_sni() {
     let dir = scratch_dir("mesh");
-    let ports = Ports::new(&["MGW", "DC2", "WEB", "API1", "API2"]);
+    let ports = Ports::new(&["MGW", "DC2", "WEB", "API1", "API1_APP", "API2", "API2_APP", "LEGACY"]);
     let (ws, c) = load(&ports.fill(MESH), &Settings::default());
     let ca = Ca::create(&dir.join("certs"), "test CA").unwrap();
-    // Every backend's certificate names every SNI the test dials (passthrough: the client
-    // verifies the backend, never the gateway).
-    let names: Vec<String> = [
-        "web.default.dc1.internal",
-        "api.default.dc1.internal",
-        "v2.api.default.dc1.internal",
-        "billing.default.dc2.internal",
-    ]
-    .iter()
-    .map(|n| sni(n))
-    .collect();
-    let dns: Vec<&str> = names.iter().map(String::as_str).collect();
-    let leaf = ca.issue("backend", "", &dns).unwrap();
-    let _web = Backend::tls("web", ports.get("WEB"), &leaf.cert_pem, &leaf.key_pem).unwrap();
-    let _api1 = Backend::tls("api-v1", ports.get("API1"), &leaf.cert_pem, &leaf.key_pem).unwrap();
-    let _api2 = Backend::tls("api-v2", ports.get("API2"), &leaf.cert_pem, &leaf.key_pem).unwrap();
-    let _dc2 = Backend::tls("dc2-gateway", ports.get("DC2"), &leaf.cert_pem, &leaf.key_pem).unwrap();
+    let id = |svc: &str| ca.service(svc, svc).unwrap();
+    // billing in dc2, behind dc2's mesh gateway (which passes the connection through to it).
+    let billing_dc2 = format!("spiffe://{TD}/ns/default/dc/dc2/svc/billing");
+    let dc2 = ca.issue("billing-dc2", &billing_dc2, &[]).unwrap().identity(&ca);
+    let _web = Backend::native_tcp("web", ports.get("WEB"), &id("web")).unwrap();
+    let api1 = Backend::native_tcp("api-v1", ports.get("API1"), &id("api")).unwrap();
+    let api2 = Backend::native_tcp("api-v2", ports.get("API2"), &id("api")).unwrap();
+    let _dc2 = Backend::native_tcp("dc2-gateway", ports.get("DC2"), &dc2).unwrap();
+    // Nothing listens on api's registered application ports; legacy's answers, in the clear.
+    let _legacy = Backend::tcp("legacy", ports.get("LEGACY")).unwrap();
+    assert!(!listening(ports.get("API1_APP")) && !listening(ports.get("API2_APP")));
     let envoy = start_gateway(&dir, &ws, &c, "mesh-gateway", None, None);
     let port = ports.get("MGW");
+    // The client: its own identity (frontend), the target's SNI, the target's SPIFFE ID required.
+    let frontend = id("frontend");
 
-    let cases: [(&str, Option<&[&str]>); 5] = [
-        ("web.default.dc1.internal", Some(&["web"])),
-        ("v2.api.default.dc1.internal", Some(&["api-v2"])),
-        ("api.default.dc1.internal", Some(&["api-v1", "api-v2"])),
-        ("billing.default.dc2.internal", Some(&["dc2-gateway"])),
-        ("nope.default.dc1.internal", None),
+    let cases: [(&str, &str, Option<&[&str]>); 6] = [
+        ("web.default.dc1.internal", &spiffe("web"), Some(&["web"])),
+        ("v2.api.default.dc1.internal", &spiffe("api"), Some(&["api-v2"])),
+        ("v1.api.default.dc1.internal", &spiffe("api"), Some(&["api-v1"])),
+        ("api.default.dc1.internal", &spiffe("api"), Some(&["api-v1", "api-v2"])),
+        ("billing.default.dc2.internal", &billing_dc2, Some(&["dc2-gateway"])),
+        ("nope.default.dc1.internal", &spiffe("nope"), None),
     ];
-    for (name, want) in cases {
-        let got = tls_hello(port, &sni(name), &ca.cert_pem, None);
+    for (name, server, want) in cases {
+        let got = frontend.dial(server).unwrap().hello(port, &sni(name));
         match want {
             Some(backends) => {
                 let got = got.unwrap_or_else(|e| panic!("{name}: {e}\n{}", envoy.log_tail(20)));
@@ -126,11 +155,24 @@ fn mesh_gateway_routes_client_hellos_by_sni() {
             None => assert!(got.is_err(), "{name} should be closed, reached {got:?}"),
         }
     }
+    // Passthrough: each endpoint saw the client's identity, never the gateway's.
+    for b in [&api1, &api2] {
+        assert!(!b.peers().is_empty() && b.peers().iter().all(|p| *p == spiffe("frontend")), "{:?}", b.peers());
+    }
+    // An endpoint that is not the target: the client refuses it (the mesh gateway is not in the
+    // trust path; web's endpoint presents web's identity).
+    let wrong = frontend.dial(&spiffe("api")).unwrap().hello(port, &sni("web.default.dc1.internal"));
+    assert!(wrong.as_ref().is_err_and(|e| e.contains("not")), "{wrong:?}");
+    // legacy has no Connect endpoint: its cluster is empty, its app port is never dialled.
+    let legacy =
+        TlsClient::new(&ca.cert_pem, Some(frontend.client())).unwrap().hello(port, &sni("legacy.default.dc1.internal"));
+    assert!(legacy.is_err(), "legacy has no Connect endpoint: {legacy:?}");
     // No SNI at all (an IP address as the server name sends none): closed.
-    assert!(tls_hello(port, "127.0.0.1", &ca.cert_pem, None).is_err());
+    assert!(frontend.dial(&spiffe("web")).unwrap().hello(port, "127.0.0.1").is_err());
     assert!(envoy
         .eventually(Duration::from_secs(5), || envoy.counter("wasmcustom.meshgate.mesh-gateway.unrouted") == Some(2)));
-    assert_eq!(envoy.counter("wasmcustom.meshgate.mesh-gateway.allowed"), Some(4));
+    // Routed by SNI: the five reachable names, web again (refused by the client), legacy.
+    assert_eq!(envoy.counter("wasmcustom.meshgate.mesh-gateway.allowed"), Some(7));
     let log = envoy.log_text();
     assert!(
         log.contains(&format!(
@@ -279,7 +321,8 @@ fn terminating_http_services_require_exactly_one_spiffe_id() {
 }
 
 /// tcp listeners of an ingress gateway: the gateway's own L4 intentions decide (db is denied to
-/// it, cache is allowed by the default policy).
+/// it, cache is allowed by the default policy), and an allowed connection reaches the service's
+/// Connect endpoint over mTLS as the gateway's own identity.
 #[test]
 #[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
 fn ingress_tcp_listeners_enforce_intentions() {
@@ -289,9 +332,9 @@ fn ingress_tcp_listeners_enforce_intentions() {
         r#"
 service { name = "ingress" kind = "ingress-gateway" address = "127.0.0.1" port = 8443 }
 ---
-service { name = "db" address = "127.0.0.1" port = {{DB}} }
+service { name = "db" address = "127.0.0.1" port = {{DB}} connect { native = true } }
 ---
-service { name = "cache" address = "127.0.0.1" port = {{CACHE}} }
+service { name = "cache" address = "127.0.0.1" port = {{CACHE}} connect { native = true } }
 ---
 Kind = "ingress-gateway"
 Name = "ingress"
@@ -306,16 +349,53 @@ Sources = [{ Name = "ingress", Action = "deny" }]
 "#,
     );
     let (ws, c) = load(&text, &Settings::default());
-    let _db = Backend::tcp("db", ports.get("DB")).unwrap();
-    let _cache = Backend::tcp("cache", ports.get("CACHE")).unwrap();
-    let envoy = start_gateway(&dir, &ws, &c, "ingress", None, None);
+    let certs = dir.join("certs");
+    let ca = Ca::create(&certs, "test CA").unwrap();
+    ca.service("ingress", "ingress").unwrap();
+    let db = Backend::native_tcp("db", ports.get("DB"), &ca.service("db", "db").unwrap()).unwrap();
+    let cache = Backend::native_tcp("cache", ports.get("CACHE"), &ca.service("cache", "cache").unwrap()).unwrap();
+    let envoy = start_gateway(&dir, &ws, &c, "ingress", Some(&certs), None);
     assert_eq!(tcp_hello(ports.get("CACHE_LISTENER")).as_deref(), Ok("cache"), "{}", envoy.log_tail(20));
+    assert_eq!(cache.peers(), [spiffe("ingress")], "cache sees the ingress gateway's identity");
     let denied = tcp_hello(ports.get("DB_LISTENER"));
     assert!(denied.is_err(), "ingress → db is denied: {denied:?}");
     assert!(envoy.eventually(Duration::from_secs(5), || envoy.counter("wasmcustom.meshgate.ingress.denied") == Some(1)));
+    assert!(db.peers().is_empty(), "a denied connection never reaches db: {:?}", db.peers());
     assert_eq!(envoy.counter("wasmcustom.meshgate.ingress.allowed"), Some(1));
     let log = envoy.log_text();
     assert!(log.lines().any(|l| l.contains("meshgate deny") && l.contains("destination=db")), "{log}");
+}
+
+/// A server-first protocol (the service greets before the client speaks) behind an ingress
+/// gateway's tcp listener, at a Connect-native endpoint: the gateway decides on its own identity
+/// when the connection opens, so the greeting reaches a client that sends nothing — through the
+/// gateway's mTLS, as the gateway's identity.
+#[test]
+#[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
+fn ingress_tcp_listeners_serve_server_first_protocols() {
+    let dir = scratch_dir("ingress-server-first");
+    let ports = Ports::new(&["SMTP_LISTENER", "SMTP"]);
+    let text = ports.fill(
+        r#"
+service { name = "ingress" kind = "ingress-gateway" address = "127.0.0.1" port = 8443 }
+---
+service { name = "smtp" address = "127.0.0.1" port = {{SMTP}} connect { native = true } }
+---
+Kind = "ingress-gateway"
+Name = "ingress"
+Listeners = [{ Port = {{SMTP_LISTENER}}, Protocol = "tcp", Services = [{ Name = "smtp" }] }]
+"#,
+    );
+    let (ws, c) = load(&text, &Settings::default());
+    let certs = dir.join("certs");
+    let ca = Ca::create(&certs, "test CA").unwrap();
+    ca.service("ingress", "ingress").unwrap();
+    let smtp = Backend::native_banner("smtp", ports.get("SMTP"), &ca.service("smtp", "smtp").unwrap()).unwrap();
+    let envoy = start_gateway(&dir, &ws, &c, "ingress", Some(&certs), None);
+    let greeting = tcp_greeting(ports.get("SMTP_LISTENER"));
+    assert_eq!(greeting.as_deref(), Ok("smtp ready"), "{}", envoy.log_tail(20));
+    assert_eq!(tcp_hello(ports.get("SMTP_LISTENER")).as_deref(), Ok("smtp ready"));
+    assert_eq!(smtp.peers(), [spiffe("ingress"), spiffe("ingress")]);
 }
 
 // ---------------------------------------------------------------------------- ingress gateway
@@ -323,13 +403,13 @@ Sources = [{ Name = "ingress", Action = "deny" }]
 const INGRESS: &str = r#"
 service { name = "ingress" kind = "ingress-gateway" address = "127.0.0.1" port = 8443 }
 ---
-service { name = "web" address = "127.0.0.1" port = {{WEB}} }
+service { name = "web" address = "127.0.0.1" port = {{WEB}} connect { native = true } }
 ---
-service { name = "api" id = "api-v1" address = "127.0.0.1" port = {{API1}} meta = { version = "v1" } }
+service { name = "api" id = "api-v1" address = "127.0.0.1" port = {{API1}} meta = { version = "v1" } connect { native = true } }
 ---
-service { name = "api" id = "api-v2" address = "127.0.0.1" port = {{API2}} meta = { version = "v2" } }
+service { name = "api" id = "api-v2" address = "127.0.0.1" port = {{API2}} meta = { version = "v2" } connect { native = true } }
 ---
-service { name = "admin-api" address = "127.0.0.1" port = {{ADMIN}} }
+service { name = "admin-api" address = "127.0.0.1" port = {{ADMIN}} connect { native = true } }
 ---
 Kind = "proxy-defaults"
 Name = "global"
@@ -379,13 +459,20 @@ fn ingress_workspace(ports: &Ports, settings: &Settings) -> (Workspace, Compiled
     load(&format!("{}\n---\n{intentions}", ports.fill(INGRESS)), settings)
 }
 
-fn ingress_backends(ports: &Ports) -> Vec<Backend> {
-    vec![
-        Backend::http("web", ports.get("WEB")).unwrap(),
-        Backend::http("api-v1", ports.get("API1")).unwrap(),
-        Backend::http("api-v2", ports.get("API2")).unwrap(),
-        Backend::http("admin-api", ports.get("ADMIN")).unwrap(),
-    ]
+/// The ingress workspace's Connect-native backends, and the mesh CA in `dir/certs` (the
+/// gateway's `--cert-dir`, with the gateway's certificate).
+fn ingress_backends(dir: &Path, ports: &Ports) -> (PathBuf, Vec<Backend>) {
+    let certs = dir.join("certs");
+    let ca = Ca::create(&certs, "test CA").unwrap();
+    ca.service("ingress", "ingress").unwrap();
+    let id = |svc: &str| ca.service(svc, svc).unwrap();
+    let backends = vec![
+        Backend::native_http("web", ports.get("WEB"), &id("web")).unwrap(),
+        Backend::native_http("api-v1", ports.get("API1"), &id("api")).unwrap(),
+        Backend::native_http("api-v2", ports.get("API2"), &id("api")).unwrap(),
+        Backend::native_http("admin-api", ports.get("ADMIN"), &id("admin-api")).unwrap(),
+    ];
+    (certs, backends)
 }
 
 const INGRESS_PORTS: &[&str] = &["INGRESS", "WEB", "API1", "API2", "ADMIN"];
@@ -396,8 +483,8 @@ fn ingress_routes_by_host_and_path_and_enforces_l7_intentions() {
     let dir = scratch_dir("ingress");
     let ports = Ports::new(INGRESS_PORTS);
     let (ws, c) = ingress_workspace(&ports, &Settings::default());
-    let _backends = ingress_backends(&ports);
-    let envoy = start_gateway(&dir, &ws, &c, "ingress", None, None);
+    let (certs, backends) = ingress_backends(&dir, &ports);
+    let envoy = start_gateway(&dir, &ws, &c, "ingress", Some(&certs), None);
     let port = ports.get("INGRESS");
     let get = |host: &str, path: &str, headers: &[(&str, &str)]| {
         http_request(port, host, "GET", path, headers)
@@ -407,6 +494,8 @@ fn ingress_routes_by_host_and_path_and_enforces_l7_intentions() {
     // Host and path routing, with the router's prefix rewrite.
     let r = get("web.example.com", "/index.html", &[]);
     assert_eq!((r.status, r.field("backend")), (200, Some("web")), "{r:?}");
+    // Over mTLS, as the gateway's own identity.
+    assert_eq!(r.field("peer"), Some(spiffe("ingress").as_str()), "{r:?}");
     let r = get("web.example.com:8080", "/api/orders", &[]);
     assert!(matches!(r.field("backend"), Some("api-v1" | "api-v2")), "{r:?}");
     assert_eq!(r.field("path"), Some("/orders"));
@@ -450,6 +539,12 @@ fn ingress_routes_by_host_and_path_and_enforces_l7_intentions() {
     assert!(
         envoy.eventually(Duration::from_secs(5), || envoy.counter("wasmcustom.meshgate.ingress.unrouted") == Some(2))
     );
+    // Every connection any service accepted came from the ingress gateway's identity; the denied
+    // request never reached admin-api.
+    for b in &backends {
+        assert!(!b.peers().is_empty() && b.peers().iter().all(|p| *p == spiffe("ingress")), "{:?}", b.peers());
+    }
+    assert!(!backends[3].received().contains(&"/admin".to_string()), "{:?}", backends[3].received());
 }
 
 /// For every request of a table: what Envoy + filter.wasm does equals what `meshgate routes`
@@ -468,8 +563,8 @@ fn differential_envoy_equals_check_and_routes() {
         ..AnalysisInput::default()
     });
     assert!(!analysis.has_errors());
-    let _backends = ingress_backends(&ports);
-    let envoy = start_gateway(&dir, &ws, &c, "ingress", None, None);
+    let (certs, _backends) = ingress_backends(&dir, &ports);
+    let envoy = start_gateway(&dir, &ws, &c, "ingress", Some(&certs), None);
     let port = ports.get("INGRESS");
     let plan = meshgate_core::plan::gateways::gateway_plan(&c, "ingress").unwrap();
     let routes = GatewayIndex::new(&plan).unwrap();
@@ -544,8 +639,8 @@ fn audit_mode_counts_denials_but_passes_traffic() {
     let ports = Ports::new(INGRESS_PORTS);
     let settings = Settings { mode: Mode::Audit, ..Settings::default() };
     let (ws, c) = ingress_workspace(&ports, &settings);
-    let _backends = ingress_backends(&ports);
-    let envoy = start_gateway(&dir, &ws, &c, "ingress", None, None);
+    let (certs, _backends) = ingress_backends(&dir, &ports);
+    let envoy = start_gateway(&dir, &ws, &c, "ingress", Some(&certs), None);
     let r = http_request(ports.get("INGRESS"), "admin.example.com", "GET", "/admin", &[]).unwrap();
     assert_eq!((r.status, r.field("backend")), (200, Some("admin-api")), "{r:?}");
     assert!(
@@ -562,8 +657,8 @@ fn ecds_rejects_an_invalid_plan_and_hot_swaps_a_valid_one() {
     let ecds: PathBuf = dir.join("ecds");
     let ports = Ports::new(INGRESS_PORTS);
     let (ws, c) = ingress_workspace(&ports, &Settings::default());
-    let _backends = ingress_backends(&ports);
-    let envoy = start_gateway(&dir, &ws, &c, "ingress", None, Some(&ecds));
+    let (certs, _backends) = ingress_backends(&dir, &ports);
+    let envoy = start_gateway(&dir, &ws, &c, "ingress", Some(&certs), Some(&ecds));
     let port = ports.get("INGRESS");
     let status = |path: &str| http_request(port, "admin.example.com", "GET", path, &[]).map(|r| r.status).unwrap_or(0);
     assert_eq!(status("/admin"), 403, "{}", envoy.log_tail(30));
@@ -590,7 +685,7 @@ fn ecds_rejects_an_invalid_plan_and_hot_swaps_a_valid_one() {
     let opts = Options {
         wasm: filter_wasm().unwrap().display().to_string(),
         admin_port: envoy.admin_port,
-        cert_dir: None,
+        cert_dir: Some(certs.display().to_string()),
         ecds_dir: Some(ecds.display().to_string()),
         health_port: None,
         sidecar: false,
@@ -613,8 +708,8 @@ fn the_health_listener_reports_the_plan_the_filter_holds() {
     let ports = Ports::new(INGRESS_PORTS);
     let health = free_port();
     let (ws, c) = ingress_workspace(&ports, &Settings::default());
-    let _backends = ingress_backends(&ports);
-    let envoy = start_gateway_with(&dir, &ws, &c, "ingress", None, Some(&ecds), Some(health));
+    let (certs, _backends) = ingress_backends(&dir, &ports);
+    let envoy = start_gateway_with(&dir, &ws, &c, "ingress", Some(&certs), Some(&ecds), Some(health));
     let port = ports.get("INGRESS");
     let ready = || http_request(health, "health", "GET", "/ready", &[]).ok();
     let r = ready().expect("the health listener answers");
@@ -632,7 +727,7 @@ fn the_health_listener_reports_the_plan_the_filter_holds() {
     let opts = Options {
         wasm: wasm.clone(),
         admin_port: envoy.admin_port,
-        cert_dir: None,
+        cert_dir: Some(certs.display().to_string()),
         ecds_dir: Some(ecds.display().to_string()),
         health_port: Some(health),
         sidecar: false,
@@ -684,13 +779,13 @@ fn the_health_listener_fails_while_the_filter_holds_no_plan() {
     let ports = Ports::new(INGRESS_PORTS);
     let health = free_port();
     let (ws, c) = ingress_workspace(&ports, &Settings::default());
-    let _backends = ingress_backends(&ports);
+    let (certs, _backends) = ingress_backends(&dir, &ports);
     let envoy_cmd = find_envoy().unwrap_or_else(|e| panic!("{e}"));
     let admin = free_port();
     let opts = Options {
         wasm: filter_wasm().unwrap().display().to_string(),
         admin_port: admin,
-        cert_dir: None,
+        cert_dir: Some(certs.display().to_string()),
         ecds_dir: Some(ecds.display().to_string()),
         health_port: Some(health),
         sidecar: false,
@@ -732,9 +827,9 @@ fn plan_hash(ecds_file: &str) -> String {
 const API: &str = r#"
 service { name = "api-gw" kind = "api-gateway" address = "127.0.0.1" port = 8443 }
 ---
-service { name = "web" address = "127.0.0.1" port = {{WEB}} }
+service { name = "web" address = "127.0.0.1" port = {{WEB}} connect { native = true } }
 ---
-service { name = "shop" address = "127.0.0.1" port = {{SHOP}} }
+service { name = "shop" address = "127.0.0.1" port = {{SHOP_APP}} connect { sidecar_service { port = {{SHOP}} } } }
 ---
 Kind = "proxy-defaults"
 Name = "global"
@@ -766,16 +861,23 @@ Sources = [{ Name = "api-gw", Permissions = [
 #[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
 fn api_gateway_routes_http_routes_and_enforces_intentions() {
     let dir = scratch_dir("api");
-    let ports = Ports::new(&["API", "WEB", "SHOP"]);
+    let ports = Ports::new(&["API", "WEB", "SHOP", "SHOP_APP"]);
     let (ws, c) = load(&ports.fill(API), &Settings::default());
-    let _web = Backend::http("web", ports.get("WEB")).unwrap();
-    let _shop = Backend::http("shop", ports.get("SHOP")).unwrap();
-    let envoy = start_gateway(&dir, &ws, &c, "api-gw", None, None);
+    let certs = dir.join("certs");
+    let ca = Ca::create(&certs, "test CA").unwrap();
+    ca.service("api-gw", "api-gw").unwrap();
+    // web is Connect-native; shop's endpoint is its sidecar (a backend terminating mTLS stands in
+    // for it), and nothing listens on shop's registered application port.
+    let web = Backend::native_http("web", ports.get("WEB"), &ca.service("web", "web").unwrap()).unwrap();
+    let shop = Backend::native_http("shop", ports.get("SHOP"), &ca.service("shop", "shop").unwrap()).unwrap();
+    assert!(!listening(ports.get("SHOP_APP")));
+    let envoy = start_gateway(&dir, &ws, &c, "api-gw", Some(&certs), None);
     let port = ports.get("API");
     let get =
         |host: &str, path: &str, headers: &[(&str, &str)]| http_request(port, host, "GET", path, headers).unwrap();
     let r = get("site.example.com", "/shop/cart", &[]);
     assert_eq!((r.status, r.field("backend")), (200, Some("shop")), "{r:?}\n{}", envoy.log_tail(20));
+    assert_eq!(r.field("peer"), Some(spiffe("api-gw").as_str()), "as the API gateway's own identity: {r:?}");
     let r = get("site.example.com", "/home", &[("x-beta", "1")]);
     assert_eq!(r.field("backend"), Some("shop"), "{r:?}");
     let r = get("site.example.com", "/home", &[]);
@@ -784,6 +886,10 @@ fn api_gateway_routes_http_routes_and_enforces_intentions() {
     assert_eq!((r.status, r.header(REASON_HEADER)), (403, Some("permission")), "{r:?}");
     let r = get("other.example.com", "/", &[]);
     assert_eq!(r.status, 404, "{r:?}");
+    for b in [&web, &shop] {
+        assert!(!b.peers().is_empty() && b.peers().iter().all(|p| *p == spiffe("api-gw")), "{:?}", b.peers());
+    }
+    assert!(shop.received().iter().all(|p| !p.contains("admin")), "{:?}", shop.received());
 }
 
 // ------------------------------------------------------------------------- the CLI's configs
@@ -816,7 +922,23 @@ fn every_config_the_cli_writes_passes_envoy_validate() {
         assert!(o.status.success(), "meshgate {args:?}: {}", String::from_utf8_lossy(&o.stderr));
     };
     run(&["ca", "create", "--dir", &certs.display().to_string()]);
-    run(&["cert", "issue", "--service", "payments-legacy", "--dir", &certs.display().to_string()]);
+    // The terminating gateway's linked service, and the ingress gateway's own identity (it
+    // originates mTLS to its targets' Connect endpoints).
+    for service in ["payments-legacy", "ingress"] {
+        run(&["cert", "issue", "--service", service, "--dir", &certs.display().to_string()]);
+    }
+    // The demo's peer `partner` (its own trust domain): gateways that dial it trust its CA as
+    // `<cert-dir>/partner-ca.pem`.
+    let partner = dir.join("partner");
+    run(&[
+        "ca",
+        "create",
+        "--dir",
+        &partner.display().to_string(),
+        "--trust-domain",
+        "99999999-8888-7777-6666-555555555555.consul",
+    ]);
+    std::fs::copy(partner.join("ca.pem"), certs.join("partner-ca.pem")).unwrap();
     for gateway in ["mesh-gateway@dc1", "mesh-gateway@dc2", "ingress", "egress"] {
         for ecds in [false, true] {
             let out = dir.join(format!("{gateway}-{ecds}.json"));

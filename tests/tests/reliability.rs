@@ -13,6 +13,9 @@
 //! - ECDS pushes of broken plans under load leave the old plan serving, with no failed request;
 //! - headers with underscores are refused by the generated configuration.
 //!
+//! The ingress gateway's services are Connect-native (mTLS as the gateway's own identity, which
+//! the services check), as a Consul datacenter has them.
+//!
 //! Like tests/tests/envoy.rs these need Envoy and a built filter.wasm, so they are `#[ignore]`d
 //! in the plain suite and run by `scripts/test.sh`'s Envoy step with `--ignored`.
 
@@ -47,9 +50,9 @@ const SETTLE: Duration = Duration::from_secs(10);
 const INGRESS: &str = r#"
 service { name = "ingress" kind = "ingress-gateway" address = "127.0.0.1" port = 8443 }
 ---
-service { name = "web" address = "127.0.0.1" port = {{WEB}} }
+service { name = "web" address = "127.0.0.1" port = {{WEB}} connect { native = true } }
 ---
-service { name = "api" address = "127.0.0.1" port = {{API}} }
+service { name = "api" address = "127.0.0.1" port = {{API}} connect { native = true } }
 ---
 Kind = "proxy-defaults"
 Name = "global"
@@ -117,10 +120,13 @@ Sources = [
 ]
 "#;
 
+/// An ingress gateway in front of Connect-native web and api (mTLS as the gateway's identity).
 struct Ingress {
     ports: Ports,
     backends: Vec<Backend>,
     envoy: Envoy,
+    /// The gateway's `--cert-dir`.
+    certs: std::path::PathBuf,
 }
 
 impl Ingress {
@@ -128,12 +134,24 @@ impl Ingress {
         let dir = scratch_dir(name);
         let ports = Ports::new(INGRESS_PORTS);
         let (ws, c) = load(&ports.fill(INGRESS), &Settings::default()).unwrap_or_else(|e| panic!("{e}"));
-        let backends =
-            vec![Backend::http("web", ports.get("WEB")).unwrap(), Backend::http("api", ports.get("API")).unwrap()];
+        let certs = dir.join("certs");
+        let ca = Ca::create(&certs, "test CA").unwrap();
+        ca.service("ingress", "ingress").unwrap();
+        let backends = vec![
+            Backend::native_http("web", ports.get("WEB"), &ca.service("web", "web").unwrap()).unwrap(),
+            Backend::native_http("api", ports.get("API"), &ca.service("api", "api").unwrap()).unwrap(),
+        ];
         let ecds_dir = dir.join("ecds");
-        let envoy = start_gateway(&dir, &ws, &c, "ingress", None, ecds.then_some(ecds_dir.as_path()))
+        let envoy = start_gateway(&dir, &ws, &c, "ingress", Some(&certs), ecds.then_some(ecds_dir.as_path()))
             .unwrap_or_else(|e| panic!("{e}"));
-        Ingress { ports, backends, envoy }
+        Ingress { ports, backends, envoy, certs }
+    }
+
+    /// Every connection the services accepted (some did) came from the ingress gateway's own
+    /// identity.
+    fn assert_peers_are_the_gateway(&self) {
+        let peers: Vec<String> = self.backends.iter().flat_map(Backend::peers).collect();
+        assert!(!peers.is_empty() && peers.iter().all(|p| *p == spiffe("ingress")), "{peers:?}");
     }
 
     fn port(&self) -> u16 {
@@ -304,6 +322,7 @@ fn ingress_answers_malformed_bytes_while_legitimate_traffic_flows() {
     let cases: Vec<Malformed> = (0..n).flat_map(|i| [cases[i].clone(), cases[n + i].clone()]).collect();
     malformed_while_legit(&gw.envoy, "ingress", plain(port), INGRESS_LEGIT, Some(port), cases);
     assert!(gw.received().iter().all(|p| !p.contains('\u{fffd}')), "a path that is not text reached a service");
+    gw.assert_peers_are_the_gateway();
 }
 
 #[test]
@@ -350,6 +369,7 @@ fn a_prefix_rewrite_cannot_carry_a_path_past_an_intention() {
         .collect();
     assert!(leaked.is_empty(), "the service received {leaked:?}");
     assert!(!received.iter().any(|p| p.starts_with("//")), "{received:?}");
+    gw.assert_peers_are_the_gateway();
 }
 
 // --------------------------------------------------------------- header whitespace over HTTP/2
@@ -533,7 +553,7 @@ fn ecds_faults_under_load_leave_the_old_plan_serving() {
     let opts = meshgate_core::envoy::Options {
         wasm: meshgate_tests::envoy::filter_wasm().unwrap().display().to_string(),
         admin_port: gw.envoy.admin_port,
-        cert_dir: None,
+        cert_dir: Some(gw.certs.display().to_string()),
         ecds_dir: Some(ecds.display().to_string()),
         health_port: None,
         sidecar: false,

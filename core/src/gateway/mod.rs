@@ -1137,7 +1137,10 @@ impl GatewayIndex {
         headers: &[(&str, &str)],
         rand: u64,
     ) -> RouteDecision<'i, 'r> {
-        if !matches!(self.plan.routes, RouteTable::IngressGateway(_) | RouteTable::ApiGateway(_)) {
+        if !matches!(
+            self.plan.routes,
+            RouteTable::IngressGateway(_) | RouteTable::ApiGateway(_) | RouteTable::Sidecar(_)
+        ) {
             return RouteDecision::unrouted(RouteOutcome::NotHttpGateway, path);
         }
         let listener = match (port, self.http.len()) {

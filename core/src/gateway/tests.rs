@@ -589,3 +589,119 @@ fn a_client_certificate_with_two_uri_sans_is_refused_and_the_header_never_forwar
         }
     }
 }
+
+// ------------------------------------------------------------------------------------ sidecars
+
+const SIDECARS: &str = r#"
+service {
+  name = "web"
+  port = 9001
+  connect {
+    sidecar_service {
+      port = 21001
+      proxy {
+        upstreams = [
+          { destination_name = "billing", local_bind_port = 10001 },
+          { destination_name = "api", local_bind_port = 10002 },
+        ]
+      }
+    }
+  }
+}
+---
+service { name = "billing" port = 9002 connect { sidecar_service { port = 21002 } } }
+---
+service { name = "api" port = 9004 connect { sidecar_service { port = 21004 } } }
+---
+Kind = "service-defaults"
+Name = "api"
+Protocol = "http"
+---
+Kind = "service-router"
+Name = "api"
+Routes = [{ Match { HTTP { PathPrefix = "/v2/" } }, Destination { PrefixRewrite = "/" } }]
+---
+Kind = "service-intentions"
+Name = "web"
+Sources = [
+  { Name = "api", Action = "allow" },
+  { Name = "ledger", Peer = "partner", Action = "allow" },
+  { Name = "*", Action = "deny" },
+]
+---
+Kind = "service-intentions"
+Name = "api"
+Sources = [{ Name = "web", Permissions = [{ Action = "allow", HTTP { PathPrefix = "/v1" } }] }]
+"#;
+
+fn sidecar(selector: &str) -> GatewayIndex {
+    let mut settings = crate::settings::Settings {
+        default_intention_policy: crate::intentions::Action::Deny,
+        ..crate::settings::Settings::default()
+    };
+    settings.peer_trust_domains.insert("partner".into(), "partner.consul".into());
+    let files =
+        SIDECARS.split("\n---\n").enumerate().map(|(i, t)| crate::workspace::InputFile::new(format!("{i}.hcl"), t));
+    let ws = crate::workspace::Workspace::load(files);
+    assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
+    let c = crate::plan::compile(&ws, &settings).expect("compile");
+    let plan = crate::plan::gateways::sidecar_plan(&c, selector).expect("sidecar plan");
+    GatewayIndex::new(&plan).expect("index")
+}
+
+#[test]
+fn a_sidecar_decides_inbound_connections_by_the_peers_identity() {
+    let ix = sidecar("web");
+    // Whatever name the client sent, the connection is for web: to the local application,
+    // once the peer's certificate is known.
+    let v = ix.decide_connection(b"anything.example", Some(21001), 0, &mut |_| true);
+    assert!(matches!(v.action, ConnAction::Route { cluster: "local_app", authorize: true }), "{v:?}");
+    let uri = |svc: &str| format!("{TD_URI}/ns/default/dc/dc1/svc/{svc}");
+    let v = ix.decide_peer(b"", Some(uri("api").as_bytes()), &mut |_| true);
+    assert!(matches!(v.action, ConnAction::Continue), "{v:?}");
+    let v = ix.decide_peer(b"", Some(uri("billing").as_bytes()), &mut |_| true);
+    assert!(matches!(v.action, ConnAction::Close), "{v:?}");
+    let line = v.log.expect("a deny line");
+    assert!(line.text.contains("meshgate deny") && line.text.contains("* → web"), "{}", line.text);
+    // A peer's service, named by the peer in the intention; an unknown trust domain is refused.
+    let v = ix.decide_peer(b"", Some(b"spiffe://partner.consul/ns/default/dc/east/svc/ledger"), &mut |_| true);
+    assert!(matches!(v.action, ConnAction::Continue), "{v:?}");
+    let v = ix.decide_peer(b"", Some(b"spiffe://stranger.consul/ns/default/dc/east/svc/ledger"), &mut |_| true);
+    assert!(matches!(v.action, ConnAction::Close), "{v:?}");
+    assert!(v.log.expect("line").text.contains("foreign-trust-domain"));
+}
+
+#[test]
+fn a_sidecars_upstream_listeners_route_without_deciding() {
+    let ix = sidecar("web");
+    // tcp upstream: straight to the target; the destination's sidecar decides.
+    let v = ix.decide_connection(b"", Some(10001), 0, &mut |_| true);
+    assert!(
+        matches!(v.action, ConnAction::Route { cluster: "billing.default.default.dc1", authorize: false }),
+        "{v:?}"
+    );
+    // http upstream: the chain's routes, rewrite included.
+    let conn = Connection { port: Some(10002), server_name: b"", peer_uri_san: None };
+    let v = decide(&ix, &[(b":path", b"/v2/orders"), (b":method", b"GET"), (b":authority", b"api")], &conn);
+    let HttpAction::Forward(f) = &v.action else { panic!("{v:?}") };
+    assert_eq!(f.cluster, Some("api.default.default.dc1"));
+    assert_eq!(f.path.as_deref(), Some("/orders"));
+}
+
+#[test]
+fn a_sidecar_applies_l7_intentions_to_its_inbound_requests() {
+    let ix = sidecar("api");
+    let web = format!("{TD_URI}/ns/default/dc/dc1/svc/web");
+    let conn = Connection { port: Some(21004), server_name: b"", peer_uri_san: Some(web.as_bytes()) };
+    let head = |path: &'static [u8]| [(b":path".as_slice(), path), (b":method", b"GET"), (b":authority", b"api")];
+    let v = decide(&ix, &head(b"/v1/items"), &conn);
+    assert!(matches!(v.action, HttpAction::Forward(_)), "{v:?}");
+    let v = decide(&ix, &head(b"/admin"), &conn);
+    let HttpAction::Reply(r) = &v.action else { panic!("{v:?}") };
+    assert_eq!((r.status, r.reason), (403, "default-policy"));
+    // Without a client certificate: denied, whatever the path.
+    let anonymous = Connection { peer_uri_san: None, ..conn };
+    let v = decide(&ix, &head(b"/v1/items"), &anonymous);
+    let HttpAction::Reply(r) = &v.action else { panic!("{v:?}") };
+    assert_eq!((r.status, r.reason), (403, "no-peer-identity"));
+}

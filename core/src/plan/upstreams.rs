@@ -89,12 +89,21 @@ pub struct ProxyUpstreams {
     pub service: String,
     pub datacenter: String,
     pub upstreams: Vec<UpstreamResolution>,
+    /// Where the proxy is registered (its sidecar_service block, or its own registration): which
+    /// of several proxies of one name (instances of one service) this is.
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub(crate) span: crate::source::Span,
 }
 
 /// A proxy found in the workspace: a connect-proxy registration or a sidecar_service.
 pub(crate) struct ProxyAt<'a> {
     /// Its service name: a sidecar's own `name`, else `<service>-sidecar-proxy`.
     pub name: String,
+    /// Its service ID, as Consul gives it: a sidecar's own `id`, else `<service id>-sidecar-proxy`
+    /// (the service's id, else its name); a connect proxy's `id`, else its name. Instances of one
+    /// service share the name and differ here.
+    pub id: String,
     /// The service it fronts.
     pub service: String,
     pub namespace: &'a str,
@@ -115,7 +124,8 @@ pub(crate) fn proxies<'a>(ws: &'a Workspace) -> Vec<ProxyAt<'a>> {
     for svc in ws.services() {
         if svc.kind == ServiceKind::ConnectProxy {
             if let (Some(config), Some(service)) = (&svc.proxy, svc.proxied_service()) {
-                out.push(proxy_at(svc, None, svc.name.clone(), service.to_string(), config));
+                let id = if svc.id.is_empty() { svc.name.clone() } else { svc.id.clone() };
+                out.push(proxy_at(svc, None, svc.name.clone(), id, service.to_string(), config));
             }
         }
         let sidecar = svc.connect.as_ref().and_then(|c| c.sidecar_service.as_deref());
@@ -123,7 +133,12 @@ pub(crate) fn proxies<'a>(ws: &'a Workspace) -> Vec<ProxyAt<'a>> {
             let config = sidecar.proxy.as_ref().unwrap_or_else(|| NO_CONFIG.get_or_init(ProxyConfig::default));
             let name =
                 if sidecar.name.is_empty() { format!("{}-sidecar-proxy", svc.name) } else { sidecar.name.clone() };
-            out.push(proxy_at(svc, Some(sidecar), name, svc.name.clone(), config));
+            let id = match (sidecar.id.is_empty(), svc.id.is_empty()) {
+                (false, _) => sidecar.id.clone(),
+                (true, false) => format!("{}-sidecar-proxy", svc.id),
+                (true, true) => format!("{}-sidecar-proxy", svc.name),
+            };
+            out.push(proxy_at(svc, Some(sidecar), name, id, svc.name.clone(), config));
         }
     }
     out
@@ -133,11 +148,13 @@ fn proxy_at<'a>(
     svc: &'a ServiceDefinition,
     sidecar: Option<&'a ServiceDefinition>,
     name: String,
+    id: String,
     service: String,
     config: &'a ProxyConfig,
 ) -> ProxyAt<'a> {
     ProxyAt {
         name,
+        id,
         service,
         namespace: &svc.namespace,
         partition: &svc.partition,
@@ -149,6 +166,9 @@ fn proxy_at<'a>(
 }
 
 pub fn resolve(ws: &Workspace, entries: &Entries<'_>, settings: &Settings, cx: &mut Cx) -> Vec<ProxyUpstreams> {
+    for p in proxies(ws) {
+        check_bind_ports(&p, cx);
+    }
     proxies(ws)
         .into_iter()
         // A sidecar registered without a proxy block has no upstreams to show.
@@ -158,9 +178,41 @@ pub fn resolve(ws: &Workspace, entries: &Entries<'_>, settings: &Settings, cx: &
                 if p.datacenter.is_empty() { settings.datacenter.clone() } else { p.datacenter.to_string() };
             let upstreams =
                 p.config.upstreams.iter().map(|u| resolve_one(ws, entries, settings, &p, &datacenter, u, cx)).collect();
-            ProxyUpstreams { proxy: p.name, service: p.service, datacenter, upstreams }
+            let span = p.sidecar.unwrap_or(p.registration).origin.span;
+            ProxyUpstreams { proxy: p.name, service: p.service, datacenter, upstreams, span }
         })
         .collect()
+}
+
+/// Each of a proxy's listeners needs its own port: two upstreams on one `local_bind_port`, or an
+/// upstream on the proxy's public port, leave one of them unbound (Envoy refuses the second).
+fn check_bind_ports(p: &ProxyAt<'_>, cx: &mut Cx) {
+    let public = p.sidecar.unwrap_or(p.registration).port;
+    let mut seen: Vec<(&str, u16, &Upstream)> = Vec::new();
+    for u in &p.config.upstreams {
+        let Some(port) = u.local_bind_port else { continue };
+        let address = if u.local_bind_address.is_empty() { "127.0.0.1" } else { u.local_bind_address.as_str() };
+        if public == Some(port) {
+            cx.error(
+                Code::DuplicateBindPort,
+                u.origin.field("local_bind_port"),
+                format!("upstream `{}` binds {port}, the port of the proxy `{}` itself", u.destination_name, p.name),
+            );
+        } else if let Some((_, _, first)) = seen.iter().find(|(a, q, _)| *a == address && *q == port) {
+            cx.push(
+                Diagnostic::error(
+                    Code::DuplicateBindPort,
+                    u.origin.field("local_bind_port"),
+                    format!(
+                        "upstreams `{}` and `{}` of `{}` both bind {address}:{port}",
+                        first.destination_name, u.destination_name, p.name
+                    ),
+                )
+                .with_note("give each upstream its own local_bind_port"),
+            );
+        }
+        seen.push((address, port, u));
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

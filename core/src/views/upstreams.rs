@@ -12,6 +12,7 @@ use crate::plan::gateways::sidecar::{SidecarTable, SidecarUpstream};
 use crate::plan::gateways::{GatewayRoutes, RouteTable};
 use crate::plan::upstreams::{ProxyUpstreams, UpstreamResolution};
 use crate::plan::Plan;
+use crate::workspace::Workspace;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -60,7 +61,7 @@ impl Analysis {
             Some(c) => {
                 let dialer = Dialer::new(&self.workspace, &c.plan);
                 let short = Shortener(&trust_domain);
-                c.plan.upstreams.iter().map(|p| proxy_view(p, &c.plan, &dialer, &short)).collect()
+                c.plan.upstreams.iter().map(|p| proxy_view(p, &self.workspace, &c.plan, &dialer, &short)).collect()
             }
             None => Vec::new(),
         };
@@ -68,8 +69,14 @@ impl Analysis {
     }
 }
 
-fn proxy_view(p: &ProxyUpstreams, plan: &Plan, dialer: &Dialer<'_>, short: &Shortener<'_>) -> ProxyView {
-    let sidecar = sidecar_of(plan, p);
+fn proxy_view(
+    p: &ProxyUpstreams,
+    ws: &Workspace,
+    plan: &Plan,
+    dialer: &Dialer<'_>,
+    short: &Shortener<'_>,
+) -> ProxyView {
+    let sidecar = sidecar_of(ws, plan, p);
     let presents = sidecar.map(|(s, _)| Caller::gateway(s).identity).unwrap_or_default();
     ProxyView {
         proxy: p.proxy.clone(),
@@ -81,10 +88,16 @@ fn proxy_view(p: &ProxyUpstreams, plan: &Plan, dialer: &Dialer<'_>, short: &Shor
     }
 }
 
-/// The sidecar of a proxy `meshgate upstreams` lists, and its routes.
-fn sidecar_of<'p>(plan: &'p Plan, p: &ProxyUpstreams) -> Option<(&'p GatewayRoutes, &'p SidecarTable)> {
+/// The sidecar of a proxy `meshgate upstreams` lists, and its routes. Instances of one service
+/// have proxies of one name in one datacenter: the registration's place tells them apart.
+fn sidecar_of<'p>(ws: &Workspace, plan: &'p Plan, p: &ProxyUpstreams) -> Option<(&'p GatewayRoutes, &'p SidecarTable)> {
+    let at = crate::plan::intentions::origin(&ws.sources, p.span);
     plan.sidecars.iter().find_map(|s| match &s.routes {
-        RouteTable::Sidecar(t) if s.gateway.name == p.proxy && s.gateway.datacenter == p.datacenter => Some((s, t)),
+        RouteTable::Sidecar(t)
+            if s.gateway.name == p.proxy && s.gateway.datacenter == p.datacenter && s.gateway.origin == at =>
+        {
+            Some((s, &**t))
+        }
         _ => None,
     })
 }
@@ -92,11 +105,12 @@ fn sidecar_of<'p>(plan: &'p Plan, p: &ProxyUpstreams) -> Option<(&'p GatewayRout
 /// The sidecar listener compiled from the upstream `r` of proxy `p` (only upstreams bound to a
 /// port have one), with the sidecar's routes: what dials the upstream's targets.
 pub fn upstream_listener<'p>(
+    ws: &Workspace,
     plan: &'p Plan,
     p: &ProxyUpstreams,
     r: &UpstreamResolution,
 ) -> Option<(&'p GatewayRoutes, &'p SidecarUpstream)> {
-    listener_in(sidecar_of(plan, p), r)
+    listener_in(sidecar_of(ws, plan, p), r)
 }
 
 fn listener_in<'p>(

@@ -17,7 +17,9 @@
 //! gateway, half the clients each, over mTLS; L4 clients reconnect every 20 requests; hostile:
 //! identities the intentions deny, no certificate, another CA, an unknown SNI, and malformed
 //! HTTP/1 to the L7 service), `ingress` and `api` (plain HTTP/1.1 keep-alive clients; hostile:
-//! malformed HTTP/1 and HTTP/2). Backends are keep-alive, a thread per connection, on 127.0.0.1.
+//! malformed HTTP/1 and HTTP/2). Backends are keep-alive, a thread per connection, on 127.0.0.1;
+//! behind mesh, ingress and API gateways they are Connect-native (mTLS: the mesh clients' own
+//! identity passes through the mesh gateway; ingress and API gateways present theirs).
 //! Needs Envoy and filter.wasm as the Envoy tests do (`MESHGATE_FILTER_WASM`, `ENVOY_BIN`).
 
 use meshgate_core::settings::Settings;
@@ -134,7 +136,7 @@ fn refused_probe(dial: Dial) -> Probe {
 const MESH: &str = r#"
 service { name = "mesh-gateway" kind = "mesh-gateway" address = "127.0.0.1" port = {{MGW}} }
 ---
-service { name = "web" address = "127.0.0.1" port = {{WEB}} }
+service { name = "web" address = "127.0.0.1" port = {{WEB}} connect { native = true } }
 "#;
 
 const MESH_LEGIT: &[Legit] =
@@ -145,11 +147,12 @@ fn mesh(dir: &std::path::Path) -> Result<Plan, String> {
     let (ws, c) = load(&ports.fill(MESH), &Settings::default())?;
     let ca = Ca::create(&dir.join("certs"), "soak CA")?;
     let web_sni = sni("web.default.dc1.internal");
-    let leaf = ca.issue("web", &spiffe("web"), &[&web_sni])?;
-    let backend = Backend::https_keepalive("web", ports.get("WEB"), &leaf.cert_pem, &leaf.key_pem)?;
+    // web is Connect-native; the clients present their own identity through the mesh gateway
+    // (which passes their mTLS through) and require web's.
+    let backend = Backend::native_http_keepalive("web", ports.get("WEB"), &ca.service("web", "web")?)?;
     let envoy = start_gateway(dir, &ws, &c, "mesh-gateway", None, None)?;
     let port = ports.get("MGW");
-    let client = TlsClient::new(&ca.cert_pem, None)?;
+    let client = ca.service("client", "client")?.dial(&spiffe("web"))?;
     let dial = tls(client.clone(), port, web_sni.clone());
     let mut bad_sni = web_sni.clone().into_bytes();
     bad_sni.push(0xff);
@@ -281,12 +284,30 @@ fn refused_or_403(dial: Dial) -> Probe {
     })
 }
 
+/// A mesh CA in `dir/certs` with `gateway`'s certificate (its `--cert-dir`), and a Connect-native
+/// keep-alive backend per `(service, port)`: ingress and API gateways reach them over mTLS as
+/// their own identity.
+fn native_backends(
+    dir: &std::path::Path,
+    gateway: &str,
+    services: &[(&str, u16)],
+) -> Result<(std::path::PathBuf, Vec<Backend>), String> {
+    let certs = dir.join("certs");
+    let ca = Ca::create(&certs, "soak CA")?;
+    ca.service(gateway, gateway)?;
+    let backends = services
+        .iter()
+        .map(|(name, port)| Backend::native_http_keepalive(name, *port, &ca.service(name, name)?))
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok((certs, backends))
+}
+
 const INGRESS: &str = r#"
 service { name = "ingress" kind = "ingress-gateway" address = "127.0.0.1" port = 8443 }
 ---
-service { name = "web" address = "127.0.0.1" port = {{WEB}} }
+service { name = "web" address = "127.0.0.1" port = {{WEB}} connect { native = true } }
 ---
-service { name = "api" address = "127.0.0.1" port = {{API}} }
+service { name = "api" address = "127.0.0.1" port = {{API}} connect { native = true } }
 ---
 Kind = "proxy-defaults"
 Name = "global"
@@ -344,9 +365,8 @@ const INGRESS_LEGIT: &[Legit] = &[
 fn ingress(dir: &std::path::Path) -> Result<Plan, String> {
     let ports = Ports::new(&["INGRESS", "WEB", "API"]);
     let (ws, c) = load(&ports.fill(INGRESS), &Settings::default())?;
-    let backends =
-        vec![Backend::http_keepalive("web", ports.get("WEB"))?, Backend::http_keepalive("api", ports.get("API"))?];
-    let envoy = start_gateway(dir, &ws, &c, "ingress", None, None)?;
+    let (certs, backends) = native_backends(dir, "ingress", &[("web", ports.get("WEB")), ("api", ports.get("API"))])?;
+    let envoy = start_gateway(dir, &ws, &c, "ingress", Some(&certs), None)?;
     let port = ports.get("INGRESS");
     let mut cases = malformed_h1("web.example.com");
     cases.extend(malformed_h2("web.example.com"));
@@ -357,9 +377,9 @@ fn ingress(dir: &std::path::Path) -> Result<Plan, String> {
 const API: &str = r#"
 service { name = "api-gw" kind = "api-gateway" address = "127.0.0.1" port = 8443 }
 ---
-service { name = "web" address = "127.0.0.1" port = {{WEB}} }
+service { name = "web" address = "127.0.0.1" port = {{WEB}} connect { native = true } }
 ---
-service { name = "shop" address = "127.0.0.1" port = {{SHOP}} }
+service { name = "shop" address = "127.0.0.1" port = {{SHOP}} connect { native = true } }
 ---
 Kind = "proxy-defaults"
 Name = "global"
@@ -419,9 +439,8 @@ const API_LEGIT: &[Legit] = &[
 fn api(dir: &std::path::Path) -> Result<Plan, String> {
     let ports = Ports::new(&["API", "WEB", "SHOP"]);
     let (ws, c) = load(&ports.fill(API), &Settings::default())?;
-    let backends =
-        vec![Backend::http_keepalive("web", ports.get("WEB"))?, Backend::http_keepalive("shop", ports.get("SHOP"))?];
-    let envoy = start_gateway(dir, &ws, &c, "api-gw", None, None)?;
+    let (certs, backends) = native_backends(dir, "api-gw", &[("web", ports.get("WEB")), ("shop", ports.get("SHOP"))])?;
+    let envoy = start_gateway(dir, &ws, &c, "api-gw", Some(&certs), None)?;
     let port = ports.get("API");
     let mut cases = malformed_h1("site.example.com");
     cases.extend(malformed_h2("site.example.com"));

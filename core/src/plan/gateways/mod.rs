@@ -167,7 +167,8 @@ pub enum RouteTable {
     TerminatingGateway(terminating::TerminatingTable),
     IngressGateway(ingress::IngressTable),
     ApiGateway(api::ApiTable),
-    Sidecar(sidecar::SidecarTable),
+    /// Boxed: a sidecar's table is large, and one gateway holds one table.
+    Sidecar(Box<sidecar::SidecarTable>),
 }
 
 impl RouteTable {

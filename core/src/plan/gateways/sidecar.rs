@@ -18,7 +18,9 @@
 //!   gateway mode [`crate::plan::upstreams`] resolves for the upstream.
 //!
 //! Sidecars are keyed by the proxy's service name (`web-sidecar-proxy`), with `@<datacenter>` when
-//! two datacenters have one of that name.
+//! two datacenters have one of that name; instances of one service in one datacenter share the
+//! name and are keyed by the proxy's service ID (`api-v1-sidecar-proxy`, Consul's
+//! `<service id>-sidecar-proxy`), with `@<datacenter>` when that too is taken.
 
 use super::terminating::{LinkedRoute, TlsOrigination};
 use super::{
@@ -99,16 +101,34 @@ pub(crate) fn compile(
     resolved: &[ProxyUpstreams],
     endpoints: &[ConnectEndpoint],
 ) -> Vec<GatewayRoutes> {
-    let mut out: Vec<GatewayRoutes> =
-        proxies(cx.ws).iter().map(|p| sidecar(cx, p, intentions, resolved, endpoints)).collect();
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for s in &out {
-        *counts.entry(s.gateway.key.clone()).or_default() += 1;
+    let all = proxies(cx.ws);
+    let mut out: Vec<GatewayRoutes> = all.iter().map(|p| sidecar(cx, p, intentions, resolved, endpoints)).collect();
+    let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut names_in_dc: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+    for (s, p) in out.iter().zip(&all) {
+        *names.entry(&s.gateway.name).or_default() += 1;
+        *names_in_dc.entry((&s.gateway.name, &s.gateway.datacenter)).or_default() += 1;
+        *ids.entry(&p.id).or_default() += 1;
     }
-    for s in &mut out {
-        if counts.get(&s.gateway.key).copied().unwrap_or(0) > 1 {
-            s.gateway.key = format!("{}@{}", s.gateway.key, s.gateway.datacenter);
-        }
+    let keys: Vec<String> = out
+        .iter()
+        .zip(&all)
+        .map(|(s, p)| {
+            let (name, dc) = (s.gateway.name.as_str(), s.gateway.datacenter.as_str());
+            if names[name] == 1 {
+                name.to_string()
+            } else if names_in_dc[&(name, dc)] == 1 {
+                format!("{name}@{dc}")
+            } else if ids[p.id.as_str()] == 1 {
+                p.id.clone()
+            } else {
+                format!("{}@{dc}", p.id)
+            }
+        })
+        .collect();
+    for (s, key) in out.iter_mut().zip(keys) {
+        s.gateway.key = key;
     }
     out
 }
@@ -129,7 +149,10 @@ fn sidecar(
     let own = p.sidecar.unwrap_or(p.registration);
     let origin = cx.origin(own.origin.span);
 
-    let endpoint = endpoints.iter().find(|e| e.proxy == p.name && e.datacenter == dc && e.service == service);
+    // This proxy's own endpoint: instances of one service have proxies of one name.
+    let endpoint = endpoints
+        .iter()
+        .find(|e| e.proxy == p.name && e.datacenter == dc && e.service == service && e.origin == origin);
     let (address, port) = match endpoint {
         Some(e) => (e.address.clone(), e.port),
         None => {
@@ -172,7 +195,7 @@ fn sidecar(
         service,
     };
 
-    let resolutions = resolved.iter().find(|r| r.proxy == p.name && r.datacenter == dc);
+    let resolutions = resolved.iter().find(|r| r.span.is_same(&own.origin.span));
     let mut upstreams: Vec<SidecarUpstream> = p
         .config
         .upstreams
@@ -199,7 +222,12 @@ fn sidecar(
         spiffe_id: identity,
         origin,
     };
-    GatewayRoutes { gateway, routes: RouteTable::Sidecar(SidecarTable { inbound, upstreams }), intentions: refs, notes }
+    GatewayRoutes {
+        gateway,
+        routes: RouteTable::Sidecar(Box::new(SidecarTable { inbound, upstreams })),
+        intentions: refs,
+        notes,
+    }
 }
 
 /// A connect proxy registered on its own serves the instance it names: `destination_service_id`
@@ -298,7 +326,7 @@ pub enum SidecarSelectError {
     NoSidecars(String),
     #[error("no sidecar for `{name}`; the proxies are: {}", known.join(", "))]
     NotFound { name: String, known: Vec<String> },
-    #[error("`{name}` has several proxies and none in the local datacenter and partition; choose one: {}", candidates.join(", "))]
+    #[error("`{name}` has several proxies; choose one: {}", candidates.join(", "))]
     Ambiguous { name: String, candidates: Vec<String> },
 }
 
@@ -334,5 +362,243 @@ pub fn select<'s>(
             name: selector.to_string(),
             candidates: many.iter().map(|s| format!("{} (in {})", s.gateway.key, s.gateway.datacenter)).collect(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{compile, compiled, TD};
+    use super::*;
+    use crate::plan::dial::{Caller, Dialer, SanMatch, Via};
+
+    pub(crate) const DATA_PLANE: &str = r#"
+service {
+  name = "web"
+  port = 9001
+  connect {
+    sidecar_service {
+      port = 21001
+      proxy {
+        mesh_gateway { mode = "local" }
+        upstreams = [
+          { destination_name = "billing", local_bind_port = 10001 },
+          { destination_name = "api", local_bind_port = 10002 },
+          { destination_name = "ledger", destination_peer = "partner", local_bind_port = 10003 },
+        ]
+      }
+    }
+  }
+}
+---
+service { name = "billing" port = 9002 connect { sidecar_service { port = 21002 } } }
+---
+service { name = "billing" port = 9003 datacenter = "dc2" connect { sidecar_service { port = 21003 } } }
+---
+service { name = "api" port = 9004 }
+---
+service {
+  name = "api-proxy"
+  kind = "connect-proxy"
+  port = 21004
+  proxy { destination_service_name = "api" }
+}
+---
+service { name = "mesh-gateway" kind = "mesh-gateway" port = 8443 }
+---
+service { name = "mesh-gateway" kind = "mesh-gateway" datacenter = "dc2" port = 8444 }
+---
+Kind = "service-resolver"
+Name = "billing"
+Failover = { "*" = { Datacenters = ["dc2"] } }
+---
+Kind = "service-defaults"
+Name = "api"
+Protocol = "http"
+---
+Kind = "service-router"
+Name = "api"
+Routes = [{ Match { HTTP { PathPrefix = "/v2" } }, Destination { PrefixRewrite = "/" } }]
+---
+Kind = "service-intentions"
+Name = "web"
+Sources = [{ Name = "api", Action = "allow" }, { Name = "*", Action = "deny" }]
+"#;
+
+    fn sidecar_of<'p>(plan: &'p crate::plan::Plan, selector: &str) -> (&'p GatewayRoutes, &'p SidecarTable) {
+        let s = select(&plan.sidecars, selector, "dc1", "default").unwrap_or_else(|e| panic!("{e}"));
+        match &s.routes {
+            RouteTable::Sidecar(t) => (s, t),
+            other => panic!("{:?}", other.kind()),
+        }
+    }
+
+    #[test]
+    fn the_public_listener_fronts_the_local_application_with_the_services_intentions() {
+        let c = compiled(DATA_PLANE);
+        let (g, t) = sidecar_of(&c.plan, "web");
+        assert_eq!((g.gateway.key.as_str(), g.gateway.kind), ("web-sidecar-proxy", GatewayKind::ConnectProxy));
+        assert_eq!(g.gateway.listener(), "127.0.0.1:21001");
+        assert_eq!(g.gateway.spiffe_id, format!("spiffe://{TD}/ns/default/dc/dc1/svc/web"));
+        assert_eq!(t.inbound.endpoints, ["127.0.0.1:9001"]);
+        assert_eq!(t.inbound.cluster, LOCAL_APP_CLUSTER);
+        let labels: Vec<&str> = g.intentions.iter().map(|i| i.label.as_str()).collect();
+        assert_eq!(labels, ["api → web", "* → web"]);
+        // A connect proxy registered on its own serves its service's registered port.
+        let (api, t) = sidecar_of(&c.plan, "api");
+        assert_eq!(api.gateway.key, "api-proxy");
+        assert_eq!(t.inbound.endpoints, ["127.0.0.1:9004"]);
+        assert_eq!(t.inbound.protocol, Protocol::Http);
+    }
+
+    #[test]
+    fn upstream_listeners_apply_the_chain_with_failover_and_peers() {
+        let c = compiled(DATA_PLANE);
+        let (_, t) = sidecar_of(&c.plan, "web-sidecar-proxy");
+        let ports: Vec<(u16, &str, Protocol)> =
+            t.upstreams.iter().map(|u| (u.port, u.destination.name.as_str(), u.protocol)).collect();
+        assert_eq!(
+            ports,
+            [(10001, "billing", Protocol::Tcp), (10002, "api", Protocol::Http), (10003, "ledger", Protocol::Tcp)]
+        );
+        let billing = t.upstreams[0].tcp.as_ref().expect("tcp");
+        assert_eq!(billing.targets[0].cluster, "billing.default.default.dc1");
+        let failover: Vec<&str> = billing.targets[0].failover.iter().map(|f| f.cluster.as_str()).collect();
+        assert_eq!(failover, ["billing.default.default.dc2"]);
+        let api = &t.upstreams[1].hosts[0];
+        assert_eq!(api.domains, ["*"]);
+        assert_eq!(api.routes[0].prefix_rewrite.as_deref(), Some("/"));
+        let ledger = &t.upstreams[2];
+        assert_eq!((ledger.peer.as_str(), ledger.mesh_gateway_mode), ("partner", Mode::Local));
+        assert_eq!(ledger.tcp.as_ref().expect("tcp").targets[0].cluster, "ledger.default.default.external.partner");
+    }
+
+    #[test]
+    fn dials_follow_the_mesh_gateway_mode_and_require_the_targets_identity() {
+        let mut settings = crate::settings::Settings::default();
+        settings.peer_trust_domains.insert("partner".into(), "partner.consul".into());
+        settings.peers.insert(
+            "partner".into(),
+            crate::settings::Peer {
+                local_name: "acme".into(),
+                mesh_gateways: vec!["10.9.0.1:8443".into()],
+                ca_file: String::new(),
+            },
+        );
+        let files = DATA_PLANE
+            .split("\n---\n")
+            .enumerate()
+            .map(|(i, t)| crate::workspace::InputFile::new(format!("{i}.hcl"), t));
+        let ws = crate::workspace::Workspace::load(files);
+        let c = crate::plan::compile(&ws, &settings).expect("compile");
+        let (g, t) = sidecar_of(&c.plan, "web");
+        let dialer = Dialer::new(&ws, &c.plan);
+        let caller = |mode| Caller { mode: Some(mode), ..Caller::gateway(g) };
+        let billing = &t.upstreams[0].tcp.as_ref().expect("tcp").targets[0];
+        let d = dialer.dial(&caller(Mode::Local), billing);
+        assert_eq!(
+            (d.via, d.endpoints.as_slice()),
+            (Via::ConnectEndpoints, ["127.0.0.1:21002".to_string()].as_slice())
+        );
+        assert_eq!(d.presents, format!("spiffe://{TD}/ns/default/dc/dc1/svc/web"));
+        assert_eq!(d.expects, SanMatch::Exact(format!("spiffe://{TD}/ns/default/dc/dc1/svc/billing")));
+        // dc2's billing: by mode.
+        let dc2 = &billing.failover[0];
+        let local = dialer.dial(&caller(Mode::Local), dc2);
+        assert_eq!(
+            (local.via, local.endpoints.as_slice()),
+            (Via::LocalMeshGateway, ["127.0.0.1:8443".to_string()].as_slice())
+        );
+        assert_eq!(local.sni, format!("billing.default.dc2.internal.{TD}"));
+        let remote = dialer.dial(&caller(Mode::Remote), dc2);
+        assert_eq!(
+            (remote.via, remote.endpoints.as_slice()),
+            (Via::RemoteMeshGateway, ["127.0.0.1:8444".to_string()].as_slice())
+        );
+        let direct = dialer.dial(&caller(Mode::None), dc2);
+        assert_eq!(
+            (direct.via, direct.endpoints.as_slice()),
+            (Via::ConnectEndpoints, ["127.0.0.1:21003".to_string()].as_slice())
+        );
+        // The peer answers the name it gave this cluster; its certificate names its own trust domain.
+        let ledger = &t.upstreams[2].tcp.as_ref().expect("tcp").targets[0];
+        let peer = dialer.dial(&caller(Mode::Remote), ledger);
+        assert_eq!(peer.via, Via::PeerMeshGateway);
+        assert_eq!(peer.endpoints, ["10.9.0.1:8443"]);
+        assert_eq!(peer.sni, "ledger.default.default.acme.external.partner.consul");
+        assert!(
+            matches!(&peer.expects, SanMatch::Regex(r) if r.contains(r"partner\.consul") && r.ends_with("/svc/ledger$"))
+        );
+        assert_eq!(peer.peer, "partner");
+        // A service without a Connect endpoint cannot be dialled, and says why.
+        let mut nowhere = billing.clone();
+        nowhere.service = "ghost".into();
+        let d = dialer.dial(&caller(Mode::Local), &nowhere);
+        assert!(d.endpoints.is_empty());
+        assert!(d.problem.as_deref().is_some_and(|p| p.contains("no Connect endpoint")), "{:?}", d.problem);
+    }
+
+    #[test]
+    fn a_name_picks_the_proxy_or_the_service_it_fronts() {
+        let c = compiled(DATA_PLANE);
+        assert!(select(&c.plan.sidecars, "web", "dc1", "default").is_ok());
+        assert!(select(&c.plan.sidecars, "web-sidecar-proxy", "dc1", "default").is_ok());
+        // billing has a sidecar in dc1 and in dc2: the local one, unless there is none.
+        assert_eq!(
+            select(&c.plan.sidecars, "billing", "dc1", "default").map(|s| s.gateway.datacenter.as_str()),
+            Ok("dc1")
+        );
+        let err = select(&c.plan.sidecars, "billing", "dc3", "default").unwrap_err();
+        assert!(matches!(&err, SidecarSelectError::Ambiguous { candidates, .. } if candidates.len() == 2), "{err}");
+        assert_eq!(
+            select(&c.plan.sidecars, "billing-sidecar-proxy@dc2", "dc1", "default")
+                .map(|s| s.gateway.datacenter.as_str()),
+            Ok("dc2")
+        );
+        let err = select(&c.plan.sidecars, "nope", "dc1", "default").unwrap_err();
+        assert!(err.to_string().contains("web-sidecar-proxy"), "{err}");
+    }
+
+    /// Two instances of one service in one datacenter, each with its sidecar: two proxies named
+    /// `api-sidecar-proxy`, each with its own public port and upstreams, told apart by ID.
+    #[test]
+    fn instances_of_one_service_each_get_their_own_sidecar() {
+        let plan = compile(
+            r#"
+service { name = "billing" port = 9006 connect { sidecar_service { port = 21004 } } }
+---
+service {
+  id = "api-v1" name = "api" port = 9002
+  connect { sidecar_service { port = 21001 proxy { upstreams = [{ destination_name = "billing", local_bind_port = 10100 }] } } }
+}
+---
+service {
+  id = "api-v2" name = "api" port = 9005
+  connect { sidecar_service { port = 21003 proxy { upstreams = [{ destination_name = "billing", local_bind_port = 10200 }] } } }
+}
+"#,
+        );
+        let dc = &plan.settings.datacenter;
+        let ap = &plan.settings.partition;
+        let v1 = select(&plan.sidecars, "api-v1-sidecar-proxy", dc, ap).expect("api-v1's sidecar");
+        let v2 = select(&plan.sidecars, "api-v2-sidecar-proxy", dc, ap).expect("api-v2's sidecar");
+        let table = |g: &GatewayRoutes| match &g.routes {
+            RouteTable::Sidecar(t) => t.clone(),
+            other => panic!("{}", other.kind()),
+        };
+        let (t1, t2) = (table(v1), table(v2));
+        assert_eq!((v1.gateway.name.as_str(), v1.gateway.port), ("api-sidecar-proxy", 21001));
+        assert_eq!((v2.gateway.name.as_str(), v2.gateway.port), ("api-sidecar-proxy", 21003));
+        assert_eq!(t1.inbound.endpoints, ["127.0.0.1:9002"]);
+        assert_eq!(t2.inbound.endpoints, ["127.0.0.1:9005"]);
+        assert_eq!(t1.upstreams.iter().map(|u| u.port).collect::<Vec<_>>(), [10100]);
+        assert_eq!(t2.upstreams.iter().map(|u| u.port).collect::<Vec<_>>(), [10200]);
+        // The service's name is ambiguous: the error lists both.
+        let err = select(&plan.sidecars, "api", dc, ap).expect_err("ambiguous").to_string();
+        assert!(
+            err.contains("api-v1-sidecar-proxy (in dc1)") && err.contains("api-v2-sidecar-proxy (in dc1)"),
+            "{err}"
+        );
+        // A name used once keeps being the key.
+        assert!(select(&plan.sidecars, "billing-sidecar-proxy", dc, ap).is_ok());
     }
 }

@@ -91,7 +91,14 @@ pub fn render_one(g: &GatewayRoutes, dials: &GatewayDials) -> String {
                         _ => r.cluster().to_string(),
                     };
                     let forward = dials.forwards.get(&r.sni).map(forward_cell).unwrap_or_default();
-                    [r.sni.clone(), dest, cluster, forward, r.origin.to_string()]
+                    let from = match &r.destination {
+                        // The settings file, not a registration, names a peer's gateways.
+                        MeshDestination::PeerGateways { peer, .. } if r.origin.file.is_empty() => {
+                            format!("settings: Peers.{peer}")
+                        }
+                        _ => r.origin.to_string(),
+                    };
+                    [r.sni.clone(), dest, cluster, forward, from]
                 })
                 .collect();
             if rows.is_empty() {
@@ -598,5 +605,25 @@ Listeners = [
         ] {
             assert!(text.contains(needle), "missing {needle:?} in\n{text}");
         }
+    }
+
+    #[test]
+    fn a_peers_gateways_row_cites_the_settings() {
+        let files = [crate::workspace::InputFile::new(
+            "gw.hcl",
+            "service { name = \"mesh-gateway\" kind = \"mesh-gateway\" address = \"127.0.0.1\" port = 8443 }",
+        )];
+        let ws = crate::workspace::Workspace::load(files);
+        let mut settings = crate::settings::Settings::default();
+        settings.peer_trust_domains.insert("partner".into(), "peer.consul".into());
+        settings.peers.insert(
+            "partner".into(),
+            crate::settings::Peer { mesh_gateways: vec!["127.0.0.1:8445".into()], ..Default::default() },
+        );
+        let plan = crate::plan::compile(&ws, &settings).expect("compile").plan;
+        let dialer = Dialer::new(&ws, &plan);
+        let text = render(&plan.gateways, &dialer, &plan.settings.trust_domain);
+        let row = text.lines().find(|l| l.contains("*.dc1.external.peer.consul")).expect(&text);
+        assert!(row.trim_end().ends_with("settings: Peers.partner"), "{row}");
     }
 }

@@ -146,3 +146,34 @@ fn a_missing_gateway_is_reported_and_a_registered_one_is_named() {
     assert!(diags.is_empty(), "{diags:?}");
     assert_eq!(proxies[0].upstreams[0].gateway.as_deref(), Some("10.0.2.5:8443"));
 }
+
+#[test]
+fn each_listener_of_a_proxy_needs_its_own_port() {
+    let (_, diags) = resolved(&[(
+        "web.hcl",
+        r#"service {
+  name = "web"
+  port = 8080
+  connect {
+    sidecar_service {
+      port = 21000
+      proxy {
+        upstreams = [
+          { destination_name = "api", local_bind_port = 9191 },
+          { destination_name = "db", local_bind_port = 9191 },
+          { destination_name = "cache", local_bind_port = 21000 },
+        ]
+      }
+    }
+  }
+}"#,
+    )]);
+    let found: Vec<(Code, &str)> = diags.iter().map(|d| (d.code, d.message.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            (Code::DuplicateBindPort, "upstreams `api` and `db` of `web-sidecar-proxy` both bind 127.0.0.1:9191"),
+            (Code::DuplicateBindPort, "upstream `cache` binds 21000, the port of the proxy `web-sidecar-proxy` itself"),
+        ]
+    );
+}

@@ -23,11 +23,13 @@ services = [
   {
     name = "web"
     port = 8080
+    connect = { sidecar_service = { port = 21000 } }
   },
   {
     name      = "ledger"
     namespace = "accounting"
     partition = "finance"
     port      = 7000
+    connect   = { sidecar_service = { port = 21001 } }
   },
 ]

@@ -35,21 +35,21 @@ services = [
     name = "web"
     port = 8080
     connect {
-      sidecar_service {}
+      sidecar_service { port = 21000 }
     }
   },
   {
     name = "api"
     port = 9090
     connect {
-      sidecar_service {}
+      sidecar_service { port = 21001 }
     }
   },
   {
     name = "payments"
     port = 7070
     connect {
-      sidecar_service {}
+      sidecar_service { port = 21002 }
     }
   },
   {
@@ -57,7 +57,7 @@ services = [
     datacenter = "dc2"
     port       = 6060
     connect {
-      sidecar_service {}
+      sidecar_service { port = 21003 }
     }
   },
 ]

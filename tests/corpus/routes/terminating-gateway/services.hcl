@@ -22,6 +22,7 @@ services = [
     port = 8080
     connect {
       sidecar_service {
+        port = 21000
         proxy {
           upstreams = [
             {
