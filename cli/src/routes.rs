@@ -14,7 +14,8 @@ pub struct Args {
     #[command(flatten)]
     workspace: WorkspaceArgs,
     /// Only this gateway: its key (the registration's id, else its name; `name@dc` when names
-    /// repeat), or its name when no other gateway has it.
+    /// repeat), or its name when no other gateway has it; else the sidecar of that key, proxy
+    /// name or service (as --sidecar).
     #[arg(long, value_name = "NAME", conflicts_with = "sidecar")]
     gateway: Option<String>,
     /// Only the sidecar of this service (or the proxy of this name), as `meshgate envoy
@@ -32,7 +33,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     let loaded = Loaded::of(&analysis)?;
     let plan = &loaded.compiled.plan;
     let chosen: Vec<&GatewayRoutes> = match (&args.gateway, &args.sidecar) {
-        (Some(name), _) => vec![select(&plan.gateways, name, loaded.settings)?],
+        (Some(name), _) => vec![gateway_or_sidecar(plan, name, loaded.settings)?],
         (None, Some(name)) => vec![select_sidecar(&plan.sidecars, name, loaded.settings)?],
         (None, None) => plan.gateways.iter().chain(&plan.sidecars).collect(),
     };
@@ -51,14 +52,29 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The gateway `name` selects (see `gateways::select`), or a usage error (exit 2) that lists the
-/// known ones or the candidates.
-pub fn select<'g>(
-    all: &'g [GatewayRoutes],
+/// The gateway `name` selects, else the sidecar: `meshgate routes` lists both, so a key copied
+/// from its output selects either. A name no gateway has and no sidecar either fails as a gateway
+/// name, the sidecars listed too.
+pub fn gateway_or_sidecar<'g>(
+    plan: &'g meshgate_core::plan::Plan,
     name: &str,
     settings: &meshgate_core::settings::Settings,
 ) -> Result<&'g GatewayRoutes, InputError> {
-    gateways::select(all, name, &settings.datacenter, &settings.partition).map_err(|e| InputError(e.to_string()))
+    let not_a_gateway = match gateways::select(&plan.gateways, name, &settings.datacenter, &settings.partition) {
+        Ok(g) => return Ok(g),
+        // Several gateways have the name: a sidecar is not what is meant.
+        Err(e @ gateways::GatewaySelectError::Ambiguous { .. }) => return Err(InputError(e.to_string())),
+        Err(e) => e,
+    };
+    match sidecar::select(&plan.sidecars, name, &settings.datacenter, &settings.partition) {
+        Ok(s) => Ok(s),
+        Err(e @ sidecar::SidecarSelectError::Ambiguous { .. }) => Err(InputError(e.to_string())),
+        Err(_) if plan.sidecars.is_empty() => Err(InputError(not_a_gateway.to_string())),
+        Err(_) => {
+            let keys: Vec<&str> = plan.sidecars.iter().map(|s| s.gateway.key.as_str()).collect();
+            Err(InputError(format!("{not_a_gateway}; the sidecars are: {}", keys.join(", "))))
+        }
+    }
 }
 
 /// The sidecar `name` selects (see `sidecar::select`), or a usage error (exit 2).

@@ -215,6 +215,35 @@ fn sidecars_follow_the_gateways_and_are_chosen_by_service_or_proxy() {
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
 }
 
+/// `--gateway` takes what `meshgate routes` lists: a sidecar's key (or its proxy's name, or the
+/// service it fronts) selects the sidecar when no gateway has that name.
+#[test]
+fn gateway_selects_a_sidecar_by_key_or_service() {
+    let files = case_files("dataplane");
+    for name in ["web", "web-sidecar-proxy"] {
+        let o = meshgate(&["routes", "--gateway", name], &files);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains("web-sidecar-proxy: connect-proxy in dc1"), "{out}");
+        assert!(!out.contains("ingress-gateway: ingress-gateway"), "{out}");
+        assert!(out.contains("upstream api in dc1 on 127.0.0.1:9191 http"), "{out}");
+    }
+    // dc2's billing sidecar by its key, as the listing writes it.
+    let o = meshgate(&["routes", "--json", "--gateway", "billing-sidecar-proxy"], &files);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v[0]["gateway"]["key"], "billing-sidecar-proxy");
+    assert_eq!(v[0]["gateway"]["datacenter"], "dc2");
+    assert_eq!(v[0]["routes"]["kind"], "sidecar");
+
+    // Neither a gateway nor a sidecar: both are listed.
+    let o = meshgate(&["routes", "--gateway", "nope"], &files);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("no gateway `nope`; the gateways are: "), "{err}");
+    assert!(err.contains("; the sidecars are: web-sidecar-proxy, api-sidecar-proxy, billing-sidecar-proxy"), "{err}");
+}
+
 #[test]
 fn every_target_shows_its_dial_and_an_unreachable_one_is_unrouted() {
     let files = case_files("dataplane");
