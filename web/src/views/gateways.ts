@@ -69,10 +69,14 @@ function dialCell(d: DialView | ForwardView): HTMLElement {
   );
 }
 
-/** The targets once each (by cluster), in the order given, each followed by its failover targets. */
+/** The targets once each (by cluster), in the order given (a target several routes share is dialled alike). */
 function distinct(targets: DialedTarget[]): DialedTarget[] {
   const seen = new Set<string>();
-  return targets.filter((t) => !seen.has(t.cluster) && (seen.add(t.cluster), true));
+  return targets.filter((t) => {
+    if (seen.has(t.cluster)) return false;
+    seen.add(t.cluster);
+    return true;
+  });
 }
 
 /**
