@@ -236,6 +236,13 @@ fn gateway_selects_a_sidecar_by_key_or_service() {
     assert_eq!(v[0]["gateway"]["datacenter"], "dc2");
     assert_eq!(v[0]["routes"]["kind"], "sidecar");
 
+    // `meshgate plan --gateway` too: the sidecar's GatewayPlan.
+    let o = meshgate(&["plan", "--gateway", "api-sidecar-proxy"], &files);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["gateway"]["kind"], "connect-proxy");
+    assert_eq!(v["routes"]["kind"], "sidecar");
+
     // Neither a gateway nor a sidecar: both are listed.
     let o = meshgate(&["routes", "--gateway", "nope"], &files);
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
