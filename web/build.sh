@@ -73,7 +73,7 @@ find "$ROOT/examples/demo" -maxdepth 1 -type f \( -name '*.hcl' -o -name '*.json
     ! -name 'meshgate.*' -exec cp {} "$dist/examples/demo/" \;
 # The gateway examples are route-table corpus cases, whole; the seed examples (and the remote
 # instance of cross-datacenter) are the seed corpus's files. Copied, so they cannot drift.
-for id in mesh-gateway ingress-gateway api-gateway; do
+for id in mesh-gateway ingress-gateway api-gateway dataplane; do
     mkdir -p "$dist/examples/$id"
     find "$ROOT/tests/corpus/routes/$id" -maxdepth 1 -type f \( -name '*.hcl' -o -name '*.json' -o -name '*.yaml' -o -name '*.yml' \) \
         ! -name routes.json ! -name 'meshgate.*' -exec cp {} "$dist/examples/$id/" \;

@@ -38,10 +38,13 @@ enum Command {
     /// intention (file:line) that decided. Exit status: 0 allowed, 1 denied, 2 error.
     Check(check::Args),
     /// Show how a service's proxy reaches each upstream: target, SNI, mesh gateway mode, the
-    /// level that set the mode, and what is dialled.
+    /// level that set the mode, and where each target is dialled (Connect endpoints, a
+    /// terminating gateway, a mesh gateway) with the identities presented and expected.
     Upstreams(upstreams::Args),
-    /// Show each gateway's route table: SNI names (mesh), linked services (terminating), hosts,
-    /// paths and weighted targets (ingress, API), with where each row came from.
+    /// Show each gateway's route table, then each sidecar's: SNI names and where they are
+    /// forwarded (mesh), linked services (terminating), hosts, paths and weighted targets
+    /// (ingress, API), upstream listeners (sidecars), with where each row came from and where
+    /// each target is dialled — or why it is unrouted.
     Routes(routes::Args),
     /// Print the compiled plan (intentions in precedence order, upstreams, chains, gateway route
     /// tables) as JSON; with --gateway, that gateway's GatewayPlan (the filter's configuration).

@@ -180,6 +180,66 @@ fn upstreams_json_gives_the_documented_modes_for_the_seed() {
     assert_eq!(v[0]["peer"], "cluster-01");
 }
 
+/// The dataplane route case: its config files and `--settings` for its peers.
+fn dataplane_args() -> Vec<String> {
+    let dir = PathBuf::from(corpus("routes/dataplane"));
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("routes/dataplane")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "hcl") && !p.ends_with("meshgate.hcl"))
+        .map(|p| p.display().to_string())
+        .collect();
+    files.sort();
+    files.extend(["--settings".to_string(), dir.join("meshgate.hcl").display().to_string()]);
+    files
+}
+
+#[test]
+fn upstreams_show_each_targets_dial_as_the_sidecar_dials_it() {
+    let files = dataplane_args();
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut a: Vec<String> = ["upstreams", "--service", "web"].iter().map(|s| s.to_string()).collect();
+        a.extend(files.iter().cloned());
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let run = |a: Vec<String>| meshgate(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let o = run(args(&["--json"]));
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json(&o);
+    let by = |name: &str| v.as_array().and_then(|a| a.iter().find(|u| u["destination"] == name)).cloned().unwrap();
+    let td = "11111111-2222-3333-4444-555555555555.consul";
+    let api = by("api");
+    assert_eq!(api["listener"], "127.0.0.1:9191");
+    let v1 = &api["dials"]["v1.api.default.default.dc1"];
+    assert_eq!(v1["via"], "connect-endpoints");
+    assert_eq!(v1["endpoints"], serde_json::json!(["10.0.0.11:21000"]));
+    assert_eq!(v1["presents"], format!("spiffe://{td}/ns/default/dc/dc1/svc/web"));
+    assert_eq!(v1["expects"]["value"], format!("spiffe://{td}/ns/default/dc/dc1/svc/api"));
+    // The failover target is dialled in the upstream's mode (local): through dc1's mesh gateway.
+    let billing = by("billing");
+    assert_eq!(billing["dials"]["billing.default.default.dc2"]["via"], "local-mesh-gateway");
+    let ledger = by("ledger");
+    let peer = &ledger["dials"]["ledger.default.default.external.partner"];
+    assert_eq!(peer["via"], "peer-mesh-gateway");
+    assert_eq!(peer["endpoints"], serde_json::json!(["192.0.2.10:8443"]));
+    assert_eq!(peer["peer"], "partner");
+    assert_eq!(peer["expects"]["match"], "regex");
+    // The resolution's fields are still there.
+    assert_eq!(ledger["mesh_gateway_mode"], "remote");
+
+    let o = run(args(&[]));
+    let out = stdout(&o);
+    assert!(
+        out.contains("  billing on 127.0.0.1:9292 dials, mTLS as spiffe://<td>/ns/default/dc/dc1/svc/web:"),
+        "{out}"
+    );
+    let failover = out.lines().find(|l| l.contains("↳ failover 1: billing.default.default.dc2")).expect("failover row");
+    assert!(failover.contains("local mesh gateway 10.0.1.1:8443"), "{failover}");
+    assert!(failover.ends_with("spiffe://<td>/ns/default/dc/dc2/svc/billing"), "{failover}");
+}
+
 #[test]
 fn every_command_has_help() {
     for cmd in ["validate", "check", "upstreams", "plan"] {

@@ -1,5 +1,5 @@
 //! `meshgate routes` and `meshgate plan --gateway`: the text and JSON the fixture corpus holds,
-//! gateway selection, and exit codes.
+//! gateway and sidecar selection, exit codes, and dials that agree with `meshgate envoy`.
 
 // Tests may panic on setup failures; the lint is for shipped code.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
@@ -11,7 +11,8 @@ fn corpus_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus")
 }
 
-/// The config files of a route case, relative to the corpus root (as the corpus runner names them).
+/// The config files of a route case, relative to the corpus root (as the corpus runner names them),
+/// with `--settings` for its `meshgate.hcl` when it has one.
 fn case_files(case: &str) -> Vec<String> {
     let dir = corpus_root().join("routes").join(case);
     let mut files: Vec<String> = std::fs::read_dir(&dir)
@@ -26,6 +27,10 @@ fn case_files(case: &str) -> Vec<String> {
         .map(|p| format!("routes/{case}/{}", p.file_name().and_then(|n| n.to_str()).unwrap_or_default()))
         .collect();
     files.sort();
+    if let Some(i) = files.iter().position(|f| f.ends_with("/meshgate.hcl")) {
+        let settings = files.remove(i);
+        files.extend(["--settings".to_string(), settings]);
+    }
     files
 }
 
@@ -54,7 +59,7 @@ fn expected(case: &str, file: &str) -> String {
 
 #[test]
 fn routes_prints_the_corpus_tables_exactly() {
-    for case in ["mesh-gateway", "terminating-gateway", "ingress-gateway", "api-gateway"] {
+    for case in ["mesh-gateway", "terminating-gateway", "ingress-gateway", "api-gateway", "dataplane"] {
         let files = case_files(case);
         let o = meshgate(&["routes"], &files);
         assert_eq!(o.status.code(), Some(0), "{case}: {}", stderr(&o));
@@ -167,10 +172,164 @@ fn plan_without_a_gateway_holds_every_route_table() {
 
 #[test]
 fn no_gateways_is_not_an_error() {
-    let seed = Path::new("seeds").join("upstream-modes.hcl").display().to_string();
+    let seed = Path::new("seeds").join("proxy-defaults-local.hcl").display().to_string();
     let o = meshgate(&["routes"], std::slice::from_ref(&seed));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).starts_with("no gateways:"), "{}", stdout(&o));
     let o = meshgate(&["routes", "--json"], &[seed]);
     assert_eq!(stdout(&o).trim(), "[]");
+}
+
+#[test]
+fn sidecars_follow_the_gateways_and_are_chosen_by_service_or_proxy() {
+    // A connect proxy and no gateway: the proxy's sidecar is listed.
+    let seed = Path::new("seeds").join("upstream-modes.hcl").display().to_string();
+    let o = meshgate(&["routes"], std::slice::from_ref(&seed));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("web-sidecar-proxy: connect-proxy in dc1"), "{}", stdout(&o));
+
+    let files = case_files("dataplane");
+    for name in ["web", "web-sidecar-proxy"] {
+        let o = meshgate(&["routes", "--sidecar", name], &files);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.starts_with("trust domain: "), "{out}");
+        assert!(out.contains("web-sidecar-proxy: connect-proxy in dc1"), "{out}");
+        assert!(!out.contains("ingress-gateway: ingress-gateway"), "{out}");
+        assert!(out.contains("public listener: mTLS as spiffe://<td>/ns/default/dc/dc1/svc/web"), "{out}");
+        assert!(out.contains("upstream billing in dc1 on 127.0.0.1:9292 http, mesh gateway mode local"), "{out}");
+        assert!(out.contains("↳ failover 1: billing.default.default.dc2"), "{out}");
+    }
+    let o = meshgate(&["routes", "--json", "--sidecar", "web"], &files);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(1));
+    assert_eq!(v[0]["routes"]["kind"], "sidecar");
+    let failover = &v[0]["dials"]["upstreams"]["9292"]["billing.default.default.dc2"];
+    assert_eq!(failover["via"], "local-mesh-gateway", "{failover}");
+    assert_eq!(failover["endpoints"], serde_json::json!(["10.0.1.1:8443"]));
+
+    let o = meshgate(&["routes", "--sidecar", "nope"], &files);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no sidecar for `nope`; the proxies are: web-sidecar-proxy"), "{}", stderr(&o));
+    let o = meshgate(&["routes", "--sidecar", "web", "--gateway", "ingress-gateway"], &files);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+}
+
+/// `--gateway` takes what `meshgate routes` lists: a sidecar's key (or its proxy's name, or the
+/// service it fronts) selects the sidecar when no gateway has that name.
+#[test]
+fn gateway_selects_a_sidecar_by_key_or_service() {
+    let files = case_files("dataplane");
+    for name in ["web", "web-sidecar-proxy"] {
+        let o = meshgate(&["routes", "--gateway", name], &files);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains("web-sidecar-proxy: connect-proxy in dc1"), "{out}");
+        assert!(!out.contains("ingress-gateway: ingress-gateway"), "{out}");
+        assert!(out.contains("upstream api in dc1 on 127.0.0.1:9191 http"), "{out}");
+    }
+    // dc2's billing sidecar by its key, as the listing writes it.
+    let o = meshgate(&["routes", "--json", "--gateway", "billing-sidecar-proxy"], &files);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v[0]["gateway"]["key"], "billing-sidecar-proxy");
+    assert_eq!(v[0]["gateway"]["datacenter"], "dc2");
+    assert_eq!(v[0]["routes"]["kind"], "sidecar");
+
+    // `meshgate plan --gateway` too: the sidecar's GatewayPlan.
+    let o = meshgate(&["plan", "--gateway", "api-sidecar-proxy"], &files);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["gateway"]["kind"], "connect-proxy");
+    assert_eq!(v["routes"]["kind"], "sidecar");
+
+    // Neither a gateway nor a sidecar: both are listed.
+    let o = meshgate(&["routes", "--gateway", "nope"], &files);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("no gateway `nope`; the gateways are: "), "{err}");
+    assert!(err.contains("; the sidecars are: web-sidecar-proxy, api-sidecar-proxy, billing-sidecar-proxy"), "{err}");
+}
+
+#[test]
+fn every_target_shows_its_dial_and_an_unreachable_one_is_unrouted() {
+    let files = case_files("dataplane");
+    let o = meshgate(&["routes", "--gateway", "ingress-gateway"], &files);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("  dials, mTLS as spiffe://<td>/ns/default/dc/dc1/svc/ingress-gateway:"), "{out}");
+    let v1 = out.lines().find(|l| l.trim_start().starts_with("v1.api.default.default.dc1 ")).expect("v1 row");
+    assert!(v1.contains("Connect endpoints 10.0.0.11:21000"), "{v1}");
+    assert!(v1.ends_with("spiffe://<td>/ns/default/dc/dc1/svc/api"), "{v1}");
+    assert!(out.contains("unrouted: reports.default.default.dc1: `reports` has no Connect endpoint"), "{out}");
+
+    let o = meshgate(&["routes", "--json", "--gateway", "ingress-gateway"], &files);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let reports = &v[0]["dials"]["targets"]["reports.default.default.dc1"];
+    assert!(reports["problem"].as_str().is_some_and(|p| p.contains("no Connect endpoint")), "{reports}");
+    assert_eq!(reports["endpoints"], serde_json::json!([]));
+    let billing = &v[0]["dials"]["targets"]["billing.default.default.dc1"];
+    assert_eq!(billing["presents"], format!("spiffe://{TD}/ns/default/dc/dc1/svc/ingress-gateway"));
+    assert_eq!(
+        billing["expects"],
+        serde_json::json!({ "match": "exact", "value": format!("spiffe://{TD}/ns/default/dc/dc1/svc/billing") })
+    );
+}
+
+const TD: &str = "11111111-2222-3333-4444-555555555555.consul";
+
+/// Each dial `meshgate routes --json` shows is a cluster of `meshgate envoy`'s bootstrap (or a
+/// failover member `failover-target~<i>~<cluster>`) with the same endpoints, SNI and server SAN.
+#[test]
+fn dials_are_what_meshgate_envoy_configures() {
+    let files = case_files("dataplane");
+    let certs = ["--wasm", "/x/filter.wasm", "--cert-dir", "/x/certs"];
+    for (selector, flag) in [("ingress-gateway", "--gateway"), ("web", "--sidecar")] {
+        let o = meshgate(&["routes", "--json", flag, selector], &files);
+        let routes: serde_json::Value = serde_json::from_slice(&o.stdout).expect("routes json");
+        let o = meshgate(&[&["envoy", flag, selector][..], &certs[..]].concat(), &files);
+        assert_eq!(o.status.code(), Some(0), "{selector}: {}", stderr(&o));
+        let bootstrap: serde_json::Value = serde_json::from_slice(&o.stdout).expect("bootstrap json");
+        let clusters = bootstrap["static_resources"]["clusters"].as_array().expect("clusters");
+        let dials = &routes[0]["dials"];
+        let maps: Vec<&serde_json::Value> = match dials["upstreams"].as_object() {
+            Some(ports) => ports.values().collect(),
+            None => vec![&dials["targets"]],
+        };
+        let mut checked = 0;
+        for (cluster, dial) in maps.iter().flat_map(|m| m.as_object().expect("dials")) {
+            let built: Vec<&serde_json::Value> = clusters
+                .iter()
+                .filter(|c| c["load_assignment"].is_object())
+                .filter(|c| {
+                    let name = c["name"].as_str().unwrap_or_default();
+                    name == cluster || name.ends_with(&format!("~{cluster}"))
+                })
+                .collect();
+            assert!(!built.is_empty(), "{selector}: no cluster for {cluster}");
+            for c in built {
+                let mut endpoints: Vec<String> = c["load_assignment"]["endpoints"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|l| l["lb_endpoints"].as_array().into_iter().flatten())
+                    .map(|e| {
+                        let a = &e["endpoint"]["address"]["socket_address"];
+                        format!("{}:{}", a["address"].as_str().unwrap_or_default(), a["port_value"])
+                    })
+                    .collect();
+                endpoints.sort();
+                assert_eq!(serde_json::json!(endpoints), dial["endpoints"], "{selector} {cluster}");
+                let tls = &c["transport_socket"]["typed_config"];
+                assert_eq!(tls["sni"], dial["sni"], "{selector} {cluster}");
+                let matcher =
+                    &tls["common_tls_context"]["validation_context"]["match_typed_subject_alt_names"][0]["matcher"];
+                let (kind, value) = (dial["expects"]["match"].as_str(), &dial["expects"]["value"]);
+                let want = if kind == Some("exact") { &matcher["exact"] } else { &matcher["safe_regex"]["regex"] };
+                assert_eq!(want, value, "{selector} {cluster}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 4, "{selector}: only {checked} clusters compared");
+    }
 }

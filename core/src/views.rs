@@ -30,7 +30,6 @@ use crate::intentions::{
 };
 use crate::model::service::ServiceKind;
 use crate::plan::protocols::Protocol;
-use crate::plan::upstreams::ProxyUpstreams;
 use crate::plan::{self, Compiled};
 use crate::settings::{Mode, Settings};
 use crate::source::{Position, SourceMap, Span};
@@ -306,13 +305,6 @@ pub enum CellVerdict {
     DefaultAllow,
     /// No intention applies: the default policy denies.
     DefaultDeny,
-}
-
-#[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct UpstreamsView {
-    pub datacenter: String,
-    pub proxies: Vec<ProxyUpstreams>,
 }
 
 /// The outcome of one simulated request.
@@ -597,13 +589,6 @@ impl Analysis {
         Cell { verdict, rank: Some(index + 1), explanation }
     }
 
-    pub fn upstreams(&self) -> UpstreamsView {
-        UpstreamsView {
-            datacenter: self.settings.datacenter.clone(),
-            proxies: self.compiled.as_ref().map(|c| c.plan.upstreams.clone()).unwrap_or_default(),
-        }
-    }
-
     /// Why no plan (nor any gateway's GatewayPlan or bootstrap) is given: errors in the
     /// configuration, as `command` (`meshgate plan`, `meshgate envoy`) refuses them too.
     fn withheld(&self, command: &str) -> Option<String> {
@@ -760,17 +745,21 @@ fn describe_match(m: &HttpMatch) -> String {
 }
 
 pub mod check;
+mod dials;
 mod envoy;
 mod gateways;
 mod routes;
+mod upstreams;
+pub use dials::{DialView, DialedTarget, ForwardView};
 pub use envoy::{EnvoyRequest, EnvoyView, DEFAULT_ADMIN_PORT, DEFAULT_CERT_DIR, DEFAULT_WASM};
 pub use gateways::{
     GatewayIntention, GatewayIntentions, GatewayPlanView, GatewayTable, GatewayView, GatewaysView, HostView,
-    HttpRouteView, LinkedRow, ListenerView, MeshRow, TargetView, TcpView,
+    HttpRouteView, LinkedRow, ListenerView, MeshRow, TargetView, TcpView, UpstreamListenerView,
 };
 pub use routes::{
     ChainGraph, ChainView, EdgeKind, GraphEdge, GraphNode, GraphNodeKind, RouteRow, RoutesView, TargetRef, TargetShare,
 };
+pub use upstreams::{upstream_listener, ProxyView, UpstreamView, UpstreamsView};
 
 #[cfg(test)]
 mod tests;

@@ -157,15 +157,39 @@ export type Cell = {
 
 export type CellVerdict = "allow" | "deny" | "l7" | "default-allow" | "default-deny";
 
-export type UpstreamsView = { datacenter: string; proxies: Array<ProxyUpstreams> };
+export type UpstreamsView = {
+  datacenter: string;
+  /** What the `_short` names write as `<td>`. */
+  trust_domain: string;
+  proxies: Array<ProxyView>;
+};
 
-export type ProxyUpstreams = {
+/** One connect proxy and its upstreams. */
+export type ProxyView = {
   /** The proxy's own service name (`web-sidecar-proxy`). */
   proxy: string;
   /** The service it fronts (`web`). */
   service: string;
   datacenter: string;
-  upstreams: Array<UpstreamResolution>;
+  /** The SPIFFE ID the proxy presents when it dials (its service's). */
+  presents: string;
+  presents_short: string;
+  upstreams: Array<UpstreamView>;
+};
+
+/** One upstream: how it resolves, and where its listener sends traffic. */
+export type UpstreamView = {
+  resolution: UpstreamResolution;
+  /**
+   * `address:port` the application dials; null without `local_bind_port` (no listener:
+   * nothing is dialled).
+   */
+  listener: string | null;
+  /**
+   * Every target the listener can send to, once each, in route order, with its failover
+   * targets.
+   */
+  targets: Array<DialedTarget>;
 };
 
 export type UpstreamResolution = {
@@ -194,6 +218,55 @@ export type MeshGatewayMode = "none" | "local" | "remote";
 export type ModeSource = "upstream" | "proxy" | "service-defaults" | "proxy-defaults" | "default";
 
 export type Dial = "direct" | "local-gateway" | "remote-gateway";
+
+/** A target and its dial, with the failover targets tried after it, in order. */
+export type DialedTarget = {
+  /** The Envoy cluster (the target id). */
+  cluster: string;
+  /** `v1.api`, `api @dc2`, `ledger @peer:partner`. */
+  label: string;
+  dial: DialView;
+  failover: Array<DialedTarget>;
+};
+
+/** How one target is dialled. */
+export type DialView = {
+  via: Via;
+  /**
+   * `Connect endpoints`, `terminating gateway`, `local mesh gateway`, `remote mesh gateway`,
+   * `peer's mesh gateway`.
+   */
+  via_title: string;
+  /** `address:port`, sorted. */
+  endpoints: Array<string>;
+  /** The SNI sent. */
+  sni: string;
+  sni_short: string;
+  /** The SPIFFE ID the gateway (or the sidecar's service) presents. */
+  presents: string;
+  presents_short: string;
+  /** What the server must present. */
+  expects: SanMatch;
+  /** `spiffe://<td>/ns/default/dc/dc1/svc/api`, or `~<pattern>` for a peer's service. */
+  expects_short: string;
+  /** The peer whose CA the server's certificate chains to; null: the mesh CA. */
+  peer: string | null;
+  /** Why the traffic fails, when it does (the target is unrouted). */
+  problem: string | null;
+  /** A subset filter meshgate could not read: every instance is used. */
+  unread_filter: string | null;
+};
+
+/** How the traffic gets there. */
+export type Via =
+  | "connect-endpoints"
+  | "terminating-gateway"
+  | "local-mesh-gateway"
+  | "remote-mesh-gateway"
+  | "peer-mesh-gateway";
+
+/** What the server must present. */
+export type SanMatch = { match: "exact"; value: string } | { match: "regex"; value: string };
 
 export type RoutesView = { chains: Array<ChainView> };
 
@@ -294,7 +367,7 @@ export type GraphEdge = {
 
 export type EdgeKind = "route" | "split" | "resolve" | "failover";
 
-/** Every gateway's route table. */
+/** Every gateway's route table, then every sidecar's. */
 export type GatewaysView = {
   /** What the `_short` names write as `<td>`. */
   trust_domain: string;
@@ -303,17 +376,23 @@ export type GatewaysView = {
    * decides`.
    */
   no_intention: string;
-  /** Sorted by name, datacenter, partition, namespace, key (as the plan lists them). */
+  /**
+   * The gateways sorted by name, datacenter, partition, namespace, key (as the plan lists
+   * them), then the sidecars (kind `connect-proxy`) in registration order.
+   */
   gateways: Array<GatewayView>;
 };
 
 /** One gateway and its route table. */
 export type GatewayView = {
-  /** Unique among the gateways: what the picker, the Plan view and `--gateway` select. */
+  /**
+   * Unique among the gateways (and among the sidecars): what the picker, the Plan view and
+   * `--gateway` (`--sidecar` for a sidecar) select.
+   */
   key: string;
   name: string;
   kind: GatewayKind;
-  /** `mesh gateway`, `terminating gateway`, `ingress gateway`, `API gateway`. */
+  /** `mesh gateway`, `terminating gateway`, `ingress gateway`, `API gateway`, `sidecar`. */
   kind_title: string;
   datacenter: string;
   partition: string;
@@ -344,14 +423,16 @@ export type GatewayKind =
   | "mesh-gateway"
   | "terminating-gateway"
   | "ingress-gateway"
-  | "api-gateway";
+  | "api-gateway"
+  | "connect-proxy";
 
 /** The route table, by gateway kind. */
 export type GatewayTable =
   | { kind: "mesh-gateway"; routes: Array<MeshRow> }
   | { kind: "terminating-gateway"; services: Array<LinkedRow> }
   | { kind: "ingress-gateway"; listeners: Array<ListenerView> }
-  | { kind: "api-gateway"; listeners: Array<ListenerView> };
+  | { kind: "api-gateway"; listeners: Array<ListenerView> }
+  | { kind: "sidecar"; public: LinkedRow; upstreams: Array<UpstreamListenerView> };
 
 /** One SNI row of a mesh gateway. */
 export type MeshRow = {
@@ -370,12 +451,27 @@ export type MeshRow = {
   cluster_short: string;
   /** The cluster is named by the SNI (a local service or subset, as Consul names it). */
   cluster_is_sni: boolean;
+  /** Where the connections go: Connect endpoints, a terminating gateway, other gateways. */
+  forward: ForwardView;
   note: string | null;
   origin: Origin;
 };
 
 /** How a row's `sni` is compared with the requested name (ASCII case-insensitively). */
 export type SniMatch = "exact" | "suffix";
+
+/** Where a mesh gateway forwards one SNI row's connections (passed through, never decrypted). */
+export type ForwardView = {
+  via: Via;
+  /** `Connect endpoints`, `terminating gateway`, `remote mesh gateway`, `peer's mesh gateway`. */
+  via_title: string;
+  /** `address:port`, sorted. */
+  endpoints: Array<string>;
+  /** Why the connections fail, when they do (the row is unrouted). */
+  problem: string | null;
+  /** A subset filter meshgate could not read: every instance is used. */
+  unread_filter: string | null;
+};
 
 /** One linked service of a terminating gateway. */
 export type LinkedRow = {
@@ -474,6 +570,10 @@ export type TargetView = {
   sni: string;
   /** Header changes for this target only. */
   filters: Array<string>;
+  /** Where it is dialled and the identities on both ends. */
+  dial: DialView;
+  /** Tried in order when the target has no healthy endpoint. */
+  failover: Array<DialedTarget>;
 };
 
 /** Where a tcp listener's connections go. */
@@ -482,6 +582,29 @@ export type TcpView = {
   what: string;
   service: string;
   targets: Array<TargetView>;
+  origin: Origin;
+};
+
+/** One upstream listener of a sidecar: the upstream's chain, its targets dialled as the service. */
+export type UpstreamListenerView = {
+  /** `upstream billing in dc2 on 127.0.0.1:10001 http, mesh gateway mode local`. */
+  title: string;
+  /** `billing` (`namespace/` and `partition/` in front when not `default`). */
+  destination: string;
+  /** Where the chain is evaluated; null for a peer's service. */
+  datacenter: string | null;
+  peer: string | null;
+  /** `address:port` the application dials. */
+  listener: string;
+  port: number;
+  protocol: Protocol;
+  /** How targets outside the sidecar's datacenter are reached. */
+  mesh_gateway_mode: MeshGatewayMode;
+  /** http-like upstreams: one host for every authority, the chain's routes. */
+  hosts: Array<HostView>;
+  /** tcp upstreams. */
+  tcp: Array<TcpView>;
+  /** The upstream as written. */
   origin: Origin;
 };
 
@@ -515,8 +638,13 @@ export type GatewayPlanView = {
 
 /** What the Envoy form asks for. Empty strings take the defaults. */
 export type EnvoyRequest = {
-  /** The gateway's key (or its name, when no other gateway has it). */
+  /**
+   * The gateway's key (or its name, when no other gateway has it); with `sidecar`, the
+   * sidecar's key (or the service it fronts).
+   */
   gateway: string;
+  /** `gateway` names a sidecar (`meshgate envoy --sidecar`). */
+  sidecar?: boolean;
   /** Path of `filter.wasm` as Envoy will read it. */
   wasm?: string;
   /** Envoy's admin port, as typed. */

@@ -159,7 +159,7 @@ const GATEWAYS: &str = r#"
 service { name = "mesh-gateway" kind = "mesh-gateway" address = "10.0.1.1" port = 8443 }
 service { name = "mesh-gateway" kind = "mesh-gateway" datacenter = "dc2" address = "10.0.2.1" port = 8443 }
 service { name = "ingress" kind = "ingress-gateway" address = "10.0.0.6" port = 8443 }
-service { name = "web" port = 8080 }
+service { name = "web" port = 8080 connect { sidecar_service { port = 21000 } } }
 "#;
 
 const INGRESS: &str = r#"Kind = "ingress-gateway"
@@ -174,7 +174,8 @@ fn gateways_give_each_gateway_its_route_table() {
     let ws = workspace(&[("services.hcl", GATEWAYS), ("ingress.hcl", INGRESS), ("web.hcl", WEB_HTTP)], Value::Null);
     let view = rust(ws.gateways().unwrap());
     let keys: Vec<&str> = view["gateways"].as_array().unwrap().iter().map(|g| g["key"].as_str().unwrap()).collect();
-    assert_eq!(keys, ["ingress", "mesh-gateway@dc1", "mesh-gateway@dc2"]);
+    // The gateways, then the sidecars.
+    assert_eq!(keys, ["ingress", "mesh-gateway@dc1", "mesh-gateway@dc2", "web-sidecar-proxy"]);
     let ingress = &view["gateways"][0];
     assert_eq!(ingress["kind"], "ingress-gateway");
     assert_eq!(ingress["table"]["kind"], "ingress-gateway");
@@ -183,12 +184,25 @@ fn gateways_give_each_gateway_its_route_table() {
     assert_eq!(host["routes"][0]["path"], "prefix /");
     assert_eq!(host["routes"][0]["targets"][0]["weight"], 100.0);
     assert_eq!(host["routes"][0]["origin"]["file"], "ingress.hcl");
+    // Each target with its dial: web's sidecar, mTLS as the gateway, expecting web's identity.
+    let dial = &host["routes"][0]["targets"][0]["dial"];
+    assert_eq!(dial["via"], "connect-endpoints");
+    assert_eq!(dial["endpoints"], json!(["127.0.0.1:21000"]));
+    assert_eq!(dial["presents_short"], "spiffe://<td>/ns/default/dc/dc1/svc/ingress");
+    assert_eq!(dial["expects_short"], "spiffe://<td>/ns/default/dc/dc1/svc/web");
+    assert_eq!(dial["problem"], Value::Null);
     let mesh = &view["gateways"][1];
     let rows = mesh["table"]["routes"].as_array().unwrap();
     let last = rows.last().unwrap();
     assert_eq!(last["sni_short"], "*.dc2.internal.<td>");
     assert_eq!(last["match"], "suffix");
     assert_eq!(mesh["intentions"], Value::Null);
+    assert_eq!(last["forward"]["via"], "remote-mesh-gateway");
+    assert_eq!(last["forward"]["endpoints"], json!(["10.0.2.1:8443"]));
+    let sidecar = &view["gateways"][3];
+    assert_eq!(sidecar["kind"], "connect-proxy");
+    assert_eq!(sidecar["table"]["kind"], "sidecar");
+    assert_eq!(sidecar["table"]["public"]["service"], "web");
 }
 
 #[wasm_bindgen_test]
@@ -208,7 +222,12 @@ fn a_gateway_plan_is_the_filters_json() {
 
     let missing = rust(ws.gateway_plan("nope").unwrap());
     assert_eq!(missing["json"], Value::Null);
-    assert_eq!(missing["withheld"], "no gateway `nope` is registered");
+    assert_eq!(missing["withheld"], "no gateway or sidecar `nope` is registered");
+    // A sidecar's, by the key the gateways view gives it.
+    let sidecar = rust(ws.gateway_plan("web-sidecar-proxy").unwrap());
+    let plan: Value = serde_json::from_str(sidecar["json"].as_str().unwrap()).unwrap();
+    assert_eq!(plan["gateway"]["kind"], "connect-proxy");
+    assert_eq!(plan["routes"]["kind"], "sidecar");
     let broken = workspace(&[("services.hcl", GATEWAYS), ("bad.hcl", "Kind = \"nope\"\n")], Value::Null);
     let withheld = rust(broken.gateway_plan("ingress").unwrap());
     assert!(withheld["withheld"].as_str().unwrap().contains("error"));

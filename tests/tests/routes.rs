@@ -1,16 +1,17 @@
 //! Gateway route tables against Consul's behaviour: `tests/corpus/routes/<case>/` holds config
 //! files (HCL, JSON, YAML; optionally a `meshgate.<ext>` settings file) and the expected
-//! `routes.out` (what `meshgate routes` prints for every gateway), `routes.json` (what
-//! `meshgate routes --json` prints) and, when loading or compiling reports anything,
-//! `diagnostics.out`. See the README in that folder.
+//! `routes.out` (what `meshgate routes` prints for every gateway and sidecar, with each target's
+//! dial), `routes.json` (what `meshgate routes --json` prints) and, when loading or compiling
+//! reports anything, `diagnostics.out`. See the README in that folder.
 //!
-//! Every case is also checked for the filter's contract: each gateway's GatewayPlan survives a
-//! JSON round trip unchanged, and so does the route table.
+//! Every case is also checked for the filter's contract: each gateway's (and sidecar's)
+//! GatewayPlan survives a JSON round trip unchanged, and so does the route table.
 //!
 //! `BLESS=1` rewrites the expectations; review every one before committing.
 
 use meshgate_core::diag;
-use meshgate_core::plan::gateways::{self, GatewayPlan, GatewayRoutes};
+use meshgate_core::plan::dial::{DialedRoutes, Dialer};
+use meshgate_core::plan::gateways::{self, GatewayKind, GatewayPlan, GatewayRoutes};
 use meshgate_core::workspace::Workspace;
 use meshgate_tests::corpus::{self, expect_file, relative};
 use std::path::Path;
@@ -35,18 +36,26 @@ fn run_case(dir: &Path) -> Result<Outcome, String> {
     if !ws.has_errors() {
         let compiled = meshgate_core::plan::compile(&ws, &settings).map_err(|e| e.to_string())?;
         diagnostics.extend(compiled.diagnostics.iter().cloned());
-        let all = &compiled.plan.gateways;
-        text = gateways::text::render(all, &settings.trust_domain);
-        json = serde_json::to_string_pretty(all).map_err(|e| e.to_string())? + "\n";
+        // As `meshgate routes` lists them: the gateways, then the sidecars.
+        let plan = &compiled.plan;
+        let all: Vec<GatewayRoutes> = plan.gateways.iter().chain(&plan.sidecars).cloned().collect();
+        let dialer = Dialer::new(&ws, plan);
+        text = gateways::text::render(&all, &dialer, &settings.trust_domain);
+        let dialed: Vec<DialedRoutes<'_>> = all.iter().map(|g| DialedRoutes::of(&dialer, g)).collect();
+        json = serde_json::to_string_pretty(&dialed).map_err(|e| e.to_string())? + "\n";
 
-        // The filter's contract: plans and tables come back from JSON exactly.
+        // The filter's contract: plans and tables come back from JSON exactly (the dials are
+        // for people and are not read back).
         let back: Vec<GatewayRoutes> = serde_json::from_str(&json).map_err(|e| format!("routes.json: {e}"))?;
-        if &back != all {
+        if back != all {
             return Err("the route tables do not survive a JSON round trip".into());
         }
-        for g in all {
-            let plan = gateways::gateway_plan(&compiled, &g.gateway.key)
-                .ok_or_else(|| format!("no GatewayPlan for `{}`", g.gateway.key))?;
+        for g in &all {
+            let plan = match g.gateway.kind {
+                GatewayKind::ConnectProxy => gateways::sidecar_plan(&compiled, &g.gateway.key).ok(),
+                _ => gateways::gateway_plan(&compiled, &g.gateway.key),
+            }
+            .ok_or_else(|| format!("no GatewayPlan for `{}`", g.gateway.key))?;
             let plan_json = serde_json::to_string_pretty(&plan).map_err(|e| e.to_string())?;
             let again: GatewayPlan = serde_json::from_str(&plan_json).map_err(|e| format!("{}: {e}", g.gateway.key))?;
             let again_json = serde_json::to_string_pretty(&again).map_err(|e| e.to_string())?;

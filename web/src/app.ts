@@ -81,11 +81,14 @@ export function envoyGateway(): string | null {
   return chosen !== null && keys.includes(chosen) ? chosen : (keys[0] ?? null);
 }
 
-/** What the Envoy form asks for; null while no gateway is known. */
+/** What the Envoy form asks for; null while no gateway is known. A sidecar's bootstrap is
+ * `meshgate envoy --sidecar KEY`'s. */
 export function envoyRequest(): EnvoyRequest | null {
   const e = app.envoy;
   const gateway = envoyGateway();
-  return gateway === null ? null : { gateway, wasm: e.wasm, admin_port: e.admin_port, cert_dir: e.cert_dir };
+  if (gateway === null) return null;
+  const sidecar = app.views?.gateways.gateways.find((g) => g.key === gateway)?.kind === "connect-proxy";
+  return { gateway, sidecar, wasm: e.wasm, admin_port: e.admin_port, cert_dir: e.cert_dir };
 }
 
 /** Where the user is, for the link and storage. */

@@ -122,6 +122,14 @@ async function gatewayRows(page, key) {
   );
 }
 
+/** The rows of a dials table (`scope` selects what holds it), as text; problem rows left out. */
+async function dialRows(page, scope) {
+  await page.waitForSelector(`${scope} [data-testid=dials]`);
+  return page.$$eval(`${scope} [data-testid=dials] tbody tr:not(.note)`, (rows) =>
+    rows.map((r) => r.innerText.replace(/\s+/g, " ").trim()),
+  );
+}
+
 async function pickGateway(page, key) {
   await page.selectOption("[data-testid=gateway-picker]", key);
   return gatewayRows(page, key);
@@ -263,14 +271,29 @@ describe("the playground", () => {
       "mesh-gateway": async (page) => {
         await view(page, "routes");
         const options = await page.$$eval("[data-testid=gateway-picker] option", (os) => os.map((o) => o.value));
-        assert.deepEqual(options, ["mesh-gateway-dc1", "mesh-gateway-dc2-a", "mesh-gateway-dc2-b", "mesh-gateway-dc3"]);
+        // The gateways, then the sidecars of the services behind them.
+        assert.deepEqual(options, [
+          "mesh-gateway-dc1",
+          "mesh-gateway-dc2-a",
+          "mesh-gateway-dc2-b",
+          "mesh-gateway-dc3",
+          "web-sidecar-proxy",
+          "api-sidecar-proxy",
+          "payments-sidecar-proxy",
+          "billing-sidecar-proxy",
+        ]);
         assert.ok(await page.locator("[data-testid=gateway-picker]").isVisible());
         const dc1 = await gatewayRows(page, "mesh-gateway-dc1");
         assert.equal(dc1.length, 12);
-        assert.match(dc1[0], /^1 api\.default\.default\.cluster-02\.external\.<td> service api for peer cluster-02 api\.default\.dc1\.internal\.<td> exported-services\.hcl:4:3$/);
-        assert.match(dc1[4], /^5 v1\.api\.default\.dc1\.internal\.<td> service api subset v1 = SNI api-resolver\.hcl:4:3$/);
+        // Each row says where its connections go: Connect endpoints, other gateways, or unrouted.
+        assert.match(dc1[0], /^1 api\.default\.default\.cluster-02\.external\.<td> service api for peer cluster-02 api\.default\.dc1\.internal\.<td> Connect endpoints 127\.0\.0\.1:21001 exported-services\.hcl:4:3$/);
+        assert.match(dc1[4], /^5 v1\.api\.default\.dc1\.internal\.<td> service api subset v1 = SNI unrouted api-resolver\.hcl:4:3$/);
         assert.match(dc1[6], /^7 payments\.default\.dc1\.internal\.<td> service payments also dialled by partition:analytics = SNI/);
-        assert.match(dc1[10], /^11 \*\.dc2\.internal\.<td> wildcard datacenter dc2 gateways 10\.0\.2\.10:8443 10\.0\.2\.11:8443 dc2\.internal\.<td> services\.hcl:10:3$/);
+        assert.match(dc1[10], /^11 \*\.dc2\.internal\.<td> wildcard datacenter dc2 gateways 10\.0\.2\.10:8443 10\.0\.2\.11:8443 dc2\.internal\.<td> remote mesh gateway 10\.0\.2\.10:8443 10\.0\.2\.11:8443 services\.hcl:10:3$/);
+        assert.match(
+          await page.textContent('[data-gateway="mesh-gateway-dc1"] tr[data-sni^="v1.api."] + tr.note'),
+          /unrouted: `api` has no Connect endpoint \(sidecar, connect proxy or Connect-native instance\) in dc1 that subset `v1`'s filter selects/,
+        );
         assert.match(dc1[11], /^12 \*\.dc3\.internal\.<td> wildcard/);
         assert.match(await page.textContent('[data-gateway="mesh-gateway-dc1"] tr.note'), /Consul terminates mTLS here/);
         assert.match(await page.textContent("[data-testid=gateways]"), /<td> stands for the trust domain 11111111-2222-3333-4444-555555555555\.consul/);
@@ -288,8 +311,9 @@ describe("the playground", () => {
       },
       "ingress-gateway": async (page) => {
         await view(page, "routes");
-        // One gateway: no picker.
-        assert.equal(await page.locator("[data-testid=gateway-picker]").isVisible(), false);
+        // One gateway, and the sidecars of the services behind it.
+        const options = await page.$$eval("[data-testid=gateway-picker] option", (os) => os.map((o) => o.value));
+        assert.deepEqual(options, ["ingress-gateway", "web-sidecar-proxy", "api-sidecar-proxy", "db-sidecar-proxy"]);
         const listeners = await page.$$eval('[data-gateway="ingress-gateway"] .listener h5', (hs) => hs.map((x) => x.textContent));
         assert.match(listeners[0], /^listener 5432 tcp/);
         assert.match(listeners[1], /^listener 8080 http/);
@@ -308,6 +332,28 @@ describe("the playground", () => {
           "2. ingress-gateway → web permissions (2) web-intentions.hcl:4:3",
         ]);
         assert.match(await page.textContent('[data-gateway="ingress-gateway"] .fallback'), /404/);
+        // Where each target is dialled, as the gateway: a connect proxy, sidecars, Connect-native
+        // instances; subsets whose filter selects no endpoint are unrouted, and say why.
+        const dials = await dialRows(page, '[data-gateway="ingress-gateway"]');
+        assert.match(await page.textContent('[data-gateway="ingress-gateway"] [data-testid=dials] caption'), /^Dials, mTLS as spiffe:\/\/<td>\/ns\/default\/dc\/dc1\/svc\/ingress-gateway$/);
+        assert.deepEqual(dials, [
+          "db db.default.dc1.internal.<td> Connect endpoints 10.0.0.35:21000 spiffe://<td>/ns/default/dc/dc1/svc/db",
+          "web web.default.dc1.internal.<td> Connect endpoints 127.0.0.1:21000 spiffe://<td>/ns/default/dc/dc1/svc/web",
+          "v1.api v1.api.default.dc1.internal.<td> unrouted spiffe://<td>/ns/default/dc/dc1/svc/api",
+          "v2.api v2.api.default.dc1.internal.<td> unrouted spiffe://<td>/ns/default/dc/dc1/svc/api",
+          "docs docs.default.dc1.internal.<td> Connect endpoints 127.0.0.1:8000 spiffe://<td>/ns/default/dc/dc1/svc/docs",
+          "status status.default.dc1.internal.<td> Connect endpoints 127.0.0.1:8001 spiffe://<td>/ns/default/dc/dc1/svc/status",
+        ]);
+        assert.match(
+          await page.textContent('[data-gateway="ingress-gateway"] [data-testid=dials] tr[data-cluster="v1.api.default.default.dc1"] + tr.note'),
+          /unrouted: `api` has no Connect endpoint .* that subset `v1`'s filter selects/,
+        );
+        // A sidecar: its public listener, mTLS terminated as its service, then the application.
+        await pickGateway(page, "web-sidecar-proxy");
+        assert.match(
+          (await gatewayRows(page, "web-sidecar-proxy"))[0],
+          /^web http .*web\.default\.dc1\.internal\.<td> as spiffe:\/\/<td>\/ns\/default\/dc\/dc1\/svc\/web 127\.0\.0\.1:8080 none$/,
+        );
       },
       "api-gateway": async (page) => {
         await view(page, "routes");
@@ -325,6 +371,69 @@ describe("the playground", () => {
         const titles = await page.$$eval('[data-gateway="api-gateway"] .listener h5', (hs) => hs.map((x) => x.textContent));
         assert.match(titles[1], /^listener public: port 8080 http, hostname \*\.shop\.example\.com/);
         assert.equal(await page.locator('[data-gateway="api-gateway"] [data-testid=gateway-intentions] li').count(), 2);
+      },
+      dataplane: async (page) => {
+        await view(page, "routes");
+        const options = await page.$$eval("[data-testid=gateway-picker] option", (os) => os.map((o) => [o.value, o.textContent]));
+        assert.deepEqual(options.map(([v]) => v), [
+          "ingress-gateway",
+          "mesh-gateway@dc1",
+          "mesh-gateway@dc2",
+          "web-sidecar-proxy",
+          "api-sidecar-proxy",
+          "billing-sidecar-proxy",
+        ]);
+        assert.match(options[3][1], /^web-sidecar-proxy · sidecar · dc1/);
+        assert.match(await page.textContent("#gateways-facts"), /^3 gateways · 3 sidecars · <td> stands for/);
+        // The ingress gateway: sidecars and Connect-native instances by subset, a failover through
+        // dc2's mesh gateway, and reports, which has no Connect endpoint (W0407): unrouted, and why.
+        const ingress = '[data-gateway="ingress-gateway"]';
+        assert.deepEqual(await dialRows(page, ingress), [
+          "v1.api v1.api.default.dc1.internal.<td> Connect endpoints 10.0.0.11:21000 spiffe://<td>/ns/default/dc/dc1/svc/api",
+          "v2.api v2.api.default.dc1.internal.<td> Connect endpoints 10.0.0.11:21000 10.0.0.12:8443 spiffe://<td>/ns/default/dc/dc1/svc/api",
+          "billing billing.default.dc1.internal.<td> Connect endpoints 10.0.0.13:8443 spiffe://<td>/ns/default/dc/dc1/svc/billing",
+          "↳ failover 1: billing @dc2 billing.default.dc2.internal.<td> remote mesh gateway 10.0.2.1:8443 spiffe://<td>/ns/default/dc/dc2/svc/billing",
+          "reports reports.default.dc1.internal.<td> unrouted spiffe://<td>/ns/default/dc/dc1/svc/reports",
+        ]);
+        const problems = await page.$$eval(`${ingress} [data-testid=dial-problem]`, (rows) => rows.map((r) => r.innerText.trim()));
+        assert.deepEqual(problems, [
+          "↳ subset filter `Service.Meta.version matches \"v2.*\"` is not of a form meshgate reads: every instance is used",
+          "↳ unrouted: `reports` has no Connect endpoint (sidecar, connect proxy or Connect-native instance) in dc1",
+        ]);
+        assert.ok(await page.locator(`${ingress} .targets li.unrouted`).count(), "reports is marked in its route");
+        const codes = await page.$$eval("[data-testid=diagnostics-list] [data-code]", (els) => els.map((e) => e.dataset.code));
+        assert.deepEqual(codes, ["W0407", "W0407"]);
+        // A mesh gateway says where each SNI row goes.
+        const mesh = await pickGateway(page, "mesh-gateway@dc1");
+        assert.match(mesh.find((r) => r.includes(" reports.default.dc1.")), / = SNI unrouted services\.hcl:67:3$/);
+        assert.match(mesh.find((r) => r.includes(" web.default.dc1.")), / = SNI Connect endpoints 10\.0\.0\.10:21000 services\.hcl:9:3$/);
+        // web's sidecar: its public listener, then each upstream listener and what it dials, as web.
+        await pickGateway(page, "web-sidecar-proxy");
+        const web = '[data-gateway="web-sidecar-proxy"]';
+        const upstreams = await page.$$eval(`${web} .listener.upstream h5`, (hs) => hs.map((x) => x.textContent));
+        assert.equal(upstreams.length, 3);
+        assert.match(upstreams[1], /^upstream billing in dc1 on 127\.0\.0\.1:9292 http, mesh gateway mode local/);
+        assert.deepEqual(await dialRows(page, `${web} [data-upstream="billing"]`), [
+          "billing billing.default.dc1.internal.<td> Connect endpoints 10.0.0.13:8443 spiffe://<td>/ns/default/dc/dc1/svc/billing",
+          "↳ failover 1: billing @dc2 billing.default.dc2.internal.<td> local mesh gateway 10.0.1.1:8443 spiffe://<td>/ns/default/dc/dc2/svc/billing",
+        ]);
+        assert.match(await page.textContent(`${web} [data-upstream="billing"] [data-testid=dials] caption`), /^billing on 127\.0\.0\.1:9292 dials, mTLS as spiffe:\/\/<td>\/ns\/default\/dc\/dc1\/svc\/web$/);
+        // A peer's service: its trust domain and CA; no gateway of the peer is known here.
+        const [ledger] = await dialRows(page, `${web} [data-upstream="ledger"]`);
+        assert.match(ledger, /unrouted .*svc\/ledger\$ peer partner's CA$/);
+        assert.match(
+          await page.textContent(`${web} [data-upstream="ledger"] [data-testid=dial-problem]`),
+          /the settings give no mesh gateway of peer `partner` \(Peers\.partner\.MeshGateways\)/,
+        );
+        // The Upstreams view: the same dials, per upstream listener.
+        await view(page, "upstreams");
+        assert.match(await upstreamRow(page, "web-sidecar-proxy", "billing"), /local from upstream/);
+        const proxy = '[data-testid=view-upstreams] [data-proxy="web-sidecar-proxy"]';
+        assert.match(await page.textContent(`${proxy} .facts`), /^Dials as spiffe:\/\/<td>\/ns\/default\/dc\/dc1\/svc\/web$/);
+        assert.deepEqual(await dialRows(page, `${proxy} [data-testid=upstream-dials][data-upstream="api"]`), [
+          "v1.api v1.api.default.dc1.internal.<td> Connect endpoints 10.0.0.11:21000 spiffe://<td>/ns/default/dc/dc1/svc/api",
+          "v2.api v2.api.default.dc1.internal.<td> Connect endpoints 10.0.0.11:21000 10.0.0.12:8443 spiffe://<td>/ns/default/dc/dc1/svc/api",
+        ]);
       },
       demo: async (page) => {
         await view(page, "routes");
@@ -1111,7 +1220,7 @@ describe("the playground", () => {
       assert.equal(shipped, await readFile(join(ROOT, "tests", "corpus", "seeds", name), "utf8"), path);
     }
     // The gateway examples are route-table corpus cases, verbatim and whole.
-    for (const id of ["mesh-gateway", "ingress-gateway", "api-gateway"]) {
+    for (const id of ["mesh-gateway", "ingress-gateway", "api-gateway", "dataplane"]) {
       const corpus = join(ROOT, "tests", "corpus", "routes", id);
       const configs = (await readdir(corpus)).filter((f) => /\.(hcl|json|ya?ml)$/.test(f) && f !== "routes.json" && !f.startsWith("meshgate."));
       const example = examples.find((e) => e.id === id);
@@ -1133,6 +1242,9 @@ describe("the playground", () => {
       assert.deepEqual(options, [
         ["", "Whole plan (meshgate plan)"],
         ["ingress-gateway", "GatewayPlan for ingress-gateway (ingress gateway)"],
+        ["web-sidecar-proxy", "GatewayPlan for web-sidecar-proxy (sidecar)"],
+        ["api-sidecar-proxy", "GatewayPlan for api-sidecar-proxy (sidecar)"],
+        ["db-sidecar-proxy", "GatewayPlan for db-sidecar-proxy (sidecar)"],
       ]);
       const whole = JSON.parse(await page.textContent("[data-testid=plan-json]"));
       assert.equal(whole.gateways.length, 1);
@@ -1160,6 +1272,15 @@ describe("the playground", () => {
       assert.equal(download.suggestedFilename(), "gatewayplan-ingress-gateway.json");
       assert.equal(await readFile(await download.path(), "utf8"), text + "\n");
 
+      // A sidecar's GatewayPlan (its public listener's decisions), as `meshgate plan --gateway` prints it.
+      await page.selectOption("[data-testid=plan-select]", "api-sidecar-proxy");
+      await page.waitForSelector('[data-testid=plan-shown][data-plan="GatewayPlan api-sidecar-proxy"]');
+      const sidecar = JSON.parse(await page.textContent("[data-testid=plan-json]"));
+      assert.equal(sidecar.gateway.kind, "connect-proxy");
+      assert.equal(sidecar.routes.kind, "sidecar");
+
+      await page.selectOption("[data-testid=plan-select]", "ingress-gateway");
+      await page.waitForSelector('[data-testid=plan-shown][data-plan="GatewayPlan ingress-gateway"]');
       // The choice stays while the files and settings change, and the plan follows them.
       await page.click("[data-testid=settings] summary");
       await rerendered(page, () => page.selectOption("[data-testid=setting-default-policy]", "deny"));
@@ -1232,6 +1353,12 @@ describe("the playground", () => {
       assert.match(await page.textContent("[data-testid=envoy-withheld]"), /admin port must be a number from 1 to 65535, not `nope`/);
       await page.fill("[data-testid=envoy-admin-port]", "");
       await page.waitForSelector("[data-testid=envoy-json]");
+
+      // A sidecar's bootstrap is `meshgate envoy --sidecar`'s.
+      await page.selectOption("[data-testid=envoy-gateway]", "web-sidecar-proxy");
+      await page.waitForSelector('[data-testid=envoy-shown][data-gateway="web-sidecar-proxy"]');
+      assert.match(await page.textContent("[data-testid=envoy-command]"), / --sidecar web-sidecar-proxy --wasm /);
+      assert.match(await page.textContent("[data-testid=envoy-json]"), /\\"kind\\":\\"connect-proxy\\"/);
 
       // Another example, another gateway: a mesh gateway in dc2.
       await loadExample(page, "mesh-gateway");

@@ -20,13 +20,15 @@
 //! requires the server to present the target service's SPIFFE ID.
 
 use super::endpoints::ConnectEndpoint;
+use super::gateways::mesh::MeshDestination;
+use super::gateways::sidecar::SidecarUpstream;
 use super::gateways::{GatewayKind, GatewayRoutes, RouteTable, RouteTarget};
 use super::upstreams::Mode;
 use super::Plan;
 use crate::identity::ServiceId;
 use crate::names::SpiffeId;
 use crate::workspace::{Entries, Workspace};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Who dials.
@@ -58,7 +60,7 @@ impl Caller {
 }
 
 /// How the traffic gets there.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Via {
@@ -87,7 +89,7 @@ impl Via {
 }
 
 /// What the server must present.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "match", content = "value", rename_all = "kebab-case")]
 pub enum SanMatch {
@@ -107,7 +109,7 @@ impl SanMatch {
 }
 
 /// One target's dial.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Dial {
     /// `address:port`, sorted.
@@ -119,8 +121,8 @@ pub struct Dial {
     /// What the server must present.
     pub expects: SanMatch,
     /// The peer whose CA the server's certificate chains to (empty: the mesh CA).
-    #[serde(skip_serializing_if = "String::is_empty")]
-    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub peer: String,
     /// Why the traffic fails (no endpoint, no gateway), when it does.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -196,10 +198,7 @@ impl<'a> Dialer<'a> {
                     out.endpoints = endpoints;
                     out.unread_filter = unread;
                     if out.endpoints.is_empty() {
-                        out.problem = Some(format!(
-                            "`{}` has no Connect endpoint (sidecar, connect proxy or Connect-native instance) in {dc}",
-                            t.service_ref().label()
-                        ));
+                        out.problem = Some(no_connect_endpoint(&t.service_ref(), &t.subset, dc));
                     }
                 }
             }
@@ -289,6 +288,53 @@ impl<'a> Dialer<'a> {
         (!found.is_empty()).then_some(found)
     }
 
+    /// Where a mesh gateway in `datacenter` forwards the connections of one SNI row: the local
+    /// service's Connect endpoints (or the terminating gateways that link it), an exported
+    /// service's Connect endpoints, or the gateways the row names. Connections pass through: the
+    /// mTLS stays the client's, so there is no identity here.
+    pub fn forward(&self, datacenter: &str, d: &MeshDestination) -> Forward {
+        let mut out = Forward { endpoints: Vec::new(), via: Via::ConnectEndpoints, problem: None, unread_filter: None };
+        match d {
+            MeshDestination::LocalService { service, subset, .. } => {
+                match self.terminating_gateways_of(service, datacenter) {
+                    Some(gateways) => {
+                        out.via = Via::TerminatingGateway;
+                        out.endpoints = gateways;
+                    }
+                    None => (out.endpoints, out.unread_filter) = self.connect_endpoints(service, datacenter, subset),
+                }
+            }
+            MeshDestination::ExportedService { service, .. } => {
+                out.endpoints = self.connect_endpoints(service, datacenter, "").0;
+            }
+            MeshDestination::RemoteGateways { gateways, datacenter: there, .. } => {
+                out.via = Via::RemoteMeshGateway;
+                out.endpoints = gateways.clone();
+                if out.endpoints.is_empty() {
+                    out.problem = Some(format!("no mesh gateway is registered in {there}"));
+                }
+            }
+            MeshDestination::PeerGateways { gateways, peer, .. } => {
+                out.via = Via::PeerMeshGateway;
+                out.endpoints = gateways.clone();
+                if out.endpoints.is_empty() {
+                    out.problem =
+                        Some(format!("the settings give no mesh gateway of peer `{peer}` (Peers.{peer}.MeshGateways)"));
+                }
+            }
+        }
+        if let (Some(service), true) = (d.service(), out.endpoints.is_empty()) {
+            let subset = match d {
+                MeshDestination::LocalService { subset, .. } => subset.as_str(),
+                _ => "",
+            };
+            out.problem = Some(no_connect_endpoint(&service, subset, datacenter));
+        }
+        out.endpoints.sort();
+        out.endpoints.dedup();
+        out
+    }
+
     /// The mesh gateways registered in `datacenter`.
     pub fn mesh_gateways_in(&self, datacenter: &str) -> Vec<String> {
         self.plan
@@ -298,6 +344,33 @@ impl<'a> Dialer<'a> {
             .map(|g| g.gateway.listener())
             .collect()
     }
+}
+
+/// Why a service (or one of its subsets) cannot be reached in a datacenter.
+fn no_connect_endpoint(service: &ServiceId, subset: &str, datacenter: &str) -> String {
+    let what = "Connect endpoint (sidecar, connect proxy or Connect-native instance)";
+    if subset.is_empty() {
+        format!("`{}` has no {what} in {datacenter}", service.label())
+    } else {
+        format!("`{}` has no {what} in {datacenter} that subset `{subset}`'s filter selects", service.label())
+    }
+}
+
+/// Where a mesh gateway sends one SNI row's connections (see [`Dialer::forward`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Forward {
+    /// `address:port`, sorted.
+    pub endpoints: Vec<String>,
+    pub via: Via,
+    /// Why the connections fail (no endpoint, no gateway), when they do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub problem: Option<String>,
+    /// A subset filter that could not be read: every endpoint is used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub unread_filter: Option<String>,
 }
 
 /// A peer's service, in any of its datacenters: `spiffe://<td>[/ap/<ap>]/ns/<ns>/dc/…/svc/<svc>`.
@@ -369,7 +442,16 @@ pub fn dials(
     g: &GatewayRoutes,
     mode_of: impl Fn(&RouteTarget) -> Option<Mode>,
 ) -> BTreeMap<String, Dial> {
-    let caller = Caller::gateway(g);
+    dials_of(dialer, &Caller::gateway(g), targets_of(g), mode_of)
+}
+
+/// The dials of `targets` and their failover targets, by cluster, the first of a cluster kept.
+fn dials_of<'t>(
+    dialer: &Dialer<'_>,
+    caller: &Caller,
+    targets: impl IntoIterator<Item = &'t RouteTarget>,
+    mode_of: impl Fn(&RouteTarget) -> Option<Mode>,
+) -> BTreeMap<String, Dial> {
     let mut out = BTreeMap::new();
     let mut add = |t: &RouteTarget| {
         if !out.contains_key(&t.cluster) {
@@ -377,11 +459,68 @@ pub fn dials(
             out.insert(t.cluster.clone(), dialer.dial(&c, t));
         }
     };
-    for t in targets_of(g) {
+    for t in targets {
         add(t);
         t.failover.iter().for_each(&mut add);
     }
     out
+}
+
+/// The dials of one sidecar upstream listener's targets (and their failover targets), by
+/// cluster: as the sidecar, in the upstream's mesh gateway mode — what `meshgate envoy
+/// --sidecar` gives that listener's clusters.
+pub fn upstream_dials(dialer: &Dialer<'_>, g: &GatewayRoutes, u: &SidecarUpstream) -> BTreeMap<String, Dial> {
+    dials_of(dialer, &Caller::gateway(g), u.targets(), |_| Some(u.mesh_gateway_mode))
+}
+
+/// Every place one gateway or sidecar sends traffic, as `meshgate routes` and the playground show
+/// it: what [`Dialer`] resolves for each of its targets or SNI rows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GatewayDials {
+    /// Ingress and API gateways: each target's dial (failover targets too), by cluster.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub targets: BTreeMap<String, Dial>,
+    /// Sidecars: per upstream listener port, [`upstream_dials`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub upstreams: BTreeMap<u16, BTreeMap<String, Dial>>,
+    /// Mesh gateways: per SNI row, where its connections are forwarded.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub forwards: BTreeMap<String, Forward>,
+}
+
+impl GatewayDials {
+    /// `g`'s dials, resolved by `dialer` (terminating gateways have none: they dial external
+    /// addresses, which their table lists).
+    pub fn of(dialer: &Dialer<'_>, g: &GatewayRoutes) -> GatewayDials {
+        let mut out = GatewayDials::default();
+        match &g.routes {
+            RouteTable::IngressGateway(_) | RouteTable::ApiGateway(_) => out.targets = dials(dialer, g, |_| None),
+            RouteTable::Sidecar(t) => {
+                out.upstreams = t.upstreams.iter().map(|u| (u.port, upstream_dials(dialer, g, u))).collect();
+            }
+            RouteTable::MeshGateway(t) => {
+                let dc = &g.gateway.datacenter;
+                out.forwards = t.routes.iter().map(|r| (r.sni.clone(), dialer.forward(dc, &r.destination))).collect();
+            }
+            RouteTable::TerminatingGateway(_) => {}
+        }
+        out
+    }
+}
+
+/// A gateway's or sidecar's routes with their dials: one element of `meshgate routes --json`
+/// (the route table's own fields, then `dials`).
+#[derive(Clone, Debug, Serialize)]
+pub struct DialedRoutes<'g> {
+    #[serde(flatten)]
+    pub routes: &'g GatewayRoutes,
+    pub dials: GatewayDials,
+}
+
+impl<'g> DialedRoutes<'g> {
+    pub fn of(dialer: &Dialer<'_>, g: &'g GatewayRoutes) -> DialedRoutes<'g> {
+        DialedRoutes { routes: g, dials: GatewayDials::of(dialer, g) }
+    }
 }
 
 /// Every route target of a gateway or sidecar (ingress, API, sidecar upstreams).

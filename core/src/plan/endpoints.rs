@@ -60,9 +60,9 @@ impl EndpointKind {
     }
 }
 
-/// One place the mesh reaches one instance of a service.
+/// One place the mesh reaches one instance of a service. (No TypeScript declaration: the views
+/// show dials, never endpoints as such.)
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConnectEndpoint {
     pub service: ServiceId,
     pub datacenter: String,
@@ -71,18 +71,14 @@ pub struct ConnectEndpoint {
     pub kind: EndpointKind,
     /// The proxy serving it (`web-sidecar-proxy`); empty for a Connect-native instance.
     #[serde(skip_serializing_if = "String::is_empty")]
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub proxy: String,
     /// The port was not given: the agent assigns one from its sidecar range.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub port_assigned: bool,
     /// The tags and meta subset filters read (a sidecar's own, else its service's).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub tags: Vec<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub meta: BTreeMap<String, String>,
     /// The registration that made it.
     pub origin: Origin,

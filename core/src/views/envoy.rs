@@ -1,5 +1,5 @@
-//! The Envoy view: the bootstrap `meshgate envoy` writes for one gateway — its listeners, a
-//! cluster per target, and `filter.wasm` configured inline with the gateway's GatewayPlan — from
+//! The Envoy view: the bootstrap `meshgate envoy` writes for one gateway or sidecar — its
+//! listeners, a cluster per target, and `filter.wasm` configured inline with its GatewayPlan — from
 //! [`crate::envoy::generate`], with the options the page's form gives (empty fields take the
 //! defaults below).
 
@@ -21,8 +21,12 @@ pub const DEFAULT_ADMIN_PORT: u16 = 19000;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct EnvoyRequest {
-    /// The gateway's key (or its name, when no other gateway has it).
+    /// The gateway's key (or its name, when no other gateway has it); with `sidecar`, the
+    /// sidecar's key (or the service it fronts).
     pub gateway: String,
+    /// `gateway` names a sidecar (`meshgate envoy --sidecar`).
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub sidecar: bool,
     /// Path of `filter.wasm` as Envoy will read it.
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub wasm: String,
@@ -56,8 +60,9 @@ pub struct EnvoyView {
 }
 
 impl Analysis {
-    /// The Envoy bootstrap for one gateway, as `meshgate envoy --gateway KEY` writes it (the
-    /// GatewayPlan inline), withheld while the configuration has errors.
+    /// The Envoy bootstrap for one gateway (or sidecar), as `meshgate envoy --gateway KEY`
+    /// (`--sidecar KEY`) writes it (the GatewayPlan inline), withheld while the configuration has
+    /// errors.
     pub fn envoy(&self, request: &EnvoyRequest) -> EnvoyView {
         let given = |v: &str, default: &str| {
             let v = v.trim();
@@ -84,7 +89,7 @@ impl Analysis {
             notes: Vec::new(),
             withheld: None,
         };
-        view.command = self.command(&view);
+        view.command = self.command(&view, request.sidecar);
         let Some(admin_port) = admin_port else {
             view.withheld = Some(format!("the admin port must be a number from 1 to 65535, not `{port}`"));
             return view;
@@ -97,8 +102,14 @@ impl Analysis {
             view.withheld = Some("the plan could not be compiled".into());
             return view;
         };
-        let options =
-            Options { wasm, admin_port, cert_dir: Some(cert_dir), ecds_dir: None, health_port: None, sidecar: false };
+        let options = Options {
+            wasm,
+            admin_port,
+            cert_dir: Some(cert_dir),
+            ecds_dir: None,
+            health_port: None,
+            sidecar: request.sidecar,
+        };
         match envoy::generate(&self.workspace, compiled, key, &options) {
             Ok(generated) => {
                 view.file_name = file_name(&generated.plan.gateway.key);
@@ -110,11 +121,13 @@ impl Analysis {
         view
     }
 
-    /// `meshgate envoy FILE... --gateway KEY --wasm … --cert-dir … [--admin-port N]`.
-    fn command(&self, view: &EnvoyView) -> String {
+    /// `meshgate envoy FILE... --gateway KEY (or --sidecar KEY) --wasm … --cert-dir …
+    /// [--admin-port N]`.
+    fn command(&self, view: &EnvoyView, sidecar: bool) -> String {
         let mut words = vec!["meshgate".to_string(), "envoy".to_string()];
         words.extend(self.workspace.sources.files().map(|(_, f)| shell_word(&f.name)));
-        words.extend(["--gateway".to_string(), shell_word(&view.gateway)]);
+        let flag = if sidecar { "--sidecar" } else { "--gateway" };
+        words.extend([flag.to_string(), shell_word(&view.gateway)]);
         words.extend(["--wasm".to_string(), shell_word(&view.wasm)]);
         words.extend(["--cert-dir".to_string(), shell_word(&view.cert_dir)]);
         if view.admin_port != DEFAULT_ADMIN_PORT {

@@ -1,25 +1,31 @@
 //! The Routes view's gateways: for every gateway registered in the workspace, its route table as
-//! the page shows it — a mesh gateway's SNI rows, a terminating gateway's linked services, an
-//! ingress or API gateway's listeners → hosts → matches → weighted targets — and the GatewayPlan
-//! its filter receives. Everything comes from [`plan.gateways`](crate::plan::Plan::gateways) and
-//! [`gateway_plan`]; nothing here routes anything itself: it only words and orders what the plan
-//! says, the way `meshgate routes` does.
+//! the page shows it — a mesh gateway's SNI rows (and where each forwards), a terminating
+//! gateway's linked services, an ingress or API gateway's listeners → hosts → matches → weighted
+//! targets, each with its dial — then every sidecar (public listener, upstream listeners), and
+//! the GatewayPlan a filter receives. Everything comes from
+//! [`plan.gateways`](crate::plan::Plan::gateways), [`plan.sidecars`](crate::plan::Plan::sidecars),
+//! [`crate::plan::dial`] and [`gateway_plan`]; nothing here routes anything itself: it only words
+//! and orders what the plan says, the way `meshgate routes` does.
 //!
 //! Names that end with (or start with) the trust domain are long; each carries a `_short` twin
 //! that writes the trust domain `<td>` (the view gives the trust domain once, at the top).
 
+use super::dials::{forward_view, DialView, DialedTarget, Dials, ForwardView};
 use super::Analysis;
 use crate::intentions::{Action, Origin};
+use crate::plan::dial::{Caller, Dialer};
 use crate::plan::gateways::mesh::{MeshDestination, MeshRoute, SniMatch};
+use crate::plan::gateways::sidecar::{SidecarTable, SidecarUpstream};
 use crate::plan::gateways::terminating::{LinkedRoute, TlsMode};
 use crate::plan::gateways::{
     self, api, gateway_plan, ingress, GatewayKind, GatewayRoutes, HeaderModifiers, HttpRoute, IntentionRef, MatchKind,
     RouteMatch, RouteTable, RouteTarget, TcpRoute, ValueMatch, VirtualHost, GATEWAY_PLAN_VERSION,
 };
 use crate::plan::protocols::Protocol;
+use crate::plan::upstreams::Mode;
 use serde::Serialize;
 
-/// Every gateway's route table.
+/// Every gateway's route table, then every sidecar's.
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GatewaysView {
@@ -28,7 +34,8 @@ pub struct GatewaysView {
     /// What decides when no intention applies: `no intention applies: the default policy (deny)
     /// decides`.
     pub no_intention: String,
-    /// Sorted by name, datacenter, partition, namespace, key (as the plan lists them).
+    /// The gateways sorted by name, datacenter, partition, namespace, key (as the plan lists
+    /// them), then the sidecars (kind `connect-proxy`) in registration order.
     pub gateways: Vec<GatewayView>,
 }
 
@@ -36,11 +43,12 @@ pub struct GatewaysView {
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GatewayView {
-    /// Unique among the gateways: what the picker, the Plan view and `--gateway` select.
+    /// Unique among the gateways (and among the sidecars): what the picker, the Plan view and
+    /// `--gateway` (`--sidecar` for a sidecar) select.
     pub key: String,
     pub name: String,
     pub kind: GatewayKind,
-    /// `mesh gateway`, `terminating gateway`, `ingress gateway`, `API gateway`.
+    /// `mesh gateway`, `terminating gateway`, `ingress gateway`, `API gateway`, `sidecar`.
     pub kind_title: &'static str,
     pub datacenter: String,
     pub partition: String,
@@ -78,6 +86,34 @@ pub enum GatewayTable {
     IngressGateway { listeners: Vec<ListenerView> },
     /// Listener → host → match → weighted targets (http-routes); tcp-routes.
     ApiGateway { listeners: Vec<ListenerView> },
+    /// A sidecar: its public listener (mesh clients' mTLS terminated as the service, the
+    /// service's inbound intentions, then the local application), and one listener per upstream.
+    Sidecar { public: Box<LinkedRow>, upstreams: Vec<UpstreamListenerView> },
+}
+
+/// One upstream listener of a sidecar: the upstream's chain, its targets dialled as the service.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct UpstreamListenerView {
+    /// `upstream billing in dc2 on 127.0.0.1:10001 http, mesh gateway mode local`.
+    pub title: String,
+    /// `billing` (`namespace/` and `partition/` in front when not `default`).
+    pub destination: String,
+    /// Where the chain is evaluated; null for a peer's service.
+    pub datacenter: Option<String>,
+    pub peer: Option<String>,
+    /// `address:port` the application dials.
+    pub listener: String,
+    pub port: u16,
+    pub protocol: Protocol,
+    /// How targets outside the sidecar's datacenter are reached.
+    pub mesh_gateway_mode: Mode,
+    /// http-like upstreams: one host for every authority, the chain's routes.
+    pub hosts: Vec<HostView>,
+    /// tcp upstreams.
+    pub tcp: Vec<TcpView>,
+    /// The upstream as written.
+    pub origin: Origin,
 }
 
 /// One SNI row of a mesh gateway.
@@ -104,6 +140,8 @@ pub struct MeshRow {
     pub cluster_short: String,
     /// The cluster is named by the SNI (a local service or subset, as Consul names it).
     pub cluster_is_sni: bool,
+    /// Where the connections go: Connect endpoints, a terminating gateway, other gateways.
+    pub forward: ForwardView,
     pub note: Option<String>,
     pub origin: Origin,
 }
@@ -199,6 +237,10 @@ pub struct TargetView {
     pub sni: String,
     /// Header changes for this target only.
     pub filters: Vec<String>,
+    /// Where it is dialled and the identities on both ends.
+    pub dial: DialView,
+    /// Tried in order when the target has no healthy endpoint.
+    pub failover: Vec<DialedTarget>,
 }
 
 /// Where a tcp listener's connections go.
@@ -254,18 +296,25 @@ pub struct GatewayPlanView {
 }
 
 impl Analysis {
-    /// Every registered gateway's route table. Computed from whatever compiled, so it keeps
-    /// working while a file has an error (as the discovery chains do).
+    /// Every registered gateway's route table, then every sidecar's, each target with its dial.
+    /// Computed from whatever compiled, so it keeps working while a file has an error (as the
+    /// discovery chains do).
     pub fn gateways(&self) -> GatewaysView {
         let trust_domain = self.settings.trust_domain.clone();
-        let gateways = self.compiled.iter().flat_map(|c| &c.plan.gateways);
         let short = Shortener(&trust_domain);
-        let gateways = gateways.map(|g| gateway_view(g, &short)).collect();
+        let gateways = match &self.compiled {
+            Some(c) => {
+                let dialer = Dialer::new(&self.workspace, &c.plan);
+                c.plan.gateways.iter().chain(&c.plan.sidecars).map(|g| gateway_view(g, &short, &dialer)).collect()
+            }
+            None => Vec::new(),
+        };
         GatewaysView { no_intention: no_intention(self.settings.default_intention_policy), trust_domain, gateways }
     }
 
     /// The GatewayPlan of the gateway `key` names (its key, or its name when no other gateway
-    /// has that name), withheld while the configuration has errors — as `meshgate plan` refuses.
+    /// has that name; else the sidecar whose key it is), withheld while the configuration has
+    /// errors — as `meshgate plan` refuses.
     pub fn gateway_plan(&self, key: &str) -> GatewayPlanView {
         let mut view = GatewayPlanView {
             gateway: key.to_string(),
@@ -279,8 +328,9 @@ impl Analysis {
             view.withheld = Some(why);
             return view;
         }
-        let Some(plan) = self.compiled.as_ref().and_then(|c| gateway_plan(c, key)) else {
-            view.withheld = Some(format!("no gateway `{key}` is registered"));
+        let Some(plan) = self.compiled.as_ref().and_then(|c| gateway_plan(c, key).or_else(|| sidecar_plan(c, key)))
+        else {
+            view.withheld = Some(format!("no gateway or sidecar `{key}` is registered"));
             return view;
         };
         view.file_name = file_name(&plan.gateway.key);
@@ -323,10 +373,10 @@ fn compact(pretty: &str) -> String {
 }
 
 /// Writes the trust domain `<td>`.
-struct Shortener<'a>(&'a str);
+pub(super) struct Shortener<'a>(pub &'a str);
 
 impl Shortener<'_> {
-    fn short(&self, s: &str) -> String {
+    pub(super) fn short(&self, s: &str) -> String {
         if self.0.is_empty() {
             s.to_string()
         } else {
@@ -361,7 +411,13 @@ fn kind_title(kind: GatewayKind) -> &'static str {
     }
 }
 
-fn gateway_view(g: &GatewayRoutes, short: &Shortener<'_>) -> GatewayView {
+/// The GatewayPlan of the sidecar whose key is `key` (a sidecar is picked by its key in the page;
+/// names are for the CLI, where `--sidecar` says what is meant).
+fn sidecar_plan(c: &crate::plan::Compiled, key: &str) -> Option<gateways::GatewayPlan> {
+    c.plan.sidecars.iter().any(|s| s.gateway.key == key).then(|| gateways::sidecar_plan(c, key).ok()).flatten()
+}
+
+fn gateway_view(g: &GatewayRoutes, short: &Shortener<'_>, dialer: &Dialer<'_>) -> GatewayView {
     let id = &g.gateway;
     let title = kind_title(id.kind);
     let mut place = id.datacenter.clone();
@@ -371,10 +427,10 @@ fn gateway_view(g: &GatewayRoutes, short: &Shortener<'_>) -> GatewayView {
     if id.namespace != crate::identity::DEFAULT {
         place.push_str(&format!(", namespace {}", id.namespace));
     }
-    let dc = &id.datacenter;
+    let dials = Dials { dialer, caller: Caller::gateway(g), datacenter: &id.datacenter, short };
     let (table, fallback, intentions) = match &g.routes {
         RouteTable::MeshGateway(t) => (
-            GatewayTable::MeshGateway { routes: t.routes.iter().map(|r| mesh_row(r, short)).collect() },
+            GatewayTable::MeshGateway { routes: t.routes.iter().map(|r| mesh_row(r, &dials)).collect() },
             Some(if t.routes.is_empty() {
                 "no rows: every connection is closed".to_string()
             } else {
@@ -387,17 +443,16 @@ fn gateway_view(g: &GatewayRoutes, short: &Shortener<'_>) -> GatewayView {
             None,
             None,
         ),
-        // The public listener reads as a terminating gateway's one linked service.
-        RouteTable::Sidecar(t) => {
-            (GatewayTable::TerminatingGateway { services: vec![linked_row(&t.inbound, short)] }, None, None)
-        }
+        RouteTable::Sidecar(t) => (sidecar_table(t, &dials), None, None),
         RouteTable::IngressGateway(t) => (
-            GatewayTable::IngressGateway { listeners: t.listeners.iter().map(|l| ingress_listener(l, dc)).collect() },
+            GatewayTable::IngressGateway {
+                listeners: t.listeners.iter().map(|l| ingress_listener(l, &dials)).collect(),
+            },
             http_fallback(t.listeners.iter().any(|l| !l.hosts.is_empty())),
             Some(gateway_intentions(&t.source.label(), &g.intentions)),
         ),
         RouteTable::ApiGateway(t) => (
-            GatewayTable::ApiGateway { listeners: t.listeners.iter().map(|l| api_listener(l, dc)).collect() },
+            GatewayTable::ApiGateway { listeners: t.listeners.iter().map(|l| api_listener(l, &dials)).collect() },
             http_fallback(t.listeners.iter().any(|l| !l.hosts.is_empty())),
             Some(gateway_intentions(&t.source.label(), &g.intentions)),
         ),
@@ -446,7 +501,45 @@ fn intention_rows(list: &[IntentionRef]) -> Vec<GatewayIntention> {
         .collect()
 }
 
-fn mesh_row(r: &MeshRoute, short: &Shortener<'_>) -> MeshRow {
+/// The public listener reads as a terminating gateway's one linked service; each upstream
+/// listener's targets are dialled in the upstream's mesh gateway mode.
+fn sidecar_table(t: &SidecarTable, dials: &Dials<'_>) -> GatewayTable {
+    let upstreams = t
+        .upstreams
+        .iter()
+        .map(|u| {
+            let caller = Caller { mode: Some(u.mesh_gateway_mode), ..dials.caller.clone() };
+            upstream_listener(u, &Dials { caller, ..*dials })
+        })
+        .collect();
+    GatewayTable::Sidecar { public: Box::new(linked_row(&t.inbound, dials.short)), upstreams }
+}
+
+fn upstream_listener(u: &SidecarUpstream, dials: &Dials<'_>) -> UpstreamListenerView {
+    let place = if u.peer.is_empty() { format!("in {}", u.datacenter) } else { format!("on peer {}", u.peer) };
+    let mode = gateways::text::mode_name(u.mesh_gateway_mode);
+    let listener = format!("{}:{}", u.address, u.port);
+    UpstreamListenerView {
+        title: format!(
+            "upstream {} {place} on {listener} {}, mesh gateway mode {mode}",
+            u.destination.label(),
+            u.protocol.as_str()
+        ),
+        destination: u.destination.label(),
+        datacenter: (!u.datacenter.is_empty()).then(|| u.datacenter.clone()),
+        peer: (!u.peer.is_empty()).then(|| u.peer.clone()),
+        listener,
+        port: u.port,
+        protocol: u.protocol,
+        mesh_gateway_mode: u.mesh_gateway_mode,
+        hosts: u.hosts.iter().map(|h| host_view(h, dials)).collect(),
+        tcp: u.tcp.iter().map(|t| tcp_view("every connection", t, dials)).collect(),
+        origin: u.origin.clone(),
+    }
+}
+
+fn mesh_row(r: &MeshRoute, dials: &Dials<'_>) -> MeshRow {
+    let short = dials.short;
     let (kind, cluster_is_sni) = match &r.destination {
         MeshDestination::LocalService { cluster, .. } => ("local-service", *cluster == r.sni),
         MeshDestination::ExportedService { .. } => ("exported-service", false),
@@ -463,6 +556,7 @@ fn mesh_row(r: &MeshRoute, short: &Shortener<'_>) -> MeshRow {
         cluster: r.cluster().to_string(),
         cluster_short: short.short(r.cluster()),
         cluster_is_sni,
+        forward: forward_view(&dials.dialer.forward(dials.datacenter, &r.destination)),
         note: r.note.clone(),
         origin: r.origin.clone(),
     }
@@ -493,9 +587,9 @@ fn linked_row(s: &LinkedRoute, short: &Shortener<'_>) -> LinkedRow {
     }
 }
 
-fn ingress_listener(l: &ingress::IngressListener, dc: &str) -> ListenerView {
+fn ingress_listener(l: &ingress::IngressListener, dials: &Dials<'_>) -> ListenerView {
     let tls = if l.tls { ", TLS" } else { "" };
-    let tcp: Vec<TcpView> = l.tcp.iter().map(|t| tcp_view("every connection", t, dc)).collect();
+    let tcp: Vec<TcpView> = l.tcp.iter().map(|t| tcp_view("every connection", t, dials)).collect();
     let empty = (l.hosts.is_empty() && tcp.is_empty()).then(|| "no services: nothing is routed".to_string());
     ListenerView {
         title: format!("listener {} {}{tls}", l.port, l.protocol.as_str()),
@@ -504,16 +598,16 @@ fn ingress_listener(l: &ingress::IngressListener, dc: &str) -> ListenerView {
         protocol: l.protocol,
         hostname: String::new(),
         tls: l.tls,
-        hosts: l.hosts.iter().map(|h| host_view(h, dc)).collect(),
+        hosts: l.hosts.iter().map(|h| host_view(h, dials)).collect(),
         tcp,
         empty,
         origin: l.origin.clone(),
     }
 }
 
-fn api_listener(l: &api::ApiListener, dc: &str) -> ListenerView {
+fn api_listener(l: &api::ApiListener, dials: &Dials<'_>) -> ListenerView {
     let tls = if l.tls { ", TLS" } else { "" };
-    let tcp: Vec<TcpView> = l.tcp.iter().map(|t| tcp_view(&format!("tcp-route {}", t.route), t, dc)).collect();
+    let tcp: Vec<TcpView> = l.tcp.iter().map(|t| tcp_view(&format!("tcp-route {}", t.route), t, dials)).collect();
     let empty = (l.hosts.is_empty() && tcp.is_empty()).then(|| "no routes attached".to_string());
     ListenerView {
         title: format!("listener {}: port {} {}, hostname {}{tls}", l.name, l.port, l.protocol.as_str(), l.hostname),
@@ -522,33 +616,33 @@ fn api_listener(l: &api::ApiListener, dc: &str) -> ListenerView {
         protocol: l.protocol,
         hostname: l.hostname.clone(),
         tls: l.tls,
-        hosts: l.hosts.iter().map(|h| host_view(h, dc)).collect(),
+        hosts: l.hosts.iter().map(|h| host_view(h, dials)).collect(),
         tcp,
         empty,
         origin: l.origin.clone(),
     }
 }
 
-fn tcp_view(what: &str, t: &TcpRoute, dc: &str) -> TcpView {
+fn tcp_view(what: &str, t: &TcpRoute, dials: &Dials<'_>) -> TcpView {
     TcpView {
         what: what.to_string(),
         service: t.service.label(),
-        targets: targets(&t.targets, dc),
+        targets: targets(&t.targets, dials),
         origin: t.origin.clone(),
     }
 }
 
-fn host_view(h: &VirtualHost, dc: &str) -> HostView {
+fn host_view(h: &VirtualHost, dials: &Dials<'_>) -> HostView {
     HostView {
         domains: h.domains.clone(),
         service: h.service.as_ref().map(gateways::ServiceId::label),
         filters: modifiers(&h.request_headers, &h.response_headers),
-        routes: h.routes.iter().map(|r| route_view(r, dc)).collect(),
+        routes: h.routes.iter().map(|r| route_view(r, dials)).collect(),
         origin: h.origin.clone(),
     }
 }
 
-fn route_view(r: &HttpRoute, dc: &str) -> HttpRouteView {
+fn route_view(r: &HttpRoute, dials: &Dials<'_>) -> HttpRouteView {
     let (path, conditions) = describe_match(&r.route_match);
     let mut filters = Vec::new();
     if let Some(p) = &r.prefix_rewrite {
@@ -580,7 +674,7 @@ fn route_view(r: &HttpRoute, dc: &str) -> HttpRouteView {
         path,
         conditions,
         no_target: r.targets.is_empty().then(|| "no service: answers 503".to_string()),
-        targets: targets(&r.targets, dc),
+        targets: targets(&r.targets, dials),
         filters,
         origin: r.origin.clone(),
     }
@@ -620,15 +714,17 @@ fn modifiers(request: &HeaderModifiers, response: &HeaderModifiers) -> Vec<Strin
     out
 }
 
-fn targets(ts: &[RouteTarget], dc: &str) -> Vec<TargetView> {
+fn targets(ts: &[RouteTarget], dials: &Dials<'_>) -> Vec<TargetView> {
     let total: u64 = ts.iter().map(|t| t.weight).sum();
     ts.iter()
         .map(|t| TargetView {
             cluster: t.cluster.clone(),
-            label: target_label(t, dc),
+            label: target_label(t, dials.datacenter),
             weight: percent(t.weight, total),
             sni: t.sni.clone(),
             filters: modifiers(&t.request_headers, &t.response_headers),
+            dial: dials.dial(t),
+            failover: dials.failover(t),
         })
         .collect()
 }
@@ -645,7 +741,7 @@ fn percent(weight: u64, total: u64) -> f64 {
 
 /// `[partition/][namespace/][subset.]service`, with `@dc` outside the gateway's datacenter and
 /// `@peer:p` for a peer's service.
-fn target_label(t: &RouteTarget, dc: &str) -> String {
+pub(super) fn target_label(t: &RouteTarget, dc: &str) -> String {
     let mut name = String::new();
     if !t.subset.is_empty() {
         name.push_str(&t.subset);

@@ -1,4 +1,5 @@
 use super::*;
+use crate::plan::dial::{SanMatch, Via};
 
 fn file(name: &str, text: &str) -> FileInput {
     FileInput { name: name.into(), text: text.into() }
@@ -281,7 +282,8 @@ fn upstreams_view_lists_each_proxy_with_the_level_that_set_its_mode() {
     assert_eq!(view.proxies.len(), 1);
     let p = &view.proxies[0];
     assert_eq!((p.proxy.as_str(), p.service.as_str()), ("web-sidecar-proxy", "web"));
-    let rows: Vec<(&str, &str)> = p.upstreams.iter().map(|u| (u.destination.as_str(), u.sni.as_str())).collect();
+    let rows: Vec<(&str, &str)> =
+        p.upstreams.iter().map(|u| (u.resolution.destination.as_str(), u.resolution.sni.as_str())).collect();
     assert_eq!(
         rows,
         [
@@ -292,6 +294,45 @@ fn upstreams_view_lists_each_proxy_with_the_level_that_set_its_mode() {
             ("logging", "logging.default.secondary.internal.11111111-2222-3333-4444-555555555555.consul"),
         ]
     );
+    // Each listener's target, dialled as web in the upstream's mode; the workspace registers no
+    // mesh gateway, so the gateway modes say why they are unrouted.
+    assert_eq!(p.presents_short, "spiffe://<td>/ns/default/dc/dc1/svc/web");
+    let dials: Vec<(&str, Option<&str>, Via, Option<&str>)> = p
+        .upstreams
+        .iter()
+        .flat_map(|u| u.targets.iter().map(move |t| (u, t)))
+        .map(|(u, t)| (t.label.as_str(), u.listener.as_deref(), t.dial.via, t.dial.problem.as_deref()))
+        .collect();
+    assert_eq!(
+        dials,
+        [
+            (
+                "api @peer:cluster-01",
+                Some("127.0.0.1:10000"),
+                Via::PeerMeshGateway,
+                Some("the settings give no mesh gateway of peer `cluster-01` (Peers.cluster-01.MeshGateways)")
+            ),
+            (
+                "db @secondary",
+                Some("127.0.0.1:10001"),
+                Via::LocalMeshGateway,
+                Some("no mesh gateway is registered in dc1")
+            ),
+            (
+                "logging @secondary",
+                Some("127.0.0.1:10002"),
+                Via::ConnectEndpoints,
+                Some("`logging` has no Connect endpoint in secondary")
+            ),
+        ]
+    );
+    let api = &p.upstreams[0].targets[0].dial;
+    assert_eq!(api.peer.as_deref(), Some("cluster-01"));
+    assert_eq!(
+        api.expects,
+        SanMatch::Regex(r"^spiffe://cccc\.consul/(ap/default/)?ns/default/dc/[^/]+/svc/api$".into())
+    );
+    assert_eq!(api.presents, format!("spiffe://{}/ns/default/dc/dc1/svc/web", crate::settings::DEFAULT_TRUST_DOMAIN));
 }
 
 #[test]
@@ -624,7 +665,8 @@ fn serialized_views_match_the_generated_declarations() {
         check("GatewayPlanView", &a.gateway_plan("no-such-gateway"));
         for g in &gateways.gateways {
             check("GatewayPlanView", &a.gateway_plan(&g.key));
-            check("EnvoyView", &a.envoy(&EnvoyRequest { gateway: g.key.clone(), ..Default::default() }));
+            let sidecar = g.kind == crate::plan::gateways::GatewayKind::ConnectProxy;
+            check("EnvoyView", &a.envoy(&EnvoyRequest { gateway: g.key.clone(), sidecar, ..Default::default() }));
         }
         check(
             "EnvoyView",
@@ -676,8 +718,13 @@ fn serialized_views_match_the_generated_declarations() {
         headers: vec!["x-a: 1".into()],
         no_route: true,
     };
-    let envoy =
-        EnvoyRequest { gateway: "g".into(), wasm: "/f.wasm".into(), admin_port: "9901".into(), cert_dir: "/c".into() };
+    let envoy = EnvoyRequest {
+        gateway: "g".into(),
+        sidecar: true,
+        wasm: "/f.wasm".into(),
+        admin_port: "9901".into(),
+        cert_dir: "/c".into(),
+    };
     check("WorkspaceInput", &input);
     check("SimulateRequest", &request);
     check("EnvoyRequest", &envoy);
@@ -694,7 +741,7 @@ fn serialized_views_match_the_generated_declarations() {
 }
 
 /// A directory's configuration files, with its `meshgate.*` settings file, as `meshgate DIR` reads it.
-fn directory_analysis(dir: &str) -> Analysis {
+pub(super) fn directory_analysis(dir: &str) -> Analysis {
     let mut input = AnalysisInput::default();
     let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     paths.sort();

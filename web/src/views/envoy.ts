@@ -1,5 +1,6 @@
-// The Envoy view: the bootstrap `meshgate envoy --gateway KEY` writes for the chosen gateway
-// (filter.wasm path, certificates directory and admin port in a small form), with copy and download.
+// The Envoy view: the bootstrap `meshgate envoy --gateway KEY` (`--sidecar KEY`) writes for the
+// chosen gateway or sidecar (filter.wasm path, certificates directory and admin port in a small
+// form), with copy and download.
 import { app, envoyGateway, envoyRequest } from "../app";
 import { byId, h } from "../dom";
 import { envoyAsked, requestEnvoy } from "../planner";
@@ -50,7 +51,7 @@ export function buildEnvoy(panel: HTMLElement): void {
   const form = h(
     "form",
     { id: "envoy-form", class: "envoy-form", "data-testid": "envoy-form", hidden: true },
-    h("label", {}, "Gateway", select),
+    h("label", {}, "Gateway or sidecar", select),
     field("wasm", "filter.wasm path (as Envoy reads it)"),
     field("cert_dir", "Certificates directory"),
     field("admin_port", "Admin port", { inputmode: "numeric" }),
@@ -88,7 +89,7 @@ export function renderEnvoyView(): void {
   const request = envoyRequest();
   if (!request) {
     body.replaceChildren(
-      h("p", { class: "empty" }, "No gateways: register a service of kind mesh-gateway, terminating-gateway, ingress-gateway or api-gateway to generate its Envoy bootstrap."),
+      h("p", { class: "empty" }, "No gateways: register a service of kind mesh-gateway, terminating-gateway, ingress-gateway or api-gateway, or a service with a sidecar_service, to generate its Envoy bootstrap."),
     );
     return;
   }

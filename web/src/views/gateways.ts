@@ -1,8 +1,13 @@
-// A gateway's route table as the planner computed it: mesh (SNI rows), terminating (linked
-// services), ingress and API (listeners → hosts → routes → weighted targets).
+// A gateway's route table as the planner computed it: mesh (SNI rows and where each is forwarded),
+// terminating (linked services), ingress and API (listeners → hosts → routes → weighted targets),
+// sidecars (public listener, upstream listeners) — and where every target is dialled, with the
+// identities on both ends, or why it cannot be (unrouted).
 import { h } from "../dom";
 import { empty, headRow, originButton, type Jump } from "./common";
 import type {
+  DialedTarget,
+  DialView,
+  ForwardView,
   GatewayIntention,
   GatewaysView,
   GatewayView,
@@ -12,6 +17,7 @@ import type {
   MeshRow,
   TargetView,
   TcpView,
+  UpstreamListenerView,
 } from "../api";
 
 /** A long name, written with `<td>` for the trust domain; the full name is its tooltip. */
@@ -32,11 +38,97 @@ function weighted(targets: TargetView[]): HTMLElement {
     targets.map((t) =>
       h(
         "li",
-        { title: `cluster ${t.cluster}\nSNI ${t.sni}` },
+        {
+          class: t.dial.problem ? "unrouted" : null,
+          title: `cluster ${t.cluster}\nSNI ${t.sni}\n${dialText(t.dial)}`,
+        },
         h("span", { class: "weight" }, `${t.weight}%`),
         " ",
         h("span", { class: "target" }, t.label),
         t.filters.length ? h("span", { class: "muted small" }, ` (${t.filters.join(", ")})`) : null,
+      ),
+    ),
+  );
+}
+
+/** `Connect endpoints 10.0.0.5:21000`, `remote mesh gateway 10.0.2.1:8443`, or why it fails. */
+function dialText(d: DialView | ForwardView): string {
+  return d.problem ? `unrouted: ${d.problem}` : `${d.via_title} ${d.endpoints.join(" ")}`;
+}
+
+/** Where a dial (or a mesh row's forward) goes: how and the endpoints, or an unrouted badge. */
+function dialCell(d: DialView | ForwardView): HTMLElement {
+  if (d.problem) {
+    return h("td", { class: "dial unrouted" }, h("span", { class: "badge unrouted", title: d.problem }, "unrouted"));
+  }
+  return h(
+    "td",
+    { class: "dial", "data-via": d.via },
+    h("span", { class: "via" }, d.via_title),
+    d.endpoints.map((e) => h("div", {}, h("code", { class: "endpoint" }, e))),
+  );
+}
+
+/** The targets once each (by cluster), in the order given (a target several routes share is dialled alike). */
+function distinct(targets: DialedTarget[]): DialedTarget[] {
+  const seen = new Set<string>();
+  return targets.filter((t) => {
+    if (seen.has(t.cluster)) return false;
+    seen.add(t.cluster);
+    return true;
+  });
+}
+
+/**
+ * Where each target is dialled: the SNI sent, the endpoints and how they are reached (Connect
+ * endpoints, a terminating gateway, a mesh gateway), the identity the server must present; a
+ * target that cannot be reached is an unrouted row followed by why. `caption` names the caller.
+ */
+export function dialsTable(targets: DialedTarget[], caption: string): HTMLElement | null {
+  const rows: { label: string; t: DialedTarget; failover: number }[] = [];
+  for (const t of distinct(targets)) {
+    rows.push({ label: t.label, t, failover: 0 });
+    t.failover.forEach((f, i) => rows.push({ label: f.label, t: f, failover: i + 1 }));
+  }
+  if (!rows.length) return null;
+  const presents = [...new Set(rows.map((r) => r.t.dial.presents_short))];
+  return h(
+    "div",
+    { class: "table-scroll" },
+    h(
+      "table",
+      { class: "dials", "data-testid": "dials" },
+      h("caption", {}, `${caption}, mTLS as `, ...presents.flatMap((p, i) => (i ? [", ", h("code", {}, p)] : [h("code", {}, p)]))),
+      headRow(["Target", "SNI", "Dials", "Expects"]),
+      h(
+        "tbody",
+        {},
+        rows.flatMap(({ label, t, failover }) => {
+          const d = t.dial;
+          const row = h(
+            "tr",
+            { "data-cluster": t.cluster, class: failover ? "failover" : null },
+            h("td", { title: `cluster ${t.cluster}` }, failover ? h("span", { class: "muted" }, `↳ failover ${failover}: `) : null, label),
+            h("td", { class: "sni" }, shortName(d.sni_short, d.sni)),
+            dialCell(d),
+            h(
+              "td",
+              { class: "sni" },
+              shortName(d.expects_short, d.expects.value),
+              d.peer ? h("div", { class: "muted small" }, `peer ${d.peer}'s CA`) : null,
+            ),
+          );
+          const notes = [
+            d.problem ? `unrouted: ${d.problem}` : null,
+            d.unread_filter
+              ? `subset filter \`${d.unread_filter}\` is not of a form meshgate reads: every instance is used`
+              : null,
+          ].filter((n): n is string => n !== null);
+          // Only the first appearance of a cluster says why.
+          return notes.length && rows.find((r) => r.t.cluster === t.cluster)?.t === t
+            ? [row, h("tr", { class: "note", "data-testid": "dial-problem" }, h("td", { colspan: 4 }, notes.map((n) => h("div", {}, `↳ ${n}`))))]
+            : [row];
+        }),
       ),
     ),
   );
@@ -71,15 +163,19 @@ function meshTable(rows: MeshRow[], jump: Jump): HTMLElement {
   return h(
     "table",
     { class: "gw-routes mesh", "data-testid": "gateway-route-table" },
-    h("caption", {}, "SNI → destination: exact names first, then wildcard names. The TLS connection passes through, never decrypted."),
-    headRow(["#", "SNI", "Destination", "Cluster", "Written at"]),
+    h(
+      "caption",
+      {},
+      "SNI → destination: exact names first, then wildcard names, and where the connections go. The TLS connection passes through, never decrypted.",
+    ),
+    headRow(["#", "SNI", "Destination", "Cluster", "Forwards to", "Written at"]),
     h(
       "tbody",
       {},
       rows.flatMap((r, i) => {
         const row = h(
           "tr",
-          { "data-match": r.match, class: r.note ? "has-note" : null },
+          { "data-match": r.match, "data-sni": r.sni, class: r.note || r.forward.problem ? "has-note" : null },
           h("td", { class: "num" }, i + 1),
           h(
             "td",
@@ -95,25 +191,28 @@ function meshTable(rows: MeshRow[], jump: Jump): HTMLElement {
             r.exported_to.length ? h("div", { class: "muted small" }, `also dialled by ${r.exported_to.join(", ")}`) : null,
           ),
           h("td", { class: "sni" }, r.cluster_is_sni ? h("span", { class: "muted", title: r.cluster }, "= SNI") : shortName(r.cluster_short, r.cluster)),
+          dialCell(r.forward),
           h("td", {}, originButton(r.origin, jump)),
         );
-        return r.note ? [row, h("tr", { class: "note" }, h("td", { colspan: 5 }, `↳ ${r.note}`))] : [row];
+        const notes = [r.note, r.forward.problem ? `unrouted: ${r.forward.problem}` : null].filter((n): n is string => !!n);
+        return notes.length ? [row, h("tr", { class: "note" }, h("td", { colspan: 6 }, notes.map((n) => h("div", {}, `↳ ${n}`))))] : [row];
       }),
     ),
   );
 }
 
-function terminatingTable(rows: LinkedRow[], none: string, jump: Jump): HTMLElement {
+const LINKED_CAPTION =
+  "Linked services: mesh clients dial the SNI; the gateway terminates their mTLS as the service, enforces its intentions, and forwards to the external address.";
+const PUBLIC_CAPTION =
+  "Public listener: mesh clients dial the SNI; the sidecar terminates their mTLS as the service, enforces its intentions, and hands the request to the local application.";
+
+function terminatingTable(rows: LinkedRow[], none: string, jump: Jump, sidecar = false): HTMLElement {
   if (!rows.length) return empty("No linked services: add a terminating-gateway entry with this gateway's name.");
   return h(
     "table",
-    { class: "gw-routes terminating", "data-testid": "gateway-route-table" },
-    h(
-      "caption",
-      {},
-      "Linked services: mesh clients dial the SNI; the gateway terminates their mTLS as the service, enforces its intentions, and forwards to the external address.",
-    ),
-    headRow(["Service", "SNI", "External address", "TLS origination"]),
+    { class: `gw-routes terminating${sidecar ? " public" : ""}`, "data-testid": "gateway-route-table" },
+    h("caption", {}, sidecar ? PUBLIC_CAPTION : LINKED_CAPTION),
+    headRow(["Service", "SNI", sidecar ? "Local application" : "External address", "TLS origination"]),
     rows.map((r) =>
       h(
         "tbody",
@@ -202,8 +301,44 @@ function tcpTable(rows: TcpView[], jump: Jump): HTMLElement {
   );
 }
 
+function hostsTable(hosts: HostView[], jump: Jump): HTMLElement | null {
+  if (!hosts.length) return null;
+  const filters = hosts.some((host) => host.routes.some((r) => r.filters.length > 0));
+  return h(
+    "div",
+    { class: "table-scroll" },
+    h(
+      "table",
+      { class: "gw-routes http", "data-testid": "gateway-route-table" },
+      h("caption", {}, "Host → routes in order (the first that matches wins) → weighted targets"),
+      headRow(["Host", "#", "Match (written at)", "Targets", ...(filters ? ["Filters"] : [])]),
+      h(
+        "tbody",
+        {},
+        hosts.flatMap((host) => hostRows(host, filters, jump)),
+      ),
+    ),
+  );
+}
+
+/** Every target of some hosts and tcp routes, in route order. */
+function targetsOf(hosts: HostView[], tcp: TcpView[]): TargetView[] {
+  return [...tcp.flatMap((t) => t.targets), ...hosts.flatMap((host) => host.routes.flatMap((r) => r.targets))];
+}
+
+/** One upstream listener of a sidecar: the upstream's routes, then where its targets are dialled. */
+function upstreamSection(u: UpstreamListenerView, jump: Jump): HTMLElement {
+  return h(
+    "section",
+    { class: "listener upstream", "data-port": u.port, "data-upstream": u.destination },
+    h("h5", {}, u.title, " ", originButton(u.origin, jump)),
+    hostsTable(u.hosts, jump),
+    u.tcp.length ? h("div", { class: "table-scroll" }, tcpTable(u.tcp, jump)) : null,
+    dialsTable(targetsOf(u.hosts, u.tcp), `${u.destination} on ${u.listener} dials`),
+  );
+}
+
 function listenerSection(l: ListenerView, jump: Jump): HTMLElement {
-  const filters = l.hosts.some((host) => host.routes.some((r) => r.filters.length > 0));
   return h(
     "section",
     { class: "listener", "data-port": l.port, "data-listener": l.name || String(l.port) },
@@ -216,23 +351,7 @@ function listenerSection(l: ListenerView, jump: Jump): HTMLElement {
       " ",
       originButton(l.origin, jump),
     ),
-    l.hosts.length
-      ? h(
-          "div",
-          { class: "table-scroll" },
-          h(
-            "table",
-            { class: "gw-routes http", "data-testid": "gateway-route-table" },
-            h("caption", {}, "Host → routes in order (the first that matches wins) → weighted targets"),
-            headRow(["Host", "#", "Match (written at)", "Targets", ...(filters ? ["Filters"] : [])]),
-            h(
-              "tbody",
-              {},
-              l.hosts.flatMap((host) => hostRows(host, filters, jump)),
-            ),
-          ),
-        )
-      : null,
+    hostsTable(l.hosts, jump),
     l.tcp.length ? h("div", { class: "table-scroll" }, tcpTable(l.tcp, jump)) : null,
     l.empty ? empty(l.empty) : null,
   );
@@ -255,17 +374,28 @@ function labelCells(table: HTMLTableElement): void {
 /** One gateway: who it is, its route table, the intentions it enforces, and notes. */
 export function renderGateway(g: GatewayView, view: GatewaysView, jump: Jump): HTMLElement {
   const t = g.table;
-  let table: HTMLElement | HTMLElement[];
+  let table: (HTMLElement | null)[];
   switch (t.kind) {
     case "mesh-gateway":
-      table = h("div", { class: "table-scroll" }, meshTable(t.routes, jump));
+      table = [h("div", { class: "table-scroll" }, meshTable(t.routes, jump))];
       break;
     case "terminating-gateway":
-      table = h("div", { class: "table-scroll" }, terminatingTable(t.services, view.no_intention, jump));
+      table = [h("div", { class: "table-scroll" }, terminatingTable(t.services, view.no_intention, jump))];
       break;
     case "ingress-gateway":
-    case "api-gateway":
-      table = t.listeners.length ? t.listeners.map((l) => listenerSection(l, jump)) : empty("No listeners.");
+    case "api-gateway": {
+      const targets = t.listeners.flatMap((l) => targetsOf(l.hosts, l.tcp));
+      table = t.listeners.length ? t.listeners.map((l) => listenerSection(l, jump)) : [empty("No listeners.")];
+      table.push(dialsTable(targets, "Dials"));
+      break;
+    }
+    case "sidecar":
+      table = [
+        h("div", { class: "table-scroll" }, terminatingTable([t.public], view.no_intention, jump, true)),
+        ...(t.upstreams.length
+          ? t.upstreams.map((u) => upstreamSection(u, jump))
+          : [empty("No upstream listeners: no upstream has a local_bind_port.")]),
+      ];
       break;
   }
   const section = h(

@@ -1,5 +1,5 @@
-// The Routes view: every gateway's route table (a picker when there are several), then each
-// discovery chain's route table and graph.
+// The Routes view: every gateway's and sidecar's route table (a picker when there are several), then
+// each discovery chain's route table and graph.
 import { app, routesGateway } from "../app";
 import { byId, h } from "../dom";
 import { jump } from "../files";
@@ -119,7 +119,7 @@ function gatewaysSection(): HTMLElement {
       "div",
       { class: "section-head" },
       h("h2", { class: "view-section", id: "gateways-title" }, "Gateways"),
-      h("label", { id: "gateway-picker-label", class: "picker", hidden: true }, "Gateway ", picker),
+      h("label", { id: "gateway-picker-label", class: "picker", hidden: true }, "Gateway or sidecar ", picker),
     ),
     h("p", { id: "gateways-facts", class: "facts small" }),
     h("div", { id: "gateway-body" }),
@@ -130,9 +130,13 @@ function renderGateways(): void {
   const view = app.views?.gateways;
   if (!view) return;
   const n = view.gateways.length;
-  byId("gateways-facts").textContent = n
-    ? `${n} gateway${n === 1 ? "" : "s"} · <td> stands for the trust domain ${view.trust_domain}`
-    : "";
+  const sidecars = view.gateways.filter((g) => g.kind === "connect-proxy").length;
+  const gateways = n - sidecars;
+  const counts = [
+    gateways ? `${gateways} gateway${gateways === 1 ? "" : "s"}` : null,
+    sidecars ? `${sidecars} sidecar${sidecars === 1 ? "" : "s"}` : null,
+  ].filter((c) => c !== null);
+  byId("gateways-facts").textContent = n ? `${counts.join(" · ")} · <td> stands for the trust domain ${view.trust_domain}` : "";
   byId("gateway-picker-label").hidden = n < 2;
   setOptions(
     byId<HTMLSelectElement>("gateway-picker"),
@@ -153,7 +157,7 @@ function renderGatewayBody(): void {
       : h(
           "p",
           { class: "empty" },
-          "No gateways: register a service of kind mesh-gateway, terminating-gateway, ingress-gateway or api-gateway to see its route table.",
+          "No gateways: register a service of kind mesh-gateway, terminating-gateway, ingress-gateway or api-gateway, or a service with a sidecar_service, to see its route table.",
         ),
   );
 }

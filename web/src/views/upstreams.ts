@@ -1,10 +1,25 @@
 // The Upstreams view: per connect proxy, each upstream's target, SNI, mesh gateway mode and the
-// level that set it, and what is dialled.
+// level that set it, and what is dialled; then, for each upstream bound to a local port, where its
+// listener dials each target (and failover target) with the identities on both ends.
 import { app } from "../app";
 import { byId, h } from "../dom";
 import { jump } from "../files";
 import { empty, originButton, type Jump } from "./common";
-import type { UpstreamResolution, UpstreamsView } from "../api";
+import { dialsTable } from "./gateways";
+import type { UpstreamResolution, UpstreamsView, UpstreamView } from "../api";
+
+/** Each listener's dials, after the table; an upstream without a local port has no listener. */
+function listenerDials(upstreams: UpstreamView[]): HTMLElement[] {
+  return upstreams.map((u) =>
+    h(
+      "div",
+      { class: "upstream-dials", "data-upstream": u.resolution.destination, "data-testid": "upstream-dials" },
+      u.listener
+        ? dialsTable(u.targets, `${u.resolution.destination} on ${u.listener} dials`) ?? empty(`${u.resolution.destination}: no targets.`)
+        : h("p", { class: "muted small" }, `${u.resolution.destination}: no local_bind_port: no listener, nothing is dialled.`),
+    ),
+  );
+}
 
 function upstreamRow(u: UpstreamResolution, jump: Jump): HTMLTableRowElement[] {
   const where = u.peer ? `peer ${u.peer}` : u.datacenter;
@@ -39,6 +54,7 @@ export function renderUpstreams(view: UpstreamsView, jump: Jump): HTMLElement {
         "section",
         { class: "proxy", "data-proxy": p.proxy },
         h("h3", {}, p.proxy, h("span", { class: "muted" }, ` for ${p.service}, in ${p.datacenter}`)),
+        h("p", { class: "facts small" }, "Dials as ", h("code", { title: p.presents }, p.presents_short)),
         p.upstreams.length
           ? h(
               "div",
@@ -60,11 +76,12 @@ export function renderUpstreams(view: UpstreamsView, jump: Jump): HTMLElement {
                 h(
                   "tbody",
                   {},
-                  p.upstreams.flatMap((u) => upstreamRow(u, jump)),
+                  p.upstreams.flatMap((u) => upstreamRow(u.resolution, jump)),
                 ),
               ),
             )
           : empty("No upstreams."),
+        listenerDials(p.upstreams),
       ),
     ),
   );

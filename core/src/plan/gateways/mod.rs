@@ -161,6 +161,7 @@ pub struct GatewayRoutes {
 /// The route table, by gateway kind.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
+#[allow(clippy::large_enum_variant)]
 pub enum RouteTable {
     MeshGateway(mesh::MeshTable),
     TerminatingGateway(terminating::TerminatingTable),

@@ -1,40 +1,67 @@
 //! Route tables as text, for people: what `meshgate routes` prints (and what the fixture corpus
-//! checks). One block per gateway: a title line, its table(s), the intentions it enforces, notes.
+//! checks). One block per gateway or sidecar: a title line, its table(s), where each target is
+//! dialled and with which identities ([`crate::plan::dial`], the same resolution `meshgate envoy`
+//! configures), the intentions it enforces, notes.
 
 use super::mesh::MeshDestination;
 use super::{GatewayRoutes, HeaderModifiers, HttpRoute, IntentionRef, RouteTable, RouteTarget, TcpRoute, VirtualHost};
+use crate::plan::dial::{Dial, Dialer, Forward, GatewayDials};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-/// Gateways, blocks separated by a blank line, after a line naming the trust domain: names in
-/// the tables write it `<td>`, so the tables stay readable.
-pub fn render<'g>(gateways: impl IntoIterator<Item = &'g GatewayRoutes>, trust_domain: &str) -> String {
-    let blocks: Vec<String> = gateways.into_iter().map(|g| render_one(&abbreviate(g, trust_domain))).collect();
+/// Gateways (and sidecars), blocks separated by a blank line, after a line naming the trust
+/// domain: names in the tables write it `<td>`, so the tables stay readable.
+pub fn render<'g>(
+    gateways: impl IntoIterator<Item = &'g GatewayRoutes>,
+    dialer: &Dialer<'_>,
+    trust_domain: &str,
+) -> String {
+    let blocks: Vec<String> = gateways
+        .into_iter()
+        .map(|g| {
+            let dials = GatewayDials::of(dialer, g);
+            render_one(&abbreviate(g, trust_domain), &abbreviate(&dials, trust_domain))
+        })
+        .collect();
     if blocks.is_empty() {
         return String::new();
     }
     format!("trust domain: {trust_domain} (<td> below)\n\n{}", blocks.join("\n"))
 }
 
-/// The same routes with the trust domain written `<td>` in every name.
-fn abbreviate(g: &GatewayRoutes, trust_domain: &str) -> GatewayRoutes {
+/// The same value with the trust domain written `<td>` in every string (before the layout, so
+/// the columns stay aligned).
+fn abbreviate<T>(v: &T, trust_domain: &str) -> T
+where
+    T: Clone + serde::Serialize + serde::de::DeserializeOwned,
+{
     fn walk(v: &mut serde_json::Value, td: &str) {
         match v {
             serde_json::Value::String(s) if s.contains(td) => *s = s.replace(td, "<td>"),
             serde_json::Value::Array(items) => items.iter_mut().for_each(|i| walk(i, td)),
-            serde_json::Value::Object(map) => map.values_mut().for_each(|i| walk(i, td)),
+            // Keys too: the dials are keyed by SNI.
+            serde_json::Value::Object(map) => {
+                *map = std::mem::take(map)
+                    .into_iter()
+                    .map(|(k, mut v)| {
+                        walk(&mut v, td);
+                        (k.replace(td, "<td>"), v)
+                    })
+                    .collect();
+            }
             _ => {}
         }
     }
     if trust_domain.is_empty() {
-        return g.clone();
+        return v.clone();
     }
-    let Ok(mut value) = serde_json::to_value(g) else { return g.clone() };
+    let Ok(mut value) = serde_json::to_value(v) else { return v.clone() };
     walk(&mut value, trust_domain);
-    serde_json::from_value(value).unwrap_or_else(|_| g.clone())
+    serde_json::from_value(value).unwrap_or_else(|_| v.clone())
 }
 
-/// One gateway, names in full.
-pub fn render_one(g: &GatewayRoutes) -> String {
+/// One gateway or sidecar, names in full, with its dials.
+pub fn render_one(g: &GatewayRoutes, dials: &GatewayDials) -> String {
     let id = &g.gateway;
     let mut out = String::new();
     let ns =
@@ -51,7 +78,7 @@ pub fn render_one(g: &GatewayRoutes) -> String {
     );
     match &g.routes {
         RouteTable::MeshGateway(t) => {
-            let rows: Vec<[String; 4]> = t
+            let rows: Vec<[String; 5]> = t
                 .routes
                 .iter()
                 .map(|r| {
@@ -63,6 +90,7 @@ pub fn render_one(g: &GatewayRoutes) -> String {
                         MeshDestination::LocalService { cluster, .. } if *cluster == r.sni => "= SNI".to_string(),
                         _ => r.cluster().to_string(),
                     };
+                    let forward = dials.forwards.get(&r.sni).map(forward_cell).unwrap_or_default();
                     let from = match &r.destination {
                         // The settings file, not a registration, names a peer's gateways.
                         MeshDestination::PeerGateways { peer, .. } if r.origin.file.is_empty() => {
@@ -70,16 +98,21 @@ pub fn render_one(g: &GatewayRoutes) -> String {
                         }
                         _ => r.origin.to_string(),
                     };
-                    [r.sni.clone(), dest, cluster, from]
+                    [r.sni.clone(), dest, cluster, forward, from]
                 })
                 .collect();
             if rows.is_empty() {
                 out.push_str("  (no routes: every connection is closed)\n");
             } else {
-                out.push_str(&table(2, &["SNI", "DESTINATION", "CLUSTER", "FROM"], &rows));
+                out.push_str(&table(2, &["SNI", "DESTINATION", "CLUSTER", "FORWARDS TO", "FROM"], &rows));
             }
             for r in t.routes.iter().filter(|r| r.note.is_some()) {
                 let _ = writeln!(out, "  note: {}: {}", r.sni, r.note.as_deref().unwrap_or_default());
+            }
+            for r in &t.routes {
+                if let Some(f) = dials.forwards.get(&r.sni) {
+                    problems(&mut out, 2, &r.sni, f.problem.as_deref(), f.unread_filter.as_deref());
+                }
             }
             if !t.routes.is_empty() {
                 out.push_str("  anything else: closed (unrouted)\n");
@@ -127,6 +160,7 @@ pub fn render_one(g: &GatewayRoutes) -> String {
                     tcp_line(&mut out, "every connection", tcp);
                 }
             }
+            target_dials(&mut out, "dials", 2, crate::plan::dial::targets_of(g), Some(&dials.targets));
             gateway_intentions(&mut out, g, &t.source.label());
         }
         RouteTable::ApiGateway(t) => {
@@ -152,6 +186,7 @@ pub fn render_one(g: &GatewayRoutes) -> String {
                     out.push_str("    (no routes attached)\n");
                 }
             }
+            target_dials(&mut out, "dials", 2, crate::plan::dial::targets_of(g), Some(&dials.targets));
             gateway_intentions(&mut out, g, &t.source.label());
         }
         RouteTable::Sidecar(t) => {
@@ -175,17 +210,14 @@ pub fn render_one(g: &GatewayRoutes) -> String {
                     u.address,
                     u.port,
                     u.protocol.as_str(),
-                    match u.mesh_gateway_mode {
-                        crate::plan::upstreams::Mode::None => "none",
-                        crate::plan::upstreams::Mode::Local => "local",
-                        crate::plan::upstreams::Mode::Remote => "remote",
-                    },
+                    mode_name(u.mesh_gateway_mode),
                     u.origin
                 );
                 http_hosts(&mut out, &u.hosts);
                 if let Some(tcp) = &u.tcp {
                     tcp_line(&mut out, "every connection", tcp);
                 }
+                target_dials(&mut out, "dials", 4, u.targets(), dials.upstreams.get(&u.port));
             }
         }
     }
@@ -193,6 +225,110 @@ pub fn render_one(g: &GatewayRoutes) -> String {
         let _ = writeln!(out, "  note: {n}");
     }
     out
+}
+
+/// [`target_dials`] on its own, with the trust domain written `<td>` (`meshgate upstreams`).
+pub fn dials_text<'t>(
+    title: &str,
+    indent: usize,
+    targets: impl IntoIterator<Item = &'t RouteTarget>,
+    dials: &BTreeMap<String, Dial>,
+    trust_domain: &str,
+) -> String {
+    let mut out = String::new();
+    target_dials(&mut out, title, indent, targets, Some(&abbreviate(dials, trust_domain)));
+    out
+}
+
+/// Where each target (then its failover targets, in order) is dialled: under `<title>, mTLS as
+/// <identity presented>:`, a table of the target, the SNI sent, the endpoints and how they are
+/// reached, the identity the server must present; after it, every target that cannot be reached
+/// (`unrouted: …`), with why.
+fn target_dials<'t>(
+    out: &mut String,
+    title: &str,
+    indent: usize,
+    targets: impl IntoIterator<Item = &'t RouteTarget>,
+    dials: Option<&BTreeMap<String, Dial>>,
+) {
+    let Some(dials) = dials else { return };
+    let mut seen = BTreeSet::new();
+    // (label, cluster, dial): each target once, its failover targets after it.
+    let mut order: Vec<(String, &str, &Dial)> = Vec::new();
+    for t in targets {
+        if !seen.insert(t.cluster.as_str()) {
+            continue;
+        }
+        order.extend(dials.get(&t.cluster).map(|d| (t.cluster.clone(), t.cluster.as_str(), d)));
+        for (i, f) in t.failover.iter().enumerate() {
+            let label = format!("↳ failover {}: {}", i + 1, f.cluster);
+            order.extend(dials.get(&f.cluster).map(|d| (label, f.cluster.as_str(), d)));
+        }
+    }
+    if order.is_empty() {
+        return;
+    }
+    let presents: BTreeSet<&str> = order.iter().map(|(_, _, d)| d.presents.as_str()).collect();
+    let pad = " ".repeat(indent);
+    let _ = writeln!(out, "{pad}{title}, mTLS as {}:", presents.into_iter().collect::<Vec<_>>().join(", "));
+    let rows: Vec<[String; 4]> =
+        order.iter().map(|(label, _, d)| [label.clone(), d.sni.clone(), dial_cell(d), expects(d)]).collect();
+    out.push_str(&table(indent + 2, &["TARGET", "SNI", "DIALS", "EXPECTS"], &rows));
+    let mut told = BTreeSet::new();
+    for (_, cluster, d) in &order {
+        if told.insert(*cluster) {
+            problems(out, indent + 2, cluster, d.problem.as_deref(), d.unread_filter.as_deref());
+        }
+    }
+}
+
+/// `Connect endpoints 10.0.0.5:21000`, `local mesh gateway 10.0.1.1:8443`, or `unrouted`.
+fn dial_cell(d: &Dial) -> String {
+    if d.problem.is_some() {
+        return "unrouted".to_string();
+    }
+    format!("{} {}", d.via.describe(), d.endpoints.join(" "))
+}
+
+fn forward_cell(f: &Forward) -> String {
+    if f.problem.is_some() {
+        return "unrouted".to_string();
+    }
+    format!("{} {}", f.via.describe(), f.endpoints.join(" "))
+}
+
+/// The SPIFFE ID the server must present (`~pattern` for a peer's service, whose CA is the peer's).
+fn expects(d: &Dial) -> String {
+    let m = d.expects.describe();
+    if d.peer.is_empty() {
+        m
+    } else {
+        format!("{m} (peer {}'s CA)", d.peer)
+    }
+}
+
+/// `unrouted: <what>: <why>` and `note: <what>: subset filter … not read` lines.
+fn problems(out: &mut String, indent: usize, what: &str, problem: Option<&str>, unread: Option<&str>) {
+    let pad = " ".repeat(indent);
+    if let Some(p) = problem {
+        let _ = writeln!(out, "{pad}unrouted: {what}: {p}");
+    }
+    if let Some(f) = unread {
+        let _ = writeln!(
+            out,
+            "{pad}note: {what}: subset filter `{f}` is not of a form meshgate reads (`Service.Meta.<key> == <value>`, `Service.Tags contains <tag>`): every instance is used"
+        );
+    }
+}
+
+/// A mesh gateway mode as Consul writes it: `none`, `local`, `remote`.
+pub fn mode_name(mode: crate::plan::upstreams::Mode) -> &'static str {
+    use crate::plan::upstreams::Mode;
+    match mode {
+        Mode::None => "none",
+        Mode::Local => "local",
+        Mode::Remote => "remote",
+    }
 }
 
 fn gateway_intentions(out: &mut String, g: &GatewayRoutes, source: &str) {
@@ -358,8 +494,10 @@ fn table<const N: usize>(indent: usize, header: &[&str; N], rows: &[[String; N]]
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{compile, FULL};
+    use super::super::testing::FULL;
     use super::*;
+    use crate::settings::Settings;
+    use crate::workspace::{InputFile, Workspace};
 
     #[test]
     fn percentages_have_at_most_two_decimals() {
@@ -369,10 +507,89 @@ mod tests {
         assert_eq!(percent(1, 1), "100%");
     }
 
+    /// `meshgate routes` of a workspace written as parts split at `---` lines.
+    fn routes_text(parts: &str) -> String {
+        let files = parts.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));
+        let ws = Workspace::load(files);
+        assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
+        let c = crate::plan::compile(&ws, &Settings::default()).expect("compile");
+        let dialer = Dialer::new(&ws, &c.plan);
+        render(c.plan.gateways.iter().chain(&c.plan.sidecars), &dialer, &c.plan.settings.trust_domain)
+    }
+
+    const DATA_PLANE: &str = r#"
+service { name = "mesh-gateway" kind = "mesh-gateway" address = "10.0.1.1" port = 8443 }
+service { name = "mesh-gateway" kind = "mesh-gateway" datacenter = "dc2" address = "10.0.2.1" port = 8443 }
+service { name = "ingress" kind = "ingress-gateway" address = "10.0.0.6" port = 8443 }
+service {
+  name = "web"
+  port = 8080
+  connect {
+    sidecar_service {
+      port = 21000
+      proxy { upstreams = [{ destination_name = "api", local_bind_port = 9191, mesh_gateway { mode = "local" } }] }
+    }
+  }
+}
+service { name = "api" address = "10.0.0.7" port = 8080 connect { sidecar_service { port = 21001 } } }
+service { name = "api" datacenter = "dc2" address = "10.0.2.7" port = 8080 connect { sidecar_service { port = 21001 } } }
+service { name = "db" port = 5432 }
+---
+Kind = "service-resolver"
+Name = "api"
+Failover = { "*" = { Datacenters = ["dc2"] } }
+---
+Kind = "ingress-gateway"
+Name = "ingress"
+Listeners = [
+  { Port = 8080, Protocol = "tcp", Services = [{ Name = "api" }] },
+  { Port = 5432, Protocol = "tcp", Services = [{ Name = "db" }] },
+]
+"#;
+
+    #[test]
+    fn targets_show_their_dial_failover_after_them_and_unrouted_with_why() {
+        let text = routes_text(DATA_PLANE);
+        let block = |start: &str| {
+            let from = text.find(start).unwrap_or_else(|| panic!("no {start:?} in\n{text}"));
+            let rest = &text[from..];
+            rest[..rest.find("\n\n").unwrap_or(rest.len())].to_string()
+        };
+        let ingress = block("ingress: ingress-gateway");
+        let lines: Vec<&str> = ingress.lines().map(str::trim).collect();
+        let at = |prefix: &str| {
+            lines.iter().position(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("no {prefix:?} in\n{ingress}"))
+        };
+        assert!(ingress.contains("  dials, mTLS as spiffe://<td>/ns/default/dc/dc1/svc/ingress:"), "{ingress}");
+        let api = at("api.default.default.dc1 ");
+        assert!(lines[api].contains("Connect endpoints 10.0.0.7:21001"), "{ingress}");
+        assert!(lines[api].ends_with("spiffe://<td>/ns/default/dc/dc1/svc/api"), "{ingress}");
+        // The failover target right after its target, through dc2's gateway (a gateway's mode).
+        assert!(lines[api + 1].starts_with("↳ failover 1: api.default.default.dc2"), "{ingress}");
+        assert!(lines[api + 1].contains("remote mesh gateway 10.0.2.1:8443"), "{ingress}");
+        assert!(lines[at("db.default.default.dc1 ")].contains(" unrouted "), "{ingress}");
+        assert!(ingress.contains("unrouted: db.default.default.dc1: `db` has no Connect endpoint"), "{ingress}");
+
+        // The sidecar's upstream dials as web, in the upstream's mode: dc2 through dc1's gateway.
+        let web = block("web-sidecar-proxy: connect-proxy in dc1");
+        assert!(web.contains("    dials, mTLS as spiffe://<td>/ns/default/dc/dc1/svc/web:"), "{web}");
+        let failover = web.lines().find(|l| l.contains("↳ failover 1: api.default.default.dc2")).expect("failover");
+        assert!(failover.contains("local mesh gateway 10.0.1.1:8443"), "{web}");
+
+        // Mesh gateway rows (keyed by SNI, written with <td>) say where they forward.
+        let mesh = block("mesh-gateway@dc1:");
+        let row = mesh.lines().find(|l| l.trim_start().starts_with("api.default.dc1.internal.<td>")).expect("row");
+        assert!(row.contains("Connect endpoints 10.0.0.7:21001"), "{mesh}");
+        let db = mesh.lines().find(|l| l.trim_start().starts_with("db.default.dc1.internal.<td>")).expect("db");
+        assert!(db.contains(" unrouted "), "{mesh}");
+        assert!(mesh.contains("unrouted: db.default.dc1.internal.<td>: `db` has no Connect endpoint"), "{mesh}");
+        let wildcard = mesh.lines().find(|l| l.trim_start().starts_with("*.dc2.internal.<td>")).expect("wildcard");
+        assert!(wildcard.contains("remote mesh gateway 10.0.2.1:8443"), "{mesh}");
+    }
+
     #[test]
     fn every_kind_renders_a_block() {
-        let plan = compile(FULL);
-        let text = render(&plan.gateways, &plan.settings.trust_domain);
+        let text = routes_text(FULL);
         for needle in [
             "mesh-gateway: mesh-gateway in dc1, partition default, on 10.0.1.1:8443",
             "anything else: closed (unrouted)",
@@ -404,7 +621,8 @@ mod tests {
             crate::settings::Peer { mesh_gateways: vec!["127.0.0.1:8445".into()], ..Default::default() },
         );
         let plan = crate::plan::compile(&ws, &settings).expect("compile").plan;
-        let text = render(&plan.gateways, &plan.settings.trust_domain);
+        let dialer = Dialer::new(&ws, &plan);
+        let text = render(&plan.gateways, &dialer, &plan.settings.trust_domain);
         let row = text.lines().find(|l| l.contains("*.dc1.external.peer.consul")).expect(&text);
         assert!(row.trim_end().ends_with("settings: Peers.partner"), "{row}");
     }

@@ -74,6 +74,7 @@ fn the_form_sets_the_options_and_a_bad_port_is_said_so() {
     let a = analysis(&[]);
     let request = EnvoyRequest {
         gateway: "mesh-gateway@dc2".into(),
+        sidecar: false,
         wasm: " /opt/my filter.wasm ".into(),
         admin_port: "9901".into(),
         cert_dir: "/certs".into(),

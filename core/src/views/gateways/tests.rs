@@ -241,7 +241,7 @@ fn gateway_plan_is_the_filters_json_and_is_withheld_on_errors() {
     assert_eq!(a.gateway_plan("mesh-gateway@dc2").file_name, "gatewayplan-mesh-gateway_dc2.json");
     assert!(a.gateway_plan("api-gw").json.is_some());
     let missing = a.gateway_plan("nope");
-    assert_eq!(missing.withheld.as_deref(), Some("no gateway `nope` is registered"));
+    assert_eq!(missing.withheld.as_deref(), Some("no gateway or sidecar `nope` is registered"));
     // Two gateways are named mesh-gateway: the name alone selects neither.
     // A name several gateways share selects the one in the local datacenter.
     assert_eq!(a.gateway_plan("mesh-gateway").file_name, "gatewayplan-mesh-gateway_dc1.json");
@@ -306,4 +306,116 @@ fn a_registered_name_selects_the_gateway_of_the_local_datacenter() {
     // Keys always work, and an unknown name lists the gateways.
     assert_eq!(select(all, "mesh-gateway@dc2", "dc1", "default").unwrap().gateway.datacenter, "dc2");
     assert!(matches!(select(all, "nope", "dc1", "default"), Err(GatewaySelectError::NotFound { .. })));
+}
+
+/// The route-table corpus's Connect data plane: gateways, sidecars, dials.
+fn dataplane() -> Analysis {
+    crate::views::tests::directory_analysis(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/corpus/routes/dataplane"))
+}
+
+#[test]
+fn sidecars_follow_the_gateways_with_their_listeners_and_dials() {
+    use crate::plan::dial::Via;
+    let a = dataplane();
+    assert!(a.diagnostics().summary.valid, "{:?}", a.diagnostics().diagnostics);
+    let view = a.gateways();
+    let keys: Vec<&str> = view.gateways.iter().map(|g| g.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "ingress-gateway",
+            "mesh-gateway@dc1",
+            "mesh-gateway@dc2",
+            "web-sidecar-proxy",
+            "api-sidecar-proxy",
+            "billing-sidecar-proxy"
+        ]
+    );
+    let web = find(&view, "web-sidecar-proxy");
+    assert_eq!(web.kind, GatewayKind::ConnectProxy);
+    assert_eq!(web.label, "web-sidecar-proxy · sidecar · dc1");
+    let GatewayTable::Sidecar { public, upstreams } = &web.table else { panic!("{:?}", web.table) };
+    assert_eq!(public.identity_short, "spiffe://<td>/ns/default/dc/dc1/svc/web");
+    assert_eq!(public.endpoints, ["127.0.0.1:8080"]);
+    let titles: Vec<&str> = upstreams.iter().map(|u| u.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "upstream api in dc1 on 127.0.0.1:9191 http, mesh gateway mode none",
+            "upstream billing in dc1 on 127.0.0.1:9292 http, mesh gateway mode local",
+            "upstream ledger on peer partner on 127.0.0.1:9393 tcp, mesh gateway mode remote",
+        ]
+    );
+    // The api upstream's split: each subset's own endpoints, dialled as web.
+    let api = &upstreams[0].hosts[0].routes[0].targets;
+    let dials: Vec<(&str, Vec<String>)> = api.iter().map(|t| (t.label.as_str(), t.dial.endpoints.clone())).collect();
+    assert_eq!(
+        dials,
+        [
+            ("v1.api", vec!["10.0.0.11:21000".to_string()]),
+            ("v2.api", vec!["10.0.0.11:21000".to_string(), "10.0.0.12:8443".to_string()]),
+        ]
+    );
+    assert_eq!(api[0].dial.presents_short, "spiffe://<td>/ns/default/dc/dc1/svc/web");
+    assert_eq!(api[0].dial.expects_short, "spiffe://<td>/ns/default/dc/dc1/svc/api");
+    assert_eq!(api[1].dial.unread_filter.as_deref(), Some("Service.Meta.version matches \"v2.*\""));
+    // billing fails over to dc2 through dc1's mesh gateway: the upstream's mode.
+    let billing = &upstreams[1].hosts[0].routes[0].targets[0];
+    assert_eq!(billing.dial.via, Via::ConnectEndpoints);
+    let failover: Vec<(&str, Via, Vec<String>)> =
+        billing.failover.iter().map(|f| (f.label.as_str(), f.dial.via, f.dial.endpoints.clone())).collect();
+    assert_eq!(failover, [("billing @dc2", Via::LocalMeshGateway, vec!["10.0.1.1:8443".to_string()])]);
+    // The peer's service: its gateways, its trust domain's SPIFFE IDs.
+    let ledger = &upstreams[2].tcp[0].targets[0].dial;
+    assert_eq!((ledger.via, ledger.peer.as_deref()), (Via::PeerMeshGateway, Some("partner")));
+    assert_eq!(ledger.endpoints, ["192.0.2.10:8443"]);
+    assert!(ledger.expects_short.starts_with("~^spiffe://99999999-8888"), "{}", ledger.expects_short);
+
+    // A sidecar's GatewayPlan and Envoy bootstrap, by its key.
+    let plan = a.gateway_plan("web-sidecar-proxy");
+    assert_eq!(plan.withheld, None);
+    assert!(plan.json.unwrap().contains("\"kind\": \"connect-proxy\""));
+    let envoy = a.envoy(&crate::views::EnvoyRequest {
+        gateway: "web-sidecar-proxy".into(),
+        sidecar: true,
+        ..Default::default()
+    });
+    assert_eq!(envoy.withheld, None);
+    assert!(envoy.command.contains(" --sidecar web-sidecar-proxy "), "{}", envoy.command);
+    assert!(envoy.bootstrap.unwrap().contains("failover-target~1~billing.default.default.dc2"));
+    // Without the flag, the key names no gateway.
+    let envoy = a.envoy(&crate::views::EnvoyRequest { gateway: "web-sidecar-proxy".into(), ..Default::default() });
+    assert!(envoy.withheld.is_some_and(|w| w.contains("no gateway `web-sidecar-proxy`")));
+}
+
+#[test]
+fn gateway_targets_and_mesh_rows_say_where_they_go_or_why_not() {
+    use crate::plan::dial::Via;
+    let view = dataplane().gateways();
+    let ingress = find(&view, "ingress-gateway");
+    let GatewayTable::IngressGateway { listeners } = &ingress.table else { panic!("{:?}", ingress.table) };
+    let target = |host: usize| &listeners[0].hosts[host].routes[0].targets[0];
+    // billing: its Connect-native instance, then dc2 through dc2's gateway (a gateway's mode).
+    assert_eq!(target(1).dial.endpoints, ["10.0.0.13:8443"]);
+    assert_eq!(target(1).dial.presents_short, "spiffe://<td>/ns/default/dc/dc1/svc/ingress-gateway");
+    assert_eq!(target(1).failover[0].dial.via, Via::RemoteMeshGateway);
+    assert_eq!(target(1).failover[0].dial.expects_short, "spiffe://<td>/ns/default/dc/dc2/svc/billing");
+    // reports has no Connect endpoint: unrouted, with why.
+    let reports = &target(2).dial;
+    assert!(reports.endpoints.is_empty());
+    assert!(
+        reports.problem.as_deref().is_some_and(|p| p.starts_with("`reports` has no Connect endpoint")),
+        "{reports:?}"
+    );
+
+    let mesh = find(&view, "mesh-gateway@dc1");
+    let GatewayTable::MeshGateway { routes } = &mesh.table else { panic!("{:?}", mesh.table) };
+    let row = |sni: &str| routes.iter().find(|r| r.sni_short == sni).unwrap_or_else(|| panic!("no {sni}"));
+    let web = &row("web.default.dc1.internal.<td>").forward;
+    assert_eq!((web.via, web.endpoints.clone()), (Via::ConnectEndpoints, vec!["10.0.0.10:21000".to_string()]));
+    assert!(row("reports.default.dc1.internal.<td>").forward.problem.is_some());
+    let exported = &row("billing.default.default.partner.external.<td>").forward;
+    assert_eq!(exported.endpoints, ["10.0.0.13:8443"]);
+    let dc2 = &row("*.dc2.internal.<td>").forward;
+    assert_eq!((dc2.via, dc2.endpoints.clone()), (Via::RemoteMeshGateway, vec!["10.0.2.1:8443".to_string()]));
 }

@@ -1,0 +1,7 @@
+Kind = "service-intentions"
+Name = "api"
+Sources = [
+  { Name = "web", Action = "allow" },
+  { Name = "ingress-gateway", Action = "allow" },
+  { Name = "*", Action = "deny" },
+]

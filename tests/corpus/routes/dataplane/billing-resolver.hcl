@@ -1,0 +1,7 @@
+Kind = "service-resolver"
+Name = "billing"
+Failover = {
+  "*" = {
+    Datacenters = ["dc2"]
+  }
+}
