@@ -6,7 +6,8 @@
 //! - a **sidecar** registered with the service (`connect { sidecar_service { … } }`): the
 //!   sidecar's address (else the service's), and its port — when the registration gives none,
 //!   the agent assigns one from its sidecar range (21000–21255) at registration: meshgate assumes
-//!   the range's start, per address in registration order, and warns (`W0408`); the sidecar
+//!   the lowest port of the range no registration on that address uses, in registration order,
+//!   and warns (`W0408`); the sidecar
 //!   inherits the service's tags and meta unless it gives its own;
 //! - a **connect proxy registered on its own** (`kind = "connect-proxy"`,
 //!   `proxy { destination_service_name = … }`): its own address, port, tags and meta;
@@ -30,7 +31,7 @@ use crate::model::service::{ServiceDefinition, ServiceKind};
 use crate::settings::Settings;
 use crate::workspace::Workspace;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The start of a Consul agent's sidecar port range (`ports.sidecar_min_port`).
 pub const SIDECAR_MIN_PORT: u16 = 21000;
@@ -94,8 +95,9 @@ impl ConnectEndpoint {
 /// Every Connect endpoint of the workspace, in registration order, and the problems found.
 pub fn connect_endpoints(ws: &Workspace, settings: &Settings, cx: &mut Cx) -> Vec<ConnectEndpoint> {
     let mut out = Vec::new();
-    // Ports the agent hands out, per address: registrations without one take the next.
-    let mut next_assigned: BTreeMap<(String, String), u16> = BTreeMap::new();
+    // Ports the agent hands out, per address: registrations without one take the lowest port of
+    // the range that no registration on that address uses, as the agent does.
+    let mut taken = registered_ports(ws, settings);
     for svc in ws.services() {
         let dc = if svc.datacenter.is_empty() { settings.datacenter.as_str() } else { svc.datacenter.as_str() };
         let here = |s: &ServiceDefinition, name: &str| {
@@ -125,9 +127,11 @@ pub fn connect_endpoints(ws: &Workspace, settings: &Settings, cx: &mut Cx) -> Ve
                 let (port, assigned) = match sidecar.port {
                     Some(p) => (p, false),
                     None => {
-                        let next = next_assigned.entry((dc.to_string(), address.clone())).or_insert(SIDECAR_MIN_PORT);
-                        let p = *next;
-                        *next = next.saturating_add(1).min(SIDECAR_MAX_PORT);
+                        let used = taken.entry((dc.to_string(), address.clone())).or_default();
+                        let p = (SIDECAR_MIN_PORT..=SIDECAR_MAX_PORT)
+                            .find(|p| !used.contains(p))
+                            .unwrap_or(SIDECAR_MAX_PORT);
+                        used.insert(p);
                         cx.push(
                             Diagnostic::warning(
                                 Code::SidecarPortAssigned,
@@ -203,7 +207,7 @@ pub fn check_gateway_targets(
     let reachable = |s: &ServiceId, dc: &str| {
         linked.contains(&s) || endpoints.iter().any(|e| &e.service == s && e.datacenter == dc)
     };
-    let mut warned = std::collections::BTreeSet::new();
+    let mut warned = BTreeSet::new();
     let mut warn = |gateway: &str, service: &ServiceId, dc: &str, at: &Origin| {
         if !warned.insert((gateway.to_string(), service.clone())) {
             return;
@@ -268,6 +272,25 @@ pub fn check_gateway_targets(
 
 /// A registration without an address is reached on the local host (the agent's address, which
 /// the workspace does not know).
+/// Every port a registration gives, per datacenter and address: the ports an agent would not hand
+/// to a sidecar without one.
+fn registered_ports(ws: &Workspace, settings: &Settings) -> BTreeMap<(String, String), BTreeSet<u16>> {
+    let mut taken: BTreeMap<(String, String), BTreeSet<u16>> = BTreeMap::new();
+    for svc in ws.services() {
+        let dc = if svc.datacenter.is_empty() { settings.datacenter.as_str() } else { svc.datacenter.as_str() };
+        let mut add = |address: &str, port: Option<u16>| {
+            if let Some(p) = port {
+                taken.entry((dc.to_string(), address_of(address))).or_default().insert(p);
+            }
+        };
+        add(&svc.address, svc.port);
+        if let Some(sidecar) = svc.connect.as_ref().and_then(|c| c.sidecar_service.as_deref()) {
+            add(if sidecar.address.is_empty() { &svc.address } else { &sidecar.address }, sidecar.port);
+        }
+    }
+    taken
+}
+
 fn address_of(written: &str) -> String {
     if written.is_empty() {
         "127.0.0.1".into()
@@ -365,6 +388,37 @@ service { name = "web" port = 8080 tags = ["a"] connect { sidecar_service {} } }
         assert_eq!(e[3].tags, ["a"]);
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, Code::SidecarPortAssigned);
+    }
+
+    /// As the agent does, a sidecar without a port takes the lowest port of the range that no
+    /// registration on its address uses — whichever file registers the other first.
+    #[test]
+    fn an_assigned_port_skips_ports_registrations_use() {
+        let (e, diags) = endpoints(
+            r#"
+service { name = "web" port = 8080 connect { sidecar_service {} } }
+---
+service { name = "db" port = 5432 connect { sidecar_service {} } }
+---
+service { name = "billing-proxy" kind = "connect-proxy" port = 21000 proxy { destination_service_name = "billing" } }
+---
+service { name = "api" port = 9000 connect { sidecar_service { port = 21001 } } }
+---
+service { name = "far" address = "10.0.0.9" port = 9000 connect { sidecar_service {} } }
+"#,
+        );
+        let ports: Vec<(&str, String)> = e.iter().map(|e| (e.service.name.as_str(), e.socket())).collect();
+        assert_eq!(
+            ports,
+            [
+                ("web", "127.0.0.1:21002".to_string()),
+                ("db", "127.0.0.1:21003".to_string()),
+                ("billing", "127.0.0.1:21000".to_string()),
+                ("api", "127.0.0.1:21001".to_string()),
+                ("far", "10.0.0.9:21000".to_string()),
+            ]
+        );
+        assert!(diags.iter().all(|d| d.code == Code::SidecarPortAssigned), "{diags:?}");
     }
 
     #[test]
