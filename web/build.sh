@@ -67,10 +67,11 @@ node_modules/.bin/esbuild src/worker.ts "${common[@]}" --outfile="$dist/worker.j
 
 cp index.html app.css "$dist/"
 cp -r examples "$dist/examples"
-# The repository's demo workspace is an example too (its meshgate.hcl settings are in index.json).
+# The repository's demo workspace is an example too, its meshgate.hcl included: the page reads a
+# file of that name as the workspace's settings, as the CLI reads a directory's.
 mkdir -p "$dist/examples/demo"
 find "$ROOT/examples/demo" -maxdepth 1 -type f \( -name '*.hcl' -o -name '*.json' -o -name '*.yaml' \) \
-    ! -name 'meshgate.*' -exec cp {} "$dist/examples/demo/" \;
+    -exec cp {} "$dist/examples/demo/" \;
 # The gateway examples are route-table corpus cases, whole; the seed examples (and the remote
 # instance of cross-datacenter) are the seed corpus's files. Copied, so they cannot drift.
 for id in mesh-gateway ingress-gateway api-gateway dataplane; do

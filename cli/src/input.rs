@@ -21,8 +21,7 @@ const EXTENSIONS: &[&str] = &["hcl", "json", "yaml", "yml"];
 /// A directory's settings file (`meshgate.hcl`, `.json`, `.yaml` or `.yml`) holds workspace
 /// settings, not config entries.
 pub fn is_settings_file(path: &Path) -> bool {
-    path.file_stem().is_some_and(|s| s == "meshgate")
-        && path.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e))
+    path.file_name().and_then(|n| n.to_str()).is_some_and(meshgate_core::settings::is_settings_file_name)
 }
 
 /// What the command line named: config files, and settings files found in named directories.

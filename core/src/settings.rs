@@ -117,6 +117,14 @@ pub struct Peer {
     pub ca_file: String,
 }
 
+/// Whether a file is a workspace's settings file — `meshgate.hcl`, `.json`, `.yaml` or `.yml`
+/// (after the last `/`) — rather than config entries: a directory's for the CLI, a workspace
+/// file of that name for the playground.
+pub fn is_settings_file_name(name: &str) -> bool {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    base.strip_prefix("meshgate.").is_some_and(|ext| matches!(ext, "hcl" | "json" | "yaml" | "yml"))
+}
+
 /// Resolved settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -393,13 +393,15 @@ pub struct Analysis {
 
 impl Analysis {
     /// The page's entry point: [`Self::load`] with the editor's files and the settings panel.
+    /// The playground's input: a file named like a directory's settings file (`meshgate.hcl`, …)
+    /// is read as one, as the CLI reads a directory's.
     pub fn new(input: WorkspaceInput) -> Analysis {
-        let files = input.files.into_iter().map(|f| InputFile::new(f.name, f.text)).collect();
-        Analysis::load(AnalysisInput {
-            files,
-            settings_files: Vec::new(),
-            settings: input.settings.unwrap_or_default(),
-        })
+        let (settings_files, files) = input
+            .files
+            .into_iter()
+            .map(|f| InputFile::new(f.name, f.text))
+            .partition(|f| crate::settings::is_settings_file_name(&f.name));
+        Analysis::load(AnalysisInput { files, settings_files, settings: input.settings.unwrap_or_default() })
     }
 
     /// The one pipeline every front end uses (the CLI's commands, the playground, the tests):

@@ -443,6 +443,13 @@ describe("the playground", () => {
         assert.match(api[1], /90% stable\.api .*10% canary\.api/);
         await view(page, "intentions");
         assert.ok((await page.locator("[data-testid=intention-list] tbody tr").count()) > 0);
+        // The demo's meshgate.hcl is its settings file here too: the peer's name for this cluster
+        // (LocalName "demo") and its trust domain make ledger's SNI, as `meshgate upstreams` prints it.
+        await view(page, "upstreams");
+        assert.match(
+          await upstreamRow(page, "web-sidecar-proxy", "ledger"),
+          /ledger\.default\.default\.demo\.external\.99999999-8888-7777-6666-555555555555\.consul/,
+        );
       },
       "gateway-modes": async (page) => {
         await view(page, "upstreams");
@@ -1209,7 +1216,7 @@ describe("the playground", () => {
   test("examples stay in step with examples/demo and the seed corpus", async () => {
     const { readdir } = await import("node:fs/promises");
     const onDisk = (await readdir(join(ROOT, "examples", "demo")))
-      .filter((f) => /\.(hcl|json|ya?ml)$/.test(f) && !f.startsWith("meshgate."))
+      .filter((f) => /\.(hcl|json|ya?ml)$/.test(f))
       .sort();
     const demo = examples.find((e) => e.id === "demo");
     assert.deepEqual(demo.files.map((f) => f.replace(/^demo\//, "")).sort(), onDisk);

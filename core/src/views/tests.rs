@@ -803,3 +803,42 @@ mod erased {
         }
     }
 }
+
+/// The playground reads a workspace file named like a directory's settings file as settings, as
+/// the CLI does: the demo's `meshgate.hcl` brings its peers (the name the peer gave this cluster
+/// and the peer's mesh gateways), which the page's panel has no fields for.
+#[test]
+fn a_meshgate_hcl_file_in_the_playground_is_the_settings_file() {
+    let settings = r#"
+Datacenter = "dc1"
+Peers = {
+  "partner" = {
+    TrustDomain  = "99999999-8888-7777-6666-555555555555.consul"
+    LocalName    = "demo"
+    MeshGateways = ["127.0.0.1:8445"]
+  }
+}
+"#;
+    let web = r#"
+service {
+  name = "web"
+  port = 9001
+  connect {
+    sidecar_service {
+      port = 21000
+      proxy { upstreams = [{ destination_name = "ledger", destination_peer = "partner", local_bind_port = 10002 }] }
+    }
+  }
+}
+"#;
+    let a = analysis(&[("demo/meshgate.hcl", settings), ("demo/web.hcl", web)], None);
+    assert!(a.diagnostics().diagnostics.is_empty(), "{:?}", a.diagnostics());
+    let peer = a.settings.peers.get("partner").expect("the file's peer");
+    assert_eq!(
+        (peer.local_name.as_str(), peer.mesh_gateways.as_slice()),
+        ("demo", ["127.0.0.1:8445".to_string()].as_slice())
+    );
+    assert_eq!(a.workspace.services().count(), 1, "the settings file is not read as config");
+    let ledger = a.settings.peer_dial_sni("ledger", "default", "default", "partner");
+    assert_eq!(ledger, "ledger.default.default.demo.external.99999999-8888-7777-6666-555555555555.consul");
+}
