@@ -272,21 +272,10 @@ fn a_mesh_gateway_passes_a_clients_mtls_through_to_a_consul_sidecar() {
 
 // ------------------------------------------------------------------------ meshgate's own sidecar
 
-/// api behind meshgate's own sidecar (`meshgate envoy --sidecar api`): the ingress gateway may
-/// read `/orders` only, web anything; with the default policy deny, everyone else is refused.
-const API_BEHIND_MESHGATE: &str = r#"
-service {
-  name = "api"
-  address = "127.0.0.1"
-  port = {{API_REGISTERED}}
-  connect {
-    sidecar_service {
-      port = {{SIDECAR}}
-      proxy { local_service_address = "127.0.0.1" local_service_port = {{APP}} }
-    }
-  }
-}
----
+/// api's intentions behind meshgate's own sidecar (`meshgate envoy --sidecar api`; api
+/// registered with a `sidecar_service`): the ingress gateway may read `/orders` only, web
+/// anything; with the default policy deny, everyone else is refused.
+const API_L7_INTENTIONS: &str = r#"
 Kind = "service-intentions"
 Name = "api"
 Sources = [
@@ -301,20 +290,8 @@ Sources = [
 ]
 "#;
 
-/// The same api over tcp: web may connect, nobody else.
-const TCP_API_BEHIND_MESHGATE: &str = r#"
-service {
-  name = "api"
-  address = "127.0.0.1"
-  port = {{API_REGISTERED}}
-  connect {
-    sidecar_service {
-      port = {{SIDECAR}}
-      proxy { local_service_address = "127.0.0.1" local_service_port = {{APP}} }
-    }
-  }
-}
----
+/// The same for api over tcp: web may connect, nobody else.
+const API_TCP_INTENTIONS: &str = r#"
 Kind = "service-intentions"
 Name = "api"
 Sources = [{ Name = "web", Action = "allow" }]
@@ -356,8 +333,11 @@ fn meshgate_sidecar_enforces_the_services_intentions_at_the_destination() {
     let dir = scratch_dir("dp-meshgate-sidecar-http");
     let ports = Ports::new(PORTS);
     let ca = mesh_ca(&dir, &["api", "ingress", "web", "stranger"]);
-    let (ws, c) = load(&ports.fill(&format!("{INGRESS}\n---\n{API_BEHIND_MESHGATE}")), &default_deny())
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (ws, c) = load(
+        &ports.fill(&format!("{INGRESS}\n---\n{}\n---\n{API_L7_INTENTIONS}", api_registration(Shape::SidecarService))),
+        &default_deny(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let app = Backend::http("api", ports.get("APP")).unwrap();
     let sidecar = start_sidecar(&dir, &ws, &c, "api", &ca.dir).unwrap_or_else(|e| panic!("{e}"));
     let gw = start_gateway(&dir, &ws, &c, "ingress", Some(&ca.dir), None).unwrap_or_else(|e| panic!("{e}"));
@@ -404,8 +384,11 @@ fn a_mesh_gateway_passes_through_to_meshgate_sidecar_which_closes_a_denied_conne
     let dir = scratch_dir("dp-meshgate-sidecar-tcp");
     let ports = Ports::new(PORTS);
     let ca = mesh_ca(&dir, &["api", "web", "stranger"]);
-    let (ws, c) = load(&ports.fill(&format!("{MESH}\n---\n{TCP_API_BEHIND_MESHGATE}")), &default_deny())
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (ws, c) = load(
+        &ports.fill(&format!("{MESH}\n---\n{}\n---\n{API_TCP_INTENTIONS}", api_registration(Shape::SidecarService))),
+        &default_deny(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let app = Backend::tcp("api", ports.get("APP")).unwrap();
     let sidecar = start_sidecar(&dir, &ws, &c, "api", &ca.dir).unwrap_or_else(|e| panic!("{e}"));
     let gw = start_gateway(&dir, &ws, &c, "mesh-gateway", Some(&ca.dir), None).unwrap_or_else(|e| panic!("{e}"));
