@@ -208,6 +208,27 @@ impl Envoy {
         Ok(envoy)
     }
 
+    /// [`Envoy::start`] on a free admin port, chosen again (three tries) when another socket
+    /// takes it between choosing and binding — under load, a client connection's ephemeral port
+    /// can. `write_config` writes the bootstrap for an admin port and returns its path.
+    pub fn start_on_free_admin_port(
+        envoy: &EnvoyCommand,
+        log: &Path,
+        timeout: Duration,
+        mut write_config: impl FnMut(u16) -> Result<PathBuf, String>,
+    ) -> Result<Envoy, String> {
+        let mut last = String::new();
+        for _ in 0..3 {
+            let admin = free_port();
+            let config = write_config(admin)?;
+            match Envoy::start(envoy, &config, admin, log, timeout) {
+                Err(e) if e.contains(&format!("cannot bind '127.0.0.1:{admin}'")) => last = e,
+                started => return started,
+            }
+        }
+        Err(last)
+    }
+
     fn wait_ready(&mut self, timeout: Duration) -> Result<(), String> {
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {

@@ -116,25 +116,27 @@ fn start(
 ) -> Result<Envoy, String> {
     let envoy_cmd = find_envoy()?;
     let wasm = filter_wasm()?;
-    let admin = free_port();
-    let opts = Options {
-        wasm: wasm.display().to_string(),
-        admin_port: admin,
-        cert_dir: cert_dir.map(|d| d.display().to_string()),
-        ecds_dir: ecds.map(|d| d.display().to_string()),
-        health_port,
-        sidecar,
-    };
-    let g = envoy::generate(ws, c, gateway, &opts).map_err(|e| e.to_string())?;
-    if let Some(d) = ecds {
-        std::fs::create_dir_all(d).map_err(|e| e.to_string())?;
-        for f in &g.ecds {
-            write_atomically(&d.join(&f.file_name), &f.content)?;
-        }
-    }
     let stem = if sidecar { format!("{gateway}-meshgate-sidecar") } else { gateway.to_string() };
-    let config = dir.join(format!("{stem}.json"));
-    std::fs::write(&config, &g.bootstrap).map_err(|e| e.to_string())?;
-    validate(&envoy_cmd, &config)?;
-    Envoy::start(&envoy_cmd, &config, admin, &dir.join(format!("{stem}.log")), READY)
+    let write_config = |admin: u16| {
+        let opts = Options {
+            wasm: wasm.display().to_string(),
+            admin_port: admin,
+            cert_dir: cert_dir.map(|d| d.display().to_string()),
+            ecds_dir: ecds.map(|d| d.display().to_string()),
+            health_port,
+            sidecar,
+        };
+        let g = envoy::generate(ws, c, gateway, &opts).map_err(|e| e.to_string())?;
+        if let Some(d) = ecds {
+            std::fs::create_dir_all(d).map_err(|e| e.to_string())?;
+            for f in &g.ecds {
+                write_atomically(&d.join(&f.file_name), &f.content)?;
+            }
+        }
+        let config = dir.join(format!("{stem}.json"));
+        std::fs::write(&config, &g.bootstrap).map_err(|e| e.to_string())?;
+        validate(&envoy_cmd, &config)?;
+        Ok(config)
+    };
+    Envoy::start_on_free_admin_port(&envoy_cmd, &dir.join(format!("{stem}.log")), READY, write_config)
 }

@@ -27,7 +27,7 @@
 //! per request for http) — instrumentation, not part of Consul's shape — so a test can see *who*
 //! the sidecar saw: an ingress gateway's own identity, or a client's through a mesh gateway.
 
-use crate::envoy::{find_envoy, free_port, validate, Envoy};
+use crate::envoy::{find_envoy, validate, Envoy};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -211,14 +211,16 @@ impl Sidecar {
     /// `dir/<service>-sidecar-access.log`).
     pub fn start(&self, dir: &Path) -> Result<RunningSidecar, String> {
         let envoy_cmd = find_envoy()?;
-        let admin = free_port();
         let access_log = dir.join(format!("{}-sidecar-access.log", self.service));
         let config = dir.join(format!("{}-sidecar.json", self.service));
-        let text = serde_json::to_string_pretty(&self.bootstrap(admin, &access_log)).map_err(|e| e.to_string())?;
-        std::fs::write(&config, text).map_err(|e| format!("write {}: {e}", config.display()))?;
-        validate(&envoy_cmd, &config)?;
+        let write_config = |admin: u16| {
+            let text = serde_json::to_string_pretty(&self.bootstrap(admin, &access_log)).map_err(|e| e.to_string())?;
+            std::fs::write(&config, text).map_err(|e| format!("write {}: {e}", config.display()))?;
+            validate(&envoy_cmd, &config)?;
+            Ok(config.clone())
+        };
         let log = dir.join(format!("{}-sidecar.log", self.service));
-        let envoy = Envoy::start(&envoy_cmd, &config, admin, &log, crate::harness::READY)?;
+        let envoy = Envoy::start_on_free_admin_port(&envoy_cmd, &log, crate::harness::READY, write_config)?;
         Ok(RunningSidecar { envoy, access_log })
     }
 }
