@@ -219,7 +219,7 @@ impl Settings {
 
     /// Reads a settings file. Diagnostics point into `sources`, where the file is added.
     pub fn read_file(name: &str, text: &str, sources: &mut SourceMap) -> Result<SettingsFile, Vec<Diagnostic>> {
-        let format = Format::from_path(name).unwrap_or_else(|| Format::sniff(text));
+        let format = Format::of_file(name, text);
         let id = sources.add(name, text);
         let nodes = syntax::parse(format, id, text)?;
         let mut cx = Cx::new();

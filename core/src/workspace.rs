@@ -9,7 +9,7 @@ use crate::model::{decode_documents, ConfigEntry, Document};
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, Format};
 
-/// One input file. `format: None` picks by extension, then by content.
+/// One input file. `format: None` picks by [`Format::of_file`]: by extension, then by content.
 #[derive(Clone, Debug)]
 pub struct InputFile {
     pub name: String,
@@ -48,7 +48,7 @@ impl Workspace {
     }
 
     fn add_file(&mut self, file: InputFile) {
-        let format = file.format.or_else(|| Format::from_path(&file.name)).unwrap_or_else(|| Format::sniff(&file.text));
+        let format = file.format.unwrap_or_else(|| Format::of_file(&file.name, &file.text));
         let id = self.sources.add(file.name, file.text);
         let text = self.sources.get(id).map(|f| f.text.clone()).unwrap_or_default();
         match syntax::parse(format, id, &text) {
@@ -262,6 +262,25 @@ impl<'w> Entries<'w> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::testing::{d, positions};
+
+    /// Consul's CLI reads input starting with `{` as JSON, whatever the file's name.
+    #[test]
+    fn json_pasted_into_a_hcl_file_reads_as_json_at_its_own_positions() {
+        let text = "\n  {\n    \"Kind\": \"mesh\",\n    \"Bogus\": 1\n  }\n";
+        let ws = Workspace::from_text("pasted.hcl", text);
+        assert_eq!(ws.entries().map(|e| e.kind()).collect::<Vec<_>>(), vec![EntryKind::Mesh]);
+        assert_eq!(positions(&ws), vec![d("E0201", 4, 5)]);
+        let span = ws.diagnostics.first().and_then(|d| d.span).expect("a span");
+        assert_eq!(ws.sources.location(span).map(|l| l.to_string()), Some("pasted.hcl:4:5".to_string()));
+        // A JSON syntax error is JSON's, at the trailing comma.
+        let ws = Workspace::from_text("pasted.hcl", "{\n  \"Kind\": \"mesh\",\n}\n");
+        assert_eq!(positions(&ws), vec![d(Code::JsonSyntax.as_str(), 2, 17)]);
+        // The settings file is chosen the same way.
+        let mut sources = SourceMap::new();
+        let settings = crate::settings::Settings::read_file("meshgate.hcl", "{\"datacenter\": \"dc2\"}", &mut sources);
+        assert!(settings.is_ok(), "{settings:?}");
+    }
 
     #[test]
     fn names_longer_than_the_filter_accepts_are_errors_at_their_place() {

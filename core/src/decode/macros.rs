@@ -14,13 +14,15 @@
 ///     }
 /// }
 /// ```
-/// The style (`pascal` or `snake`) is how keys are spelled in messages. `ignore "kind"` after the
-/// style accepts and skips a key (the entry dispatcher already read `Kind`).
+/// The style (`pascal` or `snake`) is how keys are spelled in messages. `ignore KEYS` after the
+/// style (a `&[&str]`) accepts and skips those keys: config entries skip
+/// [`SKIPPED_ENTRY_KEYS`](crate::decode::SKIPPED_ENTRY_KEYS) (`Kind`, which the entry dispatcher
+/// already read, and the bookkeeping Consul adds to every entry it returns).
 #[macro_export]
 macro_rules! decode_struct {
     (
         $(#[$meta:meta])*
-        $vis:vis struct $name:ident ($what:literal, $style:ident $(, ignore $($ignored:literal),+)?) {
+        $vis:vis struct $name:ident ($what:literal, $style:ident $(, ignore $ignored:expr)?) {
             $(
                 $(#[$fmeta:meta])*
                 $fvis:vis $fname:ident : $fty:ty $([$($alias:literal),+ $(,)?])?
@@ -56,7 +58,7 @@ macro_rules! decode_struct {
                 )*
                 let known: &[&[&str]] = &[
                     $(&[stringify!($fname) $($(, $alias)+)?],)*
-                    $(&[$($ignored),+],)?
+                    $($ignored,)?
                 ];
                 let display = || -> Vec<String> {
                     [$(stringify!($fname)),*].iter().map(|f| $crate::decode_struct!(@style $style f)).collect()

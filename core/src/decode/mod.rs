@@ -17,6 +17,12 @@ use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::{Entry, Node, Value};
 
+/// Top-level keys every config entry accepts and skips. `Kind` picks the entry's type (the
+/// dispatcher has read it). `CreateIndex`, `ModifyIndex` and `Hash` are bookkeeping Consul adds to
+/// each entry it returns (`consul config read`, `GET /v1/config/:kind/:name`) and skips when it
+/// reads one back, so that an entry read from Consul can be written back as it is.
+pub const SKIPPED_ENTRY_KEYS: &[&str] = &["Kind", "CreateIndex", "ModifyIndex", "Hash"];
+
 /// Collects diagnostics while decoding and validating.
 #[derive(Debug, Default)]
 pub struct Cx {

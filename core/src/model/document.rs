@@ -254,3 +254,46 @@ fn decode_entry(node: &Node, kind_entry: &Entry, cx: &mut Cx, out: &mut Vec<Docu
     }
     out.push(Document::Entry(entry));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::{d, entry};
+    use crate::workspace::Workspace;
+
+    /// What `consul config read` and the HTTP API return: the entry with Consul's bookkeeping.
+    #[test]
+    fn consul_bookkeeping_keys_are_skipped_on_every_kind() {
+        for kind in EntryKind::ALL {
+            let json = format!(
+                r#"{{"Kind": "{kind}", "Name": "web", "CreateIndex": 12, "ModifyIndex": 34, "Hash": 1234567890123}}"#
+            );
+            // Keys match as every other key does: any case, `_` ignored.
+            let hcl = format!("kind = \"{kind}\"\nname = \"web\"\ncreateindex = 12\nMODIFY_INDEX = 34\nhash = 5\n");
+            let yaml =
+                format!("Kind: {kind}\nName: web\nCreateIndex: 12\nmodifyIndex: 34\nHash: 18446744073709551615\n");
+            for (file, text) in [("e.json", json), ("e.hcl", hcl), ("e.yaml", yaml)] {
+                let ws = Workspace::from_text(file, &text);
+                let unknown: Vec<_> = ws.diagnostics.iter().filter(|d| d.code == Code::UnknownKey).collect();
+                assert!(unknown.is_empty(), "{kind} in {file}: {unknown:#?}");
+                assert_eq!(ws.entries().count(), 1, "{kind} in {file}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_entry_read_back_from_consul_decodes_as_written() {
+        let written = entry("w.hcl", "Kind = \"service-defaults\"\nName = \"web\"\nProtocol = \"http\"\n");
+        let read = entry(
+            "r.json",
+            r#"{"Kind": "service-defaults", "Name": "web", "Protocol": "http", "Hash": 9, "CreateIndex": 7, "ModifyIndex": 8}"#,
+        );
+        assert_eq!(written, read);
+        // Only at the top: inside a block they are unknown keys as any other.
+        let ws = Workspace::from_text(
+            "n.hcl",
+            "Kind = \"service-defaults\"\nName = \"web\"\nMeshGateway {\n  Mode = \"local\"\n  CreateIndex = 1\n}\n",
+        );
+        assert_eq!(crate::model::testing::positions(&ws), vec![d("E0201", 5, 3)]);
+    }
+}

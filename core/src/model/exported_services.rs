@@ -113,7 +113,7 @@ impl ExportedService {
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     #[serde(rename_all = "PascalCase")]
-    pub struct ExportedServices("an exported-services entry", pascal, ignore "kind") {
+    pub struct ExportedServices("an exported-services entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
         /// The admin partition whose services are exported.
         pub name: String,
         /// Not used: an exported-services entry covers a whole partition (namespaces go per service).

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     #[serde(rename_all = "PascalCase")]
-    pub struct InlineCertificate("an inline-certificate entry", pascal, ignore "kind") {
+    pub struct InlineCertificate("an inline-certificate entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
         pub name: String,
         #[serde(skip_serializing_if = "String::is_empty")]
         pub namespace: String,

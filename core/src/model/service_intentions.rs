@@ -299,7 +299,7 @@ decode_struct! {
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
     #[serde(rename_all = "PascalCase")]
-    pub struct ServiceIntentions("a service-intentions entry", pascal, ignore "kind") {
+    pub struct ServiceIntentions("a service-intentions entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
         /// The destination service, or `*` for every service without an entry of its own.
         pub name: String,
         #[serde(skip_serializing_if = "String::is_empty")]

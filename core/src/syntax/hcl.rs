@@ -173,9 +173,16 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// A quoted string, with the escapes of Consul's HCL (hashicorp/hcl v1, which unquotes like
+    /// Go): `\n \t \r \" \\`, `\a \b \f \v`, `\uXXXX`, `\UXXXXXXXX`, `\xHH` and octal `\NNN`
+    /// (exactly three digits, at most `\377`); and JSON's `\/`. `\x` and octal escapes write one
+    /// byte each, so several of them may spell one UTF-8 character (`\xc3\xa9` is `é`); a string
+    /// they leave invalid as UTF-8 is an error at the escape that broke it.
     fn string(&mut self, start: usize) -> Result<String, Diagnostic> {
         self.bump();
-        let mut out = String::new();
+        let mut out: Vec<u8> = Vec::new();
+        // (offset in `out`, escape start, escape end) of each byte escape writing a non-ASCII byte.
+        let mut byte_escapes: Vec<(usize, usize, usize)> = Vec::new();
         loop {
             let Some(c) = self.peek().filter(|c| *c != '\n') else {
                 let msg = "this string is never closed: a quoted string must end on the line it starts \
@@ -184,33 +191,90 @@ impl<'a> Lexer<'a> {
             };
             let escape = self.pos;
             self.bump();
-            match c {
-                '"' => return Ok(out),
+            let c = match c {
+                '"' => return self.utf8(out, &byte_escapes),
                 '\\' => {
                     // Leave the backslash-newline case to the unterminated-string report above.
                     let Some(e) = self.peek().filter(|e| *e != '\n') else { continue };
                     self.bump();
-                    out.push(match e {
+                    match e {
                         'n' => '\n',
                         't' => '\t',
                         'r' => '\r',
                         '"' => '"',
                         '\\' => '\\',
                         '/' => '/',
+                        'a' => '\u{7}',
+                        'b' => '\u{8}',
+                        'f' => '\u{c}',
+                        'v' => '\u{b}',
                         'u' => self.unicode_escape(escape, 4)?,
                         'U' => self.unicode_escape(escape, 8)?,
+                        'x' | '0'..='7' => {
+                            let byte = self.byte_escape(escape, e)?;
+                            if !byte.is_ascii() {
+                                byte_escapes.push((out.len(), escape, self.pos));
+                            }
+                            out.push(byte);
+                            continue;
+                        }
                         _ => {
                             let msg = format!(
-                                "unknown escape `\\{e}` in a string; the escapes are \\n \\t \\r \\\" \\\\ \\/ \\uXXXX \
-                                 and \\UXXXXXXXX (write `\\\\` for a backslash)"
+                                "unknown escape `\\{e}` in a string; the escapes are \\n \\t \\r \\\" \\\\ \\/ \\a \\b \\f \\v, \
+                                 \\uXXXX, \\UXXXXXXXX, \\xHH and octal \\NNN (write `\\\\` for a backslash)"
                             );
                             return Err(self.error(Code::InvalidEscape, escape, self.pos, msg));
                         }
-                    });
+                    }
                 }
-                c => out.push(c),
-            }
+                c => c,
+            };
+            out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
         }
+    }
+
+    /// The byte of `\xHH` (two hex digits) or of octal `\NNN` (three digits, the first already
+    /// read as `first`), as Go's unquoting reads them.
+    fn byte_escape(&mut self, escape: usize, first: char) -> Result<u8, Diagnostic> {
+        let (radix, wanted, mut digits) = match first {
+            'x' => (16, 2, String::new()),
+            _ => (8, 3, first.to_string()),
+        };
+        let more: String = self.rest().chars().take(wanted - digits.len()).take_while(|c| c.is_digit(radix)).collect();
+        self.pos += more.len();
+        digits.push_str(&more);
+        if digits.len() < wanted {
+            let msg = if radix == 16 {
+                "`\\x` must be followed by 2 hex digits, such as `\\x41` for `A`".to_string()
+            } else {
+                format!("an octal escape takes exactly 3 digits, such as `\\101` for `A`; found `\\{digits}`")
+            };
+            return Err(self.error(Code::InvalidEscape, escape, self.pos, msg));
+        }
+        u8::try_from(u32::from_str_radix(&digits, radix).unwrap_or(u32::MAX)).map_err(|_| {
+            let msg = format!("`\\{digits}` is above `\\377`: an octal escape is one byte");
+            self.error(Code::InvalidEscape, escape, self.pos, msg)
+        })
+    }
+
+    /// The string's bytes as text; where byte escapes left them invalid UTF-8, an error at the
+    /// escape whose byte starts the invalid sequence.
+    fn utf8(&self, out: Vec<u8>, byte_escapes: &[(usize, usize, usize)]) -> Result<String, Diagnostic> {
+        String::from_utf8(out).map_err(|e| {
+            let bad = e.utf8_error().valid_up_to();
+            let (start, end) = byte_escapes
+                .iter()
+                .find(|(at, ..)| *at >= bad)
+                .map_or((self.pos.saturating_sub(1), self.pos), |(_, start, end)| (*start, *end));
+            let written = self.text.get(start..end).unwrap_or("");
+            let byte = e.as_bytes().get(bad).copied().unwrap_or(0);
+            let msg = format!(
+                "`{written}` leaves the string invalid UTF-8: `\\x` and octal escapes write one byte each, and \
+                 the byte {byte:#04X} is not part of a whole UTF-8 character here (`\\xc3\\xa9` is `é`); \
+                 for the character U+{byte:04X} write `\\u{byte:04x}`"
+            );
+            self.error(Code::InvalidEscape, start, end, msg)
+        })
     }
 
     fn unicode_escape(&mut self, escape: usize, digits: usize) -> Result<char, Diagnostic> {
@@ -792,6 +856,70 @@ service {
         let d = err(r#"a = "\u12x""#)?;
         assert_eq!((d.code, d.message.as_str()), (Code::InvalidEscape, "`\\u` must be followed by 4 hex digits"));
         assert_eq!(err(r#"a = "\uD800""#)?.code, Code::InvalidEscape);
+        Ok(())
+    }
+
+    fn string_of(text: &str) -> Result<String, String> {
+        Ok(some(entry(&ok(text)?, &["a"])?.value.as_str())?.to_string())
+    }
+
+    /// The escapes Consul's HCL (hashicorp/hcl v1) unquotes as Go does, beyond HCL2's.
+    #[test]
+    fn hcl1_escapes() -> Result<(), String> {
+        assert_eq!(string_of(r#"a = "\a\b\f\v""#)?, "\u{7}\u{8}\u{c}\u{b}");
+        assert_eq!(string_of(r#"a = "\x41\x7e\x7E \101\176 \000x""#)?, "A~~ A~ \0x");
+        // Byte escapes may spell a UTF-8 character between them, and mix with other text.
+        assert_eq!(string_of(r#"a = "caf\xc3\xa9 caf\303\251 \xe2\x82\xac""#)?, "café café €");
+        // Octal takes exactly three digits: a fourth is text.
+        assert_eq!(string_of(r#"a = "\1011""#)?, "A1");
+        assert_eq!(string_of(r#"a = "\x411""#)?, "A1");
+        // Quoted keys unquote alike.
+        assert_eq!(dump_ok(r#""\x41\102" = 1"#)?, "{AB=1}");
+        Ok(())
+    }
+
+    #[test]
+    fn invalid_hcl1_escapes_point_at_the_escape() -> Result<(), String> {
+        for (text, span, message) in [
+            (r#"a = "ok\x4""#, ((1, 8), (1, 11)), "`\\x` must be followed by 2 hex digits, such as `\\x41` for `A`"),
+            (r#"a = "\xg0""#, ((1, 6), (1, 8)), "`\\x` must be followed by 2 hex digits, such as `\\x41` for `A`"),
+            (
+                r#"a = "\0""#,
+                ((1, 6), (1, 8)),
+                "an octal escape takes exactly 3 digits, such as `\\101` for `A`; found `\\0`",
+            ),
+            (
+                r#"a = "\129""#,
+                ((1, 6), (1, 9)),
+                "an octal escape takes exactly 3 digits, such as `\\101` for `A`; found `\\12`",
+            ),
+            (r#"a = "\400""#, ((1, 6), (1, 10)), "`\\400` is above `\\377`: an octal escape is one byte"),
+        ] {
+            let d = err(text)?;
+            assert_eq!((d.code, at(text, d.span), d.message.as_str()), (Code::InvalidEscape, span, message), "{text}");
+        }
+        // `\8`, `\'` and `\z` are no escapes in HCL1 either.
+        for text in [r#"a = "\8""#, r#"a = "\'""#, r#"a = "\z""#] {
+            let d = err(text)?;
+            assert_eq!((d.code, at(text, d.span)), (Code::InvalidEscape, ((1, 6), (1, 8))), "{text}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn byte_escapes_that_break_utf8_are_errors_at_the_escape() -> Result<(), String> {
+        // A lone lead byte, a lone continuation byte, a lead byte followed by text.
+        for (text, span) in [
+            (r#"a = "caf\xe9""#, ((1, 9), (1, 13))),
+            (r#"a = "é\251""#, ((1, 7), (1, 11))),
+            (r#"a = "ok \xc3\xa9 \xc3A""#, ((1, 18), (1, 22))),
+        ] {
+            let d = err(text)?;
+            assert_eq!((d.code, at(text, d.span)), (Code::InvalidEscape, span), "{text}");
+            assert!(d.message.contains("invalid UTF-8"), "{}", d.message);
+        }
+        let d = err(r#"a = "\xe9""#)?;
+        assert!(d.message.ends_with("for the character U+00E9 write `\\u00e9`"), "{}", d.message);
         Ok(())
     }
 

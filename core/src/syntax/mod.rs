@@ -107,6 +107,21 @@ impl Format {
         }
     }
 
+    /// The format a named file is read in: by its extension, else by its content ([`Format::sniff`]).
+    /// The one place a file's format is chosen, for the CLI and the playground alike.
+    ///
+    /// A `.hcl` file whose text starts with `{` (after blanks and a byte-order mark) is JSON:
+    /// Consul's HCL reader (hashicorp/hcl v1) reads any input starting with `{` as JSON, so JSON
+    /// pasted into a `.hcl` file is what `consul config write` accepts. No HCL body can start with
+    /// `{`, so nothing that reads as HCL is lost.
+    pub fn of_file(name: &str, text: &str) -> Format {
+        match Format::from_path(name) {
+            Some(Format::Hcl) if starts_like_json_object(text) => Format::Json,
+            Some(format) => format,
+            None => Format::sniff(text),
+        }
+    }
+
     /// Guess from content (stdin, files without an extension): JSON starts with `{` or `[`;
     /// YAML has `---`, or `key:` / `- ` lines; anything else is read as HCL.
     pub fn sniff(text: &str) -> Format {
@@ -135,6 +150,11 @@ impl Format {
             Format::Yaml => "yaml",
         }
     }
+}
+
+/// The first character after blanks (and a byte-order mark) is `{`.
+fn starts_like_json_object(text: &str) -> bool {
+    text.strip_prefix('\u{feff}').unwrap_or(text).trim_start().starts_with('{')
 }
 
 /// Parses one file into its documents (HCL and JSON: one; YAML: one per `---` document).
@@ -167,6 +187,22 @@ mod tests {
         assert_eq!(Format::sniff("Kind = \"mesh\""), Format::Hcl);
         assert_eq!(Format::sniff("service {\n}"), Format::Hcl);
         assert_eq!(Format::sniff(""), Format::Hcl);
+    }
+
+    #[test]
+    fn a_hcl_file_starting_with_a_brace_is_json() {
+        assert_eq!(Format::of_file("e.hcl", "{\"Kind\": \"mesh\"}"), Format::Json);
+        assert_eq!(Format::of_file("dir/E.HCL", "\u{feff}\n  \t\r\n{}"), Format::Json);
+        assert_eq!(Format::of_file("e.tf", " {"), Format::Json);
+        assert_eq!(Format::of_file("e.hcl", "Kind = \"mesh\"\n{"), Format::Hcl);
+        assert_eq!(Format::of_file("e.hcl", "# {\n"), Format::Hcl);
+        assert_eq!(Format::of_file("e.hcl", ""), Format::Hcl);
+        // Only HCL: the extension of a YAML or JSON file is still the last word.
+        assert_eq!(Format::of_file("e.yaml", "{Kind: mesh}"), Format::Yaml);
+        assert_eq!(Format::of_file("e.json", "Kind = 1"), Format::Json);
+        // Without an extension, the content decides.
+        assert_eq!(Format::of_file("<stdin>", "Kind: mesh"), Format::Yaml);
+        assert_eq!(Format::of_file("<stdin>", "{}"), Format::Json);
     }
 
     #[test]

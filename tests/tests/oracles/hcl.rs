@@ -17,7 +17,11 @@
 //! Deliberate differences, where hcl-rs refuses what Consul's HCL1 accepts (never compared):
 //! blocks inside object literals and list items (`Routes = [{ Match { … } }]`), items without a
 //! separator, quoted attribute names, `key: value` in a body, `0x` numbers, the `\/` escape,
-//! repeated attribute names. Our reader accepts these; Consul's own examples rely on some.
+//! repeated attribute names, HCL1's Go-style escapes (octal `\NNN`, `\xHH`, `\a \b \f \v`: the
+//! corpus's `service-defaults/hcl1-escapes.hcl` and `broken/bad-octal-escape.hcl`), and JSON in a
+//! `.hcl` file (read as JSON, as Consul does with input starting with `{`: `mesh/pasted-json.hcl`,
+//! `broken/bad-pasted-json-typo.hcl`). Our reader accepts these; Consul's own examples rely on
+//! some.
 //!
 //! Where hcl-rs departs from HCL2 itself, the generator stays clear (each is noted where it
 //! does): hcl-rs reads past the closing marker of an empty heredoc, and of a heredoc whose marker

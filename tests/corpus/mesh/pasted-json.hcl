@@ -1,0 +1,9 @@
+
+  {
+    "Kind": "mesh",
+    "TransparentProxy": {
+      "MeshDestinationsOnly": true
+    },
+    "CreateIndex": 12,
+    "ModifyIndex": 12
+  }
