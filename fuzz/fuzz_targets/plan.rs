@@ -46,6 +46,10 @@ fuzz_target!(|data: &[u8]| {
         }
         RouteTable::IngressGateway(t) => t.listeners.iter().for_each(|l| add_hosts(l.port, &l.hosts)),
         RouteTable::ApiGateway(t) => t.listeners.iter().for_each(|l| add_hosts(l.port, &l.hosts)),
+        RouteTable::Sidecar(t) => {
+            names.push(t.inbound.sni.clone());
+            t.upstreams.iter().for_each(|u| add_hosts(u.port, &u.hosts));
+        }
     }
     peers.extend(plan.intentions.iter().take(16).map(|i| spiffe(&i.source.namespace, &i.source.name)));
 
