@@ -90,7 +90,7 @@ codes! {
     InvalidValue = "E0317", "invalid value";
     ServiceKind = "E0318", "invalid service kind";
     EmptyList = "E0319", "list must not be empty";
-    // E0320..E0329: service-defaults, mesh, exported-services
+    // E0320..E0329: service-defaults, mesh, exported-services, sameness-group
     MeshName = "E0320", "the mesh entry must be named mesh";
     TlsVersionRange = "E0321", "TLSMaxVersion is lower than TLSMinVersion";
     TlsSettingForVersion = "E0322", "TLS setting does not apply to the configured TLS versions";
@@ -98,6 +98,11 @@ codes! {
     InvalidWildcard = "E0324", "wildcard not allowed here";
     UpstreamDefaultsTarget = "E0325", "UpstreamConfig.Defaults cannot name an upstream";
     DuplicateUpstreamOverride = "E0326", "two upstream overrides for the same upstream";
+    /// A sameness-group member names a partition or a peer: one of the two, never both or none.
+    SamenessGroupMember = "E0327", "a sameness-group member must name exactly one of Partition or Peer";
+    /// With `IncludeLocal`, Consul takes the first member as the local partition.
+    SamenessGroupLocal = "E0328", "IncludeLocal needs the local partition as the first member";
+    DuplicateMember = "E0329", "a sameness-group member is listed twice";
     // E0330..E0349: discovery chain (service-router, service-splitter, service-resolver)
     PrefixRewriteWithoutPath = "E0330", "PrefixRewrite needs a PathPrefix or PathExact match";
     DuplicateSplit = "E0331", "the same split destination is listed twice";
@@ -106,6 +111,15 @@ codes! {
     LoadBalancerConfig = "E0334", "invalid load balancer configuration";
     // E0350..E0369: service-intentions
     ReadOnlyField = "E0350", "read-only field given a value";
+    // E0355..E0369: jwt-provider (the providers intentions' JWT requirements name)
+    /// `JSONWebKeySet` takes exactly one of `Local` or `Remote`; `Local` exactly one of `JWKS`
+    /// (base64) or `Filename`; `Remote` a `URI` that parses.
+    JwtKeySet = "E0355", "invalid JSON web key set";
+    JwtLocation = "E0356", "a JWT location must be exactly one of Header, QueryParam or Cookie";
+    /// `TLSCertificates` takes exactly one of `CaCertificateProviderInstance` or `TrustedCA`, and
+    /// `TrustedCA` exactly one of `Filename`, `EnvironmentVariable`, `InlineString`, `InlineBytes`.
+    JwksClusterTls = "E0357", "JWKSCluster TLS certificates need exactly one source";
+    RetryBackoff = "E0358", "retry backoff MaxInterval is shorter than BaseInterval";
     // E0370..E0399: gateways, routes and certificates
     InvalidHost = "E0370", "invalid host name";
     DuplicateHost = "E0371", "host used twice on one listener";

@@ -249,9 +249,12 @@ pub fn suggest<'a>(written: &str, candidates: &[&'a str]) -> Option<&'a str> {
 }
 
 /// `PathPrefix` from `path_prefix`: the way config entries spell their keys, with the acronyms
-/// Consul writes in capitals (`CAFile`, `HTTP`, `JSONFormat`, `MutualTLSMode`, `SourceIP`).
+/// Consul writes in capitals (`CAFile`, `HTTP`, `JSONFormat`, `MutualTLSMode`, `SourceIP`, `URI`,
+/// `JWKSCluster`, `KV`, `ACL`, `DNS`).
 pub fn pascal_case(field: &str) -> String {
-    const ACRONYMS: &[&str] = &["ca", "http", "id", "ip", "json", "jwt", "sds", "sni", "tls", "ttl", "url"];
+    const ACRONYMS: &[&str] = &[
+        "acl", "ca", "dns", "http", "id", "ip", "json", "jwks", "jwt", "kv", "sds", "sni", "tls", "ttl", "uri", "url",
+    ];
     field
         .trim_start_matches("r#")
         .split('_')

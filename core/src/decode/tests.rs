@@ -145,6 +145,9 @@ fn pascal_case_spells_config_entry_keys() {
     assert_eq!(pascal_case("mutual_tls_mode"), "MutualTLSMode");
     assert_eq!(pascal_case("json_format"), "JSONFormat");
     assert_eq!(pascal_case("http"), "HTTP");
+    assert_eq!(pascal_case("jwks_cluster"), "JWKSCluster");
+    assert_eq!(pascal_case("uri"), "URI");
+    assert_eq!(pascal_case("kv"), "KV");
 }
 
 /// Bug (found by the cross-format property test): in an opaque value (proxy `Config`, `check`, …)

@@ -27,6 +27,10 @@ decode_enum! {
         HttpRoute = "http-route",
         TcpRoute = "tcp-route",
         InlineCertificate = "inline-certificate",
+        FileSystemCertificate = "file-system-certificate",
+        SamenessGroup = "sameness-group",
+        JwtProvider = "jwt-provider",
+        ControlPlaneRequestLimit = "control-plane-request-limit",
     }
 }
 
@@ -90,6 +94,10 @@ entries! {
     HttpRoute(http_route::HttpRoute),
     TcpRoute(tcp_route::TcpRoute),
     InlineCertificate(inline_certificate::InlineCertificate),
+    FileSystemCertificate(file_system_certificate::FileSystemCertificate),
+    SamenessGroup(sameness_group::SamenessGroup),
+    JwtProvider(jwt_provider::JwtProvider),
+    ControlPlaneRequestLimit(control_plane_request_limit::ControlPlaneRequestLimit),
 }
 
 /// One decoded thing from a file.
@@ -278,6 +286,24 @@ mod tests {
                 assert!(unknown.is_empty(), "{kind} in {file}: {unknown:#?}");
                 assert_eq!(ws.entries().count(), 1, "{kind} in {file}");
             }
+        }
+    }
+
+    #[test]
+    fn every_consul_kind_is_known_and_a_misspelling_gets_a_suggestion() {
+        for kind in ["file-system-certificate", "sameness-group", "jwt-provider", "control-plane-request-limit"] {
+            assert!(EntryKind::parse(kind).is_some(), "{kind}");
+        }
+        for (written, want) in [
+            ("jwt-providr", "jwt-provider"),
+            ("samenes-group", "sameness-group"),
+            ("file-system-certficate", "file-system-certificate"),
+            ("control-plane-request-limits", "control-plane-request-limit"),
+        ] {
+            let ws = Workspace::from_text("k.hcl", &format!("Kind = \"{written}\"\nName = \"x\"\n"));
+            let d: Vec<_> = ws.diagnostics.iter().filter(|d| d.code == Code::UnknownKind).collect();
+            assert_eq!(d.len(), 1, "{written}");
+            assert_eq!(d[0].notes, vec![format!("help: did you mean \"{want}\"?")], "{written}");
         }
     }
 

@@ -5,13 +5,17 @@
 
 pub mod api_gateway;
 pub mod common;
+pub mod control_plane_request_limit;
 pub mod document;
 pub mod exported_services;
+pub mod file_system_certificate;
 pub mod http_route;
 pub mod ingress_gateway;
 pub mod inline_certificate;
+pub mod jwt_provider;
 pub mod mesh;
 pub mod proxy_defaults;
+pub mod sameness_group;
 pub mod service;
 pub mod service_defaults;
 pub mod service_intentions;
