@@ -214,8 +214,12 @@ fn service_node(node: &Node, defaults: &NodeDefaults<'_>, cx: &mut Cx) -> Option
             continue;
         } else if key_matches(&e.key, "Proxy") {
             out.push(Entry { value: without_zero_values(&e.value, true), ..e.clone() });
-        } else {
+        } else if named(e, AGENT_FIELDS) || key_matches(&e.key, "Name") {
             out.push(e.clone());
+        } else {
+            // Reported here, in the API's spelling (a definition's would suggest `snake_case`).
+            let known: Vec<&str> = ["Service"].iter().chain(AGENT_FIELDS).chain(AGENT_SKIPPED).copied().collect();
+            unknown_key(e, "an agent service", &known, cx);
         }
     }
     for (key, default) in [("Address", defaults.address), ("Datacenter", defaults.datacenter)] {
@@ -452,6 +456,21 @@ services = [
         // Checks in a sidecar's proxy are configuration: an unknown key there is still an error.
         let proxy = "[{\"ServiceName\": \"p\", \"ServiceKind\": \"connect-proxy\", \"ServicePort\": 2,\n  \"ServiceProxy\": {\"DestinationServiceName\": \"a\", \"Bogus\": 1}}]";
         assert_eq!(check("p.json", proxy), vec![d("E0201", 2, 51)]);
+    }
+
+    #[test]
+    fn unknown_keys_are_suggested_in_the_api_spelling() {
+        let agent = r#"{"web": {"ID": "web", "Service": "web", "EnableTagOverides": true}}"#;
+        let ws = Workspace::from_text("a.json", agent);
+        let notes: Vec<(&str, &[String])> =
+            ws.diagnostics.iter().map(|d| (d.message.as_str(), d.notes.as_slice())).collect();
+        assert_eq!(
+            notes,
+            vec![(
+                "unknown key `EnableTagOverides` in an agent service",
+                &["help: did you mean `EnableTagOverride`?".to_string()][..]
+            )]
+        );
     }
 
     #[test]
