@@ -1,6 +1,8 @@
 //! What one parsed document holds: config entries (dispatched on `Kind`) and agent service
-//! definitions (`service { … }`, `services = [ … ]`), in any format.
+//! definitions (`service { … }`, `services = [ … ]`), in any format, and the same as Consul's HTTP
+//! API returns them (see `model::api`).
 
+use super::api;
 use super::service::ServiceDefinition;
 use super::*;
 use crate::decode::{key_matches, Cx, Decode};
@@ -146,12 +148,19 @@ impl Decode for RawNode {
 }
 
 /// Decodes every config entry and service definition in one parsed document, validating each.
+///
+/// The document's shape is told once, here: an object with `Kind` is an entry; one with
+/// `service`/`services`/`config_entries` holds agent definitions; an object whose every value is
+/// an agent service is `/v1/agent/services`; a list holds entries (`/v1/config/<kind>`) or
+/// instances of `/v1/catalog/service/<name>` or `/v1/health/service/<name>`, each by its shape.
 pub fn decode_documents(node: &Node, cx: &mut Cx) -> Vec<Document> {
     let mut out = Vec::new();
     decode_into(node, cx, &mut out, 0);
     out
 }
 
+/// `depth`: 0 for the document, 1 for an element of a top-level list, 2 for an entry of
+/// `config_entries.bootstrap`.
 fn decode_into(node: &Node, cx: &mut Cx, out: &mut Vec<Document>, depth: usize) {
     let entries = match &node.value {
         Value::Array(items) if depth == 0 => {
@@ -186,6 +195,24 @@ fn decode_into(node: &Node, cx: &mut Cx, out: &mut Vec<Document>, depth: usize) 
         decode_entry(node, kind_entry, cx, out);
         return;
     }
+    if depth == 1 {
+        // An element of a top-level list (not of `config_entries.bootstrap`): an instance read from
+        // Consul's catalog or health API.
+        if let Some(shape) = api::ApiShape::of(entries) {
+            if let Some(service) = api::instance(shape, node, entries, cx) {
+                push_service(&service, cx, out);
+            }
+            return;
+        }
+    }
+    if depth == 0 && api::is_agent_services(entries) {
+        for e in entries {
+            if let Some(service) = api::agent_service(&e.value, cx) {
+                push_service(&service, cx, out);
+            }
+        }
+        return;
+    }
     let is_agent_key = |e: &Entry| ["service", "services", "config_entries"].iter().any(|k| key_matches(&e.key, k));
     if !entries.iter().any(is_agent_key) {
         let d = Diagnostic::error(
@@ -215,7 +242,7 @@ fn decode_into(node: &Node, cx: &mut Cx, out: &mut Vec<Document>, depth: usize) 
         } else if key_matches(&e.key, "config_entries") {
             if let Some(block) = ConfigEntries::decode(&e.value, cx) {
                 for raw in block.bootstrap.iter().filter_map(|r| r.0.as_ref()) {
-                    decode_into(raw, cx, out, 1);
+                    decode_into(raw, cx, out, 2);
                 }
             }
         } else {
@@ -230,6 +257,17 @@ fn decode_into(node: &Node, cx: &mut Cx, out: &mut Vec<Document>, depth: usize) 
             };
             cx.push(d);
         }
+    }
+}
+
+/// Decodes one registration given as a single object (an instance read from Consul's HTTP API).
+fn push_service(node: &Node, cx: &mut Cx, out: &mut Vec<Document>) {
+    let errors_before = cx.diags.len();
+    if let Some(svc) = ServiceDefinition::decode(node, cx) {
+        if !cx.diags.get(errors_before..).unwrap_or_default().iter().any(Diagnostic::is_error) {
+            svc.validate(cx);
+        }
+        out.push(Document::Service(svc));
     }
 }
 

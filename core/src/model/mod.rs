@@ -3,6 +3,7 @@
 //! Each kind lives in its own module with its fields (as Consul documents them), its decoder
 //! (from [`decode_struct!`](crate::decode_struct)) and its single-entry validation rules.
 
+mod api;
 pub mod api_gateway;
 pub mod common;
 pub mod control_plane_request_limit;

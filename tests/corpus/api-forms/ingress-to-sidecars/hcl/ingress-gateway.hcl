@@ -1,0 +1,9 @@
+Kind = "ingress-gateway"
+Name = "ingress"
+Listeners = [
+  {
+    Port     = 8080
+    Protocol = "http"
+    Services = [{ Name = "api" }, { Name = "web" }]
+  }
+]
