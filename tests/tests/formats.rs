@@ -710,10 +710,11 @@ fn hcl_item(key: &str, value: &T, typed: bool, d: &mut Dice, indent: usize, inli
             let k = hcl_key(key, d);
             let marker = if s.split('\n').any(|l| l.trim() == "EOF") { "EOT_MARK" } else { "EOF" };
             if d.one_in(2) {
-                // `<<-` strips the indentation common to the non-blank lines.
+                // `<<-` strips the indentation common to the non-blank lines and keeps blank ones
+                // (empty or only whitespace) as written, as HCL2 does: pad only the others.
                 out.push_str(&format!("{k} = <<-{marker}\n"));
                 for line in s.strip_suffix('\n').unwrap_or(s).split('\n') {
-                    if !line.is_empty() {
+                    if !line.trim().is_empty() {
                         out.push_str(&pad);
                         out.push_str("    ");
                     }
