@@ -48,6 +48,7 @@ fn check(dir: &std::path::Path, r: &SimulateRequest) -> (bool, serde_json::Value
     };
     flag("source", &r.source);
     flag("source-namespace", &r.source_namespace);
+    flag("source-partition", &r.source_partition);
     flag("source-peer", &r.source_peer);
     flag("destination", &r.destination);
     flag("method", r.method.as_deref().unwrap_or(""));
@@ -78,9 +79,13 @@ fn filter_allows(analysis: &Analysis, plan_json: &str, r: &SimulateRequest, serv
     assert!(root.configure(&host, root_id.as_bytes()), "{:?}", host.state.borrow().logs);
     let ns = if r.source_namespace.is_empty() { "default" } else { &r.source_namespace };
     host.set_property(&["connection", "requested_server_name"], &format!("{service}.default.dc1.internal.{td}"));
+    let ap = match r.source_partition.as_str() {
+        "" | "default" => String::new(),
+        ap => format!("/ap/{ap}"),
+    };
     host.set_property(
         &["connection", "uri_san_peer_certificate"],
-        &format!("spiffe://{td}/ns/{ns}/dc/dc1/svc/{}", r.source),
+        &format!("spiffe://{td}{ap}/ns/{ns}/dc/dc1/svc/{}", r.source),
     );
     let counted = |name: &str| host.counter(&format!("meshgate.{GATEWAY}.{name}"));
     if http {

@@ -147,7 +147,9 @@ codes! {
     ShadowedIntention = "W0401", "intention is shadowed by a higher-precedence one";
     L7OnTcp = "W0402", "L7 permissions on a tcp service deny every connection";
     JwtNotEnforced = "W0403", "JWT requirements are not enforced by meshgate";
-    SamenessGroupSource = "W0404", "sameness-group sources are not resolved";
+    /// A resolver failover, intention source or export consumer names a sameness group that the
+    /// workspace does not define in that partition.
+    UnknownSamenessGroup = "W0404", "sameness group not defined";
     NoMeshGateway = "W0405", "no mesh gateway registered where an upstream dials one";
     UnknownPeerTrustDomain = "W0406", "peer trust domain unknown";
     NoConnectEndpoint = "W0407", "a gateway reaches a service with no Connect endpoint";

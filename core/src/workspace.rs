@@ -250,6 +250,33 @@ impl<'w> Entries<'w> {
         }
     }
 
+    /// The sameness group `name` of `partition` (a group belongs to a partition, as its
+    /// `default` namespace).
+    pub fn sameness_group(
+        &self,
+        name: &str,
+        partition: &str,
+    ) -> Option<&'w crate::model::sameness_group::SamenessGroup> {
+        match self.get(EntryKind::SamenessGroup, &ServiceId::new(name, "", partition))? {
+            ConfigEntry::SamenessGroup(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The partition's sameness group with `DefaultForFailover = true` (the first by name, when
+    /// several say so).
+    pub fn default_sameness_group(&self, partition: &str) -> Option<&'w crate::model::sameness_group::SamenessGroup> {
+        let partition = crate::identity::or_default(partition);
+        self.by_id.iter().find_map(|((kind, id), e)| match e {
+            ConfigEntry::SamenessGroup(g)
+                if *kind == EntryKind::SamenessGroup && id.partition == partition && g.default_for_failover =>
+            {
+                Some(g)
+            }
+            _ => None,
+        })
+    }
+
     /// The partition's mesh entry.
     pub fn mesh(&self, partition: &str) -> Option<&'w crate::model::mesh::Mesh> {
         match self.get(EntryKind::Mesh, &ServiceId::new("mesh", "", partition))? {

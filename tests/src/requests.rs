@@ -2,7 +2,7 @@
 //!
 //! One request per line (`#` comments):
 //!   SOURCE -> DESTINATION [METHOD PATH] [| HEADER-NAME: VALUE]...
-//! where SOURCE is `name`, `namespace/name` or `peer:PEER/name`:
+//! where SOURCE is `name`, `namespace/name`, `peer:PEER/name` or `partition:AP/[namespace/]name`:
 //!   web -> billing GET /admin | x-debug: 1 | x-debug: 2
 
 use meshgate_core::views::SimulateRequest;
@@ -24,10 +24,15 @@ pub fn parse_line(line: &str) -> Result<SimulateRequest, String> {
         Some(r) => r.split_once('/').ok_or("peer:PEER/name")?,
         None => ("", src),
     };
+    let (partition, name) = match name.strip_prefix("partition:") {
+        Some(r) => r.split_once('/').ok_or("partition:AP/name")?,
+        None => ("", name),
+    };
     let (namespace, name) = name.split_once('/').unwrap_or(("default", name));
     Ok(SimulateRequest {
         source: name.to_string(),
         source_namespace: namespace.to_string(),
+        source_partition: partition.to_string(),
         source_peer: peer.to_string(),
         destination,
         method,

@@ -1,8 +1,9 @@
 //! `sameness-group`: partitions and cluster peers whose services of one name are the same
 //! service, for failover and intentions (Consul Enterprise).
 //!
-//! Only the entry itself is read and checked here; what a group expands to (failover targets,
-//! intention sources) is resolved elsewhere.
+//! Only the entry itself is read and checked here; what a group expands to is resolved where it
+//! is used: failover targets in `plan::chain`, intention sources in `plan::intentions`, export
+//! consumers in the mesh gateway's table (`plan::gateways::mesh`).
 
 use super::common::require_name;
 use super::Validate;

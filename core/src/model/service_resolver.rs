@@ -566,6 +566,11 @@ impl ServiceResolver {
         self.subsets.get(name)
     }
 
+    /// Whether `Failover` has an entry for the subset (`""`: none) or `*`.
+    pub fn has_failover_for(&self, subset: &str) -> bool {
+        self.failover.iter().any(|i| i.name == subset || i.name == "*")
+    }
+
     /// Whether a subset can be asked for: `""` (the unnamed default subset) always can.
     pub fn has_subset(&self, name: &str) -> bool {
         name.is_empty() || self.subsets.contains(name)

@@ -4,12 +4,15 @@
 use super::protocols::Protocols;
 use crate::decode::Cx;
 use crate::diag::{Code, Diagnostic};
+use crate::identity::partition_or_local;
 use crate::intentions::http::{HeaderCheck, HeaderMatch, HttpMatch, Permission};
 use crate::intentions::{precedence, Action, Destination, Intention, Origin, Source, WILDCARD};
-use crate::model::service_intentions::{self as model, IntentionAction, ServiceIntentions, SourceIntention};
+use crate::model::service_intentions::{
+    self as model, IntentionAction, ServiceIntentions, SourceIdentity, SourceIntention,
+};
 use crate::model::ConfigEntry;
 use crate::source::{SourceMap, Span};
-use crate::workspace::Workspace;
+use crate::workspace::{Entries, Workspace};
 
 /// Every intention of the workspace, ranked, with the spans they came from (same order).
 pub struct Compiled {
@@ -17,22 +20,11 @@ pub struct Compiled {
     pub spans: Vec<Span>,
 }
 
-pub fn compile(ws: &Workspace, protocols: &Protocols, cx: &mut Cx) -> Compiled {
+pub fn compile(ws: &Workspace, entries: &Entries<'_>, protocols: &Protocols, cx: &mut Cx) -> Compiled {
     let mut pairs: Vec<(Intention, Span)> = Vec::new();
     for entry in ws.entries() {
         let ConfigEntry::ServiceIntentions(e) = entry else { continue };
         for (src, identity) in e.sources_with_identity() {
-            if !identity.sameness_group.is_empty() {
-                cx.warning(
-                    Code::SamenessGroupSource,
-                    src.span(),
-                    format!(
-                        "source {} names sameness group `{}`; meshgate does not know its members, so this source matches nothing",
-                        src.name, identity.sameness_group
-                    ),
-                );
-                continue;
-            }
             if has_jwt(e, src) {
                 cx.warning(
                     Code::JwtNotEnforced,
@@ -40,40 +32,88 @@ pub fn compile(ws: &Workspace, protocols: &Protocols, cx: &mut Cx) -> Compiled {
                     "JWT requirements are not checked by meshgate; the rest of this intention is enforced without them",
                 );
             }
-            let source = Source {
-                name: identity.name.to_string(),
-                namespace: identity.namespace.to_string(),
-                partition: identity.partition.to_string(),
-                peer: identity.peer.to_string(),
-            };
-            let d = e.destination();
-            let destination = Destination {
-                name: d.name.to_string(),
-                namespace: d.namespace.to_string(),
-                partition: d.partition.to_string(),
-            };
-            let precedence = precedence(&source, &destination);
-            let (action, permissions) = if src.is_l7() {
-                (None, src.permissions.iter().filter_map(permission).collect())
-            } else {
-                (src.action.map(action), Vec::new())
-            };
-            let intention = Intention {
-                source,
-                destination,
-                action,
-                permissions,
-                precedence,
-                origin: origin(&ws.sources, src.span()),
-            };
-            check_l7_on_tcp(&intention, src, protocols, cx);
-            pairs.push((intention, src.span()));
+            for source in sources(e, src, &identity, entries, cx) {
+                let d = e.destination();
+                let destination = Destination {
+                    name: d.name.to_string(),
+                    namespace: d.namespace.to_string(),
+                    partition: d.partition.to_string(),
+                };
+                let precedence = precedence(&source, &destination);
+                let (action, permissions) = if src.is_l7() {
+                    (None, src.permissions.iter().filter_map(permission).collect())
+                } else {
+                    (src.action.map(action), Vec::new())
+                };
+                let intention = Intention {
+                    source,
+                    destination,
+                    action,
+                    permissions,
+                    precedence,
+                    origin: origin(&ws.sources, src.span()),
+                };
+                check_l7_on_tcp(&intention, src, protocols, cx);
+                pairs.push((intention, src.span()));
+            }
         }
     }
     pairs.sort_by_cached_key(|(i, _)| crate::intentions::rank_key(i));
     report_shadowed(&pairs, cx);
     let (intentions, spans) = pairs.into_iter().unzip();
     Compiled { intentions, spans }
+}
+
+/// The sources one `Sources` item stands for: itself, or for a `SamenessGroup` source the same
+/// name and namespace from every member of the group (defined in the destination's partition):
+/// each partition member as a source in that partition, each peer member as a source in that
+/// peer. Each keeps the precedence its name and namespace give it, as any source does.
+fn sources(
+    e: &ServiceIntentions,
+    src: &SourceIntention,
+    identity: &SourceIdentity<'_>,
+    entries: &Entries<'_>,
+    cx: &mut Cx,
+) -> Vec<Source> {
+    let one = |partition: &str, peer: &str| Source {
+        name: identity.name.to_string(),
+        namespace: identity.namespace.to_string(),
+        partition: partition.to_string(),
+        peer: peer.to_string(),
+    };
+    if identity.sameness_group.is_empty() {
+        return vec![one(identity.partition, identity.peer)];
+    }
+    let partition = partition_or_local(&e.partition, entries.local_partition());
+    let Some(group) = entries.sameness_group(identity.sameness_group, partition) else {
+        cx.push(
+            Diagnostic::warning(
+                Code::UnknownSamenessGroup,
+                src.origin.field("sameness_group"),
+                format!(
+                    "source {} names sameness group `{}`, which is not defined in partition `{partition}`: this source matches nothing",
+                    src.name, identity.sameness_group
+                ),
+            )
+            .with_note(format!(
+                "define it: Kind = \"sameness-group\", Name = \"{}\", Partition = \"{partition}\", Members = [...]",
+                identity.sameness_group
+            )),
+        );
+        return Vec::new();
+    };
+    let mut out: Vec<Source> = Vec::new();
+    for m in &group.members {
+        let s = match (m.partition.is_empty(), m.peer.is_empty()) {
+            (false, true) => one(&m.partition, ""),
+            (true, false) => one("", &m.peer),
+            _ => continue, // reported when the group was validated (E0327)
+        };
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
 }
 
 fn has_jwt(e: &ServiceIntentions, src: &SourceIntention) -> bool {
@@ -211,7 +251,7 @@ mod tests {
         let ws = Workspace::from_text("i.hcl", text);
         assert!(!ws.has_errors(), "{:?}", ws.diagnostics);
         let mut cx = Cx::new();
-        let c = compile(&ws, &Protocols::new(&ws), &mut cx);
+        let c = compile(&ws, &Entries::new(&ws, "default"), &Protocols::new(&ws), &mut cx);
         (c.intentions, cx.diags)
     }
 
@@ -245,5 +285,68 @@ Sources = [{ Name = "web", Permissions = [{ Action = "allow", HTTP { PathPrefix 
         );
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, Code::L7OnTcp);
+    }
+
+    fn compiled_files(files: &[&str]) -> (Vec<Intention>, Vec<Diagnostic>) {
+        let ws = Workspace::load(
+            files.iter().enumerate().map(|(i, t)| crate::workspace::InputFile::new(format!("{i}.hcl"), *t)),
+        );
+        assert!(!ws.has_errors(), "{:?}", ws.diagnostics);
+        let mut cx = Cx::new();
+        let c = compile(&ws, &Entries::new(&ws, "default"), &Protocols::new(&ws), &mut cx);
+        (c.intentions, cx.diags)
+    }
+
+    const GROUP: &str = r#"
+Kind = "sameness-group"
+Name = "prod"
+IncludeLocal = true
+Members = [{ Partition = "default" }, { Partition = "ap2" }, { Peer = "dc2-west" }]
+"#;
+
+    #[test]
+    fn a_sameness_group_source_stands_for_every_member() {
+        let intentions = r#"
+Kind = "service-intentions"
+Name = "billing"
+Sources = [
+  { Name = "web", SamenessGroup = "prod", Action = "allow" },
+  { Name = "*", Action = "deny" },
+]
+"#;
+        let (all, diags) = compiled_files(&[GROUP, intentions]);
+        assert!(diags.is_empty(), "{diags:?}");
+        let shown: Vec<(String, u8, String)> =
+            all.iter().map(|i| (i.label(), i.precedence, i.origin.to_string())).collect();
+        let from_group = "1.hcl:5:3".to_string();
+        assert_eq!(
+            shown,
+            [
+                ("peer:dc2-west/web → billing".to_string(), 9, from_group.clone()),
+                ("ap2/web → billing".to_string(), 9, from_group.clone()),
+                ("web → billing".to_string(), 9, from_group),
+                ("* → billing".to_string(), 8, "1.hcl:6:3".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_source_naming_an_unknown_group_matches_nothing_and_warns() {
+        let intentions =
+            "Kind = \"service-intentions\"\nName = \"billing\"\nSources = [{ Name = \"web\", SamenessGroup = \"nope\", Action = \"allow\" }]\n";
+        let (all, diags) = compiled_files(&[GROUP, intentions]);
+        assert!(all.is_empty());
+        assert_eq!(diags.iter().map(|d| d.code).collect::<Vec<_>>(), [Code::UnknownSamenessGroup]);
+        assert!(
+            diags[0].message.contains("`nope`, which is not defined in partition `default`"),
+            "{}",
+            diags[0].message
+        );
+        // A group of another partition is not this destination's.
+        let other = GROUP
+            .replace("Name = \"prod\"", "Name = \"nope\"\nPartition = \"ap2\"")
+            .replace("IncludeLocal = true\n", "");
+        let (all, diags) = compiled_files(&[&other, intentions]);
+        assert!(all.is_empty() && diags.len() == 1, "{all:?} {diags:?}");
     }
 }

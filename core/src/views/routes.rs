@@ -3,6 +3,7 @@
 //! targets) that the page draws.
 
 use super::Analysis;
+use crate::identity::or_default;
 use crate::intentions::Origin;
 use crate::plan::chain::{hundredths_to_weight, DiscoveryChain, Node, Target};
 use crate::plan::protocols::Protocol;
@@ -160,8 +161,18 @@ fn chain_view(chain: &DiscoveryChain) -> ChainView {
     }
 }
 
-fn short_target(t: &Target, chain_dc: &str) -> String {
+/// `[partition/][namespace/][subset.]service`, the partition and namespace only where they differ
+/// from the chain's (a peer's target is in the chain's partition), with `@dc` or `@peer:p`.
+fn short_target(t: &Target, chain: &DiscoveryChain) -> String {
     let mut label = String::new();
+    if t.peer.is_empty() && or_default(&t.partition) != or_default(&chain.partition) {
+        label.push_str(or_default(&t.partition));
+        label.push('/');
+    }
+    if or_default(&t.namespace) != or_default(&chain.namespace) {
+        label.push_str(or_default(&t.namespace));
+        label.push('/');
+    }
     if !t.service_subset.is_empty() {
         label.push_str(&t.service_subset);
         label.push('.');
@@ -169,7 +180,7 @@ fn short_target(t: &Target, chain_dc: &str) -> String {
     label.push_str(&t.service);
     if !t.peer.is_empty() {
         label.push_str(&format!(" @peer:{}", t.peer));
-    } else if t.datacenter != chain_dc {
+    } else if t.datacenter != chain.datacenter {
         label.push_str(&format!(" @{}", t.datacenter));
     }
     label
@@ -180,7 +191,7 @@ fn failover_of(chain: &DiscoveryChain, target: &str) -> Vec<TargetRef> {
     let ids = r.failover.iter().flat_map(|f| &f.targets);
     ids.map(|id| TargetRef {
         target: id.clone(),
-        label: chain.target(id).map(|t| short_target(t, &chain.datacenter)).unwrap_or_else(|| id.clone()),
+        label: chain.target(id).map(|t| short_target(t, chain)).unwrap_or_else(|| id.clone()),
     })
     .collect()
 }
@@ -191,7 +202,7 @@ fn shares(chain: &DiscoveryChain, node: &str) -> Vec<TargetShare> {
         .into_iter()
         .map(|w| TargetShare {
             target: w.target.id.clone(),
-            label: short_target(w.target, &chain.datacenter),
+            label: short_target(w.target, chain),
             sni: w.target.sni.clone(),
             weight: hundredths_to_weight(w.weight_hundredths),
             failover: failover_of(chain, &w.target.id),
@@ -354,7 +365,7 @@ fn graph(chain: &DiscoveryChain) -> ChainGraph {
                     kind: GraphNodeKind::Resolver,
                     label: format!(
                         "resolver {}",
-                        target.map(|t| short_target(t, &chain.datacenter)).unwrap_or_else(|| r.target.clone())
+                        target.map(|t| short_target(t, chain)).unwrap_or_else(|| r.target.clone())
                     ),
                     detail,
                     title: if r.default { format!("{} (default resolver)", r.name) } else { r.name.clone() },
@@ -397,7 +408,7 @@ fn graph(chain: &DiscoveryChain) -> ChainGraph {
         nodes.push(GraphNode {
             id: format!("target:{id}"),
             kind: GraphNodeKind::Target,
-            label: short_target(t, &chain.datacenter),
+            label: short_target(t, chain),
             detail: if t.external {
                 format!("{place_text} · external")
             } else {

@@ -842,3 +842,49 @@ service {
     let ledger = a.settings.peer_dial_sni("ledger", "default", "default", "partner");
     assert_eq!(ledger, "ledger.default.default.demo.external.99999999-8888-7777-6666-555555555555.consul");
 }
+
+/// web's upstream api fails over through the partition's sameness group (`DefaultForFailover`):
+/// the route table, the graph and the upstream's dials list the members' targets in order.
+#[test]
+fn failover_targets_from_a_sameness_group_appear_in_routes_and_upstreams() {
+    let files = [
+        (
+            "group.hcl",
+            "Kind = \"sameness-group\"\nName = \"prod\"\nDefaultForFailover = true\nIncludeLocal = true\nMembers = [{ Partition = \"default\" }, { Partition = \"ap2\" }, { Peer = \"west\" }]\n",
+        ),
+        (
+            "services.hcl",
+            r#"services = [
+  { name = "web", port = 8080, connect { sidecar_service { port = 21000, proxy { upstreams = [{ destination_name = "api", local_bind_port = 9191 }] } } } },
+  { name = "api", port = 8080, connect { sidecar_service { port = 21001 } } },
+]
+"#,
+        ),
+    ];
+    let a = analysis(&files, None);
+    let view = a.routes();
+    let api = view.chains.iter().find(|c| c.service == "api").expect("api's chain");
+    let failover: Vec<(&str, &str)> =
+        api.routes[0].targets[0].failover.iter().map(|f| (f.target.as_str(), f.label.as_str())).collect();
+    assert_eq!(
+        failover,
+        [("api.default.ap2.dc1", "ap2/api"), ("api.default.default.external.west", "api @peer:west")],
+        "{:?}",
+        api.routes[0].targets[0].failover
+    );
+    let edges: Vec<(&str, &str)> = api
+        .graph
+        .edges
+        .iter()
+        .filter(|e| e.kind == EdgeKind::Failover)
+        .map(|e| (e.to.as_str(), e.label.as_str()))
+        .collect();
+    assert_eq!(
+        edges,
+        [("target:api.default.ap2.dc1", "failover 1"), ("target:api.default.default.external.west", "failover 2")]
+    );
+    let upstreams = a.upstreams();
+    let web = upstreams.proxies.iter().find(|p| p.service == "web").expect("web's proxy");
+    let dialed: Vec<&str> = web.upstreams[0].targets[0].failover.iter().map(|f| f.cluster.as_str()).collect();
+    assert_eq!(dialed, ["api.default.ap2.dc1", "api.default.default.external.west"]);
+}

@@ -11,6 +11,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::identity::{or_default, ServiceId};
 use crate::intentions::Origin;
 use crate::model::common::MeshGatewayMode;
+use crate::model::sameness_group::SamenessGroup;
 use crate::model::service::ServiceDefinition;
 use crate::model::service_defaults::ServiceDefaults;
 use crate::model::service_resolver::{
@@ -166,8 +167,11 @@ fn compile_indexed(
     c.flatten_splitters();
     let nodes = c.reachable_nodes(&start);
     let default = match nodes.first() {
+        // A partition's `DefaultForFailover` sameness group gives a resolver without an entry a
+        // failover: no longer the default chain.
         Some(Node::Resolver(r)) => {
             r.default
+                && r.failover.is_none()
                 && c.targets.get(&r.target).is_some_and(|t| {
                     t.service == c.chain.name && t.namespace == c.chain.namespace && t.partition == c.chain.partition
                 })
@@ -714,11 +718,17 @@ impl Compiler<'_, '_> {
         };
         // Recorded before failover is followed, so a failover back here finds it.
         self.nodes.insert(node_id.clone(), Node::Resolver(node));
-        if let Some(r) = resolver {
-            let failover = self.failover(&key, r);
-            if let (Some(f), Some(Node::Resolver(node))) = (failover, self.nodes.get_mut(&node_id)) {
-                node.failover = Some(f);
-            }
+        let failover = match resolver {
+            Some(r) => self.failover(&key, r),
+            None => None,
+        };
+        let failover = match failover {
+            Some(f) => Some(f),
+            None if !resolver.is_some_and(|r| r.has_failover_for(&key.subset)) => self.default_group_failover(&key),
+            None => None,
+        };
+        if let (Some(f), Some(Node::Resolver(node))) = (failover, self.nodes.get_mut(&node_id)) {
+            node.failover = Some(f);
         }
         id
     }
@@ -880,6 +890,15 @@ impl Compiler<'_, '_> {
             self.peer_trust_domain(&next, &why);
             targets.push(self.resolve(next, &why, true));
         }
+        if !f.sameness_group.is_empty() {
+            match self.idx.sameness_group(&f.sameness_group, &key.partition) {
+                Some(group) => {
+                    let label = format!("{label} (sameness group `{}`)", group.name);
+                    self.group_targets(key, group, &label, Some(r), &mut targets);
+                }
+                None => self.unknown_group(&f.sameness_group, &key.partition, f.origin.field("sameness_group")),
+            }
+        }
         if targets.is_empty() && f.sameness_group.is_empty() {
             return None;
         }
@@ -889,6 +908,82 @@ impl Compiler<'_, '_> {
             sameness_group: f.sameness_group.clone(),
             origin: self.origin(f.origin.span),
         })
+    }
+
+    /// A target with no failover of its own fails over through its partition's sameness group
+    /// with `DefaultForFailover = true`, if there is one. Peers' targets are not expanded.
+    fn default_group_failover(&mut self, key: &Key) -> Option<Failover> {
+        if !key.peer.is_empty() {
+            return None;
+        }
+        let group = self.idx.default_sameness_group(&key.partition)?;
+        let label = format!("sameness group `{}` (DefaultForFailover)", group.name);
+        let mut targets = Vec::new();
+        self.group_targets(key, group, &label, None, &mut targets);
+        if targets.is_empty() {
+            return None;
+        }
+        Some(Failover {
+            key: "*".to_string(),
+            targets,
+            sameness_group: group.name.clone(),
+            origin: self.origin(group.origin.field("default_for_failover")),
+        })
+    }
+
+    /// The group's members as failover targets of `key`, in member order: a partition member is
+    /// the service in that partition of this datacenter, a peer member the service that peer
+    /// exports. Same service name and namespace, no subset; the primary target itself (the local
+    /// partition, listed first with `IncludeLocal`) and targets already listed are skipped.
+    fn group_targets(
+        &mut self,
+        key: &Key,
+        group: &SamenessGroup,
+        label: &str,
+        resolver: Option<&ServiceResolver>,
+        targets: &mut Vec<String>,
+    ) {
+        // A partition member is in this datacenter: `key` picks the chain's when none is given.
+        let own_id = key.id();
+        for (i, m) in group.members.iter().enumerate() {
+            if m.partition.is_empty() == m.peer.is_empty() {
+                continue; // reported when the entry was validated (E0327)
+            }
+            let next = self.key(&Opts {
+                service: &key.service,
+                namespace: &key.namespace,
+                partition: if m.peer.is_empty() { &m.partition } else { "" },
+                peer: &m.peer,
+                ..Opts::default()
+            });
+            if next.id() == own_id {
+                continue;
+            }
+            let mut why = Ref::from_meta(format!("{label}, member #{} ({})", i + 1, m.describe()), &m.origin);
+            if let Some(r) = resolver {
+                why = why.in_resolver(r);
+            }
+            self.peer_trust_domain(&next, &why);
+            let id = self.resolve(next, &why, true);
+            if !targets.contains(&id) && id != own_id {
+                targets.push(id);
+            }
+        }
+    }
+
+    fn unknown_group(&mut self, name: &str, partition: &str, at: Span) {
+        self.cx.push(
+            Diagnostic::warning(
+                Code::UnknownSamenessGroup,
+                at,
+                format!(
+                    "sameness group `{name}` is not defined in partition `{partition}`: it adds no failover targets"
+                ),
+            )
+            .with_note(format!(
+                "define it: Kind = \"sameness-group\", Name = \"{name}\", Partition = \"{partition}\", Members = [...]"
+            )),
+        );
     }
 
     // ---- after assembly ----

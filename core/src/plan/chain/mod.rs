@@ -44,8 +44,16 @@
 //! an ingress-gateway listener service (not `*`), each once, ordered by name, namespace,
 //! partition.
 //!
-//! Not covered: sameness groups (a `SamenessGroup` redirect or failover is kept as written but not
-//! expanded: the workspace does not know the group's members), locality-aware failover ordering,
+//! Sameness groups (the sameness-group entry of the target's partition): a `SamenessGroup`
+//! failover lists the group's members as targets in member order (it has no `Targets`) — a
+//! partition member is the same service and namespace in that partition of this datacenter, a
+//! peer member the service that peer exports; the primary target itself (the local partition,
+//! first with `IncludeLocal`) is skipped. A target whose resolver has no failover for it (or
+//! that has no resolver) fails over through its partition's group with
+//! `DefaultForFailover = true`, if any. A group the workspace does not define is `W0404` and adds
+//! no targets.
+//!
+//! Not covered: a `SamenessGroup` redirect (kept as written, not followed), locality-aware failover ordering,
 //! and per-upstream overrides (protocol, connect timeout, mesh gateway) that Consul applies when a
 //! particular proxy dials the chain.
 
@@ -78,7 +86,8 @@ pub struct DiscoveryChain {
     /// "the default".
     pub protocol_source: String,
     /// Consul's "default chain": no router or splitter, and the start node is the default resolver
-    /// of the chain's own service.
+    /// of the chain's own service, with no failover (a sameness group's `DefaultForFailover`
+    /// can give it one).
     pub default: bool,
     pub start_node: String,
     /// The start node first, then the others in the order they are first reached.
@@ -258,7 +267,8 @@ pub struct Failover {
     pub key: String,
     /// Target ids, in the order tried.
     pub targets: Vec<String>,
-    /// A sameness group to fail over to (members not expanded here).
+    /// The sameness group whose members are among `targets` (the resolver's `SamenessGroup`, or
+    /// the partition's group with `DefaultForFailover`; then `origin` is that group's field).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub sameness_group: String,
     pub origin: Origin,

@@ -299,3 +299,97 @@ Sources = [{ Name = "web", Action = "deny" }]
     // each, so each closing redirect is reported once.
     assert_eq!(codes(&cx.diags), [Code::ChainCycle, Code::ChainCycle]);
 }
+
+const GROUP: &str = r#"
+Kind         = "sameness-group"
+Name         = "prod"
+IncludeLocal = true
+Members = [
+  { Partition = "default" },
+  { Partition = "ap2" },
+  { Peer = "dc2-west" },
+]
+---"#;
+
+fn failover_of(chain: &DiscoveryChain) -> Failover {
+    let Some(Node::Resolver(r)) = chain.node(&chain.start_node) else { panic!("no resolver node") };
+    r.failover.clone().expect("a failover")
+}
+
+#[test]
+fn a_sameness_group_failover_lists_the_members_in_order() {
+    let text = format!(
+        "{GROUP}\nKind = \"service-resolver\"\nName = \"web\"\nFailover = {{ \"*\" = {{ SamenessGroup = \"prod\" }} }}\n"
+    );
+    let (chain, diags) = compile(&text, "web");
+    // The peer's trust domain is not in the default settings.
+    assert_eq!(codes(&diags), [Code::UnknownPeerTrustDomain], "{diags:?}");
+    let f = failover_of(&chain);
+    assert_eq!(f.sameness_group, "prod");
+    // The local partition (first, with IncludeLocal) is the primary target itself.
+    assert_eq!(f.targets, ["web.default.ap2.dc1", "web.default.default.external.dc2-west"]);
+    let ap2 = chain.targets.iter().find(|t| t.id == "web.default.ap2.dc1").expect("ap2's target");
+    assert_eq!((ap2.partition.as_str(), ap2.datacenter.as_str(), ap2.peer.as_str()), ("ap2", "dc1", ""));
+    assert_eq!(ap2.sni, "web.default.ap2.dc1.internal-v1.11111111-2222-3333-4444-555555555555.consul");
+    assert!(ap2.origin.as_ref().is_some_and(|o| o.to_string() == "0.hcl:7:3"), "{:?}", ap2.origin);
+    let peer = chain.targets.iter().find(|t| t.peer == "dc2-west").expect("the peer's target");
+    assert_eq!(peer.datacenter, "");
+    assert!(peer.sni.starts_with("web.default.default.dc2-west.external."), "{}", peer.sni);
+}
+
+#[test]
+fn with_a_known_peer_trust_domain_the_peer_target_has_its_sni() {
+    let text = format!(
+        "{GROUP}\nKind = \"service-resolver\"\nName = \"web\"\nFailover = {{ \"*\" = {{ SamenessGroup = \"prod\" }} }}\n"
+    );
+    let ws = workspace(&text);
+    let mut settings = Settings::default();
+    settings.peer_trust_domains.insert("dc2-west".into(), "aaaa.consul".into());
+    let mut cx = Cx::new();
+    let chain = compile_chain(&ws, &settings, &Protocols::new(&ws), "web", "", "", &mut cx);
+    assert!(cx.diags.is_empty(), "{:?}", cx.diags);
+    let peer = chain.targets.iter().find(|t| t.peer == "dc2-west").expect("the peer's target");
+    assert_eq!(peer.sni, "web.default.default.dc2-west.external.aaaa.consul");
+}
+
+#[test]
+fn default_for_failover_applies_to_services_without_their_own_failover() {
+    let group = GROUP.replace("IncludeLocal = true", "IncludeLocal = true\nDefaultForFailover = true");
+    // No resolver at all.
+    let (chain, diags) = compile(&group.replace("\n---", ""), "api");
+    assert_eq!(codes(&diags), [Code::UnknownPeerTrustDomain], "{diags:?}");
+    let f = failover_of(&chain);
+    assert_eq!((f.key.as_str(), f.sameness_group.as_str()), ("*", "prod"));
+    assert_eq!(f.targets, ["api.default.ap2.dc1", "api.default.default.external.dc2-west"]);
+    assert_eq!(f.origin.to_string(), "0.hcl:5:22", "the group's DefaultForFailover");
+    assert!(!chain.default, "a failover is not the default chain");
+    // A resolver without failover.
+    let text = format!("{group}\nKind = \"service-resolver\"\nName = \"api\"\nConnectTimeout = \"3s\"\n");
+    let (chain, _) = compile(&text, "api");
+    assert_eq!(failover_of(&chain).targets.len(), 2);
+    // A resolver's own failover wins.
+    let text =
+        format!("{group}\nKind = \"service-resolver\"\nName = \"api\"\nFailover = {{ \"*\" = {{ Datacenters = [\"dc3\"] }} }}\n");
+    let (chain, diags) = compile(&text, "api");
+    assert!(diags.is_empty(), "{diags:?}");
+    let f = failover_of(&chain);
+    assert_eq!(
+        (f.targets.as_slice(), f.sameness_group.as_str()),
+        (["api.default.default.dc3".to_string()].as_slice(), "")
+    );
+    // Without DefaultForFailover, no failover.
+    let (chain, _) = compile(&GROUP.replace("\n---", ""), "api");
+    let Some(Node::Resolver(r)) = chain.node(&chain.start_node) else { panic!() };
+    assert!(r.failover.is_none());
+}
+
+#[test]
+fn an_unknown_sameness_group_adds_no_targets_and_warns() {
+    let text = "Kind = \"service-resolver\"\nName = \"web\"\nFailover = { \"*\" = { SamenessGroup = \"nope\" } }\n";
+    let (chain, diags) = compile(text, "web");
+    assert_eq!(codes(&diags), [Code::UnknownSamenessGroup]);
+    assert!(diags[0].message.contains("`nope` is not defined in partition `default`"), "{}", diags[0].message);
+    let f = failover_of(&chain);
+    assert!(f.targets.is_empty());
+    assert_eq!(f.sameness_group, "nope");
+}

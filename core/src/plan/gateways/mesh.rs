@@ -155,7 +155,7 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
         .collect();
     let mut peered = Vec::new();
     let mut local = Vec::new();
-    let mut sameness: BTreeSet<String> = BTreeSet::new();
+    let mut unknown_groups: BTreeSet<String> = BTreeSet::new();
     // Terminating gateways of this datacenter and partition, with their entries: services they
     // link are reached through them.
     let terminating: Vec<(&GatewayIdentity, &TerminatingGateway)> = cx
@@ -175,10 +175,27 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
         for e in &exports {
             let targets = e.export_targets(&svc.name, &svc.namespace);
             partitions.extend(targets.partitions.iter().map(|p| format!("partition:{p}")));
-            sameness.extend(targets.sameness_groups.iter().map(|g| g.to_string()));
             let item = e.exports_of(&svc.name, &svc.namespace).next().map(|i| cx.origin(i.origin.span));
             for p in targets.peers {
                 peers.entry(p.to_string()).or_insert_with(|| item.clone().unwrap_or_default());
+            }
+            // A sameness group stands for its members (the group of the exporting partition):
+            // partitions of this datacenter and peers. The exporting partition itself is skipped.
+            for g in &targets.sameness_groups {
+                let Some(group) = cx.entries.sameness_group(g, &gw.partition) else {
+                    unknown_groups.insert(g.to_string());
+                    continue;
+                };
+                for m in &group.members {
+                    if !m.peer.is_empty() && m.partition.is_empty() {
+                        peers.entry(m.peer.clone()).or_insert_with(|| item.clone().unwrap_or_default());
+                    } else if m.peer.is_empty()
+                        && !m.partition.is_empty()
+                        && or_default(&m.partition) != or_default(&gw.partition)
+                    {
+                        partitions.insert(format!("partition:{}", m.partition));
+                    }
+                }
             }
         }
         let exported_to: Vec<String> = partitions.into_iter().collect();
@@ -303,11 +320,12 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
         });
     }
 
-    if !sameness.is_empty() {
-        let groups: Vec<String> = sameness.into_iter().collect();
+    if !unknown_groups.is_empty() {
+        let groups: Vec<String> = unknown_groups.into_iter().collect();
         notes.push(format!(
-            "services are exported to sameness groups ({}), whose members meshgate does not know: no routes for them",
-            groups.join(", ")
+            "services are exported to sameness groups ({}) that no sameness-group entry of partition `{}` defines: no routes for them",
+            groups.join(", "),
+            or_default(&gw.partition)
         ));
     }
     // Exact rows grouped by service (then subset, unnamed first; then peer) so a service's names
@@ -485,5 +503,34 @@ service { name = "db" partition = "ap2" port = 5432 }
             snis,
             vec![format!("db.default.ap2.dc1.internal-v1.{TD}").as_str(), format!("*.dc1.internal.{TD}").as_str()]
         );
+    }
+
+    #[test]
+    fn a_sameness_group_consumer_exports_to_every_member() {
+        let workspace = WORKSPACE.replace(
+            "Consumers = [{ Peer = \"cluster-02\" }, { Partition = \"ap2\" }]",
+            "Consumers = [{ SamenessGroup = \"prod\" }]",
+        );
+        let group = "Kind = \"sameness-group\"\nName = \"prod\"\nIncludeLocal = true\nMembers = [{ Partition = \"default\" }, { Partition = \"ap2\" }, { Peer = \"cluster-02\" }]\n";
+        let plan = compile(&format!("{workspace}---\n{group}"));
+        let gw = plan.gateways.iter().find(|g| g.gateway.key == "mesh-gateway@dc1").expect("dc1's gateway");
+        assert!(gw.notes.iter().all(|n| !n.contains("sameness")), "{:?}", gw.notes);
+        let table = mesh(&plan, "mesh-gateway@dc1");
+        // The peer member gets the peered name, the partition member is listed (not the
+        // exporting partition itself), exactly as when they are written as consumers.
+        assert_eq!(table.routes[0].sni, format!("api.default.default.cluster-02.external.{TD}"));
+        assert_eq!(table.routes[0].origin.to_string(), "6.hcl:3:13");
+        assert_eq!(table.routes[1].exported_to, vec!["partition:ap2".to_string()]);
+        // A group no entry defines: noted, and no routes for it.
+        let plan = compile(&workspace);
+        let gw = plan.gateways.iter().find(|g| g.gateway.key == "mesh-gateway@dc1").expect("dc1's gateway");
+        assert!(
+            gw.notes.iter().any(|n| n.contains("(prod) that no sameness-group entry of partition `default` defines")),
+            "{:?}",
+            gw.notes
+        );
+        let table = mesh(&plan, "mesh-gateway@dc1");
+        assert!(!table.routes.iter().any(|r| r.sni.contains(".external.")));
+        assert!(table.routes.iter().all(|r| r.exported_to.is_empty()));
     }
 }
