@@ -1,0 +1,1 @@
+DefaultIntentionPolicy = "deny"

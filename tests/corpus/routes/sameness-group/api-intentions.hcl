@@ -1,0 +1,6 @@
+Kind = "service-intentions"
+Name = "api"
+Sources = [
+  { Name = "web", SamenessGroup = "prod", Action = "allow" },
+  { Name = "*", Action = "deny" },
+]
