@@ -35,11 +35,14 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug)]
 pub struct Caller {
     pub datacenter: String,
+    /// Its admin partition: traffic to another partition goes through mesh gateways.
+    pub partition: String,
     /// The SPIFFE ID of the certificate it presents.
     pub identity: String,
     /// The file name stem of that certificate in the certificate directory (`<name>.pem`).
     pub cert_name: String,
-    /// How targets outside its datacenter are reached (`None`: a gateway's default, `remote`).
+    /// How targets outside its datacenter or partition are reached (`None`: a gateway's default,
+    /// `remote`).
     pub mode: Option<Mode>,
 }
 
@@ -52,6 +55,7 @@ impl Caller {
         };
         Caller {
             datacenter: g.gateway.datacenter.clone(),
+            partition: crate::identity::or_default(&g.gateway.partition).to_string(),
             identity: g.gateway.spiffe_id.clone(),
             cert_name,
             mode: None,
@@ -165,7 +169,7 @@ impl<'a> Dialer<'a> {
             out.peer = t.peer.clone();
             if caller.mode == Some(Mode::Local) {
                 out.via = Via::LocalMeshGateway;
-                out.endpoints = self.mesh_gateways_in(&caller.datacenter);
+                out.endpoints = self.mesh_gateways_in(&caller.datacenter, &caller.partition);
             } else {
                 out.via = Via::PeerMeshGateway;
                 out.endpoints = settings.peers.get(&t.peer).map(|p| p.mesh_gateways.clone()).unwrap_or_default();
@@ -174,7 +178,7 @@ impl<'a> Dialer<'a> {
                 out.problem = Some(format!("the trust domain of peer `{}` is unknown (settings: Peers)", t.peer));
             } else if out.endpoints.is_empty() {
                 out.problem = Some(match out.via {
-                    Via::LocalMeshGateway => format!("no mesh gateway is registered in {}", caller.datacenter),
+                    Via::LocalMeshGateway => no_mesh_gateway(&caller.datacenter, &caller.partition),
                     _ => format!(
                         "the settings give no mesh gateway of peer `{}` (Peers.{}.MeshGateways)",
                         t.peer, t.peer
@@ -187,7 +191,9 @@ impl<'a> Dialer<'a> {
         out.expects = SanMatch::Exact(
             SpiffeId::service(&settings.trust_domain, &t.partition, &t.namespace, dc, &t.service).to_string(),
         );
-        if dc == caller.datacenter {
+        let partition = crate::identity::or_default(&t.partition);
+        let same_partition = partition == caller.partition;
+        if dc == caller.datacenter && same_partition {
             match self.terminating_gateways_of(&t.service_ref(), dc) {
                 Some(gateways) => {
                     out.via = Via::TerminatingGateway;
@@ -204,7 +210,12 @@ impl<'a> Dialer<'a> {
             }
             return self.finish(out);
         }
-        match caller.mode.unwrap_or(Mode::Remote) {
+        // Another partition is reached only through mesh gateways, whatever the mode says.
+        let mode = match caller.mode.unwrap_or(Mode::Remote) {
+            Mode::None if !same_partition => Mode::Remote,
+            m => m,
+        };
+        match mode {
             Mode::None => {
                 let (endpoints, unread) = self.connect_endpoints(&t.service_ref(), dc, &t.subset);
                 out.endpoints = endpoints;
@@ -215,16 +226,16 @@ impl<'a> Dialer<'a> {
             }
             Mode::Local => {
                 out.via = Via::LocalMeshGateway;
-                out.endpoints = self.mesh_gateways_in(&caller.datacenter);
+                out.endpoints = self.mesh_gateways_in(&caller.datacenter, &caller.partition);
                 if out.endpoints.is_empty() {
-                    out.problem = Some(format!("no mesh gateway is registered in {}", caller.datacenter));
+                    out.problem = Some(no_mesh_gateway(&caller.datacenter, &caller.partition));
                 }
             }
             Mode::Remote => {
                 out.via = Via::RemoteMeshGateway;
-                out.endpoints = self.mesh_gateways_in(dc);
+                out.endpoints = self.mesh_gateways_in(dc, partition);
                 if out.endpoints.is_empty() {
-                    out.problem = Some(format!("no mesh gateway is registered in {dc}"));
+                    out.problem = Some(no_mesh_gateway(dc, partition));
                 }
             }
         }
@@ -336,13 +347,26 @@ impl<'a> Dialer<'a> {
     }
 
     /// The mesh gateways registered in `datacenter`.
-    pub fn mesh_gateways_in(&self, datacenter: &str) -> Vec<String> {
+    pub fn mesh_gateways_in(&self, datacenter: &str, partition: &str) -> Vec<String> {
         self.plan
             .gateways
             .iter()
-            .filter(|g| g.gateway.kind == GatewayKind::MeshGateway && g.gateway.datacenter == datacenter)
+            .filter(|g| {
+                g.gateway.kind == GatewayKind::MeshGateway
+                    && g.gateway.datacenter == datacenter
+                    && crate::identity::or_default(&g.gateway.partition) == partition
+            })
             .map(|g| g.gateway.listener())
             .collect()
+    }
+}
+
+/// No mesh gateway where one is needed.
+fn no_mesh_gateway(datacenter: &str, partition: &str) -> String {
+    if crate::identity::is_default(partition) {
+        format!("no mesh gateway is registered in {datacenter}")
+    } else {
+        format!("no mesh gateway is registered in {datacenter}, partition {partition}")
     }
 }
 

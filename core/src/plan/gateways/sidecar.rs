@@ -472,6 +472,46 @@ Sources = [{ Name = "api", Action = "allow" }, { Name = "*", Action = "deny" }]
         assert_eq!(ledger.tcp.as_ref().expect("tcp").targets[0].cluster, "ledger.default.default.external.partner");
     }
 
+    /// Another admin partition is reached only through mesh gateways, as in Consul: the local
+    /// partition's in `local` mode, the target partition's otherwise (`none` included).
+    #[test]
+    fn another_partition_is_dialled_through_mesh_gateways() {
+        let text = r#"
+service {
+  name = "web"
+  port = 9001
+  connect {
+    sidecar_service {
+      port = 21001
+      proxy { upstreams = [{ destination_name = "api", destination_partition = "ap2", local_bind_port = 10001 }] }
+    }
+  }
+}
+---
+service { name = "api" partition = "ap2" address = "10.0.3.11" port = 9002 connect { sidecar_service { port = 21002 } } }
+---
+service { name = "mesh-gateway" kind = "mesh-gateway" address = "10.0.1.1" port = 8443 }
+---
+service { name = "mesh-gateway-ap2" kind = "mesh-gateway" partition = "ap2" address = "10.0.3.1" port = 8443 }
+"#;
+        let files =
+            text.split("\n---\n").enumerate().map(|(i, t)| crate::workspace::InputFile::new(format!("{i}.hcl"), t));
+        let ws = crate::workspace::Workspace::load(files);
+        assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
+        let c = crate::plan::compile(&ws, &crate::settings::Settings::default()).expect("compile");
+        let (g, t) = sidecar_of(&c.plan, "web");
+        let dialer = Dialer::new(&ws, &c.plan);
+        let api = &t.upstreams[0].tcp.as_ref().expect("tcp").targets[0];
+        let via = |mode| {
+            let d = dialer.dial(&Caller { mode: Some(mode), ..Caller::gateway(g) }, api);
+            (d.via, d.endpoints, d.expects)
+        };
+        let ap2 = SanMatch::Exact(format!("spiffe://{TD}/ap/ap2/ns/default/dc/dc1/svc/api"));
+        assert_eq!(via(Mode::Local), (Via::LocalMeshGateway, vec!["10.0.1.1:8443".to_string()], ap2.clone()));
+        assert_eq!(via(Mode::Remote), (Via::RemoteMeshGateway, vec!["10.0.3.1:8443".to_string()], ap2.clone()));
+        assert_eq!(via(Mode::None), (Via::RemoteMeshGateway, vec!["10.0.3.1:8443".to_string()], ap2));
+    }
+
     #[test]
     fn dials_follow_the_mesh_gateway_mode_and_require_the_targets_identity() {
         let mut settings = crate::settings::Settings::default();
