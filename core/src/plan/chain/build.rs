@@ -753,11 +753,8 @@ impl Compiler<'_, '_> {
                 &self.settings.trust_domain,
             )
             .to_string(),
-            (None, false) => {
-                let td = self.settings.peer_trust_domains.get(&key.peer).cloned();
-                let td = td.unwrap_or_else(|| format!("{}.peering.invalid", key.peer));
-                Sni::peered(&key.service, &key.namespace, "default", &key.peer, &td).to_string()
-            }
+            // The name the peer answers for this cluster: one rule, the settings'.
+            (None, false) => self.settings.peer_dial_sni(&key.service, &key.namespace, "default", &key.peer),
         };
         Target {
             id: key.id(),

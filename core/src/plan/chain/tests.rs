@@ -334,7 +334,8 @@ fn a_sameness_group_failover_lists_the_members_in_order() {
     assert!(ap2.origin.as_ref().is_some_and(|o| o.to_string() == "0.hcl:7:3"), "{:?}", ap2.origin);
     let peer = chain.targets.iter().find(|t| t.peer == "dc2-west").expect("the peer's target");
     assert_eq!(peer.datacenter, "");
-    assert!(peer.sni.starts_with("web.default.default.dc2-west.external."), "{}", peer.sni);
+    // The peer's name for this cluster (no LocalName: the local datacenter), then its trust domain.
+    assert!(peer.sni.starts_with("web.default.default.dc1.external."), "{}", peer.sni);
 }
 
 #[test]
@@ -349,7 +350,7 @@ fn with_a_known_peer_trust_domain_the_peer_target_has_its_sni() {
     let chain = compile_chain(&ws, &settings, &Protocols::new(&ws), "web", "", "", &mut cx);
     assert!(cx.diags.is_empty(), "{:?}", cx.diags);
     let peer = chain.targets.iter().find(|t| t.peer == "dc2-west").expect("the peer's target");
-    assert_eq!(peer.sni, "web.default.default.dc2-west.external.aaaa.consul");
+    assert_eq!(peer.sni, "web.default.default.dc1.external.aaaa.consul");
 }
 
 #[test]
