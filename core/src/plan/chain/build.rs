@@ -146,7 +146,6 @@ fn compile_indexed(
     chain: ServiceId,
     cx: &mut Cx,
 ) -> DiscoveryChain {
-    let (protocol, _) = protocols.of(&chain.name, &chain.namespace, &chain.partition);
     let mut c = Compiler {
         ws,
         settings,
@@ -154,14 +153,16 @@ fn compile_indexed(
         idx,
         cx,
         datacenter: settings.datacenter.clone(),
-        protocol,
+        protocol: Protocol::Tcp,
         advanced: true,
         nodes: BTreeMap::new(),
         targets: BTreeMap::new(),
         splitter_stack: Vec::new(),
-        protocol_checked: BTreeSet::from([chain.clone()]),
+        protocol_checked: BTreeSet::new(),
+        protocol_from: chain.clone(),
         chain,
     };
+    c.derive_protocol();
     let start = c.assemble();
     c.flatten_splitters();
     let nodes = c.reachable_nodes(&start);
@@ -175,12 +176,12 @@ fn compile_indexed(
         _ => false,
     };
     DiscoveryChain {
-        protocol_source: c.protocol_source(&c.chain),
+        protocol_source: c.chain_protocol_source(),
         service: c.chain.name,
         namespace: c.chain.namespace,
         partition: c.chain.partition,
         datacenter: c.datacenter,
-        protocol,
+        protocol: c.protocol,
         default,
         start_node: start,
         nodes,
@@ -313,6 +314,8 @@ struct Compiler<'a, 'c> {
     splitter_stack: Vec<String>,
     /// Services whose protocol was compared with the chain's (each is reported once).
     protocol_checked: BTreeSet<ServiceId>,
+    /// The service the chain's protocol is taken from (see [`Compiler::derive_protocol`]).
+    protocol_from: ServiceId,
 }
 
 impl Compiler<'_, '_> {
@@ -337,6 +340,78 @@ impl Compiler<'_, '_> {
             }
         }
         "the default: no service-defaults or proxy-defaults sets one".to_string()
+    }
+
+    /// The chain's protocol, as Consul's compiler derives it: the protocol of the first service it
+    /// records, which is the chain's own service when it has a service-router (or no
+    /// service-splitter), and otherwise the first service its service-splitter resolves, depth
+    /// first through nested splitters (Consul never records the protocol of a service whose
+    /// splitter it only passes through). So a splitter fronting a service with no protocol of its
+    /// own, whose splits all go to http services, makes an http chain. Every other service the
+    /// chain reaches is then compared with it ([`Compiler::check_protocol`]).
+    fn derive_protocol(&mut self) {
+        let chain = self.chain.clone();
+        let from = match (self.idx.service_router(&chain), self.idx.service_splitter(&chain)) {
+            (None, Some(_)) => self.first_split_leaf(&chain, &mut Vec::new()).unwrap_or_else(|| chain.clone()),
+            _ => chain.clone(),
+        };
+        self.protocol = self.protocols.protocol(&from.name, &from.namespace, &from.partition);
+        // When the chain's own service speaks the same, say so: it is where people look.
+        let own = self.protocols.protocol(&chain.name, &chain.namespace, &chain.partition);
+        self.protocol_from = if own == self.protocol { chain } else { from };
+        self.protocol_checked.insert(self.protocol_from.clone());
+    }
+
+    /// The first service the splitter of `sid` sends to that is resolved rather than split again,
+    /// in Consul's order (splits in order, nested splitters depth first; a splitter already being
+    /// visited is skipped, as Consul reuses its node without resolving anything).
+    fn first_split_leaf(&self, sid: &ServiceId, visiting: &mut Vec<ServiceId>) -> Option<ServiceId> {
+        let splitter = self.idx.service_splitter(sid)?;
+        if visiting.len() >= MAX_SPLIT_DEPTH {
+            return None;
+        }
+        visiting.push(sid.clone());
+        for split in &splitter.splits {
+            let next = ServiceId::new(
+                split.service_or(&sid.name),
+                if split.namespace.is_empty() { &sid.namespace } else { &split.namespace },
+                if split.partition.is_empty() { &sid.partition } else { &split.partition },
+            );
+            if next != *sid && split.service_subset.is_empty() && self.idx.service_splitter(&next).is_some() {
+                if visiting.contains(&next) {
+                    continue;
+                }
+                match self.first_split_leaf(&next, visiting) {
+                    Some(leaf) => return Some(leaf),
+                    None => continue,
+                }
+            }
+            return Some(next);
+        }
+        None
+    }
+
+    /// Who speaks the chain's protocol, for messages: the chain's service, or its chain when the
+    /// protocol is taken from another service.
+    fn chain_speaker(&self) -> String {
+        if self.protocol_from == self.chain {
+            format!("`{}`", self.chain.name)
+        } else {
+            format!("the discovery chain of `{}`", self.chain.name)
+        }
+    }
+
+    /// Where the chain's protocol comes from: its own service's source, or the service its
+    /// splitter resolves first.
+    fn chain_protocol_source(&self) -> String {
+        let source = self.protocol_source(&self.protocol_from);
+        if self.protocol_from == self.chain {
+            return source;
+        }
+        format!(
+            "taken from `{}`, the first service the service-splitter `{}` resolves, as Consul's compiler does: {source}",
+            self.protocol_from.name, self.chain.name
+        )
     }
 
     /// Applies the evaluation defaults, as Consul's `newTarget`: a local target gets the chain's
@@ -397,6 +472,11 @@ impl Compiler<'_, '_> {
                 self.needs_http("service-splitter", &s.origin);
             }
             self.advanced = false;
+            // Without routers and splitters only the chain's own service is resolved: the
+            // fallback chain speaks its protocol.
+            self.protocol = self.protocols.protocol(&chain.name, &chain.namespace, &chain.partition);
+            self.protocol_from = chain.clone();
+            self.protocol_checked = BTreeSet::from([chain.clone()]);
         }
         let own =
             Opts { service: &chain.name, namespace: &chain.namespace, partition: &chain.partition, ..Opts::default() };
@@ -422,7 +502,6 @@ impl Compiler<'_, '_> {
             let next = if key.subset.is_empty() {
                 self.splitter_or_resolver(key.clone(), &why)
             } else {
-                self.check_protocol(&key.sid(), &why);
                 resolver_id(&self.resolve(key.clone(), &why, false))
             };
             let http = route.http_match().cloned();
@@ -475,18 +554,20 @@ impl Compiler<'_, '_> {
     }
 
     fn needs_http(&mut self, kind: &str, meta: &Meta) {
-        let source = self.protocol_source(&self.chain);
+        let source = self.chain_protocol_source();
         let name = &self.chain.name;
         self.cx.push(
             Diagnostic::error(
                 Code::ProtocolMismatch,
                 meta.span,
                 format!(
-                    "{kind} `{name}` needs an HTTP-like protocol (http, http2 or grpc), but `{name}` speaks {} ({source})",
+                    "{kind} `{name}` needs an HTTP-like protocol (http, http2 or grpc), but {} speaks {} ({source})",
+                    self.chain_speaker(),
                     self.protocol.as_str()
                 ),
             )
-            .with_note(format!("set `Protocol = \"http\"` in service-defaults for `{name}` (or in proxy-defaults `Config`)"))
+            .with_note("Consul refuses this entry: the discovery chain uses a protocol that does not permit advanced routing or splitting behavior")
+            .with_note(format!("set `Protocol = \"http\"` in service-defaults for `{}` (or in proxy-defaults `Config`)", self.protocol_from.name))
             .with_note(format!("the chain of `{name}` is compiled without routers and splitters, as Consul serves a tcp service")),
         );
     }
@@ -500,7 +581,7 @@ impl Compiler<'_, '_> {
         if theirs == self.protocol {
             return;
         }
-        let ours = self.protocol_source(&self.chain);
+        let ours = self.chain_protocol_source();
         let source = self.protocol_source(sid);
         let target = if sid.namespace == self.chain.namespace && sid.partition == self.chain.partition {
             format!("`{}`", sid.name)
@@ -518,14 +599,14 @@ impl Compiler<'_, '_> {
                 theirs.as_str(),
             ),
         )
-        .with_note(format!("`{}` speaks {} ({ours})", self.chain.name, self.protocol.as_str()));
+        .with_note(format!("{} speaks {} ({ours})", self.chain_speaker(), self.protocol.as_str()));
         self.cx.push(d);
     }
 
     /// A destination without a subset: its service's splitter when there is one, else its
-    /// resolver.
+    /// resolver. As in Consul, a service's protocol is compared with the chain's only when it is
+    /// resolved ([`Compiler::resolve`]), not when its splitter is passed through.
     fn splitter_or_resolver(&mut self, key: Key, why: &Ref) -> String {
-        self.check_protocol(&key.sid(), why);
         if let Some(id) = self.splitter(&key.sid(), why) {
             return id;
         }
@@ -572,7 +653,6 @@ impl Compiler<'_, '_> {
                 partition: if split.partition.is_empty() { &sid.partition } else { &split.partition },
                 ..Opts::default()
             });
-            self.check_protocol(&key.sid(), &why);
             let nested =
                 if key.sid() != *sid && key.subset.is_empty() { self.splitter(&key.sid(), &why) } else { None };
             let next = match nested {

@@ -23,13 +23,22 @@
 //! evaluating one). Each carries its SNI, mesh gateway mode (service-defaults of the target, else
 //! proxy-defaults of its partition), subset filter and connect timeout.
 //!
+//! The chain's protocol is derived as Consul's compiler does: the protocol (service-defaults, else
+//! proxy-defaults, else tcp) of the first service the compiler records. That is the chain's own
+//! service when it has a service-router or no service-splitter; with a splitter and no router, it
+//! is the first service the splitter resolves (splits in order, nested splitters depth first),
+//! since Consul never records the protocol of a service whose splitter it only passes through. So
+//! a splitter may front a service with no protocol of its own when its legs speak http.
+//!
 //! Rules (errors are reported, and the chain is still compiled so callers can show it):
-//! - `E0403` a router or splitter for a service whose protocol is not http-like (http, http2,
-//!   grpc), pointing at the entry and naming where the protocol came from; the chain is then
+//! - `E0403` a router or splitter in a chain whose protocol is not http-like (http, http2,
+//!   grpc), pointing at the entry and naming where the protocol came from (Consul refuses the
+//!   write: the chain "does not permit advanced routing or splitting behavior"); the chain is then
 //!   compiled without routers and splitters, which is what Consul serves for a tcp service;
-//! - `E0403` every service the chain reaches (route destinations, split legs, redirect and
-//!   failover targets) speaks exactly the chain's protocol, as Consul requires; peers are not
-//!   checked (their protocol is not known here);
+//! - `E0403` every service the chain resolves (route destinations, split legs, redirect hops and
+//!   failover targets; not a service whose splitter is only passed through) speaks exactly the
+//!   chain's protocol, as Consul requires ("uses inconsistent protocols"); peers are not checked
+//!   (their protocol is not known here);
 //! - `E0404` redirect cycles (the redirect closing the cycle is not followed) and splitter cycles
 //!   (the split closing the cycle goes to the resolver instead), listing the cycle;
 //! - `E0402` a subset that the target's resolver does not define, pointing at the field that asked

@@ -224,6 +224,102 @@ Splits = [{ Weight = 50 }, { Weight = 50, Service = "api" }]
 }
 
 #[test]
+fn a_splitter_without_a_router_takes_the_protocol_of_the_first_service_it_resolves() {
+    // `web` has no protocol of its own (tcp by default), but Consul's compiler records only the
+    // services it resolves: both legs are http, so the chain is http and the splitter applies.
+    let text = r#"
+Kind     = "service-defaults"
+Name     = "web-v1"
+Protocol = "http"
+---
+Kind     = "service-defaults"
+Name     = "web-v2"
+Protocol = "http"
+---
+Kind   = "service-splitter"
+Name   = "web"
+Splits = [{ Weight = 90, Service = "web-v1" }, { Weight = 10, Service = "web-v2" }]
+"#;
+    let (chain, diags) = compile(text, "web");
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(chain.protocol, Protocol::Http);
+    assert!(chain.protocol_source.starts_with("taken from `web-v1`"), "{}", chain.protocol_source);
+    assert_eq!(chain.start_node, "splitter:web.default.default");
+}
+
+#[test]
+fn a_splitter_leg_back_to_its_own_tcp_service_mixes_protocols() {
+    let text = r#"
+Kind     = "service-defaults"
+Name     = "web-v2"
+Protocol = "http"
+---
+Kind   = "service-splitter"
+Name   = "web"
+Splits = [{ Weight = 90, Service = "web-v2" }, { Weight = 10 }]
+"#;
+    let (_, diags) = compile(text, "web");
+    assert_eq!(codes(&diags), [Code::ProtocolMismatch]);
+    assert!(diags[0].message.starts_with("split #2 of service-splitter `web`"), "{}", diags[0].message);
+    assert!(diags[0].message.contains("to `web`, which speaks tcp"), "{}", diags[0].message);
+    assert!(
+        diags[0].notes[0].starts_with("the discovery chain of `web` speaks http (taken from `web-v2`"),
+        "{:?}",
+        diags[0].notes
+    );
+}
+
+#[test]
+fn a_splitter_whose_first_service_is_tcp_needs_http() {
+    // The first leg decides, depth first through a nested splitter: `api`'s splitter sends to
+    // `api` itself, which speaks tcp, so the chain is tcp and its splitter is refused.
+    let text = r#"
+Kind     = "service-defaults"
+Name     = "web-v2"
+Protocol = "http"
+---
+Kind   = "service-splitter"
+Name   = "web"
+Splits = [{ Weight = 50, Service = "api" }, { Weight = 50, Service = "web-v2" }]
+---
+Kind   = "service-splitter"
+Name   = "api"
+Splits = [{ Weight = 100 }]
+"#;
+    let (chain, diags) = compile(text, "web");
+    assert_eq!(codes(&diags), [Code::ProtocolMismatch]);
+    assert!(
+        diags[0].message.contains("but the discovery chain of `web` speaks tcp (taken from `api`"),
+        "{}",
+        diags[0].message
+    );
+    assert!(diags[0].notes[0].starts_with("Consul refuses this entry"), "{:?}", diags[0].notes);
+    assert_eq!(chain.protocol, Protocol::Tcp);
+    assert_eq!(chain.start_node, "resolver:web.default.default.dc1", "compiled without splitters");
+}
+
+#[test]
+fn a_splitter_on_a_service_with_its_own_http_protocol_is_checked_against_it() {
+    // With a router, the chain's own service decides, whatever the splits resolve first.
+    let text = r#"
+Kind     = "service-defaults"
+Name     = "web"
+Protocol = "http"
+---
+Kind   = "service-router"
+Name   = "web"
+---
+Kind   = "service-splitter"
+Name   = "web"
+Splits = [{ Weight = 50, Service = "api" }, { Weight = 50 }]
+"#;
+    let (chain, diags) = compile(text, "web");
+    assert_eq!(chain.protocol, Protocol::Http);
+    assert_eq!(codes(&diags), [Code::ProtocolMismatch]);
+    assert!(diags[0].message.contains("to `api`, which speaks tcp"), "{}", diags[0].message);
+}
+
+#[test]
 fn a_missing_subset_points_at_the_field_that_asked() {
     let text = format!(
         r#"{HTTP}
