@@ -329,17 +329,34 @@ impl Compiler<'_, '_> {
 
     /// Where a service's protocol comes from, with the entry's location.
     fn protocol_source(&self, sid: &ServiceId) -> String {
+        let from_proxy_defaults = self
+            .idx
+            .proxy_defaults(&sid.partition)
+            .filter(|pd| pd.protocol().and_then(Protocol::parse).is_some())
+            .map(|pd| format!("proxy-defaults at {}", self.here(pd.origin.field("config"))));
         if let Some(sd) = self.idx.service_defaults(sid) {
             if sd.protocol().and_then(Protocol::parse).is_some() {
                 return format!("service-defaults at {}", self.here(sd.origin.field("protocol")));
             }
-        }
-        if let Some(pd) = self.idx.proxy_defaults(&sid.partition) {
-            if pd.protocol().and_then(Protocol::parse).is_some() {
-                return format!("proxy-defaults at {}", self.here(pd.origin.field("config")));
+            if let Some(pd) = from_proxy_defaults {
+                return format!(
+                    "service-defaults at {} sets no Protocol, and then Consul's discovery chain compiler takes tcp, not the protocol of {pd} (hashicorp/consul#11457)",
+                    self.here(sd.origin.span)
+                );
             }
         }
-        "the default: no service-defaults or proxy-defaults sets one".to_string()
+        from_proxy_defaults.unwrap_or_else(|| "the default: no service-defaults or proxy-defaults sets one".to_string())
+    }
+
+    /// The protocol Consul's compiler records for a service: its service-defaults entry decides
+    /// when there is one, even without `Protocol` (tcp then: the compiler does not fall back to
+    /// proxy-defaults there, hashicorp/consul#11457, though a sidecar's own listener does); else
+    /// proxy-defaults; else tcp.
+    fn protocol_of(&self, sid: &ServiceId) -> Protocol {
+        match self.idx.service_defaults(sid) {
+            Some(sd) => sd.protocol().and_then(Protocol::parse).unwrap_or(Protocol::Tcp),
+            None => self.protocols.protocol(&sid.name, &sid.namespace, &sid.partition),
+        }
     }
 
     /// The chain's protocol, as Consul's compiler derives it: the protocol of the first service it
@@ -355,9 +372,9 @@ impl Compiler<'_, '_> {
             (None, Some(_)) => self.first_split_leaf(&chain, &mut Vec::new()).unwrap_or_else(|| chain.clone()),
             _ => chain.clone(),
         };
-        self.protocol = self.protocols.protocol(&from.name, &from.namespace, &from.partition);
+        self.protocol = self.protocol_of(&from);
         // When the chain's own service speaks the same, say so: it is where people look.
-        let own = self.protocols.protocol(&chain.name, &chain.namespace, &chain.partition);
+        let own = self.protocol_of(&chain);
         self.protocol_from = if own == self.protocol { chain } else { from };
         self.protocol_checked.insert(self.protocol_from.clone());
     }
@@ -474,7 +491,7 @@ impl Compiler<'_, '_> {
             self.advanced = false;
             // Without routers and splitters only the chain's own service is resolved: the
             // fallback chain speaks its protocol.
-            self.protocol = self.protocols.protocol(&chain.name, &chain.namespace, &chain.partition);
+            self.protocol = self.protocol_of(&chain);
             self.protocol_from = chain.clone();
             self.protocol_checked = BTreeSet::from([chain.clone()]);
         }
@@ -567,9 +584,24 @@ impl Compiler<'_, '_> {
                 ),
             )
             .with_note("Consul refuses this entry: the discovery chain uses a protocol that does not permit advanced routing or splitting behavior")
-            .with_note(format!("set `Protocol = \"http\"` in service-defaults for `{}` (or in proxy-defaults `Config`)", self.protocol_from.name))
+            .with_note(self.set_protocol_help())
             .with_note(format!("the chain of `{name}` is compiled without routers and splitters, as Consul serves a tcp service")),
         );
+    }
+
+    /// Where to set the protocol of the service the chain's protocol comes from: its
+    /// service-defaults when it has one (which proxy-defaults cannot then override), else either.
+    fn set_protocol_help(&self) -> String {
+        let name = &self.protocol_from.name;
+        match self.idx.service_defaults(&self.protocol_from) {
+            Some(sd) => format!(
+                "set `Protocol = \"http\"` in the service-defaults for `{name}` at {}",
+                self.here(sd.origin.span)
+            ),
+            None => {
+                format!("set `Protocol = \"http\"` in service-defaults for `{name}` (or in proxy-defaults `Config`)")
+            }
+        }
     }
 
     /// Every service the chain reaches must speak the chain's protocol (Consul's rule).
@@ -577,7 +609,7 @@ impl Compiler<'_, '_> {
         if !self.protocol_checked.insert(sid.clone()) {
             return;
         }
-        let (theirs, _) = self.protocols.of(&sid.name, &sid.namespace, &sid.partition);
+        let theirs = self.protocol_of(sid);
         if theirs == self.protocol {
             return;
         }

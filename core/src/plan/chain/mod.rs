@@ -23,8 +23,10 @@
 //! evaluating one). Each carries its SNI, mesh gateway mode (service-defaults of the target, else
 //! proxy-defaults of its partition), subset filter and connect timeout.
 //!
-//! The chain's protocol is derived as Consul's compiler does: the protocol (service-defaults, else
-//! proxy-defaults, else tcp) of the first service the compiler records. That is the chain's own
+//! The chain's protocol is derived as Consul's compiler does: the protocol of the first service the
+//! compiler records, a service's protocol being its service-defaults' `Protocol` when it has a
+//! service-defaults entry (tcp when that entry sets none: the compiler does not fall back to
+//! proxy-defaults then, hashicorp/consul#11457), else proxy-defaults', else tcp. That is the chain's own
 //! service when it has a service-router or no service-splitter; with a splitter and no router, it
 //! is the first service the splitter resolves (splits in order, nested splitters depth first),
 //! since Consul never records the protocol of a service whose splitter it only passes through. So

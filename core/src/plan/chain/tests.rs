@@ -288,11 +288,8 @@ Splits = [{ Weight = 100 }]
 "#;
     let (chain, diags) = compile(text, "web");
     assert_eq!(codes(&diags), [Code::ProtocolMismatch]);
-    assert!(
-        diags[0].message.contains("but the discovery chain of `web` speaks tcp (taken from `api`"),
-        "{}",
-        diags[0].message
-    );
+    // `web` speaks tcp as well, so the message names `web`'s own source.
+    assert!(diags[0].message.contains("but `web` speaks tcp (the default"), "{}", diags[0].message);
     assert!(diags[0].notes[0].starts_with("Consul refuses this entry"), "{:?}", diags[0].notes);
     assert_eq!(chain.protocol, Protocol::Tcp);
     assert_eq!(chain.start_node, "resolver:web.default.default.dc1", "compiled without splitters");
@@ -317,6 +314,37 @@ Splits = [{ Weight = 50, Service = "api" }, { Weight = 50 }]
     assert_eq!(chain.protocol, Protocol::Http);
     assert_eq!(codes(&diags), [Code::ProtocolMismatch]);
     assert!(diags[0].message.contains("to `api`, which speaks tcp"), "{}", diags[0].message);
+}
+
+#[test]
+fn a_service_defaults_without_protocol_is_tcp_to_the_chain_compiler_whatever_proxy_defaults_says() {
+    // Consul's compiler takes a service's protocol from its service-defaults entry when there is
+    // one, even one without `Protocol` (hashicorp/consul#11457): this router is refused.
+    let text = format!(
+        r#"{HTTP}
+Kind = "service-defaults"
+Name = "web"
+MeshGateway {{ Mode = "local" }}
+---
+Kind = "service-router"
+Name = "web"
+"#
+    );
+    let (chain, diags) = compile(&text, "web");
+    assert_eq!(codes(&diags), [Code::ProtocolMismatch]);
+    assert!(
+        diags[0].message.contains("but `web` speaks tcp (service-defaults at 1.hcl:1:1 sets no Protocol"),
+        "{}",
+        diags[0].message
+    );
+    assert!(diags[0].message.contains("hashicorp/consul#11457"), "{}", diags[0].message);
+    assert_eq!(chain.protocol, Protocol::Tcp);
+
+    // Without the service-defaults entry, proxy-defaults decides.
+    let text = format!("{HTTP}\nKind = \"service-router\"\nName = \"web\"\n");
+    let (chain, diags) = compile(&text, "web");
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(chain.protocol, Protocol::Http);
 }
 
 #[test]
