@@ -1097,3 +1097,54 @@ fn merge_headers(
     }
     Some(merged)
 }
+
+/// Consul's rule for an ingress-gateway listener: the discovery chain of each service it exposes
+/// by name (`*` takes only the services that fit, so it is not checked) speaks exactly the
+/// listener's protocol. Writing the ingress-gateway entry refuses any difference (an http
+/// listener refuses a grpc chain too); a later write elsewhere lets one case through: a tcp
+/// listener in front of a chain of another protocol whose start node is a resolver (no router,
+/// no splitter). That state can exist in Consul, so it is a warning here; every other mismatch is
+/// an error.
+pub fn check_ingress_protocols(ws: &Workspace, chains: &[DiscoveryChain], cx: &mut Cx) {
+    for entry in ws.entries() {
+        let ConfigEntry::IngressGateway(gw) = entry else { continue };
+        for (listener, svc) in gw.services() {
+            if svc.is_wildcard() {
+                continue;
+            }
+            let (ns, ap) = (svc.namespace_or(gw), svc.partition_or(gw));
+            let Some(chain) = chains
+                .iter()
+                .find(|c| c.service == svc.name && c.namespace == or_default(ns) && c.partition == or_default(ap))
+            else {
+                continue;
+            };
+            let listener_protocol = listener.protocol.as_str();
+            if chain.protocol.as_str() == listener_protocol {
+                continue;
+            }
+            let tolerated = listener_protocol == "tcp" && chain.start_node.starts_with("resolver:");
+            let message = format!(
+                "ingress-gateway `{}` exposes `{}` on its {} listener (port {}), but the discovery chain of `{}` speaks {} ({})",
+                gw.name,
+                svc.name,
+                listener_protocol,
+                listener.port,
+                svc.name,
+                chain.protocol.as_str(),
+                chain.protocol_source
+            );
+            let span = svc.origin.field("name");
+            let d = if tolerated {
+                Diagnostic::warning(Code::ProtocolMismatch, span, message).with_note(
+                    "Consul refuses this when the ingress-gateway entry is written (protocols must be equal), and lets it through only when the service's protocol changes afterwards: its chain has no router or splitter, so the tcp listener forwards connections to it",
+                )
+            } else {
+                Diagnostic::error(Code::ProtocolMismatch, span, message).with_note(
+                    "Consul refuses this entry: a listener's protocol must equal the protocol of each service it exposes by name (\"service … has protocol …, which does not match defined listener protocol …\")",
+                )
+            };
+            cx.push(d);
+        }
+    }
+}

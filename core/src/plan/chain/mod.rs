@@ -47,7 +47,15 @@
 //!   for it (subsets a resolver names for its own service are checked when the entry is validated,
 //!   `E0306`, and are not reported twice);
 //! - `E0410` a service with `ExternalSNI` (service-defaults) whose resolver defines subsets, a
-//!   redirect or failover.
+//!   redirect or failover;
+//! - `E0403` ([`check_ingress_protocols`], once every chain is compiled) an ingress-gateway
+//!   listener exposing a service by name whose chain speaks another protocol (Consul refuses the
+//!   ingress-gateway entry then; a warning only for a tcp listener in front of a chain without
+//!   router or splitter, a state Consul lets through when the service's protocol changes later).
+//!
+//! A resolver may have `Subsets` (and a `DefaultSubset`) beside its `Redirect`: Consul allows it
+//! (the redirect is followed first, so they only matter when it keeps the service, e.g. to another
+//! datacenter).
 //!
 //! Which services get a chain ([`chain_services`]): every service named by a service-router,
 //! service-splitter, service-resolver or service-defaults entry, by a service-intentions
@@ -67,7 +75,7 @@ mod weights;
 #[cfg(test)]
 mod tests;
 
-pub use build::{chain_services, compile_all, compile_chain};
+pub use build::{chain_services, check_ingress_protocols, compile_all, compile_chain};
 pub use weights::{hundredths_to_weight, multiply_hundredths, WeightedTarget};
 
 use super::protocols::Protocol;

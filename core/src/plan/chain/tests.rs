@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::decode::Cx;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Severity};
 use crate::plan::protocols::Protocols;
 use crate::settings::Settings;
 use crate::workspace::{InputFile, Workspace};
@@ -422,4 +422,54 @@ Sources = [{ Name = "web", Action = "deny" }]
     // Both chains run into the cycle; it is one problem, and a different redirect closes it in
     // each, so each closing redirect is reported once.
     assert_eq!(codes(&cx.diags), [Code::ChainCycle, Code::ChainCycle]);
+}
+
+#[test]
+fn an_ingress_listener_takes_only_services_whose_chain_speaks_its_protocol() {
+    let text = r#"
+Kind = "ingress-gateway"
+Name = "ingress"
+Listeners = [
+  { Port = 8080, Protocol = "http", Services = [{ Name = "web" }, { Name = "api" }, { Name = "*" }] },
+  { Port = 8081, Protocol = "http", Services = [{ Name = "www" }] },
+  { Port = 9090, Protocol = "tcp", Services = [{ Name = "db" }] },
+  { Port = 9091, Protocol = "tcp", Services = [{ Name = "api" }] },
+  { Port = 9092, Protocol = "tcp", Services = [{ Name = "www" }] },
+]
+---
+Kind     = "service-defaults"
+Name     = "api"
+Protocol = "grpc"
+---
+Kind     = "service-defaults"
+Name     = "www"
+Protocol = "http"
+---
+Kind   = "service-router"
+Name   = "www"
+"#;
+    let ws = workspace(text);
+    let mut cx = Cx::new();
+    let idx = crate::workspace::Entries::new(&ws, "default");
+    let chains = compile_all(&ws, &idx, &Settings::default(), &Protocols::new(&ws), &mut cx);
+    assert!(cx.diags.is_empty(), "{:?}", cx.diags);
+    check_ingress_protocols(&ws, &chains, &mut cx);
+    // http listener: `web` (tcp) and `api` (grpc: equal protocols, not merely HTTP-like) are
+    // refused, `www` (http) and the wildcard are fine. tcp listener: `db` (tcp) is fine, `api`
+    // (grpc, no router or splitter) is a state Consul can reach, `www` (http with a router) is not.
+    let got: Vec<(Severity, String)> =
+        cx.diags.iter().map(|d| (d.severity, ws.sources.location(d.span.unwrap()).unwrap().to_string())).collect();
+    assert_eq!(
+        got,
+        [
+            (Severity::Error, "0.hcl:5:58".to_string()),
+            (Severity::Error, "0.hcl:5:76".to_string()),
+            (Severity::Warning, "0.hcl:8:57".to_string()),
+            (Severity::Error, "0.hcl:9:57".to_string()),
+        ]
+    );
+    assert_eq!(codes(&cx.diags), [Code::ProtocolMismatch; 4]);
+    assert!(cx.diags[1]
+        .message
+        .contains("exposes `api` on its http listener (port 8080), but the discovery chain of `api` speaks grpc"));
 }
