@@ -62,6 +62,7 @@ pub fn compile(ws: &Workspace, settings: &Settings) -> Result<Compiled, TableErr
     let upstreams = upstreams::resolve(ws, &entries, settings, &mut cx);
     let endpoints = endpoints::connect_endpoints(ws, settings, &mut cx);
     let chains = chain::compile_all(ws, &entries, settings, &protocols, &mut cx);
+    chain::check_ingress_protocols(ws, &chains, &mut cx);
     let gateways = gateways::compile(ws, &entries, settings, &protocols, &chains, &compiled.intentions);
     endpoints::check_gateway_targets(&gateways, &endpoints, &ws.sources, &mut cx);
     let sidecars = gateways::compile_sidecars(

@@ -367,7 +367,9 @@ fn nothing_in_the_input_makes_analysis_fail() {
 }
 
 const CHAIN_FILES: [(&str, &str); 5] = [
-    ("admin.hcl", "Kind = \"service-defaults\"\nName = \"admin\"\n"),
+    // A service-defaults entry decides the chain compiler's protocol even without `Protocol`
+    // (hashicorp/consul#11457), so it names http itself.
+    ("admin.hcl", "Kind = \"service-defaults\"\nName = \"admin\"\nProtocol = \"http\"\n"),
     ("defaults.hcl", "Kind = \"proxy-defaults\"\nName = \"global\"\nConfig {\n  protocol = \"http\"\n}\n"),
     (
         "router.hcl",

@@ -147,7 +147,6 @@ fn compile_indexed(
     chain: ServiceId,
     cx: &mut Cx,
 ) -> DiscoveryChain {
-    let (protocol, _) = protocols.of(&chain.name, &chain.namespace, &chain.partition);
     let mut c = Compiler {
         ws,
         settings,
@@ -155,14 +154,16 @@ fn compile_indexed(
         idx,
         cx,
         datacenter: settings.datacenter.clone(),
-        protocol,
+        protocol: Protocol::Tcp,
         advanced: true,
         nodes: BTreeMap::new(),
         targets: BTreeMap::new(),
         splitter_stack: Vec::new(),
-        protocol_checked: BTreeSet::from([chain.clone()]),
+        protocol_checked: BTreeSet::new(),
+        protocol_from: chain.clone(),
         chain,
     };
+    c.derive_protocol();
     let start = c.assemble();
     c.flatten_splitters();
     let nodes = c.reachable_nodes(&start);
@@ -179,12 +180,12 @@ fn compile_indexed(
         _ => false,
     };
     DiscoveryChain {
-        protocol_source: c.protocol_source(&c.chain),
+        protocol_source: c.chain_protocol_source(),
         service: c.chain.name,
         namespace: c.chain.namespace,
         partition: c.chain.partition,
         datacenter: c.datacenter,
-        protocol,
+        protocol: c.protocol,
         default,
         start_node: start,
         nodes,
@@ -317,6 +318,8 @@ struct Compiler<'a, 'c> {
     splitter_stack: Vec<String>,
     /// Services whose protocol was compared with the chain's (each is reported once).
     protocol_checked: BTreeSet<ServiceId>,
+    /// The service the chain's protocol is taken from (see [`Compiler::derive_protocol`]).
+    protocol_from: ServiceId,
 }
 
 impl Compiler<'_, '_> {
@@ -330,17 +333,106 @@ impl Compiler<'_, '_> {
 
     /// Where a service's protocol comes from, with the entry's location.
     fn protocol_source(&self, sid: &ServiceId) -> String {
+        let from_proxy_defaults = self
+            .idx
+            .proxy_defaults(&sid.partition)
+            .filter(|pd| pd.protocol().and_then(Protocol::parse).is_some())
+            .map(|pd| format!("proxy-defaults at {}", self.here(pd.origin.field("config"))));
         if let Some(sd) = self.idx.service_defaults(sid) {
             if sd.protocol().and_then(Protocol::parse).is_some() {
                 return format!("service-defaults at {}", self.here(sd.origin.field("protocol")));
             }
-        }
-        if let Some(pd) = self.idx.proxy_defaults(&sid.partition) {
-            if pd.protocol().and_then(Protocol::parse).is_some() {
-                return format!("proxy-defaults at {}", self.here(pd.origin.field("config")));
+            if let Some(pd) = from_proxy_defaults {
+                return format!(
+                    "service-defaults at {} sets no Protocol, and then Consul's discovery chain compiler takes tcp, not the protocol of {pd} (hashicorp/consul#11457)",
+                    self.here(sd.origin.span)
+                );
             }
         }
-        "the default: no service-defaults or proxy-defaults sets one".to_string()
+        from_proxy_defaults.unwrap_or_else(|| "the default: no service-defaults or proxy-defaults sets one".to_string())
+    }
+
+    /// The protocol Consul's compiler records for a service: its service-defaults entry decides
+    /// when there is one, even without `Protocol` (tcp then: the compiler does not fall back to
+    /// proxy-defaults there, hashicorp/consul#11457, though a sidecar's own listener does); else
+    /// proxy-defaults; else tcp.
+    fn protocol_of(&self, sid: &ServiceId) -> Protocol {
+        match self.idx.service_defaults(sid) {
+            Some(sd) => sd.protocol().and_then(Protocol::parse).unwrap_or(Protocol::Tcp),
+            None => self.protocols.protocol(&sid.name, &sid.namespace, &sid.partition),
+        }
+    }
+
+    /// The chain's protocol, as Consul's compiler derives it: the protocol of the first service it
+    /// records, which is the chain's own service when it has a service-router (or no
+    /// service-splitter), and otherwise the first service its service-splitter resolves, depth
+    /// first through nested splitters (Consul never records the protocol of a service whose
+    /// splitter it only passes through). So a splitter fronting a service with no protocol of its
+    /// own, whose splits all go to http services, makes an http chain. Every other service the
+    /// chain reaches is then compared with it ([`Compiler::check_protocol`]).
+    fn derive_protocol(&mut self) {
+        let chain = self.chain.clone();
+        let from = match (self.idx.service_router(&chain), self.idx.service_splitter(&chain)) {
+            (None, Some(_)) => self.first_split_leaf(&chain, &mut Vec::new()).unwrap_or_else(|| chain.clone()),
+            _ => chain.clone(),
+        };
+        self.protocol = self.protocol_of(&from);
+        // When the chain's own service speaks the same, say so: it is where people look.
+        let own = self.protocol_of(&chain);
+        self.protocol_from = if own == self.protocol { chain } else { from };
+        self.protocol_checked.insert(self.protocol_from.clone());
+    }
+
+    /// The first service the splitter of `sid` sends to that is resolved rather than split again,
+    /// in Consul's order (splits in order, nested splitters depth first; a splitter already being
+    /// visited is skipped, as Consul reuses its node without resolving anything).
+    fn first_split_leaf(&self, sid: &ServiceId, visiting: &mut Vec<ServiceId>) -> Option<ServiceId> {
+        let splitter = self.idx.service_splitter(sid)?;
+        if visiting.len() >= MAX_SPLIT_DEPTH {
+            return None;
+        }
+        visiting.push(sid.clone());
+        for split in &splitter.splits {
+            let next = ServiceId::new(
+                split.service_or(&sid.name),
+                if split.namespace.is_empty() { &sid.namespace } else { &split.namespace },
+                if split.partition.is_empty() { &sid.partition } else { &split.partition },
+            );
+            if next != *sid && split.service_subset.is_empty() && self.idx.service_splitter(&next).is_some() {
+                if visiting.contains(&next) {
+                    continue;
+                }
+                match self.first_split_leaf(&next, visiting) {
+                    Some(leaf) => return Some(leaf),
+                    None => continue,
+                }
+            }
+            return Some(next);
+        }
+        None
+    }
+
+    /// Who speaks the chain's protocol, for messages: the chain's service, or its chain when the
+    /// protocol is taken from another service.
+    fn chain_speaker(&self) -> String {
+        if self.protocol_from == self.chain {
+            format!("`{}`", self.chain.name)
+        } else {
+            format!("the discovery chain of `{}`", self.chain.name)
+        }
+    }
+
+    /// Where the chain's protocol comes from: its own service's source, or the service its
+    /// splitter resolves first.
+    fn chain_protocol_source(&self) -> String {
+        let source = self.protocol_source(&self.protocol_from);
+        if self.protocol_from == self.chain {
+            return source;
+        }
+        format!(
+            "taken from `{}`, the first service the service-splitter `{}` resolves, as Consul's compiler does: {source}",
+            self.protocol_from.name, self.chain.name
+        )
     }
 
     /// Applies the evaluation defaults, as Consul's `newTarget`: a local target gets the chain's
@@ -401,6 +493,11 @@ impl Compiler<'_, '_> {
                 self.needs_http("service-splitter", &s.origin);
             }
             self.advanced = false;
+            // Without routers and splitters only the chain's own service is resolved: the
+            // fallback chain speaks its protocol.
+            self.protocol = self.protocol_of(&chain);
+            self.protocol_from = chain.clone();
+            self.protocol_checked = BTreeSet::from([chain.clone()]);
         }
         let own =
             Opts { service: &chain.name, namespace: &chain.namespace, partition: &chain.partition, ..Opts::default() };
@@ -426,7 +523,6 @@ impl Compiler<'_, '_> {
             let next = if key.subset.is_empty() {
                 self.splitter_or_resolver(key.clone(), &why)
             } else {
-                self.check_protocol(&key.sid(), &why);
                 resolver_id(&self.resolve(key.clone(), &why, false))
             };
             let http = route.http_match().cloned();
@@ -479,20 +575,37 @@ impl Compiler<'_, '_> {
     }
 
     fn needs_http(&mut self, kind: &str, meta: &Meta) {
-        let source = self.protocol_source(&self.chain);
+        let source = self.chain_protocol_source();
         let name = &self.chain.name;
         self.cx.push(
             Diagnostic::error(
                 Code::ProtocolMismatch,
                 meta.span,
                 format!(
-                    "{kind} `{name}` needs an HTTP-like protocol (http, http2 or grpc), but `{name}` speaks {} ({source})",
+                    "{kind} `{name}` needs an HTTP-like protocol (http, http2 or grpc), but {} speaks {} ({source})",
+                    self.chain_speaker(),
                     self.protocol.as_str()
                 ),
             )
-            .with_note(format!("set `Protocol = \"http\"` in service-defaults for `{name}` (or in proxy-defaults `Config`)"))
+            .with_note("Consul refuses this entry: the discovery chain uses a protocol that does not permit advanced routing or splitting behavior")
+            .with_note(self.set_protocol_help())
             .with_note(format!("the chain of `{name}` is compiled without routers and splitters, as Consul serves a tcp service")),
         );
+    }
+
+    /// Where to set the protocol of the service the chain's protocol comes from: its
+    /// service-defaults when it has one (which proxy-defaults cannot then override), else either.
+    fn set_protocol_help(&self) -> String {
+        let name = &self.protocol_from.name;
+        match self.idx.service_defaults(&self.protocol_from) {
+            Some(sd) => format!(
+                "set `Protocol = \"http\"` in the service-defaults for `{name}` at {}",
+                self.here(sd.origin.span)
+            ),
+            None => {
+                format!("set `Protocol = \"http\"` in service-defaults for `{name}` (or in proxy-defaults `Config`)")
+            }
+        }
     }
 
     /// Every service the chain reaches must speak the chain's protocol (Consul's rule).
@@ -500,11 +613,11 @@ impl Compiler<'_, '_> {
         if !self.protocol_checked.insert(sid.clone()) {
             return;
         }
-        let (theirs, _) = self.protocols.of(&sid.name, &sid.namespace, &sid.partition);
+        let theirs = self.protocol_of(sid);
         if theirs == self.protocol {
             return;
         }
-        let ours = self.protocol_source(&self.chain);
+        let ours = self.chain_protocol_source();
         let source = self.protocol_source(sid);
         let target = if sid.namespace == self.chain.namespace && sid.partition == self.chain.partition {
             format!("`{}`", sid.name)
@@ -522,14 +635,14 @@ impl Compiler<'_, '_> {
                 theirs.as_str(),
             ),
         )
-        .with_note(format!("`{}` speaks {} ({ours})", self.chain.name, self.protocol.as_str()));
+        .with_note(format!("{} speaks {} ({ours})", self.chain_speaker(), self.protocol.as_str()));
         self.cx.push(d);
     }
 
     /// A destination without a subset: its service's splitter when there is one, else its
-    /// resolver.
+    /// resolver. As in Consul, a service's protocol is compared with the chain's only when it is
+    /// resolved ([`Compiler::resolve`]), not when its splitter is passed through.
     fn splitter_or_resolver(&mut self, key: Key, why: &Ref) -> String {
-        self.check_protocol(&key.sid(), why);
         if let Some(id) = self.splitter(&key.sid(), why) {
             return id;
         }
@@ -576,7 +689,6 @@ impl Compiler<'_, '_> {
                 partition: if split.partition.is_empty() { &sid.partition } else { &split.partition },
                 ..Opts::default()
             });
-            self.check_protocol(&key.sid(), &why);
             let nested =
                 if key.sid() != *sid && key.subset.is_empty() { self.splitter(&key.sid(), &why) } else { None };
             let next = match nested {
@@ -1076,4 +1188,55 @@ fn merge_headers(
         }
     }
     Some(merged)
+}
+
+/// Consul's rule for an ingress-gateway listener: the discovery chain of each service it exposes
+/// by name (`*` takes only the services that fit, so it is not checked) speaks exactly the
+/// listener's protocol. Writing the ingress-gateway entry refuses any difference (an http
+/// listener refuses a grpc chain too); a later write elsewhere lets one case through: a tcp
+/// listener in front of a chain of another protocol whose start node is a resolver (no router,
+/// no splitter). That state can exist in Consul, so it is a warning here; every other mismatch is
+/// an error.
+pub fn check_ingress_protocols(ws: &Workspace, chains: &[DiscoveryChain], cx: &mut Cx) {
+    for entry in ws.entries() {
+        let ConfigEntry::IngressGateway(gw) = entry else { continue };
+        for (listener, svc) in gw.services() {
+            if svc.is_wildcard() {
+                continue;
+            }
+            let (ns, ap) = (svc.namespace_or(gw), svc.partition_or(gw));
+            let Some(chain) = chains
+                .iter()
+                .find(|c| c.service == svc.name && c.namespace == or_default(ns) && c.partition == or_default(ap))
+            else {
+                continue;
+            };
+            let listener_protocol = listener.protocol.as_str();
+            if chain.protocol.as_str() == listener_protocol {
+                continue;
+            }
+            let tolerated = listener_protocol == "tcp" && chain.start_node.starts_with("resolver:");
+            let message = format!(
+                "ingress-gateway `{}` exposes `{}` on its {} listener (port {}), but the discovery chain of `{}` speaks {} ({})",
+                gw.name,
+                svc.name,
+                listener_protocol,
+                listener.port,
+                svc.name,
+                chain.protocol.as_str(),
+                chain.protocol_source
+            );
+            let span = svc.origin.field("name");
+            let d = if tolerated {
+                Diagnostic::warning(Code::ProtocolMismatch, span, message).with_note(
+                    "Consul refuses this when the ingress-gateway entry is written (protocols must be equal), and lets it through only when the service's protocol changes afterwards: its chain has no router or splitter, so the tcp listener forwards connections to it",
+                )
+            } else {
+                Diagnostic::error(Code::ProtocolMismatch, span, message).with_note(
+                    "Consul refuses this entry: a listener's protocol must equal the protocol of each service it exposes by name (\"service … has protocol …, which does not match defined listener protocol …\")",
+                )
+            };
+            cx.push(d);
+        }
+    }
 }

@@ -23,20 +23,39 @@
 //! evaluating one). Each carries its SNI, mesh gateway mode (service-defaults of the target, else
 //! proxy-defaults of its partition), subset filter and connect timeout.
 //!
+//! The chain's protocol is derived as Consul's compiler does: the protocol of the first service the
+//! compiler records, a service's protocol being its service-defaults' `Protocol` when it has a
+//! service-defaults entry (tcp when that entry sets none: the compiler does not fall back to
+//! proxy-defaults then, hashicorp/consul#11457), else proxy-defaults', else tcp. That is the chain's own
+//! service when it has a service-router or no service-splitter; with a splitter and no router, it
+//! is the first service the splitter resolves (splits in order, nested splitters depth first),
+//! since Consul never records the protocol of a service whose splitter it only passes through. So
+//! a splitter may front a service with no protocol of its own when its legs speak http.
+//!
 //! Rules (errors are reported, and the chain is still compiled so callers can show it):
-//! - `E0403` a router or splitter for a service whose protocol is not http-like (http, http2,
-//!   grpc), pointing at the entry and naming where the protocol came from; the chain is then
+//! - `E0403` a router or splitter in a chain whose protocol is not http-like (http, http2,
+//!   grpc), pointing at the entry and naming where the protocol came from (Consul refuses the
+//!   write: the chain "does not permit advanced routing or splitting behavior"); the chain is then
 //!   compiled without routers and splitters, which is what Consul serves for a tcp service;
-//! - `E0403` every service the chain reaches (route destinations, split legs, redirect and
-//!   failover targets) speaks exactly the chain's protocol, as Consul requires; peers are not
-//!   checked (their protocol is not known here);
+//! - `E0403` every service the chain resolves (route destinations, split legs, redirect hops and
+//!   failover targets; not a service whose splitter is only passed through) speaks exactly the
+//!   chain's protocol, as Consul requires ("uses inconsistent protocols"); peers are not checked
+//!   (their protocol is not known here);
 //! - `E0404` redirect cycles (the redirect closing the cycle is not followed) and splitter cycles
 //!   (the split closing the cycle goes to the resolver instead), listing the cycle;
 //! - `E0402` a subset that the target's resolver does not define, pointing at the field that asked
 //!   for it (subsets a resolver names for its own service are checked when the entry is validated,
 //!   `E0306`, and are not reported twice);
 //! - `E0410` a service with `ExternalSNI` (service-defaults) whose resolver defines subsets, a
-//!   redirect or failover.
+//!   redirect or failover;
+//! - `E0403` ([`check_ingress_protocols`], once every chain is compiled) an ingress-gateway
+//!   listener exposing a service by name whose chain speaks another protocol (Consul refuses the
+//!   ingress-gateway entry then; a warning only for a tcp listener in front of a chain without
+//!   router or splitter, a state Consul lets through when the service's protocol changes later).
+//!
+//! A resolver may have `Subsets` (and a `DefaultSubset`) beside its `Redirect`: Consul allows it
+//! (the redirect is followed first, so they only matter when it keeps the service, e.g. to another
+//! datacenter).
 //!
 //! Which services get a chain ([`chain_services`]): every service named by a service-router,
 //! service-splitter, service-resolver or service-defaults entry, by a service-intentions
@@ -64,7 +83,7 @@ mod weights;
 #[cfg(test)]
 mod tests;
 
-pub use build::{chain_services, compile_all, compile_chain};
+pub use build::{chain_services, check_ingress_protocols, compile_all, compile_chain};
 pub use weights::{hundredths_to_weight, multiply_hundredths, WeightedTarget};
 
 use super::protocols::Protocol;

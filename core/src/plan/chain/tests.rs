@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::decode::Cx;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Severity};
 use crate::plan::protocols::Protocols;
 use crate::settings::Settings;
 use crate::workspace::{InputFile, Workspace};
@@ -224,6 +224,130 @@ Splits = [{ Weight = 50 }, { Weight = 50, Service = "api" }]
 }
 
 #[test]
+fn a_splitter_without_a_router_takes_the_protocol_of_the_first_service_it_resolves() {
+    // `web` has no protocol of its own (tcp by default), but Consul's compiler records only the
+    // services it resolves: both legs are http, so the chain is http and the splitter applies.
+    let text = r#"
+Kind     = "service-defaults"
+Name     = "web-v1"
+Protocol = "http"
+---
+Kind     = "service-defaults"
+Name     = "web-v2"
+Protocol = "http"
+---
+Kind   = "service-splitter"
+Name   = "web"
+Splits = [{ Weight = 90, Service = "web-v1" }, { Weight = 10, Service = "web-v2" }]
+"#;
+    let (chain, diags) = compile(text, "web");
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(chain.protocol, Protocol::Http);
+    assert!(chain.protocol_source.starts_with("taken from `web-v1`"), "{}", chain.protocol_source);
+    assert_eq!(chain.start_node, "splitter:web.default.default");
+}
+
+#[test]
+fn a_splitter_leg_back_to_its_own_tcp_service_mixes_protocols() {
+    let text = r#"
+Kind     = "service-defaults"
+Name     = "web-v2"
+Protocol = "http"
+---
+Kind   = "service-splitter"
+Name   = "web"
+Splits = [{ Weight = 90, Service = "web-v2" }, { Weight = 10 }]
+"#;
+    let (_, diags) = compile(text, "web");
+    assert_eq!(codes(&diags), [Code::ProtocolMismatch]);
+    assert!(diags[0].message.starts_with("split #2 of service-splitter `web`"), "{}", diags[0].message);
+    assert!(diags[0].message.contains("to `web`, which speaks tcp"), "{}", diags[0].message);
+    assert!(
+        diags[0].notes[0].starts_with("the discovery chain of `web` speaks http (taken from `web-v2`"),
+        "{:?}",
+        diags[0].notes
+    );
+}
+
+#[test]
+fn a_splitter_whose_first_service_is_tcp_needs_http() {
+    // The first leg decides, depth first through a nested splitter: `api`'s splitter sends to
+    // `api` itself, which speaks tcp, so the chain is tcp and its splitter is refused.
+    let text = r#"
+Kind     = "service-defaults"
+Name     = "web-v2"
+Protocol = "http"
+---
+Kind   = "service-splitter"
+Name   = "web"
+Splits = [{ Weight = 50, Service = "api" }, { Weight = 50, Service = "web-v2" }]
+---
+Kind   = "service-splitter"
+Name   = "api"
+Splits = [{ Weight = 100 }]
+"#;
+    let (chain, diags) = compile(text, "web");
+    assert_eq!(codes(&diags), [Code::ProtocolMismatch]);
+    // `web` speaks tcp as well, so the message names `web`'s own source.
+    assert!(diags[0].message.contains("but `web` speaks tcp (the default"), "{}", diags[0].message);
+    assert!(diags[0].notes[0].starts_with("Consul refuses this entry"), "{:?}", diags[0].notes);
+    assert_eq!(chain.protocol, Protocol::Tcp);
+    assert_eq!(chain.start_node, "resolver:web.default.default.dc1", "compiled without splitters");
+}
+
+#[test]
+fn a_splitter_on_a_service_with_its_own_http_protocol_is_checked_against_it() {
+    // With a router, the chain's own service decides, whatever the splits resolve first.
+    let text = r#"
+Kind     = "service-defaults"
+Name     = "web"
+Protocol = "http"
+---
+Kind   = "service-router"
+Name   = "web"
+---
+Kind   = "service-splitter"
+Name   = "web"
+Splits = [{ Weight = 50, Service = "api" }, { Weight = 50 }]
+"#;
+    let (chain, diags) = compile(text, "web");
+    assert_eq!(chain.protocol, Protocol::Http);
+    assert_eq!(codes(&diags), [Code::ProtocolMismatch]);
+    assert!(diags[0].message.contains("to `api`, which speaks tcp"), "{}", diags[0].message);
+}
+
+#[test]
+fn a_service_defaults_without_protocol_is_tcp_to_the_chain_compiler_whatever_proxy_defaults_says() {
+    // Consul's compiler takes a service's protocol from its service-defaults entry when there is
+    // one, even one without `Protocol` (hashicorp/consul#11457): this router is refused.
+    let text = format!(
+        r#"{HTTP}
+Kind = "service-defaults"
+Name = "web"
+MeshGateway {{ Mode = "local" }}
+---
+Kind = "service-router"
+Name = "web"
+"#
+    );
+    let (chain, diags) = compile(&text, "web");
+    assert_eq!(codes(&diags), [Code::ProtocolMismatch]);
+    assert!(
+        diags[0].message.contains("but `web` speaks tcp (service-defaults at 1.hcl:1:1 sets no Protocol"),
+        "{}",
+        diags[0].message
+    );
+    assert!(diags[0].message.contains("hashicorp/consul#11457"), "{}", diags[0].message);
+    assert_eq!(chain.protocol, Protocol::Tcp);
+
+    // Without the service-defaults entry, proxy-defaults decides.
+    let text = format!("{HTTP}\nKind = \"service-router\"\nName = \"web\"\n");
+    let (chain, diags) = compile(&text, "web");
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(chain.protocol, Protocol::Http);
+}
+
+#[test]
 fn a_missing_subset_points_at_the_field_that_asked() {
     let text = format!(
         r#"{HTTP}
@@ -393,4 +517,54 @@ fn an_unknown_sameness_group_adds_no_targets_and_warns() {
     let f = failover_of(&chain);
     assert!(f.targets.is_empty());
     assert_eq!(f.sameness_group, "nope");
+}
+
+#[test]
+fn an_ingress_listener_takes_only_services_whose_chain_speaks_its_protocol() {
+    let text = r#"
+Kind = "ingress-gateway"
+Name = "ingress"
+Listeners = [
+  { Port = 8080, Protocol = "http", Services = [{ Name = "web" }, { Name = "api" }, { Name = "*" }] },
+  { Port = 8081, Protocol = "http", Services = [{ Name = "www" }] },
+  { Port = 9090, Protocol = "tcp", Services = [{ Name = "db" }] },
+  { Port = 9091, Protocol = "tcp", Services = [{ Name = "api" }] },
+  { Port = 9092, Protocol = "tcp", Services = [{ Name = "www" }] },
+]
+---
+Kind     = "service-defaults"
+Name     = "api"
+Protocol = "grpc"
+---
+Kind     = "service-defaults"
+Name     = "www"
+Protocol = "http"
+---
+Kind   = "service-router"
+Name   = "www"
+"#;
+    let ws = workspace(text);
+    let mut cx = Cx::new();
+    let idx = crate::workspace::Entries::new(&ws, "default");
+    let chains = compile_all(&ws, &idx, &Settings::default(), &Protocols::new(&ws), &mut cx);
+    assert!(cx.diags.is_empty(), "{:?}", cx.diags);
+    check_ingress_protocols(&ws, &chains, &mut cx);
+    // http listener: `web` (tcp) and `api` (grpc: equal protocols, not merely HTTP-like) are
+    // refused, `www` (http) and the wildcard are fine. tcp listener: `db` (tcp) is fine, `api`
+    // (grpc, no router or splitter) is a state Consul can reach, `www` (http with a router) is not.
+    let got: Vec<(Severity, String)> =
+        cx.diags.iter().map(|d| (d.severity, ws.sources.location(d.span.unwrap()).unwrap().to_string())).collect();
+    assert_eq!(
+        got,
+        [
+            (Severity::Error, "0.hcl:5:58".to_string()),
+            (Severity::Error, "0.hcl:5:76".to_string()),
+            (Severity::Warning, "0.hcl:8:57".to_string()),
+            (Severity::Error, "0.hcl:9:57".to_string()),
+        ]
+    );
+    assert_eq!(codes(&cx.diags), [Code::ProtocolMismatch; 4]);
+    assert!(cx.diags[1]
+        .message
+        .contains("exposes `api` on its http listener (port 8080), but the discovery chain of `api` speaks grpc"));
 }

@@ -1,0 +1,3 @@
+Kind     = "service-defaults"
+Name     = "web-v2"
+Protocol = "http"
