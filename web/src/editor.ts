@@ -24,11 +24,26 @@ const highlight = HighlightStyle.define([
   { tag: tags.variableName, color: "var(--ink)" },
 ]);
 
-export function languageFor(name: string): Extension {
+type Language = "json" | "yaml" | "hcl";
+
+/** How the planner reads a file (core's `Format::of_file`): by its extension, except that an HCL
+ * file whose text starts with `{` is JSON, as Consul's CLI reads it. */
+export function languageOf(name: string, text: string): Language {
   const lower = name.toLowerCase();
-  if (lower.endsWith(".json")) return json();
-  if (lower.endsWith(".yaml") || lower.endsWith(".yml")) return yaml();
-  return hcl;
+  if (lower.endsWith(".json")) return "json";
+  if (lower.endsWith(".yaml") || lower.endsWith(".yml")) return "yaml";
+  return text.replace(/^\uFEFF/, "").trimStart().startsWith("{") ? "json" : "hcl";
+}
+
+export function languageFor(name: string, text = ""): Extension {
+  switch (languageOf(name, text)) {
+    case "json":
+      return json();
+    case "yaml":
+      return yaml();
+    default:
+      return hcl;
+  }
 }
 
 /** The planner's diagnostics for one file as CodeMirror lint diagnostics (UTF-16 offsets, clamped). */
@@ -47,6 +62,9 @@ export class Editor {
   readonly view: EditorView;
   private readonly states = new Map<number, EditorState>();
   private readonly language = new Compartment();
+  /** Each file's name and the language it is coloured as (a pasted JSON text changes it). */
+  private readonly names = new Map<number, string>();
+  private readonly languages = new Map<number, Language>();
   private activeId = -1;
 
   constructor(
@@ -57,6 +75,7 @@ export class Editor {
   }
 
   private newState(text: string, name: string): EditorState {
+    this.languages.set(this.activeId, languageOf(name, text));
     return EditorState.create({
       doc: text,
       extensions: [
@@ -64,13 +83,25 @@ export class Editor {
         // Tab indents; Escape then Tab moves focus on (CodeMirror's documented escape hatch).
         keymap.of([indentWithTab]),
         syntaxHighlighting(highlight),
-        this.language.of(languageFor(name)),
+        this.language.of(languageFor(name, text)),
         lintGutter(),
         // An explicit tab stop: the scrolling area then holds a focusable element (axe's
         // scrollable-region-focusable), which it already was as contenteditable.
         EditorView.contentAttributes.of({ "aria-label": "Configuration file text", "aria-describedby": "editor-hint", tabindex: "0" }),
         EditorView.updateListener.of((update) => {
-          if (update.docChanged) this.onChange(this.activeId, update.state.doc.toString());
+          if (!update.docChanged) return;
+          const doc = update.state.doc.toString();
+          this.onChange(this.activeId, doc);
+          // Pasting JSON into an .hcl file (or taking it out) changes how the planner reads it:
+          // colour it the same way. After this update, as CodeMirror allows no nested dispatch.
+          const id = this.activeId;
+          const current = this.names.get(id) ?? name;
+          const now = languageOf(current, doc);
+          if (now !== this.languages.get(id)) {
+            this.languages.set(id, now);
+            const view = update.view;
+            queueMicrotask(() => view.dispatch({ effects: this.language.reconfigure(languageFor(current, doc)) }));
+          }
         }),
       ],
     });
@@ -81,21 +112,29 @@ export class Editor {
     if (this.activeId === id) return;
     if (this.activeId >= 0) this.states.set(this.activeId, this.view.state);
     this.activeId = id;
+    this.names.set(id, name);
     this.view.setState(this.states.get(id) ?? this.newState(text, name));
   }
 
   /** Forgets every file (a new example or link replaces them all). */
   reset(): void {
     this.states.clear();
+    this.names.clear();
+    this.languages.clear();
     this.activeId = -1;
   }
 
   forget(id: number): void {
     this.states.delete(id);
+    this.names.delete(id);
+    this.languages.delete(id);
   }
 
   rename(id: number, name: string): void {
-    const effect = this.language.reconfigure(languageFor(name));
+    this.names.set(id, name);
+    const text = this.text(id) ?? "";
+    this.languages.set(id, languageOf(name, text));
+    const effect = this.language.reconfigure(languageFor(name, text));
     if (id === this.activeId) {
       this.view.dispatch({ effects: effect });
     } else {
