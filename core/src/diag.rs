@@ -138,6 +138,12 @@ codes! {
     MissingReference = "E0402", "reference to something not defined";
     ProtocolMismatch = "E0403", "inconsistent protocols";
     ChainCycle = "E0404", "cycle in the discovery chain";
+    /// A service-intentions source with `Permissions` (HTTP matches) whose destination does not
+    /// speak an HTTP-based protocol (http, http2, grpc), judged as Consul's discovery chain
+    /// compiler does: the service's service-defaults `Protocol` when it has a service-defaults
+    /// entry (tcp when that entry sets none), else proxy-defaults `Config.protocol`, else tcp.
+    /// Consul refuses to write such an entry.
+    L7PermissionsNotHttp = "E0405", "L7 permissions on a service that does not speak HTTP";
     // E0410..E0429: discovery chain compilation
     ExternalServiceResolver = "E0410", "a service with ExternalSNI cannot have subsets, a redirect or failover";
     // E0430..E0439: the Connect data plane
@@ -145,6 +151,9 @@ codes! {
     DuplicateBindPort = "E0431", "a proxy binds one port twice";
     // W0xxx: warnings
     ShadowedIntention = "W0401", "intention is shadowed by a higher-precedence one";
+    /// No longer reported: Consul refuses to write such intentions, and meshgate now reports
+    /// them as the error `E0405` ([`Code::L7PermissionsNotHttp`]). Kept (and not reused) so that
+    /// the code keeps its meaning.
     L7OnTcp = "W0402", "L7 permissions on a tcp service deny every connection";
     JwtNotEnforced = "W0403", "JWT requirements are not enforced by meshgate";
     /// A resolver failover, intention source or export consumer names a sameness group that the

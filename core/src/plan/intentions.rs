@@ -1,10 +1,11 @@
 //! service-intentions entries → the flat, ranked [`Intention`] list every decision uses, with
-//! the checks that need the whole workspace: L7 permissions on tcp services and shadowing.
+//! the checks that need the whole workspace: L7 permissions on services that do not speak HTTP
+//! (E0405) and shadowing.
 
-use super::protocols::Protocols;
+use super::protocols::{chain_protocol, ChainProtocolFrom};
 use crate::decode::Cx;
 use crate::diag::{Code, Diagnostic};
-use crate::identity::partition_or_local;
+use crate::identity::{partition_or_local, ServiceId};
 use crate::intentions::http::{HeaderCheck, HeaderMatch, HttpMatch, Permission};
 use crate::intentions::{precedence, Action, Destination, Intention, Origin, Source, WILDCARD};
 use crate::model::service_intentions::{
@@ -20,7 +21,7 @@ pub struct Compiled {
     pub spans: Vec<Span>,
 }
 
-pub fn compile(ws: &Workspace, entries: &Entries<'_>, protocols: &Protocols, cx: &mut Cx) -> Compiled {
+pub fn compile(ws: &Workspace, entries: &Entries<'_>, cx: &mut Cx) -> Compiled {
     let mut pairs: Vec<(Intention, Span)> = Vec::new();
     for entry in ws.entries() {
         let ConfigEntry::ServiceIntentions(e) = entry else { continue };
@@ -32,6 +33,7 @@ pub fn compile(ws: &Workspace, entries: &Entries<'_>, protocols: &Protocols, cx:
                     "JWT requirements are not checked by meshgate; the rest of this intention is enforced without them",
                 );
             }
+            check_l7_permissions_protocol(ws, e, src, entries, cx);
             for source in sources(e, src, &identity, entries, cx) {
                 let d = e.destination();
                 let destination = Destination {
@@ -53,7 +55,6 @@ pub fn compile(ws: &Workspace, entries: &Entries<'_>, protocols: &Protocols, cx:
                     precedence,
                     origin: origin(&ws.sources, src.span()),
                 };
-                check_l7_on_tcp(&intention, src, protocols, cx);
                 pairs.push((intention, src.span()));
             }
         }
@@ -164,29 +165,61 @@ pub(crate) fn origin(sources: &SourceMap, span: Span) -> Origin {
     }
 }
 
-fn check_l7_on_tcp(i: &Intention, src: &SourceIntention, protocols: &Protocols, cx: &mut Cx) {
-    let d = &i.destination;
-    if !i.is_l7() || d.name == WILDCARD || d.namespace == WILDCARD {
+/// L7 permissions need a destination that speaks HTTP (http, http2 or grpc), with its protocol
+/// decided as Consul's discovery chain compiler decides it ([`chain_protocol`]); Consul refuses
+/// to write the entry otherwise. Reported once per source, at its first permission. A wildcard
+/// destination is E0308 already.
+fn check_l7_permissions_protocol(
+    ws: &Workspace,
+    e: &ServiceIntentions,
+    src: &SourceIntention,
+    entries: &Entries<'_>,
+    cx: &mut Cx,
+) {
+    let d = e.destination();
+    let Some(first) = src.permissions.first() else { return };
+    if d.name == WILDCARD || d.namespace == WILDCARD {
         return;
     }
-    let (proto, _) = protocols.of(&d.name, &d.namespace, &d.partition);
-    if !proto.is_http_like() {
-        cx.push(
-            Diagnostic::warning(
-                Code::L7OnTcp,
-                src.span(),
-                format!(
-                    "{} has HTTP permissions, but `{}` speaks tcp, so every connection from this source is denied",
-                    i.label(),
-                    d.name
-                ),
-            )
-            .with_note(format!(
-                "set `Protocol = \"http\"` in service-defaults for `{}` (or in proxy-defaults `Config`)",
-                d.name
-            )),
-        );
+    let sid = ServiceId::new(d.name, d.namespace, partition_or_local(&e.partition, entries.local_partition()));
+    let Some((proto, from)) = chain_protocol(entries, &sid) else { return };
+    if proto.is_http_like() {
+        return;
     }
+    let here = |span: Span| ws.sources.location(span).map(|l| l.to_string()).unwrap_or_default();
+    let why = match from {
+        ChainProtocolFrom::ServiceDefaults(sd) => {
+            format!("the protocol is tcp: service-defaults at {} says so", here(sd.origin.field("protocol")))
+        }
+        ChainProtocolFrom::ServiceDefaultsWithoutProtocol(sd) => format!(
+            "the protocol is tcp: service-defaults at {} sets no Protocol, and then Consul takes tcp, whatever proxy-defaults says (hashicorp/consul#11457)",
+            here(sd.origin.span)
+        ),
+        ChainProtocolFrom::ProxyDefaults(pd) => {
+            format!("the protocol is tcp: proxy-defaults at {} says so", here(pd.origin.field("config")))
+        }
+        ChainProtocolFrom::Unset => {
+            "no protocol set: tcp (no service-defaults for it, no protocol in proxy-defaults)".to_string()
+        }
+    };
+    cx.push(
+        Diagnostic::error(
+            Code::L7PermissionsNotHttp,
+            first.origin.span,
+            format!(
+                "source {} of the intentions for `{}` has HTTP permissions, but `{}` speaks {}: Consul refuses L7 permissions for a service that does not speak http, http2 or grpc",
+                src.name,
+                d.name,
+                d.name,
+                proto.as_str()
+            ),
+        )
+        .with_note(why)
+        .with_note(format!(
+            "help: set `Protocol = \"http\"` (or http2, grpc) in service-defaults for `{}`, or use `Action` instead of `Permissions`",
+            d.name
+        )),
+    );
 }
 
 /// A wildcard-destination intention is shadowed for a destination when a higher-ranked intention
@@ -251,7 +284,7 @@ mod tests {
         let ws = Workspace::from_text("i.hcl", text);
         assert!(!ws.has_errors(), "{:?}", ws.diagnostics);
         let mut cx = Cx::new();
-        let c = compile(&ws, &Entries::new(&ws, "default"), &Protocols::new(&ws), &mut cx);
+        let c = compile(&ws, &Entries::new(&ws, "default"), &mut cx);
         (c.intentions, cx.diags)
     }
 
@@ -275,7 +308,7 @@ Sources = [
     }
 
     #[test]
-    fn l7_permissions_on_a_tcp_service_warn() {
+    fn l7_permissions_on_a_tcp_service_are_an_error() {
         let (_, diags) = compiled(
             r#"
 Kind = "service-intentions"
@@ -284,7 +317,50 @@ Sources = [{ Name = "web", Permissions = [{ Action = "allow", HTTP { PathPrefix 
 "#,
         );
         assert_eq!(diags.len(), 1);
-        assert_eq!(diags[0].code, Code::L7OnTcp);
+        assert_eq!(diags[0].code, Code::L7PermissionsNotHttp);
+        assert!(diags[0].is_error());
+    }
+
+    const L7_DB: &str = r#"
+Kind = "service-intentions"
+Name = "db"
+Sources = [
+  { Name = "web", Permissions = [
+      { Action = "allow", HTTP { PathPrefix = "/" } },
+      { Action = "deny", HTTP { PathPrefix = "/x" } },
+  ] },
+  { Name = "api", Action = "allow" },
+]
+"#;
+
+    fn l7_db_with(entries: &[&str]) -> Vec<Diagnostic> {
+        let mut files = vec![L7_DB];
+        files.extend_from_slice(entries);
+        let (_, diags) = compiled_files(&files);
+        diags.into_iter().filter(|d| d.code == Code::L7PermissionsNotHttp).collect()
+    }
+
+    #[test]
+    fn l7_permissions_are_judged_by_the_protocol_the_chain_compiler_takes() {
+        let sd = |p: &str| format!("Kind = \"service-defaults\"\nName = \"db\"\n{p}\n");
+        let pd_http = "Kind = \"proxy-defaults\"\nName = \"global\"\nConfig { protocol = \"http\" }\n";
+        let pd_tcp = "Kind = \"proxy-defaults\"\nName = \"global\"\nConfig { protocol = \"tcp\" }\n";
+        // http from service-defaults or proxy-defaults: accepted.
+        assert!(l7_db_with(&[&sd("Protocol = \"grpc\"")]).is_empty());
+        assert!(l7_db_with(&[pd_http]).is_empty());
+        // Nothing set: tcp, reported once, at the first permission.
+        let d = l7_db_with(&[]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].is_error());
+        let notes = d[0].notes.join("\n");
+        assert!(notes.contains("no protocol set: tcp"), "{notes}");
+        // service-defaults without Protocol: tcp, even with proxy-defaults http.
+        let d = l7_db_with(&[&sd(""), pd_http]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].notes.join("\n").contains("sets no Protocol"), "{:?}", d[0].notes);
+        // service-defaults tcp wins over proxy-defaults http; proxy-defaults tcp alone.
+        assert!(l7_db_with(&[&sd("Protocol = \"tcp\""), pd_http])[0].notes[0].contains("service-defaults at 1.hcl:3:"));
+        assert!(l7_db_with(&[pd_tcp])[0].notes[0].contains("proxy-defaults at 1.hcl:3:"));
     }
 
     fn compiled_files(files: &[&str]) -> (Vec<Intention>, Vec<Diagnostic>) {
@@ -293,7 +369,7 @@ Sources = [{ Name = "web", Permissions = [{ Action = "allow", HTTP { PathPrefix 
         );
         assert!(!ws.has_errors(), "{:?}", ws.diagnostics);
         let mut cx = Cx::new();
-        let c = compile(&ws, &Entries::new(&ws, "default"), &Protocols::new(&ws), &mut cx);
+        let c = compile(&ws, &Entries::new(&ws, "default"), &mut cx);
         (c.intentions, cx.diags)
     }
 

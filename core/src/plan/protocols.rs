@@ -2,8 +2,10 @@
 //! `Config.protocol`, else `tcp` — as Consul resolves it.
 
 use crate::identity::{or_default, ServiceId};
+use crate::model::proxy_defaults::ProxyDefaults;
+use crate::model::service_defaults::ServiceDefaults;
 use crate::model::ConfigEntry;
-use crate::workspace::Workspace;
+use crate::workspace::{Entries, Workspace};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -94,4 +96,39 @@ impl Protocols {
     pub fn protocol(&self, name: &str, namespace: &str, partition: &str) -> Protocol {
         self.of(name, namespace, partition).0
     }
+}
+
+/// The entry a service's protocol is taken from by [`chain_protocol`].
+#[derive(Clone, Copy, Debug)]
+pub enum ChainProtocolFrom<'w> {
+    /// The service's service-defaults `Protocol`.
+    ServiceDefaults(&'w ServiceDefaults),
+    /// A service-defaults entry without `Protocol`: tcp, whatever proxy-defaults says
+    /// (hashicorp/consul#11457).
+    ServiceDefaultsWithoutProtocol(&'w ServiceDefaults),
+    /// The partition's proxy-defaults `Config.protocol`.
+    ProxyDefaults(&'w ProxyDefaults),
+    /// Neither entry sets one: tcp.
+    Unset,
+}
+
+/// A service's protocol as Consul's discovery chain compiler decides it, which is also how Consul
+/// judges L7 intentions when a service-intentions entry is written: the service-defaults entry
+/// decides when there is one (tcp when it sets no `Protocol`), else proxy-defaults
+/// `Config.protocol`, else tcp. `None` when the deciding entry names a protocol that is not one
+/// (reported where that entry is validated). `sid` carries the partition already resolved
+/// against the local one.
+pub fn chain_protocol<'w>(idx: &Entries<'w>, sid: &ServiceId) -> Option<(Protocol, ChainProtocolFrom<'w>)> {
+    if let Some(sd) = idx.service_defaults(sid) {
+        return match sd.protocol() {
+            Some(p) => Some((Protocol::parse(p)?, ChainProtocolFrom::ServiceDefaults(sd))),
+            None => Some((Protocol::Tcp, ChainProtocolFrom::ServiceDefaultsWithoutProtocol(sd))),
+        };
+    }
+    if let Some(pd) = idx.proxy_defaults(&sid.partition) {
+        if let Some(p) = pd.protocol() {
+            return Some((Protocol::parse(p)?, ChainProtocolFrom::ProxyDefaults(pd)));
+        }
+    }
+    Some((Protocol::Tcp, ChainProtocolFrom::Unset))
 }

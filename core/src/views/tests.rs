@@ -347,7 +347,7 @@ fn the_plan_is_what_meshgate_plan_prints_and_is_withheld_on_errors() {
     assert_eq!(value["version"], plan::PLAN_VERSION);
     assert_eq!(value["intentions"].as_array().map(Vec::len), Some(2));
 
-    let a = analysis(&[("billing.hcl", L7_BILLING), ("bad.hcl", "Kind = \"nope\"\n")], None);
+    let a = analysis(&[("billing.hcl", L7_BILLING), ("sd.hcl", BILLING_HTTP), ("bad.hcl", "Kind = \"nope\"\n")], None);
     let view = a.plan();
     assert!(view.json.is_none());
     assert!(view.withheld.unwrap().starts_with("no plan while the configuration has 1 error"));

@@ -1,5 +1,7 @@
-# `db` has no service-defaults, so it speaks tcp: the L7 intention denies every connection from
-# web, and meshgate warns about it.
+# Documented-invalid: `db` has no service-defaults and there is no proxy-defaults, so it speaks
+# tcp, and Consul refuses L7 permissions for it: E0405 at the first permission, and no decisions
+# (the plan is withheld). A gateway plan built otherwise still denies every connection from web
+# (see ../tcp-ignores-http for tcp decisions).
 Kind = "service-intentions"
 Name = "db"
 Sources = [
