@@ -22,7 +22,9 @@
 //! - web in dc1 reaches billing in dc2 through both datacenters' mesh gateways (mode `local`), and
 //!   billing's resolver fails over to dc2 when dc1's instance is gone;
 //! - a peered upstream goes through the peer's mesh gateway (another trust domain and CA) to a
-//!   Consul-shaped sidecar there, and a name the peer did not export is refused.
+//!   Consul-shaped sidecar there, and a name the peer did not export is refused;
+//! - a resolver failing over through a sameness group reaches the peer's instance once the local
+//!   one is gone.
 //!
 //! Like tests/tests/envoy.rs these need Envoy, a built filter.wasm (and the meshgate binary), so they are `#[ignore]`d
 //! in the plain suite and run by `scripts/test.sh`'s Envoy step with `--ignored`.
@@ -37,7 +39,7 @@ use meshgate_tests::envoy::{scratch_dir, Envoy};
 use meshgate_tests::harness::{load, sni, spiffe, start_gateway, start_sidecar, Ports, TD};
 use meshgate_tests::meshca::MeshCa;
 use meshgate_tests::net::{http_request, listening, tcp_hello, Backend, TlsClient};
-use meshgate_tests::sidecar::{Protocol, Sidecar};
+use meshgate_tests::sidecar::{Protocol, RunningSidecar, Sidecar};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -608,6 +610,54 @@ const PEER_PORTS: &[&str] = &[
     "PEER_BILLING",
 ];
 
+/// The peer cluster of the peering tests, in `dir/partner`: its own CA (ledger's leaf), the roots
+/// its sidecars trust (both clusters'), its workspace compiled, and our settings naming it.
+struct Partner {
+    dir: PathBuf,
+    ca: MeshCa,
+    bundle: PathBuf,
+    ws: meshgate_core::workspace::Workspace,
+    compiled: meshgate_core::plan::Compiled,
+    our_settings: Settings,
+}
+
+impl Partner {
+    fn new(dir: &std::path::Path, ports: &Ports, ours: &MeshCa) -> Partner {
+        let peer_dir = dir.join("partner");
+        std::fs::create_dir_all(&peer_dir).unwrap();
+        let ca = MeshCa::create(&peer_dir.join("certs"), PARTNER_TD).unwrap_or_else(|e| panic!("{e}"));
+        ca.service("ledger", "ledger", "dc1").unwrap_or_else(|e| panic!("{e}"));
+        // The peer's sidecars trust both clusters' roots (peering exchanges them).
+        let bundle = peer_dir.join("trusted.pem");
+        let roots = [ours.ca_file(), ca.ca_file()].map(|f| std::fs::read_to_string(f).unwrap());
+        std::fs::write(&bundle, roots.concat()).unwrap();
+        let partner_settings = Settings { trust_domain: PARTNER_TD.into(), ..Settings::default() };
+        let (ws, compiled) = load(&ports.fill(PARTNER), &partner_settings).unwrap_or_else(|e| panic!("{e}"));
+        let mut our_settings = Settings::default();
+        our_settings.peer_trust_domains.insert("partner".into(), PARTNER_TD.into());
+        our_settings.peers.insert(
+            "partner".into(),
+            Peer {
+                local_name: "dc1-side".into(),
+                mesh_gateways: vec![format!("127.0.0.1:{}", ports.get("PEER_MGW"))],
+                ca_file: ca.ca_file().display().to_string(),
+            },
+        );
+        Partner { dir: peer_dir, ca, bundle, ws, compiled, our_settings }
+    }
+
+    /// Ledger's Consul-shaped sidecar there, letting our web in, and the peer's mesh gateway.
+    fn start(&self, ports: &Ports) -> (RunningSidecar, Envoy) {
+        let mut ls =
+            Sidecar::new("ledger", Protocol::Tcp, ports.get("LEDGER_SIDECAR"), ports.get("LEDGER_APP"), &self.ca.dir);
+        ls.ca = self.bundle.clone();
+        let sidecar = ls.allow(&spiffe("web")).start(&self.dir).unwrap();
+        let gateway = start_gateway(&self.dir, &self.ws, &self.compiled, "mesh-gateway", Some(&self.ca.dir), None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        (sidecar, gateway)
+    }
+}
+
 /// A peered upstream: web's sidecar dials the peer's mesh gateway with the peer's SNI for ledger
 /// (`ledger.default.default.dc1-side.external.<partner td>`), presenting web's certificate from
 /// our CA and verifying ledger's from the peer's; the peer's mesh gateway routes the exported
@@ -617,38 +667,14 @@ const PEER_PORTS: &[&str] = &[
 #[ignore = "needs Envoy, filter.wasm and the meshgate binary: scripts/test.sh runs it"]
 fn a_peered_upstream_goes_through_the_peers_mesh_gateway() {
     let dir = scratch_dir("dp-peered");
-    let peer_dir = dir.join("partner");
-    std::fs::create_dir_all(&peer_dir).unwrap();
     let ports = Ports::new(PEER_PORTS);
     let ca = mesh_ca(&dir, &["web"]);
-    let partner_ca = MeshCa::create(&peer_dir.join("certs"), PARTNER_TD).unwrap_or_else(|e| panic!("{e}"));
-    partner_ca.service("ledger", "ledger", "dc1").unwrap_or_else(|e| panic!("{e}"));
-    // The peer's sidecars trust both clusters' roots (peering exchanges them).
-    let bundle = peer_dir.join("trusted.pem");
-    let roots = [ca.ca_file(), partner_ca.ca_file()].map(|f| std::fs::read_to_string(f).unwrap());
-    std::fs::write(&bundle, roots.concat()).unwrap();
-
-    let partner_settings = Settings { trust_domain: PARTNER_TD.into(), ..Settings::default() };
-    let (pws, pc) = load(&ports.fill(PARTNER), &partner_settings).unwrap_or_else(|e| panic!("{e}"));
-    let mut our_settings = Settings::default();
-    our_settings.peer_trust_domains.insert("partner".into(), PARTNER_TD.into());
-    our_settings.peers.insert(
-        "partner".into(),
-        Peer {
-            local_name: "dc1-side".into(),
-            mesh_gateways: vec![format!("127.0.0.1:{}", ports.get("PEER_MGW"))],
-            ca_file: partner_ca.ca_file().display().to_string(),
-        },
-    );
-    let (ws, c) = load(&ports.fill(PEERED_WEB), &our_settings).unwrap_or_else(|e| panic!("{e}"));
+    let partner = Partner::new(&dir, &ports, &ca);
+    let (partner_ca, our_settings) = (&partner.ca, &partner.our_settings);
+    let (ws, c) = load(&ports.fill(PEERED_WEB), our_settings).unwrap_or_else(|e| panic!("{e}"));
 
     let ledger = Backend::tcp("ledger", ports.get("LEDGER_APP")).unwrap();
-    let mut ls =
-        Sidecar::new("ledger", Protocol::Tcp, ports.get("LEDGER_SIDECAR"), ports.get("LEDGER_APP"), &partner_ca.dir);
-    ls.ca = bundle;
-    let ledger_sidecar = ls.allow(&spiffe("web")).start(&peer_dir).unwrap();
-    let peer_mgw = start_gateway(&peer_dir, &pws, &pc, "mesh-gateway", Some(&partner_ca.dir), None)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (ledger_sidecar, peer_mgw) = partner.start(&ports);
     let web = start_sidecar(&dir, &ws, &c, "web", &ca.dir).unwrap_or_else(|e| panic!("{e}"));
 
     let got = hello_until(&web, ports.get("LEDGER_BIND"), "ledger");
@@ -670,4 +696,78 @@ fn a_peered_upstream_goes_through_the_peers_mesh_gateway() {
     let refused =
         web_id.dial(&partner_ca.spiffe("billing", "dc1")).unwrap().hello(ports.get("PEER_MGW"), &not_exported);
     assert!(refused.is_err(), "the peer's gateway routed an unexported name: {refused:?}");
+}
+
+/// web's upstream to its own ledger, whose resolver fails over through the sameness group `prod`
+/// (this partition, then peer `partner`): the local ledger while it answers; once it is gone,
+/// the peer's ledger through the peer's mesh gateway, as web's identity.
+const SAMENESS_WEB: &str = r#"
+service {
+  name = "web"
+  address = "127.0.0.1"
+  port = {{WEB_REGISTERED}}
+  connect {
+    sidecar_service {
+      port = {{WEB_SIDECAR}}
+      proxy { upstreams = [{ destination_name = "ledger", local_bind_port = {{LEDGER_BIND}} }] }
+    }
+  }
+}
+---
+service {
+  name = "ledger"
+  address = "127.0.0.1"
+  port = {{LOCAL_LEDGER_REGISTERED}}
+  connect { sidecar_service { port = {{LOCAL_LEDGER_SIDECAR}} proxy { local_service_port = {{LOCAL_LEDGER_APP}} } } }
+}
+---
+Kind = "sameness-group"
+Name = "prod"
+IncludeLocal = true
+Members = [{ Partition = "default" }, { Peer = "partner" }]
+---
+Kind = "service-resolver"
+Name = "ledger"
+Failover = { "*" = { SamenessGroup = "prod" } }
+"#;
+
+#[test]
+#[ignore = "needs Envoy, filter.wasm and the meshgate binary: scripts/test.sh runs it"]
+fn a_sameness_group_fails_over_to_the_peer() {
+    let dir = scratch_dir("dp-sameness");
+    let names: Vec<&'static str> = PEER_PORTS
+        .iter()
+        .copied()
+        .chain(["LOCAL_LEDGER_REGISTERED", "LOCAL_LEDGER_SIDECAR", "LOCAL_LEDGER_APP"])
+        .collect();
+    let ports = Ports::new(&names);
+    let ca = mesh_ca(&dir, &["web", "ledger"]);
+    let partner = Partner::new(&dir, &ports, &ca);
+    let (ws, c) = load(&ports.fill(SAMENESS_WEB), &partner.our_settings).unwrap_or_else(|e| panic!("{e}"));
+
+    let local = Backend::tcp("ledger-local", ports.get("LOCAL_LEDGER_APP")).unwrap();
+    let local_sidecar = Sidecar::new(
+        "ledger",
+        Protocol::Tcp,
+        ports.get("LOCAL_LEDGER_SIDECAR"),
+        ports.get("LOCAL_LEDGER_APP"),
+        &ca.dir,
+    )
+    .allow(&spiffe("web"))
+    .start(&dir)
+    .unwrap();
+    let remote = Backend::tcp("ledger-partner", ports.get("LEDGER_APP")).unwrap();
+    let (peer_sidecar, peer_mgw) = partner.start(&ports);
+    let web = start_sidecar(&dir, &ws, &c, "web", &ca.dir).unwrap_or_else(|e| panic!("{e}"));
+    let logs = || format!("web:\n{}\npeer's gateway:\n{}", web.log_tail(20), peer_mgw.log_tail(20));
+
+    let got = hello_until(&web, ports.get("LEDGER_BIND"), "ledger-local");
+    assert_eq!(got.as_deref(), Ok("ledger-local"), "{}", logs());
+    drop(local_sidecar);
+    drop(local);
+    let got = hello_until(&web, ports.get("LEDGER_BIND"), "ledger-partner");
+    assert_eq!(got.as_deref(), Ok("ledger-partner"), "{}", logs());
+    let line = peer_sidecar.wait_for_line(&[&format!("peer={}", spiffe("web"))]);
+    assert!(line.is_some(), "the peer's ledger sidecar: {:?}", peer_sidecar.access_lines());
+    assert!(!remote.received().is_empty());
 }
