@@ -38,6 +38,16 @@ pub fn partition_or_local<'a>(written: &'a str, local: &'a str) -> &'a str {
     }
 }
 
+/// A written datacenter, where a registration that gives none belongs to the local one (the
+/// settings' datacenter: the agent's, in Consul).
+pub fn datacenter_or_local<'a>(written: &'a str, local: &'a str) -> &'a str {
+    if written.is_empty() {
+        local
+    } else {
+        written
+    }
+}
+
 /// A service: its name, namespace and partition, the latter two never empty.
 ///
 /// Ordered by name, then namespace, then partition.

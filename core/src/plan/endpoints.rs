@@ -25,7 +25,7 @@
 use super::intentions::origin;
 use crate::decode::Cx;
 use crate::diag::{Code, Diagnostic};
-use crate::identity::{partition_or_local, ServiceId};
+use crate::identity::{datacenter_or_local, partition_or_local, ServiceId};
 use crate::intentions::Origin;
 use crate::model::service::{ServiceDefinition, ServiceKind};
 use crate::settings::Settings;
@@ -99,7 +99,7 @@ pub fn connect_endpoints(ws: &Workspace, settings: &Settings, cx: &mut Cx) -> Ve
     // the range that no registration on that address uses, as the agent does.
     let mut taken = registered_ports(ws, settings);
     for svc in ws.services() {
-        let dc = if svc.datacenter.is_empty() { settings.datacenter.as_str() } else { svc.datacenter.as_str() };
+        let dc = datacenter_or_local(&svc.datacenter, &settings.datacenter);
         let here = |s: &ServiceDefinition, name: &str| {
             ServiceId::new(name, &s.namespace, partition_or_local(&s.partition, &settings.partition))
         };
@@ -123,7 +123,7 @@ pub fn connect_endpoints(ws: &Workspace, settings: &Settings, cx: &mut Cx) -> Ve
                     }
                 }
                 let Some(sidecar) = connect.sidecar_service.as_deref() else { continue };
-                let address = address_of(if sidecar.address.is_empty() { &svc.address } else { &sidecar.address });
+                let address = address_of(sidecar_address(svc, sidecar));
                 let (port, assigned) = match sidecar.port {
                     Some(p) => (p, false),
                     None => {
@@ -270,14 +270,12 @@ pub fn check_gateway_targets(
     }
 }
 
-/// A registration without an address is reached on the local host (the agent's address, which
-/// the workspace does not know).
 /// Every port a registration gives, per datacenter and address: the ports an agent would not hand
 /// to a sidecar without one.
 fn registered_ports(ws: &Workspace, settings: &Settings) -> BTreeMap<(String, String), BTreeSet<u16>> {
     let mut taken: BTreeMap<(String, String), BTreeSet<u16>> = BTreeMap::new();
     for svc in ws.services() {
-        let dc = if svc.datacenter.is_empty() { settings.datacenter.as_str() } else { svc.datacenter.as_str() };
+        let dc = datacenter_or_local(&svc.datacenter, &settings.datacenter);
         let mut add = |address: &str, port: Option<u16>| {
             if let Some(p) = port {
                 taken.entry((dc.to_string(), address_of(address))).or_default().insert(p);
@@ -285,12 +283,23 @@ fn registered_ports(ws: &Workspace, settings: &Settings) -> BTreeMap<(String, St
         };
         add(&svc.address, svc.port);
         if let Some(sidecar) = svc.connect.as_ref().and_then(|c| c.sidecar_service.as_deref()) {
-            add(if sidecar.address.is_empty() { &svc.address } else { &sidecar.address }, sidecar.port);
+            add(sidecar_address(svc, sidecar), sidecar.port);
         }
     }
     taken
 }
 
+/// A sidecar listens on its own address, else its service's.
+fn sidecar_address<'a>(svc: &'a ServiceDefinition, sidecar: &'a ServiceDefinition) -> &'a str {
+    if sidecar.address.is_empty() {
+        &svc.address
+    } else {
+        &sidecar.address
+    }
+}
+
+/// A registration without an address is reached on the local host (the agent's address, which
+/// the workspace does not know).
 fn address_of(written: &str) -> String {
     if written.is_empty() {
         "127.0.0.1".into()

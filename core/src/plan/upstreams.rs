@@ -174,8 +174,7 @@ pub fn resolve(ws: &Workspace, entries: &Entries<'_>, settings: &Settings, cx: &
         // A sidecar registered without a proxy block has no upstreams to show.
         .filter(|p| p.sidecar.is_none_or(|s| s.proxy.is_some()))
         .map(|p| {
-            let datacenter =
-                if p.datacenter.is_empty() { settings.datacenter.clone() } else { p.datacenter.to_string() };
+            let datacenter = crate::identity::datacenter_or_local(p.datacenter, &settings.datacenter).to_string();
             let upstreams =
                 p.config.upstreams.iter().map(|u| resolve_one(ws, entries, settings, &p, &datacenter, u, cx)).collect();
             let span = p.sidecar.unwrap_or(p.registration).origin.span;
@@ -355,7 +354,7 @@ fn mode_for(
 fn gateway_in(ws: &Workspace, dc: &str, settings: &Settings) -> Option<String> {
     ws.services()
         .filter(|s| s.kind == ServiceKind::MeshGateway)
-        .find(|s| (if s.datacenter.is_empty() { settings.datacenter.as_str() } else { &s.datacenter }) == dc)
+        .find(|s| crate::identity::datacenter_or_local(&s.datacenter, &settings.datacenter) == dc)
         .map(|s| {
             let address = if s.address.is_empty() { "127.0.0.1" } else { &s.address };
             format!("{address}:{}", s.port.unwrap_or(8443))

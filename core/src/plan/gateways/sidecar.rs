@@ -141,7 +141,7 @@ fn sidecar(
     endpoints: &[ConnectEndpoint],
 ) -> GatewayRoutes {
     let td = &cx.settings.trust_domain;
-    let dc = if p.datacenter.is_empty() { cx.settings.datacenter.clone() } else { p.datacenter.to_string() };
+    let dc = crate::identity::datacenter_or_local(p.datacenter, &cx.settings.datacenter).to_string();
     let partition = cx.partition_of(p.partition).to_string();
     let namespace = or_default(p.namespace).to_string();
     let service = ServiceId::new(&p.service, &namespace, &partition);
