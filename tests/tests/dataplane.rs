@@ -124,10 +124,8 @@ struct Setup {
 impl Setup {
     fn new(name: &str) -> Setup {
         let dir = scratch_dir(name);
-        let certs = dir.join("certs");
-        let ca = MeshCa::create(&certs, TD).unwrap_or_else(|e| panic!("{e}"));
-        ca.service("api", "api", "dc1").unwrap_or_else(|e| panic!("{e}"));
-        ca.service("ingress", "ingress", "dc1").unwrap_or_else(|e| panic!("{e}"));
+        let ca = mesh_ca(&dir, &["api", "ingress"]);
+        let certs = ca.dir.clone();
         Setup { dir, ports: Ports::new(PORTS), ca, certs }
     }
 
