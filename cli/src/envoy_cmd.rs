@@ -61,6 +61,29 @@ pub fn write_atomically(path: &Path, content: &str) -> Result<(), InputError> {
     std::fs::rename(&tmp, path).map_err(|e| InputError(format!("cannot move {} into place: {e}", path.display())))
 }
 
+/// The files in `dir` and its subdirectories (one level: `<gateway>/<host>.pem`), relative to
+/// it: which hosts have certificates of their own. An unreadable directory lists nothing.
+fn cert_files(dir: &Path) -> Vec<String> {
+    let names = |d: &Path| -> Vec<(String, bool)> {
+        let Ok(read) = std::fs::read_dir(d) else { return Vec::new() };
+        read.flatten().map(|e| (e.file_name().to_string_lossy().into_owned(), e.path().is_dir())).collect()
+    };
+    let mut out = Vec::new();
+    for (name, is_dir) in names(dir) {
+        if !is_dir {
+            out.push(name);
+            continue;
+        }
+        for (inner, inner_dir) in names(&dir.join(&name)) {
+            if !inner_dir {
+                out.push(format!("{name}/{inner}"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     if !args.wasm.is_file() {
         eprintln!("meshgate: warning: {} does not exist (yet); Envoy will fail to load it", args.wasm.display());
@@ -74,6 +97,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         ecds_dir: args.ecds.as_deref().map(absolute),
         health_port: args.health_port,
         sidecar: args.sidecar.is_some(),
+        cert_files: args.cert_dir.as_deref().map(cert_files).unwrap_or_default(),
     };
     let selector = args.sidecar.as_deref().or(args.gateway.as_deref()).unwrap_or_default();
     let generated =

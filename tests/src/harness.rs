@@ -65,6 +65,24 @@ pub fn write_atomically(path: &Path, content: &str) -> Result<(), String> {
     std::fs::rename(&tmp, path).map_err(|e| format!("rename to {}: {e}", path.display()))
 }
 
+/// The files under `dir`, relative to it, one directory level down (as `meshgate envoy` lists
+/// its `--cert-dir`).
+pub fn cert_files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if e.path().is_dir() {
+            for inner in std::fs::read_dir(e.path()).into_iter().flatten().flatten() {
+                out.push(format!("{name}/{}", inner.file_name().to_string_lossy()));
+            }
+        } else {
+            out.push(name);
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Generates, validates and starts Envoy for `gateway` (its log in `dir/<gateway>.log`); with
 /// `ecds`, the plan is delivered from that directory.
 pub fn start_gateway(
@@ -125,6 +143,7 @@ fn start(
             ecds_dir: ecds.map(|d| d.display().to_string()),
             health_port,
             sidecar,
+            cert_files: cert_dir.map(cert_files).unwrap_or_default(),
         };
         let g = envoy::generate(ws, c, gateway, &opts).map_err(|e| e.to_string())?;
         if let Some(d) = ecds {

@@ -108,6 +108,9 @@ pub struct Backend {
     /// Connect-native backends: the client's URI SAN of every connection that completed the
     /// handshake, in order (`-` for a certificate without one).
     peers: Arc<Mutex<Vec<String>>>,
+    /// Connect-native backends: the server name (SNI) each of those connections asked for
+    /// (`-` for none), in order.
+    server_names: Arc<Mutex<Vec<String>>>,
 }
 
 /// A workload's mesh identity: its leaf certificate (with its SPIFFE ID) and key, and the mesh
@@ -157,7 +160,7 @@ impl Backend {
                 }
             }
         });
-        Backend { port, stop, thread: Some(thread), received, peers: Arc::default() }
+        Backend { port, stop, thread: Some(thread), received, peers: Arc::default(), server_names: Arc::default() }
     }
 
     /// What a backend received so far: every request target (HTTP) or line (tcp), in order.
@@ -169,6 +172,12 @@ impl Backend {
     /// connection that completed the mTLS handshake, in order.
     pub fn peers(&self) -> Vec<String> {
         self.peers.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// The SNI of every connection that completed the mTLS handshake with a Connect-native
+    /// backend, in order (`-` when the client sent none).
+    pub fn server_names(&self) -> Vec<String> {
+        self.server_names.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
     /// A Connect-native server: every accepted connection completes an mTLS handshake (the
@@ -185,15 +194,20 @@ impl Backend {
     {
         let config = Arc::new(mesh_server_config(id)?);
         let peers: Arc<Mutex<Vec<String>>> = Arc::default();
-        let record = peers.clone();
+        let server_names: Arc<Mutex<Vec<String>>> = Arc::default();
+        let (record, record_name) = (peers.clone(), server_names.clone());
         let mut b = Backend::spawn_recording(listener, received, move |c| {
             let Some((tls, peer)) = accept_mtls(&config, c) else { return };
             if let Ok(mut p) = record.lock() {
                 p.push(peer.clone());
             }
+            if let Ok(mut n) = record_name.lock() {
+                n.push(tls.conn.server_name().unwrap_or("-").to_string());
+            }
             serve(tls, &peer);
         });
         b.peers = peers;
+        b.server_names = server_names;
         Ok(b)
     }
 
@@ -577,12 +591,22 @@ pub type TlsStream = rustls::StreamOwned<rustls::ClientConnection, TcpStream>;
 
 impl TlsClient {
     pub fn new(ca_pem: &str, client: Option<ClientIdentity<'_>>) -> Result<TlsClient, String> {
+        Self::with_versions(ca_pem, client, rustls::DEFAULT_VERSIONS)
+    }
+
+    /// [`TlsClient::new`] offering only `versions` (`&[&rustls::version::TLS12]`: a client that
+    /// cannot speak TLS 1.3).
+    pub fn with_versions(
+        ca_pem: &str,
+        client: Option<ClientIdentity<'_>>,
+        versions: &[&'static rustls::SupportedProtocolVersion],
+    ) -> Result<TlsClient, String> {
         let mut roots = rustls::RootCertStore::empty();
         for c in certs(ca_pem)? {
             roots.add(c).map_err(|e| e.to_string())?;
         }
         let builder = rustls::ClientConfig::builder_with_provider(provider())
-            .with_safe_default_protocol_versions()
+            .with_protocol_versions(versions)
             .map_err(|e| e.to_string())?
             .with_root_certificates(roots);
         let config = match client {
@@ -627,6 +651,24 @@ impl TlsClient {
     /// One HTTP/1.1 request, `Connection: close` (see [`https_request`]).
     pub fn request(&self, port: u16, sni: &str, method: &str, path: &str) -> Result<Response, String> {
         https_exchange(self.connect(port, sni)?, sni, method, path)
+    }
+
+    /// Completes a handshake with 127.0.0.1:`port` (server name `sni`): the certificate the server
+    /// presented (DER) and the TLS version agreed. `Err` when the handshake fails — the server's
+    /// certificate does not verify for `sni`, no version in common.
+    pub fn handshake(&self, port: u16, sni: &str) -> Result<(Vec<u8>, rustls::ProtocolVersion), String> {
+        let mut tls = self.connect(port, sni)?;
+        for _ in 0..64 {
+            if !tls.conn.is_handshaking() {
+                break;
+            }
+            tls.conn.complete_io(&mut tls.sock).map_err(|e| format!("handshake: {e}"))?;
+        }
+        let cert = tls.conn.peer_certificates().and_then(|c| c.first()).map(|c| c.to_vec());
+        match (cert, tls.conn.protocol_version()) {
+            (Some(cert), Some(version)) if !tls.conn.is_handshaking() => Ok((cert, version)),
+            _ => Err("the handshake did not complete".into()),
+        }
     }
 
     /// Opens TLS to 127.0.0.1:`port` with server name `sni` (the handshake completes on the first

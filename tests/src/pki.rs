@@ -105,10 +105,19 @@ fn der(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
 /// The URI SANs of a DER certificate, in order (a Connect certificate carries exactly one, its
 /// SPIFFE ID). Empty when it has none or cannot be read.
 pub fn uri_sans(cert_der: &[u8]) -> Vec<String> {
+    sans(cert_der, 0x86) // GeneralName [6] IMPLICIT IA5String
+}
+
+/// The DNS-name SANs of a DER certificate, in order. Empty when it has none or cannot be read.
+pub fn dns_sans(cert_der: &[u8]) -> Vec<String> {
+    sans(cert_der, 0x82) // GeneralName [2] IMPLICIT IA5String
+}
+
+/// The SANs of one GeneralName type (`tag`), in order.
+fn sans(cert_der: &[u8], wanted: u8) -> Vec<String> {
     const SEQUENCE: u8 = 0x30;
     const EXTENSIONS: u8 = 0xa3; // [3] EXPLICIT, in the TBSCertificate
     const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11]; // 2.5.29.17
-    const URI: u8 = 0x86; // GeneralName [6] IMPLICIT IA5String
     let mut out = Vec::new();
     let Some((SEQUENCE, cert, _)) = der(cert_der) else { return out };
     let Some((SEQUENCE, mut tbs, _)) = der(cert) else { return out };
@@ -136,7 +145,7 @@ pub fn uri_sans(cert_der: &[u8]) -> Vec<String> {
             let Some((SEQUENCE, mut names, _)) = der(value) else { continue };
             while let Some((tag, name, rest)) = der(names) {
                 names = rest;
-                if tag == URI {
+                if tag == wanted {
                     out.push(String::from_utf8_lossy(name).into_owned());
                 }
             }
@@ -165,6 +174,7 @@ mod tests {
         assert_eq!(uri_sans(&der_of(&two.cert_pem)), ["spiffe://a/x", "spiffe://b/y"]);
         let none = ca.issue("none", "", &["none"]).unwrap_or_else(|e| panic!("{e}"));
         assert!(uri_sans(&der_of(&none.cert_pem)).is_empty());
+        assert_eq!(dns_sans(&der_of(&none.cert_pem)), ["none", "localhost"]);
         assert!(uri_sans(&der_of(&ca.cert_pem)).is_empty());
         assert!(uri_sans(b"\x30\x82\xff").is_empty(), "truncated DER");
         let _ = std::fs::remove_dir_all(&dir);

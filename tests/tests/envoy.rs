@@ -689,6 +689,7 @@ fn ecds_rejects_an_invalid_plan_and_hot_swaps_a_valid_one() {
         ecds_dir: Some(ecds.display().to_string()),
         health_port: None,
         sidecar: false,
+        cert_files: Vec::new(),
     };
     let g = envoy::ecds_update(&ws2, &c2, "ingress", &opts).unwrap();
     for f in &g.ecds {
@@ -731,6 +732,7 @@ fn the_health_listener_reports_the_plan_the_filter_holds() {
         ecds_dir: Some(ecds.display().to_string()),
         health_port: Some(health),
         sidecar: false,
+        cert_files: Vec::new(),
     };
     let g = envoy::ecds_update(&ws2, &c2, "ingress", &opts).unwrap();
     for f in &g.ecds {
@@ -789,6 +791,7 @@ fn the_health_listener_fails_while_the_filter_holds_no_plan() {
         ecds_dir: Some(ecds.display().to_string()),
         health_port: Some(health),
         sidecar: false,
+        cert_files: Vec::new(),
     };
     let g = envoy::generate(&ws, &c, "ingress", &opts).unwrap();
     let version = format!("{{\\\"version\\\":{},", meshgate_core::plan::gateways::GATEWAY_PLAN_VERSION);

@@ -557,6 +557,7 @@ fn ecds_faults_under_load_leave_the_old_plan_serving() {
         ecds_dir: Some(ecds.display().to_string()),
         health_port: None,
         sidecar: false,
+        cert_files: Vec::new(),
     };
     let g = meshgate_core::envoy::ecds_update(&ws2, &c2, "ingress", &opts).unwrap();
     let pushed = Instant::now();

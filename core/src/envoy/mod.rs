@@ -15,12 +15,14 @@
 //!   filter and `tcp_proxy` with `upstream_connect_mode: ON_DOWNSTREAM_TLS_HANDSHAKE` (the filter
 //!   decides on the first bytes either side sends, after the handshake); http services an HTTP
 //!   connection manager with the wasm
-//!   HTTP filter. TLS origination per the plan (CA, cert, key, SNI).
+//!   HTTP filter. TLS origination per the plan (CA, cert, key, SNI; see [`tls`]).
 //! - **ingress / API**: one listener per http listener port with an HTTP connection manager, the
 //!   wasm HTTP filter (`root_id: meshgate_http`) and the router; one route whose cluster comes from
 //!   the routing header ([`ROUTING_HEADER`]) the filter sets, and which strips that header before
 //!   forwarding. tcp listeners get the wasm network filter, which picks the weighted target, checks
 //!   the gateway's L4 intentions and sets `envoy.tcp_proxy.cluster` (or closes), then `tcp_proxy`.
+//!   Listener TLS as the gateway's entry sets it, a filter chain per certificate chosen by SNI
+//!   (see [`tls`]).
 //!
 //! Clusters: one per target, `STATIC` for IP addresses and `STRICT_DNS` for names, with the
 //! registered instances of the target's service (a subset's `Filter` is applied when it is of the
@@ -37,7 +39,7 @@ use crate::gateway::ROUTING_HEADER;
 use crate::plan::dial::{Caller, Dialer, SanMatch};
 use crate::plan::gateways::mesh::MeshDestination;
 use crate::plan::gateways::sidecar::{SidecarTable, LOCAL_APP_CLUSTER};
-use crate::plan::gateways::terminating::{LinkedRoute, TlsMode};
+use crate::plan::gateways::terminating::LinkedRoute;
 use crate::plan::gateways::{plan_of, GatewayKind, GatewayPlan, RouteTable, RouteTarget};
 use crate::plan::protocols::Protocol;
 use crate::plan::upstreams::Mode;
@@ -75,6 +77,9 @@ pub struct Options {
     pub health_port: Option<u16>,
     /// The selector names a sidecar (a service, or its proxy), not a gateway.
     pub sidecar: bool,
+    /// The files under `cert_dir`, as paths relative to it: an ingress host with its own
+    /// certificate (`<gateway>/<host>.pem`, see [`tls::host_cert_stem`]) is served it by SNI.
+    pub cert_files: Vec<String>,
 }
 
 /// The generated configuration.
@@ -115,6 +120,8 @@ pub enum EnvoyError {
     Sidecar(#[from] crate::plan::gateways::sidecar::SidecarSelectError),
     #[error("cannot serialize: {0}")]
     Json(String),
+    #[error("api-gateway listener `{listener}` names the {kind} `{name}`, and the workspace has no such entry")]
+    NoCertificate { listener: String, kind: &'static str, name: String },
     #[error("the gateway plan is {0} bytes; filter.wasm accepts at most {max} (split the intentions across gateways)", max = crate::gateway::MAX_PLAN_BYTES)]
     PlanTooLarge(usize),
 }
@@ -239,14 +246,12 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
                             r.targets.iter().for_each(|tg| b.target_cluster(tg, None));
                         }
                     }
-                    if l.tls {
-                        b.notes
-                            .push(format!("listener {}: TLS is not configured by meshgate envoy (plain HTTP)", l.port));
-                    }
-                    out.push(b.http_listener(l.port, l.protocol));
+                    let listener = b.http_listener(l.port, l.protocol);
+                    out.push(tls::secure(listener, &b.ingress_tls(ws, l.port, l.protocol)));
                 } else if let Some(tcp) = &l.tcp {
                     tcp.targets.iter().for_each(|tg| b.target_cluster(tg, None));
-                    out.push(b.tcp_listener(l.port));
+                    let listener = b.tcp_listener(l.port);
+                    out.push(tls::secure(listener, &b.ingress_tls(ws, l.port, l.protocol)));
                 }
             }
             out
@@ -266,10 +271,12 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
                             r.targets.iter().for_each(|tg| b.target_cluster(tg, None));
                         }
                     }
-                    out.push(b.http_listener(l.port, l.protocol));
+                    let listener = b.http_listener(l.port, l.protocol);
+                    out.push(tls::secure(listener, &b.api_tls(ws, l.port, l.protocol)?));
                 } else if let Some(tcp) = l.tcp.first() {
                     tcp.targets.iter().for_each(|tg| b.target_cluster(tg, None));
-                    out.push(b.tcp_listener(l.port));
+                    let listener = b.tcp_listener(l.port);
+                    out.push(tls::secure(listener, &b.api_tls(ws, l.port, l.protocol)?));
                 }
             }
             out
@@ -361,10 +368,6 @@ fn static_cluster(name: &str, endpoints: &[(String, u16)], tls: Option<Value>, p
 fn split_endpoint(s: &str) -> Option<(String, u16)> {
     let (a, p) = s.rsplit_once(':')?;
     Some((a.trim_start_matches('[').trim_end_matches(']').to_string(), p.parse().ok()?))
-}
-
-fn upstream_tls(sni: &str, ca: Option<String>, cert: Option<(String, String)>) -> Value {
-    mesh_upstream_tls(sni, ca, cert, None, &[])
 }
 
 /// Upstream TLS to a mesh endpoint: the client's certificate, the target's SNI, the CA, and
@@ -495,15 +498,27 @@ impl Builder<'_> {
 
     fn linked_cluster(&mut self, l: &LinkedRoute) {
         let endpoints = l.endpoints.iter().filter_map(|e| split_endpoint(e)).collect();
-        let tls = match l.tls.mode {
-            TlsMode::None => None,
-            TlsMode::OneWay | TlsMode::Mutual => {
-                let ca = (!l.tls.ca_file.is_empty()).then(|| l.tls.ca_file.clone());
-                let cert = (l.tls.mode == TlsMode::Mutual).then(|| (l.tls.cert_file.clone(), l.tls.key_file.clone()));
-                Some(upstream_tls(&l.tls.sni, ca, cert))
-            }
+        self.add_cluster(&l.cluster, endpoints, tls::origination(&l.tls), l.protocol);
+    }
+
+    /// The TLS an ingress gateway's entry gives its listener on `port`.
+    fn ingress_tls(&mut self, ws: &Workspace, port: u16, protocol: Protocol) -> tls::ListenerTls {
+        let entries = crate::workspace::Entries::new(ws, &self.settings.partition);
+        let gw = &self.plan.gateway;
+        match entries.ingress_gateway(&gw.as_service()) {
+            Some(entry) => tls::ingress(entry, port, protocol, &gw.name, self.opts, &mut self.notes),
+            None => tls::ListenerTls::default(),
+        }
+    }
+
+    /// The TLS of an API gateway's listeners on `port`.
+    fn api_tls(&self, ws: &Workspace, port: u16, protocol: Protocol) -> Result<tls::ListenerTls, EnvoyError> {
+        let entries = crate::workspace::Entries::new(ws, &self.settings.partition);
+        let Some(entry) = entries.api_gateway(&self.plan.gateway.as_service()) else {
+            return Ok(tls::ListenerTls::default());
         };
-        self.add_cluster(&l.cluster, endpoints, tls, l.protocol);
+        let listeners: Vec<_> = entry.listeners.iter().filter(|l| l.port == port).collect();
+        tls::api(ws, &listeners, protocol)
     }
 
     /// The cluster of a route target: its dial (see [`crate::plan::dial`]) with mTLS as the
@@ -912,3 +927,4 @@ fn aggregate_cluster(name: &str, members: &[String]) -> Value {
 
 #[cfg(test)]
 mod tests;
+mod tls;

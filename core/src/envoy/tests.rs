@@ -65,6 +65,7 @@ fn opts(ecds: Option<&str>) -> Options {
         ecds_dir: ecds.map(String::from),
         health_port: None,
         sidecar: false,
+        cert_files: Vec::new(),
     }
 }
 

@@ -109,6 +109,7 @@ impl Analysis {
             ecds_dir: None,
             health_port: None,
             sidecar: request.sidecar,
+            cert_files: Vec::new(),
         };
         match envoy::generate(&self.workspace, compiled, key, &options) {
             Ok(generated) => {

@@ -55,6 +55,7 @@ fn the_bootstrap_is_meshgate_envoys_with_the_defaults_filled_in() {
             ecds_dir: None,
             health_port: None,
             sidecar: false,
+            cert_files: Vec::new(),
         },
     )
     .unwrap();
