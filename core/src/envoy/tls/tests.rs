@@ -59,7 +59,7 @@ fn bootstrap(extra: &str, gateway: &str, cert_files: &[&str]) -> (Value, Vec<Str
     (serde_json::from_str(&g.bootstrap).unwrap(), g.notes)
 }
 
-fn listener<'v>(v: &'v Value, port: u16) -> &'v Value {
+fn listener(v: &Value, port: u16) -> &Value {
     v["static_resources"]["listeners"]
         .as_array()
         .unwrap()
