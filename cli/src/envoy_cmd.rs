@@ -31,7 +31,8 @@ pub struct Args {
     #[arg(long, value_name = "PORT")]
     health_port: Option<u16>,
     /// Directory with ca.pem and <service>.pem / <service>-key.pem (`meshgate ca create`,
-    /// `meshgate cert issue`); required for every kind but mesh gateways.
+    /// `meshgate cert issue`); required for every kind but mesh gateways. An ingress host with a
+    /// certificate of its own: <gateway>/<host>.pem and <host>-key.pem (`*` written `_`).
     #[arg(long, value_name = "DIR")]
     cert_dir: Option<PathBuf>,
     /// Deliver the plan through ECDS from files in this directory (Envoy watches it) instead of
