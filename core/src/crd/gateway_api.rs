@@ -45,7 +45,14 @@ pub fn decode(
     out: &mut Vec<Document>,
 ) {
     if !KINDS.contains(&header.kind) {
-        super::unknown_kind(header.kind, header.kind_span, group, cx);
+        cx.push(
+            Diagnostic::error(
+                Code::UnknownResourceKind,
+                header.kind_span,
+                format!("`{}` is not a {group} kind meshgate reads", header.kind),
+            )
+            .with_note("meshgate maps Gateway, HTTPRoute and TCPRoute (and reads GatewayClass and ReferenceGrant)"),
+        );
         return;
     }
     if !versions(header.kind).contains(&version) {
@@ -100,6 +107,7 @@ fn gateway(header: &Header, spec: &Node, cx: &mut Cx) -> Option<Node> {
 fn listener(node: &Node, cx: &mut Cx) -> Option<Node> {
     let mut l = Fields::of(node, "a Gateway listener", cx)?;
     let mut out = Vec::new();
+    let mut refused = false;
     for key in ["name", "hostname", "port"] {
         if let Some(e) = l.take(key) {
             out.push(field(key, e.key_span, e.value.clone()));
@@ -110,14 +118,17 @@ fn listener(node: &Node, cx: &mut Cx) -> Option<Node> {
         match protocol {
             "HTTP" | "HTTPS" => out.push(field("protocol", span, string("http", span))),
             "TCP" => out.push(field("protocol", span, string("tcp", span))),
-            other => cx.push(
-                Diagnostic::error(
-                    Code::UnsupportedResourceField,
-                    span,
-                    format!("listener protocol `{other}` is not supported"),
-                )
-                .with_note("Consul's API gateway listens with HTTP, HTTPS or TCP"),
-            ),
+            other => {
+                refused = true;
+                cx.push(
+                    Diagnostic::error(
+                        Code::UnsupportedResourceField,
+                        span,
+                        format!("listener protocol `{other}` is not supported"),
+                    )
+                    .with_note("Consul's API gateway listens with HTTP, HTTPS or TCP"),
+                );
+            }
         }
     }
     // Which routes may attach is checked by Kubernetes when consul-k8s binds them.
@@ -128,7 +139,8 @@ fn listener(node: &Node, cx: &mut Cx) -> Option<Node> {
         }
     }
     l.finish(cx);
-    Some(object(out, node.span))
+    // A refused listener is left out, so its missing protocol is not reported again.
+    (!refused).then(|| object(out, node.span))
 }
 
 fn listener_tls(node: &Node, cx: &mut Cx) -> Option<Node> {
@@ -153,11 +165,19 @@ fn listener_tls(node: &Node, cx: &mut Cx) -> Option<Node> {
             let name = f.take("name");
             f.finish(cx);
             if let Some((g, span)) = group.filter(|(g, _)| !g.is_empty()) {
-                cx.error(Code::UnsupportedResourceField, span, format!("certificateRefs of group `{g}` are not supported"));
+                cx.error(
+                    Code::UnsupportedResourceField,
+                    span,
+                    format!("certificateRefs of group `{g}` are not supported"),
+                );
                 continue;
             }
             if let Some((k, span)) = kind.filter(|(k, _)| *k != "Secret") {
-                cx.error(Code::UnsupportedResourceField, span, format!("certificateRefs of kind `{k}` are not supported; name a Secret"));
+                cx.error(
+                    Code::UnsupportedResourceField,
+                    span,
+                    format!("certificateRefs of kind `{k}` are not supported; name a Secret"),
+                );
                 continue;
             }
             let Some(name) = name else {
@@ -209,7 +229,11 @@ fn parents(node: &Node, cx: &mut Cx) -> Node {
             continue;
         }
         if let Some((k, span)) = kind.filter(|(k, _)| *k != "Gateway") {
-            cx.error(Code::UnsupportedResourceField, span, format!("parentRefs of kind `{k}` are not supported; name a Gateway"));
+            cx.error(
+                Code::UnsupportedResourceField,
+                span,
+                format!("parentRefs of kind `{k}` are not supported; name a Gateway"),
+            );
             continue;
         }
         let Some(name) = name else {
@@ -297,25 +321,9 @@ fn http_match(node: &Node, cx: &mut Cx) -> Option<Node> {
     let mut m = Fields::of(node, "an HTTPRoute match", cx)?;
     let mut out = Vec::new();
     // A match without `path` is defaulted to path prefix `/`, as above.
-    let default_path = Entry { key: "path".into(), key_span: node.span, value: object(Vec::new(), node.span), block: false };
-    let path = m.take("path").unwrap_or(&default_path);
-    {
-        let p = path;
-        if let Some(mut f) = Fields::of(&p.value, "a path match", cx) {
-            let kind = match_type(&mut f, &[("Exact", "exact"), ("PathPrefix", "prefix"), ("RegularExpression", "regex")], "prefix", cx);
-            let value = f.take("value");
-            f.finish(cx);
-            let mut e = Vec::new();
-            if let Some((k, span)) = kind {
-                e.push(field("match", span, string(&k, span)));
-            }
-            // The Gateway API's default path value is `/`.
-            e.push(match value {
-                Some(v) => field("value", v.key_span, v.value.clone()),
-                None => field("value", p.key_span, string("/", p.key_span)),
-            });
-            out.push(field("path", p.key_span, object(e, p.value.span)));
-        }
+    match m.take("path") {
+        Some(p) => out.extend(path_match(&p.value, p.key_span, cx)),
+        None => out.extend(path_match(&object(Vec::new(), node.span), node.span, cx)),
     }
     for (key, to, what) in [("headers", "headers", "a header match"), ("queryParams", "query", "a query match")] {
         let Some(h) = m.take(key) else { continue };
@@ -344,6 +352,26 @@ fn http_match(node: &Node, cx: &mut Cx) -> Option<Node> {
     Some(object(out, node.span))
 }
 
+fn path_match(node: &Node, key_span: Span, cx: &mut Cx) -> Option<Entry> {
+    let mut f = Fields::of(node, "a path match", cx)?;
+    let kind = match_type(
+        &mut f,
+        &[("Exact", "exact"), ("PathPrefix", "prefix"), ("RegularExpression", "regex")],
+        "prefix",
+        cx,
+    );
+    let value = f.take("value");
+    f.finish(cx);
+    // A refused type leaves the path out, so its value is not reported again.
+    let (k, span) = kind?;
+    let value = match value {
+        Some(v) => field("value", v.key_span, v.value.clone()),
+        // The Gateway API's default path value is `/`.
+        None => field("value", key_span, string("/", key_span)),
+    };
+    Some(field("path", key_span, object(vec![field("match", span, string(&k, span)), value], node.span)))
+}
+
 /// A rule's or a backend's `filters` → Consul's request `filters` and `responseFilters`.
 fn filters(node: &Node, cx: &mut Cx) -> (Option<Node>, Option<Node>) {
     let mut request = Vec::new();
@@ -356,9 +384,8 @@ fn filters(node: &Node, cx: &mut Cx) -> (Option<Node>, Option<Node>) {
         let response_mod = f.take("responseHeaderModifier");
         let rewrite = f.take("urlRewrite");
         let extension = f.take("extensionRef");
-        f.refuse("requestRedirect", "Consul's http-route has no redirects", cx);
-        f.refuse("requestMirror", "Consul's http-route does not mirror requests", cx);
-        f.refuse("cors", "Consul's http-route has no CORS filter", cx);
+        // The configuration of a filter type that is refused below.
+        f.ignore(&["requestRedirect", "requestMirror", "cors"]);
         f.finish(cx);
         match kind {
             Some(("RequestHeaderModifier", _)) => {
@@ -432,11 +459,19 @@ fn url_rewrite(e: &Entry, cx: &mut Cx) -> Option<Entry> {
     p.refuse("replaceFullPath", "Consul's URLRewrite replaces the matched prefix only (ReplacePrefixMatch)", cx);
     p.finish(cx);
     if let Some((k, span)) = kind.filter(|(k, _)| *k != "ReplacePrefixMatch") {
-        cx.error(Code::UnsupportedResourceField, span, format!("urlRewrite path type `{k}` is not supported; use ReplacePrefixMatch"));
+        cx.error(
+            Code::UnsupportedResourceField,
+            span,
+            format!("urlRewrite path type `{k}` is not supported; use ReplacePrefixMatch"),
+        );
         return None;
     }
     let prefix = prefix?;
-    Some(field("urlRewrite", e.key_span, object(vec![field("path", prefix.key_span, prefix.value.clone())], e.value.span)))
+    Some(field(
+        "urlRewrite",
+        e.key_span,
+        object(vec![field("path", prefix.key_span, prefix.value.clone())], e.value.span),
+    ))
 }
 
 /// An ExtensionRef names a Consul filter CRD in the same file; its spec is the filter.
@@ -447,7 +482,11 @@ fn extension_ref(e: &Entry, cx: &mut Cx) -> Option<Entry> {
     let name = r.str("name", cx);
     r.finish(cx);
     if let Some((g, span)) = group.filter(|(g, _)| *g != super::CONSUL_GROUP) {
-        cx.error(Code::UnsupportedResourceField, span, format!("extensionRef group `{g}` is not supported; name a {} filter", super::CONSUL_GROUP));
+        cx.error(
+            Code::UnsupportedResourceField,
+            span,
+            format!("extensionRef group `{g}` is not supported; name a {} filter", super::CONSUL_GROUP),
+        );
         return None;
     }
     let (kind, kind_span) = kind?;
@@ -503,7 +542,11 @@ fn backend(node: &Node, http: bool, cx: &mut Cx) -> Option<Node> {
         (None | Some(("", _)), None | Some(("Service", _))) => false,
         (Some((super::CONSUL_GROUP, _)), Some(("MeshService", _))) => true,
         (_, Some((k, span))) | (Some((k, span)), None) => {
-            cx.error(Code::UnsupportedResourceField, span, format!("backendRefs to `{k}` are not supported; name a Service or a MeshService"));
+            cx.error(
+                Code::UnsupportedResourceField,
+                span,
+                format!("backendRefs to `{k}` are not supported; name a Service or a MeshService"),
+            );
             return None;
         }
     };
@@ -517,7 +560,11 @@ fn backend(node: &Node, http: bool, cx: &mut Cx) -> Option<Node> {
         let peer = f.take("peer").cloned();
         f.finish(cx);
         if let Some(p) = peer {
-            cx.error(Code::UnsupportedResourceField, p.key_span, "a MeshService on a peer is not supported as a route backend");
+            cx.error(
+                Code::UnsupportedResourceField,
+                p.key_span,
+                "a MeshService on a peer is not supported as a route backend",
+            );
             return None;
         }
         target.map(|t| t.value).unwrap_or_else(|| string(name, name_span))

@@ -44,7 +44,8 @@ pub const CONSUL_KINDS: &[(&str, EntryKind)] = &[
 
 /// Consul CRDs that are no entry of their own: route filters an HTTPRoute names by
 /// `ExtensionRef`, and `MeshService`, a backend an HTTPRoute or TCPRoute names.
-pub const CONSUL_REFERENCED_KINDS: &[&str] = &["RouteRetryFilter", "RouteTimeoutFilter", "RouteAuthFilter", "MeshService"];
+pub const CONSUL_REFERENCED_KINDS: &[&str] =
+    &["RouteRetryFilter", "RouteTimeoutFilter", "RouteAuthFilter", "MeshService"];
 
 /// Consul CRDs read and ignored: they configure how Kubernetes deploys gateway pods, nothing a
 /// config entry holds.
@@ -183,7 +184,11 @@ fn read_metadata<'n>(
     cx: &mut Cx,
 ) -> Option<Header<'n>> {
     let Some(metadata) = metadata else {
-        cx.error(Code::MissingField, node.span, format!("this {kind} has no `metadata` (its name goes in metadata.name)"));
+        cx.error(
+            Code::MissingField,
+            node.span,
+            format!("this {kind} has no `metadata` (its name goes in metadata.name)"),
+        );
         return None;
     };
     let mut m = Fields::of(metadata, "metadata", cx)?;
