@@ -11,7 +11,9 @@
 //! `spec.destination.namespace` of a ServiceIntentions is the Consul namespace it names.
 
 mod gateway_api;
+mod gateway_write;
 pub mod tree;
+pub mod write;
 
 use crate::decode::Cx;
 use crate::diag::{Code, Diagnostic};
@@ -276,7 +278,7 @@ fn consul_entry(kind: EntryKind, header: &Header, spec: Option<&Entry>, cx: &mut
                     e.key_span,
                     format!("unknown field `{}` in a {} spec", e.key, header.kind),
                 )
-                .with_note(format!("{why}")),
+                .with_note(why.to_string()),
             );
             continue;
         }
