@@ -6,6 +6,9 @@
 //! Kubernetes form cannot say something: then conversion fails with the reason, never dropping it.
 
 mod text;
+mod view;
+
+pub use view::{convert_file, ConvertRequest, ConvertView};
 
 use crate::model::ConfigEntry;
 use serde_json::Value;

@@ -40,7 +40,7 @@ fn the_crd_form_keeps_subset_names_and_camel_cases_fields() {
     let text = convert(&entries(&ws), Target::Crd).unwrap_or_default();
     assert_eq!(
         text,
-        "apiVersion: \"consul.hashicorp.com/v1alpha1\"\nkind: \"ServiceResolver\"\nmetadata:\n  name: \"web\"\nspec:\n  connectTimeout: \"15s\"\n  failover:\n    \"*\":\n      datacenters:\n        - \"dc2\"\n  subsets:\n    v1:\n      filter: \"Service.Meta.version == v1\"\n      onlyPassing: true\n"
+        "apiVersion: consul.hashicorp.com/v1alpha1\nkind: ServiceResolver\nmetadata:\n  name: web\nspec:\n  connectTimeout: \"15s\"\n  failover:\n    \"*\":\n      datacenters:\n        - dc2\n  subsets:\n    v1:\n      filter: \"Service.Meta.version == v1\"\n      onlyPassing: true\n"
     );
 }
 

@@ -1,11 +1,27 @@
-//! Writing a JSON value as YAML or as Consul's HCL. Strings are always double-quoted (a JSON
-//! string is a valid YAML and HCL string), so no value changes type on the way back (`"yes"`,
-//! `"1"`, `"null"` stay strings).
+//! Writing a JSON value as YAML or as Consul's HCL. A string is written bare only when it cannot
+//! be read as anything else, else double-quoted (a JSON string is a valid YAML and HCL string), so
+//! no value changes type on the way back (`"yes"`, `"1"`, `"null"` stay strings).
 
 use serde_json::Value;
 
 fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{}\"", s.escape_default()))
+}
+
+/// A string YAML reads back as the same string when written bare: a word of letters, digits and
+/// `_ . / -` that starts with a letter or `/` and is no YAML keyword (`yes`, `null`, `.inf`, ...).
+fn yaml_plain(s: &str) -> bool {
+    const WORDS: &[&str] = &["true", "false", "yes", "no", "on", "off", "y", "n", "null"];
+    s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '/')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || "_./-".contains(c))
+        && !WORDS.contains(&s.to_ascii_lowercase().as_str())
+}
+
+fn yaml_scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if yaml_plain(s) => Some(s.clone()),
+        other => scalar(other),
+    }
 }
 
 fn scalar(v: &Value) -> Option<String> {
@@ -21,9 +37,7 @@ fn scalar(v: &Value) -> Option<String> {
 }
 
 fn yaml_key(k: &str) -> String {
-    let plain = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && k.chars().all(|c| c.is_ascii_alphanumeric() || "_-./".contains(c));
-    if plain {
+    if yaml_plain(k) {
         k.to_string()
     } else {
         quote(k)
@@ -32,7 +46,7 @@ fn yaml_key(k: &str) -> String {
 
 /// One YAML document (no `---`), ending in a newline.
 pub fn yaml_document(v: &Value) -> String {
-    match scalar(v) {
+    match yaml_scalar(v) {
         Some(s) => s + "\n",
         None => {
             let mut out = String::new();
@@ -51,7 +65,7 @@ fn yaml_block(v: &Value, indent: usize, out: &mut String) {
                 out.push_str(&pad);
                 out.push_str(&yaml_key(k));
                 out.push(':');
-                match scalar(val) {
+                match yaml_scalar(val) {
                     Some(s) => {
                         out.push(' ');
                         out.push_str(&s);
@@ -66,7 +80,7 @@ fn yaml_block(v: &Value, indent: usize, out: &mut String) {
         }
         Value::Array(items) => {
             for item in items {
-                match scalar(item) {
+                match yaml_scalar(item) {
                     Some(s) => {
                         out.push_str(&pad);
                         out.push_str("- ");
@@ -86,7 +100,7 @@ fn yaml_block(v: &Value, indent: usize, out: &mut String) {
         }
         other => {
             out.push_str(&pad);
-            out.push_str(&scalar(other).unwrap_or_default());
+            out.push_str(&yaml_scalar(other).unwrap_or_default());
             out.push('\n');
         }
     }
