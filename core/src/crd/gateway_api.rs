@@ -615,9 +615,16 @@ fn tcp_route(header: &Header, spec: &Node, cx: &mut Cx) -> Option<Node> {
 
 /// A Secret of type `kubernetes.io/tls` → the file-system-certificate consul-k8s writes for it.
 pub fn secret(header: &Header, secret_type: Option<&Entry>, cx: &mut Cx, out: &mut Vec<Document>) {
-    let Some(t) = secret_type.and_then(|e| e.value.as_str()) else { return };
+    let t = secret_type.and_then(|e| e.value.as_str()).unwrap_or("Opaque");
     if t != "kubernetes.io/tls" {
-        return; // Other Secrets hold nothing a gateway reads.
+        cx.warning(
+            Code::IgnoredResource,
+            header.kind_span,
+            format!(
+                "a Secret of type `{t}` holds no gateway certificate (type kubernetes.io/tls); meshgate ignores it"
+            ),
+        );
+        return;
     }
     let path = |ext: &str| format!("/consul/gateway-certificates/{}_{}_tls.{ext}", header.namespace, header.name);
     let mut entries = entry_top(EntryKind::FileSystemCertificate, header);

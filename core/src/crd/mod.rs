@@ -128,6 +128,7 @@ pub fn decode_resource(node: &Node, cx: &mut Cx, out: &mut Vec<Document>) {
     let data = top.take("data");
     let string_data = top.take("stringData");
     let secret_type = top.take("type");
+    let list_items = top.take("items");
     top.ignore(&["status", "immutable"]);
     let Some((api_version, version_span)) = api_version else { return };
     let Some((kind, kind_span)) = kind else {
@@ -135,6 +136,20 @@ pub fn decode_resource(node: &Node, cx: &mut Cx, out: &mut Vec<Document>) {
         return;
     };
     let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+    // `kubectl get … -o yaml` prints a `List` of the resources.
+    if group.is_empty() && kind == "List" {
+        top.finish(cx);
+        for item in list_items.map(|e| tree::items(&e.value, cx)).unwrap_or_default() {
+            match item.as_object() {
+                Some(entries) if is_resource(entries) => decode_resource(&item, cx, out),
+                _ => cx.error(Code::NotAnEntry, item.span, "an item of a List must be a Kubernetes resource"),
+            }
+        }
+        return;
+    }
+    if let Some(e) = list_items {
+        cx.error(Code::UnknownKey, e.key_span, "unknown field `items` in a Kubernetes resource");
+    }
     // Only a Secret has `data`/`stringData`/`type`; anywhere else they are unknown fields.
     let is_secret = group.is_empty() && kind == "Secret";
     top.finish_unless(is_secret, [data, string_data, secret_type], cx);

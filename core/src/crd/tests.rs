@@ -41,3 +41,31 @@ fn an_unknown_crd_kind_gets_a_suggestion() {
     assert_eq!(positions(&ws), vec![d("E0210", 2, 7)]);
     assert_eq!(ws.diagnostics[0].notes, vec!["help: did you mean `ServiceDefaults`?".to_string()]);
 }
+
+#[test]
+fn a_kubectl_list_is_read_item_by_item() {
+    let list = Workspace::from_text(
+        "l.yaml",
+        "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: consul.hashicorp.com/v1alpha1\n    kind: ServiceDefaults\n    metadata:\n      name: web\n    spec:\n      protocol: http\n  - apiVersion: consul.hashicorp.com/v1alpha1\n    kind: ServiceSplitter\n    metadata:\n      name: web\n    spec:\n      splits:\n        - weight: 100\n          Service: web\n",
+    );
+    // Both items are read; the second's HCL spelling is reported at its line.
+    assert_eq!(list.entries().count(), 2);
+    assert_eq!(positions(&list), vec![d("E0201", 17, 11)]);
+}
+
+#[test]
+fn crd_case_lowers_a_leading_acronym_whole() {
+    use crate::decode::crd_case;
+    for (pascal, crd) in [
+        ("Protocol", "protocol"),
+        ("TLSMinVersion", "tlsMinVersion"),
+        ("HTTP", "http"),
+        ("CAFile", "caFile"),
+        ("JSONWebKeySet", "jsonWebKeySet"),
+        ("UseSNI", "useSNI"),
+        ("MutualTLSMode", "mutualTLSMode"),
+        ("EnforcingConsecutive5xx", "enforcingConsecutive5xx"),
+    ] {
+        assert_eq!(crd_case(pascal), crd, "{pascal}");
+    }
+}
