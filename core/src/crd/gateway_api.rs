@@ -164,20 +164,7 @@ fn listener_tls(node: &Node, cx: &mut Cx) -> Option<Node> {
             f.ignore(&["namespace"]);
             let name = f.take("name");
             f.finish(cx);
-            if let Some((g, span)) = group.filter(|(g, _)| !g.is_empty()) {
-                cx.error(
-                    Code::UnsupportedResourceField,
-                    span,
-                    format!("certificateRefs of group `{g}` are not supported"),
-                );
-                continue;
-            }
-            if let Some((k, span)) = kind.filter(|(k, _)| *k != "Secret") {
-                cx.error(
-                    Code::UnsupportedResourceField,
-                    span,
-                    format!("certificateRefs of kind `{k}` are not supported; name a Secret"),
-                );
+            if !refers_to(group, kind, ("", "Secret"), "certificateRefs", cx) {
                 continue;
             }
             let Some(name) = name else {
@@ -212,6 +199,30 @@ fn listener_tls(node: &Node, cx: &mut Cx) -> Option<Node> {
     Some(object(out, node.span))
 }
 
+/// Does a reference's `group` and `kind` (the Gateway API's default when not written) name what
+/// meshgate maps there? Reports why not.
+fn refers_to(
+    group: Option<(&str, Span)>,
+    kind: Option<(&str, Span)>,
+    (want_group, want_kind): (&str, &str),
+    what: &str,
+    cx: &mut Cx,
+) -> bool {
+    if let Some((g, span)) = group.filter(|(g, _)| *g != want_group) {
+        cx.error(Code::UnsupportedResourceField, span, format!("{what} of group `{g}` are not supported"));
+        return false;
+    }
+    if let Some((k, span)) = kind.filter(|(k, _)| *k != want_kind) {
+        cx.error(
+            Code::UnsupportedResourceField,
+            span,
+            format!("{what} of kind `{k}` are not supported; name a {want_kind}"),
+        );
+        return false;
+    }
+    true
+}
+
 /// `parentRefs` → `parents`: Gateways only; `sectionName` names a listener.
 fn parents(node: &Node, cx: &mut Cx) -> Node {
     let mut out = Vec::new();
@@ -224,16 +235,7 @@ fn parents(node: &Node, cx: &mut Cx) -> Node {
         let name = f.take("name");
         let section = f.take("sectionName");
         f.finish(cx);
-        if let Some((g, span)) = group.filter(|(g, _)| *g != super::GATEWAY_GROUP) {
-            cx.error(Code::UnsupportedResourceField, span, format!("parentRefs of group `{g}` are not supported"));
-            continue;
-        }
-        if let Some((k, span)) = kind.filter(|(k, _)| *k != "Gateway") {
-            cx.error(
-                Code::UnsupportedResourceField,
-                span,
-                format!("parentRefs of kind `{k}` are not supported; name a Gateway"),
-            );
+        if !refers_to(group, kind, (super::GATEWAY_GROUP, "Gateway"), "parentRefs", cx) {
             continue;
         }
         let Some(name) = name else {
