@@ -719,6 +719,7 @@ fn serialized_views_match_the_generated_declarations() {
         path: Some("/".into()),
         headers: vec!["x-a: 1".into()],
         no_route: true,
+        jwt: serde_json::json!({ "okta": { "sub": "alice" } }).as_object().cloned(),
     };
     let envoy = EnvoyRequest {
         gateway: "g".into(),
