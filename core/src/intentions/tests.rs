@@ -406,7 +406,8 @@ mod jwt_requirements {
         deny.jwt = i.jwt.clone();
         let t = table(vec![deny], Action::Allow);
         assert_eq!(ask(&t, "/", &[], None), (false, Reason::Intention, None));
-        let d = table(vec![i], Action::Deny).decide(&req("web", "db", get("/")));
+        let t = table(vec![i], Action::Deny);
+        let d = t.decide(&req("web", "db", get("/")));
         assert!(d.explain().contains("requires a JWT from okta"), "{}", d.explain());
     }
 
