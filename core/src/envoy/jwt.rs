@@ -187,7 +187,7 @@ fn remote_jwks(
 
 fn jwks_cluster(cluster: &str, provider: &str, r: &RemoteJwks, uri: &Uri, notes: &mut Vec<String>) -> Value {
     let spec = r.jwks_cluster.as_ref();
-    let discovery = match spec.map(|c| c.discovery_type.clone()) {
+    let discovery = match spec.map(|c| c.discovery_type) {
         Some(d) if !d.is_unset() => d.as_str().to_string(),
         _ if uri.host.parse::<std::net::IpAddr>().is_ok() => "STATIC".to_string(),
         _ => "STRICT_DNS".to_string(),
