@@ -1,5 +1,7 @@
 //! `jwt-provider` entries → Envoy's `envoy.filters.http.jwt_authn` filter, placed before the wasm
-//! filter in every HTTP connection manager of a gateway whose intentions require a JWT.
+//! filter in every HTTP connection manager where a gateway's intentions are decided (ingress and
+//! API listeners, terminating gateways' and sidecars' public chains — not a sidecar's upstream
+//! listeners, where the destination decides and the token must reach it) when they require a JWT.
 //!
 //! The filter only verifies: its one rule is `allow_missing_or_failed`, so every token found at a
 //! provider's locations is verified (the provider chosen by the token's issuer) and each verified

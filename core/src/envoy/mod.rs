@@ -772,6 +772,9 @@ impl Builder<'_> {
             "address": socket(&address, port),
             "filter_chains": [chain],
         })];
+        // Outbound, the destination decides (and verifies): jwt_authn here would strip the
+        // tokens it verified before they reach the destination.
+        let jwt_authn = self.jwt_authn.take();
         for u in &t.upstreams {
             for target in u.targets() {
                 self.target_cluster(target, Some(u.mesh_gateway_mode));
@@ -782,6 +785,7 @@ impl Builder<'_> {
                 self.tcp_listener_at(&u.address, u.port)
             });
         }
+        self.jwt_authn = jwt_authn;
         out
     }
 

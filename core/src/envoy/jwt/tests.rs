@@ -125,3 +125,55 @@ fn uris_durations_and_base64() {
     assert_eq!(decode_base64("YWJj\nZA=="), Some(b"abcd".to_vec()));
     assert_eq!(decode_base64("a-b"), None);
 }
+
+#[test]
+fn a_sidecar_verifies_on_its_public_listener_only() {
+    let text = r#"
+service {
+  name = "web"
+  address = "127.0.0.1"
+  port = 8080
+  connect { sidecar_service { port = 21080, proxy { upstreams = [{ destination_name = "api", local_bind_port = 9191 }] } } }
+}
+---
+service { name = "api" address = "127.0.0.1" port = 9001 connect { sidecar_service { port = 21001 } } }
+---
+Kind = "proxy-defaults"
+Name = "global"
+Config { protocol = "http" }
+---
+Kind = "jwt-provider"
+Name = "okta"
+JSONWebKeySet { Local { Filename = "/etc/jwks.json" } }
+---
+Kind = "service-intentions"
+Name = "web"
+JWT { Providers = [{ Name = "okta" }] }
+Sources = [{ Name = "*", Action = "allow" }]
+"#;
+    let files = text.split("\n---\n").enumerate().map(|(i, t)| crate::workspace::InputFile::new(format!("{i}.hcl"), t));
+    let ws = Workspace::load(files);
+    assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
+    let c = crate::plan::compile(&ws, &crate::settings::Settings::default()).unwrap_or_else(|e| panic!("{e:?}"));
+    let opts = crate::envoy::Options {
+        wasm: "/x/filter.wasm".into(),
+        admin_port: 19000,
+        cert_dir: Some("/certs".into()),
+        ecds_dir: None,
+        health_port: None,
+        sidecar: true,
+    };
+    let g = crate::envoy::generate(&ws, &c, "web", &opts).unwrap_or_else(|e| panic!("{e}"));
+    let v: Value = serde_json::from_str(&g.bootstrap).unwrap_or_default();
+    let listeners = v["static_resources"]["listeners"].as_array().cloned().unwrap_or_default();
+    let with_jwt: Vec<&str> =
+        listeners.iter().filter(|l| l.to_string().contains(JWT_AUTHN)).filter_map(|l| l["name"].as_str()).collect();
+    // The public listener verifies first; the upstream listener (9191) leaves the token for api.
+    assert_eq!(with_jwt.len(), 1, "{with_jwt:?}");
+    assert!(with_jwt[0].contains(":public:"), "{with_jwt:?}");
+    assert_eq!(listeners.len(), 2);
+    let public = &listeners.iter().find(|l| l["name"].as_str() == Some(with_jwt[0])).cloned().unwrap_or_default();
+    let filters = &public["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"];
+    assert_eq!(filters[0]["name"], JWT_AUTHN);
+    assert_eq!(filters[1]["name"], "envoy.filters.http.wasm");
+}
