@@ -45,6 +45,12 @@ pub struct Args {
     /// routing the request through its discovery chain (service-router, splitter, resolver).
     #[arg(long)]
     no_route: bool,
+    /// A token Envoy verified: `PROVIDER=CLAIMS`, the jwt-provider's name and the token's payload
+    /// as JSON (`okta={"sub":"alice","role":"admin"}`, or `okta=@claims.json`); repeat for more
+    /// providers. A token sent that did not verify is a `--header 'Authorization: Bearer x'`
+    /// without `--jwt`.
+    #[arg(long = "jwt", value_name = "PROVIDER=CLAIMS")]
+    jwt: Vec<String>,
     /// Print every intention considered and why it did or did not match.
     #[arg(long)]
     trace: bool,
@@ -80,6 +86,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
             return Err(InputError(format!("--header `{h}` must look like `Name: value`")));
         }
     }
+    let jwt = jwt_payloads(&args.jwt)?;
     let Some(analysis) = args.workspace.load()? else { return Ok(ExitCode::from(1)) };
     let loaded = Loaded::of(&analysis)?;
     let request = SimulateRequest {
@@ -93,6 +100,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         path: args.path.clone(),
         headers: args.headers.clone(),
         no_route: args.no_route,
+        jwt,
     };
     let view = analysis.simulate(&request).map_err(InputError)?;
     if args.json {
@@ -167,4 +175,31 @@ fn render(view: &SimulateView, trace: bool) -> String {
         }
     }
     out
+}
+
+/// `--jwt PROVIDER=CLAIMS` flags → the verified payloads by provider (`None` without any).
+fn jwt_payloads(flags: &[String]) -> Result<Option<meshgate_core::intentions::jwt::JwtPayloads>, InputError> {
+    if flags.is_empty() {
+        return Ok(None);
+    }
+    let mut out = serde_json::Map::new();
+    for flag in flags {
+        let Some((provider, claims)) = flag.split_once('=').filter(|(p, _)| !p.trim().is_empty()) else {
+            return Err(InputError(format!("--jwt `{flag}` must look like `PROVIDER={{\"sub\":\"alice\"}}`")));
+        };
+        let text = match claims.strip_prefix('@') {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| InputError(format!("--jwt {provider}: cannot read {path}: {e}")))?,
+            None => claims.to_string(),
+        };
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| InputError(format!("--jwt {provider}: the claims are not JSON: {e}")))?;
+        if !value.is_object() {
+            return Err(InputError(format!(
+                "--jwt {provider}: the claims must be a JSON object (the token's payload)"
+            )));
+        }
+        out.insert(provider.trim().to_string(), value);
+    }
+    Ok(Some(out))
 }

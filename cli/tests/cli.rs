@@ -335,4 +335,45 @@ fn no_crd_form_and_invalid_input_exit_1() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("E0201"));
     let out = meshgate(&["convert", &corpus("crd/mesh.hcl"), "--to", "toml"]);
     assert_eq!(out.status.code(), Some(2));
+
+#[test]
+fn check_takes_the_claims_envoy_verified() {
+    let dir = std::env::temp_dir().join(format!("meshgate-cli-jwt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let intentions = "Kind = \"service-intentions\"\nName = \"billing\"\nJWT { Providers = [{ Name = \"okta\", VerifyClaims = [{ Path = [\"perms\", \"role\"], Value = \"admin\" }] }] }\nSources = [{ Name = \"web\", Action = \"allow\" }]\n";
+    let provider =
+        "Kind = \"jwt-provider\"\nName = \"okta\"\nJSONWebKeySet { Local { Filename = \"/etc/jwks.json\" } }\n";
+    std::fs::write(dir.join("intentions.hcl"), intentions).expect("write");
+    std::fs::write(dir.join("okta.hcl"), provider).expect("write");
+    std::fs::write(dir.join("billing.hcl"), HTTP_BILLING).expect("write");
+    // Beside the directory, not in it: meshgate reads every .json there as configuration.
+    let claims_file = dir.with_extension("claims.json");
+    std::fs::write(&claims_file, r#"{"perms": {"role": ["user", "admin"]}}"#).expect("write");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", dir.to_str().expect("utf-8"), "--source", "web", "--destination", "billing"];
+        args.extend_from_slice(extra);
+        let o = meshgate(&args);
+        (o.status.code(), stdout(&o))
+    };
+    let (code, out) = run(&[]);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("carries no JWT"), "{out}");
+    let (code, out) = run(&["--header", "Authorization: Bearer a.b.c"]);
+    assert!(code == Some(1) && out.contains("no required provider verified"), "{out}");
+    let (code, out) = run(&["--jwt", r#"okta={"perms":{"role":"user"}}"#]);
+    assert!(code == Some(1) && out.contains("does not carry the required claims"), "{out}");
+    let claims = format!("okta=@{}", claims_file.display());
+    let (code, out) = run(&["--jwt", &claims]);
+    assert_eq!(code, Some(0), "{out}");
+    let o = meshgate(&[
+        "check",
+        dir.to_str().expect("utf-8"),
+        "--source",
+        "web",
+        "--destination",
+        "billing",
+        "--jwt",
+        "okta",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
 }

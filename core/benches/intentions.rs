@@ -22,11 +22,11 @@ fn intention(source: &str, destination: &str, l7: bool) -> Intention {
     let precedence = precedence(&source, &destination);
     let (action, permissions) = if l7 {
         let http = HttpMatch { path_prefix: Some("/api".into()), methods: vec!["GET".into()], ..Default::default() };
-        (None, vec![Permission { action: Action::Allow, http }])
+        (None, vec![Permission { action: Action::Allow, http, jwt: None }])
     } else {
         (Some(Action::Allow), vec![])
     };
-    Intention { source, destination, action, permissions, precedence, origin: Origin::default() }
+    Intention { source, destination, action, permissions, jwt: None, precedence, origin: Origin::default() }
 }
 
 fn table(n: usize, l7: bool) -> IntentionTable {
@@ -53,7 +53,7 @@ fn decisions(c: &mut Criterion) {
                     let req = Request {
                         source: Caller { name: &last, namespace: "default", partition: "default", peer: "" },
                         destination: ServiceName { name: &dest, namespace: "default", partition: "default" },
-                        http: l7.then_some(HttpRequest { method: "GET", path: "/api/v1/users", headers }),
+                        http: l7.then_some(HttpRequest { method: "GET", path: "/api/v1/users", headers, jwt: None }),
                     };
                     let d = t.decide(black_box(&req));
                     black_box(d.allowed)

@@ -157,6 +157,8 @@ codes! {
     /// them as the error `E0405` ([`Code::L7PermissionsNotHttp`]). Kept (and not reused) so that
     /// the code keeps its meaning.
     L7OnTcp = "W0402", "L7 permissions on a tcp service deny every connection";
+    /// No longer reported: intentions' JWT requirements are enforced (Envoy's jwt_authn verifies,
+    /// the filter decides). Kept (and not reused) so that the code keeps its meaning.
     JwtNotEnforced = "W0403", "JWT requirements are not enforced by meshgate";
     /// A resolver failover, intention source or export consumer names a sameness group that the
     /// workspace does not define in that partition.
@@ -165,6 +167,8 @@ codes! {
     UnknownPeerTrustDomain = "W0406", "peer trust domain unknown";
     NoConnectEndpoint = "W0407", "a gateway reaches a service with no Connect endpoint";
     SidecarPortAssigned = "W0408", "sidecar port left for the agent to assign";
+    /// An intention's JWT requirement names a provider no jwt-provider entry defines.
+    UnknownJwtProvider = "W0409", "JWT provider not defined";
     Deprecated = "W0201", "deprecated field";
     IgnoredResource = "W0202", "Kubernetes resource that is not Consul configuration";
 }

@@ -166,6 +166,11 @@ pub struct SimulateRequest {
     /// without routing the request through its discovery chain.
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub no_route: bool,
+    /// The payloads of the tokens Envoy's jwt_authn verified, by jwt-provider name
+    /// (`{"okta": {"sub": "alice", "role": "admin"}}`); absent when none verified. A token that
+    /// was sent but did not verify is a header (`Authorization: Bearer …`) with no payload here.
+    #[cfg_attr(feature = "ts", ts(optional = nullable, type = "{ [key in string]: unknown }"))]
+    pub jwt: Option<crate::intentions::jwt::JwtPayloads>,
 }
 
 // ------------------------------------------------------------------------------------ output

@@ -126,7 +126,7 @@ fn decisions_on_the_common_path_do_not_allocate() {
     for (authority, path) in requests {
         let (outcome, n) = allocations(|| {
             let r = ingress.route_request(None, authority, path, "GET", &headers, 7);
-            let a = ingress.authorize_request(&r, "GET", &headers);
+            let a = ingress.authorize_request(&r, "GET", &headers, None);
             (r.cluster().is_some(), a.allowed)
         });
         assert!(outcome.0, "{authority}{path}");

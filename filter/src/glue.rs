@@ -7,6 +7,8 @@
 //! denies (and counts an error); nothing here ever allows by default.
 
 use crate::host::{Host, HostError, Level, MetricKind};
+use meshgate_core::envoy::jwt::JWT_AUTHN;
+use meshgate_core::gateway::metadata::jwt_payloads;
 use meshgate_core::gateway::verdict::{self, LogLimiter};
 use meshgate_core::gateway::{
     ConnAction, ConnVerdict, Connection, GatewayIndex, HttpAction, HttpVerdict, LogLevel, LogLine, RequestHead,
@@ -485,7 +487,17 @@ impl HttpFilter {
             Ok(p) => p,
             Err(e) => return HttpVerdict::host_failure("cannot read the request headers", &e),
         };
-        let head = RequestHead::from_pairs(pairs.iter());
+        // What jwt_authn verified, only when an intention needs it (the metadata is a copy).
+        let jwt = if ix.needs_jwt() {
+            match read(host, &["metadata"]) {
+                Ok(bytes) => bytes.as_deref().and_then(|b| jwt_payloads(b, JWT_AUTHN)),
+                Err(e) => return HttpVerdict::host_failure("cannot read the request's dynamic metadata", &e),
+            }
+        } else {
+            None
+        };
+        let mut head = RequestHead::from_pairs(pairs.iter());
+        head.jwt = jwt.as_ref();
         let port = if ix.needs_port() {
             match read(host, &["destination", "port"]) {
                 Ok(bytes) => bytes.as_deref().and_then(port_of),

@@ -160,9 +160,9 @@ fuzz_target!(|data: &[u8]| {
             }
             // L7: the request, with the peer as the source.
             let authz =
-                index.authorize_terminated_request(peer_text.as_deref(), &sni, head.path, head.method, &head.headers);
+                index.authorize_terminated_request(peer_text.as_deref(), &sni, head.path, head.method, &head.headers, None);
             if let (Some(decision), Some(linked)) = (&authz.decision, sni.linked()) {
-                let http = HttpRequest { method: head.method, path: head.path, headers: &head.headers };
+                let http = HttpRequest { method: head.method, path: head.path, headers: &head.headers, jwt: None };
                 same(
                     decision,
                     &expect(&Request { source: authz.source, destination: service(&linked.service), http: Some(http) }),
@@ -177,7 +177,7 @@ fuzz_target!(|data: &[u8]| {
                 _ => unreachable!(),
             };
             let route = index.route_request(port, head.authority, head.path, head.method, &head.headers, rand);
-            let authz = index.authorize_request(&route, head.method, &head.headers);
+            let authz = index.authorize_request(&route, head.method, &head.headers, None);
             if let (Some(decision), RouteOutcome::Routed { target, .. }) = (&authz.decision, route.outcome) {
                 assert_eq!(
                     (authz.source.name, authz.source.namespace, authz.source.partition),
@@ -186,7 +186,7 @@ fuzz_target!(|data: &[u8]| {
                 );
                 let destination =
                     ServiceName { name: &target.service, namespace: &target.namespace, partition: &target.partition };
-                let http = HttpRequest { method: head.method, path: route.received_path(), headers: &head.headers };
+                let http = HttpRequest { method: head.method, path: route.received_path(), headers: &head.headers, jwt: None };
                 same(decision, &expect(&Request { source: authz.source, destination, http: Some(http) }));
             }
             consistent(&http.action, &authz);

@@ -697,6 +697,12 @@ export type SimulateRequest = {
    * without routing the request through its discovery chain.
    */
   no_route?: boolean;
+  /**
+   * The payloads of the tokens Envoy's jwt_authn verified, by jwt-provider name
+   * (`{"okta": {"sub": "alice", "role": "admin"}}`); absent when none verified. A token that
+   * was sent but did not verify is a header (`Authorization: Bearer …`) with no payload here.
+   */
+  jwt?: { [key in string]: unknown };
 };
 
 /** The outcome of one simulated request. */
@@ -752,6 +758,7 @@ export type Reason =
   | { kind: "no-permission-matched" }
   | { kind: "l7-on-tcp" }
   | { kind: "path-rejected"; rejection: PathRejectionKind }
+  | { kind: "jwt"; failure: JwtFailure }
   | { kind: "no-intention" };
 
 /** [`PathRejection`] in a serializable form. */
@@ -763,6 +770,9 @@ export type PathRejectionKind =
   | "control-character"
   | "path-parameter"
   | "not-text";
+
+/** Why a request does not satisfy a JWT requirement. */
+export type JwtFailure = "missing" | "invalid" | "claims";
 
 export type IntentionRef = { rank: number; label: string; precedence: number; origin: Origin };
 

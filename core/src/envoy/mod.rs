@@ -48,6 +48,8 @@ use crate::workspace::Workspace;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
+pub mod jwt;
+
 /// The `root_id` of the network filter (see the filter crate).
 pub const NETWORK_ROOT_ID: &str = "meshgate_network";
 /// The `root_id` of the HTTP filter.
@@ -182,6 +184,8 @@ struct Builder<'a> {
     clusters: BTreeMap<String, Value>,
     notes: Vec<String>,
     used: Vec<Filter>,
+    /// Envoy's jwt_authn filter, first in every HTTP connection manager (see [`jwt`]).
+    jwt_authn: Option<Value>,
 }
 
 /// Generates the bootstrap for the gateway `selector` names (with [`Options::sidecar`], the
@@ -222,7 +226,9 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
         clusters: BTreeMap::new(),
         notes: Vec::new(),
         used: Vec::new(),
+        jwt_authn: None,
     };
+    b.jwt_authn = jwt::filter(ws, &plan, &mut b.clusters, &mut b.notes);
     b.clusters.insert(BLACKHOLE.into(), static_cluster(BLACKHOLE, &[], None, Protocol::Tcp));
     let listeners = match &plan.routes {
         RouteTable::MeshGateway(t) => {
@@ -745,6 +751,9 @@ impl Builder<'_> {
                 }
             }
             let mut manager = hcm(&format!("meshgate_{key}_{}", l.service.name), http, route, l.protocol);
+            if let Some(f) = &self.jwt_authn {
+                jwt::insert(&mut manager, f);
+            }
             // The filter sees only the certificate's first URI SAN as a property; Envoy's
             // client-certificate header lists them all, so the filter can require exactly
             // one (it removes the header before forwarding; a client's copy is dropped).
@@ -778,6 +787,9 @@ impl Builder<'_> {
             "address": socket(&address, port),
             "filter_chains": [chain],
         })];
+        // Outbound, the destination decides (and verifies): jwt_authn here would strip the
+        // tokens it verified before they reach the destination.
+        let jwt_authn = self.jwt_authn.take();
         for u in &t.upstreams {
             for target in u.targets() {
                 self.target_cluster(target, Some(u.mesh_gateway_mode));
@@ -788,6 +800,7 @@ impl Builder<'_> {
                 self.tcp_listener_at(&u.address, u.port)
             });
         }
+        self.jwt_authn = jwt_authn;
         out
     }
 
@@ -800,10 +813,14 @@ impl Builder<'_> {
         let key = self.plan.gateway.key.clone();
         let http = self.wasm_filter(Filter::Http);
         let route = json!({ "cluster_header": ROUTING_HEADER });
+        let mut manager = hcm(&format!("meshgate_{key}_{port}"), http, route, protocol);
+        if let Some(f) = &self.jwt_authn {
+            jwt::insert(&mut manager, f);
+        }
         json!({
             "name": format!("{key}:{port}"),
             "address": socket(address, port),
-            "filter_chains": [{ "filters": [hcm(&format!("meshgate_{key}_{port}"), http, route, protocol)] }],
+            "filter_chains": [{ "filters": [manager] }],
         })
     }
 

@@ -27,6 +27,7 @@
 //! A missing or unreadable peer identity is a deny, never an allow.
 
 mod http;
+pub mod metadata;
 mod names;
 pub mod request;
 pub mod verdict;
@@ -36,6 +37,7 @@ pub use request::RequestHead;
 pub use verdict::{ConnAction, ConnVerdict, Connection, HttpAction, HttpVerdict, LogLevel, LogLine, Tally};
 
 use crate::intentions::http::HttpRequest;
+use crate::intentions::jwt::JwtPayloads;
 use crate::intentions::path::{self, Normalization};
 use crate::intentions::{Caller, Decision, IntentionTable, Origin, Request, ServiceName, TableError};
 use crate::plan::gateways::mesh::{MeshRoute, SniMatch};
@@ -108,6 +110,8 @@ pub struct GatewayIndex {
     source: ServiceId,
     /// Lowercased names of the headers some route or permission of the plan reads, sorted.
     inspected_headers: Vec<Box<str>>,
+    /// Some intention of the plan requires a JWT: the filter reads the verified payloads.
+    needs_jwt: bool,
 }
 
 // ------------------------------------------------------------------------------------------ SNI
@@ -304,9 +308,19 @@ impl Authz<'_, '_> {
                     Reason::L7OnTcp => "l7-intention-on-tcp",
                     Reason::PathRejected { .. } => "bad-path",
                     Reason::NoIntention => "default-policy",
+                    Reason::Jwt { failure } => failure.code(),
                 }
             }
             (None, r) => r.as_str(),
+        }
+    }
+
+    /// The status a blocked request gets: 401 when a JWT is missing or did not verify (the client
+    /// must authenticate), 403 otherwise.
+    pub fn status(&self) -> u32 {
+        match self.decision.as_ref().map(|d| d.reason) {
+            Some(crate::intentions::Reason::Jwt { failure }) => failure.status(),
+            _ => 403,
         }
     }
 
@@ -936,6 +950,7 @@ impl GatewayIndex {
         }
         let http_ports = http.iter().enumerate().map(|(i, h)| (h.port, u32::try_from(i).unwrap_or(u32::MAX))).collect();
         let inspected_headers = inspected_headers(&table, &http);
+        let needs_jwt = !crate::plan::jwt::named_providers(table.intentions()).is_empty();
         Ok(GatewayIndex {
             plan,
             hash,
@@ -947,6 +962,7 @@ impl GatewayIndex {
             tcp,
             source,
             inspected_headers,
+            needs_jwt,
         })
     }
 
@@ -954,6 +970,11 @@ impl GatewayIndex {
     pub fn inspects_header(&self, name: &[u8]) -> bool {
         let lower: Vec<u8> = name.to_ascii_lowercase();
         self.inspected_headers.binary_search_by(|h| h.as_bytes().cmp(&lower)).is_ok()
+    }
+
+    /// Whether decisions need the verified JWT payloads ([`RequestHead::jwt`]).
+    pub fn needs_jwt(&self) -> bool {
+        self.needs_jwt
     }
 
     /// The plan's format version.
@@ -1069,8 +1090,9 @@ impl GatewayIndex {
         path: &'r str,
         method: &'r str,
         headers: &'r [(&'r str, &'r str)],
+        jwt: Option<&'r JwtPayloads>,
     ) -> Authz<'i, 'r> {
-        self.authorize_peer(peer_uri_san, sni, Some(HttpRequest { method, path, headers }))
+        self.authorize_peer(peer_uri_san, sni, Some(HttpRequest { method, path, headers, jwt }))
     }
 
     fn authorize_peer<'i: 'r, 'r>(
@@ -1161,6 +1183,7 @@ impl GatewayIndex {
         route: &'r RouteDecision<'i, '_>,
         method: &'r str,
         headers: &'r [(&'r str, &'r str)],
+        jwt: Option<&'r JwtPayloads>,
     ) -> Authz<'i, 'r> {
         let mode = self.plan.mode;
         let target = match route.outcome {
@@ -1182,7 +1205,7 @@ impl GatewayIndex {
         let request = Request {
             source,
             destination: dest,
-            http: Some(HttpRequest { method, path: route.received_path(), headers }),
+            http: Some(HttpRequest { method, path: route.received_path(), headers, jwt }),
         };
         let decision = self.table.decide(&request);
         Authz { allowed: decision.allowed, mode, reason: AuthzReason::Decided, decision: Some(decision), source }

@@ -38,6 +38,9 @@ pub struct RequestHead<'a> {
     pub unreadable_pseudo: Option<Pseudo>,
     /// Names of regular headers whose name or value is not UTF-8 text.
     pub unreadable: Vec<&'a [u8]>,
+    /// The payloads of the tokens Envoy's jwt_authn verified, by provider (the host's dynamic
+    /// metadata; `None` when it verified none or the plan needs none).
+    pub jwt: Option<&'a crate::intentions::jwt::JwtPayloads>,
 }
 
 impl<'a> RequestHead<'a> {

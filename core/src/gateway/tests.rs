@@ -260,7 +260,7 @@ fn the_normalized_path_is_routed_checked_and_forwarded() {
     for (path, allowed, forward) in cases {
         let r = ix.route_request(None, "web.example.com", path, "GET", &[], 0);
         assert_eq!(r.cluster(), Some("admin.default.default.dc1"), "{path}: {}", r.explain());
-        let a = ix.authorize_request(&r, "GET", &[]);
+        let a = ix.authorize_request(&r, "GET", &[], None);
         assert_eq!(a.allowed, allowed, "{path}: {}", a.explain());
         assert_eq!(r.forward_path().as_deref(), forward, "{path}");
         if !allowed {
@@ -271,7 +271,7 @@ fn the_normalized_path_is_routed_checked_and_forwarded() {
     // Encoded slashes are refused outright (the mesh default).
     let r = ix.route_request(None, "web.example.com", "/admin%2Fsecret", "GET", &[], 0);
     assert_eq!((r.status(), r.reason_code()), (Some(400), "bad-path"));
-    let a = ix.authorize_request(&r, "GET", &[]);
+    let a = ix.authorize_request(&r, "GET", &[], None);
     assert_eq!(a.reason, AuthzReason::BadPath(PathRejectionKind::EscapedSlash));
     assert!(a.blocks());
 }
@@ -296,7 +296,7 @@ fn audit_mode_decides_but_does_not_block() {
     plan.mode = Mode::Audit;
     let ix = GatewayIndex::new(&plan).unwrap();
     let r = ix.route_request(None, "web.example.com", "/admin/secret", "GET", &[], 0);
-    let a = ix.authorize_request(&r, "GET", &[]);
+    let a = ix.authorize_request(&r, "GET", &[], None);
     assert!(!a.allowed);
     assert!(!a.blocks());
 }
@@ -393,12 +393,12 @@ fn a_prefix_rewrite_does_not_walk_past_an_intention() {
     for (path, forwarded) in [("/v1/admin", "/admin"), ("/legacy/admin", "/admin"), ("/v1/./admin/x", "/admin/x")] {
         let r = ix.route_request(None, "files.example.com", path, "GET", &[], 0);
         assert_eq!(r.received_path(), forwarded, "{path}");
-        let a = ix.authorize_request(&r, "GET", &[]);
+        let a = ix.authorize_request(&r, "GET", &[], None);
         assert!(!a.allowed, "{path} reaches the service as {forwarded}: {}", a.explain());
         assert_eq!(a.reason_code(), "permission", "{path}");
     }
     let r = ix.route_request(None, "files.example.com", "/v1/docs?q=1", "GET", &[], 0);
-    assert!(ix.authorize_request(&r, "GET", &[]).allowed);
+    assert!(ix.authorize_request(&r, "GET", &[], None).allowed);
     assert_eq!(r.forward_path().as_deref(), Some("/docs?q=1"));
     let v = decide(
         &ix,

@@ -310,7 +310,7 @@ impl GatewayIndex {
         }
         // Intentions decide on what the service receives: the route's header changes applied.
         let received = super::effective_headers(headers, route.request_headers());
-        let authz = self.authorize_request(&route, method, &received);
+        let authz = self.authorize_request(&route, method, &received, head.jwt);
         let mut tally = Tally::Allowed;
         let mut log = None;
         if !authz.allowed {
@@ -320,7 +320,7 @@ impl GatewayIndex {
             if blocks {
                 return HttpVerdict {
                     tally,
-                    action: HttpAction::Reply(reply(403, authz.reason_code(), "denied by intentions")),
+                    action: HttpAction::Reply(reply(authz.status(), authz.reason_code(), "denied by intentions")),
                     log,
                 };
             }
@@ -376,7 +376,7 @@ impl GatewayIndex {
             // A mesh certificate carries exactly one SPIFFE ID; Envoy shows filters only the
             // first URI SAN, so a second one could otherwise name anyone.
             Some(n) if n != 1 => super::Authz::refuse(self.mode(), super::AuthzReason::PeerIdentityCount(n)),
-            _ => self.authorize_terminated_request(peer, &sni, head.path, head.method, &head.headers),
+            _ => self.authorize_terminated_request(peer, &sni, head.path, head.method, &head.headers, head.jwt),
         };
         let mut tally = Tally::Allowed;
         let mut log = None;
@@ -397,7 +397,7 @@ impl GatewayIndex {
             if blocks {
                 return HttpVerdict {
                     tally,
-                    action: HttpAction::Reply(reply(403, authz.reason_code(), "denied by intentions")),
+                    action: HttpAction::Reply(reply(authz.status(), authz.reason_code(), "denied by intentions")),
                     log,
                 };
             }

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 pub struct Permission {
     pub action: Action,
     pub http: HttpMatch,
+    /// The permission's `JWT` block: it applies only to requests that also satisfy it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwt: Option<super::jwt::JwtRequirement>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -53,6 +56,8 @@ pub struct HttpRequest<'a> {
     pub method: &'a str,
     pub path: &'a str,
     pub headers: &'a [(&'a str, &'a str)],
+    /// The payloads of the tokens Envoy verified, by provider (`None`: none).
+    pub jwt: Option<&'a super::jwt::JwtPayloads>,
 }
 
 /// A permission with its regexes compiled (full-match, RE2-like syntax).

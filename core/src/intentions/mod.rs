@@ -14,6 +14,7 @@
 //! name-wildcard and namespace-wildcard sources.
 
 pub mod http;
+pub mod jwt;
 pub mod path;
 #[cfg(any(test, feature = "reference-model"))]
 pub mod reference;
@@ -106,6 +107,9 @@ pub struct Intention {
     /// Set for L7 intentions, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub permissions: Vec<http::Permission>,
+    /// The entry's `JWT` block: what an allowed request must also carry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwt: Option<jwt::JwtRequirement>,
     pub precedence: u8,
     pub origin: Origin,
 }

@@ -107,7 +107,7 @@ mod tests {
         };
         let destination = Destination { name: destination.into(), namespace: String::new(), partition: String::new() };
         let precedence = precedence(&source, &destination);
-        Intention { source, destination, action, permissions: vec![], precedence, origin: Origin::default() }
+        Intention { source, destination, action, permissions: vec![], jwt: None, precedence, origin: Origin::default() }
     }
 
     fn request<'a>(name: &'a str, namespace: &'a str, destination: &'a str) -> Request<'a> {
@@ -143,12 +143,13 @@ mod tests {
         l7.permissions = vec![Permission {
             action: Action::Deny,
             http: HttpMatch { path_prefix: Some("/admin".into()), ..Default::default() },
+            jwt: None,
         }];
         let all = [l7, intention(("default", "*"), "db", Some(Action::Deny))];
         let tcp = request("web", "default", "db");
         let d = decide(&all, Action::Allow, none, &tcp)?;
         assert_eq!((d.allowed, d.reason), (false, Reason::L7OnTcp));
-        let http = |path| Request { http: Some(HttpRequest { method: "GET", path, headers: &[] }), ..tcp };
+        let http = |path| Request { http: Some(HttpRequest { method: "GET", path, headers: &[], jwt: None }), ..tcp };
         let d = decide(&all, Action::Allow, none, &http("/./admin/x"))?;
         assert_eq!((d.allowed, d.reason, d.permission), (false, Reason::Permission, Some(0)));
         // No permission matches: the default policy, not the lower `*` intention.

@@ -1,6 +1,7 @@
 //! The indexed intention table and the decision function every host calls.
 
-use super::http::{CompiledMatch, Mismatch, RegexError};
+use super::http::{CompiledMatch, HttpRequest, Mismatch, RegexError};
+use super::jwt::{JwtFailure, JwtRequirement};
 use super::path::{self, Normalization, PathRejection};
 use super::{order, Action, Intention, Request, WILDCARD};
 use crate::identity::or_default;
@@ -75,6 +76,9 @@ pub enum Reason {
     L7OnTcp,
     /// The request path could not be normalized safely.
     PathRejected { rejection: PathRejectionKind },
+    /// What would allow the request (the intention, or the permission in `Decision::permission`)
+    /// requires a JWT the request does not satisfy.
+    Jwt { failure: JwtFailure },
     /// No intention matched: the default policy decides.
     NoIntention,
 }
@@ -166,6 +170,17 @@ impl Decision<'_, '_> {
             ),
             (Reason::PathRejected { rejection }, _) => {
                 format!("{verdict}: {}", PathRejectionKind::describe(rejection))
+            }
+            (Reason::Jwt { failure }, Some(i)) => {
+                let (what, jwt) = match self.permission.and_then(|p| i.permissions.get(p)) {
+                    Some(p) => (
+                        format!("permission #{} of {}", self.permission.map(|p| p + 1).unwrap_or(0), cite(i)),
+                        p.jwt.as_ref(),
+                    ),
+                    None => (cite(i), i.jwt.as_ref()),
+                };
+                let providers = jwt.map(JwtRequirement::names).unwrap_or_default();
+                format!("{verdict}: {what} requires a JWT from {providers}; {}", failure.describe())
             }
             _ => format!("{verdict} by the default policy ({}): no intention matches", self.default_policy.as_str()),
         }
@@ -375,6 +390,9 @@ impl IntentionTable {
         if let Some(action) = intention.action {
             d.allowed = action == Action::Allow;
             d.default_used = false;
+            if d.allowed {
+                entry_jwt(&mut d, intention, req.http);
+            }
             return d;
         }
         let Some(http) = req.http else {
@@ -386,18 +404,36 @@ impl IntentionTable {
         // The normalized path is reported when a permission looked at it.
         let normalized = normalized.filter(|_| compiled.iter().any(CompiledMatch::needs_path));
         let path = normalized.as_deref().unwrap_or(http.path);
+        // An allow permission whose HTTP match held but whose JWT did not: when nothing else
+        // matches and the default denies, it is why (401/403 with a JWT reason, not a bare 403).
+        let mut jwt_miss = None;
         for (pi, (perm, m)) in intention.permissions.iter().zip(compiled).enumerate() {
             if m.mismatch(http.method, path, http.headers, perm.action == Action::Allow).is_none() {
+                if let Some(jwt) = &perm.jwt {
+                    if let Err(failure) = jwt.check(http.jwt, http.path, http.headers) {
+                        if perm.action == Action::Allow && jwt_miss.is_none() {
+                            jwt_miss = Some((pi, failure));
+                        }
+                        continue;
+                    }
+                }
                 d.allowed = perm.action == Action::Allow;
                 d.default_used = false;
                 d.permission = Some(pi);
                 d.reason = Reason::Permission;
                 d.normalized_path = normalized;
+                if d.allowed {
+                    entry_jwt(&mut d, intention, Some(http));
+                }
                 return d;
             }
         }
         d.reason = Reason::NoPermissionMatched;
         d.normalized_path = normalized;
+        if let (false, Some((pi, failure))) = (d.allowed, jwt_miss) {
+            d.reason = Reason::Jwt { failure };
+            d.permission = Some(pi);
+        }
         d
     }
 
@@ -427,8 +463,18 @@ impl IntentionTable {
                     let normalized = path::normalize(http.path, self.normalization);
                     let p = normalized.as_deref().unwrap_or(http.path);
                     for (pi, (perm, m)) in i.permissions.iter().zip(compiled).enumerate() {
+                        let jwt = perm.jwt.as_ref().map(|j| j.check(http.jwt, http.path, http.headers));
                         let what = match m.mismatch(http.method, p, http.headers, perm.action == Action::Allow) {
-                            None => format!("#{} {}: matches", pi + 1, perm.action.as_str()),
+                            None => match jwt {
+                                Some(Err(f)) => format!(
+                                    "#{} {}: HTTP matches, JWT does not ({}: {})",
+                                    pi + 1,
+                                    perm.action.as_str(),
+                                    f.code(),
+                                    f.describe()
+                                ),
+                                _ => format!("#{} {}: matches", pi + 1, perm.action.as_str()),
+                            },
                             Some(Mismatch::Path) => {
                                 format!("#{} {}: path {p} does not match", pi + 1, perm.action.as_str())
                             }
@@ -461,6 +507,21 @@ impl IntentionTable {
             });
         }
         steps
+    }
+}
+
+/// An allow decided by the intention or one of its permissions stands only when the request
+/// satisfies the entry's JWT requirement. A connection without HTTP carries no token.
+fn entry_jwt(d: &mut Decision<'_, '_>, intention: &Intention, http: Option<HttpRequest<'_>>) {
+    let Some(jwt) = &intention.jwt else { return };
+    let outcome = match http {
+        Some(h) => jwt.check(h.jwt, h.path, h.headers),
+        None => jwt.check(None, "", &[]),
+    };
+    if let Err(failure) = outcome {
+        d.allowed = false;
+        d.permission = None;
+        d.reason = Reason::Jwt { failure };
     }
 }
 

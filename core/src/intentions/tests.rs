@@ -29,7 +29,15 @@ fn dst(spec: &str) -> Destination {
 fn l4(s: &str, d: &str, action: Action) -> Intention {
     let (source, destination) = (src(s), dst(d));
     let precedence = precedence(&source, &destination);
-    Intention { source, destination, action: Some(action), permissions: vec![], precedence, origin: Origin::default() }
+    Intention {
+        source,
+        destination,
+        action: Some(action),
+        permissions: vec![],
+        jwt: None,
+        precedence,
+        origin: Origin::default(),
+    }
 }
 
 fn l7(s: &str, d: &str, permissions: Vec<Permission>) -> Intention {
@@ -37,7 +45,7 @@ fn l7(s: &str, d: &str, permissions: Vec<Permission>) -> Intention {
 }
 
 fn perm(action: Action, http: HttpMatch) -> Permission {
-    Permission { action, http }
+    Permission { action, http, jwt: None }
 }
 
 fn prefix(p: &str) -> HttpMatch {
@@ -60,7 +68,7 @@ fn req<'a>(s: &'a str, d: &'a str, http: Option<HttpRequest<'a>>) -> Request<'a>
 }
 
 fn get(path: &str) -> Option<HttpRequest<'_>> {
-    Some(HttpRequest { method: "GET", path, headers: &[] })
+    Some(HttpRequest { method: "GET", path, headers: &[], jwt: None })
 }
 
 #[test]
@@ -189,11 +197,11 @@ fn the_bypass_corpus_is_denied() {
         assert!(!d.allowed, "{path} must be denied: {}", d.explain());
     }
     for method in ["DELETE", "delete", "DeLeTe"] {
-        let d = t.decide(&req("web", "db", Some(HttpRequest { method, path: "/ok", headers: &[] })));
+        let d = t.decide(&req("web", "db", Some(HttpRequest { method, path: "/ok", headers: &[], jwt: None })));
         assert!(!d.allowed, "{method}");
     }
     let dup: &[(&str, &str)] = &[("x-debug", "0"), ("X-Debug", "1")];
-    let d = t.decide(&req("web", "db", Some(HttpRequest { method: "GET", path: "/ok", headers: dup })));
+    let d = t.decide(&req("web", "db", Some(HttpRequest { method: "GET", path: "/ok", headers: dup, jwt: None })));
     assert!(!d.allowed, "a duplicate header must not hide x-debug: 1");
     let d = t.decide(&req("web", "db", get("/ok")));
     assert!(d.allowed);
@@ -232,7 +240,7 @@ fn header_matchers() {
         let label = format!("{:?} on {value}", i.permissions[0].http.headers[0]);
         let t = table(vec![i], Action::Deny);
         let headers: &[(&str, &str)] = &[("x-env", value)];
-        let d = t.decide(&req("web", "db", Some(HttpRequest { method: "GET", path: "/", headers })));
+        let d = t.decide(&req("web", "db", Some(HttpRequest { method: "GET", path: "/", headers, jwt: None })));
         assert_eq!(d.allowed, want, "{label}");
     }
 }
@@ -271,7 +279,15 @@ fn arb_intention() -> impl Strategy<Value = Intention> {
             let destination = Destination { name: dn, namespace: dns, partition: "default".into() };
             let precedence = precedence(&source, &destination);
             let action = Some(if allow { Action::Allow } else { Action::Deny });
-            Intention { source, destination, action, permissions: vec![], precedence, origin: Origin::default() }
+            Intention {
+                source,
+                destination,
+                action,
+                permissions: vec![],
+                jwt: None,
+                precedence,
+                origin: Origin::default(),
+            }
         })
 }
 
@@ -330,7 +346,7 @@ fn duplicate_headers_never_widen_access() {
         Action::Deny,
     );
     let ask = |headers: &[(&str, &str)]| {
-        t.decide(&req("web", "db", Some(HttpRequest { method: "GET", path: "/", headers }))).allowed
+        t.decide(&req("web", "db", Some(HttpRequest { method: "GET", path: "/", headers, jwt: None }))).allowed
     };
     assert!(ask(&[("x-env", "prod"), ("x-role", "admin")]));
     // A second x-env that is not prod makes the inverted deny fire.
@@ -339,4 +355,87 @@ fn duplicate_headers_never_widen_access() {
     assert!(!ask(&[("x-env", "prod"), ("x-role", "admin"), ("x-role", "guest")]));
     // No x-env at all is "not prod": denied.
     assert!(!ask(&[("x-role", "admin")]));
+}
+
+mod jwt_requirements {
+    use super::super::jwt::{ClaimCheck, JwtFailure, JwtPayloads, JwtProviderCheck, JwtRequirement};
+    use super::*;
+
+    fn needs(claims: &[(&[&str], &str)]) -> Option<JwtRequirement> {
+        let claims = claims
+            .iter()
+            .map(|(p, v)| ClaimCheck { path: p.iter().map(|s| s.to_string()).collect(), value: v.to_string() })
+            .collect();
+        Some(JwtRequirement {
+            providers: vec![JwtProviderCheck { name: "okta".into(), claims, locations: Vec::new() }],
+        })
+    }
+
+    fn ask<'a>(
+        t: &'a IntentionTable,
+        path: &'a str,
+        headers: &'a [(&'a str, &'a str)],
+        jwt: Option<&'a JwtPayloads>,
+    ) -> (bool, Reason, Option<usize>) {
+        let d = t.decide(&req("web", "db", Some(HttpRequest { method: "GET", path, headers, jwt })));
+        (d.allowed, d.reason, d.permission)
+    }
+
+    fn payload(v: serde_json::Value) -> JwtPayloads {
+        serde_json::json!({ "okta": v }).as_object().cloned().unwrap_or_default()
+    }
+
+    const BEARER: &[(&str, &str)] = &[("authorization", "Bearer x.y.z")];
+
+    #[test]
+    fn an_entry_requirement_guards_every_allow_of_its_intentions() {
+        let mut i = l4("web", "db", Action::Allow);
+        i.jwt = needs(&[(&["perms", "role"], "admin")]);
+        let t = table(vec![i.clone()], Action::Deny);
+        let jwt = |f| Reason::Jwt { failure: f };
+        assert_eq!(ask(&t, "/", &[], None), (false, jwt(JwtFailure::Missing), None));
+        assert_eq!(ask(&t, "/", BEARER, None), (false, jwt(JwtFailure::Invalid), None));
+        let user = payload(serde_json::json!({ "perms": { "role": "user" } }));
+        assert_eq!(ask(&t, "/", BEARER, Some(&user)), (false, jwt(JwtFailure::Claims), None));
+        let admin = payload(serde_json::json!({ "perms": { "role": ["user", "admin"] } }));
+        assert_eq!(ask(&t, "/", &[], Some(&admin)), (true, Reason::Intention, None));
+        // A connection carries no token.
+        assert!(!t.decide(&req("web", "db", None)).allowed);
+        // A deny needs no token.
+        let mut deny = l4("web", "db", Action::Deny);
+        deny.jwt = i.jwt.clone();
+        let t = table(vec![deny], Action::Allow);
+        assert_eq!(ask(&t, "/", &[], None), (false, Reason::Intention, None));
+        let t = table(vec![i], Action::Deny);
+        let d = t.decide(&req("web", "db", get("/")));
+        assert!(d.explain().contains("requires a JWT from okta"), "{}", d.explain());
+    }
+
+    #[test]
+    fn a_permission_requirement_makes_the_permission_apply_only_with_its_claims() {
+        let mut admin = perm(Action::Allow, prefix("/admin"));
+        admin.jwt = needs(&[(&["role"], "admin")]);
+        let mut deny_guest = perm(Action::Deny, prefix("/"));
+        deny_guest.jwt = needs(&[(&["role"], "guest")]);
+        let public = perm(Action::Allow, prefix("/public"));
+        let t = table(vec![l7("web", "db", vec![admin, deny_guest, public])], Action::Deny);
+        let user = payload(serde_json::json!({ "role": "user" }));
+        let boss = payload(serde_json::json!({ "role": "admin" }));
+        let guest = payload(serde_json::json!({ "role": "guest" }));
+        let jwt = |f| Reason::Jwt { failure: f };
+        assert_eq!(ask(&t, "/admin", &[], Some(&boss)), (true, Reason::Permission, Some(0)));
+        // The allow's HTTP matched, its JWT did not, nothing else matched: the JWT is why.
+        assert_eq!(ask(&t, "/admin", BEARER, Some(&user)), (false, jwt(JwtFailure::Claims), Some(0)));
+        assert_eq!(ask(&t, "/admin", &[], None), (false, jwt(JwtFailure::Missing), Some(0)));
+        assert_eq!(ask(&t, "/admin", BEARER, None), (false, jwt(JwtFailure::Invalid), Some(0)));
+        // The deny applies to guests only; others fall through to the next permission.
+        assert_eq!(ask(&t, "/public", &[], Some(&guest)), (false, Reason::Permission, Some(1)));
+        assert_eq!(ask(&t, "/public", &[], None), (true, Reason::Permission, Some(2)));
+        assert_eq!(ask(&t, "/other", &[], None), (false, Reason::NoPermissionMatched, None));
+        // With a default allow, Consul's fall-through allows what no permission matched.
+        let mut admin = perm(Action::Allow, prefix("/admin"));
+        admin.jwt = needs(&[]);
+        let t = table(vec![l7("web", "db", vec![admin])], Action::Allow);
+        assert_eq!(ask(&t, "/admin", &[], None), (true, Reason::NoPermissionMatched, None));
+    }
 }

@@ -25,15 +25,14 @@ pub fn compile(ws: &Workspace, entries: &Entries<'_>, cx: &mut Cx) -> Compiled {
     let mut pairs: Vec<(Intention, Span)> = Vec::new();
     for entry in ws.entries() {
         let ConfigEntry::ServiceIntentions(e) = entry else { continue };
+        if let Some(jwt) = &e.jwt {
+            super::jwt::check_named(ws, jwt, cx);
+        }
         for (src, identity) in e.sources_with_identity() {
-            if has_jwt(e, src) {
-                cx.warning(
-                    Code::JwtNotEnforced,
-                    src.span(),
-                    "JWT requirements are not checked by meshgate; the rest of this intention is enforced without them",
-                );
-            }
             check_l7_permissions_protocol(ws, e, src, entries, cx);
+            for p in src.permissions.iter().filter_map(|p| p.jwt.as_ref()) {
+                super::jwt::check_named(ws, p, cx);
+            }
             for source in sources(e, src, &identity, entries, cx) {
                 let d = e.destination();
                 let destination = Destination {
@@ -43,7 +42,7 @@ pub fn compile(ws: &Workspace, entries: &Entries<'_>, cx: &mut Cx) -> Compiled {
                 };
                 let precedence = precedence(&source, &destination);
                 let (action, permissions) = if src.is_l7() {
-                    (None, src.permissions.iter().filter_map(permission).collect())
+                    (None, src.permissions.iter().filter_map(|p| permission(ws, p)).collect())
                 } else {
                     (src.action.map(action), Vec::new())
                 };
@@ -52,6 +51,7 @@ pub fn compile(ws: &Workspace, entries: &Entries<'_>, cx: &mut Cx) -> Compiled {
                     destination,
                     action,
                     permissions,
+                    jwt: e.jwt.as_ref().and_then(|j| super::jwt::requirement(ws, j)),
                     precedence,
                     origin: origin(&ws.sources, src.span()),
                 };
@@ -117,10 +117,6 @@ fn sources(
     out
 }
 
-fn has_jwt(e: &ServiceIntentions, src: &SourceIntention) -> bool {
-    e.jwt.as_ref().is_some_and(|j| !j.providers.is_empty()) || src.permissions.iter().any(|p| p.jwt.is_some())
-}
-
 fn action(a: IntentionAction) -> Action {
     match a {
         IntentionAction::Allow => Action::Allow,
@@ -128,7 +124,7 @@ fn action(a: IntentionAction) -> Action {
     }
 }
 
-fn permission(p: &model::IntentionPermission) -> Option<Permission> {
+fn permission(ws: &Workspace, p: &model::IntentionPermission) -> Option<Permission> {
     let http = p.http.as_ref();
     let mut m = HttpMatch::default();
     if let Some(h) = http {
@@ -155,7 +151,8 @@ fn permission(p: &model::IntentionPermission) -> Option<Permission> {
             })
             .collect();
     }
-    Some(Permission { action: action(p.action?), http: m })
+    let jwt = p.jwt.as_ref().and_then(|j| super::jwt::requirement(ws, j));
+    Some(Permission { action: action(p.action?), http: m, jwt })
 }
 
 pub(crate) fn origin(sources: &SourceMap, span: Span) -> Origin {

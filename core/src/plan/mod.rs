@@ -7,6 +7,7 @@ pub mod dial;
 pub mod endpoints;
 pub mod gateways;
 pub mod intentions;
+pub mod jwt;
 pub mod protocols;
 pub mod upstreams;
 

@@ -68,10 +68,11 @@ pub(crate) fn asked_request<'a>(
     method: Option<&'a str>,
     path: Option<&'a str>,
     headers: &'a [(&'a str, &'a str)],
+    jwt: Option<&'a crate::intentions::jwt::JwtPayloads>,
 ) -> Asked<'a> {
     let described = method.is_some() || path.is_some() || !headers.is_empty();
     if protocol.is_http_like() {
-        let http = HttpRequest { method: method.unwrap_or("GET"), path: path.unwrap_or("/"), headers };
+        let http = HttpRequest { method: method.unwrap_or("GET"), path: path.unwrap_or("/"), headers, jwt };
         return Asked { http: Some(http), note: None };
     }
     let note = described.then(|| {
@@ -109,7 +110,14 @@ impl Analysis {
             .collect::<Result<_, _>>()?;
         let destination_namespace = or_default(req.destination_namespace.trim());
         let protocol = self.protocol(destination, destination_namespace);
-        let asked = asked_request(protocol, destination, non_empty(&req.method), non_empty(&req.path), &headers);
+        let asked = asked_request(
+            protocol,
+            destination,
+            non_empty(&req.method),
+            non_empty(&req.path),
+            &headers,
+            req.jwt.as_ref(),
+        );
         let caller = Caller {
             name: source,
             namespace: or_default(req.source_namespace.trim()),
@@ -129,7 +137,12 @@ impl Analysis {
             .map(|t| (t.service.clone(), t.weight, (!t.peer.is_empty()).then(|| t.peer.clone())))
             .collect();
         let routed_headers: Vec<(&str, &str)> = routed.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        let http = asked.http.map(|h| HttpRequest { method: h.method, path: &routed.path, headers: &routed_headers });
+        let http = asked.http.map(|h| HttpRequest {
+            method: h.method,
+            path: &routed.path,
+            headers: &routed_headers,
+            jwt: h.jwt,
+        });
         let mut answers: Vec<(Leg, Option<SimulateView>)> = Vec::new();
         for (service, weight, peer) in &legs {
             if let Some(peer) = peer {

@@ -33,6 +33,36 @@ Sources = [
 ]
 "#;
 
+const JWT_INTENTIONS: &str = r#"Kind = "service-intentions"
+Name = "billing"
+JWT { Providers = [{ Name = "okta", VerifyClaims = [{ Path = ["perms", "role"], Value = "admin" }] }] }
+Sources = [{ Name = "web", Action = "allow" }]
+"#;
+
+const JWT_PROVIDER: &str = r#"Kind = "jwt-provider"
+Name = "okta"
+JSONWebKeySet { Local { Filename = "/etc/jwks.json" } }
+"#;
+
+#[test]
+fn simulate_decides_jwt_requirements_from_the_claims_given() {
+    let files = [("i.hcl", JWT_INTENTIONS), ("p.hcl", JWT_PROVIDER), ("b.hcl", BILLING_HTTP)];
+    let a = analysis(&files, None);
+    let with = |jwt: serde_json::Value, headers: Vec<String>| {
+        let request = SimulateRequest { jwt: jwt.as_object().cloned(), headers, ..ask("web", "billing", None, None) };
+        let v = a.simulate(&request).unwrap_or_else(|e| panic!("{e}"));
+        (v.allowed, v.explanation)
+    };
+    let (allowed, why) = with(serde_json::Value::Null, Vec::new());
+    assert!(!allowed && why.contains("carries no JWT"), "{why}");
+    let (allowed, why) = with(serde_json::Value::Null, vec!["Authorization: Bearer x.y.z".into()]);
+    assert!(!allowed && why.contains("no required provider verified"), "{why}");
+    let (allowed, why) = with(serde_json::json!({ "okta": { "perms": { "role": "user" } } }), Vec::new());
+    assert!(!allowed && why.contains("does not carry the required claims"), "{why}");
+    let (allowed, _) = with(serde_json::json!({ "okta": { "perms": { "role": ["user", "admin"] } } }), Vec::new());
+    assert!(allowed);
+}
+
 fn ask(source: &str, destination: &str, method: Option<&str>, path: Option<&str>) -> SimulateRequest {
     SimulateRequest {
         source: source.into(),
@@ -694,6 +724,9 @@ fn serialized_views_match_the_generated_declarations() {
     for (a, request) in &asked {
         check("SimulateView", &a.simulate(request).unwrap_or_else(|e| panic!("{request:?}: {e}")));
     }
+    let jwt = analysis(&[("i.hcl", JWT_INTENTIONS), ("p.hcl", JWT_PROVIDER), ("b.hcl", BILLING_HTTP)], None);
+    let denied = jwt.simulate(&ask("web", "billing", Some("GET"), Some("/"))).unwrap_or_else(|e| panic!("{e}"));
+    check("SimulateView", &denied);
 
     // The inputs, fully populated; then with each member the declaration makes optional left out
     // (and each nullable one set to null): serde must still read them.
@@ -719,6 +752,7 @@ fn serialized_views_match_the_generated_declarations() {
         path: Some("/".into()),
         headers: vec!["x-a: 1".into()],
         no_route: true,
+        jwt: serde_json::json!({ "okta": { "sub": "alice" } }).as_object().cloned(),
     };
     let envoy = EnvoyRequest {
         gateway: "g".into(),

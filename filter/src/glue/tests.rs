@@ -521,3 +521,49 @@ fn health_filters_answer_whether_the_vm_holds_a_plan() {
     assert_eq!(root.stream_filter().on_new_connection(&host), Verdict::Continue);
     assert!(!host.state.borrow().closed);
 }
+
+/// `(field << 3 | 2, len, bytes)`: one protobuf length-delimited field (short ones only).
+fn pb(field: u8, bytes: &[u8]) -> Vec<u8> {
+    assert!(bytes.len() < 128);
+    let mut out = vec![field << 3 | 2, bytes.len() as u8];
+    out.extend_from_slice(bytes);
+    out
+}
+
+/// Dynamic metadata where jwt_authn verified `okta`'s token with `{"role": role}`.
+fn verified(role: &str) -> Vec<u8> {
+    let role_entry = [pb(1, b"role"), pb(2, &pb(3, role.as_bytes()))].concat();
+    let payload = pb(1, &role_entry);
+    let okta_entry = [pb(1, b"okta"), pb(2, &pb(5, &payload))].concat();
+    let jwt_struct = pb(1, &okta_entry);
+    pb(1, &[pb(1, b"envoy.filters.http.jwt_authn"), pb(2, &jwt_struct)].concat())
+}
+
+#[test]
+fn jwt_requirements_are_decided_from_the_dynamic_metadata() {
+    let ws = WS.replace(
+        "Kind = \"service-intentions\"\nName = \"admin\"\n",
+        "Kind = \"service-intentions\"\nName = \"admin\"\nJWT { Providers = [{ Name = \"okta\", VerifyClaims = [{ Path = [\"role\"], Value = \"admin\" }] }] }\n",
+    );
+    let ws = Workspace::load(ws.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t)));
+    let c = meshgate_core::plan::compile(&ws, &Settings::default()).unwrap();
+    let host = MockHost::with_config(&serde_json::to_string(&gateway_plan(&c, "ingress").unwrap()).unwrap());
+    let mut root = Root::default();
+    assert!(root.configure(&host, b"meshgate_http"));
+    let ask = |metadata: Option<Vec<u8>>| {
+        if let Some(m) = metadata {
+            host.set_property_bytes(&["metadata"], &m);
+        }
+        host.request("web.example.com", "/admin/x", "GET", &[]);
+        let v = root.http_filter().on_request_headers(&host);
+        (v, host.reply_status(), host.reply_reason())
+    };
+    assert_eq!(ask(None), (Verdict::Pause, Some(401), Some("jwt-missing".into())));
+    assert_eq!(ask(Some(verified("user"))), (Verdict::Pause, Some(403), Some("jwt-claims".into())));
+    // Bytes that do not parse are nothing verified.
+    assert_eq!(ask(Some(vec![0x0a, 0x7f])), (Verdict::Pause, Some(401), Some("jwt-missing".into())));
+    assert_eq!(ask(Some(verified("admin"))).0, Verdict::Continue);
+    // The metadata cannot be read: refused, never allowed.
+    host.fail("get_property");
+    assert_eq!(ask(None), (Verdict::Pause, Some(500), Some("filter-error".into())));
+}

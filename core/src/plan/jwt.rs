@@ -1,0 +1,85 @@
+//! Intention `JWT` blocks → the [`JwtRequirement`]s decisions use, with each named provider's
+//! token locations from its `jwt-provider` entry (so a decision can tell a token that did not
+//! verify from no token), and the providers a gateway's Envoy must verify tokens with.
+
+use crate::decode::Cx;
+use crate::diag::Code;
+use crate::intentions::jwt::{ClaimCheck, JwtProviderCheck, JwtRequirement, TokenLocation};
+use crate::intentions::Intention;
+use crate::model::jwt_provider::JwtProvider;
+use crate::model::service_intentions::IntentionJwtRequirement;
+use crate::model::ConfigEntry;
+use crate::workspace::Workspace;
+use std::collections::BTreeSet;
+
+/// The `jwt-provider` entry named `name`.
+pub fn provider<'w>(ws: &'w Workspace, name: &str) -> Option<&'w JwtProvider> {
+    ws.entries().find_map(|e| match e {
+        ConfigEntry::JwtProvider(p) if p.name == name => Some(p),
+        _ => None,
+    })
+}
+
+/// The requirement a `JWT` block states (`None` when it lists no provider).
+pub fn requirement(ws: &Workspace, jwt: &IntentionJwtRequirement) -> Option<JwtRequirement> {
+    if jwt.providers.is_empty() {
+        return None;
+    }
+    let providers = jwt
+        .providers
+        .iter()
+        .map(|p| JwtProviderCheck {
+            name: p.name.clone(),
+            claims: p
+                .verify_claims
+                .iter()
+                .map(|c| ClaimCheck { path: c.path.clone(), value: c.value.clone() })
+                .collect(),
+            locations: provider(ws, &p.name).map(locations).unwrap_or_default(),
+        })
+        .collect();
+    Some(JwtRequirement { providers })
+}
+
+fn locations(p: &JwtProvider) -> Vec<TokenLocation> {
+    p.locations
+        .iter()
+        .filter_map(|l| {
+            if let Some(h) = &l.header {
+                Some(TokenLocation::Header { name: h.name.clone(), prefix: h.value_prefix.clone() })
+            } else if let Some(q) = &l.query_param {
+                Some(TokenLocation::Query(q.name.clone()))
+            } else {
+                l.cookie.as_ref().map(|c| TokenLocation::Cookie(c.name.clone()))
+            }
+        })
+        .collect()
+}
+
+/// Every provider the intentions' requirements name, sorted.
+pub fn named_providers(intentions: &[Intention]) -> BTreeSet<&str> {
+    let mut out = BTreeSet::new();
+    for i in intentions {
+        let perms = i.permissions.iter().filter_map(|p| p.jwt.as_ref());
+        for r in i.jwt.iter().chain(perms) {
+            out.extend(r.providers.iter().map(|p| p.name.as_str()));
+        }
+    }
+    out
+}
+
+/// A requirement naming a provider the workspace does not define can never be satisfied.
+pub fn check_named(ws: &Workspace, jwt: &IntentionJwtRequirement, cx: &mut Cx) {
+    for p in &jwt.providers {
+        if !p.name.is_empty() && provider(ws, &p.name).is_none() {
+            cx.warning(
+                Code::UnknownJwtProvider,
+                p.origin.field("name"),
+                format!(
+                    "JWT provider `{}` is not defined (no jwt-provider entry of that name): no token satisfies it, so what it guards is denied",
+                    p.name
+                ),
+            );
+        }
+    }
+}
