@@ -335,6 +335,7 @@ fn no_crd_form_and_invalid_input_exit_1() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("E0201"));
     let out = meshgate(&["convert", &corpus("crd/mesh.hcl"), "--to", "toml"]);
     assert_eq!(out.status.code(), Some(2));
+}
 
 #[test]
 fn check_takes_the_claims_envoy_verified() {
