@@ -141,7 +141,9 @@ impl Workspace {
                         ),
                     )
                     .with_related(*span, "the partition's failover default is already set here")
-                    .with_note("a partition has at most one DefaultForFailover sameness group; set it on one group only"),
+                    .with_note(
+                        "a partition has at most one DefaultForFailover sameness group; set it on one group only",
+                    ),
                 ),
                 Some(_) => {} // the same group twice is E0401
                 None => {
@@ -356,12 +358,14 @@ mod tests {
                 ),
             )
         };
-        let ws = Workspace::load([group("east", "ap1", true), group("west", "ap1", true), group("other", "ap1", false)]);
+        let ws =
+            Workspace::load([group("east", "ap1", true), group("west", "ap1", true), group("other", "ap1", false)]);
         assert_eq!(positions(&ws), vec![d(Code::DefaultSamenessGroupTwice.as_str(), 4, 22)]);
         let e = ws.errors().next().expect("one error");
         assert_eq!(ws.sources.location(e.span.expect("a span")).map(|l| l.file.clone()), Some("west-ap1.hcl".into()));
         assert!(e.message.contains("`west`") && e.message.contains("`east`"), "{}", e.message);
-        let ws = Workspace::load([group("east", "ap1", true), group("west", "ap2", true), group("third", "default", true)]);
+        let ws =
+            Workspace::load([group("east", "ap1", true), group("west", "ap2", true), group("third", "default", true)]);
         assert!(!ws.has_errors(), "{:?}", ws.diagnostics);
     }
 

@@ -57,7 +57,8 @@ fn consul_documentation_examples_validate_as_consul_says() {
             (true, true) => refused += 1,
             (false, false) => valid += 1,
         }
-        let out = file.with_file_name(format!("{}.out", file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
+        let out =
+            file.with_file_name(format!("{}.out", file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
         expect_file(&out, (!outcome.rendered.is_empty()).then_some(outcome.rendered.as_str()), &mut failures, &root);
         if let Some(value) = outcome.decoded {
             let key = file.with_extension("").to_string_lossy().into_owned();
@@ -72,7 +73,13 @@ fn consul_documentation_examples_validate_as_consul_says() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} docs fixtures failed:\n\n{}", failures.len(), files.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} docs fixtures failed:\n\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n\n")
+    );
     println!(
         "docs: {} fixtures: {valid} accepted (of which {differs} Consul refuses), {refused} refused as Consul refuses them",
         files.len()

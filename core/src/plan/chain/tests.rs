@@ -513,7 +513,8 @@ fn default_for_failover_applies_to_services_without_their_own_failover() {
 #[test]
 fn a_redirect_to_a_sameness_group_resolves_in_its_first_member_and_fails_over_to_the_rest() {
     // The local partition first (IncludeLocal): the target stays, the rest are its failover.
-    let text = format!("{GROUP}\nKind = \"service-resolver\"\nName = \"web\"\nRedirect = {{ SamenessGroup = \"prod\" }}\n");
+    let text =
+        format!("{GROUP}\nKind = \"service-resolver\"\nName = \"web\"\nRedirect = {{ SamenessGroup = \"prod\" }}\n");
     let (chain, diags) = compile(&text, "web");
     assert_eq!(codes(&diags), [Code::UnknownPeerTrustDomain], "{diags:?}");
     let Some(Node::Resolver(r)) = chain.node(&chain.start_node) else { panic!("no resolver node") };
