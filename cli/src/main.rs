@@ -4,6 +4,7 @@
 mod certs;
 mod check;
 mod context;
+mod convert_cmd;
 mod envoy_cmd;
 mod input;
 mod plan_cmd;
@@ -53,6 +54,11 @@ enum Command {
     /// filter.wasm configured with the gateway's plan (inline, or by ECDS from a watched
     /// directory with --ecds; --update hot-swaps the plan of a running Envoy).
     Envoy(envoy_cmd::Args),
+    /// Write config entries as HCL, JSON, YAML or Kubernetes resources (consul-k8s CRDs; the
+    /// Gateway API for api-gateway, http-route and tcp-route). Every form decodes back to the
+    /// same entries; what a form cannot say is an error, never dropped. Exit status: 0 converted,
+    /// 1 invalid input or not expressible, 2 usage or I/O error.
+    Convert(convert_cmd::Args),
     /// A development certificate authority (for demos and tests).
     #[command(subcommand)]
     Ca(certs::CaCommand),
@@ -80,6 +86,7 @@ fn main() -> ExitCode {
         Command::Routes(args) => routes::run(&args),
         Command::Plan(args) => plan_cmd::run(&args),
         Command::Envoy(args) => envoy_cmd::run(&args),
+        Command::Convert(args) => convert_cmd::run(&args),
         Command::Ca(cmd) => certs::ca(&cmd),
         Command::Cert(cmd) => certs::issue(&cmd),
     };

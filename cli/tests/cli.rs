@@ -288,3 +288,51 @@ fn directories_skip_fifos_and_survive_symlink_loops() {
     assert!(stdout(&o).contains("1 file: 1 config entry"), "{}", stdout(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// `meshgate convert`: both ways through CRDs, -o and --name, exit codes.
+
+#[test]
+fn a_crd_converts_to_hcl_and_back() {
+    let out = meshgate(&["convert", &corpus("service-splitter/canary.crd.yaml"), "--to", "hcl"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let hcl = stdout(&out);
+    assert!(hcl.starts_with("Kind = \"service-splitter\"\nName = \"web\"\n"), "{hcl}");
+    let back = meshgate_stdin(&["convert", "-", "--to", "crd"], &hcl);
+    assert_eq!(back.status.code(), Some(0), "{}", String::from_utf8_lossy(&back.stderr));
+    let crd = String::from_utf8_lossy(&back.stdout);
+    assert!(crd.starts_with("apiVersion: consul.hashicorp.com/v1alpha1\nkind: ServiceSplitter\n"), "{crd}");
+}
+
+#[test]
+fn output_file_and_entry_name() {
+    let dir = std::env::temp_dir().join(format!("meshgate-convert-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out_path = dir.join("out.json");
+    let out = meshgate(&[
+        "convert",
+        &corpus("crd/api-gateway.crd.yaml"),
+        "--to",
+        "json",
+        "--name",
+        "example-com",
+        "-o",
+        out_path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty());
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
+    assert_eq!(v["Kind"], "file-system-certificate");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn no_crd_form_and_invalid_input_exit_1() {
+    let out = meshgate(&["convert", &corpus("inline-certificate/rsa-key.hcl"), "--to", "crd"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no Kubernetes resource form"));
+    let out = meshgate(&["convert", &corpus("crd/bad-hcl-spelling.yaml"), "--to", "hcl"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("E0201"));
+    let out = meshgate(&["convert", &corpus("crd/mesh.hcl"), "--to", "toml"]);
+    assert_eq!(out.status.code(), Some(2));
+}

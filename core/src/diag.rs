@@ -70,6 +70,8 @@ codes! {
     NumberOutOfRange = "E0207", "number out of range";
     NotAnEntry = "E0208", "document is neither a config entry nor a service definition";
     InvalidRegex = "E0209", "invalid regular expression";
+    UnknownResourceKind = "E0210", "unknown Kubernetes resource kind or version";
+    UnsupportedResourceField = "E0211", "Kubernetes resource field meshgate cannot map";
     // E03xx: rules of a single entry
     InvalidName = "E0301", "invalid name";
     ProxyDefaultsName = "E0302", "proxy-defaults must be named global";
@@ -167,6 +169,7 @@ codes! {
     NoConnectEndpoint = "W0407", "a gateway reaches a service with no Connect endpoint";
     SidecarPortAssigned = "W0408", "sidecar port left for the agent to assign";
     Deprecated = "W0201", "deprecated field";
+    IgnoredResource = "W0202", "Kubernetes resource that is not Consul configuration";
 }
 
 impl std::fmt::Display for Code {

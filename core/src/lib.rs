@@ -4,6 +4,8 @@
 //! diagnostics) → [`workspace`] (validated, cross-checked) → compiled plans and decisions.
 #![forbid(unsafe_code)]
 
+pub mod convert;
+pub mod crd;
 pub mod decode;
 pub mod diag;
 pub mod envoy;

@@ -54,6 +54,7 @@ impl Workspace {
         match syntax::parse(format, id, &text) {
             Ok(nodes) => {
                 let mut cx = Cx::new();
+                cx.kube = crate::crd::Resources::collect(&nodes);
                 for node in &nodes {
                     self.documents.extend(decode_documents(node, &mut cx));
                 }

@@ -27,6 +27,7 @@
 #[path = "../src/views/ts_decl.rs"]
 mod ts_decl;
 
+use meshgate_core::convert::{ConvertRequest, ConvertView};
 use meshgate_core::views::{
     DiagnosticsView, EnvoyRequest, EnvoyView, GatewayPlanView, GatewaysView, IntentionsView, PlanView, RoutesView,
     SimulateRequest, SimulateView, UpstreamsView, WorkspaceInput,
@@ -150,6 +151,8 @@ fn generate() -> Result<(Vec<String>, Declarations), String> {
         SimulateRequest,
         SimulateView,
         PlanView,
+        ConvertRequest,
+        ConvertView,
     );
     if !c.errors.is_empty() {
         return Err(c.errors.join("\n"));

@@ -18,6 +18,7 @@
 //! ws.gatewayPlan("ingress-gateway");  // GatewayPlanView: the JSON its filter receives
 //! ws.envoy({ gateway: "ingress-gateway" }); // EnvoyView: its Envoy bootstrap
 //! ws.free();
+//! convert({ file: { name: "a.hcl", text }, to: "crd" }); // ConvertView: { text, error }
 //! ```
 //!
 //! Build: `cargo build -p meshgate-planner-wasm --target wasm32-unknown-unknown --profile
@@ -118,6 +119,15 @@ impl PlannerWorkspace {
     pub fn plan(&self) -> Result<JsValue, JsError> {
         to_js(&self.analysis.plan())
     }
+}
+
+/// One file's entries (or the one named `request.name`) written as HCL, JSON, YAML or Kubernetes
+/// resources (`meshgate convert`): `{text}`, or `{error}` saying why not. Throws only when the
+/// request has the wrong shape.
+#[wasm_bindgen(unchecked_return_type = "ConvertView")]
+pub fn convert(#[wasm_bindgen(unchecked_param_type = "ConvertRequest")] request: JsValue) -> Result<JsValue, JsError> {
+    let request: meshgate_core::convert::ConvertRequest = from_js(request, "convert(request)")?;
+    to_js(&meshgate_core::convert::convert_file(&request))
 }
 
 /// The version of this crate (and of the meshgate workspace), e.g. `"0.1.0"`.

@@ -813,3 +813,15 @@ export type Leg = {
 
 /** The Plan view: the compiled plan as `meshgate plan` prints it, or why there is none. */
 export type PlanView = { version: number; json: string | null; withheld: string | null };
+
+/** Convert the entries of one file (or the one named `name`) to `to`. */
+export type ConvertRequest = {
+  file: FileInput;
+  /** Only the entry with this name (every entry when empty). */
+  name?: string;
+  /** `"hcl"`, `"json"`, `"yaml"` or `"crd"` (Kubernetes resources). */
+  to: string;
+};
+
+/** The converted text, or (text empty) why it could not be converted. */
+export type ConvertView = { text: string; error: string };

@@ -4,6 +4,8 @@
 //! - cases named `bad-*` must produce at least one error; all other cases must produce none;
 //! - when an input has diagnostics, `<case>.<ext>.out` holds them exactly as `meshgate validate`
 //!   prints them (file paths relative to `tests/corpus/`);
+//! - `<case>.crd.yaml` is the same case written as Kubernetes resources (consul-k8s CRDs or the
+//!   Gateway API);
 //! - every input of a case that decodes without errors must decode to the same value, written
 //!   as JSON in `<case>.decoded.json` — this is what proves HCL, JSON and YAML read alike.
 //!
@@ -42,6 +44,8 @@ pub fn cases(root: &Path) -> std::io::Result<BTreeMap<String, Vec<PathBuf>>> {
         }
         let rel = relative(root, &f);
         let case = rel.rsplit_once('.').map(|(stem, _)| stem.to_string()).unwrap_or(rel);
+        // `<case>.crd.yaml` is the Kubernetes resource form of `<case>`: it decodes to the same value.
+        let case = case.strip_suffix(".crd").map(str::to_string).unwrap_or(case);
         cases.entry(case).or_default().push(f);
     }
     Ok(cases)

@@ -27,6 +27,11 @@ pub const SKIPPED_ENTRY_KEYS: &[&str] = &["Kind", "CreateIndex", "ModifyIndex", 
 #[derive(Debug, Default)]
 pub struct Cx {
     pub diags: Vec<Diagnostic>,
+    /// Decoding the `spec` of a Kubernetes resource: field names are the CRD's exact camelCase
+    /// (`pathPrefix`), as the Kubernetes API server prunes any other spelling (see [`crd_case`]).
+    pub crd_keys: bool,
+    /// The Kubernetes resources of the file being decoded that others name (route filters).
+    pub kube: crate::crd::Resources,
 }
 
 impl Cx {
@@ -172,6 +177,11 @@ pub fn decode_field<T: Decode>(
     let mut matching = entries.iter().filter(|e| names.iter().any(|n| key_matches(&e.key, n)));
     let first = matching.next()?;
     let rest: Vec<&Entry> = matching.collect();
+    if cx.crd_keys {
+        for e in std::iter::once(first).chain(rest.iter().copied()) {
+            check_crd_spelling(e, names, cx);
+        }
+    }
     if rest.is_empty() {
         if first.value.value == Value::Null {
             return None;
@@ -218,7 +228,10 @@ pub fn unknown_keys(
     if unknown.peek().is_none() {
         return;
     }
-    let display = display();
+    let mut display = display();
+    if cx.crd_keys {
+        display = display.iter().map(|k| crd_case(k)).collect();
+    }
     let display: Vec<&str> = display.iter().map(String::as_str).collect();
     for e in unknown {
         let mut d = Diagnostic::error(Code::UnknownKey, e.key_span, format!("unknown key `{}` in {owner}", e.key));
@@ -246,6 +259,39 @@ pub fn suggest<'a>(written: &str, candidates: &[&'a str]) -> Option<&'a str> {
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// A Kubernetes resource's field names are case-sensitive: the API server prunes (or, with
+/// strict field validation, refuses) `PathPrefix` where the CRD says `pathPrefix`, so a key Consul
+/// would read in any spelling is an error here.
+fn check_crd_spelling(e: &Entry, names: &[&str], cx: &mut Cx) {
+    let spellings: Vec<String> = names.iter().map(|n| crd_case(&pascal_case(n))).collect();
+    if spellings.iter().any(|s| *s == e.key) {
+        return;
+    }
+    let want = spellings.first().cloned().unwrap_or_default();
+    cx.push(
+        Diagnostic::error(Code::UnknownKey, e.key_span, format!("unknown field `{}` in a Kubernetes resource", e.key))
+            .with_note(format!("help: did you mean `{want}`? Kubernetes resources spell fields in camelCase")),
+    );
+}
+
+/// `pathPrefix` from `PathPrefix`, `tlsMinVersion` from `TLSMinVersion`, `http` from `HTTP`: the
+/// JSON names consul-k8s gives its CRD fields (a leading acronym is lower-cased whole).
+pub fn crd_case(pascal: &str) -> String {
+    let chars: Vec<char> = pascal.chars().collect();
+    let mut out = String::with_capacity(pascal.len());
+    let mut leading = true;
+    for (i, c) in chars.iter().enumerate() {
+        let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+        if leading && c.is_uppercase() && !(i > 0 && next_lower) {
+            out.extend(c.to_lowercase());
+        } else {
+            leading = false;
+            out.push(*c);
+        }
+    }
+    out
 }
 
 /// `PathPrefix` from `path_prefix`: the way config entries spell their keys, with the acronyms

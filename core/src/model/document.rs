@@ -180,6 +180,10 @@ fn decode_into(node: &Node, cx: &mut Cx, out: &mut Vec<Document>, depth: usize) 
             return;
         }
     };
+    if crate::crd::is_resource(entries) {
+        crate::crd::decode_resource(node, cx, out);
+        return;
+    }
     if let Some(kind_entry) = find(entries, "Kind") {
         // Two `Kind`s (in any spelling) make the entry ambiguous: which one a reader honours
         // differs (Go's JSON decoder takes the last).
@@ -284,13 +288,21 @@ fn decode_entry(node: &Node, kind_entry: &Entry, cx: &mut Cx, out: &mut Vec<Docu
             kind_entry.value.span,
             format!("`{written}` is not a config entry kind meshgate knows"),
         );
-        d = match crate::decode::suggest(&written, &kinds) {
-            Some(s) => d.with_note(format!("help: did you mean \"{s}\"?")),
-            None => d.with_note(format!("known kinds: {}", kinds.join(", "))),
+        d = match (crate::crd::entry_kind_for_crd_kind(&written), crate::decode::suggest(&written, &kinds)) {
+            (Some(k), _) => d.with_note(format!(
+                "help: `{written}` is a Kubernetes resource kind: write Kind = \"{k}\" here, or give the resource its `apiVersion`, `metadata` and `spec`"
+            )),
+            (None, Some(s)) => d.with_note(format!("help: did you mean \"{s}\"?")),
+            (None, None) => d.with_note(format!("known kinds: {}", kinds.join(", "))),
         };
         cx.push(d);
         return;
     };
+    decode_typed(kind, node, cx, out);
+}
+
+/// Decodes an entry of a known kind and, when it decoded cleanly, validates it.
+pub(crate) fn decode_typed(kind: EntryKind, node: &Node, cx: &mut Cx, out: &mut Vec<Document>) {
     let errors_before = cx.diags.len();
     let Some(entry) = ConfigEntry::decode_kind(kind, node, cx) else { return };
     // Validation rules assume well-typed fields; skip them for an entry that did not decode cleanly

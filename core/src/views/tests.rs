@@ -733,6 +733,11 @@ fn serialized_views_match_the_generated_declarations() {
     leave_out::<WorkspaceInput>(&decls, "WorkspaceInput", &input);
     leave_out::<SimulateRequest>(&decls, "SimulateRequest", &request);
     leave_out::<EnvoyRequest>(&decls, "EnvoyRequest", &envoy);
+    let convert =
+        crate::convert::ConvertRequest { file: file("a.hcl", BILLING_HTTP), name: "billing".into(), to: "crd".into() };
+    check("ConvertRequest", &convert);
+    check("ConvertView", &crate::convert::convert_file(&convert));
+    leave_out::<crate::convert::ConvertRequest>(&decls, "ConvertRequest", &convert);
 
     let uncovered = decls.uncovered(&coverage);
     assert!(

@@ -1,0 +1,309 @@
+//! api-gateway, http-route and tcp-route written as Gateway API resources (plus the Consul filter
+//! resources an HTTPRoute names): the reverse of `gateway_api`.
+
+use super::write::camel;
+use crate::convert::ConvertError;
+use crate::model::EntryKind;
+use serde_json::{json, Map, Value};
+
+type Fields = Map<String, Value>;
+
+struct Writer<'a> {
+    kind: EntryKind,
+    name: &'a str,
+}
+
+impl Writer<'_> {
+    fn not(&self, field: &str, why: &str) -> ConvertError {
+        ConvertError::NotExpressible {
+            kind: self.kind.as_str().to_string(),
+            name: self.name.to_string(),
+            field: field.to_string(),
+            why: why.to_string(),
+        }
+    }
+
+    /// Refuses every key left in `fields`: nothing may be dropped.
+    fn rest(&self, owner: &str, fields: &Fields) -> Result<(), ConvertError> {
+        match fields.keys().next() {
+            Some(k) => Err(self.not(&format!("{owner}{k}"), "the Gateway API has no field for it")),
+            None => Ok(()),
+        }
+    }
+}
+
+fn obj(v: Option<Value>) -> Fields {
+    match v {
+        Some(Value::Object(m)) => m,
+        _ => Map::new(),
+    }
+}
+
+fn list(v: Option<Value>) -> Vec<Value> {
+    match v {
+        Some(Value::Array(a)) => a,
+        _ => Vec::new(),
+    }
+}
+
+pub fn resources(
+    kind: EntryKind,
+    name: &str,
+    fields: Fields,
+    api_version: &str,
+    crd_kind: &str,
+) -> Result<Vec<Value>, ConvertError> {
+    let w = Writer { kind, name };
+    let mut extra = Vec::new();
+    let spec = match kind {
+        EntryKind::ApiGateway => gateway(&w, fields)?,
+        EntryKind::HttpRoute => http_route(&w, fields, &mut extra)?,
+        _ => tcp_route(&w, fields)?,
+    };
+    let mut out = vec![json!({"apiVersion": api_version, "kind": crd_kind, "metadata": {"name": name}, "spec": spec})];
+    out.extend(extra);
+    Ok(out)
+}
+
+fn gateway(w: &Writer, mut fields: Fields) -> Result<Value, ConvertError> {
+    let mut listeners = Vec::new();
+    for l in list(fields.remove("Listeners")) {
+        let mut l = obj(Some(l));
+        let mut out = Map::new();
+        for (from, to) in [("Name", "name"), ("Port", "port"), ("Hostname", "hostname")] {
+            if let Some(v) = l.remove(from) {
+                out.insert(to.into(), v);
+            }
+        }
+        let mut tls = obj(l.remove("TLS"));
+        let protocol = match l.remove("Protocol").as_ref().and_then(Value::as_str) {
+            Some("tcp") => "TCP",
+            _ if !tls.is_empty() => "HTTPS",
+            _ => "HTTP",
+        };
+        out.insert("protocol".into(), Value::String(protocol.into()));
+        if !tls.is_empty() {
+            let mut t = Map::new();
+            t.insert("mode".into(), json!("Terminate"));
+            let mut refs = Vec::new();
+            for c in list(tls.remove("Certificates")) {
+                let mut c = obj(Some(c));
+                if c.remove("Kind").as_ref().and_then(Value::as_str) != Some("file-system-certificate") {
+                    return Err(w.not(
+                        "an inline-certificate reference",
+                        "a Gateway names Secrets, which consul-k8s writes as file-system-certificates",
+                    ));
+                }
+                let name = c.remove("Name").unwrap_or(Value::Null);
+                w.rest("a certificate reference's ", &c)?;
+                refs.push(json!({"name": name}));
+            }
+            if !refs.is_empty() {
+                t.insert("certificateRefs".into(), Value::Array(refs));
+            }
+            let mut options = Map::new();
+            for (from, option) in [
+                ("MinVersion", "api-gateway.consul.hashicorp.com/tls_min_version"),
+                ("MaxVersion", "api-gateway.consul.hashicorp.com/tls_max_version"),
+            ] {
+                if let Some(v) = tls.remove(from) {
+                    options.insert(option.into(), v);
+                }
+            }
+            if let Some(Value::Array(suites)) = tls.remove("CipherSuites") {
+                let joined: Vec<&str> = suites.iter().filter_map(Value::as_str).collect();
+                options.insert("api-gateway.consul.hashicorp.com/tls_cipher_suites".into(), json!(joined.join(",")));
+            }
+            if !options.is_empty() {
+                t.insert("options".into(), Value::Object(options));
+            }
+            w.rest("a listener's TLS.", &tls)?;
+            out.insert("tls".into(), Value::Object(t));
+        }
+        w.rest("a listener's ", &l)?;
+        listeners.push(Value::Object(out));
+    }
+    w.rest("", &fields)?;
+    Ok(json!({"gatewayClassName": "consul", "listeners": listeners}))
+}
+
+fn parent_refs(w: &Writer, parents: Vec<Value>) -> Result<Vec<Value>, ConvertError> {
+    let mut out = Vec::new();
+    for p in parents {
+        let mut p = obj(Some(p));
+        p.remove("Kind");
+        let mut r = Map::new();
+        r.insert("name".into(), p.remove("Name").unwrap_or(Value::Null));
+        if let Some(s) = p.remove("SectionName") {
+            r.insert("sectionName".into(), s);
+        }
+        w.rest("a parent's ", &p)?;
+        out.push(Value::Object(r));
+    }
+    Ok(out)
+}
+
+fn tcp_route(w: &Writer, mut fields: Fields) -> Result<Value, ConvertError> {
+    let parents = parent_refs(w, list(fields.remove("Parents")))?;
+    let mut refs = Vec::new();
+    for s in list(fields.remove("Services")) {
+        let mut s = obj(Some(s));
+        refs.push(json!({"name": s.remove("Name").unwrap_or(Value::Null)}));
+        w.rest("a service's ", &s)?;
+    }
+    w.rest("", &fields)?;
+    Ok(json!({"parentRefs": parents, "rules": [{"backendRefs": refs}]}))
+}
+
+fn http_route(w: &Writer, mut fields: Fields, extra: &mut Vec<Value>) -> Result<Value, ConvertError> {
+    let mut spec = Map::new();
+    spec.insert("parentRefs".into(), Value::Array(parent_refs(w, list(fields.remove("Parents")))?));
+    if let Some(h) = fields.remove("Hostnames") {
+        spec.insert("hostnames".into(), h);
+    }
+    let mut rules = Vec::new();
+    for (i, rule) in list(fields.remove("Rules")).into_iter().enumerate() {
+        let mut rule = obj(Some(rule));
+        let mut out = Map::new();
+        let matches =
+            list(rule.remove("Matches")).into_iter().map(|m| http_match(w, m)).collect::<Result<Vec<_>, _>>()?;
+        if !matches.is_empty() {
+            out.insert("matches".into(), Value::Array(matches));
+        }
+        let prefix = format!("{}-rule-{}", w.name, i + 1);
+        let rule_filters = filters(w, rule.remove("Filters"), rule.remove("ResponseFilters"), &prefix, extra)?;
+        if !rule_filters.is_empty() {
+            out.insert("filters".into(), Value::Array(rule_filters));
+        }
+        let mut backends = Vec::new();
+        for (j, s) in list(rule.remove("Services")).into_iter().enumerate() {
+            let mut s = obj(Some(s));
+            let mut b = Map::new();
+            b.insert("name".into(), s.remove("Name").unwrap_or(Value::Null));
+            // Consul reads weight 0 as 1, and the Gateway API's default is 1: written out, it is 1.
+            let weight = s.remove("Weight").and_then(|v| v.as_i64()).unwrap_or(0).max(1);
+            b.insert("weight".into(), json!(weight));
+            let own = filters(
+                w,
+                s.remove("Filters"),
+                s.remove("ResponseFilters"),
+                &format!("{prefix}-backend-{}", j + 1),
+                extra,
+            )?;
+            if !own.is_empty() {
+                b.insert("filters".into(), Value::Array(own));
+            }
+            w.rest("a service's ", &s)?;
+            backends.push(Value::Object(b));
+        }
+        out.insert("backendRefs".into(), Value::Array(backends));
+        w.rest("a rule's ", &rule)?;
+        rules.push(Value::Object(out));
+    }
+    spec.insert("rules".into(), Value::Array(rules));
+    w.rest("", &fields)?;
+    Ok(Value::Object(spec))
+}
+
+const PATH_TYPES: &[(&str, &str)] = &[("exact", "Exact"), ("prefix", "PathPrefix"), ("regex", "RegularExpression")];
+const VALUE_TYPES: &[(&str, &str)] = &[("exact", "Exact"), ("regex", "RegularExpression")];
+
+fn gateway_type(w: &Writer, table: &[(&str, &str)], consul: Option<&Value>) -> Result<Value, ConvertError> {
+    let c = consul.and_then(Value::as_str).unwrap_or("");
+    match table.iter().find(|(k, _)| *k == c) {
+        Some((_, g)) => Ok(json!(g)),
+        None => Err(
+            w.not(&format!("match type \"{c}\""), "the Gateway API matches exact values or regular expressions only")
+        ),
+    }
+}
+
+fn http_match(w: &Writer, m: Value) -> Result<Value, ConvertError> {
+    let mut m = obj(Some(m));
+    let mut out = Map::new();
+    if let Some(p) = m.remove("Path") {
+        let mut p = obj(Some(p));
+        out.insert(
+            "path".into(),
+            json!({"type": gateway_type(w, PATH_TYPES, p.get("Match"))?, "value": p.remove("Value").unwrap_or(json!("/"))}),
+        );
+    }
+    for (from, to) in [("Headers", "headers"), ("Query", "queryParams")] {
+        let mut items = Vec::new();
+        for h in list(m.remove(from)) {
+            let h = obj(Some(h));
+            let t = gateway_type(w, VALUE_TYPES, h.get("Match"))?;
+            items
+                .push(json!({"type": t, "name": h.get("Name"), "value": h.get("Value").cloned().unwrap_or(json!(""))}));
+        }
+        if !items.is_empty() {
+            out.insert(to.into(), Value::Array(items));
+        }
+    }
+    if let Some(method) = m.remove("Method") {
+        out.insert("method".into(), method);
+    }
+    w.rest("a match's ", &m)?;
+    Ok(Value::Object(out))
+}
+
+/// `{Add: {name: value}}` → `[{name, value}]`.
+fn header_list(v: Option<Value>) -> Option<Value> {
+    let m = obj(v);
+    (!m.is_empty()).then(|| Value::Array(m.into_iter().map(|(k, v)| json!({"name": k, "value": v})).collect()))
+}
+
+fn header_modifier(h: Value) -> Value {
+    let mut h = obj(Some(h));
+    let mut out = Map::new();
+    for (from, to) in [("Add", "add"), ("Set", "set")] {
+        if let Some(l) = header_list(h.remove(from)) {
+            out.insert(to.into(), l);
+        }
+    }
+    if let Some(r) = h.remove("Remove") {
+        out.insert("remove".into(), r);
+    }
+    Value::Object(out)
+}
+
+fn filters(
+    w: &Writer,
+    request: Option<Value>,
+    response: Option<Value>,
+    prefix: &str,
+    extra: &mut Vec<Value>,
+) -> Result<Vec<Value>, ConvertError> {
+    let mut out = Vec::new();
+    let mut request = obj(request);
+    for h in list(request.remove("Headers")) {
+        out.push(json!({"type": "RequestHeaderModifier", "requestHeaderModifier": header_modifier(h)}));
+    }
+    if let Some(r) = request.remove("URLRewrite") {
+        let path = obj(Some(r)).remove("Path").unwrap_or(json!(""));
+        out.push(json!({"type": "URLRewrite", "urlRewrite": {"path": {"type": "ReplacePrefixMatch", "replacePrefixMatch": path}}}));
+    }
+    for (from, kind, suffix) in [
+        ("RetryFilter", "RouteRetryFilter", "retry"),
+        ("TimeoutFilter", "RouteTimeoutFilter", "timeout"),
+        ("JWT", "RouteAuthFilter", "auth"),
+    ] {
+        let Some(v) = request.remove(from) else { continue };
+        let name = format!("{prefix}-{suffix}");
+        let spec = if from == "JWT" { json!({"jwt": camel(&v)}) } else { camel(&v) };
+        extra.push(json!({
+            "apiVersion": "consul.hashicorp.com/v1alpha1",
+            "kind": kind,
+            "metadata": {"name": name},
+            "spec": spec,
+        }));
+        out.push(json!({"type": "ExtensionRef", "extensionRef": {"group": "consul.hashicorp.com", "kind": kind, "name": name}}));
+    }
+    w.rest("a request filter's ", &request)?;
+    let mut response = obj(response);
+    for h in list(response.remove("Headers")) {
+        out.push(json!({"type": "ResponseHeaderModifier", "responseHeaderModifier": header_modifier(h)}));
+    }
+    w.rest("a response filter's ", &response)?;
+    Ok(out)
+}

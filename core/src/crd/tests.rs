@@ -1,0 +1,71 @@
+//! Kubernetes resources decode to the entries consul-k8s writes, with diagnostics at their lines.
+
+use crate::model::testing::{d, positions};
+use crate::workspace::Workspace;
+
+fn json(ws: &Workspace) -> serde_json::Value {
+    serde_json::to_value(&ws.documents).unwrap_or_default()
+}
+
+#[test]
+fn a_service_defaults_crd_is_the_entry() {
+    let crd = Workspace::from_text(
+        "sd.yaml",
+        "apiVersion: consul.hashicorp.com/v1alpha1\nkind: ServiceDefaults\nmetadata:\n  name: web\n  namespace: apps\n  labels: {app: web}\nspec:\n  protocol: http\n  upstreamConfig:\n    defaults:\n      connectTimeoutMs: 5000\n",
+    );
+    let hcl = Workspace::from_text(
+        "sd.hcl",
+        "Kind = \"service-defaults\"\nName = \"web\"\nProtocol = \"http\"\nUpstreamConfig { Defaults { ConnectTimeoutMs = 5000 } }\n",
+    );
+    assert!(crd.diagnostics.is_empty(), "{:#?}", crd.diagnostics);
+    assert_eq!(json(&crd), json(&hcl));
+}
+
+#[test]
+fn hcl_spelling_inside_a_spec_is_an_error_with_the_crd_spelling() {
+    let ws = Workspace::from_text(
+        "sd.yaml",
+        "apiVersion: consul.hashicorp.com/v1alpha1\nkind: ServiceDefaults\nmetadata:\n  name: web\nspec:\n  Protocol: http\n  protocl: http\n",
+    );
+    assert_eq!(positions(&ws), vec![d("E0201", 6, 3), d("E0201", 7, 3)]);
+    let notes: Vec<&str> = ws.diagnostics.iter().flat_map(|d| d.notes.iter().map(String::as_str)).collect();
+    assert!(notes.iter().any(|n| n.contains("did you mean `protocol`?")), "{notes:?}");
+}
+
+#[test]
+fn an_unknown_crd_kind_gets_a_suggestion() {
+    let ws = Workspace::from_text(
+        "x.yaml",
+        "apiVersion: consul.hashicorp.com/v1alpha1\nkind: ServiceDefault\nmetadata:\n  name: web\nspec: {}\n",
+    );
+    assert_eq!(positions(&ws), vec![d("E0210", 2, 7)]);
+    assert_eq!(ws.diagnostics[0].notes, vec!["help: did you mean `ServiceDefaults`?".to_string()]);
+}
+
+#[test]
+fn a_kubectl_list_is_read_item_by_item() {
+    let list = Workspace::from_text(
+        "l.yaml",
+        "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: consul.hashicorp.com/v1alpha1\n    kind: ServiceDefaults\n    metadata:\n      name: web\n    spec:\n      protocol: http\n  - apiVersion: consul.hashicorp.com/v1alpha1\n    kind: ServiceSplitter\n    metadata:\n      name: web\n    spec:\n      splits:\n        - weight: 100\n          Service: web\n",
+    );
+    // Both items are read; the second's HCL spelling is reported at its line.
+    assert_eq!(list.entries().count(), 2);
+    assert_eq!(positions(&list), vec![d("E0201", 17, 11)]);
+}
+
+#[test]
+fn crd_case_lowers_a_leading_acronym_whole() {
+    use crate::decode::crd_case;
+    for (pascal, crd) in [
+        ("Protocol", "protocol"),
+        ("TLSMinVersion", "tlsMinVersion"),
+        ("HTTP", "http"),
+        ("CAFile", "caFile"),
+        ("JSONWebKeySet", "jsonWebKeySet"),
+        ("UseSNI", "useSNI"),
+        ("MutualTLSMode", "mutualTLSMode"),
+        ("EnforcingConsecutive5xx", "enforcingConsecutive5xx"),
+    ] {
+        assert_eq!(crd_case(pascal), crd, "{pascal}");
+    }
+}
