@@ -7,7 +7,8 @@
 //!   why): it must produce no error. All others Consul accepts: they must produce no error. `<file>.out` holds the diagnostics exactly (absent when there are none), so
 //!   the code and line of every refusal are pinned.
 //! - The error-free forms of one example (same file stem) must decode to the same entry.
-//! - `crd/` folders hold the Kubernetes CRD tabs; they are not read here yet.
+//! - `<nn>-<name>.crd.yaml` is the page's Kubernetes tab of that example (consul-k8s CRDs): one more
+//!   form of the same example, read like the others.
 //!
 //! `BLESS=1` writes the `.out` files; read each one against Consul's behaviour before committing.
 
@@ -20,9 +21,7 @@ fn fixtures(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
         if path.is_dir() {
-            if path.file_name().is_some_and(|n| n != "crd") {
-                fixtures(&path, out);
-            }
+            fixtures(&path, out);
         } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| INPUT_EXTENSIONS.contains(&e)) {
             out.push(path);
         }
@@ -41,7 +40,9 @@ fn consul_documentation_examples_validate_as_consul_says() {
     let (mut valid, mut refused, mut differs) = (0, 0, 0);
     for file in &files {
         let name = relative(&root, file);
+        // `<nn>-<name>.crd.yaml` is one more form of `<nn>-<name>`.
         let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = stem.strip_suffix(".crd").map(str::to_string).unwrap_or(stem);
         let must_refuse = stem.split_once('-').is_some_and(|(_, rest)| rest.starts_with("bad-"));
         differs += usize::from(stem.split_once('-').is_some_and(|(_, rest)| rest.starts_with("differs-")));
         let outcome = match corpus::run_input(&root, file) {
@@ -61,15 +62,25 @@ fn consul_documentation_examples_validate_as_consul_says() {
             file.with_file_name(format!("{}.out", file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
         expect_file(&out, (!outcome.rendered.is_empty()).then_some(outcome.rendered.as_str()), &mut failures, &root);
         if let Some(value) = outcome.decoded {
-            let key = file.with_extension("").to_string_lossy().into_owned();
+            let key = file.with_file_name(&stem).to_string_lossy().into_owned();
             forms.entry(key).or_default().push((name, value));
         }
     }
     for decoded in forms.values() {
-        let Some((first_name, first)) = decoded.first() else { continue };
-        for (name, value) in &decoded[1..] {
+        // HCL, JSON and YAML tabs must decode alike exactly; a CRD tab, alike once the entry's own
+        // tenancy is set aside (a resource's partition is the one it is applied in, its
+        // `metadata.namespace` a Kubernetes one unless namespaces are mirrored, and a mesh entry's
+        // name is implied).
+        let (crds, plain): (Vec<_>, Vec<_>) = decoded.iter().partition(|(name, _)| name.ends_with(".crd.yaml"));
+        let Some((first_name, first)) = plain.first().or(crds.first()).copied() else { continue };
+        for (name, value) in plain.iter().skip(1) {
             if value != first {
-                failures.push(format!("{name} decodes differently from {first_name}"));
+                failures.push(form_differs(name, value, first_name, first));
+            }
+        }
+        for (name, value) in &crds {
+            if name != first_name && without_tenancy(value) != without_tenancy(first) {
+                failures.push(form_differs(name, value, first_name, first));
             }
         }
     }
@@ -84,4 +95,27 @@ fn consul_documentation_examples_validate_as_consul_says() {
         "docs: {} fixtures: {valid} accepted (of which {differs} Consul refuses), {refused} refused as Consul refuses them",
         files.len()
     );
+}
+
+fn form_differs(name: &str, value: &serde_json::Value, first_name: &str, first: &serde_json::Value) -> String {
+    format!(
+        "{name} decodes differently from {first_name}:\n{}\n---\n{}",
+        serde_json::to_string(value).unwrap_or_default(),
+        serde_json::to_string(first).unwrap_or_default()
+    )
+}
+
+/// The decoded documents without what a Kubernetes resource cannot say about the entry itself.
+fn without_tenancy(docs: &serde_json::Value) -> serde_json::Value {
+    let mut docs = docs.clone();
+    for doc in docs.as_array_mut().into_iter().flatten() {
+        let Some(entry) = doc.as_object_mut() else { continue };
+        let is_mesh = entry.get("Kind").and_then(|k| k.as_str()) == Some("mesh");
+        entry.remove("Partition");
+        entry.remove("Namespace");
+        if is_mesh {
+            entry.remove("Name");
+        }
+    }
+    docs
 }
