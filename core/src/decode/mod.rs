@@ -266,7 +266,7 @@ pub fn suggest<'a>(written: &str, candidates: &[&'a str]) -> Option<&'a str> {
 /// would read in any spelling is an error here.
 fn check_crd_spelling(e: &Entry, names: &[&str], cx: &mut Cx) {
     let spellings: Vec<String> = names.iter().map(|n| crd_case(&pascal_case(n))).collect();
-    if spellings.iter().any(|s| *s == e.key) {
+    if spellings.contains(&e.key) {
         return;
     }
     let want = spellings.first().cloned().unwrap_or_default();
