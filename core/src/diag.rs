@@ -146,6 +146,9 @@ codes! {
     /// entry (tcp when that entry sets none), else proxy-defaults `Config.protocol`, else tcp.
     /// Consul refuses to write such an entry.
     L7PermissionsNotHttp = "E0405", "L7 permissions on a service that does not speak HTTP";
+    /// Consul keeps one failover default per partition: a second sameness group with
+    /// `DefaultForFailover = true` in the same partition is refused when written.
+    DefaultSamenessGroupTwice = "E0406", "two sameness groups are DefaultForFailover in one partition";
     // E0410..E0429: discovery chain compilation
     ExternalServiceResolver = "E0410", "a service with ExternalSNI cannot have subsets, a redirect or failover";
     // E0430..E0439: the Connect data plane

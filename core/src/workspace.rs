@@ -67,6 +67,7 @@ impl Workspace {
     /// Checks that need more than one entry. The semantics layer extends this.
     fn check(&mut self) {
         self.check_duplicate_entries();
+        self.check_default_sameness_groups();
         self.check_name_lengths();
         diag::sort(&mut self.diagnostics);
     }
@@ -113,6 +114,42 @@ impl Workspace {
                 ("the partition", &svc.partition),
             ] {
                 check(what, v, span);
+            }
+        }
+        self.diagnostics.extend(found);
+    }
+
+    /// One sameness group per partition may be the failover default: which one Consul would
+    /// use is otherwise undefined, so it refuses the second (first by file order is kept here).
+    fn check_default_sameness_groups(&mut self) {
+        let mut first: std::collections::BTreeMap<&str, (&str, Span)> = Default::default();
+        let mut found = Vec::new();
+        for entry in self.entries() {
+            let ConfigEntry::SamenessGroup(g) = entry else { continue };
+            if !g.default_for_failover {
+                continue;
+            }
+            let partition = crate::identity::or_default(&g.partition);
+            let at = g.origin.field("default_for_failover");
+            match first.get(partition) {
+                Some((name, span)) if *name != g.name.as_str() => found.push(
+                    Diagnostic::error(
+                        Code::DefaultSamenessGroupTwice,
+                        at,
+                        format!(
+                            "sameness group `{}` is DefaultForFailover in partition `{partition}`, but so is `{name}`",
+                            g.name
+                        ),
+                    )
+                    .with_related(*span, "the partition's failover default is already set here")
+                    .with_note(
+                        "a partition has at most one DefaultForFailover sameness group; set it on one group only",
+                    ),
+                ),
+                Some(_) => {} // the same group twice is E0401
+                None => {
+                    first.insert(partition, (g.name.as_str(), at));
+                }
             }
         }
         self.diagnostics.extend(found);
@@ -308,6 +345,29 @@ mod tests {
         let mut sources = SourceMap::new();
         let settings = crate::settings::Settings::read_file("meshgate.hcl", "{\"datacenter\": \"dc2\"}", &mut sources);
         assert!(settings.is_ok(), "{settings:?}");
+    }
+
+    /// Consul refuses a second DefaultForFailover group in a partition; other partitions, and
+    /// groups that are not the default, are free.
+    #[test]
+    fn a_second_default_for_failover_group_in_a_partition_is_refused_at_its_flag() {
+        let group = |name: &str, partition: &str, default: bool| {
+            InputFile::new(
+                format!("{name}-{partition}.hcl"),
+                format!(
+                    "Kind = \"sameness-group\"\nName = \"{name}\"\nPartition = \"{partition}\"\nDefaultForFailover = {default}\nMembers = [{{ Partition = \"{partition}\" }}, {{ Peer = \"west\" }}]\n"
+                ),
+            )
+        };
+        let ws =
+            Workspace::load([group("east", "ap1", true), group("west", "ap1", true), group("other", "ap1", false)]);
+        assert_eq!(positions(&ws), vec![d(Code::DefaultSamenessGroupTwice.as_str(), 4, 22)]);
+        let e = ws.errors().next().expect("one error");
+        assert_eq!(ws.sources.location(e.span.expect("a span")).map(|l| l.file.clone()), Some("west-ap1.hcl".into()));
+        assert!(e.message.contains("`west`") && e.message.contains("`east`"), "{}", e.message);
+        let ws =
+            Workspace::load([group("east", "ap1", true), group("west", "ap2", true), group("third", "default", true)]);
+        assert!(!ws.has_errors(), "{:?}", ws.diagnostics);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 pub const INPUT_EXTENSIONS: &[&str] = &["hcl", "json", "yaml", "yml"];
 
 /// Top-level folders with runners of their own (their inputs are whole workspaces).
-pub const SEPARATE_SUITES: &[&str] = &["api-forms", "decisions", "discovery-chain", "routes"];
+pub const SEPARATE_SUITES: &[&str] = &["api-forms", "decisions", "discovery-chain", "docs", "routes"];
 
 /// The corpus root.
 pub fn root() -> PathBuf {

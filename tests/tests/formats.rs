@@ -589,7 +589,7 @@ fn hcl_file(docs: &[Doc], d: &mut Dice) -> String {
     let mut out = String::new();
     if let T::Block(_) = top {
         let entries = written_keys(&top, d);
-        hcl_body(&entries, d, 0, false, &mut out);
+        hcl_body(&entries, d, 0, false, false, &mut out);
     }
     file_text(out, d)
 }
@@ -604,8 +604,9 @@ fn written_keys(t: &T, d: &mut Dice) -> Vec<(String, T, bool)> {
 }
 
 /// Items of a body: one per line at `indent`, or on one line (`inline`), separated by commas or,
-/// HCL1-style, by nothing.
-fn hcl_body(entries: &[(String, T, bool)], d: &mut Dice, indent: usize, inline: bool, out: &mut String) {
+/// HCL1-style, by nothing. `colon`: `key: value` may be written (inside an object value, as HCL2
+/// allows; never in the file's or a block's body, which neither HCL1 nor HCL2 accepts).
+fn hcl_body(entries: &[(String, T, bool)], d: &mut Dice, indent: usize, inline: bool, colon: bool, out: &mut String) {
     let pad = "  ".repeat(indent);
     for (i, (key, value, typed)) in entries.iter().enumerate() {
         if inline {
@@ -621,7 +622,7 @@ fn hcl_body(entries: &[(String, T, bool)], d: &mut Dice, indent: usize, inline: 
             }
             out.push_str(&pad);
         }
-        let heredoc = hcl_item(key, value, *typed, d, indent, inline, out);
+        let heredoc = hcl_item(key, value, *typed, d, indent, inline, colon, out);
         if !inline {
             if !heredoc && d.one_in(6) {
                 out.push(',');
@@ -651,7 +652,17 @@ fn hcl_key(key: &str, d: &mut Dice) -> String {
 
 /// One `key = value` or `key { … }` item (several for repeated blocks). Returns whether it ended
 /// with a heredoc, after which nothing may follow on the line.
-fn hcl_item(key: &str, value: &T, typed: bool, d: &mut Dice, indent: usize, inline: bool, out: &mut String) -> bool {
+#[allow(clippy::too_many_arguments)]
+fn hcl_item(
+    key: &str,
+    value: &T,
+    typed: bool,
+    d: &mut Dice,
+    indent: usize,
+    inline: bool,
+    colon: bool,
+    out: &mut String,
+) -> bool {
     let pad = "  ".repeat(indent);
     let sep = |d: &mut Dice| {
         if inline {
@@ -668,11 +679,11 @@ fn hcl_item(key: &str, value: &T, typed: bool, d: &mut Dice, indent: usize, inli
         let k = hcl_key(key, d);
         out.push_str(&k);
         out.push(' ');
-        out.push_str(&hcl_object(v, d, indent, inline));
+        out.push_str(&hcl_object(v, d, indent, inline, false));
     };
     let assign = |key: &str, v: &T, d: &mut Dice, out: &mut String| {
         let k = hcl_key(key, d);
-        let op = if d.one_in(5) { ": " } else { " = " };
+        let op = if colon && d.one_in(5) { ": " } else { " = " };
         out.push_str(&k);
         out.push_str(op);
         out.push_str(&hcl_value(v, d, indent, inline));
@@ -742,7 +753,7 @@ fn heredoc_ok(s: &str) -> bool {
 }
 
 /// `{ … }` for a block or a map, on one line or over several.
-fn hcl_object(t: &T, d: &mut Dice, indent: usize, inline: bool) -> String {
+fn hcl_object(t: &T, d: &mut Dice, indent: usize, inline: bool, colon: bool) -> String {
     let entries = written_keys(t, d);
     if entries.is_empty() {
         return "{}".into();
@@ -750,11 +761,11 @@ fn hcl_object(t: &T, d: &mut Dice, indent: usize, inline: bool) -> String {
     let mut out = String::from("{");
     if inline || d.one_in(5) {
         out.push(' ');
-        hcl_body(&entries, d, 0, true, &mut out);
+        hcl_body(&entries, d, 0, true, colon, &mut out);
         out.push_str(" }");
     } else {
         out.push('\n');
-        hcl_body(&entries, d, indent + 1, false, &mut out);
+        hcl_body(&entries, d, indent + 1, false, colon, &mut out);
         out.push_str(&"  ".repeat(indent));
         out.push('}');
     }
@@ -775,7 +786,7 @@ fn hcl_value(t: &T, d: &mut Dice, indent: usize, inline: bool) -> String {
             _ => lexeme.clone(),
         },
         T::Str(s) => hcl_str(s, d),
-        T::Block(_) | T::Map(_) => hcl_object(t, d, indent, inline),
+        T::Block(_) | T::Map(_) => hcl_object(t, d, indent, inline, true),
         T::List(items) => {
             if items.is_empty() {
                 return "[]".into();

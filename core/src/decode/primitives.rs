@@ -6,6 +6,11 @@ use crate::syntax::{Node, Value};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+// Consul decodes entries with mapstructure's `WeaklyTypedInput`: a number or boolean where a
+// string belongs, a numeric string where a number belongs, and a boolean-looking string or a
+// number where a boolean belongs are converted, not refused. The conversions below are
+// mapstructure's (Go's strconv rules).
+
 impl Decode for String {
     fn expected() -> &'static str {
         "a string"
@@ -13,6 +18,15 @@ impl Decode for String {
     fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
         match &node.value {
             Value::String(s) => Some(s.clone()),
+            Value::Bool(b) => Some(if *b { "1" } else { "0" }.to_string()),
+            Value::Number(text) => match (integer_i128(text), number_f64(text)) {
+                (Some(i), _) => Some(i.to_string()),
+                (None, Some(f)) if f.is_finite() => Some(f.to_string()),
+                _ => {
+                    cx.type_error(node, Self::expected());
+                    None
+                }
+            },
             _ => {
                 cx.type_error(node, Self::expected());
                 None
@@ -28,6 +42,14 @@ impl Decode for bool {
     fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
         match &node.value {
             Value::Bool(b) => Some(*b),
+            Value::Number(text) => number_f64(text).map(|f| f != 0.0).or_else(|| {
+                cx.type_error(node, Self::expected());
+                None
+            }),
+            Value::String(text) => go_parse_bool(text).or_else(|| {
+                cx.type_error(node, Self::expected());
+                None
+            }),
             _ => {
                 cx.type_error(node, Self::expected());
                 None
@@ -73,6 +95,42 @@ pub(crate) fn integer_i128(text: &str) -> Option<i128> {
     Some(if neg { -magnitude } else { magnitude })
 }
 
+/// Go's `strconv.ParseBool`, as mapstructure applies it to a string where a boolean belongs
+/// (the empty string is false).
+fn go_parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "" | "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+        _ => None,
+    }
+}
+
+/// Go's `strconv.ParseInt(s, 0, _)`, as mapstructure applies it to a string where a whole number
+/// belongs: an optional sign, then `0x`, `0o` or `0b` for another base, or a leading `0` for
+/// octal (the empty string is 0).
+fn go_parse_int(text: &str) -> Option<i128> {
+    if text.is_empty() {
+        return Some(0);
+    }
+    let (neg, body) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (radix, digits) = match body.get(..2) {
+        Some("0x" | "0X") => (16, &body[2..]),
+        Some("0o" | "0O") => (8, &body[2..]),
+        Some("0b" | "0B") => (2, &body[2..]),
+        _ if body.len() > 1 && body.starts_with('0') => (8, &body[1..]),
+        _ => (10, body),
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let magnitude = i128::from_str_radix(digits, radix).ok()?;
+    Some(if neg { -magnitude } else { magnitude })
+}
+
 macro_rules! decode_int {
     ($($t:ty => $what:literal),*) => {$(
         impl Decode for $t {
@@ -80,11 +138,13 @@ macro_rules! decode_int {
                 $what
             }
             fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
-                let Value::Number(text) = &node.value else {
-                    cx.type_error(node, Self::expected());
-                    return None;
+                let parsed = match &node.value {
+                    Value::Number(text) => integer_i128(text),
+                    Value::String(text) => go_parse_int(text),
+                    Value::Bool(b) => Some(i128::from(*b)),
+                    _ => None,
                 };
-                match integer_i128(text) {
+                match parsed {
                     Some(n) => match <$t>::try_from(n) {
                         Ok(v) => Some(v),
                         Err(_) => {
@@ -122,6 +182,14 @@ impl Decode for f64 {
                     None
                 }
             },
+            Value::String(text) => match text.trim().parse::<f64>() {
+                Ok(v) if v.is_finite() && text.trim() == text => Some(v),
+                _ => {
+                    cx.type_error(node, Self::expected());
+                    None
+                }
+            },
+            Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
             _ => {
                 cx.type_error(node, Self::expected());
                 None

@@ -69,11 +69,43 @@ fn a_bad_enum_value_names_the_choices_and_the_closest() {
 
 #[test]
 fn a_wrong_type_says_what_was_found() {
-    let node = object(vec![("Mode", Node::new(Value::Number("3".into()), sp(7, 8)))]);
+    let node = object(vec![("Mode", Node::new(Value::Array(vec![string("local", 8)]), sp(7, 16)))]);
     let mut cx = Cx::new();
     let _ = MeshGatewayConfig::decode(&node, &mut cx);
     assert_eq!(cx.diags[0].code, Code::WrongType);
-    assert_eq!(cx.diags[0].message, "expected a string, found a number (3)");
+    assert_eq!(cx.diags[0].message, "expected a string, found a list of 1");
+}
+
+/// Consul decodes with mapstructure's WeaklyTypedInput: scalars of the wrong kind convert as
+/// Go's strconv would, and only what does not convert is an error.
+#[test]
+fn scalars_convert_weakly_as_consul_decodes_them() {
+    let num = |t: &str| Node::new(Value::Number(t.into()), sp(0, 1));
+    let st = |t: &str| string(t, 0);
+    let boolean = |b: bool| Node::new(Value::Bool(b), sp(0, 1));
+    let mut cx = Cx::new();
+    let as_string = |n: &Node, cx: &mut Cx| String::decode(n, cx);
+    assert_eq!(as_string(&num("8080"), &mut cx).as_deref(), Some("8080"));
+    assert_eq!(as_string(&num("1.5"), &mut cx).as_deref(), Some("1.5"));
+    assert_eq!(as_string(&boolean(true), &mut cx).as_deref(), Some("1"));
+    assert_eq!(u32::decode(&st("90"), &mut cx), Some(90));
+    assert_eq!(u32::decode(&st("0x1F"), &mut cx), Some(31));
+    assert_eq!(u32::decode(&st("010"), &mut cx), Some(8), "a leading 0 is octal, as in Go");
+    assert_eq!(u32::decode(&st(""), &mut cx), Some(0));
+    assert_eq!(u32::decode(&boolean(true), &mut cx), Some(1));
+    assert_eq!(f64::decode(&st("12.5"), &mut cx), Some(12.5));
+    assert_eq!(bool::decode(&st("true"), &mut cx), Some(true));
+    assert_eq!(bool::decode(&st("F"), &mut cx), Some(false));
+    assert_eq!(bool::decode(&num("2"), &mut cx), Some(true));
+    assert!(cx.diags.is_empty(), "{:?}", cx.diags);
+    for bad in ["ninety", "1.5", "08", "-", " 1"] {
+        let mut cx = Cx::new();
+        assert_eq!(u32::decode(&st(bad), &mut cx), None, "{bad:?}");
+        assert_eq!(cx.diags.first().map(|d| d.code), Some(Code::WrongType), "{bad:?}");
+    }
+    let mut cx = Cx::new();
+    assert_eq!(bool::decode(&st("required"), &mut cx), None);
+    assert_eq!(cx.diags[0].message, "expected a boolean (true or false), found a string (\"required\")");
 }
 
 #[test]

@@ -16,7 +16,7 @@ use crate::source::{FileId, Span};
 /// diagnostic about the whole entry points at its first key). Stops at the first error.
 pub fn parse(file: FileId, text: &str) -> Result<Node, Vec<Diagnostic>> {
     let mut parser = Parser { file, text, tokens: lex(file, text), pos: 0, depth: 0, eof: Token::eof(text) };
-    let entries = parser.body(None).map_err(|d| vec![d])?;
+    let entries = parser.body(None, Body::Block).map_err(|d| vec![d])?;
     let span = match (entries.first(), entries.last()) {
         (Some(first), Some(last)) => first.key_span.to(last.value.span),
         _ => Span::new(file, 0, text.len()),
@@ -377,6 +377,14 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// Where items are read: the file or a `key { ... }` block body, where only `=` assigns (in HCL1
+/// and HCL2 alike), or an object value after `=`, where HCL2 also takes `key: value`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Body {
+    Block,
+    Object,
+}
+
 /// An open `{` or `[`, kept so that errors about it can say where it started.
 struct Open {
     what: String,
@@ -411,7 +419,7 @@ impl Parser<'_> {
 
     /// Items up to the `}` that closes `open`, or to the end of the file at top level. Separators
     /// (newlines, commas) are optional between items, as in HCL1.
-    fn body(&mut self, open: Option<&Open>) -> Result<Vec<Entry>, Diagnostic> {
+    fn body(&mut self, open: Option<&Open>, kind: Body) -> Result<Vec<Entry>, Diagnostic> {
         let mut entries = Vec::new();
         loop {
             while matches!(self.peek().tok, Tok::Newline | Tok::Punct(',')) {
@@ -426,12 +434,12 @@ impl Parser<'_> {
                     let msg = "found `}` with no open block to close";
                     return Err(Diagnostic::error(Code::HclSyntax, self.span(t.start, t.end), msg));
                 }
-                _ => entries.push(self.item()?),
+                _ => entries.push(self.item(kind)?),
             }
         }
     }
 
-    fn item(&mut self) -> Result<Entry, Diagnostic> {
+    fn item(&mut self, kind: Body) -> Result<Entry, Diagnostic> {
         let Some((key, key_span)) = self.key() else {
             return Err(self.expected("a key such as `Name = ...` or a block such as `Name { ... }`"));
         };
@@ -447,6 +455,13 @@ impl Parser<'_> {
             self.skip_newlines();
         }
         match self.peek().tok {
+            Tok::Punct(':') if labels.is_empty() && kind == Body::Block => {
+                let t = self.peek();
+                let msg = format!("`:` after key `{key}` in a block; write `{key} = ...`");
+                Err(Diagnostic::error(Code::HclSyntax, self.span(t.start, t.end), msg).with_note(
+                    "Consul's HCL parser refuses `:` anywhere, and HCL2 takes it only inside `= { ... }` object values",
+                ))
+            }
             Tok::Punct('=' | ':') if labels.is_empty() => {
                 self.pos += 1;
                 let value = self.value(Some(&key))?;
@@ -475,7 +490,7 @@ impl Parser<'_> {
     fn block(&mut self, key: String, key_span: Span, labels: Vec<(String, Span)>) -> Result<Entry, Diagnostic> {
         // Each label is a level of the tree, and later stages walk the tree recursively.
         self.depth += labels.len();
-        let mut value = self.object(format!("the block `{key}`"))?;
+        let mut value = self.object(format!("the block `{key}`"), Body::Block)?;
         self.depth = self.depth.saturating_sub(labels.len());
         for (label, span) in labels.into_iter().rev() {
             let node_span = span.to(value.span);
@@ -500,7 +515,7 @@ impl Parser<'_> {
             }
             Tok::Punct('{') => {
                 let what = for_key.map_or_else(|| "the object".to_string(), |k| format!("the object `{k}`"));
-                return self.object(what);
+                return self.object(what, Body::Object);
             }
             Tok::Punct('[') => return self.list(),
             _ => {
@@ -513,9 +528,9 @@ impl Parser<'_> {
     }
 
     /// `{ body }`, whether a block's or an object literal's: HCL1 allows blocks in both.
-    fn object(&mut self, what: String) -> Result<Node, Diagnostic> {
+    fn object(&mut self, what: String, kind: Body) -> Result<Node, Diagnostic> {
         let open = self.open(what, '}')?;
-        let entries = self.body(Some(&open))?;
+        let entries = self.body(Some(&open), kind)?;
         let end = self.close();
         Ok(Node::new(Value::Object(entries), self.span(open.start, end)))
     }
@@ -688,8 +703,21 @@ mod tests {
     }
 
     #[test]
-    fn keys_may_be_quoted_and_use_colons() -> Result<(), String> {
-        assert_eq!(dump_ok("\"my key\": \"v\"\nk.with-dash_1 = 2")?, r#"{my key="v", k.with-dash_1=2}"#);
+    fn keys_may_be_quoted_and_use_colons_in_object_values() -> Result<(), String> {
+        assert_eq!(dump_ok("\"my key\" = \"v\"\nk.with-dash_1 = 2")?, r#"{my key="v", k.with-dash_1=2}"#);
+        assert_eq!(dump_ok("m = { \"my key\": \"v\" }")?, r#"{m={my key="v"}}"#);
+        Ok(())
+    }
+
+    /// Neither HCL1 (Consul's parser) nor HCL2 take `key: value` in the file's body or a block's:
+    /// Consul's docs write `Set { "X-Web-Version": "v1" }`, and Consul refuses that file.
+    #[test]
+    fn a_colon_in_a_block_body_is_an_error_at_the_colon() -> Result<(), String> {
+        for (text, line, col) in [("\"my key\": \"v\"\n", 1, 9), ("Set {\n  \"X-Web-Version\": \"v1\"\n}\n", 2, 18)] {
+            let e = err(text)?;
+            assert_eq!(e.code, Code::HclSyntax);
+            assert_eq!(at(text, e.span).0, (line, col), "{text:?}: {}", e.message);
+        }
         Ok(())
     }
 

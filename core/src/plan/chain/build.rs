@@ -266,6 +266,17 @@ impl Key {
     }
 }
 
+/// A redirect to a sameness group being followed: the group (looked up again by name), the
+/// target in its first member, and where it was asked for.
+struct GroupRedirect {
+    name: String,
+    partition: String,
+    first: Key,
+    why: Ref,
+    label: String,
+    at: Span,
+}
+
 /// What a redirect or failover asks to change (empty: keep).
 #[derive(Default)]
 struct Opts<'s> {
@@ -737,6 +748,8 @@ impl Compiler<'_, '_> {
     fn resolve(&mut self, mut key: Key, why: &Ref, for_failover: bool) -> String {
         let mut why = why.clone();
         let mut history: Vec<String> = Vec::new();
+        // A redirect to a sameness group, once followed (see `GroupRedirect`).
+        let mut group: Option<GroupRedirect> = None;
         for _ in 0..MAX_HOPS {
             let id = key.id();
             if self.nodes.contains_key(&resolver_id(&id)) {
@@ -747,7 +760,25 @@ impl Compiler<'_, '_> {
             }
             history.push(id.clone());
             let resolver = self.idx.service_resolver(&key.sid());
-            if let Some((r, redirect)) = resolver.and_then(|r| r.redirect.as_ref().map(|d| (r, d))) {
+            // A peer member of a group is the peer's own service: a local redirect to the group
+            // does not apply to it (it would lead back into the group).
+            let redirect = resolver
+                .and_then(|r| r.redirect.as_ref().map(|d| (r, d)))
+                .filter(|(_, d)| key.peer.is_empty() || d.sameness_group.is_empty());
+            if let Some((r, redirect)) = redirect {
+                if group.is_none() && !redirect.sameness_group.is_empty() {
+                    if let Some(g) = self.group_redirect(&key, r, redirect) {
+                        let first = g.first.clone();
+                        let first_why = g.why.clone();
+                        group = Some(g);
+                        if first.id() != id {
+                            self.peer_trust_domain(&first, &first_why);
+                            key = first;
+                            why = first_why;
+                            continue;
+                        }
+                    }
+                }
                 let next = self.rewrite(&key, &Opts::redirect(redirect));
                 let next_id = next.id();
                 let redirect_ref =
@@ -785,7 +816,7 @@ impl Compiler<'_, '_> {
                 .in_resolver(r);
                 continue;
             }
-            return self.resolved(key, resolver, &why, for_failover);
+            return self.resolved(key, resolver, &why, for_failover, group.as_ref());
         }
         let id = key.id();
         self.cx.push(Diagnostic::error(
@@ -793,12 +824,55 @@ impl Compiler<'_, '_> {
             why.span(),
             format!("{} leads through more than {MAX_HOPS} redirects; resolving stops at {id}", why.what),
         ));
-        self.resolved(key, None, &why, for_failover)
+        self.resolved(key, None, &why, for_failover, group.as_ref())
+    }
+
+    /// A resolver's `Redirect.SamenessGroup`: the service (the redirect's `Service` and
+    /// `Namespace`, else the target's own) in the group's first member; the other members are
+    /// its failover. An undefined or empty group is W0404 and the redirect goes on as if it named
+    /// no group.
+    fn group_redirect(&mut self, key: &Key, r: &ServiceResolver, redirect: &ResolverRedirect) -> Option<GroupRedirect> {
+        let at = redirect.origin.field("sameness_group");
+        let Some(g) = self.idx.sameness_group(&redirect.sameness_group, &key.partition) else {
+            self.unknown_group(&redirect.sameness_group, &key.partition, at);
+            return None;
+        };
+        let (i, m) = g.members.iter().enumerate().find(|(_, m)| m.partition.is_empty() != m.peer.is_empty())?;
+        let service = if redirect.service.is_empty() { &key.service } else { &redirect.service };
+        let namespace = if redirect.namespace.is_empty() { &key.namespace } else { &redirect.namespace };
+        let first = self.key(&Opts {
+            service,
+            namespace,
+            partition: if m.peer.is_empty() { &m.partition } else { "" },
+            peer: &m.peer,
+            ..Opts::default()
+        });
+        let label = format!("the Redirect of service-resolver `{}` to sameness group `{}`", r.name, g.name);
+        let why = Ref::from_meta(format!("{label}, member #{} ({})", i + 1, m.describe()), &m.origin).in_resolver(r);
+        Some(GroupRedirect { name: g.name.clone(), partition: key.partition.clone(), first, why, label, at })
+    }
+
+    /// The failover a redirect to a sameness group gives its target: the group's other members.
+    fn group_redirect_failover(&mut self, g: &GroupRedirect, r: Option<&ServiceResolver>) -> Option<Failover> {
+        let group = self.idx.sameness_group(&g.name, &g.partition)?;
+        let mut targets = Vec::new();
+        self.group_targets(&g.first, group, &g.label, r, &mut targets);
+        if targets.is_empty() {
+            return None;
+        }
+        Some(Failover { key: "*".to_string(), targets, sameness_group: g.name.clone(), origin: self.origin(g.at) })
     }
 
     /// The target found: check its subset, record it, and (for a primary target) build its node
     /// and failover.
-    fn resolved(&mut self, key: Key, resolver: Option<&ServiceResolver>, why: &Ref, for_failover: bool) -> String {
+    fn resolved(
+        &mut self,
+        key: Key,
+        resolver: Option<&ServiceResolver>,
+        why: &Ref,
+        for_failover: bool,
+        group: Option<&GroupRedirect>,
+    ) -> String {
         let id = key.id();
         if !key.subset.is_empty() && !resolver.is_some_and(|r| r.has_subset(&key.subset)) {
             self.missing_subset(&key, resolver, why);
@@ -834,10 +908,15 @@ impl Compiler<'_, '_> {
             Some(r) => self.failover(&key, r),
             None => None,
         };
-        let failover = match failover {
-            Some(f) => Some(f),
-            None if !resolver.is_some_and(|r| r.has_failover_for(&key.subset)) => self.default_group_failover(&key),
-            None => None,
+        // The target's own failover first (Consul resolves the member with its own resolver), then
+        // the rest of a sameness group it was redirected to, then the partition's default group.
+        let failover = match (failover, group) {
+            (Some(f), _) => Some(f),
+            (None, Some(g)) => self.group_redirect_failover(g, resolver),
+            (None, None) if !resolver.is_some_and(|r| r.has_failover_for(&key.subset)) => {
+                self.default_group_failover(&key)
+            }
+            (None, None) => None,
         };
         if let (Some(f), Some(Node::Resolver(node))) = (failover, self.nodes.get_mut(&node_id)) {
             node.failover = Some(f);

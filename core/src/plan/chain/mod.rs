@@ -72,7 +72,10 @@
 //! `DefaultForFailover = true`, if any. A group the workspace does not define is `W0404` and adds
 //! no targets.
 //!
-//! Not covered: a `SamenessGroup` redirect (kept as written, not followed), locality-aware failover ordering,
+//! A resolver `Redirect` to a `SamenessGroup` resolves in the group's first member and fails over
+//! to the other members, in member order (unless that target has a failover of its own).
+//!
+//! Not covered: locality-aware failover ordering,
 //! and per-upstream overrides (protocol, connect timeout, mesh gateway) that Consul applies when a
 //! particular proxy dials the chain.
 

@@ -508,6 +508,38 @@ fn default_for_failover_applies_to_services_without_their_own_failover() {
     assert!(r.failover.is_none());
 }
 
+/// `Redirect.SamenessGroup`: the service resolves in the group's first member and fails over to
+/// the others, in member order.
+#[test]
+fn a_redirect_to_a_sameness_group_resolves_in_its_first_member_and_fails_over_to_the_rest() {
+    // The local partition first (IncludeLocal): the target stays, the rest are its failover.
+    let text =
+        format!("{GROUP}\nKind = \"service-resolver\"\nName = \"web\"\nRedirect = {{ SamenessGroup = \"prod\" }}\n");
+    let (chain, diags) = compile(&text, "web");
+    assert_eq!(codes(&diags), [Code::UnknownPeerTrustDomain], "{diags:?}");
+    let Some(Node::Resolver(r)) = chain.node(&chain.start_node) else { panic!("no resolver node") };
+    assert_eq!(r.target, "web.default.default.dc1");
+    let f = failover_of(&chain);
+    assert_eq!((f.key.as_str(), f.sameness_group.as_str()), ("*", "prod"));
+    assert_eq!(f.targets, ["web.default.ap2.dc1", "web.default.default.external.dc2-west"]);
+    assert_eq!(f.origin.to_string(), "1.hcl:3:30", "the redirect's SamenessGroup");
+    // Another service, in a group whose first member is another partition.
+    let group = "Kind = \"sameness-group\"\nName = \"east\"\nMembers = [{ Partition = \"ap2\" }, { Partition = \"ap3\" }]\n---\n";
+    let text = format!("{group}Kind = \"service-resolver\"\nName = \"web\"\nRedirect = {{ Service = \"api\", SamenessGroup = \"east\" }}\n");
+    let (chain, diags) = compile(&text, "web");
+    assert!(diags.is_empty(), "{diags:?}");
+    let Some(Node::Resolver(r)) = chain.node(&chain.start_node) else { panic!("no resolver node") };
+    assert_eq!(r.target, "api.default.ap2.dc1");
+    assert_eq!(failover_of(&chain).targets, ["api.default.ap3.dc1"]);
+    let first = chain.targets.iter().find(|t| t.id == "api.default.ap2.dc1").expect("the first member's target");
+    assert!(first.origin.as_ref().is_some_and(|o| o.to_string() == "0.hcl:3:12"), "{:?}", first.origin);
+    // An undefined group: W0404, and the redirect names no other place.
+    let text = "Kind = \"service-resolver\"\nName = \"web\"\nRedirect = { SamenessGroup = \"nope\" }\n";
+    let (chain, diags) = compile(text, "web");
+    assert_eq!(codes(&diags), [Code::UnknownSamenessGroup]);
+    assert_eq!(chain.targets.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["web.default.default.dc1"]);
+}
+
 #[test]
 fn an_unknown_sameness_group_adds_no_targets_and_warns() {
     let text = "Kind = \"service-resolver\"\nName = \"web\"\nFailover = { \"*\" = { SamenessGroup = \"nope\" } }\n";

@@ -1,0 +1,8 @@
+Kind               = "sameness-group"
+Name               = "east"
+Partition          = "store-east"
+DefaultForFailover = true
+Members = [
+  { Partition = "store-east" },
+  { Partition = "inventory-east" },
+]

@@ -1,0 +1,16 @@
+Kind = "exported-services"
+Name = "default"
+
+Services = [
+  {
+    Name      = "*"
+    Consumers = [
+        {
+            Peer  = "monitoring"
+        },
+        {
+            Peer  = "platform"
+        }
+    ]
+  }
+]

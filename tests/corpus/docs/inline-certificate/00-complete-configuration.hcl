@@ -1,0 +1,29 @@
+# "Complete configuration", placeholders replaced by a self-signed test certificate and key
+# made for this corpus (see the README).
+Kind = "inline-certificate"
+Name = "tls-certificate"
+
+Meta = {
+	"team" = "edge"
+}
+
+Certificate = <<EOF
+-----BEGIN CERTIFICATE-----
+MIIBiTCCAS+gAwIBAgIULJDv4VWw1uFAWWgL4N/DwCHaXY4wCgYIKoZIzj0EAwIw
+GjEYMBYGA1UEAwwPYXBpLmV4YW1wbGUuY29tMB4XDTI2MTIwNjExMjUwM1oXDTM2
+MTIwMzExMjUwM1owGjEYMBYGA1UEAwwPYXBpLmV4YW1wbGUuY29tMFkwEwYHKoZI
+zj0CAQYIKoZIzj0DAQcDQgAEePwrY+97cxV5elY53fS7o7T+4qJbNHZS0/VSe1t4
+AXKATNN3rG+MfJwQeWjzyj7LQsyWkZ6b2xj0aTzAqAccC6NTMFEwHQYDVR0OBBYE
+FPA/6ktdauq1YDoMabLDatPQ8Pr2MB8GA1UdIwQYMBaAFPA/6ktdauq1YDoMabLD
+atPQ8Pr2MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSAAwRQIgZgosabAz
+9XI4YHCmRVsAzXl/L7Z0g3hPok8a+66vMIYCIQDrP64ObGRS5UeJSwe3tdLRbOxQ
+5gnvAzbLKeCCUxAS2Q==
+-----END CERTIFICATE-----
+EOF
+PrivateKey = <<EOF
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgbm3m5TYRaGUw6el6
+LtK1NGq89+Sggw0zSI1yjDzVtq+hRANCAAR4/Ctj73tzFXl6Vjnd9LujtP7iols0
+dlLT9VJ7W3gBcoBM03esb4x8nBB5aPPKPstCzJaRnpvbGPRpPMCoBxwL
+-----END PRIVATE KEY-----
+EOF

@@ -1,0 +1,4 @@
+Kind = "mesh"
+TransparentProxy {
+  MeshDestinationsOnly = true
+}

@@ -1,0 +1,5 @@
+Kind = "mesh"
+
+Peering {
+  PeerThroughMeshGateways = true
+}

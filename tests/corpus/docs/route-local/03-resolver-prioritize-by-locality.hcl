@@ -1,0 +1,5 @@
+   Kind     = "service-resolver"
+   Name     = "api"
+   PrioritizeByLocality = {
+       Mode = "failover"
+   }

@@ -1,0 +1,4 @@
+Kind      = "service-defaults"
+Name      = "web"
+Namespace = "default"
+Protocol  = "http"
