@@ -33,7 +33,7 @@
 //! replacing the file (atomically) hot-swaps the plan; a plan the filter rejects leaves the old one
 //! serving.
 
-use crate::gateway::ROUTING_HEADER;
+use crate::gateway::{ROUTE_HEADER, ROUTING_HEADER};
 use crate::plan::dial::{Caller, Dialer, SanMatch};
 use crate::plan::gateways::mesh::MeshDestination;
 use crate::plan::gateways::sidecar::{SidecarTable, LOCAL_APP_CLUSTER};
@@ -552,6 +552,7 @@ impl Builder<'_> {
         let tls = mesh_upstream_tls(&dial.sni, ca, self.cert(&caller.cert_name), Some(&dial.expects), alpn);
         let endpoints: Vec<(String, u16)> = dial.endpoints.iter().filter_map(|e| split_endpoint(e)).collect();
         let mut cluster = static_cluster(name, &endpoints, Some(tls), protocol);
+        traffic::apply_cluster(&mut cluster, &t.policy);
         if checked {
             if let Some(o) = cluster.as_object_mut() {
                 // Consul fails over when the catalog has no healthy instance; here Envoy finds out
@@ -785,11 +786,13 @@ impl Builder<'_> {
         let key = self.plan.gateway.key.clone();
         let http = self.wasm_filter(Filter::Http);
         let route = json!({ "cluster_header": ROUTING_HEADER });
-        json!({
+        let mut listener = json!({
             "name": format!("{key}:{port}"),
             "address": socket(address, port),
             "filter_chains": [{ "filters": [hcm(&format!("meshgate_{key}_{port}"), http, route, protocol)] }],
-        })
+        });
+        traffic::add_policy_routes(&mut listener, &traffic::hosts_at(self.plan, port));
+        listener
     }
 
     /// The health listener: `GET /ready` passes the health filter of each VM the gateway uses — a
@@ -881,7 +884,7 @@ fn hcm(stat: &str, wasm: Value, route: Value, protocol: Protocol) -> Value {
                     "routes": [{
                         "match": { "prefix": "/" },
                         "route": route,
-                        "request_headers_to_remove": [ROUTING_HEADER],
+                        "request_headers_to_remove": [ROUTING_HEADER, ROUTE_HEADER],
                     }],
                 }],
             },
@@ -909,6 +912,8 @@ fn aggregate_cluster(name: &str, members: &[String]) -> Value {
         },
     })
 }
+
+pub mod traffic;
 
 #[cfg(test)]
 mod tests;

@@ -322,6 +322,7 @@ fn http_route(cx: &Context<'_>, gw: &GatewayIdentity, f: &Flat<'_>) -> HttpRoute
         request_timeout: timeouts.and_then(|t| nonzero(t.request_timeout)).or(resolver_timeout),
         idle_timeout: timeouts.and_then(|t| nonzero(t.idle_timeout)),
         retry,
+        hash_policies: Vec::new(),
         origin: cx.origin(f.http.origin.span),
     }
 }
