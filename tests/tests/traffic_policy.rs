@@ -284,3 +284,68 @@ fn every_traffic_policy_passes_envoy_validate() {
         meshgate_tests::envoy::validate(&envoy, &path).unwrap_or_else(|e| panic!("{e}"));
     }
 }
+
+const SIDECAR: &str = r#"
+service {
+  name = "frontend"
+  address = "127.0.0.1"
+  port = {{APP}}
+  connect { sidecar_service { port = {{PUBLIC}}, proxy { upstreams = [{ destination_name = "flaky", local_bind_port = {{UPSTREAM}} }] } } }
+}
+---
+service { name = "flaky" address = "127.0.0.1" port = {{FLAKY}} connect { native = true } }
+---
+Kind = "proxy-defaults"
+Name = "global"
+Config { protocol = "http" }
+---
+Kind = "service-router"
+Name = "flaky"
+Routes = [{ Match { HTTP { PathPrefix = "/" } }, Destination { NumRetries = 3, RetryOnStatusCodes = [503] } }]
+---
+Kind = "service-defaults"
+Name = "frontend"
+UpstreamConfig { Overrides = [{ Name = "flaky", Limits { MaxPendingRequests = 4 }, PassiveHealthCheck { MaxFailures = 7 } }] }
+"#;
+
+/// A sidecar's upstream listener is routed the same way: the upstream's router retries, and the
+/// service's `UpstreamConfig` for that upstream shapes the target's cluster.
+#[test]
+#[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
+fn a_sidecar_upstream_retries_and_carries_its_upstream_config() {
+    let dir = scratch_dir("traffic-sidecar");
+    let ports = Ports::new(&["APP", "PUBLIC", "UPSTREAM", "FLAKY"]);
+    let (ws, c) = harness::load(&ports.fill(SIDECAR), &Settings::default()).unwrap_or_else(|e| panic!("{e}"));
+    let certs = dir.join("certs");
+    let ca = Ca::create(&certs, "test CA").unwrap();
+    ca.service("frontend", "frontend").unwrap();
+    let flaky_id = ca.service("flaky", "flaky").unwrap();
+    let flaky =
+        Scripted::start(
+            "flaky",
+            ports.get("FLAKY"),
+            &flaky_id,
+            |n| {
+                if n < 2 {
+                    Answer::status(503)
+                } else {
+                    Answer::ok()
+                }
+            },
+        )
+        .unwrap();
+    let envoy = harness::start_sidecar(&dir, &ws, &c, "frontend", &certs).unwrap_or_else(|e| panic!("{e}"));
+    let r = http_request(ports.get("UPSTREAM"), "flaky", "GET", "/x", &[(ROUTE_HEADER, "0.9")])
+        .unwrap_or_else(|e| panic!("{e}\n{}", envoy.log_tail(30)));
+    assert_eq!((r.status, r.field("backend")), (200, Some("flaky")), "{r:?}");
+    assert_eq!(flaky.requests(), 3);
+    assert!(!flaky.saw_header(ROUTE_HEADER) && !flaky.saw_header(ROUTING_HEADER));
+    let (_, dump) = envoy.admin("/config_dump").unwrap();
+    let dump: serde_json::Value = serde_json::from_str(&dump).unwrap();
+    let clusters =
+        dump["configs"].as_array().unwrap().iter().flat_map(|c| c["static_clusters"].as_array().into_iter().flatten());
+    let flaky_cluster =
+        clusters.map(|c| &c["cluster"]).find(|c| c["name"] == "flaky.default.default.dc1").expect("the flaky cluster");
+    assert_eq!(flaky_cluster["circuit_breakers"]["thresholds"][0]["max_pending_requests"], 4);
+    assert_eq!(flaky_cluster["outlier_detection"]["consecutive_5xx"], 7);
+}
