@@ -249,30 +249,7 @@ Listeners = [
     }
 
     #[test]
-    fn a_resolver_request_timeout_applies_to_routes_reaching_it() {
-        let plan = compile(
-            r#"
-service { name = "ingress" kind = "ingress-gateway" }
----
-Kind = "service-defaults"
-Name = "web"
-Protocol = "http"
----
-Kind = "service-resolver"
-Name = "web"
-RequestTimeout = "20s"
----
-Kind = "ingress-gateway"
-Name = "ingress"
-Listeners = [{ Port = 8080, Protocol = "http", Services = [{ Name = "web" }] }]
-"#,
-        );
-        let t = ingress(&plan, "ingress");
-        assert_eq!(t.listeners[0].hosts[0].routes[0].request_timeout.as_deref(), Some("20s"));
-    }
-
-    #[test]
-    fn a_router_route_takes_only_its_destination_timeout() {
+    fn a_resolver_request_timeout_applies_only_to_a_chain_that_starts_at_it() {
         let plan = compile(
             r#"
 service { name = "ingress" kind = "ingress-gateway" }

@@ -150,19 +150,20 @@ pub struct Limits {
 }
 
 impl Limits {
-    fn is_empty(&self) -> bool {
-        *self == Limits::default()
+    /// Connections, pending and concurrent requests; `None` when none is set (Consul: a limit
+    /// of 0 means the proxy's default).
+    fn new(connections: Option<u32>, pending: Option<u32>, requests: Option<u32>) -> Option<Limits> {
+        let set = |n: Option<u32>| n.filter(|n| *n > 0);
+        let out = Limits {
+            max_connections: set(connections),
+            max_pending_requests: set(pending),
+            max_concurrent_requests: set(requests),
+        };
+        (out != Limits::default()).then_some(out)
     }
 
     fn of_upstream(l: &UpstreamLimits) -> Option<Limits> {
-        // Consul: a limit of 0 or less means the proxy's default.
-        let set = |n: Option<u32>| n.filter(|n| *n > 0);
-        let out = Limits {
-            max_connections: set(l.max_connections),
-            max_pending_requests: set(l.max_pending_requests),
-            max_concurrent_requests: set(l.max_concurrent_requests),
-        };
-        (!out.is_empty()).then_some(out)
+        Limits::new(l.max_connections, l.max_pending_requests, l.max_concurrent_requests)
     }
 }
 
@@ -229,14 +230,10 @@ impl ClusterPolicy {
 
     /// An ingress gateway service's limits (its own, else the entry's `Defaults`).
     pub fn add_ingress(&mut self, c: &IngressServiceConfig) {
-        let set = |n: u32| (n > 0).then_some(n);
-        let limits = Limits {
-            max_connections: set(c.max_connections),
-            max_pending_requests: set(c.max_pending_requests),
-            max_concurrent_requests: set(c.max_concurrent_requests),
-        };
-        if !limits.is_empty() {
-            self.limits = Some(limits);
+        let limits =
+            Limits::new(Some(c.max_connections), Some(c.max_pending_requests), Some(c.max_concurrent_requests));
+        if limits.is_some() {
+            self.limits = limits;
         }
         if let Some(p) = &c.passive_health_check {
             self.outlier_detection = Some(OutlierDetection::of(p));
