@@ -743,10 +743,12 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// The service resolver's `RequestTimeout` when a route to the service (without a subset)
-    /// reaches its resolver directly: Consul's route timeout when the route sets none.
-    pub fn service_request_timeout(&self, service: &ServiceId, datacenter: &str) -> Option<String> {
-        self.with_chain(service, datacenter, |chain| chain.and_then(|c| resolver_timeout(c, entry_node(c))))
+    /// The hash policies of a route to the service entered without a subset (its splitter's or
+    /// resolver's balancer: its router is not consulted).
+    pub fn service_hash_policies(&self, service: &ServiceId, datacenter: &str) -> Vec<traffic::HashPolicy> {
+        self.with_chain(service, datacenter, |chain| {
+            chain.map(|c| node_hash_policies(c, entry_node(c))).unwrap_or_default()
+        })
     }
 
     /// Consul's default chain: the service itself, all of it.
