@@ -20,15 +20,17 @@
 //!   wasm HTTP filter (`root_id: meshgate_http`) and the router; one route whose cluster comes from
 //!   the routing header ([`ROUTING_HEADER`]) the filter sets, and which strips that header before
 //!   forwarding, preceded by the routes of [`traffic`] (timeouts, retries, hash policies, keyed
-//!   by the route header the filter sets too). tcp listeners get the wasm network filter, which picks the weighted target, checks
-//!   the gateway's L4 intentions and sets `envoy.tcp_proxy.cluster` (or closes), then `tcp_proxy`.
+//!   by the route header the filter sets too). tcp listeners get the wasm network filter, which
+//!   picks the weighted target, checks the gateway's L4 intentions and sets
+//!   `envoy.tcp_proxy.cluster` (or closes), then `tcp_proxy`.
 //!
 //! Clusters: one per target, `STATIC` for IP addresses and `STRICT_DNS` for names, with the
 //! registered instances of the target's service (a subset's `Filter` is applied when it is of the
 //! form `Service.Meta.<key> == <value>` joined by `and`); targets in other datacenters go through
 //! that datacenter's mesh gateways with TLS and the target's SNI; each with its target's
-//! [`traffic`] policy (connect timeout, balancing, circuit breakers, outlier detection). `failure_policy: FAIL_RELOAD`
-//! everywhere (a crashed VM is reloaded with backoff; never FAIL_OPEN), admin on 127.0.0.1.
+//! [`traffic`] policy (connect timeout, balancing, circuit breakers, outlier detection).
+//! `failure_policy: FAIL_RELOAD` everywhere (a crashed VM is reloaded with backoff; never
+//! FAIL_OPEN), admin on 127.0.0.1.
 //!
 //! With an ECDS directory the filters' configuration is not inline: each filter is discovered from
 //! a file in that directory (`config_discovery` + `path_config_source` + `watched_directory`), so
