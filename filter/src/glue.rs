@@ -12,7 +12,7 @@ use meshgate_core::gateway::metadata::jwt_payloads;
 use meshgate_core::gateway::verdict::{self, LogLimiter};
 use meshgate_core::gateway::{
     ConnAction, ConnVerdict, Connection, GatewayIndex, HttpAction, HttpVerdict, LogLevel, LogLine, RequestHead,
-    RouteKey, Tally, REASON_HEADER, ROUTING_HEADER,
+    RouteKey, Tally, REASON_HEADER, ROUTE_HEADER, ROUTING_HEADER,
 };
 use meshgate_core::plan::gateways::{GatewayKind, HeaderModifiers};
 use std::cell::{Cell, RefCell};
@@ -537,6 +537,13 @@ impl HttpFilter {
                 error(host, state, "cannot set the routing header", &e);
                 return reply(host, 500, "filter-error", "meshgate: cannot route the request\n");
             }
+            // The route's Envoy-side policy (timeouts, retries, hash) is keyed by this header; a
+            // client's copy is replaced, so only the filter's decision picks it.
+            let route = forward.route.map(|k| k.route_id()).unwrap_or_default();
+            if let Err(e) = host.set_request_header(ROUTE_HEADER, &route) {
+                error(host, state, "cannot set the route header", &e);
+                return reply(host, 500, "filter-error", "meshgate: cannot route the request\n");
+            }
         }
         for name in &forward.remove_headers {
             if let Err(e) = host.remove_request_header(name) {
@@ -581,6 +588,7 @@ fn reply<H: Host>(host: &H, status: u32, reason: &str, body: &str) -> Verdict {
         host.log(Level::Error, &format!("meshgate error: cannot send the local reply: {e}"));
         // Without a reply the request must still not pass: remove the route and stop.
         let _ = host.remove_request_header(ROUTING_HEADER);
+        let _ = host.remove_request_header(ROUTE_HEADER);
         let _ = host.clear_route_cache();
     }
     Verdict::Pause

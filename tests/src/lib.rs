@@ -11,5 +11,6 @@ pub mod meshca;
 pub mod net;
 pub mod pki;
 pub mod requests;
+pub mod scripted;
 pub mod sidecar;
 pub mod traffic;

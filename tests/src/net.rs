@@ -136,7 +136,7 @@ impl MeshIdentity {
 }
 
 impl Backend {
-    fn spawn(listener: TcpListener, handle: impl Fn(TcpStream) + Send + 'static) -> Backend {
+    pub(crate) fn spawn(listener: TcpListener, handle: impl Fn(TcpStream) + Send + 'static) -> Backend {
         Self::spawn_recording(listener, Arc::default(), handle)
     }
 
@@ -211,7 +211,7 @@ impl Backend {
         Ok(b)
     }
 
-    fn listener(port: u16) -> Result<TcpListener, String> {
+    pub(crate) fn listener(port: u16) -> Result<TcpListener, String> {
         TcpListener::bind(("127.0.0.1", port)).map_err(|e| format!("bind 127.0.0.1:{port}: {e}"))
     }
 
@@ -400,7 +400,7 @@ fn serve_http_once(stream: impl Read + Write, name: &str, record: &Mutex<Vec<Str
 /// Completes the server side of an mTLS handshake on `c` (bounded by the socket's timeouts):
 /// the stream and the client certificate's URI SAN (`-` when it carries none). `None` when the
 /// handshake fails — no client certificate, one from another CA.
-fn accept_mtls(
+pub(crate) fn accept_mtls(
     config: &Arc<rustls::ServerConfig>,
     c: TcpStream,
 ) -> Option<(rustls::StreamOwned<rustls::ServerConnection, TcpStream>, String)> {
@@ -500,7 +500,7 @@ fn key(pem: &str) -> Result<PrivateKeyDer<'static>, String> {
 
 /// A Connect endpoint's TLS: presents `id`'s leaf, requires a client certificate signed by its
 /// CA (rustls' WebPKI client verifier: chain and client-auth usage).
-fn mesh_server_config(id: &MeshIdentity) -> Result<rustls::ServerConfig, String> {
+pub(crate) fn mesh_server_config(id: &MeshIdentity) -> Result<rustls::ServerConfig, String> {
     let mut roots = rustls::RootCertStore::empty();
     for c in certs(&id.ca_pem)? {
         roots.add(c).map_err(|e| e.to_string())?;

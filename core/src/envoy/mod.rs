@@ -19,23 +19,26 @@
 //! - **ingress / API**: one listener per http listener port with an HTTP connection manager, the
 //!   wasm HTTP filter (`root_id: meshgate_http`) and the router; one route whose cluster comes from
 //!   the routing header ([`ROUTING_HEADER`]) the filter sets, and which strips that header before
-//!   forwarding. tcp listeners get the wasm network filter, which picks the weighted target, checks
-//!   the gateway's L4 intentions and sets `envoy.tcp_proxy.cluster` (or closes), then `tcp_proxy`.
-//!   Listener TLS as the gateway's entry sets it, a filter chain per certificate chosen by SNI
-//!   (see [`tls`]).
+//!   forwarding, preceded by the routes of [`traffic`] (timeouts, retries, hash policies, keyed
+//!   by the route header the filter sets too). tcp listeners get the wasm network filter, which
+//!   picks the weighted target, checks the gateway's L4 intentions and sets
+//!   `envoy.tcp_proxy.cluster` (or closes), then `tcp_proxy`. Listener TLS as the gateway's entry
+//!   sets it, a filter chain per certificate chosen by SNI (see [`tls`]).
 //!
 //! Clusters: one per target, `STATIC` for IP addresses and `STRICT_DNS` for names, with the
 //! registered instances of the target's service (a subset's `Filter` is applied when it is of the
 //! form `Service.Meta.<key> == <value>` joined by `and`); targets in other datacenters go through
-//! that datacenter's mesh gateways with TLS and the target's SNI. `failure_policy: FAIL_RELOAD`
-//! everywhere (a crashed VM is reloaded with backoff; never FAIL_OPEN), admin on 127.0.0.1.
+//! that datacenter's mesh gateways with TLS and the target's SNI; each with its target's
+//! [`traffic`] policy (connect timeout, balancing, circuit breakers, outlier detection).
+//! `failure_policy: FAIL_RELOAD` everywhere (a crashed VM is reloaded with backoff; never
+//! FAIL_OPEN), admin on 127.0.0.1.
 //!
 //! With an ECDS directory the filters' configuration is not inline: each filter is discovered from
 //! a file in that directory (`config_discovery` + `path_config_source` + `watched_directory`), so
 //! replacing the file (atomically) hot-swaps the plan; a plan the filter rejects leaves the old one
 //! serving.
 
-use crate::gateway::ROUTING_HEADER;
+use crate::gateway::{ROUTE_HEADER, ROUTING_HEADER};
 use crate::plan::dial::{Caller, Dialer, SanMatch};
 use crate::plan::gateways::mesh::MeshDestination;
 use crate::plan::gateways::sidecar::{SidecarTable, LOCAL_APP_CLUSTER};
@@ -573,6 +576,7 @@ impl Builder<'_> {
         let tls = mesh_upstream_tls(&dial.sni, ca, self.cert(&caller.cert_name), Some(&dial.expects), alpn);
         let endpoints: Vec<(String, u16)> = dial.endpoints.iter().filter_map(|e| split_endpoint(e)).collect();
         let mut cluster = static_cluster(name, &endpoints, Some(tls), protocol);
+        traffic::apply_cluster(&mut cluster, &t.policy);
         if checked {
             if let Some(o) = cluster.as_object_mut() {
                 // Consul fails over when the catalog has no healthy instance; here Envoy finds out
@@ -817,11 +821,13 @@ impl Builder<'_> {
         if let Some(f) = &self.jwt_authn {
             jwt::insert(&mut manager, f);
         }
-        json!({
+        let mut listener = json!({
             "name": format!("{key}:{port}"),
             "address": socket(address, port),
             "filter_chains": [{ "filters": [manager] }],
-        })
+        });
+        traffic::add_policy_routes(&mut listener, &traffic::hosts_at(self.plan, port));
+        listener
     }
 
     /// The health listener: `GET /ready` passes the health filter of each VM the gateway uses — a
@@ -913,7 +919,7 @@ fn hcm(stat: &str, wasm: Value, route: Value, protocol: Protocol) -> Value {
                     "routes": [{
                         "match": { "prefix": "/" },
                         "route": route,
-                        "request_headers_to_remove": [ROUTING_HEADER],
+                        "request_headers_to_remove": [ROUTING_HEADER, ROUTE_HEADER],
                     }],
                 }],
             },
@@ -941,6 +947,8 @@ fn aggregate_cluster(name: &str, members: &[String]) -> Value {
         },
     })
 }
+
+pub mod traffic;
 
 #[cfg(test)]
 mod tests;

@@ -57,6 +57,11 @@ pub use crate::intentions::PathRejectionKind;
 /// The header that carries the chosen cluster from the filter to the route's `cluster_header`.
 /// The filter always overwrites (or removes) a client's copy.
 pub const ROUTING_HEADER: &str = "x-meshgate-cluster";
+/// The header that carries the chosen route (`<host>.<route>`, see [`RouteKey::route_id`]) from
+/// the filter to the Envoy route holding that route's timeouts, retries and hash policy. Like the
+/// routing header it is the filter's alone: set on every routed request, a client's copy removed
+/// otherwise, and stripped by Envoy before the request leaves.
+pub const ROUTE_HEADER: &str = "x-meshgate-route";
 /// The response header that says why a request was denied.
 pub const REASON_HEADER: &str = "x-meshgate-reason";
 
@@ -432,6 +437,19 @@ pub struct RouteKey {
     pub host: u32,
     pub route: u32,
     pub target: u32,
+}
+
+impl RouteKey {
+    /// The value of [`ROUTE_HEADER`]: the virtual host and route indexes within the listener
+    /// (`meshgate envoy` numbers its per-route Envoy routes the same way).
+    pub fn route_id(&self) -> String {
+        route_id(self.host, self.route)
+    }
+}
+
+/// `<host>.<route>`: see [`RouteKey::route_id`].
+pub fn route_id(host: u32, route: u32) -> String {
+    format!("{host}.{route}")
 }
 
 /// The outcome of [`GatewayIndex::route_request`].

@@ -402,7 +402,7 @@ impl GatewayIndex {
                 };
             }
         }
-        let remove_headers = [super::ROUTING_HEADER, CLIENT_CERT_HEADER]
+        let remove_headers = [super::ROUTING_HEADER, super::ROUTE_HEADER, CLIENT_CERT_HEADER]
             .into_iter()
             .filter(|h| head.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(h)))
             .collect();

@@ -670,6 +670,7 @@ fn route_view(r: &HttpRoute, dials: &Dials<'_>) -> HttpRouteView {
         }
         filters.push(s);
     }
+    filters.extend(r.hash_policies.iter().map(|h| format!("hash {}", h.describe())));
     HttpRouteView {
         path,
         conditions,
@@ -722,7 +723,10 @@ fn targets(ts: &[RouteTarget], dials: &Dials<'_>) -> Vec<TargetView> {
             label: target_label(t, dials.datacenter),
             weight: percent(t.weight, total),
             sni: t.sni.clone(),
-            filters: modifiers(&t.request_headers, &t.response_headers),
+            filters: modifiers(&t.request_headers, &t.response_headers)
+                .into_iter()
+                .chain(t.policy.describe())
+                .collect(),
             dial: dials.dial(t),
             failover: dials.failover(t),
         })

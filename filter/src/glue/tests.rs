@@ -239,12 +239,17 @@ fn ingress_routes_overwrites_the_routing_header_and_clears_the_route_cache() {
         "web.example.com:8080",
         "/page",
         "GET",
-        &[(ROUTING_HEADER, "admin.default.default.dc1"), (ROUTING_HEADER, "x")],
+        &[(ROUTING_HEADER, "admin.default.default.dc1"), (ROUTING_HEADER, "x"), (ROUTE_HEADER, "9.9")],
     );
     let mut h = root.http_filter();
     assert_eq!(h.on_request_headers(&host), Verdict::Continue);
     assert_eq!(host.header(ROUTING_HEADER).as_deref(), Some("web.default.default.dc1"));
     assert_eq!(host.header_count(ROUTING_HEADER), 1);
+    // The route the filter chose (which keys its Envoy-side timeouts and retries), not the
+    // client's.
+    let key = h.route.expect("routed");
+    assert_eq!(host.header(ROUTE_HEADER), Some(key.route_id()));
+    assert_eq!(host.header_count(ROUTE_HEADER), 1);
     assert_eq!(host.state.borrow().route_cache_cleared, 1);
     assert_eq!(host.header(":path").as_deref(), Some("/page"));
     assert_eq!(host.counter("meshgate.ingress.allowed"), 1);
@@ -323,10 +328,11 @@ fn terminating_http_services_check_the_peer_and_the_path() {
     let (root, host) = configured("tgw", "meshgate_http", Mode::Enforce);
     host.set_property(&["connection", "requested_server_name"], &sni("billing.default.dc1.internal"));
     host.set_property(&["connection", "uri_san_peer_certificate"], &format!("spiffe://{TD}/ns/default/dc/dc1/svc/web"));
-    host.request("billing", "//x/./y", "GET", &[(ROUTING_HEADER, "spoof")]);
+    host.request("billing", "//x/./y", "GET", &[(ROUTING_HEADER, "spoof"), (ROUTE_HEADER, "0.0")]);
     assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Continue);
     assert_eq!(host.header(":path").as_deref(), Some("/x/y"));
     assert_eq!(host.header(ROUTING_HEADER), None);
+    assert_eq!(host.header(ROUTE_HEADER), None);
     let reads: Vec<u32> = host.state.borrow().property_reads.values().copied().collect();
     assert_eq!(reads, vec![1, 1]);
     host.set_property(&["connection", "uri_san_peer_certificate"], &format!("spiffe://{TD}/ns/default/dc/dc1/svc/api"));

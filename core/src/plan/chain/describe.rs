@@ -12,6 +12,7 @@ pub(super) fn summarize_lb(lb: &LoadBalancer) -> LoadBalancerSummary {
     let policy = if lb.policy == LbPolicy::Unset { LbPolicy::RoundRobin } else { lb.policy };
     let ring = lb.ring_hash_config.as_ref();
     LoadBalancerSummary {
+        config: lb.clone(),
         policy: policy.as_str().to_string(),
         minimum_ring_size: ring.map(|r| r.minimum_ring_size).filter(|n| *n > 0),
         maximum_ring_size: ring.map(|r| r.maximum_ring_size).filter(|n| *n > 0),

@@ -310,6 +310,9 @@ pub struct LoadBalancerSummary {
     /// In order: `header x-user`, `cookie session (ttl 30s)`, `source IP`, `… (terminal)`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hash_policies: Vec<String>,
+    /// The entry's block, for the Envoy configuration.
+    #[serde(skip)]
+    pub config: crate::model::service_resolver::LoadBalancer,
 }
 
 /// The mesh gateway mode of a target, as config entries set it.

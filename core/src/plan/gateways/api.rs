@@ -26,9 +26,10 @@
 //! service's share going to the targets its splitter or resolver reaches (its own router is not
 //! consulted). Filters: the rule's header changes, `URLRewrite` (a prefix rewrite), `RetryFilter`
 //! and `TimeoutFilter`; a service's own header changes apply to its targets, and with a single
-//! service its `URLRewrite` replaces the rule's (Consul ignores it when the rule splits) and its
-//! resolver's `RequestTimeout` applies when `TimeoutFilter` sets none. JWT requirements are noted,
-//! not enforced.
+//! service its `URLRewrite` replaces the rule's (Consul ignores it when the rule splits). Consul
+//! compiles the rules into a synthesized router, so a resolver's `RequestTimeout` never applies
+//! here (only `TimeoutFilter`'s), and a route hashes as the first of its services whose splitter or
+//! resolver balances by hash. JWT requirements are noted, not enforced.
 //!
 //! **tcp listeners.** Each attached tcp-route (by name) forwards to its service's resolver target.
 //! Consul serves one service per tcp listener; several routes are noted.
@@ -268,15 +269,19 @@ fn http_route(cx: &Context<'_>, gw: &GatewayIdentity, f: &Flat<'_>) -> HttpRoute
     let mut prefix_rewrite =
         filters.and_then(|x| x.url_rewrite.as_ref()).filter(|r| !r.path.is_empty()).map(|r| r.path.clone());
     let single = rule.services.len() == 1;
-    // With one service, the route goes to its resolver: its RequestTimeout applies when the rule
-    // sets none (as for any route Consul builds to a resolver).
-    let resolver_timeout = match rule.services.as_slice() {
-        [s] => cx.service_request_timeout(
-            &ServiceId::new(&s.name, s.namespace_or(f.route), s.partition_or(f.route)),
-            &gw.datacenter,
-        ),
-        _ => None,
-    };
+    // The route reaches each service's splitter or resolver (Consul's synthesized router): their
+    // first hash policies are the route's.
+    let hash_policies = rule
+        .services
+        .iter()
+        .map(|s| {
+            cx.service_hash_policies(
+                &ServiceId::new(&s.name, s.namespace_or(f.route), s.partition_or(f.route)),
+                &gw.datacenter,
+            )
+        })
+        .find(|h| !h.is_empty())
+        .unwrap_or_default();
     let mut targets: Vec<RouteTarget> = Vec::new();
     for s in &rule.services {
         let svc = ServiceId::new(&s.name, s.namespace_or(f.route), s.partition_or(f.route));
@@ -319,9 +324,10 @@ fn http_route(cx: &Context<'_>, gw: &GatewayIdentity, f: &Flat<'_>) -> HttpRoute
         prefix_rewrite,
         request_headers,
         response_headers,
-        request_timeout: timeouts.and_then(|t| nonzero(t.request_timeout)).or(resolver_timeout),
+        request_timeout: timeouts.and_then(|t| nonzero(t.request_timeout)),
         idle_timeout: timeouts.and_then(|t| nonzero(t.idle_timeout)),
         retry,
+        hash_policies,
         origin: cx.origin(f.http.origin.span),
     }
 }
@@ -418,6 +424,24 @@ Name = "pg"
 Parents = [{ Name = "api-gw", SectionName = "db" }]
 Services = [{ Name = "postgres" }]
 "#;
+
+    #[test]
+    fn routes_hash_as_their_services_resolvers_and_take_no_resolver_timeout() {
+        let plan = compile(&format!(
+            "{WORKSPACE}\n---\nKind = \"service-resolver\"\nName = \"api-canary\"\nRequestTimeout = \"20s\"\nLoadBalancer {{ Policy = \"maglev\", HashPolicies = [{{ SourceIP = true }}] }}\n"
+        ));
+        let t = api(&plan, "api-gw");
+        let routes: Vec<&HttpRoute> = t.listeners.iter().flat_map(|l| &l.hosts).flat_map(|h| &h.routes).collect();
+        let hashed: Vec<&HttpRoute> = routes.iter().copied().filter(|r| !r.hash_policies.is_empty()).collect();
+        // The split to api and api-canary, and the rule to api-canary alone (for each host).
+        assert!(!hashed.is_empty());
+        assert!(hashed.iter().all(|r| r.targets.iter().any(|t| t.service == "api-canary")), "{hashed:#?}");
+        assert!(hashed.iter().all(|r| r.hash_policies[0].on == super::super::traffic::HashOn::SourceIp));
+        // Consul compiles the rules into a router: a resolver's RequestTimeout never applies.
+        assert!(routes.iter().all(|r| r.request_timeout.is_none()), "{routes:#?}");
+        let canary = routes.iter().flat_map(|r| &r.targets).find(|t| t.service == "api-canary").expect("canary");
+        assert_eq!(canary.policy.load_balancer.as_ref().map(|b| b.policy.as_str()), Some("maglev"));
+    }
 
     #[test]
     fn rules_merge_per_host_in_consuls_order() {

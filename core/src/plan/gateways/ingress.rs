@@ -11,8 +11,9 @@
 //!   by name, each at `<service>.ingress.*` with the wildcard's header changes. A virtual host's
 //!   routes are the service's discovery chain: its router's routes in order (the last the implicit
 //!   catch-all), each to the weighted targets its splitter or resolver reaches; a chain without a
-//!   router is one route for every request. A route that reaches a resolver directly takes its
-//!   `RequestTimeout` when the route sets none (Consul's rule).
+//!   router is one route for every request. A resolver's `RequestTimeout` is the route timeout
+//!   only of a chain that starts at the resolver (no router, no splitter: Consul's rule); a
+//!   router's routes take their destination's `RequestTimeout` alone.
 //! - A **tcp listener** forwards every connection to its one service's chain: the resolver's target
 //!   (redirects and default subset applied).
 //!
@@ -104,6 +105,10 @@ fn listener(
             check_protocol(&svc);
             let mut targets = cx.service_targets(&svc, &gw.datacenter);
             reduce_weights(&mut targets);
+            let config = s.effective_limits(entry);
+            super::traffic::each_target(targets.iter_mut(), &|p: &mut super::traffic::ClusterPolicy| {
+                p.add_ingress(&config)
+            });
             out.tcp = Some(TcpRoute { route: String::new(), service: svc, targets, origin: cx.origin(s.origin.span) });
         }
         return out;
@@ -122,9 +127,11 @@ fn listener(
                 if svc.namespace != ns || listed || !same_protocol {
                     continue;
                 }
+                let mut routes = cx.chain_routes(&svc, &gw.datacenter, &origin);
+                limits(&mut routes, &s.effective_limits(entry));
                 out.hosts.push(VirtualHost {
                     domains: vec![default_host(&svc.name)],
-                    routes: cx.chain_routes(&svc, &gw.datacenter, &origin),
+                    routes,
                     service: Some(svc),
                     request_headers: headers.0.clone(),
                     response_headers: headers.1.clone(),
@@ -135,9 +142,11 @@ fn listener(
         }
         let svc = service_ref(s, &s.name);
         check_protocol(&svc);
+        let mut routes = cx.chain_routes(&svc, &gw.datacenter, &origin);
+        limits(&mut routes, &s.effective_limits(entry));
         out.hosts.push(VirtualHost {
             domains: s.effective_hosts(),
-            routes: cx.chain_routes(&svc, &gw.datacenter, &origin),
+            routes,
             service: Some(svc),
             request_headers: headers.0,
             response_headers: headers.1,
@@ -145,6 +154,13 @@ fn listener(
         });
     }
     out
+}
+
+/// The service's limits and passive health check (its own, else the entry's `Defaults`), on
+/// every cluster its routes reach.
+fn limits(routes: &mut [super::HttpRoute], config: &crate::model::ingress_gateway::IngressServiceConfig) {
+    let apply = |p: &mut super::traffic::ClusterPolicy| p.add_ingress(config);
+    super::traffic::each_target(routes.iter_mut().flat_map(|r| r.targets.iter_mut()), &apply);
 }
 
 #[cfg(test)]
@@ -233,26 +249,39 @@ Listeners = [
     }
 
     #[test]
-    fn a_resolver_request_timeout_applies_to_routes_reaching_it() {
+    fn a_resolver_request_timeout_applies_only_to_a_chain_that_starts_at_it() {
         let plan = compile(
             r#"
 service { name = "ingress" kind = "ingress-gateway" }
 ---
-Kind = "service-defaults"
-Name = "web"
-Protocol = "http"
+Kind = "proxy-defaults"
+Name = "global"
+Config { protocol = "http" }
 ---
 Kind = "service-resolver"
-Name = "web"
+Name = "api"
 RequestTimeout = "20s"
+---
+Kind = "service-router"
+Name = "web"
+Routes = [
+  { Match { HTTP { PathPrefix = "/api" } }, Destination { Service = "api" } },
+  { Match { HTTP { PathPrefix = "/slow" } }, Destination { Service = "api", RequestTimeout = "3s" } },
+]
 ---
 Kind = "ingress-gateway"
 Name = "ingress"
-Listeners = [{ Port = 8080, Protocol = "http", Services = [{ Name = "web" }] }]
+Listeners = [{ Port = 8080, Protocol = "http", Services = [{ Name = "web" }, { Name = "api" }] }]
 "#,
         );
         let t = ingress(&plan, "ingress");
-        assert_eq!(t.listeners[0].hosts[0].routes[0].request_timeout.as_deref(), Some("20s"));
+        let timeouts = |h: usize| -> Vec<Option<String>> {
+            t.listeners[0].hosts[h].routes.iter().map(|r| r.request_timeout.clone()).collect()
+        };
+        // Consul sets a resolver's RequestTimeout on the route only when the chain starts at the
+        // resolver: api's own chain does, web's router routes to api do not.
+        assert_eq!(timeouts(0), vec![None, Some("3s".to_string()), None]);
+        assert_eq!(timeouts(1), vec![Some("20s".to_string())]);
     }
 
     #[test]

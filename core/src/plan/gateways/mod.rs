@@ -38,6 +38,7 @@ mod plan;
 pub mod sidecar;
 pub mod terminating;
 pub mod text;
+pub mod traffic;
 
 pub use plan::{
     content_hash, gateway_plan, gateway_plan_from, plan_of, sidecar_plan, GatewayPlan, ServiceProtocol,
@@ -492,6 +493,10 @@ pub struct RouteTarget {
     /// `Failover`). Envoy fails over; the filter routes to the target alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failover: Vec<RouteTarget>,
+    /// Its cluster's connect timeout, balancing, limits and outlier detection (Envoy's; the
+    /// filter ignores it).
+    #[serde(default, skip_serializing_if = "traffic::ClusterPolicy::is_empty")]
+    pub policy: traffic::ClusterPolicy,
 }
 
 impl RouteTarget {
@@ -514,12 +519,19 @@ impl RouteTarget {
             response_headers: HeaderModifiers::default(),
             origin: t.origin.clone(),
             failover: Vec::new(),
+            policy: traffic::ClusterPolicy::default(),
         }
     }
 
-    /// [`Self::from_target`], with the failover targets of `t`'s resolver in `c`.
+    /// [`Self::from_target`], with the failover targets of `t`'s resolver in `c`, and its
+    /// resolver's connect timeout and balancing.
     fn in_chain(c: &DiscoveryChain, t: &Target, weight: u64) -> RouteTarget {
         let mut out = RouteTarget::from_target(t, weight);
+        let resolver = |id: &str| match c.node(&format!("resolver:{id}")) {
+            Some(Node::Resolver(r)) => r.load_balancer.as_ref().map(|lb| &lb.config),
+            _ => None,
+        };
+        out.policy = traffic::ClusterPolicy::of_resolver(t.connect_timeout, resolver(&t.id));
         if let Some(Node::Resolver(r)) = c.node(&format!("resolver:{}", t.id)) {
             if let Some(f) = &r.failover {
                 out.failover = f
@@ -527,7 +539,11 @@ impl RouteTarget {
                     .iter()
                     .filter(|id| **id != t.id)
                     .filter_map(|id| c.target(id))
-                    .map(|ft| RouteTarget { origin: Some(f.origin.clone()), ..RouteTarget::from_target(ft, 1) })
+                    .map(|ft| RouteTarget {
+                        origin: Some(f.origin.clone()),
+                        policy: traffic::ClusterPolicy::of_resolver(ft.connect_timeout, resolver(&ft.id)),
+                        ..RouteTarget::from_target(ft, 1)
+                    })
                     .collect();
             }
         }
@@ -557,6 +573,10 @@ pub struct HttpRoute {
     pub idle_timeout: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<Retry>,
+    /// How Envoy hashes requests for the load balancer the route reaches (a ring hash or Maglev
+    /// resolver's `HashPolicies`, or a splitter's first such), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hash_policies: Vec<traffic::HashPolicy>,
     /// The rule, route or match that produced this route.
     pub origin: Origin,
 }
@@ -694,10 +714,9 @@ impl<'a> Context<'a> {
                             prefix_rewrite: (!route.prefix_rewrite.is_empty()).then(|| route.prefix_rewrite.clone()),
                             request_headers: HeaderModifiers::from_model(route.request_headers.as_ref()),
                             response_headers: HeaderModifiers::from_model(route.response_headers.as_ref()),
-                            request_timeout: route
-                                .request_timeout
-                                .map(|d| d.go_string())
-                                .or_else(|| resolver_timeout(c, &route.next_node)),
+                            // Only the destination's: a resolver's `RequestTimeout` applies
+                            // when the chain starts at the resolver (Consul's rule).
+                            request_timeout: route.request_timeout.map(|d| d.go_string()),
                             idle_timeout: route.idle_timeout.map(|d| d.go_string()),
                             retry: route.retry.as_ref().map(|r| Retry {
                                 num_retries: (r.num_retries > 0).then_some(r.num_retries),
@@ -705,6 +724,7 @@ impl<'a> Context<'a> {
                                 on: r.on.iter().map(|o| o.as_str().to_string()).collect(),
                                 on_status_codes: r.on_status_codes.clone(),
                             }),
+                            hash_policies: node_hash_policies(c, &route.next_node),
                             origin: route.origin.clone(),
                         }
                     })
@@ -715,6 +735,7 @@ impl<'a> Context<'a> {
                     let origin = node.origin().cloned().unwrap_or_else(|| fallback.clone());
                     let mut route = catch_all(targets, origin);
                     route.request_timeout = resolver_timeout(c, &c.start_node);
+                    route.hash_policies = node_hash_policies(c, &c.start_node);
                     vec![route]
                 }
                 None => vec![catch_all(vec![self.default_target(service, datacenter)], fallback.clone())],
@@ -722,10 +743,12 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// The service resolver's `RequestTimeout` when a route to the service (without a subset)
-    /// reaches its resolver directly: Consul's route timeout when the route sets none.
-    pub fn service_request_timeout(&self, service: &ServiceId, datacenter: &str) -> Option<String> {
-        self.with_chain(service, datacenter, |chain| chain.and_then(|c| resolver_timeout(c, entry_node(c))))
+    /// The hash policies of a route to the service entered without a subset (its splitter's or
+    /// resolver's balancer: its router is not consulted).
+    pub fn service_hash_policies(&self, service: &ServiceId, datacenter: &str) -> Vec<traffic::HashPolicy> {
+        self.with_chain(service, datacenter, |chain| {
+            chain.map(|c| node_hash_policies(c, entry_node(c))).unwrap_or_default()
+        })
     }
 
     /// Consul's default chain: the service itself, all of it.
@@ -745,6 +768,7 @@ impl<'a> Context<'a> {
             response_headers: HeaderModifiers::default(),
             origin: None,
             failover: Vec::new(),
+            policy: traffic::ClusterPolicy::default(),
         }
     }
 }
@@ -763,8 +787,20 @@ fn catch_all(mut targets: Vec<RouteTarget>, origin: Origin) -> HttpRoute {
         request_timeout: None,
         idle_timeout: None,
         retry: None,
+        hash_policies: Vec::new(),
         origin,
     }
+}
+
+/// The hash policies of a splitter or resolver node's load balancer (Consul attaches them to
+/// the route that reaches the node).
+fn node_hash_policies(c: &DiscoveryChain, node_id: &str) -> Vec<traffic::HashPolicy> {
+    let lb = match c.node(node_id) {
+        Some(Node::Resolver(r)) => r.load_balancer.as_ref(),
+        Some(Node::Splitter(s)) => s.load_balancer.as_ref(),
+        _ => None,
+    };
+    lb.map(|lb| traffic::HashPolicy::of(&lb.config)).unwrap_or_default()
 }
 
 /// A resolver node's `RequestTimeout`, as a Go duration.

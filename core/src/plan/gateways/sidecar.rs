@@ -205,7 +205,9 @@ fn sidecar(
             let r = resolutions.and_then(|r| r.upstreams.get(i))?;
             let port = u.local_bind_port?;
             let address = if u.local_bind_address.is_empty() { "127.0.0.1" } else { u.local_bind_address.as_str() };
-            Some(upstream(cx, r, address, port, &mut notes))
+            let mut up = upstream(cx, r, address, port, &mut notes);
+            upstream_config(cx, &inbound.service, &mut up);
+            Some(up)
         })
         .collect();
     upstreams.sort_by_key(|u| u.port);
@@ -247,6 +249,28 @@ fn local_service_port(cx: &Context<'_>, p: &ProxyAt<'_>, dc: &str) -> Option<u16
     by_id.or_else(|| cx.ws.services().filter(in_dc).find(|s| s.name == p.service && s.port.is_some()))?.port
 }
 
+/// The service's service-defaults `UpstreamConfig` for this upstream — `Defaults`, then its
+/// override on top (each field the override sets replaces the Defaults' one whole, as Consul
+/// merges them) — on every cluster the upstream reaches.
+fn upstream_config(cx: &Context<'_>, service: &ServiceId, up: &mut SidecarUpstream) {
+    let Some(entry) = cx.entries.service_defaults(service) else { return };
+    let wanted = crate::model::service_defaults::UpstreamRef {
+        name: &up.destination.name,
+        namespace: &up.destination.namespace,
+        partition: &up.destination.partition,
+        peer: &up.peer,
+    };
+    let configs: Vec<_> = entry.upstream_defaults().into_iter().chain(entry.upstream_override(&wanted)).collect();
+    if configs.is_empty() {
+        return;
+    }
+    let apply = |p: &mut super::traffic::ClusterPolicy| configs.iter().for_each(|c| p.add_upstream(c));
+    super::traffic::each_target(super::traffic::host_targets(&mut up.hosts), &apply);
+    if let Some(tcp) = &mut up.tcp {
+        super::traffic::each_target(tcp.targets.iter_mut(), &apply);
+    }
+}
+
 fn upstream(
     cx: &Context<'_>,
     r: &UpstreamResolution,
@@ -285,6 +309,7 @@ fn upstream(
             response_headers: Default::default(),
             origin: None,
             failover: Vec::new(),
+            policy: Default::default(),
         };
         if cx.settings.peers.get(&r.peer).is_none_or(|p| p.mesh_gateways.is_empty()) {
             notes.push(format!(

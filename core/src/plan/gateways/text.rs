@@ -413,6 +413,7 @@ fn route_filters(r: &HttpRoute) -> Vec<String> {
         }
         out.push(s);
     }
+    out.extend(r.hash_policies.iter().map(|h| format!("hash {}", h.describe())));
     out
 }
 
@@ -444,7 +445,13 @@ fn targets(ts: &[RouteTarget]) -> String {
     ts.iter()
         .map(|t| {
             let pct = if total == 0 { "0%".to_string() } else { percent(t.weight, total) };
-            let extra = modifiers("", &t.request_headers, &t.response_headers);
+            let mut extra = modifiers("", &t.request_headers, &t.response_headers);
+            for p in t.policy.describe() {
+                if !extra.is_empty() {
+                    extra.push_str("; ");
+                }
+                extra.push_str(&p);
+            }
             if extra.is_empty() {
                 format!("{} {pct}", t.cluster)
             } else {

@@ -1,0 +1,238 @@
+//! The discovery chain's traffic policy in Envoy: what the filter cannot do for a request once it
+//! has chosen its route and target.
+//!
+//! - **Routes.** The filter routes with one Envoy route (`cluster_header`) and tells Envoy which
+//!   plan route it chose in [`ROUTE_HEADER`] (`<host>.<route>` within the listener; always set
+//!   by the filter, a client's copy replaced). Each plan route with a timeout, idle timeout,
+//!   retries or hash policies gets an Envoy route before the catch-all, matched on that header
+//!   alone, holding them — so the filter's decision stays the only authority, and a request the
+//!   filter did not route matches no policy route. Both headers are stripped before forwarding.
+//! - **Clusters.** Each target's cluster gets its [`ClusterPolicy`]: connect timeout, load
+//!   balancing, circuit-breaker thresholds, outlier detection.
+//!
+//! Mapping (Consul's, from its documented behaviour): `RequestTimeout` → `timeout`,
+//! `IdleTimeout` → `idle_timeout`; retries → `retry_policy` with `retry_on` the `RetryOn` values,
+//! then `connect-failure` (for `RetryOnConnectFailure`, once), then `retriable-status-codes` (with
+//! `RetryOnStatusCodes`), and `num_retries` only when `NumRetries` is above 0 — so `NumRetries = 0`
+//! means Envoy's default, one retry; hash policies → `hash_policy` in order; `Limits` →
+//! `circuit_breakers.thresholds` (`MaxConcurrentRequests` is `max_requests`);
+//! `PassiveHealthCheck` → `outlier_detection` (`MaxFailures` is `consecutive_5xx`).
+
+use crate::decode::Duration;
+use crate::gateway::{route_id, ROUTE_HEADER, ROUTING_HEADER};
+use crate::plan::gateways::traffic::{ClusterPolicy, HashOn, HashPolicy};
+use crate::plan::gateways::{GatewayPlan, HttpRoute, Retry, RouteTable, VirtualHost};
+use serde_json::{json, Map, Value};
+
+/// A Go duration from the plan as an Envoy JSON duration (`1.5s`); `None` when unreadable.
+fn duration(go: &str) -> Option<String> {
+    let d = Duration::parse(go).ok()?;
+    Some(envoy_duration(d))
+}
+
+fn envoy_duration(d: Duration) -> String {
+    let (secs, nanos) = (d.nanos / 1_000_000_000, d.nanos % 1_000_000_000);
+    if nanos == 0 {
+        format!("{secs}s")
+    } else {
+        format!("{secs}.{nanos:09}s")
+    }
+}
+
+/// Consul's retry policy for a route.
+pub fn retry_policy(r: &Retry) -> Value {
+    let mut on: Vec<String> = r.on.clone();
+    if r.on_connect_failure && !on.iter().any(|o| o == "connect-failure") {
+        on.push("connect-failure".into());
+    }
+    let mut out = Map::new();
+    if !r.on_status_codes.is_empty() {
+        on.push("retriable-status-codes".into());
+        out.insert("retriable_status_codes".into(), json!(r.on_status_codes));
+    }
+    out.insert("retry_on".into(), json!(on.join(",")));
+    if let Some(n) = r.num_retries.filter(|n| *n > 0) {
+        out.insert("num_retries".into(), json!(n));
+    }
+    Value::Object(out)
+}
+
+pub fn hash_policy(h: &HashPolicy) -> Value {
+    let mut out = match h.on {
+        HashOn::Header => json!({ "header": { "header_name": h.name } }),
+        HashOn::QueryParameter => json!({ "query_parameter": { "name": h.name } }),
+        HashOn::SourceIp => json!({ "connection_properties": { "source_ip": true } }),
+        HashOn::Cookie => {
+            let mut cookie = Map::new();
+            cookie.insert("name".into(), json!(h.name));
+            if let Some(ttl) = h.cookie_ttl.as_deref().and_then(duration) {
+                cookie.insert("ttl".into(), json!(ttl));
+            }
+            if !h.cookie_path.is_empty() {
+                cookie.insert("path".into(), json!(h.cookie_path));
+            }
+            json!({ "cookie": cookie })
+        }
+    };
+    if let (true, Some(o)) = (h.terminal, out.as_object_mut()) {
+        o.insert("terminal".into(), json!(true));
+    }
+    out
+}
+
+/// The route action of a plan route with a traffic policy (`None` without one).
+pub fn route_action(r: &HttpRoute) -> Option<Value> {
+    let mut out = Map::new();
+    if let Some(t) = r.request_timeout.as_deref().and_then(duration) {
+        out.insert("timeout".into(), json!(t));
+    }
+    if let Some(t) = r.idle_timeout.as_deref().and_then(duration) {
+        out.insert("idle_timeout".into(), json!(t));
+    }
+    if let Some(retry) = &r.retry {
+        out.insert("retry_policy".into(), retry_policy(retry));
+    }
+    if !r.hash_policies.is_empty() {
+        out.insert("hash_policy".into(), Value::Array(r.hash_policies.iter().map(hash_policy).collect()));
+    }
+    if out.is_empty() {
+        return None;
+    }
+    out.insert("cluster_header".into(), json!(ROUTING_HEADER));
+    Some(Value::Object(out))
+}
+
+/// One Envoy route per plan route with a traffic policy, keyed by the route header.
+pub fn policy_routes(hosts: &[&VirtualHost]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (hi, h) in hosts.iter().enumerate() {
+        for (ri, r) in h.routes.iter().enumerate() {
+            let Some(action) = route_action(r) else { continue };
+            let id = route_id(u32::try_from(hi).unwrap_or(u32::MAX), u32::try_from(ri).unwrap_or(u32::MAX));
+            out.push(json!({
+                "match": {
+                    "prefix": "/",
+                    "headers": [{ "name": ROUTE_HEADER, "string_match": { "exact": id } }],
+                },
+                "route": action,
+                "request_headers_to_remove": [ROUTING_HEADER, ROUTE_HEADER],
+            }));
+        }
+    }
+    out
+}
+
+/// The virtual hosts of the http listener at `port`, indexed as the filter indexes them (an API
+/// gateway's listeners sharing the port merged in order).
+pub fn hosts_at(plan: &GatewayPlan, port: u16) -> Vec<&VirtualHost> {
+    match &plan.routes {
+        RouteTable::IngressGateway(t) => t
+            .listeners
+            .iter()
+            .find(|l| l.port == port && l.protocol.is_http_like())
+            .map(|l| l.hosts.iter().collect())
+            .unwrap_or_default(),
+        RouteTable::ApiGateway(t) => {
+            t.listeners.iter().filter(|l| l.port == port && l.protocol.is_http_like()).flat_map(|l| &l.hosts).collect()
+        }
+        RouteTable::Sidecar(t) => t
+            .upstreams
+            .iter()
+            .find(|u| u.port == port && u.protocol.is_http_like())
+            .map(|u| u.hosts.iter().collect())
+            .unwrap_or_default(),
+        RouteTable::MeshGateway(_) | RouteTable::TerminatingGateway(_) => Vec::new(),
+    }
+}
+
+/// Puts the policy routes of the listener's hosts before its catch-all route.
+pub fn add_policy_routes(listener: &mut Value, hosts: &[&VirtualHost]) {
+    let routes = policy_routes(hosts);
+    if routes.is_empty() {
+        return;
+    }
+    let Some(chains) = listener.get_mut("filter_chains").and_then(Value::as_array_mut) else { return };
+    for chain in chains {
+        let Some(filters) = chain.get_mut("filters").and_then(Value::as_array_mut) else { continue };
+        for f in filters {
+            let vhosts = f
+                .pointer_mut("/typed_config/route_config/virtual_hosts")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten();
+            for vh in vhosts {
+                if let Some(existing) = vh.get_mut("routes").and_then(Value::as_array_mut) {
+                    let mut all = routes.clone();
+                    all.append(existing);
+                    *existing = all;
+                }
+            }
+        }
+    }
+}
+
+/// Writes a target's cluster policy into its cluster.
+pub fn apply_cluster(cluster: &mut Value, p: &ClusterPolicy) {
+    let Some(c) = cluster.as_object_mut() else { return };
+    if let Some(t) = p.connect_timeout.as_deref().and_then(duration) {
+        c.insert("connect_timeout".into(), json!(t));
+    }
+    if let Some(lb) = &p.load_balancer {
+        let policy = match lb.policy.as_str() {
+            "least_request" => "LEAST_REQUEST",
+            "ring_hash" => "RING_HASH",
+            "maglev" => "MAGLEV",
+            "random" => "RANDOM",
+            _ => "ROUND_ROBIN",
+        };
+        c.insert("lb_policy".into(), json!(policy));
+        if let Some(n) = lb.choice_count {
+            c.insert("least_request_lb_config".into(), json!({ "choice_count": n }));
+        }
+        if lb.minimum_ring_size.is_some() || lb.maximum_ring_size.is_some() {
+            let mut ring = Map::new();
+            if let Some(n) = lb.minimum_ring_size {
+                ring.insert("minimum_ring_size".into(), json!(n));
+            }
+            if let Some(n) = lb.maximum_ring_size {
+                ring.insert("maximum_ring_size".into(), json!(n));
+            }
+            c.insert("ring_hash_lb_config".into(), Value::Object(ring));
+        }
+    }
+    if let Some(l) = &p.limits {
+        let mut t = Map::new();
+        for (key, n) in [
+            ("max_connections", l.max_connections),
+            ("max_pending_requests", l.max_pending_requests),
+            ("max_requests", l.max_concurrent_requests),
+        ] {
+            if let Some(n) = n {
+                t.insert(key.into(), json!(n));
+            }
+        }
+        c.insert("circuit_breakers".into(), json!({ "thresholds": [t] }));
+    }
+    if let Some(o) = &p.outlier_detection {
+        let mut od = Map::new();
+        if let Some(n) = o.max_failures {
+            od.insert("consecutive_5xx".into(), json!(n));
+        }
+        if let Some(i) = o.interval.as_deref().and_then(duration) {
+            od.insert("interval".into(), json!(i));
+        }
+        if let Some(n) = o.enforcing_consecutive_5xx {
+            od.insert("enforcing_consecutive_5xx".into(), json!(n));
+        }
+        if let Some(n) = o.max_ejection_percent {
+            od.insert("max_ejection_percent".into(), json!(n));
+        }
+        if let Some(t) = o.base_ejection_time.as_deref().and_then(duration) {
+            od.insert("base_ejection_time".into(), json!(t));
+        }
+        c.insert("outlier_detection".into(), Value::Object(od));
+    }
+}
+
+#[cfg(test)]
+mod tests;
