@@ -28,7 +28,7 @@ let fileId = -1;
 let opening = 0;
 
 /** `web.crd.yaml`, `web.hcl` → `web`: the name without the form it is written in. */
-export function stem(name: string): string {
+function stem(name: string): string {
   return name.replace(/\.crd\.ya?ml$/i, "").replace(/\.(hcl|json|ya?ml)$/i, "") || name;
 }
 
@@ -111,7 +111,6 @@ async function openForm(): Promise<void> {
     );
     byId("convert-entry-label").hidden = false;
   }
-  form.dataset.entries = String(names.size);
 }
 
 function closeForm(focus = true): void {
@@ -128,17 +127,20 @@ async function run(replace: boolean): Promise<void> {
   }
   const t = target();
   const name = entry();
+  const ticket = opening;
   showError("");
   let text: string;
   try {
     const result = await requestConvert({ file: { name: file.name, text: file.text }, name, to: t.to });
+    // Closed (or opened for another file) meanwhile: the user moved on.
+    if (ticket !== opening) return;
     if (result.error) {
       showError(result.error);
       return;
     }
     text = result.text;
   } catch (error) {
-    showError((error as Error).message);
+    if (ticket === opening) showError((error as Error).message);
     return;
   }
   closeForm(false);

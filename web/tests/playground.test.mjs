@@ -754,9 +754,12 @@ describe("the playground", () => {
           `  ${protocolKey}: http`,
           "",
         ].join("\n");
+      // Pasted through the clipboard, as a user would.
+      await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+      await page.evaluate((text) => navigator.clipboard.writeText(text), manifest("protocol"));
       await rerendered(page, async () => {
         await page.click("[data-testid=editor] .cm-content");
-        await page.keyboard.insertText(manifest("protocol"));
+        await page.keyboard.press("Control+V");
       });
       assert.match(await page.textContent("[data-testid=diagnostics-list]"), /No problems/);
       assert.match(await page.textContent("[data-testid=status]"), /^valid · 2 files · 3 entries/);
