@@ -716,6 +716,24 @@ describe("the playground", () => {
       await page.waitForSelector('[data-testid=file-tabs] [role=tab][aria-selected=true][data-file="billing.json"]');
       assert.match(await page.textContent("[data-testid=editor] .cm-content"), /"Meta": \{\s*"team": "pay"/);
       await page.screenshot({ path: join(ARTIFACTS, "convert.png") });
+
+      // A kind with no Kubernetes form says so, and what to use instead.
+      await page.click("[data-testid=file-add]");
+      await page.fill("[data-testid=file-name-input]", "cert.hcl");
+      await page.press("[data-testid=file-name-input]", "Enter");
+      await rerendered(page, async () => {
+        await page.click("[data-testid=editor] .cm-content");
+        await page.keyboard.insertText('Kind = "file-system-certificate"\nName = "site"\nCertificate = "/etc/tls/site.pem"\nPrivateKey = "/etc/tls/site.key"\n');
+      });
+      await page.click("[data-testid=file-convert]");
+      await page.selectOption("[data-testid=convert-to]", "crd");
+      await page.click("[data-testid=convert-replace]");
+      await error.filter({ hasText: /./ }).waitFor();
+      assert.match(
+        await error.textContent(),
+        /^file-system-certificate `site` has no Kubernetes resource form: .*Secrets of type kubernetes\.io\/tls$/,
+      );
+      assert.equal((await fileTabs(page)).at(-1), "cert.hcl");
     });
   });
 
