@@ -87,6 +87,18 @@ async function typeAtStart(page, text) {
   });
 }
 
+/** Adds a file through the file bar, types `text` into it and waits for the views to follow. */
+async function addFile(page, name, text) {
+  await page.click("[data-testid=file-add]");
+  await page.fill("[data-testid=file-name-input]", name);
+  await page.press("[data-testid=file-name-input]", "Enter");
+  await page.waitForSelector(`[data-testid=file-tabs] [role=tab][aria-selected=true][data-file="${name}"]`);
+  await rerendered(page, async () => {
+    await page.click("[data-testid=editor] .cm-content");
+    await page.keyboard.insertText(text);
+  });
+}
+
 async function fileTabs(page) {
   return page.$$eval("[data-testid=file-tabs] [role=tab]", (els) => els.map((e) => e.dataset.file));
 }
@@ -718,13 +730,7 @@ describe("the playground", () => {
       await page.screenshot({ path: join(ARTIFACTS, "convert.png") });
 
       // A kind with no Kubernetes form says so, and what to use instead.
-      await page.click("[data-testid=file-add]");
-      await page.fill("[data-testid=file-name-input]", "cert.hcl");
-      await page.press("[data-testid=file-name-input]", "Enter");
-      await rerendered(page, async () => {
-        await page.click("[data-testid=editor] .cm-content");
-        await page.keyboard.insertText('Kind = "file-system-certificate"\nName = "site"\nCertificate = "/etc/tls/site.pem"\nPrivateKey = "/etc/tls/site.key"\n');
-      });
+      await addFile(page, "cert.hcl", 'Kind = "file-system-certificate"\nName = "site"\nCertificate = "/etc/tls/site.pem"\nPrivateKey = "/etc/tls/site.key"\n');
       await page.click("[data-testid=file-convert]");
       await page.selectOption("[data-testid=convert-to]", "crd");
       await page.click("[data-testid=convert-replace]");
@@ -1266,13 +1272,7 @@ describe("the playground", () => {
             await audit(id);
           }
           // The Convert form, with its entry picker, a disabled button, its note and a refusal.
-          await page.click("[data-testid=file-add]");
-          await page.fill("[data-testid=file-name-input]", "two.hcl");
-          await page.press("[data-testid=file-name-input]", "Enter");
-          await rerendered(page, async () => {
-            await page.click("[data-testid=editor] .cm-content");
-            await page.keyboard.insertText('config_entries {\n  bootstrap = [\n    { Kind = "service-defaults", Name = "x", Meta = { a = "b" } },\n    { Kind = "service-defaults", Name = "y" },\n  ]\n}\n');
-          });
+          await addFile(page, "two.hcl", 'config_entries {\n  bootstrap = [\n    { Kind = "service-defaults", Name = "x", Meta = { a = "b" } },\n    { Kind = "service-defaults", Name = "y" },\n  ]\n}\n');
           await page.click("[data-testid=file-convert]");
           await page.waitForSelector("#convert-entry-label:not([hidden])");
           await page.selectOption("[data-testid=convert-entry]", "x");
