@@ -12,6 +12,8 @@ export type {
   RoutesView,
   TargetShare,
   CellVerdict,
+  ConvertRequest,
+  ConvertView,
   DiagnosticView,
   DiagnosticsView,
   DialedTarget,
@@ -55,6 +57,8 @@ export type {
 
 import type {
   Cell,
+  ConvertRequest,
+  ConvertView,
   DiagnosticsView,
   Endpoint,
   EnvoyRequest,
@@ -150,7 +154,8 @@ export type ToWorker =
   | { id: number; kind: "intention-list"; query: ListQuery }
   | { id: number; kind: "simulate"; request: SimulateRequest }
   | { id: number; kind: "gateway-plan"; gateway: string }
-  | { id: number; kind: "envoy"; request: EnvoyRequest };
+  | { id: number; kind: "envoy"; request: EnvoyRequest }
+  | { id: number; kind: "convert"; request: ConvertRequest };
 
 export type FromWorker =
   | { kind: "ready"; version: string; ms: number }
@@ -162,4 +167,5 @@ export type FromWorker =
   | { id: number; kind: "simulated"; result: SimulateView }
   | { id: number; kind: "gateway-plan"; result: GatewayPlanView }
   | { id: number; kind: "envoy"; result: EnvoyView }
+  | { id: number; kind: "converted"; result: ConvertView }
   | { id: number; kind: "error"; message: string };

@@ -143,6 +143,12 @@ export class Editor {
     }
   }
 
+  /** Replaces the shown file's whole text as one edit (so the editor's own undo takes it back). */
+  replaceShown(text: string): void {
+    const doc = this.view.state.doc;
+    this.view.dispatch({ changes: { from: 0, to: doc.length, insert: text }, selection: { anchor: 0 } });
+  }
+
   text(id: number): string | undefined {
     if (id === this.activeId) return this.view.state.doc.toString();
     return this.states.get(id)?.doc.toString();

@@ -3,6 +3,7 @@
 import { app } from "./app";
 import { byId } from "./dom";
 import { chooseFromMenu, loadExample, loadExampleIndex, renderMenu } from "./examples";
+import { wireConvert } from "./convert";
 import { wireFiles } from "./files";
 import { keep } from "./keep";
 import { connect, simulate } from "./planner";
@@ -120,6 +121,7 @@ onSimulatePair((source, destination) => {
 function wire(): void {
   wireTheme();
   wireFiles(changed);
+  wireConvert();
   wireSettings(changed);
   byId<HTMLSelectElement>("examples").addEventListener("change", (event) => {
     chooseFromMenu((event.target as HTMLSelectElement).value);

@@ -6,6 +6,8 @@ import { app, envoyRequest, shared } from "./app";
 import { toWorkspaceInput } from "./state";
 import { setBusy } from "./ui";
 import type {
+  ConvertRequest,
+  ConvertView,
   EnvoyRequest,
   EnvoyView,
   FromWorker,
@@ -59,6 +61,9 @@ let loadEditAt: number | null = null;
 /** Requests waiting for their answer (views, matrix and list windows), with the load they are for. */
 const waiting = new Map<number, { load: number; resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 
+/** Conversions waiting for their answer: they read one file, so no load makes them stale. */
+const converting = new Map<number, { resolve: (value: ConvertView) => void; reject: (error: Error) => void }>();
+
 function send(request: Request): number {
   const id = ++seq;
   worker.postMessage({ ...request, id } as ToWorker);
@@ -66,7 +71,7 @@ function send(request: Request): number {
 }
 
 function updateBusy(): void {
-  setBusy(loadInFlight || loadWanted || waiting.size > 0);
+  setBusy(loadInFlight || loadWanted || waiting.size > 0 || converting.size > 0);
 }
 
 /** Asks the worker about the loaded workspace; resolves to null when a newer load made it stale. */
@@ -121,6 +126,11 @@ export function connect(handlers: PlannerEvents): void {
       case "intention-list":
         answer(m.id, m.kind === "views" ? m.views : m.result);
         return;
+      case "converted":
+        converting.get(m.id)?.resolve(m.result);
+        converting.delete(m.id);
+        updateBusy();
+        return;
       case "simulated":
         if (m.id === latestSimulation) handlers.simulated(m.result);
         return;
@@ -137,6 +147,12 @@ export function connect(handlers: PlannerEvents): void {
         return;
       case "error":
         if (answer(m.id, null, m.message)) return;
+        if (converting.has(m.id)) {
+          converting.get(m.id)?.reject(new Error(m.message));
+          converting.delete(m.id);
+          updateBusy();
+          return;
+        }
         if (m.id === latestSimulation) handlers.simulateFailed(m.message);
         else if (m.id === latestGatewayPlan || m.id === latestEnvoy) handlers.failed(m.message);
         else if (m.id === latestLoad) {
@@ -236,4 +252,13 @@ export function requestEnvoy(request: EnvoyRequest): void {
 export function simulate(request: SimulateRequest): void {
   app.lastSimulation = request;
   latestSimulation = send({ kind: "simulate", request });
+}
+
+/** One file's entries (or the one named) in another form: `{text}`, or `{error}` saying why not. */
+export function requestConvert(request: ConvertRequest): Promise<ConvertView> {
+  const id = send({ kind: "convert", request });
+  return new Promise<ConvertView>((resolve, reject) => {
+    converting.set(id, { resolve, reject });
+    updateBusy();
+  });
 }

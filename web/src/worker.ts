@@ -2,7 +2,7 @@
 // what every view needs up front plus the views asked for (the one shown); the others, and windows
 // of the big ones (the intention matrix and list), are asked for later and answered from the same
 // loaded workspace.
-import init, { Workspace, version } from "../dist/pkg/meshgate_planner_wasm.js";
+import init, { Workspace, convert, version } from "../dist/pkg/meshgate_planner_wasm.js";
 import {
   MATRIX_LIMIT,
   type FromWorker,
@@ -131,6 +131,8 @@ function handle(message: ToWorker): FromWorker {
       };
       return { id: message.id, kind: "loaded", views: result, ms: performance.now() - t0 };
     }
+    // Conversion reads one file on its own: it needs no loaded workspace.
+    if (message.kind === "convert") return { id: message.id, kind: "converted", result: convert(message.request) };
     if (!workspace) return { id: message.id, kind: "error", message: "no workspace is loaded yet" };
     switch (message.kind) {
       case "views":

@@ -87,6 +87,18 @@ async function typeAtStart(page, text) {
   });
 }
 
+/** Adds a file through the file bar, types `text` into it and waits for the views to follow. */
+async function addFile(page, name, text) {
+  await page.click("[data-testid=file-add]");
+  await page.fill("[data-testid=file-name-input]", name);
+  await page.press("[data-testid=file-name-input]", "Enter");
+  await page.waitForSelector(`[data-testid=file-tabs] [role=tab][aria-selected=true][data-file="${name}"]`);
+  await rerendered(page, async () => {
+    await page.click("[data-testid=editor] .cm-content");
+    await page.keyboard.insertText(text);
+  });
+}
+
 async function fileTabs(page) {
   return page.$$eval("[data-testid=file-tabs] [role=tab]", (els) => els.map((e) => e.dataset.file));
 }
@@ -578,6 +590,224 @@ describe("the playground", () => {
     });
   });
 
+  test("Convert…: an HCL service-defaults to Kubernetes and back, by keyboard; the views are unchanged; Undo", async () => {
+    await withPage(async (page) => {
+      await openFiles(page, ROUTED);
+      const routes = async () => (await view(page, "routes")).innerText();
+      const matrix = async () => {
+        await view(page, "intentions");
+        return page.$eval("[data-testid=intention-matrix]", (t) => t.innerText);
+      };
+      const before = { routes: await routes(), matrix: await matrix() };
+      await page.click('[data-testid=file-tabs] [data-file="db.hcl"]');
+      // The action, its form and the conversion, from the keyboard.
+      await page.focus("[data-testid=file-convert]");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("[data-testid=convert-form]:not([hidden])");
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "convert-to");
+      assert.equal(await page.textContent("#convert-title"), "Convert db.hcl");
+      // One entry: no entry picker.
+      assert.ok(await page.locator("#convert-entry-label").isHidden());
+      await page.selectOption("[data-testid=convert-to]", "crd");
+      await page.focus("[data-testid=convert-replace]");
+      await rerendered(page, () => page.keyboard.press("Enter"));
+      assert.ok(await page.locator("[data-testid=convert-form]").isHidden());
+      await page.waitForSelector('[data-testid=file-tabs] [role=tab][aria-selected=true][data-file="db.crd.yaml"]');
+      assert.equal((await fileTabs(page)).filter((f) => f.startsWith("db.")).join(), "db.crd.yaml");
+      const crd = await page.textContent("[data-testid=editor] .cm-content");
+      assert.match(crd, /apiVersion: consul\.hashicorp\.com\/v1alpha1/);
+      assert.match(crd, /kind: ServiceDefaults/);
+      assert.match(crd, /name: db/);
+      assert.match(crd, /protocol: tcp/);
+      assert.match(await page.textContent("[data-testid=diagnostics-list]"), /No problems/);
+      assert.match(await page.textContent("[data-testid=notice]"), /Converted db\.hcl to Kubernetes \(CRD\) as db\.crd\.yaml/);
+
+      // And back to HCL: the same entry, the same views.
+      await page.click("[data-testid=file-convert]");
+      await page.selectOption("[data-testid=convert-to]", "hcl");
+      await rerendered(page, () => page.click("[data-testid=convert-replace]"));
+      await page.waitForSelector('[data-testid=file-tabs] [role=tab][aria-selected=true][data-file="db.hcl"]');
+      const hcl = await page.textContent("[data-testid=editor] .cm-content");
+      assert.match(hcl, /Kind = "service-defaults"/);
+      assert.match(hcl, /Protocol = "tcp"/);
+      assert.match(await page.textContent("[data-testid=diagnostics-list]"), /No problems/);
+      assert.equal(await routes(), before.routes);
+      assert.equal(await matrix(), before.matrix);
+
+      // Undo brings the Kubernetes file back, name and text.
+      await rerendered(page, () => page.click("[data-testid=undo]"));
+      await page.waitForSelector('[data-testid=file-tabs] [role=tab][aria-selected=true][data-file="db.crd.yaml"]');
+      assert.equal(await page.textContent("[data-testid=editor] .cm-content"), crd);
+      // The workspace before each conversion is kept, as before any replacement.
+      assert.ok(await page.$$eval("[data-testid=examples] optgroup[data-testid=kept-work] option", (os) => os.length) >= 1);
+      // Escape closes the form and gives the focus back to its button.
+      await page.click("[data-testid=file-convert]");
+      await page.waitForSelector("[data-testid=convert-form]:not([hidden])");
+      await page.keyboard.press("Escape");
+      assert.ok(await page.locator("[data-testid=convert-form]").isHidden());
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "file-convert");
+    });
+  });
+
+  test("Convert…: a file of several entries, whole or one of them; a refused conversion says why", async () => {
+    await withPage(async (page) => {
+      const multi = {
+        name: "api.yaml",
+        text: [
+          "Kind: service-router",
+          "Name: api",
+          "Routes:",
+          "  - Match: { HTTP: { PathPrefix: /admin } }",
+          "    Destination: { Service: admin }",
+          "---",
+          "Kind: service-splitter",
+          "Name: api",
+          "Splits:",
+          "  - { Weight: 90 }",
+          "  - { Weight: 10, Service: canary }",
+          "---",
+          "Kind: service-defaults",
+          "Name: admin",
+          "Protocol: http",
+          "",
+        ].join("\n"),
+      };
+      const meta = { name: "billing.hcl", text: 'Kind = "service-defaults"\nName = "billing"\nProtocol = "http"\nMeta { team = "pay" }\n' };
+      await openFiles(page, [ROUTED[0], multi, meta]);
+      await page.click('[data-testid=file-tabs] [data-file="api.yaml"]');
+      await page.click("[data-testid=file-convert]");
+      // The picker lists the entries by name (conversion picks by name).
+      await page.waitForSelector("#convert-entry-label:not([hidden])");
+      assert.deepEqual(await page.$$eval("[data-testid=convert-entry] option", (os) => os.map((o) => o.textContent)), [
+        "Every entry (3)",
+        "api (service-router, service-splitter)",
+        "admin (service-defaults)",
+      ]);
+      // Every entry, replacing the file: three Kubernetes documents that read back without a problem.
+      await page.selectOption("[data-testid=convert-to]", "crd");
+      await rerendered(page, () => page.click("[data-testid=convert-replace]"));
+      await page.waitForSelector('[data-testid=file-tabs] [role=tab][aria-selected=true][data-file="api.crd.yaml"]');
+      const crd = await page.evaluate(() => document.querySelector("[data-testid=editor] .cm-content").innerText);
+      assert.deepEqual(crd.match(/^kind: \w+$/gm), ["kind: ServiceRouter", "kind: ServiceSplitter", "kind: ServiceDefaults"]);
+      assert.match(await page.textContent("[data-testid=diagnostics-list]"), /No problems/);
+      assert.match(await page.textContent("[data-testid=status]"), /^valid · 3 files · 5 entries/);
+
+      // One entry of several opens as a new file (replacing would drop the others).
+      await page.click("[data-testid=file-convert]");
+      await page.waitForSelector("#convert-entry-label:not([hidden])");
+      await page.selectOption("[data-testid=convert-entry]", "admin");
+      assert.ok(await page.locator("[data-testid=convert-replace]").isDisabled());
+      await page.selectOption("[data-testid=convert-to]", "hcl");
+      await rerendered(page, () => page.click("[data-testid=convert-new]"));
+      await page.waitForSelector('[data-testid=file-tabs] [role=tab][aria-selected=true][data-file="admin.hcl"]');
+      assert.deepEqual(await fileTabs(page), ["defaults.hcl", "api.crd.yaml", "billing.hcl", "admin.hcl"]);
+      const hcl = await page.textContent("[data-testid=editor] .cm-content");
+      assert.match(hcl, /Kind = "service-defaults"/);
+      assert.doesNotMatch(hcl, /service-router|service-splitter/);
+      // The entry is now in two files: the workspace says so, and so did the note.
+      assert.match(await page.textContent("[data-testid=notice]"), /Opened admin\.hcl, converted from api\.crd\.yaml.*E0401/);
+      await page.waitForSelector("[data-testid=diagnostics-list] [data-code=E0401]");
+
+      // Meta has no Kubernetes form: refused, with the reason, and nothing changes.
+      await page.click('[data-testid=file-tabs] [data-file="billing.hcl"]');
+      const tabs = await fileTabs(page);
+      await page.click("[data-testid=file-convert]");
+      await page.selectOption("[data-testid=convert-to]", "crd");
+      await page.click("[data-testid=convert-replace]");
+      const error = page.locator("[data-testid=convert-error]");
+      await error.filter({ hasText: /./ }).waitFor();
+      assert.equal(await error.getAttribute("role"), "alert");
+      assert.match(await error.textContent(), /service-defaults `billing`: Meta cannot be written as a Kubernetes resource/);
+      assert.ok(await page.locator("[data-testid=convert-form]").isVisible(), "the form stays open on its error");
+      await page.screenshot({ path: join(ARTIFACTS, "convert-refused.png") });
+      assert.deepEqual(await fileTabs(page), tabs);
+      assert.match(await page.textContent("[data-testid=editor] .cm-content"), /Meta \{ team = "pay" \}/);
+      // Another form is fine: JSON says Meta.
+      await page.selectOption("[data-testid=convert-to]", "json");
+      await page.click("[data-testid=convert-new]");
+      await page.waitForSelector('[data-testid=file-tabs] [role=tab][aria-selected=true][data-file="billing.json"]');
+      assert.match(await page.textContent("[data-testid=editor] .cm-content"), /"Meta": \{\s*"team": "pay"/);
+      await page.screenshot({ path: join(ARTIFACTS, "convert.png") });
+
+      // A kind with no Kubernetes form says so, and what to use instead.
+      await addFile(page, "cert.hcl", 'Kind = "file-system-certificate"\nName = "site"\nCertificate = "/etc/tls/site.pem"\nPrivateKey = "/etc/tls/site.key"\n');
+      await page.click("[data-testid=file-convert]");
+      await page.selectOption("[data-testid=convert-to]", "crd");
+      await page.click("[data-testid=convert-replace]");
+      await error.filter({ hasText: /./ }).waitFor();
+      assert.match(
+        await error.textContent(),
+        /^file-system-certificate `site` has no Kubernetes resource form: .*Secrets of type kubernetes\.io\/tls$/,
+      );
+      assert.equal((await fileTabs(page)).at(-1), "cert.hcl");
+    });
+  });
+
+  test("a pasted Kubernetes manifest (ServiceIntentions + ServiceDefaults) is read; a wrong key shows at its line", async () => {
+    await withPage(async (page) => {
+      await openFiles(page, [{ name: "web.hcl", text: 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n' }]);
+      await page.click("[data-testid=file-add]");
+      await page.fill("[data-testid=file-name-input]", "manifest.yaml");
+      await page.press("[data-testid=file-name-input]", "Enter");
+      await page.waitForSelector('[data-testid=file-tabs] [role=tab][aria-selected=true][data-file="manifest.yaml"]');
+      const manifest = (protocolKey) =>
+        [
+          "apiVersion: consul.hashicorp.com/v1alpha1",
+          "kind: ServiceIntentions",
+          "metadata:",
+          "  name: billing-intentions",
+          "  namespace: apps",
+          "spec:",
+          "  destination:",
+          "    name: billing",
+          "  sources:",
+          "    - name: web",
+          "      permissions:",
+          "        - action: deny",
+          "          http: { pathPrefix: /admin }",
+          "        - action: allow",
+          "          http: { pathPrefix: / }",
+          "    - name: legacy",
+          "      action: deny",
+          "---",
+          "apiVersion: consul.hashicorp.com/v1alpha1",
+          "kind: ServiceDefaults",
+          "metadata:",
+          "  name: billing",
+          "spec:",
+          `  ${protocolKey}: http`,
+          "",
+        ].join("\n");
+      // Pasted through the clipboard, as a user would.
+      await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+      await page.evaluate((text) => navigator.clipboard.writeText(text), manifest("protocol"));
+      await rerendered(page, async () => {
+        await page.click("[data-testid=editor] .cm-content");
+        await page.keyboard.press("Control+V");
+      });
+      assert.match(await page.textContent("[data-testid=diagnostics-list]"), /No problems/);
+      assert.match(await page.textContent("[data-testid=status]"), /^valid · 2 files · 3 entries/);
+      await view(page, "intentions");
+      assert.equal(await cell(page, "web", "billing"), "l7");
+      assert.equal(await cell(page, "legacy", "billing"), "deny");
+      await view(page, "simulate");
+      const web = await simulate(page, { source: "web", destination: "billing", method: "GET", path: "/admin/x" });
+      assert.equal(web.verdict, "Denied");
+      // The HCL spelling in the second document: E0201 at its own line, with the CRD spelling.
+      await rerendered(page, async () => {
+        await page.click("[data-testid=editor] .cm-content");
+        await page.keyboard.press("Control+A");
+        await page.keyboard.insertText(manifest("Protocol"));
+      });
+      const item = page.locator('[data-testid=diagnostics-list] [data-file="manifest.yaml"][data-code="E0201"]');
+      await item.waitFor();
+      assert.equal(await item.getAttribute("data-line"), "24");
+      assert.equal(await item.getAttribute("data-column-utf16"), "3");
+      assert.match(await item.textContent(), /manifest\.yaml:24:3 .*Protocol.*did you mean `protocol`\?/);
+      assert.deepEqual(await page.locator(".cm-lintRange-error").allTextContents(), ["Protocol"]);
+    });
+  });
+
   test("simulate an allowed and a denied request and read the trace", async () => {
     await withPage(async (page) => {
       await open(page);
@@ -1027,17 +1257,29 @@ describe("the playground", () => {
           await loadExample(page, "demo");
           await page.addScriptTag({ content: axe });
           const problems = [];
+          const audit = async (where) => {
+            const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+            for (const v of result.violations) {
+              if (v.impact === "serious" || v.impact === "critical") {
+                problems.push(`${colorScheme} ${where}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")}`);
+              }
+            }
+          };
           for (const id of ["routes", "upstreams", "intentions", "simulate", "envoy", "plan"]) {
             await view(page, id);
             if (id === "simulate") await simulate(page, { source: "web", destination: "api" });
             if (id === "envoy") await page.waitForSelector("[data-testid=envoy-json]");
-            const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-            for (const v of result.violations) {
-              if (v.impact === "serious" || v.impact === "critical") {
-                problems.push(`${colorScheme} ${id}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")}`);
-              }
-            }
+            await audit(id);
           }
+          // The Convert form, with its entry picker, a disabled button, its note and a refusal.
+          await addFile(page, "two.hcl", 'config_entries {\n  bootstrap = [\n    { Kind = "service-defaults", Name = "x", Meta = { a = "b" } },\n    { Kind = "service-defaults", Name = "y" },\n  ]\n}\n');
+          await page.click("[data-testid=file-convert]");
+          await page.waitForSelector("#convert-entry-label:not([hidden])");
+          await page.selectOption("[data-testid=convert-entry]", "x");
+          await page.selectOption("[data-testid=convert-to]", "crd");
+          await page.click("[data-testid=convert-new]");
+          await page.locator("[data-testid=convert-error]").filter({ hasText: /Meta cannot be written/ }).waitFor();
+          await audit("convert");
           assert.deepEqual(problems, []);
         },
         { colorScheme },
