@@ -864,7 +864,7 @@ impl Known {
             .filter(|(id, _)| id.partition == partition)
             .filter_map(|(id, dcs)| dcs.get(datacenter).map(|o| (id.clone(), o)))
             .collect();
-        found.sort_by(|(a, _), (b, _)| a.tenancy_key().cmp(&b.tenancy_key()));
+        crate::sorting::sort_by(&mut found, |(a, _), (b, _)| a.tenancy_key().cmp(&b.tenancy_key()));
         found
     }
 
@@ -1053,7 +1053,7 @@ fn registered_gateways<'w>(ws: &'w Workspace, settings: &Settings) -> Vec<(Gatew
             }
         }
     }
-    out.sort_by(|(a, _), (b, _)| {
+    crate::sorting::sort_by(&mut out, |(a, _), (b, _)| {
         (&a.name, &a.datacenter, &a.partition, &a.namespace, &a.key).cmp(&(
             &b.name,
             &b.datacenter,

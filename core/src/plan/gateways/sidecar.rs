@@ -208,7 +208,7 @@ fn sidecar(
             Some(upstream(cx, r, address, port, &mut notes))
         })
         .collect();
-    upstreams.sort_by_key(|u| u.port);
+    crate::sorting::sort_by_key(&mut upstreams, |u| u.port);
 
     let gateway = GatewayIdentity {
         key: p.name.clone(),
