@@ -277,10 +277,11 @@ pub fn applicable<'i>(
     source: Option<&ServiceId>,
     destinations: &BTreeSet<ServiceId>,
 ) -> Vec<&'i Intention> {
-    let exact: BTreeSet<(&str, &str, &str)> =
-        destinations.iter().map(|d| (d.partition.as_str(), d.namespace.as_str(), d.name.as_str())).collect();
-    let namespaces: BTreeSet<(&str, &str)> = exact.iter().map(|(ap, ns, _)| (*ap, *ns)).collect();
-    let partitions: BTreeSet<&str> = exact.iter().map(|(ap, _, _)| *ap).collect();
+    let exact: BTreeSet<(&str, &str, &str)> = crate::sorting::set_of(
+        destinations.iter().map(|d| (d.partition.as_str(), d.namespace.as_str(), d.name.as_str())),
+    );
+    let namespaces: BTreeSet<(&str, &str)> = crate::sorting::set_of(exact.iter().map(|(ap, ns, _)| (*ap, *ns)));
+    let partitions: BTreeSet<&str> = crate::sorting::set_of(exact.iter().map(|(ap, _, _)| *ap));
     let part = |pattern: &str, value: &str| pattern == WILDCARD || or_default(pattern) == value;
     intentions
         .iter()
@@ -1086,7 +1087,9 @@ pub fn service_routes(
         protocols,
         known: Known::default(),
         gateways: Vec::new(),
-        chains: chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)).collect(),
+        chains: crate::sorting::map_of(
+            chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)),
+        ),
         other_dc_chains: RefCell::new(BTreeMap::new()),
     };
     cx.chain_routes(service, &settings.datacenter, &Origin::default())
@@ -1108,7 +1111,9 @@ pub fn compile(
         protocols,
         known: Known::build(ws, settings, chains),
         gateways: registered.iter().map(|(g, _)| g.clone()).collect(),
-        chains: chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)).collect(),
+        chains: crate::sorting::map_of(
+            chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)),
+        ),
         other_dc_chains: RefCell::new(BTreeMap::new()),
     };
     registered
@@ -1167,7 +1172,9 @@ pub fn compile_sidecars(
         protocols,
         known: Known::default(),
         gateways: Vec::new(),
-        chains: chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)).collect(),
+        chains: crate::sorting::map_of(
+            chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)),
+        ),
         other_dc_chains: RefCell::new(BTreeMap::new()),
     };
     sidecar::compile(&cx, intentions, upstreams, endpoints)

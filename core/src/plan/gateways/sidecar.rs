@@ -90,7 +90,7 @@ impl SidecarUpstream {
 impl SidecarTable {
     /// The services the upstream listeners send to.
     pub fn upstream_services(&self) -> BTreeSet<ServiceId> {
-        self.upstreams.iter().flat_map(|u| u.targets().map(RouteTarget::service_ref)).collect()
+        crate::sorting::set_of(self.upstreams.iter().flat_map(|u| u.targets().map(RouteTarget::service_ref)))
     }
 }
 
