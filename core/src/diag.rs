@@ -319,7 +319,7 @@ pub fn render(diag: &Diagnostic, sources: &SourceMap, snippet: bool) -> String {
 
 /// Orders diagnostics by file, position, then code, so output is stable.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| {
+    crate::sorting::sort_by(diags, |a: &Diagnostic, b: &Diagnostic| {
         let ka = a.span.map(|s| (s.file, s.start, s.end));
         let kb = b.span.map(|s| (s.file, s.start, s.end));
         ka.cmp(&kb).then(a.code.cmp(&b.code)).then(a.message.cmp(&b.message))

@@ -60,16 +60,14 @@ macro_rules! decode_struct {
                     $(&[stringify!($fname) $($(, $alias)+)?],)*
                     $($ignored,)?
                 ];
-                let display = || -> Vec<String> {
-                    [$(stringify!($fname)),*].iter().map(|f| $crate::decode_struct!(@style $style f)).collect()
-                };
-                $crate::decode::unknown_keys(entries, known, display, $what, cx);
+                let fields: &[&str] = &[$(stringify!($fname)),*];
+                $crate::decode::unknown_keys(entries, known, fields, $crate::decode_struct!(@style $style), $what, cx);
                 Some(out)
             }
         }
     };
-    (@style pascal $f:ident) => { $crate::decode::pascal_case($f) };
-    (@style snake $f:ident) => { $f.trim_start_matches("r#").to_string() };
+    (@style pascal) => { $crate::decode::pascal_case };
+    (@style snake) => { $crate::decode::snake_case };
 }
 
 /// Declares a string enum read case-insensitively, with a did-you-mean on a miss.

@@ -16,6 +16,7 @@ pub use primitives::{Duration, Opaque};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::{Entry, Node, Value};
+use std::borrow::Cow;
 
 /// Top-level keys every config entry accepts and skips. `Kind` picks the entry's type (the
 /// dispatcher has read it). `CreateIndex`, `ModifyIndex` and `Hash` are bookkeeping Consul adds to
@@ -174,6 +175,21 @@ pub fn decode_field<T: Decode>(
     meta: &mut Meta,
     cx: &mut Cx,
 ) -> Option<T> {
+    // One copy of the key search for every field type: only the final decode is per type.
+    let node = field_node(entries, names, field, T::appends(), meta, cx)?;
+    T::decode(&node, cx)
+}
+
+/// The value a field is read from: the one written, or (for appending types) every repeated key's
+/// items joined into one list. `None` when absent or `null`.
+fn field_node<'e>(
+    entries: &'e [Entry],
+    names: &[&str],
+    field: &'static str,
+    appends: bool,
+    meta: &mut Meta,
+    cx: &mut Cx,
+) -> Option<Cow<'e, Node>> {
     let mut matching = entries.iter().filter(|e| names.iter().any(|n| key_matches(&e.key, n)));
     let first = matching.next()?;
     let rest: Vec<&Entry> = matching.collect();
@@ -187,9 +203,9 @@ pub fn decode_field<T: Decode>(
             return None;
         }
         meta.set(field, first.value.span);
-        return T::decode(&first.value, cx);
+        return Some(Cow::Borrowed(&first.value));
     }
-    if !T::appends() {
+    if !appends {
         for dup in &rest {
             cx.push(
                 Diagnostic::error(Code::DuplicateKey, dup.key_span, format!("`{}` is given more than once", dup.key))
@@ -197,7 +213,7 @@ pub fn decode_field<T: Decode>(
             );
         }
         meta.set(field, first.value.span);
-        return T::decode(&first.value, cx);
+        return Some(Cow::Borrowed(&first.value));
     }
     // Repeated blocks form one list, in the order written.
     let mut items = Vec::new();
@@ -211,15 +227,17 @@ pub fn decode_field<T: Decode>(
         }
     }
     meta.set(field, span);
-    T::decode(&Node::new(Value::Array(items), span), cx)
+    Some(Cow::Owned(Node::new(Value::Array(items), span)))
 }
 
-/// Reports keys that name no field, suggesting the closest known one. `display` lists the known
-/// keys as people spell them; it is only called when there is something to report.
+/// Reports keys that name no field, suggesting the closest known one. `spell` turns each of
+/// `fields` into the key as people write it (for the message); it is only called when there is
+/// something to report.
 pub fn unknown_keys(
     entries: &[Entry],
     known: &[&[&str]],
-    display: impl FnOnce() -> Vec<String>,
+    fields: &[&str],
+    spell: fn(&str) -> String,
     owner: &str,
     cx: &mut Cx,
 ) {
@@ -228,7 +246,7 @@ pub fn unknown_keys(
     if unknown.peek().is_none() {
         return;
     }
-    let mut display = display();
+    let mut display: Vec<String> = fields.iter().map(|f| spell(f)).collect();
     if cx.crd_keys {
         display = display.iter().map(|k| crd_case(k)).collect();
     }
@@ -294,6 +312,11 @@ pub fn crd_case(pascal: &str) -> String {
     out
 }
 
+/// `path_prefix` from `r#path_prefix`: a field's key in snake-case entries (service definitions).
+pub fn snake_case(field: &str) -> String {
+    field.trim_start_matches("r#").to_string()
+}
+
 /// `PathPrefix` from `path_prefix`: the way config entries spell their keys, with the acronyms
 /// Consul writes in capitals (`CAFile`, `HTTP`, `JSONFormat`, `MutualTLSMode`, `SourceIP`, `URI`,
 /// `JWKSCluster`, `KV`, `ACL`, `DNS`).
@@ -308,11 +331,13 @@ pub fn pascal_case(field: &str) -> String {
             if ACRONYMS.contains(&part) {
                 return part.to_ascii_uppercase();
             }
-            let mut c = part.chars();
-            match c.next() {
-                Some(f) => f.to_uppercase().chain(c).collect::<String>(),
-                None => String::new(),
+            // Field names are Rust identifiers, ASCII: Unicode upper-casing would link its
+            // 12 KB table into the playground's wasm for nothing.
+            let mut word = part.to_string();
+            if let Some(first) = word.get_mut(..1) {
+                first.make_ascii_uppercase();
             }
+            word
         })
         .collect()
 }

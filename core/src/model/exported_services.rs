@@ -266,7 +266,7 @@ fn validate_service(svc: &ExportedService, n: usize, cx: &mut Cx) {
         let m = j + 1;
         // In the order written, so a conflict points at the second field the user wrote.
         let mut named = consumer.named();
-        named.sort_by_key(|(kind, _)| consumer.origin.field(kind.field()).start);
+        crate::sorting::sort_by_key(&mut named, |(kind, _)| consumer.origin.field(kind.field()).start);
         match named.as_slice() {
             [] => cx.error(
                 Code::ExportConsumer,

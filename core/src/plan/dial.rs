@@ -243,7 +243,7 @@ impl<'a> Dialer<'a> {
     }
 
     fn finish(&self, mut d: Dial) -> Dial {
-        d.endpoints.sort();
+        crate::sorting::sort(&mut d.endpoints);
         d.endpoints.dedup();
         d
     }
@@ -341,7 +341,7 @@ impl<'a> Dialer<'a> {
             };
             out.problem = Some(no_connect_endpoint(&service, subset, datacenter));
         }
-        out.endpoints.sort();
+        crate::sorting::sort(&mut out.endpoints);
         out.endpoints.dedup();
         out
     }

@@ -89,7 +89,7 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
             _ => None,
         })
         .collect();
-    http_routes.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut http_routes, |a, b| {
         (&a.name, or_default(&a.namespace), or_default(&a.partition)).cmp(&(
             &b.name,
             or_default(&b.namespace),
@@ -104,7 +104,7 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
             _ => None,
         })
         .collect();
-    tcp_routes.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut tcp_routes, |a, b| {
         (&a.name, or_default(&a.namespace), or_default(&a.partition)).cmp(&(
             &b.name,
             or_default(&b.namespace),
@@ -178,7 +178,7 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
     if jwt {
         notes.push("JWT requirements on listeners or routes are not enforced by meshgate".into());
     }
-    listeners.sort_by(|a, b| (a.port, &a.name).cmp(&(b.port, &b.name)));
+    crate::sorting::sort_by(&mut listeners, |a, b| (a.port, &a.name).cmp(&(b.port, &b.name)));
     ApiTable { source, listeners }
 }
 
@@ -220,7 +220,7 @@ fn http_hosts(
         .into_iter()
         .map(|(host, mut flat)| {
             // Consul's order (stable): longer path value, more headers, more query matches.
-            flat.sort_by_key(|f| {
+            crate::sorting::sort_by_key(&mut flat, |f| {
                 let (_, value) = f.http.effective_path();
                 (
                     std::cmp::Reverse(value.len()),
@@ -240,7 +240,7 @@ fn http_hosts(
             }
         })
         .collect();
-    hosts.sort_by_key(|h| host_rank(h.domains.first().map_or("", String::as_str)));
+    crate::sorting::sort_by_key(&mut hosts, |h| host_rank(h.domains.first().map_or("", String::as_str)));
     hosts
 }
 
@@ -480,7 +480,7 @@ Services = [{ Name = "postgres" }]
     #[test]
     fn hosts_rank_like_envoy() {
         let mut hosts = vec!["*", "a.example.com", "*.example.com", "*.b.example.com", "web.ingress.*", "b.com"];
-        hosts.sort_by_key(|h| host_rank(h));
+        crate::sorting::sort_by_key(&mut hosts, |h| host_rank(h));
         assert_eq!(hosts, vec!["a.example.com", "b.com", "*.b.example.com", "*.example.com", "web.ingress.*", "*"]);
     }
 }

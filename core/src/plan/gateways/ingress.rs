@@ -60,7 +60,7 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
     };
     let mut listeners: Vec<IngressListener> =
         entry.listeners.iter().map(|l| listener(cx, gw, entry, l, notes)).collect();
-    listeners.sort_by_key(|l| l.port);
+    crate::sorting::sort_by_key(&mut listeners, |l| l.port);
     IngressTable { source, listeners }
 }
 

@@ -280,7 +280,7 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
         .map(|((dc, ap), gws)| {
             let cluster = Sni::gateway(&ap, &dc, td).to_string();
             let mut listeners: Vec<String> = gws.iter().map(|g| g.listener()).collect();
-            listeners.sort();
+            crate::sorting::sort(&mut listeners);
             listeners.dedup();
             MeshRoute {
                 sni: format!("*.{cluster}"),
@@ -339,9 +339,9 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
         }
         MeshDestination::RemoteGateways { .. } | MeshDestination::PeerGateways { .. } => Default::default(),
     };
-    peered.sort_by_key(key);
-    local.sort_by_key(key);
-    remote.sort_by(|a, b| a.sni.cmp(&b.sni));
+    crate::sorting::sort_by_key(&mut peered, key);
+    crate::sorting::sort_by_key(&mut local, key);
+    crate::sorting::sort_by(&mut remote, |a, b| a.sni.cmp(&b.sni));
     if local.is_empty() && peered.is_empty() {
         notes.push(format!(
             "no service lives in datacenter {} partition {}: only other datacenters' and partitions' names are routed",

@@ -278,10 +278,11 @@ pub fn applicable<'i>(
     source: Option<&ServiceId>,
     destinations: &BTreeSet<ServiceId>,
 ) -> Vec<&'i Intention> {
-    let exact: BTreeSet<(&str, &str, &str)> =
-        destinations.iter().map(|d| (d.partition.as_str(), d.namespace.as_str(), d.name.as_str())).collect();
-    let namespaces: BTreeSet<(&str, &str)> = exact.iter().map(|(ap, ns, _)| (*ap, *ns)).collect();
-    let partitions: BTreeSet<&str> = exact.iter().map(|(ap, _, _)| *ap).collect();
+    let exact: BTreeSet<(&str, &str, &str)> = crate::sorting::set_of(
+        destinations.iter().map(|d| (d.partition.as_str(), d.namespace.as_str(), d.name.as_str())),
+    );
+    let namespaces: BTreeSet<(&str, &str)> = crate::sorting::set_of(exact.iter().map(|(ap, ns, _)| (*ap, *ns)));
+    let partitions: BTreeSet<&str> = crate::sorting::set_of(exact.iter().map(|(ap, _, _)| *ap));
     let part = |pattern: &str, value: &str| pattern == WILDCARD || or_default(pattern) == value;
     intentions
         .iter()
@@ -900,7 +901,7 @@ impl Known {
             .filter(|(id, _)| id.partition == partition)
             .filter_map(|(id, dcs)| dcs.get(datacenter).map(|o| (id.clone(), o)))
             .collect();
-        found.sort_by(|(a, _), (b, _)| a.tenancy_key().cmp(&b.tenancy_key()));
+        crate::sorting::sort_by(&mut found, |(a, _), (b, _)| a.tenancy_key().cmp(&b.tenancy_key()));
         found
     }
 
@@ -1089,7 +1090,7 @@ fn registered_gateways<'w>(ws: &'w Workspace, settings: &Settings) -> Vec<(Gatew
             }
         }
     }
-    out.sort_by(|(a, _), (b, _)| {
+    crate::sorting::sort_by(&mut out, |(a, _), (b, _)| {
         (&a.name, &a.datacenter, &a.partition, &a.namespace, &a.key).cmp(&(
             &b.name,
             &b.datacenter,
@@ -1122,7 +1123,9 @@ pub fn service_routes(
         protocols,
         known: Known::default(),
         gateways: Vec::new(),
-        chains: chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)).collect(),
+        chains: crate::sorting::map_of(
+            chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)),
+        ),
         other_dc_chains: RefCell::new(BTreeMap::new()),
     };
     cx.chain_routes(service, &settings.datacenter, &Origin::default())
@@ -1144,7 +1147,9 @@ pub fn compile(
         protocols,
         known: Known::build(ws, settings, chains),
         gateways: registered.iter().map(|(g, _)| g.clone()).collect(),
-        chains: chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)).collect(),
+        chains: crate::sorting::map_of(
+            chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)),
+        ),
         other_dc_chains: RefCell::new(BTreeMap::new()),
     };
     registered
@@ -1203,7 +1208,9 @@ pub fn compile_sidecars(
         protocols,
         known: Known::default(),
         gateways: Vec::new(),
-        chains: chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)).collect(),
+        chains: crate::sorting::map_of(
+            chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)),
+        ),
         other_dc_chains: RefCell::new(BTreeMap::new()),
     };
     sidecar::compile(&cx, intentions, upstreams, endpoints)

@@ -90,7 +90,7 @@ impl SidecarUpstream {
 impl SidecarTable {
     /// The services the upstream listeners send to.
     pub fn upstream_services(&self) -> BTreeSet<ServiceId> {
-        self.upstreams.iter().flat_map(|u| u.targets().map(RouteTarget::service_ref)).collect()
+        crate::sorting::set_of(self.upstreams.iter().flat_map(|u| u.targets().map(RouteTarget::service_ref)))
     }
 }
 
@@ -210,7 +210,7 @@ fn sidecar(
             Some(up)
         })
         .collect();
-    upstreams.sort_by_key(|u| u.port);
+    crate::sorting::sort_by_key(&mut upstreams, |u| u.port);
 
     let gateway = GatewayIdentity {
         key: p.name.clone(),

@@ -149,7 +149,7 @@ pub(crate) fn compile(
             }
         }
     }
-    linked.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sorting::sort_by(&mut linked, |a, b| a.0.cmp(&b.0));
     linked.dedup_by(|a, b| a.0 == b.0);
 
     // Every linked service's intentions at once, then by service: its exact-destination ones and
@@ -223,7 +223,7 @@ fn route(
             gw.datacenter
         ));
     }
-    endpoints.sort();
+    crate::sorting::sort(&mut endpoints);
     endpoints.dedup();
     LinkedRoute {
         service: svc.clone(),

@@ -1,0 +1,122 @@
+//! Stable sorts through one shared instance of the standard library's sort.
+//!
+//! `slice::sort_by` is instantiated for every element type and comparator, about 4 KB of wasm
+//! each; the playground's planner had 25 of them. These helpers sort a list of indices instead
+//! (one instance, comparing through `dyn`), then move the elements into that order. Same result
+//! as `sort_by` (stable); for compile-time lists, not for the filter's per-request paths. Sets and
+//! maps built by `collect` sort too (a copy per type): [`set_of`] and [`map_of`] insert instead.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// `v.sort_by(cmp)`, the same stable order.
+pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+    let order = sorted_indices(v.len(), &mut |a, b| match (v.get(a), v.get(b)) {
+        (Some(x), Some(y)) => cmp(x, y),
+        _ => Ordering::Equal,
+    });
+    permute(v, &order);
+}
+
+/// `v.sort_by_key(key)`, the same stable order.
+pub fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
+    sort_by(v, |a, b| key(a).cmp(&key(b)));
+}
+
+/// `v.sort()`, the same stable order.
+pub fn sort<T: Ord>(v: &mut [T]) {
+    sort_by(v, T::cmp);
+}
+
+/// `items.collect::<BTreeSet<_>>()`, inserted one by one: `collect` sorts first, with its own
+/// copy of the sort per element type.
+pub fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    for item in items {
+        set.insert(item);
+    }
+    set
+}
+
+/// `items.collect::<BTreeMap<_, _>>()`, inserted one by one (a later value for a key replaces an
+/// earlier one, as with `collect`).
+pub fn map_of<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    for (k, v) in items {
+        map.insert(k, v);
+    }
+    map
+}
+
+fn sorted_indices(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..len).collect();
+    order.sort_by(|a, b| cmp(*a, *b));
+    order
+}
+
+/// Rearranges `v` so that its i-th element is the one that was at `order[i]` (a permutation of
+/// `0..v.len()`), by following each cycle of it with swaps.
+fn permute<T>(v: &mut [T], order: &[usize]) {
+    let mut order = order.to_vec();
+    for start in 0..order.len() {
+        let mut at = start;
+        while let Some(&from) = order.get(at) {
+            if from == start {
+                break;
+            }
+            v.swap(at, from);
+            order[at] = at;
+            at = from;
+        }
+        if let Some(slot) = order.get_mut(at) {
+            *slot = at;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_order_as_the_standard_stable_sort() {
+        let items: Vec<(u8, &str)> =
+            vec![(3, "a"), (1, "b"), (3, "c"), (2, "d"), (1, "e"), (0, "f"), (3, "g"), (2, "h")];
+        let mut ours = items.clone();
+        sort_by_key(&mut ours, |(k, _)| *k);
+        let mut std = items.clone();
+        std.sort_by_key(|(k, _)| *k);
+        assert_eq!(ours, std);
+        assert_eq!(ours.iter().map(|(_, s)| *s).collect::<String>(), "fbedhacg");
+
+        let mut ours = items.clone();
+        sort_by(&mut ours, |a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        let mut std = items.clone();
+        std.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        assert_eq!(ours, std);
+
+        let mut ours = items.clone();
+        sort(&mut ours);
+        let mut std = items;
+        std.sort();
+        assert_eq!(ours, std);
+    }
+
+    #[test]
+    fn sets_and_maps_as_collect_builds_them() {
+        let items = [(2, "a"), (1, "b"), (2, "c"), (0, "d")];
+        assert_eq!(set_of(items.iter().map(|(k, _)| *k)), items.iter().map(|(k, _)| *k).collect::<BTreeSet<_>>());
+        assert_eq!(map_of(items), items.into_iter().collect::<BTreeMap<_, _>>());
+        assert_eq!(map_of(items).get(&2), Some(&"c"));
+    }
+
+    #[test]
+    fn empty_and_single() {
+        let mut v: Vec<u8> = Vec::new();
+        sort(&mut v);
+        assert!(v.is_empty());
+        let mut v = vec![7];
+        sort(&mut v);
+        assert_eq!(v, [7]);
+    }
+}
