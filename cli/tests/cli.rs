@@ -105,7 +105,11 @@ Sources = [
 const HTTP_BILLING: &str = "Kind = \"service-defaults\"\nName = \"billing\"\nProtocol = \"http\"\n";
 
 fn check(extra: &[&str]) -> Output {
-    let dir = std::env::temp_dir().join(format!("meshgate-cli-{}", std::process::id()));
+    // A directory per call: tests run in parallel, and rewriting a file another test's meshgate is
+    // reading hands it an empty file.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("meshgate-cli-{}-{call}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     std::fs::write(dir.join("intentions.hcl"), INTENTIONS).expect("write");
     std::fs::write(dir.join("billing.hcl"), HTTP_BILLING).expect("write");
