@@ -366,12 +366,42 @@ fn path_match(node: &Node, key_span: Span, cx: &mut Cx) -> Option<Entry> {
     f.finish(cx);
     // A refused type leaves the path out, so its value is not reported again.
     let (k, span) = kind?;
+    if let Some((v, bad)) = value
+        .and_then(|v| Some((v, v.value.as_str()?)))
+        .filter(|_| k != "regex")
+        .and_then(|(v, text)| Some((v, invalid_path_char(text)?)))
+    {
+        cx.push(
+            Diagnostic::error(Code::InvalidValue, v.value.span, format!("`{bad}` may not appear in an Exact or PathPrefix path"))
+                .with_note("the Gateway API's HTTPPathMatch admits only ^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$ there (its CRD's validation rule); percent-encode anything else"),
+        );
+        return None;
+    }
     let value = match value {
         Some(v) => field("value", v.key_span, v.value.clone()),
         // The Gateway API's default path value is `/`.
         None => field("value", key_span, string("/", key_span)),
     };
     Some(field("path", key_span, object(vec![field("match", span, string(&k, span)), value], node.span)))
+}
+
+/// The first character the Gateway API's CRD refuses in an Exact or PathPrefix path: RFC 3986's
+/// path characters, or a `%` and two hex digits.
+fn invalid_path_char(path: &str) -> Option<char> {
+    let mut chars = path.chars();
+    while let Some(c) = chars.next() {
+        let ok = match c {
+            '%' => {
+                chars.next().is_some_and(|a| a.is_ascii_hexdigit())
+                    && chars.next().is_some_and(|b| b.is_ascii_hexdigit())
+            }
+            c => c.is_ascii_alphanumeric() || "-/._~!$&'()*+,;=:@".contains(c),
+        };
+        if !ok {
+            return Some(c);
+        }
+    }
+    None
 }
 
 /// A rule's or a backend's `filters` → Consul's request `filters` and `responseFilters`.

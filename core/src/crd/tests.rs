@@ -112,3 +112,20 @@ fn a_route_timeout_filter_takes_nanoseconds_as_consul_k8s_schema_does() {
     let ok = filter("5000000000");
     assert!(ok.diagnostics.is_empty(), "{:#?}", ok.diagnostics);
 }
+
+#[test]
+fn an_http_route_path_outside_the_gateway_apis_characters_is_refused() {
+    let route = |path: &str| {
+        Workspace::from_text(
+            "r.yaml",
+            &format!("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r\nspec:\n  parentRefs: [{{name: gw}}]\n  rules:\n    - matches: [{{path: {{type: PathPrefix, value: \"{path}\"}}}}]\n      backendRefs: [{{name: web}}]\n"),
+        )
+    };
+    // An en dash, as the docs' reroute example writes, and a bare `%`.
+    assert_eq!(positions(&route("/incoming\u{2013}prefix/")), vec![d("E0317", 8, 50)]);
+    assert_eq!(positions(&route("/50%")), vec![d("E0317", 8, 50)]);
+    for ok in ["/", "/a-b_c.d~e/!$&'()*+,;=:@", "/caf%C3%A9"] {
+        let ws = route(ok);
+        assert!(ws.diagnostics.is_empty(), "{ok}: {:#?}", ws.diagnostics);
+    }
+}
