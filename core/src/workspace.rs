@@ -58,6 +58,7 @@ impl Workspace {
                 for node in &nodes {
                     self.documents.extend(decode_documents(node, &mut cx));
                 }
+                crate::crd::check_unnamed_filters(&mut cx);
                 self.diagnostics.extend(cx.diags);
             }
             Err(diags) => self.diagnostics.extend(diags),

@@ -366,12 +366,42 @@ fn path_match(node: &Node, key_span: Span, cx: &mut Cx) -> Option<Entry> {
     f.finish(cx);
     // A refused type leaves the path out, so its value is not reported again.
     let (k, span) = kind?;
+    if let Some((v, bad)) = value
+        .and_then(|v| Some((v, v.value.as_str()?)))
+        .filter(|_| k != "regex")
+        .and_then(|(v, text)| Some((v, invalid_path_char(text)?)))
+    {
+        cx.push(
+            Diagnostic::error(Code::InvalidValue, v.value.span, format!("`{bad}` may not appear in an Exact or PathPrefix path"))
+                .with_note("the Gateway API's HTTPPathMatch admits only ^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$ there (its CRD's validation rule); percent-encode anything else"),
+        );
+        return None;
+    }
     let value = match value {
         Some(v) => field("value", v.key_span, v.value.clone()),
         // The Gateway API's default path value is `/`.
         None => field("value", key_span, string("/", key_span)),
     };
     Some(field("path", key_span, object(vec![field("match", span, string(&k, span)), value], node.span)))
+}
+
+/// The first character the Gateway API's CRD refuses in an Exact or PathPrefix path: RFC 3986's
+/// path characters, or a `%` and two hex digits.
+fn invalid_path_char(path: &str) -> Option<char> {
+    let mut chars = path.chars();
+    while let Some(c) = chars.next() {
+        let ok = match c {
+            '%' => {
+                chars.next().is_some_and(|a| a.is_ascii_hexdigit())
+                    && chars.next().is_some_and(|b| b.is_ascii_hexdigit())
+            }
+            c => c.is_ascii_alphanumeric() || "-/._~!$&'()*+,;=:@".contains(c),
+        };
+        if !ok {
+            return Some(c);
+        }
+    }
+    None
 }
 
 /// A rule's or a backend's `filters` → Consul's request `filters` and `responseFilters`.
@@ -493,19 +523,14 @@ fn extension_ref(e: &Entry, cx: &mut Cx) -> Option<Entry> {
     }
     let (kind, kind_span) = kind?;
     let (name, name_span) = name?;
-    let (key, what) = match kind {
-        "RouteRetryFilter" => ("retryFilter", "a RouteRetryFilter spec"),
-        "RouteTimeoutFilter" => ("timeoutFilter", "a RouteTimeoutFilter spec"),
-        "RouteAuthFilter" => ("jwt", "a RouteAuthFilter spec"),
-        other => {
-            cx.error(
-                Code::UnsupportedResourceField,
-                kind_span,
-                format!("extensionRef kind `{other}` is not supported; name a RouteRetryFilter, RouteTimeoutFilter or RouteAuthFilter"),
-            );
-            return None;
-        }
-    };
+    if filter_key(kind).is_none() {
+        cx.error(
+            Code::UnsupportedResourceField,
+            kind_span,
+            format!("extensionRef kind `{kind}` is not supported; name a RouteRetryFilter, RouteTimeoutFilter or RouteAuthFilter"),
+        );
+        return None;
+    }
     let Some(spec) = cx.kube.find(kind, name).cloned() else {
         cx.push(
             Diagnostic::error(Code::MissingReference, name_span, format!("no {kind} named `{name}` in this file"))
@@ -513,6 +538,22 @@ fn extension_ref(e: &Entry, cx: &mut Cx) -> Option<Entry> {
         );
         return None;
     };
+    filter_field(kind, name_span, spec, cx)
+}
+
+/// The http-route filter field a Consul route filter CRD becomes, and what its spec is called.
+fn filter_key(kind: &str) -> Option<(&'static str, &'static str)> {
+    match kind {
+        "RouteRetryFilter" => Some(("retryFilter", "a RouteRetryFilter spec")),
+        "RouteTimeoutFilter" => Some(("timeoutFilter", "a RouteTimeoutFilter spec")),
+        "RouteAuthFilter" => Some(("jwt", "a RouteAuthFilter spec")),
+        _ => None,
+    }
+}
+
+/// A route filter's spec as the http-route filter field it maps to.
+fn filter_field(kind: &str, name_span: Span, spec: Node, cx: &mut Cx) -> Option<Entry> {
+    let (key, what) = filter_key(kind)?;
     if kind == "RouteAuthFilter" {
         // Only its `jwt` maps (Consul's http-route JWT filter).
         let mut f = Fields::of(&spec, what, cx)?;
@@ -522,7 +563,60 @@ fn extension_ref(e: &Entry, cx: &mut Cx) -> Option<Entry> {
         let jwt = jwt?;
         return Some(field(key, name_span, jwt.value));
     }
+    if kind == "RouteTimeoutFilter" {
+        nanosecond_timeouts(&spec, cx)?;
+    }
     Some(field(key, name_span, spec))
+}
+
+/// consul-k8s declares a RouteTimeoutFilter's timeouts as Go `time.Duration`, so its CRD schema
+/// makes them integers (nanoseconds) and the API server refuses `"5s"`.
+fn nanosecond_timeouts(spec: &Node, cx: &mut Cx) -> Option<()> {
+    let mut bad = false;
+    for e in spec.as_object().into_iter().flatten() {
+        if matches!(e.value.value, Value::String(_)) && ["requestTimeout", "idleTimeout"].contains(&e.key.as_str()) {
+            cx.push(
+                Diagnostic::error(
+                    Code::WrongType,
+                    e.value.span,
+                    format!("`{}` is a whole number of nanoseconds in a RouteTimeoutFilter, not a string", e.key),
+                )
+                .with_note("consul-k8s's CRD schema types it `integer` (Go time.Duration): write 5000000000 for 5s"),
+            );
+            bad = true;
+        }
+    }
+    (!bad).then_some(())
+}
+
+/// Decodes the route filters no HTTPRoute of the file named, as a route naming them would: their
+/// faults are the user's whether or not a route uses them yet (consul-k8s's API server checks
+/// every resource against its schema when it is applied).
+pub fn check_unnamed_filters(cx: &mut Cx) {
+    let unnamed: Vec<(String, String, Node)> =
+        cx.kube.unnamed().filter(|(kind, _, _)| filter_key(kind).is_some()).cloned().collect();
+    for (kind, name, spec) in unnamed {
+        let span = spec.span;
+        let Some(filter) = filter_field(&kind, span, spec, cx) else { continue };
+        // A route with what every route needs, so that only the filter can be at fault.
+        let rule = object(vec![field("filters", span, object(vec![filter], span))], span);
+        let parent = object(
+            vec![field("kind", span, string("api-gateway", span)), field("name", span, string(&name, span))],
+            span,
+        );
+        let route = object(
+            vec![
+                field("name", span, string(&name, span)),
+                field("parents", span, list(vec![parent], span)),
+                field("rules", span, list(vec![rule], span)),
+            ],
+            span,
+        );
+        let was = std::mem::replace(&mut cx.crd_keys, true);
+        // Only the diagnostics matter: the filter becomes an entry through the routes naming it.
+        decode_typed(EntryKind::HttpRoute, &route, cx, &mut Vec::new());
+        cx.crd_keys = was;
+    }
 }
 
 /// A backendRef: a Service (by name) or a MeshService (the Consul service its spec names).

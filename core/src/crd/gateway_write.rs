@@ -267,6 +267,17 @@ fn header_modifier(h: Value) -> Value {
     Value::Object(out)
 }
 
+/// A RouteTimeoutFilter's timeouts are integers in consul-k8s's schema (Go `time.Duration`).
+fn nanoseconds(spec: Value) -> Value {
+    let Value::Object(mut fields) = spec else { return spec };
+    for v in fields.values_mut() {
+        if let Some(d) = v.as_str().and_then(|s| crate::decode::Duration::parse(s).ok()) {
+            *v = json!(d.nanos);
+        }
+    }
+    Value::Object(fields)
+}
+
 fn filters(
     w: &Writer,
     request: Option<Value>,
@@ -290,7 +301,11 @@ fn filters(
     ] {
         let Some(v) = request.remove(from) else { continue };
         let name = format!("{prefix}-{suffix}");
-        let spec = if from == "JWT" { json!({"jwt": camel(&v)}) } else { camel(&v) };
+        let spec = match from {
+            "JWT" => json!({"jwt": camel(&v)}),
+            "TimeoutFilter" => nanoseconds(camel(&v)),
+            _ => camel(&v),
+        };
         extra.push(json!({
             "apiVersion": "consul.hashicorp.com/v1alpha1",
             "kind": kind,

@@ -11,6 +11,7 @@
 //! `spec.destination.namespace` of a ServiceIntentions is the Consul namespace it names.
 
 mod gateway_api;
+pub use gateway_api::check_unnamed_filters;
 mod gateway_write;
 pub mod tree;
 pub mod write;
@@ -77,6 +78,8 @@ pub fn is_resource(entries: &[Entry]) -> bool {
 pub struct Resources {
     /// (kind, metadata.name, spec)
     items: Vec<(String, String, Node)>,
+    /// Parallel to `items`: has a route or backend named it?
+    named: Vec<bool>,
 }
 
 impl Resources {
@@ -99,11 +102,22 @@ impl Resources {
                 }
             }
         }
-        Resources { items }
+        let named = vec![false; items.len()];
+        Resources { items, named }
     }
 
-    pub fn find(&self, kind: &str, name: &str) -> Option<&Node> {
-        self.items.iter().find(|(k, n, _)| k == kind && n == name).map(|(_, _, s)| s)
+    /// The spec of the resource of this kind and name, which counts as named from now on.
+    pub fn find(&mut self, kind: &str, name: &str) -> Option<&Node> {
+        let i = self.items.iter().position(|(k, n, _)| k == kind && n == name)?;
+        if let Some(named) = self.named.get_mut(i) {
+            *named = true;
+        }
+        self.items.get(i).map(|(_, _, s)| s)
+    }
+
+    /// The resources nothing named: (kind, metadata.name, spec).
+    pub fn unnamed(&self) -> impl Iterator<Item = &(String, String, Node)> {
+        self.items.iter().zip(&self.named).filter(|(_, named)| !**named).map(|(item, _)| item)
     }
 }
 

@@ -69,3 +69,63 @@ fn crd_case_lowers_a_leading_acronym_whole() {
         assert_eq!(crd_case(pascal), crd, "{pascal}");
     }
 }
+
+const AUTH_FILTER_CAPITALISED: &str = "apiVersion: consul.hashicorp.com/v1alpha1\nkind: RouteAuthFilter\nmetadata:\n  name: admins\nspec:\n  JWT:\n    Providers: [{Name: okta}]\n";
+
+#[test]
+fn a_route_filter_no_route_names_is_still_checked() {
+    // consul-k8s's API server checks a filter against its schema when it is applied, named or not.
+    let ws = Workspace::from_text("f.yaml", AUTH_FILTER_CAPITALISED);
+    assert_eq!(positions(&ws), vec![d("E0201", 6, 3)]);
+    let retry = Workspace::from_text(
+        "r.yaml",
+        "apiVersion: consul.hashicorp.com/v1alpha1\nkind: RouteRetryFilter\nmetadata:\n  name: r\nspec:\n  numRetries: lots\n",
+    );
+    assert_eq!(positions(&retry), vec![d("E0202", 6, 15)]);
+    // It is no entry of its own.
+    assert_eq!(json(&retry), serde_json::json!([]));
+}
+
+#[test]
+fn a_well_formed_unnamed_filter_is_silent_and_a_named_one_is_checked_once() {
+    let ok = Workspace::from_text(
+        "t.yaml",
+        "apiVersion: consul.hashicorp.com/v1alpha1\nkind: RouteAuthFilter\nmetadata:\n  name: admins\nspec:\n  jwt:\n    providers:\n      - name: okta\n        verifyClaims: [{path: [roles], value: admin}]\n",
+    );
+    assert!(ok.diagnostics.is_empty(), "{:#?}", ok.diagnostics);
+    let named = format!(
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: web\nspec:\n  parentRefs: [{{name: gw}}]\n  rules:\n    - filters:\n        - type: ExtensionRef\n          extensionRef: {{group: consul.hashicorp.com, kind: RouteAuthFilter, name: admins}}\n      backendRefs: [{{name: web}}]\n---\n{AUTH_FILTER_CAPITALISED}"
+    );
+    let ws = Workspace::from_text("n.yaml", &named);
+    assert_eq!(positions(&ws), vec![d("E0201", 18, 3)]);
+}
+
+#[test]
+fn a_route_timeout_filter_takes_nanoseconds_as_consul_k8s_schema_does() {
+    let filter = |value: &str| {
+        Workspace::from_text(
+            "t.yaml",
+            &format!("apiVersion: consul.hashicorp.com/v1alpha1\nkind: RouteTimeoutFilter\nmetadata:\n  name: t\nspec:\n  requestTimeout: {value}\n  idleTimeout: 1000\n"),
+        )
+    };
+    assert_eq!(positions(&filter("5s")), vec![d("E0202", 6, 19)]);
+    let ok = filter("5000000000");
+    assert!(ok.diagnostics.is_empty(), "{:#?}", ok.diagnostics);
+}
+
+#[test]
+fn an_http_route_path_outside_the_gateway_apis_characters_is_refused() {
+    let route = |path: &str| {
+        Workspace::from_text(
+            "r.yaml",
+            &format!("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r\nspec:\n  parentRefs: [{{name: gw}}]\n  rules:\n    - matches: [{{path: {{type: PathPrefix, value: \"{path}\"}}}}]\n      backendRefs: [{{name: web}}]\n"),
+        )
+    };
+    // An en dash, as the docs' reroute example writes, and a bare `%`.
+    assert_eq!(positions(&route("/incoming\u{2013}prefix/")), vec![d("E0317", 8, 50)]);
+    assert_eq!(positions(&route("/50%")), vec![d("E0317", 8, 50)]);
+    for ok in ["/", "/a-b_c.d~e/!$&'()*+,;=:@", "/caf%C3%A9"] {
+        let ws = route(ok);
+        assert!(ws.diagnostics.is_empty(), "{ok}: {:#?}", ws.diagnostics);
+    }
+}
