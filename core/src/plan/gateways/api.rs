@@ -27,8 +27,8 @@
 //! consulted). Filters: the rule's header changes, `URLRewrite` (a prefix rewrite), `RetryFilter`
 //! and `TimeoutFilter`; a service's own header changes apply to its targets, and with a single
 //! service its `URLRewrite` replaces the rule's (Consul ignores it when the rule splits) and its
-//! resolver's `RequestTimeout` applies when `TimeoutFilter` sets none. JWT requirements are noted,
-//! not enforced.
+//! resolver's `RequestTimeout` applies when `TimeoutFilter` sets none. Each route carries the JWT
+//! requirement that applies to it (see [`super::api_jwt`] for how listener and route blocks merge).
 //!
 //! **tcp listeners.** Each attached tcp-route (by name) forwards to its service's resolver target.
 //! Consul serves one service per tcp listener; several routes are noted.
@@ -110,10 +110,6 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
             or_default(&b.partition),
         ))
     });
-    let mut jwt = entry.listeners.iter().any(|l| {
-        l.default.as_ref().and_then(|p| p.jwt.as_ref()).is_some()
-            || l.r#override.as_ref().and_then(|p| p.jwt.as_ref()).is_some()
-    });
     let mut listeners = Vec::new();
     for l in &entry.listeners {
         let protocol = match l.protocol {
@@ -137,12 +133,13 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
                 .copied()
                 .filter(|r| r.parents.iter().any(|p| p.selects(entry, &l.name, &r.namespace, &r.partition)))
                 .collect();
-            jwt |= attached.iter().any(|r| {
-                r.rules.iter().any(|rule| {
-                    rule.filters.as_ref().is_some_and(|f| f.jwt.is_some())
-                        || rule.services.iter().any(|s| s.filters.as_ref().is_some_and(|f| f.jwt.is_some()))
-                })
-            });
+            let split_jwt = attached.iter().any(|r| r.rules.iter().any(super::api_jwt::split_service_jwt));
+            if split_jwt {
+                notes.push(format!(
+                    "listener `{}`: a JWT filter on one service of a rule that splits among several services is not enforced (put it on the rule)",
+                    l.name
+                ));
+            }
             out.hosts = http_hosts(cx, gw, l, &attached, notes);
         } else {
             let attached: Vec<&TcpRouteEntry> = tcp_routes
@@ -173,9 +170,6 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
             }
         }
         listeners.push(out);
-    }
-    if jwt {
-        notes.push("JWT requirements on listeners or routes are not enforced by meshgate".into());
     }
     listeners.sort_by(|a, b| (a.port, &a.name).cmp(&(b.port, &b.name)));
     ApiTable { source, listeners }
@@ -227,7 +221,7 @@ fn http_hosts(
                     std::cmp::Reverse(f.http.query.len()),
                 )
             });
-            let routes = flat.iter().map(|f| http_route(cx, gw, f)).collect();
+            let routes = flat.iter().map(|f| http_route(cx, gw, l, f)).collect();
             let origin = flat.first().map(|f| cx.origin(f.route.origin.span)).unwrap_or_default();
             VirtualHost {
                 domains: vec![host],
@@ -259,8 +253,11 @@ pub(crate) fn host_rank(host: &str) -> (u8, std::cmp::Reverse<usize>, String) {
     (class, std::cmp::Reverse(length), host.to_string())
 }
 
-fn http_route(cx: &Context<'_>, gw: &GatewayIdentity, f: &Flat<'_>) -> HttpRoute {
+fn http_route(cx: &Context<'_>, gw: &GatewayIdentity, l: &ApiGatewayListener, f: &Flat<'_>) -> HttpRoute {
     let rule = f.rule;
+    let (default_jwt, override_jwt) = super::api_jwt::listener_blocks(l);
+    let jwt = super::api_jwt::effective(default_jwt, super::api_jwt::rule_block(rule), override_jwt)
+        .and_then(|b| crate::plan::jwt::gateway_requirement(cx.ws, b));
     let filters = rule.filters.as_ref();
     let mut request_headers = HeaderModifiers::from_models(filters.into_iter().flat_map(|x| &x.headers));
     let mut response_headers =
@@ -322,6 +319,7 @@ fn http_route(cx: &Context<'_>, gw: &GatewayIdentity, f: &Flat<'_>) -> HttpRoute
         request_timeout: timeouts.and_then(|t| nonzero(t.request_timeout)).or(resolver_timeout),
         idle_timeout: timeouts.and_then(|t| nonzero(t.idle_timeout)),
         retry,
+        jwt,
         origin: cx.origin(f.http.origin.span),
     }
 }

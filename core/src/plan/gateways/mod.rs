@@ -32,6 +32,7 @@
 //! rows as each module documents.
 
 pub mod api;
+mod api_jwt;
 pub mod ingress;
 pub mod mesh;
 mod plan;
@@ -557,6 +558,10 @@ pub struct HttpRoute {
     pub idle_timeout: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<Retry>,
+    /// API gateways: the JWT the route requires (listener `Override`, else the route's filter,
+    /// else the listener's `Default`), decided before intentions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwt: Option<crate::intentions::jwt::JwtRequirement>,
     /// The rule, route or match that produced this route.
     pub origin: Origin,
 }
@@ -705,6 +710,7 @@ impl<'a> Context<'a> {
                                 on: r.on.iter().map(|o| o.as_str().to_string()).collect(),
                                 on_status_codes: r.on_status_codes.clone(),
                             }),
+                            jwt: None,
                             origin: route.origin.clone(),
                         }
                     })
@@ -763,6 +769,7 @@ fn catch_all(mut targets: Vec<RouteTarget>, origin: Origin) -> HttpRoute {
         request_timeout: None,
         idle_timeout: None,
         retry: None,
+        jwt: None,
         origin,
     }
 }

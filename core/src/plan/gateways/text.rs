@@ -413,6 +413,9 @@ fn route_filters(r: &HttpRoute) -> Vec<String> {
         }
         out.push(s);
     }
+    if let Some(jwt) = &r.jwt {
+        out.push(format!("jwt {}", jwt.names().replace(", ", "|")));
+    }
     out
 }
 
