@@ -144,6 +144,23 @@ impl JwtRequirement {
         }
     }
 
+    /// `okta (perms.role "admin") or auth0`: any one provider's token, with all its claims.
+    pub fn describe(&self) -> String {
+        let providers: Vec<String> = self
+            .providers
+            .iter()
+            .map(|p| {
+                if p.claims.is_empty() {
+                    return p.name.clone();
+                }
+                let claims: Vec<String> =
+                    p.claims.iter().map(|c| format!("{} {:?}", c.path.join("."), c.value)).collect();
+                format!("{} ({})", p.name, claims.join(", "))
+            })
+            .collect();
+        providers.join(" or ")
+    }
+
     /// The provider names, for messages.
     pub fn names(&self) -> String {
         let names: Vec<&str> = self.providers.iter().map(|p| p.name.as_str()).collect();

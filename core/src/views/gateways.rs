@@ -645,7 +645,7 @@ fn host_view(h: &VirtualHost, dials: &Dials<'_>) -> HostView {
 fn route_view(r: &HttpRoute, dials: &Dials<'_>) -> HttpRouteView {
     let (path, mut conditions) = describe_match(&r.route_match);
     if let Some(jwt) = &r.jwt {
-        conditions.push(describe_jwt(jwt));
+        conditions.push(format!("JWT from {}", jwt.describe()));
     }
     let mut filters = Vec::new();
     if let Some(p) = &r.prefix_rewrite {
@@ -681,22 +681,6 @@ fn route_view(r: &HttpRoute, dials: &Dials<'_>) -> HttpRouteView {
         filters,
         origin: r.origin.clone(),
     }
-}
-
-/// `JWT from okta (perms.role "admin") or auth0`: any one provider's token, with all its claims.
-fn describe_jwt(r: &crate::intentions::jwt::JwtRequirement) -> String {
-    let providers: Vec<String> = r
-        .providers
-        .iter()
-        .map(|p| {
-            if p.claims.is_empty() {
-                return p.name.clone();
-            }
-            let claims: Vec<String> = p.claims.iter().map(|c| format!("{} {:?}", c.path.join("."), c.value)).collect();
-            format!("{} ({})", p.name, claims.join(", "))
-        })
-        .collect();
-    format!("JWT from {}", providers.join(" or "))
 }
 
 /// The path test, and every other test of a match.

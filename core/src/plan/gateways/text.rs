@@ -414,7 +414,7 @@ fn route_filters(r: &HttpRoute) -> Vec<String> {
         out.push(s);
     }
     if let Some(jwt) = &r.jwt {
-        out.push(format!("jwt {}", jwt.names().replace(", ", "|")));
+        out.push(format!("jwt {}", jwt.describe()));
     }
     out
 }
