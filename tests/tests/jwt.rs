@@ -127,22 +127,35 @@ Sources = [{
 }]
 "#;
 
-#[test]
-#[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
-fn jwt_requirements_are_enforced_from_what_envoy_verified() {
-    let dir = scratch_dir("jwt");
-    let ports = Ports::new(&["INGRESS", "WEB"]);
-    let signer = Signer::new("k1");
+/// Loads `workspace` (ports filled, `signer`'s key set as `{{JWKS}}`, default policy deny) and
+/// starts `gateway` in Envoy, with the Connect-native backend `web` it sends to.
+fn start(
+    name: &str,
+    workspace: &str,
+    ports: &Ports,
+    signer: &Signer,
+    gateway: &str,
+) -> (meshgate_tests::envoy::Envoy, Backend) {
+    let dir = scratch_dir(name);
     let jwks = base64(signer.jwks().to_string().as_bytes(), STD, true);
-    let text = ports.fill(WORKSPACE).replace("{{JWKS}}", &jwks);
+    let text = ports.fill(workspace).replace("{{JWKS}}", &jwks);
     let settings =
         Settings { default_intention_policy: meshgate_core::intentions::Action::Deny, ..Settings::default() };
     let (ws, c) = harness::load(&text, &settings).unwrap_or_else(|e| panic!("{e}"));
     let certs = dir.join("certs");
     let ca = Ca::create(&certs, "test CA").unwrap();
-    ca.service("ingress", "ingress").unwrap();
-    let _web = Backend::native_http("web", ports.get("WEB"), &ca.service("web", "web").unwrap()).unwrap();
-    let envoy = harness::start_gateway(&dir, &ws, &c, "ingress", Some(&certs), None).unwrap_or_else(|e| panic!("{e}"));
+    ca.service(gateway, gateway).unwrap();
+    let web = Backend::native_http("web", ports.get("WEB"), &ca.service("web", "web").unwrap()).unwrap();
+    let envoy = harness::start_gateway(&dir, &ws, &c, gateway, Some(&certs), None).unwrap_or_else(|e| panic!("{e}"));
+    (envoy, web)
+}
+
+#[test]
+#[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
+fn jwt_requirements_are_enforced_from_what_envoy_verified() {
+    let ports = Ports::new(&["INGRESS", "WEB"]);
+    let signer = Signer::new("k1");
+    let (envoy, _web) = start("jwt", WORKSPACE, &ports, &signer, "ingress");
     let get = |path: &str, token: Option<&str>| {
         let bearer = token.map(|t| format!("Bearer {t}"));
         let headers: Vec<(&str, &str)> = bearer.iter().map(|b| ("Authorization", b.as_str())).collect();
@@ -336,19 +349,9 @@ Sources = [{ Name = "api-gw", Action = "allow" }]
 #[test]
 #[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
 fn api_gateway_jwt_requirements_are_enforced_per_route() {
-    let dir = scratch_dir("jwt-api");
     let ports = Ports::new(&["OPEN", "LOCKED", "WEB"]);
     let signer = Signer::new("k1");
-    let jwks = base64(signer.jwks().to_string().as_bytes(), STD, true);
-    let text = ports.fill(API_GATEWAY).replace("{{JWKS}}", &jwks);
-    let settings =
-        Settings { default_intention_policy: meshgate_core::intentions::Action::Deny, ..Settings::default() };
-    let (ws, c) = harness::load(&text, &settings).unwrap_or_else(|e| panic!("{e}"));
-    let certs = dir.join("certs");
-    let ca = Ca::create(&certs, "test CA").unwrap();
-    ca.service("api-gw", "api-gw").unwrap();
-    let web = Backend::native_http("web", ports.get("WEB"), &ca.service("web", "web").unwrap()).unwrap();
-    let envoy = harness::start_gateway(&dir, &ws, &c, "api-gw", Some(&certs), None).unwrap_or_else(|e| panic!("{e}"));
+    let (envoy, web) = start("jwt-api", API_GATEWAY, &ports, &signer, "api-gw");
     let get = |port: &str, path: &str, token: Option<&str>| {
         let bearer = token.map(|t| format!("Bearer {t}"));
         let headers: Vec<(&str, &str)> = bearer.iter().map(|b| ("Authorization", b.as_str())).collect();
