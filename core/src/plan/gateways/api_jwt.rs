@@ -47,6 +47,7 @@ pub(crate) fn split_service_jwt(rule: &HttpRouteRule) -> bool {
 mod tests {
     use super::*;
     use crate::model::api_gateway::JwtProvider;
+    use crate::model::http_route::{HttpFilters, HttpRouteService};
 
     fn block(name: &str) -> JwtRequirement {
         JwtRequirement {
@@ -88,6 +89,36 @@ mod tests {
         let (d, r, o) = (block("default"), block("route"), block("override"));
         assert_eq!(chosen(effective(None, Some(&r), Some(&o))), Some("override"));
         assert_eq!(chosen(effective(Some(&d), Some(&r), Some(&o))), Some("override"));
+    }
+
+    fn service(jwt: Option<JwtRequirement>) -> HttpRouteService {
+        HttpRouteService {
+            name: "web".into(),
+            filters: Some(HttpFilters { jwt, ..Default::default() }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_lone_services_filter_replaces_the_rules_and_a_split_ones_is_only_noted() {
+        let rule_filter = Some(HttpFilters { jwt: Some(block("rule")), ..Default::default() });
+        let lone = HttpRouteRule {
+            filters: rule_filter.clone(),
+            services: vec![service(Some(block("service")))],
+            ..Default::default()
+        };
+        assert_eq!(chosen(rule_block(&lone)), Some("service"));
+        assert!(!split_service_jwt(&lone));
+        let lone_without =
+            HttpRouteRule { filters: rule_filter.clone(), services: vec![service(None)], ..Default::default() };
+        assert_eq!(chosen(rule_block(&lone_without)), Some("rule"));
+        let split = HttpRouteRule {
+            filters: rule_filter,
+            services: vec![service(Some(block("service"))), service(None)],
+            ..Default::default()
+        };
+        assert_eq!(chosen(rule_block(&split)), Some("rule"));
+        assert!(split_service_jwt(&split));
     }
 
     #[test]
