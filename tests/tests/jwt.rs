@@ -127,22 +127,35 @@ Sources = [{
 }]
 "#;
 
-#[test]
-#[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
-fn jwt_requirements_are_enforced_from_what_envoy_verified() {
-    let dir = scratch_dir("jwt");
-    let ports = Ports::new(&["INGRESS", "WEB"]);
-    let signer = Signer::new("k1");
+/// Loads `workspace` (ports filled, `signer`'s key set as `{{JWKS}}`, default policy deny) and
+/// starts `gateway` in Envoy, with the Connect-native backend `web` it sends to.
+fn start(
+    name: &str,
+    workspace: &str,
+    ports: &Ports,
+    signer: &Signer,
+    gateway: &str,
+) -> (meshgate_tests::envoy::Envoy, Backend) {
+    let dir = scratch_dir(name);
     let jwks = base64(signer.jwks().to_string().as_bytes(), STD, true);
-    let text = ports.fill(WORKSPACE).replace("{{JWKS}}", &jwks);
+    let text = ports.fill(workspace).replace("{{JWKS}}", &jwks);
     let settings =
         Settings { default_intention_policy: meshgate_core::intentions::Action::Deny, ..Settings::default() };
     let (ws, c) = harness::load(&text, &settings).unwrap_or_else(|e| panic!("{e}"));
     let certs = dir.join("certs");
     let ca = Ca::create(&certs, "test CA").unwrap();
-    ca.service("ingress", "ingress").unwrap();
-    let _web = Backend::native_http("web", ports.get("WEB"), &ca.service("web", "web").unwrap()).unwrap();
-    let envoy = harness::start_gateway(&dir, &ws, &c, "ingress", Some(&certs), None).unwrap_or_else(|e| panic!("{e}"));
+    ca.service(gateway, gateway).unwrap();
+    let web = Backend::native_http("web", ports.get("WEB"), &ca.service("web", "web").unwrap()).unwrap();
+    let envoy = harness::start_gateway(&dir, &ws, &c, gateway, Some(&certs), None).unwrap_or_else(|e| panic!("{e}"));
+    (envoy, web)
+}
+
+#[test]
+#[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
+fn jwt_requirements_are_enforced_from_what_envoy_verified() {
+    let ports = Ports::new(&["INGRESS", "WEB"]);
+    let signer = Signer::new("k1");
+    let (envoy, _web) = start("jwt", WORKSPACE, &ports, &signer, "ingress");
     let get = |path: &str, token: Option<&str>| {
         let bearer = token.map(|t| format!("Bearer {t}"));
         let headers: Vec<(&str, &str)> = bearer.iter().map(|b| ("Authorization", b.as_str())).collect();
@@ -265,6 +278,7 @@ Sources = [{
             wasm: wasm.display().to_string(),
             admin_port: 19000,
             cert_dir: Some(certs.display().to_string()),
+            cert_files: Vec::new(),
             ecds_dir: None,
             health_port: None,
             sidecar,
@@ -277,4 +291,94 @@ Sources = [{
         std::fs::write(&config, &g.bootstrap).unwrap();
         validate(&envoy_cmd, &config).unwrap_or_else(|e| panic!("{selector}: {e}"));
     }
+}
+
+/// An API gateway: `open` has a listener `Default` (any verified token), which the `/admin` rule's
+/// own, stricter filter replaces; `locked` has an `Override` (role ops) that wins over its route's
+/// filter (which asks for no claim). Consul's documented precedence: Override, then the route's
+/// filter, then Default.
+const API_GATEWAY: &str = r#"
+service { name = "api-gw" kind = "api-gateway" address = "127.0.0.1" port = 8443 }
+---
+service { name = "web" address = "127.0.0.1" port = {{WEB}} connect { native = true } }
+---
+Kind = "proxy-defaults"
+Name = "global"
+Config { protocol = "http" }
+---
+Kind = "jwt-provider"
+Name = "local"
+Issuer = "https://issuer.test"
+Audiences = ["web"]
+JSONWebKeySet { Local { JWKS = "{{JWKS}}" } }
+---
+Kind = "api-gateway"
+Name = "api-gw"
+Listeners = [
+  {
+    Name = "open", Port = {{OPEN}}, Protocol = "http"
+    Default = { JWT = { Providers = [{ Name = "local" }] } }
+  },
+  {
+    Name = "locked", Port = {{LOCKED}}, Protocol = "http"
+    Override = { JWT = { Providers = [{ Name = "local", VerifyClaims = [{ Path = ["role"], Value = "ops" }] }] } }
+  },
+]
+---
+Kind = "http-route"
+Name = "open"
+Parents = [{ Name = "api-gw", SectionName = "open" }]
+Rules = [
+  {
+    Matches = [{ Path = { Match = "prefix", Value = "/admin" } }]
+    Filters = { JWT = { Providers = [{ Name = "local", VerifyClaims = [{ Path = ["role"], Value = "admin" }] }] } }
+    Services = [{ Name = "web" }]
+  },
+  { Services = [{ Name = "web" }] },
+]
+---
+Kind = "http-route"
+Name = "locked"
+Parents = [{ Name = "api-gw", SectionName = "locked" }]
+Rules = [{ Filters = { JWT = { Providers = [{ Name = "local" }] } }, Services = [{ Name = "web" }] }]
+---
+Kind = "service-intentions"
+Name = "web"
+Sources = [{ Name = "api-gw", Action = "allow" }]
+"#;
+
+#[test]
+#[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
+fn api_gateway_jwt_requirements_are_enforced_per_route() {
+    let ports = Ports::new(&["OPEN", "LOCKED", "WEB"]);
+    let signer = Signer::new("k1");
+    let (envoy, web) = start("jwt-api", API_GATEWAY, &ports, &signer, "api-gw");
+    let get = |port: &str, path: &str, token: Option<&str>| {
+        let bearer = token.map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> = bearer.iter().map(|b| ("Authorization", b.as_str())).collect();
+        let r = http_request(ports.get(port), "site.example.com", "GET", path, &headers)
+            .unwrap_or_else(|e| panic!("{path}: {e}\n{}", envoy.log_tail(30)));
+        (r.status, r.header(REASON_HEADER).unwrap_or("-").to_string())
+    };
+    let want = |status: u16, reason: &str| (status, reason.to_string());
+
+    // The listener's Default: a token is needed, any verified one will do.
+    let good = signer.token(&claims(json!({})));
+    assert_eq!(get("OPEN", "/home", None), want(401, "jwt-missing"), "{}", envoy.log_tail(30));
+    assert_eq!(get("OPEN", "/home", Some(&good)), want(200, "-"), "{}", envoy.log_tail(30));
+    let other = Signer::new("k1").token(&claims(json!({})));
+    assert_eq!(get("OPEN", "/home", Some(&other)), want(401, "jwt-invalid"));
+    // The /admin rule's stricter filter replaces the Default.
+    assert_eq!(get("OPEN", "/admin/x", Some(&good)), want(403, "jwt-claims"));
+    let admin = signer.token(&claims(json!({ "role": "admin" })));
+    assert_eq!(get("OPEN", "/admin/x", Some(&admin)), want(200, "-"));
+    // The Override wins over the route's own (claim-free) filter.
+    assert_eq!(get("LOCKED", "/", Some(&good)), want(403, "jwt-claims"));
+    assert_eq!(get("LOCKED", "/", Some(&admin)), want(403, "jwt-claims"));
+    let ops = signer.token(&claims(json!({ "role": "ops" })));
+    assert_eq!(get("LOCKED", "/", Some(&ops)), want(200, "-"));
+    assert_eq!(get("LOCKED", "/", None), want(401, "jwt-missing"));
+
+    assert_eq!(web.received().len(), 3, "only the allowed requests reach the service: {:?}", web.received());
+    assert!(envoy.eventually(Duration::from_secs(5), || envoy.log_text().contains("reason=jwt-claims")));
 }

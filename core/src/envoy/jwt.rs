@@ -1,7 +1,8 @@
 //! `jwt-provider` entries → Envoy's `envoy.filters.http.jwt_authn` filter, placed before the wasm
 //! filter in every HTTP connection manager where a gateway's intentions are decided (ingress and
 //! API listeners, terminating gateways' and sidecars' public chains — not a sidecar's upstream
-//! listeners, where the destination decides and the token must reach it) when they require a JWT.
+//! listeners, where the destination decides and the token must reach it) when they or an API
+//! gateway's routes require a JWT.
 //!
 //! The filter only verifies: its one rule is `allow_missing_or_failed`, so every token found at a
 //! provider's locations is verified (the provider chosen by the token's issuer) and each verified
@@ -28,7 +29,8 @@ use std::collections::BTreeMap;
 pub const JWT_AUTHN: &str = "envoy.filters.http.jwt_authn";
 const JWT_AUTHN_TYPE: &str = "type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication";
 
-/// The jwt_authn filter entry for `plan` (`None` when no intention of it requires a JWT), with
+/// The jwt_authn filter entry for `plan` (`None` when neither an intention nor an API gateway
+/// route of it requires a JWT), with
 /// the clusters remote key sets are fetched through added to `clusters`.
 pub fn filter(
     ws: &Workspace,
@@ -36,7 +38,8 @@ pub fn filter(
     clusters: &mut BTreeMap<String, Value>,
     notes: &mut Vec<String>,
 ) -> Option<Value> {
-    let names = crate::plan::jwt::named_providers(&plan.intentions);
+    let mut names = crate::plan::jwt::named_providers(&plan.intentions);
+    names.extend(crate::plan::jwt::route_providers(&plan.routes));
     if names.is_empty() {
         return None;
     }

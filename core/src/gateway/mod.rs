@@ -250,6 +250,8 @@ pub enum AuthzReason {
     PeerIdentityCount(usize),
     /// A sidecar's upstream listener: on the way out; the destination decides.
     Outbound,
+    /// An API gateway route's JWT requirement is not met (checked before intentions).
+    RouteJwt(crate::intentions::jwt::JwtFailure),
 }
 
 impl AuthzReason {
@@ -264,6 +266,7 @@ impl AuthzReason {
             AuthzReason::BadPath(_) => "bad-path",
             AuthzReason::PeerIdentityCount(_) => "bad-peer-identity",
             AuthzReason::Outbound => "outbound",
+            AuthzReason::RouteJwt(f) => f.code(),
         }
     }
 }
@@ -323,8 +326,10 @@ impl Authz<'_, '_> {
     /// The status a blocked request gets: 401 when a JWT is missing or did not verify (the client
     /// must authenticate), 403 otherwise.
     pub fn status(&self) -> u32 {
-        match self.decision.as_ref().map(|d| d.reason) {
-            Some(crate::intentions::Reason::Jwt { failure }) => failure.status(),
+        match (self.decision.as_ref().map(|d| d.reason), self.reason) {
+            (Some(crate::intentions::Reason::Jwt { failure }), _) | (None, AuthzReason::RouteJwt(failure)) => {
+                failure.status()
+            }
             _ => 403,
         }
     }
@@ -353,6 +358,7 @@ impl Authz<'_, '_> {
             AuthzReason::Outbound => {
                 format!("{verdict}: outbound through the sidecar; intentions are decided at the destination")
             }
+            AuthzReason::RouteJwt(f) => format!("{verdict} by the route's JWT requirement: {}", f.describe()),
         }
     }
 }
@@ -968,7 +974,8 @@ impl GatewayIndex {
         }
         let http_ports = http.iter().enumerate().map(|(i, h)| (h.port, u32::try_from(i).unwrap_or(u32::MAX))).collect();
         let inspected_headers = inspected_headers(&table, &http);
-        let needs_jwt = !crate::plan::jwt::named_providers(table.intentions()).is_empty();
+        let needs_jwt = !crate::plan::jwt::named_providers(table.intentions()).is_empty()
+            || !crate::plan::jwt::route_providers(&plan.routes).is_empty();
         Ok(GatewayIndex {
             plan,
             hash,
@@ -1204,11 +1211,16 @@ impl GatewayIndex {
         jwt: Option<&'r JwtPayloads>,
     ) -> Authz<'i, 'r> {
         let mode = self.plan.mode;
-        let target = match route.outcome {
-            RouteOutcome::Routed { target, .. } => target,
+        let (target, routed) = match route.outcome {
+            RouteOutcome::Routed { target, route, .. } => (target, route),
             RouteOutcome::BadPath(r) => return Authz::refuse(mode, AuthzReason::BadPath(r)),
             _ => return Authz::refuse(mode, AuthzReason::NoDestination),
         };
+        // The gateway's own JWT requirement comes first, as Envoy's jwt_authn runs before RBAC
+        // at a Consul API gateway; it reads the request as received (the token's location).
+        if let Some(Err(f)) = routed.jwt.as_ref().map(|r| r.check_query(jwt, route.query, headers)) {
+            return Authz::refuse(mode, AuthzReason::RouteJwt(f));
+        }
         let source = Caller {
             name: &self.source.name,
             namespace: &self.source.namespace,
@@ -1257,3 +1269,6 @@ impl GatewayIndex {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod route_jwt_tests;

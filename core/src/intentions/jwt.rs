@@ -112,6 +112,17 @@ impl JwtRequirement {
         path: &str,
         headers: &[(&str, &str)],
     ) -> Result<(), JwtFailure> {
+        let query = path.split_once('?').map_or("", |(_, q)| q);
+        self.check_query(payloads, query, headers)
+    }
+
+    /// [`Self::check`] with the query (without `?`) already split from the path.
+    pub fn check_query(
+        &self,
+        payloads: Option<&JwtPayloads>,
+        query: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<(), JwtFailure> {
         if self.providers.is_empty() {
             return Ok(());
         }
@@ -126,11 +137,28 @@ impl JwtRequirement {
         if verified {
             return Err(JwtFailure::Claims);
         }
-        if self.providers.iter().any(|p| p.presented(path, headers)) {
+        if self.providers.iter().any(|p| p.presented(query, headers)) {
             Err(JwtFailure::Invalid)
         } else {
             Err(JwtFailure::Missing)
         }
+    }
+
+    /// `okta (perms.role "admin") or auth0`: any one provider's token, with all its claims.
+    pub fn describe(&self) -> String {
+        let providers: Vec<String> = self
+            .providers
+            .iter()
+            .map(|p| {
+                if p.claims.is_empty() {
+                    return p.name.clone();
+                }
+                let claims: Vec<String> =
+                    p.claims.iter().map(|c| format!("{} {:?}", c.path.join("."), c.value)).collect();
+                format!("{} ({})", p.name, claims.join(", "))
+            })
+            .collect();
+        providers.join(" or ")
     }
 
     /// The provider names, for messages.
@@ -159,13 +187,13 @@ impl ClaimCheck {
 
 impl JwtProviderCheck {
     /// Whether any of the provider's token locations holds something.
-    fn presented(&self, path: &str, headers: &[(&str, &str)]) -> bool {
+    fn presented(&self, query: &str, headers: &[(&str, &str)]) -> bool {
         if self.locations.is_empty() {
-            return header_token(headers, DEFAULT_HEADER.0, DEFAULT_HEADER.1) || query_has(path, DEFAULT_QUERY);
+            return header_token(headers, DEFAULT_HEADER.0, DEFAULT_HEADER.1) || query_has(query, DEFAULT_QUERY);
         }
         self.locations.iter().any(|l| match l {
             TokenLocation::Header { name, prefix } => header_token(headers, name, prefix),
-            TokenLocation::Query(name) => query_has(path, name),
+            TokenLocation::Query(name) => query_has(query, name),
             TokenLocation::Cookie(name) => cookie_has(headers, name),
         })
     }
@@ -178,8 +206,7 @@ fn header_token(headers: &[(&str, &str)], name: &str, prefix: &str) -> bool {
         .any(|(_, v)| v.len() > prefix.len() && v.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix)))
 }
 
-fn query_has(path: &str, name: &str) -> bool {
-    let Some((_, query)) = path.split_once('?') else { return false };
+fn query_has(query: &str, name: &str) -> bool {
     query.split('&').any(|kv| kv.split_once('=').is_some_and(|(k, v)| k == name && !v.is_empty()))
 }
 

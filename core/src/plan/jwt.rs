@@ -28,17 +28,47 @@ pub fn requirement(ws: &Workspace, jwt: &IntentionJwtRequirement) -> Option<JwtR
     let providers = jwt
         .providers
         .iter()
-        .map(|p| JwtProviderCheck {
-            name: p.name.clone(),
-            claims: p
-                .verify_claims
-                .iter()
-                .map(|c| ClaimCheck { path: c.path.clone(), value: c.value.clone() })
-                .collect(),
-            locations: provider(ws, &p.name).map(locations).unwrap_or_default(),
-        })
+        .map(|p| provider_check(ws, &p.name, p.verify_claims.iter().map(|c| (&c.path, &c.value))))
         .collect();
     Some(JwtRequirement { providers })
+}
+
+/// The requirement an API gateway's or http-route's `JWT` block states (`None` when it lists no
+/// provider).
+pub fn gateway_requirement(ws: &Workspace, jwt: &crate::model::api_gateway::JwtRequirement) -> Option<JwtRequirement> {
+    if jwt.providers.is_empty() {
+        return None;
+    }
+    let providers = jwt
+        .providers
+        .iter()
+        .map(|p| provider_check(ws, &p.name, p.verify_claims.iter().map(|c| (&c.path, &c.value))))
+        .collect();
+    Some(JwtRequirement { providers })
+}
+
+/// Every provider the routes of an API gateway's table require, sorted.
+pub fn route_providers(routes: &crate::plan::gateways::RouteTable) -> BTreeSet<&str> {
+    let mut out = BTreeSet::new();
+    if let crate::plan::gateways::RouteTable::ApiGateway(t) = routes {
+        let reqs = t.listeners.iter().flat_map(|l| &l.hosts).flat_map(|h| &h.routes).filter_map(|r| r.jwt.as_ref());
+        for r in reqs {
+            out.extend(r.providers.iter().map(|p| p.name.as_str()));
+        }
+    }
+    out
+}
+
+fn provider_check<'a>(
+    ws: &Workspace,
+    name: &str,
+    claims: impl Iterator<Item = (&'a Vec<String>, &'a String)>,
+) -> JwtProviderCheck {
+    JwtProviderCheck {
+        name: name.to_string(),
+        claims: claims.map(|(path, value)| ClaimCheck { path: path.clone(), value: value.clone() }).collect(),
+        locations: provider(ws, name).map(locations).unwrap_or_default(),
+    }
 }
 
 fn locations(p: &JwtProvider) -> Vec<TokenLocation> {

@@ -643,7 +643,10 @@ fn host_view(h: &VirtualHost, dials: &Dials<'_>) -> HostView {
 }
 
 fn route_view(r: &HttpRoute, dials: &Dials<'_>) -> HttpRouteView {
-    let (path, conditions) = describe_match(&r.route_match);
+    let (path, mut conditions) = describe_match(&r.route_match);
+    if let Some(jwt) = &r.jwt {
+        conditions.push(format!("JWT from {}", jwt.describe()));
+    }
     let mut filters = Vec::new();
     if let Some(p) = &r.prefix_rewrite {
         filters.push(format!("rewrite prefix to {p}"));

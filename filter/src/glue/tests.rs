@@ -84,7 +84,7 @@ fn configuration_is_idempotent_and_a_bad_plan_keeps_the_old_one() {
     // The same plan again: accepted, nothing rebuilt.
     assert!(root.configure(&host, NETWORK_ROOT_ID.as_bytes()));
     // A broken plan is refused; the old one stays.
-    host.state.borrow_mut().config = Some(br#"{"version": 2, "gateway": 3}"#.to_vec());
+    host.state.borrow_mut().config = Some(br#"{"version": 3, "gateway": 3}"#.to_vec());
     assert!(!root.configure(&host, NETWORK_ROOT_ID.as_bytes()));
     assert_eq!(root.state().unwrap().index.hash(), hash);
     host.state.borrow_mut().config = Some(br#"{"version": 7}"#.to_vec());

@@ -159,6 +159,7 @@ Sources = [{ Name = "*", Action = "allow" }]
         wasm: "/x/filter.wasm".into(),
         admin_port: 19000,
         cert_dir: Some("/certs".into()),
+        cert_files: Vec::new(),
         ecds_dir: None,
         health_port: None,
         sidecar: true,

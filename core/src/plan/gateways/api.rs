@@ -29,7 +29,8 @@
 //! service its `URLRewrite` replaces the rule's (Consul ignores it when the rule splits). Consul
 //! compiles the rules into a synthesized router, so a resolver's `RequestTimeout` never applies
 //! here (only `TimeoutFilter`'s), and a route hashes as the first of its services whose splitter or
-//! resolver balances by hash. JWT requirements are noted, not enforced.
+//! resolver balances by hash. Each route carries the JWT requirement that applies to it (see
+//! [`super::api_jwt`] for how listener and route blocks merge).
 //!
 //! **tcp listeners.** Each attached tcp-route (by name) forwards to its service's resolver target.
 //! Consul serves one service per tcp listener; several routes are noted.
@@ -111,10 +112,6 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
             or_default(&b.partition),
         ))
     });
-    let mut jwt = entry.listeners.iter().any(|l| {
-        l.default.as_ref().and_then(|p| p.jwt.as_ref()).is_some()
-            || l.r#override.as_ref().and_then(|p| p.jwt.as_ref()).is_some()
-    });
     let mut listeners = Vec::new();
     for l in &entry.listeners {
         let protocol = match l.protocol {
@@ -138,12 +135,13 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
                 .copied()
                 .filter(|r| r.parents.iter().any(|p| p.selects(entry, &l.name, &r.namespace, &r.partition)))
                 .collect();
-            jwt |= attached.iter().any(|r| {
-                r.rules.iter().any(|rule| {
-                    rule.filters.as_ref().is_some_and(|f| f.jwt.is_some())
-                        || rule.services.iter().any(|s| s.filters.as_ref().is_some_and(|f| f.jwt.is_some()))
-                })
-            });
+            let split_jwt = attached.iter().any(|r| r.rules.iter().any(super::api_jwt::split_service_jwt));
+            if split_jwt {
+                notes.push(format!(
+                    "listener `{}`: a JWT filter on one service of a rule that splits among several services is not enforced (put it on the rule)",
+                    l.name
+                ));
+            }
             out.hosts = http_hosts(cx, gw, l, &attached, notes);
         } else {
             let attached: Vec<&TcpRouteEntry> = tcp_routes
@@ -174,9 +172,6 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
             }
         }
         listeners.push(out);
-    }
-    if jwt {
-        notes.push("JWT requirements on listeners or routes are not enforced by meshgate".into());
     }
     crate::sorting::sort_by(&mut listeners, |a, b| (a.port, &a.name).cmp(&(b.port, &b.name)));
     ApiTable { source, listeners }
@@ -228,7 +223,7 @@ fn http_hosts(
                     std::cmp::Reverse(f.http.query.len()),
                 )
             });
-            let routes = flat.iter().map(|f| http_route(cx, gw, f)).collect();
+            let routes = flat.iter().map(|f| http_route(cx, gw, l, f)).collect();
             let origin = flat.first().map(|f| cx.origin(f.route.origin.span)).unwrap_or_default();
             VirtualHost {
                 domains: vec![host],
@@ -260,8 +255,11 @@ pub(crate) fn host_rank(host: &str) -> (u8, std::cmp::Reverse<usize>, String) {
     (class, std::cmp::Reverse(length), host.to_string())
 }
 
-fn http_route(cx: &Context<'_>, gw: &GatewayIdentity, f: &Flat<'_>) -> HttpRoute {
+fn http_route(cx: &Context<'_>, gw: &GatewayIdentity, l: &ApiGatewayListener, f: &Flat<'_>) -> HttpRoute {
     let rule = f.rule;
+    let (default_jwt, override_jwt) = super::api_jwt::listener_blocks(l);
+    let jwt = super::api_jwt::effective(default_jwt, super::api_jwt::rule_block(rule), override_jwt)
+        .and_then(|b| crate::plan::jwt::gateway_requirement(cx.ws, b));
     let filters = rule.filters.as_ref();
     let mut request_headers = HeaderModifiers::from_models(filters.into_iter().flat_map(|x| &x.headers));
     let mut response_headers =
@@ -328,6 +326,7 @@ fn http_route(cx: &Context<'_>, gw: &GatewayIdentity, f: &Flat<'_>) -> HttpRoute
         idle_timeout: timeouts.and_then(|t| nonzero(t.idle_timeout)),
         retry,
         hash_policies,
+        jwt,
         origin: cx.origin(f.http.origin.span),
     }
 }

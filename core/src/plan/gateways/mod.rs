@@ -32,6 +32,7 @@
 //! rows as each module documents.
 
 pub mod api;
+mod api_jwt;
 pub mod ingress;
 pub mod mesh;
 mod plan;
@@ -578,6 +579,10 @@ pub struct HttpRoute {
     /// resolver's `HashPolicies`, or a splitter's first such), in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hash_policies: Vec<traffic::HashPolicy>,
+    /// API gateways: the JWT the route requires (listener `Override`, else the route's filter,
+    /// else the listener's `Default`), decided before intentions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwt: Option<crate::intentions::jwt::JwtRequirement>,
     /// The rule, route or match that produced this route.
     pub origin: Origin,
 }
@@ -726,6 +731,7 @@ impl<'a> Context<'a> {
                                 on_status_codes: r.on_status_codes.clone(),
                             }),
                             hash_policies: node_hash_policies(c, &route.next_node),
+                            jwt: None,
                             origin: route.origin.clone(),
                         }
                     })
@@ -789,6 +795,7 @@ fn catch_all(mut targets: Vec<RouteTarget>, origin: Origin) -> HttpRoute {
         idle_timeout: None,
         retry: None,
         hash_policies: Vec::new(),
+        jwt: None,
         origin,
     }
 }

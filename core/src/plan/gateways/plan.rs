@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 /// The GatewayPlan format version; bumped on any change a filter built for the old one would
 /// misread.
-pub const GATEWAY_PLAN_VERSION: u32 = 2;
+pub const GATEWAY_PLAN_VERSION: u32 = 3;
 
 /// One gateway's slice of the plan.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -414,6 +414,9 @@ fn route_filters(r: &HttpRoute) -> Vec<String> {
         out.push(s);
     }
     out.extend(r.hash_policies.iter().map(|h| format!("hash {}", h.describe())));
+    if let Some(jwt) = &r.jwt {
+        out.push(format!("jwt {}", jwt.describe()));
+    }
     out
 }
 

@@ -1,0 +1,3 @@
+Kind = "service-intentions"
+Name = "*"
+Sources = [{ Name = "api-gw", Action = "allow" }]

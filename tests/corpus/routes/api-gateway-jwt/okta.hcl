@@ -1,0 +1,8 @@
+Kind   = "jwt-provider"
+Name   = "okta"
+Issuer = "https://okta.example.com"
+JSONWebKeySet {
+  Local {
+    Filename = "/etc/jwks/okta.json"
+  }
+}
