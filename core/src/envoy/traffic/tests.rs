@@ -76,6 +76,7 @@ fn bootstrap() -> Value {
         ecds_dir: None,
         health_port: None,
         sidecar: false,
+        cert_files: Vec::new(),
     };
     let g = generate(&ws, &c, "ingress", &opts).unwrap();
     serde_json::from_str(&g.bootstrap).unwrap()
