@@ -267,6 +267,7 @@ fn every_traffic_policy_passes_envoy_validate() {
             ecds_dir: None,
             health_port: None,
             sidecar,
+            cert_files: Vec::new(),
         };
         let g = meshgate_core::envoy::generate(&ws, &c, selector, &opts).unwrap();
         for policy in [
