@@ -35,6 +35,7 @@ pub mod api;
 pub mod ingress;
 pub mod mesh;
 mod plan;
+pub mod security;
 pub mod sidecar;
 pub mod terminating;
 pub mod text;
