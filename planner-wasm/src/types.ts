@@ -522,6 +522,11 @@ export type ListenerView = {
   /** API gateways' listener host name (`*` for any; empty for ingress gateways). */
   hostname: string;
   tls: boolean;
+  /**
+   * How the listener's TLS is set up: `TLS, min TLSv1_2`, where each certificate comes from
+   * (files, SDS, certificate entries, per-host files by SNI); empty for plain text.
+   */
+  tls_details: Array<string>;
   /** http-like listeners: the virtual hosts, in the order the plan gives them. */
   hosts: Array<HostView>;
   /** tcp listeners. */
@@ -556,6 +561,11 @@ export type HttpRouteView = {
   no_target: string | null;
   /** `rewrite prefix to /v1/`, `set x-a=1`, `remove x-b`, `timeout 10s`, `retries 2 on reset, 5xx`. */
   filters: Array<string>;
+  /**
+   * The JWT requirements of the intentions that decide the route's requests at the gateway:
+   * `JWT for api (intention ingress → api): provider okta with role=admin`.
+   */
+  jwt: Array<string>;
   origin: Origin;
 };
 

@@ -1628,6 +1628,60 @@ describe("the playground", () => {
     });
   });
 
+  test("the Routes view shows each route's TLS, timeout, retries, rewrite and JWT requirement; the Envoy view their config", async () => {
+    // The route-table corpus case: an ingress listener with TLS (min TLSv1_3), a router with a
+    // rewrite, a header, a timeout and retries, and api's intentions requiring an okta token.
+    const dir = join(ROOT, "tests", "corpus", "routes", "route-security");
+    const names = ["services.hcl", "entries.hcl", "ingress-gateway.hcl", "web-router.hcl", "okta.hcl", "api-intentions.hcl", "web-intentions.hcl"];
+    const files = await Promise.all(names.map(async (name) => ({ name, text: await readFile(join(dir, name), "utf8") })));
+    await withPage(async (page) => {
+      await openFiles(page, files);
+      await view(page, "routes");
+      // The only gateway (no sidecar): shown without a picker.
+      const rows = await gatewayRows(page, "ingress");
+      const api = rows.find((r) => r.includes("prefix /api/"));
+      assert.ok(api, `no /api/ route among ${JSON.stringify(rows)}`);
+      for (const want of ["rewrite prefix to /v2/", "set x-route=api", "timeout 5s", "retries 3 on connect-failure, 503"]) {
+        assert.ok(api.includes(want), `the /api/ route lacks \`${want}\`: ${api}`);
+      }
+      const scope = '[data-testid=view-routes] [data-gateway="ingress"]';
+      assert.deepEqual(
+        await page.$$eval(`${scope} [data-testid=route-jwt]`, (els) => els.map((e) => e.textContent)),
+        [
+          "JWT for api (intention ingress → api): provider okta with role=admin",
+          "JWT for api, permission 1 (path prefix /v2/, methods POST) (intention ingress → api): provider okta with scope=write",
+        ],
+      );
+      const tls = await page.$$eval(`${scope} [data-testid=listener-tls] div`, (els) => els.map((e) => e.textContent));
+      assert.deepEqual(tls, [
+        "TLS, min TLSv1_3",
+        "certificate <cert-dir>/ingress.pem",
+        "per-host certificates from <cert-dir>/ingress/<host>.pem if present (`*` written `_`), chosen by SNI: www.example.com",
+      ]);
+
+      await view(page, "envoy");
+      await page.waitForSelector('[data-testid=envoy-shown][data-gateway="ingress"]');
+      const text = await page.textContent("[data-testid=envoy-json]");
+      const bootstrap = JSON.parse(text);
+      const listener = bootstrap.static_resources.listeners.find((l) => l.address.socket_address.port_value === 8443);
+      const chain = listener.filter_chains.at(-1);
+      const tlsContext = chain.transport_socket.typed_config.common_tls_context;
+      assert.equal(tlsContext.tls_params.tls_minimum_protocol_version, "TLSv1_3");
+      assert.equal(tlsContext.tls_certificates[0].certificate_chain.filename, "/etc/meshgate/certs/ingress.pem");
+      const hcm = chain.filters.find((f) => f.name === "envoy.filters.network.http_connection_manager").typed_config;
+      const jwt = hcm.http_filters.find((f) => f.name === "envoy.filters.http.jwt_authn");
+      assert.ok(jwt, "no jwt_authn filter");
+      assert.ok(jwt.typed_config.providers.okta, "jwt_authn has no okta provider");
+      const routes = hcm.route_config.virtual_hosts.flatMap((v) => v.routes);
+      const retried = routes.find((r) => r.route.retry_policy);
+      assert.deepEqual(retried.route.retry_policy, { num_retries: 3, retriable_status_codes: [503], retry_on: "connect-failure,retriable-status-codes" });
+      assert.equal(retried.route.timeout, "5s");
+      // The rewrite and the header are the filter's: they ride in the inline GatewayPlan.
+      assert.match(text, /\\"prefix_rewrite\\":\\"\/v2\/\\"/);
+      assert.match(text, /\\"x-route\\":\\"api\\"/);
+    });
+  });
+
   test("gateway route tables read well in a narrow window", async () => {
     await withPage(
       async (page) => {

@@ -953,3 +953,4 @@ pub mod traffic;
 #[cfg(test)]
 mod tests;
 mod tls;
+pub use tls::{host_cert_stem, sni_matchable};

@@ -204,7 +204,7 @@ pub fn host_cert_stem(host: &str) -> String {
 
 /// Whether Envoy can match `host` as a server name: an exact name or a `*.` prefix wildcard
 /// (Consul's default host `<service>.ingress.*` and `*` itself match by `Host` header only).
-fn sni_matchable(host: &str) -> bool {
+pub fn sni_matchable(host: &str) -> bool {
     let rest = host.strip_prefix("*.").unwrap_or(host);
     !rest.is_empty() && !rest.contains('*')
 }

@@ -149,6 +149,11 @@ impl<'a> Dialer<'a> {
         Dialer { plan, entries: Entries::new(ws, &plan.settings.partition) }
     }
 
+    /// What secures the plan's listeners and routes, in words.
+    pub fn security(&self) -> crate::plan::gateways::security::Security<'_> {
+        crate::plan::gateways::security::Security { entries: &self.entries, intentions: &self.plan.intentions }
+    }
+
     /// How `caller` reaches `t`.
     pub fn dial(&self, caller: &Caller, t: &RouteTarget) -> Dial {
         let settings = &self.plan.settings;

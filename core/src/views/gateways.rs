@@ -18,8 +18,9 @@ use crate::plan::gateways::mesh::{MeshDestination, MeshRoute, SniMatch};
 use crate::plan::gateways::sidecar::{SidecarTable, SidecarUpstream};
 use crate::plan::gateways::terminating::{LinkedRoute, TlsMode};
 use crate::plan::gateways::{
-    self, api, gateway_plan, ingress, GatewayKind, GatewayRoutes, HeaderModifiers, HttpRoute, IntentionRef, MatchKind,
-    RouteMatch, RouteTable, RouteTarget, TcpRoute, ValueMatch, VirtualHost, GATEWAY_PLAN_VERSION,
+    self, api, gateway_plan, ingress, GatewayIdentity, GatewayKind, GatewayRoutes, HeaderModifiers, HttpRoute,
+    IntentionRef, MatchKind, RouteMatch, RouteTable, RouteTarget, TcpRoute, ValueMatch, VirtualHost,
+    GATEWAY_PLAN_VERSION,
 };
 use crate::plan::protocols::Protocol;
 use crate::plan::upstreams::Mode;
@@ -185,6 +186,9 @@ pub struct ListenerView {
     /// API gateways' listener host name (`*` for any; empty for ingress gateways).
     pub hostname: String,
     pub tls: bool,
+    /// How the listener's TLS is set up: `TLS, min TLSv1_2`, where each certificate comes from
+    /// (files, SDS, certificate entries, per-host files by SNI); empty for plain text.
+    pub tls_details: Vec<String>,
     /// http-like listeners: the virtual hosts, in the order the plan gives them.
     pub hosts: Vec<HostView>,
     /// tcp listeners.
@@ -221,6 +225,9 @@ pub struct HttpRouteView {
     pub no_target: Option<String>,
     /// `rewrite prefix to /v1/`, `set x-a=1`, `remove x-b`, `timeout 10s`, `retries 2 on reset, 5xx`.
     pub filters: Vec<String>,
+    /// The JWT requirements of the intentions that decide the route's requests at the gateway:
+    /// `JWT for api (intention ingress → api): provider okta with role=admin`.
+    pub jwt: Vec<String>,
     pub origin: Origin,
 }
 
@@ -446,13 +453,13 @@ fn gateway_view(g: &GatewayRoutes, short: &Shortener<'_>, dialer: &Dialer<'_>) -
         RouteTable::Sidecar(t) => (sidecar_table(t, &dials), None, None),
         RouteTable::IngressGateway(t) => (
             GatewayTable::IngressGateway {
-                listeners: t.listeners.iter().map(|l| ingress_listener(l, &dials)).collect(),
+                listeners: t.listeners.iter().map(|l| ingress_listener(l, id, &dials)).collect(),
             },
             http_fallback(t.listeners.iter().any(|l| !l.hosts.is_empty())),
             Some(gateway_intentions(&t.source.label(), &g.intentions)),
         ),
         RouteTable::ApiGateway(t) => (
-            GatewayTable::ApiGateway { listeners: t.listeners.iter().map(|l| api_listener(l, &dials)).collect() },
+            GatewayTable::ApiGateway { listeners: t.listeners.iter().map(|l| api_listener(l, id, &dials)).collect() },
             http_fallback(t.listeners.iter().any(|l| !l.hosts.is_empty())),
             Some(gateway_intentions(&t.source.label(), &g.intentions)),
         ),
@@ -532,7 +539,7 @@ fn upstream_listener(u: &SidecarUpstream, dials: &Dials<'_>) -> UpstreamListener
         port: u.port,
         protocol: u.protocol,
         mesh_gateway_mode: u.mesh_gateway_mode,
-        hosts: u.hosts.iter().map(|h| host_view(h, dials)).collect(),
+        hosts: u.hosts.iter().map(|h| host_view(h, None, dials)).collect(),
         tcp: u.tcp.iter().map(|t| tcp_view("every connection", t, dials)).collect(),
         origin: u.origin.clone(),
     }
@@ -587,7 +594,7 @@ fn linked_row(s: &LinkedRoute, short: &Shortener<'_>) -> LinkedRow {
     }
 }
 
-fn ingress_listener(l: &ingress::IngressListener, dials: &Dials<'_>) -> ListenerView {
+fn ingress_listener(l: &ingress::IngressListener, gw: &GatewayIdentity, dials: &Dials<'_>) -> ListenerView {
     let tls = if l.tls { ", TLS" } else { "" };
     let tcp: Vec<TcpView> = l.tcp.iter().map(|t| tcp_view("every connection", t, dials)).collect();
     let empty = (l.hosts.is_empty() && tcp.is_empty()).then(|| "no services: nothing is routed".to_string());
@@ -598,14 +605,15 @@ fn ingress_listener(l: &ingress::IngressListener, dials: &Dials<'_>) -> Listener
         protocol: l.protocol,
         hostname: String::new(),
         tls: l.tls,
-        hosts: l.hosts.iter().map(|h| host_view(h, dials)).collect(),
+        tls_details: dials.dialer.security().listener_tls(gw, l.port, "", l.protocol),
+        hosts: l.hosts.iter().map(|h| host_view(h, Some(gw), dials)).collect(),
         tcp,
         empty,
         origin: l.origin.clone(),
     }
 }
 
-fn api_listener(l: &api::ApiListener, dials: &Dials<'_>) -> ListenerView {
+fn api_listener(l: &api::ApiListener, gw: &GatewayIdentity, dials: &Dials<'_>) -> ListenerView {
     let tls = if l.tls { ", TLS" } else { "" };
     let tcp: Vec<TcpView> = l.tcp.iter().map(|t| tcp_view(&format!("tcp-route {}", t.route), t, dials)).collect();
     let empty = (l.hosts.is_empty() && tcp.is_empty()).then(|| "no routes attached".to_string());
@@ -616,7 +624,8 @@ fn api_listener(l: &api::ApiListener, dials: &Dials<'_>) -> ListenerView {
         protocol: l.protocol,
         hostname: l.hostname.clone(),
         tls: l.tls,
-        hosts: l.hosts.iter().map(|h| host_view(h, dials)).collect(),
+        tls_details: dials.dialer.security().listener_tls(gw, l.port, &l.name, l.protocol),
+        hosts: l.hosts.iter().map(|h| host_view(h, Some(gw), dials)).collect(),
         tcp,
         empty,
         origin: l.origin.clone(),
@@ -632,17 +641,18 @@ fn tcp_view(what: &str, t: &TcpRoute, dials: &Dials<'_>) -> TcpView {
     }
 }
 
-fn host_view(h: &VirtualHost, dials: &Dials<'_>) -> HostView {
+/// `gw`: the ingress or API gateway whose intentions decide the host's requests.
+fn host_view(h: &VirtualHost, gw: Option<&GatewayIdentity>, dials: &Dials<'_>) -> HostView {
     HostView {
         domains: h.domains.clone(),
         service: h.service.as_ref().map(gateways::ServiceId::label),
         filters: modifiers(&h.request_headers, &h.response_headers),
-        routes: h.routes.iter().map(|r| route_view(r, dials)).collect(),
+        routes: h.routes.iter().map(|r| route_view(r, gw, dials)).collect(),
         origin: h.origin.clone(),
     }
 }
 
-fn route_view(r: &HttpRoute, dials: &Dials<'_>) -> HttpRouteView {
+fn route_view(r: &HttpRoute, gw: Option<&GatewayIdentity>, dials: &Dials<'_>) -> HttpRouteView {
     let (path, mut conditions) = describe_match(&r.route_match);
     if let Some(jwt) = &r.jwt {
         conditions.push(format!("JWT from {}", jwt.describe()));
@@ -680,6 +690,7 @@ fn route_view(r: &HttpRoute, dials: &Dials<'_>) -> HttpRouteView {
         no_target: r.targets.is_empty().then(|| "no service: answers 503".to_string()),
         targets: targets(&r.targets, dials),
         filters,
+        jwt: gw.map(|gw| dials.dialer.security().route_jwt(gw, r)).unwrap_or_default(),
         origin: r.origin.clone(),
     }
 }

@@ -281,7 +281,14 @@ function hostRows(host: HostView, filters: boolean, jump: Jump): HTMLTableRowEle
         originButton(r.origin, jump),
       ),
       h("td", {}, r.no_target ? h("span", { class: "muted" }, r.no_target) : weighted(r.targets)),
-      filters ? h("td", { class: "small" }, r.filters.map((f) => h("div", {}, f))) : null,
+      filters
+        ? h(
+            "td",
+            { class: "small" },
+            r.filters.map((f) => h("div", {}, f)),
+            r.jwt.map((j) => h("div", { class: "jwt", "data-testid": "route-jwt" }, j)),
+          )
+        : null,
     ),
   );
 }
@@ -303,7 +310,7 @@ function tcpTable(rows: TcpView[], jump: Jump): HTMLElement {
 
 function hostsTable(hosts: HostView[], jump: Jump): HTMLElement | null {
   if (!hosts.length) return null;
-  const filters = hosts.some((host) => host.routes.some((r) => r.filters.length > 0));
+  const filters = hosts.some((host) => host.routes.some((r) => r.filters.length > 0 || r.jwt.length > 0));
   return h(
     "div",
     { class: "table-scroll" },
@@ -351,6 +358,7 @@ function listenerSection(l: ListenerView, jump: Jump): HTMLElement {
       " ",
       originButton(l.origin, jump),
     ),
+    l.tls_details.length ? h("div", { class: "muted small", "data-testid": "listener-tls" }, l.tls_details.map((t) => h("div", {}, t))) : null,
     hostsTable(l.hosts, jump),
     l.tcp.length ? h("div", { class: "table-scroll" }, tcpTable(l.tcp, jump)) : null,
     l.empty ? empty(l.empty) : null,

@@ -3,6 +3,7 @@
 //! field; a service's SDS over both for its hosts) and Envoy's `TlsParameters` / SDS API.
 
 use super::super::{generate, EnvoyError, Options};
+use crate::plan::gateways::testing::API_GATEWAY_TLS as API;
 use crate::plan::Compiled;
 use crate::settings::Settings;
 use crate::workspace::{InputFile, Workspace};
@@ -270,41 +271,6 @@ Listeners = [{
     assert_eq!(context(&c[0])["tls_certificate_sds_secret_configs"], sds("sds", "listener-cert"));
     assert!(notes.iter().any(|n| n.contains("`web`") && n.contains("no Hosts")), "{notes:?}");
 }
-
-const API: &str = r#"
-Kind = "api-gateway"
-Name = "api-gw"
-Listeners = [
-  {
-    Name = "https"
-    Port = 8443
-    Protocol = "http"
-    Hostname = "*.example.com"
-    TLS {
-      MinVersion = "TLSv1_2"
-      MaxVersion = "TLSv1_3"
-      CipherSuites = ["TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"]
-      Certificates = [{ Name = "inline" }, { Kind = "file-system-certificate", Name = "on-disk" }]
-    }
-  },
-  { Name = "plain", Port = 8080, Protocol = "http" },
-]
----
-Kind = "inline-certificate"
-Name = "inline"
-Certificate = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"
-PrivateKey = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"
----
-Kind = "file-system-certificate"
-Name = "on-disk"
-Certificate = "/etc/gw/site.pem"
-PrivateKey = "/etc/gw/site-key.pem"
----
-Kind = "http-route"
-Name = "site"
-Parents = [{ Name = "api-gw" }]
-Rules = [{ Services = [{ Name = "web" }] }]
-"#;
 
 #[test]
 fn api_gateway_certificates_inline_and_from_files() {

@@ -36,6 +36,7 @@ mod api_jwt;
 pub mod ingress;
 pub mod mesh;
 mod plan;
+pub mod security;
 pub mod sidecar;
 pub mod terminating;
 pub mod text;

@@ -7,6 +7,43 @@ use crate::workspace::{InputFile, Workspace};
 
 pub const TD: &str = crate::settings::DEFAULT_TRUST_DOMAIN;
 
+/// An API gateway (`api-gw`, routing to `web`) with a TLS listener serving an inline-certificate
+/// and a file-system-certificate entry, and a plain one.
+pub const API_GATEWAY_TLS: &str = r#"
+Kind = "api-gateway"
+Name = "api-gw"
+Listeners = [
+  {
+    Name = "https"
+    Port = 8443
+    Protocol = "http"
+    Hostname = "*.example.com"
+    TLS {
+      MinVersion = "TLSv1_2"
+      MaxVersion = "TLSv1_3"
+      CipherSuites = ["TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"]
+      Certificates = [{ Name = "inline" }, { Kind = "file-system-certificate", Name = "on-disk" }]
+    }
+  },
+  { Name = "plain", Port = 8080, Protocol = "http" },
+]
+---
+Kind = "inline-certificate"
+Name = "inline"
+Certificate = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"
+PrivateKey = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"
+---
+Kind = "file-system-certificate"
+Name = "on-disk"
+Certificate = "/etc/gw/site.pem"
+PrivateKey = "/etc/gw/site-key.pem"
+---
+Kind = "http-route"
+Name = "site"
+Parents = [{ Name = "api-gw" }]
+Rules = [{ Services = [{ Name = "web" }] }]
+"#;
+
 /// One file per part: `text` is split at lines holding `---`; part n is file `n.hcl`.
 pub fn compiled(text: &str) -> Compiled {
     let files = text.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));

@@ -4,6 +4,7 @@
 //! configures), the intentions it enforces, notes.
 
 use super::mesh::MeshDestination;
+use super::security::Security;
 use super::{GatewayRoutes, HeaderModifiers, HttpRoute, IntentionRef, RouteTable, RouteTarget, TcpRoute, VirtualHost};
 use crate::plan::dial::{Dial, Dialer, Forward, GatewayDials};
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,7 +21,7 @@ pub fn render<'g>(
         .into_iter()
         .map(|g| {
             let dials = GatewayDials::of(dialer, g);
-            render_one(&abbreviate(g, trust_domain), &abbreviate(&dials, trust_domain))
+            render_one(&abbreviate(g, trust_domain), &abbreviate(&dials, trust_domain), &dialer.security())
         })
         .collect();
     if blocks.is_empty() {
@@ -60,8 +61,9 @@ where
     serde_json::from_value(value).unwrap_or_else(|_| v.clone())
 }
 
-/// One gateway or sidecar, names in full, with its dials.
-pub fn render_one(g: &GatewayRoutes, dials: &GatewayDials) -> String {
+/// One gateway or sidecar, names in full, with its dials and what secures its listeners and
+/// routes.
+pub fn render_one(g: &GatewayRoutes, dials: &GatewayDials, security: &Security<'_>) -> String {
     let id = &g.gateway;
     let mut out = String::new();
     let ns =
@@ -155,7 +157,9 @@ pub fn render_one(g: &GatewayRoutes, dials: &GatewayDials) -> String {
             for l in &t.listeners {
                 let tls = if l.tls { ", TLS" } else { "" };
                 let _ = writeln!(out, "  listener {} {}{tls} ({})", l.port, l.protocol.as_str(), l.origin);
+                listener_tls(&mut out, &security.listener_tls(&g.gateway, l.port, "", l.protocol));
                 http_hosts(&mut out, &l.hosts);
+                route_jwt(&mut out, security, &g.gateway, &l.hosts);
                 if let Some(tcp) = &l.tcp {
                     tcp_line(&mut out, "every connection", tcp);
                 }
@@ -178,7 +182,9 @@ pub fn render_one(g: &GatewayRoutes, dials: &GatewayDials) -> String {
                     l.hostname,
                     l.origin
                 );
+                listener_tls(&mut out, &security.listener_tls(&g.gateway, l.port, &l.name, l.protocol));
                 http_hosts(&mut out, &l.hosts);
+                route_jwt(&mut out, security, &g.gateway, &l.hosts);
                 for tcp in &l.tcp {
                     tcp_line(&mut out, &format!("tcp-route {}", tcp.route), tcp);
                 }
@@ -377,6 +383,23 @@ fn http_hosts(out: &mut String, hosts: &[VirtualHost]) {
         }
     }
     out.push_str(&table(4, &["HOST", "MATCH", "TARGETS", "FILTERS", "FROM"], &rows));
+}
+
+fn listener_tls(out: &mut String, lines: &[String]) {
+    for l in lines {
+        let _ = writeln!(out, "    {l}");
+    }
+}
+
+/// The JWT requirements under the table, each after the route it guards (`host match:`).
+fn route_jwt(out: &mut String, security: &Security<'_>, gw: &super::GatewayIdentity, hosts: &[VirtualHost]) {
+    for h in hosts {
+        for r in &h.routes {
+            for line in security.route_jwt(gw, r) {
+                let _ = writeln!(out, "    {} {}: {line}", h.domains.join(", "), r.route_match.describe());
+            }
+        }
+    }
 }
 
 fn tcp_line(out: &mut String, what: &str, tcp: &TcpRoute) {

@@ -1,0 +1,3 @@
+Kind = "proxy-defaults"
+Name = "global"
+Config { protocol = "http" }

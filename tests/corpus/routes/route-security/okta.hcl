@@ -1,0 +1,6 @@
+Kind   = "jwt-provider"
+Name   = "okta"
+Issuer = "https://okta.example.com"
+JSONWebKeySet = {
+  Local = { JWKS = "eyJrZXlzIjpbXX0=" }
+}

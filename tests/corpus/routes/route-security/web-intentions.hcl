@@ -1,0 +1,3 @@
+Kind = "service-intentions"
+Name = "web"
+Sources = [{ Name = "ingress", Action = "allow" }]
