@@ -282,7 +282,6 @@ Sources = [{
             ecds_dir: None,
             health_port: None,
             sidecar,
-            cert_files: Vec::new(),
         };
         let g = envoy::generate(&ws, &c, selector, &opts).unwrap_or_else(|e| panic!("{selector}: {e}"));
         assert!(g.bootstrap.contains("envoy.filters.http.jwt_authn"), "{selector}");

@@ -163,7 +163,6 @@ Sources = [{ Name = "*", Action = "allow" }]
         ecds_dir: None,
         health_port: None,
         sidecar: true,
-        cert_files: Vec::new(),
     };
     let g = crate::envoy::generate(&ws, &c, "web", &opts).unwrap_or_else(|e| panic!("{e}"));
     let v: Value = serde_json::from_str(&g.bootstrap).unwrap_or_default();
