@@ -22,29 +22,24 @@ pub fn provider<'w>(ws: &'w Workspace, name: &str) -> Option<&'w JwtProvider> {
 
 /// The requirement a `JWT` block states (`None` when it lists no provider).
 pub fn requirement(ws: &Workspace, jwt: &IntentionJwtRequirement) -> Option<JwtRequirement> {
-    if jwt.providers.is_empty() {
-        return None;
-    }
-    let providers = jwt
-        .providers
-        .iter()
-        .map(|p| provider_check(ws, &p.name, p.verify_claims.iter().map(|c| (&c.path, &c.value))))
-        .collect();
-    Some(JwtRequirement { providers })
+    of_providers(
+        jwt.providers.iter().map(|p| provider_check(ws, &p.name, p.verify_claims.iter().map(|c| (&c.path, &c.value)))),
+    )
 }
 
 /// The requirement an API gateway's or http-route's `JWT` block states (`None` when it lists no
 /// provider).
 pub fn gateway_requirement(ws: &Workspace, jwt: &crate::model::api_gateway::JwtRequirement) -> Option<JwtRequirement> {
-    if jwt.providers.is_empty() {
-        return None;
-    }
-    let providers = jwt
-        .providers
-        .iter()
-        .map(|p| provider_check(ws, &p.name, p.verify_claims.iter().map(|c| (&c.path, &c.value))))
-        .collect();
-    Some(JwtRequirement { providers })
+    of_providers(
+        jwt.providers.iter().map(|p| provider_check(ws, &p.name, p.verify_claims.iter().map(|c| (&c.path, &c.value)))),
+    )
+}
+
+/// The two entry kinds spell a `JWT` block with their own types; a block with no provider
+/// requires nothing.
+fn of_providers(providers: impl Iterator<Item = JwtProviderCheck>) -> Option<JwtRequirement> {
+    let providers: Vec<JwtProviderCheck> = providers.collect();
+    (!providers.is_empty()).then_some(JwtRequirement { providers })
 }
 
 /// Every provider the routes of an API gateway's table require, sorted.
