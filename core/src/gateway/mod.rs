@@ -1217,8 +1217,10 @@ impl GatewayIndex {
             _ => return Authz::refuse(mode, AuthzReason::NoDestination),
         };
         // The gateway's own JWT requirement comes first, as Envoy's jwt_authn runs before RBAC
-        // at a Consul API gateway; it reads the request as received (the token's location).
-        if let Some(Err(f)) = routed.jwt.as_ref().map(|r| r.check_query(jwt, route.query, headers)) {
+        // at a Consul API gateway; it reads the request as received (the token's location). A
+        // split service's own filter replaces the route's for the target picked.
+        let required = target.jwt.as_ref().or(routed.jwt.as_ref());
+        if let Some(Err(f)) = required.map(|r| r.check_query(jwt, route.query, headers)) {
             return Authz::refuse(mode, AuthzReason::RouteJwt(f));
         }
         let source = Caller {

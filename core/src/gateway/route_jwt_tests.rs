@@ -46,6 +46,13 @@ Rules = [
     Filters = { JWT = { Providers = [{ Name = "okta", VerifyClaims = [{ Path = ["role"], Value = "admin" }] }] } }
     Services = [{ Name = "web" }]
   },
+  {
+    Matches = [{ Path = { Match = "prefix", Value = "/split" } }]
+    Services = [
+      { Name = "web", Weight = 50, Filters = { JWT = { Providers = [{ Name = "okta", VerifyClaims = [{ Path = ["role"], Value = "admin" }] }] } } },
+      { Name = "api", Weight = 50 },
+    ]
+  },
   { Services = [{ Name = "web" }] },
 ]
 ---
@@ -56,6 +63,10 @@ Rules = [{ Services = [{ Name = "web", Filters = { JWT = { Providers = [{ Name =
 ---
 Kind = "service-intentions"
 Name = "web"
+Sources = [{ Name = "api-gw", Action = "allow" }]
+---
+Kind = "service-intentions"
+Name = "api"
 Sources = [{ Name = "api-gw", Action = "allow" }]
 "#;
 
@@ -115,4 +126,24 @@ fn the_filter_answers_with_the_jwt_status_and_reason() {
         HttpAction::Forward(_) => panic!("forwarded without a token"),
     }
     assert!(v.log.as_ref().is_some_and(|l| l.text.contains("reason=jwt-missing")), "{:?}", v.log);
+}
+
+#[test]
+fn a_split_services_own_filter_applies_to_the_requests_sent_to_it() {
+    let ix = index();
+    let bearer = [("authorization", "Bearer x.y.z")];
+    let okta = json!({ "okta": { "sub": "alice" } });
+    let payloads = okta.as_object().cloned();
+    let mut seen = Vec::new();
+    // Weights 50/50 reduce to 1/1: even numbers pick the first service, odd the second.
+    for rand in [0, 1] {
+        let r = ix.route_request(Some(8080), "any.example.com", "/split", "GET", &bearer, rand);
+        let RouteOutcome::Routed { target, .. } = r.outcome else { panic!("not routed") };
+        let a = ix.authorize_request(&r, "GET", &bearer, payloads.as_ref());
+        seen.push((target.service.clone(), if a.allowed { "-" } else { a.reason_code() }));
+    }
+    seen.sort();
+    // web's own filter wants role admin; api takes the rule's requirement (the listener Default:
+    // any okta token).
+    assert_eq!(seen, vec![("api".to_string(), "-"), ("web".to_string(), "jwt-claims")]);
 }

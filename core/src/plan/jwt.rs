@@ -46,7 +46,8 @@ fn of_providers(providers: impl Iterator<Item = JwtProviderCheck>) -> Option<Jwt
 pub fn route_providers(routes: &crate::plan::gateways::RouteTable) -> BTreeSet<&str> {
     let mut out = BTreeSet::new();
     if let crate::plan::gateways::RouteTable::ApiGateway(t) = routes {
-        let reqs = t.listeners.iter().flat_map(|l| &l.hosts).flat_map(|h| &h.routes).filter_map(|r| r.jwt.as_ref());
+        let routes = t.listeners.iter().flat_map(|l| &l.hosts).flat_map(|h| &h.routes);
+        let reqs = routes.flat_map(|r| r.jwt.iter().chain(r.targets.iter().filter_map(|t| t.jwt.as_ref())));
         for r in reqs {
             out.extend(r.providers.iter().map(|p| p.name.as_str()));
         }

@@ -739,6 +739,7 @@ fn targets(ts: &[RouteTarget], dials: &Dials<'_>) -> Vec<TargetView> {
             sni: t.sni.clone(),
             filters: modifiers(&t.request_headers, &t.response_headers)
                 .into_iter()
+                .chain(t.jwt.as_ref().map(|j| format!("JWT from {}", j.describe())))
                 .chain(t.policy.describe())
                 .collect(),
             dial: dials.dial(t),

@@ -135,13 +135,6 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
                 .copied()
                 .filter(|r| r.parents.iter().any(|p| p.selects(entry, &l.name, &r.namespace, &r.partition)))
                 .collect();
-            let split_jwt = attached.iter().any(|r| r.rules.iter().any(super::api_jwt::split_service_jwt));
-            if split_jwt {
-                notes.push(format!(
-                    "listener `{}`: a JWT filter on one service of a rule that splits among several services is not enforced (put it on the rule)",
-                    l.name
-                ));
-            }
             out.hosts = http_hosts(cx, gw, l, &attached, notes);
         } else {
             let attached: Vec<&TcpRouteEntry> = tcp_routes
@@ -295,11 +288,20 @@ fn http_route(cx: &Context<'_>, gw: &GatewayIdentity, l: &ApiGatewayListener, f:
                 prefix_rewrite = (!rw.path.is_empty()).then(|| rw.path.clone());
             }
         }
+        // In a split, a service's own JWT filter is its targets' (the route's stays the rule's).
+        let own_jwt = s
+            .filters
+            .as_ref()
+            .and_then(|x| x.jwt.as_ref())
+            .filter(|b| !single && !b.providers.is_empty())
+            .and_then(|b| super::api_jwt::effective(default_jwt, Some(b), override_jwt))
+            .and_then(|b| crate::plan::jwt::gateway_requirement(cx.ws, b));
         for mut t in cx.service_targets(&svc, &gw.datacenter) {
             t.weight *= weight;
             if !single {
                 t.request_headers.merge(&own_request);
                 t.response_headers.merge(&own_response);
+                t.jwt.clone_from(&own_jwt);
             }
             if t.origin.is_none() {
                 t.origin = Some(cx.origin(s.origin.span));

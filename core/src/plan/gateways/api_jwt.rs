@@ -7,8 +7,9 @@
 //!
 //! A rule's filter is its `Filters.JWT`; with a single service, that service's `Filters.JWT`
 //! replaces it (Consul merges a lone service's filters into the rule's, as for `URLRewrite`). When
-//! a rule splits among several services, a service's own JWT filter cannot be told apart from the
-//! route's before the target is picked: it is noted, not enforced.
+//! a rule splits among several services, a service's own JWT filter is its targets' requirement
+//! (`RouteTarget::jwt`, merged with the listener's blocks the same way), which the filter checks
+//! once the weighted pick has chosen the target.
 
 use crate::model::api_gateway::{ApiGatewayListener, JwtRequirement};
 use crate::model::http_route::HttpRouteRule;
@@ -35,12 +36,6 @@ pub(crate) fn rule_block(rule: &HttpRouteRule) -> Option<&JwtRequirement> {
         [s] => s.filters.as_ref().and_then(|f| f.jwt.as_ref()).or(own),
         _ => own,
     }
-}
-
-/// Whether a rule that splits among services gives one of them a JWT filter of its own (which is
-/// not enforced).
-pub(crate) fn split_service_jwt(rule: &HttpRouteRule) -> bool {
-    rule.services.len() > 1 && rule.services.iter().any(|s| s.filters.as_ref().is_some_and(|f| f.jwt.is_some()))
 }
 
 #[cfg(test)]
@@ -100,7 +95,7 @@ mod tests {
     }
 
     #[test]
-    fn a_lone_services_filter_replaces_the_rules_and_a_split_ones_is_only_noted() {
+    fn a_lone_services_filter_replaces_the_rules_and_a_split_ones_stays_its_own() {
         let rule_filter = Some(HttpFilters { jwt: Some(block("rule")), ..Default::default() });
         let lone = HttpRouteRule {
             filters: rule_filter.clone(),
@@ -108,7 +103,6 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(chosen(rule_block(&lone)), Some("service"));
-        assert!(!split_service_jwt(&lone));
         let lone_without =
             HttpRouteRule { filters: rule_filter.clone(), services: vec![service(None)], ..Default::default() };
         assert_eq!(chosen(rule_block(&lone_without)), Some("rule"));
@@ -118,7 +112,6 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(chosen(rule_block(&split)), Some("rule"));
-        assert!(split_service_jwt(&split));
     }
 
     #[test]

@@ -500,6 +500,11 @@ pub struct RouteTarget {
     /// filter ignores it).
     #[serde(default, skip_serializing_if = "traffic::ClusterPolicy::is_empty")]
     pub policy: traffic::ClusterPolicy,
+    /// API gateways: the JWT this target requires when its http-route service has a JWT filter of
+    /// its own in a rule that splits among services (merged with the listener's `Default` and
+    /// `Override` as the route's is); it replaces the route's `jwt` once the target is picked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwt: Option<crate::intentions::jwt::JwtRequirement>,
 }
 
 impl RouteTarget {
@@ -523,6 +528,7 @@ impl RouteTarget {
             origin: t.origin.clone(),
             failover: Vec::new(),
             policy: traffic::ClusterPolicy::default(),
+            jwt: None,
         }
     }
 
@@ -777,6 +783,7 @@ impl<'a> Context<'a> {
             origin: None,
             failover: Vec::new(),
             policy: traffic::ClusterPolicy::default(),
+            jwt: None,
         }
     }
 }

@@ -310,6 +310,7 @@ fn upstream(
             origin: None,
             failover: Vec::new(),
             policy: Default::default(),
+            jwt: None,
         };
         if cx.settings.peers.get(&r.peer).is_none_or(|p| p.mesh_gateways.is_empty()) {
             notes.push(format!(

@@ -472,7 +472,8 @@ fn targets(ts: &[RouteTarget]) -> String {
         .map(|t| {
             let pct = if total == 0 { "0%".to_string() } else { percent(t.weight, total) };
             let mut extra = modifiers("", &t.request_headers, &t.response_headers);
-            for p in t.policy.describe() {
+            let jwt = t.jwt.as_ref().map(|j| format!("jwt {}", j.describe()));
+            for p in jwt.into_iter().chain(t.policy.describe()) {
                 if !extra.is_empty() {
                     extra.push_str("; ");
                 }
