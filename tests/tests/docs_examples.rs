@@ -69,8 +69,7 @@ fn consul_documentation_examples_validate_as_consul_says() {
     for decoded in forms.values() {
         // HCL, JSON and YAML tabs must decode alike exactly; a CRD tab, alike once the entry's own
         // tenancy is set aside (a resource's partition is the one it is applied in, its
-        // `metadata.namespace` a Kubernetes one unless namespaces are mirrored, and a mesh entry's
-        // name is implied).
+        // `metadata.namespace` a Kubernetes one unless namespaces are mirrored).
         let (crds, plain): (Vec<_>, Vec<_>) = decoded.iter().partition(|(name, _)| name.ends_with(".crd.yaml"));
         let Some((first_name, first)) = plain.first().or(crds.first()).copied() else { continue };
         for (name, value) in plain.iter().skip(1) {
@@ -110,12 +109,8 @@ fn without_tenancy(docs: &serde_json::Value) -> serde_json::Value {
     let mut docs = docs.clone();
     for doc in docs.as_array_mut().into_iter().flatten() {
         let Some(entry) = doc.as_object_mut() else { continue };
-        let is_mesh = entry.get("Kind").and_then(|k| k.as_str()) == Some("mesh");
         entry.remove("Partition");
         entry.remove("Namespace");
-        if is_mesh {
-            entry.remove("Name");
-        }
     }
     docs
 }

@@ -97,8 +97,10 @@ fn gateway(header: &Header, spec: &Node, cx: &mut Cx) -> Option<Node> {
     let listeners = s.node("listeners");
     s.finish(cx);
     let mut out = entry_top(EntryKind::ApiGateway, header);
+    let mut mapped: Vec<Node> =
+        listeners.map(|l| items(l, cx).iter().filter_map(|n| listener(n, cx)).collect()).unwrap_or_default();
+    super::gateway_policy::merge(header.name, &mut mapped, cx);
     if let Some(l) = listeners {
-        let mapped: Vec<Node> = items(l, cx).iter().filter_map(|n| listener(n, cx)).collect();
         out.push(field("listeners", l.span, list(mapped, l.span)));
     }
     Some(object(out, header.span))
@@ -591,8 +593,10 @@ fn nanosecond_timeouts(spec: &Node, cx: &mut Cx) -> Option<()> {
 
 /// Decodes the route filters no HTTPRoute of the file named, as a route naming them would: their
 /// faults are the user's whether or not a route uses them yet (consul-k8s's API server checks
-/// every resource against its schema when it is applied).
+/// every resource against its schema when it is applied). GatewayPolicies no Gateway of the file
+/// took are reported too.
 pub fn check_unnamed_filters(cx: &mut Cx) {
+    super::gateway_policy::check_untargeted(cx);
     let unnamed: Vec<(String, String, Node)> =
         cx.kube.unnamed().filter(|(kind, _, _)| filter_key(kind).is_some()).cloned().collect();
     for (kind, name, spec) in unnamed {

@@ -56,7 +56,7 @@ pub fn resources(
     let w = Writer { kind, name };
     let mut extra = Vec::new();
     let spec = match kind {
-        EntryKind::ApiGateway => gateway(&w, fields)?,
+        EntryKind::ApiGateway => gateway(&w, fields, &mut extra)?,
         EntryKind::HttpRoute => http_route(&w, fields, &mut extra)?,
         _ => tcp_route(&w, fields)?,
     };
@@ -65,7 +65,7 @@ pub fn resources(
     Ok(out)
 }
 
-fn gateway(w: &Writer, mut fields: Fields) -> Result<Value, ConvertError> {
+fn gateway(w: &Writer, mut fields: Fields, extra: &mut Vec<Value>) -> Result<Value, ConvertError> {
     let mut listeners = Vec::new();
     for l in list(fields.remove("Listeners")) {
         let mut l = obj(Some(l));
@@ -120,11 +120,49 @@ fn gateway(w: &Writer, mut fields: Fields) -> Result<Value, ConvertError> {
             w.rest("a listener's TLS.", &tls)?;
             out.insert("tls".into(), Value::Object(t));
         }
+        if let Some(policy) = gateway_policy(w, &out, &mut l)? {
+            extra.push(policy);
+        }
         w.rest("a listener's ", &l)?;
         listeners.push(Value::Object(out));
     }
     w.rest("", &fields)?;
     Ok(json!({"gatewayClassName": "consul", "listeners": listeners}))
+}
+
+/// A listener's `Default`/`Override` as the GatewayPolicy consul-k8s reads them from: it targets
+/// the listener by name (`sectionName`).
+fn gateway_policy(w: &Writer, listener: &Fields, l: &mut Fields) -> Result<Option<Value>, ConvertError> {
+    let mut spec = Map::new();
+    for (from, to) in [("Default", "default"), ("Override", "override")] {
+        let Some(v) = l.remove(from) else { continue };
+        let mut p = obj(Some(v));
+        let mut out = Map::new();
+        if let Some(jwt) = p.remove("JWT") {
+            out.insert("jwt".into(), camel(&jwt));
+        }
+        w.rest(&format!("a listener's {from}."), &p)?;
+        spec.insert(to.into(), Value::Object(out));
+    }
+    if spec.is_empty() {
+        return Ok(None);
+    }
+    let Some(section) = listener.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()) else {
+        return Err(w.not(
+            "the Default or Override of a listener without a Name",
+            "a GatewayPolicy names its listener by sectionName",
+        ));
+    };
+    spec.insert(
+        "targetRef".into(),
+        json!({"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": w.name, "sectionName": section}),
+    );
+    Ok(Some(json!({
+        "apiVersion": "consul.hashicorp.com/v1alpha1",
+        "kind": "GatewayPolicy",
+        "metadata": {"name": format!("{}-{section}", w.name)},
+        "spec": spec,
+    })))
 }
 
 fn parent_refs(w: &Writer, parents: Vec<Value>) -> Result<Vec<Value>, ConvertError> {

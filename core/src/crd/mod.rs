@@ -12,6 +12,7 @@
 
 mod gateway_api;
 pub use gateway_api::check_unnamed_filters;
+mod gateway_policy;
 mod gateway_write;
 pub mod tree;
 pub mod write;
@@ -46,9 +47,10 @@ pub const CONSUL_KINDS: &[(&str, EntryKind)] = &[
 ];
 
 /// Consul CRDs that are no entry of their own: route filters an HTTPRoute names by
-/// `ExtensionRef`, and `MeshService`, a backend an HTTPRoute or TCPRoute names.
+/// `ExtensionRef`, `MeshService`, a backend an HTTPRoute or TCPRoute names, and `GatewayPolicy`,
+/// merged into the Gateway listener it targets.
 pub const CONSUL_REFERENCED_KINDS: &[&str] =
-    &["RouteRetryFilter", "RouteTimeoutFilter", "RouteAuthFilter", "MeshService"];
+    &["RouteRetryFilter", "RouteTimeoutFilter", "RouteAuthFilter", "MeshService", gateway_policy::KIND];
 
 /// Consul CRDs read and ignored: they configure how Kubernetes deploys gateway pods, nothing a
 /// config entry holds.
@@ -113,6 +115,18 @@ impl Resources {
             *named = true;
         }
         self.items.get(i).map(|(_, _, s)| s)
+    }
+
+    /// The GatewayPolicies targeting this Gateway: (metadata.name, spec), named from now on.
+    pub fn take_policies(&mut self, gateway: &str) -> Vec<(String, Node)> {
+        let mut out = Vec::new();
+        for ((kind, name, spec), named) in self.items.iter().zip(self.named.iter_mut()) {
+            if kind == gateway_policy::KIND && gateway_policy::target_name(spec) == Some(gateway) {
+                *named = true;
+                out.push((name.clone(), spec.clone()));
+            }
+        }
+        out
     }
 
     /// The resources nothing named: (kind, metadata.name, spec).

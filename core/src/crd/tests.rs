@@ -129,3 +129,72 @@ fn an_http_route_path_outside_the_gateway_apis_characters_is_refused() {
         assert!(ws.diagnostics.is_empty(), "{ok}: {:#?}", ws.diagnostics);
     }
 }
+
+const POLICY_GATEWAY: &str = "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: gw\nspec:\n  gatewayClassName: consul\n  listeners:\n    - {name: http, protocol: HTTP, port: 8080}\n    - {name: other, protocol: HTTP, port: 9090}\n---\n";
+
+fn gateway_policy(target: &str) -> String {
+    format!("{POLICY_GATEWAY}apiVersion: consul.hashicorp.com/v1alpha1\nkind: GatewayPolicy\nmetadata:\n  name: p\nspec:\n  targetRef: {target}\n  override:\n    jwt:\n      providers: [{{name: okta}}]\n  default:\n    jwt:\n      providers:\n        - name: okta\n          verifyClaims: [{{path: [role], value: pet}}]\n")
+}
+
+#[test]
+fn a_gateway_policy_sets_its_listeners_default_and_override_jwt() {
+    let crd = Workspace::from_text(
+        "g.yaml",
+        &gateway_policy("{group: gateway.networking.k8s.io, kind: Gateway, name: gw, sectionName: http}"),
+    );
+    let hcl = Workspace::from_text(
+        "g.hcl",
+        "Kind = \"api-gateway\"\nName = \"gw\"\nListeners = [\n  {\n    Name = \"http\"\n    Port = 8080\n    Protocol = \"http\"\n    Override { JWT { Providers = [{ Name = \"okta\" }] } }\n    Default { JWT { Providers = [{ Name = \"okta\", VerifyClaims = [{ Path = [\"role\"], Value = \"pet\" }] }] } }\n  },\n  { Name = \"other\", Port = 9090, Protocol = \"http\" },\n]\n",
+    );
+    assert!(crd.diagnostics.is_empty(), "{:#?}", crd.diagnostics);
+    assert!(hcl.diagnostics.is_empty(), "{:#?}", hcl.diagnostics);
+    assert_eq!(json(&crd), json(&hcl));
+}
+
+#[test]
+fn a_gateway_policy_must_name_a_listener_of_a_gateway_in_the_file() {
+    // Not in the file: at targetRef.name.
+    let ws = Workspace::from_text(
+        "g.yaml",
+        &gateway_policy("{group: g, kind: Gateway, name: elsewhere, sectionName: http}"),
+    );
+    assert_eq!(positions(&ws), vec![d("E0402", 16, 46)]);
+    // A listener the Gateway does not have: at sectionName.
+    let ws = Workspace::from_text("g.yaml", &gateway_policy("{group: g, kind: Gateway, name: gw, sectionName: nope}"));
+    assert_eq!(positions(&ws), vec![d("E0402", 16, 63)]);
+    // consul-k8s applies a policy without sectionName to no listener.
+    let ws = Workspace::from_text("g.yaml", &gateway_policy("{group: g, kind: Gateway, name: gw}"));
+    assert_eq!(positions(&ws), vec![d("E0203", 16, 3)]);
+    // Its webhook allows only Gateway targets.
+    let ws =
+        Workspace::from_text("g.yaml", &gateway_policy("{group: g, kind: HTTPRoute, name: gw, sectionName: http}"));
+    assert_eq!(positions(&ws), vec![d("E0211", 16, 31)]);
+    // The policy alone is no entry.
+    assert_eq!(json(&ws).as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn two_gateway_policies_for_one_listener_are_refused() {
+    let second = "---\napiVersion: consul.hashicorp.com/v1alpha1\nkind: GatewayPolicy\nmetadata:\n  name: q\nspec:\n  targetRef: {group: g, kind: Gateway, name: gw, sectionName: http}\n  default: {}\n";
+    let ws = Workspace::from_text(
+        "g.yaml",
+        &format!("{}{second}", gateway_policy("{group: g, kind: Gateway, name: gw, sectionName: http}")),
+    );
+    assert_eq!(positions(&ws), vec![d("E0316", 31, 63)]);
+}
+
+#[test]
+fn a_listener_jwt_converts_to_a_gateway_policy_and_back() {
+    use crate::convert::{convert, Target};
+    let hcl = "Kind = \"api-gateway\"\nName = \"gw\"\nListeners = [\n  {\n    Name = \"http\"\n    Port = 8080\n    Protocol = \"http\"\n    Default { JWT { Providers = [{ Name = \"okta\", VerifyClaims = [{ Path = [\"role\"], Value = \"pet\" }] }] } }\n  },\n]\n";
+    let ws = Workspace::from_text("g.hcl", hcl);
+    let text = convert(&ws.entries().collect::<Vec<_>>(), Target::Crd).unwrap_or_else(|e| panic!("{e}"));
+    assert!(text.contains("kind: GatewayPolicy"), "{text}");
+    let back = Workspace::from_text("g.yaml", &text);
+    assert!(back.diagnostics.is_empty(), "{text}\n{:#?}", back.diagnostics);
+    assert_eq!(json(&back), json(&ws), "{text}");
+    // Without a listener name there is nothing for the policy's sectionName to say.
+    let unnamed = Workspace::from_text("u.hcl", &hcl.replace("    Name = \"http\"\n", ""));
+    let err = convert(&unnamed.entries().collect::<Vec<_>>(), Target::Crd).err().map(|e| e.to_string());
+    assert!(err.as_deref().is_some_and(|e| e.contains("sectionName")), "{err:?}");
+}

@@ -304,7 +304,13 @@ fn decode_entry(node: &Node, kind_entry: &Entry, cx: &mut Cx, out: &mut Vec<Docu
 /// Decodes an entry of a known kind and, when it decoded cleanly, validates it.
 pub(crate) fn decode_typed(kind: EntryKind, node: &Node, cx: &mut Cx, out: &mut Vec<Document>) {
     let errors_before = cx.diags.len();
-    let Some(entry) = ConfigEntry::decode_kind(kind, node, cx) else { return };
+    let Some(mut entry) = ConfigEntry::decode_kind(kind, node, cx) else { return };
+    // Consul's mesh entry is called `mesh` whether or not `Name` is written (a CRD always names it).
+    if let ConfigEntry::Mesh(m) = &mut entry {
+        if m.name.is_empty() {
+            m.name = super::mesh::MESH_NAME.to_string();
+        }
+    }
     // Validation rules assume well-typed fields; skip them for an entry that did not decode cleanly
     // so one typo does not cascade into confusing follow-on errors.
     if !cx.diags.get(errors_before..).unwrap_or_default().iter().any(Diagnostic::is_error) {

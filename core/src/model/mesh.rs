@@ -2,8 +2,9 @@
 //! cipher suites, HTTP request normalization, peering through mesh gateways.
 //!
 //! Consul's mesh entry has no `Name`: there is exactly one, and it is implicitly called `mesh`. We
-//! accept an optional `Name`, which must then be `mesh`; an empty [`Mesh::name`] means `mesh` (see
-//! [`Mesh::effective_name`]). The entry lives in the `default` namespace and applies to all of them.
+//! accept an optional `Name`, which must then be `mesh`; decoding fills in `mesh` when it is not
+//! written, so every form (HCL, JSON, a Mesh CRD) decodes to the same entry (an entry built in
+//! code may still leave it empty: see [`Mesh::effective_name`]). The entry lives in the `default` namespace and applies to all of them.
 //!
 //! `HTTP.Incoming.RequestNormalization` decides which path L7 intentions see:
 //! [`Mesh::path_normalization`] gives the effective settings, with Consul's defaults filled in.
