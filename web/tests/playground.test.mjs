@@ -808,6 +808,66 @@ describe("the playground", () => {
     });
   });
 
+  test("paste from the docs: JSON in a .hcl file and YAML in a .json file are read as what they are; a did-you-mean is fixed in one click", async () => {
+    await withPage(async (page) => {
+      await open(page);
+      const problems = (file) => page.locator(`[data-testid=diagnostics-list] [data-file="${file}"]`);
+      const fileText = () => page.$eval("[data-testid=editor] .cm-content", (e) => e.innerText);
+
+      // JSON pasted into a .hcl tab: no HCL syntax error, only the typo, with its fix.
+      const json = ["{", '  "Kind": "service-defaults",', '  "Name": "pasted",', '  "Protocl": "http"', "}"].join("\n");
+      await addFile(page, "pasted.hcl", json);
+      await problems("pasted.hcl").first().waitFor();
+      assert.deepEqual(await problems("pasted.hcl").evaluateAll((els) => els.map((e) => e.dataset.code)), ["E0201"]);
+      const fix = page.locator('[data-testid=diagnostics-list] li:has([data-file="pasted.hcl"]) [data-testid=fix]');
+      assert.equal(await fix.textContent(), "Fix: Protocol");
+      await rerendered(page, () => fix.click());
+      assert.match(await fileText(), /"Protocol": "http"/);
+      assert.equal(await problems("pasted.hcl").count(), 0);
+
+      // YAML pasted into a .json tab: read as YAML; a value's did-you-mean, fixed from the
+      // squiggle's tooltip this time (the bare value stays bare).
+      await addFile(page, "pasted.json", "Kind: service-defaults\nName: yaml-pasted\nProtocol: htp\n");
+      await problems("pasted.json").first().waitFor();
+      assert.deepEqual(await problems("pasted.json").evaluateAll((els) => els.map((e) => e.dataset.code)), ["E0314"]);
+      const squiggle = page.locator(".cm-lintRange-error");
+      assert.deepEqual(await squiggle.allTextContents(), ["htp"]);
+      await squiggle.first().hover();
+      const action = page.locator(".cm-tooltip-lint .cm-diagnosticAction");
+      await action.waitFor();
+      assert.equal(await action.textContent(), "Fix: http");
+      await rerendered(page, () => action.click());
+      assert.match(await fileText(), /Protocol: http/);
+      assert.equal(await problems("pasted.json").count(), 0);
+      await page.screenshot({ path: join(ARTIFACTS, "pasted-and-fixed.png") });
+    });
+  });
+
+  test("an ingress gateway entry pasted without its registration: one click registers it and its route table shows", async () => {
+    await withPage(async (page) => {
+      await openFiles(page, [
+        {
+          name: "ingress.hcl",
+          text: 'Kind = "ingress-gateway"\nName = "edge"\nListeners = [{\n  Port = 8080\n  Protocol = "http"\n  Services = [{ Name = "web" }]\n}]\n',
+        },
+        { name: "web.hcl", text: 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n' },
+      ]);
+      await view(page, "routes");
+      const offer = page.locator("[data-testid=view-routes] [data-testid=unregistered]");
+      await offer.waitFor();
+      assert.match(await offer.innerText(), /ingress-gateway entry edge \(ingress\.hcl:1:1\) runs nowhere/);
+      await rerendered(page, () => offer.locator("[data-testid=register]").click());
+      assert.deepEqual(await fileTabs(page), ["ingress.hcl", "web.hcl", "edge-registration.hcl"]);
+      assert.match(await page.$eval("[data-testid=editor] .cm-content", (e) => e.innerText), /kind += "ingress-gateway"/);
+      assert.equal(await offer.count(), 0);
+      const rows = await gatewayRows(page, "edge");
+      assert.ok(rows.some((r) => /8080/.test(r) && /web/.test(r)), rows.join("\n"));
+      // The Envoy view has the gateway to generate now.
+      await view(page, "envoy");
+      await page.waitForSelector("[data-testid=envoy-shown]");
+    });
+  });
+
   test("simulate an allowed and a denied request and read the trace", async () => {
     await withPage(async (page) => {
       await open(page);
