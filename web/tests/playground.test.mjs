@@ -820,7 +820,8 @@ describe("the playground", () => {
       await problems("pasted.hcl").first().waitFor();
       assert.deepEqual(await problems("pasted.hcl").evaluateAll((els) => els.map((e) => e.dataset.code)), ["E0201"]);
       const fix = page.locator('[data-testid=diagnostics-list] li:has([data-file="pasted.hcl"]) [data-testid=fix]');
-      assert.equal(await fix.textContent(), "Fix: Protocol");
+      // The key is quoted in JSON, and so is its fix.
+      assert.equal(await fix.textContent(), 'Fix: "Protocol"');
       await rerendered(page, () => fix.click());
       assert.match(await fileText(), /"Protocol": "http"/);
       assert.equal(await problems("pasted.hcl").count(), 0);
@@ -861,7 +862,8 @@ describe("the playground", () => {
       assert.match(await page.$eval("[data-testid=editor] .cm-content", (e) => e.innerText), /kind += "ingress-gateway"/);
       assert.equal(await offer.count(), 0);
       const rows = await gatewayRows(page, "edge");
-      assert.ok(rows.some((r) => /8080/.test(r) && /web/.test(r)), rows.join("\n"));
+      assert.ok(rows.some((r) => /^web\.ingress\.\* .*100% web/.test(r)), rows.join("\n"));
+      assert.match(await page.textContent('[data-testid=view-routes] [data-gateway="edge"]'), /8080/);
       // The Envoy view has the gateway to generate now.
       await view(page, "envoy");
       await page.waitForSelector("[data-testid=envoy-shown]");
@@ -1562,7 +1564,7 @@ describe("the playground", () => {
       await page.waitForSelector('[data-testid=plan-shown][data-plan="GatewayPlan ingress-gateway"]');
       const text = await page.textContent("[data-testid=plan-json]");
       const plan = JSON.parse(text);
-      assert.equal(plan.version, 2);
+      assert.equal(plan.version, 3);
       assert.equal(plan.gateway.name, "ingress-gateway");
       assert.equal(plan.gateway.kind, "ingress-gateway");
       assert.equal(plan.routes.kind, "ingress-gateway");
@@ -1611,7 +1613,7 @@ describe("the playground", () => {
       await page.selectOption("[data-testid=plan-select]", "mesh-gateway-dc2-a");
       await page.waitForSelector('[data-testid=plan-shown][data-plan="GatewayPlan mesh-gateway-dc2-a"]');
       const mesh = JSON.parse(await page.textContent("[data-testid=plan-json]"));
-      assert.equal(mesh.version, 2);
+      assert.equal(mesh.version, 3);
       assert.equal(mesh.gateway.name, "mesh-gateway");
       assert.equal(mesh.gateway.key, "mesh-gateway-dc2-a");
       assert.equal(mesh.gateway.datacenter, "dc2");
@@ -1635,7 +1637,7 @@ describe("the playground", () => {
       assert.deepEqual(ports, [5432, 8080]);
       assert.match(text, /"filename": "\/etc\/meshgate\/filter\.wasm"/);
       // The GatewayPlan rides inline, as the filter's configuration.
-      assert.match(text, /\\"version\\":2,\\"gateway\\":\{\\"key\\":\\"ingress-gateway\\"/);
+      assert.match(text, /\\"version\\":3,\\"gateway\\":\{\\"key\\":\\"ingress-gateway\\"/);
       assert.match(
         await page.textContent("[data-testid=envoy-command]"),
         /^meshgate envoy ingress-gateway\.hcl .* --gateway ingress-gateway --wasm \/etc\/meshgate\/filter\.wasm --cert-dir \/etc\/meshgate\/certs$/,
