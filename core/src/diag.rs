@@ -176,6 +176,14 @@ codes! {
     IgnoredResource = "W0202", "Kubernetes resource that is not Consul configuration";
 }
 
+impl Code {
+    /// The stage that reports it, the code's hundreds: 1 syntax, 2 decoding, 3 an entry's own
+    /// rules, 4 the workspace's. An earlier stage's problem is often the cause of a later one's.
+    pub fn stage(self) -> u8 {
+        self.as_str().as_bytes().get(2).map_or(9, |b| b.wrapping_sub(b'0'))
+    }
+}
+
 impl std::fmt::Display for Code {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -203,6 +211,11 @@ pub struct Diagnostic {
     /// file:line:col when rendered.
     #[serde(skip)]
     pub related: Vec<(Span, String)>,
+    /// What the span's text should read instead, when the diagnostic knows (a did-you-mean): the
+    /// playground offers it as a one-click fix. Spelled bare: a quoted key or value keeps its
+    /// quotes (see `views::fix_view`).
+    #[serde(skip)]
+    pub fix: Option<String>,
 }
 
 impl Diagnostic {
@@ -214,6 +227,7 @@ impl Diagnostic {
             span: span.into(),
             notes: Vec::new(),
             related: Vec::new(),
+            fix: None,
         }
     }
 
@@ -225,11 +239,18 @@ impl Diagnostic {
             span: span.into(),
             notes: Vec::new(),
             related: Vec::new(),
+            fix: None,
         }
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
+        self
+    }
+
+    /// The did-you-mean as a fix: `text` replaces what the span covers.
+    pub fn with_fix(mut self, text: impl std::fmt::Display) -> Self {
+        self.fix = Some(text.to_string());
         self
     }
 

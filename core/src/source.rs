@@ -140,6 +140,38 @@ impl SourceMap {
         self.files.iter().enumerate().map(|(i, f)| (clamp_u32(i), f))
     }
 
+    /// The key a value is written under (`sidecar_service` before `{ … }`, `"port"` before `: 1`,
+    /// quotes included), so that a warning about a whole block underlines one word. None when the
+    /// value is a list item or the text before it is not `key =`, `key:` or an HCL block's `key`.
+    pub fn key_before(&self, value: Span) -> Option<Span> {
+        let text = self.get(value.file)?.text.as_bytes();
+        let mut end = (value.start as usize).min(text.len());
+        let skip_blanks = |mut at: usize| {
+            while at > 0 && text.get(at - 1).is_some_and(u8::is_ascii_whitespace) {
+                at -= 1;
+            }
+            at
+        };
+        end = skip_blanks(end);
+        if end > 0 && matches!(text.get(end - 1), Some(b'=' | b':')) {
+            end = skip_blanks(end - 1);
+        }
+        let mut start = end;
+        if end > 0 && text.get(end - 1) == Some(&b'"') {
+            start = end - 1;
+            while start > 0 && text.get(start - 1) != Some(&b'"') && text.get(start - 1) != Some(&b'\n') {
+                start -= 1;
+            }
+            start = start.checked_sub(1).filter(|s| text.get(*s) == Some(&b'"'))?;
+        } else {
+            while start > 0 && text.get(start - 1).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-') {
+                start -= 1;
+            }
+        }
+        let key = text.get(start..end)?;
+        key.iter().any(u8::is_ascii_alphanumeric).then(|| Span::new(value.file, start, end))
+    }
+
     /// `file:line:col` for a span's start.
     /// The span of the word at a 1-based line and column of the file named `file` (what a plan's
     /// `file:line:col` origin points at), for a diagnostic found after compiling.
@@ -215,5 +247,30 @@ mod tests {
         let f = SourceFile::new("a", "\u{e9}");
         assert_eq!(f.position(1).column, 1);
         assert_eq!(f.position(99).column, 2);
+    }
+}
+
+#[cfg(test)]
+mod key_before_tests {
+    use super::*;
+
+    #[test]
+    fn the_key_before_a_value_in_each_format() {
+        let mut sources = SourceMap::new();
+        let key = |sources: &mut SourceMap, text: &str, value: &str| -> Option<String> {
+            let id = sources.add("f", text);
+            let at = text.find(value)?;
+            let span = sources.key_before(Span::new(id, at, at + value.len()))?;
+            text.get(span.start as usize..span.end as usize).map(str::to_string)
+        };
+        assert_eq!(key(&mut sources, "sidecar_service {\n port = 1\n}", "{\n").as_deref(), Some("sidecar_service"));
+        assert_eq!(key(&mut sources, "a = { b = 1 }", "{ b").as_deref(), Some("a"));
+        assert_eq!(key(&mut sources, "{\"sidecar_service\" : {}}", "{}").as_deref(), Some("\"sidecar_service\""));
+        assert_eq!(key(&mut sources, "sidecar_service:\n  port: 1", "port").as_deref(), Some("sidecar_service"));
+        assert_eq!(key(&mut sources, "- port: 1", "port").as_deref(), None);
+        assert_eq!(key(&mut sources, "sidecar-service: {}", "{}").as_deref(), Some("sidecar-service"));
+        // A list item has no key.
+        assert_eq!(key(&mut sources, "[ {} ]", "{}"), None);
+        assert_eq!(key(&mut sources, "{}", "{}"), None);
     }
 }

@@ -216,6 +216,9 @@ pub struct DiagnosticView {
     /// 0-based UTF-16 offsets into the file's text: what JavaScript strings and CodeMirror count.
     pub from_utf16: Option<u32>,
     pub to_utf16: Option<u32>,
+    /// A one-click fix (a did-you-mean): the text that replaces `from_utf16..to_utf16`, quoted as
+    /// the replaced text is.
+    pub fix: Option<String>,
 }
 
 /// The Intentions view: the ranked list and a source × destination matrix.
@@ -475,7 +478,13 @@ impl Analysis {
             errors,
             warnings: self.diagnostics.len() - errors,
         };
-        let diagnostics = self.diagnostics.iter().map(|d| diagnostic_view(d, &self.workspace.sources)).collect();
+        let mut diagnostics: Vec<DiagnosticView> =
+            self.diagnostics.iter().map(|d| diagnostic_view(d, &self.workspace.sources)).collect();
+        // Root causes first: a file that does not parse, or an entry that does not decode, makes
+        // follow-on errors elsewhere (a reference to the entry that is not there); the page lists
+        // errors by stage (syntax, decoding, the entry's own rules, the workspace's), then
+        // warnings, each in file order. The CLI keeps file order, as compilers print.
+        crate::sorting::sort_by_key(&mut diagnostics, |d| (d.severity != Severity::Error, d.code.stage()));
         DiagnosticsView { summary, diagnostics }
     }
 
@@ -645,7 +654,23 @@ fn diagnostic_view(d: &Diagnostic, sources: &SourceMap) -> DiagnosticView {
         end: location.as_ref().map(|l| l.end),
         from_utf16: offsets.map(|o| o.0),
         to_utf16: offsets.map(|o| o.1),
+        fix: d.fix.as_deref().zip(d.span).and_then(|(fix, span)| fix_text(sources, span, fix)),
     }
+}
+
+/// The fix's text as it should be written where the span is: a key or value written in quotes
+/// keeps them. None when the span is not one written token (nothing to replace, or a whole block).
+fn fix_text(sources: &SourceMap, span: Span, fix: &str) -> Option<String> {
+    let text = &sources.get(span.file)?.text;
+    let written = text.get(span.start as usize..span.end as usize)?;
+    if written.is_empty() || written.contains('\n') || written.len() > 256 {
+        return None;
+    }
+    let quoted = |q: char| written.len() >= 2 && written.starts_with(q) && written.ends_with(q);
+    Some(match ['"', '\''].into_iter().find(|q| quoted(*q)) {
+        Some(q) => format!("{q}{fix}{q}"),
+        None => fix.to_string(),
+    })
 }
 
 /// A span's byte offsets as UTF-16 offsets (clamped into the text, onto char boundaries).
@@ -756,6 +781,7 @@ mod dials;
 mod envoy;
 mod gateways;
 mod routes;
+mod unregistered;
 mod upstreams;
 pub use dials::{DialView, DialedTarget, ForwardView};
 pub use envoy::{EnvoyRequest, EnvoyView, DEFAULT_ADMIN_PORT, DEFAULT_CERT_DIR, DEFAULT_WASM};
@@ -766,6 +792,7 @@ pub use gateways::{
 pub use routes::{
     ChainGraph, ChainView, EdgeKind, GraphEdge, GraphNode, GraphNodeKind, RouteRow, RoutesView, TargetRef, TargetShare,
 };
+pub use unregistered::UnregisteredGateway;
 pub use upstreams::{upstream_listener, ProxyView, UpstreamView, UpstreamsView};
 
 #[cfg(test)]

@@ -63,6 +63,11 @@ export type DiagnosticView = {
   /** 0-based UTF-16 offsets into the file's text: what JavaScript strings and CodeMirror count. */
   from_utf16: number | null;
   to_utf16: number | null;
+  /**
+   * A one-click fix (a did-you-mean): the text that replaces `from_utf16..to_utf16`, quoted as
+   * the replaced text is.
+   */
+  fix: string | null;
 };
 
 export type Severity = "error" | "warning";
@@ -381,6 +386,8 @@ export type GatewaysView = {
    * them), then the sidecars (kind `connect-proxy`) in registration order.
    */
   gateways: Array<GatewayView>;
+  /** Gateway config entries no registered service runs, each with the registration to add. */
+  unregistered: Array<UnregisteredGateway>;
 };
 
 /** One gateway and its route table. */
@@ -623,6 +630,22 @@ export type GatewayIntentions = {
   /** `Intentions with source ingress-gateway: the first that matches decides`. */
   title: string;
   rows: Array<GatewayIntention>;
+};
+
+/** One gateway entry without a registration, and the registration that would run it. */
+export type UnregisteredGateway = {
+  name: string;
+  /** The entry's kind: `ingress-gateway`, `terminating-gateway` or `api-gateway`. */
+  kind: string;
+  /** Where the entry is written. */
+  entry: Origin;
+  /** A file name for the registration that is not taken yet: `<name>-registration.hcl`. */
+  file_name: string;
+  /**
+   * The registration, in HCL: the entry's name, kind and tenancy, on 127.0.0.1 and a port no
+   * registration or listener of the workspace uses.
+   */
+  registration: string;
 };
 
 /**

@@ -8,7 +8,7 @@ import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { tags } from "@lezer/highlight";
 import { json } from "@codemirror/lang-json";
 import { yaml } from "@codemirror/lang-yaml";
-import { lintGutter, setDiagnostics, type Diagnostic as LintDiagnostic } from "@codemirror/lint";
+import { lintGutter, setDiagnostics, type Action as LintAction, type Diagnostic as LintDiagnostic } from "@codemirror/lint";
 import { hcl } from "./hcl";
 import type { DiagnosticView } from "./api";
 
@@ -26,13 +26,37 @@ const highlight = HighlightStyle.define([
 
 type Language = "json" | "yaml" | "hcl";
 
-/** How the planner reads a file (core's `Format::of_file`): by its extension, except that an HCL
- * file whose text starts with `{` is JSON, as Consul's CLI reads it. */
+/** The first line that is neither blank nor a comment, trimmed. */
+function firstSignificant(text: string): string | undefined {
+  return text
+    .replace(/^\uFEFF/, "")
+    .split("\n")
+    .map((l) => l.trim())
+    .find((l) => l !== "" && !l.startsWith("#") && !l.startsWith("//"));
+}
+
+/** Core's `Format::sniff`: the format a text without a known extension is read in. */
+function sniff(text: string): Language {
+  const first = firstSignificant(text);
+  if (first === undefined) return "hcl";
+  if (first.startsWith("{") || first.startsWith("[")) return "json";
+  if (first.startsWith("---") || first.startsWith("- ") || first === "-") return "yaml";
+  return /^[\p{L}\p{N}_"-]+\s*:/u.test(first) ? "yaml" : "hcl";
+}
+
+/** How the planner reads a file (core's `Format::of_file`): by its extension, except that text
+ * pasted into a file of another format is read as what it is — an HCL file starting with `{` is
+ * JSON (as Consul's CLI reads it), a JSON file that cannot be JSON goes by its content, a YAML file
+ * starting with an HCL attribute or block is HCL. */
 export function languageOf(name: string, text: string): Language {
   const lower = name.toLowerCase();
-  if (lower.endsWith(".json")) return "json";
-  if (lower.endsWith(".yaml") || lower.endsWith(".yml")) return "yaml";
-  return text.replace(/^\uFEFF/, "").trimStart().startsWith("{") ? "json" : "hcl";
+  const first = firstSignificant(text);
+  if (lower.endsWith(".json")) return first !== undefined && !/^[[{]/.test(first) ? sniff(text) : "json";
+  if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
+    return first !== undefined && /^[\p{L}\p{N}_"-]+\s*[={]/u.test(first) ? "hcl" : "yaml";
+  }
+  if (lower.endsWith(".hcl") || lower.endsWith(".tf")) return text.replace(/^\uFEFF/, "").trimStart().startsWith("{") ? "json" : "hcl";
+  return sniff(text);
 }
 
 export function languageFor(name: string, text = ""): Extension {
@@ -54,7 +78,12 @@ export function lintDiagnostics(diags: DiagnosticView[], docLength: number): Lin
       const from = Math.min(d.from_utf16 ?? 0, docLength);
       const to = Math.min(Math.max(d.to_utf16 ?? from, from), docLength);
       const notes = d.notes.length ? `\n${d.notes.join("\n")}` : "";
-      return { from, to, severity: d.severity, source: d.code, message: `${d.message}${notes}` };
+      const fix = d.fix;
+      // The did-you-mean as a one-click fix in the squiggle's tooltip (applied where the range
+      // is now, should the text have moved since).
+      const actions: LintAction[] =
+        fix === null ? [] : [{ name: `Fix: ${fix}`, apply: (view, at, end) => view.dispatch({ changes: { from: at, to: end, insert: fix } }) }];
+      return { from, to, severity: d.severity, source: d.code, message: `${d.message}${notes}`, actions };
     });
 }
 
@@ -147,6 +176,14 @@ export class Editor {
   replaceShown(text: string): void {
     const doc = this.view.state.doc;
     this.view.dispatch({ changes: { from: 0, to: doc.length, insert: text }, selection: { anchor: 0 } });
+  }
+
+  /** Replaces `from..to` of the shown file as one edit (the editor's undo takes it back). */
+  replaceRange(from: number, to: number, text: string): void {
+    const length = this.view.state.doc.length;
+    const start = Math.min(from, length);
+    const end = Math.min(Math.max(to, start), length);
+    this.view.dispatch({ changes: { from: start, to: end, insert: text }, selection: { anchor: start + text.length } });
   }
 
   text(id: number): string | undefined {

@@ -175,6 +175,30 @@ export function jump(place: Place): void {
   editor.select(at, at);
 }
 
+/** Applies a diagnostic's fix, if the file is still the text the planner judged. */
+function applyFix(d: DiagnosticView): void {
+  const file = app.files.find((f) => f.name === d.file);
+  if (!file || d.fix === null || d.from_utf16 === null) return;
+  if (sentText(file.id) !== (editor.text(file.id) ?? file.text)) return;
+  selectFile(file.id);
+  editor.replaceRange(d.from_utf16, d.to_utf16 ?? d.from_utf16, d.fix);
+  editor.view.focus();
+}
+
+/** Adds a file with this text (named `name`, or the first free `name-2`, … when taken) and shows it. */
+export function addFile(name: string, text: string): string {
+  const dot = name.lastIndexOf(".");
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ""];
+  let free = name;
+  for (let n = 2; app.files.some((f) => f.name === free); n++) free = `${stem}-${n}${ext}`;
+  const file = { id: app.nextId++, name: free, text };
+  app.files.push(file);
+  selectFile(file.id);
+  changed();
+  document.getElementById(`file-tab-${file.id}`)?.focus();
+  return free;
+}
+
 function jumpToDiagnostic(d: DiagnosticView): void {
   const file = app.files.find((f) => f.name === d.file);
   if (!file || d.from_utf16 === null) return;
@@ -229,12 +253,21 @@ export function renderDiagnostics(): void {
         "data-line": d.start?.line ?? "",
         "data-column-utf16": d.start?.column_utf16 ?? "",
       };
+      const fix =
+        d.fix !== null && d.file !== null && d.from_utf16 !== null
+          ? h(
+              "button",
+              { type: "button", class: "fix", "data-testid": "fix", title: `Replace what ${where} says with ${d.fix}`, onclick: () => applyFix(d) },
+              `Fix: ${d.fix}`,
+            )
+          : null;
       return h(
         "li",
         { class: d.severity },
         d.file !== null && d.from_utf16 !== null
           ? h("button", { type: "button", class: "diagnostic", ...attrs, onclick: () => jumpToDiagnostic(d) }, body)
           : h("div", { class: "diagnostic", ...attrs }, body),
+        fix,
       );
     }),
   );

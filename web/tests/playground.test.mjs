@@ -808,6 +808,68 @@ describe("the playground", () => {
     });
   });
 
+  test("paste from the docs: JSON in a .hcl file and YAML in a .json file are read as what they are; a did-you-mean is fixed in one click", async () => {
+    await withPage(async (page) => {
+      await open(page);
+      const problems = (file) => page.locator(`[data-testid=diagnostics-list] [data-file="${file}"]`);
+      const fileText = () => page.$eval("[data-testid=editor] .cm-content", (e) => e.innerText);
+
+      // JSON pasted into a .hcl tab: no HCL syntax error, only the typo, with its fix.
+      const json = ["{", '  "Kind": "service-defaults",', '  "Name": "pasted",', '  "Protocl": "http"', "}"].join("\n");
+      await addFile(page, "pasted.hcl", json);
+      await problems("pasted.hcl").first().waitFor();
+      assert.deepEqual(await problems("pasted.hcl").evaluateAll((els) => els.map((e) => e.dataset.code)), ["E0201"]);
+      const fix = page.locator('[data-testid=diagnostics-list] li:has([data-file="pasted.hcl"]) [data-testid=fix]');
+      // The key is quoted in JSON, and so is its fix.
+      assert.equal(await fix.textContent(), 'Fix: "Protocol"');
+      await rerendered(page, () => fix.click());
+      assert.match(await fileText(), /"Protocol": "http"/);
+      assert.equal(await problems("pasted.hcl").count(), 0);
+
+      // YAML pasted into a .json tab: read as YAML; a value's did-you-mean, fixed from the
+      // squiggle's tooltip this time (the bare value stays bare).
+      await addFile(page, "pasted.json", "Kind: service-defaults\nName: yaml-pasted\nProtocol: htp\n");
+      await problems("pasted.json").first().waitFor();
+      assert.deepEqual(await problems("pasted.json").evaluateAll((els) => els.map((e) => e.dataset.code)), ["E0314"]);
+      const squiggle = page.locator(".cm-lintRange-error");
+      assert.deepEqual(await squiggle.allTextContents(), ["htp"]);
+      await squiggle.first().hover();
+      const action = page.locator(".cm-tooltip-lint .cm-diagnosticAction");
+      await action.waitFor();
+      assert.equal(await action.textContent(), "Fix: http");
+      await rerendered(page, () => action.click());
+      assert.match(await fileText(), /Protocol: http/);
+      assert.equal(await problems("pasted.json").count(), 0);
+      await page.screenshot({ path: join(ARTIFACTS, "pasted-and-fixed.png") });
+    });
+  });
+
+  test("an ingress gateway entry pasted without its registration: one click registers it and its route table shows", async () => {
+    await withPage(async (page) => {
+      await openFiles(page, [
+        {
+          name: "ingress.hcl",
+          text: 'Kind = "ingress-gateway"\nName = "edge"\nListeners = [{\n  Port = 8080\n  Protocol = "http"\n  Services = [{ Name = "web" }]\n}]\n',
+        },
+        { name: "web.hcl", text: 'Kind = "service-defaults"\nName = "web"\nProtocol = "http"\n' },
+      ]);
+      await view(page, "routes");
+      const offer = page.locator("[data-testid=view-routes] [data-testid=unregistered]");
+      await offer.waitFor();
+      assert.match(await offer.innerText(), /ingress-gateway entry edge \(ingress\.hcl:1:1\) runs nowhere/);
+      await rerendered(page, () => offer.locator("[data-testid=register]").click());
+      assert.deepEqual(await fileTabs(page), ["ingress.hcl", "web.hcl", "edge-registration.hcl"]);
+      assert.match(await page.$eval("[data-testid=editor] .cm-content", (e) => e.innerText), /kind += "ingress-gateway"/);
+      assert.equal(await offer.count(), 0);
+      const rows = await gatewayRows(page, "edge");
+      assert.ok(rows.some((r) => /^web\.ingress\.\* .*100% web/.test(r)), rows.join("\n"));
+      assert.match(await page.textContent('[data-testid=view-routes] [data-gateway="edge"]'), /8080/);
+      // The Envoy view has the gateway to generate now.
+      await view(page, "envoy");
+      await page.waitForSelector("[data-testid=envoy-shown]");
+    });
+  });
+
   test("simulate an allowed and a denied request and read the trace", async () => {
     await withPage(async (page) => {
       await open(page);
@@ -1502,7 +1564,7 @@ describe("the playground", () => {
       await page.waitForSelector('[data-testid=plan-shown][data-plan="GatewayPlan ingress-gateway"]');
       const text = await page.textContent("[data-testid=plan-json]");
       const plan = JSON.parse(text);
-      assert.equal(plan.version, 2);
+      assert.equal(plan.version, 3);
       assert.equal(plan.gateway.name, "ingress-gateway");
       assert.equal(plan.gateway.kind, "ingress-gateway");
       assert.equal(plan.routes.kind, "ingress-gateway");
@@ -1551,7 +1613,7 @@ describe("the playground", () => {
       await page.selectOption("[data-testid=plan-select]", "mesh-gateway-dc2-a");
       await page.waitForSelector('[data-testid=plan-shown][data-plan="GatewayPlan mesh-gateway-dc2-a"]');
       const mesh = JSON.parse(await page.textContent("[data-testid=plan-json]"));
-      assert.equal(mesh.version, 2);
+      assert.equal(mesh.version, 3);
       assert.equal(mesh.gateway.name, "mesh-gateway");
       assert.equal(mesh.gateway.key, "mesh-gateway-dc2-a");
       assert.equal(mesh.gateway.datacenter, "dc2");
@@ -1575,7 +1637,7 @@ describe("the playground", () => {
       assert.deepEqual(ports, [5432, 8080]);
       assert.match(text, /"filename": "\/etc\/meshgate\/filter\.wasm"/);
       // The GatewayPlan rides inline, as the filter's configuration.
-      assert.match(text, /\\"version\\":2,\\"gateway\\":\{\\"key\\":\\"ingress-gateway\\"/);
+      assert.match(text, /\\"version\\":3,\\"gateway\\":\{\\"key\\":\\"ingress-gateway\\"/);
       assert.match(
         await page.textContent("[data-testid=envoy-command]"),
         /^meshgate envoy ingress-gateway\.hcl .* --gateway ingress-gateway --wasm \/etc\/meshgate\/filter\.wasm --cert-dir \/etc\/meshgate\/certs$/,

@@ -277,7 +277,7 @@ fn unknown_kind(kind: &str, span: Span, group: &str, cx: &mut Cx) {
     let mut d =
         Diagnostic::error(Code::UnknownResourceKind, span, format!("`{kind}` is not a {group} kind meshgate reads"));
     d = match crate::decode::suggest(kind, &known) {
-        Some(s) => d.with_note(format!("help: did you mean `{s}`?")),
+        Some(s) => d.with_note(format!("help: did you mean `{s}`?")).with_fix(s),
         None => d.with_note(format!("known kinds: {}", known.join(", "))),
     };
     cx.push(d);

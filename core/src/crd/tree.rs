@@ -107,7 +107,7 @@ impl<'n> Fields<'n> {
             let mut d =
                 Diagnostic::error(Code::UnknownKey, e.key_span, format!("unknown field `{}` in {}", e.key, self.owner));
             if let Some(s) = suggest(&e.key, &self.known) {
-                d = d.with_note(format!("help: did you mean `{s}`?"));
+                d = d.with_note(format!("help: did you mean `{s}`?")).with_fix(s);
             } else if !self.known.is_empty() {
                 d = d.with_note(format!("{} accepts: {}", self.owner, self.known.join(", ")));
             }

@@ -137,7 +137,7 @@ macro_rules! decode_enum {
                     format!("\"{text}\" is not {}; expected one of {}", $what, quoted.join(", ")),
                 );
                 if let Some(s) = $crate::decode::suggest(&text, &choices) {
-                    d = d.with_note(format!("help: did you mean \"{s}\"?"));
+                    d = d.with_note(format!("help: did you mean \"{s}\"?")).with_fix(s);
                 }
                 cx.push(d);
                 None

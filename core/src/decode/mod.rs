@@ -254,7 +254,7 @@ pub fn unknown_keys(
     for e in unknown {
         let mut d = Diagnostic::error(Code::UnknownKey, e.key_span, format!("unknown key `{}` in {owner}", e.key));
         match suggest(&e.key, &display) {
-            Some(s) => d = d.with_note(format!("help: did you mean `{s}`?")),
+            Some(s) => d = d.with_note(format!("help: did you mean `{s}`?")).with_fix(s),
             None if !display.is_empty() => {
                 d = d.with_note(format!("{owner} accepts: {}", display.join(", ")));
             }
@@ -290,7 +290,7 @@ fn check_crd_spelling(e: &Entry, names: &[&str], cx: &mut Cx) {
     let want = spellings.first().cloned().unwrap_or_default();
     cx.push(
         Diagnostic::error(Code::UnknownKey, e.key_span, format!("unknown field `{}` in a Kubernetes resource", e.key))
-            .with_note(format!("help: did you mean `{want}`? Kubernetes resources spell fields in camelCase")),
+            .with_note(format!("help: did you mean `{want}`? Kubernetes resources spell fields in camelCase")).with_fix(want),
     );
 }
 

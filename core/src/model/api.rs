@@ -275,7 +275,7 @@ fn check_peer_name(e: &Entry, cx: &mut Cx) {
 fn unknown_key(e: &Entry, owner: &str, known: &[&str], cx: &mut Cx) {
     let d = Diagnostic::error(Code::UnknownKey, e.key_span, format!("unknown key `{}` in {owner}", e.key));
     let d = match suggest(&e.key, known) {
-        Some(s) => d.with_note(format!("help: did you mean `{s}`?")),
+        Some(s) => d.with_note(format!("help: did you mean `{s}`?")).with_fix(s),
         None => d,
     };
     cx.push(d);

@@ -414,7 +414,7 @@ impl ApiGateway {
             );
             let fixed = l.name.to_ascii_lowercase().replace('_', "-");
             if check_listener_name(&fixed).is_ok() {
-                d = d.with_note(format!("help: did you mean `{fixed}`?"));
+                d = d.with_note(format!("help: did you mean `{fixed}`?")).with_fix(fixed);
             }
             cx.push(d);
         }

@@ -145,7 +145,7 @@ pub(crate) fn decode_choice<T: Copy>(
     let mut d =
         Diagnostic::error(code, node.span, format!("\"{text}\" is not {what}; expected one of {}", quoted.join(", ")));
     if let Some(s) = crate::decode::suggest(&text, &names) {
-        d = d.with_note(format!("help: did you mean \"{s}\"?"));
+        d = d.with_note(format!("help: did you mean \"{s}\"?")).with_fix(s);
     }
     cx.push(d);
     None

@@ -256,7 +256,7 @@ fn decode_into(node: &Node, cx: &mut Cx, out: &mut Vec<Document>, depth: usize) 
                 format!("unknown key `{}` beside a service definition", e.key),
             );
             let d = match crate::decode::suggest(&e.key, &["service", "services", "config_entries"]) {
-                Some(s) => d.with_note(format!("help: did you mean `{s}`?")),
+                Some(s) => d.with_note(format!("help: did you mean `{s}`?")).with_fix(s),
                 None => d,
             };
             cx.push(d);
@@ -292,7 +292,7 @@ fn decode_entry(node: &Node, kind_entry: &Entry, cx: &mut Cx, out: &mut Vec<Docu
             (Some(k), _) => d.with_note(format!(
                 "help: `{written}` is a Kubernetes resource kind: write Kind = \"{k}\" here, or give the resource its `apiVersion`, `metadata` and `spec`"
             )),
-            (None, Some(s)) => d.with_note(format!("help: did you mean \"{s}\"?")),
+            (None, Some(s)) => d.with_note(format!("help: did you mean \"{s}\"?")).with_fix(s),
             (None, None) => d.with_note(format!("known kinds: {}", kinds.join(", "))),
         };
         cx.push(d);

@@ -381,7 +381,7 @@ pub(crate) fn check_protocol(cx: &mut Cx, written: &str, span: Span, place: Opti
         format!("Protocol \"{written}\"{place} is not a protocol Consul knows; expected one of {}", choices.join(", ")),
     );
     d = match suggest(written, PROTOCOLS) {
-        Some(s) => d.with_note(format!("help: did you mean \"{s}\"?")),
+        Some(s) => d.with_note(format!("help: did you mean \"{s}\"?")).with_fix(s),
         None => d.with_note("for any other protocol (a database, a message queue, ...) use \"tcp\""),
     };
     cx.push(d);

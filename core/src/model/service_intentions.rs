@@ -102,7 +102,7 @@ macro_rules! exact_enum {
                 if let Some(exact) = choices.iter().find(|c| c.eq_ignore_ascii_case(&text)) {
                     d = d.with_note(format!("help: Consul compares this value exactly; write \"{exact}\""));
                 } else if let Some(s) = crate::decode::suggest(&text, &choices) {
-                    d = d.with_note(format!("help: did you mean \"{s}\"?"));
+                    d = d.with_note(format!("help: did you mean \"{s}\"?")).with_fix(s);
                 }
                 cx.push(d);
                 None

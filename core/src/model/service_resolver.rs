@@ -628,7 +628,7 @@ fn subset_missing(resolver: &ServiceResolver, subset: &str, span: Span, what: &s
         return d.with_note(format!("define it: Subsets = {{ {subset} = {{ Filter = \"…\" }} }}"));
     }
     match crate::decode::suggest(subset, &names) {
-        Some(s) => d.with_note(format!("help: did you mean `{s}`?")),
+        Some(s) => d.with_note(format!("help: did you mean `{s}`?")).with_fix(s),
         None => {
             let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
             d.with_note(format!("defined subsets: {}", quoted.join(", ")))

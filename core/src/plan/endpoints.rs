@@ -135,7 +135,8 @@ pub fn connect_endpoints(ws: &Workspace, settings: &Settings, cx: &mut Cx) -> Ve
                         cx.push(
                             Diagnostic::warning(
                                 Code::SidecarPortAssigned,
-                                sidecar.origin.span,
+                                // The `sidecar_service` key, not the whole block it opens.
+                                ws.sources.key_before(sidecar.origin.span).unwrap_or(sidecar.origin.span),
                                 format!(
                                     "the sidecar of `{}` gives no port: Consul's agent assigns one from {SIDECAR_MIN_PORT}–{SIDECAR_MAX_PORT} at registration; meshgate assumes {p}",
                                     svc.name

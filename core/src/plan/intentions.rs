@@ -55,7 +55,8 @@ pub fn compile(ws: &Workspace, entries: &Entries<'_>, cx: &mut Cx) -> Compiled {
                     precedence,
                     origin: origin(&ws.sources, src.span()),
                 };
-                pairs.push((intention, src.span()));
+                // A shadowed source is pointed at by its name, not its whole block.
+                pairs.push((intention, src.origin.field_opt("name").unwrap_or(src.span())));
             }
         }
     }

@@ -114,9 +114,18 @@ impl Format {
     /// Consul's HCL reader (hashicorp/hcl v1) reads any input starting with `{` as JSON, so JSON
     /// pasted into a `.hcl` file is what `consul config write` accepts. No HCL body can start with
     /// `{`, so nothing that reads as HCL is lost.
+    ///
+    /// Text pasted into a file of another format is read as what it is, as the page promises:
+    /// a `.json` file whose first line starts with neither `{` nor `[` cannot be JSON, so its
+    /// content decides (YAML or HCL); a `.yaml` file whose first line is an HCL attribute or
+    /// block (`Kind = "mesh"`, `service {`) is HCL. (JSON in a `.yaml` file is YAML already.)
     pub fn of_file(name: &str, text: &str) -> Format {
         match Format::from_path(name) {
             Some(Format::Hcl) if starts_like_json_object(text) => Format::Json,
+            Some(Format::Json) if first_significant(text).is_some_and(|l| !l.starts_with(['{', '['])) => {
+                Format::sniff(text)
+            }
+            Some(Format::Yaml) if first_significant(text).is_some_and(starts_an_hcl_body) => Format::Hcl,
             Some(format) => format,
             None => Format::sniff(text),
         }
@@ -125,9 +134,7 @@ impl Format {
     /// Guess from content (stdin, files without an extension): JSON starts with `{` or `[`;
     /// YAML has `---`, or `key:` / `- ` lines; anything else is read as HCL.
     pub fn sniff(text: &str) -> Format {
-        let significant =
-            text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("//"));
-        let Some(first) = significant else {
+        let Some(first) = first_significant(text) else {
             return Format::Hcl;
         };
         if first.starts_with('{') || first.starts_with('[') {
@@ -150,6 +157,18 @@ impl Format {
             Format::Yaml => "yaml",
         }
     }
+}
+
+/// The first line that is neither blank nor a comment, trimmed.
+fn first_significant(text: &str) -> Option<&str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("//"))
+}
+
+/// `Kind = "mesh"` or `service {`: a key, then `=` or `{` (YAML would have `:`).
+fn starts_an_hcl_body(line: &str) -> bool {
+    let rest = line.trim_start_matches(|c: char| c.is_alphanumeric() || c == '_' || c == '-' || c == '"');
+    rest.len() < line.len() && rest.trim_start().starts_with(['=', '{'])
 }
 
 /// The first character after blanks (and a byte-order mark) is `{`.
@@ -199,7 +218,16 @@ mod tests {
         assert_eq!(Format::of_file("e.hcl", ""), Format::Hcl);
         // Only HCL: the extension of a YAML or JSON file is still the last word.
         assert_eq!(Format::of_file("e.yaml", "{Kind: mesh}"), Format::Yaml);
-        assert_eq!(Format::of_file("e.json", "Kind = 1"), Format::Json);
+        // Pasted into a file of another format: read as what it is.
+        assert_eq!(Format::of_file("e.json", "Kind = 1"), Format::Hcl);
+        assert_eq!(Format::of_file("e.json", "# pasted\nKind: mesh\n"), Format::Yaml);
+        assert_eq!(Format::of_file("e.json", "apiVersion: consul.hashicorp.com/v1alpha1"), Format::Yaml);
+        assert_eq!(Format::of_file("e.json", "\n  [ {\"Kind\": \"mesh\"} ]"), Format::Json);
+        assert_eq!(Format::of_file("e.json", ""), Format::Json);
+        assert_eq!(Format::of_file("e.yaml", "Kind = \"mesh\""), Format::Hcl);
+        assert_eq!(Format::of_file("e.yml", "service {\n name = \"web\"\n}"), Format::Hcl);
+        assert_eq!(Format::of_file("e.yaml", "Kind: mesh"), Format::Yaml);
+        assert_eq!(Format::of_file("e.yaml", "- Kind: mesh"), Format::Yaml);
         // Without an extension, the content decides.
         assert_eq!(Format::of_file("<stdin>", "Kind: mesh"), Format::Yaml);
         assert_eq!(Format::of_file("<stdin>", "{}"), Format::Json);

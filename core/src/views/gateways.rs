@@ -38,6 +38,8 @@ pub struct GatewaysView {
     /// The gateways sorted by name, datacenter, partition, namespace, key (as the plan lists
     /// them), then the sidecars (kind `connect-proxy`) in registration order.
     pub gateways: Vec<GatewayView>,
+    /// Gateway config entries no registered service runs, each with the registration to add.
+    pub unregistered: Vec<super::unregistered::UnregisteredGateway>,
 }
 
 /// One gateway and its route table.
@@ -316,7 +318,12 @@ impl Analysis {
             }
             None => Vec::new(),
         };
-        GatewaysView { no_intention: no_intention(self.settings.default_intention_policy), trust_domain, gateways }
+        GatewaysView {
+            no_intention: no_intention(self.settings.default_intention_policy),
+            trust_domain,
+            gateways,
+            unregistered: self.unregistered_gateways(),
+        }
     }
 
     /// The GatewayPlan of the gateway `key` names (its key, or its name when no other gateway

@@ -674,6 +674,8 @@ fn serialized_views_match_the_generated_declarations() {
             ),
             ("idle-gw.hcl", IDLE_GATEWAY),
             ("gone-route.hcl", GONE_ROUTE),
+            // A terminating gateway entry nothing runs (the view offers its registration).
+            ("egress.hcl", "Kind = \"terminating-gateway\"\nName = \"egress\"\nServices = [{ Name = \"legacy\" }]\n"),
         ]),
     ];
     // And the workspaces the page and the CLI's corpus tests show: every route-table case, every
@@ -928,4 +930,87 @@ fn failover_targets_from_a_sameness_group_appear_in_routes_and_upstreams() {
     let web = upstreams.proxies.iter().find(|p| p.service == "web").expect("web's proxy");
     let dialed: Vec<&str> = web.upstreams[0].targets[0].failover.iter().map(|f| f.cluster.as_str()).collect();
     assert_eq!(dialed, ["api.default.ap2.dc1", "api.default.default.external.west"]);
+}
+
+#[test]
+fn a_did_you_mean_carries_its_fix_quoted_as_the_text_it_replaces() {
+    let fixes = |name: &str, text: &str| -> Vec<(String, String)> {
+        let a = analysis(&[(name, text)], None);
+        a.diagnostics()
+            .diagnostics
+            .into_iter()
+            .map(|d| {
+                let (from, to) = (d.from_utf16.unwrap_or(0) as usize, d.to_utf16.unwrap_or(0) as usize);
+                let replaced: String = text.encode_utf16().collect::<Vec<_>>()[from..to].iter().map(|u| char::from_u32(u32::from(*u)).unwrap_or('?')).collect();
+                (replaced, d.fix.unwrap_or_default())
+            })
+            .collect()
+    };
+    // An HCL key, bare; a JSON key, quoted; an enum value in quotes; a bare YAML value.
+    assert_eq!(
+        fixes("a.hcl", "Kind = \"service-defaults\"\nName = \"a\"\nProtocl = \"http\"\n"),
+        vec![("Protocl".to_string(), "Protocol".to_string())]
+    );
+    assert_eq!(
+        fixes("b.json", "{\"Kind\": \"service-defaults\", \"Name\": \"b\", \"Protocl\": \"http\"}"),
+        vec![("\"Protocl\"".to_string(), "\"Protocol\"".to_string())]
+    );
+    assert_eq!(
+        fixes("c.hcl", "Kind = \"service-defaults\"\nName = \"c\"\nProtocol = \"htp\"\n"),
+        vec![("\"htp\"".to_string(), "\"http\"".to_string())]
+    );
+    assert_eq!(
+        fixes("d.yaml", "Kind: service-defaults\nName: d\nProtocol: htp\n"),
+        vec![("htp".to_string(), "http".to_string())]
+    );
+    // No near miss, no fix.
+    assert_eq!(
+        fixes("e.hcl", "Kind = \"service-defaults\"\nName = \"e\"\nZzzzzz = 1\n"),
+        vec![("Zzzzzz".to_string(), String::new())]
+    );
+}
+
+#[test]
+fn a_gateway_entry_without_a_registration_is_offered_one_that_plans() {
+    let ingress = "Kind = \"ingress-gateway\"\nName = \"edge\"\nListeners = [{\n  Port = 8443\n  Protocol = \"tcp\"\n  Services = [{ Name = \"db\" }]\n}]\n";
+    let terminating = "Kind = \"terminating-gateway\"\nName = \"egress\"\nServices = [{ Name = \"legacy\" }]\n";
+    let taken = "service {\n  name = \"web\"\n  port = 8444\n}\n";
+    let other = "service {\n  name = \"other\"\n  port = 9000\n}\n";
+    let files = [("ingress.hcl", ingress), ("egress.hcl", terminating), ("web.hcl", taken), ("edge-registration.hcl", other)];
+    let a = analysis(&files, None);
+    let offers = a.gateways().unregistered;
+    let summary: Vec<(&str, &str, String, &str)> =
+        offers.iter().map(|u| (u.name.as_str(), u.kind.as_str(), u.entry.to_string(), u.file_name.as_str())).collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("edge", "ingress-gateway", "ingress.hcl:1:1".to_string(), "edge-registration-2.hcl"),
+            ("egress", "terminating-gateway", "egress.hcl:1:1".to_string(), "egress-registration.hcl"),
+        ]
+    );
+    // Ports clear of the listener (8443) and the registered service (8444), one each.
+    assert!(offers[0].registration.contains("port    = 8445"), "{}", offers[0].registration);
+    assert!(offers[1].registration.contains("port    = 8446"), "{}", offers[1].registration);
+    // With the offered registrations added, the gateways plan and nothing is offered any more.
+    let mut with: Vec<(&str, &str)> = files.to_vec();
+    with.push(("edge-registration-2.hcl", &offers[0].registration));
+    with.push(("egress-registration.hcl", &offers[1].registration));
+    let b = analysis(&with, None);
+    let errors: Vec<String> = b.diagnostics().diagnostics.into_iter().filter(|d| d.severity == Severity::Error).map(|d| d.message).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let view = b.gateways();
+    assert!(view.unregistered.is_empty());
+    let names: Vec<&str> = view.gateways.iter().map(|g| g.name.as_str()).collect();
+    assert!(names.contains(&"edge") && names.contains(&"egress"), "{names:?}");
+}
+
+#[test]
+fn the_page_lists_root_causes_first() {
+    // The router's service is defined in a file that does not parse: the parse error comes
+    // first, though its file comes after.
+    let router = "Kind = \"service-router\"\nName = \"web\"\nRoutes = [{ Match { HTTP { PathPrefix = \"/a\" } }, Destination { Service = \"api\" } }]\n";
+    let a = analysis(&[("a.hcl", router), ("z.hcl", "Kind = \"service-defaults\"\nName = \"web\"\nProtocol = \"http\"\n}")], None);
+    let codes: Vec<String> = a.diagnostics().diagnostics.iter().map(|d| d.code.to_string()).collect();
+    assert!(codes.len() >= 2, "{codes:?}");
+    assert_eq!(codes.first().map(String::as_str), Some("E0101"), "{codes:?}");
 }

@@ -7,6 +7,7 @@ import { envoyAsked, requestEnvoy } from "../planner";
 import { scheduleSave } from "../share";
 import { copyText, setOptions } from "../ui";
 import { download } from "./common";
+import { unregisteredOffer } from "./register";
 import type { EnvoyView } from "../api";
 
 /** One gateway's Envoy bootstrap, with what it leaves out. */
@@ -90,6 +91,7 @@ export function renderEnvoyView(): void {
   if (!request) {
     body.replaceChildren(
       h("p", { class: "empty" }, "No gateways: register a service of kind mesh-gateway, terminating-gateway, ingress-gateway or api-gateway, or a service with a sidecar_service, to generate its Envoy bootstrap."),
+      ...[unregisteredOffer()].filter((e) => e !== null),
     );
     return;
   }

@@ -9,6 +9,7 @@ import { setOptions } from "../ui";
 import { need, pending } from "../need";
 import { empty, originButton, type Jump } from "./common";
 import { renderGateway } from "./gateways";
+import { unregisteredOffer } from "./register";
 import type { ChainView, RoutesView } from "../api";
 
 function routeTable(chain: ChainView, jump: Jump): HTMLElement {
@@ -152,6 +153,7 @@ function renderGatewayBody(): void {
   const key = routesGateway();
   const chosen = view.gateways.find((g) => g.key === key);
   byId("gateway-body").replaceChildren(
+    ...[unregisteredOffer()].filter((e) => e !== null),
     chosen
       ? renderGateway(chosen, view, jump)
       : h(

@@ -1018,7 +1018,7 @@ impl Compiler<'_, '_> {
             Some(r) => {
                 let names: Vec<&str> = r.subsets.names().collect();
                 match crate::decode::suggest(&key.subset, &names) {
-                    Some(s) => d.with_note(format!("help: did you mean `{s}`?")),
+                    Some(s) => d.with_note(format!("help: did you mean `{s}`?")).with_fix(s),
                     None if names.is_empty() => {
                         d.with_note(format!("the service-resolver at {} defines no subsets", self.here(r.origin.span)))
                     }
