@@ -443,3 +443,48 @@ impl<T: Decode> Decode for Box<T> {
         T::appends()
     }
 }
+
+#[cfg(test)]
+mod shapes {
+    use super::{Duration, Opaque};
+    use crate::decode::Shape;
+    use std::collections::BTreeMap;
+
+    macro_rules! leaf {
+        ($($t:ty => $sample:literal),* $(,)?) => {$(
+            impl Shape for $t {
+                fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+                    out.push((prefix.to_string(), $sample.to_string()));
+                }
+            }
+        )*};
+    }
+
+    leaf!(String => "\"x\"", bool => "true", u16 => "1", u32 => "1", u64 => "1", i32 => "1", i64 => "1",
+        f64 => "1", Duration => "\"1s\"", Opaque => "{ a = 1 }", BTreeMap<String, String> => "{ a = \"b\" }");
+
+    impl<T: Shape> Shape for Option<T> {
+        fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+            T::paths(prefix, out);
+        }
+    }
+
+    impl<T: Shape> Shape for Box<T> {
+        fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+            T::paths(prefix, out);
+        }
+    }
+
+    /// A list of leaves is one leaf (its sample a one-item list); a list of blocks lists the
+    /// block's fields (HCL's repeated blocks write one item).
+    impl<T: Shape> Shape for Vec<T> {
+        fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+            let mut items = Vec::new();
+            T::paths(prefix, &mut items);
+            match items.as_slice() {
+                [(path, sample)] if path == prefix => out.push((path.clone(), format!("[{sample}]"))),
+                _ => out.extend(items),
+            }
+        }
+    }
+}
