@@ -60,7 +60,6 @@ pub fn compile(ws: &Workspace, settings: &Settings) -> Result<Compiled, TableErr
     let protocols = protocols::Protocols::new(ws);
     // One index of the entries for every step (tenancy resolved with the local partition).
     let entries = Entries::new(ws, &settings.partition);
-    unapplied::check(ws, &mut cx);
     let compiled = intentions::compile(ws, &entries, &mut cx);
     let upstreams = upstreams::resolve(ws, &entries, settings, &mut cx);
     let endpoints = endpoints::connect_endpoints(ws, settings, &mut cx);
