@@ -300,7 +300,7 @@ fields! {
             "HTTP.Incoming.RequestNormalization.PathWithEscapedSlashesAction" => "the filter's handling of encoded slashes",
         }
         warned {
-            "TransparentProxy" => NO_TPROXY,
+            "TransparentProxy" => "meshgate's sidecars have no transparent-proxy outbound traffic to restrict: they dial only their explicit upstreams",
             "ValidateClusters" => "meshgate's route tables do not set Envoy's `validate_clusters`",
             "TLS" => "meshgate's mesh TLS keeps Envoy's default versions, cipher suites and curves",
             "HTTP.SanitizeXForwardedClientCert" => "meshgate's HTTP listeners keep Envoy's default handling of `x-forwarded-client-cert`",

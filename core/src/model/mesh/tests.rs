@@ -125,7 +125,7 @@ fn the_full_example_reads_alike_in_hcl_json_and_yaml() {
     let json = Workspace::from_text("mesh.json", FULL_JSON);
     let yaml = Workspace::from_text("mesh.yaml", FULL_YAML);
     for ws in [&hcl, &json, &yaml] {
-        assert!(crate::model::testing::rules(&ws).is_empty(), "{:?}", crate::model::testing::resolved_rules(&ws));
+        assert!(crate::model::testing::rules(ws).is_empty(), "{:?}", crate::model::testing::resolved_rules(ws));
     }
     assert_eq!(entry(&hcl), entry(&json));
     assert_eq!(entry(&hcl), entry(&yaml));
