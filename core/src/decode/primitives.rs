@@ -251,17 +251,42 @@ impl Decode for BTreeMap<String, String> {
     }
 }
 
-/// An opaque value (proxy `Config`, extension `Arguments`): kept as JSON, keys untouched.
+/// An opaque value (proxy `Config`, extension `Arguments`): kept as JSON, keys untouched, with
+/// where each of its top-level keys' values was written (so a key meshgate does not apply is
+/// reported at its value, see `plan::unapplied`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(transparent)]
-pub struct Opaque(pub serde_json::Value);
+pub struct Opaque(pub serde_json::Value, #[serde(skip)] pub KeySpans);
+
+/// The spans of an object's top-level values, in source order. Provenance, not content: equal to
+/// any other, as [`super::Meta`] is.
+#[derive(Clone, Debug, Default)]
+pub struct KeySpans(pub Vec<(String, crate::source::Span)>);
+
+impl PartialEq for KeySpans {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+impl Opaque {
+    /// Each top-level key written, with the span of its value, in source order (none when the
+    /// value is not an object).
+    pub fn keys(&self) -> impl Iterator<Item = (&str, crate::source::Span)> + '_ {
+        self.1 .0.iter().map(|(k, s)| (k.as_str(), *s))
+    }
+}
 
 impl Decode for Opaque {
     fn expected() -> &'static str {
         "any value"
     }
     fn decode(node: &Node, _cx: &mut Cx) -> Option<Self> {
-        Some(Opaque(to_json(node)))
+        let spans = match &node.value {
+            Value::Object(entries) => entries.iter().map(|e| (e.key.clone(), e.value.span)).collect(),
+            _ => Vec::new(),
+        };
+        Some(Opaque(to_json(node), KeySpans(spans)))
     }
 }
 
@@ -469,9 +494,15 @@ mod shapes {
         }
     }
 
+    /// A box is how a type holds itself (a `sidecar_service` is a service definition): its
+    /// fields are listed once; where the box's key repeats within its own path, it is one leaf.
     impl<T: Shape> Shape for Box<T> {
         fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
-            T::paths(prefix, out);
+            let segments: Vec<&str> = prefix.split('.').collect();
+            match segments.split_last() {
+                Some((last, before)) if before.contains(last) => out.push((prefix.to_string(), "{}".to_string())),
+                _ => T::paths(prefix, out),
+            }
         }
     }
 

@@ -1,8 +1,9 @@
 //! Fields meshgate reads but does not apply: a warning (`W0410`) at each one written, so that no
 //! setting is dropped silently.
 //!
-//! [`FIELDS`] classifies every field of every config entry kind, one row per field path (or per
-//! block, for a block whose fields share a fate) as one of:
+//! [`FIELDS`] classifies every field of every config entry kind and of agent service definitions
+//! (`service { … }`), one row per field path (or per block, for a block whose fields share a
+//! fate) as one of:
 //! - **applied**: turned into Envoy configuration or enforced by the filter (the row says by what);
 //! - **warned**: not applied; writing it is `W0410`, with the row's reason;
 //! - **not data plane**: by its nature configures no proxy (the entry's name and tenancy, metadata,
@@ -11,17 +12,54 @@
 //! Only the warned rows are compiled into meshgate; the others exist for the test that walks the
 //! model's fields (from the types themselves, see [`crate::decode::Shape`]) and requires each to be
 //! classified exactly once, so that a field added later fails it until someone decides its fate.
+//!
+//! Service definitions are written in snake_case, and so are their rows (`proxy.upstreams.config`).
+//! A `connect.sidecar_service` is a service definition itself: its fields take the rows of the
+//! same fields of a registration (`connect.sidecar_service.proxy.expose` is `proxy.expose`) unless
+//! a row names the sidecar's own path, for the few a sidecar treats otherwise. A gateway's `proxy`
+//! block configures none of meshgate's listeners: every field of it but `config` is warned about.
+//!
+//! Opaque maps (a proxy's and an upstream's `config`, `tagged_addresses`) are classified by key:
+//! a row `proxy.config.local_connect_timeout_ms` gives that key's fate, the map's own row the fate
+//! of keys not listed; each key written is reported at its value.
 
-use crate::decode::{pascal_case, Cx, Meta};
+use crate::decode::{pascal_case, Cx, Meta, Opaque};
 use crate::diag::{Code, Diagnostic};
 use crate::model::document::EntryKind;
+use crate::model::service::{ServiceDefinition, ServiceKind, Upstream};
 use crate::model::ConfigEntry;
+use crate::plan::protocols::{Protocol, Protocols};
 use crate::source::{SourceMap, Span};
 use crate::workspace::Workspace;
 
+/// What a row classifies: a config entry kind's fields, or a service definition's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Of {
+    Entry(EntryKind),
+    Service,
+}
+
+impl std::fmt::Display for Of {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Of::Entry(kind) => kind.fmt(f),
+            Of::Service => f.write_str("service definition"),
+        }
+    }
+}
+
+macro_rules! of {
+    (ServiceDefinition) => {
+        Of::Service
+    };
+    ($kind:ident) => {
+        Of::Entry(EntryKind::$kind)
+    };
+}
+
 /// A field not applied, and why.
 struct Warned {
-    kind: EntryKind,
+    kind: Of,
     /// The field's path as people write it (`UpstreamConfig.Overrides.Protocol`); a block's path
     /// covers every field in it.
     path: &'static str,
@@ -50,16 +88,16 @@ macro_rules! fields {
     )*) => {
         /// The warned rows: all meshgate needs at run time.
         const WARNED: &[Warned] = &[$($(
-            Warned { kind: EntryKind::$kind, path: $wpath, reason: $wtext, unless: &[$($($ok),+)?] },
+            Warned { kind: of!($kind), path: $wpath, reason: $wtext, unless: &[$($($ok),+)?] },
         )*)*];
 
         /// Every row: (kind, path, class, why). Test-only: the explanations of the applied and
         /// not-data-plane rows stay out of the playground's wasm.
         #[cfg(test)]
-        pub(crate) const FIELDS: &[(EntryKind, &str, Class, &str)] = &[$(
-            $((EntryKind::$kind, $apath, Class::Applied, $atext),)*
-            $((EntryKind::$kind, $wpath, Class::Warned, $wtext),)*
-            $((EntryKind::$kind, $npath, Class::NotDataPlane, $ntext),)*
+        pub(crate) const FIELDS: &[(Of, &str, Class, &str)] = &[$(
+            $((of!($kind), $apath, Class::Applied, $atext),)*
+            $((of!($kind), $wpath, Class::Warned, $wtext),)*
+            $((of!($kind), $npath, Class::NotDataPlane, $ntext),)*
         )*];
     };
 }
@@ -86,6 +124,34 @@ const CLUSTER_JSON: &str = "escape-hatch clusters are not used: meshgate generat
 const UPSTREAM_PROTOCOL: &str =
     "an upstream's protocol is the upstream's own service-defaults (or proxy-defaults) protocol, as its discovery chain decides";
 const NO_BALANCE: &str = "meshgate's listeners set no connection balancing (Envoy's default)";
+const MAX_INBOUND: &str = "meshgate's sidecar sets no limit on its public listener's connections";
+const LOCAL_CONNECT_TIMEOUT: &str = "the sidecar's local application cluster keeps a 5s connect timeout";
+const LOCAL_REQUEST_TIMEOUT: &str =
+    "the sidecar's inbound route sets no request timeout (Envoy's default, 15s, applies)";
+const NO_HEALTH: &str =
+    "meshgate knows no health status: every registered instance is an endpoint, whatever its checks report";
+const NO_SOCKETS: &str =
+    "meshgate reaches instances over TCP at their `address` and `port`; Unix domain sockets are not configured";
+const BOOTSTRAP: &str = "meshgate's Envoy bootstrap holds its listeners, its clusters and an admin listener on 127.0.0.1: no stats sinks or tags, metrics listeners, tracing or extra static resources";
+const GATEWAY_BIND: &str = "a gateway's listeners bind its registration's `address` and `port` only";
+const FROM_SERVICE_DEFAULTS: &str = "an upstream's connect timeout, limits and passive health check come from the caller's service-defaults `UpstreamConfig`, not from the registration";
+const SIDECAR_OF_ITS_SERVICE: &str =
+    "a sidecar_service belongs to the service it is declared in: meshgate takes this from that service";
+/// A gateway registration's `proxy` block, but for `config` (whose keys have their own rows).
+const GATEWAY_PROXY: &str =
+    "meshgate configures a gateway from its config entry and its registration's `address` and `port`; its `proxy` block is not applied";
+#[cfg(test)]
+const LOCAL_APP: &str = "the sidecar's local application cluster";
+#[cfg(test)]
+const UPSTREAM_TARGET: &str = "the upstream's target: its discovery chain, SNI and dial";
+#[cfg(test)]
+const UPSTREAM_LISTENER: &str = "the sidecar's listener for the upstream";
+#[cfg(test)]
+const IDENTITY: &str = "the service's identity (SNI, SPIFFE ID) and the entries that apply to it";
+#[cfg(test)]
+const ENDPOINT: &str = "the instance's Connect endpoint (or its gateway's listeners): where the mesh reaches it";
+#[cfg(test)]
+const SUBSET_FILTER: &str = "the endpoint's, which service-resolver subset filters select on";
 #[cfg(test)]
 const DEFAULTS_NAME_NO_TARGET: &str =
     "refused (E0325): `UpstreamConfig.Defaults` applies to every upstream and names none";
@@ -135,9 +201,9 @@ fields! {
             "MutualTLSMode" unless ["strict"] => STRICT_ONLY,
             "EnvoyExtensions" => NO_EXTENSIONS,
             "Destination" => "meshgate's terminating gateways reach registered services only; a transparent-proxy destination is not configured",
-            "MaxInboundConnections" => "meshgate's sidecar sets no limit on its public listener's connections",
-            "LocalConnectTimeoutMs" => "the sidecar's local application cluster keeps a 5s connect timeout",
-            "LocalRequestTimeoutMs" => "the sidecar's inbound route sets no request timeout (Envoy's default, 15s, applies)",
+            "MaxInboundConnections" => MAX_INBOUND,
+            "LocalConnectTimeoutMs" => LOCAL_CONNECT_TIMEOUT,
+            "LocalRequestTimeoutMs" => LOCAL_REQUEST_TIMEOUT,
             "Expose" => NO_EXPOSE,
         }
         not_data_plane {
@@ -442,9 +508,113 @@ fields! {
             "" => "limits on requests to Consul's servers; no proxy reads them",
         }
     }
+    ServiceDefinition {
+        applied {
+            "id" => "the instance: a proxy's or gateway's key, what `destination_service_id` names",
+            "name" => IDENTITY,
+            "kind" => "what the registration is: a service, a connect proxy or a gateway",
+            "namespace" => IDENTITY,
+            "partition" => IDENTITY,
+            "datacenter" => "the datacenter the instance runs in (meshgate's addition)",
+            "address" => ENDPOINT,
+            "port" => ENDPOINT,
+            "tags" => SUBSET_FILTER,
+            "meta" => SUBSET_FILTER,
+            "connect.native" => "the instance is its own Connect endpoint",
+            "proxy.destination_service_name" => "the service a connect proxy fronts: its identity, intentions and local application",
+            "proxy.destination_service_id" => "the instance whose port is a connect proxy's local application",
+            "proxy.local_service_address" => LOCAL_APP,
+            "proxy.local_service_port" => LOCAL_APP,
+            "proxy.mesh_gateway" => "how the proxy dials its upstreams (through which mesh gateway) unless an upstream says",
+            "proxy.upstreams.destination_name" => UPSTREAM_TARGET,
+            "proxy.upstreams.destination_namespace" => UPSTREAM_TARGET,
+            "proxy.upstreams.destination_partition" => UPSTREAM_TARGET,
+            "proxy.upstreams.destination_peer" => UPSTREAM_TARGET,
+            "proxy.upstreams.datacenter" => UPSTREAM_TARGET,
+            "proxy.upstreams.local_bind_address" => UPSTREAM_LISTENER,
+            "proxy.upstreams.local_bind_port" => UPSTREAM_LISTENER,
+            "proxy.upstreams.mesh_gateway" => "how the sidecar dials the upstream (through which mesh gateway)",
+        }
+        warned {
+            // Keys equal to the registration's own `address` and `port` are not reported (Consul
+            // prints `lan`/`wan` ones for every instance): see `tagged_addresses`.
+            "tagged_addresses" => "meshgate reaches an instance at its `address` and `port`; other tagged addresses (`wan`, `virtual`, …) are not used",
+            "socket_path" => NO_SOCKETS,
+            "check" => NO_HEALTH,
+            "checks" => NO_HEALTH,
+            "weights.passing" unless ["1"] => "meshgate gives every endpoint the same weight (Consul's default, 1)",
+            "weights.warning" unless ["1"] => "meshgate knows no health status and gives every endpoint the same weight",
+            "locality" => NO_LOCALITY,
+            "proxy.local_service_socket_path" => "the local application is dialled at `local_service_address` and `local_service_port`; Unix domain sockets are not configured",
+            "proxy.mode" unless ["direct"] => DIRECT_ONLY,
+            "proxy.transparent_proxy" => NO_TPROXY,
+            "proxy.expose" => NO_EXPOSE,
+            "proxy.config" => "meshgate reads no key of a proxy's `config`",
+            // Not reported when it names the protocol meshgate gives the service anyway.
+            "proxy.config.protocol" => "a proxy's protocol is its service's service-defaults (or proxy-defaults) protocol",
+            "proxy.config.bind_address" => "the public listener binds the registration's `address` and `port`",
+            "proxy.config.bind_port" => "the public listener binds the registration's `address` and `port`",
+            "proxy.config.local_connect_timeout_ms" => LOCAL_CONNECT_TIMEOUT,
+            "proxy.config.local_request_timeout_ms" => LOCAL_REQUEST_TIMEOUT,
+            "proxy.config.local_idle_timeout_ms" => "the sidecar's inbound route keeps Envoy's default idle timeout",
+            "proxy.config.max_inbound_connections" => MAX_INBOUND,
+            "proxy.config.balance_inbound_connections" => NO_BALANCE,
+            "proxy.config.envoy_public_listener_json" => LISTENER_JSON,
+            "proxy.config.envoy_local_cluster_json" => CLUSTER_JSON,
+            "proxy.config.envoy_extra_static_clusters_json" => BOOTSTRAP,
+            "proxy.config.envoy_extra_static_listeners_json" => BOOTSTRAP,
+            "proxy.config.envoy_extra_stats_sinks_json" => BOOTSTRAP,
+            "proxy.config.envoy_stats_sinks_json" => BOOTSTRAP,
+            "proxy.config.envoy_stats_config_json" => BOOTSTRAP,
+            "proxy.config.envoy_stats_tags" => BOOTSTRAP,
+            "proxy.config.envoy_stats_flush_interval" => BOOTSTRAP,
+            "proxy.config.envoy_statsd_url" => BOOTSTRAP,
+            "proxy.config.envoy_dogstatsd_url" => BOOTSTRAP,
+            "proxy.config.envoy_prometheus_bind_addr" => BOOTSTRAP,
+            "proxy.config.envoy_stats_bind_addr" => BOOTSTRAP,
+            "proxy.config.envoy_tracing_json" => BOOTSTRAP,
+            "proxy.config.envoy_hcp_metrics_bind_socket_dir" => BOOTSTRAP,
+            "proxy.config.envoy_telemetry_collector_bind_socket_dir" => BOOTSTRAP,
+            "proxy.config.connect_timeout_ms" => "a gateway's clusters take their connect timeout from the services' resolvers (5s by default)",
+            "proxy.config.envoy_gateway_bind_addresses" => GATEWAY_BIND,
+            "proxy.config.envoy_gateway_bind_tagged_addresses" => GATEWAY_BIND,
+            "proxy.config.envoy_gateway_no_default_bind" => GATEWAY_BIND,
+            "proxy.config.envoy_mesh_gateway_bind_addresses" => GATEWAY_BIND,
+            "proxy.config.envoy_mesh_gateway_bind_tagged_addresses" => GATEWAY_BIND,
+            "proxy.config.envoy_mesh_gateway_no_default_bind" => GATEWAY_BIND,
+            "proxy.config.envoy_dns_discovery_type" => "clusters to hostnames are always STRICT_DNS",
+            "proxy.upstreams.destination_type" unless ["service"] => "meshgate resolves every upstream as the service `destination_name` names; prepared queries are not evaluated",
+            "proxy.upstreams.local_bind_socket_path" => "an upstream's listener is bound at `local_bind_address` and `local_bind_port` only; Unix domain sockets are not configured",
+            "proxy.upstreams.local_bind_socket_mode" => "an upstream's listener is bound at `local_bind_address` and `local_bind_port` only; Unix domain sockets are not configured",
+            "proxy.upstreams.config" => "meshgate reads no key of an upstream's `config`",
+            // Not reported when it names the protocol meshgate gives the upstream anyway.
+            "proxy.upstreams.config.protocol" => UPSTREAM_PROTOCOL,
+            "proxy.upstreams.config.connect_timeout_ms" => FROM_SERVICE_DEFAULTS,
+            "proxy.upstreams.config.limits" => FROM_SERVICE_DEFAULTS,
+            "proxy.upstreams.config.passive_health_check" => FROM_SERVICE_DEFAULTS,
+            "proxy.upstreams.config.balance_outbound_connections" => NO_BALANCE,
+            "proxy.upstreams.config.envoy_listener_json" => LISTENER_JSON,
+            "proxy.upstreams.config.envoy_cluster_json" => CLUSTER_JSON,
+            // A sidecar_service's own rows; its other fields take the registration's.
+            "connect.sidecar_service.kind" unless ["connect-proxy"] => "a sidecar_service is always a connect proxy",
+            "connect.sidecar_service.datacenter" => SIDECAR_OF_ITS_SERVICE,
+            "connect.sidecar_service.namespace" => SIDECAR_OF_ITS_SERVICE,
+            "connect.sidecar_service.partition" => SIDECAR_OF_ITS_SERVICE,
+            "connect.sidecar_service.proxy.destination_service_name" => SIDECAR_OF_ITS_SERVICE,
+            "connect.sidecar_service.proxy.destination_service_id" => SIDECAR_OF_ITS_SERVICE,
+            "connect.sidecar_service.connect.native" => "a sidecar_service is a proxy, not a Connect-native instance",
+        }
+        not_data_plane {
+            "enable_tag_override" => "lets tags changed in the catalog stand (anti-entropy); configures no proxy",
+            "token" => "the ACL token the agent registers the service with",
+            "proxy.upstreams.centrally_configured" => "Consul's bookkeeping: the upstream was added from central configuration (so it needs no listener of its own)",
+            "connect.sidecar_service.connect.sidecar_service" => "refused (E0316): a sidecar_service has no sidecar of its own",
+        }
+    }
 }
 
-/// Reports `W0410` for every field the workspace's entries write that meshgate does not apply.
+/// Reports `W0410` for every field the workspace's entries and service definitions write that
+/// meshgate does not apply.
 pub fn check(ws: &Workspace, cx: &mut Cx) {
     for entry in ws.entries() {
         let kind = entry.kind();
@@ -452,7 +622,7 @@ pub fn check(ws: &Workspace, cx: &mut Cx) {
             for (field, span) in meta.written() {
                 let key = pascal_case(field);
                 let path = if prefix.is_empty() { key } else { format!("{prefix}.{key}") };
-                let Some(row) = WARNED.iter().find(|w| w.kind == kind && w.path == path) else { continue };
+                let Some(row) = WARNED.iter().find(|w| w.kind == Of::Entry(kind) && w.path == path) else { continue };
                 let text = text_at(&ws.sources, span);
                 if is_empty_value(text) || row.unless.iter().any(|ok| unquote(text).eq_ignore_ascii_case(ok)) {
                     continue;
@@ -467,6 +637,180 @@ pub fn check(ws: &Workspace, cx: &mut Cx) {
                 cx.push(Diagnostic::warning(Code::NotApplied, span, message));
             }
         }
+    }
+    let protocols = Protocols::new(ws);
+    for svc in ws.services() {
+        Registration { ws, protocols: &protocols, top: svc }.check(svc, "", cx);
+    }
+}
+
+/// The path of a sidecar_service's fields within its registration.
+const SIDECAR: &str = "connect.sidecar_service";
+
+/// The warned row for a service definition's `path`: its own, else (within a sidecar_service)
+/// the registration's row for the same field.
+fn service_row(path: &str) -> Option<&'static Warned> {
+    let find = |p: &str| WARNED.iter().find(|w| w.kind == Of::Service && w.path == p);
+    find(path).or_else(|| path.strip_prefix(SIDECAR).and_then(|p| p.strip_prefix('.')).and_then(find))
+}
+
+/// One registration (`service { … }`) being checked.
+struct Registration<'a> {
+    ws: &'a Workspace,
+    protocols: &'a Protocols,
+    top: &'a ServiceDefinition,
+}
+
+impl Registration<'_> {
+    /// Checks `own` (the registration, or its sidecar_service at `base`).
+    fn check(&self, own: &ServiceDefinition, base: &str, cx: &mut Cx) {
+        let at = |p: &str| if base.is_empty() { p.to_string() } else { format!("{base}.{p}") };
+        let gateway = own.kind.is_gateway() && base.is_empty();
+        self.block(&own.origin, base, own, None, cx);
+        if let Some(w) = &own.weights {
+            self.block(&w.origin, &at("weights"), own, None, cx);
+        }
+        if let Some(p) = &own.proxy {
+            if gateway {
+                for (field, span) in p.origin.written().filter(|(f, _)| *f != "config") {
+                    let path = at(&format!("proxy.{field}"));
+                    self.warn(span, &path, None, GATEWAY_PROXY, cx);
+                }
+                self.block_fields(p.origin.written().filter(|(f, _)| *f == "config"), &at("proxy"), own, None, cx);
+            } else {
+                self.block(&p.origin, &at("proxy"), own, None, cx);
+                for u in &p.upstreams {
+                    self.block(&u.origin, &at("proxy.upstreams"), own, Some(u), cx);
+                }
+            }
+        }
+        if let Some(c) = &own.connect {
+            self.block(&c.origin, &at("connect"), own, None, cx);
+            if let (Some(sidecar), true) = (c.sidecar_service.as_deref(), base.is_empty()) {
+                self.check(sidecar, SIDECAR, cx);
+            }
+        }
+    }
+
+    fn block(&self, meta: &Meta, prefix: &str, own: &ServiceDefinition, up: Option<&Upstream>, cx: &mut Cx) {
+        self.block_fields(meta.written(), prefix, own, up, cx);
+    }
+
+    fn block_fields(
+        &self,
+        fields: impl Iterator<Item = (&'static str, Span)>,
+        prefix: &str,
+        own: &ServiceDefinition,
+        up: Option<&Upstream>,
+        cx: &mut Cx,
+    ) {
+        for (field, span) in fields {
+            let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+            let local = path.strip_prefix(SIDECAR).and_then(|p| p.strip_prefix('.')).unwrap_or(&path);
+            match local {
+                "proxy.config" => {
+                    let config = own.proxy.as_ref().and_then(|p| p.config.as_ref());
+                    let protocol = self.own_protocol(own);
+                    self.keys(config, &path, protocol, cx);
+                }
+                "proxy.upstreams.config" => {
+                    let protocol = up.map(|u| self.upstream_protocol(u));
+                    self.keys(up.and_then(|u| u.config.as_ref()), &path, protocol, cx);
+                }
+                "tagged_addresses" => self.tagged_addresses(own, &path, cx),
+                _ => {
+                    let Some(row) = service_row(&path) else { continue };
+                    let text = text_at(&self.ws.sources, span);
+                    if is_empty_value(text) || row.unless.iter().any(|ok| unquote(text).eq_ignore_ascii_case(ok)) {
+                        continue;
+                    }
+                    self.warn(span, &path, None, row.reason, cx);
+                }
+            }
+        }
+    }
+
+    /// Each key of an opaque map (`config`) by its own row, else the map's. `protocol` is not
+    /// reported when it names the protocol meshgate gives anyway.
+    fn keys(&self, map: Option<&Opaque>, path: &str, protocol: Option<Protocol>, cx: &mut Cx) {
+        let Some(map) = map else { return };
+        for (key, span) in map.keys() {
+            let text = text_at(&self.ws.sources, span);
+            if is_empty_value(text) {
+                continue;
+            }
+            let mut reason = match service_row(&format!("{path}.{key}")).or_else(|| service_row(path)) {
+                Some(row) => row.reason.to_string(),
+                None => continue,
+            };
+            if key == "protocol" {
+                let given = map.0.get(key).and_then(|v| v.as_str()).and_then(Protocol::parse);
+                match (given, protocol) {
+                    (Some(g), Some(p)) if g == p => continue,
+                    (_, Some(p)) => reason = format!("{reason} (`{}` here)", p.as_str()),
+                    _ => {}
+                }
+            }
+            self.warn(span, path, Some(key), &reason, cx);
+        }
+    }
+
+    /// Tagged addresses other than the registration's own `address` (and `port`): a key's value
+    /// is an address, or `{ address, port }`.
+    fn tagged_addresses(&self, own: &ServiceDefinition, path: &str, cx: &mut Cx) {
+        let Some(map) = &own.tagged_addresses else { return };
+        let address = if own.address.is_empty() { self.top.address.as_str() } else { own.address.as_str() };
+        for (key, span) in map.keys() {
+            let value = map.0.get(key);
+            let field = |name: &str| {
+                value.and_then(|v| v.as_object()).and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
+            };
+            let same = match value {
+                Some(serde_json::Value::String(a)) => a == address,
+                Some(serde_json::Value::Object(_)) => {
+                    let a = field("address").and_then(|(_, v)| v.as_str());
+                    let p = field("port").and_then(|(_, v)| v.as_u64()).filter(|p| *p != 0);
+                    a == Some(address) && p.is_none_or(|p| Some(p) == own.port.map(u64::from))
+                }
+                _ => false,
+            };
+            if same || is_empty_value(text_at(&self.ws.sources, span)) {
+                continue;
+            }
+            if let Some(row) = service_row(path) {
+                self.warn(span, path, Some(key), row.reason, cx);
+            }
+        }
+    }
+
+    /// The protocol meshgate gives the service a proxy stands for.
+    fn own_protocol(&self, own: &ServiceDefinition) -> Option<Protocol> {
+        let service = match own.proxied_service() {
+            Some(s) if own.kind == ServiceKind::ConnectProxy => s,
+            _ => self.top.name.as_str(),
+        };
+        Some(self.protocols.protocol(service, &self.top.namespace, &self.top.partition))
+    }
+
+    /// The protocol meshgate gives an upstream's listener: its service's, tcp for a peer's.
+    fn upstream_protocol(&self, u: &Upstream) -> Protocol {
+        if !u.destination_peer.is_empty() {
+            return Protocol::Tcp;
+        }
+        let or = |a: &'_ str, b: &'_ str| if a.is_empty() { b.to_string() } else { a.to_string() };
+        let namespace = or(&u.destination_namespace, &self.top.namespace);
+        let partition = or(&u.destination_partition, &self.top.partition);
+        self.protocols.protocol(&u.destination_name, &namespace, &partition)
+    }
+
+    fn warn(&self, span: Span, path: &str, key: Option<&str>, reason: &str, cx: &mut Cx) {
+        let service =
+            if self.top.name.is_empty() { "service".to_string() } else { format!("service `{}`", self.top.name) };
+        let what = match key {
+            Some(key) => format!("`{path}` key `{key}`"),
+            None => format!("`{path}`"),
+        };
+        cx.push(Diagnostic::warning(Code::NotApplied, span, format!("{service}: {what} is not applied: {reason}")));
     }
 }
 
