@@ -804,8 +804,12 @@ impl Registration<'_> {
     }
 
     fn warn(&self, span: Span, path: &str, key: Option<&str>, reason: &str, cx: &mut Cx) {
-        let service =
-            if self.top.name.is_empty() { "service".to_string() } else { format!("service `{}`", self.top.name) };
+        // Named by its name, else its id (a registration without a name is refused, E0203).
+        let service = match (self.top.name.as_str(), self.top.id.as_str()) {
+            ("", "") => "a service definition".to_string(),
+            ("", id) => format!("service `{id}`"),
+            (name, _) => format!("service `{name}`"),
+        };
         let what = match key {
             Some(key) => format!("`{path}` key `{key}`"),
             None => format!("`{path}`"),
