@@ -172,6 +172,11 @@ codes! {
     SidecarPortAssigned = "W0408", "sidecar port left for the agent to assign";
     /// An intention's JWT requirement names a provider no jwt-provider entry defines.
     UnknownJwtProvider = "W0409", "JWT provider not defined";
+    /// A field meshgate reads and validates but does not turn into Envoy configuration or
+    /// enforce in its filter (service-defaults `LocalRequestTimeoutMs`, `EnvoyExtensions`, proxy-defaults
+    /// `AccessLogs`, …): Consul's proxies would honour it, meshgate's would not. Reported once per
+    /// field written, at its value, with what meshgate does instead (see `plan::unapplied`).
+    NotApplied = "W0410", "field not applied by meshgate's data plane";
     Deprecated = "W0201", "deprecated field";
     IgnoredResource = "W0202", "Kubernetes resource that is not Consul configuration";
 }

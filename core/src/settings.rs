@@ -92,6 +92,13 @@ decode_struct! {
 #[serde(transparent)]
 pub struct PeerFiles(pub Vec<(String, PeerFile)>);
 
+#[cfg(test)]
+impl crate::decode::Shape for PeerFiles {
+    fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+        <PeerFile as crate::decode::Shape>::paths(&crate::decode::join_path(prefix, "*"), out);
+    }
+}
+
 impl Decode for PeerFiles {
     fn expected() -> &'static str {
         "a map of peer blocks"

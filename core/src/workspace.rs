@@ -70,7 +70,15 @@ impl Workspace {
         self.check_duplicate_entries();
         self.check_default_sameness_groups();
         self.check_name_lengths();
+        self.check_unapplied_fields();
         diag::sort(&mut self.diagnostics);
+    }
+
+    /// Fields meshgate reads but does not apply are warnings (`W0410`), never dropped silently.
+    fn check_unapplied_fields(&mut self) {
+        let mut cx = Cx::new();
+        crate::plan::unapplied::check(self, &mut cx);
+        self.diagnostics.extend(cx.diags);
     }
 
     /// No name the plan carries may be longer than the filter accepts

@@ -65,6 +65,17 @@ macro_rules! decode_struct {
                 Some(out)
             }
         }
+
+        #[cfg(test)]
+        impl $crate::decode::Shape for $name {
+            #[allow(unused_variables)] // a struct without fields
+            fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+                $(
+                    let key = $crate::decode_struct!(@style $style)(stringify!($fname));
+                    <$fty as $crate::decode::Shape>::paths(&$crate::decode::join_path(prefix, &key), out);
+                )*
+            }
+        }
     };
     (@style pascal) => { $crate::decode::pascal_case };
     (@style snake) => { $crate::decode::snake_case };
@@ -110,6 +121,14 @@ macro_rules! decode_enum {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        #[cfg(test)]
+        impl $crate::decode::Shape for $name {
+            fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+                let sample = $name::ALL.iter().map(|v| v.as_str()).find(|s| !s.is_empty()).unwrap_or_default();
+                out.push((prefix.to_string(), format!("\"{sample}\"")));
             }
         }
 

@@ -86,6 +86,33 @@ pub trait Decode: Sized {
     }
 }
 
+/// Test-only: a decoded type's leaf fields, so a test can enumerate every field of the model
+/// from the types themselves (see `plan::unapplied`). Kept out of other builds: the playground's
+/// wasm would carry it for every struct.
+#[cfg(test)]
+pub trait Shape {
+    /// Pushes `(path, sample)` for each leaf under `prefix`. A struct lists its fields (keys
+    /// spelled as people write them, joined with `.`), a list or an option its item's, a map of
+    /// blocks its value's under `*`; anything else is a leaf, and `sample` a value of it in HCL.
+    fn paths(prefix: &str, out: &mut Vec<(String, String)>);
+}
+
+/// A leaf of a [`Shape`]: its path and a sample value.
+#[cfg(test)]
+pub fn shape_leaf(prefix: &str, sample: &str, out: &mut Vec<(String, String)>) {
+    out.push((prefix.to_string(), sample.to_string()));
+}
+
+/// `prefix.key`, or `key` at the top.
+#[cfg(test)]
+pub fn join_path(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
 /// Where each field of a decoded struct was written. Spans are provenance, not content: `Meta`
 /// compares equal to any other `Meta`, so the same entry written in two formats decodes equal.
 #[derive(Clone, Debug, Default)]
@@ -118,6 +145,11 @@ impl Meta {
 
     pub fn field_opt(&self, field: &str) -> Option<Span> {
         self.fields.iter().find(|(f, _)| *f == field).map(|(_, s)| *s)
+    }
+
+    /// Every field written (not `null`), with the span of its value, in the order decoded.
+    pub fn written(&self) -> impl Iterator<Item = (&'static str, Span)> + '_ {
+        self.fields.iter().copied()
     }
 }
 

@@ -251,17 +251,42 @@ impl Decode for BTreeMap<String, String> {
     }
 }
 
-/// An opaque value (proxy `Config`, extension `Arguments`): kept as JSON, keys untouched.
+/// An opaque value (proxy `Config`, extension `Arguments`): kept as JSON, keys untouched, with
+/// where each of its top-level keys' values was written (so a key meshgate does not apply is
+/// reported at its value, see `plan::unapplied`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(transparent)]
-pub struct Opaque(pub serde_json::Value);
+pub struct Opaque(pub serde_json::Value, #[serde(skip)] pub KeySpans);
+
+/// The spans of an object's top-level values, in source order. Provenance, not content: equal to
+/// any other, as [`super::Meta`] is.
+#[derive(Clone, Debug, Default)]
+pub struct KeySpans(pub Vec<(String, crate::source::Span)>);
+
+impl PartialEq for KeySpans {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+impl Opaque {
+    /// Each top-level key written, with the span of its value, in source order (none when the
+    /// value is not an object).
+    pub fn keys(&self) -> impl Iterator<Item = (&str, crate::source::Span)> + '_ {
+        self.1 .0.iter().map(|(k, s)| (k.as_str(), *s))
+    }
+}
 
 impl Decode for Opaque {
     fn expected() -> &'static str {
         "any value"
     }
     fn decode(node: &Node, _cx: &mut Cx) -> Option<Self> {
-        Some(Opaque(to_json(node)))
+        let spans = match &node.value {
+            Value::Object(entries) => entries.iter().map(|e| (e.key.clone(), e.value.span)).collect(),
+            _ => Vec::new(),
+        };
+        Some(Opaque(to_json(node), KeySpans(spans)))
     }
 }
 
@@ -441,5 +466,56 @@ impl<T: Decode> Decode for Box<T> {
     }
     fn appends() -> bool {
         T::appends()
+    }
+}
+
+#[cfg(test)]
+mod shapes {
+    use super::{Duration, Opaque};
+    use crate::decode::Shape;
+    use std::collections::BTreeMap;
+
+    macro_rules! leaf {
+        ($($t:ty => $sample:literal),* $(,)?) => {$(
+            impl Shape for $t {
+                fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+                    out.push((prefix.to_string(), $sample.to_string()));
+                }
+            }
+        )*};
+    }
+
+    leaf!(String => "\"x\"", bool => "true", u16 => "1", u32 => "1", u64 => "1", i32 => "1", i64 => "1",
+        f64 => "1", Duration => "\"1s\"", Opaque => "{ a = 1 }", BTreeMap<String, String> => "{ a = \"b\" }");
+
+    impl<T: Shape> Shape for Option<T> {
+        fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+            T::paths(prefix, out);
+        }
+    }
+
+    /// A box is how a type holds itself (a `sidecar_service` is a service definition): its
+    /// fields are listed once; where the box's key repeats within its own path, it is one leaf.
+    impl<T: Shape> Shape for Box<T> {
+        fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+            let segments: Vec<&str> = prefix.split('.').collect();
+            match segments.split_last() {
+                Some((last, before)) if before.contains(last) => out.push((prefix.to_string(), "{}".to_string())),
+                _ => T::paths(prefix, out),
+            }
+        }
+    }
+
+    /// A list of leaves is one leaf (its sample a one-item list); a list of blocks lists the
+    /// block's fields (HCL's repeated blocks write one item).
+    impl<T: Shape> Shape for Vec<T> {
+        fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+            let mut items = Vec::new();
+            T::paths(prefix, &mut items);
+            match items.as_slice() {
+                [(path, sample)] if path == prefix => out.push((path.clone(), format!("[{sample}]"))),
+                _ => out.extend(items),
+            }
+        }
     }
 }

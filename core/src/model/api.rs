@@ -295,13 +295,16 @@ fn is_empty(node: &Node) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use crate::diag::Code;
     use crate::model::service::{ServiceDefinition, ServiceKind};
     use crate::model::testing::{check, d};
     use crate::workspace::Workspace;
 
     fn services(file: &str, text: &str) -> Vec<ServiceDefinition> {
         let ws = Workspace::from_text(file, text);
-        assert!(ws.diagnostics.is_empty(), "{file}: {:#?}", ws.resolved_diagnostics());
+        // How each form reads, not what meshgate applies (W0410, pinned by `plan::unapplied`).
+        let found: Vec<_> = ws.resolved_diagnostics().into_iter().filter(|d| d.code != Code::NotApplied).collect();
+        assert!(found.is_empty(), "{file}: {found:#?}");
         ws.services().cloned().collect()
     }
 

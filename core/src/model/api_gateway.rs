@@ -108,6 +108,20 @@ impl Serialize for ParentKind {
     }
 }
 
+#[cfg(test)]
+impl crate::decode::Shape for ParentKind {
+    fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+        crate::decode::shape_leaf(prefix, "\"api-gateway\"", out);
+    }
+}
+
+#[cfg(test)]
+impl crate::decode::Shape for ApiGatewayProtocol {
+    fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+        crate::decode::shape_leaf(prefix, "\"http\"", out);
+    }
+}
+
 impl Decode for ParentKind {
     fn expected() -> &'static str {
         "a parent kind"

@@ -78,6 +78,18 @@ macro_rules! entries {
                 match kind { $(EntryKind::$variant => <$ty>::decode(node, cx).map(ConfigEntry::$variant),)+ }
             }
         }
+
+        #[cfg(test)]
+        impl ConfigEntry {
+            /// Every kind's leaf fields, `(path, sample value)` (see [`crate::decode::Shape`]).
+            pub fn shapes() -> Vec<(EntryKind, Vec<(String, String)>)> {
+                vec![$({
+                    let mut out = Vec::new();
+                    <$ty as crate::decode::Shape>::paths("", &mut out);
+                    (EntryKind::$variant, out)
+                },)+]
+            }
+        }
     };
 }
 
@@ -135,6 +147,13 @@ struct RawNode(Option<Node>);
 impl Serialize for RawNode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_unit()
+    }
+}
+
+#[cfg(test)]
+impl crate::decode::Shape for RawNode {
+    fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+        crate::decode::shape_leaf(prefix, "{}", out);
     }
 }
 

@@ -131,6 +131,13 @@ impl Serialize for IngressProtocol {
     }
 }
 
+#[cfg(test)]
+impl crate::decode::Shape for IngressProtocol {
+    fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+        crate::decode::shape_leaf(prefix, "\"http\"", out);
+    }
+}
+
 impl Decode for IngressProtocol {
     fn expected() -> &'static str {
         "a listener protocol"

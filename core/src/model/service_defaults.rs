@@ -50,6 +50,13 @@ impl<T: Serialize> Serialize for Spanned<T> {
     }
 }
 
+#[cfg(test)]
+impl<T: crate::decode::Shape> crate::decode::Shape for Spanned<T> {
+    fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+        T::paths(prefix, out);
+    }
+}
+
 impl<T: Decode> Decode for Spanned<T> {
     fn expected() -> &'static str {
         T::expected()

@@ -82,6 +82,14 @@ macro_rules! exact_enum {
             }
         }
 
+        #[cfg(test)]
+        impl crate::decode::Shape for $name {
+            fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+                let sample = $name::ALL.first().map(|v| v.as_str()).unwrap_or_default();
+                crate::decode::shape_leaf(prefix, &format!("\"{sample}\""), out);
+            }
+        }
+
         impl Decode for $name {
             fn expected() -> &'static str {
                 $what
@@ -141,6 +149,13 @@ pub struct MethodAt {
 impl Serialize for MethodAt {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.method.serialize(s)
+    }
+}
+
+#[cfg(test)]
+impl crate::decode::Shape for MethodAt {
+    fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+        <HttpMethod as crate::decode::Shape>::paths(prefix, out);
     }
 }
 

@@ -139,6 +139,14 @@ impl<T: Serialize> Serialize for NamedMap<T> {
     }
 }
 
+/// The values' fields under `*` (the name the user chooses).
+#[cfg(test)]
+impl<T: crate::decode::Shape> crate::decode::Shape for NamedMap<T> {
+    fn paths(prefix: &str, out: &mut Vec<(String, String)>) {
+        T::paths(&crate::decode::join_path(prefix, "*"), out);
+    }
+}
+
 impl<T: Decode> Decode for NamedMap<T> {
     fn expected() -> &'static str {
         "a map of names to blocks"

@@ -9,6 +9,7 @@ pub mod gateways;
 pub mod intentions;
 pub mod jwt;
 pub mod protocols;
+pub mod unapplied;
 pub mod upstreams;
 
 use crate::decode::Cx;

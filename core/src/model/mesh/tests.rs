@@ -125,7 +125,7 @@ fn the_full_example_reads_alike_in_hcl_json_and_yaml() {
     let json = Workspace::from_text("mesh.json", FULL_JSON);
     let yaml = Workspace::from_text("mesh.yaml", FULL_YAML);
     for ws in [&hcl, &json, &yaml] {
-        assert!(ws.diagnostics.is_empty(), "{:?}", ws.resolved_diagnostics());
+        assert!(crate::model::testing::rules(ws).is_empty(), "{:?}", crate::model::testing::resolved_rules(ws));
     }
     assert_eq!(entry(&hcl), entry(&json));
     assert_eq!(entry(&hcl), entry(&yaml));
@@ -173,7 +173,7 @@ fn it_serializes_with_consul_spelling() {
 #[test]
 fn normalization_defaults_when_nothing_is_said() {
     let ws = Workspace::from_text("m.hcl", "Kind = \"mesh\"\n");
-    assert!(ws.diagnostics.is_empty(), "{:?}", ws.resolved_diagnostics());
+    assert!(crate::model::testing::rules(&ws).is_empty(), "{:?}", crate::model::testing::resolved_rules(&ws));
     let defaults = PathNormalization {
         normalize_path: true,
         merge_slashes: false,
@@ -252,7 +252,8 @@ TLS {
 "#;
     let ws = Workspace::from_text("m.hcl", text);
     assert_eq!(diags(&ws), [d("E0322", 5, 21)]);
-    assert!(ws.diagnostics[0].message.contains("TLS.Outgoing.CipherSuites"), "{}", ws.diagnostics[0].message);
+    let first = &crate::model::testing::rules(&ws)[0].message;
+    assert!(first.contains("TLS.Outgoing.CipherSuites"), "{first}");
 }
 
 #[test]

@@ -285,7 +285,7 @@ fn the_full_example_reads_alike_in_hcl_json_and_yaml() {
     let json = Workspace::from_text("sd.json", FULL_JSON);
     let yaml = Workspace::from_text("sd.yaml", FULL_YAML);
     for ws in [&hcl, &json, &yaml] {
-        assert!(ws.diagnostics.is_empty(), "{:?}", ws.resolved_diagnostics());
+        assert!(crate::model::testing::rules(ws).is_empty(), "{:?}", crate::model::testing::resolved_rules(ws));
     }
     assert_eq!(entry(&hcl), entry(&json));
     assert_eq!(entry(&hcl), entry(&yaml));
@@ -337,7 +337,7 @@ Destination {
 }
 "#,
     );
-    assert!(ws.diagnostics.is_empty(), "{:?}", ws.resolved_diagnostics());
+    assert!(crate::model::testing::rules(&ws).is_empty(), "{:?}", crate::model::testing::resolved_rules(&ws));
     let dest = entry(&ws).destination.as_ref().expect("destination");
     let addresses: Vec<&str> = dest.addresses.iter().map(|a| a.value.as_str()).collect();
     assert_eq!(addresses, ["test.com", "test.org", "10.0.0.7"]);
@@ -362,7 +362,7 @@ UpstreamConfig {
 }
 "#,
     );
-    assert!(ws.diagnostics.is_empty(), "{:?}", ws.resolved_diagnostics());
+    assert!(crate::model::testing::rules(&ws).is_empty(), "{:?}", crate::model::testing::resolved_rules(&ws));
     let e = entry(&ws);
     assert_eq!(e.mesh_gateway_mode(), MeshGatewayMode::None);
     assert_eq!(e.upstream_defaults_mesh_gateway_mode(), MeshGatewayMode::Local);
@@ -387,7 +387,7 @@ UpstreamConfig {
 #[test]
 fn unset_protocol_and_modes_are_none_or_unset() {
     let ws = Workspace::from_text("m.hcl", "Kind = \"service-defaults\"\nName = \"web\"\n");
-    assert!(ws.diagnostics.is_empty(), "{:?}", ws.resolved_diagnostics());
+    assert!(crate::model::testing::rules(&ws).is_empty(), "{:?}", crate::model::testing::resolved_rules(&ws));
     let e = entry(&ws);
     assert_eq!(e.protocol(), None);
     assert_eq!(e.mesh_gateway_mode(), MeshGatewayMode::Unset);

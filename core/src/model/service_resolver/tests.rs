@@ -166,7 +166,7 @@ LoadBalancer:
 
 fn resolver(name: &str, text: &str) -> ServiceResolver {
     let ws = Workspace::from_text(name, text);
-    assert!(ws.diagnostics.is_empty(), "{name}: {:#?}", ws.resolved_diagnostics());
+    assert!(crate::model::testing::rules(&ws).is_empty(), "{name}: {:#?}", crate::model::testing::resolved_rules(&ws));
     match ws.documents.as_slice() {
         [Document::Entry(ConfigEntry::ServiceResolver(r))] => r.clone(),
         other => panic!("{name}: expected one service-resolver, got {other:#?}"),
@@ -174,8 +174,7 @@ fn resolver(name: &str, text: &str) -> ServiceResolver {
 }
 
 fn problems_in(file: &str, text: &str) -> Vec<String> {
-    Workspace::from_text(file, text)
-        .resolved_diagnostics()
+    crate::model::testing::resolved_rules(&Workspace::from_text(file, text))
         .iter()
         .map(|d| match &d.location {
             Some(l) => format!("{} {}:{}", d.code, l.start.line, l.start.column),
@@ -189,7 +188,7 @@ fn problems(text: &str) -> Vec<String> {
 }
 
 fn messages(text: &str) -> Vec<String> {
-    Workspace::from_text("r.hcl", text).diagnostics.iter().map(|d| d.message.clone()).collect()
+    crate::model::testing::rules(&Workspace::from_text("r.hcl", text)).iter().map(|d| d.message.clone()).collect()
 }
 
 fn notes(text: &str) -> Vec<String> {
