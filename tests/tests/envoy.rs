@@ -684,6 +684,7 @@ fn ecds_rejects_an_invalid_plan_and_hot_swaps_a_valid_one() {
     let (ws2, c2) = ingress_workspace(&ports, &settings);
     let opts = Options {
         wasm: filter_wasm().unwrap().display().to_string(),
+        host: Default::default(),
         admin_port: envoy.admin_port,
         cert_dir: Some(certs.display().to_string()),
         ecds_dir: Some(ecds.display().to_string()),
@@ -727,6 +728,7 @@ fn the_health_listener_reports_the_plan_the_filter_holds() {
     let wasm = filter_wasm().unwrap().display().to_string();
     let opts = Options {
         wasm: wasm.clone(),
+        host: Default::default(),
         admin_port: envoy.admin_port,
         cert_dir: Some(certs.display().to_string()),
         ecds_dir: Some(ecds.display().to_string()),
@@ -786,6 +788,7 @@ fn the_health_listener_fails_while_the_filter_holds_no_plan() {
     let admin = free_port();
     let opts = Options {
         wasm: filter_wasm().unwrap().display().to_string(),
+        host: Default::default(),
         admin_port: admin,
         cert_dir: Some(certs.display().to_string()),
         ecds_dir: Some(ecds.display().to_string()),
