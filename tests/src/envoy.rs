@@ -167,6 +167,17 @@ pub fn filter_host() -> Result<meshgate_core::envoy::FilterHost, String> {
     }
 }
 
+/// What tests that build [`meshgate_core::envoy::Options`] themselves put in `wasm` and `host`:
+/// filter.wasm's path (required only when it is the host) and the host.
+pub fn filter_under_test() -> Result<(String, meshgate_core::envoy::FilterHost), String> {
+    let host = filter_host()?;
+    let wasm = match host {
+        meshgate_core::envoy::FilterHost::Wasm => filter_wasm()?.display().to_string(),
+        meshgate_core::envoy::FilterHost::DynamicModule(_) => String::new(),
+    };
+    Ok((wasm, host))
+}
+
 /// Whether the tests run against the dynamic module.
 pub fn dynamic_module_host() -> bool {
     matches!(filter_host(), Ok(meshgate_core::envoy::FilterHost::DynamicModule(_)))
