@@ -192,6 +192,16 @@ step_build_filter() {
     printf 'filter.wasm: %s (%d bytes, %d KiB)\n' "$filter_wasm" "$bytes" "$((bytes / 1024))"
 }
 
+# The same filter as an Envoy dynamic module (dynmod/): a native shared object Envoy loads into its
+# own process (unsandboxed). The Envoy step runs tests/tests/envoy.rs against it too.
+step_build_dynmod() {
+    local bytes
+    cargo build -p meshgate-dynmod --release
+    [ -f "$dynmod_so" ] || fail "no $dynmod_so after the build"
+    bytes=$(wc -c <"$dynmod_so")
+    printf 'dynamic module: %s (%d bytes, %d KiB)\n' "$dynmod_so" "$bytes" "$((bytes / 1024))"
+}
+
 step_build_planner() {
     local bytes gz
     # The profile web/build.sh ships (size-optimized, not stripped: wasm-bindgen reads a section).
@@ -263,6 +273,11 @@ step_envoy_tests() {
         MESHGATE_FILTER_WASM="$filter_wasm" MESHGATE_CLI="$TARGET_DIR/release/meshgate" \
             cargo test -p meshgate-tests --test "$test" -- --ignored --test-threads 2
     done
+    # The same gateway tests with the dynamic module as the filter's host (meshgate envoy --host
+    # dynamic-module): every gateway kind must decide, route, count and log as with filter.wasm.
+    [ -f "$dynmod_so" ] || fail "no $dynmod_so: the dynamic module build step must run first"
+    MESHGATE_HOST=dynamic-module MESHGATE_DYNAMIC_MODULE="$dynmod_so" MESHGATE_CLI="$TARGET_DIR/release/meshgate" \
+        cargo test -p meshgate-tests --test envoy -- --ignored --test-threads 2
 }
 
 # ----------------------------------------------------------------------- the demo's data plane
@@ -311,6 +326,7 @@ TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_
 [ -n "$TARGET_DIR" ] || fail "could not read the target directory from 'cargo metadata'"
 echo "target directory: $TARGET_DIR"
 filter_wasm="$TARGET_DIR/wasm32-wasip1/wasm-release/meshgate_filter.wasm"
+dynmod_so="$TARGET_DIR/release/libmeshgate_dynmod.so"
 planner_wasm="$TARGET_DIR/wasm32-unknown-unknown/web-release/meshgate_planner_wasm.wasm"
 
 run_step "cargo fmt --all --check" step_fmt
@@ -320,13 +336,14 @@ run_step "clippy (wasm32-unknown-unknown: core + planner-wasm)" step_clippy_unkn
 run_step "generated TypeScript declarations are current (planner-wasm/src/types.ts)" step_typescript
 run_step "host-free proof: meshgate-core has no proxy-wasm / wasm-bindgen and forbids unsafe" step_host_free
 run_step "build filter.wasm (wasm32-wasip1, profile wasm-release)" step_build_filter
+run_step "build the dynamic module (libmeshgate_dynmod.so, release)" step_build_dynmod
 run_step "build planner wasm (wasm32-unknown-unknown, profile web-release)" step_build_planner
 run_step "build the CLI (release)" step_build_cli
 # Doc tests and browser tests run before the main suite so that the suite's summary is the last
 # test output.
 run_step "doc tests (cargo test --workspace --doc)" step_doc_tests
 run_step "browser tests (planner facade in Chromium; playground page with playwright-core)" step_browser_tests
-run_step "envoy integration tests (filter.wasm in the pinned Envoy, every gateway kind)" step_envoy_tests
+run_step "envoy integration tests (filter.wasm and the dynamic module in the pinned Envoy, every gateway kind)" step_envoy_tests
 run_step "the demo's data plane (MESHGATE_RUN_CHECK=1 scripts/run.sh: every printed request, failover)" step_demo_check
 run_step "benchmark smoke (bench/run.sh --quick: HTTP, L4 and ingress paths; numbers, never a speed)" step_bench_quick
 run_step "fuzz smoke (every fuzz target, ${MESHGATE_FUZZ_SECONDS:-10} s each)" step_fuzz_smoke

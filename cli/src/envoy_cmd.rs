@@ -1,5 +1,5 @@
-//! `meshgate envoy`: an Envoy bootstrap for one gateway or sidecar, with filter.wasm and its
-//! GatewayPlan.
+//! `meshgate envoy`: an Envoy bootstrap for one gateway or sidecar, with filter.wasm (or, with
+//! `--host dynamic-module`, the same filter as a native Envoy dynamic module) and its GatewayPlan.
 
 use crate::context::{Loaded, WorkspaceArgs};
 use crate::input::InputError;
@@ -19,9 +19,20 @@ pub struct Args {
     /// upstream's discovery chain. Needs --cert-dir with <service>.pem.
     #[arg(long, value_name = "SERVICE")]
     sidecar: Option<String>,
-    /// Path of filter.wasm (made absolute in the output).
+    /// What runs the filter in Envoy. `wasm` (the default): filter.wasm in Envoy's Wasm
+    /// runtime, sandboxed. `dynamic-module`: the same filter as a native shared object
+    /// (libmeshgate_dynmod.so, `cargo build -p meshgate-dynmod --release`) — faster, but it runs
+    /// UNSANDBOXED in Envoy's process with Envoy's privileges, and does not support JWT
+    /// intentions yet.
+    #[arg(long, value_enum, default_value_t = Host::Wasm)]
+    host: Host,
+    /// Path of filter.wasm (made absolute in the output); required with --host wasm.
     #[arg(long, value_name = "PATH")]
-    wasm: PathBuf,
+    wasm: Option<PathBuf>,
+    /// Path of libmeshgate_dynmod.so (made absolute in the output); required with --host
+    /// dynamic-module.
+    #[arg(long, value_name = "PATH")]
+    module: Option<PathBuf>,
     /// Envoy's admin port (listening on 127.0.0.1).
     #[arg(long, value_name = "N", default_value_t = 19000)]
     admin_port: u16,
@@ -46,6 +57,15 @@ pub struct Args {
     /// Write the bootstrap here instead of standard output.
     #[arg(short = 'o', long, value_name = "FILE")]
     output: Option<PathBuf>,
+}
+
+/// `--host`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Host {
+    /// filter.wasm in Envoy's Wasm runtime (sandboxed, portable).
+    Wasm,
+    /// The native dynamic module, unsandboxed in Envoy's process.
+    DynamicModule,
 }
 
 fn absolute(p: &Path) -> String {
@@ -85,14 +105,45 @@ fn cert_files(dir: &Path) -> Vec<String> {
     out
 }
 
-pub fn run(args: &Args) -> Result<ExitCode, InputError> {
-    if !args.wasm.is_file() {
-        eprintln!("meshgate: warning: {} does not exist (yet); Envoy will fail to load it", args.wasm.display());
+/// The filter's host and the file Envoy loads for it.
+fn host(args: &Args) -> Result<(envoy::FilterHost, PathBuf), InputError> {
+    let (flag, path) = match args.host {
+        Host::Wasm => ("--wasm", &args.wasm),
+        Host::DynamicModule => ("--module", &args.module),
+    };
+    let Some(path) = path else {
+        return Err(InputError(format!("{flag} PATH is required with --host {}", host_name(args.host))));
+    };
+    if !path.is_file() {
+        eprintln!("meshgate: warning: {} does not exist (yet); Envoy will fail to load it", path.display());
     }
+    let host = match args.host {
+        Host::Wasm => envoy::FilterHost::Wasm,
+        Host::DynamicModule => {
+            eprintln!(
+                "meshgate: note: --host dynamic-module: the filter runs unsandboxed, as native code in Envoy's process"
+            );
+            envoy::FilterHost::DynamicModule(absolute(path))
+        }
+    };
+    Ok((host, path.clone()))
+}
+
+fn host_name(h: Host) -> &'static str {
+    match h {
+        Host::Wasm => "wasm",
+        Host::DynamicModule => "dynamic-module",
+    }
+}
+
+pub fn run(args: &Args) -> Result<ExitCode, InputError> {
+    let (host, loaded_file) = host(args)?;
+    let wasm = if host == envoy::FilterHost::Wasm { absolute(&loaded_file) } else { String::new() };
     let Some(analysis) = args.workspace.load()? else { return Ok(ExitCode::from(1)) };
     let loaded = Loaded::of(&analysis)?;
     let opts = Options {
-        wasm: absolute(&args.wasm),
+        wasm,
+        host,
         admin_port: args.admin_port,
         cert_dir: args.cert_dir.as_deref().map(absolute),
         ecds_dir: args.ecds.as_deref().map(absolute),

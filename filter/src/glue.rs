@@ -17,6 +17,7 @@ use meshgate_core::gateway::{
 use meshgate_core::plan::gateways::{GatewayKind, HeaderModifiers};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// The `root_id` (in Envoy's `PluginConfig`) that selects the L4 network filter (TCP stream
 /// contexts). Any other `root_id`, including none, selects the HTTP filter.
@@ -130,39 +131,55 @@ pub struct Configured {
 }
 
 /// What a root's filters share: the random state for weighted targets, the count of decisions
-/// that picks which ones are timed, and the budget of log lines per second.
+/// that picks which ones are timed, and the budget of log lines per second. Per thread: in
+/// proxy-wasm one per plugin per worker VM; a host whose one configuration serves every worker
+/// (dynamic modules) gives each worker its own ([`Root::serving`]).
 #[derive(Debug)]
-struct Shared {
+pub struct Shared {
     rng: Cell<u64>,
     decisions: Cell<u32>,
     limiter: RefCell<LogLimiter>,
+}
+
+impl Shared {
+    /// A fresh random state (`seed` made odd: xorshift never leaves zero), count and log budget.
+    pub fn new(seed: u64) -> Rc<Shared> {
+        Rc::new(Shared {
+            rng: Cell::new(seed | 1),
+            decisions: Cell::new(0),
+            limiter: RefCell::new(LogLimiter::default()),
+        })
+    }
 }
 
 /// The root context's state (one per plugin configuration per worker VM).
 #[derive(Debug)]
 pub struct Root {
     pub kind: FilterKind,
-    state: Option<Rc<Configured>>,
+    state: Option<Arc<Configured>>,
     shared: Rc<Shared>,
 }
 
 impl Default for Root {
     fn default() -> Self {
-        Root {
-            kind: FilterKind::Http,
-            state: None,
-            shared: Rc::new(Shared {
-                rng: Cell::new(0x9e37_79b9_7f4a_7c15),
-                decisions: Cell::new(0),
-                limiter: RefCell::new(LogLimiter::default()),
-            }),
-        }
+        Root { kind: FilterKind::Http, state: None, shared: Shared::new(0x9e37_79b9_7f4a_7c15) }
     }
 }
 
 impl Root {
     pub fn state(&self) -> Option<&Configured> {
         self.state.as_deref()
+    }
+
+    /// The accepted plan, shareable across threads: a host whose one configuration serves every
+    /// worker thread (dynamic modules) configures one root and hands this to [`Root::serving`].
+    pub fn configured(&self) -> Option<Arc<Configured>> {
+        self.state.clone()
+    }
+
+    /// A root serving a plan another root accepted, with this thread's [`Shared`] state.
+    pub fn serving(kind: FilterKind, state: Option<Arc<Configured>>, shared: Rc<Shared>) -> Root {
+        Root { kind, state, shared }
     }
 
     /// `on_configure`: parses and indexes the GatewayPlan. Pure and idempotent (Envoy runs it on
@@ -207,7 +224,7 @@ impl Root {
         let load_ms = started.zip(ended).map(|(t0, t1)| t1.saturating_sub(t0) as f64 / 1e6);
         let memory_mb = host.memory_bytes().map(|b| b as f64 / 1_048_576.0);
         write(host, &index.configured_line(self.kind.as_str(), load_ms, memory_mb));
-        self.state = Some(Rc::new(Configured { index, metrics }));
+        self.state = Some(Arc::new(Configured { index, metrics }));
         true
     }
 
@@ -308,7 +325,7 @@ const PEER_URI_SAN: [&str; 2] = ["connection", "uri_san_peer_certificate"];
 /// One downstream connection (network filter).
 #[derive(Debug)]
 pub struct StreamFilter {
-    state: Option<Rc<Configured>>,
+    state: Option<Arc<Configured>>,
     shared: Rc<Shared>,
     /// The server name, kept from `on_new_connection` for the peer check.
     server_name: Vec<u8>,
@@ -452,7 +469,7 @@ fn stop_timer<H: Host>(host: &H, state: &Configured, started: Option<u64>) {
 /// One HTTP request (HTTP filter).
 #[derive(Debug)]
 pub struct HttpFilter {
-    state: Option<Rc<Configured>>,
+    state: Option<Arc<Configured>>,
     shared: Rc<Shared>,
     /// Where the request was routed (for the response header changes).
     route: Option<RouteKey>,

@@ -154,6 +154,61 @@ pub fn filter_wasm() -> Result<PathBuf, String> {
     }
 }
 
+/// Which host runs the filter in the real-Envoy tests: `MESHGATE_HOST=wasm` (the default:
+/// filter.wasm) or `MESHGATE_HOST=dynamic-module` (the `dynmod/` crate's shared object, see
+/// [`dynamic_module`]). `scripts/test.sh` runs the Envoy suites once with each.
+pub fn filter_host() -> Result<meshgate_core::envoy::FilterHost, String> {
+    match std::env::var("MESHGATE_HOST").as_deref() {
+        Err(_) | Ok("") | Ok("wasm") => Ok(meshgate_core::envoy::FilterHost::Wasm),
+        Ok("dynamic-module") => {
+            Ok(meshgate_core::envoy::FilterHost::DynamicModule(dynamic_module()?.display().to_string()))
+        }
+        Ok(other) => Err(format!("MESHGATE_HOST={other}: expected wasm or dynamic-module")),
+    }
+}
+
+/// What tests that build [`meshgate_core::envoy::Options`] themselves put in `wasm` and `host`:
+/// filter.wasm's path (required only when it is the host) and the host.
+pub fn filter_under_test() -> Result<(String, meshgate_core::envoy::FilterHost), String> {
+    let host = filter_host()?;
+    let wasm = match host {
+        meshgate_core::envoy::FilterHost::Wasm => filter_wasm()?.display().to_string(),
+        meshgate_core::envoy::FilterHost::DynamicModule(_) => String::new(),
+    };
+    Ok((wasm, host))
+}
+
+/// Whether the tests run against the dynamic module.
+pub fn dynamic_module_host() -> bool {
+    matches!(filter_host(), Ok(meshgate_core::envoy::FilterHost::DynamicModule(_)))
+}
+
+/// The built dynamic module: `MESHGATE_DYNAMIC_MODULE`, else the release build in the target dir.
+pub fn dynamic_module() -> Result<PathBuf, String> {
+    if let Some(p) = std::env::var_os("MESHGATE_DYNAMIC_MODULE") {
+        return Ok(PathBuf::from(p));
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"));
+    let path = target.join("release/libmeshgate_dynmod.so");
+    if path.is_file() {
+        Ok(std::path::absolute(&path).unwrap_or(path))
+    } else {
+        Err(format!("{} is missing: build it first with\n  cargo build -p meshgate-dynmod --release", path.display()))
+    }
+}
+
+/// The name a filter counter has in Envoy's stats: filter.wasm's are under `wasmcustom.`, the
+/// dynamic module's under Envoy's namespace for module metrics. Tests write the wasm name.
+pub fn stat_name(wasm_name: &str) -> String {
+    match wasm_name.strip_prefix("wasmcustom.") {
+        Some(rest) if dynamic_module_host() => format!("{DYNAMIC_MODULE_STATS_PREFIX}{rest}"),
+        _ => wasm_name.to_string(),
+    }
+}
+
+/// Where Envoy 1.40 puts a dynamic module's metrics (the default `metrics_namespace`).
+pub const DYNAMIC_MODULE_STATS_PREFIX: &str = "dynamicmodulescustom.";
+
 /// `envoy --mode validate -c config`.
 pub fn validate(envoy: &EnvoyCommand, config: &Path) -> Result<(), String> {
     let out = envoy
@@ -197,7 +252,15 @@ impl Envoy {
             .command()
             .arg("-c")
             .arg(config)
-            .args(["--concurrency", "1", "--use-dynamic-base-id", "-l", "info", "--component-log-level", "wasm:debug"])
+            .args([
+                "--concurrency",
+                "1",
+                "--use-dynamic-base-id",
+                "-l",
+                "info",
+                "--component-log-level",
+                "wasm:debug,dynamic_modules:debug",
+            ])
             .stdin(Stdio::null())
             .stdout(log_file)
             .stderr(err_file)
@@ -272,6 +335,7 @@ impl Envoy {
 
     /// The value of a counter in `/stats` (`None` when it does not exist).
     pub fn counter(&self, name: &str) -> Option<u64> {
+        let name = &stat_name(name);
         let (_, body) = self.admin(&format!("/stats?filter=^{}$", name.replace('.', "\\."))).ok()?;
         body.lines().find_map(|l| l.strip_prefix(&format!("{name}: ")).and_then(|v| v.trim().parse().ok()))
     }

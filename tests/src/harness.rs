@@ -133,11 +133,17 @@ fn start(
     sidecar: bool,
 ) -> Result<Envoy, String> {
     let envoy_cmd = find_envoy()?;
-    let wasm = filter_wasm()?;
+    let host = crate::envoy::filter_host()?;
+    // filter.wasm is needed only when it is the host.
+    let wasm = match host {
+        envoy::FilterHost::Wasm => filter_wasm()?,
+        envoy::FilterHost::DynamicModule(_) => std::path::PathBuf::new(),
+    };
     let stem = if sidecar { format!("{gateway}-meshgate-sidecar") } else { gateway.to_string() };
     let write_config = |admin: u16| {
         let opts = Options {
             wasm: wasm.display().to_string(),
+            host: host.clone(),
             admin_port: admin,
             cert_dir: cert_dir.map(|d| d.display().to_string()),
             ecds_dir: ecds.map(|d| d.display().to_string()),

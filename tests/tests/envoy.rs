@@ -10,6 +10,11 @@
 //! (`meshgate_tests::net::Backend::native_*`), and assert the gateway's SPIFFE ID. A real
 //! Consul-shaped sidecar in front of a plain app is tests/tests/dataplane.rs.
 //!
+//! Every test runs against the host `MESHGATE_HOST` names (`wasm`, the default, or
+//! `dynamic-module`: the same glue as a native Envoy dynamic module); `scripts/test.sh` runs the
+//! file once with each, so enforcement is proven the same. Counter names are written as
+//! filter.wasm's (`wasmcustom.…`) and mapped to the module's by the harness.
+//!
 //! These tests need Envoy and a built filter.wasm, so they are `#[ignore]`d in the plain suite;
 //! `scripts/test.sh` runs them (after `setup_envoy` and the wasm build) with `--ignored`, and they
 //! fail with a clear message when either is missing — nothing is skipped silently.
@@ -23,7 +28,9 @@ use meshgate_core::plan::Compiled;
 use meshgate_core::settings::{Mode, Settings};
 use meshgate_core::views::{Analysis, AnalysisInput, SimulateRequest};
 use meshgate_core::workspace::{InputFile, Workspace};
-use meshgate_tests::envoy::{filter_wasm, find_envoy, free_port, scratch_dir, validate, Envoy};
+use meshgate_tests::envoy::{
+    dynamic_module_host, filter_under_test, filter_wasm, find_envoy, free_port, scratch_dir, validate, Envoy,
+};
 use meshgate_tests::harness::{self, sni, spiffe, Ports, READY, TD};
 use meshgate_tests::net::{
     http_request, https_request, listening, tcp_greeting, tcp_hello, tls_greeting, tls_hello, Backend, ClientIdentity,
@@ -682,8 +689,10 @@ fn ecds_rejects_an_invalid_plan_and_hot_swaps_a_valid_one() {
     // A valid new plan (audit mode) is picked up without a restart.
     let settings = Settings { mode: Mode::Audit, ..Settings::default() };
     let (ws2, c2) = ingress_workspace(&ports, &settings);
+    let (wasm, host) = filter_under_test().unwrap_or_else(|e| panic!("{e}"));
     let opts = Options {
-        wasm: filter_wasm().unwrap().display().to_string(),
+        wasm,
+        host,
         admin_port: envoy.admin_port,
         cert_dir: Some(certs.display().to_string()),
         ecds_dir: Some(ecds.display().to_string()),
@@ -724,9 +733,10 @@ fn the_health_listener_reports_the_plan_the_filter_holds() {
     // A new plan: the health answer names it once the filter holds it.
     let settings = Settings { mode: Mode::Audit, ..Settings::default() };
     let (ws2, c2) = ingress_workspace(&ports, &settings);
-    let wasm = filter_wasm().unwrap().display().to_string();
+    let (wasm, host) = filter_under_test().unwrap_or_else(|e| panic!("{e}"));
     let opts = Options {
         wasm: wasm.clone(),
+        host,
         admin_port: envoy.admin_port,
         cert_dir: Some(certs.display().to_string()),
         ecds_dir: Some(ecds.display().to_string()),
@@ -745,7 +755,11 @@ fn the_health_listener_reports_the_plan_the_filter_holds() {
         envoy.log_tail(30)
     );
 
-    // A corrupted filter.wasm under a new name, as an update would ship it.
+    // A corrupted filter.wasm under a new name, as an update would ship it. (filter.wasm only: a
+    // dynamic module is native code Envoy maps into its process, which no update may corrupt.)
+    if dynamic_module_host() {
+        return;
+    }
     let broken = dir.join("broken.wasm");
     let mut bytes = std::fs::read(&wasm).unwrap();
     let at = bytes.len() * 6 / 10;
@@ -784,8 +798,10 @@ fn the_health_listener_fails_while_the_filter_holds_no_plan() {
     let (certs, _backends) = ingress_backends(&dir, &ports);
     let envoy_cmd = find_envoy().unwrap_or_else(|e| panic!("{e}"));
     let admin = free_port();
+    let (wasm, host) = filter_under_test().unwrap_or_else(|e| panic!("{e}"));
     let opts = Options {
-        wasm: filter_wasm().unwrap().display().to_string(),
+        wasm,
+        host,
         admin_port: admin,
         cert_dir: Some(certs.display().to_string()),
         ecds_dir: Some(ecds.display().to_string()),
@@ -907,7 +923,13 @@ fn cli() -> PathBuf {
 #[ignore = "needs Envoy and the meshgate binary: scripts/test.sh runs it"]
 fn every_config_the_cli_writes_passes_envoy_validate() {
     let envoy_cmd = find_envoy().unwrap_or_else(|e| panic!("{e}"));
-    let wasm = filter_wasm().unwrap_or_else(|e| panic!("{e}"));
+    // The file the CLI is given: filter.wasm, or the dynamic module (MESHGATE_HOST).
+    let (host_flag, file) = if dynamic_module_host() {
+        let module = meshgate_tests::envoy::dynamic_module().unwrap_or_else(|e| panic!("{e}"));
+        (["--host", "dynamic-module", "--module"], module)
+    } else {
+        (["--host", "wasm", "--wasm"], filter_wasm().unwrap_or_else(|e| panic!("{e}")))
+    };
     let dir = scratch_dir("cli");
     let demo = meshgate_tests::envoy::repo_root().join("examples/demo");
     let certs = dir.join("certs");
@@ -940,8 +962,10 @@ fn every_config_the_cli_writes_passes_envoy_validate() {
                 demo.display().to_string(),
                 "--gateway".into(),
                 gateway.into(),
-                "--wasm".into(),
-                wasm.display().to_string(),
+                host_flag[0].into(),
+                host_flag[1].into(),
+                host_flag[2].into(),
+                file.display().to_string(),
                 "--cert-dir".into(),
                 certs.display().to_string(),
                 "-o".into(),

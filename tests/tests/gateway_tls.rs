@@ -206,6 +206,7 @@ Listeners = [{
     ca.service("ingress", "ingress").unwrap();
     let opts = Options {
         wasm: filter_wasm().unwrap().display().to_string(),
+        host: Default::default(),
         admin_port: 19901,
         cert_dir: Some(certs.display().to_string()),
         ecds_dir: None,

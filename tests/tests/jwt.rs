@@ -276,6 +276,7 @@ Sources = [{
     for (selector, sidecar) in [("ingress", false), ("web", true)] {
         let opts = Options {
             wasm: wasm.display().to_string(),
+            host: Default::default(),
             admin_port: 19000,
             cert_dir: Some(certs.display().to_string()),
             cert_files: Vec::new(),

@@ -552,6 +552,7 @@ fn ecds_faults_under_load_leave_the_old_plan_serving() {
     let (ws2, c2) = load(&ingress_changed(&gw.ports), &Settings::default()).unwrap();
     let opts = meshgate_core::envoy::Options {
         wasm: meshgate_tests::envoy::filter_wasm().unwrap().display().to_string(),
+        host: Default::default(),
         admin_port: gw.envoy.admin_port,
         cert_dir: Some(gw.certs.display().to_string()),
         ecds_dir: Some(ecds.display().to_string()),

@@ -262,6 +262,7 @@ fn every_traffic_policy_passes_envoy_validate() {
     for (selector, sidecar) in [("ingress", false), ("frontend", true)] {
         let opts = meshgate_core::envoy::Options {
             wasm: wasm.display().to_string(),
+            host: Default::default(),
             admin_port: meshgate_tests::envoy::free_port(),
             cert_dir: Some(certs.display().to_string()),
             ecds_dir: None,

@@ -65,12 +65,32 @@ pub const HEALTH_HTTP_ROOT_ID: &str = "meshgate_health_http";
 pub const BLACKHOLE: &str = "meshgate_blackhole";
 pub const WASM_NETWORK_TYPE: &str = "type.googleapis.com/envoy.extensions.filters.network.wasm.v3.Wasm";
 pub const WASM_HTTP_TYPE: &str = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm";
+pub const DYNAMIC_MODULE_NETWORK_TYPE: &str =
+    "type.googleapis.com/envoy.extensions.filters.network.dynamic_modules.v3.DynamicModuleNetworkFilter";
+pub const DYNAMIC_MODULE_HTTP_TYPE: &str =
+    "type.googleapis.com/envoy.extensions.filters.http.dynamic_modules.v3.DynamicModuleFilter";
+/// The dynamic module's name (`libmeshgate_dynmod.so`, the `dynmod/` crate).
+pub const DYNAMIC_MODULE_NAME: &str = "meshgate_dynmod";
+
+/// What runs the filter inside Envoy.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum FilterHost {
+    /// `filter.wasm` ([`Options::wasm`]) in Envoy's Wasm runtime: sandboxed and portable.
+    #[default]
+    Wasm,
+    /// The same filter as an Envoy dynamic module, a native shared object at this path
+    /// (`libmeshgate_dynmod.so`): no Wasm VM in between, and **unsandboxed** — it runs in
+    /// Envoy's process with Envoy's privileges. JWT intentions are not supported by it yet.
+    DynamicModule(String),
+}
 
 /// What `meshgate envoy` was asked for.
 #[derive(Clone, Debug)]
 pub struct Options {
     /// Path of `filter.wasm` as Envoy will read it.
     pub wasm: String,
+    /// What runs the filter (filter.wasm, or the dynamic module).
+    pub host: FilterHost,
     pub admin_port: u16,
     /// Where certificates are (`ca.pem`, `<service>.pem`, `<service>-key.pem`).
     pub cert_dir: Option<String>,
@@ -129,6 +149,8 @@ pub enum EnvoyError {
     NoCertificate { listener: String, kind: &'static str, name: String },
     #[error("the gateway plan is {0} bytes; filter.wasm accepts at most {max} (split the intentions across gateways)", max = crate::gateway::MAX_PLAN_BYTES)]
     PlanTooLarge(usize),
+    #[error("the gateway's intentions require JWTs, which the dynamic module does not support yet: use --host wasm")]
+    DynamicModuleJwt,
 }
 
 /// Which filters the gateway needs.
@@ -232,6 +254,9 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
         jwt_authn: None,
     };
     b.jwt_authn = jwt::filter(ws, &plan, &mut b.clusters, &mut b.notes);
+    if b.jwt_authn.is_some() && matches!(opts.host, FilterHost::DynamicModule(_)) {
+        return Err(EnvoyError::DynamicModuleJwt);
+    }
     b.clusters.insert(BLACKHOLE.into(), static_cluster(BLACKHOLE, &[], None, Protocol::Tcp));
     let listeners = match &plan.routes {
         RouteTable::MeshGateway(t) => {
@@ -618,11 +643,39 @@ impl Builder<'_> {
         format!("meshgate-{}-{}", self.plan.gateway.key, f.suffix())
     }
 
-    fn type_url(f: Filter) -> &'static str {
-        if f.is_network() {
-            WASM_NETWORK_TYPE
-        } else {
-            WASM_HTTP_TYPE
+    fn type_url(&self, f: Filter) -> &'static str {
+        match (&self.opts.host, f.is_network()) {
+            (FilterHost::Wasm, true) => WASM_NETWORK_TYPE,
+            (FilterHost::Wasm, false) => WASM_HTTP_TYPE,
+            (FilterHost::DynamicModule(_), true) => DYNAMIC_MODULE_NETWORK_TYPE,
+            (FilterHost::DynamicModule(_), false) => DYNAMIC_MODULE_HTTP_TYPE,
+        }
+    }
+
+    /// The filter's `typed_config`, for the chosen host: the one place the two differ. Both get
+    /// the same plan; the dynamic module's `filter_name` plays the wasm plugin's `root_id`.
+    fn typed_config(&self, f: Filter) -> Value {
+        match &self.opts.host {
+            FilterHost::Wasm => json!({ "@type": self.type_url(f), "config": self.plugin(f) }),
+            FilterHost::DynamicModule(path) => json!({
+                "@type": self.type_url(f),
+                "dynamic_module_config": {
+                    "name": DYNAMIC_MODULE_NAME,
+                    "module": { "local": { "filename": path } },
+                },
+                "filter_name": f.root_id(),
+                "filter_config": { "@type": "type.googleapis.com/google.protobuf.StringValue", "value": self.plan_json },
+            }),
+        }
+    }
+
+    /// The listener filter's name for an inline configuration.
+    fn filter_name(&self, f: Filter) -> &'static str {
+        match (&self.opts.host, f.is_network()) {
+            (FilterHost::Wasm, true) => "envoy.filters.network.wasm",
+            (FilterHost::Wasm, false) => "envoy.filters.http.wasm",
+            (FilterHost::DynamicModule(_), true) => "envoy.filters.network.dynamic_modules",
+            (FilterHost::DynamicModule(_), false) => "envoy.filters.http.dynamic_modules",
         }
     }
 
@@ -645,13 +698,10 @@ impl Builder<'_> {
                         "path_config_source": { "path": path, "watched_directory": { "path": dir } },
                         "resource_api_version": "V3",
                     },
-                    "type_urls": [Self::type_url(f)],
+                    "type_urls": [self.type_url(f)],
                 },
             }),
-            _ => json!({
-                "name": if f.is_network() { "envoy.filters.network.wasm" } else { "envoy.filters.http.wasm" },
-                "typed_config": { "@type": Self::type_url(f), "config": self.plugin(f) },
-            }),
+            _ => json!({ "name": self.filter_name(f), "typed_config": self.typed_config(f) }),
         }
     }
 
@@ -662,7 +712,7 @@ impl Builder<'_> {
             "resources": [{
                 "@type": "type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig",
                 "name": name,
-                "typed_config": { "@type": Self::type_url(f), "config": self.plugin(f) },
+                "typed_config": self.typed_config(f),
             }],
         });
         let file_name = self.ecds_path(f).map(|(_, file)| file).unwrap_or_default();

@@ -60,6 +60,7 @@ fn compiled() -> (Workspace, Compiled) {
 fn opts(ecds: Option<&str>) -> Options {
     Options {
         wasm: "/x/filter.wasm".into(),
+        host: Default::default(),
         admin_port: 19000,
         cert_dir: Some("/certs".into()),
         ecds_dir: ecds.map(String::from),
@@ -224,4 +225,49 @@ fn the_health_listener_checks_every_vm_the_gateway_uses() {
         .unwrap()
         .iter()
         .all(|l| !l["name"].as_str().unwrap().ends_with(":health")));
+}
+
+#[test]
+fn the_dynamic_module_host_gets_the_same_plan_in_its_filters() {
+    let (ws, c) = compiled();
+    let module = "/x/libmeshgate_dynmod.so";
+    let o = Options { host: FilterHost::DynamicModule(module.into()), ..opts(None) };
+    let g = generate(&ws, &c, "ingress", &o).unwrap();
+    assert!(!g.bootstrap.contains("envoy.filters.http.wasm") && !g.bootstrap.contains("filter.wasm"));
+    let v: Value = serde_json::from_str(&g.bootstrap).unwrap();
+    let listeners = v["static_resources"]["listeners"].as_array().unwrap();
+    let mut seen = Vec::new();
+    for l in listeners {
+        for chain in l["filter_chains"].as_array().unwrap() {
+            for f in chain["filters"].as_array().unwrap() {
+                let http = f["typed_config"]["http_filters"].as_array().cloned().unwrap_or_default();
+                for f in std::iter::once(f).chain(http.iter()) {
+                    let name = f["name"].as_str().unwrap_or_default();
+                    if !name.contains("dynamic_modules") {
+                        continue;
+                    }
+                    let t = &f["typed_config"];
+                    assert_eq!(t["dynamic_module_config"]["name"], DYNAMIC_MODULE_NAME);
+                    assert_eq!(t["dynamic_module_config"]["module"]["local"]["filename"], module);
+                    // The plan, as filter.wasm receives it; filter_name plays the root_id.
+                    assert_eq!(t["filter_config"]["value"].as_str(), Some(g.plan.canonical_json().as_str()));
+                    seen.push((name.to_string(), t["filter_name"].as_str().unwrap_or_default().to_string()));
+                }
+            }
+        }
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(
+        seen,
+        [
+            ("envoy.filters.http.dynamic_modules".to_string(), HTTP_ROOT_ID.to_string()),
+            ("envoy.filters.network.dynamic_modules".to_string(), NETWORK_ROOT_ID.to_string()),
+        ]
+    );
+    // By ECDS, the resources carry the module's type.
+    let o = Options { ecds_dir: Some("/ecds".into()), ..o };
+    let g = generate(&ws, &c, "ingress", &o).unwrap();
+    assert!(g.ecds.iter().all(|f| f.content.contains("dynamic_modules.v3")), "{:?}", g.ecds);
+    assert!(g.bootstrap.contains(DYNAMIC_MODULE_HTTP_TYPE) && !g.bootstrap.contains(WASM_HTTP_TYPE));
 }

@@ -104,6 +104,7 @@ impl Analysis {
         };
         let options = Options {
             wasm,
+            host: Default::default(),
             admin_port,
             cert_dir: Some(cert_dir),
             ecds_dir: None,

@@ -157,6 +157,7 @@ Sources = [{ Name = "*", Action = "allow" }]
     let c = crate::plan::compile(&ws, &crate::settings::Settings::default()).unwrap_or_else(|e| panic!("{e:?}"));
     let opts = crate::envoy::Options {
         wasm: "/x/filter.wasm".into(),
+        host: Default::default(),
         admin_port: 19000,
         cert_dir: Some("/certs".into()),
         cert_files: Vec::new(),

@@ -44,6 +44,7 @@ fn workspace(extra: &str) -> (Workspace, Compiled) {
 fn opts(cert_files: &[&str]) -> Options {
     Options {
         wasm: "/x/filter.wasm".into(),
+        host: Default::default(),
         admin_port: 19000,
         cert_dir: Some("/certs".into()),
         ecds_dir: None,

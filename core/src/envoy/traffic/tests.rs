@@ -71,6 +71,7 @@ fn bootstrap() -> Value {
     let c = crate::plan::compile(&ws, &Settings::default()).unwrap();
     let opts = Options {
         wasm: "/filter.wasm".into(),
+        host: Default::default(),
         admin_port: 19000,
         cert_dir: Some("/certs".into()),
         ecds_dir: None,

@@ -50,6 +50,7 @@ fn the_bootstrap_is_meshgate_envoys_with_the_defaults_filled_in() {
         "ingress",
         &Options {
             wasm: DEFAULT_WASM.into(),
+            host: Default::default(),
             admin_port: DEFAULT_ADMIN_PORT,
             cert_dir: Some(DEFAULT_CERT_DIR.into()),
             ecds_dir: None,
