@@ -2,8 +2,8 @@
 //!
 //! No logic of its own: each method deserializes its argument, calls [`meshgate_core::views`] — the
 //! same core the CLI and the filter use — and hands the result to JavaScript as a plain object
-//! (maps become objects, `None` becomes `null`). Arguments are read with serde-wasm-bindgen;
-//! results are written with serde_json and `JSON.parse`d (the plan and GatewayPlan already need
+//! (maps become objects, `None` becomes `null`). Arguments are read from their JSON text by hand
+//! (`input`); results are written with serde_json and `JSON.parse`d (the plan and GatewayPlan already need
 //! serde_json's writer, so this costs less wasm than a second serializer). Bad input (not the
 //! shape the declarations in `types.ts` describe) throws a JS `Error`; problems in the user's
 //! configuration are not errors but diagnostics.
@@ -24,7 +24,9 @@
 //! Build: `cargo build -p meshgate-planner-wasm --target wasm32-unknown-unknown --profile
 //! web-release`, then `wasm-bindgen --target web` (`web/build.sh` does both).
 
-use meshgate_core::views::{Analysis, EnvoyRequest, SimulateRequest, WorkspaceInput};
+mod input;
+
+use meshgate_core::views::Analysis;
 use serde::Serialize;
 use wasm_bindgen::prelude::{wasm_bindgen, JsError, JsValue};
 
@@ -49,7 +51,7 @@ impl PlannerWorkspace {
     /// shape; configuration problems are [`diagnostics`](Self::diagnostics).
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "WorkspaceInput")] input: JsValue) -> Result<Self, JsError> {
-        let input: WorkspaceInput = from_js(input, "new Workspace(input)")?;
+        let input = from_js(input, "new Workspace(input)", input::workspace)?;
         Ok(PlannerWorkspace { analysis: Analysis::new(input) })
     }
 
@@ -98,7 +100,7 @@ impl PlannerWorkspace {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EnvoyRequest")] request: JsValue,
     ) -> Result<JsValue, JsError> {
-        let request: EnvoyRequest = from_js(request, "envoy(request)")?;
+        let request = from_js(request, "envoy(request)", input::envoy)?;
         to_js(&self.analysis.envoy(&request))
     }
 
@@ -109,7 +111,7 @@ impl PlannerWorkspace {
         &self,
         #[wasm_bindgen(unchecked_param_type = "SimulateRequest")] request: JsValue,
     ) -> Result<JsValue, JsError> {
-        let request: SimulateRequest = from_js(request, "simulate(request)")?;
+        let request = from_js(request, "simulate(request)", input::simulate)?;
         let view = self.analysis.simulate(&request).map_err(|e| JsError::new(&e))?;
         to_js(&view)
     }
@@ -126,7 +128,7 @@ impl PlannerWorkspace {
 /// request has the wrong shape.
 #[wasm_bindgen(unchecked_return_type = "ConvertView")]
 pub fn convert(#[wasm_bindgen(unchecked_param_type = "ConvertRequest")] request: JsValue) -> Result<JsValue, JsError> {
-    let request: meshgate_core::convert::ConvertRequest = from_js(request, "convert(request)")?;
+    let request = from_js(request, "convert(request)", input::convert)?;
     to_js(&meshgate_core::convert::convert_file(&request))
 }
 
@@ -136,12 +138,20 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
-fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))
+/// An argument read through its JSON text (see `input`): `what` names it in the error thrown.
+fn from_js<T>(value: JsValue, what: &str, read: fn(&serde_json::Value) -> Result<T, String>) -> Result<T, JsError> {
+    let text = json_stringify(&value).ok().and_then(|t| t.as_string());
+    let value = text
+        .as_deref()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        .ok_or_else(|| JsError::new(&format!("{what}: not a JSON value")))?;
+    read(&value).map_err(|e| JsError::new(&format!("{what}: {e}")))
 }
 
 #[wasm_bindgen]
 extern "C" {
+    #[wasm_bindgen(js_namespace = JSON, js_name = stringify, catch)]
+    fn json_stringify(value: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     fn json_parse(text: &str) -> Result<JsValue, JsValue>;
 }

@@ -10,6 +10,7 @@
 
 mod macros;
 mod primitives;
+pub(crate) use primitives::{plain_float, rounded_float};
 
 pub use primitives::{Duration, Opaque};
 

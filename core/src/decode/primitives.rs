@@ -21,7 +21,7 @@ impl Decode for String {
             Value::Bool(b) => Some(if *b { "1" } else { "0" }.to_string()),
             Value::Number(text) => match (integer_i128(text), number_f64(text)) {
                 (Some(i), _) => Some(i.to_string()),
-                (None, Some(f)) if f.is_finite() => Some(f.to_string()),
+                (None, Some(f)) if f.is_finite() => Some(plain_float(f)),
                 _ => {
                     cx.type_error(node, Self::expected());
                     None
@@ -70,6 +70,104 @@ pub(crate) fn number_f64(text: &str) -> Option<f64> {
         ".nan" => Some(f64::NAN),
         _ => t.parse::<f64>().ok(),
     }
+}
+
+/// A finite `f64` as its shortest round-trip decimal in positional notation (`0.004`, `1e21` →
+/// `1000000000000000000000`, `-0.0` → `-0`; `inf`, `-inf`, `NaN`): Go's `FormatFloat(f, 'f', -1, 64)` and Rust's
+/// `Display`. Written from serde_json's float writer (already in every build that prints JSON),
+/// so the playground's wasm does not carry the standard library's second float formatter too.
+pub(crate) fn plain_float(f: f64) -> String {
+    let Some(n) = serde_json::Number::from_f64(f) else {
+        // Not finite: what `Display` writes.
+        return if f.is_nan() {
+            "NaN"
+        } else if f > 0.0 {
+            "inf"
+        } else {
+            "-inf"
+        }
+        .to_string();
+    };
+    let text = n.to_string();
+    // serde_json writes `12.0`, `0.001234` or `1.234e33` / `1e-7`: digits, a point, an exponent.
+    let (sign, text) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (mantissa, exp) = match text.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.trim_start_matches('+').parse::<i32>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: String = [whole, frac].concat();
+    // Where the point goes in `digits`, after applying the exponent.
+    let point = whole.len() as i64 + i64::from(exp);
+    let mut out = String::from(sign);
+    if point <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', point.unsigned_abs() as usize));
+        out.push_str(&digits);
+    } else {
+        let point = point as usize;
+        if point >= digits.len() {
+            out.push_str(&digits);
+            out.extend(std::iter::repeat_n('0', point - digits.len()));
+        } else {
+            out.push_str(&digits[..point]);
+            out.push('.');
+            out.push_str(&digits[point..]);
+        }
+    }
+    trim_decimals(&mut out);
+    out
+}
+
+/// Drops trailing zeros after a decimal point, and the point when nothing follows it.
+fn trim_decimals(text: &mut String) {
+    if text.contains('.') {
+        let kept = text.trim_end_matches('0').trim_end_matches('.').len();
+        text.truncate(kept);
+    }
+}
+
+/// [`plain_float`]'s text rounded (half up) to at most `places` decimals, trailing zeros dropped:
+/// `33.333333333333336` → `33.333333` for 6. It rounds the shortest decimal form, not the exact
+/// binary value (as `{:.6}` does): they differ only when the digits cut off are exactly `5`.
+pub(crate) fn rounded_float(f: f64, places: usize) -> String {
+    let mut text = plain_float(f);
+    let Some(point) = text.find('.') else {
+        return text;
+    };
+    if text.len() - point - 1 <= places {
+        return text;
+    }
+    let round_up = text.as_bytes()[point + 1 + places] >= b'5';
+    text.truncate(point + 1 + places);
+    let mut digits = text.into_bytes();
+    if round_up {
+        // Carry from the last kept digit leftwards, over the point; a carry out of the first digit
+        // adds a leading 1 (after the sign).
+        let mut i = digits.len();
+        let mut carry = true;
+        while carry && i > 0 {
+            i -= 1;
+            match digits[i] {
+                b'9' => digits[i] = b'0',
+                b'0'..=b'8' => {
+                    digits[i] += 1;
+                    carry = false;
+                }
+                _ => {}
+            }
+        }
+        if carry {
+            let at = usize::from(digits.first() == Some(&b'-'));
+            digits.insert(at, b'1');
+        }
+    }
+    let mut text = String::from_utf8(digits).unwrap_or_default();
+    trim_decimals(&mut text);
+    text
 }
 
 pub(crate) fn integer_i128(text: &str) -> Option<i128> {
@@ -397,14 +495,14 @@ impl Duration {
             return format!("{n}ns");
         }
         if n < 1_000_000 {
-            return format!("{}us", trim_fraction(n as f64 / 1e3));
+            return format!("{}us", decimal(n, 1_000));
         }
         if n < 1_000_000_000 {
-            return format!("{}ms", trim_fraction(n as f64 / 1e6));
+            return format!("{}ms", decimal(n, 1_000_000));
         }
         let hours = n / 3_600_000_000_000;
         let minutes = (n / 60_000_000_000) % 60;
-        let seconds = (n % 60_000_000_000) as f64 / 1e9;
+        let seconds = n % 60_000_000_000;
         let mut out = String::new();
         if hours > 0 {
             out.push_str(&format!("{hours}h"));
@@ -412,15 +510,18 @@ impl Duration {
         if hours > 0 || minutes > 0 {
             out.push_str(&format!("{minutes}m"));
         }
-        out.push_str(&format!("{}s", trim_fraction(seconds)));
+        out.push_str(&format!("{}s", decimal(seconds, 1_000_000_000)));
         out
     }
 }
 
-fn trim_fraction(v: f64) -> String {
-    let s = format!("{v:.9}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
+/// `n / unit` exactly, as a decimal without trailing zeros (`unit` a power of ten): 1500, 1000 →
+/// "1.5". Integer arithmetic, as Go's own `Duration.String`.
+fn decimal(n: u64, unit: u64) -> String {
+    let places = unit.ilog10() as usize;
+    let mut text = format!("{}.{:0places$}", n / unit, n % unit);
+    trim_decimals(&mut text);
+    text
 }
 
 impl Serialize for Duration {

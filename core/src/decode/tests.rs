@@ -204,3 +204,74 @@ fn opaque_integers_in_any_notation_stay_integers() {
     assert!(json("18446744073709551616").is_f64());
     assert_eq!(json("0x"), serde_json::json!("0x"));
 }
+
+#[test]
+fn plain_float_writes_what_std_display_writes() {
+    let mut values = vec![
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        0.5,
+        0.004,
+        99.5,
+        33.33,
+        1e-7,
+        1.5e-7,
+        1e21,
+        1.234e33,
+        12340000000.0,
+        1e15,
+        1e16,
+        1e17,
+        123456789012.5,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        5e-324,
+        0.1 + 0.2,
+        100.0 / 3.0,
+        -2.5e-5,
+    ];
+    // A spread of magnitudes and digit counts (a fixed LCG: the same values every run).
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..2000 {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let f = f64::from_bits(x);
+        if f.is_finite() {
+            values.push(f);
+        }
+        values.push((x >> 11) as f64 / 2f64.powi((x % 70) as i32));
+    }
+    let mut ties = 0;
+    for f in values {
+        let (ours, std) = (plain_float(f), f.to_string());
+        if ours != std {
+            // Both are shortest round-trip forms; when two are equally near the value (a tie in
+            // the last digit, only for values with 16+ digits), the two writers may pick either.
+            assert_eq!((ours.len(), ours.parse::<f64>()), (std.len(), Ok(f)), "{f:e}: {ours} vs {std}");
+            ties += 1;
+        }
+    }
+    assert!(ties < 20, "{ties} differences");
+}
+
+#[test]
+fn rounded_float_rounds_to_places() {
+    for (f, want) in [
+        (100.0 / 3.0, "33.333333"),
+        (2.0 / 3.0, "0.666667"),
+        (0.9999999, "1"),
+        (-0.9999999, "-1"),
+        (99.9999999, "100"),
+        (1.5, "1.5"),
+        (1e-7, "0"),
+    ] {
+        assert_eq!(rounded_float(f, 6), want, "{f}");
+    }
+    // Agrees with `{:.6}` wherever the digits cut off are not exactly 5.
+    for i in 0..5000u32 {
+        let f = f64::from(i) * 1.000_000_123_457 / 7.0;
+        let std = format!("{f:.6}");
+        assert_eq!(rounded_float(f, 6), std.trim_end_matches('0').trim_end_matches('.'), "{f}");
+    }
+}

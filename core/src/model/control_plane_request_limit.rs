@@ -118,6 +118,7 @@ request_limit_entry! {
 fn check_rate(cx: &mut Cx, rate: Option<f64>, at: Span, key: &str) {
     if let Some(r) = rate {
         if r < 0.0 {
+            let r = crate::decode::plain_float(r);
             cx.error(Code::NumberOutOfRange, at, format!("{key} is {r}; a rate is requests per second, 0 or more"));
         }
     }

@@ -114,9 +114,9 @@ pub fn format_hundredths(h: i64) -> String {
 
 /// A weight as written, without float noise: 99.5 → "99.5", 0.004 → "0.004".
 fn show_weight(w: f64) -> String {
-    let text = format!("{w}");
+    let text = crate::decode::plain_float(w);
     if text.len() > 12 {
-        format!("{w:.6}").trim_end_matches('0').trim_end_matches('.').to_string()
+        crate::decode::rounded_float(w, 6)
     } else {
         text
     }

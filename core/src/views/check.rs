@@ -325,7 +325,7 @@ fn describe_hop(dest: &ServiceId, route: &HttpRoute, targets: &[Target]) -> Stri
             let name =
                 if t.peer.is_empty() { t.service.label() } else { format!("{} (peer {})", t.service.label(), t.peer) };
             if targets.len() > 1 {
-                format!("{name} {}%", t.weight)
+                format!("{name} {}%", crate::decode::plain_float(t.weight))
             } else {
                 name
             }

@@ -5,6 +5,7 @@
 use super::Analysis;
 use crate::identity::or_default;
 use crate::intentions::Origin;
+use crate::model::service_splitter::format_hundredths;
 use crate::plan::chain::{hundredths_to_weight, DiscoveryChain, Node, Target};
 use crate::plan::protocols::Protocol;
 use serde::Serialize;
@@ -336,10 +337,10 @@ fn graph(chain: &DiscoveryChain) -> ChainGraph {
                         from: s.id.clone(),
                         to: split.next_node.clone(),
                         kind: EdgeKind::Split,
-                        label: format!("{}%", trim_weight(split.weight)),
+                        label: format!("{}%", format_hundredths(split.weight_hundredths)),
                         title: format!(
                             "{}% to {}{}",
-                            trim_weight(split.weight),
+                            format_hundredths(split.weight_hundredths),
                             if split.service_subset.is_empty() {
                                 String::new()
                             } else {
@@ -444,11 +445,6 @@ fn graph(chain: &DiscoveryChain) -> ChainGraph {
         n.column = columns.iter().position(|k| *k == n.kind).map(|c| c as u32).unwrap_or(0);
     }
     ChainGraph { rows: rows.values().copied().max().unwrap_or(0), columns, nodes, edges: all_edges }
-}
-
-fn trim_weight(w: f64) -> String {
-    let s = format!("{w:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 fn serde_plain<T: Serialize>(v: &T) -> String {
