@@ -164,7 +164,9 @@ impl SourceMap {
             }
             start = start.checked_sub(1).filter(|s| text.get(*s) == Some(&b'"'))?;
         } else {
-            while start > 0 && text.get(start - 1).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-') {
+            while start > 0
+                && text.get(start - 1).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+            {
                 start -= 1;
             }
         }

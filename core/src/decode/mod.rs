@@ -323,7 +323,8 @@ fn check_crd_spelling(e: &Entry, names: &[&str], cx: &mut Cx) {
     let want = spellings.first().cloned().unwrap_or_default();
     cx.push(
         Diagnostic::error(Code::UnknownKey, e.key_span, format!("unknown field `{}` in a Kubernetes resource", e.key))
-            .with_note(format!("help: did you mean `{want}`? Kubernetes resources spell fields in camelCase")).with_fix(want),
+            .with_note(format!("help: did you mean `{want}`? Kubernetes resources spell fields in camelCase"))
+            .with_fix(want),
     );
 }
 

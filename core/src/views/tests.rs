@@ -941,7 +941,10 @@ fn a_did_you_mean_carries_its_fix_quoted_as_the_text_it_replaces() {
             .into_iter()
             .map(|d| {
                 let (from, to) = (d.from_utf16.unwrap_or(0) as usize, d.to_utf16.unwrap_or(0) as usize);
-                let replaced: String = text.encode_utf16().collect::<Vec<_>>()[from..to].iter().map(|u| char::from_u32(u32::from(*u)).unwrap_or('?')).collect();
+                let replaced: String = text.encode_utf16().collect::<Vec<_>>()[from..to]
+                    .iter()
+                    .map(|u| char::from_u32(u32::from(*u)).unwrap_or('?'))
+                    .collect();
                 (replaced, d.fix.unwrap_or_default())
             })
             .collect()
@@ -976,7 +979,8 @@ fn a_gateway_entry_without_a_registration_is_offered_one_that_plans() {
     let terminating = "Kind = \"terminating-gateway\"\nName = \"egress\"\nServices = [{ Name = \"legacy\" }]\n";
     let taken = "service {\n  name = \"web\"\n  port = 8444\n}\n";
     let other = "service {\n  name = \"other\"\n  port = 9000\n}\n";
-    let files = [("ingress.hcl", ingress), ("egress.hcl", terminating), ("web.hcl", taken), ("edge-registration.hcl", other)];
+    let files =
+        [("ingress.hcl", ingress), ("egress.hcl", terminating), ("web.hcl", taken), ("edge-registration.hcl", other)];
     let a = analysis(&files, None);
     let offers = a.gateways().unregistered;
     let summary: Vec<(&str, &str, String, &str)> =
@@ -996,7 +1000,8 @@ fn a_gateway_entry_without_a_registration_is_offered_one_that_plans() {
     with.push(("edge-registration-2.hcl", &offers[0].registration));
     with.push(("egress-registration.hcl", &offers[1].registration));
     let b = analysis(&with, None);
-    let errors: Vec<String> = b.diagnostics().diagnostics.into_iter().filter(|d| d.severity == Severity::Error).map(|d| d.message).collect();
+    let errors: Vec<String> =
+        b.diagnostics().diagnostics.into_iter().filter(|d| d.severity == Severity::Error).map(|d| d.message).collect();
     assert!(errors.is_empty(), "{errors:?}");
     let view = b.gateways();
     assert!(view.unregistered.is_empty());
@@ -1009,7 +1014,10 @@ fn the_page_lists_root_causes_first() {
     // The router's service is defined in a file that does not parse: the parse error comes
     // first, though its file comes after.
     let router = "Kind = \"service-router\"\nName = \"web\"\nRoutes = [{ Match { HTTP { PathPrefix = \"/a\" } }, Destination { Service = \"api\" } }]\n";
-    let a = analysis(&[("a.hcl", router), ("z.hcl", "Kind = \"service-defaults\"\nName = \"web\"\nProtocol = \"http\"\n}")], None);
+    let a = analysis(
+        &[("a.hcl", router), ("z.hcl", "Kind = \"service-defaults\"\nName = \"web\"\nProtocol = \"http\"\n}")],
+        None,
+    );
     let codes: Vec<String> = a.diagnostics().diagnostics.iter().map(|d| d.code.to_string()).collect();
     assert!(codes.len() >= 2, "{codes:?}");
     assert_eq!(codes.first().map(String::as_str), Some("E0101"), "{codes:?}");

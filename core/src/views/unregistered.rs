@@ -48,7 +48,8 @@ impl Analysis {
                     && tenancy(&s.partition) == tenancy(entry.partition())
                     && tenancy(&s.namespace) == tenancy(entry.namespace())
             });
-            if registered || out.iter().any(|u: &UnregisteredGateway| u.name == entry.name() && u.kind == kind.as_str()) {
+            if registered || out.iter().any(|u: &UnregisteredGateway| u.name == entry.name() && u.kind == kind.as_str())
+            {
                 continue;
             }
             let port = (8443..=u16::MAX).find(|p| !taken_ports.contains(p)).unwrap_or(8443);
