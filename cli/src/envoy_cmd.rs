@@ -22,8 +22,7 @@ pub struct Args {
     /// What runs the filter in Envoy. `wasm` (the default): filter.wasm in Envoy's Wasm
     /// runtime, sandboxed. `dynamic-module`: the same filter as a native shared object
     /// (libmeshgate_dynmod.so, `cargo build -p meshgate-dynmod --release`) — faster, but it runs
-    /// UNSANDBOXED in Envoy's process with Envoy's privileges, and does not support JWT
-    /// intentions yet.
+    /// UNSANDBOXED in Envoy's process with Envoy's privileges.
     #[arg(long, value_enum, default_value_t = Host::Wasm)]
     host: Host,
     /// Path of filter.wasm (made absolute in the output); required with --host wasm.

@@ -211,6 +211,11 @@ extern "C" {
         attribute_id: u32,
         result: *mut u64,
     ) -> bool;
+    pub fn envoy_dynamic_module_callback_http_get_filter_state_typed(
+        filter_envoy_ptr: Ptr,
+        key: ModuleBuffer<'_>,
+        result: *mut EnvoyBuffer,
+    ) -> bool;
 
     // -------------------------------------------------------------- network filter
     pub fn envoy_dynamic_module_callback_network_filter_config_define_counter(

@@ -9,6 +9,9 @@
 //! as typed filter state (what the `set_envoy_filter_state` foreign function does in Wasm).
 
 use crate::abi::{self, EnvoyBuffer, EnvoyHttpHeader, ModuleBuffer, ModuleHttpHeader, Ptr};
+use meshgate_core::envoy::jwt::PAYLOADS_STATE;
+use meshgate_core::gateway::metadata::jwt_payloads_json;
+use meshgate_core::intentions::jwt::JwtPayloads;
 use meshgate_filter::host::{Host, HostError, HostStatus, Level, MetricKind};
 use meshgate_filter::pairs::HeaderPairs;
 
@@ -164,14 +167,39 @@ impl Host for EnvoyHost<'_> {
                     };
                     Ok(found.then(|| (port as i64).to_le_bytes().to_vec()))
                 } else {
-                    // Not mapped (the dynamic metadata jwt_authn writes, notably): an error, which
-                    // the glue turns into a denial; plans that need it are refused at load.
+                    // Not mapped: an error, which the glue turns into a denial (jwt_authn's
+                    // payloads, the one other property the glue reads, come by `jwt_payloads`).
                     Err(HostError::new("get_property", HostStatus::NotFound))
                 }
             }
             Context::Network(conn) => Self::network_property(conn, path),
             Context::Config { .. } => Err(wrong_context("get_property")),
         }
+    }
+
+    /// The Wasm filter reads jwt_authn's payloads from the `metadata` property, but this ABI
+    /// reads dynamic metadata only as flat strings, numbers and booleans. `meshgate envoy --host
+    /// dynamic-module` puts Envoy's set_filter_state filter after jwt_authn to copy its namespace,
+    /// rendered as JSON, into filter state, which this reads: the same payloads, and nothing a
+    /// client can send.
+    fn jwt_payloads(&self) -> Result<Option<JwtPayloads>, HostError> {
+        let filter = self.http("get_filter_state")?;
+        let mut out = EnvoyBuffer::EMPTY;
+        // SAFETY: the stream is live for this hook; Envoy writes one buffer to a live local.
+        let found = unsafe {
+            abi::envoy_dynamic_module_callback_http_get_filter_state_typed(
+                filter,
+                ModuleBuffer::of(PAYLOADS_STATE.as_bytes()),
+                &mut out,
+            )
+        };
+        if !found {
+            // No state: jwt_authn verified nothing we can see, which denies where a token is
+            // required (as missing metadata does in Wasm).
+            return Ok(None);
+        }
+        // SAFETY: Envoy's buffer, valid for this hook; copied out at once.
+        Ok(jwt_payloads_json(&unsafe { out.to_vec() }))
     }
 
     fn plugin_configuration(&self) -> Result<Option<Vec<u8>>, HostError> {

@@ -133,16 +133,6 @@ fn config_new(envoy: Ptr, name: EnvoyBuffer, config: EnvoyBuffer, network: bool)
         return std::ptr::null();
     }
     let state = root.configured();
-    if state.as_ref().is_some_and(|s| s.index.needs_jwt()) {
-        // jwt_authn's verified payloads live in the stream's dynamic metadata, which this host
-        // does not read yet: refuse the plan rather than deny every request that needs them.
-        host.log(
-            Level::Error,
-            "meshgate error: the gateway plan has intentions that require a JWT, which the dynamic module does not \
-             support yet: use --host wasm",
-        );
-        return std::ptr::null();
-    }
     Box::into_raw(Box::new(FilterConfig { kind: root.kind, state })) as *const c_void
 }
 

@@ -65,6 +65,8 @@ struct Fake {
     server_name: Vec<u8>,
     uri_sans: Vec<Vec<u8>>,
     filter_state: Vec<(String, String)>,
+    /// HTTP stream filter state (what set_filter_state put there), by key.
+    stream_state: Vec<(String, Vec<u8>)>,
     closed: bool,
 }
 
@@ -353,6 +355,22 @@ extern "C" fn envoy_dynamic_module_callback_network_set_filter_state_typed(
 }
 
 #[no_mangle]
+extern "C" fn envoy_dynamic_module_callback_http_get_filter_state_typed(
+    _: Ptr,
+    key: ModuleBuffer<'_>,
+    out: *mut EnvoyBuffer,
+) -> bool {
+    let key = unsafe { text(key) };
+    fake(|f| match f.stream_state.iter().find(|(k, _)| *k == key) {
+        Some((_, v)) => {
+            unsafe { *out = lend(v) };
+            true
+        }
+        None => false,
+    })
+}
+
+#[no_mangle]
 extern "C" fn envoy_dynamic_module_callback_network_filter_close(_: Ptr, close_type: u32) {
     assert_eq!(close_type, abi::CLOSE_NO_FLUSH);
     fake(|f| f.closed = true);
@@ -529,4 +547,23 @@ fn a_panic_never_crosses_the_boundary_and_fails_closed() {
     assert!(fake(|f| f.logs.iter().any(|(level, l)| *level == 5 && l.contains("panic in test: boom"))));
     let status = guard("test", || -> u32 { panic!("boom") }, || network_failed(envoy_ptr()));
     assert_eq!((status, fake(|f| f.closed)), (abi::NETWORK_STOP_ITERATION, true));
+}
+
+#[test]
+fn jwt_payloads_come_from_the_filter_state_set_filter_state_copies_them_to() {
+    let host = EnvoyHost { context: Context::Http(envoy_ptr()) };
+    // Nothing there (no set_filter_state, or jwt_authn stored nothing: Envoy renders `-`).
+    fake(|f| f.stream_state.clear());
+    assert_eq!(host.jwt_payloads(), Ok(None));
+    let key = meshgate_core::envoy::jwt::PAYLOADS_STATE.to_string();
+    fake(|f| f.stream_state = vec![(key.clone(), b"-".to_vec())]);
+    assert_eq!(host.jwt_payloads(), Ok(None));
+    // jwt_authn's namespace as %DYNAMIC_METADATA% renders it: the payloads by provider.
+    let rendered = r#"{"okta":{"sub":"alice","perms":{"role":["admin"]}}}"#;
+    fake(|f| f.stream_state = vec![(key.clone(), rendered.as_bytes().to_vec())]);
+    let got = host.jwt_payloads().unwrap().unwrap();
+    assert_eq!(got["okta"]["perms"]["role"][0], "admin");
+    // Not on a connection or while a plan loads.
+    let network = EnvoyHost { context: Context::Network(envoy_ptr()) };
+    assert!(network.jwt_payloads().is_err());
 }

@@ -7,8 +7,6 @@
 //! denies (and counts an error); nothing here ever allows by default.
 
 use crate::host::{Host, HostError, Level, MetricKind};
-use meshgate_core::envoy::jwt::JWT_AUTHN;
-use meshgate_core::gateway::metadata::jwt_payloads;
 use meshgate_core::gateway::verdict::{self, LogLimiter};
 use meshgate_core::gateway::{
     ConnAction, ConnVerdict, Connection, GatewayIndex, HttpAction, HttpVerdict, LogLevel, LogLine, RequestHead,
@@ -506,8 +504,8 @@ impl HttpFilter {
         };
         // What jwt_authn verified, only when an intention needs it (the metadata is a copy).
         let jwt = if ix.needs_jwt() {
-            match read(host, &["metadata"]) {
-                Ok(bytes) => bytes.as_deref().and_then(|b| jwt_payloads(b, JWT_AUTHN)),
+            match host.jwt_payloads() {
+                Ok(payloads) => payloads,
                 Err(e) => return HttpVerdict::host_failure("cannot read the request's dynamic metadata", &e),
             }
         } else {

@@ -60,6 +60,16 @@ pub trait Host {
     fn property(&self, path: &[&str]) -> Result<Option<Vec<u8>>, HostError>;
     /// The plugin configuration (the GatewayPlan JSON).
     fn plugin_configuration(&self) -> Result<Option<Vec<u8>>, HostError>;
+    /// What Envoy's jwt_authn verified for this request: the payloads by provider; `Ok(None)`
+    /// when it verified nothing (or what the host handed over does not parse, which denies where
+    /// a token is required). proxy-wasm hands over the whole dynamic metadata as the `metadata`
+    /// property; a host without it overrides this.
+    fn jwt_payloads(&self) -> Result<Option<meshgate_core::intentions::jwt::JwtPayloads>, HostError> {
+        let metadata = self.property(&["metadata"])?;
+        Ok(metadata
+            .as_deref()
+            .and_then(|b| meshgate_core::gateway::metadata::jwt_payloads(b, meshgate_core::envoy::jwt::JWT_AUTHN)))
+    }
 
     /// All request headers, pseudo-headers (`:authority`, `:path`, `:method`) included, as the
     /// host serialized them: bytes, never assumed to be text.

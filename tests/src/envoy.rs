@@ -178,6 +178,19 @@ pub fn filter_under_test() -> Result<(String, meshgate_core::envoy::FilterHost),
     Ok((wasm, host))
 }
 
+/// The `meshgate envoy` arguments naming the host under test and its file: `--host wasm --wasm
+/// PATH` or `--host dynamic-module --module PATH`.
+pub fn cli_host_args() -> Result<Vec<String>, String> {
+    Ok(match filter_host()? {
+        meshgate_core::envoy::FilterHost::Wasm => {
+            vec!["--host".into(), "wasm".into(), "--wasm".into(), filter_wasm()?.display().to_string()]
+        }
+        meshgate_core::envoy::FilterHost::DynamicModule(path) => {
+            vec!["--host".into(), "dynamic-module".into(), "--module".into(), path]
+        }
+    })
+}
+
 /// Whether the tests run against the dynamic module.
 pub fn dynamic_module_host() -> bool {
     matches!(filter_host(), Ok(meshgate_core::envoy::FilterHost::DynamicModule(_)))

@@ -13,7 +13,7 @@
 
 use meshgate_core::envoy::{self, Options};
 use meshgate_core::settings::Settings;
-use meshgate_tests::envoy::{filter_wasm, find_envoy, scratch_dir, validate, Envoy};
+use meshgate_tests::envoy::{find_envoy, scratch_dir, validate, Envoy};
 use meshgate_tests::harness::{self, sni, spiffe, Ports};
 use meshgate_tests::net::{Backend, MeshIdentity, TlsClient};
 use meshgate_tests::pki::{dns_sans, uri_sans, Ca};
@@ -149,19 +149,13 @@ fn ingress_tls_picks_the_host_certificate_by_sni_and_enforces_the_minimum_versio
     }
     let out = dir.join("cli.json");
     let path = |p: &Path| p.display().to_string();
-    meshgate_tests::meshca::run_cli(&[
-        "envoy",
-        &path(&ws_dir),
-        "--gateway",
-        "ingress",
-        "--wasm",
-        &path(&filter_wasm().unwrap()),
-        "--cert-dir",
-        &path(&certs),
-        "-o",
-        &path(&out),
-    ])
-    .unwrap_or_else(|e| panic!("{e}"));
+    // The host under test (MESHGATE_HOST): `--host wasm --wasm PATH` or the dynamic module's.
+    let host_args = meshgate_tests::envoy::cli_host_args().unwrap_or_else(|e| panic!("{e}"));
+    let mut args = vec!["envoy".to_string(), path(&ws_dir), "--gateway".into(), "ingress".into()];
+    args.extend(host_args);
+    args.extend(["--cert-dir".into(), path(&certs), "-o".into(), path(&out)]);
+    meshgate_tests::meshca::run_cli(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        .unwrap_or_else(|e| panic!("{e}"));
     validate(&find_envoy().unwrap(), &out).unwrap_or_else(|e| panic!("{e}"));
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     let listener = v["static_resources"]["listeners"]
@@ -204,9 +198,10 @@ Listeners = [{
     let certs = dir.join("certs");
     let ca = Ca::create(&certs, "test CA").unwrap();
     ca.service("ingress", "ingress").unwrap();
+    let (wasm, host) = meshgate_tests::envoy::filter_under_test().unwrap_or_else(|e| panic!("{e}"));
     let opts = Options {
-        wasm: filter_wasm().unwrap().display().to_string(),
-        host: Default::default(),
+        wasm,
+        host,
         admin_port: 19901,
         cert_dir: Some(certs.display().to_string()),
         ecds_dir: None,

@@ -272,11 +272,11 @@ Sources = [{
         .replace("{{JWKS_FILE}}", &jwks.display().to_string());
     let (ws, c) = harness::load(&text, &Settings::default()).unwrap_or_else(|e| panic!("{e}"));
     let envoy_cmd = find_envoy().unwrap();
-    let wasm = meshgate_tests::envoy::filter_wasm().unwrap_or_else(|e| panic!("{e}"));
+    let (wasm, host) = meshgate_tests::envoy::filter_under_test().unwrap_or_else(|e| panic!("{e}"));
     for (selector, sidecar) in [("ingress", false), ("web", true)] {
         let opts = Options {
-            wasm: wasm.display().to_string(),
-            host: Default::default(),
+            wasm: wasm.clone(),
+            host: host.clone(),
             admin_port: 19000,
             cert_dir: Some(certs.display().to_string()),
             cert_files: Vec::new(),

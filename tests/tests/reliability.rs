@@ -550,9 +550,10 @@ fn ecds_faults_under_load_leave_the_old_plan_serving() {
 
     // Then a valid, changed plan.
     let (ws2, c2) = load(&ingress_changed(&gw.ports), &Settings::default()).unwrap();
+    let (wasm, host) = meshgate_tests::envoy::filter_under_test().unwrap_or_else(|e| panic!("{e}"));
     let opts = meshgate_core::envoy::Options {
-        wasm: meshgate_tests::envoy::filter_wasm().unwrap().display().to_string(),
-        host: Default::default(),
+        wasm,
+        host,
         admin_port: gw.envoy.admin_port,
         cert_dir: Some(gw.certs.display().to_string()),
         ecds_dir: Some(ecds.display().to_string()),

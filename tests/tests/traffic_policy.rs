@@ -258,11 +258,11 @@ fn every_traffic_policy_passes_envoy_validate() {
     ca.service("ingress", "ingress").unwrap();
     ca.service("frontend", "frontend").unwrap();
     let envoy = meshgate_tests::envoy::find_envoy().unwrap();
-    let wasm = meshgate_tests::envoy::filter_wasm().unwrap();
+    let (wasm, host) = meshgate_tests::envoy::filter_under_test().unwrap_or_else(|e| panic!("{e}"));
     for (selector, sidecar) in [("ingress", false), ("frontend", true)] {
         let opts = meshgate_core::envoy::Options {
-            wasm: wasm.display().to_string(),
-            host: Default::default(),
+            wasm: wasm.clone(),
+            host: host.clone(),
             admin_port: meshgate_tests::envoy::free_port(),
             cert_dir: Some(certs.display().to_string()),
             ecds_dir: None,

@@ -71,12 +71,44 @@ pub fn filter(
     }))
 }
 
-/// Puts `filter` first in an HTTP connection manager's filters (before the wasm filter, which
-/// reads what it verified).
-pub fn insert(manager: &mut Value, filter: &Value) {
-    let filters = manager.get_mut("typed_config").and_then(|c| c.get_mut("http_filters")).and_then(Value::as_array_mut);
-    if let Some(f) = filters {
-        f.insert(0, filter.clone());
+/// The filter-state key under which the dynamic module reads what jwt_authn verified
+/// ([`payload_state`]).
+pub const PAYLOADS_STATE: &str = "meshgate.jwt_payloads";
+
+/// For the dynamic module host: Envoy's `set_filter_state` filter, between jwt_authn and the
+/// module, copying jwt_authn's whole metadata namespace, rendered as JSON
+/// (`%DYNAMIC_METADATA(envoy.filters.http.jwt_authn)%`, `-` when it verified nothing), into the
+/// request's filter state under [`PAYLOADS_STATE`]. The dynamic-module ABI of the pinned Envoy
+/// reads dynamic metadata only as flat strings, numbers and booleans, not the nested payloads
+/// jwt_authn stores, but it reads filter state; and filter state, unlike a header, is nothing a
+/// client can send. Read-only, so no later filter replaces it; `envoy.hashable_string` is a
+/// plain string object Envoy 1.40 registers.
+pub fn payload_state() -> Value {
+    json!({
+        "name": "envoy.filters.http.set_filter_state",
+        "typed_config": {
+            "@type": SET_FILTER_STATE_TYPE,
+            "on_request_headers": [{
+                "object_key": PAYLOADS_STATE,
+                "factory_key": "envoy.hashable_string",
+                "format_string": { "text_format_source": { "inline_string": format!("%DYNAMIC_METADATA({JWT_AUTHN})%") } },
+                "read_only": true,
+            }],
+        },
+    })
+}
+
+const SET_FILTER_STATE_TYPE: &str = "type.googleapis.com/envoy.extensions.filters.http.set_filter_state.v3.Config";
+
+/// Puts `filters` (jwt_authn, and for the dynamic module [`payload_state`] after it) first in an
+/// HTTP connection manager's filters, in order (before meshgate's filter, which reads what
+/// jwt_authn verified).
+pub fn insert(manager: &mut Value, filters: &[Value]) {
+    let chain = manager.get_mut("typed_config").and_then(|c| c.get_mut("http_filters")).and_then(Value::as_array_mut);
+    if let Some(chain) = chain {
+        for (i, f) in filters.iter().enumerate() {
+            chain.insert(i, f.clone());
+        }
     }
 }
 

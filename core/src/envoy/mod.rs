@@ -80,7 +80,8 @@ pub enum FilterHost {
     Wasm,
     /// The same filter as an Envoy dynamic module, a native shared object at this path
     /// (`libmeshgate_dynmod.so`): no Wasm VM in between, and **unsandboxed** — it runs in
-    /// Envoy's process with Envoy's privileges. JWT intentions are not supported by it yet.
+    /// Envoy's process with Envoy's privileges. It reads what jwt_authn verified from filter
+    /// state ([`jwt::payload_state`]).
     DynamicModule(String),
 }
 
@@ -149,8 +150,6 @@ pub enum EnvoyError {
     NoCertificate { listener: String, kind: &'static str, name: String },
     #[error("the gateway plan is {0} bytes; filter.wasm accepts at most {max} (split the intentions across gateways)", max = crate::gateway::MAX_PLAN_BYTES)]
     PlanTooLarge(usize),
-    #[error("the gateway's intentions require JWTs, which the dynamic module does not support yet: use --host wasm")]
-    DynamicModuleJwt,
 }
 
 /// Which filters the gateway needs.
@@ -209,8 +208,9 @@ struct Builder<'a> {
     clusters: BTreeMap<String, Value>,
     notes: Vec<String>,
     used: Vec<Filter>,
-    /// Envoy's jwt_authn filter, first in every HTTP connection manager (see [`jwt`]).
-    jwt_authn: Option<Value>,
+    /// Envoy's jwt_authn filter (and, for the dynamic module, the set_filter_state filter that
+    /// hands it what jwt_authn verified), first in every HTTP connection manager (see [`jwt`]).
+    jwt_authn: Option<Vec<Value>>,
 }
 
 /// Generates the bootstrap for the gateway `selector` names (with [`Options::sidecar`], the
@@ -253,10 +253,11 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
         used: Vec::new(),
         jwt_authn: None,
     };
-    b.jwt_authn = jwt::filter(ws, &plan, &mut b.clusters, &mut b.notes);
-    if b.jwt_authn.is_some() && matches!(opts.host, FilterHost::DynamicModule(_)) {
-        return Err(EnvoyError::DynamicModuleJwt);
-    }
+    b.jwt_authn = jwt::filter(ws, &plan, &mut b.clusters, &mut b.notes).map(|f| match opts.host {
+        FilterHost::Wasm => vec![f],
+        // The module reads the payloads from filter state, where set_filter_state copies them.
+        FilterHost::DynamicModule(_) => vec![f, jwt::payload_state()],
+    });
     b.clusters.insert(BLACKHOLE.into(), static_cluster(BLACKHOLE, &[], None, Protocol::Tcp));
     let listeners = match &plan.routes {
         RouteTable::MeshGateway(t) => {

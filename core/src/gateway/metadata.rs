@@ -39,6 +39,25 @@ pub fn jwt_payloads(metadata: &[u8], filter: &str) -> Option<JwtPayloads> {
     None
 }
 
+/// The same payloads from jwt_authn's metadata namespace rendered as JSON (Envoy's
+/// `%DYNAMIC_METADATA(envoy.filters.http.jwt_authn)%`: an object, one field per provider), which
+/// is how the dynamic module receives them (see `envoy::jwt::payload_state`). `None` when it is
+/// not an object (Envoy renders `-` when jwt_authn stored nothing) or nests deeper than
+/// [`MAX_DEPTH`], as the protobuf reader refuses it.
+pub fn jwt_payloads_json(rendered: &[u8]) -> Option<JwtPayloads> {
+    fn depth(v: &Value) -> usize {
+        match v {
+            Value::Object(m) => 1 + m.values().map(depth).max().unwrap_or(0),
+            Value::Array(a) => 1 + a.iter().map(depth).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+    match serde_json::from_slice::<Value>(rendered).ok()? {
+        Value::Object(m) if m.values().map(depth).max().unwrap_or(0) < MAX_DEPTH => Some(m),
+        _ => None,
+    }
+}
+
 const VARINT: u8 = 0;
 const FIXED64: u8 = 1;
 const LEN: u8 = 2;
@@ -266,5 +285,23 @@ mod tests {
         }
         let bytes = metadata(&[("j", json!({ "p": deep }))]);
         assert_eq!(jwt_payloads(&bytes, "j"), None);
+    }
+    #[test]
+    fn the_rendered_namespace_reads_as_the_protobuf_one() {
+        let payloads = json!({ "okta": { "sub": "alice", "perms": { "role": ["admin", "ops"] }, "exp": 1.7e9 } });
+        let bytes = metadata(&[("envoy.filters.http.jwt_authn", payloads.clone())]);
+        let from_proto = jwt_payloads(&bytes, "envoy.filters.http.jwt_authn");
+        let from_json = jwt_payloads_json(payloads.to_string().as_bytes());
+        assert_eq!(from_json, from_proto);
+        assert_eq!(from_json.and_then(|m| m.get("okta").cloned()), Some(payloads["okta"].clone()));
+        // Nothing verified (Envoy renders `-`), garbage, a non-object, too deep: nothing.
+        for bad in ["-", "", "{", "[1]", "\"x\""] {
+            assert_eq!(jwt_payloads_json(bad.as_bytes()), None, "{bad}");
+        }
+        let mut deep = json!("x");
+        for _ in 0..MAX_DEPTH + 1 {
+            deep = json!({ "a": deep });
+        }
+        assert_eq!(jwt_payloads_json(deep.to_string().as_bytes()), None);
     }
 }

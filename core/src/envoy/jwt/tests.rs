@@ -178,4 +178,33 @@ Sources = [{ Name = "*", Action = "allow" }]
     let filters = &public["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"];
     assert_eq!(filters[0]["name"], JWT_AUTHN);
     assert_eq!(filters[1]["name"], "envoy.filters.http.wasm");
+
+    // The dynamic module reads the payloads from filter state: set_filter_state copies
+    // jwt_authn's namespace there, between the two, read-only.
+    let opts = crate::envoy::Options { host: crate::envoy::FilterHost::DynamicModule("/x/m.so".into()), ..opts };
+    let g = crate::envoy::generate(&ws, &c, "web", &opts).unwrap_or_else(|e| panic!("{e}"));
+    let v: Value = serde_json::from_str(&g.bootstrap).unwrap_or_default();
+    let listeners = v["static_resources"]["listeners"].as_array().cloned().unwrap_or_default();
+    let public = listeners.iter().find(|l| l["name"].as_str().is_some_and(|n| n.contains(":public:")));
+    let filters =
+        &public.cloned().unwrap_or_default()["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"];
+    let names: Vec<&str> = filters.as_array().into_iter().flatten().filter_map(|f| f["name"].as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            JWT_AUTHN,
+            "envoy.filters.http.set_filter_state",
+            "envoy.filters.http.dynamic_modules",
+            "envoy.filters.http.router"
+        ]
+    );
+    let copy = &filters[1]["typed_config"]["on_request_headers"][0];
+    assert_eq!(copy["object_key"], PAYLOADS_STATE);
+    assert_eq!(copy["read_only"], true);
+    assert_eq!(
+        copy["format_string"]["text_format_source"]["inline_string"],
+        "%DYNAMIC_METADATA(envoy.filters.http.jwt_authn)%"
+    );
+    // Outbound (the upstream listener) neither verifies nor copies.
+    assert_eq!(g.bootstrap.matches("set_filter_state").count(), 2, "the filter's name and its type");
 }
