@@ -35,7 +35,7 @@
 use meshgate_core::gateway::REASON_HEADER;
 use meshgate_core::intentions::Action;
 use meshgate_core::settings::{Peer, Settings};
-use meshgate_tests::envoy::{scratch_dir, Envoy};
+use meshgate_tests::envoy::{scratch_dir, stat_name, Envoy};
 use meshgate_tests::harness::{load, sni, spiffe, start_gateway, start_sidecar, Ports, TD};
 use meshgate_tests::meshca::MeshCa;
 use meshgate_tests::net::{http_request, listening, tcp_hello, Backend, TlsClient};
@@ -302,12 +302,14 @@ fn default_deny() -> Settings {
 }
 
 /// The sum of a meshgate Envoy's `wasmcustom.meshgate.<key>.<what>` counters (one gateway or
-/// sidecar per Envoy, whatever its key).
+/// sidecar per Envoy, whatever its key; under the dynamic module's stats prefix when it is the
+/// host).
 fn meshgate_count(envoy: &Envoy, what: &str) -> u64 {
-    let text = envoy.admin("/stats?filter=wasmcustom.meshgate").map(|r| r.1).unwrap_or_default();
+    let prefix = stat_name("wasmcustom.meshgate.");
+    let text = envoy.admin(&format!("/stats?filter={prefix}")).map(|r| r.1).unwrap_or_default();
     text.lines()
         .filter_map(|l| l.split_once(": "))
-        .filter(|(name, _)| name.starts_with("wasmcustom.meshgate.") && name.ends_with(&format!(".{what}")))
+        .filter(|(name, _)| name.starts_with(&prefix) && name.ends_with(&format!(".{what}")))
         .filter_map(|(_, v)| v.trim().parse::<u64>().ok())
         .sum()
 }
@@ -371,7 +373,7 @@ fn meshgate_sidecar_enforces_the_services_intentions_at_the_destination() {
     assert!(
         sidecar.eventually(Duration::from_secs(5), || meshgate_count(&sidecar, "denied") == 2),
         "{}",
-        sidecar.admin("/stats?filter=wasmcustom").map(|r| r.1).unwrap_or_default()
+        sidecar.admin(&format!("/stats?filter={}", stat_name("wasmcustom."))).map(|r| r.1).unwrap_or_default()
     );
 }
 
