@@ -718,11 +718,14 @@ def svg_chart(results, kind):
     W, H, L, R, T, B = 800, 440, 80, 260, 40, 60
     pts = {v: [] for v in VARIANTS}
     target = []  # the filter's target: wasm floor + 2 µs
+    module_target = []  # the dynamic module's: no filter + 2 µs (only drawn when the module was measured)
     for n, v, _r, s, _f, _w in summarize(results):
         if s["cpu_us_per_req"][0]:
             pts[v].append((n, s["cpu_us_per_req"][0]))
             if v == "floor-wasm":
                 target.append((n, s["cpu_us_per_req"][0] + 2))
+            if v == "none" and "dynamic-module" in results.get(n, results.get(str(n), {})):
+                module_target.append((n, s["cpu_us_per_req"][0] + 2))
     allx = [x for v in pts for x, _ in pts[v]]
     ally = ([y for v in pts for _, y in pts[v]] + [y for _, y in target]
             + [d[0] for _n, _v, _a, d, _r, _c in deny_rows(results) if d[0]])
@@ -762,6 +765,14 @@ def svg_chart(results, kind):
         o.append(f'<line x1="{W - R + 15}" y1="{ly}" x2="{W - R + 40}" y2="{ly}" stroke="{COLORS["floor-wasm"]}" '
                  'stroke-width="1.5" stroke-dasharray="5 4"/>')
         o.append(f'<text x="{W - R + 46}" y="{ly + 4}">target: wasm floor + 2 µs</text>')
+    if module_target:
+        path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in module_target)
+        o.append(f'<polyline points="{path}" fill="none" stroke="{COLORS["dynamic-module"]}" stroke-width="1.5" '
+                 'stroke-dasharray="2 3"/>')
+        ly = T + 20 + (sum(1 for v in VARIANTS if pts[v]) + (1 if target else 0)) * 22
+        o.append(f'<line x1="{W - R + 15}" y1="{ly}" x2="{W - R + 40}" y2="{ly}" stroke="{COLORS["dynamic-module"]}" '
+                 'stroke-width="1.5" stroke-dasharray="2 3"/>')
+        o.append(f'<text x="{W - R + 46}" y="{ly + 4}">module target: no filter + 2 µs</text>')
     for i, v in enumerate(v for v in VARIANTS if pts[v]):
         path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in pts[v])
         o.append(f'<polyline points="{path}" fill="none" stroke="{COLORS[v]}" stroke-width="2"/>')
@@ -775,7 +786,7 @@ def svg_chart(results, kind):
         for n, v, y in denied:
             o.append(f'<circle cx="{px(n):.1f}" cy="{py(y):.1f}" r="5" fill="white" stroke="{COLORS[v]}" stroke-width="2">'
                      f'<title>{LABELS[v]} N={n}: denied {y:.1f} µs</title></circle>')
-        ly = T + 20 + (sum(1 for v in VARIANTS if pts[v]) + (1 if target else 0)) * 22
+        ly = T + 20 + (sum(1 for v in VARIANTS if pts[v]) + (1 if target else 0) + (1 if module_target else 0)) * 22
         o.append(f'<circle cx="{W - R + 27}" cy="{ly}" r="5" fill="white" stroke="#333" stroke-width="2"/>')
         o.append(f'<text x="{W - R + 46}" y="{ly + 4}">denied request (deny flood)</text>')
     o.append("</svg>")
