@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Side-by-side benchmark: no filter vs a trivial wasm filter vs Envoy native RBAC (Consul's shape) vs
-meshgate's filter.wasm, on the HTTP (L7) path and the TCP/SNI (L4) path; plus the ECDS plan reload time.
+meshgate's filter.wasm vs the same filter as an Envoy dynamic module, on the HTTP (L7) path and the
+TCP/SNI (L4) path; plus a deny flood (a source with no intention) and the ECDS plan reload time.
 
 Run it through bench/run.sh (which builds and installs what this needs); see bench/README.md.
 Python standard library only. Everything listens on 127.0.0.1; every process started here is
@@ -30,16 +31,30 @@ TRUST_DOMAIN = "11111111-2222-3333-4444-555555555555.consul"
 # What the tested request carries as its (stand-in) peer identity: the ingress gateway's SPIFFE ID.
 SOURCE_ID = f"spiffe://{TRUST_DOMAIN}/ns/default/dc/dc1/svc/ingress"
 PATH = "/api/items"
-VARIANTS = ["none", "floor-wasm", "rbac", "filter"]
+VARIANTS = ["none", "floor-wasm", "rbac", "filter", "dynamic-module"]
 LABELS = {"none": "no filter (floor)", "floor-wasm": "wasm floor (one host read)",
-          "rbac": "native RBAC (Consul shape)", "filter": "meshgate filter.wasm"}
-COLORS = {"none": "#777777", "floor-wasm": "#2ca02c", "rbac": "#d62728", "filter": "#1f77b4"}
+          "rbac": "native RBAC (Consul shape)", "filter": "meshgate filter.wasm",
+          "dynamic-module": "meshgate dynamic module"}
+COLORS = {"none": "#777777", "floor-wasm": "#2ca02c", "rbac": "#d62728", "filter": "#1f77b4",
+          "dynamic-module": "#9467bd"}
 KINDS = ["terminating", "ingress", "terminating-tcp"]
+# The variants that enforce the intentions (they must deny; the deny flood measures them).
+ENFORCING = ("rbac", "filter", "dynamic-module")
+# meshgate's own bootstraps (`meshgate envoy`), one per filter host; the other variants are derived
+# from the filter's.
+MESHGATE_HOSTS = {"filter": "wasm", "dynamic-module": "dynamic-module"}
 
 
-def variants_of(kind):
-    """The L4 path has no HTTP filter chain, so no (HTTP) wasm floor there."""
-    return list(VARIANTS)
+def variants_of(kind, module=True):
+    """Every path has every variant (the L4 path's wasm floor is a network filter); the dynamic
+    module's column only when a module was given."""
+    return [v for v in VARIANTS if module or v != "dynamic-module"]
+
+
+def has_deny_flood(kind):
+    """The deny flood needs a source the gateway can tell apart: a client certificate (terminating
+    paths). On the ingress path the source is the gateway itself, so there is no other source."""
+    return kind != "ingress"
 
 procs = []
 
@@ -211,15 +226,22 @@ def upstream_cluster(cfg):
     return names[0]
 
 
-def derive_configs(filter_json, n, ports, kind, floor_wasm):
+def derive_configs(filter_json, n, ports, kind, floor_wasm, module_json=None):
     """From meshgate's bootstrap (variant `filter`) derive the others: the same listener, filter
     chain (SNI match, mTLS) and cluster, without the wasm filter and routing straight to the
-    cluster (`none`), with the trivial wasm filter (`floor-wasm`), with native RBAC (`rbac`)."""
+    cluster (`none`), with the trivial wasm filter (`floor-wasm`), with native RBAC (`rbac`). The
+    dynamic module's (`dynamic-module`) is meshgate's own bootstrap for that host
+    (`meshgate envoy --host dynamic-module`), given its ports and stat prefixes only."""
     base = json.load(open(filter_json))
     out = {}
-    for v in variants_of(kind):
-        cfg = copy.deepcopy(base)
+    for v in variants_of(kind, module_json is not None):
+        cfg = copy.deepcopy(base) if v != "dynamic-module" else json.load(open(module_json))
         listener = patch_ports(cfg, v, ports[v])
+        if v == "dynamic-module":
+            if kind != "terminating-tcp":
+                listener["filter_chains"][0]["filters"][0]["typed_config"]["stat_prefix"] = "bench"
+            out[v] = cfg
+            continue
         if kind == "terminating-tcp":
             chain = listener["filter_chains"][0]
             tcp = [f for f in chain["filters"] if f["name"] == "envoy.filters.network.tcp_proxy"]
@@ -331,9 +353,10 @@ def http_get(url, headers=None, timeout=5.0):
 def start_envoy(envoy, cfg_path, log_path, admin_port, ready_timeout):
     """Starts Envoy (one worker) and returns (process, seconds from spawn to /ready == LIVE)."""
     t0 = time.monotonic()
-    # wasm at info: the filter's "meshgate configured … load_ms=… vm_memory_mb=…" lines.
+    # wasm and dynamic_modules at info: the filter's "meshgate configured … load_ms=… vm_memory_mb=…"
+    # lines (either host), and its (rate-limited) deny lines, as in a default Envoy.
     p = subprocess.Popen([envoy, "-c", cfg_path, "--use-dynamic-base-id", "--concurrency", "1", "-l", "error",
-                          "--component-log-level", "wasm:info"],
+                          "--component-log-level", "wasm:info,dynamic_modules:info"],
                          stdout=open(log_path, "w"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     procs.append(p)
     while time.monotonic() - t0 < ready_timeout:
@@ -461,17 +484,25 @@ def parse_wrk(out):
     }
 
 
-def run_wrk(v, info, seconds, conns, kind):
+def run_wrk(v, info, seconds, conns, kind, deny=False):
+    """One wrk run against a variant. deny (the deny flood): through the TLS originator that
+    presents the certificate of a source in no intention (`stranger`), so every request must be
+    refused (L7: 403 from the gateway; L4: the gateway closes the connection, the originator
+    answers 503); a 2xx response aborts the run."""
     pid, admin = info["proc"].pid, info["admin"]
     r0, t0 = envoy_requests(admin, kind), ticks(pid)
-    out = subprocess.run(wrk_args(info["listen"], seconds, conns), capture_output=True, text=True, check=True).stdout
+    port = info["stranger"] if deny else info["listen"]
+    out = subprocess.run(wrk_args(port, seconds, conns), capture_output=True, text=True, check=True).stdout
     settle(pid)
     t1, r1 = ticks(pid), envoy_requests(admin, kind)
     res = parse_wrk(out)
     res["envoy_requests"] = r1 - r0
     res["cpu_s"] = (t1 - t0) / HZ
     res["cpu_us_per_req"] = (t1 - t0) / HZ * 1e6 / (r1 - r0) if r1 > r0 else None
-    if res["non2xx"]:
+    if deny and res["non2xx"] < res["wrk_requests"]:
+        raise SystemExit(f"error: {v} deny flood: {res['wrk_requests'] - res['non2xx']} requests from a source in no "
+                         "intention were answered 2xx")
+    if not deny and res["non2xx"]:
         raise SystemExit(f"error: {v}: {res['non2xx']} non-2xx responses (the allow path must be tested)")
     return res
 
@@ -525,7 +556,9 @@ def fmt_range(m, digits=1):
 
 
 def ratio(a, b):
-    return f"{a / b:.2f}×" if a is not None and b else "–"
+    if a is None or not b:
+        return "–"
+    return f"{a / b:.2f}×" if a / b >= 0.1 else f"{a / b:.2g}×"  # (0.0029×, not 0.00×)
 
 
 def summarize(results):
@@ -543,6 +576,30 @@ def summarize(results):
     return rows
 
 
+def vs_floor_delta(v, s, floor):
+    """CPU over no filter, for the enforcing variants: "+Δ µs" (the dynamic module's target is
+    no filter + 2 µs: it has no Wasm ABI to pay)."""
+    a, b = s["cpu_us_per_req"][0], (floor.get("cpu_us_per_req") or (None,))[0]
+    if v not in ENFORCING or a is None or b is None:
+        return "–"
+    return f"{a - b:+,.0f} µs" if abs(a - b) >= 1000 else f"{a - b:+.1f} µs"
+
+
+def deny_rows(results):
+    """The deny flood: (n, variant, medians of the allowed runs, of the denied runs, denied
+    requests) per enforcing variant that has deny runs."""
+    rows = []
+    for n in sorted(results, key=int):
+        for v in VARIANTS:
+            r = results[n].get(v) or {}
+            if r.get("deny_runs"):
+                rows.append((int(n), v, med([x["cpu_us_per_req"] for x in r["runs"]]),
+                             med([x["cpu_us_per_req"] for x in r["deny_runs"]]),
+                             med([x["rps"] for x in r["deny_runs"]]),
+                             sum(x["envoy_requests"] for x in r["deny_runs"])))
+    return rows
+
+
 def vs_wasm_floor(v, s, wfloor):
     """CPU over the wasm floor, for the enforcing variants: "+Δ µs (ratio)"."""
     a, b = s["cpu_us_per_req"][0], (wfloor.get("cpu_us_per_req") or (None,))[0]
@@ -557,13 +614,16 @@ def markdown(meta, results):
     lines = [
         f"# meshgate benchmark, {meta['kind']} gateway "
         + ("(TCP/SNI, L4): no filter vs wasm floor vs native network RBAC vs filter.wasm" if tcp else
-           "(HTTP, L7): no filter vs wasm floor vs native RBAC vs filter.wasm"),
+           "(HTTP, L7): no filter vs wasm floor vs native RBAC vs filter.wasm")
+        + (" vs the dynamic module" if meta.get("module_bytes") else ""),
         "",
         f"- Date: {meta['date']}; command: `{meta['command']}`",
         f"- Machine: {meta['cpu']} ({meta['nproc']} cores), {meta['kernel']}; "
         f"load average at start {meta['load_start']}, at end {meta['load_end']} (shared machine)",
         f"- Envoy {meta['envoy_version']}, `--concurrency 1`; filter.wasm {meta['wasm_bytes']} bytes"
-        + f", wasm floor module {meta.get('floor_wasm_bytes', '?')} bytes; "
+        + f", wasm floor module {meta.get('floor_wasm_bytes', '?')} bytes"
+        + (f", libmeshgate_dynmod.so {meta['module_bytes']} bytes (`meshgate envoy --host dynamic-module`)"
+           if meta.get("module_bytes") else "") + "; "
         f"wrk -t1 -c{meta['connections']} -d{meta['seconds']}s --latency, {meta['rounds']} rounds, variants "
         "interleaved (order rotated each round); medians over rounds, (min–max).",
         ("- CPU/req: gateway Envoy utime+stime delta / connections the gateway's listener accepted "
@@ -575,28 +635,52 @@ def markdown(meta, results):
            "URI SAN once per connection" if tcp else
            "proxy-wasm HTTP filter (`bench/floor-filter`) that reads `:path` and continues")
         + ", loaded like filter.wasm (V8, same plugin shape); the target is filter ≤ wasm floor + 2 µs"
+        + "; *CPU vs no filter* is the enforcing variant's CPU/req minus the floor's (the dynamic module's "
+        "target: ≤ no filter + 2 µs)"
         + ". Load: spawn to `/ready` = LIVE. RSS: VmRSS after the last round.",
         ("- Intentions: N sources on `web` (a tcp service), each `Action = \"allow\"` (L4); default deny. Every "
          f"request comes from the LAST source (`{TESTED_SOURCE[meta['kind']]}`) — the end of RBAC's principal list. "
-         "Before measuring, rbac and filter must refuse a connection presenting the certificate of a source in "
-         "no intention (`stranger`)." if tcp else
+         "Before measuring, the enforcing variants (rbac, filter.wasm, the dynamic module) must refuse a connection "
+         "presenting the certificate of a source in no intention (`stranger`)." if tcp else
          "- Intentions: N sources on `web`, each `allow` with `HTTP { PathPrefix = \"/api/\" }`; the request "
          f"(`GET /api/items`) comes from the LAST source (`{TESTED_SOURCE[meta['kind']]}`) — RBAC's worst realistic case."),
         "- " + SHAPES[meta["kind"]],
         "",
-        "| N | variant | CPU µs/req | CPU vs floor | CPU vs wasm floor |"
+        "| N | variant | CPU µs/req | CPU vs floor | CPU vs no filter | CPU vs wasm floor |"
         + " req/s | req/s vs floor | p50 ms | p99 ms | p99 vs floor | load s | RSS MB | "
         + ("connections = requests (sum) |" if tcp else "requests (sum) |"),
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, v, r, s, floor, wfloor in summarize(results):
         reqs = sum(run["envoy_requests"] for run in r["runs"])
         lines.append(
             f"| {n:,} | {LABELS[v]} | {fmt_range(s['cpu_us_per_req'])} | {ratio(s['cpu_us_per_req'][0], floor['cpu_us_per_req'][0])} "
-            + f"| {vs_wasm_floor(v, s, wfloor)} "
+            + f"| {vs_floor_delta(v, s, floor)} | {vs_wasm_floor(v, s, wfloor)} "
             + f"| {fmt_range(s['rps'], 0)} | {ratio(s['rps'][0], floor['rps'][0])} "
             f"| {fmt(s['p50_ms'][0], 2)} | {fmt(s['p99_ms'][0], 2)} | {ratio(s['p99_ms'][0], floor['p99_ms'][0])} "
             f"| {r['load_s']:.2f} | {r['rss_mb']:.0f} | {reqs:,} |")
+    deny = deny_rows(results)
+    if deny:
+        lines += ["", "Deny flood: the same gateways, from a source in no intention — the TLS originator presents "
+                  "`stranger.pem` (`spiffe://…/svc/stranger`); every request must be refused ("
+                  + ("the gateway closes the connection, the originator answers 503; one mTLS connection per request"
+                     if tcp else "403 from the gateway")
+                  + f"), {meta.get('deny_seconds', meta['seconds'])} s per run, interleaved with the allowed runs "
+                  "in the same rounds. RBAC finds no policy for the source, so it pays its full scan of N; meshgate "
+                  "looks the source up once. *Denied vs allowed*: the median CPU per denied request over the median "
+                  "per allowed request (the tested source, last of N) of the same variant at the same N; the "
+                  "target is ≤ 1.1× for filter.wasm and the dynamic module. *vs RBAC denied*: the denied request's "
+                  "CPU over RBAC's denied request at the same N."
+                  + ("" if tcp else " (An L7 denial never reaches the backend, so a denied request costs less than "
+                     "an allowed one for every variant.)"), "",
+                  "| N | variant | allowed CPU µs/req | denied CPU µs/req | denied vs allowed | vs RBAC denied "
+                  "| denied req/s | " + ("denied connections (sum) |" if tcp else "denied requests (sum) |"),
+                  "|---:|---|---:|---:|---:|---:|---:|---:|"]
+        rbac_denied = {n: d[0] for n, v, _a, d, _r, _c in deny if v == "rbac"}
+        for n, v, allow, denied, rps, count in deny:
+            lines.append(f"| {n:,} | {LABELS[v]} | {fmt_range(allow)} | {fmt_range(denied)} "
+                         f"| {ratio(denied[0], allow[0])} | {ratio(denied[0], rbac_denied.get(n))} "
+                         f"| {fmt(rps[0], 0)} | {count:,} |")
     ecds = [(int(n), results[n]["filter"]["ecds"]) for n in sorted(results, key=int) if results[n]["filter"].get("ecds")]
     if ecds:
         lines += ["", "ECDS plan reload (filter variant; `meshgate envoy --ecds`: the plan in a watched file): the "
@@ -610,15 +694,18 @@ def markdown(meta, results):
             reload_ms = " / ".join(fmt(x["load_ms"], 1) for x in e.get("reload_loads", [])) or "–"
             lines.append(f"| {n:,} | {fmt(e['reload_s'], 3)} | {fmt(e['applied_s'], 3)} | {reload_ms} "
                          f"| {e['ecds_file_mb']:.2f} | {e['update_gen_s']:.2f} | {e['load_s']:.2f} | {e['rss_mb']:.0f} |")
-    loads = [(int(n), results[n]["filter"].get("plan_loads") or []) for n in sorted(results, key=int)]
-    if any(l for _, l in loads):
-        lines += ["", "filter.wasm plan load, as the filter reports it (`meshgate configured … load_ms=… "
-                  "vm_memory_mb=…`, one line per VM: Envoy configures the main thread's VM and each worker's): "
-                  "`on_configure` time (reading the plan, parsing, indexing) and the VM's linear memory after it "
-                  "(wasm memory never shrinks, so this includes the peak while parsing).", "",
-                  "| N | VMs | on_configure ms (each VM) | VM memory MB (each VM) |", "|---:|---:|---:|---:|"]
-        for n, l in loads:
-            lines.append(f"| {n:,} | {len(l)} | {' / '.join(fmt(x['load_ms'], 1) for x in l)} "
+    loads = [(int(n), v, results[n][v].get("plan_loads") or []) for n in sorted(results, key=int)
+             for v in MESHGATE_HOSTS if v in results[n]]
+    if any(l for _, _, l in loads):
+        lines += ["", "Plan load, as the filter reports it (`meshgate configured … load_ms=… "
+                  "vm_memory_mb=…`, one line per filter instance: filter.wasm's main-thread VM and each worker's; "
+                  "the dynamic module's filter configurations): "
+                  "`on_configure` time (reading the plan, parsing, indexing) and, for filter.wasm, the VM's linear "
+                  "memory after it (wasm memory never shrinks, so this includes the peak while parsing; the module "
+                  "reports `-`).", "",
+                  "| N | host | loads | on_configure ms (each) | VM memory MB (each) |", "|---:|---|---:|---:|---:|"]
+        for n, v, l in loads:
+            lines.append(f"| {n:,} | {LABELS[v]} | {len(l)} | {' / '.join(fmt(x['load_ms'], 1) for x in l)} "
                          f"| {' / '.join(fmt(x['memory_mb'], 1) for x in l)} |")
     lines += ["", f"![CPU per request vs N]({meta['kind']}-cpu-per-request.svg)", ""]
     if meta.get("notes"):
@@ -631,13 +718,17 @@ def svg_chart(results, kind):
     W, H, L, R, T, B = 800, 440, 80, 260, 40, 60
     pts = {v: [] for v in VARIANTS}
     target = []  # the filter's target: wasm floor + 2 µs
+    module_target = []  # the dynamic module's: no filter + 2 µs (only drawn when the module was measured)
     for n, v, _r, s, _f, _w in summarize(results):
         if s["cpu_us_per_req"][0]:
             pts[v].append((n, s["cpu_us_per_req"][0]))
             if v == "floor-wasm":
                 target.append((n, s["cpu_us_per_req"][0] + 2))
+            if v == "none" and "dynamic-module" in results.get(n, results.get(str(n), {})):
+                module_target.append((n, s["cpu_us_per_req"][0] + 2))
     allx = [x for v in pts for x, _ in pts[v]]
-    ally = [y for v in pts for _, y in pts[v]] + [y for _, y in target]
+    ally = ([y for v in pts for _, y in pts[v]] + [y for _, y in target]
+            + [d[0] for _n, _v, _a, d, _r, _c in deny_rows(results) if d[0]])
     if not allx:
         return "<svg xmlns='http://www.w3.org/2000/svg'/>\n"
     import math
@@ -674,6 +765,14 @@ def svg_chart(results, kind):
         o.append(f'<line x1="{W - R + 15}" y1="{ly}" x2="{W - R + 40}" y2="{ly}" stroke="{COLORS["floor-wasm"]}" '
                  'stroke-width="1.5" stroke-dasharray="5 4"/>')
         o.append(f'<text x="{W - R + 46}" y="{ly + 4}">target: wasm floor + 2 µs</text>')
+    if module_target:
+        path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in module_target)
+        o.append(f'<polyline points="{path}" fill="none" stroke="{COLORS["dynamic-module"]}" stroke-width="1.5" '
+                 'stroke-dasharray="2 3"/>')
+        ly = T + 20 + (sum(1 for v in VARIANTS if pts[v]) + (1 if target else 0)) * 22
+        o.append(f'<line x1="{W - R + 15}" y1="{ly}" x2="{W - R + 40}" y2="{ly}" stroke="{COLORS["dynamic-module"]}" '
+                 'stroke-width="1.5" stroke-dasharray="2 3"/>')
+        o.append(f'<text x="{W - R + 46}" y="{ly + 4}">module target: no filter + 2 µs</text>')
     for i, v in enumerate(v for v in VARIANTS if pts[v]):
         path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in pts[v])
         o.append(f'<polyline points="{path}" fill="none" stroke="{COLORS[v]}" stroke-width="2"/>')
@@ -682,6 +781,14 @@ def svg_chart(results, kind):
         ly = T + 20 + i * 22
         o.append(f'<line x1="{W - R + 15}" y1="{ly}" x2="{W - R + 40}" y2="{ly}" stroke="{COLORS[v]}" stroke-width="2"/>')
         o.append(f'<text x="{W - R + 46}" y="{ly + 4}">{LABELS[v]}</text>')
+    denied = [(n, v, d[0]) for n, v, _a, d, _r, _c in deny_rows(results) if d[0]]
+    if denied:  # the deny flood: hollow markers in the variant's colour
+        for n, v, y in denied:
+            o.append(f'<circle cx="{px(n):.1f}" cy="{py(y):.1f}" r="5" fill="white" stroke="{COLORS[v]}" stroke-width="2">'
+                     f'<title>{LABELS[v]} N={n}: denied {y:.1f} µs</title></circle>')
+        ly = T + 20 + (sum(1 for v in VARIANTS if pts[v]) + (1 if target else 0) + (1 if module_target else 0)) * 22
+        o.append(f'<circle cx="{W - R + 27}" cy="{ly}" r="5" fill="white" stroke="#333" stroke-width="2"/>')
+        o.append(f'<text x="{W - R + 46}" y="{ly + 4}">denied request (deny flood)</text>')
     o.append("</svg>")
     return "\n".join(o) + "\n"
 
@@ -701,10 +808,13 @@ def write_results(out_dir, meta, results):
 
 # ---------------------------------------------------------------------------------------------
 
-def meshgate_envoy(a, d, kind, gw_name, admin_port, certs, out, settings="settings.hcl", ecds_dir=None, update=False):
-    """`meshgate envoy` on the bench's Consul config text; returns its wall time in seconds."""
+def meshgate_envoy(a, d, kind, gw_name, admin_port, certs, out, settings="settings.hcl", ecds_dir=None, update=False,
+                   host="wasm"):
+    """`meshgate envoy` on the bench's Consul config text (host: `wasm`, filter.wasm, or
+    `dynamic-module`, the module); returns its wall time in seconds."""
     cmd = [a.meshgate, "envoy", f"{d}/ws.hcl", f"{d}/entries.hcl", f"{d}/gateway.hcl", f"{d}/intentions.hcl",
-           "--settings", f"{d}/{settings}", "--gateway", gw_name, "--wasm", a.wasm, "--admin-port", str(admin_port)]
+           "--settings", f"{d}/{settings}", "--gateway", gw_name, "--admin-port", str(admin_port)]
+    cmd += ["--wasm", a.wasm] if host == "wasm" else ["--host", "dynamic-module", "--module", a.module]
     cmd += ["--cert-dir", certs]
     if ecds_dir:
         cmd += ["--ecds", ecds_dir]
@@ -724,6 +834,13 @@ def is_denied(port, kind):
         return st != 200
     st, _ = http_get(f"http://127.0.0.1:{port['listen']}/other", hdr, timeout=120)
     return st == 403
+
+
+def stranger_status(port):
+    """The status a request from a source in no intention (`stranger`'s certificate, through its
+    TLS originator) gets: 200 without enforcement; 403 (L7) or 503 (L4, connection refused) with."""
+    st, _ = http_get(f"http://127.0.0.1:{port['stranger']}{PATH}", {"Host": HOST, SPIFFE_HEADER: SOURCE_ID}, timeout=120)
+    return st
 
 
 def check_allowed(port, what):
@@ -814,11 +931,20 @@ def main():
     ap.add_argument("--meshgate", required=True)
     ap.add_argument("--wasm", required=True)
     ap.add_argument("--floor-wasm", required=True, help="the wasm floor module (bench/floor-filter)")
+    ap.add_argument("--module", default=None,
+                    help="libmeshgate_dynmod.so: adds the dynamic-module variant (meshgate envoy --host dynamic-module)")
+    ap.add_argument("--deny-sizes", default="10000",
+                    help="the N (of --sizes) at which the deny flood runs (default 10000; --quick: 10)")
+    ap.add_argument("--no-deny", dest="deny", action="store_false",
+                    help="skip the deny flood (requests from a source in no intention)")
     ap.add_argument("--command", default="bench/run.sh")
     a = ap.parse_args()
+    deny_seconds = a.seconds
     if a.quick:
-        a.sizes, a.seconds, a.rounds = "10", min(a.seconds, 5), 1
+        a.sizes, a.seconds, a.rounds, a.deny_sizes = "10", min(a.seconds, 5), 1, "10"
+        deny_seconds = min(a.seconds, 2)  # the deny flood is only shown to work in --quick: keep it short
     sizes = [int(x) for x in a.sizes.split(",") if x]
+    deny_sizes = {int(x) for x in a.deny_sizes.split(",") if x} if a.deny else set()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out_dir = a.out or (tempfile.mkdtemp(prefix="meshgate-bench-quick-") if a.quick else os.path.join(root, "bench", "results"))
     os.makedirs(out_dir, exist_ok=True)
@@ -829,7 +955,7 @@ def main():
     work = tempfile.mkdtemp(prefix="meshgate-bench-")
     kind = a.gateway
     tcp = kind == "terminating-tcp"
-    vs = variants_of(kind)
+    vs = variants_of(kind, a.module is not None)
     gw_name = "ingress" if kind == "ingress" else "tgw"
     certs = f"{work}/certs"
     subprocess.run([a.meshgate, "ca", "create", "--dir", certs], check=True, capture_output=True)
@@ -852,6 +978,9 @@ def main():
         "envoy_version": vm.group(1) if vm else version.strip()[:60],
         "wasm_bytes": os.path.getsize(a.wasm),
         "floor_wasm_bytes": os.path.getsize(a.floor_wasm),
+        "module_bytes": os.path.getsize(a.module) if a.module else None,
+        "deny_sizes": sorted(n for n in deny_sizes if n in sizes) if has_deny_flood(kind) else [],
+        "deny_seconds": deny_seconds,
         "connections": a.connections, "seconds": a.seconds, "rounds": a.rounds,
         "ecds": a.ecds,
         "notes": [],
@@ -873,11 +1002,16 @@ def main():
             ports = {v: {"gw": free_port(), "admin": free_port()} for v in names}
             for v in names:  # where wrk connects: the gateway, or the TLS originator in front of it
                 ports[v]["listen"] = ports[v]["gw"] if kind == "ingress" else free_port()
-                if tcp:  # the same, with the certificate of a source in no intention
+                if kind != "ingress":  # the same, with the certificate of a source in no intention
                     ports[v]["stranger"] = free_port()
             write_consul_config(d, n, native_port or bport, ports["filter"]["gw"], kind)
             gen_s = meshgate_envoy(a, d, kind, gw_name, ports["filter"]["admin"], certs, f"{d}/filter.json")
-            cfgs = derive_configs(f"{d}/filter.json", n, ports, kind, a.floor_wasm)
+            module_gen_s = None
+            if "dynamic-module" in vs:
+                module_gen_s = meshgate_envoy(a, d, kind, gw_name, ports["filter"]["admin"], certs,
+                                              f"{d}/dynamic-module-boot.json", host="dynamic-module")
+            cfgs = derive_configs(f"{d}/filter.json", n, ports, kind, a.floor_wasm,
+                                  f"{d}/dynamic-module-boot.json" if module_gen_s is not None else None)
             info = {}
             for v in vs:
                 path = f"{d}/{v}.json"
@@ -900,18 +1034,22 @@ def main():
                 with open(f"{d}/client.json", "w") as f:
                     json.dump(tls_client_config(cadmin, upstreams, sni, certs, per_connection=tcp), f)
                 client, _ = start_envoy(a.envoy, f"{d}/client.json", f"{d}/client.log", cadmin, 60)
-            # Correctness: the tested request is allowed everywhere; both enforcing variants deny a
+            # Correctness: the tested request is allowed everywhere; the enforcing variants deny a
             # non-matching request (L7: GET /other) or a source in no intention (L4: a connection
-            # with stranger.pem, which `none` accepts); on ingress, another source is denied by RBAC too (the filter takes
+            # with stranger.pem, which `none` accepts; L7 too, with 403); on ingress, another source is denied by RBAC too (the filter takes
             # the source from the gateway itself: no equivalent for a plain-HTTP client).
             for v in vs:
                 check_allowed(ports[v], f"N={n} {v}")
-                if v in ("rbac", "filter") and not is_denied(ports[v], kind):
+                if v in ENFORCING and not is_denied(ports[v], kind):
                     raise SystemExit(f"error: N={n} {v}: " + ("a connection from a source in no intention was accepted"
                                      if tcp else "GET /other was not answered 403"))
-                if v == "none" and tcp and is_denied(ports[v], kind):
-                    raise SystemExit(f"error: N={n} none: the stranger's connection fails without any enforcement "
-                                     "(so a refusal by rbac/filter would prove nothing)")
+                if kind != "ingress":
+                    st = stranger_status(ports[v])
+                    if v == "none" and st != 200:
+                        raise SystemExit(f"error: N={n} none: the stranger's request answered {st} without any "
+                                         "enforcement (so a refusal by the enforcing variants would prove nothing)")
+                    if v in ENFORCING and (st == 200 or (not tcp and st != 403)):
+                        raise SystemExit(f"error: N={n} {v}: a request from a source in no intention answered {st}")
                 if v == "rbac" and kind == "ingress":
                     other = {"Host": HOST, SPIFFE_HEADER: SOURCE_ID.replace("/svc/ingress", "/svc/stranger")}
                     st, _ = http_get(f"http://127.0.0.1:{ports[v]['listen']}{PATH}", other, timeout=120)
@@ -921,23 +1059,37 @@ def main():
             for v in vs:  # warm up (V8 tiers up under load)
                 subprocess.run(wrk_args(info[v]["listen"], warm, a.connections, latency=False), capture_output=True, check=True)
                 settle(info[v]["proc"].pid)
-            runs = {v: [] for v in vs}
+            # The deny flood at this N: the enforcing variants again, from the stranger (a source in
+            # no intention), interleaved with the allowed runs in the same rounds.
+            deny = n in deny_sizes and has_deny_flood(kind)
+            keys = vs + ([f"{v}:deny" for v in vs if v in ENFORCING] if deny else [])
+            if deny:
+                for v in (v for v in vs if v in ENFORCING):  # warm the deny path up as well
+                    subprocess.run(wrk_args(info[v]["stranger"], warm, a.connections, latency=False),
+                                   capture_output=True, check=True)
+                    settle(info[v]["proc"].pid)
+            runs = {k: [] for k in keys}
             for rnd in range(a.rounds):
-                order = vs[rnd % len(vs):] + vs[:rnd % len(vs)]
-                for v in order:
-                    r = run_wrk(v, info[v], a.seconds, a.connections, kind)
-                    runs[v].append(r)
-                    log(f"N={n} round {rnd + 1} {v}: {r['envoy_requests']} requests, {r['rps']:.1f} req/s, "
+                order = keys[rnd % len(keys):] + keys[:rnd % len(keys)]
+                for k in order:
+                    v, denied = k.split(":")[0], k.endswith(":deny")
+                    r = run_wrk(k, info[v], deny_seconds if denied else a.seconds, a.connections, kind, deny=denied)
+                    runs[k].append(r)
+                    log(f"N={n} round {rnd + 1} {k}: {r['envoy_requests']} requests, {r['rps']:.1f} req/s, "
                         f"{fmt(r['cpu_us_per_req'])} µs CPU/req, p50 {fmt(r['p50_ms'], 2)} ms, p99 {fmt(r['p99_ms'], 2)} ms"
                         + (f", socket errors: {r['socket_errors']}" if r["socket_errors"] else ""))
             results[n] = {}
             for v in vs:
                 results[n][v] = {"runs": runs[v], "load_s": info[v]["load_s"], "rss_mb": rss_mb(info[v]["proc"].pid),
                                  "config_mb": info[v]["config_mb"]}
-                if v == "filter":
+                if f"{v}:deny" in runs:
+                    results[n][v]["deny_runs"] = runs[f"{v}:deny"]
+                if v in MESHGATE_HOSTS:
                     results[n][v]["plan_loads"] = plan_loads(f"{d}/{v}.log")
                 stop(info[v]["proc"])
             results[n]["filter"]["plan_generation_s"] = gen_s
+            if module_gen_s is not None:
+                results[n]["dynamic-module"]["plan_generation_s"] = module_gen_s
             if a.ecds:
                 e = measure_ecds(a, d, n, kind, gw_name, ports["ecds"], certs)
                 results[n]["filter"]["ecds"] = e
@@ -967,6 +1119,13 @@ def main():
             for i, r in enumerate(results[n].get(v, {}).get("runs", [])):
                 if not r["envoy_requests"] or not r["wrk_requests"] or r["cpu_us_per_req"] is None or r["rps"] <= 0:
                     problems.append(f"N={n} {v} round {i + 1}: no requests/numbers ({r})")
+            if v in ENFORCING and n in meta["deny_sizes"]:
+                deny_runs = results[n].get(v, {}).get("deny_runs") or []
+                if not deny_runs:
+                    problems.append(f"N={n} {v}: no deny-flood runs")
+                for i, r in enumerate(deny_runs):
+                    if not r["envoy_requests"] or not r["wrk_requests"] or r["cpu_us_per_req"] is None:
+                        problems.append(f"N={n} {v} deny flood round {i + 1}: no requests/numbers ({r})")
         if a.ecds:
             e = results[n]["filter"].get("ecds") or {}
             if e.get("applied_s") is None or e.get("reload_s") is None:
@@ -977,7 +1136,8 @@ def main():
         log("FAIL:\n  " + "\n  ".join(problems))
         return 1
     if a.quick:
-        log("quick: OK (every variant produced requests and numbers; no speed is asserted)")
+        log("quick: OK (every variant" + (" and the deny flood" if meta["deny_sizes"] else "")
+            + " produced requests and numbers; no speed is asserted)")
     return 0
 
 

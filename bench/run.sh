@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of the enforcement paths: no filter (floor) vs a trivial wasm filter (wasm
-# floor, L7 only) vs Envoy's native RBAC in the shape Consul generates vs meshgate's filter.wasm, at N
-# intentions, on the HTTP (L7) or the TCP/SNI (L4) path; plus the ECDS plan reload time. See
-# bench/README.md.
+# floor) vs Envoy's native RBAC in the shape Consul generates vs meshgate's filter.wasm vs the same
+# filter as an Envoy dynamic module, at N intentions, on the HTTP (L7) or the TCP/SNI (L4) path; plus
+# a deny flood (a source in no intention) and the ECDS plan reload time. See bench/README.md.
 #
 # usage: bench/run.sh [--quick] [--gateway terminating|ingress|terminating-tcp] [--sizes 10,1000,10000]
 #                     [--seconds S] [--rounds R] [--connections C] [--out DIR] [--no-ecds]
-#   --quick   smoke check for CI: N=10, 1 round of 5 s; fails unless every variant produced numbers
-#             (never asserts a speed); writes to a temporary directory unless --out is given.
-#   default   N=10,1000,10000, 3 rounds of 10 s per variant; writes bench/results/.
+#                     [--deny-sizes 10000] [--no-deny] [--no-module]
+#   --quick   smoke check for CI: N=10, 1 round of 5 s (deny flood 2 s); fails unless every variant
+#             and the deny flood produced numbers (never asserts a speed); writes to a temporary
+#             directory unless --out is given.
+#   default   N=10,1000,10000, 3 rounds of 10 s per variant, the deny flood at N=10000 (terminating
+#             paths); writes bench/results/.
+#   --deny-sizes LIST  the N (of --sizes) at which the deny flood runs; --no-deny skips it.
+#   --no-module        no dynamic-module column (and no module build).
 # Env: MESHGATE_FILTER_WASM=PATH measures that filter.wasm instead of building one (MESHGATE_FLOOR_WASM
-# the same for the wasm floor); ENVOY_BIN=PATH; CARGO_TARGET_DIR as usual.
+# the same for the wasm floor, MESHGATE_DYNAMIC_MODULE for libmeshgate_dynmod.so, MESHGATE_CLI for the
+# meshgate CLI); ENVOY_BIN=PATH; CARGO_TARGET_DIR as usual.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -22,7 +28,31 @@ TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 command -v wrk >/dev/null || apt_install wrk
 setup_envoy
 envoy_bin="${ENVOY_BIN:-$(python3 -c 'import envoy, os; print(os.path.join(os.path.dirname(envoy.__file__), "_bin", "envoy"))')}"
-cargo build -q -p meshgate --release
+# The CLI and the dynamic module: release, one build (either may come from the environment instead).
+module=yes
+for arg in "$@"; do
+    [ "$arg" = "--no-module" ] && module=no
+done
+native_pkgs=()
+if [ -n "${MESHGATE_CLI:-}" ]; then
+    cli="$MESHGATE_CLI"
+else
+    native_pkgs+=(-p meshgate)
+    cli="$TARGET/release/meshgate"
+fi
+module_args=()
+if [ "$module" = yes ]; then
+    if [ -n "${MESHGATE_DYNAMIC_MODULE:-}" ]; then
+        dynmod="$MESHGATE_DYNAMIC_MODULE"
+    else
+        native_pkgs+=(-p meshgate-dynmod)
+        dynmod="$TARGET/release/libmeshgate_dynmod.so"
+    fi
+    module_args=(--module "$dynmod")
+fi
+if [ "${#native_pkgs[@]}" -gt 0 ]; then
+    cargo build -q "${native_pkgs[@]}" --release
+fi
 # filter.wasm and the wasm floor (bench/floor-filter): wasm32-wasip1, profile wasm-release, one build.
 wasm_pkgs=()
 if [ -n "${MESHGATE_FILTER_WASM:-}" ]; then
@@ -42,5 +72,10 @@ if [ "${#wasm_pkgs[@]}" -gt 0 ]; then
 fi
 # bench.py kills every process it starts (on exit, error, SIGINT/SIGTERM/SIGHUP); exec keeps the
 # signal path direct.
-exec python3 "$ROOT/bench/bench.py" --envoy "$envoy_bin" --meshgate "$TARGET/release/meshgate" \
-    --wasm "$wasm" --floor-wasm "$floor_wasm" --command "bench/run.sh $*" "$@"
+# (--no-module is run.sh's: bench.py simply gets no --module.)
+args=()
+for arg in "$@"; do
+    [ "$arg" = "--no-module" ] || args+=("$arg")
+done
+exec python3 "$ROOT/bench/bench.py" --envoy "$envoy_bin" --meshgate "$cli" \
+    --wasm "$wasm" --floor-wasm "$floor_wasm" "${module_args[@]}" --command "bench/run.sh $*" "${args[@]}"

@@ -302,16 +302,21 @@ step_demo_check() {
 # ------------------------------------------------------------------------------ benchmark smoke
 
 # The benchmark harness end to end (bench/run.sh --quick, bench/README.md): N = 10, one round of a
-# few seconds per variant, on the HTTP path (no filter, wasm floor, native RBAC, filter.wasm), the
-# L4 path (--gateway terminating-tcp) and the ingress path (--gateway ingress: mTLS as the gateway's
-# identity to a Connect-native backend), each with the ECDS plan reload. It fails when a variant or the
-# reload produced no numbers; it never asserts a speed. Results go to a temporary directory.
+# few seconds per variant, on the HTTP path (no filter, wasm floor, native RBAC, filter.wasm, the
+# dynamic module), the L4 path (--gateway terminating-tcp) and the ingress path (--gateway ingress:
+# mTLS as the gateway's identity to a Connect-native backend), each with the ECDS plan reload; on the
+# two terminating paths also the deny flood (a source in no intention, 2 s per enforcing variant). It
+# fails when a variant, a deny run or the reload produced no numbers; it never asserts a speed.
+# Results go to a temporary directory.
 step_bench_quick() {
     setup_envoy
     [ -f "$filter_wasm" ] || fail "no $filter_wasm: the filter.wasm build step must run first"
-    CARGO_TARGET_DIR="$TARGET_DIR" MESHGATE_FILTER_WASM="$filter_wasm" bench/run.sh --quick
-    CARGO_TARGET_DIR="$TARGET_DIR" MESHGATE_FILTER_WASM="$filter_wasm" bench/run.sh --quick --gateway terminating-tcp
-    CARGO_TARGET_DIR="$TARGET_DIR" MESHGATE_FILTER_WASM="$filter_wasm" bench/run.sh --quick --gateway ingress
+    [ -f "$dynmod_so" ] || fail "no $dynmod_so: the dynamic module build step must run first"
+    local kind
+    for kind in terminating terminating-tcp ingress; do
+        CARGO_TARGET_DIR="$TARGET_DIR" MESHGATE_FILTER_WASM="$filter_wasm" MESHGATE_DYNAMIC_MODULE="$dynmod_so" \
+            MESHGATE_CLI="$TARGET_DIR/release/meshgate" bench/run.sh --quick --gateway "$kind"
+    done
 }
 
 # ---------------------------------------------------------------------------------------- fuzzing
@@ -350,7 +355,7 @@ run_step "doc tests (cargo test --workspace --doc)" step_doc_tests
 run_step "browser tests (planner facade in Chromium; playground page with playwright-core)" step_browser_tests
 run_step "envoy integration tests (filter.wasm and the dynamic module in the pinned Envoy, every gateway kind)" step_envoy_tests
 run_step "the demo's data plane (MESHGATE_RUN_CHECK=1 scripts/run.sh: every printed request, failover)" step_demo_check
-run_step "benchmark smoke (bench/run.sh --quick: HTTP, L4 and ingress paths; numbers, never a speed)" step_bench_quick
+run_step "benchmark smoke (bench/run.sh --quick: HTTP, L4 and ingress paths, both hosts, deny flood; numbers, never a speed)" step_bench_quick
 run_step "fuzz smoke (every fuzz target, ${MESHGATE_FUZZ_SECONDS:-10} s each)" step_fuzz_smoke
 run_step "tests" step_tests
 
