@@ -3,7 +3,7 @@
 // file (Undo brings it back) or opens as a new file beside it.
 import { app } from "./app";
 import { byId, h } from "./dom";
-import { editor, renderFileTabs, selectFile } from "./files";
+import { editor, freeName, renderFileTabs, selectFile } from "./files";
 import { requestConvert } from "./planner";
 import { changed, keepCurrent } from "./workspace";
 import { notify } from "./ui";
@@ -30,15 +30,6 @@ let opening = 0;
 /** `web.crd.yaml`, `web.hcl` → `web`: the name without the form it is written in. */
 function stem(name: string): string {
   return name.replace(/\.crd\.ya?ml$/i, "").replace(/\.(hcl|json|ya?ml)$/i, "") || name;
-}
-
-/** `base + ext`, or `base-2 + ext`… when another file (not `except`) has that name. */
-function freeName(base: string, ext: string, except: number): string {
-  const taken = (name: string) => app.files.some((f) => f.name === name && f.id !== except);
-  for (let n = 1; ; n++) {
-    const name = `${base}${n === 1 ? "" : `-${n}`}${ext}`;
-    if (!taken(name)) return name;
-  }
 }
 
 function target(): Target {

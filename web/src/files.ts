@@ -185,12 +185,19 @@ function applyFix(d: DiagnosticView): void {
   editor.view.focus();
 }
 
+/** `base + ext`, or `base-2 + ext`… when another file (not `except`) has that name. */
+export function freeName(base: string, ext: string, except: number): string {
+  const taken = (name: string) => app.files.some((f) => f.name === name && f.id !== except);
+  for (let n = 1; ; n++) {
+    const name = `${base}${n === 1 ? "" : `-${n}`}${ext}`;
+    if (!taken(name)) return name;
+  }
+}
+
 /** Adds a file with this text (named `name`, or the first free `name-2`, … when taken) and shows it. */
 export function addFile(name: string, text: string): string {
   const dot = name.lastIndexOf(".");
-  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ""];
-  let free = name;
-  for (let n = 2; app.files.some((f) => f.name === free); n++) free = `${stem}-${n}${ext}`;
+  const free = dot > 0 ? freeName(name.slice(0, dot), name.slice(dot), -1) : freeName(name, "", -1);
   const file = { id: app.nextId++, name: free, text };
   app.files.push(file);
   selectFile(file.id);

@@ -4,7 +4,7 @@
 //! registration to add, in one click, instead of an empty route table.
 
 use super::Analysis;
-use crate::identity::DEFAULT;
+use crate::identity::{is_default, or_default};
 use crate::intentions::Origin;
 use crate::model::document::{ConfigEntry, EntryKind};
 use crate::model::service::ServiceKind;
@@ -41,12 +41,11 @@ impl Analysis {
         let mut out = Vec::new();
         for entry in ws.entries() {
             let Some(kind) = service_kind(entry.kind()) else { continue };
-            let tenancy = |v: &str| if v.is_empty() { DEFAULT.to_string() } else { v.to_string() };
             let registered = ws.services().any(|s| {
                 s.kind == kind
                     && s.name == entry.name()
-                    && tenancy(&s.partition) == tenancy(entry.partition())
-                    && tenancy(&s.namespace) == tenancy(entry.namespace())
+                    && or_default(&s.partition) == or_default(entry.partition())
+                    && or_default(&s.namespace) == or_default(entry.namespace())
             });
             if registered || out.iter().any(|u: &UnregisteredGateway| u.name == entry.name() && u.kind == kind.as_str())
             {
@@ -92,10 +91,10 @@ fn registration(entry: &ConfigEntry, kind: ServiceKind, port: u16, origin: &Orig
         kind = kind.as_str(),
         name = entry.name(),
     );
-    if !entry.partition().is_empty() && entry.partition() != DEFAULT {
+    if !is_default(entry.partition()) {
         text.push_str(&format!("  partition = {:?}\n", entry.partition()));
     }
-    if !entry.namespace().is_empty() && entry.namespace() != DEFAULT {
+    if !is_default(entry.namespace()) {
         text.push_str(&format!("  namespace = {:?}\n", entry.namespace()));
     }
     text.push_str("}\n");
