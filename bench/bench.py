@@ -78,12 +78,22 @@ def on_signal(signum, _frame):
     sys.exit(128 + signum)
 
 
+_GIVEN_PORTS = set()
+
+
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    """A port free now and not given out before by this run: the kernel may hand a just-closed
+    port out again, and a run asks for dozens before any Envoy binds them (two listeners of one
+    run got the same port once: "Address already in use")."""
+    for _ in range(100):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        if port not in _GIVEN_PORTS:
+            _GIVEN_PORTS.add(port)
+            return port
+    raise RuntimeError("no free port not given out before")
 
 
 def log(msg):
