@@ -499,18 +499,20 @@ impl Analysis {
         }
     }
 
+    /// The whole Intentions view (the page asks for it in windows: [`Self::intention_windows`]).
     pub fn intentions(&self) -> IntentionsView {
-        let ranked: &[Intention] = self.table().map(IntentionTable::intentions).unwrap_or(&[]);
-        let intentions = ranked.iter().enumerate().map(|(i, x)| intention_row(i + 1, x)).collect();
-        IntentionsView {
-            default_policy: self.settings.default_intention_policy,
-            mode: self.settings.mode,
-            intentions,
-            matrix: self.matrix(ranked),
-        }
+        self.intention_windows().into_view(self)
     }
 
-    fn matrix(&self, ranked: &[Intention]) -> Matrix {
+    /// The intentions in ranking order (none when the table could not be built).
+    fn ranked(&self) -> &[Intention] {
+        self.table().map(IntentionTable::intentions).unwrap_or(&[])
+    }
+
+    /// The matrix's rows and columns: every service an intention names (not by wildcard), every
+    /// registered service and every upstream destination, then "(any other)"; labelled, and the
+    /// destinations with their protocol.
+    fn matrix_endpoints(&self, ranked: &[Intention]) -> (Vec<Endpoint>, Vec<Endpoint>) {
         let local = |name: &str, namespace: &str, partition: &str| Endpoint {
             label: String::new(),
             name: name.to_string(),
@@ -565,20 +567,23 @@ impl Analysis {
             e.label = endpoint_label(e);
             e.protocol = Some(self.protocol(&e.name, &e.namespace));
         }
-        let cells = sources.iter().map(|s| destinations.iter().map(|d| self.cell(ranked, s, d)).collect()).collect();
-        Matrix { sources, destinations, cells }
+        (sources, destinations)
     }
 
-    fn cell(&self, ranked: &[Intention], s: &Endpoint, d: &Endpoint) -> Cell {
+    /// The index in the ranking of the intention deciding `s` → `d`, if one does.
+    fn deciding(&self, s: &Endpoint, d: &Endpoint) -> Option<usize> {
+        self.table()?.find(&Request {
+            source: Caller { name: &s.name, namespace: &s.namespace, partition: &s.partition, peer: &s.peer },
+            destination: ServiceName { name: &d.name, namespace: &d.namespace, partition: &d.partition },
+            http: None,
+        })
+    }
+
+    /// The cell for a pair whose deciding intention is `ranked[index]` (the default policy when
+    /// none is), with its explanation.
+    fn cell(&self, ranked: &[Intention], index: Option<usize>, d: &Endpoint) -> Cell {
         let default = self.settings.default_intention_policy;
-        let found = self.table().and_then(|t| {
-            t.find(&Request {
-                source: Caller { name: &s.name, namespace: &s.namespace, partition: &s.partition, peer: &s.peer },
-                destination: ServiceName { name: &d.name, namespace: &d.namespace, partition: &d.partition },
-                http: None,
-            })
-        });
-        let Some((index, i)) = found.and_then(|n| ranked.get(n).map(|i| (n, i))) else {
+        let Some((index, i)) = index.and_then(|n| ranked.get(n).map(|i| (n, i))) else {
             return Cell {
                 verdict: if default == Action::Allow { CellVerdict::DefaultAllow } else { CellVerdict::DefaultDeny },
                 rank: None,
@@ -780,6 +785,7 @@ pub mod check;
 mod dials;
 mod envoy;
 mod gateways;
+mod intention_windows;
 mod routes;
 mod unregistered;
 mod upstreams;
@@ -788,6 +794,10 @@ pub use envoy::{EnvoyRequest, EnvoyView, DEFAULT_ADMIN_PORT, DEFAULT_CERT_DIR, D
 pub use gateways::{
     GatewayIntention, GatewayIntentions, GatewayPlanView, GatewayTable, GatewayView, GatewaysView, HostView,
     HttpRouteView, LinkedRow, ListenerView, MeshRow, TargetView, TcpView, UpstreamListenerView,
+};
+pub use intention_windows::{
+    IntentionNames, IntentionWindows, IntentionsSummary, ListQuery, ListSlice, MatrixQuery, MatrixSlice, Pair,
+    MATRIX_LIMIT,
 };
 pub use routes::{
     ChainGraph, ChainView, EdgeKind, GraphEdge, GraphNode, GraphNodeKind, RouteRow, RoutesView, TargetRef, TargetShare,

@@ -29,8 +29,9 @@ mod ts_decl;
 
 use meshgate_core::convert::{ConvertRequest, ConvertView};
 use meshgate_core::views::{
-    DiagnosticsView, EnvoyRequest, EnvoyView, GatewayPlanView, GatewaysView, IntentionsView, PlanView, RoutesView,
-    SimulateRequest, SimulateView, UpstreamsView, WorkspaceInput,
+    DiagnosticsView, EnvoyRequest, EnvoyView, GatewayPlanView, GatewaysView, IntentionNames, IntentionsSummary,
+    ListQuery, ListSlice, MatrixQuery, MatrixSlice, PlanView, RoutesView, SimulateRequest, SimulateView, UpstreamsView,
+    WorkspaceInput,
 };
 use std::any::TypeId;
 use std::collections::{BTreeMap, BTreeSet};
@@ -141,7 +142,12 @@ fn generate() -> Result<(Vec<String>, Declarations), String> {
     roots!(
         WorkspaceInput,
         DiagnosticsView,
-        IntentionsView,
+        IntentionsSummary,
+        ListQuery,
+        ListSlice,
+        MatrixQuery,
+        MatrixSlice,
+        IntentionNames,
         UpstreamsView,
         RoutesView,
         GatewaysView,

@@ -8,7 +8,9 @@
 use meshgate_core::convert::ConvertRequest;
 use meshgate_core::intentions::Action;
 use meshgate_core::settings::Mode;
-use meshgate_core::views::{EnvoyRequest, FileInput, SettingsInput, SimulateRequest, WorkspaceInput};
+use meshgate_core::views::{
+    EnvoyRequest, FileInput, ListQuery, MatrixQuery, SettingsInput, SimulateRequest, WorkspaceInput,
+};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -52,6 +54,18 @@ fn string(map: &Fields, field: &str) -> Result<Option<String>, String> {
 
 fn required_string(map: &Fields, field: &str) -> Result<String, String> {
     string(map, field)?.ok_or_else(|| format!("missing field `{field}`"))
+}
+
+/// A required count or position: a whole number from 0.
+fn index(map: &Fields, field: &str) -> Result<usize, String> {
+    match present(map, field) {
+        None => Err(format!("missing field `{field}`")),
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| format!("`{field}`: invalid value: {n}, expected a whole number from 0")),
+        Some(other) => Err(format!("`{field}`: invalid type: {}, expected a number", kind(other))),
+    }
 }
 
 fn boolean(map: &Fields, field: &str) -> Result<bool, String> {
@@ -204,4 +218,19 @@ pub fn convert(value: &Value) -> Result<ConvertRequest, String> {
         name: string(map, "name")?.unwrap_or_default(),
         to: string(map, "to")?.unwrap_or_default(),
     })
+}
+
+pub fn matrix_query(value: &Value) -> Result<MatrixQuery, String> {
+    let map = object(value, &["source", "destination", "start", "count"])?;
+    Ok(MatrixQuery {
+        source: required_string(map, "source")?,
+        destination: required_string(map, "destination")?,
+        start: index(map, "start")?,
+        count: index(map, "count")?,
+    })
+}
+
+pub fn list_query(value: &Value) -> Result<ListQuery, String> {
+    let map = object(value, &["filter", "start", "count"])?;
+    Ok(ListQuery { filter: required_string(map, "filter")?, start: index(map, "start")?, count: index(map, "count")? })
 }

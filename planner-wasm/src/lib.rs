@@ -26,8 +26,9 @@
 
 mod input;
 
-use meshgate_core::views::Analysis;
+use meshgate_core::views::{Analysis, IntentionWindows};
 use serde::Serialize;
+use std::cell::OnceCell;
 use wasm_bindgen::prelude::{wasm_bindgen, JsError, JsValue};
 
 /// The declarations of every type the methods below take and return: generated from
@@ -43,6 +44,8 @@ const TYPES: &'static str = include_str!("types.ts");
 #[wasm_bindgen(js_name = Workspace)]
 pub struct PlannerWorkspace {
     analysis: Analysis,
+    /// The Intentions view's data, made on the first request for it and kept for its windows.
+    windows: OnceCell<IntentionWindows>,
 }
 
 #[wasm_bindgen(js_class = Workspace)]
@@ -52,7 +55,7 @@ impl PlannerWorkspace {
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "WorkspaceInput")] input: JsValue) -> Result<Self, JsError> {
         let input = from_js(input, "new Workspace(input)", input::workspace)?;
-        Ok(PlannerWorkspace { analysis: Analysis::new(input) })
+        Ok(PlannerWorkspace { analysis: Analysis::new(input), windows: OnceCell::new() })
     }
 
     /// Every problem found, with UTF-16 positions for the editor.
@@ -61,10 +64,36 @@ impl PlannerWorkspace {
         to_js(&self.analysis.diagnostics())
     }
 
-    /// The ranked intentions and the source × destination matrix.
-    #[wasm_bindgen(unchecked_return_type = "IntentionsView")]
-    pub fn intentions(&self) -> Result<JsValue, JsError> {
-        to_js(&self.analysis.intentions())
+    /// How many intentions, sources and destinations; the view itself comes in windows.
+    #[wasm_bindgen(js_name = intentionsSummary, unchecked_return_type = "IntentionsSummary")]
+    pub fn intentions_summary(&self) -> Result<JsValue, JsError> {
+        to_js(&self.windows().summary())
+    }
+
+    /// A window of the ranked intentions, filtered by label.
+    #[wasm_bindgen(js_name = intentionList, unchecked_return_type = "ListSlice")]
+    pub fn intention_list(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ListQuery")] query: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let query = from_js(query, "intentionList(query)", input::list_query)?;
+        to_js(&self.windows().list(&query))
+    }
+
+    /// The source × destination matrix, filtered: a table, or a window of the decided pairs.
+    #[wasm_bindgen(unchecked_return_type = "MatrixSlice")]
+    pub fn matrix(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "MatrixQuery")] query: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let query = from_js(query, "matrix(query)", input::matrix_query)?;
+        to_js(&self.windows().matrix(&self.analysis, &query))
+    }
+
+    /// The services Simulate suggests as sources and destinations.
+    #[wasm_bindgen(js_name = intentionNames, unchecked_return_type = "IntentionNames")]
+    pub fn intention_names(&self) -> Result<JsValue, JsError> {
+        to_js(&self.analysis.intention_names())
     }
 
     /// Every connect proxy's upstreams: target, SNI, mesh gateway mode and its level, what is dialled.
@@ -120,6 +149,12 @@ impl PlannerWorkspace {
     #[wasm_bindgen(unchecked_return_type = "PlanView")]
     pub fn plan(&self) -> Result<JsValue, JsError> {
         to_js(&self.analysis.plan())
+    }
+}
+
+impl PlannerWorkspace {
+    fn windows(&self) -> &IntentionWindows {
+        self.windows.get_or_init(|| self.analysis.intention_windows())
     }
 }
 

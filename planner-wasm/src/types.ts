@@ -78,13 +78,24 @@ export type Severity = "error" | "warning";
  */
 export type Position = { line: number; column: number; column_utf16: number };
 
-/** The Intentions view: the ranked list and a source × destination matrix. */
-export type IntentionsView = {
+/** What the Intentions view needs up front; the matrix and the list come in windows. */
+export type IntentionsSummary = {
   default_policy: Action;
   mode: Mode;
-  /** In the order decisions consider them: the first that matches decides. */
-  intentions: Array<IntentionRow>;
-  matrix: Matrix;
+  /** How many intentions, sources and destinations (the matrix's rows and columns). */
+  intentions: number;
+  sources: number;
+  destinations: number;
+};
+
+/** A window of the ranked list, filtered by a substring of the label (case-insensitive). */
+export type ListQuery = { filter: string; start: number; count: number };
+
+export type ListSlice = {
+  /** Rows that pass the filter. */
+  total: number;
+  start: number;
+  rows: Array<IntentionRow>;
 };
 
 export type IntentionRow = {
@@ -133,12 +144,46 @@ export type PermissionRow = {
 /** Where an intention was written, so every decision can cite it. */
 export type Origin = { file: string; line: number; column: number };
 
-export type Matrix = {
-  sources: Array<Endpoint>;
-  destinations: Array<Endpoint>;
-  /** `cells[s][d]` for `sources[s]` calling `destinations[d]`. */
-  cells: Array<Array<Cell>>;
+/**
+ * A window of the matrix: sources and destinations filtered by a substring of their labels
+ * (case-insensitive; empty keeps all).
+ */
+export type MatrixQuery = {
+  source: string;
+  destination: string;
+  /** For the list form: the first pair and how many. */
+  start: number;
+  count: number;
 };
+
+/**
+ * The filtered matrix: a table when it has at most [`MATRIX_LIMIT`] cells, else the pairs an
+ * intention decides (every other pair falls to the default policy), in matrix order.
+ */
+export type MatrixSlice =
+  | {
+    kind: "table";
+    sources: Array<Endpoint>;
+    destinations: Array<Endpoint>;
+    /** `cells[s][d]` for `sources[s]` calling `destinations[d]`. */
+    cells: Array<Array<Cell>>;
+    all_sources: number;
+    all_destinations: number;
+  }
+  | {
+    kind: "list";
+    /** Sources and destinations that pass the filters. */
+    sources: number;
+    destinations: number;
+    all_sources: number;
+    all_destinations: number;
+    /** The most cells drawn as a table. */
+    limit: number;
+    /** Decided pairs among the filtered ones. */
+    total: number;
+    start: number;
+    pairs: Array<Pair>;
+  };
 
 /** A row or column of the matrix: a service (or [`OTHER`], any service not named). */
 export type Endpoint = {
@@ -161,6 +206,19 @@ export type Cell = {
 };
 
 export type CellVerdict = "allow" | "deny" | "l7" | "default-allow" | "default-deny";
+
+/** One decided pair of the list form. */
+export type Pair = {
+  /** Row and column in the whole matrix. */
+  s: number;
+  d: number;
+  source: Endpoint;
+  destination: Endpoint;
+  cell: Cell;
+};
+
+/** The names Simulate suggests: the matrix's services, each once, without "(other)". */
+export type IntentionNames = { sources: Array<string>; destinations: Array<string> };
 
 export type UpstreamsView = {
   datacenter: string;

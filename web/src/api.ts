@@ -36,10 +36,16 @@ export type {
   MeshRow,
   TargetView,
   TcpView,
+  IntentionNames,
   IntentionRow,
-  IntentionsView,
+  IntentionsSummary,
   Leg,
+  ListQuery,
+  ListSlice,
+  MatrixQuery,
+  MatrixSlice,
   Mode,
+  Pair,
   PlanView,
   ProxyView,
   RouteHop,
@@ -56,17 +62,19 @@ export type {
 } from "../dist/pkg/meshgate_planner_wasm.js";
 
 import type {
-  Cell,
   ConvertRequest,
   ConvertView,
   DiagnosticsView,
-  Endpoint,
   EnvoyRequest,
   EnvoyView,
   GatewayPlanView,
   GatewaysView,
-  IntentionRow,
-  IntentionsView,
+  IntentionNames,
+  IntentionsSummary,
+  ListQuery,
+  ListSlice,
+  MatrixQuery,
+  MatrixSlice,
   PlanView,
   RoutesView,
   SimulateRequest,
@@ -74,22 +82,6 @@ import type {
   UpstreamsView,
   WorkspaceInput,
 } from "../dist/pkg/meshgate_planner_wasm.js";
-
-/** What the intentions view needs up front; the matrix and the list come in windows. */
-export interface IntentionsSummary {
-  default_policy: IntentionsView["default_policy"];
-  mode: IntentionsView["mode"];
-  /** How many intentions, sources and destinations (the matrix's rows and columns). */
-  intentions: number;
-  sources: number;
-  destinations: number;
-}
-
-/** The names Simulate suggests. */
-export interface Names {
-  sources: string[];
-  destinations: string[];
-}
 
 /** The views the worker computes only when asked (the one shown asks). */
 export type ViewKey = "routes" | "intentions" | "plan" | "names";
@@ -102,49 +94,11 @@ export interface Views {
   routes?: RoutesView;
   intentions?: IntentionsSummary;
   plan?: PlanView;
-  names?: Names;
+  names?: IntentionNames;
   /** The GatewayPlan of the gateway the load asked for (the Plan view's choice), else null. */
   gatewayPlan: GatewayPlanView | null;
   /** The Envoy bootstrap the load asked for (while the Envoy view is shown), else null. */
   envoy: EnvoyView | null;
-}
-
-/** A window of the matrix: sources and destinations filtered by substring. */
-export interface MatrixQuery {
-  source: string;
-  destination: string;
-  /** For the list form: the first pair and how many. */
-  start: number;
-  count: number;
-}
-
-/** Above this many cells (after filtering) the matrix becomes a list of the pairs an intention decides. */
-export const MATRIX_LIMIT = 40 * 40;
-
-export interface Pair {
-  /** Row and column in the full matrix. */
-  s: number;
-  d: number;
-  source: Endpoint;
-  destination: Endpoint;
-  cell: Cell;
-}
-
-export type MatrixSlice =
-  | { kind: "table"; sources: Endpoint[]; destinations: Endpoint[]; cells: Cell[][]; all_sources: number; all_destinations: number }
-  | { kind: "list"; sources: number; destinations: number; all_sources: number; all_destinations: number; total: number; start: number; pairs: Pair[] };
-
-/** A window of the ranked list, filtered by substring of the label. */
-export interface ListQuery {
-  filter: string;
-  start: number;
-  count: number;
-}
-
-export interface ListSlice {
-  total: number;
-  start: number;
-  rows: IntentionRow[];
 }
 
 export type ToWorker =

@@ -1,7 +1,8 @@
 // The Intentions view: the source × destination matrix and the ranked list. Both are filtered and
-// fetched from the worker in windows, so a workspace of thousands of intentions draws only what is
-// on screen. Up to MATRIX_LIMIT cells the matrix is a table (a grid: arrow keys move between cells,
-// Enter simulates the pair); above, it is a scrolling list of the pairs an intention decides.
+// fetched from the worker in windows (the planner writes only those), so a workspace of thousands
+// of intentions draws only what is on screen. Up to the planner's limit (40 × 40 cells) the matrix
+// is a table (a grid: arrow keys move between cells, Enter simulates the pair); above, it is a
+// scrolling list of the pairs an intention decides.
 import { app } from "../app";
 import { byId, h } from "../dom";
 import { jump } from "../files";
@@ -9,7 +10,7 @@ import { need, pending } from "../need";
 import { requestIntentionList, requestMatrix } from "../planner";
 import { showBanner } from "../ui";
 import { empty, originButton, type Jump } from "./common";
-import { MATRIX_LIMIT, type Cell, type Endpoint, type IntentionRow, type ListSlice, type MatrixSlice, type Pair } from "../api";
+import { type Cell, type Endpoint, type IntentionRow, type ListSlice, type MatrixSlice, type Pair } from "../api";
 
 const CELL_TEXT: Record<Cell["verdict"], string> = {
   allow: "allow",
@@ -216,7 +217,7 @@ function pairList(m: Extract<MatrixSlice, { kind: "list" }>): HTMLElement {
     h(
       "p",
       { class: "facts small", "data-testid": "matrix-collapsed" },
-      `${m.sources} source${m.sources === 1 ? "" : "s"} × ${m.destinations} destination${m.destinations === 1 ? "" : "s"} is too many cells to draw: filter to ${Math.floor(Math.sqrt(MATRIX_LIMIT))} × ${Math.floor(Math.sqrt(MATRIX_LIMIT))} or fewer for the matrix. Meanwhile, the ${m.total} pair${m.total === 1 ? "" : "s"} an intention decides (every other pair: the default policy):`,
+      `${m.sources} source${m.sources === 1 ? "" : "s"} × ${m.destinations} destination${m.destinations === 1 ? "" : "s"} is too many cells to draw: filter to ${Math.floor(Math.sqrt(m.limit))} × ${Math.floor(Math.sqrt(m.limit))} or fewer for the matrix. Meanwhile, the ${m.total} pair${m.total === 1 ? "" : "s"} an intention decides (every other pair: the default policy):`,
     ),
     scroller,
   );
