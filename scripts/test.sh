@@ -204,7 +204,8 @@ step_build_dynmod() {
 
 step_build_planner() {
     local bytes gz
-    # The profile web/build.sh ships (size-optimized, not stripped: wasm-bindgen reads a section).
+    # The profile web/build.sh ships (size-optimized, not stripped: wasm-bindgen reads a section),
+    # with stable: web/build.sh builds the shipped module on its pinned nightly with std rebuilt.
     cargo build -p meshgate-planner-wasm --target wasm32-unknown-unknown --profile web-release
     [ -f "$planner_wasm" ] || fail "no $planner_wasm after the build"
     bytes=$(wc -c <"$planner_wasm")
