@@ -4,16 +4,18 @@
 //! loaded, the HTTP stream or the TCP connection while one is filtered.
 //!
 //! Where proxy-wasm and the dynamic-module ABI differ, the difference is absorbed here so the
-//! glue reads the same: properties map to attributes and connection accessors, header maps are
-//! serialized into the proxy-wasm layout [`HeaderPairs`] checks, `envoy.tcp_proxy.cluster` is set
-//! as typed filter state (what the `set_envoy_filter_state` foreign function does in Wasm).
+//! glue reads the same: properties map to attributes and connection accessors, the request header
+//! map is lent as Envoy's own buffers ([`EnvoyHeaders`], no copy into proxy-wasm's layout),
+//! `envoy.tcp_proxy.cluster` is set as typed filter state (what the `set_envoy_filter_state`
+//! foreign function does in Wasm).
 
 use crate::abi::{self, EnvoyBuffer, EnvoyHttpHeader, ModuleBuffer, ModuleHttpHeader, Ptr};
 use meshgate_core::envoy::jwt::PAYLOADS_STATE;
 use meshgate_core::gateway::metadata::jwt_payloads_json;
 use meshgate_core::intentions::jwt::JwtPayloads;
-use meshgate_filter::host::{Host, HostError, HostStatus, Level, MetricKind};
-use meshgate_filter::pairs::HeaderPairs;
+use meshgate_filter::host::{HeaderList, Host, HostError, HostStatus, Level, MetricKind};
+
+use std::marker::PhantomData;
 
 /// What the current event hook acts on.
 #[derive(Clone, Copy, Debug)]
@@ -63,6 +65,62 @@ fn metrics_result(call: &'static str, result: u32) -> Result<(), HostError> {
         1 => Err(HostError::new(call, HostStatus::NotFound)),
         2 => Err(HostError::new(call, HostStatus::BadArgument)),
         _ => Err(HostError::new(call, HostStatus::InternalFailure)),
+    }
+}
+
+/// Requests with at most this many headers are read into an array on the stack.
+pub const INLINE_HEADERS: usize = 32;
+
+// Large on purpose: it lives on the stack for one hook, so a request costs no allocation.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+enum HeaderArray {
+    Inline([EnvoyHttpHeader; INLINE_HEADERS], usize),
+    Heap(Vec<EnvoyHttpHeader>),
+}
+
+impl HeaderArray {
+    fn as_slice(&self) -> &[EnvoyHttpHeader] {
+        match self {
+            // `n <= INLINE_HEADERS` by construction; `get` keeps even a wrong `n` from panicking.
+            HeaderArray::Inline(a, n) => a.get(..*n).unwrap_or(&[]),
+            HeaderArray::Heap(v) => v,
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [EnvoyHttpHeader] {
+        match self {
+            HeaderArray::Inline(a, n) => a.get_mut(..*n).unwrap_or(&mut []),
+            HeaderArray::Heap(v) => v,
+        }
+    }
+}
+
+/// The request headers as Envoy lent them for this hook (see [`EnvoyHost::request_headers`]).
+#[derive(Debug)]
+pub struct EnvoyHeaders<'h> {
+    headers: HeaderArray,
+    _host: PhantomData<&'h EnvoyHost<'h>>,
+}
+
+impl HeaderList for EnvoyHeaders<'_> {
+    type Iter<'a>
+        = std::iter::Map<std::slice::Iter<'a, EnvoyHttpHeader>, fn(&'a EnvoyHttpHeader) -> (&'a [u8], &'a [u8])>
+    where
+        Self: 'a;
+
+    fn pairs(&self) -> Self::Iter<'_> {
+        fn pair(h: &EnvoyHttpHeader) -> (&[u8], &[u8]) {
+            // SAFETY: Envoy's buffers, valid for this hook until a header changes, which happens
+            // only after the glue dropped this view (see `request_headers`).
+            unsafe {
+                (
+                    EnvoyBuffer { ptr: h.key_ptr, length: h.key_length }.as_slice(),
+                    EnvoyBuffer { ptr: h.value_ptr, length: h.value_length }.as_slice(),
+                )
+            }
+        }
+        self.headers.as_slice().iter().map(pair)
     }
 }
 
@@ -210,31 +268,32 @@ impl Host for EnvoyHost<'_> {
         }
     }
 
-    fn request_headers(&self) -> Result<HeaderPairs, HostError> {
+    type Headers<'h>
+        = EnvoyHeaders<'h>
+    where
+        Self: 'h;
+
+    /// Envoy's own header buffers, not a copy: the glue reads them while deciding and changes
+    /// no header before it is done, so they stay valid (Envoy invalidates them only when the map
+    /// changes or the hook returns). Up to [`INLINE_HEADERS`] headers need no allocation.
+    fn request_headers(&self) -> Result<EnvoyHeaders<'_>, HostError> {
         let filter = self.http("get_headers")?;
         // SAFETY: the stream is live for this hook.
         let n = unsafe { abi::envoy_dynamic_module_callback_http_get_headers_size(filter, abi::REQUEST_HEADER) };
-        let mut headers = vec![EnvoyHttpHeader::EMPTY; n];
-        // SAFETY: `headers` has room for the `n` headers Envoy said the map has.
+        let mut headers = if n <= INLINE_HEADERS {
+            HeaderArray::Inline([EnvoyHttpHeader::EMPTY; INLINE_HEADERS], n)
+        } else {
+            HeaderArray::Heap(vec![EnvoyHttpHeader::EMPTY; n])
+        };
+        let slots = headers.as_mut_slice();
+        // SAFETY: `slots` has room for the `n` headers Envoy said the map has.
         let got = unsafe {
-            abi::envoy_dynamic_module_callback_http_get_headers(filter, abi::REQUEST_HEADER, headers.as_mut_ptr())
+            abi::envoy_dynamic_module_callback_http_get_headers(filter, abi::REQUEST_HEADER, slots.as_mut_ptr())
         };
         if !got {
             return Err(HostError::new("get_headers", HostStatus::NotFound));
         }
-        // The glue reads the proxy-wasm serialization; one copy into it keeps the glue unchanged.
-        let pairs = headers.iter().map(|h| {
-            // SAFETY: Envoy's buffers, valid until this hook ends or a header is set — both after
-            // the serialization below, which copies them.
-            unsafe {
-                (
-                    EnvoyBuffer { ptr: h.key_ptr, length: h.key_length }.as_slice(),
-                    EnvoyBuffer { ptr: h.value_ptr, length: h.value_length }.as_slice(),
-                )
-            }
-        });
-        HeaderPairs::parse(HeaderPairs::serialize(pairs))
-            .map_err(|_| HostError::new("get_headers", HostStatus::SerializationFailure))
+        Ok(EnvoyHeaders { headers, _host: PhantomData })
     }
 
     fn set_request_header(&self, name: &str, value: &str) -> Result<(), HostError> {

@@ -39,7 +39,8 @@ impl Host for InstantHost {
     fn plugin_configuration(&self) -> Result<Option<Vec<u8>>, HostError> {
         Ok(Some(self.config.clone()))
     }
-    fn request_headers(&self) -> Result<HeaderPairs, HostError> {
+    type Headers<'h> = HeaderPairs;
+    fn request_headers(&self) -> Result<Self::Headers<'_>, HostError> {
         HeaderPairs::parse(self.headers.clone())
             .map_err(|_| HostError::new("get_map", HostStatus::SerializationFailure))
     }

@@ -6,7 +6,7 @@
 //! Fail closed: an unconfigured root, a host call that fails or a property that cannot be read
 //! denies (and counts an error); nothing here ever allows by default.
 
-use crate::host::{Host, HostError, Level, MetricKind};
+use crate::host::{HeaderList, Host, HostError, Level, MetricKind};
 use meshgate_core::gateway::verdict::{self, LogLimiter};
 use meshgate_core::gateway::{
     ConnAction, ConnVerdict, Connection, GatewayIndex, HttpAction, HttpVerdict, LogLevel, LogLine, RequestHead,
@@ -511,7 +511,7 @@ impl HttpFilter {
         } else {
             None
         };
-        let mut head = RequestHead::from_pairs(pairs.iter());
+        let mut head = RequestHead::from_pairs(pairs.pairs());
         head.jwt = jwt.as_ref();
         let port = if ix.needs_port() {
             match read(host, &["destination", "port"]) {

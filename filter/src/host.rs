@@ -54,6 +54,21 @@ pub enum MetricKind {
     Histogram,
 }
 
+/// Request headers as name/value byte pairs, in the host's order.
+pub trait HeaderList {
+    type Iter<'a>: Iterator<Item = (&'a [u8], &'a [u8])>
+    where
+        Self: 'a;
+    fn pairs(&self) -> Self::Iter<'_>;
+}
+
+impl HeaderList for crate::pairs::HeaderPairs {
+    type Iter<'a> = crate::pairs::Pairs<'a>;
+    fn pairs(&self) -> Self::Iter<'_> {
+        self.iter()
+    }
+}
+
 /// The host, as the filter uses it. Methods take `&self`: the real host is global state.
 pub trait Host {
     /// A property (`["connection", "requested_server_name"]`); `Ok(None)` when it is not set.
@@ -71,9 +86,16 @@ pub trait Host {
             .and_then(|b| meshgate_core::gateway::metadata::jwt_payloads(b, meshgate_core::envoy::jwt::JWT_AUTHN)))
     }
 
-    /// All request headers, pseudo-headers (`:authority`, `:path`, `:method`) included, as the
-    /// host serialized them: bytes, never assumed to be text.
-    fn request_headers(&self) -> Result<crate::pairs::HeaderPairs, HostError>;
+    /// The host's view of the request headers ([`HeaderList`]): proxy-wasm hands over one
+    /// serialized copy ([`crate::pairs::HeaderPairs`]); a native host can lend its own buffers.
+    type Headers<'h>: HeaderList
+    where
+        Self: 'h;
+
+    /// All request headers, pseudo-headers (`:authority`, `:path`, `:method`) included: bytes,
+    /// never assumed to be text. The view may borrow the host's header map, so it is read before
+    /// any request header is changed (the glue decides, drops it, then acts).
+    fn request_headers(&self) -> Result<Self::Headers<'_>, HostError>;
     /// Replaces every value of a request header with one value.
     fn set_request_header(&self, name: &str, value: &str) -> Result<(), HostError>;
     fn add_request_header(&self, name: &str, value: &str) -> Result<(), HostError>;

@@ -137,7 +137,9 @@ impl Host for MockHost {
         Ok(self.state.borrow().config.clone())
     }
 
-    fn request_headers(&self) -> Result<crate::pairs::HeaderPairs, HostError> {
+    type Headers<'h> = crate::pairs::HeaderPairs;
+
+    fn request_headers(&self) -> Result<Self::Headers<'_>, HostError> {
         self.check("get_map")?;
         let s = self.state.borrow();
         // Through the same serialized form the real host uses, so the glue's reader is tested too.

@@ -40,7 +40,9 @@ impl Host for Hostcalls {
         abi::buffer(abi::BUFFER_PLUGIN_CONFIGURATION)
     }
 
-    fn request_headers(&self) -> Result<HeaderPairs, HostError> {
+    type Headers<'h> = HeaderPairs;
+
+    fn request_headers(&self) -> Result<Self::Headers<'_>, HostError> {
         let buf = abi::header_map(abi::MAP_REQUEST_HEADERS)?;
         HeaderPairs::parse(buf).map_err(|_| HostError::new("get_map", HostStatus::SerializationFailure))
     }

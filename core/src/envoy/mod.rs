@@ -19,7 +19,9 @@
 //! - **ingress / API**: one listener per http listener port with an HTTP connection manager, the
 //!   wasm HTTP filter (`root_id: meshgate_http`) and the router; one route whose cluster comes from
 //!   the routing header ([`ROUTING_HEADER`]) the filter sets, and which strips that header before
-//!   forwarding, preceded by the routes of [`traffic`] (timeouts, retries, hash policies, keyed
+//!   forwarding — or, for an ingress listener that can only forward to one cluster (the plan's
+//!   `direct_cluster`, see [`traffic::mark_direct_routes`]; not with ECDS), names that cluster,
+//!   and the filter only authorizes — preceded by the routes of [`traffic`] (timeouts, retries, hash policies, keyed
 //!   by the route header the filter sets too). tcp listeners get the wasm network filter, which
 //!   picks the weighted target, checks the gateway's L4 intentions and sets
 //!   `envoy.tcp_proxy.cluster` (or closes), then `tcp_proxy`. Listener TLS as the gateway's entry
@@ -227,7 +229,9 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
     } else {
         crate::plan::gateways::select(&compiled.plan.gateways, selector, &settings.datacenter, &settings.partition)?
     };
-    let plan = plan_of(chosen, &compiled.plan, &compiled.protocols, compiled.table.normalization());
+    let mut plan = plan_of(chosen, &compiled.plan, &compiled.protocols, compiled.table.normalization());
+    // Before the plan is serialized: the filter reads from it which routes name their cluster.
+    traffic::mark_direct_routes(&mut plan, opts.ecds_dir.is_none());
     if plan.gateway.kind == GatewayKind::TerminatingGateway && opts.cert_dir.is_none() {
         return Err(EnvoyError::NeedCerts);
     }
@@ -281,7 +285,7 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
                             r.targets.iter().for_each(|tg| b.target_cluster(tg, None));
                         }
                     }
-                    let listener = b.http_listener(l.port, l.protocol);
+                    let listener = b.http_listener(l.port, l.protocol, l.direct_cluster.as_deref());
                     out.push(tls::secure(listener, &b.ingress_tls(ws, l.port, l.protocol)));
                 } else if let Some(tcp) = &l.tcp {
                     tcp.targets.iter().for_each(|tg| b.target_cluster(tg, None));
@@ -306,7 +310,7 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
                             r.targets.iter().for_each(|tg| b.target_cluster(tg, None));
                         }
                     }
-                    let listener = b.http_listener(l.port, l.protocol);
+                    let listener = b.http_listener(l.port, l.protocol, None);
                     out.push(tls::secure(listener, &b.api_tls(ws, l.port, l.protocol)?));
                 } else if let Some(tcp) = l.tcp.first() {
                     tcp.targets.iter().for_each(|tg| b.target_cluster(tg, None));
@@ -850,7 +854,7 @@ impl Builder<'_> {
                 self.target_cluster(target, Some(u.mesh_gateway_mode));
             }
             out.push(if u.protocol.is_http_like() {
-                self.http_listener_at(&u.address, u.port, u.protocol)
+                self.http_listener_at(&u.address, u.port, u.protocol, None)
             } else {
                 self.tcp_listener_at(&u.address, u.port)
             });
@@ -859,15 +863,20 @@ impl Builder<'_> {
         out
     }
 
-    fn http_listener(&mut self, port: u16, protocol: Protocol) -> Value {
+    fn http_listener(&mut self, port: u16, protocol: Protocol, direct: Option<&str>) -> Value {
         let address = self.plan.gateway.address.clone();
-        self.http_listener_at(&address, port, protocol)
+        self.http_listener_at(&address, port, protocol, direct)
     }
 
-    fn http_listener_at(&mut self, address: &str, port: u16, protocol: Protocol) -> Value {
+    /// `direct`: the one cluster the plan says this listener forwards to (the filter then sets
+    /// no routing header); otherwise the route's cluster is the routing header's.
+    fn http_listener_at(&mut self, address: &str, port: u16, protocol: Protocol, direct: Option<&str>) -> Value {
         let key = self.plan.gateway.key.clone();
         let http = self.wasm_filter(Filter::Http);
-        let route = json!({ "cluster_header": ROUTING_HEADER });
+        let route = match direct {
+            Some(cluster) => json!({ "cluster": cluster }),
+            None => json!({ "cluster_header": ROUTING_HEADER }),
+        };
         let mut manager = hcm(&format!("meshgate_{key}_{port}"), http, route, protocol);
         if let Some(f) = &self.jwt_authn {
             jwt::insert(&mut manager, f);

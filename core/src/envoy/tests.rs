@@ -70,6 +70,43 @@ fn opts(ecds: Option<&str>) -> Options {
     }
 }
 
+/// The ingress gateway with one service on its http listener (web: one cluster, no policy).
+fn one_service_ingress(ecds: Option<&str>) -> (Generated, Value) {
+    let text = WS.replace(r#"Services = [{ Name = "web" }, { Name = "api" }]"#, r#"Services = [{ Name = "web" }]"#);
+    let files = text.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));
+    let ws = Workspace::load(files);
+    let c = crate::plan::compile(&ws, &Settings::default()).unwrap();
+    let g = generate(&ws, &c, "ingress", &opts(ecds)).unwrap();
+    let v: Value = serde_json::from_str(&g.bootstrap).unwrap();
+    (g, v)
+}
+
+#[test]
+fn an_ingress_listener_with_one_cluster_routes_straight_to_it_and_says_so_in_the_plan() {
+    let direct = |g: &Generated| match &g.plan.routes {
+        RouteTable::IngressGateway(t) => t.listeners.iter().map(|l| l.direct_cluster.clone()).collect::<Vec<_>>(),
+        _ => panic!("an ingress plan"),
+    };
+    let (g, v) = one_service_ingress(None);
+    assert_eq!(direct(&g), [Some("web.default.default.dc1".to_string()), None], "http: direct; tcp: never");
+    let hcm = &v["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"];
+    let route = &hcm["route_config"]["virtual_hosts"][0]["routes"][0];
+    assert_eq!(route["route"], json!({ "cluster": "web.default.default.dc1" }));
+    assert_eq!(route["request_headers_to_remove"], json!([ROUTING_HEADER, ROUTE_HEADER]), "a client's copy still goes");
+    // The filter reads the same plan the route was generated from.
+    let inline = hcm["http_filters"][0]["typed_config"]["config"]["configuration"]["value"].as_str().unwrap();
+    assert_eq!(serde_json::from_str::<GatewayPlan>(inline).unwrap(), g.plan);
+    // By ECDS the plan can change under the bootstrap's route: routed by header, as before.
+    let (g, v) = one_service_ingress(Some("/ecds"));
+    assert_eq!(direct(&g), [None, None]);
+    assert!(!g.ecds.iter().any(|f| f.content.contains("direct_cluster")));
+    let hcm = &v["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"];
+    assert_eq!(hcm["route_config"]["virtual_hosts"][0]["routes"][0]["route"]["cluster_header"], ROUTING_HEADER);
+    // Two services on the listener: by header.
+    let (g, _) = generated("ingress", None);
+    assert_eq!(direct(&g), [None, None]);
+}
+
 fn generated(key: &str, ecds: Option<&str>) -> (Generated, Value) {
     let (ws, c) = compiled();
     let g = generate(&ws, &c, key, &opts(ecds)).unwrap();

@@ -7,6 +7,8 @@
 //!   retries or hash policies gets an Envoy route before the catch-all, matched on that header
 //!   alone, holding them — so the filter's decision stays the only authority, and a request the
 //!   filter did not route matches no policy route. Both headers are stripped before forwarding.
+//!   (An ingress listener whose every route goes to one cluster, without such policies, routes
+//!   straight to it: [`mark_direct_routes`].)
 //! - **Clusters.** Each target's cluster gets its [`ClusterPolicy`]: connect timeout, load
 //!   balancing, circuit-breaker thresholds, outlier detection.
 //!
@@ -120,6 +122,30 @@ pub fn policy_routes(hosts: &[&VirtualHost]) -> Vec<Value> {
         }
     }
     out
+}
+
+/// Marks the ingress http listeners whose Envoy route can name their cluster
+/// ([`IngressListener::direct_cluster`](crate::plan::gateways::ingress::IngressListener::direct_cluster)): every target of every route is one cluster, and no
+/// route has a traffic policy (a policy route is keyed by the route header the filter sets).
+/// Not with ECDS (`static_routes` false): a plan swapped in by ECDS may route a listener to
+/// clusters the bootstrap's route, fixed when Envoy started, would not follow.
+pub fn mark_direct_routes(plan: &mut GatewayPlan, static_routes: bool) {
+    let RouteTable::IngressGateway(t) = &mut plan.routes else { return };
+    for l in &mut t.listeners {
+        l.direct_cluster = None;
+        if !static_routes || !l.protocol.is_http_like() {
+            continue;
+        }
+        let routes = || l.hosts.iter().flat_map(|h| &h.routes);
+        if routes().any(|r| route_action(r).is_some()) {
+            continue;
+        }
+        let mut clusters = routes().flat_map(|r| &r.targets).map(|t| t.cluster.as_str());
+        let Some(first) = clusters.next() else { continue };
+        if clusters.all(|c| c == first) {
+            l.direct_cluster = Some(first.to_string());
+        }
+    }
 }
 
 /// The virtual hosts of the http listener at `port`, indexed as the filter indexes them (an API

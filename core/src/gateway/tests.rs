@@ -705,3 +705,87 @@ fn a_sidecar_applies_l7_intentions_to_its_inbound_requests() {
     let HttpAction::Reply(r) = &v.action else { panic!("{v:?}") };
     assert_eq!((r.status, r.reason), (403, "no-peer-identity"));
 }
+
+/// One ingress listener, one service, an L7 intention: what `meshgate envoy` routes directly.
+const ONE_SERVICE: &str = r#"
+service { name = "web" address = "127.0.0.1" port = 8080 }
+---
+service { name = "ingress" kind = "ingress-gateway" port = 8443 }
+---
+Kind = "service-defaults"
+Name = "web"
+Protocol = "http"
+---
+Kind = "ingress-gateway"
+Name = "ingress"
+Listeners = [{ Port = 8080, Protocol = "http", Services = [{ Name = "web" }] }]
+---
+Kind = "service-intentions"
+Name = "web"
+Sources = [{ Name = "ingress", Permissions = [
+  { Action = "allow", HTTP { PathPrefix = "/api/" } },
+  { Action = "deny", HTTP { PathPrefix = "/" } },
+] }]
+"#;
+
+#[test]
+fn a_direct_routed_listener_decides_the_same_and_only_drops_the_routing() {
+    let plan = gateway_plan(&compiled(ONE_SERVICE), "ingress").expect("gateway plan");
+    let mut direct = plan.clone();
+    crate::envoy::traffic::mark_direct_routes(&mut direct, true);
+    let RouteTable::IngressGateway(t) = &direct.routes else { panic!("an ingress plan") };
+    let cluster = t.listeners[0].direct_cluster.clone().expect("one service, no policy: direct");
+    let (routed, direct) = (GatewayIndex::new(&plan).unwrap(), GatewayIndex::new(&direct).unwrap());
+    let mut forwarded = 0;
+    for (authority, path) in [
+        ("web.ingress.example.com", "/api/items"),
+        ("web.ingress.example.com", "/admin"),
+        ("web.ingress.example.com", "/api/../admin"),
+        ("web.ingress.example.com", "/api/%2e%2e/admin"),
+        ("other.example.com", "/api/items"),
+    ] {
+        let pairs: [(&[u8], &[u8]); 3] =
+            [(b":authority", authority.as_bytes()), (b":path", path.as_bytes()), (b":method", b"GET")];
+        let (a, b) = (decide(&routed, &pairs, &Connection::default()), decide(&direct, &pairs, &Connection::default()));
+        assert_eq!((a.tally, status(&a)), (b.tally, status(&b)), "{authority}{path}");
+        match (&a.action, &b.action) {
+            (HttpAction::Forward(fa), HttpAction::Forward(fb)) => {
+                forwarded += 1;
+                assert_eq!(fa.cluster, Some(cluster.as_str()));
+                assert_eq!(fb.cluster, None, "Envoy's route names the cluster");
+                assert_eq!((&fa.path, fa.route, fa.request_headers), (&fb.path, fb.route, fb.request_headers));
+            }
+            (HttpAction::Reply(_), HttpAction::Reply(_)) => {}
+            _ => panic!("{authority}{path}: one forwards, the other replies"),
+        }
+    }
+    assert_eq!(forwarded, 1, "only /api/items at web's host is allowed");
+    // A plan naming another cluster than the one decided is refused, never misrouted.
+    let mut wrong = plan.clone();
+    if let RouteTable::IngressGateway(t) = &mut wrong.routes {
+        t.listeners[0].direct_cluster = Some("elsewhere".into());
+    }
+    let wrong = GatewayIndex::new(&wrong).unwrap();
+    let pairs: [(&[u8], &[u8]); 3] =
+        [(b":authority", b"web.ingress.example.com"), (b":path", b"/api/items"), (b":method", b"GET")];
+    let v = decide(&wrong, &pairs, &Connection::default());
+    assert_eq!((v.tally, status(&v)), (Tally::Error, Some((500, "filter-error"))));
+}
+
+#[test]
+fn direct_routes_need_one_cluster_no_policy_and_no_ecds() {
+    let direct = |text: &str, static_routes: bool| {
+        let mut plan = gateway_plan(&compiled(text), "ingress").expect("gateway plan");
+        crate::envoy::traffic::mark_direct_routes(&mut plan, static_routes);
+        let RouteTable::IngressGateway(t) = plan.routes else { panic!("an ingress plan") };
+        t.listeners.into_iter().map(|l| l.direct_cluster.is_some()).collect::<Vec<_>>()
+    };
+    assert_eq!(direct(ONE_SERVICE, true), [true]);
+    assert_eq!(direct(ONE_SERVICE, false), [false], "ECDS: the plan may change under a fixed route");
+    // Two services, a split, a router to other services: several clusters.
+    assert_eq!(direct(WS, true), [false]);
+    let timeout = format!(
+        "{ONE_SERVICE}---\nKind = \"service-router\"\nName = \"web\"\nRoutes = [{{ Match {{ HTTP {{ PathPrefix = \"/\" }} }} Destination {{ RequestTimeout = \"5s\" }} }}]\n"
+    );
+    assert_eq!(direct(&timeout, true), [false], "a route policy is keyed by the route header");
+}

@@ -12,7 +12,7 @@ use super::{
     Authz, Caller, GatewayIndex, Request, RouteDecision, RouteKey, RouteOutcome, ServiceName, SniDecision, SniTarget,
 };
 use crate::identity::or_default;
-use crate::plan::gateways::{GatewayKind, HeaderModifiers};
+use crate::plan::gateways::{GatewayKind, HeaderModifiers, RouteTable};
 use crate::settings::Mode;
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -66,7 +66,8 @@ pub struct Reply {
 #[derive(Clone, Debug, Default)]
 pub struct Forward<'i> {
     /// Route to this cluster: set [`super::ROUTING_HEADER`] (a client's copy is overwritten) and
-    /// clear the route cache.
+    /// clear the route cache. `None` where Envoy's route already names the only cluster the
+    /// request can go to (terminating gateways' per-SNI chains, direct-routed ingress listeners).
     pub cluster: Option<&'i str>,
     /// The `:path` to send instead of the received one.
     pub path: Option<String>,
@@ -332,14 +333,51 @@ impl GatewayIndex {
                 log,
             };
         };
+        // Where the plan says the listener's Envoy route names the cluster, Envoy already routes
+        // there: no routing header, no second route match. A plan whose direct cluster is not
+        // the one decided cannot come from `meshgate envoy`; refuse rather than misroute.
+        let cluster = match self.direct_cluster(conn.port) {
+            Some(direct) if direct == cluster => None,
+            Some(_) => {
+                return HttpVerdict {
+                    tally: Tally::Error,
+                    action: HttpAction::Reply(reply(
+                        500,
+                        "filter-error",
+                        "meshgate: the plan routes this listener to another cluster",
+                    )),
+                    log,
+                }
+            }
+            None => Some(cluster),
+        };
         let forward = Forward {
-            cluster: Some(cluster),
+            cluster,
             path: route.forward_path(),
             request_headers: route.request_headers(),
             remove_headers: Vec::new(),
             route: route.key(),
         };
         HttpVerdict { tally, action: HttpAction::Forward(forward), log }
+    }
+
+    /// The ingress http listener's `direct_cluster` (see
+    /// [`crate::plan::gateways::ingress::IngressListener::direct_cluster`]), found as
+    /// [`GatewayIndex::route_request`] finds the listener: by port, or the only one.
+    fn direct_cluster(&self, port: Option<u16>) -> Option<&str> {
+        let RouteTable::IngressGateway(t) = &self.plan.routes else { return None };
+        let mut http = t.listeners.iter().filter(|l| l.protocol.is_http_like());
+        let listener = match port {
+            Some(p) => http.find(|l| l.port == p)?,
+            None => {
+                let only = http.next()?;
+                if http.next().is_some() {
+                    return None;
+                }
+                only
+            }
+        };
+        listener.direct_cluster.as_deref()
     }
 
     fn seen_routed<'s>(&'s self, head: &'s RequestHead<'_>, route: &'s RouteDecision<'_, '_>) -> Seen<'s> {

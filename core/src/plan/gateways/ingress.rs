@@ -49,6 +49,13 @@ pub struct IngressListener {
     /// tcp listeners.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tcp: Option<TcpRoute>,
+    /// Set by `meshgate envoy` (never by the planner) when every request this http listener can
+    /// forward goes to this one cluster and no route has an Envoy-side policy: the generated
+    /// Envoy route then names the cluster, and the filter only authorizes — it sets no routing
+    /// header and does not make Envoy match the route again. Its decisions (what it denies,
+    /// answers 404/503, rewrites) are the same either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_cluster: Option<String>,
     pub origin: Origin,
 }
 
@@ -83,6 +90,7 @@ fn listener(
         tls: tls.enabled || tls.sds.is_some(),
         hosts: Vec::new(),
         tcp: None,
+        direct_cluster: None,
         origin: cx.origin(l.origin.span),
     };
     let service_ref =
