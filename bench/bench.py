@@ -31,11 +31,12 @@ TRUST_DOMAIN = "11111111-2222-3333-4444-555555555555.consul"
 # What the tested request carries as its (stand-in) peer identity: the ingress gateway's SPIFFE ID.
 SOURCE_ID = f"spiffe://{TRUST_DOMAIN}/ns/default/dc/dc1/svc/ingress"
 PATH = "/api/items"
-VARIANTS = ["none", "floor-wasm", "rbac", "filter", "dynamic-module"]
+VARIANTS = ["none", "floor-wasm", "floor-module", "rbac", "filter", "dynamic-module"]
 LABELS = {"none": "no filter (floor)", "floor-wasm": "wasm floor (one host read)",
+          "floor-module": "module floor (no host read)",
           "rbac": "native RBAC (Consul shape)", "filter": "meshgate filter.wasm",
           "dynamic-module": "meshgate dynamic module"}
-COLORS = {"none": "#777777", "floor-wasm": "#2ca02c", "rbac": "#d62728", "filter": "#1f77b4",
+COLORS = {"none": "#777777", "floor-wasm": "#2ca02c", "floor-module": "#bcbd22", "rbac": "#d62728", "filter": "#1f77b4",
           "dynamic-module": "#9467bd"}
 KINDS = ["terminating", "ingress", "terminating-tcp"]
 # The variants that enforce the intentions (they must deny; the deny flood measures them).
@@ -45,10 +46,12 @@ ENFORCING = ("rbac", "filter", "dynamic-module")
 MESHGATE_HOSTS = {"filter": "wasm", "dynamic-module": "dynamic-module"}
 
 
-def variants_of(kind, module=True):
+def variants_of(kind, module=True, floor_module=True):
     """Every path has every variant (the L4 path's wasm floor is a network filter); the dynamic
-    module's column only when a module was given."""
-    return [v for v in VARIANTS if module or v != "dynamic-module"]
+    module's column only when a module was given, and the module floor (HTTP filters only: the L4
+    filter must still choose tcp_proxy's cluster) only with a floor module on the HTTP paths."""
+    return [v for v in VARIANTS if (module or v != "dynamic-module")
+            and (v != "floor-module" or (module and floor_module and kind != "terminating-tcp"))]
 
 
 def has_deny_flood(kind):
@@ -236,18 +239,25 @@ def upstream_cluster(cfg):
     return names[0]
 
 
-def derive_configs(filter_json, n, ports, kind, floor_wasm, module_json=None):
+def derive_configs(filter_json, n, ports, kind, floor_wasm, module_json=None, floor_module=None):
     """From meshgate's bootstrap (variant `filter`) derive the others: the same listener, filter
     chain (SNI match, mTLS) and cluster, without the wasm filter and routing straight to the
     cluster (`none`), with the trivial wasm filter (`floor-wasm`), with native RBAC (`rbac`). The
     dynamic module's (`dynamic-module`) is meshgate's own bootstrap for that host
-    (`meshgate envoy --host dynamic-module`), given its ports and stat prefixes only."""
+    (`meshgate envoy --host dynamic-module`), given its ports and stat prefixes only; the module
+    floor's (`floor-module`) is that bootstrap with the module's bench-floor build, whose HTTP
+    filters do nothing."""
     base = json.load(open(filter_json))
     out = {}
-    for v in variants_of(kind, module_json is not None):
-        cfg = copy.deepcopy(base) if v != "dynamic-module" else json.load(open(module_json))
+    for v in variants_of(kind, module_json is not None, floor_module is not None):
+        module_based = v in ("dynamic-module", "floor-module")
+        cfg = copy.deepcopy(base) if not module_based else json.load(open(module_json))
         listener = patch_ports(cfg, v, ports[v])
-        if v == "dynamic-module":
+        if v == "floor-module":
+            for f in listener["filter_chains"][0]["filters"][0]["typed_config"]["http_filters"]:
+                if f["name"] == "envoy.filters.http.dynamic_modules":
+                    f["typed_config"]["dynamic_module_config"]["module"]["local"]["filename"] = floor_module
+        if module_based:
             if kind != "terminating-tcp":
                 listener["filter_chains"][0]["filters"][0]["typed_config"]["stat_prefix"] = "bench"
             out[v] = cfg
@@ -590,7 +600,7 @@ def vs_floor_delta(v, s, floor):
     """CPU over no filter, for the enforcing variants: "+Δ µs" (the dynamic module's target is
     no filter + 2 µs: it has no Wasm ABI to pay)."""
     a, b = s["cpu_us_per_req"][0], (floor.get("cpu_us_per_req") or (None,))[0]
-    if v not in ENFORCING or a is None or b is None:
+    if v not in ENFORCING + ("floor-wasm", "floor-module") or a is None or b is None:
         return "–"
     return f"{a - b:+,.0f} µs" if abs(a - b) >= 1000 else f"{a - b:+.1f} µs"
 
@@ -645,8 +655,11 @@ def markdown(meta, results):
            "URI SAN once per connection" if tcp else
            "proxy-wasm HTTP filter (`bench/floor-filter`) that reads `:path` and continues")
         + ", loaded like filter.wasm (V8, same plugin shape); the target is filter ≤ wasm floor + 2 µs"
-        + "; *CPU vs no filter* is the enforcing variant's CPU/req minus the floor's (the dynamic module's "
+        + "; *CPU vs no filter* is the variant's CPU/req minus the floor's (the dynamic module's "
         "target: ≤ no filter + 2 µs)"
+        + ("" if tcp else "; the *module floor* is the dynamic module's `bench-floor` build (its HTTP filter "
+           "continues every request without a host call), loaded like the module: what Envoy spends hosting "
+           "a dynamic-module HTTP filter")
         + ". Load: spawn to `/ready` = LIVE. RSS: VmRSS after the last round.",
         ("- Intentions: N sources on `web` (a tcp service), each `Action = \"allow\"` (L4); default deny. Every "
          f"request comes from the LAST source (`{TESTED_SOURCE[meta['kind']]}`) — the end of RBAC's principal list. "
@@ -943,6 +956,8 @@ def main():
     ap.add_argument("--floor-wasm", required=True, help="the wasm floor module (bench/floor-filter)")
     ap.add_argument("--module", default=None,
                     help="libmeshgate_dynmod.so: adds the dynamic-module variant (meshgate envoy --host dynamic-module)")
+    ap.add_argument("--floor-module", default=None,
+                    help="the module's bench-floor build: adds the module floor variant (HTTP paths)")
     ap.add_argument("--deny-sizes", default="10000",
                     help="the N (of --sizes) at which the deny flood runs (default 10000; --quick: 10)")
     ap.add_argument("--no-deny", dest="deny", action="store_false",
@@ -965,7 +980,7 @@ def main():
     work = tempfile.mkdtemp(prefix="meshgate-bench-")
     kind = a.gateway
     tcp = kind == "terminating-tcp"
-    vs = variants_of(kind, a.module is not None)
+    vs = variants_of(kind, a.module is not None, a.floor_module is not None)
     gw_name = "ingress" if kind == "ingress" else "tgw"
     certs = f"{work}/certs"
     subprocess.run([a.meshgate, "ca", "create", "--dir", certs], check=True, capture_output=True)
@@ -1021,7 +1036,8 @@ def main():
                 module_gen_s = meshgate_envoy(a, d, kind, gw_name, ports["filter"]["admin"], certs,
                                               f"{d}/dynamic-module-boot.json", host="dynamic-module")
             cfgs = derive_configs(f"{d}/filter.json", n, ports, kind, a.floor_wasm,
-                                  f"{d}/dynamic-module-boot.json" if module_gen_s is not None else None)
+                                  f"{d}/dynamic-module-boot.json" if module_gen_s is not None else None,
+                                  a.floor_module)
             info = {}
             for v in vs:
                 path = f"{d}/{v}.json"

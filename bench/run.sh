@@ -15,7 +15,8 @@
 #   --deny-sizes LIST  the N (of --sizes) at which the deny flood runs; --no-deny skips it.
 #   --no-module        no dynamic-module column (and no module build).
 # Env: MESHGATE_FILTER_WASM=PATH measures that filter.wasm instead of building one (MESHGATE_FLOOR_WASM
-# the same for the wasm floor, MESHGATE_DYNAMIC_MODULE for libmeshgate_dynmod.so, MESHGATE_CLI for the
+# the same for the wasm floor, MESHGATE_DYNAMIC_MODULE for libmeshgate_dynmod.so (MESHGATE_FLOOR_MODULE
+# for its bench-floor build), MESHGATE_CLI for the
 # meshgate CLI); ENVOY_BIN=PATH; CARGO_TARGET_DIR as usual.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -50,8 +51,26 @@ if [ "$module" = yes ]; then
     fi
     module_args=(--module "$dynmod")
 fi
+if [ "$module" = yes ] && [ -n "${MESHGATE_FLOOR_MODULE:-}" ]; then
+    floor_module="$MESHGATE_FLOOR_MODULE"
+elif [ "$module" = yes ]; then
+    # The module floor: the same crate with feature bench-floor (its HTTP filters do nothing). Built
+    # first and copied aside, because a build uplifts it to the same libmeshgate_dynmod.so; the
+    # real module's build below (a relink when nothing changed) puts the real one back.
+    floor_module="$TARGET/release/libmeshgate_dynmod_bench_floor.so"
+    cargo build -q -p meshgate-dynmod --release --features bench-floor
+    cp "$TARGET/release/libmeshgate_dynmod.so" "$floor_module"
+    native_pkgs+=(-p meshgate-dynmod)
+fi
 if [ "${#native_pkgs[@]}" -gt 0 ]; then
     cargo build -q "${native_pkgs[@]}" --release
+fi
+if [ "$module" = yes ]; then
+    if [ -z "${MESHGATE_FLOOR_MODULE:-}" ] && cmp -s "$floor_module" "$TARGET/release/libmeshgate_dynmod.so"; then
+        echo "error: $TARGET/release/libmeshgate_dynmod.so is still the floor build" >&2
+        exit 1
+    fi
+    module_args+=(--floor-module "$floor_module")
 fi
 # filter.wasm and the wasm floor (bench/floor-filter): wasm32-wasip1, profile wasm-release, one build.
 wasm_pkgs=()

@@ -31,6 +31,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 use std::sync::Arc;
 
+/// A build for the benchmark's module floor (feature `bench-floor`): HTTP filters do nothing, so
+/// `bench/run.sh` can measure Envoy's own cost of hosting one (as its wasm floor does for
+/// proxy-wasm). The plan is still loaded; network filters are unchanged (tcp_proxy needs the
+/// cluster they choose).
+const BENCH_FLOOR: bool = cfg!(feature = "bench-floor");
+
 /// One filter configuration (per listener filter, per plan): what every worker's filters serve.
 #[derive(Debug)]
 pub struct FilterConfig {
@@ -219,6 +225,10 @@ extern "C" fn envoy_dynamic_module_on_http_filter_new(
     guard(
         "http_filter_new",
         || {
+            if BENCH_FLOOR {
+                // Envoy wants a non-null filter; the floor's hooks never read it.
+                return filter_config_ptr;
+            }
             // SAFETY: Envoy passes the live configuration config_new returned.
             let Some(config) = (unsafe { config_ref(filter_config_ptr) }) else { return std::ptr::null() };
             Box::into_raw(Box::new(config.root().http_filter())) as *const c_void
@@ -247,6 +257,9 @@ extern "C" fn envoy_dynamic_module_on_http_filter_request_headers(
     guard(
         "http_filter_request_headers",
         || {
+            if BENCH_FLOOR {
+                return abi::HEADERS_CONTINUE;
+            }
             // SAFETY: Envoy passes back the live filter http_filter_new returned, on its worker.
             let Some(filter) = (unsafe { http_mut(filter_module_ptr) }) else { return http_failed(filter_envoy_ptr) };
             headers_status(filter.on_request_headers(&EnvoyHost { context: Context::Http(filter_envoy_ptr) }))
@@ -264,6 +277,9 @@ extern "C" fn envoy_dynamic_module_on_http_filter_response_headers(
     guard(
         "http_filter_response_headers",
         || {
+            if BENCH_FLOOR {
+                return abi::HEADERS_CONTINUE;
+            }
             // SAFETY: as in request_headers.
             let Some(filter) = (unsafe { http_mut(filter_module_ptr) }) else { return abi::HEADERS_CONTINUE };
             headers_status(filter.on_response_headers(&EnvoyHost { context: Context::Http(filter_envoy_ptr) }))
@@ -301,7 +317,7 @@ extern "C" fn envoy_dynamic_module_on_http_filter_destroy(filter_module_ptr: *co
     guard(
         "http_filter_destroy",
         || {
-            if !filter_module_ptr.is_null() {
+            if !BENCH_FLOOR && !filter_module_ptr.is_null() {
                 // SAFETY: Envoy passes back the pointer http_filter_new returned, once, last.
                 drop(unsafe { Box::from_raw(filter_module_ptr as *mut HttpFilter) });
             }
