@@ -125,13 +125,22 @@ fn simulate_allows_denies_and_traces() {
 #[wasm_bindgen_test]
 fn views_are_plain_objects() {
     let ws = workspace(&[("billing.hcl", L7_BILLING), ("sd.yaml", BILLING_HTTP)], Value::Null);
-    let intentions = ws.intentions().unwrap();
-    assert!(intentions.is_object());
-    assert!(!intentions.is_instance_of::<js_sys::Map>(), "maps must cross as objects");
-    let v = rust(intentions);
-    assert_eq!(v["intentions"][0]["label"], "web → billing");
-    assert_eq!(v["matrix"]["destinations"][0]["protocol"], "http");
-    assert_eq!(v["intentions"][0]["source"].get("peer"), None);
+    let list = ws.intention_list(js(&json!({ "filter": "", "start": 0, "count": 10 }))).unwrap();
+    assert!(list.is_object());
+    assert!(!list.is_instance_of::<js_sys::Map>(), "maps must cross as objects");
+    let v = rust(list);
+    assert_eq!(v["total"], 2);
+    assert_eq!(v["rows"][0]["label"], "web → billing");
+    assert_eq!(v["rows"][0]["source"].get("peer"), None);
+    let matrix = rust(ws.matrix(js(&json!({ "source": "", "destination": "", "start": 0, "count": 10 }))).unwrap());
+    assert_eq!(matrix["kind"], "table");
+    assert_eq!(matrix["destinations"][0]["protocol"], "http");
+    let summary = rust(ws.intentions_summary().unwrap());
+    assert_eq!((summary["intentions"].clone(), summary["default_policy"].clone()), (json!(2), json!("allow")));
+    let names = rust(ws.intention_names().unwrap());
+    assert_eq!(names["destinations"], json!(["billing"]));
+    let e = ws.matrix(js(&json!({ "source": "", "destination": "", "start": -1, "count": 10 }))).expect_err("an error");
+    assert_eq!(error_message(e), "matrix(query): `start`: invalid value: -1, expected a whole number from 0");
     let plan = rust(ws.plan().unwrap());
     assert_eq!(plan["withheld"], Value::Null);
     let parsed: Value = serde_json::from_str(plan["json"].as_str().unwrap()).unwrap();
