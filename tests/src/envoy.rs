@@ -132,9 +132,20 @@ pub fn find_envoy() -> Result<EnvoyCommand, String> {
     ))
 }
 
-/// A free TCP port on 127.0.0.1 (bound, then released).
+/// A free TCP port on 127.0.0.1 (bound, then released), never one this process was given before:
+/// a test asks for dozens before its Envoys bind them, and the kernel may hand out a released port
+/// again (one data-plane test failed with two listeners on one port).
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0)
+    static GIVEN: std::sync::Mutex<std::collections::BTreeSet<u16>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut given = GIVEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for _ in 0..1000 {
+        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0);
+        if port != 0 && given.insert(port) {
+            return port;
+        }
+    }
+    0
 }
 
 /// The built filter.wasm: `MESHGATE_FILTER_WASM`, else the `wasm-release` build in the target dir.
