@@ -5,6 +5,7 @@ use super::jwt::{JwtFailure, JwtRequirement};
 use super::path::{self, Normalization, PathRejection};
 use super::{order, Action, Intention, Request, WILDCARD};
 use crate::identity::or_default;
+use crate::shared::SharedStr;
 use rustc_hash::FxHashMap as FastMap;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -19,7 +20,8 @@ pub struct IntentionTable {
     /// permission lists share one; at 100 000 intentions compiling each once matters).
     permissions: Vec<u32>,
     compiled: Vec<Vec<CompiledMatch>>,
-    names: FastMap<String, Id>,
+    /// Interned names; the keys share the intentions' strings (no copy per source name).
+    names: FastMap<SharedStr, Id>,
     /// (partition, namespace, name) of the destination → sources.
     exact_destinations: FastMap<(Id, Id, Id), Bucket>,
     /// (partition, namespace) → sources, for destination name `*`.
@@ -225,7 +227,11 @@ impl IntentionTable {
         for (n, i) in intentions.iter().enumerate() {
             // Neighbours often carry the same permissions (one entry's sources, generated
             // configs): compile a list once per run of equal lists.
-            let same = n.checked_sub(1).and_then(|p| intentions.get(p)).is_some_and(|p| p.permissions == i.permissions);
+            // A plan read from the wire shares one list between such neighbours: no comparing.
+            let same = n
+                .checked_sub(1)
+                .and_then(|p| intentions.get(p))
+                .is_some_and(|p| p.permissions.same(&i.permissions) || p.permissions == i.permissions);
             if !same {
                 let list = i
                     .permissions
@@ -268,21 +274,29 @@ impl IntentionTable {
         Ok(t)
     }
 
-    fn intern(&mut self, s: &str) -> Id {
-        if let Some(id) = self.names.get(s) {
+    fn intern(&mut self, s: &SharedStr) -> Id {
+        if let Some(id) = self.names.get(s.as_str()) {
             return *id;
         }
         let id = Id::try_from(self.names.len()).unwrap_or(Id::MAX);
-        self.names.insert(s.to_string(), id);
+        self.names.insert(s.clone(), id);
         id
     }
 
+    /// [`Self::intern`] of a namespace or partition, empty meaning `default`.
+    fn intern_tenancy(&mut self, s: &SharedStr) -> Id {
+        if s.is_empty() {
+            return self.intern(&SharedStr::from(crate::identity::DEFAULT));
+        }
+        self.intern(s)
+    }
+
     fn destination_key(&mut self, d: &super::Destination) -> DestKey {
-        let ap = self.intern(or_default(&d.partition));
+        let ap = self.intern_tenancy(&d.partition);
         if d.namespace == WILDCARD {
             return DestKey::AnyNamespace(ap);
         }
-        let ns = self.intern(or_default(&d.namespace));
+        let ns = self.intern_tenancy(&d.namespace);
         if d.name == WILDCARD {
             return DestKey::AnyName((ap, ns));
         }
@@ -291,14 +305,14 @@ impl IntentionTable {
 
     fn source_key(&mut self, s: &super::Source) -> SourceKey {
         let scope = if s.peer.is_empty() {
-            Scope::Partition(self.intern(or_default(&s.partition)))
+            Scope::Partition(self.intern_tenancy(&s.partition))
         } else {
             Scope::Peer(self.intern(&s.peer))
         };
         if s.namespace == WILDCARD {
             return SourceKey::AnyNamespace(scope);
         }
-        let ns = self.intern(or_default(&s.namespace));
+        let ns = self.intern_tenancy(&s.namespace);
         if s.name == WILDCARD {
             return SourceKey::AnyName((scope, ns));
         }
