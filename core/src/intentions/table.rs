@@ -44,6 +44,7 @@ struct Bucket {
     any_namespace: FastMap<Scope, u32>,
 }
 
+#[derive(Clone, Copy)]
 enum DestKey {
     Exact((Id, Id, Id)),
     AnyName((Id, Id)),
@@ -255,10 +256,23 @@ impl IntentionTable {
             default_policy,
             normalization,
         };
+        // Neighbours usually share a destination and a source tenancy, and a plan read from the
+        // wire shares those strings: reuse the previous keys instead of hashing them again.
+        let mut last_dest: Option<(&super::Destination, DestKey)> = None;
+        let mut last_tenancy: Option<(&super::Source, Scope, Option<Id>)> = None;
         for (index, i) in intentions.iter().enumerate() {
             let index = u32::try_from(index).unwrap_or(u32::MAX);
-            let dest = t.destination_key(&i.destination);
-            let source = t.source_key(&i.source);
+            let dest = match last_dest {
+                Some((d, key)) if same_destination(d, &i.destination) => key,
+                _ => t.destination_key(&i.destination),
+            };
+            last_dest = Some((&i.destination, dest));
+            let tenancy = match last_tenancy {
+                Some((s, scope, ns)) if same_tenancy(s, &i.source) => (scope, ns),
+                _ => t.source_tenancy(&i.source),
+            };
+            last_tenancy = Some((&i.source, tenancy.0, tenancy.1));
+            let source = t.source_key(&i.source, tenancy);
             let bucket = match dest {
                 DestKey::Exact(k) => t.exact_destinations.entry(k).or_default(),
                 DestKey::AnyName(k) => t.namespace_destinations.entry(k).or_default(),
@@ -303,16 +317,19 @@ impl IntentionTable {
         DestKey::Exact((ap, ns, self.intern(&d.name)))
     }
 
-    fn source_key(&mut self, s: &super::Source) -> SourceKey {
+    /// A source's scope and namespace (`None` for the `*` namespace).
+    fn source_tenancy(&mut self, s: &super::Source) -> (Scope, Option<Id>) {
         let scope = if s.peer.is_empty() {
             Scope::Partition(self.intern_tenancy(&s.partition))
         } else {
             Scope::Peer(self.intern(&s.peer))
         };
-        if s.namespace == WILDCARD {
-            return SourceKey::AnyNamespace(scope);
-        }
-        let ns = self.intern_tenancy(&s.namespace);
+        let ns = (s.namespace != WILDCARD).then(|| self.intern_tenancy(&s.namespace));
+        (scope, ns)
+    }
+
+    fn source_key(&mut self, s: &super::Source, (scope, ns): (Scope, Option<Id>)) -> SourceKey {
+        let Some(ns) = ns else { return SourceKey::AnyNamespace(scope) };
         if s.name == WILDCARD {
             return SourceKey::AnyName((scope, ns));
         }
@@ -537,6 +554,16 @@ fn entry_jwt(d: &mut Decision<'_, '_>, intention: &Intention, http: Option<HttpR
         d.permission = None;
         d.reason = Reason::Jwt { failure };
     }
+}
+
+/// The same destination by identity (shared strings), which implies equal values.
+fn same_destination(a: &super::Destination, b: &super::Destination) -> bool {
+    a.name.same(&b.name) && a.namespace.same(&b.namespace) && a.partition.same(&b.partition)
+}
+
+/// The same source partition, peer and namespace by identity.
+fn same_tenancy(a: &super::Source, b: &super::Source) -> bool {
+    a.partition.same(&b.partition) && a.peer.same(&b.peer) && a.namespace.same(&b.namespace)
 }
 
 fn pattern_matches(pattern: &str, value: &str, wildcard_ok: bool) -> bool {

@@ -324,6 +324,14 @@ proptest! {
         let got = t.decide(&r);
         prop_assert_eq!(got.intention, want);
         prop_assert_eq!(got.allowed, want.map(|i| i.action == Some(Action::Allow)).unwrap_or(true));
+        // The same intentions read from a GatewayPlan's wire form share their strings, which the
+        // table's build takes shortcuts on: the decision must not change.
+        let mut wire = Vec::new();
+        crate::plan::gateways::compact::serialize(&intentions, &mut serde_json::Serializer::new(&mut wire)).unwrap();
+        let shared = crate::plan::gateways::compact::deserialize(&mut serde_json::Deserializer::from_slice(&wire)).unwrap();
+        let t = table(shared, Action::Allow);
+        let got = t.decide(&r);
+        prop_assert_eq!(got.intention, want);
     }
 }
 
