@@ -1569,10 +1569,13 @@ describe("the playground", () => {
       assert.equal(plan.gateway.kind, "ingress-gateway");
       assert.equal(plan.routes.kind, "ingress-gateway");
       assert.equal(plan.default_intention_policy, "allow");
-      // GatewayPlan 4: intentions are rows of 14 indexes; the 5th names the destination.
-      const { strings, rows } = plan.intentions;
+      // GatewayPlan 4: intentions are 14 columns of `step, count` runs; the 5th names the destination.
+      const { strings, columns } = plan.intentions;
       const destinations = [];
-      for (let r = 0; r < rows.length; r += 14) destinations.push(strings[rows[r + 4]]);
+      let value = 0;
+      for (let p = 0; p < columns[4].length; p += 2) {
+        for (let k = 0; k < columns[4][p + 1]; k++) destinations.push(strings[(value += columns[4][p])]);
+      }
       assert.deepEqual(destinations, ["api", "web"]);
       assert.match(await page.textContent("[data-testid=plan-hash]"), /^[0-9a-f]{16}$/);
       assert.match(await page.textContent("[data-testid=view-plan] .toolbar"), /meshgate plan --gateway ingress-gateway/);
@@ -1621,7 +1624,7 @@ describe("the playground", () => {
       assert.equal(mesh.gateway.name, "mesh-gateway");
       assert.equal(mesh.gateway.key, "mesh-gateway-dc2-a");
       assert.equal(mesh.gateway.datacenter, "dc2");
-      assert.deepEqual(mesh.intentions.rows, []);
+      assert.deepEqual(mesh.intentions.columns.flat(), []);
       assert.equal(mesh.routes.routes[0].sni, "billing.default.dc2.internal.11111111-2222-3333-4444-555555555555.consul");
     });
   });

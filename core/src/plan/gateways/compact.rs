@@ -1,25 +1,30 @@
 //! The wire form of a GatewayPlan's intentions (plan version 4): each distinct string, permission
-//! list and JWT requirement once, and every intention a row of integers that refer to them.
+//! list and JWT requirement once, and every intention a row of integers that refer to them, sent
+//! column by column, each column as runs of equal steps.
 //!
 //! ```json
 //! "intentions": {
-//!   "strings": ["src-0", "default", "", "web", "intentions.hcl", …],
+//!   "strings": ["src-0", "default", "", "web", "intentions.hcl", "src-1", …],
 //!   "permissions": [[{"action": "allow", "http": {"path_prefix": "/api/"}}], …],
 //!   "jwts": [{"providers": […]}, …],
-//!   "rows": [0,1,1,2,3,1,1, 0,1,0,9, 4,3,3,  …]
+//!   "columns": [[0,1, 5,1, 1,99998], [1,1, 0,99999], …]
 //! }
 //! ```
 //!
 //! A row is [`ROW`] integers: source name, namespace, partition, peer, destination name,
 //! namespace, partition (indexes into `strings`); action (0: none, an L7 intention; 1: allow;
 //! 2: deny); permissions (0: none, `k`: `permissions[k-1]`); JWT (0: none, `k`: `jwts[k-1]`);
-//! precedence; the origin's file (into `strings`), line and column.
+//! precedence; the origin's file (into `strings`), line and column. `columns` holds the [`ROW`]
+//! columns; each is pairs `step, count`: the next `count` values each add `step` to the one before
+//! (the value before the first row is 0). A column of one value is two pairs whatever the number
+//! of intentions, and so is one that counts up by one (new source names, the lines of one entry).
 //!
 //! Why: at 100,000 L7 intentions the object-per-intention form was 200 bytes each (26 MB in an
-//! ECDS file, JSON-escaped), and a worker VM parsed it into ~700,000 small strings. Rows are ~35
-//! bytes, parse as one array of numbers, and every intention shares the strings and the
-//! permission list it names (see [`crate::shared`]). Tables list items in the order the rows first
-//! name them, so serializing a parsed plan reproduces its bytes (and its hash).
+//! ECDS file, JSON-escaped, which Envoy converts to protobuf at ~60–100 ms per MB before the
+//! filter sees it), and a worker VM parsed it into ~700,000 small strings. Now the plan is its
+//! string table and a few numbers, and every intention shares the strings and the permission list
+//! it names (see [`crate::shared`]). Tables list items in the order the rows first name them, so
+//! serializing a parsed plan reproduces its bytes (and its hash).
 
 use crate::intentions::http::Permission;
 use crate::intentions::jwt::JwtRequirement;
@@ -33,12 +38,16 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Integers per intention row.
 pub const ROW: usize = 14;
 
+/// The most intentions a plan may carry (ten times the benchmark's largest): runs make a huge
+/// count cheap to write, so the count is bounded before anything is allocated for it.
+pub const MAX_INTENTIONS: u64 = 1 << 20;
+
 #[derive(Serialize)]
 struct WireOut<'a> {
     strings: Vec<&'a str>,
     permissions: Vec<&'a SharedList<Permission>>,
     jwts: Vec<&'a JwtRequirement>,
-    rows: Vec<u32>,
+    columns: Vec<Vec<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -47,7 +56,7 @@ struct WireIn {
     strings: Vec<SharedStr>,
     permissions: Vec<SharedList<Permission>>,
     jwts: Vec<JwtRequirement>,
-    rows: Vec<u32>,
+    columns: Vec<Vec<i64>>,
 }
 
 /// First-appearance numbering of distinct items (by a key), so the output is deterministic.
@@ -104,7 +113,60 @@ pub fn serialize<S: Serializer>(intentions: &[Intention], s: S) -> Result<S::Ok,
         rows.push(o.line);
         rows.push(o.column);
     }
-    WireOut { strings: strings.items, permissions: lists.items, jwts: jwts.items, rows }.serialize(s)
+    let columns = (0..ROW).map(|c| runs(rows.iter().skip(c).step_by(ROW).copied())).collect();
+    WireOut { strings: strings.items, permissions: lists.items, jwts: jwts.items, columns }.serialize(s)
+}
+
+/// A column as `step, count` pairs (see the module's documentation).
+fn runs(values: impl Iterator<Item = u32>) -> Vec<i64> {
+    let mut out: Vec<i64> = Vec::new();
+    let mut prev = 0i64;
+    for v in values {
+        let step = i64::from(v) - prev;
+        prev = i64::from(v);
+        match out.as_mut_slice() {
+            [.., last_step, count] if *last_step == step => *count += 1,
+            _ => out.extend([step, 1]),
+        }
+    }
+    out
+}
+
+/// Reads one column back, value by value, checking every value is a `u32`.
+struct Column<'a> {
+    pairs: std::slice::Iter<'a, i64>,
+    step: i64,
+    left: i64,
+    value: i64,
+}
+
+impl<'a> Column<'a> {
+    fn new(pairs: &'a [i64]) -> Column<'a> {
+        Column { pairs: pairs.iter(), step: 0, left: 0, value: 0 }
+    }
+
+    /// The number of values (the sum of the counts), or why the column is malformed.
+    fn len(pairs: &[i64]) -> Result<u64, String> {
+        if pairs.len() % 2 != 0 {
+            return Err(format!("{} integers, not `step, count` pairs", pairs.len()));
+        }
+        let mut n = 0u64;
+        for count in pairs.iter().skip(1).step_by(2) {
+            let count = u64::try_from(*count).map_err(|_| format!("a count of {count}"))?;
+            n = n.saturating_add(count);
+        }
+        Ok(n)
+    }
+
+    fn next(&mut self) -> Option<u32> {
+        while self.left == 0 {
+            self.step = *self.pairs.next()?;
+            self.left = *self.pairs.next()?;
+        }
+        self.left -= 1;
+        self.value = self.value.checked_add(self.step)?;
+        u32::try_from(self.value).ok()
+    }
 }
 
 /// `serde_json::to_string` behind a trait object, so one closure serves both key kinds.
@@ -121,20 +183,41 @@ mod erased {
 
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Intention>, D::Error> {
     let wire = WireIn::deserialize(d)?;
-    if wire.rows.len() % ROW != 0 {
-        return Err(D::Error::custom(format!(
-            "intention rows: {} integers is not a multiple of {ROW} (one row per intention)",
-            wire.rows.len()
-        )));
+    if wire.columns.len() != ROW {
+        return Err(D::Error::custom(format!("intention columns: {} columns, not {ROW}", wire.columns.len())));
     }
-    let mut out = Vec::with_capacity(wire.rows.len() / ROW);
-    for (n, row) in wire.rows.chunks_exact(ROW).enumerate() {
-        out.push(intention(&wire, n, row).map_err(D::Error::custom)?);
+    let mut count = None;
+    for (c, pairs) in wire.columns.iter().enumerate() {
+        let n = Column::len(pairs).map_err(|e| D::Error::custom(format!("intention column {c}: {e}")))?;
+        match count {
+            None => count = Some(n),
+            Some(first) if first != n => {
+                return Err(D::Error::custom(format!(
+                    "intention column {c} has {n} values, column 0 has {first}: one per intention"
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    let count = count.unwrap_or(0);
+    if count > MAX_INTENTIONS {
+        return Err(D::Error::custom(format!("{count} intentions; a plan carries at most {MAX_INTENTIONS}")));
+    }
+    let mut columns: Vec<Column<'_>> = wire.columns.iter().map(|c| Column::new(c)).collect();
+    let mut out = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+    let mut row = [0u32; ROW];
+    for n in 0..count {
+        for (c, (slot, column)) in row.iter_mut().zip(&mut columns).enumerate() {
+            *slot = column.next().ok_or_else(|| {
+                D::Error::custom(format!("intention row {n}: column {c}'s value is not a 32-bit unsigned integer"))
+            })?;
+        }
+        out.push(intention(&wire, n, &row).map_err(D::Error::custom)?);
     }
     Ok(out)
 }
 
-fn intention(wire: &WireIn, n: usize, row: &[u32]) -> Result<Intention, String> {
+fn intention(wire: &WireIn, n: u64, row: &[u32; ROW]) -> Result<Intention, String> {
     let field = |k: usize| row.get(k).copied().unwrap_or(0);
     let string = |k: usize| {
         let i = field(k);
@@ -195,7 +278,7 @@ mod tests {
     }
 
     #[test]
-    fn rows_round_trip_byte_for_byte_and_share_what_repeats() {
+    fn intentions_round_trip_byte_for_byte_and_share_what_repeats() {
         let mut peered = l7("db");
         peered.source.peer = "cluster-02".into();
         peered.action = Some(Action::Deny);
@@ -205,7 +288,7 @@ mod tests {
         let json = serde_json::to_string(&Holder { intentions: intentions.clone() }).expect("json");
         assert_eq!(
             json,
-            r#"{"intentions":{"strings":["a","default","","web","intentions.hcl","b","db","cluster-02"],"permissions":[[{"action":"allow","http":{"path_prefix":"/api/"}},{"action":"deny","http":{}}]],"jwts":[{"providers":[]}],"rows":[0,1,2,2,3,1,1,0,1,0,9,4,3,5,5,1,2,2,3,1,1,0,1,0,9,4,3,5,6,1,2,7,3,1,1,2,0,1,9,4,3,5]}}"#
+            r#"{"intentions":{"strings":["a","default","","web","intentions.hcl","b","db","cluster-02"],"permissions":[[{"action":"allow","http":{"path_prefix":"/api/"}},{"action":"deny","http":{}}]],"jwts":[{"providers":[]}],"columns":[[0,1,5,1,1,1],[1,1,0,2],[2,1,0,2],[2,1,0,1,5,1],[3,1,0,2],[1,1,0,2],[1,1,0,2],[0,2,2,1],[1,1,0,1,-1,1],[0,2,1,1],[9,1,0,2],[4,1,0,2],[3,1,0,2],[5,1,0,2]]}}"#
         );
         let back: Holder = serde_json::from_str(&json).expect("parse");
         assert_eq!(back.intentions, intentions);
@@ -218,19 +301,38 @@ mod tests {
     }
 
     #[test]
-    fn bad_rows_say_which_and_why() {
-        let bad = |rows: &str| {
-            let json = format!(r#"{{"intentions":{{"strings":["a"],"permissions":[],"jwts":[],"rows":{rows}}}}}"#);
+    fn bad_columns_say_which_and_why() {
+        let bad = |columns: &str| {
+            let json =
+                format!(r#"{{"intentions":{{"strings":["a"],"permissions":[],"jwts":[],"columns":{columns}}}}}"#);
             serde_json::from_str::<Holder>(&json).err().map(|e| e.to_string()).unwrap_or_default()
         };
-        assert!(bad("[0,0,0]").contains("not a multiple of 14"), "{}", bad("[0,0,0]"));
-        let e = bad("[0,0,0,0,0,0,0,0,0,0,9,0,1,1, 0,0,0,0,0,0,5,0,0,0,9,0,1,1]");
-        assert!(e.contains("intention row 1: string 5 does not exist"), "{e}");
-        let e = bad("[0,0,0,0,0,0,0,3,0,0,9,0,1,1]");
+        let ok = |c: usize| (0..ROW).map(|i| if i == c { "[]" } else { "[0,1]" }).collect::<Vec<_>>();
+        let with = |c: usize, col: &str| {
+            let mut cols = ok(usize::MAX);
+            cols[c] = col;
+            format!("[{}]", cols.join(","))
+        };
+        assert!(bad("[[0,1]]").contains("1 columns, not 14"), "{}", bad("[[0,1]]"));
+        let e = bad(&with(3, "[0]"));
+        assert!(e.contains("intention column 3: 1 integers"), "{e}");
+        let e = bad(&with(3, "[0,2]"));
+        assert!(e.contains("intention column 3 has 2 values, column 0 has 1"), "{e}");
+        let e = bad(&with(3, "[0,-1]"));
+        assert!(e.contains("a count of -1"), "{e}");
+        let e = bad(&with(5, "[-1,1]"));
+        assert!(e.contains("intention row 0: column 5's value is not a 32-bit unsigned integer"), "{e}");
+        let e = bad(&with(0, "[5,1]"));
+        assert!(e.contains("intention row 0: string 5 does not exist"), "{e}");
+        let e = bad(&with(7, "[3,1]"));
         assert!(e.contains("action 3"), "{e}");
-        let e = bad("[0,0,0,0,0,0,0,0,1,0,9,0,1,1]");
+        let e = bad(&with(8, "[1,1]"));
         assert!(e.contains("permission list 1 does not exist"), "{e}");
-        let e = bad("[0,0,0,0,0,0,0,0,0,0,300,0,1,1]");
+        let e = bad(&with(10, "[300,1]"));
         assert!(e.contains("precedence 300"), "{e}");
+        // A count is bounded before anything is allocated for it.
+        let huge = format!("[{}]", vec!["[0,4294967296]"; ROW].join(","));
+        let e = bad(&huge);
+        assert!(e.contains("4294967296 intentions; a plan carries at most 1048576"), "{e}");
     }
 }
