@@ -141,12 +141,10 @@ fn plan_with_a_gateway_prints_its_gateway_plan() {
     assert_eq!(v["default_intention_policy"], "allow");
     assert_eq!(v["mode"], "enforce");
     assert_eq!(v["routes"]["services"][0]["tls"]["mode"], "mutual");
-    let destinations: Vec<&str> = v["intentions"]
-        .as_array()
-        .expect("intentions")
-        .iter()
-        .filter_map(|i| i["destination"]["name"].as_str())
-        .collect();
+    // Intentions travel as a string table and rows (version 4): read them back as a plan.
+    let plan: meshgate_core::plan::gateways::GatewayPlan = serde_json::from_slice(&o.stdout).expect("plan");
+    assert!(!plan.intentions.is_empty());
+    let destinations: Vec<&str> = plan.intentions.iter().map(|i| i.destination.name.as_str()).collect();
     assert!(destinations.iter().all(|d| *d == "billing-api" || *d == "legacy-db"), "{destinations:?}");
 
     // Settings flags reach the plan.

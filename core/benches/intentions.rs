@@ -15,8 +15,12 @@ use meshgate_core::intentions::{
 };
 
 fn intention(source: &str, destination: &str, l7: bool) -> Intention {
-    let source =
-        Source { name: source.into(), namespace: "default".into(), partition: "default".into(), peer: String::new() };
+    let source = Source {
+        name: source.into(),
+        namespace: "default".into(),
+        partition: "default".into(),
+        peer: Default::default(),
+    };
     let destination =
         Destination { name: destination.into(), namespace: "default".into(), partition: "default".into() };
     let precedence = precedence(&source, &destination);
@@ -26,7 +30,15 @@ fn intention(source: &str, destination: &str, l7: bool) -> Intention {
     } else {
         (Some(Action::Allow), vec![])
     };
-    Intention { source, destination, action, permissions, jwt: None, precedence, origin: Origin::default() }
+    Intention {
+        source,
+        destination,
+        action,
+        permissions: permissions.into(),
+        jwt: None,
+        precedence,
+        origin: Origin::default(),
+    }
 }
 
 fn table(n: usize, l7: bool) -> IntentionTable {

@@ -17,6 +17,7 @@ pub mod names;
 pub mod plan;
 pub mod re2;
 pub mod settings;
+pub mod shared;
 pub mod sorting;
 pub mod source;
 pub mod syntax;

@@ -529,7 +529,7 @@ impl Analysis {
                 let mut e = local(&s.name, &s.namespace, &s.partition);
                 if !s.peer.is_empty() {
                     e.partition = crate::identity::DEFAULT.into();
-                    e.peer = s.peer.clone();
+                    e.peer = s.peer.to_string();
                 }
                 sources.insert(e);
             }

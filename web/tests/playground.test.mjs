@@ -1564,12 +1564,19 @@ describe("the playground", () => {
       await page.waitForSelector('[data-testid=plan-shown][data-plan="GatewayPlan ingress-gateway"]');
       const text = await page.textContent("[data-testid=plan-json]");
       const plan = JSON.parse(text);
-      assert.equal(plan.version, 3);
+      assert.equal(plan.version, 4);
       assert.equal(plan.gateway.name, "ingress-gateway");
       assert.equal(plan.gateway.kind, "ingress-gateway");
       assert.equal(plan.routes.kind, "ingress-gateway");
       assert.equal(plan.default_intention_policy, "allow");
-      assert.deepEqual(plan.intentions.map((i) => i.destination.name), ["api", "web"]);
+      // GatewayPlan 4: intentions are 14 columns of `step, count` runs; the 5th names the destination.
+      const { strings, columns } = plan.intentions;
+      const destinations = [];
+      let value = 0;
+      for (let p = 0; p < columns[4].length; p += 2) {
+        for (let k = 0; k < columns[4][p + 1]; k++) destinations.push(strings[(value += columns[4][p])]);
+      }
+      assert.deepEqual(destinations, ["api", "web"]);
       assert.match(await page.textContent("[data-testid=plan-hash]"), /^[0-9a-f]{16}$/);
       assert.match(await page.textContent("[data-testid=view-plan] .toolbar"), /meshgate plan --gateway ingress-gateway/);
       await page.screenshot({ path: join(ARTIFACTS, "view-plan-gateway.png") });
@@ -1613,11 +1620,11 @@ describe("the playground", () => {
       await page.selectOption("[data-testid=plan-select]", "mesh-gateway-dc2-a");
       await page.waitForSelector('[data-testid=plan-shown][data-plan="GatewayPlan mesh-gateway-dc2-a"]');
       const mesh = JSON.parse(await page.textContent("[data-testid=plan-json]"));
-      assert.equal(mesh.version, 3);
+      assert.equal(mesh.version, 4);
       assert.equal(mesh.gateway.name, "mesh-gateway");
       assert.equal(mesh.gateway.key, "mesh-gateway-dc2-a");
       assert.equal(mesh.gateway.datacenter, "dc2");
-      assert.deepEqual(mesh.intentions, []);
+      assert.deepEqual(mesh.intentions.columns.flat(), []);
       assert.equal(mesh.routes.routes[0].sni, "billing.default.dc2.internal.11111111-2222-3333-4444-555555555555.consul");
     });
   });

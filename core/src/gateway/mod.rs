@@ -66,7 +66,7 @@ pub const ROUTE_HEADER: &str = "x-meshgate-route";
 pub const REASON_HEADER: &str = "x-meshgate-reason";
 
 /// The largest GatewayPlan a filter accepts, in bytes of JSON (100,000 L7 intentions take about
-/// 20 MB). `meshgate envoy` refuses to write a larger one.
+/// 5 MB since version 4, 20 MB before). `meshgate envoy` refuses to write a larger one.
 pub const MAX_PLAN_BYTES: usize = 128 * 1024 * 1024;
 
 /// The longest name a plan may carry (gateway key, service, namespace, partition, peer, header

@@ -555,7 +555,7 @@ fn plans_and_names_are_bounded() {
     let e = GatewayIndex::new(&plan).expect_err("a 257-byte key");
     assert!(e.to_string().contains("gateway key `kkkk"), "{e}");
     let mut plan = gateway_plan(&c, "ingress").expect("plan");
-    plan.intentions[0].source.name = "s".repeat(20_000);
+    plan.intentions[0].source.name = "s".repeat(20_000).into();
     assert!(matches!(GatewayIndex::new(&plan), Err(Error::NameTooLong { what: "intention source", .. })));
     // The JSON's size is checked before it is parsed.
     let huge = vec![b' '; MAX_PLAN_BYTES + 1];

@@ -22,6 +22,7 @@ mod table;
 
 pub use table::{Decision, IntentionTable, PathRejectionKind, Reason, TableError, TraceStep};
 
+use crate::shared::SharedStr;
 use serde::{Deserialize, Serialize};
 
 pub const WILDCARD: &str = "*";
@@ -49,31 +50,38 @@ impl Action {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "IntentionSource"))]
 pub struct Source {
-    pub name: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub name: SharedStr,
     /// Written only when not `default`, and `default` when absent: at 100 000 intentions the
     /// defaults were a third of a GatewayPlan.
     #[serde(default = "default_tenancy", skip_serializing_if = "is_default_tenancy")]
-    pub namespace: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub namespace: SharedStr,
     #[serde(default = "default_tenancy", skip_serializing_if = "is_default_tenancy")]
-    pub partition: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub peer: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub partition: SharedStr,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub peer: SharedStr,
 }
 
 /// The service an intention protects (`*` wildcards allowed in `name` and `namespace`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "IntentionDestination"))]
 pub struct Destination {
-    pub name: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub name: SharedStr,
     #[serde(default = "default_tenancy", skip_serializing_if = "is_default_tenancy")]
-    pub namespace: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub namespace: SharedStr,
     #[serde(default = "default_tenancy", skip_serializing_if = "is_default_tenancy")]
-    pub partition: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub partition: SharedStr,
 }
 
 /// What an absent namespace or partition means.
-fn default_tenancy() -> String {
-    crate::identity::DEFAULT.to_string()
+fn default_tenancy() -> SharedStr {
+    SharedStr::from(crate::identity::DEFAULT)
 }
 
 /// Exactly `default` (an empty value is written, so it reads back empty).
@@ -85,7 +93,8 @@ fn is_default_tenancy(s: &str) -> bool {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Origin {
-    pub file: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub file: SharedStr,
     pub line: u32,
     pub column: u32,
 }
@@ -105,8 +114,8 @@ pub struct Intention {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<Action>,
     /// Set for L7 intentions, in order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub permissions: Vec<http::Permission>,
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    pub permissions: crate::shared::SharedList<http::Permission>,
     /// The entry's `JWT` block: what an allowed request must also carry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt: Option<jwt::JwtRequirement>,

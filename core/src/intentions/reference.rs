@@ -103,11 +103,20 @@ mod tests {
             name: source.1.into(),
             namespace: source.0.into(),
             partition: "default".into(),
-            peer: String::new(),
+            peer: Default::default(),
         };
-        let destination = Destination { name: destination.into(), namespace: String::new(), partition: String::new() };
+        let destination =
+            Destination { name: destination.into(), namespace: Default::default(), partition: Default::default() };
         let precedence = precedence(&source, &destination);
-        Intention { source, destination, action, permissions: vec![], jwt: None, precedence, origin: Origin::default() }
+        Intention {
+            source,
+            destination,
+            action,
+            permissions: Default::default(),
+            jwt: None,
+            precedence,
+            origin: Origin::default(),
+        }
     }
 
     fn request<'a>(name: &'a str, namespace: &'a str, destination: &'a str) -> Request<'a> {
@@ -144,7 +153,8 @@ mod tests {
             action: Action::Deny,
             http: HttpMatch { path_prefix: Some("/admin".into()), ..Default::default() },
             jwt: None,
-        }];
+        }]
+        .into();
         let all = [l7, intention(("default", "*"), "db", Some(Action::Deny))];
         let tcp = request("web", "default", "db");
         let d = decide(&all, Action::Allow, none, &tcp)?;

@@ -5,6 +5,7 @@ use super::jwt::{JwtFailure, JwtRequirement};
 use super::path::{self, Normalization, PathRejection};
 use super::{order, Action, Intention, Request, WILDCARD};
 use crate::identity::or_default;
+use crate::shared::SharedStr;
 use rustc_hash::FxHashMap as FastMap;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -19,7 +20,8 @@ pub struct IntentionTable {
     /// permission lists share one; at 100 000 intentions compiling each once matters).
     permissions: Vec<u32>,
     compiled: Vec<Vec<CompiledMatch>>,
-    names: FastMap<String, Id>,
+    /// Interned names; the keys share the intentions' strings (no copy per source name).
+    names: FastMap<SharedStr, Id>,
     /// (partition, namespace, name) of the destination → sources.
     exact_destinations: FastMap<(Id, Id, Id), Bucket>,
     /// (partition, namespace) → sources, for destination name `*`.
@@ -42,6 +44,7 @@ struct Bucket {
     any_namespace: FastMap<Scope, u32>,
 }
 
+#[derive(Clone, Copy)]
 enum DestKey {
     Exact((Id, Id, Id)),
     AnyName((Id, Id)),
@@ -225,7 +228,11 @@ impl IntentionTable {
         for (n, i) in intentions.iter().enumerate() {
             // Neighbours often carry the same permissions (one entry's sources, generated
             // configs): compile a list once per run of equal lists.
-            let same = n.checked_sub(1).and_then(|p| intentions.get(p)).is_some_and(|p| p.permissions == i.permissions);
+            // A plan read from the wire shares one list between such neighbours: no comparing.
+            let same = n
+                .checked_sub(1)
+                .and_then(|p| intentions.get(p))
+                .is_some_and(|p| p.permissions.same(&i.permissions) || p.permissions == i.permissions);
             if !same {
                 let list = i
                     .permissions
@@ -249,10 +256,23 @@ impl IntentionTable {
             default_policy,
             normalization,
         };
+        // Neighbours usually share a destination and a source tenancy, and a plan read from the
+        // wire shares those strings: reuse the previous keys instead of hashing them again.
+        let mut last_dest: Option<(&super::Destination, DestKey)> = None;
+        let mut last_tenancy: Option<(&super::Source, Scope, Option<Id>)> = None;
         for (index, i) in intentions.iter().enumerate() {
             let index = u32::try_from(index).unwrap_or(u32::MAX);
-            let dest = t.destination_key(&i.destination);
-            let source = t.source_key(&i.source);
+            let dest = match last_dest {
+                Some((d, key)) if same_destination(d, &i.destination) => key,
+                _ => t.destination_key(&i.destination),
+            };
+            last_dest = Some((&i.destination, dest));
+            let tenancy = match last_tenancy {
+                Some((s, scope, ns)) if same_tenancy(s, &i.source) => (scope, ns),
+                _ => t.source_tenancy(&i.source),
+            };
+            last_tenancy = Some((&i.source, tenancy.0, tenancy.1));
+            let source = t.source_key(&i.source, tenancy);
             let bucket = match dest {
                 DestKey::Exact(k) => t.exact_destinations.entry(k).or_default(),
                 DestKey::AnyName(k) => t.namespace_destinations.entry(k).or_default(),
@@ -268,37 +288,48 @@ impl IntentionTable {
         Ok(t)
     }
 
-    fn intern(&mut self, s: &str) -> Id {
-        if let Some(id) = self.names.get(s) {
+    fn intern(&mut self, s: &SharedStr) -> Id {
+        if let Some(id) = self.names.get(s.as_str()) {
             return *id;
         }
         let id = Id::try_from(self.names.len()).unwrap_or(Id::MAX);
-        self.names.insert(s.to_string(), id);
+        self.names.insert(s.clone(), id);
         id
     }
 
+    /// [`Self::intern`] of a namespace or partition, empty meaning `default`.
+    fn intern_tenancy(&mut self, s: &SharedStr) -> Id {
+        if s.is_empty() {
+            return self.intern(&SharedStr::from(crate::identity::DEFAULT));
+        }
+        self.intern(s)
+    }
+
     fn destination_key(&mut self, d: &super::Destination) -> DestKey {
-        let ap = self.intern(or_default(&d.partition));
+        let ap = self.intern_tenancy(&d.partition);
         if d.namespace == WILDCARD {
             return DestKey::AnyNamespace(ap);
         }
-        let ns = self.intern(or_default(&d.namespace));
+        let ns = self.intern_tenancy(&d.namespace);
         if d.name == WILDCARD {
             return DestKey::AnyName((ap, ns));
         }
         DestKey::Exact((ap, ns, self.intern(&d.name)))
     }
 
-    fn source_key(&mut self, s: &super::Source) -> SourceKey {
+    /// A source's scope and namespace (`None` for the `*` namespace).
+    fn source_tenancy(&mut self, s: &super::Source) -> (Scope, Option<Id>) {
         let scope = if s.peer.is_empty() {
-            Scope::Partition(self.intern(or_default(&s.partition)))
+            Scope::Partition(self.intern_tenancy(&s.partition))
         } else {
             Scope::Peer(self.intern(&s.peer))
         };
-        if s.namespace == WILDCARD {
-            return SourceKey::AnyNamespace(scope);
-        }
-        let ns = self.intern(or_default(&s.namespace));
+        let ns = (s.namespace != WILDCARD).then(|| self.intern_tenancy(&s.namespace));
+        (scope, ns)
+    }
+
+    fn source_key(&mut self, s: &super::Source, (scope, ns): (Scope, Option<Id>)) -> SourceKey {
+        let Some(ns) = ns else { return SourceKey::AnyNamespace(scope) };
         if s.name == WILDCARD {
             return SourceKey::AnyName((scope, ns));
         }
@@ -523,6 +554,16 @@ fn entry_jwt(d: &mut Decision<'_, '_>, intention: &Intention, http: Option<HttpR
         d.permission = None;
         d.reason = Reason::Jwt { failure };
     }
+}
+
+/// The same destination by identity (shared strings), which implies equal values.
+fn same_destination(a: &super::Destination, b: &super::Destination) -> bool {
+    a.name.same(&b.name) && a.namespace.same(&b.namespace) && a.partition.same(&b.partition)
+}
+
+/// The same source partition, peer and namespace by identity.
+fn same_tenancy(a: &super::Source, b: &super::Source) -> bool {
+    a.partition.same(&b.partition) && a.peer.same(&b.peer) && a.namespace.same(&b.namespace)
 }
 
 fn pattern_matches(pattern: &str, value: &str, wildcard_ok: bool) -> bool {

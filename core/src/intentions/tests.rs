@@ -7,15 +7,23 @@ fn src(spec: &str) -> Source {
     // "name", "ns/name", "peer:p/name"
     if let Some(rest) = spec.strip_prefix("peer:") {
         let (peer, name) = rest.split_once('/').unwrap();
-        return Source { name: name.into(), namespace: "default".into(), partition: String::new(), peer: peer.into() };
+        return Source {
+            name: name.into(),
+            namespace: "default".into(),
+            partition: Default::default(),
+            peer: peer.into(),
+        };
     }
     match spec.split_once('/') {
         Some((ns, name)) => {
-            Source { name: name.into(), namespace: ns.into(), partition: "default".into(), peer: String::new() }
+            Source { name: name.into(), namespace: ns.into(), partition: "default".into(), peer: Default::default() }
         }
-        None => {
-            Source { name: spec.into(), namespace: "default".into(), partition: "default".into(), peer: String::new() }
-        }
+        None => Source {
+            name: spec.into(),
+            namespace: "default".into(),
+            partition: "default".into(),
+            peer: Default::default(),
+        },
     }
 }
 
@@ -33,7 +41,7 @@ fn l4(s: &str, d: &str, action: Action) -> Intention {
         source,
         destination,
         action: Some(action),
-        permissions: vec![],
+        permissions: Default::default(),
         jwt: None,
         precedence,
         origin: Origin::default(),
@@ -41,7 +49,7 @@ fn l4(s: &str, d: &str, action: Action) -> Intention {
 }
 
 fn l7(s: &str, d: &str, permissions: Vec<Permission>) -> Intention {
-    Intention { action: None, permissions, ..l4(s, d, Action::Allow) }
+    Intention { action: None, permissions: permissions.into(), ..l4(s, d, Action::Allow) }
 }
 
 fn perm(action: Action, http: HttpMatch) -> Permission {
@@ -275,15 +283,16 @@ fn arb_intention() -> impl Strategy<Value = Intention> {
             let sn = if sns == "*" { "*".to_string() } else { sn };
             let dn = if dns == "*" { "*".to_string() } else { dn };
             let partition = if peer.is_empty() { "default".to_string() } else { String::new() };
-            let source = Source { name: sn, namespace: sns, partition, peer };
-            let destination = Destination { name: dn, namespace: dns, partition: "default".into() };
+            let source =
+                Source { name: sn.into(), namespace: sns.into(), partition: partition.into(), peer: peer.into() };
+            let destination = Destination { name: dn.into(), namespace: dns.into(), partition: "default".into() };
             let precedence = precedence(&source, &destination);
             let action = Some(if allow { Action::Allow } else { Action::Deny });
             Intention {
                 source,
                 destination,
                 action,
-                permissions: vec![],
+                permissions: Default::default(),
                 jwt: None,
                 precedence,
                 origin: Origin::default(),
@@ -315,6 +324,14 @@ proptest! {
         let got = t.decide(&r);
         prop_assert_eq!(got.intention, want);
         prop_assert_eq!(got.allowed, want.map(|i| i.action == Some(Action::Allow)).unwrap_or(true));
+        // The same intentions read from a GatewayPlan's wire form share their strings, which the
+        // table's build takes shortcuts on: the decision must not change.
+        let mut wire = Vec::new();
+        crate::plan::gateways::compact::serialize(&intentions, &mut serde_json::Serializer::new(&mut wire)).unwrap();
+        let shared = crate::plan::gateways::compact::deserialize(&mut serde_json::Deserializer::from_slice(&wire)).unwrap();
+        let t = table(shared, Action::Allow);
+        let got = t.decide(&r);
+        prop_assert_eq!(got.intention, want);
     }
 }
 

@@ -35,11 +35,8 @@ pub fn compile(ws: &Workspace, entries: &Entries<'_>, cx: &mut Cx) -> Compiled {
             }
             for source in sources(e, src, &identity, entries, cx) {
                 let d = e.destination();
-                let destination = Destination {
-                    name: d.name.to_string(),
-                    namespace: d.namespace.to_string(),
-                    partition: d.partition.to_string(),
-                };
+                let destination =
+                    Destination { name: d.name.into(), namespace: d.namespace.into(), partition: d.partition.into() };
                 let precedence = precedence(&source, &destination);
                 let (action, permissions) = if src.is_l7() {
                     (None, src.permissions.iter().filter_map(|p| permission(ws, p)).collect())
@@ -50,7 +47,7 @@ pub fn compile(ws: &Workspace, entries: &Entries<'_>, cx: &mut Cx) -> Compiled {
                     source,
                     destination,
                     action,
-                    permissions,
+                    permissions: permissions.into(),
                     jwt: e.jwt.as_ref().and_then(|j| super::jwt::requirement(ws, j)),
                     precedence,
                     origin: origin(&ws.sources, src.span()),
@@ -78,10 +75,10 @@ fn sources(
     cx: &mut Cx,
 ) -> Vec<Source> {
     let one = |partition: &str, peer: &str| Source {
-        name: identity.name.to_string(),
-        namespace: identity.namespace.to_string(),
-        partition: partition.to_string(),
-        peer: peer.to_string(),
+        name: identity.name.into(),
+        namespace: identity.namespace.into(),
+        partition: partition.into(),
+        peer: peer.into(),
     };
     if identity.sameness_group.is_empty() {
         return vec![one(identity.partition, identity.peer)];
@@ -158,7 +155,7 @@ fn permission(ws: &Workspace, p: &model::IntentionPermission) -> Option<Permissi
 
 pub(crate) fn origin(sources: &SourceMap, span: Span) -> Origin {
     match sources.location(span) {
-        Some(l) => Origin { file: l.file, line: l.start.line, column: l.start.column },
+        Some(l) => Origin { file: l.file.into(), line: l.start.line, column: l.start.column },
         None => Origin::default(),
     }
 }

@@ -33,6 +33,7 @@
 
 pub mod api;
 mod api_jwt;
+pub mod compact;
 pub mod ingress;
 pub mod mesh;
 mod plan;

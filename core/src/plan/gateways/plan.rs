@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 /// The GatewayPlan format version; bumped on any change a filter built for the old one would
 /// misread.
-pub const GATEWAY_PLAN_VERSION: u32 = 3;
+pub const GATEWAY_PLAN_VERSION: u32 = 4;
 
 /// One gateway's slice of the plan.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -29,7 +29,8 @@ pub struct GatewayPlan {
     pub path_normalization: Normalization,
     pub routes: RouteTable,
     /// The intentions that can decide at this gateway, ranked: the first that matches decides.
-    #[serde(default)]
+    /// On the wire, a string table and one row of integers per intention (see [`super::compact`]).
+    #[serde(default, with = "super::compact")]
     pub intentions: Vec<Intention>,
     /// The protocol of every service the gateway routes to, sorted.
     #[serde(default)]
