@@ -1644,7 +1644,7 @@ describe("the playground", () => {
       assert.deepEqual(ports, [5432, 8080]);
       assert.match(text, /"filename": "\/etc\/meshgate\/filter\.wasm"/);
       // The GatewayPlan rides inline, as the filter's configuration.
-      assert.match(text, /\\"version\\":3,\\"gateway\\":\{\\"key\\":\\"ingress-gateway\\"/);
+      assert.match(text, /\\"version\\":4,\\"gateway\\":\{\\"key\\":\\"ingress-gateway\\"/);
       assert.match(
         await page.textContent("[data-testid=envoy-command]"),
         /^meshgate envoy ingress-gateway\.hcl .* --gateway ingress-gateway --wasm \/etc\/meshgate\/filter\.wasm --cert-dir \/etc\/meshgate\/certs$/,
