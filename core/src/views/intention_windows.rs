@@ -50,7 +50,7 @@ pub struct IntentionNames {
 
 /// A window of the matrix: sources and destinations filtered by a substring of their labels
 /// (case-insensitive; empty keeps all).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MatrixQuery {
     pub source: String,
@@ -61,7 +61,7 @@ pub struct MatrixQuery {
 }
 
 /// A window of the ranked list, filtered by a substring of the label (case-insensitive).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ListQuery {
     pub filter: String,

@@ -687,10 +687,32 @@ fn serialized_views_match_the_generated_declarations() {
         dirs.extend(entries.map(|e| e.unwrap().path()).filter(|p| p.is_dir()).map(|p| p.display().to_string()));
     }
     dirs.sort();
-    let examples: Vec<Analysis> = dirs.iter().map(|d| directory_analysis(d)).collect();
+    let mut examples: Vec<Analysis> = dirs.iter().map(|d| directory_analysis(d)).collect();
+    // 41 × 41 with "(any other)": over the matrix's limit, so it comes as the list of pairs.
+    let sources: Vec<String> =
+        (0..40).map(|s| format!("  {{ Name = \"client-{s:02}\", Action = \"allow\" }},")).collect();
+    let big: Vec<(String, String)> = (0..40)
+        .map(|d| {
+            let text = format!(
+                "Kind = \"service-intentions\"\nName = \"svc-{d:02}\"\nSources = [\n{}\n]\n",
+                sources.join("\n")
+            );
+            (format!("svc-{d:02}.hcl"), text)
+        })
+        .collect();
+    let big: Vec<(&str, &str)> = big.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    examples.push(analysis(&big, None));
     for a in workspaces.iter().chain(&examples) {
         check("DiagnosticsView", &a.diagnostics());
-        check("IntentionsView", &a.intentions());
+        let windows = a.intention_windows();
+        check("IntentionsSummary", &windows.summary());
+        check("IntentionNames", &a.intention_names());
+        let list = ListQuery { filter: String::new(), start: 0, count: 50 };
+        check("ListQuery", &list);
+        check("ListSlice", &windows.list(&list));
+        let matrix = MatrixQuery { source: String::new(), destination: String::new(), start: 0, count: 50 };
+        check("MatrixQuery", &matrix);
+        check("MatrixSlice", &windows.matrix(a, &matrix));
         check("UpstreamsView", &a.upstreams());
         check("RoutesView", &a.routes());
         check("PlanView", &a.plan());
