@@ -297,12 +297,16 @@ impl IntentionTable {
         id
     }
 
-    /// [`Self::intern`] of a namespace or partition, empty meaning `default`.
+    /// [`Self::intern`] of a namespace or partition, empty meaning `default` (as [`or_default`]).
+    /// `default` is looked up first: a string is made for it only the first time.
     fn intern_tenancy(&mut self, s: &SharedStr) -> Id {
-        if s.is_empty() {
-            return self.intern(&SharedStr::from(crate::identity::DEFAULT));
+        if !s.is_empty() {
+            return self.intern(s);
         }
-        self.intern(s)
+        match self.names.get(crate::identity::DEFAULT) {
+            Some(id) => *id,
+            None => self.intern(&SharedStr::from(crate::identity::DEFAULT)),
+        }
     }
 
     fn destination_key(&mut self, d: &super::Destination) -> DestKey {
