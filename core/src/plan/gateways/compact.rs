@@ -87,7 +87,6 @@ pub fn serialize<S: Serializer>(intentions: &[Intention], s: S) -> Result<S::Ok,
     let mut lists: Table<String, SharedList<Permission>> = Table::new();
     let mut jwts: Table<String, JwtRequirement> = Table::new();
     let mut rows = Vec::with_capacity(intentions.len() * ROW);
-    let json = |v: &dyn erased::Json| v.json().map_err(S::Error::custom);
     for i in intentions {
         let (src, dst, o) = (&i.source, &i.destination, &i.origin);
         for text in [&src.name, &src.namespace, &src.partition, &src.peer, &dst.name, &dst.namespace, &dst.partition] {
@@ -101,11 +100,14 @@ pub fn serialize<S: Serializer>(intentions: &[Intention], s: S) -> Result<S::Ok,
         });
         rows.push(match i.permissions.is_empty() {
             true => 0,
-            false => lists.id(json(&i.permissions)?, &i.permissions).map_err(S::Error::custom)? + 1,
+            false => {
+                let key = serde_json::to_string(&i.permissions).map_err(S::Error::custom)?;
+                lists.id(key, &i.permissions).map_err(S::Error::custom)? + 1
+            }
         });
         rows.push(match &i.jwt {
             None => 0,
-            Some(j) => jwts.id(json(j)?, j).map_err(S::Error::custom)? + 1,
+            Some(j) => jwts.id(serde_json::to_string(j).map_err(S::Error::custom)?, j).map_err(S::Error::custom)? + 1,
         });
         rows.push(u32::from(i.precedence));
         let file: &str = &o.file;
@@ -166,18 +168,6 @@ impl<'a> Column<'a> {
         self.left -= 1;
         self.value = self.value.checked_add(self.step)?;
         u32::try_from(self.value).ok()
-    }
-}
-
-/// `serde_json::to_string` behind a trait object, so one closure serves both key kinds.
-mod erased {
-    pub trait Json {
-        fn json(&self) -> Result<String, serde_json::Error>;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn json(&self) -> Result<String, serde_json::Error> {
-            serde_json::to_string(self)
-        }
     }
 }
 
