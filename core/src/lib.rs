@@ -18,6 +18,7 @@ pub mod plan;
 pub mod re2;
 pub mod settings;
 pub mod shared;
+pub mod sorted;
 pub mod sorting;
 pub mod source;
 pub mod syntax;
