@@ -9,10 +9,10 @@ use meshgate_core::plan::dial::{upstream_dials, Dial, Dialer};
 use meshgate_core::plan::gateways::text;
 use meshgate_core::plan::upstreams::{ProxyUpstreams, UpstreamResolution};
 use meshgate_core::plan::Plan;
+use meshgate_core::sorted::SortedMap;
 use meshgate_core::views::upstream_listener;
 use meshgate_core::workspace::Workspace;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
@@ -35,8 +35,8 @@ struct Dialed<'a> {
     resolution: &'a UpstreamResolution,
     #[serde(skip_serializing_if = "Option::is_none")]
     listener: Option<String>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    dials: BTreeMap<String, Dial>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    dials: SortedMap<String, Dial>,
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, InputError> {
@@ -85,7 +85,7 @@ fn dialed<'a>(
             listener: Some(format!("{}:{}", u.address, u.port)),
             dials: upstream_dials(dialer, sidecar, u),
         },
-        None => Dialed { resolution: r, listener: None, dials: BTreeMap::new() },
+        None => Dialed { resolution: r, listener: None, dials: SortedMap::new() },
     }
 }
 

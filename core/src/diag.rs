@@ -358,7 +358,7 @@ mod tests {
 
     #[test]
     fn codes_are_unique_and_parse_back() {
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen = crate::sorted::SortedSet::new();
         for code in Code::ALL {
             assert!(seen.insert(code.as_str()), "duplicate code {code}");
             assert_eq!(Code::parse(code.as_str()), Some(*code));

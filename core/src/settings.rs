@@ -68,7 +68,7 @@ decode_struct! {
         pub default_intention_policy: Option<PolicyName>,
         pub mode: Option<EnforcementMode>,
         /// Peer name → that cluster's trust domain (peered SNI names end with it).
-        pub peer_trust_domains: Option<std::collections::BTreeMap<String, String>>,
+        pub peer_trust_domains: Option<crate::sorted::SortedMap<String, String>>,
         /// Peer name → how to reach and trust it.
         pub peers: Option<PeerFiles>,
     }
@@ -141,11 +141,11 @@ pub struct Settings {
     pub trust_domain: String,
     pub default_intention_policy: Action,
     pub mode: Mode,
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub peer_trust_domains: std::collections::BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "crate::sorted::SortedMap::is_empty")]
+    pub peer_trust_domains: crate::sorted::SortedMap<String, String>,
     /// Peer name → how to reach it (see the module docs).
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub peers: std::collections::BTreeMap<String, Peer>,
+    #[serde(default, skip_serializing_if = "crate::sorted::SortedMap::is_empty")]
+    pub peers: crate::sorted::SortedMap<String, Peer>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]

@@ -10,7 +10,6 @@
 //! a large input is inserted one by one.
 
 use std::borrow::Borrow;
-use std::cmp::Ordering;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -183,6 +182,23 @@ impl<K: Ord, V> SortedMap<K, V> {
     }
 }
 
+impl<K: Ord> SortedMap<K, usize> {
+    /// How many times each key occurs: a count per key, from one sort (a loop of
+    /// `*entry(k).or_default() += 1` would move the tail on every new key out of order).
+    pub fn counts(keys: impl IntoIterator<Item = K>) -> Self {
+        let mut entries: Vec<(K, usize)> = keys.into_iter().map(|k| (k, 1)).collect();
+        crate::sorting::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
+        entries.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 += later.1;
+            }
+            same
+        });
+        SortedMap { entries }
+    }
+}
+
 /// A place in a [`SortedMap`] for a key, found or not.
 pub struct Entry<'a, K, V> {
     map: &'a mut SortedMap<K, V>,
@@ -236,14 +252,26 @@ impl<K: Ord, V> FromIterator<(K, V)> for SortedMap<K, V> {
 }
 
 impl<K: Ord, V> Extend<(K, V)> for SortedMap<K, V> {
+    /// As `BTreeMap::extend`: each pair inserted in turn. A long run is sorted in once rather
+    /// than inserted one by one (which moves the tail each time).
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
-        // Appended after the present entries, which are sorted and unique, so the re-sort keeps
-        // a new value over an old one for an equal key, as inserting it would.
+        let mut new: Vec<(K, V)> = iter.into_iter().collect();
+        if new.len() <= SHORT_RUN {
+            for (k, v) in new {
+                self.insert(k, v);
+            }
+            return;
+        }
+        // After the present entries, which are sorted and unique, so the re-sort keeps a new
+        // value over an old one for an equal key, as inserting it would.
         let mut entries = std::mem::take(&mut self.entries);
-        entries.extend(iter);
+        entries.append(&mut new);
         *self = Self::from_vec(entries);
     }
 }
+
+/// Up to this many new entries, `extend` inserts them one by one; more are sorted in.
+const SHORT_RUN: usize = 16;
 
 impl<K: Ord, V, const N: usize> From<[(K, V); N]> for SortedMap<K, V> {
     fn from(items: [(K, V); N]) -> Self {
@@ -487,12 +515,23 @@ impl<T: Ord> FromIterator<T> for SortedSet<T> {
 }
 
 impl<T: Ord> Extend<T> for SortedSet<T> {
+    /// As `BTreeSet::extend`: an element equal to one already there is dropped (the one there
+    /// stays). A long run is sorted in once rather than inserted one by one.
     fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
-        // Unlike a map's value, a set keeps the element already there (`BTreeSet::insert` does
-        // not replace it): an equal one from `iter` is dropped.
-        for t in iter {
-            self.insert(t);
+        let new: Vec<T> = iter.into_iter().collect();
+        if new.len() <= SHORT_RUN {
+            for t in new {
+                self.insert(t);
+            }
+            return;
         }
+        // The present elements first and a stable sort: `dedup_by` keeps the first of a run, so
+        // the one already there, then the earliest new one.
+        let mut entries = std::mem::take(&mut self.map.entries);
+        entries.extend(new.into_iter().map(|t| (t, ())));
+        crate::sorting::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
+        entries.dedup_by(|later, kept| later.0 == kept.0);
+        self.map.entries = entries;
     }
 }
 

@@ -3,11 +3,10 @@
 //! `slice::sort_by` is instantiated for every element type and comparator, about 4 KB of wasm
 //! each; the playground's planner had 25 of them. These helpers sort a list of indices instead
 //! (one instance, comparing through `dyn`), then move the elements into that order. Same result
-//! as `sort_by` (stable); for compile-time lists, not for the filter's per-request paths. Sets and
-//! maps built by `collect` sort too (a copy per type): [`set_of`] and [`map_of`] insert instead.
+//! as `sort_by` (stable); for compile-time lists, not for the filter's per-request paths.
+//! [`crate::sorted`]'s maps and sets sort with it when collected.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// `v.sort_by(cmp)`, the same stable order.
 pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
@@ -26,26 +25,6 @@ pub fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
 /// `v.sort()`, the same stable order.
 pub fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp);
-}
-
-/// `items.collect::<BTreeSet<_>>()`, inserted one by one: `collect` sorts first, with its own
-/// copy of the sort per element type.
-pub fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
-    let mut set = BTreeSet::new();
-    for item in items {
-        set.insert(item);
-    }
-    set
-}
-
-/// `items.collect::<BTreeMap<_, _>>()`, inserted one by one (a later value for a key replaces an
-/// earlier one, as with `collect`).
-pub fn map_of<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
-    let mut map = BTreeMap::new();
-    for (k, v) in items {
-        map.insert(k, v);
-    }
-    map
 }
 
 fn sorted_indices(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
@@ -100,14 +79,6 @@ mod tests {
         let mut std = items;
         std.sort();
         assert_eq!(ours, std);
-    }
-
-    #[test]
-    fn sets_and_maps_as_collect_builds_them() {
-        let items = [(2, "a"), (1, "b"), (2, "c"), (0, "d")];
-        assert_eq!(set_of(items.iter().map(|(k, _)| *k)), items.iter().map(|(k, _)| *k).collect::<BTreeSet<_>>());
-        assert_eq!(map_of(items), items.into_iter().collect::<BTreeMap<_, _>>());
-        assert_eq!(map_of(items).get(&2), Some(&"c"));
     }
 
     #[test]

@@ -32,10 +32,10 @@ use crate::model::service::ServiceKind;
 use crate::plan::protocols::Protocol;
 use crate::plan::{self, Compiled};
 use crate::settings::{Mode, Settings};
+use crate::sorted::{SortedMap, SortedSet};
 use crate::source::{Position, SourceMap, Span};
 use crate::workspace::{InputFile, Workspace};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The name the intention matrix uses for "any service no intention names": it is not a valid
 /// service name, so no exact intention can match it and only wildcard intentions apply.
@@ -88,7 +88,7 @@ pub struct SettingsInput {
     /// Peer name → that cluster's trust domain.
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
-    pub peer_trust_domains: Option<BTreeMap<String, String>>,
+    pub peer_trust_domains: Option<SortedMap<String, String>>,
 }
 
 /// Everything an analysis reads: config files, settings files (a directory's `meshgate.*`, or
@@ -421,7 +421,7 @@ impl Analysis {
     /// `meshgate plan` refuses).
     pub fn load(input: AnalysisInput) -> Analysis {
         let mut extra = Vec::new();
-        let mut seen = BTreeSet::new();
+        let mut seen = SortedSet::new();
         for f in &input.files {
             if !seen.insert(f.name.as_str()) {
                 extra.push(Diagnostic::error(
@@ -521,8 +521,9 @@ impl Analysis {
             peer: String::new(),
             protocol: None,
         };
-        let mut sources = BTreeSet::new();
-        let mut destinations = BTreeSet::new();
+        // Gathered, then sorted once each (there may be as many as there are intentions).
+        let mut sources = Vec::new();
+        let mut destinations = Vec::new();
         for i in ranked {
             let s = &i.source;
             if s.name != WILDCARD && s.namespace != WILDCARD {
@@ -531,11 +532,11 @@ impl Analysis {
                     e.partition = crate::identity::DEFAULT.into();
                     e.peer = s.peer.to_string();
                 }
-                sources.insert(e);
+                sources.push(e);
             }
             let d = &i.destination;
             if d.name != WILDCARD && d.namespace != WILDCARD {
-                destinations.insert(local(&d.name, &d.namespace, &d.partition));
+                destinations.push(local(&d.name, &d.namespace, &d.partition));
             }
         }
         for svc in self.workspace.services() {
@@ -548,16 +549,18 @@ impl Analysis {
                 continue;
             }
             let partition = if svc.partition.is_empty() { &self.settings.partition } else { &svc.partition };
-            sources.insert(local(name, &svc.namespace, partition));
-            destinations.insert(local(name, &svc.namespace, partition));
+            sources.push(local(name, &svc.namespace, partition));
+            destinations.push(local(name, &svc.namespace, partition));
         }
         for proxy in self.compiled.iter().flat_map(|c| &c.plan.upstreams) {
             for u in proxy.upstreams.iter().filter(|u| u.peer.is_empty() && !u.destination.is_empty()) {
-                destinations.insert(local(&u.destination, &u.namespace, &u.partition));
+                destinations.push(local(&u.destination, &u.namespace, &u.partition));
             }
         }
-        let mut sources: Vec<Endpoint> = sources.into_iter().collect();
-        let mut destinations: Vec<Endpoint> = destinations.into_iter().collect();
+        crate::sorting::sort(&mut sources);
+        sources.dedup();
+        crate::sorting::sort(&mut destinations);
+        destinations.dedup();
         sources.push(local(OTHER, "", &self.settings.partition));
         destinations.push(local(OTHER, "", &self.settings.partition));
         for e in &mut sources {

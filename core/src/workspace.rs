@@ -131,7 +131,7 @@ impl Workspace {
     /// One sameness group per partition may be the failover default: which one Consul would
     /// use is otherwise undefined, so it refuses the second (first by file order is kept here).
     fn check_default_sameness_groups(&mut self) {
-        let mut first: std::collections::BTreeMap<&str, (&str, Span)> = Default::default();
+        let mut first: crate::sorted::SortedMap<&str, (&str, Span)> = Default::default();
         let mut found = Vec::new();
         for entry in self.entries() {
             let ConfigEntry::SamenessGroup(g) = entry else { continue };
@@ -165,33 +165,36 @@ impl Workspace {
     }
 
     fn check_duplicate_entries(&mut self) {
-        let mut seen: std::collections::BTreeMap<(&str, &str, &str, &str), Span> = Default::default();
-        let mut found = Vec::new();
-        for entry in self.entries() {
+        fn key(entry: &ConfigEntry) -> (&str, &str, &str, &str) {
             let name = match entry {
                 ConfigEntry::Mesh(m) => m.effective_name(),
                 _ => entry.name(),
             };
-            let key = (entry.kind().as_str(), name, entry.namespace(), entry.partition());
-            let span = entry.origin().span;
-            if let Some(first) = seen.get(&key) {
-                let where_first = self.sources.location(*first).map(|l| l.to_string()).unwrap_or_default();
-                found.push(
-                    Diagnostic::error(
-                        Code::DuplicateEntry,
-                        span,
-                        format!("{} `{}` is defined twice", entry.kind(), entry.name()),
-                    )
-                    .with_note(format!("first defined at {where_first}")),
-                );
-            } else {
-                seen.insert(key, span);
-            }
+            (entry.kind().as_str(), name, entry.namespace(), entry.partition())
+        }
+        let entries: Vec<&ConfigEntry> = self.entries().collect();
+        // Each key's first entry, collected (one sort; a workspace may hold many thousands of
+        // entries): from the last entry back, so that the first one is the one kept.
+        let first: crate::sorted::SortedMap<_, usize> =
+            entries.iter().enumerate().rev().map(|(i, e)| (key(e), i)).collect();
+        let mut found = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let Some(&at) = first.get(&key(entry)) else { continue };
+            let Some(earlier) = entries.get(at).filter(|_| at != i) else { continue };
+            let where_first = self.sources.location(earlier.origin().span).map(|l| l.to_string()).unwrap_or_default();
+            found.push(
+                Diagnostic::error(
+                    Code::DuplicateEntry,
+                    entry.origin().span,
+                    format!("{} `{}` is defined twice", entry.kind(), entry.name()),
+                )
+                .with_note(format!("first defined at {where_first}")),
+            );
         }
         self.diagnostics.extend(found);
     }
 
-    pub fn entries(&self) -> impl Iterator<Item = &ConfigEntry> {
+    pub fn entries(&self) -> impl DoubleEndedIterator<Item = &ConfigEntry> {
         self.documents.iter().filter_map(|d| match d {
             Document::Entry(e) => Some(e),
             Document::Service(_) => None,
@@ -230,20 +233,26 @@ impl Workspace {
 #[derive(Clone, Debug)]
 pub struct Entries<'w> {
     local_partition: &'w str,
-    by_id: std::collections::BTreeMap<(EntryKind, ServiceId), &'w ConfigEntry>,
+    by_id: crate::sorted::SortedMap<(EntryKind, ServiceId), &'w ConfigEntry>,
 }
 
 impl<'w> Entries<'w> {
     pub fn new(ws: &'w Workspace, local_partition: &'w str) -> Entries<'w> {
-        let mut by_id = std::collections::BTreeMap::new();
-        for entry in ws.entries() {
-            let name = match entry {
-                ConfigEntry::Mesh(m) => m.effective_name(),
-                _ => entry.name(),
-            };
-            let id = ServiceId::new(name, entry.namespace(), partition_or_local(entry.partition(), local_partition));
-            by_id.entry((entry.kind(), id)).or_insert(entry);
-        }
+        // Collected (one sort for many thousands of entries) from the last entry back, so that of
+        // two entries for one id the first is kept.
+        let by_id = ws
+            .entries()
+            .rev()
+            .map(|entry| {
+                let name = match entry {
+                    ConfigEntry::Mesh(m) => m.effective_name(),
+                    _ => entry.name(),
+                };
+                let id =
+                    ServiceId::new(name, entry.namespace(), partition_or_local(entry.partition(), local_partition));
+                ((entry.kind(), id), entry)
+            })
+            .collect();
         Entries { local_partition, by_id }
     }
 

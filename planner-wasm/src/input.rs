@@ -8,11 +8,11 @@
 use meshgate_core::convert::ConvertRequest;
 use meshgate_core::intentions::Action;
 use meshgate_core::settings::Mode;
+use meshgate_core::sorted::SortedMap;
 use meshgate_core::views::{
     EnvoyRequest, FileInput, ListQuery, MatrixQuery, SettingsInput, SimulateRequest, WorkspaceInput,
 };
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 type Fields = Map<String, Value>;
 
@@ -106,10 +106,10 @@ fn settings(value: &Value) -> Result<SettingsInput, String> {
             let Some(peers) = v.as_object() else {
                 return Err(format!("`peer_trust_domains`: invalid type: {}, expected an object", kind(v)));
             };
-            let mut out = BTreeMap::new();
+            let mut out = Vec::with_capacity(peers.len());
             for (peer, td) in peers {
                 match td {
-                    Value::String(td) => out.insert(peer.clone(), td.clone()),
+                    Value::String(td) => out.push((peer.clone(), td.clone())),
                     other => {
                         return Err(format!(
                             "`peer_trust_domains.{peer}`: invalid type: {}, expected a string",
@@ -118,7 +118,7 @@ fn settings(value: &Value) -> Result<SettingsInput, String> {
                     }
                 };
             }
-            Some(out)
+            Some(out.into_iter().collect::<SortedMap<_, _>>())
         }
     };
     Ok(SettingsInput {

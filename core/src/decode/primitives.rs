@@ -2,9 +2,9 @@
 
 use super::{Cx, Decode};
 use crate::diag::Code;
+use crate::sorted::SortedMap;
 use crate::syntax::{Node, Value};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 // Consul decodes entries with mapstructure's `WeaklyTypedInput`: a number or boolean where a
 // string belongs, a numeric string where a number belongs, and a boolean-looking string or a
@@ -333,19 +333,15 @@ impl<T: Decode> Decode for Vec<T> {
 }
 
 /// Meta, tags and other string maps: keys are kept exactly as written.
-impl Decode for BTreeMap<String, String> {
+impl Decode for SortedMap<String, String> {
     fn expected() -> &'static str {
         "a map of strings"
     }
     fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
         let entries = super::object_entries(node, cx, Self::expected())?;
-        let mut out = BTreeMap::new();
-        for e in entries {
-            if let Some(v) = String::decode(&e.value, cx) {
-                out.insert(e.key.clone(), v);
-            }
-        }
-        Some(out)
+        // Collected, not inserted one by one: one sort however many keys (a repeated key keeps
+        // its last value, as inserting would).
+        Some(entries.iter().filter_map(|e| Some((e.key.clone(), String::decode(&e.value, cx)?))).collect())
     }
 }
 
@@ -574,7 +570,7 @@ impl<T: Decode> Decode for Box<T> {
 mod shapes {
     use super::{Duration, Opaque};
     use crate::decode::Shape;
-    use std::collections::BTreeMap;
+    use crate::sorted::SortedMap;
 
     macro_rules! leaf {
         ($($t:ty => $sample:literal),* $(,)?) => {$(
@@ -587,7 +583,7 @@ mod shapes {
     }
 
     leaf!(String => "\"x\"", bool => "true", u16 => "1", u32 => "1", u64 => "1", i32 => "1", i64 => "1",
-        f64 => "1", Duration => "\"1s\"", Opaque => "{ a = 1 }", BTreeMap<String, String> => "{ a = \"b\" }");
+        f64 => "1", Duration => "\"1s\"", Opaque => "{ a = 1 }", SortedMap<String, String> => "{ a = \"b\" }");
 
     impl<T: Shape> Shape for Option<T> {
         fn paths(prefix: &str, out: &mut Vec<(String, String)>) {

@@ -49,9 +49,9 @@ use crate::plan::gateways::{plan_of, GatewayKind, GatewayPlan, RouteTable, Route
 use crate::plan::protocols::Protocol;
 use crate::plan::upstreams::Mode;
 use crate::plan::Compiled;
+use crate::sorted::SortedMap;
 use crate::workspace::Workspace;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 
 pub mod jwt;
 
@@ -207,7 +207,7 @@ struct Builder<'a> {
     caller: Caller,
     plan_json: String,
     opts: &'a Options,
-    clusters: BTreeMap<String, Value>,
+    clusters: SortedMap<String, Value>,
     notes: Vec<String>,
     used: Vec<Filter>,
     /// Envoy's jwt_authn filter (and, for the dynamic module, the set_filter_state filter that
@@ -252,7 +252,7 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
         caller: Caller::gateway(chosen),
         plan_json,
         opts,
-        clusters: BTreeMap::new(),
+        clusters: SortedMap::new(),
         notes: Vec::new(),
         used: Vec::new(),
         jwt_authn: None,

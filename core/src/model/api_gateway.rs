@@ -11,10 +11,10 @@ use super::Validate;
 use crate::decode::{Cx, Decode, Meta};
 use crate::diag::{Code, Diagnostic};
 use crate::identity::or_default;
+use crate::sorted::SortedMap;
 use crate::syntax::Node;
 use crate::{decode_enum, decode_struct};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 // ---------------------------------------------------------------------------------------------
 // JWT (listener Default/Override, http-route filters)
@@ -366,8 +366,8 @@ decode_struct! {
         pub namespace: String,
         #[serde(skip_serializing_if = "String::is_empty")]
         pub partition: String,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String>,
         pub listeners: Vec<ApiGatewayListener>,
     }
 }

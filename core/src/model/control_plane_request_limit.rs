@@ -8,10 +8,10 @@ use super::common::require_name;
 use super::Validate;
 use crate::decode::Cx;
 use crate::diag::{Code, Diagnostic};
+use crate::sorted::SortedMap;
 use crate::source::Span;
 use crate::{decode_enum, decode_struct};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 decode_enum! {
     /// What a server does with requests over the limits.
@@ -56,8 +56,8 @@ macro_rules! request_limit_entry {
                 pub namespace: String,
                 #[serde(skip_serializing_if = "String::is_empty")]
                 pub partition: String,
-                #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-                pub meta: BTreeMap<String, String>,
+                #[serde(skip_serializing_if = "SortedMap::is_empty")]
+                pub meta: SortedMap<String, String>,
                 #[serde(skip_serializing_if = "RateLimitMode::is_unset")]
                 pub mode: RateLimitMode,
                 /// Overall reads per second from one source IP (Consul's default: 100).

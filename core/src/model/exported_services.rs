@@ -9,8 +9,8 @@ use crate::decode::Cx;
 use crate::decode_struct;
 use crate::diag::{Code, Diagnostic};
 use crate::identity::or_default;
+use crate::sorted::{SortedMap, SortedSet};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// `*`: every service, or every namespace.
 pub const WILDCARD: &str = "*";
@@ -122,8 +122,8 @@ decode_struct! {
         /// When given, must equal `Name`.
         #[serde(skip_serializing_if = "String::is_empty")]
         pub partition: String,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String>,
         pub services: Vec<ExportedService>,
     }
 }
@@ -131,9 +131,9 @@ decode_struct! {
 /// Where one service is exported to, gathered from every `Services` item that covers it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ExportTargets<'a> {
-    pub partitions: BTreeSet<&'a str>,
-    pub peers: BTreeSet<&'a str>,
-    pub sameness_groups: BTreeSet<&'a str>,
+    pub partitions: SortedSet<&'a str>,
+    pub peers: SortedSet<&'a str>,
+    pub sameness_groups: SortedSet<&'a str>,
 }
 
 impl ExportTargets<'_> {

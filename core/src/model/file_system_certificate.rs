@@ -10,8 +10,8 @@ use super::Validate;
 use crate::decode::{Cx, Meta};
 use crate::decode_struct;
 use crate::diag::{Code, Diagnostic};
+use crate::sorted::SortedMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -22,8 +22,8 @@ decode_struct! {
         pub namespace: String,
         #[serde(skip_serializing_if = "String::is_empty")]
         pub partition: String,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String>,
         /// Path of the PEM certificate (and intermediates) on the gateway's disk.
         pub certificate: String,
         /// Path of the PEM private key on the gateway's disk.

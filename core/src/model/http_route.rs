@@ -16,9 +16,9 @@ use super::Validate;
 use crate::decode::{Cx, Duration};
 use crate::diag::{Code, Diagnostic};
 use crate::identity::or_default;
+use crate::sorted::SortedMap;
 use crate::{decode_enum, decode_struct};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 decode_enum! {
     /// How `Path.Value` is compared with the request path.
@@ -297,8 +297,8 @@ decode_struct! {
         pub namespace: String,
         #[serde(skip_serializing_if = "String::is_empty")]
         pub partition: String,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String>,
         pub parents: Vec<RouteParent>,
         #[serde(skip_serializing_if = "Vec::is_empty")]
         pub rules: Vec<HttpRouteRule>,

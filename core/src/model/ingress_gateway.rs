@@ -17,10 +17,10 @@ use crate::decode::{Cx, Decode};
 use crate::decode_struct;
 use crate::diag::{Code, Diagnostic};
 use crate::identity::or_default;
+use crate::sorted::SortedMap;
 use crate::source::Span;
 use crate::syntax::Node;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 decode_struct! {
     /// `SDS`: fetch the TLS certificate from an external SDS service instead of Consul's CA.
@@ -203,8 +203,8 @@ decode_struct! {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub passive_health_check: Option<PassiveHealthCheck>,
         /// Consul accepts free-form metadata on each service too (not in its reference page).
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String>,
     }
 }
 
@@ -310,8 +310,8 @@ decode_struct! {
         pub namespace: String,
         #[serde(skip_serializing_if = "String::is_empty")]
         pub partition: String,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String>,
         /// TLS for every listener, unless a listener overrides it.
         #[serde(rename = "TLS", skip_serializing_if = "Option::is_none")]
         pub tls: Option<GatewayTlsConfig>,

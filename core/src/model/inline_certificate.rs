@@ -10,9 +10,9 @@ use super::Validate;
 use crate::decode::{Cx, Meta};
 use crate::decode_struct;
 use crate::diag::{Code, Diagnostic};
+use crate::sorted::SortedMap;
 use crate::source::Span;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -23,8 +23,8 @@ decode_struct! {
         pub namespace: String,
         #[serde(skip_serializing_if = "String::is_empty")]
         pub partition: String,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String>,
         /// The certificate (first) and any intermediates, PEM `CERTIFICATE` blocks.
         pub certificate: String,
         /// The private key, one PEM `PRIVATE KEY` / `RSA PRIVATE KEY` / `EC PRIVATE KEY` block.

@@ -8,10 +8,10 @@ use super::common::require_name;
 use super::Validate;
 use crate::decode::{Cx, Duration, Meta};
 use crate::diag::{Code, Diagnostic};
+use crate::sorted::SortedMap;
 use crate::source::Span;
 use crate::{decode_enum, decode_struct};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 decode_struct! {
     /// A key set held by the entry (base64 of the JWKS JSON) or in a file on every proxy's disk.
@@ -225,8 +225,8 @@ decode_struct! {
         pub namespace: String,
         #[serde(skip_serializing_if = "String::is_empty")]
         pub partition: String,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String>,
         #[serde(rename = "JSONWebKeySet", skip_serializing_if = "Option::is_none")]
         pub json_web_key_set: Option<JsonWebKeySet>,
         /// Must equal the token's `iss` claim when given.

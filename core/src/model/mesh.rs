@@ -13,9 +13,9 @@ use super::service_defaults::Spanned;
 use super::Validate;
 use crate::decode::Cx;
 use crate::diag::{Code, Diagnostic};
+use crate::sorted::SortedMap;
 use crate::{decode_enum, decode_struct};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// The name Consul gives the one mesh entry.
 pub const MESH_NAME: &str = "mesh";
@@ -226,8 +226,8 @@ decode_struct! {
         pub namespace: String,
         #[serde(skip_serializing_if = "String::is_empty")]
         pub partition: String,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub transparent_proxy: Option<MeshTransparentProxy>,
         /// Must be `true` before service-defaults or proxy-defaults may set `MutualTLSMode = "permissive"`.

@@ -4,9 +4,9 @@ use super::common::*;
 use super::Validate;
 use crate::decode::{Cx, Opaque};
 use crate::diag::Code;
+use crate::sorted::SortedMap;
 use crate::{decode_enum, decode_struct};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 decode_enum! {
     #[derive(Default)]
@@ -63,8 +63,8 @@ decode_struct! {
         pub partition: String,
         #[serde(skip_serializing_if = "String::is_empty")]
         pub namespace: String,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String> ["Meta"],
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String> ["Meta"],
         /// Opaque proxy configuration (`protocol`, `local_connect_timeout_ms`, …): keys kept as written.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub config: Option<Opaque>,

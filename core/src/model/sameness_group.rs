@@ -11,8 +11,8 @@ use crate::decode::Cx;
 use crate::decode_struct;
 use crate::diag::{Code, Diagnostic};
 use crate::identity::or_default;
+use crate::sorted::SortedMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 decode_struct! {
     /// One member: a partition of this datacenter or a cluster peer.
@@ -47,8 +47,8 @@ decode_struct! {
         pub namespace: String,
         #[serde(skip_serializing_if = "String::is_empty")]
         pub partition: String,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String>,
         /// Services without their own failover fail over to the group's members.
         pub default_for_failover: bool,
         /// The local partition is a member, listed first.

@@ -6,9 +6,9 @@ use super::common::*;
 use super::Validate;
 use crate::decode::{Cx, Opaque};
 use crate::diag::Code;
+use crate::sorted::SortedMap;
 use crate::{decode_enum, decode_struct};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 decode_enum! {
     #[derive(Default)]
@@ -147,8 +147,8 @@ decode_struct! {
         pub address: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub tagged_addresses: Option<Opaque>,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub port: Option<u16>,
         #[serde(skip_serializing_if = "String::is_empty")]

@@ -12,11 +12,11 @@ use super::Validate;
 use crate::decode::{suggest, Cx, Decode, Duration};
 use crate::diag::{Code, Diagnostic};
 use crate::identity::or_default;
+use crate::sorted::SortedMap;
 use crate::source::Span;
 use crate::syntax::Node;
 use crate::{decode_enum, decode_struct};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 decode_enum! {
     /// How a listener spreads connections over Envoy's worker threads
@@ -220,8 +220,8 @@ decode_struct! {
         pub namespace: String,
         #[serde(skip_serializing_if = "String::is_empty")]
         pub partition: String,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String>,
         /// `tcp` (Consul's default when neither this nor proxy-defaults says), `http`, `http2`, `grpc`.
         #[serde(skip_serializing_if = "String::is_empty")]
         pub protocol: String,
@@ -458,7 +458,7 @@ impl ServiceDefaults {
 
     fn validate_upstreams(&self, cfg: &UpstreamConfiguration, cx: &mut Cx) {
         // (name, namespace, partition, peer) of each override → its item number.
-        let mut seen: BTreeMap<(&str, &str, &str, &str), usize> = BTreeMap::new();
+        let mut seen: SortedMap<(&str, &str, &str, &str), usize> = SortedMap::new();
         for (i, o) in cfg.overrides.iter().enumerate() {
             let n = i + 1;
             if o.name.is_empty() {
@@ -611,7 +611,7 @@ fn validate_destination(d: &DestinationConfig, cx: &mut Cx) {
             "Destination needs at least one address in `Addresses` (a hostname or an IP address)",
         );
     }
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen = crate::sorted::SortedSet::new();
     for a in &d.addresses {
         if !seen.insert(a.value.as_str()) {
             cx.error(Code::InvalidValue, a.span, format!("\"{}\" is listed twice in Destination.Addresses", a.value));

@@ -10,11 +10,11 @@ use super::Validate;
 use crate::decode::{Cx, Decode, Meta};
 use crate::diag::{Code, Diagnostic};
 use crate::identity::or_default;
+use crate::sorted::SortedMap;
 use crate::source::Span;
 use crate::syntax::Node;
 use crate::{decode_enum, decode_struct};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// The wildcard Consul accepts, as the whole value only, for names and namespaces.
 pub const WILDCARD: &str = "*";
@@ -300,8 +300,8 @@ decode_struct! {
         #[serde(rename = "LegacyID", skip_serializing_if = "String::is_empty")]
         pub legacy_id: String,
         /// Read-only; Consul refuses a write that sets it.
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub legacy_meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub legacy_meta: SortedMap<String, String>,
         /// Read-only RFC 3339 timestamp; Consul drops it on write.
         #[serde(skip_serializing_if = "String::is_empty")]
         pub legacy_create_time: String,
@@ -321,8 +321,8 @@ decode_struct! {
         pub namespace: String,
         #[serde(skip_serializing_if = "String::is_empty")]
         pub partition: String,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String>,
         #[serde(rename = "JWT", skip_serializing_if = "Option::is_none")]
         pub jwt: Option<IntentionJwtRequirement>,
         #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -628,7 +628,7 @@ fn check_wildcards(owner: &str, origin: &Meta, parts: [&str; 5], cx: &mut Cx) {
 }
 
 /// Consul's limits on config entry `Meta`: 64 pairs, keys up to 128 bytes, values up to 512.
-fn check_meta(meta: &BTreeMap<String, String>, at: Span, what: &str, cx: &mut Cx) {
+fn check_meta(meta: &SortedMap<String, String>, at: Span, what: &str, cx: &mut Cx) {
     if meta.len() > META_MAX_PAIRS {
         cx.error(
             Code::InvalidValue,

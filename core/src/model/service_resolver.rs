@@ -37,12 +37,12 @@ use super::Validate;
 use crate::decode::{Cx, Decode, Duration, Meta};
 use crate::diag::{Code, Diagnostic};
 use crate::identity::or_default;
+use crate::sorted::SortedMap;
 use crate::source::Span;
 use crate::syntax::{Entry, Node, Value};
 use crate::{decode_enum, decode_struct};
 use serde::ser::SerializeMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// When `ConnectTimeout` is not set (or zero), Consul connects with this timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -526,8 +526,8 @@ decode_struct! {
         pub namespace: String,
         #[serde(skip_serializing_if = "String::is_empty")]
         pub partition: String,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String>,
         /// Zero: [`DEFAULT_CONNECT_TIMEOUT`]; see [`ServiceResolver::connect_timeout`].
         #[serde(skip_serializing_if = "super::service_router::is_zero")]
         pub connect_timeout: Duration,

@@ -24,10 +24,10 @@
 use super::Validate;
 use crate::decode::{Cx, Duration, Meta};
 use crate::diag::{Code, Diagnostic};
+use crate::sorted::SortedMap;
 use crate::source::Span;
 use crate::{decode_enum, decode_struct};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 decode_struct! {
     /// Header changes for requests or responses (`RequestHeaders`, `ResponseHeaders`), shared by
@@ -36,11 +36,11 @@ decode_struct! {
     #[serde(rename_all = "PascalCase")]
     pub struct HttpHeaderModifiers("a header modifiers block (Add, Set, Remove)", pascal) {
         /// Appended, keeping any existing value of the same header.
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub add: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub add: SortedMap<String, String>,
         /// Replacing any existing value of the same header.
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub set: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub set: SortedMap<String, String>,
         /// Header names to strip.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         pub remove: Vec<String>,
@@ -362,8 +362,8 @@ decode_struct! {
         pub namespace: String,
         #[serde(skip_serializing_if = "String::is_empty")]
         pub partition: String,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String>,
         #[serde(skip_serializing_if = "Vec::is_empty")]
         pub routes: Vec<ServiceRoute>,
     }

@@ -21,8 +21,8 @@ use super::Validate;
 use crate::decode::Cx;
 use crate::decode_struct;
 use crate::diag::{Code, Diagnostic};
+use crate::sorted::SortedMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 decode_struct! {
     /// One split: a share of the traffic and where it goes.
@@ -85,8 +85,8 @@ decode_struct! {
         pub namespace: String,
         #[serde(skip_serializing_if = "String::is_empty")]
         pub partition: String,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String>,
         pub splits: Vec<ServiceSplit>,
     }
 }

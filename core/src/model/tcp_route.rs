@@ -7,8 +7,8 @@ use crate::decode::Cx;
 use crate::decode_struct;
 use crate::diag::{Code, Diagnostic};
 use crate::identity::or_default;
+use crate::sorted::SortedMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 decode_struct! {
     /// The service connections go to.
@@ -54,8 +54,8 @@ decode_struct! {
         pub namespace: String,
         #[serde(skip_serializing_if = "String::is_empty")]
         pub partition: String,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        pub meta: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "SortedMap::is_empty")]
+        pub meta: SortedMap<String, String>,
         pub parents: Vec<RouteParent>,
         /// Consul supports exactly one service here.
         pub services: Vec<TcpService>,

@@ -27,9 +27,9 @@ use super::upstreams::Mode;
 use super::Plan;
 use crate::identity::ServiceId;
 use crate::names::SpiffeId;
+use crate::sorted::SortedMap;
 use crate::workspace::{Entries, Workspace};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Who dials.
 #[derive(Clone, Debug)]
@@ -470,7 +470,7 @@ pub fn dials(
     dialer: &Dialer<'_>,
     g: &GatewayRoutes,
     mode_of: impl Fn(&RouteTarget) -> Option<Mode>,
-) -> BTreeMap<String, Dial> {
+) -> SortedMap<String, Dial> {
     dials_of(dialer, &Caller::gateway(g), targets_of(g), mode_of)
 }
 
@@ -480,8 +480,8 @@ fn dials_of<'t>(
     caller: &Caller,
     targets: impl IntoIterator<Item = &'t RouteTarget>,
     mode_of: impl Fn(&RouteTarget) -> Option<Mode>,
-) -> BTreeMap<String, Dial> {
-    let mut out = BTreeMap::new();
+) -> SortedMap<String, Dial> {
+    let mut out = SortedMap::new();
     let mut add = |t: &RouteTarget| {
         if !out.contains_key(&t.cluster) {
             let c = Caller { mode: mode_of(t), ..caller.clone() };
@@ -498,7 +498,7 @@ fn dials_of<'t>(
 /// The dials of one sidecar upstream listener's targets (and their failover targets), by
 /// cluster: as the sidecar, in the upstream's mesh gateway mode — what `meshgate envoy
 /// --sidecar` gives that listener's clusters.
-pub fn upstream_dials(dialer: &Dialer<'_>, g: &GatewayRoutes, u: &SidecarUpstream) -> BTreeMap<String, Dial> {
+pub fn upstream_dials(dialer: &Dialer<'_>, g: &GatewayRoutes, u: &SidecarUpstream) -> SortedMap<String, Dial> {
     dials_of(dialer, &Caller::gateway(g), u.targets(), |_| Some(u.mesh_gateway_mode))
 }
 
@@ -507,14 +507,14 @@ pub fn upstream_dials(dialer: &Dialer<'_>, g: &GatewayRoutes, u: &SidecarUpstrea
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GatewayDials {
     /// Ingress and API gateways: each target's dial (failover targets too), by cluster.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub targets: BTreeMap<String, Dial>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub targets: SortedMap<String, Dial>,
     /// Sidecars: per upstream listener port, [`upstream_dials`].
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub upstreams: BTreeMap<u16, BTreeMap<String, Dial>>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub upstreams: SortedMap<u16, SortedMap<String, Dial>>,
     /// Mesh gateways: per SNI row, where its connections are forwarded.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub forwards: BTreeMap<String, Forward>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub forwards: SortedMap<String, Forward>,
 }
 
 impl GatewayDials {
@@ -591,7 +591,7 @@ mod tests {
             proxy: String::new(),
             port_assigned: false,
             tags: vec!["canary".into()],
-            meta: BTreeMap::from([("version".into(), "v2".into())]),
+            meta: SortedMap::from([("version".into(), "v2".into())]),
             origin: Default::default(),
         };
         assert!(f.matches(&e));

@@ -29,6 +29,7 @@ use crate::identity::{datacenter_or_local, partition_or_local, ServiceId};
 use crate::intentions::Origin;
 use crate::model::service::{ServiceDefinition, ServiceKind};
 use crate::settings::Settings;
+use crate::sorted::{SortedMap, SortedSet};
 use crate::workspace::Workspace;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -79,8 +80,8 @@ pub struct ConnectEndpoint {
     /// The tags and meta subset filters read (a sidecar's own, else its service's).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub meta: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub meta: SortedMap<String, String>,
     /// The registration that made it.
     pub origin: Origin,
 }
@@ -208,7 +209,7 @@ pub fn check_gateway_targets(
     let reachable = |s: &ServiceId, dc: &str| {
         linked.contains(&s) || endpoints.iter().any(|e| &e.service == s && e.datacenter == dc)
     };
-    let mut warned = BTreeSet::new();
+    let mut warned = SortedSet::new();
     let mut warn = |gateway: &str, service: &ServiceId, dc: &str, at: &Origin| {
         if !warned.insert((gateway.to_string(), service.clone())) {
             return;
@@ -273,6 +274,9 @@ pub fn check_gateway_targets(
 
 /// Every port a registration gives, per datacenter and address: the ports an agent would not hand
 /// to a sidecar without one.
+///
+/// A `BTreeMap`: filled one registration at a time, possibly with thousands of addresses, and
+/// the sidecar loop adds to it as it goes.
 fn registered_ports(ws: &Workspace, settings: &Settings) -> BTreeMap<(String, String), BTreeSet<u16>> {
     let mut taken: BTreeMap<(String, String), BTreeSet<u16>> = BTreeMap::new();
     for svc in ws.services() {
@@ -311,33 +315,37 @@ fn address_of(written: &str) -> String {
 
 /// Two endpoints on one address and port in one datacenter: the second is unreachable.
 fn check_distinct(endpoints: &[ConnectEndpoint], ws: &Workspace, cx: &mut Cx) {
-    let mut seen: BTreeMap<(&str, &str, u16), &ConnectEndpoint> = BTreeMap::new();
-    for e in endpoints {
-        if let Some(first) = seen.get(&(e.datacenter.as_str(), e.address.as_str(), e.port)) {
-            let span = ws
-                .services()
-                .flat_map(|s| std::iter::once(s).chain(s.connect.as_ref().and_then(|c| c.sidecar_service.as_deref())))
-                .find(|s| origin(&ws.sources, s.origin.span) == e.origin)
-                .map(|s| s.origin.span);
-            cx.push(
-                Diagnostic::error(
-                    Code::DuplicateEndpoint,
-                    span,
-                    format!(
-                        "the {} of `{}` listens on {}, where the {} of `{}` ({}) already listens",
-                        e.kind.as_str(),
-                        e.service.label(),
-                        e.socket(),
-                        first.kind.as_str(),
-                        first.service.label(),
-                        first.origin
-                    ),
-                )
-                .with_note("give each sidecar or connect proxy its own port"),
-            );
-        } else {
-            seen.insert((e.datacenter.as_str(), e.address.as_str(), e.port), e);
-        }
+    fn key(e: &ConnectEndpoint) -> (&str, &str, u16) {
+        (e.datacenter.as_str(), e.address.as_str(), e.port)
+    }
+    // The first endpoint on each socket, collected (one sort for thousands of endpoints) from the
+    // last back, so that the first is the one kept.
+    let first: SortedMap<(&str, &str, u16), usize> =
+        endpoints.iter().enumerate().rev().map(|(i, e)| (key(e), i)).collect();
+    for (i, e) in endpoints.iter().enumerate() {
+        let Some(&at) = first.get(&key(e)) else { continue };
+        let Some(first) = endpoints.get(at).filter(|_| at != i) else { continue };
+        let span = ws
+            .services()
+            .flat_map(|s| std::iter::once(s).chain(s.connect.as_ref().and_then(|c| c.sidecar_service.as_deref())))
+            .find(|s| origin(&ws.sources, s.origin.span) == e.origin)
+            .map(|s| s.origin.span);
+        cx.push(
+            Diagnostic::error(
+                Code::DuplicateEndpoint,
+                span,
+                format!(
+                    "the {} of `{}` listens on {}, where the {} of `{}` ({}) already listens",
+                    e.kind.as_str(),
+                    e.service.label(),
+                    e.socket(),
+                    first.kind.as_str(),
+                    first.service.label(),
+                    first.origin
+                ),
+            )
+            .with_note("give each sidecar or connect proxy its own port"),
+        );
     }
 }
 

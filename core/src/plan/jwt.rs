@@ -9,8 +9,8 @@ use crate::intentions::Intention;
 use crate::model::jwt_provider::JwtProvider;
 use crate::model::service_intentions::IntentionJwtRequirement;
 use crate::model::ConfigEntry;
+use crate::sorted::SortedSet;
 use crate::workspace::Workspace;
-use std::collections::BTreeSet;
 
 /// The `jwt-provider` entry named `name`.
 pub fn provider<'w>(ws: &'w Workspace, name: &str) -> Option<&'w JwtProvider> {
@@ -43,8 +43,8 @@ fn of_providers(providers: impl Iterator<Item = JwtProviderCheck>) -> Option<Jwt
 }
 
 /// Every provider the routes of an API gateway's table require, sorted.
-pub fn route_providers(routes: &crate::plan::gateways::RouteTable) -> BTreeSet<&str> {
-    let mut out = BTreeSet::new();
+pub fn route_providers(routes: &crate::plan::gateways::RouteTable) -> SortedSet<&str> {
+    let mut out = SortedSet::new();
     if let crate::plan::gateways::RouteTable::ApiGateway(t) = routes {
         let routes = t.listeners.iter().flat_map(|l| &l.hosts).flat_map(|h| &h.routes);
         let reqs = routes.flat_map(|r| r.jwt.iter().chain(r.targets.iter().filter_map(|t| t.jwt.as_ref())));
@@ -83,8 +83,8 @@ fn locations(p: &JwtProvider) -> Vec<TokenLocation> {
 }
 
 /// Every provider the intentions' requirements name, sorted.
-pub fn named_providers(intentions: &[Intention]) -> BTreeSet<&str> {
-    let mut out = BTreeSet::new();
+pub fn named_providers(intentions: &[Intention]) -> SortedSet<&str> {
+    let mut out = SortedSet::new();
     for i in intentions {
         let perms = i.permissions.iter().filter_map(|p| p.jwt.as_ref());
         for r in i.jwt.iter().chain(perms) {

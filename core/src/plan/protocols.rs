@@ -5,9 +5,9 @@ use crate::identity::{or_default, ServiceId};
 use crate::model::proxy_defaults::ProxyDefaults;
 use crate::model::service_defaults::ServiceDefaults;
 use crate::model::ConfigEntry;
+use crate::sorted::SortedMap;
 use crate::workspace::{Entries, Workspace};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -58,29 +58,34 @@ pub enum ProtocolSource {
 /// Protocol lookups for one workspace.
 #[derive(Clone, Debug, Default)]
 pub struct Protocols {
-    by_service: BTreeMap<ServiceId, Protocol>,
-    by_partition: BTreeMap<String, Protocol>,
+    by_service: SortedMap<ServiceId, Protocol>,
+    by_partition: SortedMap<String, Protocol>,
 }
 
 impl Protocols {
     pub fn new(ws: &Workspace) -> Protocols {
-        let mut p = Protocols::default();
-        for entry in ws.entries() {
-            match entry {
-                ConfigEntry::ServiceDefaults(sd) => {
-                    if let Some(proto) = sd.protocol().and_then(Protocol::parse) {
-                        p.by_service.insert(ServiceId::new(&sd.name, &sd.namespace, &sd.partition), proto);
-                    }
-                }
+        // Collected, one sort each (a workspace may define thousands of services); a later entry
+        // for the same service wins, as inserting in turn would have it.
+        let by_service = ws
+            .entries()
+            .filter_map(|entry| match entry {
+                ConfigEntry::ServiceDefaults(sd) => Some((
+                    ServiceId::new(&sd.name, &sd.namespace, &sd.partition),
+                    sd.protocol().and_then(Protocol::parse)?,
+                )),
+                _ => None,
+            })
+            .collect();
+        let by_partition = ws
+            .entries()
+            .filter_map(|entry| match entry {
                 ConfigEntry::ProxyDefaults(pd) => {
-                    if let Some(proto) = pd.protocol().and_then(Protocol::parse) {
-                        p.by_partition.insert(or_default(&pd.partition).into(), proto);
-                    }
+                    Some((or_default(&pd.partition).to_string(), pd.protocol().and_then(Protocol::parse)?))
                 }
-                _ => {}
-            }
-        }
-        p
+                _ => None,
+            })
+            .collect();
+        Protocols { by_service, by_partition }
     }
 
     pub fn of(&self, name: &str, namespace: &str, partition: &str) -> (Protocol, ProtocolSource) {

@@ -1,5 +1,6 @@
 use super::*;
 use proptest::prelude::*;
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone)]
@@ -22,7 +23,7 @@ fn op() -> impl Strategy<Value = Op> {
         key.clone().prop_map(Op::Get),
         (key.clone(), any::<u16>()).prop_map(|(k, v)| Op::OrInsert(k, v)),
         (key.clone(), any::<u16>()).prop_map(|(k, v)| Op::AddTo(k, v)),
-        prop::collection::vec((key.clone(), any::<u16>()), 0..8).prop_map(Op::Extend),
+        prop::collection::vec((key.clone(), any::<u16>()), 0..40).prop_map(Op::Extend),
         key.prop_map(Op::Retain),
     ]
 }
@@ -83,13 +84,18 @@ proptest! {
     }
 
     #[test]
-    fn set_matches_btreeset(ops in prop::collection::vec((0u8..3, 0u8..24), 0..64)) {
+    fn set_matches_btreeset(ops in prop::collection::vec((0u8..4, 0u8..24), 0..64), more in prop::collection::vec(0u8..24, 0..40)) {
         let mut ours = SortedSet::new();
         let mut std = BTreeSet::new();
         for (what, k) in ops {
             match what {
                 0 => prop_assert_eq!(ours.insert(k), std.insert(k)),
                 1 => prop_assert_eq!(ours.remove(&k), std.remove(&k)),
+                2 => {
+                    let run = &more[..usize::from(k).min(more.len())];
+                    ours.extend(run.iter().copied());
+                    std.extend(run.iter().copied());
+                }
                 _ => {
                     prop_assert_eq!(ours.contains(&k), std.contains(&k));
                     prop_assert_eq!(ours.get(&k), std.get(&k));

@@ -8,8 +8,8 @@ use crate::intentions::Origin;
 use crate::model::service_splitter::format_hundredths;
 use crate::plan::chain::{hundredths_to_weight, DiscoveryChain, Node, Target};
 use crate::plan::protocols::Protocol;
+use crate::sorted::SortedMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -274,7 +274,7 @@ fn route_rows(chain: &DiscoveryChain) -> Vec<RouteRow> {
 fn graph(chain: &DiscoveryChain) -> ChainGraph {
     let mut nodes: Vec<GraphNode> = Vec::new();
     let mut edges: Vec<GraphEdge> = Vec::new();
-    let mut rows: BTreeMap<GraphNodeKind, u32> = BTreeMap::new();
+    let mut rows: SortedMap<GraphNodeKind, u32> = SortedMap::new();
     let mut place = |kind: GraphNodeKind| -> u32 {
         let row = rows.entry(kind).or_insert(0);
         *row += 1;

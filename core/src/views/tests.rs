@@ -128,7 +128,7 @@ fn settings_default_when_missing_or_empty_and_problems_are_diagnostics() {
         trust_domain: Some("AAAA.consul".into()),
         default_intention_policy: Some(Action::Deny),
         mode: Some(Mode::Audit),
-        peer_trust_domains: Some(BTreeMap::from([("cluster-01".into(), "BBBB.consul".into())])),
+        peer_trust_domains: Some(SortedMap::from([("cluster-01".into(), "BBBB.consul".into())])),
         ..Default::default()
     };
     let (s, problem) = given.resolve();
@@ -303,7 +303,7 @@ fn audit_mode_reports_a_denial_that_is_only_recorded() {
 fn upstreams_view_lists_each_proxy_with_the_level_that_set_its_mode() {
     let text = include_str!("../../../tests/corpus/seeds/upstream-modes.hcl");
     let settings = SettingsInput {
-        peer_trust_domains: Some(BTreeMap::from([("cluster-01".into(), "cccc.consul".into())])),
+        peer_trust_domains: Some(SortedMap::from([("cluster-01".into(), "cccc.consul".into())])),
         ..Default::default()
     };
     let a = analysis(&[("upstream-modes.hcl", text)], Some(settings));
@@ -651,7 +651,7 @@ fn serialized_views_match_the_generated_declarations() {
     };
 
     let settings = SettingsInput {
-        peer_trust_domains: Some(BTreeMap::from([("cluster-01".into(), "cccc.consul".into())])),
+        peer_trust_domains: Some(SortedMap::from([("cluster-01".into(), "cccc.consul".into())])),
         ..Default::default()
     };
     let upstreams = include_str!("../../../tests/corpus/seeds/upstream-modes.hcl");

@@ -12,9 +12,9 @@ use crate::plan::gateways::sidecar::{SidecarTable, SidecarUpstream};
 use crate::plan::gateways::{GatewayRoutes, RouteTable};
 use crate::plan::upstreams::{ProxyUpstreams, UpstreamResolution};
 use crate::plan::Plan;
+use crate::sorted::SortedSet;
 use crate::workspace::Workspace;
 use serde::Serialize;
-use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -140,6 +140,6 @@ fn upstream_view(
 }
 
 fn distinct_targets(u: &SidecarUpstream, dials: &Dials<'_>) -> Vec<DialedTarget> {
-    let mut seen = BTreeSet::new();
+    let mut seen = SortedSet::new();
     u.targets().filter(|t| seen.insert(t.cluster.as_str())).map(|t| dials.target(t)).collect()
 }

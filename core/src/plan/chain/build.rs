@@ -23,9 +23,10 @@ use crate::names::Sni;
 use crate::plan::intentions::origin;
 use crate::plan::protocols::{Protocol, Protocols};
 use crate::settings::Settings;
+use crate::sorted::{SortedMap, SortedSet};
 use crate::source::Span;
 use crate::workspace::{Entries, Workspace};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 
 /// Redirect hops followed for one target before giving up (cycles are caught earlier; this only
 /// bounds the loop).
@@ -35,10 +36,11 @@ const MAX_SPLIT_DEPTH: usize = 32;
 
 /// Every service that gets a chain (see the module docs), ordered by name, namespace, partition.
 pub fn chain_services(ws: &Workspace) -> Vec<ServiceId> {
-    let mut set: BTreeSet<ServiceId> = BTreeSet::new();
+    // Gathered, then sorted once (there is one per service of the workspace, maybe thousands).
+    let mut set: Vec<ServiceId> = Vec::new();
     let mut add = |name: &str, ns: &str, ap: &str| {
         if !name.is_empty() && name != "*" && ns != "*" && ap != "*" {
-            set.insert(ServiceId::new(name, ns, ap));
+            set.push(ServiceId::new(name, ns, ap));
         }
     };
     for entry in ws.entries() {
@@ -73,7 +75,9 @@ pub fn chain_services(ws: &Workspace) -> Vec<ServiceId> {
             }
         }
     }
-    set.into_iter().collect()
+    crate::sorting::sort(&mut set);
+    set.dedup();
+    set
 }
 
 /// The proxy blocks of a registration: its own, and its sidecar's.
@@ -130,6 +134,8 @@ pub fn compile_chain(
 
 type DiagKey = (Code, u32, u32, u32, String);
 
+/// `seen` is a `BTreeSet`: it gathers the problems of every chain, possibly thousands, in no
+/// particular order.
 fn push_once(diags: Vec<Diagnostic>, seen: &mut BTreeSet<DiagKey>, cx: &mut Cx) {
     for d in diags {
         let (file, start, end) = d.span.map_or((u32::MAX, 0, 0), |s| (s.file, s.start, s.end));
@@ -156,10 +162,10 @@ fn compile_indexed(
         datacenter: settings.datacenter.clone(),
         protocol: Protocol::Tcp,
         advanced: true,
-        nodes: BTreeMap::new(),
-        targets: BTreeMap::new(),
+        nodes: SortedMap::new(),
+        targets: SortedMap::new(),
         splitter_stack: Vec::new(),
-        protocol_checked: BTreeSet::new(),
+        protocol_checked: SortedSet::new(),
         protocol_from: chain.clone(),
         chain,
     };
@@ -323,12 +329,12 @@ struct Compiler<'a, 'c> {
     protocol: Protocol,
     /// Routers and splitters apply (the chain's protocol is http-like).
     advanced: bool,
-    nodes: BTreeMap<String, Node>,
-    targets: BTreeMap<String, Target>,
+    nodes: SortedMap<String, Node>,
+    targets: SortedMap<String, Target>,
     /// Splitters being built, to catch cycles.
     splitter_stack: Vec<String>,
     /// Services whose protocol was compared with the chain's (each is reported once).
-    protocol_checked: BTreeSet<ServiceId>,
+    protocol_checked: SortedSet<ServiceId>,
     /// The service the chain's protocol is taken from (see [`Compiler::derive_protocol`]).
     protocol_from: ServiceId,
 }
@@ -508,7 +514,7 @@ impl Compiler<'_, '_> {
             // fallback chain speaks its protocol.
             self.protocol = self.protocol_of(&chain);
             self.protocol_from = chain.clone();
-            self.protocol_checked = BTreeSet::from([chain.clone()]);
+            self.protocol_checked = SortedSet::from([chain.clone()]);
         }
         let own =
             Opts { service: &chain.name, namespace: &chain.namespace, partition: &chain.partition, ..Opts::default() };
@@ -1209,7 +1215,7 @@ impl Compiler<'_, '_> {
     /// The nodes reachable from the start, in the order first reached (breadth first).
     fn reachable_nodes(&mut self, start: &str) -> Vec<Node> {
         let mut out = Vec::new();
-        let mut seen = BTreeSet::new();
+        let mut seen = SortedSet::new();
         let mut queue = VecDeque::from([start.to_string()]);
         while let Some(id) = queue.pop_front() {
             if !seen.insert(id.clone()) {

@@ -46,8 +46,8 @@ use crate::model::http_route::{
 use crate::model::tcp_route::TcpRoute as TcpRouteEntry;
 use crate::model::ConfigEntry;
 use crate::plan::protocols::Protocol;
+use crate::sorted::SortedMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ApiTable {
@@ -184,7 +184,7 @@ fn http_hosts(
     routes: &[&RouteEntry],
     notes: &mut Vec<String>,
 ) -> Vec<VirtualHost> {
-    let mut by_host: BTreeMap<String, Vec<Flat<'_>>> = BTreeMap::new();
+    let mut by_host: SortedMap<String, Vec<Flat<'_>>> = SortedMap::new();
     for route in routes {
         let hosts = route.filtered_hostnames(&l.hostname);
         if hosts.is_empty() {

@@ -30,8 +30,8 @@ use crate::model::service_resolver::ServiceResolver;
 use crate::model::terminating_gateway::TerminatingGateway;
 use crate::model::ConfigEntry;
 use crate::names::Sni;
+use crate::sorted::{SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeshTable {
@@ -155,7 +155,7 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
         .collect();
     let mut peered = Vec::new();
     let mut local = Vec::new();
-    let mut unknown_groups: BTreeSet<String> = BTreeSet::new();
+    let mut unknown_groups: SortedSet<String> = SortedSet::new();
     // Terminating gateways of this datacenter and partition, with their entries: services they
     // link are reached through them.
     let terminating: Vec<(&GatewayIdentity, &TerminatingGateway)> = cx
@@ -170,8 +170,8 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
         .collect();
 
     for (svc, placed) in cx.known.in_place(&gw.datacenter, &gw.partition) {
-        let mut partitions: BTreeSet<String> = BTreeSet::new();
-        let mut peers: BTreeMap<String, Origin> = BTreeMap::new();
+        let mut partitions: SortedSet<String> = SortedSet::new();
+        let mut peers: SortedMap<String, Origin> = SortedMap::new();
         for e in &exports {
             let targets = e.export_targets(&svc.name, &svc.namespace);
             partitions.extend(targets.partitions.iter().map(|p| format!("partition:{p}")));
@@ -269,7 +269,7 @@ pub(crate) fn compile(cx: &Context<'_>, gw: &GatewayIdentity, notes: &mut Vec<St
     }
 
     // Other datacenters' and partitions' gateways.
-    let mut groups: BTreeMap<(String, String), Vec<&GatewayIdentity>> = BTreeMap::new();
+    let mut groups: SortedMap<(String, String), Vec<&GatewayIdentity>> = SortedMap::new();
     for g in cx.gateways.iter().filter(|g| g.kind == super::GatewayKind::MeshGateway) {
         if (g.datacenter.as_str(), g.partition.as_str()) != (gw.datacenter.as_str(), gw.partition.as_str()) {
             groups.entry((g.datacenter.clone(), g.partition.clone())).or_default().push(g);

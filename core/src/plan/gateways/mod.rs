@@ -59,11 +59,11 @@ use crate::model::service_router::HttpHeaderModifiers;
 use crate::model::ConfigEntry;
 use crate::names::{Sni, SpiffeId};
 use crate::settings::Settings;
+use crate::sorted::{SortedMap, SortedSet};
 use crate::source::Span;
 use crate::workspace::{Entries, Workspace};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The listener port of a gateway registration that gives none (Consul's default for gateways).
 pub const DEFAULT_GATEWAY_PORT: u16 = 8443;
@@ -188,13 +188,14 @@ impl RouteTable {
 
     /// Every service the gateway sends traffic to (for a mesh gateway: its local and exported
     /// services; remote datacenters are not services).
-    pub fn services(&self) -> BTreeSet<ServiceId> {
-        let mut out = BTreeSet::new();
+    pub fn services(&self) -> SortedSet<ServiceId> {
+        // Gathered, then sorted once: a mesh gateway routes to every service, maybe thousands.
+        let mut out = Vec::new();
         match self {
             RouteTable::MeshGateway(t) => {
                 for r in &t.routes {
                     if let Some(s) = r.destination.service() {
-                        out.insert(s);
+                        out.push(s);
                     }
                 }
             }
@@ -222,22 +223,22 @@ impl RouteTable {
                 }
             }
             RouteTable::Sidecar(t) => {
-                out.insert(t.inbound.service.clone());
+                out.push(t.inbound.service.clone());
                 out.extend(t.upstream_services());
             }
         }
-        out
+        out.into_iter().collect()
     }
 
     /// Who the intentions at this gateway protect, and the source they are decided for: `None`
     /// for a mesh gateway (no intentions), any source at a terminating gateway, the gateway itself
     /// at ingress and API gateways.
-    fn intention_scope(&self, gateway: &GatewayIdentity) -> Option<(Option<ServiceId>, BTreeSet<ServiceId>)> {
+    fn intention_scope(&self, gateway: &GatewayIdentity) -> Option<(Option<ServiceId>, SortedSet<ServiceId>)> {
         match self {
             RouteTable::MeshGateway(_) => None,
             RouteTable::TerminatingGateway(_) => Some((None, self.services())),
             // The service's inbound intentions only: nothing is checked on the way out.
-            RouteTable::Sidecar(t) => Some((None, BTreeSet::from([t.inbound.service.clone()]))),
+            RouteTable::Sidecar(t) => Some((None, SortedSet::from([t.inbound.service.clone()]))),
             RouteTable::IngressGateway(_) | RouteTable::ApiGateway(_) => {
                 Some((Some(gateway.as_service()), self.services()))
             }
@@ -245,7 +246,7 @@ impl RouteTable {
     }
 }
 
-fn collect_targets(routes: &[HttpRoute], out: &mut BTreeSet<ServiceId>) {
+fn collect_targets(routes: &[HttpRoute], out: &mut Vec<ServiceId>) {
     for r in routes {
         out.extend(r.targets.iter().map(RouteTarget::service_ref));
     }
@@ -279,13 +280,12 @@ impl IntentionRef {
 pub fn applicable<'i>(
     intentions: &'i [Intention],
     source: Option<&ServiceId>,
-    destinations: &BTreeSet<ServiceId>,
+    destinations: &SortedSet<ServiceId>,
 ) -> Vec<&'i Intention> {
-    let exact: BTreeSet<(&str, &str, &str)> = crate::sorting::set_of(
-        destinations.iter().map(|d| (d.partition.as_str(), d.namespace.as_str(), d.name.as_str())),
-    );
-    let namespaces: BTreeSet<(&str, &str)> = crate::sorting::set_of(exact.iter().map(|(ap, ns, _)| (*ap, *ns)));
-    let partitions: BTreeSet<&str> = crate::sorting::set_of(exact.iter().map(|(ap, _, _)| *ap));
+    let exact: SortedSet<(&str, &str, &str)> =
+        destinations.iter().map(|d| (d.partition.as_str(), d.namespace.as_str(), d.name.as_str())).collect();
+    let namespaces: SortedSet<(&str, &str)> = exact.iter().map(|(ap, ns, _)| (*ap, *ns)).collect();
+    let partitions: SortedSet<&str> = exact.iter().map(|(ap, _, _)| *ap).collect();
     let part = |pattern: &str, value: &str| pattern == WILDCARD || or_default(pattern) == value;
     intentions
         .iter()
@@ -408,10 +408,10 @@ impl RouteMatch {
 /// Header changes: `add` appends, `set` replaces, `remove` strips.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeaderModifiers {
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub add: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub set: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub add: SortedMap<String, String>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub set: SortedMap<String, String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remove: Vec<String>,
 }
@@ -656,8 +656,8 @@ pub(crate) struct Context<'a> {
     pub known: Known,
     /// The registered gateways (all kinds), sorted.
     pub gateways: Vec<GatewayIdentity>,
-    chains: BTreeMap<ServiceId, &'a DiscoveryChain>,
-    other_dc_chains: RefCell<BTreeMap<(ServiceId, String), DiscoveryChain>>,
+    chains: SortedMap<ServiceId, &'a DiscoveryChain>,
+    other_dc_chains: RefCell<SortedMap<(ServiceId, String), DiscoveryChain>>,
 }
 
 impl<'a> Context<'a> {
@@ -904,7 +904,7 @@ fn route_match_of_router(m: &crate::model::service_router::HttpMatch) -> RouteMa
 #[derive(Debug, Default)]
 pub(crate) struct Known {
     /// Service → datacenter → the first origin placing it there.
-    located: BTreeMap<ServiceId, BTreeMap<String, Origin>>,
+    located: SortedMap<ServiceId, SortedMap<String, Origin>>,
 }
 
 impl Known {
@@ -936,9 +936,11 @@ impl Known {
                 s.datacenter.clone()
             }
         };
-        let mut registered: BTreeMap<Key, BTreeMap<String, Origin>> = BTreeMap::new();
-        let mut explicit: BTreeMap<Key, BTreeMap<String, Origin>> = BTreeMap::new();
-        let mut mentioned: BTreeMap<Key, Origin> = BTreeMap::new();
+        // Gathered as lists, then sorted once each (a workspace may register thousands of
+        // services); of repeats, the first origin stays (see `first_by_datacenter`).
+        let mut registered: Vec<(Key, String, Origin)> = Vec::new();
+        let mut explicit: Vec<(Key, String, Origin)> = Vec::new();
+        let mut mentioned: Vec<(Key, Origin)> = Vec::new();
 
         for svc in ws.services() {
             let name = match svc.kind {
@@ -948,7 +950,7 @@ impl Known {
             };
             let ap = partition(&svc.partition);
             if let Some(k) = key(name, &svc.namespace, &ap) {
-                registered.entry(k).or_default().entry(dc_of(svc)).or_insert_with(|| at(svc.origin.span));
+                registered.push((k, dc_of(svc), at(svc.origin.span)));
             }
             let proxies = svc
                 .proxy
@@ -967,13 +969,9 @@ impl Known {
                     };
                     if let Some(k) = key(&u.destination_name, ns, &up) {
                         if u.datacenter.is_empty() {
-                            mentioned.entry(k).or_insert_with(|| at(u.origin.span));
+                            mentioned.push((k, at(u.origin.span)));
                         } else {
-                            explicit
-                                .entry(k)
-                                .or_default()
-                                .entry(u.datacenter.clone())
-                                .or_insert_with(|| at(u.origin.span));
+                            explicit.push((k, u.datacenter.clone(), at(u.origin.span)));
                         }
                     }
                 }
@@ -982,7 +980,7 @@ impl Known {
 
         let mut mention = |name: &str, ns: &str, ap: &str, span: Span| {
             if let Some(k) = key(name, ns, &partition(ap)) {
-                mentioned.entry(k).or_insert_with(|| at(span));
+                mentioned.push((k, at(span)));
             }
         };
         for entry in ws.entries() {
@@ -1031,15 +1029,20 @@ impl Known {
                 let Some(k) = key(&t.service, &t.namespace, &t.partition) else { continue };
                 let Some(o) = t.origin.clone() else { continue };
                 if t.datacenter == settings.datacenter {
-                    mentioned.entry(k).or_insert(o);
+                    mentioned.push((k, o));
                 } else {
-                    explicit.entry(k).or_default().entry(t.datacenter.clone()).or_insert(o);
+                    explicit.push((k, t.datacenter.clone(), o));
                 }
             }
         }
 
-        let mut located: BTreeMap<Key, BTreeMap<String, Origin>> = BTreeMap::new();
-        let keys: BTreeSet<Key> = registered.keys().chain(explicit.keys()).chain(mentioned.keys()).cloned().collect();
+        let registered = first_by_datacenter(registered);
+        let explicit = first_by_datacenter(explicit);
+        // From the last back, so that the first origin of a key is the one kept.
+        let mentioned: SortedMap<Key, Origin> = mentioned.into_iter().rev().collect();
+        // In key order, so every insert appends.
+        let mut located: SortedMap<Key, SortedMap<String, Origin>> = SortedMap::new();
+        let keys: SortedSet<Key> = registered.keys().chain(explicit.keys()).chain(mentioned.keys()).cloned().collect();
         for k in keys {
             let mut dcs = registered.get(&k).cloned().unwrap_or_default();
             if dcs.is_empty() {
@@ -1058,6 +1061,19 @@ impl Known {
         }
         Known { located }
     }
+}
+
+/// Service → datacenter → origin from `(service, datacenter, origin)` in the order found, the
+/// first origin of each pair kept: what `entry(s).or_default().entry(dc).or_insert(o)` in turn
+/// builds, with one sort.
+fn first_by_datacenter(items: Vec<(ServiceId, String, Origin)>) -> SortedMap<ServiceId, SortedMap<String, Origin>> {
+    let flat: SortedMap<(ServiceId, String), Origin> = items.into_iter().rev().map(|(k, dc, o)| ((k, dc), o)).collect();
+    let mut out: SortedMap<ServiceId, SortedMap<String, Origin>> = SortedMap::new();
+    for ((k, dc), o) in flat {
+        // In key order: each insert appends.
+        out.entry(k).or_default().insert(dc, o);
+    }
+    out
 }
 
 /// The gateways registered in the workspace, with unique keys, sorted.
@@ -1089,11 +1105,8 @@ fn registered_gateways<'w>(ws: &'w Workspace, settings: &Settings) -> Vec<(Gatew
     }
     // Unique keys: `@<datacenter>` for shared ones, then `#<n>`.
     for round in 0..2 {
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        for (g, _) in &out {
-            *counts.entry(g.key.clone()).or_default() += 1;
-        }
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        let counts = SortedMap::counts(out.iter().map(|(g, _)| g.key.clone()));
+        let mut seen: SortedMap<String, usize> = SortedMap::new();
         for (g, _) in &mut out {
             if counts.get(&g.key).copied().unwrap_or(0) > 1 {
                 if round == 0 {
@@ -1139,10 +1152,8 @@ pub fn service_routes(
         protocols,
         known: Known::default(),
         gateways: Vec::new(),
-        chains: crate::sorting::map_of(
-            chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)),
-        ),
-        other_dc_chains: RefCell::new(BTreeMap::new()),
+        chains: chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)).collect(),
+        other_dc_chains: RefCell::new(SortedMap::new()),
     };
     cx.chain_routes(service, &settings.datacenter, &Origin::default())
 }
@@ -1163,10 +1174,8 @@ pub fn compile(
         protocols,
         known: Known::build(ws, settings, chains),
         gateways: registered.iter().map(|(g, _)| g.clone()).collect(),
-        chains: crate::sorting::map_of(
-            chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)),
-        ),
-        other_dc_chains: RefCell::new(BTreeMap::new()),
+        chains: chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)).collect(),
+        other_dc_chains: RefCell::new(SortedMap::new()),
     };
     registered
         .into_iter()
@@ -1224,10 +1233,8 @@ pub fn compile_sidecars(
         protocols,
         known: Known::default(),
         gateways: Vec::new(),
-        chains: crate::sorting::map_of(
-            chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)),
-        ),
-        other_dc_chains: RefCell::new(BTreeMap::new()),
+        chains: chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)).collect(),
+        other_dc_chains: RefCell::new(SortedMap::new()),
     };
     sidecar::compile(&cx, intentions, upstreams, endpoints)
 }
@@ -1279,7 +1286,7 @@ pub fn select<'g>(
 }
 
 /// The protocol of each service, sorted.
-fn protocols_of(services: &BTreeSet<ServiceId>, protocols: &Protocols) -> Vec<(ServiceId, Protocol)> {
+fn protocols_of(services: &SortedSet<ServiceId>, protocols: &Protocols) -> Vec<(ServiceId, Protocol)> {
     services.iter().map(|s| (s.clone(), protocols.protocol(&s.name, &s.namespace, &s.partition))).collect()
 }
 

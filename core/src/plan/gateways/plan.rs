@@ -7,8 +7,8 @@ use crate::intentions::{Action, Intention};
 use crate::plan::protocols::{Protocol, Protocols};
 use crate::plan::{Compiled, Plan};
 use crate::settings::Mode;
+use crate::sorted::SortedMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The GatewayPlan format version; bumped on any change a filter built for the old one would
 /// misread.
@@ -37,8 +37,8 @@ pub struct GatewayPlan {
     pub protocols: Vec<ServiceProtocol>,
     /// Peer name → its trust domain: a client certificate from a peer's trust domain is that
     /// peer's service (terminating gateways and sidecars).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub peer_trust_domains: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub peer_trust_domains: SortedMap<String, String>,
 }
 
 /// A service and its protocol.
@@ -160,7 +160,7 @@ pub fn plan_of(
     // the peer in intentions).
     let peers = match g.gateway.kind {
         GatewayKind::TerminatingGateway | GatewayKind::ConnectProxy => plan.settings.peer_trust_domains.clone(),
-        _ => BTreeMap::new(),
+        _ => SortedMap::new(),
     };
     GatewayPlan {
         version: GATEWAY_PLAN_VERSION,

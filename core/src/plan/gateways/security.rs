@@ -11,8 +11,8 @@ use crate::intentions::Intention;
 use crate::model::mesh::{TlsCipherSuite, TlsVersion};
 use crate::model::service_defaults::Spanned;
 use crate::plan::protocols::Protocol;
+use crate::sorted::SortedSet;
 use crate::workspace::Entries;
-use std::collections::BTreeSet;
 
 /// What a gateway's lines are computed from.
 pub struct Security<'a> {
@@ -111,7 +111,7 @@ impl Security<'_> {
             return Vec::new();
         }
         let source = gw.as_service();
-        let services: BTreeSet<ServiceId> = route
+        let services: SortedSet<ServiceId> = route
             .targets
             .iter()
             .filter(|t| t.peer.is_empty())
@@ -119,7 +119,7 @@ impl Security<'_> {
             .collect();
         let mut out = Vec::new();
         for svc in services {
-            let one = BTreeSet::from([svc.clone()]);
+            let one = SortedSet::from([svc.clone()]);
             let Some(i) = applicable(self.intentions, Some(&source), &one).into_iter().next() else { continue };
             if let Some(r) = &i.jwt {
                 out.push(format!("JWT for {} (intention {}): {}", svc.label(), i.label(), requirement(r)));

@@ -34,8 +34,8 @@ use crate::names::{Sni, SpiffeId};
 use crate::plan::endpoints::ConnectEndpoint;
 use crate::plan::protocols::Protocol;
 use crate::plan::upstreams::{proxies, Mode, ProxyAt, ProxyUpstreams, UpstreamResolution};
+use crate::sorted::{SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The cluster of the local application.
 pub const LOCAL_APP_CLUSTER: &str = "local_app";
@@ -89,8 +89,8 @@ impl SidecarUpstream {
 
 impl SidecarTable {
     /// The services the upstream listeners send to.
-    pub fn upstream_services(&self) -> BTreeSet<ServiceId> {
-        crate::sorting::set_of(self.upstreams.iter().flat_map(|u| u.targets().map(RouteTarget::service_ref)))
+    pub fn upstream_services(&self) -> SortedSet<ServiceId> {
+        self.upstreams.iter().flat_map(|u| u.targets().map(RouteTarget::service_ref)).collect()
     }
 }
 
@@ -103,24 +103,19 @@ pub(crate) fn compile(
 ) -> Vec<GatewayRoutes> {
     let all = proxies(cx.ws);
     let mut out: Vec<GatewayRoutes> = all.iter().map(|p| sidecar(cx, p, intentions, resolved, endpoints)).collect();
-    let mut names: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut names_in_dc: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
-    for (s, p) in out.iter().zip(&all) {
-        *names.entry(&s.gateway.name).or_default() += 1;
-        *names_in_dc.entry((&s.gateway.name, &s.gateway.datacenter)).or_default() += 1;
-        *ids.entry(&p.id).or_default() += 1;
-    }
+    let names = SortedMap::counts(out.iter().map(|s| s.gateway.name.as_str()));
+    let names_in_dc = SortedMap::counts(out.iter().map(|s| (s.gateway.name.as_str(), s.gateway.datacenter.as_str())));
+    let ids = SortedMap::counts(all.iter().map(|p| p.id.as_str()));
     let keys: Vec<String> = out
         .iter()
         .zip(&all)
         .map(|(s, p)| {
             let (name, dc) = (s.gateway.name.as_str(), s.gateway.datacenter.as_str());
-            if names[name] == 1 {
+            if names.get(name) == Some(&1) {
                 name.to_string()
-            } else if names_in_dc[&(name, dc)] == 1 {
+            } else if names_in_dc.get(&(name, dc)) == Some(&1) {
                 format!("{name}@{dc}")
-            } else if ids[p.id.as_str()] == 1 {
+            } else if ids.get(p.id.as_str()) == Some(&1) {
                 p.id.clone()
             } else {
                 format!("{}@{dc}", p.id)
@@ -176,7 +171,7 @@ fn sidecar(
     }
     let protocol = cx.protocols.protocol(&service.name, &service.namespace, &service.partition);
     let identity = SpiffeId::service(td, &partition, &namespace, &dc, &service.name).to_string();
-    let destinations = BTreeSet::from([service.clone()]);
+    let destinations = SortedSet::from([service.clone()]);
     let refs: Vec<IntentionRef> =
         applicable(intentions, None, &destinations).into_iter().map(IntentionRef::of).collect();
     let inbound = LinkedRoute {

@@ -19,8 +19,8 @@ use crate::model::service::ServiceKind;
 use crate::model::terminating_gateway::{LinkedService, TlsOrigination as Mode};
 use crate::names::{Sni, SpiffeId};
 use crate::plan::protocols::Protocol;
+use crate::sorted::{SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TerminatingTable {
@@ -154,9 +154,9 @@ pub(crate) fn compile(
 
     // Every linked service's intentions at once, then by service: its exact-destination ones and
     // the wildcard-destination ones that cover it, merged back into rank order.
-    let all: BTreeSet<ServiceId> = linked.iter().map(|(s, _, _)| s.clone()).collect();
+    let all: SortedSet<ServiceId> = linked.iter().map(|(s, _, _)| s.clone()).collect();
     let relevant = applicable(intentions, None, &all);
-    let mut exact: BTreeMap<ServiceId, Vec<usize>> = BTreeMap::new();
+    let mut exact: SortedMap<ServiceId, Vec<usize>> = SortedMap::new();
     let mut wildcard: Vec<usize> = Vec::new();
     for (rank, i) in relevant.iter().enumerate() {
         let d = &i.destination;
@@ -169,7 +169,7 @@ pub(crate) fn compile(
     let services = linked
         .into_iter()
         .map(|(svc, l, via_wildcard)| {
-            let one: BTreeSet<ServiceId> = [svc.clone()].into();
+            let one: SortedSet<ServiceId> = [svc.clone()].into();
             let mut ranks: Vec<usize> = exact.get(&svc).cloned().unwrap_or_default();
             ranks.extend(wildcard.iter().copied().filter(|r| {
                 relevant.get(*r).is_some_and(|i| !applicable(std::slice::from_ref(*i), None, &one).is_empty())

@@ -7,7 +7,7 @@ use super::mesh::MeshDestination;
 use super::security::Security;
 use super::{GatewayRoutes, HeaderModifiers, HttpRoute, IntentionRef, RouteTable, RouteTarget, TcpRoute, VirtualHost};
 use crate::plan::dial::{Dial, Dialer, Forward, GatewayDials};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 use std::fmt::Write as _;
 
 /// Gateways (and sidecars), blocks separated by a blank line, after a line naming the trust
@@ -238,7 +238,7 @@ pub fn dials_text<'t>(
     title: &str,
     indent: usize,
     targets: impl IntoIterator<Item = &'t RouteTarget>,
-    dials: &BTreeMap<String, Dial>,
+    dials: &SortedMap<String, Dial>,
     trust_domain: &str,
 ) -> String {
     let mut out = String::new();
@@ -255,10 +255,10 @@ fn target_dials<'t>(
     title: &str,
     indent: usize,
     targets: impl IntoIterator<Item = &'t RouteTarget>,
-    dials: Option<&BTreeMap<String, Dial>>,
+    dials: Option<&SortedMap<String, Dial>>,
 ) {
     let Some(dials) = dials else { return };
-    let mut seen = BTreeSet::new();
+    let mut seen = SortedSet::new();
     // (label, cluster, dial): each target once, its failover targets after it.
     let mut order: Vec<(String, &str, &Dial)> = Vec::new();
     for t in targets {
@@ -274,13 +274,13 @@ fn target_dials<'t>(
     if order.is_empty() {
         return;
     }
-    let presents: BTreeSet<&str> = order.iter().map(|(_, _, d)| d.presents.as_str()).collect();
+    let presents: SortedSet<&str> = order.iter().map(|(_, _, d)| d.presents.as_str()).collect();
     let pad = " ".repeat(indent);
     let _ = writeln!(out, "{pad}{title}, mTLS as {}:", presents.into_iter().collect::<Vec<_>>().join(", "));
     let rows: Vec<[String; 4]> =
         order.iter().map(|(label, _, d)| [label.clone(), d.sni.clone(), dial_cell(d), expects(d)]).collect();
     out.push_str(&table(indent + 2, &["TARGET", "SNI", "DIALS", "EXPECTS"], &rows));
-    let mut told = BTreeSet::new();
+    let mut told = SortedSet::new();
     for (_, cluster, d) in &order {
         if told.insert(*cluster) {
             problems(out, indent + 2, cluster, d.problem.as_deref(), d.unread_filter.as_deref());
