@@ -21,9 +21,9 @@
 use crate::decode::Duration;
 use crate::model::jwt_provider::{JwtProvider, RemoteJwks, TrustedCa};
 use crate::plan::gateways::GatewayPlan;
-use crate::sorted::SortedMap;
 use crate::workspace::Workspace;
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
 /// The filter's name, which is also the dynamic metadata namespace the payloads land in.
 pub const JWT_AUTHN: &str = "envoy.filters.http.jwt_authn";
@@ -35,7 +35,7 @@ const JWT_AUTHN_TYPE: &str = "type.googleapis.com/envoy.extensions.filters.http.
 pub fn filter(
     ws: &Workspace,
     plan: &GatewayPlan,
-    clusters: &mut SortedMap<String, Value>,
+    clusters: &mut BTreeMap<String, Value>,
     notes: &mut Vec<String>,
 ) -> Option<Value> {
     let mut names = crate::plan::jwt::named_providers(&plan.intentions);
@@ -113,7 +113,7 @@ pub fn insert(manager: &mut Value, filters: &[Value]) {
 }
 
 /// One provider's `JwtProvider` message.
-pub fn provider(p: &JwtProvider, clusters: &mut SortedMap<String, Value>, notes: &mut Vec<String>) -> Option<Value> {
+pub fn provider(p: &JwtProvider, clusters: &mut BTreeMap<String, Value>, notes: &mut Vec<String>) -> Option<Value> {
     let set = p.json_web_key_set.as_ref()?;
     let mut o = Map::new();
     if let Some(local) = &set.local {
@@ -181,7 +181,7 @@ pub fn jwks_cluster_name(provider: &str) -> String {
 fn remote_jwks(
     name: &str,
     r: &RemoteJwks,
-    clusters: &mut SortedMap<String, Value>,
+    clusters: &mut BTreeMap<String, Value>,
     notes: &mut Vec<String>,
 ) -> Option<Value> {
     let uri = parse_uri(&r.uri)?;

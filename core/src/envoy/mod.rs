@@ -49,9 +49,9 @@ use crate::plan::gateways::{plan_of, GatewayKind, GatewayPlan, RouteTable, Route
 use crate::plan::protocols::Protocol;
 use crate::plan::upstreams::Mode;
 use crate::plan::Compiled;
-use crate::sorted::SortedMap;
 use crate::workspace::Workspace;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 pub mod jwt;
 
@@ -207,7 +207,9 @@ struct Builder<'a> {
     caller: Caller,
     plan_json: String,
     opts: &'a Options,
-    clusters: SortedMap<String, Value>,
+    /// A `BTreeMap`, not a `SortedMap`: one per route target, possibly thousands inserted in no
+    /// particular order, and the same type as `serde_json`'s objects, so its code is there anyway.
+    clusters: BTreeMap<String, Value>,
     notes: Vec<String>,
     used: Vec<Filter>,
     /// Envoy's jwt_authn filter (and, for the dynamic module, the set_filter_state filter that
@@ -252,7 +254,7 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
         caller: Caller::gateway(chosen),
         plan_json,
         opts,
-        clusters: SortedMap::new(),
+        clusters: BTreeMap::new(),
         notes: Vec::new(),
         used: Vec::new(),
         jwt_authn: None,

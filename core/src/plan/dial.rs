@@ -481,18 +481,17 @@ fn dials_of<'t>(
     targets: impl IntoIterator<Item = &'t RouteTarget>,
     mode_of: impl Fn(&RouteTarget) -> Option<Mode>,
 ) -> SortedMap<String, Dial> {
-    let mut out = SortedMap::new();
-    let mut add = |t: &RouteTarget| {
-        if !out.contains_key(&t.cluster) {
+    let all: Vec<&RouteTarget> = targets.into_iter().flat_map(|t| std::iter::once(t).chain(&t.failover)).collect();
+    // Each cluster's first target, with one sort (a gateway may route to thousands): collected
+    // from the last back, so that the first is the one kept.
+    let first: SortedMap<&str, &RouteTarget> = all.iter().rev().map(|t| (t.cluster.as_str(), *t)).collect();
+    first
+        .into_iter()
+        .map(|(cluster, t)| {
             let c = Caller { mode: mode_of(t), ..caller.clone() };
-            out.insert(t.cluster.clone(), dialer.dial(&c, t));
-        }
-    };
-    for t in targets {
-        add(t);
-        t.failover.iter().for_each(&mut add);
-    }
-    out
+            (cluster.to_string(), dialer.dial(&c, t))
+        })
+        .collect()
 }
 
 /// The dials of one sidecar upstream listener's targets (and their failover targets), by

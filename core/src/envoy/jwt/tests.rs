@@ -9,8 +9,8 @@ fn provider_of(text: &str) -> JwtProvider {
     }
 }
 
-fn map(text: &str) -> (Value, SortedMap<String, Value>, Vec<String>) {
-    let (mut clusters, mut notes) = (SortedMap::new(), Vec::new());
+fn map(text: &str) -> (Value, BTreeMap<String, Value>, Vec<String>) {
+    let (mut clusters, mut notes) = (BTreeMap::new(), Vec::new());
     let v = provider(&provider_of(text), &mut clusters, &mut notes).unwrap_or_default();
     (v, clusters, notes)
 }
@@ -91,7 +91,7 @@ JSONWebKeySet {
             "retry_policy": { "num_retries": 3, "retry_back_off": { "base_interval": "1s", "max_interval": "10s" } },
         })
     );
-    let c = clusters.get("meshgate_jwks_okta").unwrap();
+    let c = &clusters["meshgate_jwks_okta"];
     assert_eq!((c["type"].as_str(), c["connect_timeout"].as_str()), (Some("STRICT_DNS"), Some("2s")));
     let address = &c["load_assignment"]["endpoints"][0]["lb_endpoints"][0]["endpoint"]["address"]["socket_address"];
     assert_eq!(address, &json!({ "address": "okta.example.com", "port_value": 8443 }));
@@ -106,7 +106,7 @@ fn plain_http_to_an_address_is_a_static_cluster_without_tls() {
         map("Kind = \"jwt-provider\"\nName = \"k\"\nJSONWebKeySet { Remote { URI = \"http://127.0.0.1/keys\" } }\n");
     assert_eq!(v["remote_jwks"]["http_uri"]["timeout"], "1s");
     assert_eq!(v["remote_jwks"]["cache_duration"], "300s");
-    let c = clusters.get("meshgate_jwks_k").unwrap();
+    let c = &clusters["meshgate_jwks_k"];
     assert_eq!(c["type"], "STATIC");
     assert!(c.get("transport_socket").is_none());
     assert_eq!(

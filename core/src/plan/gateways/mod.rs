@@ -657,7 +657,8 @@ pub(crate) struct Context<'a> {
     /// The registered gateways (all kinds), sorted.
     pub gateways: Vec<GatewayIdentity>,
     chains: SortedMap<ServiceId, &'a DiscoveryChain>,
-    other_dc_chains: RefCell<SortedMap<(ServiceId, String), DiscoveryChain>>,
+    /// A `BTreeMap`: filled one chain at a time as lookups ask, possibly thousands, in no order.
+    other_dc_chains: RefCell<std::collections::BTreeMap<(ServiceId, String), DiscoveryChain>>,
 }
 
 impl<'a> Context<'a> {
@@ -1153,7 +1154,7 @@ pub fn service_routes(
         known: Known::default(),
         gateways: Vec::new(),
         chains: chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)).collect(),
-        other_dc_chains: RefCell::new(SortedMap::new()),
+        other_dc_chains: RefCell::new(std::collections::BTreeMap::new()),
     };
     cx.chain_routes(service, &settings.datacenter, &Origin::default())
 }
@@ -1175,7 +1176,7 @@ pub fn compile(
         known: Known::build(ws, settings, chains),
         gateways: registered.iter().map(|(g, _)| g.clone()).collect(),
         chains: chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)).collect(),
-        other_dc_chains: RefCell::new(SortedMap::new()),
+        other_dc_chains: RefCell::new(std::collections::BTreeMap::new()),
     };
     registered
         .into_iter()
@@ -1234,7 +1235,7 @@ pub fn compile_sidecars(
         known: Known::default(),
         gateways: Vec::new(),
         chains: chains.iter().map(|c| (ServiceId::new(&c.service, &c.namespace, &c.partition), c)).collect(),
-        other_dc_chains: RefCell::new(SortedMap::new()),
+        other_dc_chains: RefCell::new(std::collections::BTreeMap::new()),
     };
     sidecar::compile(&cx, intentions, upstreams, endpoints)
 }

@@ -156,15 +156,22 @@ pub(crate) fn compile(
     // the wildcard-destination ones that cover it, merged back into rank order.
     let all: SortedSet<ServiceId> = linked.iter().map(|(s, _, _)| s.clone()).collect();
     let relevant = applicable(intentions, None, &all);
-    let mut exact: SortedMap<ServiceId, Vec<usize>> = SortedMap::new();
+    let mut pairs: Vec<(ServiceId, usize)> = Vec::new();
     let mut wildcard: Vec<usize> = Vec::new();
     for (rank, i) in relevant.iter().enumerate() {
         let d = &i.destination;
         if d.name == WILDCARD || d.namespace == WILDCARD {
             wildcard.push(rank);
         } else {
-            exact.entry(ServiceId::new(&d.name, &d.namespace, &d.partition)).or_default().push(rank);
+            pairs.push((ServiceId::new(&d.name, &d.namespace, &d.partition), rank));
         }
+    }
+    // Sorted once by service (stable, so each service's ranks stay in order): every insert below
+    // appends, however many services there are.
+    crate::sorting::sort_by(&mut pairs, |a, b| a.0.cmp(&b.0));
+    let mut exact: SortedMap<ServiceId, Vec<usize>> = SortedMap::new();
+    for (id, rank) in pairs {
+        exact.entry(id).or_default().push(rank);
     }
     let services = linked
         .into_iter()
