@@ -31,19 +31,28 @@ pub fn compact_and_pretty<T: Serialize + ?Sized>(value: &T) -> Result<(String, S
 /// and the standard library's parser reads every float the writer wrote back exactly.
 pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, serde_json::Error> {
     let text = serde_json::to_string(value)?;
-    let mut reader = Reader { text: &text, at: 0 };
-    match reader.value() {
-        Some(v) if reader.at == text.len() => Ok(v),
-        _ => Err(serde::de::Error::custom(format_args!("unreadable JSON at byte {}", reader.at))),
-    }
+    read_compact(&text).ok_or_else(|| serde::de::Error::custom("serde_json wrote JSON it cannot read back"))
 }
 
-/// Reads serde_json's compact output (no whitespace, UTF-8 written as it is) into a [`Value`];
-/// `None` at anything else.
+/// Compact JSON text — serde_json's compact output or JavaScript's `JSON.stringify` without an
+/// indent: no whitespace between tokens — as a [`Value`]; `None` when it is not. Floats are read
+/// exactly (see [`to_value`]); lone surrogates are refused, as serde_json refuses them.
+pub fn read_compact(text: &str) -> Option<Value> {
+    let mut reader = Reader { text, at: 0, depth: 0 };
+    reader.value().filter(|_| reader.at == text.len())
+}
+
+/// Reads compact JSON (see [`read_compact`]) into a [`Value`]; `None` at anything else.
 struct Reader<'a> {
     text: &'a str,
     at: usize,
+    /// Containers open around `at`: refused past [`MAX_DEPTH`], so that text from JavaScript
+    /// cannot overflow the stack (serde_json's parser stops at the same depth).
+    depth: usize,
 }
+
+/// Deepest nesting [`read_compact`] reads.
+const MAX_DEPTH: usize = 128;
 
 impl Reader<'_> {
     fn peek(&self) -> Option<u8> {
@@ -64,8 +73,20 @@ impl Reader<'_> {
                 return Some(v);
             }
         }
+        if matches!(self.peek()?, b'[' | b'{') {
+            self.depth += 1;
+            let v = (self.depth <= MAX_DEPTH).then(|| self.container()).flatten();
+            self.depth -= 1;
+            return v;
+        }
         match self.peek()? {
             b'"' => self.string().map(Value::String),
+            _ => self.number(),
+        }
+    }
+
+    fn container(&mut self) -> Option<Value> {
+        match self.peek()? {
             b'[' => {
                 self.at += 1;
                 let mut items = Vec::new();
@@ -96,7 +117,7 @@ impl Reader<'_> {
                 }
                 Some(Value::Object(map))
             }
-            _ => self.number(),
+            _ => None,
         }
     }
 
@@ -251,11 +272,24 @@ mod tests {
 
     #[test]
     fn to_value_reads_escapes_and_surrogate_pairs() {
-        let mut reader = Reader { text: r#"["\"\\\/\b\f\n\r\t\u0001\u00e9\ud83d\ude42é"]"#, at: 0 };
+        let mut reader = Reader { depth: 0, text: r#"["\"\\\/\b\f\n\r\t\u0001\u00e9\ud83d\ude42é"]"#, at: 0 };
         assert_eq!(reader.value(), Some(json!(["\"\\/\u{8}\u{c}\n\r\t\u{1}é🙂é"])));
         for bad in ["", "[", "{\"a\"}", "\"\\ud83d\"", "\"\\q\"", "nul", "-", "[1,]"] {
-            assert_eq!(Reader { text: bad, at: 0 }.value(), None, "{bad}");
+            assert_eq!(Reader { text: bad, at: 0, depth: 0 }.value(), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn read_compact_reads_json_stringify() {
+        // What `JSON.stringify` writes: `1e+21`, escaped control characters, no whitespace.
+        let text = r#"{"a":[1e+21,-0.5,12,null,true],"b":"\u001f\n","c":{}}"#;
+        assert_eq!(read_compact(text), serde_json::from_str(text).ok());
+        assert_eq!(read_compact("[1] "), None);
+        assert_eq!(read_compact("[1]x"), None);
+        assert_eq!(read_compact(r#""\udc00""#), None);
+        let deep = |n| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(read_compact(&deep(MAX_DEPTH)).is_some());
+        assert_eq!(read_compact(&deep(MAX_DEPTH + 1)), None);
     }
 
     #[test]

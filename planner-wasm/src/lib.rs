@@ -178,7 +178,9 @@ fn from_js<T>(value: JsValue, what: &str, read: fn(&serde_json::Value) -> Result
     let text = json_stringify(&value).ok().and_then(|t| t.as_string());
     let value = text
         .as_deref()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        // `JSON.stringify` writes compact JSON, which the core reads without serde_json's parser
+        // (one fewer JSON parser in the wasm).
+        .and_then(meshgate_core::json::read_compact)
         .ok_or_else(|| JsError::new(&format!("{what}: not a JSON value")))?;
     read(&value).map_err(|e| JsError::new(&format!("{what}: {e}")))
 }
