@@ -121,7 +121,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
             legs: &view.legs,
             trace: args.trace.then_some(view.trace.as_slice()),
         };
-        let text = serde_json::to_string_pretty(&report).map_err(|e| InputError(e.to_string()))?;
+        let text = meshgate_core::json::pretty(&report).map_err(|e| InputError(e.to_string()))?;
         println!("{text}");
     } else {
         print!("{}", render(&view, args.trace));

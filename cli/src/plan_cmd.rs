@@ -20,7 +20,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     let Some(analysis) = args.workspace.load()? else { return Ok(ExitCode::from(1)) };
     let loaded = Loaded::of(&analysis)?;
     let text = match &args.gateway {
-        None => serde_json::to_string_pretty(&loaded.compiled.plan),
+        None => meshgate_core::json::pretty(&loaded.compiled.plan),
         Some(name) => {
             let chosen = crate::routes::gateway_or_sidecar(&loaded.compiled.plan, name, loaded.settings)?;
             let key = &chosen.gateway.key;
@@ -32,7 +32,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
                 _ => gateways::gateway_plan(loaded.compiled, key)
                     .ok_or_else(|| InputError(format!("no gateway `{name}`")))?,
             };
-            serde_json::to_string_pretty(&plan)
+            meshgate_core::json::pretty(&plan)
         }
     }
     .map_err(|e| InputError(e.to_string()))?;

@@ -40,7 +40,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
     let dialer = Dialer::new(loaded.workspace, plan);
     if args.json {
         let dialed: Vec<DialedRoutes<'_>> = chosen.iter().map(|g| DialedRoutes::of(&dialer, g)).collect();
-        let text = serde_json::to_string_pretty(&dialed).map_err(|e| InputError(e.to_string()))?;
+        let text = meshgate_core::json::pretty(&dialed).map_err(|e| InputError(e.to_string()))?;
         println!("{text}");
         return Ok(ExitCode::SUCCESS);
     }

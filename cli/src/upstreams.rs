@@ -59,7 +59,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
             .iter()
             .flat_map(|p| p.upstreams.iter().map(|r| dialed(loaded.workspace, plan, &dialer, p, r)))
             .collect();
-        let text = serde_json::to_string_pretty(&upstreams).map_err(|e| InputError(e.to_string()))?;
+        let text = meshgate_core::json::pretty(&upstreams).map_err(|e| InputError(e.to_string()))?;
         println!("{text}");
         return Ok(ExitCode::SUCCESS);
     }
@@ -130,5 +130,5 @@ fn proxy_text(ws: &Workspace, plan: &Plan, dialer: &Dialer<'_>, p: &ProxyUpstrea
 
 /// An enum's serde name (`remote`) for text output.
 fn serde_plain<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    meshgate_core::json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }

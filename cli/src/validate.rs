@@ -52,7 +52,7 @@ pub fn run(args: &Args) -> Result<ExitCode, InputError> {
         OutputFormat::Json => {
             let diagnostics = analysis.problems().iter().map(|d| d.resolve(&analysis.workspace.sources)).collect();
             let report = JsonReport { valid: summary.errors == 0, summary: &summary, diagnostics };
-            let text = serde_json::to_string_pretty(&report).map_err(|e| InputError(e.to_string()))?;
+            let text = meshgate_core::json::pretty(&report).map_err(|e| InputError(e.to_string()))?;
             println!("{text}");
         }
         OutputFormat::Text => {

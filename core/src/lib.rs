@@ -12,6 +12,7 @@ pub mod envoy;
 pub mod gateway;
 pub mod identity;
 pub mod intentions;
+pub mod json;
 pub mod model;
 pub mod names;
 pub mod plan;

@@ -634,7 +634,7 @@ impl Analysis {
             return withheld(why);
         }
         let Some(c) = &self.compiled else { return withheld("the plan could not be compiled".into()) };
-        match serde_json::to_string_pretty(&c.plan) {
+        match crate::json::pretty(&c.plan) {
             Ok(json) => PlanView { version: plan::PLAN_VERSION, json: Some(json), withheld: None },
             Err(e) => withheld(format!("the plan could not be serialized: {e}")),
         }

@@ -3,8 +3,8 @@
 //! No logic of its own: each method deserializes its argument, calls [`meshgate_core::views`] — the
 //! same core the CLI and the filter use — and hands the result to JavaScript as a plain object
 //! (maps become objects, `None` becomes `null`). Arguments are read from their JSON text by hand
-//! (`input`); results are written with serde_json and `JSON.parse`d (the plan and GatewayPlan already need
-//! serde_json's writer, so this costs less wasm than a second serializer). Bad input (not the
+//! (`input`); results are written with serde_json's compact writer and `JSON.parse`d (the core's
+//! JSON texts already need that writer, so this costs less wasm than a second serializer). Bad input (not the
 //! shape the declarations in `types.ts` describe) throws a JS `Error`; problems in the user's
 //! configuration are not errors but diagnostics.
 //!
@@ -178,7 +178,9 @@ fn from_js<T>(value: JsValue, what: &str, read: fn(&serde_json::Value) -> Result
     let text = json_stringify(&value).ok().and_then(|t| t.as_string());
     let value = text
         .as_deref()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        // `JSON.stringify` writes compact JSON, which the core reads without serde_json's parser
+        // (one fewer JSON parser in the wasm).
+        .and_then(meshgate_core::json::read_compact)
         .ok_or_else(|| JsError::new(&format!("{what}: not a JSON value")))?;
     read(&value).map_err(|e| JsError::new(&format!("{what}: {e}")))
 }
@@ -191,10 +193,11 @@ extern "C" {
     fn json_parse(text: &str) -> Result<JsValue, JsValue>;
 }
 
-/// The view as a plain JavaScript object, through JSON text. Pretty, not compact: the whole plan
-/// is printed pretty already, so the writer's code for the types both contain is shared.
+/// The view as a plain JavaScript object, through JSON text. Compact: the core writes its pretty
+/// texts by re-indenting compact ones (`meshgate_core::json`), so this is the one writer the wasm
+/// carries.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    let text = serde_json::to_string_pretty(value)
+    let text = serde_json::to_string(value)
         .map_err(|e| JsError::new(&format!("could not hand the view to JavaScript: {e}")))?;
     json_parse(&text).map_err(|_| JsError::new("could not hand the view to JavaScript"))
 }

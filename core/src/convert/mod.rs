@@ -58,7 +58,7 @@ pub fn convert(entries: &[&ConfigEntry], target: Target) -> Result<String, Conve
     }
     let values: Vec<Value> = entries
         .iter()
-        .map(|e| serde_json::to_value(e).map_err(|err| ConvertError::Serialize(err.to_string())))
+        .map(|e| crate::json::to_value(e).map_err(|err| ConvertError::Serialize(err.to_string())))
         .collect::<Result<_, _>>()?;
     match target {
         Target::Json => {
@@ -66,7 +66,7 @@ pub fn convert(entries: &[&ConfigEntry], target: Target) -> Result<String, Conve
                 [one] => one.clone(),
                 _ => Value::Array(values),
             };
-            serde_json::to_string_pretty(&v).map(|s| s + "\n").map_err(|e| ConvertError::Serialize(e.to_string()))
+            crate::json::pretty(&v).map(|s| s + "\n").map_err(|e| ConvertError::Serialize(e.to_string()))
         }
         Target::Yaml => Ok(values.iter().map(text::yaml_document).collect::<Vec<_>>().join("---\n")),
         Target::Hcl => Ok(match values.as_slice() {

@@ -336,7 +336,7 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
             "clusters": b.clusters.values().collect::<Vec<_>>(),
         },
     });
-    let bootstrap = serde_json::to_string_pretty(&bootstrap).map_err(|e| EnvoyError::Json(e.to_string()))?;
+    let bootstrap = crate::json::pretty(&bootstrap).map_err(|e| EnvoyError::Json(e.to_string()))?;
     let ecds = match &opts.ecds_dir {
         Some(_) => {
             let mut files = Vec::new();
@@ -723,7 +723,7 @@ impl Builder<'_> {
             }],
         });
         let file_name = self.ecds_path(f).map(|(_, file)| file).unwrap_or_default();
-        let content = serde_json::to_string_pretty(&content).map_err(|e| EnvoyError::Json(e.to_string()))?;
+        let content = crate::json::pretty(&content).map_err(|e| EnvoyError::Json(e.to_string()))?;
         Ok(EcdsFile { file_name, name, content })
     }
 

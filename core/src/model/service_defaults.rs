@@ -594,10 +594,19 @@ fn validate_upstream_settings(u: &UpstreamConfig, owner: &str, cx: &mut Cx) {
         if text.is_empty() {
             continue;
         }
-        let problem = match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(_)) => continue,
+        // Read by the core's own JSON parser (already there for JSON files), not serde_json's:
+        // the playground's wasm then carries no serde_json parser for this one check.
+        let problem = match crate::syntax::json::parse(0, text) {
+            Ok(crate::syntax::Node { value: crate::syntax::Value::Object(_), .. }) => continue,
             Ok(_) => format!("{key} must be a JSON object ({what})"),
-            Err(e) => format!("{key} is not valid JSON: {e}"),
+            Err(found) => match found.first() {
+                Some(d) => format!(
+                    "{key} is not valid JSON: {} (at byte {})",
+                    d.message,
+                    d.span.map(|s| s.start).unwrap_or_default()
+                ),
+                None => format!("{key} is not valid JSON"),
+            },
         };
         cx.error(Code::InvalidValue, u.origin.field(field), problem);
     }

@@ -348,42 +348,17 @@ impl Analysis {
             return view;
         };
         view.file_name = file_name(&plan.gateway.key);
-        match serde_json::to_string_pretty(&plan) {
-            Ok(json) => {
-                view.hash = Some(format!("{:016x}", gateways::content_hash(compact(&json).as_bytes())));
+        // The compact text is what `GatewayPlan::canonical_json` writes: the same bytes, so the
+        // same hash the filter logs.
+        match crate::json::compact_and_pretty(&plan) {
+            Ok((compact, json)) => {
+                view.hash = Some(format!("{:016x}", gateways::content_hash(compact.as_bytes())));
                 view.json = Some(json);
             }
             Err(e) => view.withheld = Some(format!("the GatewayPlan could not be serialized: {e}")),
         }
         view
     }
-}
-
-/// serde_json's pretty JSON without its layout: the compact form, which is what
-/// [`GatewayPlan::canonical_json`](gateways::GatewayPlan::canonical_json) writes (the same
-/// bytes, so the same hash, without a second serializer in the wasm). Whitespace outside strings
-/// is only layout; inside strings it is kept.
-fn compact(pretty: &str) -> String {
-    let mut out = String::with_capacity(pretty.len());
-    let (mut in_string, mut escaped) = (false, false);
-    for c in pretty.chars() {
-        if in_string {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-            out.push(c);
-        } else if !c.is_ascii_whitespace() {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Writes the trust domain `<td>`.

@@ -56,7 +56,7 @@ where
     if trust_domain.is_empty() {
         return v.clone();
     }
-    let Ok(mut value) = serde_json::to_value(v) else { return v.clone() };
+    let Ok(mut value) = crate::json::to_value(v) else { return v.clone() };
     walk(&mut value, trust_domain);
     serde_json::from_value(value).unwrap_or_else(|_| v.clone())
 }

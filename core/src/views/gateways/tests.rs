@@ -264,13 +264,9 @@ fn the_hash_is_the_plans_own_for_every_gateway() {
     for g in &c.plan.gateways {
         let plan = gateway_plan(c, &g.gateway.key).unwrap();
         let view = a.gateway_plan(&g.gateway.key);
-        assert_eq!(compact(view.json.as_deref().unwrap()), plan.canonical_json(), "{}", g.gateway.key);
+        assert_eq!(view.json.unwrap(), serde_json::to_string_pretty(&plan).unwrap(), "{}", g.gateway.key);
         assert_eq!(view.hash.unwrap(), plan.hash_hex(), "{}", g.gateway.key);
     }
-    assert_eq!(
-        compact("{\n  \"a b\": [\n    \"x\\\" y\",\n    1\n  ],\n  \"c\": {}\n}"),
-        "{\"a b\":[\"x\\\" y\",1],\"c\":{}}"
-    );
 }
 
 #[test]

@@ -1,0 +1,335 @@
+//! JSON text through one serializer: serde_json's compact writer.
+//!
+//! Every `Serialize` type is instantiated once per serde_json serializer it meets. The compact
+//! writer is needed anyway (content hashes, the planner's hand-off to JavaScript), so the pretty
+//! form is made from its output by re-indenting the text ([`pretty`]) rather than with serde_json's
+//! `PrettyFormatter`, and values are read back from it ([`to_value`]) rather than built by
+//! `serde_json::to_value`'s serializer: the planner wasm carries the code of one serializer
+//! instead of three.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// `value` as `serde_json::to_string_pretty` writes it, byte for byte: two-space indents, `": "`
+/// after a key, `[]` and `{}` for empty containers.
+pub fn pretty<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
+    Ok(indent(&serde_json::to_string(value)?))
+}
+
+/// The compact text `value` serializes to and its pretty form, for callers that need both (a
+/// content hash over the compact text, the pretty one to show).
+pub fn compact_and_pretty<T: Serialize + ?Sized>(value: &T) -> Result<(String, String), serde_json::Error> {
+    let compact = serde_json::to_string(value)?;
+    let pretty = indent(&compact);
+    Ok((compact, pretty))
+}
+
+/// `value` as a [`Value`] — the tree `serde_json::to_value` builds — read back from its compact
+/// text. Maps are sorted either way (serde_json's `preserve_order` is off), a non-finite float
+/// is `null` either way. Read by [`Reader`], not `serde_json::from_str`: serde_json's parser
+/// (without `float_roundtrip`) can read a 16- or 17-digit float one unit in the last place off,
+/// and the standard library's parser reads every float the writer wrote back exactly.
+pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, serde_json::Error> {
+    let text = serde_json::to_string(value)?;
+    read_compact(&text).ok_or_else(|| serde::de::Error::custom("serde_json wrote JSON it cannot read back"))
+}
+
+/// Compact JSON text — serde_json's compact output or JavaScript's `JSON.stringify` without an
+/// indent: no whitespace between tokens — as a [`Value`]; `None` when it is not. Floats are read
+/// exactly (see [`to_value`]); lone surrogates are refused, as serde_json refuses them.
+pub fn read_compact(text: &str) -> Option<Value> {
+    let mut reader = Reader { text, at: 0, depth: 0 };
+    reader.value().filter(|_| reader.at == text.len())
+}
+
+/// Reads compact JSON (see [`read_compact`]) into a [`Value`]; `None` at anything else.
+struct Reader<'a> {
+    text: &'a str,
+    at: usize,
+    /// Containers open around `at`: refused past [`MAX_DEPTH`], so that text from JavaScript
+    /// cannot overflow the stack (serde_json's parser stops at the same depth).
+    depth: usize,
+}
+
+/// Deepest nesting [`read_compact`] reads.
+const MAX_DEPTH: usize = 128;
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        let hit = self.peek() == Some(byte);
+        self.at += usize::from(hit);
+        hit
+    }
+
+    fn value(&mut self) -> Option<Value> {
+        let rest = self.text.get(self.at..)?;
+        for (word, v) in [("null", Value::Null), ("true", Value::Bool(true)), ("false", Value::Bool(false))] {
+            if rest.starts_with(word) {
+                self.at += word.len();
+                return Some(v);
+            }
+        }
+        if matches!(self.peek()?, b'[' | b'{') {
+            self.depth += 1;
+            let v = (self.depth <= MAX_DEPTH).then(|| self.container()).flatten();
+            self.depth -= 1;
+            return v;
+        }
+        match self.peek()? {
+            b'"' => self.string().map(Value::String),
+            _ => self.number(),
+        }
+    }
+
+    fn container(&mut self) -> Option<Value> {
+        match self.peek()? {
+            b'[' => {
+                self.at += 1;
+                let mut items = Vec::new();
+                if !self.eat(b']') {
+                    loop {
+                        items.push(self.value()?);
+                        if self.eat(b']') {
+                            break;
+                        }
+                        self.eat(b',').then_some(())?;
+                    }
+                }
+                Some(Value::Array(items))
+            }
+            b'{' => {
+                self.at += 1;
+                let mut map = serde_json::Map::new();
+                if !self.eat(b'}') {
+                    loop {
+                        let key = self.string()?;
+                        self.eat(b':').then_some(())?;
+                        map.insert(key, self.value()?);
+                        if self.eat(b'}') {
+                            break;
+                        }
+                        self.eat(b',').then_some(())?;
+                    }
+                }
+                Some(Value::Object(map))
+            }
+            _ => None,
+        }
+    }
+
+    /// An integer as `u64` or `i64`, as serde_json holds one; anything else as `f64`.
+    fn number(&mut self) -> Option<Value> {
+        let rest = self.text.get(self.at..)?;
+        let len = rest.find(|c: char| !matches!(c, '0'..='9' | '-' | '+' | '.' | 'e' | 'E')).unwrap_or(rest.len());
+        let text = rest.get(..len)?;
+        self.at += len;
+        if let Ok(u) = text.parse::<u64>() {
+            return Some(u.into());
+        }
+        if let Ok(i) = text.parse::<i64>() {
+            return Some(i.into());
+        }
+        serde_json::Number::from_f64(text.parse().ok()?).map(Value::Number)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.eat(b'"').then_some(())?;
+        let mut out = String::new();
+        loop {
+            let rest = self.text.get(self.at..)?;
+            let end = rest.find(['"', '\\'])?;
+            out.push_str(rest.get(..end)?);
+            self.at += end + 1;
+            if rest.as_bytes().get(end) == Some(&b'"') {
+                return Some(out);
+            }
+            let escape = self.peek()?;
+            self.at += 1;
+            out.push(match escape {
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'u' => {
+                    let high = self.hex4()?;
+                    // A character outside the basic plane is a surrogate pair: `\uD83D\uDE42`.
+                    let code = if (0xD800..0xDC00).contains(&high) {
+                        (self.eat(b'\\') && self.eat(b'u')).then_some(())?;
+                        let low = self.hex4().filter(|low| (0xDC00..0xE000).contains(low))?;
+                        0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        high
+                    };
+                    char::from_u32(code)?
+                }
+                _ => return None,
+            });
+        }
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.text.get(self.at..self.at + 4)?;
+        self.at += 4;
+        u32::from_str_radix(digits, 16).ok()
+    }
+}
+
+/// Re-indents compact JSON (serde_json's output: no whitespace outside strings). Only the
+/// structural characters outside strings are touched; a string is copied as it is, escapes
+/// included, so a `"` after a `\` does not end it.
+fn indent(compact: &str) -> String {
+    fn newline(out: &mut String, depth: usize) {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    }
+    let mut out = String::with_capacity(compact.len() + compact.len() / 2);
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut chars = compact.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                // An empty container stays on its line: `[]`, `{}`.
+                match chars.next_if(|&next| next == '}' || next == ']') {
+                    Some(close) => out.push(close),
+                    None => {
+                        depth += 1;
+                        newline(&mut out, depth);
+                    }
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn same(v: &Value) {
+        assert_eq!(pretty(v).unwrap(), serde_json::to_string_pretty(v).unwrap(), "{v}");
+    }
+
+    #[test]
+    fn scalars_and_empty_containers() {
+        for v in [json!(null), json!(true), json!(0), json!(-1.5), json!("x"), json!([]), json!({})] {
+            same(&v);
+        }
+        same(&json!({"a": [], "b": {}, "c": [[], {}, [[]]], "d": {"e": {}}}));
+    }
+
+    #[test]
+    fn nested_containers() {
+        same(&json!({"a": 1, "b": [1, 2, {"c": null}], "d": {"e": [true, false]}}));
+        same(&json!([[1, [2, [3]]], {"x": {"y": {"z": "w"}}}]));
+    }
+
+    #[test]
+    fn strings_keep_their_brackets_and_escapes() {
+        same(&json!({"a\"b": "c,d:e", "{[": "]}", "\\": "\\\"", "q\"{": ["\"", "\\", "\u{1}\n\t"]}));
+        same(&json!(["é, ünïcode: {ok}", "🙂[]", ""]));
+        same(&json!({"": ""}));
+    }
+
+    #[test]
+    fn to_value_reads_escapes_and_surrogate_pairs() {
+        let mut reader = Reader { depth: 0, text: r#"["\"\\\/\b\f\n\r\t\u0001\u00e9\ud83d\ude42é"]"#, at: 0 };
+        assert_eq!(reader.value(), Some(json!(["\"\\/\u{8}\u{c}\n\r\t\u{1}é🙂é"])));
+        for bad in ["", "[", "{\"a\"}", "\"\\ud83d\"", "\"\\q\"", "nul", "-", "[1,]"] {
+            assert_eq!(Reader { text: bad, at: 0, depth: 0 }.value(), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn read_compact_reads_json_stringify() {
+        // What `JSON.stringify` writes: `1e+21`, escaped control characters, no whitespace.
+        let text = r#"{"a":[1e+21,-0.5,12,null,true],"b":"\u001f\n","c":{}}"#;
+        assert_eq!(read_compact(text), serde_json::from_str(text).ok());
+        assert_eq!(read_compact("[1] "), None);
+        assert_eq!(read_compact("[1]x"), None);
+        assert_eq!(read_compact(r#""\udc00""#), None);
+        let deep = |n| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(read_compact(&deep(MAX_DEPTH)).is_some());
+        assert_eq!(read_compact(&deep(MAX_DEPTH + 1)), None);
+    }
+
+    #[test]
+    fn to_value_is_serde_jsons() {
+        let v = json!({"b": [1, -2, 3.25, u64::MAX, i64::MIN], "a": {"x": null, "y": "z"}, "n": f64::NAN});
+        assert_eq!(to_value(&v).unwrap(), serde_json::to_value(&v).unwrap());
+    }
+
+    fn arb_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            // Structural characters, quotes, backslashes and control characters inside strings.
+            "[\\[\\]{}:,\"\\\\ a\\n\\t\\u{1}é🙂]{0,8}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(5, 64, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map("[\\[\\]{}:,\"\\\\ a]{0,5}", inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn pretty_is_serde_jsons_pretty(v in arb_value()) {
+            prop_assert_eq!(pretty(&v).unwrap(), serde_json::to_string_pretty(&v).unwrap());
+            let (compact, pretty_too) = compact_and_pretty(&v).unwrap();
+            prop_assert_eq!(compact, serde_json::to_string(&v).unwrap());
+            prop_assert_eq!(pretty_too, serde_json::to_string_pretty(&v).unwrap());
+        }
+
+        #[test]
+        fn to_value_is_serde_jsons_to_value(v in arb_value(), x in any::<f64>()) {
+            prop_assert_eq!(to_value(&v).unwrap(), serde_json::to_value(&v).unwrap());
+            prop_assert_eq!(to_value(&x).unwrap(), serde_json::to_value(x).unwrap());
+        }
+    }
+}
