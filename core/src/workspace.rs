@@ -234,13 +234,16 @@ impl Workspace {
 pub struct Entries<'w> {
     local_partition: &'w str,
     by_id: crate::sorted::SortedMap<(EntryKind, ServiceId), &'w ConfigEntry>,
+    /// Per partition, its failover-default sameness group: asked once per compiled chain, so a
+    /// scan of every entry there made compiling a workspace quadratic in its size.
+    default_sameness: Vec<(String, &'w crate::model::sameness_group::SamenessGroup)>,
 }
 
 impl<'w> Entries<'w> {
     pub fn new(ws: &'w Workspace, local_partition: &'w str) -> Entries<'w> {
         // Collected (one sort for many thousands of entries) from the last entry back, so that of
         // two entries for one id the first is kept.
-        let by_id = ws
+        let by_id: crate::sorted::SortedMap<(EntryKind, ServiceId), &'w ConfigEntry> = ws
             .entries()
             .rev()
             .map(|entry| {
@@ -253,7 +256,16 @@ impl<'w> Entries<'w> {
                 ((entry.kind(), id), entry)
             })
             .collect();
-        Entries { local_partition, by_id }
+        let mut default_sameness: Vec<(String, &'w crate::model::sameness_group::SamenessGroup)> = Vec::new();
+        // In key order (kind, then name), so the first by name is the one kept.
+        for ((kind, id), entry) in &by_id {
+            if let (EntryKind::SamenessGroup, &&ConfigEntry::SamenessGroup(ref g)) = (*kind, entry) {
+                if g.default_for_failover && !default_sameness.iter().any(|(p, _)| *p == id.partition) {
+                    default_sameness.push((id.partition.to_string(), g));
+                }
+            }
+        }
+        Entries { local_partition, by_id, default_sameness }
     }
 
     /// The entry of `kind` for `id`.
@@ -323,14 +335,7 @@ impl<'w> Entries<'w> {
     /// several say so).
     pub fn default_sameness_group(&self, partition: &str) -> Option<&'w crate::model::sameness_group::SamenessGroup> {
         let partition = crate::identity::or_default(partition);
-        self.by_id.iter().find_map(|((kind, id), e)| match e {
-            ConfigEntry::SamenessGroup(g)
-                if *kind == EntryKind::SamenessGroup && id.partition == partition && g.default_for_failover =>
-            {
-                Some(g)
-            }
-            _ => None,
-        })
+        self.default_sameness.iter().find(|(p, _)| p.as_str() == partition).map(|(_, g)| *g)
     }
 
     /// The partition's mesh entry.
