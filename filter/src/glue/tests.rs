@@ -333,6 +333,8 @@ fn terminating_http_services_check_the_peer_and_the_path() {
     assert_eq!(host.header(":path").as_deref(), Some("/x/y"));
     assert_eq!(host.header(ROUTING_HEADER), None);
     assert_eq!(host.header(ROUTE_HEADER), None);
+    // The SNI's filter chain already routes to the linked service: no second route match.
+    assert_eq!(host.state.borrow().route_cache_cleared, 0);
     let reads: Vec<u32> = host.state.borrow().property_reads.values().copied().collect();
     assert_eq!(reads, vec![1, 1]);
     host.set_property(&["connection", "uri_san_peer_certificate"], &format!("spiffe://{TD}/ns/default/dc/dc1/svc/api"));
