@@ -358,9 +358,11 @@ Sources = [{ Name = "api", Action = "allow" }, { Name = "*", Action = "deny" }]
 "#;
 
 /// Each linked HTTP service's filter chain (matched by SNI) has an Envoy route naming the
-/// service's cluster, so the filter only authorizes: it sets no routing header and makes Envoy
-/// match no route again. A client's routing and route headers steer nothing and never reach the
-/// service; denials are the filter's, per peer and path.
+/// service's cluster and stripping the client-certificate and routing headers, and the plan
+/// marks it `direct_cluster`, so the filter only authorizes: it changes no request header, and
+/// Envoy matches the route once. A client's routing and route headers steer nothing and never
+/// reach the service, nor does the client-certificate header; denials are the filter's, per
+/// peer and path.
 #[test]
 #[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
 fn terminating_http_chains_route_by_sni_and_client_headers_cannot_steer() {
@@ -386,7 +388,12 @@ fn terminating_http_chains_route_by_sni_and_client_headers_cannot_steer() {
             .pointer("/filters/0/typed_config/route_config/virtual_hosts/0/routes/0/route/cluster")
             .and_then(|c| c.as_str());
         assert_eq!(route, Some(sni.as_str()), "the chain's route names the cluster: {chain}");
+        let strip =
+            chain.pointer("/filters/0/typed_config/route_config/virtual_hosts/0/routes/0/request_headers_to_remove");
+        assert!(strip.is_some_and(|s| s.to_string().contains("x-forwarded-client-cert")), "{chain}");
     }
+    // The plan tells the filter so: it changes no request header (no second route match).
+    assert!(bootstrap.to_string().contains("direct_cluster"), "the plan marks the linked services direct");
     let port = ports.get("TGW");
     let as_ = |leaf: &meshgate_tests::pki::Leaf| {
         TlsClient::new(&ca.cert_pem, Some(ClientIdentity { cert_pem: &leaf.cert_pem, key_pem: &leaf.key_pem })).unwrap()
@@ -406,8 +413,8 @@ fn terminating_http_chains_route_by_sni_and_client_headers_cannot_steer() {
         let r = send(&web, &billing_sni, "/invoices/7", headers);
         assert_eq!(r.status, 200, "{r:?}\n{}", envoy.log_tail(20));
         assert_eq!(
-            (r.field("backend"), r.field("routing-header"), r.field("route-header")),
-            (Some("billing"), Some("-"), Some("-")),
+            (r.field("backend"), r.field("routing-header"), r.field("route-header"), r.field("client-cert")),
+            (Some("billing"), Some("-"), Some("-"), Some("-")),
             "{r:?}"
         );
     }
