@@ -2,7 +2,9 @@
 //! headers and properties, copied per call as the SDK copies them out of Envoy): the glue plus
 //! the core decision, without Envoy or V8. Prints ns/request; run it under
 //! `valgrind --tool=callgrind` for instruction counts per function (repeatable on a noisy
-//! machine). Terminating gateway, L7 intention for the caller; N intentions in the plan.
+//! machine). Terminating gateway, L7 intention for the caller; N intentions in the plan. The plan
+//! is as `meshgate envoy` writes it (`DIRECT=0`: as the planner writes it, the linked service not
+//! marked direct, so the filter removes the client-certificate header itself).
 //!
 //! `cargo bench -p meshgate-filter --bench request [-- N…]` (default N = 10 and 100 000)
 
@@ -123,7 +125,10 @@ fn plan(n: usize) -> Vec<u8> {
     let settings =
         Settings { default_intention_policy: meshgate_core::intentions::Action::Deny, ..Settings::default() };
     let compiled = meshgate_core::plan::compile(&ws, &settings).unwrap_or_else(|e| panic!("{e}"));
-    gateway_plan(&compiled, "tgw").unwrap_or_else(|| panic!("no plan")).canonical_json().into_bytes()
+    let mut plan = gateway_plan(&compiled, "tgw").unwrap_or_else(|| panic!("no plan"));
+    let direct = std::env::var("DIRECT").map_or(true, |v| v != "0");
+    meshgate_core::envoy::traffic::mark_direct_routes(&mut plan, direct);
+    plan.canonical_json().into_bytes()
 }
 
 fn main() {
@@ -141,6 +146,13 @@ fn main() {
         ("x-request-id", "6f6b1d1e-3b1c-4c52-9d3e-2f0a5d8c7b11"),
         ("x-envoy-expected-rq-timeout-ms", "15000"),
     ];
+    // And what the gateway's connection manager adds for the filter (`SANITIZE_SET`, URI
+    // details): the server's own URI SAN, the client certificate's hash and its URI SAN.
+    let xfcc = format!(
+        "By=spiffe://{TD}/ns/default/dc/dc1/svc/web;Hash={};URI=spiffe://{TD}/ns/default/dc/dc1/svc/client",
+        "0123456789abcdef".repeat(4)
+    );
+    let headers: Vec<(&str, &str)> = headers.into_iter().chain([("x-forwarded-client-cert", xfcc.as_str())]).collect();
     for n in sizes {
         let host = InstantHost {
             config: plan(n),

@@ -358,6 +358,7 @@ fn serve_http_once(stream: impl Read + Write, name: &str, record: &Mutex<Vec<Str
     };
     let Some(request_line) = read_line(&mut reader, 128 * 1024) else { return };
     let mut routing = String::from("-");
+    let mut route = String::from("-");
     let mut client_cert = String::from("-");
     let mut extra = String::new();
     for _ in 0..200 {
@@ -368,6 +369,9 @@ fn serve_http_once(stream: impl Read + Write, name: &str, record: &Mutex<Vec<Str
                 if let Some((n, v)) = line.split_once(':') {
                     if n.eq_ignore_ascii_case(meshgate_core::gateway::ROUTING_HEADER) {
                         routing = v.trim().to_string();
+                    }
+                    if n.eq_ignore_ascii_case(meshgate_core::gateway::ROUTE_HEADER) {
+                        route = v.trim().to_string();
                     }
                     if n.eq_ignore_ascii_case("x-forwarded-client-cert") {
                         client_cert = v.trim().to_string();
@@ -386,7 +390,7 @@ fn serve_http_once(stream: impl Read + Write, name: &str, record: &Mutex<Vec<Str
     }
     let peer = peer.map(|p| format!("peer={p}\n")).unwrap_or_default();
     let body = format!(
-        "backend={name}\nmethod={method}\npath={path}\nrouting-header={routing}\nclient-cert={client_cert}\n{peer}{extra}"
+        "backend={name}\nmethod={method}\npath={path}\nrouting-header={routing}\nroute-header={route}\nclient-cert={client_cert}\n{peer}{extra}"
     );
     let resp = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
@@ -650,7 +654,19 @@ impl TlsClient {
 
     /// One HTTP/1.1 request, `Connection: close` (see [`https_request`]).
     pub fn request(&self, port: u16, sni: &str, method: &str, path: &str) -> Result<Response, String> {
-        https_exchange(self.connect(port, sni)?, sni, method, path)
+        https_exchange(self.connect(port, sni)?, sni, method, path, &[])
+    }
+
+    /// [`TlsClient::request`] with extra request headers (`name`, `value`), in order.
+    pub fn request_with(
+        &self,
+        port: u16,
+        sni: &str,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<Response, String> {
+        https_exchange(self.connect(port, sni)?, sni, method, path, headers)
     }
 
     /// Completes a handshake with 127.0.0.1:`port` (server name `sni`): the certificate the server
@@ -693,8 +709,15 @@ pub fn https_request(
     TlsClient::new(ca_pem, client)?.request(port, sni, method, path)
 }
 
-fn https_exchange(mut tls: TlsStream, sni: &str, method: &str, path: &str) -> Result<Response, String> {
-    let req = format!("{method} {path} HTTP/1.1\r\nHost: {sni}\r\nConnection: close\r\n\r\n");
+fn https_exchange(
+    mut tls: TlsStream,
+    sni: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> Result<Response, String> {
+    let extra: String = headers.iter().map(|(n, v)| format!("{n}: {v}\r\n")).collect();
+    let req = format!("{method} {path} HTTP/1.1\r\nHost: {sni}\r\n{extra}Connection: close\r\n\r\n");
     tls.write_all(req.as_bytes()).map_err(|e| format!("write: {e}"))?;
     tls.flush().map_err(|e| format!("flush: {e}"))?;
     let mut raw = Vec::new();

@@ -23,7 +23,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use meshgate_core::envoy::{self, Options};
-use meshgate_core::gateway::{GatewayIndex, REASON_HEADER, ROUTING_HEADER};
+use meshgate_core::gateway::{GatewayIndex, REASON_HEADER, ROUTE_HEADER, ROUTING_HEADER};
 use meshgate_core::plan::Compiled;
 use meshgate_core::settings::{Mode, Settings};
 use meshgate_core::views::{Analysis, AnalysisInput, SimulateRequest};
@@ -325,6 +325,114 @@ fn terminating_http_services_require_exactly_one_spiffe_id() {
     }
     let log = envoy.log_text();
     assert!(log.contains("carries 2 URI SANs"), "{log}");
+}
+
+const TERMINATING_HTTP: &str = r#"
+service { name = "tgw" kind = "terminating-gateway" address = "127.0.0.1" port = {{TGW}} }
+---
+service { name = "billing" address = "127.0.0.1" port = {{BILLING}} }
+---
+service { name = "ledger" address = "127.0.0.1" port = {{LEDGER}} }
+---
+Kind = "proxy-defaults"
+Name = "global"
+Config { protocol = "http" }
+---
+Kind = "terminating-gateway"
+Name = "tgw"
+Services = [{ Name = "billing" }, { Name = "ledger" }]
+---
+Kind = "service-intentions"
+Name = "billing"
+Sources = [
+  { Name = "web", Permissions = [
+    { Action = "allow", HTTP { PathPrefix = "/invoices" } },
+    { Action = "deny", HTTP { PathPrefix = "/" } },
+  ] },
+  { Name = "*", Action = "deny" },
+]
+---
+Kind = "service-intentions"
+Name = "ledger"
+Sources = [{ Name = "api", Action = "allow" }, { Name = "*", Action = "deny" }]
+"#;
+
+/// Each linked HTTP service's filter chain (matched by SNI) has an Envoy route naming the
+/// service's cluster and stripping the client-certificate and routing headers, and the plan
+/// marks it `direct_cluster`, so the filter only authorizes: it changes no request header, and
+/// Envoy matches the route once. A client's routing and route headers steer nothing and never
+/// reach the service, nor does the client-certificate header; denials are the filter's, per
+/// peer and path.
+#[test]
+#[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
+fn terminating_http_chains_route_by_sni_and_client_headers_cannot_steer() {
+    let dir = scratch_dir("terminating-http-direct");
+    let ports = Ports::new(&["TGW", "BILLING", "LEDGER"]);
+    let (ws, c) = load(&ports.fill(TERMINATING_HTTP), &Settings::default());
+    let certs = dir.join("certs");
+    let ca = Ca::create(&certs, "test CA").unwrap();
+    let id = |svc: &str| format!("spiffe://{TD}/ns/default/dc/dc1/svc/{svc}");
+    let (billing_sni, ledger_sni) = (sni("billing.default.dc1.internal"), sni("ledger.default.dc1.internal"));
+    ca.issue("billing", &id("billing"), &[&billing_sni]).unwrap();
+    ca.issue("ledger", &id("ledger"), &[&ledger_sni]).unwrap();
+    let web = ca.issue("web", &id("web"), &["web"]).unwrap();
+    let api = ca.issue("api", &id("api"), &["api"]).unwrap();
+    let billing = Backend::http("billing", ports.get("BILLING")).unwrap();
+    let ledger = Backend::http("ledger", ports.get("LEDGER")).unwrap();
+    let envoy = start_gateway(&dir, &ws, &c, "tgw", Some(&certs), None);
+    let bootstrap: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("tgw.json")).unwrap()).unwrap();
+    let chains = bootstrap.pointer("/static_resources/listeners/0/filter_chains").and_then(|c| c.as_array()).unwrap();
+    for (chain, sni) in chains.iter().zip([&billing_sni, &ledger_sni]) {
+        let route = chain
+            .pointer("/filters/0/typed_config/route_config/virtual_hosts/0/routes/0/route/cluster")
+            .and_then(|c| c.as_str());
+        assert_eq!(route, Some(sni.as_str()), "the chain's route names the cluster: {chain}");
+        let strip =
+            chain.pointer("/filters/0/typed_config/route_config/virtual_hosts/0/routes/0/request_headers_to_remove");
+        assert!(strip.is_some_and(|s| s.to_string().contains("x-forwarded-client-cert")), "{chain}");
+    }
+    // The plan tells the filter so: it changes no request header (no second route match).
+    assert!(bootstrap.to_string().contains("direct_cluster"), "the plan marks the linked services direct");
+    let port = ports.get("TGW");
+    let as_ = |leaf: &meshgate_tests::pki::Leaf| {
+        TlsClient::new(&ca.cert_pem, Some(ClientIdentity { cert_pem: &leaf.cert_pem, key_pem: &leaf.key_pem })).unwrap()
+    };
+    let (web, api) = (as_(&web), as_(&api));
+    let send = |client: &TlsClient, sni: &str, path: &str, headers: &[(&str, &str)]| {
+        client
+            .request_with(port, sni, "GET", path, headers)
+            .unwrap_or_else(|e| panic!("{sni}{path}: {e}\n{}", envoy.log_tail(20)))
+    };
+    let steer_to_ledger = [(ROUTING_HEADER, ledger_sni.as_str()), (ROUTE_HEADER, "0.0")];
+    let steer_to_billing = [(ROUTING_HEADER, billing_sni.as_str()), (ROUTE_HEADER, "0.0")];
+
+    // Allowed, whatever the client says about routing: the SNI's chain decides where it goes, and
+    // neither header reaches the service.
+    for headers in [&[][..], &steer_to_ledger[..]] {
+        let r = send(&web, &billing_sni, "/invoices/7", headers);
+        assert_eq!(r.status, 200, "{r:?}\n{}", envoy.log_tail(20));
+        assert_eq!(
+            (r.field("backend"), r.field("routing-header"), r.field("route-header"), r.field("client-cert")),
+            (Some("billing"), Some("-"), Some("-"), Some("-")),
+            "{r:?}"
+        );
+    }
+    let r = send(&api, &ledger_sni, "/entries", &steer_to_billing);
+    assert_eq!((r.status, r.field("backend"), r.field("routing-header")), (200, Some("ledger"), Some("-")), "{r:?}");
+    // Denied as before: by path, by peer, and steering cannot reach a service the peer may use.
+    let r = send(&web, &billing_sni, "/admin", &steer_to_ledger);
+    assert_eq!((r.status, r.header(REASON_HEADER)), (403, Some("permission")), "{r:?}");
+    let r = send(&api, &billing_sni, "/invoices/7", &steer_to_ledger);
+    assert_eq!((r.status, r.header(REASON_HEADER)), (403, Some("intention")), "{r:?}");
+    let r = send(&web, &ledger_sni, "/entries", &steer_to_billing);
+    assert_eq!((r.status, r.header(REASON_HEADER)), (403, Some("intention")), "{r:?}");
+    assert!(envoy.eventually(Duration::from_secs(5), || {
+        envoy.counter("wasmcustom.meshgate.tgw.allowed") == Some(3)
+            && envoy.counter("wasmcustom.meshgate.tgw.denied") == Some(3)
+    }));
+    assert_eq!(billing.received(), ["/invoices/7", "/invoices/7"], "only the allowed requests reached billing");
+    assert_eq!(ledger.received(), ["/entries"], "only the allowed request reached ledger");
 }
 
 /// tcp listeners of an ingress gateway: the gateway's own L4 intentions decide (db is denied to

@@ -15,7 +15,11 @@
 //!   filter and `tcp_proxy` with `upstream_connect_mode: ON_DOWNSTREAM_TLS_HANDSHAKE` (the filter
 //!   decides on the first bytes either side sends, after the handshake); http services an HTTP
 //!   connection manager with the wasm
-//!   HTTP filter. TLS origination per the plan (CA, cert, key, SNI; see [`tls`]).
+//!   HTTP filter and one route, to the service's cluster, which strips the client-certificate
+//!   header Envoy sets for the filter (and the routing headers) before forwarding; without ECDS
+//!   the plan says so (the linked service's `direct_cluster`) and the filter changes no request
+//!   header (a sidecar's public listener likewise). TLS origination per the plan (CA, cert, key,
+//!   SNI; see [`tls`]).
 //! - **ingress / API**: one listener per http listener port with an HTTP connection manager, the
 //!   wasm HTTP filter (`root_id: meshgate_http`) and the router; one route whose cluster comes from
 //!   the routing header ([`ROUTING_HEADER`]) the filter sets, and which strips that header before
@@ -40,6 +44,7 @@
 //! replacing the file (atomically) hot-swaps the plan; a plan the filter rejects leaves the old one
 //! serving.
 
+use crate::gateway::verdict::CLIENT_CERT_HEADER;
 use crate::gateway::{ROUTE_HEADER, ROUTING_HEADER};
 use crate::plan::dial::{Caller, Dialer, SanMatch};
 use crate::plan::gateways::mesh::MeshDestination;
@@ -817,10 +822,17 @@ impl Builder<'_> {
             }
             // The filter sees only the certificate's first URI SAN as a property; Envoy's
             // client-certificate header lists them all, so the filter can require exactly
-            // one (it removes the header before forwarding; a client's copy is dropped).
+            // one (a client's copy is dropped). The route strips it before forwarding: were the
+            // filter to remove it, Envoy's Wasm host would match the route again per request.
             if let Some(c) = manager.get_mut("typed_config").and_then(Value::as_object_mut) {
                 c.insert("forward_client_cert_details".into(), json!("SANITIZE_SET"));
                 c.insert("set_current_client_cert_details".into(), json!({ "uri": true }));
+            }
+            let strip = manager
+                .pointer_mut("/typed_config/route_config/virtual_hosts/0/routes/0/request_headers_to_remove")
+                .and_then(Value::as_array_mut);
+            if let Some(strip) = strip {
+                strip.push(json!(CLIENT_CERT_HEADER));
             }
             vec![manager]
         } else {

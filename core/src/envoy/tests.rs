@@ -308,3 +308,57 @@ fn the_dynamic_module_host_gets_the_same_plan_in_its_filters() {
     assert!(g.ecds.iter().all(|f| f.content.contains("dynamic_modules.v3")), "{:?}", g.ecds);
     assert!(g.bootstrap.contains(DYNAMIC_MODULE_HTTP_TYPE) && !g.bootstrap.contains(WASM_HTTP_TYPE));
 }
+
+/// A terminating gateway's http chain routes to its one cluster and strips the client-certificate
+/// header (and the routing headers) itself, so the plan tells the filter to change no request
+/// header (`direct_cluster`); not with ECDS, and never for tcp services. A sidecar's public
+/// listener likewise.
+#[test]
+fn terminated_http_chains_strip_the_client_certificate_header_and_say_so_in_the_plan() {
+    let text = format!("{WS}---\nKind = \"service-defaults\"\nName = \"billing\"\nProtocol = \"http\"\n");
+    let files = text.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));
+    let ws = Workspace::load(files);
+    let c = crate::plan::compile(&ws, &Settings::default()).unwrap();
+    let td = crate::settings::DEFAULT_TRUST_DOMAIN;
+    let billing = format!("billing.default.dc1.internal.{td}");
+    let linked = |g: &Generated| match &g.plan.routes {
+        RouteTable::TerminatingGateway(t) => t.services.iter().map(|l| l.direct_cluster.clone()).collect::<Vec<_>>(),
+        _ => panic!("a terminating plan"),
+    };
+    let hcm = |v: &Value| v["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0].clone();
+    let strip = json!([ROUTING_HEADER, ROUTE_HEADER, CLIENT_CERT_HEADER]);
+    let g = generate(&ws, &c, "tgw", &opts(None)).unwrap();
+    let v: Value = serde_json::from_str(&g.bootstrap).unwrap();
+    assert_eq!(linked(&g), [Some(billing.clone())]);
+    let route = hcm(&v)["typed_config"]["route_config"]["virtual_hosts"][0]["routes"][0].clone();
+    assert_eq!(route["route"]["cluster"], billing.as_str());
+    assert_eq!(route["request_headers_to_remove"], strip);
+    let inline = hcm(&v)["typed_config"]["http_filters"][0]["typed_config"]["config"]["configuration"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(serde_json::from_str::<GatewayPlan>(&inline).unwrap(), g.plan);
+    // ECDS: the plan may meet another bootstrap; the filter removes the headers itself (the
+    // route strips them all the same).
+    let g = generate(&ws, &c, "tgw", &opts(Some("/ecds"))).unwrap();
+    let v: Value = serde_json::from_str(&g.bootstrap).unwrap();
+    assert_eq!(linked(&g), [None]);
+    assert!(!g.ecds.iter().any(|f| f.content.contains("direct_cluster")));
+    assert_eq!(
+        hcm(&v)["typed_config"]["route_config"]["virtual_hosts"][0]["routes"][0]["request_headers_to_remove"],
+        strip
+    );
+    // A tcp service (the workspace's own billing) is never marked.
+    let (g, _) = generated("tgw", None);
+    assert_eq!(linked(&g), [None]);
+    // A sidecar's public listener (web is http).
+    let g = generate(&ws, &c, "web", &Options { sidecar: true, ..opts(None) }).unwrap();
+    let v: Value = serde_json::from_str(&g.bootstrap).unwrap();
+    let RouteTable::Sidecar(t) = &g.plan.routes else { panic!("a sidecar plan") };
+    assert_eq!(t.inbound.direct_cluster.as_deref(), Some(LOCAL_APP_CLUSTER));
+    let route = hcm(&v)["typed_config"]["route_config"]["virtual_hosts"][0]["routes"][0].clone();
+    assert_eq!(
+        (route["route"]["cluster"].clone(), route["request_headers_to_remove"].clone()),
+        (json!(LOCAL_APP_CLUSTER), strip)
+    );
+}

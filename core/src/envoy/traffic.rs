@@ -22,6 +22,7 @@
 
 use crate::decode::Duration;
 use crate::gateway::{route_id, ROUTE_HEADER, ROUTING_HEADER};
+use crate::plan::gateways::terminating::LinkedRoute;
 use crate::plan::gateways::traffic::{ClusterPolicy, HashOn, HashPolicy};
 use crate::plan::gateways::{GatewayPlan, HttpRoute, Retry, RouteTable, VirtualHost};
 use serde_json::{json, Map, Value};
@@ -127,9 +128,23 @@ pub fn policy_routes(hosts: &[&VirtualHost]) -> Vec<Value> {
 /// Marks the ingress http listeners whose Envoy route can name their cluster
 /// ([`IngressListener::direct_cluster`](crate::plan::gateways::ingress::IngressListener::direct_cluster)): every target of every route is one cluster, and no
 /// route has a traffic policy (a policy route is keyed by the route header the filter sets).
+/// Also every http-like linked service of a terminating gateway and a sidecar's inbound service
+/// ([`LinkedRoute::direct_cluster`]), whose chains always route to their one cluster: there the
+/// mark tells the filter that Envoy's route strips the headers it would otherwise remove.
 /// Not with ECDS (`static_routes` false): a plan swapped in by ECDS may route a listener to
-/// clusters the bootstrap's route, fixed when Envoy started, would not follow.
+/// clusters the bootstrap's route, fixed when Envoy started, would not follow (and may meet a
+/// bootstrap written before its routes stripped the client-certificate header).
 pub fn mark_direct_routes(plan: &mut GatewayPlan, static_routes: bool) {
+    // Terminating gateways and a sidecar's public listener: each linked service's filter chain
+    // (by SNI; the sidecar's only one) has one route, to its one cluster, and no policy routes.
+    let linked: Vec<&mut LinkedRoute> = match &mut plan.routes {
+        RouteTable::TerminatingGateway(t) => t.services.iter_mut().collect(),
+        RouteTable::Sidecar(t) => vec![&mut t.inbound],
+        _ => Vec::new(),
+    };
+    for l in linked {
+        l.direct_cluster = (static_routes && l.protocol.is_http_like()).then(|| l.cluster.clone());
+    }
     let RouteTable::IngressGateway(t) = &mut plan.routes else { return };
     for l in &mut t.listeners {
         l.direct_cluster = None;

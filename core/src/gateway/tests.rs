@@ -586,6 +586,9 @@ fn a_client_certificate_with_two_uri_sans_is_refused_and_the_header_never_forwar
         } else {
             let HttpAction::Forward(f) = &v.action else { panic!("{xfcc}: {:?}", v.action) };
             assert_eq!(f.remove_headers, ["x-forwarded-client-cert"], "{xfcc}");
+            // The SNI's filter chain routes to the linked service's cluster by itself: the
+            // filter sets no routing header and Envoy matches the route once.
+            assert_eq!(f.cluster, None, "{xfcc}");
         }
     }
 }
@@ -635,6 +638,10 @@ Sources = [{ Name = "web", Permissions = [{ Action = "allow", HTTP { PathPrefix 
 "#;
 
 fn sidecar(selector: &str) -> GatewayIndex {
+    GatewayIndex::new(&sidecar_gateway_plan(selector)).expect("index")
+}
+
+fn sidecar_gateway_plan(selector: &str) -> crate::plan::gateways::GatewayPlan {
     let mut settings = crate::settings::Settings {
         default_intention_policy: crate::intentions::Action::Deny,
         ..crate::settings::Settings::default()
@@ -645,8 +652,7 @@ fn sidecar(selector: &str) -> GatewayIndex {
     let ws = crate::workspace::Workspace::load(files);
     assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
     let c = crate::plan::compile(&ws, &settings).expect("compile");
-    let plan = crate::plan::gateways::sidecar_plan(&c, selector).expect("sidecar plan");
-    GatewayIndex::new(&plan).expect("index")
+    crate::plan::gateways::sidecar_plan(&c, selector).expect("sidecar plan")
 }
 
 #[test]
@@ -695,7 +701,9 @@ fn a_sidecar_applies_l7_intentions_to_its_inbound_requests() {
     let conn = Connection { port: Some(21004), server_name: b"", peer_uri_san: Some(web.as_bytes()) };
     let head = |path: &'static [u8]| [(b":path".as_slice(), path), (b":method", b"GET"), (b":authority", b"api")];
     let v = decide(&ix, &head(b"/v1/items"), &conn);
-    assert!(matches!(v.action, HttpAction::Forward(_)), "{v:?}");
+    // The public listener's route names the local application's cluster: nothing to route.
+    let HttpAction::Forward(f) = &v.action else { panic!("{v:?}") };
+    assert_eq!(f.cluster, None);
     let v = decide(&ix, &head(b"/admin"), &conn);
     let HttpAction::Reply(r) = &v.action else { panic!("{v:?}") };
     assert_eq!((r.status, r.reason), (403, "default-policy"));
@@ -788,4 +796,95 @@ fn direct_routes_need_one_cluster_no_policy_and_no_ecds() {
         "{ONE_SERVICE}---\nKind = \"service-router\"\nName = \"web\"\nRoutes = [{{ Match {{ HTTP {{ PathPrefix = \"/\" }} }} Destination {{ RequestTimeout = \"5s\" }} }}]\n"
     );
     assert_eq!(direct(&timeout, true), [false], "a route policy is keyed by the route header");
+}
+
+/// A terminating gateway's http chain (or a sidecar's public listener) marked direct: the same
+/// decisions, and an allowed request forwarded without a header change (Envoy's route strips
+/// the client-certificate and routing headers; in Envoy's Wasm host any request-header change
+/// makes Envoy match the route again).
+#[test]
+fn a_direct_terminated_chain_decides_the_same_and_changes_no_header() {
+    let mark = |key: &str, c: &crate::plan::Compiled| {
+        let plan = gateway_plan(c, key).expect("gateway plan");
+        let mut direct = plan.clone();
+        crate::envoy::traffic::mark_direct_routes(&mut direct, true);
+        (plan, direct)
+    };
+    let (plan, direct) = mark("tgw", &compiled(REWRITES));
+    let RouteTable::TerminatingGateway(t) = &direct.routes else { panic!("a terminating plan") };
+    assert_eq!(t.services[0].direct_cluster.as_deref(), Some(t.services[0].cluster.as_str()));
+    let (before, after) = (GatewayIndex::new(&plan).unwrap(), GatewayIndex::new(&direct).unwrap());
+    let name = sni("billing.default.dc1.internal");
+    let (web, api) = (format!("{TD_URI}/ns/default/dc/dc1/svc/web"), format!("{TD_URI}/ns/default/dc/dc1/svc/api"));
+    let xfcc = format!("By={TD_URI}/ns/default/dc/dc1/svc/billing;URI={web}");
+    let two = format!("{xfcc};URI={api}");
+    let mut forwarded = 0;
+    for (peer, path, cert) in [
+        (&web, "/pay", xfcc.as_str()),
+        (&web, "/pay/../admin", xfcc.as_str()),
+        (&web, "//pay/./x", xfcc.as_str()),
+        (&api, "/pay", xfcc.as_str()),
+        (&web, "/pay", two.as_str()),
+    ] {
+        let conn = Connection { port: None, server_name: name.as_bytes(), peer_uri_san: Some(peer.as_bytes()) };
+        let pairs: [(&[u8], &[u8]); 6] = [
+            (b":authority", b"billing"),
+            (b":path", path.as_bytes()),
+            (b":method", b"GET"),
+            (b"x-forwarded-client-cert", cert.as_bytes()),
+            (ROUTING_HEADER.as_bytes(), b"elsewhere"),
+            (ROUTE_HEADER.as_bytes(), b"0.0"),
+        ];
+        let (a, b) = (decide(&before, &pairs, &conn), decide(&after, &pairs, &conn));
+        assert_eq!((a.tally, status(&a)), (b.tally, status(&b)), "{peer} {path}");
+        match (&a.action, &b.action) {
+            (HttpAction::Forward(fa), HttpAction::Forward(fb)) => {
+                forwarded += 1;
+                assert_eq!(fa.remove_headers.len(), 3, "{path}");
+                assert!(fb.remove_headers.is_empty(), "{path}: Envoy's route strips them");
+                assert_eq!((fa.cluster, &fa.path), (fb.cluster, &fb.path), "{path}");
+            }
+            (HttpAction::Reply(_), HttpAction::Reply(_)) => {}
+            _ => panic!("{peer} {path}: one forwards, the other replies"),
+        }
+    }
+    // Only the certificate with two URI SANs is refused: the default policy (allow) lets
+    // through what no permission matches, and //pay/./x goes out as /pay/x.
+    assert_eq!(forwarded, 4);
+    // A plan naming another cluster than the chain's is refused.
+    let mut wrong = direct.clone();
+    if let RouteTable::TerminatingGateway(t) = &mut wrong.routes {
+        t.services[0].direct_cluster = Some("elsewhere".into());
+    }
+    let wrong = GatewayIndex::new(&wrong).unwrap();
+    let conn = Connection { port: None, server_name: name.as_bytes(), peer_uri_san: Some(web.as_bytes()) };
+    let pairs: [(&[u8], &[u8]); 3] = [(b":authority", b"billing"), (b":path", b"/pay"), (b":method", b"GET")];
+    let v = decide(&wrong, &pairs, &conn);
+    assert_eq!((v.tally, status(&v)), (Tally::Error, Some((500, "filter-error"))));
+    // A denial is still a denial, whatever the mark says.
+    let pairs: [(&[u8], &[u8]); 4] = [
+        (b":authority", b"billing"),
+        (b":path", b"/pay"),
+        (b":method", b"GET"),
+        (b"x-forwarded-client-cert", two.as_bytes()),
+    ];
+    assert_eq!(status(&decide(&wrong, &pairs, &conn)), Some((403, "bad-peer-identity")));
+
+    // A sidecar's public listener: the same shape.
+    let plan = sidecar_gateway_plan("api");
+    let mut direct = plan.clone();
+    crate::envoy::traffic::mark_direct_routes(&mut direct, true);
+    let RouteTable::Sidecar(t) = &direct.routes else { panic!("a sidecar plan") };
+    assert_eq!(t.inbound.direct_cluster.as_deref(), Some(crate::plan::gateways::sidecar::LOCAL_APP_CLUSTER));
+    let (before, after) = (GatewayIndex::new(&plan).unwrap(), GatewayIndex::new(&direct).unwrap());
+    let conn = Connection { port: Some(21004), server_name: b"", peer_uri_san: Some(web.as_bytes()) };
+    for path in [b"/v1/items".as_slice(), b"/admin"] {
+        let pairs: [(&[u8], &[u8]); 4] =
+            [(b":path", path), (b":method", b"GET"), (b":authority", b"api"), (b"x-forwarded-client-cert", b"x")];
+        let (a, b) = (decide(&before, &pairs, &conn), decide(&after, &pairs, &conn));
+        assert_eq!((a.tally, status(&a)), (b.tally, status(&b)));
+        if let (HttpAction::Forward(fa), HttpAction::Forward(fb)) = (&a.action, &b.action) {
+            assert_eq!((fa.remove_headers.len(), fb.remove_headers.len()), (1, 0));
+        }
+    }
 }

@@ -74,7 +74,8 @@ pub struct Forward<'i> {
     /// Request header changes, in order (each: remove, set, add).
     pub request_headers: [Option<&'i HeaderModifiers>; 3],
     /// Request headers to remove before forwarding: a client's routing header (static routes:
-    /// it must never reach the service), the client-certificate header Envoy set for the filter.
+    /// it must never reach the service), the client-certificate header Envoy set for the filter
+    /// — none where Envoy's route strips them (a linked service's `direct_cluster`).
     pub remove_headers: Vec<&'static str>,
     /// Where the request was routed, for [`GatewayIndex::response_headers`].
     pub route: Option<RouteKey>,
@@ -440,10 +441,29 @@ impl GatewayIndex {
                 };
             }
         }
-        let remove_headers = [super::ROUTING_HEADER, super::ROUTE_HEADER, CLIENT_CERT_HEADER]
-            .into_iter()
-            .filter(|h| head.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(h)))
-            .collect();
+        // Where the plan says the chain's Envoy route strips these headers, the filter leaves
+        // the request headers alone: in Envoy's Wasm host any change to them (a removal too)
+        // makes Envoy match the route again. A plan whose direct cluster is not the chain's
+        // cannot come from `meshgate envoy`; refuse rather than trust its route.
+        let direct = sni.linked().and_then(|l| l.direct_cluster.as_deref().map(|d| d == l.cluster));
+        let remove_headers = match direct {
+            Some(true) => Vec::new(),
+            Some(false) => {
+                return HttpVerdict {
+                    tally: Tally::Error,
+                    action: HttpAction::Reply(reply(
+                        500,
+                        "filter-error",
+                        "the plan routes this service to another cluster",
+                    )),
+                    log,
+                }
+            }
+            None => [super::ROUTING_HEADER, super::ROUTE_HEADER, CLIENT_CERT_HEADER]
+                .into_iter()
+                .filter(|h| head.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(h)))
+                .collect(),
+        };
         let forward = Forward { path, remove_headers, ..Forward::default() };
         HttpVerdict { tally, action: HttpAction::Forward(forward), log }
     }

@@ -333,10 +333,39 @@ fn terminating_http_services_check_the_peer_and_the_path() {
     assert_eq!(host.header(":path").as_deref(), Some("/x/y"));
     assert_eq!(host.header(ROUTING_HEADER), None);
     assert_eq!(host.header(ROUTE_HEADER), None);
+    // The SNI's filter chain already routes to the linked service: no second route match.
+    assert_eq!(host.state.borrow().route_cache_cleared, 0);
     let reads: Vec<u32> = host.state.borrow().property_reads.values().copied().collect();
     assert_eq!(reads, vec![1, 1]);
     host.set_property(&["connection", "uri_san_peer_certificate"], &format!("spiffe://{TD}/ns/default/dc/dc1/svc/api"));
     host.request("billing", "/", "GET", &[]);
+    assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Pause);
+    assert_eq!(host.reply_status(), Some(403));
+}
+
+/// A linked service marked `direct_cluster` (what `meshgate envoy` writes for a static http
+/// chain, whose Envoy route strips these headers): the filter decides as before and changes no
+/// request header — in Envoy's Wasm host a removal would make Envoy match the route again.
+#[test]
+fn a_direct_terminating_chain_changes_no_request_header() {
+    let mut plan: serde_json::Value = serde_json::from_str(&plan_json("tgw", Mode::Enforce)).unwrap();
+    let service = &mut plan["routes"]["services"][0];
+    service["direct_cluster"] = service["cluster"].clone();
+    let host = MockHost::with_config(&plan.to_string());
+    let mut root = Root::default();
+    assert!(root.configure(&host, b"meshgate_http"), "{:?}", host.state.borrow().logs);
+    host.set_property(&["connection", "requested_server_name"], &sni("billing.default.dc1.internal"));
+    host.set_property(&["connection", "uri_san_peer_certificate"], &format!("spiffe://{TD}/ns/default/dc/dc1/svc/web"));
+    let xfcc = format!("By=spiffe://{TD}/ns/default/dc/dc1/svc/billing;URI=spiffe://{TD}/ns/default/dc/dc1/svc/web");
+    let spoof = [(ROUTING_HEADER, "spoof"), (ROUTE_HEADER, "0.0"), ("x-forwarded-client-cert", xfcc.as_str())];
+    host.request("billing", "/x", "GET", &spoof);
+    let before = host.state.borrow().request_headers.clone();
+    assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Continue);
+    assert_eq!(host.state.borrow().request_headers, before, "Envoy's route strips them");
+    assert_eq!(host.state.borrow().route_cache_cleared, 0);
+    assert_eq!(host.counter("meshgate.tgw.allowed"), 1);
+    host.set_property(&["connection", "uri_san_peer_certificate"], &format!("spiffe://{TD}/ns/default/dc/dc1/svc/api"));
+    host.request("billing", "/x", "GET", &spoof);
     assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Pause);
     assert_eq!(host.reply_status(), Some(403));
 }

@@ -184,6 +184,7 @@ fn sidecar(
         // A sidecar hands the application the request as the client sent it.
         disable_auto_host_rewrite: true,
         via_wildcard: false,
+        direct_cluster: None,
         intentions: refs.clone(),
         notes: Vec::new(),
         origin: origin.clone(),

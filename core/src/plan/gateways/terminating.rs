@@ -112,6 +112,14 @@ pub struct LinkedRoute {
     /// Linked through the wildcard `*` rather than by name.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub via_wildcard: bool,
+    /// Set by `meshgate envoy` (never by the planner, never with ECDS) on http-like services:
+    /// `cluster`, which the SNI's filter chain routes to by itself, and whose Envoy route strips
+    /// the client-certificate header and the routing headers before forwarding. The filter then
+    /// only authorizes: it changes no request header, because in Envoy's Wasm host any change
+    /// to the request headers (a removal too) makes Envoy match the route again. Its decisions
+    /// are the same either way; a value other than `cluster` is answered 500.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_cluster: Option<String>,
     /// The intentions protecting this service, ranked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub intentions: Vec<IntentionRef>,
@@ -242,6 +250,7 @@ fn route(
         tls: TlsOrigination::of(l),
         disable_auto_host_rewrite: l.disable_auto_host_rewrite,
         via_wildcard,
+        direct_cluster: None,
         intentions,
         notes,
         origin: cx.origin(l.origin.span),
