@@ -199,6 +199,18 @@ mod tests {
     }
 
     #[test]
+    fn text_pairs_are_the_pairs_when_all_are_text() {
+        let want: Vec<(&[u8], &[u8])> = vec![(b":path", b"/caf\xc3\xa9"), (b"", b""), (b"x-a", b" b ")];
+        let got = HeaderPairs::parse(pairs(&want)).unwrap();
+        let text: Vec<(&[u8], &[u8])> = got.text_pairs().unwrap().map(|(n, v)| (n.as_bytes(), v.as_bytes())).collect();
+        assert_eq!(text, want);
+        assert_eq!(HeaderPairs::default().text_pairs().unwrap().count(), 0);
+        // One pair that is not text: no text view at all (the glue reads bytes).
+        let latin1 = HeaderPairs::parse(pairs(&[(b"a", b"b"), (b"cookie", b"caf\xe9")])).unwrap();
+        assert!(latin1.text_pairs().is_none());
+    }
+
+    #[test]
     fn every_malformed_shape_is_an_error_not_a_panic() {
         let good = pairs(&[(b"a", b"b"), (b"cc", b"dd")]);
         // Every truncation and every single-byte corruption.

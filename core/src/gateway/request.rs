@@ -178,6 +178,25 @@ mod tests {
     }
 
     #[test]
+    fn optional_whitespace_is_trimmed_at_both_ends_only() {
+        for (v, want) in
+            [(" \ta b\t ", "a b"), ("", ""), (" \t ", ""), ("x", "x"), (" é ", "é"), ("\u{a0}x", "\u{a0}x")]
+        {
+            assert_eq!(trim_ows(v), want, "{v:?}");
+            assert_eq!(trim_ows(v), v.trim_matches([' ', '\t']), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn text_pairs_read_as_byte_pairs_do() {
+        let text = [(":authority", "a"), (":path", "/x"), ("Host", "b"), ("x-user", " m ")];
+        let bytes: Vec<(&[u8], &[u8])> = text.iter().map(|(n, v)| (n.as_bytes(), v.as_bytes())).collect();
+        let (t, b) = (RequestHead::from_text(&text), RequestHead::from_pairs(bytes));
+        assert_eq!((t.authority, t.path, &t.headers), (b.authority, b.path, &b.headers));
+        assert_eq!(t.headers, vec![("Host", "b"), ("x-user", "m")]);
+    }
+
+    #[test]
     fn host_stands_in_for_a_missing_authority() {
         let head = RequestHead::from_text(&[(":path", "/"), ("Host", " api.example.com")]);
         assert_eq!(head.authority, "api.example.com");
