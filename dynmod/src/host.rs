@@ -122,6 +122,17 @@ impl HeaderList for EnvoyHeaders<'_> {
         }
         self.headers.as_slice().iter().map(pair)
     }
+
+    // Envoy lends each name and value as its own buffer: there is no one check for all of them,
+    // so the glue checks each (`pairs`).
+    type Text<'a>
+        = std::iter::Empty<(&'a str, &'a str)>
+    where
+        Self: 'a;
+
+    fn text_pairs(&self) -> Option<Self::Text<'_>> {
+        None
+    }
 }
 
 /// The properties the glue reads, by their proxy-wasm path.

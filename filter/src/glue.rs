@@ -511,7 +511,11 @@ impl HttpFilter {
         } else {
             None
         };
-        let mut head = RequestHead::from_pairs(pairs.pairs());
+        // Text when every header is (one check for all); else each is checked as bytes.
+        let mut head = match pairs.text_pairs() {
+            Some(text) => RequestHead::from_pairs(text),
+            None => RequestHead::from_pairs(pairs.pairs()),
+        };
         head.jwt = jwt.as_ref();
         let port = if ix.needs_port() {
             match read(host, &["destination", "port"]) {

@@ -60,12 +60,23 @@ pub trait HeaderList {
     where
         Self: 'a;
     fn pairs(&self) -> Self::Iter<'_>;
+    /// The pairs as text, when the host can tell cheaply that every name and value is UTF-8
+    /// (one check over the whole header map instead of one per name and value); `None` sends the
+    /// glue to [`Self::pairs`].
+    type Text<'a>: Iterator<Item = (&'a str, &'a str)>
+    where
+        Self: 'a;
+    fn text_pairs(&self) -> Option<Self::Text<'_>>;
 }
 
 impl HeaderList for crate::pairs::HeaderPairs {
     type Iter<'a> = crate::pairs::Pairs<'a>;
     fn pairs(&self) -> Self::Iter<'_> {
         self.iter()
+    }
+    type Text<'a> = crate::pairs::TextPairs<'a>;
+    fn text_pairs(&self) -> Option<Self::Text<'_>> {
+        crate::pairs::HeaderPairs::text_pairs(self)
     }
 }
 

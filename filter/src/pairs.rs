@@ -6,6 +6,8 @@
 //! buffer is checked once, never trusted (every length is bounds-checked), and read as bytes
 //! without copying; what is text is the core's business ([`meshgate_core::gateway::RequestHead`]).
 
+use std::ops::Range;
+
 /// A serialized header map that passed [`HeaderPairs::parse`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HeaderPairs {
@@ -63,7 +65,24 @@ impl HeaderPairs {
 
     /// The pairs, in order, as bytes.
     pub fn iter(&self) -> Pairs<'_> {
-        Pairs { buf: &self.buf, index: 0, count: self.count, data: self.count.saturating_mul(8).saturating_add(4) }
+        Pairs { buf: &self.buf, index: 0, count: self.count, data: self.data_start() }
+    }
+
+    /// Where the names and values start (after the count and the sizes).
+    fn data_start(&self) -> usize {
+        self.count.saturating_mul(8).saturating_add(4)
+    }
+
+    /// The pairs as text, when every name and value is UTF-8 (the usual request): one check over
+    /// all of them costs less than one per name and value. `None` when any is not text; read
+    /// them as bytes then ([`Self::iter`]).
+    pub fn text_pairs(&self) -> Option<TextPairs<'_>> {
+        if self.count == 0 {
+            return Some(TextPairs { pairs: self.iter(), text: "", base: 0 });
+        }
+        let base = self.data_start();
+        let text = std::str::from_utf8(self.buf.get(base..)?).ok()?;
+        Some(TextPairs { pairs: self.iter(), text, base })
     }
 
     /// The serialized form of `pairs` (the mock host's side of the ABI, and tests).
@@ -100,21 +119,64 @@ pub struct Pairs<'a> {
     data: usize,
 }
 
-impl<'a> Iterator for Pairs<'a> {
-    type Item = (&'a [u8], &'a [u8]);
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl Pairs<'_> {
+    /// Where the next name and value are in the buffer.
+    #[inline]
+    fn next_ranges(&mut self) -> Option<(Range<usize>, Range<usize>)> {
         if self.index >= self.count {
             return None;
         }
         let sizes = 4 + self.index * 8;
         let (name_len, value_len) = (u32_at(self.buf, sizes)?, u32_at(self.buf, sizes + 4)?);
-        let name = self.buf.get(self.data..self.data.checked_add(name_len)?)?;
-        let value_at = self.data + name_len + 1;
-        let value = self.buf.get(value_at..value_at.checked_add(value_len)?)?;
-        self.data = value_at + value_len + 1;
+        let name = self.data..self.data.checked_add(name_len)?;
+        let value_at = name.end.checked_add(1)?;
+        let value = value_at..value_at.checked_add(value_len)?;
+        self.data = value.end.checked_add(1)?;
         self.index += 1;
         Some((name, value))
+    }
+}
+
+impl<'a> Iterator for Pairs<'a> {
+    type Item = (&'a [u8], &'a [u8]);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let (name, value) = self.next_ranges()?;
+        Some((self.buf.get(name)?, self.buf.get(value)?))
+    }
+
+    /// The pairs left, so a consumer can size its buffer once ([`HeaderPairs::parse`] checked
+    /// every length, so the iteration does not end early).
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.count.saturating_sub(self.index);
+        (left, Some(left))
+    }
+}
+
+/// [`Pairs`] as text: [`HeaderPairs::text_pairs`] checked that the names and values are UTF-8.
+#[derive(Clone, Debug)]
+pub struct TextPairs<'a> {
+    pairs: Pairs<'a>,
+    /// The names and values (each followed by its NUL), from `base` in the buffer.
+    text: &'a str,
+    base: usize,
+}
+
+impl<'a> Iterator for TextPairs<'a> {
+    type Item = (&'a str, &'a str);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let (name, value) = self.pairs.next_ranges()?;
+        let at = |r: Range<usize>| self.text.get(r.start.checked_sub(self.base)?..r.end.checked_sub(self.base)?);
+        // Every name and value lies between NULs (or the start): character boundaries, so `get`
+        // finds them.
+        Some((at(name)?, at(value)?))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.pairs.size_hint()
     }
 }
 
@@ -134,6 +196,18 @@ mod tests {
         assert_eq!(got.len(), 4);
         assert_eq!(got.iter().collect::<Vec<_>>(), want);
         assert!(HeaderPairs::parse(Vec::new()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn text_pairs_are_the_pairs_when_all_are_text() {
+        let want: Vec<(&[u8], &[u8])> = vec![(b":path", b"/caf\xc3\xa9"), (b"", b""), (b"x-a", b" b ")];
+        let got = HeaderPairs::parse(pairs(&want)).unwrap();
+        let text: Vec<(&[u8], &[u8])> = got.text_pairs().unwrap().map(|(n, v)| (n.as_bytes(), v.as_bytes())).collect();
+        assert_eq!(text, want);
+        assert_eq!(HeaderPairs::default().text_pairs().unwrap().count(), 0);
+        // One pair that is not text: no text view at all (the glue reads bytes).
+        let latin1 = HeaderPairs::parse(pairs(&[(b"a", b"b"), (b"cookie", b"caf\xe9")])).unwrap();
+        assert!(latin1.text_pairs().is_none());
     }
 
     #[test]

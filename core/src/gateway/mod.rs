@@ -33,7 +33,7 @@ pub mod request;
 pub mod verdict;
 
 pub use http::{strip_port, HostMatch};
-pub use request::RequestHead;
+pub use request::{HeaderBytes, RequestHead};
 pub use verdict::{ConnAction, ConnVerdict, Connection, HttpAction, HttpVerdict, LogLevel, LogLine, Tally};
 
 use crate::intentions::http::HttpRequest;
@@ -383,11 +383,12 @@ pub enum PeerIdentityError {
 /// Parses a peer's URI SAN without allocating.
 pub fn parse_peer_identity(uri: &str) -> Result<PeerIdentity<'_>, PeerIdentityError> {
     let rest = uri.strip_prefix("spiffe://").ok_or(PeerIdentityError::NotSpiffe)?;
-    let (td, path) = rest.split_once('/').ok_or(PeerIdentityError::NotSpiffe)?;
-    if td.is_empty() || path.contains(['?', '#']) {
+    let mut halves = Slashes::new(rest);
+    let (Some(td), Some(path)) = (halves.next(), halves.rest) else { return Err(PeerIdentityError::NotSpiffe) };
+    if td.is_empty() || path.bytes().any(|b| matches!(b, b'?' | b'#')) {
         return Err(PeerIdentityError::NotSpiffe);
     }
-    let mut segments = path.split('/');
+    let mut segments = Slashes::new(path);
     let mut next = || segments.next().filter(|s| !s.is_empty());
     let mut first = next().ok_or(PeerIdentityError::NotSpiffe)?;
     let mut partition = crate::identity::DEFAULT;
@@ -407,6 +408,38 @@ pub fn parse_peer_identity(uri: &str) -> Result<PeerIdentity<'_>, PeerIdentityEr
         }
         "gateway" => Err(PeerIdentityError::MeshGateway),
         _ => Err(PeerIdentityError::NotSpiffe),
+    }
+}
+
+/// `str::split('/')` by bytes: the same pieces, without the generic char searcher's setup per
+/// piece (the peer's URI SAN is split on every request at a terminating gateway).
+struct Slashes<'a> {
+    /// What follows the last `/` found; `None` once the last piece was returned.
+    rest: Option<&'a str>,
+}
+
+impl<'a> Slashes<'a> {
+    fn new(s: &'a str) -> Self {
+        Slashes { rest: Some(s) }
+    }
+}
+
+impl<'a> Iterator for Slashes<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let s = self.rest?;
+        match s.bytes().position(|b| b == b'/') {
+            // `/` is ASCII: both sides of it are character boundaries.
+            Some(i) => {
+                self.rest = s.get(i + 1..);
+                s.get(..i)
+            }
+            None => {
+                self.rest = None;
+                Some(s)
+            }
+        }
     }
 }
 
@@ -609,11 +642,16 @@ struct PathParts<'r> {
 }
 
 fn split_path(raw: &str, normalization: Normalization) -> Result<PathParts<'_>, (PathRejectionKind, &str, &str)> {
-    let (before_fragment, fragment) = match raw.split_once('#') {
-        Some((b, _)) => (b, true),
+    // Byte scans, not `split_once`: `?` and `#` are ASCII (their neighbours are character
+    // boundaries), and the generic char searcher costs more than these short paths (every request).
+    let (before_fragment, fragment) = match raw.bytes().position(|b| b == b'#') {
+        Some(i) => (raw.get(..i).unwrap_or(raw), true),
         None => (raw, false),
     };
-    let (path_part, query) = before_fragment.split_once('?').unwrap_or((before_fragment, ""));
+    let (path_part, query) = match before_fragment.bytes().position(|b| b == b'?') {
+        Some(i) => (before_fragment.get(..i).unwrap_or(before_fragment), before_fragment.get(i + 1..).unwrap_or("")),
+        None => (before_fragment, ""),
+    };
     match path::normalize(path_part, normalization) {
         Ok(p) => {
             let changed = fragment || p.as_ref() != path_part;

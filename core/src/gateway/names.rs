@@ -40,33 +40,66 @@ pub(crate) fn check_dns_name(name: &str) -> Result<(), BadName> {
     lower_dns_name(name, &mut [0; MAX_NAME]).map(|_| ())
 }
 
-/// An SNI name lowercased into `buf` and checked as [`check_dns_name`] checks, in one pass (every
-/// request on a terminating gateway routes its connection's name).
-pub(crate) fn lower_dns_name<'a>(name: &str, buf: &'a mut NameBuf) -> Result<&'a str, BadName> {
+/// How [`lower_dns_name`] reads a byte: one table load per byte instead of a chain of range
+/// tests (every request at a terminating gateway checks its connection's ~70-byte name).
+const DNS_BAD: u8 = 0;
+const DNS_LABEL: u8 = 1;
+const DNS_UPPER: u8 = 2;
+const DNS_DOT: u8 = 3;
+
+const DNS_CLASS: [u8; 256] = {
+    let mut t = [DNS_BAD; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => DNS_LABEL,
+            b'A'..=b'Z' => DNS_UPPER,
+            b'.' => DNS_DOT,
+            _ => DNS_BAD,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// An SNI name lowercased and checked as [`check_dns_name`] checks, in one pass (every request on
+/// a terminating gateway routes its connection's name): `name` itself when it has no upper-case
+/// letter (the usual case: no copy), else its lowercase copy in `buf`.
+pub(crate) fn lower_dns_name<'a>(name: &'a str, buf: &'a mut NameBuf) -> Result<&'a str, BadName> {
     if name.is_empty() {
         return Err(BadName::Empty);
     }
     if name.len() > 253 {
         return Err(BadName::TooLong);
     }
-    let out = buf.get_mut(..name.len()).ok_or(BadName::TooLong)?;
-    let mut label_len = 0usize;
-    for (o, b) in out.iter_mut().zip(name.bytes()) {
-        let b = b.to_ascii_lowercase();
-        match b {
-            b'.' => {
-                if label_len == 0 {
+    // The first bad byte decides the error, as a left-to-right reading finds it.
+    let mut label_empty = true;
+    let mut upper = false;
+    for &b in name.as_bytes() {
+        match DNS_CLASS[usize::from(b)] {
+            DNS_LABEL => label_empty = false,
+            DNS_UPPER => {
+                upper = true;
+                label_empty = false;
+            }
+            DNS_DOT => {
+                if label_empty {
                     return Err(BadName::EmptyLabel);
                 }
-                label_len = 0;
+                label_empty = true;
             }
-            b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => label_len += 1,
             _ => return Err(BadName::BadCharacter),
         }
-        *o = b;
     }
-    if label_len == 0 {
+    if label_empty {
         return Err(BadName::EmptyLabel);
+    }
+    if !upper {
+        return Ok(name);
+    }
+    let out = buf.get_mut(..name.len()).ok_or(BadName::TooLong)?;
+    for (o, b) in out.iter_mut().zip(name.bytes()) {
+        *o = b.to_ascii_lowercase();
     }
     // Only ASCII letters, digits, `-`, `_` and `.` were written.
     std::str::from_utf8(out).map_err(|_| BadName::BadCharacter)

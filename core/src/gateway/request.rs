@@ -44,18 +44,20 @@ pub struct RequestHead<'a> {
 }
 
 impl<'a> RequestHead<'a> {
-    /// Sorts the host's `(name, value)` pairs. Pseudo-headers other than `:authority`, `:path` and
-    /// `:method` (`:scheme`, …) are not rules' business and are skipped; so is a repeated
-    /// pseudo-header (the first counts, as in Envoy). A `Host` header stands in for a missing
-    /// `:authority`.
-    pub fn from_pairs<I>(pairs: I) -> RequestHead<'a>
+    /// Sorts the host's `(name, value)` pairs: bytes, or text a host already checked (see
+    /// [`HeaderBytes`]). Pseudo-headers other than `:authority`, `:path` and `:method` (`:scheme`,
+    /// …) are not rules' business and are skipped; so is a repeated pseudo-header (the first
+    /// counts, as in Envoy). A `Host` header stands in for a missing `:authority`.
+    pub fn from_pairs<I, B>(pairs: I) -> RequestHead<'a>
     where
-        I: IntoIterator<Item = (&'a [u8], &'a [u8])>,
+        I: IntoIterator<Item = (B, B)>,
+        B: HeaderBytes<'a>,
     {
         let mut head = RequestHead::default();
         let (mut authority, mut path, mut method, mut host) = (None, None, None, None);
-        for (name, value) in pairs {
-            let slot = match name {
+        let mut pairs = pairs.into_iter();
+        while let Some((name, value)) = pairs.next() {
+            let slot = match name.bytes() {
                 b":authority" => Some((&mut authority, Pseudo::Authority)),
                 b":path" => Some((&mut path, Pseudo::Path)),
                 b":method" => Some((&mut method, Pseudo::Method)),
@@ -63,22 +65,28 @@ impl<'a> RequestHead<'a> {
             };
             if let Some((slot, which)) = slot {
                 if slot.is_none() {
-                    *slot = Some((std::str::from_utf8(value).ok(), which));
+                    *slot = Some((value.text().ok(), which));
                 }
                 continue;
             }
-            if name.first() == Some(&b':') {
+            if name.bytes().first() == Some(&b':') {
                 continue;
             }
-            match (std::str::from_utf8(name), std::str::from_utf8(value)) {
+            match (name.text(), value.text()) {
                 (Ok(n), Ok(v)) => {
                     let v = trim_ows(v);
                     if host.is_none() && n.eq_ignore_ascii_case("host") {
                         host = Some(v);
                     }
+                    if head.headers.capacity() == 0 {
+                        // One allocation for this header and every one left, not one per
+                        // doubling; none when the request has no regular header. (A hint, so
+                        // bounded: a wrong one must not ask for a huge buffer.)
+                        head.headers.reserve(pairs.size_hint().0.saturating_add(1).min(256));
+                    }
                     head.headers.push((n, v));
                 }
-                _ => head.unreadable.push(name),
+                _ => head.unreadable.push(name.bytes()),
             }
         }
         if authority.is_none() {
@@ -98,13 +106,45 @@ impl<'a> RequestHead<'a> {
 
     /// [`Self::from_pairs`] for text pairs (tests, the CLI, the playground).
     pub fn from_text(pairs: &[(&'a str, &'a str)]) -> RequestHead<'a> {
-        Self::from_pairs(pairs.iter().map(|(n, v)| (n.as_bytes(), v.as_bytes())))
+        Self::from_pairs(pairs.iter().copied())
+    }
+}
+
+/// A header name or value as a host hands it over: bytes that may not be text, or text the host
+/// already checked (one check over its whole header buffer costs less than one per value).
+pub trait HeaderBytes<'a>: Copy {
+    fn bytes(self) -> &'a [u8];
+    /// The value as text; `Err` when it is not UTF-8.
+    fn text(self) -> Result<&'a str, std::str::Utf8Error>;
+}
+
+impl<'a> HeaderBytes<'a> for &'a [u8] {
+    fn bytes(self) -> &'a [u8] {
+        self
+    }
+    fn text(self) -> Result<&'a str, std::str::Utf8Error> {
+        std::str::from_utf8(self)
+    }
+}
+
+impl<'a> HeaderBytes<'a> for &'a str {
+    fn bytes(self) -> &'a [u8] {
+        self.as_bytes()
+    }
+    fn text(self) -> Result<&'a str, std::str::Utf8Error> {
+        Ok(self)
     }
 }
 
 /// Without leading and trailing SP and HTAB (RFC 9110's optional whitespace).
 pub fn trim_ows(v: &str) -> &str {
-    v.trim_matches([' ', '\t'])
+    // By bytes: SP and HTAB are ASCII, so the cut points are character boundaries, and a byte
+    // test is cheaper than the char pattern (every header value of every request).
+    let ows = |b: &u8| matches!(b, b' ' | b'\t');
+    let bytes = v.as_bytes();
+    let start = bytes.iter().position(|b| !ows(b)).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !ows(b)).map_or(start, |i| i + 1);
+    v.get(start..end).unwrap_or(v)
 }
 
 #[cfg(test)]
@@ -135,6 +175,25 @@ mod tests {
         let head = RequestHead::from_pairs(pairs);
         assert_eq!(head.unreadable_pseudo, Some(Pseudo::Path));
         assert_eq!(head.path, "");
+    }
+
+    #[test]
+    fn optional_whitespace_is_trimmed_at_both_ends_only() {
+        for (v, want) in
+            [(" \ta b\t ", "a b"), ("", ""), (" \t ", ""), ("x", "x"), (" é ", "é"), ("\u{a0}x", "\u{a0}x")]
+        {
+            assert_eq!(trim_ows(v), want, "{v:?}");
+            assert_eq!(trim_ows(v), v.trim_matches([' ', '\t']), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn text_pairs_read_as_byte_pairs_do() {
+        let text = [(":authority", "a"), (":path", "/x"), ("Host", "b"), ("x-user", " m ")];
+        let bytes: Vec<(&[u8], &[u8])> = text.iter().map(|(n, v)| (n.as_bytes(), v.as_bytes())).collect();
+        let (t, b) = (RequestHead::from_text(&text), RequestHead::from_pairs(bytes));
+        assert_eq!((t.authority, t.path, &t.headers), (b.authority, b.path, &b.headers));
+        assert_eq!(t.headers, vec![("Host", "b"), ("x-user", "m")]);
     }
 
     #[test]

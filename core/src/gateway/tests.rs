@@ -190,6 +190,29 @@ fn spiffe_ids_parse_without_allocating() {
 }
 
 #[test]
+fn slashes_split_as_str_split_does() {
+    for s in ["", "/", "a", "a/", "/a", "a//b", "ns/default/dc/dc1/svc/web", "é/ü//", "x/y/z/"] {
+        assert_eq!(Slashes::new(s).collect::<Vec<_>>(), s.split('/').collect::<Vec<_>>(), "{s:?}");
+    }
+}
+
+#[test]
+fn split_path_cuts_the_query_and_the_fragment() {
+    let n = Normalization::default();
+    let cases = [
+        ("/a?x=1#f", "/a", "x=1", true),
+        ("/a#f?x", "/a", "", true),
+        ("/a?x?y", "/a", "x?y", false),
+        ("/a", "/a", "", false),
+        ("/a?", "/a", "", false),
+    ];
+    for (raw, path, query, changed) in cases {
+        let p = split_path(raw, n).unwrap();
+        assert_eq!((p.path.as_ref(), p.query, p.changed), (path, query, changed), "{raw}");
+    }
+}
+
+#[test]
 fn ingress_routes_by_host_then_path_and_header_in_the_plans_order() {
     let ix = index("ingress");
     let debug = [("x-debug", "1")];

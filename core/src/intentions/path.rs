@@ -71,6 +71,11 @@ pub fn normalize(raw: &str, opts: Normalization) -> Result<Cow<'_, str>, PathRej
     let bytes = raw.as_bytes();
     let (mut end, mut backslash, mut needs_work, mut prev) = (bytes.len(), false, false, 0u8);
     for (i, &b) in bytes.iter().enumerate() {
+        // Most bytes are none of the ones below: one table load lets them pass.
+        if !PATH_SPECIAL[usize::from(b)] {
+            prev = b;
+            continue;
+        }
         match b {
             b'?' | b'#' => {
                 end = i;
@@ -100,6 +105,18 @@ pub fn normalize(raw: &str, opts: Normalization) -> Result<Cow<'_, str>, PathRej
     }
     Ok(Cow::Owned(out))
 }
+
+/// The bytes [`normalize`]'s first pass must look at: `?`, `#`, controls, `;`, `\`, `%`, `.`
+/// and `/`.
+const PATH_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        t[b] = matches!(b as u8, b'?' | b'#' | 0..=0x1f | 0x7f | b';' | b'\\' | b'%' | b'.' | b'/');
+        b += 1;
+    }
+    t
+};
 
 fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')

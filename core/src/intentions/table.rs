@@ -22,6 +22,9 @@ pub struct IntentionTable {
     compiled: Vec<Vec<CompiledMatch>>,
     /// Interned names; the keys share the intentions' strings (no copy per source name).
     names: FastMap<SharedStr, Id>,
+    /// The id of `default`, when interned: most partitions and namespaces a request names are
+    /// `default`, and comparing 7 bytes is cheaper than hashing them (four lookups per decision).
+    default_id: Option<Id>,
     /// (partition, namespace, name) of the destination → sources.
     exact_destinations: FastMap<(Id, Id, Id), Bucket>,
     /// (partition, namespace) → sources, for destination name `*`.
@@ -250,6 +253,7 @@ impl IntentionTable {
             compiled,
             // Every source is usually a distinct name: size once rather than rehash 17 times.
             names: FastMap::with_capacity_and_hasher(intentions.len() + 8, Default::default()),
+            default_id: None,
             exact_destinations: FastMap::default(),
             namespace_destinations: FastMap::default(),
             partition_destinations: FastMap::default(),
@@ -285,6 +289,7 @@ impl IntentionTable {
             };
         }
         t.intentions = intentions;
+        t.default_id = t.names.get(crate::identity::DEFAULT).copied();
         Ok(t)
     }
 
@@ -359,17 +364,19 @@ impl IntentionTable {
     /// The highest-ranked intention whose source and destination match, if any.
     pub fn find(&self, req: &Request<'_>) -> Option<usize> {
         let id = |s: &str| self.names.get(s).copied();
+        // A partition or namespace: empty means `default`, whose id is at hand.
+        let tenancy = |s: &str| match or_default(s) {
+            crate::identity::DEFAULT => self.default_id,
+            s => id(s),
+        };
         let d = req.destination;
-        let d_ap = id(or_default(d.partition))?;
-        let d_ns = id(or_default(d.namespace));
+        let d_ap = tenancy(d.partition)?;
+        let d_ns = tenancy(d.namespace);
         let d_name = id(d.name);
         let c = req.source;
-        let scope = if c.peer.is_empty() {
-            id(or_default(c.partition)).map(Scope::Partition)
-        } else {
-            id(c.peer).map(Scope::Peer)
-        }?;
-        let c_ns = id(or_default(c.namespace));
+        let scope =
+            if c.peer.is_empty() { tenancy(c.partition).map(Scope::Partition) } else { id(c.peer).map(Scope::Peer) }?;
+        let c_ns = tenancy(c.namespace);
         let c_name = id(c.name);
         let lookup = |b: &Bucket| -> Option<u32> {
             if let (Some(ns), Some(name)) = (c_ns, c_name) {
