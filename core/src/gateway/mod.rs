@@ -399,11 +399,14 @@ pub fn parse_peer_identity(uri: &str) -> Result<PeerIdentity<'_>, PeerIdentityEr
     match first {
         "ns" => {
             let namespace = next().ok_or(PeerIdentityError::NotSpiffe)?;
-            let (Some("dc"), Some(datacenter), Some("svc"), Some(service), None) =
-                (next(), next(), next(), next(), next())
-            else {
+            let (Some("dc"), Some(datacenter), Some("svc"), Some(service)) = (next(), next(), next(), next()) else {
                 return Err(PeerIdentityError::NotSpiffe);
             };
+            // The service is the last segment: Consul's service IDs end there, so `…/svc/web/` or
+            // `…/svc/web//x` is no service identity (an empty segment must not hide the rest).
+            if segments.rest.is_some() {
+                return Err(PeerIdentityError::NotSpiffe);
+            }
             Ok(PeerIdentity { trust_domain: td, partition, namespace, datacenter, service })
         }
         "gateway" => Err(PeerIdentityError::MeshGateway),

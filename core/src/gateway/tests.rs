@@ -182,9 +182,16 @@ fn spiffe_ids_parse_without_allocating() {
     );
     let p = parse_peer_identity("spiffe://td.consul/ns/default/dc/dc1/svc/api").unwrap();
     assert_eq!(p.partition, "default");
-    for bad in
-        ["spiffe://td/ns//dc/dc1/svc/x", "spiffe://td", "spiffe:///ns/a/dc/b/svc/c", "spiffe://td/ns/a/dc/b/svc/c?x"]
-    {
+    for bad in [
+        "spiffe://td/ns//dc/dc1/svc/x",
+        "spiffe://td",
+        "spiffe:///ns/a/dc/b/svc/c",
+        "spiffe://td/ns/a/dc/b/svc/c?x",
+        // Anything after the service, even behind an empty segment, is no service identity.
+        "spiffe://td/ns/a/dc/b/svc/c/",
+        "spiffe://td/ns/a/dc/b/svc/c//admin",
+        "spiffe://td/ns/a/dc/b/svc/c/x",
+    ] {
         assert_eq!(parse_peer_identity(bad), Err(PeerIdentityError::NotSpiffe), "{bad}");
     }
 }
