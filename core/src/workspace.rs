@@ -259,7 +259,7 @@ impl<'w> Entries<'w> {
         let mut default_sameness: Vec<(String, &'w crate::model::sameness_group::SamenessGroup)> = Vec::new();
         // In key order (kind, then name), so the first by name is the one kept.
         for ((kind, id), entry) in &by_id {
-            if let (EntryKind::SamenessGroup, &&ConfigEntry::SamenessGroup(ref g)) = (*kind, entry) {
+            if let (EntryKind::SamenessGroup, ConfigEntry::SamenessGroup(g)) = (*kind, *entry) {
                 if g.default_for_failover && !default_sameness.iter().any(|(p, _)| *p == id.partition) {
                     default_sameness.push((id.partition.to_string(), g));
                 }
