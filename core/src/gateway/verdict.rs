@@ -186,6 +186,21 @@ pub fn host_error_line(what: &str, error: &dyn std::fmt::Display) -> LogLine {
     LogLine { level: LogLevel::Error, text }
 }
 
+/// A plan whose `direct_cluster` is not the cluster the decision picked (`what`: the listener or
+/// the linked service it marks): `meshgate envoy` never writes one, and Envoy's route would send
+/// the request where the filter did not decide, so it is refused.
+fn misdirected<'i>(what: &str, log: Option<LogLine>) -> HttpVerdict<'i> {
+    HttpVerdict {
+        tally: Tally::Error,
+        action: HttpAction::Reply(reply(
+            500,
+            "filter-error",
+            &format!("meshgate: the plan routes this {what} to another cluster"),
+        )),
+        log,
+    }
+}
+
 fn reply(status: u32, reason: &'static str, message: &str) -> Reply {
     Reply { status, reason, body: format!("meshgate: {message}\n") }
 }
@@ -339,17 +354,7 @@ impl GatewayIndex {
         // the one decided cannot come from `meshgate envoy`; refuse rather than misroute.
         let cluster = match self.direct_cluster(conn.port) {
             Some(direct) if direct == cluster => None,
-            Some(_) => {
-                return HttpVerdict {
-                    tally: Tally::Error,
-                    action: HttpAction::Reply(reply(
-                        500,
-                        "filter-error",
-                        "meshgate: the plan routes this listener to another cluster",
-                    )),
-                    log,
-                }
-            }
+            Some(_) => return misdirected("listener", log),
             None => Some(cluster),
         };
         let forward = Forward {
@@ -448,17 +453,7 @@ impl GatewayIndex {
         let direct = sni.linked().and_then(|l| l.direct_cluster.as_deref().map(|d| d == l.cluster));
         let remove_headers = match direct {
             Some(true) => Vec::new(),
-            Some(false) => {
-                return HttpVerdict {
-                    tally: Tally::Error,
-                    action: HttpAction::Reply(reply(
-                        500,
-                        "filter-error",
-                        "the plan routes this service to another cluster",
-                    )),
-                    log,
-                }
-            }
+            Some(false) => return misdirected("service", log),
             None => [super::ROUTING_HEADER, super::ROUTE_HEADER, CLIENT_CERT_HEADER]
                 .into_iter()
                 .filter(|h| head.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(h)))
