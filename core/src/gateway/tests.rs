@@ -196,6 +196,51 @@ fn spiffe_ids_parse_without_allocating() {
     }
 }
 
+proptest::proptest! {
+    /// The filter's allocation-free parser and the planner's `SpiffeId::parse` (what `meshgate
+    /// check` and the playground read a peer with) accept the same service identities and read
+    /// the same names from them: preview and enforcement agree on who the peer is. Inputs are a
+    /// service ID's shape with any segment replaced and segments added before or after it.
+    #[test]
+    fn the_filter_and_the_planner_read_the_same_service_identities(
+        ap in proptest::option::of(proptest::sample::select(vec!["team", "", "default"])),
+        names in proptest::collection::vec(proptest::prop_oneof![
+            4 => proptest::sample::select(vec!["web", "default", "dc1", "WEB", "ns"]),
+            1 => proptest::sample::select(vec!["", "a?b", "a#b"]),
+        ], 3),
+        // Mostly the service shape's own keywords, so that many inputs are identities.
+        keywords in (0..8usize, proptest::sample::select(vec!["gateway", "mesh", "NS", "svc", "ns"])),
+        before in proptest::collection::vec(proptest::sample::select(vec!["", "x", "ap"]), 0..2),
+        after in proptest::collection::vec(proptest::sample::select(vec!["", "x", "svc"]), 0..3),
+        td in proptest::sample::select(vec!["td.consul", "TD.consul", ""]),
+    ) {
+        let mut segments: Vec<&str> = before;
+        if let Some(ap) = ap {
+            segments.extend(["ap", ap]);
+        }
+        let mut shape = ["ns", "dc", "svc"];
+        if let Some(k) = shape.get_mut(keywords.0) {
+            *k = keywords.1;
+        }
+        for (keyword, name) in shape.iter().zip(&names) {
+            segments.extend([*keyword, *name]);
+        }
+        segments.extend(after);
+        let uri = format!("spiffe://{td}/{}", segments.join("/"));
+        let filter = parse_peer_identity(&uri).ok().map(|p| {
+            let names = (p.partition, p.namespace, p.datacenter, p.service);
+            (p.trust_domain.to_ascii_lowercase(), names.0.to_string(), names.1.to_string(), names.2.to_string(), names.3.to_string())
+        });
+        let planner = match crate::names::SpiffeId::parse(&uri) {
+            Ok(crate::names::SpiffeId::Service { trust_domain, partition, namespace, datacenter, service }) => {
+                Some((trust_domain, partition, namespace, datacenter, service))
+            }
+            _ => None,
+        };
+        proptest::prop_assert_eq!(filter, planner, "{}", uri);
+    }
+}
+
 #[test]
 fn slashes_split_as_str_split_does() {
     for s in ["", "/", "a", "a/", "/a", "a//b", "ns/default/dc/dc1/svc/web", "é/ü//", "x/y/z/"] {
