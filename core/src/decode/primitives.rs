@@ -317,10 +317,20 @@ impl<T: Decode> Decode for Vec<T> {
     }
     fn decode(node: &Node, cx: &mut Cx) -> Option<Self> {
         match &node.value {
-            // Items that fail are reported and left out, so later items are still checked.
-            Value::Array(items) => Some(items.iter().filter_map(|item| T::decode(item, cx)).collect()),
+            // Items that fail are reported and left out, so later items are still checked. A
+            // plain loop, not `filter_map(..).collect()`: this is instantiated for every list type
+            // of the model, and the iterator form costs three functions per type in the wasm.
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    if let Some(v) = T::decode(item, cx) {
+                        out.push(v);
+                    }
+                }
+                Some(out)
+            }
             // A single block where a list of blocks is expected (HCL's `Listeners { … }`).
-            Value::Object(_) => Some(T::decode(node, cx).into_iter().collect()),
+            Value::Object(_) => Some(T::decode(node, cx).map_or_else(Vec::new, |v| vec![v])),
             _ => {
                 cx.type_error(node, Self::expected());
                 None
