@@ -149,8 +149,9 @@ impl Decimal {
         Some(if self.exp < 0 { m as f64 / p } else { m as f64 * p })
     }
 
-    /// value = a / b × 2^bin_exp exactly, with a = digits × 5^exp or b = 5^-exp. The first 66 bits
-    /// of the quotient and whether a remainder is left are all rounding needs.
+    /// value = a / b × 2^exp exactly, with a = digits × 5^exp or b = 5^-exp. The first 63–64 bits
+    /// of the quotient and whether a remainder is left are all rounding needs (u64, not u128: wasm
+    /// has no 128-bit arithmetic, and emulating it costs code).
     fn slow(&self) -> f64 {
         let mut a = Big::from_digits(&self.digits);
         let mut b = Big(vec![1]);
@@ -159,17 +160,17 @@ impl Decimal {
         } else {
             b.mul_pow5(self.exp.unsigned_abs());
         }
-        // Scale so the quotient is in [2^64, 2^66): a/b is in (2^(la-lb-1), 2^(la-lb+1)).
-        let shift = 65 - (a.bit_len() - b.bit_len());
+        // Scale so the quotient is in [2^62, 2^64): a/b is in (2^(la-lb-1), 2^(la-lb+1)).
+        let shift = 63 - (a.bit_len() - b.bit_len());
         if shift >= 0 {
             a.shl(shift.unsigned_abs());
         } else {
             b.shl(shift.unsigned_abs());
         }
-        // Restoring division, one quotient bit at a time: 66 compare-and-subtracts.
-        b.shl(66);
-        let mut q: u128 = 0;
-        for i in (0..66).rev() {
+        // Restoring division, one quotient bit at a time: 64 compare-and-subtracts.
+        b.shl(64);
+        let mut q: u64 = 0;
+        for i in (0..64).rev() {
             b.shr1();
             if a.cmp(&b) != Ordering::Less {
                 a.sub(&b);
@@ -180,18 +181,18 @@ impl Decimal {
     }
 }
 
-/// The double nearest `(q + f) × 2^e2`, where `q` has 65 or 66 bits and `0 < f < 1` iff `sticky`;
+/// The double nearest `(q + f) × 2^e2`, where `q` has 63 or 64 bits and `0 < f < 1` iff `sticky`;
 /// ties to even.
-fn round(q: u128, e2: i64, sticky: bool) -> f64 {
-    let len = i64::from(128 - q.leading_zeros());
+fn round(q: u64, e2: i64, sticky: bool) -> f64 {
+    let len = i64::from(64 - q.leading_zeros());
     // Bits below the last one a double keeps: 53 significant bits, none below 2^-1074.
     let drop = (len - 53).max(-1074 - e2);
     if drop > len {
         return 0.0; // (q + f) × 2^e2 < 2^(len+e2) ≤ half of 2^-1074.
     }
-    let drop = drop.unsigned_abs() as u32; // 12..=66
-    let mut m = q >> drop;
-    let rest = q & ((1 << drop) - 1);
+    let drop = drop.unsigned_abs() as u32; // 10..=64
+    let mut m = q.checked_shr(drop).unwrap_or(0);
+    let rest = q & (u64::MAX >> (64 - drop));
     let half = 1 << (drop - 1);
     if rest > half || (rest == half && (sticky || m & 1 == 1)) {
         m += 1;
@@ -202,7 +203,6 @@ fn round(q: u128, e2: i64, sticky: bool) -> f64 {
         e += 1;
     }
     // value = m × 2^e with m < 2^53; below 2^52 only for subnormals, where e = -1074.
-    let m = m as u64;
     let bits = if m < 1 << 52 {
         m
     } else {
