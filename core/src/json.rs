@@ -133,7 +133,7 @@ impl Reader<'_> {
         if let Ok(i) = text.parse::<i64>() {
             return Some(i.into());
         }
-        serde_json::Number::from_f64(text.parse().ok()?).map(Value::Number)
+        serde_json::Number::from_f64(crate::float::parse_f64(text)?).map(Value::Number)
     }
 
     fn string(&mut self) -> Option<String> {

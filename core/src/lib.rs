@@ -9,6 +9,7 @@ pub mod crd;
 pub mod decode;
 pub mod diag;
 pub mod envoy;
+mod float;
 pub mod gateway;
 pub mod identity;
 pub mod intentions;

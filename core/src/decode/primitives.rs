@@ -2,6 +2,7 @@
 
 use super::{Cx, Decode};
 use crate::diag::Code;
+use crate::float::parse_f64;
 use crate::sorted::SortedMap;
 use crate::syntax::{Node, Value};
 use serde::Serialize;
@@ -68,7 +69,7 @@ pub(crate) fn number_f64(text: &str) -> Option<f64> {
         ".inf" | "+.inf" => Some(f64::INFINITY),
         "-.inf" => Some(f64::NEG_INFINITY),
         ".nan" => Some(f64::NAN),
-        _ => t.parse::<f64>().ok(),
+        _ => parse_f64(t),
     }
 }
 
@@ -184,7 +185,7 @@ pub(crate) fn integer_i128(text: &str) -> Option<i128> {
         lower.parse::<i128>().ok()?
     } else {
         // 8080.0 or 1e3 are integers too when they have no fraction.
-        let f = lower.parse::<f64>().ok()?;
+        let f = parse_f64(&lower)?;
         if f.fract() != 0.0 || !f.is_finite() || f.abs() > 1e18 {
             return None;
         }
@@ -280,8 +281,8 @@ impl Decode for f64 {
                     None
                 }
             },
-            Value::String(text) => match text.trim().parse::<f64>() {
-                Ok(v) if v.is_finite() && text.trim() == text => Some(v),
+            Value::String(text) => match parse_f64(text.trim()) {
+                Some(v) if v.is_finite() && text.trim() == text => Some(v),
                 _ => {
                     cx.type_error(node, Self::expected());
                     None
@@ -469,7 +470,7 @@ impl Duration {
         while !rest.is_empty() {
             let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
             let (num, after) = rest.split_at(num_len);
-            let value: f64 = num.parse().map_err(|_| format!("`{t}` is not a duration like \"5s\" or \"1m30s\""))?;
+            let value = parse_f64(num).ok_or_else(|| format!("`{t}` is not a duration like \"5s\" or \"1m30s\""))?;
             let unit_len = after.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(after.len());
             let (unit, next) = after.split_at(unit_len);
             let scale = match unit {

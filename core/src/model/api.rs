@@ -286,7 +286,7 @@ fn is_empty(node: &Node) -> bool {
     match &node.value {
         Value::Null | Value::Bool(false) => true,
         Value::String(s) => s.is_empty(),
-        Value::Number(n) => n.parse::<f64>().is_ok_and(|n| n == 0.0),
+        Value::Number(n) => crate::float::parse_f64(n).is_some_and(|n| n == 0.0),
         Value::Array(items) => items.is_empty(),
         Value::Object(entries) => entries.iter().all(|e| is_empty(&e.value)),
         Value::Bool(true) => false,
