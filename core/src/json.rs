@@ -497,7 +497,7 @@ mod tests {
                 }
             }
         }
-        assert!(checked > 40, "found only {checked} templates");
+        assert!(checked > 80, "found only {checked} templates");
     }
 
     fn arb_value() -> impl Strategy<Value = Value> {

@@ -4,7 +4,8 @@
 use super::write::camel;
 use crate::convert::ConvertError;
 use crate::model::EntryKind;
-use serde_json::{json, Map, Value};
+use crate::tpl;
+use serde_json::{Map, Value};
 
 type Fields = Map<String, Value>;
 
@@ -60,7 +61,7 @@ pub fn resources(
         EntryKind::HttpRoute => http_route(&w, fields, &mut extra)?,
         _ => tcp_route(&w, fields)?,
     };
-    let mut out = vec![json!({"apiVersion": api_version, "kind": crd_kind, "metadata": {"name": name}, "spec": spec})];
+    let mut out = vec![super::write::resource(api_version, crd_kind, name, spec)];
     out.extend(extra);
     Ok(out)
 }
@@ -83,8 +84,6 @@ fn gateway(w: &Writer, mut fields: Fields, extra: &mut Vec<Value>) -> Result<Val
         };
         out.insert("protocol".into(), Value::String(protocol.into()));
         if !tls.is_empty() {
-            let mut t = Map::new();
-            t.insert("mode".into(), json!("Terminate"));
             let mut refs = Vec::new();
             for c in list(tls.remove("Certificates")) {
                 let mut c = obj(Some(c));
@@ -96,10 +95,7 @@ fn gateway(w: &Writer, mut fields: Fields, extra: &mut Vec<Value>) -> Result<Val
                 }
                 let name = c.remove("Name").unwrap_or(Value::Null);
                 w.rest("a certificate reference's ", &c)?;
-                refs.push(json!({"name": name}));
-            }
-            if !refs.is_empty() {
-                t.insert("certificateRefs".into(), Value::Array(refs));
+                refs.push(tpl!(r#"{ "name": $0 }"#, name));
             }
             let mut options = Map::new();
             for (from, option) in [
@@ -112,13 +108,15 @@ fn gateway(w: &Writer, mut fields: Fields, extra: &mut Vec<Value>) -> Result<Val
             }
             if let Some(Value::Array(suites)) = tls.remove("CipherSuites") {
                 let joined: Vec<&str> = suites.iter().filter_map(Value::as_str).collect();
-                options.insert("api-gateway.consul.hashicorp.com/tls_cipher_suites".into(), json!(joined.join(",")));
-            }
-            if !options.is_empty() {
-                t.insert("options".into(), Value::Object(options));
+                options.insert("api-gateway.consul.hashicorp.com/tls_cipher_suites".into(), joined.join(",").into());
             }
             w.rest("a listener's TLS.", &tls)?;
-            out.insert("tls".into(), Value::Object(t));
+            let t = tpl!(
+                r#"{ "mode": "Terminate", "certificateRefs": $0?, "options": $1? }"#,
+                (!refs.is_empty()).then_some(refs),
+                (!options.is_empty()).then_some(options),
+            );
+            out.insert("tls".into(), t);
         }
         if let Some(policy) = gateway_policy(w, &out, &mut l)? {
             extra.push(policy);
@@ -127,7 +125,7 @@ fn gateway(w: &Writer, mut fields: Fields, extra: &mut Vec<Value>) -> Result<Val
         listeners.push(Value::Object(out));
     }
     w.rest("", &fields)?;
-    Ok(json!({"gatewayClassName": "consul", "listeners": listeners}))
+    Ok(tpl!(r#"{ "gatewayClassName": "consul", "listeners": $0 }"#, listeners))
 }
 
 /// A listener's `Default`/`Override` as the GatewayPolicy consul-k8s reads them from: it targets
@@ -155,14 +153,14 @@ fn gateway_policy(w: &Writer, listener: &Fields, l: &mut Fields) -> Result<Optio
     };
     spec.insert(
         "targetRef".into(),
-        json!({"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": w.name, "sectionName": section}),
+        tpl!(
+            r#"{ "group": "gateway.networking.k8s.io", "kind": "Gateway", "name": $0, "sectionName": $1 }"#,
+            w.name,
+            section,
+        ),
     );
-    Ok(Some(json!({
-        "apiVersion": "consul.hashicorp.com/v1alpha1",
-        "kind": "GatewayPolicy",
-        "metadata": {"name": format!("{}-{section}", w.name)},
-        "spec": spec,
-    })))
+    let name = format!("{}-{section}", w.name);
+    Ok(Some(super::write::resource("consul.hashicorp.com/v1alpha1", "GatewayPolicy", &name, Value::Object(spec))))
 }
 
 fn parent_refs(w: &Writer, parents: Vec<Value>) -> Result<Vec<Value>, ConvertError> {
@@ -186,11 +184,11 @@ fn tcp_route(w: &Writer, mut fields: Fields) -> Result<Value, ConvertError> {
     let mut refs = Vec::new();
     for s in list(fields.remove("Services")) {
         let mut s = obj(Some(s));
-        refs.push(json!({"name": s.remove("Name").unwrap_or(Value::Null)}));
+        refs.push(tpl!(r#"{ "name": $0 }"#, s.remove("Name").unwrap_or(Value::Null)));
         w.rest("a service's ", &s)?;
     }
     w.rest("", &fields)?;
-    Ok(json!({"parentRefs": parents, "rules": [{"backendRefs": refs}]}))
+    Ok(tpl!(r#"{ "parentRefs": $0, "rules": [{ "backendRefs": $1 }] }"#, parents, refs))
 }
 
 fn http_route(w: &Writer, mut fields: Fields, extra: &mut Vec<Value>) -> Result<Value, ConvertError> {
@@ -220,7 +218,7 @@ fn http_route(w: &Writer, mut fields: Fields, extra: &mut Vec<Value>) -> Result<
             b.insert("name".into(), s.remove("Name").unwrap_or(Value::Null));
             // Consul reads weight 0 as 1, and the Gateway API's default is 1: written out, it is 1.
             let weight = s.remove("Weight").and_then(|v| v.as_i64()).unwrap_or(0).max(1);
-            b.insert("weight".into(), json!(weight));
+            b.insert("weight".into(), weight.into());
             let own = filters(
                 w,
                 s.remove("Filters"),
@@ -249,7 +247,7 @@ const VALUE_TYPES: &[(&str, &str)] = &[("exact", "Exact"), ("regex", "RegularExp
 fn gateway_type(w: &Writer, table: &[(&str, &str)], consul: Option<&Value>) -> Result<Value, ConvertError> {
     let c = consul.and_then(Value::as_str).unwrap_or("");
     match table.iter().find(|(k, _)| *k == c) {
-        Some((_, g)) => Ok(json!(g)),
+        Some((_, g)) => Ok(Value::from(*g)),
         None => Err(
             w.not(&format!("match type \"{c}\""), "the Gateway API matches exact values or regular expressions only")
         ),
@@ -261,18 +259,17 @@ fn http_match(w: &Writer, m: Value) -> Result<Value, ConvertError> {
     let mut out = Map::new();
     if let Some(p) = m.remove("Path") {
         let mut p = obj(Some(p));
-        out.insert(
-            "path".into(),
-            json!({"type": gateway_type(w, PATH_TYPES, p.get("Match"))?, "value": p.remove("Value").unwrap_or(json!("/"))}),
-        );
+        let path_type = gateway_type(w, PATH_TYPES, p.get("Match"))?;
+        let value = p.remove("Value").unwrap_or_else(|| "/".into());
+        out.insert("path".into(), tpl!(r#"{ "type": $0, "value": $1 }"#, path_type, value));
     }
     for (from, to) in [("Headers", "headers"), ("Query", "queryParams")] {
         let mut items = Vec::new();
         for h in list(m.remove(from)) {
             let h = obj(Some(h));
             let t = gateway_type(w, VALUE_TYPES, h.get("Match"))?;
-            items
-                .push(json!({"type": t, "name": h.get("Name"), "value": h.get("Value").cloned().unwrap_or(json!(""))}));
+            let value = h.get("Value").cloned().unwrap_or_else(|| "".into());
+            items.push(tpl!(r#"{ "type": $0, "name": $1, "value": $2 }"#, t, h.get("Name").cloned(), value));
         }
         if !items.is_empty() {
             out.insert(to.into(), Value::Array(items));
@@ -288,7 +285,8 @@ fn http_match(w: &Writer, m: Value) -> Result<Value, ConvertError> {
 /// `{Add: {name: value}}` → `[{name, value}]`.
 fn header_list(v: Option<Value>) -> Option<Value> {
     let m = obj(v);
-    (!m.is_empty()).then(|| Value::Array(m.into_iter().map(|(k, v)| json!({"name": k, "value": v})).collect()))
+    (!m.is_empty())
+        .then(|| Value::Array(m.into_iter().map(|(k, v)| tpl!(r#"{ "name": $0, "value": $1 }"#, k, v)).collect()))
 }
 
 fn header_modifier(h: Value) -> Value {
@@ -310,7 +308,7 @@ fn nanoseconds(spec: Value) -> Value {
     let Value::Object(mut fields) = spec else { return spec };
     for v in fields.values_mut() {
         if let Some(d) = v.as_str().and_then(|s| crate::decode::Duration::parse(s).ok()) {
-            *v = json!(d.nanos);
+            *v = d.nanos.into();
         }
     }
     Value::Object(fields)
@@ -326,11 +324,14 @@ fn filters(
     let mut out = Vec::new();
     let mut request = obj(request);
     for h in list(request.remove("Headers")) {
-        out.push(json!({"type": "RequestHeaderModifier", "requestHeaderModifier": header_modifier(h)}));
+        out.push(tpl!(r#"{ "type": "RequestHeaderModifier", "requestHeaderModifier": $0 }"#, header_modifier(h),));
     }
     if let Some(r) = request.remove("URLRewrite") {
-        let path = obj(Some(r)).remove("Path").unwrap_or(json!(""));
-        out.push(json!({"type": "URLRewrite", "urlRewrite": {"path": {"type": "ReplacePrefixMatch", "replacePrefixMatch": path}}}));
+        let path = obj(Some(r)).remove("Path").unwrap_or_else(|| "".into());
+        out.push(tpl!(
+            r#"{ "type": "URLRewrite", "urlRewrite": { "path": { "type": "ReplacePrefixMatch", "replacePrefixMatch": $0 } } }"#,
+            path,
+        ));
     }
     for (from, kind, suffix) in [
         ("RetryFilter", "RouteRetryFilter", "retry"),
@@ -340,22 +341,21 @@ fn filters(
         let Some(v) = request.remove(from) else { continue };
         let name = format!("{prefix}-{suffix}");
         let spec = match from {
-            "JWT" => json!({"jwt": camel(&v)}),
+            "JWT" => tpl!(r#"{ "jwt": $0 }"#, camel(&v)),
             "TimeoutFilter" => nanoseconds(camel(&v)),
             _ => camel(&v),
         };
-        extra.push(json!({
-            "apiVersion": "consul.hashicorp.com/v1alpha1",
-            "kind": kind,
-            "metadata": {"name": name},
-            "spec": spec,
-        }));
-        out.push(json!({"type": "ExtensionRef", "extensionRef": {"group": "consul.hashicorp.com", "kind": kind, "name": name}}));
+        extra.push(super::write::resource("consul.hashicorp.com/v1alpha1", kind, &name, spec));
+        out.push(tpl!(
+            r#"{ "type": "ExtensionRef", "extensionRef": { "group": "consul.hashicorp.com", "kind": $0, "name": $1 } }"#,
+            kind,
+            name,
+        ));
     }
     w.rest("a request filter's ", &request)?;
     let mut response = obj(response);
     for h in list(response.remove("Headers")) {
-        out.push(json!({"type": "ResponseHeaderModifier", "responseHeaderModifier": header_modifier(h)}));
+        out.push(tpl!(r#"{ "type": "ResponseHeaderModifier", "responseHeaderModifier": $0 }"#, header_modifier(h),));
     }
     w.rest("a response filter's ", &response)?;
     Ok(out)
