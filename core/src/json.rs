@@ -42,8 +42,9 @@ pub fn read_compact(text: &str) -> Option<Value> {
     reader.value().filter(|_| reader.at == text.len())
 }
 
-/// A JSON tree written as text: `text` is JSON (whitespace allowed between tokens) in which a
-/// value may be a placeholder `$n`, replaced by `args[n]`; a member or element written `$n?` is
+/// A JSON tree written as text: `text` is compact JSON (no whitespace between tokens; [`tpl!`]
+/// removes what its template is written with when it compiles) in which a value may be a
+/// placeholder `$n`, replaced by `args[n]`; a member or element written `$n?` is
 /// left out when `args[n]` is `null`. Every placeholder is used exactly once (a value needed
 /// twice is passed twice), so `args` is moved into the tree, not cloned.
 ///
@@ -53,16 +54,54 @@ pub fn read_compact(text: &str) -> Option<Value> {
 /// literals compress well, machine code does not). Written through [`tpl!`](crate::tpl), which
 /// checks the placeholder count when it compiles.
 ///
+/// [`tpl!`]: crate::tpl
+///
 /// A template that does not parse is a programming error: it gives `null` here (the core runs
 /// inside Envoy: it does not panic), and a test parses every template in the source.
-pub fn tpl(text: &str, args: &mut [Value]) -> Value {
+pub fn tpl(text: &[u8], args: &mut [Value]) -> Value {
+    let Ok(text) = std::str::from_utf8(text) else { return Value::Null };
     let mut reader = Reader { text, at: 0, depth: 0, template: true, args, taken: 0 };
-    let value = reader.value().filter(|_| {
-        reader.skip_space();
-        reader.at == text.len()
-    });
+    let value = reader.value().filter(|_| reader.at == text.len());
     let all_taken = reader.args.len() >= 64 || reader.taken == (1u64 << reader.args.len()) - 1;
     value.filter(|_| all_taken).unwrap_or(Value::Null)
+}
+
+/// `text` without the whitespace outside its strings, into `out` as far as it goes; its length.
+/// A `const fn`: [`tpl!`](crate::tpl) compacts its template when it compiles, so that the wasm
+/// carries no indentation.
+pub const fn squeeze(text: &str, out: &mut [u8]) -> usize {
+    let bytes = text.as_bytes();
+    let (mut i, mut n, mut in_string, mut escaped) = (0, 0, false, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let keep = in_string || !matches!(b, b' ' | b'\n' | b'\r' | b'\t');
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else if b == b'"' {
+            in_string = true;
+        }
+        if keep {
+            if n < out.len() {
+                out[n] = b;
+            }
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// [`squeeze`]d `text`, `N` its length.
+pub const fn compact<const N: usize>(text: &str) -> [u8; N] {
+    let mut out = [0; N];
+    squeeze(text, &mut out);
+    out
 }
 
 /// The number of placeholders a [`tpl`] template needs: one more than its highest `$n` outside
@@ -108,19 +147,20 @@ macro_rules! tpl {
             $crate::json::template_args(TEXT) == <[&str]>::len(&[$(stringify!($arg)),*]),
             "tpl!: the template's placeholders and the arguments differ in number"
         );
-        $crate::json::tpl(TEXT, &mut [$(serde_json::Value::from($arg)),*])
+        const COMPACT: [u8; $crate::json::squeeze(TEXT, &mut [])] = $crate::json::compact(TEXT);
+        $crate::json::tpl(&COMPACT, &mut [$(serde_json::Value::from($arg)),*])
     }};
 }
 
-/// Reads compact JSON (see [`read_compact`]) into a [`Value`]; `None` at anything else. With
-/// `args` (a [`tpl`] template), also whitespace and placeholders.
+/// Reads compact JSON (see [`read_compact`]) into a [`Value`]; `None` at anything else. In a
+/// [`tpl`] template, also placeholders.
 struct Reader<'a, 'b> {
     text: &'a str,
     at: usize,
     /// Containers open around `at`: refused past [`MAX_DEPTH`], so that text from JavaScript
     /// cannot overflow the stack (serde_json's parser stops at the same depth).
     depth: usize,
-    /// Reading a [`tpl`] template: whitespace and placeholders allowed.
+    /// Reading a [`tpl`] template: placeholders allowed.
     template: bool,
     /// A template's placeholder values.
     args: &'b mut [Value],
@@ -137,19 +177,9 @@ impl Reader<'_, '_> {
     }
 
     fn eat(&mut self, byte: u8) -> bool {
-        self.skip_space();
         let hit = self.peek() == Some(byte);
         self.at += usize::from(hit);
         hit
-    }
-
-    /// Whitespace between tokens, in a template (compact JSON has none).
-    fn skip_space(&mut self) {
-        if self.template {
-            while matches!(self.peek(), Some(b' ' | b'\n' | b'\r' | b'\t')) {
-                self.at += 1;
-            }
-        }
     }
 
     /// A template's `$n`: `args[n]`, moved out; `None` for a placeholder used before.
@@ -175,7 +205,6 @@ impl Reader<'_, '_> {
     }
 
     fn value(&mut self) -> Option<Value> {
-        self.skip_space();
         if self.template && self.peek() == Some(b'$') {
             return self.placeholder();
         }
@@ -222,7 +251,6 @@ impl Reader<'_, '_> {
                 let mut map = serde_json::Map::new();
                 if !self.eat(b'}') {
                     loop {
-                        self.skip_space();
                         let key = self.string()?;
                         self.eat(b':').then_some(())?;
                         let (value, omit) = self.item()?;
@@ -442,6 +470,8 @@ mod tests {
         assert_eq!(v, json!({ "a": "x", "b": [7, { "c": false }], "e": "$5 is text", "f": [1, -2.5, true, null] }));
         // Whitespace and escapes as in JSON; `?` is template syntax only.
         assert_eq!(crate::tpl!(r#" [ "\n" , { } ] "#), json!(["\n", {}]));
+        // Compacting keeps what is inside strings, escaped quotes included.
+        assert_eq!(crate::tpl!(r#"{ "a b": " c \" d ",  "e": [ ] }"#), json!({ "a b": " c \" d ", "e": [] }));
         assert_eq!(read_compact("[1?]"), None);
         assert_eq!(read_compact("[$0]"), None);
     }
@@ -457,7 +487,7 @@ mod tests {
             (r#"[$99]"#, vec![x()]),
             ("[1] x", vec![]),
         ] {
-            assert_eq!(tpl(text, &mut args), Value::Null, "{text}");
+            assert_eq!(tpl(text.as_bytes(), &mut args), Value::Null, "{text}");
         }
         assert_eq!(template_args(r#"{"$7":[$0,$2?]}"#), 3);
     }
@@ -491,7 +521,10 @@ mod tests {
                     };
                     let text = &body[..body.find("\"#").unwrap()];
                     let mut args: Vec<Value> = (0..template_args(text)).map(|i| Value::from(i.to_string())).collect();
-                    let v = tpl(text, &mut args);
+                    let mut compact = vec![0; text.len()];
+                    let len = squeeze(text, &mut compact);
+                    compact.truncate(len);
+                    let v = tpl(&compact, &mut args);
                     assert!(!v.is_null(), "{}: this template does not parse:\n{text}", path.display());
                     checked += 1;
                 }
