@@ -192,33 +192,22 @@ fn tcp_route(w: &Writer, mut fields: Fields) -> Result<Value, ConvertError> {
 }
 
 fn http_route(w: &Writer, mut fields: Fields, extra: &mut Vec<Value>) -> Result<Value, ConvertError> {
-    let mut spec = Map::new();
-    spec.insert("parentRefs".into(), Value::Array(parent_refs(w, list(fields.remove("Parents")))?));
-    if let Some(h) = fields.remove("Hostnames") {
-        spec.insert("hostnames".into(), h);
-    }
+    let parents = parent_refs(w, list(fields.remove("Parents")))?;
+    // A list, never null: the entry writes no empty `Hostnames`.
+    let hostnames = fields.remove("Hostnames");
     let mut rules = Vec::new();
     for (i, rule) in list(fields.remove("Rules")).into_iter().enumerate() {
         let mut rule = obj(Some(rule));
-        let mut out = Map::new();
         let matches =
             list(rule.remove("Matches")).into_iter().map(|m| http_match(w, m)).collect::<Result<Vec<_>, _>>()?;
-        if !matches.is_empty() {
-            out.insert("matches".into(), Value::Array(matches));
-        }
         let prefix = format!("{}-rule-{}", w.name, i + 1);
         let rule_filters = filters(w, rule.remove("Filters"), rule.remove("ResponseFilters"), &prefix, extra)?;
-        if !rule_filters.is_empty() {
-            out.insert("filters".into(), Value::Array(rule_filters));
-        }
         let mut backends = Vec::new();
         for (j, s) in list(rule.remove("Services")).into_iter().enumerate() {
             let mut s = obj(Some(s));
-            let mut b = Map::new();
-            b.insert("name".into(), s.remove("Name").unwrap_or(Value::Null));
+            let name = s.remove("Name").unwrap_or(Value::Null);
             // Consul reads weight 0 as 1, and the Gateway API's default is 1: written out, it is 1.
             let weight = s.remove("Weight").and_then(|v| v.as_i64()).unwrap_or(0).max(1);
-            b.insert("weight".into(), weight.into());
             let own = filters(
                 w,
                 s.remove("Filters"),
@@ -226,19 +215,20 @@ fn http_route(w: &Writer, mut fields: Fields, extra: &mut Vec<Value>) -> Result<
                 &format!("{prefix}-backend-{}", j + 1),
                 extra,
             )?;
-            if !own.is_empty() {
-                b.insert("filters".into(), Value::Array(own));
-            }
             w.rest("a service's ", &s)?;
-            backends.push(Value::Object(b));
+            let own = (!own.is_empty()).then_some(own);
+            backends.push(tpl!(r#"{ "name": $0, "weight": $1, "filters": $2? }"#, name, weight, own));
         }
-        out.insert("backendRefs".into(), Value::Array(backends));
         w.rest("a rule's ", &rule)?;
-        rules.push(Value::Object(out));
+        rules.push(tpl!(
+            r#"{ "matches": $0?, "filters": $1?, "backendRefs": $2 }"#,
+            (!matches.is_empty()).then_some(matches),
+            (!rule_filters.is_empty()).then_some(rule_filters),
+            backends,
+        ));
     }
-    spec.insert("rules".into(), Value::Array(rules));
     w.rest("", &fields)?;
-    Ok(Value::Object(spec))
+    Ok(tpl!(r#"{ "parentRefs": $0, "hostnames": $1?, "rules": $2 }"#, parents, hostnames, rules))
 }
 
 const PATH_TYPES: &[(&str, &str)] = &[("exact", "Exact"), ("prefix", "PathPrefix"), ("regex", "RegularExpression")];
