@@ -3,7 +3,8 @@
 //!
 //! The bootstrap is **JSON** (serde_json), which Envoy reads as its YAML superset: no YAML writer,
 //! no quoting pitfalls, and the embedded plan is a plain JSON string. Pure: this module returns
-//! text; the CLI writes files.
+//! text; the CLI writes files. Its trees are written as [`tpl!`](crate::tpl) templates, Envoy's
+//! JSON with placeholders, which the planner wasm carries as data rather than as code.
 //!
 //! Per gateway kind:
 //! - **mesh**: one listener at the gateway's address/port; `tls_inspector`; the wasm network filter
