@@ -38,23 +38,140 @@ pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, serde_json::E
 /// indent: no whitespace between tokens — as a [`Value`]; `None` when it is not. Floats are read
 /// exactly (see [`to_value`]); lone surrogates are refused, as serde_json refuses them.
 pub fn read_compact(text: &str) -> Option<Value> {
-    let mut reader = Reader { text, at: 0, depth: 0 };
+    let mut reader = Reader { text, at: 0, depth: 0, template: false, args: &mut [], taken: 0 };
     reader.value().filter(|_| reader.at == text.len())
 }
 
-/// Reads compact JSON (see [`read_compact`]) into a [`Value`]; `None` at anything else.
-struct Reader<'a> {
+/// A JSON tree written as text: `text` is compact JSON (no whitespace between tokens; [`tpl!`]
+/// removes what its template is written with when it compiles) in which a value may be a
+/// placeholder `$n`, replaced by `args[n]`; a member or element written `$n?` is
+/// left out when `args[n]` is `null`. Every placeholder is used exactly once (a value needed
+/// twice is passed twice), so `args` is moved into the tree, not cloned.
+///
+/// Why: `serde_json::json!` expands every key and nested object into inline code (a `String`
+/// from the literal, an insert), and the Envoy bootstrap and the CRD writers are mostly fixed
+/// trees. As text they are data, which costs the planner wasm a fraction of the code (string
+/// literals compress well, machine code does not). Written through [`tpl!`](crate::tpl), which
+/// checks the placeholder count when it compiles.
+///
+/// [`tpl!`]: crate::tpl
+///
+/// A template that does not parse is a programming error: it gives `null` here (the core runs
+/// inside Envoy: it does not panic), and a test parses every template in the source.
+pub fn tpl(text: &[u8], args: &mut [Value]) -> Value {
+    let Ok(text) = std::str::from_utf8(text) else { return Value::Null };
+    let mut reader = Reader { text, at: 0, depth: 0, template: true, args, taken: 0 };
+    let value = reader.value().filter(|_| reader.at == text.len());
+    let all_taken = reader.args.len() >= 64 || reader.taken == (1u64 << reader.args.len()) - 1;
+    value.filter(|_| all_taken).unwrap_or(Value::Null)
+}
+
+/// `text` without the whitespace outside its strings, into `out` as far as it goes; its length.
+/// A `const fn`: [`tpl!`](crate::tpl) compacts its template when it compiles, so that the wasm
+/// carries no indentation.
+pub const fn squeeze(text: &str, out: &mut [u8]) -> usize {
+    let bytes = text.as_bytes();
+    let (mut i, mut n, mut in_string, mut escaped) = (0, 0, false, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let keep = in_string || !matches!(b, b' ' | b'\n' | b'\r' | b'\t');
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else if b == b'"' {
+            in_string = true;
+        }
+        if keep {
+            if n < out.len() {
+                out[n] = b;
+            }
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// [`squeeze`]d `text`, `N` its length.
+pub const fn compact<const N: usize>(text: &str) -> [u8; N] {
+    let mut out = [0; N];
+    squeeze(text, &mut out);
+    out
+}
+
+/// The number of placeholders a [`tpl`] template needs: one more than its highest `$n` outside
+/// strings. A `const fn`, so that [`tpl!`](crate::tpl) compares it with its arguments when it
+/// compiles.
+pub const fn template_args(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut i, mut in_string, mut most) = (0, false, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            if b == b'\\' {
+                i += 1;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if b == b'$' {
+            let mut n = 0;
+            while i + 1 < bytes.len() && bytes[i + 1].is_ascii_digit() {
+                i += 1;
+                n = n * 10 + (bytes[i] - b'0') as usize;
+            }
+            if n + 1 > most {
+                most = n + 1;
+            }
+        }
+        i += 1;
+    }
+    most
+}
+
+/// A [`Value`] from a JSON template with placeholders: `tpl!(r#"{"name":$0,"port":$1}"#, name,
+/// port)` (see [`json::tpl`](crate::json::tpl)). Each argument becomes a `Value` by
+/// `Value::from`; that the template has as many placeholders as it is given arguments is
+/// checked at compile time.
+#[macro_export]
+macro_rules! tpl {
+    ($text:literal $(, $arg:expr)* $(,)?) => {{
+        const TEXT: &str = $text;
+        const _: () = assert!(
+            $crate::json::template_args(TEXT) == <[&str]>::len(&[$(stringify!($arg)),*]),
+            "tpl!: the template's placeholders and the arguments differ in number"
+        );
+        const COMPACT: [u8; $crate::json::squeeze(TEXT, &mut [])] = $crate::json::compact(TEXT);
+        $crate::json::tpl(&COMPACT, &mut [$(serde_json::Value::from($arg)),*])
+    }};
+}
+
+/// Reads compact JSON (see [`read_compact`]) into a [`Value`]; `None` at anything else. In a
+/// [`tpl`] template, also placeholders.
+struct Reader<'a, 'b> {
     text: &'a str,
     at: usize,
     /// Containers open around `at`: refused past [`MAX_DEPTH`], so that text from JavaScript
     /// cannot overflow the stack (serde_json's parser stops at the same depth).
     depth: usize,
+    /// Reading a [`tpl`] template: placeholders allowed.
+    template: bool,
+    /// A template's placeholder values.
+    args: &'b mut [Value],
+    /// Which of `args` a placeholder took (bit `n` for `$n`).
+    taken: u64,
 }
 
 /// Deepest nesting [`read_compact`] reads.
 const MAX_DEPTH: usize = 128;
 
-impl Reader<'_> {
+impl Reader<'_, '_> {
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.at).copied()
     }
@@ -65,7 +182,32 @@ impl Reader<'_> {
         hit
     }
 
+    /// A template's `$n`: `args[n]`, moved out; `None` for a placeholder used before.
+    fn placeholder(&mut self) -> Option<Value> {
+        let rest = self.text.get(self.at + 1..)?;
+        let len = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let n: usize = rest.get(..len)?.parse().ok()?;
+        self.at += 1 + len;
+        let bit = 1u64.checked_shl(u32::try_from(n).ok()?)?;
+        if self.taken & bit != 0 {
+            return None;
+        }
+        self.taken |= bit;
+        self.args.get_mut(n).map(std::mem::take)
+    }
+
+    /// A value, and whether it is to be left out: a template's `$n?` whose value is `null`.
+    fn item(&mut self) -> Option<(Value, bool)> {
+        let value = self.value()?;
+        let optional = self.template && self.eat(b'?');
+        let omit = optional && value.is_null();
+        Some((value, omit))
+    }
+
     fn value(&mut self) -> Option<Value> {
+        if self.template && self.peek() == Some(b'$') {
+            return self.placeholder();
+        }
         let rest = self.text.get(self.at..)?;
         for (word, v) in [("null", Value::Null), ("true", Value::Bool(true)), ("false", Value::Bool(false))] {
             if rest.starts_with(word) {
@@ -92,7 +234,10 @@ impl Reader<'_> {
                 let mut items = Vec::new();
                 if !self.eat(b']') {
                     loop {
-                        items.push(self.value()?);
+                        let (item, omit) = self.item()?;
+                        if !omit {
+                            items.push(item);
+                        }
                         if self.eat(b']') {
                             break;
                         }
@@ -108,7 +253,10 @@ impl Reader<'_> {
                     loop {
                         let key = self.string()?;
                         self.eat(b':').then_some(())?;
-                        map.insert(key, self.value()?);
+                        let (value, omit) = self.item()?;
+                        if !omit {
+                            map.insert(key, value);
+                        }
                         if self.eat(b'}') {
                             break;
                         }
@@ -272,10 +420,21 @@ mod tests {
 
     #[test]
     fn to_value_reads_escapes_and_surrogate_pairs() {
-        let mut reader = Reader { depth: 0, text: r#"["\"\\\/\b\f\n\r\t\u0001\u00e9\ud83d\ude42é"]"#, at: 0 };
+        let mut reader = Reader {
+            depth: 0,
+            template: false,
+            args: &mut [],
+            taken: 0,
+            text: r#"["\"\\\/\b\f\n\r\t\u0001\u00e9\ud83d\ude42é"]"#,
+            at: 0,
+        };
         assert_eq!(reader.value(), Some(json!(["\"\\/\u{8}\u{c}\n\r\t\u{1}é🙂é"])));
         for bad in ["", "[", "{\"a\"}", "\"\\ud83d\"", "\"\\q\"", "nul", "-", "[1,]"] {
-            assert_eq!(Reader { text: bad, at: 0, depth: 0 }.value(), None, "{bad}");
+            assert_eq!(
+                Reader { text: bad, at: 0, depth: 0, template: false, args: &mut [], taken: 0 }.value(),
+                None,
+                "{bad}"
+            );
         }
     }
 
@@ -296,6 +455,82 @@ mod tests {
     fn to_value_is_serde_jsons() {
         let v = json!({"b": [1, -2, 3.25, u64::MAX, i64::MIN], "a": {"x": null, "y": "z"}, "n": f64::NAN});
         assert_eq!(to_value(&v).unwrap(), serde_json::to_value(&v).unwrap());
+    }
+
+    #[test]
+    fn tpl_fills_placeholders_and_leaves_out_null_optionals() {
+        let v = crate::tpl!(
+            r#"{ "a": $0, "b": [$1, $2?, { "c": $3? }], "d": $4?, "e": "$5 is text", "f": [1, -2.5, true, null] }"#,
+            "x",
+            7u16,
+            None::<&str>,
+            Some(false),
+            Value::Null,
+        );
+        assert_eq!(v, json!({ "a": "x", "b": [7, { "c": false }], "e": "$5 is text", "f": [1, -2.5, true, null] }));
+        // Whitespace and escapes as in JSON; `?` is template syntax only.
+        assert_eq!(crate::tpl!(r#" [ "\n" , { } ] "#), json!(["\n", {}]));
+        // Compacting keeps what is inside strings, escaped quotes included.
+        assert_eq!(crate::tpl!(r#"{ "a b": " c \" d ",  "e": [ ] }"#), json!({ "a b": " c \" d ", "e": [] }));
+        assert_eq!(read_compact("[1?]"), None);
+        assert_eq!(read_compact("[$0]"), None);
+    }
+
+    #[test]
+    fn a_bad_template_is_null_not_a_panic() {
+        let x = || Value::from("x");
+        for (text, mut args) in [
+            ("{", vec![]),
+            (r#"{"a":$0,"b":$0}"#, vec![x()]),
+            (r#"[$0]"#, vec![x(), x()]),
+            (r#"[$1]"#, vec![x()]),
+            (r#"[$99]"#, vec![x()]),
+            ("[1] x", vec![]),
+        ] {
+            assert_eq!(tpl(text.as_bytes(), &mut args), Value::Null, "{text}");
+        }
+        assert_eq!(template_args(r#"{"$7":[$0,$2?]}"#), 3);
+    }
+
+    /// Every `tpl!` template in the core's source parses: a template that does not is a bug
+    /// [`tpl`] would only answer with `null`.
+    #[test]
+    fn every_template_in_the_source_parses() {
+        let needle = ["tpl", "!("].concat();
+        let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
+        let mut checked = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let source = std::fs::read_to_string(&path).unwrap();
+                for (at, _) in source.match_indices(&needle) {
+                    let rest = source[at + needle.len()..].trim_start();
+                    let Some(body) = rest.strip_prefix("r#\"") else {
+                        panic!(
+                            "{}: a template is a raw string literal: {}",
+                            path.display(),
+                            &rest[..40.min(rest.len())]
+                        );
+                    };
+                    let text = &body[..body.find("\"#").unwrap()];
+                    let mut args: Vec<Value> = (0..template_args(text)).map(|i| Value::from(i.to_string())).collect();
+                    let mut compact = vec![0; text.len()];
+                    let len = squeeze(text, &mut compact);
+                    compact.truncate(len);
+                    let v = tpl(&compact, &mut args);
+                    assert!(!v.is_null(), "{}: this template does not parse:\n{text}", path.display());
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 80, "found only {checked} templates");
     }
 
     fn arb_value() -> impl Strategy<Value = Value> {

@@ -4,7 +4,8 @@
 use super::write::camel;
 use crate::convert::ConvertError;
 use crate::model::EntryKind;
-use serde_json::{json, Map, Value};
+use crate::tpl;
+use serde_json::{Map, Value};
 
 type Fields = Map<String, Value>;
 
@@ -60,7 +61,7 @@ pub fn resources(
         EntryKind::HttpRoute => http_route(&w, fields, &mut extra)?,
         _ => tcp_route(&w, fields)?,
     };
-    let mut out = vec![json!({"apiVersion": api_version, "kind": crd_kind, "metadata": {"name": name}, "spec": spec})];
+    let mut out = vec![super::write::resource(api_version, crd_kind, name, spec)];
     out.extend(extra);
     Ok(out)
 }
@@ -83,8 +84,6 @@ fn gateway(w: &Writer, mut fields: Fields, extra: &mut Vec<Value>) -> Result<Val
         };
         out.insert("protocol".into(), Value::String(protocol.into()));
         if !tls.is_empty() {
-            let mut t = Map::new();
-            t.insert("mode".into(), json!("Terminate"));
             let mut refs = Vec::new();
             for c in list(tls.remove("Certificates")) {
                 let mut c = obj(Some(c));
@@ -96,10 +95,7 @@ fn gateway(w: &Writer, mut fields: Fields, extra: &mut Vec<Value>) -> Result<Val
                 }
                 let name = c.remove("Name").unwrap_or(Value::Null);
                 w.rest("a certificate reference's ", &c)?;
-                refs.push(json!({"name": name}));
-            }
-            if !refs.is_empty() {
-                t.insert("certificateRefs".into(), Value::Array(refs));
+                refs.push(tpl!(r#"{ "name": $0 }"#, name));
             }
             let mut options = Map::new();
             for (from, option) in [
@@ -112,13 +108,15 @@ fn gateway(w: &Writer, mut fields: Fields, extra: &mut Vec<Value>) -> Result<Val
             }
             if let Some(Value::Array(suites)) = tls.remove("CipherSuites") {
                 let joined: Vec<&str> = suites.iter().filter_map(Value::as_str).collect();
-                options.insert("api-gateway.consul.hashicorp.com/tls_cipher_suites".into(), json!(joined.join(",")));
-            }
-            if !options.is_empty() {
-                t.insert("options".into(), Value::Object(options));
+                options.insert("api-gateway.consul.hashicorp.com/tls_cipher_suites".into(), joined.join(",").into());
             }
             w.rest("a listener's TLS.", &tls)?;
-            out.insert("tls".into(), Value::Object(t));
+            let t = tpl!(
+                r#"{ "mode": "Terminate", "certificateRefs": $0?, "options": $1? }"#,
+                (!refs.is_empty()).then_some(refs),
+                (!options.is_empty()).then_some(options),
+            );
+            out.insert("tls".into(), t);
         }
         if let Some(policy) = gateway_policy(w, &out, &mut l)? {
             extra.push(policy);
@@ -127,7 +125,7 @@ fn gateway(w: &Writer, mut fields: Fields, extra: &mut Vec<Value>) -> Result<Val
         listeners.push(Value::Object(out));
     }
     w.rest("", &fields)?;
-    Ok(json!({"gatewayClassName": "consul", "listeners": listeners}))
+    Ok(tpl!(r#"{ "gatewayClassName": "consul", "listeners": $0 }"#, listeners))
 }
 
 /// A listener's `Default`/`Override` as the GatewayPolicy consul-k8s reads them from: it targets
@@ -155,14 +153,14 @@ fn gateway_policy(w: &Writer, listener: &Fields, l: &mut Fields) -> Result<Optio
     };
     spec.insert(
         "targetRef".into(),
-        json!({"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": w.name, "sectionName": section}),
+        tpl!(
+            r#"{ "group": "gateway.networking.k8s.io", "kind": "Gateway", "name": $0, "sectionName": $1 }"#,
+            w.name,
+            section,
+        ),
     );
-    Ok(Some(json!({
-        "apiVersion": "consul.hashicorp.com/v1alpha1",
-        "kind": "GatewayPolicy",
-        "metadata": {"name": format!("{}-{section}", w.name)},
-        "spec": spec,
-    })))
+    let name = format!("{}-{section}", w.name);
+    Ok(Some(super::write::resource("consul.hashicorp.com/v1alpha1", "GatewayPolicy", &name, Value::Object(spec))))
 }
 
 fn parent_refs(w: &Writer, parents: Vec<Value>) -> Result<Vec<Value>, ConvertError> {
@@ -186,41 +184,30 @@ fn tcp_route(w: &Writer, mut fields: Fields) -> Result<Value, ConvertError> {
     let mut refs = Vec::new();
     for s in list(fields.remove("Services")) {
         let mut s = obj(Some(s));
-        refs.push(json!({"name": s.remove("Name").unwrap_or(Value::Null)}));
+        refs.push(tpl!(r#"{ "name": $0 }"#, s.remove("Name").unwrap_or(Value::Null)));
         w.rest("a service's ", &s)?;
     }
     w.rest("", &fields)?;
-    Ok(json!({"parentRefs": parents, "rules": [{"backendRefs": refs}]}))
+    Ok(tpl!(r#"{ "parentRefs": $0, "rules": [{ "backendRefs": $1 }] }"#, parents, refs))
 }
 
 fn http_route(w: &Writer, mut fields: Fields, extra: &mut Vec<Value>) -> Result<Value, ConvertError> {
-    let mut spec = Map::new();
-    spec.insert("parentRefs".into(), Value::Array(parent_refs(w, list(fields.remove("Parents")))?));
-    if let Some(h) = fields.remove("Hostnames") {
-        spec.insert("hostnames".into(), h);
-    }
+    let parents = parent_refs(w, list(fields.remove("Parents")))?;
+    // A list, never null: the entry writes no empty `Hostnames`.
+    let hostnames = fields.remove("Hostnames");
     let mut rules = Vec::new();
     for (i, rule) in list(fields.remove("Rules")).into_iter().enumerate() {
         let mut rule = obj(Some(rule));
-        let mut out = Map::new();
         let matches =
             list(rule.remove("Matches")).into_iter().map(|m| http_match(w, m)).collect::<Result<Vec<_>, _>>()?;
-        if !matches.is_empty() {
-            out.insert("matches".into(), Value::Array(matches));
-        }
         let prefix = format!("{}-rule-{}", w.name, i + 1);
         let rule_filters = filters(w, rule.remove("Filters"), rule.remove("ResponseFilters"), &prefix, extra)?;
-        if !rule_filters.is_empty() {
-            out.insert("filters".into(), Value::Array(rule_filters));
-        }
         let mut backends = Vec::new();
         for (j, s) in list(rule.remove("Services")).into_iter().enumerate() {
             let mut s = obj(Some(s));
-            let mut b = Map::new();
-            b.insert("name".into(), s.remove("Name").unwrap_or(Value::Null));
+            let name = s.remove("Name").unwrap_or(Value::Null);
             // Consul reads weight 0 as 1, and the Gateway API's default is 1: written out, it is 1.
             let weight = s.remove("Weight").and_then(|v| v.as_i64()).unwrap_or(0).max(1);
-            b.insert("weight".into(), json!(weight));
             let own = filters(
                 w,
                 s.remove("Filters"),
@@ -228,19 +215,20 @@ fn http_route(w: &Writer, mut fields: Fields, extra: &mut Vec<Value>) -> Result<
                 &format!("{prefix}-backend-{}", j + 1),
                 extra,
             )?;
-            if !own.is_empty() {
-                b.insert("filters".into(), Value::Array(own));
-            }
             w.rest("a service's ", &s)?;
-            backends.push(Value::Object(b));
+            let own = (!own.is_empty()).then_some(own);
+            backends.push(tpl!(r#"{ "name": $0, "weight": $1, "filters": $2? }"#, name, weight, own));
         }
-        out.insert("backendRefs".into(), Value::Array(backends));
         w.rest("a rule's ", &rule)?;
-        rules.push(Value::Object(out));
+        rules.push(tpl!(
+            r#"{ "matches": $0?, "filters": $1?, "backendRefs": $2 }"#,
+            (!matches.is_empty()).then_some(matches),
+            (!rule_filters.is_empty()).then_some(rule_filters),
+            backends,
+        ));
     }
-    spec.insert("rules".into(), Value::Array(rules));
     w.rest("", &fields)?;
-    Ok(Value::Object(spec))
+    Ok(tpl!(r#"{ "parentRefs": $0, "hostnames": $1?, "rules": $2 }"#, parents, hostnames, rules))
 }
 
 const PATH_TYPES: &[(&str, &str)] = &[("exact", "Exact"), ("prefix", "PathPrefix"), ("regex", "RegularExpression")];
@@ -249,7 +237,7 @@ const VALUE_TYPES: &[(&str, &str)] = &[("exact", "Exact"), ("regex", "RegularExp
 fn gateway_type(w: &Writer, table: &[(&str, &str)], consul: Option<&Value>) -> Result<Value, ConvertError> {
     let c = consul.and_then(Value::as_str).unwrap_or("");
     match table.iter().find(|(k, _)| *k == c) {
-        Some((_, g)) => Ok(json!(g)),
+        Some((_, g)) => Ok(Value::from(*g)),
         None => Err(
             w.not(&format!("match type \"{c}\""), "the Gateway API matches exact values or regular expressions only")
         ),
@@ -261,18 +249,17 @@ fn http_match(w: &Writer, m: Value) -> Result<Value, ConvertError> {
     let mut out = Map::new();
     if let Some(p) = m.remove("Path") {
         let mut p = obj(Some(p));
-        out.insert(
-            "path".into(),
-            json!({"type": gateway_type(w, PATH_TYPES, p.get("Match"))?, "value": p.remove("Value").unwrap_or(json!("/"))}),
-        );
+        let path_type = gateway_type(w, PATH_TYPES, p.get("Match"))?;
+        let value = p.remove("Value").unwrap_or_else(|| "/".into());
+        out.insert("path".into(), tpl!(r#"{ "type": $0, "value": $1 }"#, path_type, value));
     }
     for (from, to) in [("Headers", "headers"), ("Query", "queryParams")] {
         let mut items = Vec::new();
         for h in list(m.remove(from)) {
             let h = obj(Some(h));
             let t = gateway_type(w, VALUE_TYPES, h.get("Match"))?;
-            items
-                .push(json!({"type": t, "name": h.get("Name"), "value": h.get("Value").cloned().unwrap_or(json!(""))}));
+            let value = h.get("Value").cloned().unwrap_or_else(|| "".into());
+            items.push(tpl!(r#"{ "type": $0, "name": $1, "value": $2 }"#, t, h.get("Name").cloned(), value));
         }
         if !items.is_empty() {
             out.insert(to.into(), Value::Array(items));
@@ -288,7 +275,8 @@ fn http_match(w: &Writer, m: Value) -> Result<Value, ConvertError> {
 /// `{Add: {name: value}}` → `[{name, value}]`.
 fn header_list(v: Option<Value>) -> Option<Value> {
     let m = obj(v);
-    (!m.is_empty()).then(|| Value::Array(m.into_iter().map(|(k, v)| json!({"name": k, "value": v})).collect()))
+    (!m.is_empty())
+        .then(|| Value::Array(m.into_iter().map(|(k, v)| tpl!(r#"{ "name": $0, "value": $1 }"#, k, v)).collect()))
 }
 
 fn header_modifier(h: Value) -> Value {
@@ -310,7 +298,7 @@ fn nanoseconds(spec: Value) -> Value {
     let Value::Object(mut fields) = spec else { return spec };
     for v in fields.values_mut() {
         if let Some(d) = v.as_str().and_then(|s| crate::decode::Duration::parse(s).ok()) {
-            *v = json!(d.nanos);
+            *v = d.nanos.into();
         }
     }
     Value::Object(fields)
@@ -326,11 +314,14 @@ fn filters(
     let mut out = Vec::new();
     let mut request = obj(request);
     for h in list(request.remove("Headers")) {
-        out.push(json!({"type": "RequestHeaderModifier", "requestHeaderModifier": header_modifier(h)}));
+        out.push(tpl!(r#"{ "type": "RequestHeaderModifier", "requestHeaderModifier": $0 }"#, header_modifier(h),));
     }
     if let Some(r) = request.remove("URLRewrite") {
-        let path = obj(Some(r)).remove("Path").unwrap_or(json!(""));
-        out.push(json!({"type": "URLRewrite", "urlRewrite": {"path": {"type": "ReplacePrefixMatch", "replacePrefixMatch": path}}}));
+        let path = obj(Some(r)).remove("Path").unwrap_or_else(|| "".into());
+        out.push(tpl!(
+            r#"{ "type": "URLRewrite", "urlRewrite": { "path": { "type": "ReplacePrefixMatch", "replacePrefixMatch": $0 } } }"#,
+            path,
+        ));
     }
     for (from, kind, suffix) in [
         ("RetryFilter", "RouteRetryFilter", "retry"),
@@ -340,22 +331,21 @@ fn filters(
         let Some(v) = request.remove(from) else { continue };
         let name = format!("{prefix}-{suffix}");
         let spec = match from {
-            "JWT" => json!({"jwt": camel(&v)}),
+            "JWT" => tpl!(r#"{ "jwt": $0 }"#, camel(&v)),
             "TimeoutFilter" => nanoseconds(camel(&v)),
             _ => camel(&v),
         };
-        extra.push(json!({
-            "apiVersion": "consul.hashicorp.com/v1alpha1",
-            "kind": kind,
-            "metadata": {"name": name},
-            "spec": spec,
-        }));
-        out.push(json!({"type": "ExtensionRef", "extensionRef": {"group": "consul.hashicorp.com", "kind": kind, "name": name}}));
+        extra.push(super::write::resource("consul.hashicorp.com/v1alpha1", kind, &name, spec));
+        out.push(tpl!(
+            r#"{ "type": "ExtensionRef", "extensionRef": { "group": "consul.hashicorp.com", "kind": $0, "name": $1 } }"#,
+            kind,
+            name,
+        ));
     }
     w.rest("a request filter's ", &request)?;
     let mut response = obj(response);
     for h in list(response.remove("Headers")) {
-        out.push(json!({"type": "ResponseHeaderModifier", "responseHeaderModifier": header_modifier(h)}));
+        out.push(tpl!(r#"{ "type": "ResponseHeaderModifier", "responseHeaderModifier": $0 }"#, header_modifier(h),));
     }
     w.rest("a response filter's ", &response)?;
     Ok(out)

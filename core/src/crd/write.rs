@@ -4,7 +4,8 @@
 use crate::convert::ConvertError;
 use crate::decode::crd_case;
 use crate::model::{ConfigEntry, EntryKind};
-use serde_json::{json, Map, Value};
+use crate::tpl;
+use serde_json::{Map, Value};
 
 /// Keys whose value is kept exactly as written: opaque configuration.
 const VERBATIM: &[&str] = &["Config", "Arguments"];
@@ -70,12 +71,12 @@ pub fn resources(entry: &ConfigEntry, value: Value) -> Result<Vec<Value>, Conver
             "consul-k8s picks the Consul namespace (`default`, or the Kubernetes namespace when mirroring)",
         ));
     }
-    Ok(vec![json!({
-        "apiVersion": api_version,
-        "kind": crd_kind,
-        "metadata": {"name": metadata_name},
-        "spec": spec,
-    })])
+    Ok(vec![resource(api_version, crd_kind, &metadata_name, spec)])
+}
+
+/// A Kubernetes resource: `apiVersion`, `kind`, its name and `spec`.
+pub fn resource(api_version: &str, kind: &str, name: &str, spec: Value) -> Value {
+    tpl!(r#"{ "apiVersion": $0, "kind": $1, "metadata": { "name": $2 }, "spec": $3 }"#, api_version, kind, name, spec,)
 }
 
 /// Field names in the CRD spelling, user-chosen names and opaque values as they are.

@@ -21,13 +21,13 @@
 use crate::decode::Duration;
 use crate::model::jwt_provider::{JwtProvider, RemoteJwks, TrustedCa};
 use crate::plan::gateways::GatewayPlan;
+use crate::tpl;
 use crate::workspace::Workspace;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// The filter's name, which is also the dynamic metadata namespace the payloads land in.
 pub const JWT_AUTHN: &str = "envoy.filters.http.jwt_authn";
-const JWT_AUTHN_TYPE: &str = "type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication";
 
 /// The jwt_authn filter entry for `plan` (`None` when neither an intention nor an API gateway
 /// route of it requires a JWT), with
@@ -61,14 +61,15 @@ pub fn filter(
     if providers.is_empty() {
         return None;
     }
-    Some(json!({
-        "name": JWT_AUTHN,
-        "typed_config": {
-            "@type": JWT_AUTHN_TYPE,
-            "providers": providers,
-            "rules": [{ "match": { "prefix": "/" }, "requires": { "allow_missing_or_failed": {} } }],
-        },
-    }))
+    Some(tpl!(
+        r#"{ "name": $0, "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication",
+            "providers": $1,
+            "rules": [{ "match": { "prefix": "/" }, "requires": { "allow_missing_or_failed": {} } }]
+        } }"#,
+        JWT_AUTHN,
+        providers,
+    ))
 }
 
 /// The filter-state key under which the dynamic module reads what jwt_authn verified
@@ -84,93 +85,80 @@ pub const PAYLOADS_STATE: &str = "meshgate.jwt_payloads";
 /// client can send. Read-only, so no later filter replaces it; `envoy.hashable_string` is a
 /// plain string object Envoy 1.40 registers.
 pub fn payload_state() -> Value {
-    json!({
-        "name": "envoy.filters.http.set_filter_state",
-        "typed_config": {
-            "@type": SET_FILTER_STATE_TYPE,
+    tpl!(
+        r#"{ "name": "envoy.filters.http.set_filter_state", "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.set_filter_state.v3.Config",
             "on_request_headers": [{
-                "object_key": PAYLOADS_STATE,
+                "object_key": $0,
                 "factory_key": "envoy.hashable_string",
-                "format_string": { "text_format_source": { "inline_string": format!("%DYNAMIC_METADATA({JWT_AUTHN})%") } },
-                "read_only": true,
-            }],
-        },
-    })
-}
-
-const SET_FILTER_STATE_TYPE: &str = "type.googleapis.com/envoy.extensions.filters.http.set_filter_state.v3.Config";
-
-/// Puts `filters` (jwt_authn, and for the dynamic module [`payload_state`] after it) first in an
-/// HTTP connection manager's filters, in order (before meshgate's filter, which reads what
-/// jwt_authn verified).
-pub fn insert(manager: &mut Value, filters: &[Value]) {
-    let chain = manager.get_mut("typed_config").and_then(|c| c.get_mut("http_filters")).and_then(Value::as_array_mut);
-    if let Some(chain) = chain {
-        for (i, f) in filters.iter().enumerate() {
-            chain.insert(i, f.clone());
-        }
-    }
+                "format_string": { "text_format_source": { "inline_string": $1 } },
+                "read_only": true
+            }]
+        } }"#,
+        PAYLOADS_STATE,
+        format!("%DYNAMIC_METADATA({JWT_AUTHN})%"),
+    )
 }
 
 /// One provider's `JwtProvider` message.
 pub fn provider(p: &JwtProvider, clusters: &mut BTreeMap<String, Value>, notes: &mut Vec<String>) -> Option<Value> {
     let set = p.json_web_key_set.as_ref()?;
-    let mut o = Map::new();
-    if let Some(local) = &set.local {
+    let (local, remote) = if let Some(local) = &set.local {
         let source = if !local.filename.is_empty() {
-            json!({ "filename": local.filename })
+            tpl!(r#"{ "filename": $0 }"#, local.filename.as_str())
         } else {
-            json!({ "inline_string": String::from_utf8(decode_base64(&local.jwks)?).ok()? })
+            tpl!(r#"{ "inline_string": $0 }"#, String::from_utf8(decode_base64(&local.jwks)?).ok()?)
         };
-        o.insert("local_jwks".into(), source);
+        (Some(source), None)
     } else if let Some(remote) = &set.remote {
-        o.insert("remote_jwks".into(), remote_jwks(&p.name, remote, clusters, notes)?);
+        (None, Some(remote_jwks(&p.name, remote, clusters, notes)?))
     } else {
         return None;
-    }
-    if !p.issuer.is_empty() {
-        o.insert("issuer".into(), json!(p.issuer));
-    }
-    if !p.audiences.is_empty() {
-        o.insert("audiences".into(), json!(p.audiences));
-    }
+    };
     let (mut headers, mut params, mut cookies, mut forward) = (Vec::new(), Vec::new(), Vec::new(), false);
     for l in &p.locations {
         if let Some(h) = &l.header {
-            let mut v = json!({ "name": h.name });
-            if !h.value_prefix.is_empty() {
-                if let Some(m) = v.as_object_mut() {
-                    m.insert("value_prefix".into(), json!(h.value_prefix));
-                }
-            }
-            headers.push(v);
+            let prefix = (!h.value_prefix.is_empty()).then_some(h.value_prefix.as_str());
+            headers.push(tpl!(r#"{ "name": $0, "value_prefix": $1? }"#, h.name.as_str(), prefix));
             forward |= h.forward;
         } else if let Some(q) = &l.query_param {
-            params.push(json!(q.name));
+            params.push(Value::from(q.name.as_str()));
         } else if let Some(c) = &l.cookie {
-            cookies.push(json!(c.name));
+            cookies.push(Value::from(c.name.as_str()));
         }
     }
-    for (key, list) in [("from_headers", headers), ("from_params", params), ("from_cookies", cookies)] {
-        if !list.is_empty() {
-            o.insert(key.into(), Value::Array(list));
-        }
-    }
-    if forward {
-        o.insert("forward".into(), json!(true));
-    }
-    if let Some(f) = &p.forwarding {
-        o.insert("forward_payload_header".into(), json!(f.header_name));
-        if f.pad_forward_payload_header {
-            o.insert("pad_forward_payload_header".into(), json!(true));
-        }
-    }
-    o.insert("clock_skew_seconds".into(), json!(p.clock_skew_seconds.unwrap_or(30)));
-    if let Some(size) = p.cache_config.as_ref().and_then(|c| c.size).filter(|s| *s > 0) {
-        o.insert("jwt_cache_config".into(), json!({ "jwt_cache_size": size }));
-    }
-    o.insert("payload_in_metadata".into(), json!(p.name));
-    Some(Value::Object(o))
+    let listed = |list: Vec<Value>| (!list.is_empty()).then_some(list);
+    let cache_size = p.cache_config.as_ref().and_then(|c| c.size).filter(|s| *s > 0);
+    Some(tpl!(
+        r#"{
+            "local_jwks": $0?,
+            "remote_jwks": $1?,
+            "issuer": $2?,
+            "audiences": $3?,
+            "from_headers": $4?,
+            "from_params": $5?,
+            "from_cookies": $6?,
+            "forward": $7?,
+            "forward_payload_header": $8?,
+            "pad_forward_payload_header": $9?,
+            "clock_skew_seconds": $10,
+            "jwt_cache_config": $11?,
+            "payload_in_metadata": $12
+        }"#,
+        local,
+        remote,
+        (!p.issuer.is_empty()).then_some(p.issuer.as_str()),
+        (!p.audiences.is_empty()).then_some(p.audiences.as_slice()),
+        listed(headers),
+        listed(params),
+        listed(cookies),
+        forward.then_some(true),
+        p.forwarding.as_ref().map(|f| f.header_name.as_str()),
+        p.forwarding.as_ref().and_then(|f| f.pad_forward_payload_header.then_some(true)),
+        p.clock_skew_seconds.unwrap_or(30),
+        cache_size.map(|size| tpl!(r#"{ "jwt_cache_size": $0 }"#, size)),
+        p.name.as_str(),
+    ))
 }
 
 /// The cluster a provider's remote key set is fetched through.
@@ -187,39 +175,31 @@ fn remote_jwks(
     let uri = parse_uri(&r.uri)?;
     let cluster = jwks_cluster_name(name);
     let timeout = r.request_timeout_ms.map(|ms| Duration { nanos: u64::from(ms) * 1_000_000 });
-    let mut o = Map::new();
-    o.insert(
-        "http_uri".into(),
-        json!({ "uri": r.uri, "cluster": cluster, "timeout": envoy_duration(timeout.unwrap_or(Duration { nanos: 1_000_000_000 })) }),
-    );
-    o.insert(
-        "cache_duration".into(),
-        json!(envoy_duration(r.cache_duration.unwrap_or(Duration { nanos: 300_000_000_000 }))),
-    );
-    if r.fetch_asynchronously {
-        o.insert("async_fetch".into(), json!({}));
-    }
-    if let Some(retry) = &r.retry_policy {
-        let mut p = Map::new();
-        if let Some(n) = retry.num_retries {
-            p.insert("num_retries".into(), json!(n));
-        }
-        if let Some(b) = &retry.retry_policy_back_off {
-            let mut back = Map::new();
+    let retry = r.retry_policy.as_ref().map(|retry| {
+        let back = retry.retry_policy_back_off.as_ref().map(|b| {
             // Envoy requires a base interval; Consul's documented default is 1s.
-            back.insert(
-                "base_interval".into(),
-                json!(envoy_duration(b.base_interval.unwrap_or(Duration { nanos: 1_000_000_000 }))),
-            );
-            if let Some(max) = b.max_interval.filter(|m| m.nanos > 0) {
-                back.insert("max_interval".into(), json!(envoy_duration(max)));
-            }
-            p.insert("retry_back_off".into(), Value::Object(back));
-        }
-        o.insert("retry_policy".into(), Value::Object(p));
-    }
+            let base = b.base_interval.unwrap_or(Duration { nanos: 1_000_000_000 });
+            let max = b.max_interval.filter(|m| m.nanos > 0).map(envoy_duration);
+            tpl!(r#"{ "base_interval": $0, "max_interval": $1? }"#, envoy_duration(base), max)
+        });
+        tpl!(r#"{ "num_retries": $0?, "retry_back_off": $1? }"#, retry.num_retries, back)
+    });
+    let jwks = tpl!(
+        r#"{
+            "http_uri": { "uri": $0, "cluster": $1, "timeout": $2 },
+            "cache_duration": $3,
+            "async_fetch": $4?,
+            "retry_policy": $5?
+        }"#,
+        r.uri.as_str(),
+        cluster.as_str(),
+        envoy_duration(timeout.unwrap_or(Duration { nanos: 1_000_000_000 })),
+        envoy_duration(r.cache_duration.unwrap_or(Duration { nanos: 300_000_000_000 })),
+        r.fetch_asynchronously.then(Map::new),
+        retry,
+    );
     clusters.insert(cluster.clone(), jwks_cluster(&cluster, name, r, &uri, notes));
-    Some(Value::Object(o))
+    Some(jwks)
 }
 
 fn jwks_cluster(cluster: &str, provider: &str, r: &RemoteJwks, uri: &Uri, notes: &mut Vec<String>) -> Value {
@@ -230,62 +210,67 @@ fn jwks_cluster(cluster: &str, provider: &str, r: &RemoteJwks, uri: &Uri, notes:
         _ => "STRICT_DNS".to_string(),
     };
     let connect = spec.and_then(|c| c.connect_timeout).unwrap_or(Duration { nanos: 5_000_000_000 });
-    let mut c = json!({
-        "name": cluster,
-        "type": discovery,
-        "connect_timeout": envoy_duration(connect),
-        "lb_policy": "ROUND_ROBIN",
-        "load_assignment": {
-            "cluster_name": cluster,
-            "endpoints": [{ "lb_endpoints": [{ "endpoint": { "address": {
-                "socket_address": { "address": uri.host, "port_value": uri.port },
-            } } }] }],
-        },
-    });
-    if uri.tls {
-        let mut common = Map::new();
+    let tls = uri.tls.then(|| {
         let tls_spec = spec.and_then(|c| c.tls_certificates.as_ref());
-        match tls_spec.and_then(|t| t.trusted_ca.as_ref()).and_then(data_source) {
-            Some(ca) => {
-                common.insert("validation_context".into(), json!({ "trusted_ca": ca }));
-            }
-            None => notes.push(format!(
+        let ca = tls_spec.and_then(|t| t.trusted_ca.as_ref()).and_then(data_source);
+        if ca.is_none() {
+            notes.push(format!(
                 "JWT provider `{provider}`: {} is fetched over TLS without verifying the server (give JWKSCluster.TLSCertificates.TrustedCA)",
                 r.uri
-            )),
+            ));
         }
-        let mut ctx = json!({
-            "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
-            "common_tls_context": common,
-        });
-        if r.use_sni {
-            if let Some(m) = ctx.as_object_mut() {
-                m.insert("sni".into(), json!(uri.host));
-            }
-        }
-        if let Some(m) = c.as_object_mut() {
-            m.insert("transport_socket".into(), json!({ "name": "envoy.transport_sockets.tls", "typed_config": ctx }));
-        }
-    }
-    if let (Some(m), false) = (c.as_object_mut(), discovery == "STATIC") {
-        m.insert("dns_lookup_family".into(), json!("V4_PREFERRED"));
-    }
-    c
+        tpl!(
+            r#"{ "name": "envoy.transport_sockets.tls", "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+                "common_tls_context": { "validation_context": $0? },
+                "sni": $1?
+            } }"#,
+            ca.map(|ca| tpl!(r#"{ "trusted_ca": $0 }"#, ca)),
+            r.use_sni.then_some(uri.host.as_str()),
+        )
+    });
+    tpl!(
+        r#"{
+            "name": $0,
+            "type": $1,
+            "connect_timeout": $2,
+            "lb_policy": "ROUND_ROBIN",
+            "load_assignment": {
+                "cluster_name": $3,
+                "endpoints": [{ "lb_endpoints": [{ "endpoint": { "address": {
+                    "socket_address": { "address": $4, "port_value": $5 }
+                } } }] }]
+            },
+            "transport_socket": $6?,
+            "dns_lookup_family": $7?
+        }"#,
+        cluster,
+        discovery.as_str(),
+        envoy_duration(connect),
+        cluster,
+        uri.host.as_str(),
+        uri.port,
+        tls,
+        (discovery != "STATIC").then_some("V4_PREFERRED"),
+    )
 }
 
 /// A `TrustedCA` as an Envoy data source.
 fn data_source(ca: &TrustedCa) -> Option<Value> {
-    if !ca.filename.is_empty() {
-        Some(json!({ "filename": ca.filename }))
+    let (key, value) = if !ca.filename.is_empty() {
+        ("filename", ca.filename.clone())
     } else if !ca.environment_variable.is_empty() {
-        Some(json!({ "environment_variable": ca.environment_variable }))
+        ("environment_variable", ca.environment_variable.clone())
     } else if !ca.inline_string.is_empty() {
-        Some(json!({ "inline_string": ca.inline_string }))
+        ("inline_string", ca.inline_string.clone())
     } else if !ca.inline_bytes.is_empty() {
-        Some(json!({ "inline_bytes": ca.inline_bytes.replace(['\n', '\r'], "") }))
+        ("inline_bytes", ca.inline_bytes.replace(['\n', '\r'], ""))
     } else {
-        None
-    }
+        return None;
+    };
+    let mut source = Map::new();
+    source.insert(key.into(), value.into());
+    Some(Value::Object(source))
 }
 
 struct Uri {

@@ -3,7 +3,8 @@
 //!
 //! The bootstrap is **JSON** (serde_json), which Envoy reads as its YAML superset: no YAML writer,
 //! no quoting pitfalls, and the embedded plan is a plain JSON string. Pure: this module returns
-//! text; the CLI writes files.
+//! text; the CLI writes files. Its trees are written as [`tpl!`](crate::tpl) templates, Envoy's
+//! JSON with placeholders, which the planner wasm carries as data rather than as code.
 //!
 //! Per gateway kind:
 //! - **mesh**: one listener at the gateway's address/port; `tls_inspector`; the wasm network filter
@@ -54,8 +55,9 @@ use crate::plan::gateways::{plan_of, GatewayKind, GatewayPlan, RouteTable, Route
 use crate::plan::protocols::Protocol;
 use crate::plan::upstreams::Mode;
 use crate::plan::Compiled;
+use crate::tpl;
 use crate::workspace::Workspace;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 pub mod jwt;
@@ -332,15 +334,20 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
     if let Some(port) = opts.health_port {
         listeners.push(b.health_listener(port));
     }
-    let key = &plan.gateway.key;
-    let bootstrap = json!({
-        "node": { "id": format!("meshgate-{key}"), "cluster": format!("meshgate-{key}") },
-        "admin": { "address": socket("127.0.0.1", opts.admin_port) },
-        "static_resources": {
-            "listeners": listeners,
-            "clusters": b.clusters.values().collect::<Vec<_>>(),
-        },
-    });
+    let node = format!("meshgate-{}", plan.gateway.key);
+    let clusters: Vec<Value> = std::mem::take(&mut b.clusters).into_values().collect();
+    let bootstrap = tpl!(
+        r#"{
+            "node": { "id": $0, "cluster": $1 },
+            "admin": { "address": $2 },
+            "static_resources": { "listeners": $3, "clusters": $4 }
+        }"#,
+        node.clone(),
+        node,
+        socket("127.0.0.1", opts.admin_port),
+        listeners,
+        clusters,
+    );
     let bootstrap = crate::json::pretty(&bootstrap).map_err(|e| EnvoyError::Json(e.to_string()))?;
     let ecds = match &opts.ecds_dir {
         Some(_) => {
@@ -370,7 +377,7 @@ pub fn ecds_update(
 }
 
 fn socket(address: &str, port: u16) -> Value {
-    json!({ "socket_address": { "address": address, "port_value": port } })
+    tpl!(r#"{ "socket_address": { "address": $0, "port_value": $1 } }"#, address, port)
 }
 
 fn is_ip(address: &str) -> bool {
@@ -380,35 +387,36 @@ fn is_ip(address: &str) -> bool {
 /// A cluster to `endpoints` (`address:port`), with an optional upstream TLS transport socket.
 fn static_cluster(name: &str, endpoints: &[(String, u16)], tls: Option<Value>, protocol: Protocol) -> Value {
     let dns = endpoints.iter().any(|(a, _)| !is_ip(a));
-    let lb: Vec<Value> = endpoints.iter().map(|(a, p)| json!({ "endpoint": { "address": socket(a, *p) } })).collect();
-    let mut c = json!({
-        "name": name,
-        "type": if dns { "STRICT_DNS" } else { "STATIC" },
-        "connect_timeout": "5s",
-        "lb_policy": "ROUND_ROBIN",
-        "load_assignment": {
-            "cluster_name": name,
-            "endpoints": if lb.is_empty() { json!([]) } else { json!([{ "lb_endpoints": lb }]) },
-        },
+    let lb: Vec<Value> =
+        endpoints.iter().map(|(a, p)| tpl!(r#"{ "endpoint": { "address": $0 } }"#, socket(a, *p))).collect();
+    let lb = (!lb.is_empty()).then(|| tpl!(r#"{ "lb_endpoints": $0 }"#, lb));
+    let http2 = matches!(protocol, Protocol::Http2 | Protocol::Grpc).then(|| {
+        tpl!(
+            r#"{ "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+                "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                "explicit_http_config": { "http2_protocol_options": {} }
+            } }"#
+        )
     });
-    if let Some(obj) = c.as_object_mut() {
-        if dns {
-            obj.insert("dns_lookup_family".into(), json!("V4_PREFERRED"));
-        }
-        if let Some(tls) = tls {
-            obj.insert("transport_socket".into(), tls);
-        }
-        if matches!(protocol, Protocol::Http2 | Protocol::Grpc) {
-            obj.insert(
-                "typed_extension_protocol_options".into(),
-                json!({ "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
-                    "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
-                    "explicit_http_config": { "http2_protocol_options": {} },
-                }}),
-            );
-        }
-    }
-    c
+    tpl!(
+        r#"{
+            "name": $0,
+            "type": $1,
+            "connect_timeout": "5s",
+            "lb_policy": "ROUND_ROBIN",
+            "load_assignment": { "cluster_name": $2, "endpoints": [$3?] },
+            "dns_lookup_family": $4?,
+            "transport_socket": $5?,
+            "typed_extension_protocol_options": $6?
+        }"#,
+        name,
+        if dns { "STRICT_DNS" } else { "STATIC" },
+        name,
+        lb,
+        dns.then_some("V4_PREFERRED"),
+        tls,
+        http2,
+    )
 }
 
 fn split_endpoint(s: &str) -> Option<(String, u16)> {
@@ -426,38 +434,31 @@ fn mesh_upstream_tls(
     san: Option<&SanMatch>,
     alpn: &[&str],
 ) -> Value {
-    let mut common = serde_json::Map::new();
-    if let Some(ca) = ca {
-        let mut validation = json!({ "trusted_ca": { "filename": ca } });
+    let validation = ca.map(|ca| {
         let matcher = match san {
-            Some(SanMatch::Exact(id)) if !id.is_empty() => Some(json!({ "exact": id })),
-            Some(SanMatch::Regex(re)) => Some(json!({ "safe_regex": { "regex": re } })),
+            Some(SanMatch::Exact(id)) if !id.is_empty() => Some(tpl!(r#"{ "exact": $0 }"#, id.as_str())),
+            Some(SanMatch::Regex(re)) => Some(tpl!(r#"{ "safe_regex": { "regex": $0 } }"#, re.as_str())),
             _ => None,
         };
-        if let (Some(m), Some(v)) = (matcher, validation.as_object_mut()) {
-            v.insert("match_typed_subject_alt_names".into(), json!([{ "san_type": "URI", "matcher": m }]));
-        }
-        common.insert("validation_context".into(), validation);
-    }
-    if !alpn.is_empty() {
-        common.insert("alpn_protocols".into(), json!(alpn));
-    }
-    if let Some((cert, key)) = cert {
-        common.insert(
-            "tls_certificates".into(),
-            json!([{ "certificate_chain": { "filename": cert }, "private_key": { "filename": key } }]),
-        );
-    }
-    let mut ctx = json!({
-        "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
-        "common_tls_context": common,
+        let sans = matcher.map(|m| tpl!(r#"[{ "san_type": "URI", "matcher": $0 }]"#, m));
+        tpl!(r#"{ "trusted_ca": { "filename": $0 }, "match_typed_subject_alt_names": $1? }"#, ca, sans)
     });
-    if !sni.is_empty() {
-        if let Some(o) = ctx.as_object_mut() {
-            o.insert("sni".into(), json!(sni));
-        }
-    }
-    json!({ "name": "envoy.transport_sockets.tls", "typed_config": ctx })
+    tpl!(
+        r#"{ "name": "envoy.transport_sockets.tls", "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+            "common_tls_context": { "validation_context": $0?, "alpn_protocols": $1?, "tls_certificates": $2? },
+            "sni": $3?
+        } }"#,
+        validation,
+        (!alpn.is_empty()).then_some(alpn),
+        cert.map(|(cert, key)| certificates(cert, key)),
+        (!sni.is_empty()).then_some(sni),
+    )
+}
+
+/// `tls_certificates` with one certificate and key, from files.
+fn certificates(cert: String, key: String) -> Value {
+    tpl!(r#"[{ "certificate_chain": { "filename": $0 }, "private_key": { "filename": $1 } }]"#, cert, key)
 }
 
 impl Builder<'_> {
@@ -483,21 +484,23 @@ impl Builder<'_> {
     fn client_validation(&self) -> Value {
         let ca = self.ca().unwrap_or_default();
         if self.plan.peer_trust_domains.is_empty() {
-            return json!({ "trusted_ca": { "filename": ca } });
+            return tpl!(r#"{ "trusted_ca": { "filename": $0 } }"#, ca);
         }
-        let mut domains = vec![json!({ "name": self.plan.trust_domain, "trust_bundle": { "filename": ca } })];
+        let domain = |name: &str, ca: String| tpl!(r#"{ "name": $0, "trust_bundle": { "filename": $1 } }"#, name, ca);
+        let mut domains = vec![domain(&self.plan.trust_domain, ca)];
         for (peer, td) in &self.plan.peer_trust_domains {
-            domains.push(json!({ "name": td, "trust_bundle": { "filename": self.peer_ca(peer).unwrap_or_default() } }));
+            domains.push(domain(td, self.peer_ca(peer).unwrap_or_default()));
         }
-        json!({
-            "custom_validator_config": {
+        tpl!(
+            r#"{ "custom_validator_config": {
                 "name": "envoy.tls.cert_validator.spiffe",
                 "typed_config": {
                     "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.SPIFFECertValidatorConfig",
-                    "trust_domains": domains,
-                },
-            },
-        })
+                    "trust_domains": $0
+                }
+            } }"#,
+            domains,
+        )
     }
 
     fn add_cluster(&mut self, name: &str, endpoints: Vec<(String, u16)>, tls: Option<Value>, protocol: Protocol) {
@@ -620,14 +623,16 @@ impl Builder<'_> {
                 // by connecting (a TLS handshake as the caller, every second).
                 o.insert(
                     "health_checks".into(),
-                    json!([{
-                        "timeout": "1s",
-                        "interval": "1s",
-                        "no_traffic_interval": "1s",
-                        "unhealthy_threshold": 1,
-                        "healthy_threshold": 1,
-                        "tcp_health_check": {},
-                    }]),
+                    tpl!(
+                        r#"[{
+                            "timeout": "1s",
+                            "interval": "1s",
+                            "no_traffic_interval": "1s",
+                            "unhealthy_threshold": 1,
+                            "healthy_threshold": 1,
+                            "tcp_health_check": {}
+                        }]"#
+                    ),
                 );
             }
         }
@@ -638,17 +643,24 @@ impl Builder<'_> {
     /// (`vm_id` `meshgate-network` / `meshgate-http`): a VM that traps reloads alone, so a crash
     /// in one filter never takes the other gateway traffic down with it.
     fn plugin(&self, f: Filter) -> Value {
-        json!({
-            "name": format!("meshgate-{}", f.suffix()),
-            "root_id": f.root_id(),
-            "vm_config": {
-                "vm_id": f.vm_id(),
-                "runtime": "envoy.wasm.runtime.v8",
-                "code": { "local": { "filename": self.opts.wasm } },
-            },
-            "configuration": { "@type": "type.googleapis.com/google.protobuf.StringValue", "value": self.plan_json },
-            "failure_policy": "FAIL_RELOAD",
-        })
+        tpl!(
+            r#"{
+                "name": $0,
+                "root_id": $1,
+                "vm_config": {
+                    "vm_id": $2,
+                    "runtime": "envoy.wasm.runtime.v8",
+                    "code": { "local": { "filename": $3 } }
+                },
+                "configuration": { "@type": "type.googleapis.com/google.protobuf.StringValue", "value": $4 },
+                "failure_policy": "FAIL_RELOAD"
+            }"#,
+            format!("meshgate-{}", f.suffix()),
+            f.root_id(),
+            f.vm_id(),
+            self.opts.wasm.as_str(),
+            self.plan_json.as_str(),
+        )
     }
 
     fn resource_name(&self, f: Filter) -> String {
@@ -668,16 +680,20 @@ impl Builder<'_> {
     /// the same plan; the dynamic module's `filter_name` plays the wasm plugin's `root_id`.
     fn typed_config(&self, f: Filter) -> Value {
         match &self.opts.host {
-            FilterHost::Wasm => json!({ "@type": self.type_url(f), "config": self.plugin(f) }),
-            FilterHost::DynamicModule(path) => json!({
-                "@type": self.type_url(f),
-                "dynamic_module_config": {
-                    "name": DYNAMIC_MODULE_NAME,
-                    "module": { "local": { "filename": path } },
-                },
-                "filter_name": f.root_id(),
-                "filter_config": { "@type": "type.googleapis.com/google.protobuf.StringValue", "value": self.plan_json },
-            }),
+            FilterHost::Wasm => tpl!(r#"{ "@type": $0, "config": $1 }"#, self.type_url(f), self.plugin(f)),
+            FilterHost::DynamicModule(path) => tpl!(
+                r#"{
+                    "@type": $0,
+                    "dynamic_module_config": { "name": $1, "module": { "local": { "filename": $2 } } },
+                    "filter_name": $3,
+                    "filter_config": { "@type": "type.googleapis.com/google.protobuf.StringValue", "value": $4 }
+                }"#,
+                self.type_url(f),
+                DYNAMIC_MODULE_NAME,
+                path.as_str(),
+                f.root_id(),
+                self.plan_json.as_str(),
+            ),
         }
     }
 
@@ -703,74 +719,82 @@ impl Builder<'_> {
             self.used.push(f);
         }
         match (&self.opts.ecds_dir, self.ecds_path(f)) {
-            (Some(dir), Some((path, _))) => json!({
-                "name": self.resource_name(f),
-                "config_discovery": {
-                    "config_source": {
-                        "path_config_source": { "path": path, "watched_directory": { "path": dir } },
-                        "resource_api_version": "V3",
-                    },
-                    "type_urls": [self.type_url(f)],
-                },
-            }),
-            _ => json!({ "name": self.filter_name(f), "typed_config": self.typed_config(f) }),
+            (Some(dir), Some((path, _))) => tpl!(
+                r#"{
+                    "name": $0,
+                    "config_discovery": {
+                        "config_source": {
+                            "path_config_source": { "path": $1, "watched_directory": { "path": $2 } },
+                            "resource_api_version": "V3"
+                        },
+                        "type_urls": [$3]
+                    }
+                }"#,
+                self.resource_name(f),
+                path,
+                dir.as_str(),
+                self.type_url(f),
+            ),
+            _ => tpl!(r#"{ "name": $0, "typed_config": $1 }"#, self.filter_name(f), self.typed_config(f)),
         }
     }
 
     fn ecds_file(&self, f: Filter) -> Result<EcdsFile, EnvoyError> {
         let name = self.resource_name(f);
-        let content = json!({
-            "version_info": self.plan.hash_hex(),
-            "resources": [{
-                "@type": "type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig",
-                "name": name,
-                "typed_config": self.typed_config(f),
-            }],
-        });
+        let content = tpl!(
+            r#"{
+                "version_info": $0,
+                "resources": [{
+                    "@type": "type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig",
+                    "name": $1,
+                    "typed_config": $2
+                }]
+            }"#,
+            self.plan.hash_hex(),
+            name.as_str(),
+            self.typed_config(f),
+        );
         let file_name = self.ecds_path(f).map(|(_, file)| file).unwrap_or_default();
         let content = crate::json::pretty(&content).map_err(|e| EnvoyError::Json(e.to_string()))?;
         Ok(EcdsFile { file_name, name, content })
     }
 
-    fn tcp_proxy(&self, stat: &str, cluster: Value, on_data: bool) -> Value {
-        let mut config = json!({
-            "@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
-            "stat_prefix": stat,
-        });
-        if let Some(o) = config.as_object_mut() {
-            match cluster {
-                Value::String(c) => {
-                    o.insert("cluster".into(), json!(c));
-                }
-                weighted => {
-                    o.insert("weighted_clusters".into(), weighted);
-                }
-            }
-            if on_data {
-                // The peer's certificate exists only once the TLS handshake is done: connect the
-                // upstream then, and let the filter decide on the first bytes either side sends —
-                // the client's (client-first protocols: HTTP, TLS, Postgres) or the service's
-                // greeting (server-first: SMTP, MySQL, SSH), which it holds back until it has
-                // decided. (ON_DOWNSTREAM_DATA hung server-first protocols: neither side spoke.)
-                o.insert("upstream_connect_mode".into(), json!("ON_DOWNSTREAM_TLS_HANDSHAKE"));
-                // Envoy requires a bound on what it buffers from the client meanwhile.
-                o.insert("max_early_data_bytes".into(), json!(65536));
-            }
-        }
-        json!({ "name": "envoy.filters.network.tcp_proxy", "typed_config": config })
+    /// tcp_proxy to the blackhole: the network filter before it sets the cluster it chose.
+    fn tcp_proxy(&self, stat: &str, on_data: bool) -> Value {
+        // The peer's certificate exists only once the TLS handshake is done: with `on_data`,
+        // connect the upstream then, and let the filter decide on the first bytes either side
+        // sends — the client's (client-first protocols: HTTP, TLS, Postgres) or the service's
+        // greeting (server-first: SMTP, MySQL, SSH), which it holds back until it has decided.
+        // (ON_DOWNSTREAM_DATA hung server-first protocols: neither side spoke.) Envoy requires a
+        // bound on what it buffers from the client meanwhile (`max_early_data_bytes`).
+        tpl!(
+            r#"{ "name": "envoy.filters.network.tcp_proxy", "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
+                "stat_prefix": $0,
+                "cluster": $1,
+                "upstream_connect_mode": $2?,
+                "max_early_data_bytes": $3?
+            } }"#,
+            stat,
+            BLACKHOLE,
+            on_data.then_some("ON_DOWNSTREAM_TLS_HANDSHAKE"),
+            on_data.then_some(65536),
+        )
     }
 
     fn mesh_listener(&mut self) -> Value {
         let gw = &self.plan.gateway;
         let (address, port, key) = (gw.address.clone(), gw.port, gw.key.clone());
         let wasm = self.wasm_filter(Filter::Network);
-        let tcp = self.tcp_proxy(&format!("meshgate_{key}"), json!(BLACKHOLE), false);
-        json!({
-            "name": format!("{key}:{port}"),
-            "address": socket(&address, port),
-            "listener_filters": [tls_inspector()],
-            "filter_chains": [{ "filters": [wasm, tcp] }],
-        })
+        let tcp = self.tcp_proxy(&format!("meshgate_{key}"), false);
+        tpl!(
+            r#"{ "name": $0, "address": $1, "listener_filters": [$2], "filter_chains": [{ "filters": [$3, $4] }] }"#,
+            format!("{key}:{port}"),
+            socket(&address, port),
+            tls_inspector(),
+            wasm,
+            tcp,
+        )
     }
 
     fn terminating_listener(&mut self, services: &[LinkedRoute]) -> Value {
@@ -780,16 +804,17 @@ impl Builder<'_> {
         for l in services {
             let mut chain = self.terminated_chain(l, &l.service.name);
             if let Some(o) = chain.as_object_mut() {
-                o.insert("filter_chain_match".into(), json!({ "server_names": [l.sni] }));
+                o.insert("filter_chain_match".into(), tpl!(r#"{ "server_names": [$0] }"#, l.sni.as_str()));
             }
             chains.push(chain);
         }
-        json!({
-            "name": format!("{key}:{port}"),
-            "address": socket(&address, port),
-            "listener_filters": [tls_inspector()],
-            "filter_chains": chains,
-        })
+        tpl!(
+            r#"{ "name": $0, "address": $1, "listener_filters": [$2], "filter_chains": $3 }"#,
+            format!("{key}:{port}"),
+            socket(&address, port),
+            tls_inspector(),
+            chains,
+        )
     }
 
     /// A filter chain that terminates mesh mTLS as `cert_name` (client certificate required),
@@ -797,49 +822,29 @@ impl Builder<'_> {
     fn terminated_chain(&mut self, l: &LinkedRoute, cert_name: &str) -> Value {
         let key = self.plan.gateway.key.clone();
         let (cert, key_file) = self.cert(cert_name).unwrap_or_default();
-        let tls = json!({
-            "name": "envoy.transport_sockets.tls",
-            "typed_config": {
+        let tls = tpl!(
+            r#"{ "name": "envoy.transport_sockets.tls", "typed_config": {
                 "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext",
                 "require_client_certificate": true,
-                "common_tls_context": {
-                    "tls_certificates": [{ "certificate_chain": { "filename": cert }, "private_key": { "filename": key_file } }],
-                    "validation_context": self.client_validation(),
-                },
-            },
-        });
+                "common_tls_context": { "tls_certificates": $0, "validation_context": $1 }
+            } }"#,
+            certificates(cert, key_file),
+            self.client_validation(),
+        );
         let filters = if l.protocol.is_http_like() {
             let http = self.wasm_filter(Filter::Http);
-            let mut route = json!({ "cluster": l.cluster });
-            if !l.disable_auto_host_rewrite {
-                if let Some(o) = route.as_object_mut() {
-                    o.insert("auto_host_rewrite".into(), json!(true));
-                }
-            }
-            let mut manager = hcm(&format!("meshgate_{key}_{}", l.service.name), http, route, l.protocol);
-            if let Some(f) = &self.jwt_authn {
-                jwt::insert(&mut manager, f);
-            }
-            // The filter sees only the certificate's first URI SAN as a property; Envoy's
-            // client-certificate header lists them all, so the filter can require exactly
-            // one (a client's copy is dropped). The route strips it before forwarding: were the
-            // filter to remove it, Envoy's Wasm host would match the route again per request.
-            if let Some(c) = manager.get_mut("typed_config").and_then(Value::as_object_mut) {
-                c.insert("forward_client_cert_details".into(), json!("SANITIZE_SET"));
-                c.insert("set_current_client_cert_details".into(), json!({ "uri": true }));
-            }
-            let strip = manager
-                .pointer_mut("/typed_config/route_config/virtual_hosts/0/routes/0/request_headers_to_remove")
-                .and_then(Value::as_array_mut);
-            if let Some(strip) = strip {
-                strip.push(json!(CLIENT_CERT_HEADER));
-            }
-            vec![manager]
+            let route = tpl!(
+                r#"{ "cluster": $0, "auto_host_rewrite": $1? }"#,
+                l.cluster.as_str(),
+                (!l.disable_auto_host_rewrite).then_some(true),
+            );
+            let stat = format!("meshgate_{key}_{}", l.service.name);
+            vec![hcm(&stat, self.http_filters(http), route, l.protocol, true)]
         } else {
             let wasm = self.wasm_filter(Filter::Network);
-            vec![wasm, self.tcp_proxy(&format!("meshgate_{key}_{}", l.service.name), json!(BLACKHOLE), true)]
+            vec![wasm, self.tcp_proxy(&format!("meshgate_{key}_{}", l.service.name), true)]
         };
-        json!({ "transport_socket": tls, "filters": filters })
+        tpl!(r#"{ "transport_socket": $0, "filters": $1 }"#, tls, filters)
     }
 
     /// A sidecar: the public listener (mTLS as the service, its inbound intentions, then the
@@ -855,11 +860,12 @@ impl Builder<'_> {
         self.clusters
             .insert(LOCAL_APP_CLUSTER.into(), static_cluster(LOCAL_APP_CLUSTER, &app, None, t.inbound.protocol));
         let chain = self.terminated_chain(&t.inbound, &t.inbound.service.name);
-        let mut out = vec![json!({
-            "name": format!("{key}:public:{port}"),
-            "address": socket(&address, port),
-            "filter_chains": [chain],
-        })];
+        let mut out = vec![tpl!(
+            r#"{ "name": $0, "address": $1, "filter_chains": [$2] }"#,
+            format!("{key}:public:{port}"),
+            socket(&address, port),
+            chain,
+        )];
         // Outbound, the destination decides (and verifies): jwt_authn here would strip the
         // tokens it verified before they reach the destination.
         let jwt_authn = self.jwt_authn.take();
@@ -888,18 +894,16 @@ impl Builder<'_> {
         let key = self.plan.gateway.key.clone();
         let http = self.wasm_filter(Filter::Http);
         let route = match direct {
-            Some(cluster) => json!({ "cluster": cluster }),
-            None => json!({ "cluster_header": ROUTING_HEADER }),
+            Some(cluster) => tpl!(r#"{ "cluster": $0 }"#, cluster),
+            None => tpl!(r#"{ "cluster_header": $0 }"#, ROUTING_HEADER),
         };
-        let mut manager = hcm(&format!("meshgate_{key}_{port}"), http, route, protocol);
-        if let Some(f) = &self.jwt_authn {
-            jwt::insert(&mut manager, f);
-        }
-        let mut listener = json!({
-            "name": format!("{key}:{port}"),
-            "address": socket(address, port),
-            "filter_chains": [{ "filters": [manager] }],
-        });
+        let manager = hcm(&format!("meshgate_{key}_{port}"), self.http_filters(http), route, protocol, false);
+        let mut listener = tpl!(
+            r#"{ "name": $0, "address": $1, "filter_chains": [{ "filters": [$2] }] }"#,
+            format!("{key}:{port}"),
+            socket(address, port),
+            manager,
+        );
         traffic::add_policy_routes(&mut listener, &traffic::hosts_at(self.plan, port));
         listener
     }
@@ -919,12 +923,12 @@ impl Builder<'_> {
         if self.used.contains(&Filter::Http) {
             http_filters.push(self.wasm_filter(Filter::HealthHttp));
         }
-        http_filters.push(json!({ "name": "envoy.filters.http.router", "typed_config": { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } }));
-        filters.push(json!({
-            "name": "envoy.filters.network.http_connection_manager",
-            "typed_config": {
+        http_filters.push(router());
+        // (An HTTP health filter answers first, with the plan it holds.)
+        filters.push(tpl!(
+            r#"{ "name": "envoy.filters.network.http_connection_manager", "typed_config": {
                 "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-                "stat_prefix": format!("meshgate_{key}_health"),
+                "stat_prefix": $0,
                 "route_config": {
                     "name": "meshgate_health",
                     "virtual_hosts": [{
@@ -932,19 +936,21 @@ impl Builder<'_> {
                         "domains": ["*"],
                         "routes": [{
                             "match": { "path": "/ready" },
-                            // (An HTTP health filter answers first, with the plan it holds.)
-                            "direct_response": { "status": 200, "body": { "inline_string": "ready\n" } },
-                        }],
-                    }],
+                            "direct_response": { "status": 200, "body": { "inline_string": "ready\n" } }
+                        }]
+                    }]
                 },
-                "http_filters": http_filters,
-            },
-        }));
-        json!({
-            "name": format!("{key}:{port}:health"),
-            "address": socket(&address, port),
-            "filter_chains": [{ "filters": filters }],
-        })
+                "http_filters": $1
+            } }"#,
+            format!("meshgate_{key}_health"),
+            http_filters,
+        ));
+        tpl!(
+            r#"{ "name": $0, "address": $1, "filter_chains": [{ "filters": $2 }] }"#,
+            format!("{key}:{port}:health"),
+            socket(&address, port),
+            filters,
+        )
     }
 
     /// An ingress or API gateway's tcp listener: the network filter picks the weighted target,
@@ -958,68 +964,106 @@ impl Builder<'_> {
     fn tcp_listener_at(&mut self, address: &str, port: u16) -> Value {
         let key = self.plan.gateway.key.clone();
         let wasm = self.wasm_filter(Filter::Network);
-        let tcp = self.tcp_proxy(&format!("meshgate_{key}_{port}"), json!(BLACKHOLE), false);
-        json!({
-            "name": format!("{key}:{port}"),
-            "address": socket(address, port),
-            "filter_chains": [{ "filters": [wasm, tcp] }],
-        })
+        let tcp = self.tcp_proxy(&format!("meshgate_{key}_{port}"), false);
+        tpl!(
+            r#"{ "name": $0, "address": $1, "filter_chains": [{ "filters": [$2, $3] }] }"#,
+            format!("{key}:{port}"),
+            socket(address, port),
+            wasm,
+            tcp,
+        )
+    }
+
+    /// An HTTP connection manager's filters before the router: jwt_authn where the gateway's
+    /// intentions need it (see [`jwt`]), then meshgate's.
+    fn http_filters(&self, meshgate: Value) -> Vec<Value> {
+        let mut filters = self.jwt_authn.clone().unwrap_or_default();
+        filters.push(meshgate);
+        filters
     }
 }
 
 fn tls_inspector() -> Value {
-    json!({
-        "name": "envoy.filters.listener.tls_inspector",
-        "typed_config": { "@type": "type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector" },
-    })
+    tpl!(
+        r#"{ "name": "envoy.filters.listener.tls_inspector", "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector"
+        } }"#
+    )
 }
 
-/// An HTTP connection manager: the wasm filter, then the router, one route for every request.
-/// The routing header is stripped before the request leaves. Headers with underscores are
-/// refused: CGI-style backends read `x_user` as `x-user`, a name no rule saw.
-fn hcm(stat: &str, wasm: Value, route: Value, protocol: Protocol) -> Value {
-    json!({
-        "name": "envoy.filters.network.http_connection_manager",
-        "typed_config": {
+fn router() -> Value {
+    tpl!(
+        r#"{ "name": "envoy.filters.http.router", "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"
+        } }"#
+    )
+}
+
+/// An HTTP connection manager: `filters` (meshgate's last), then the router, one route for every
+/// request. The routing header is stripped before the request leaves. Headers with underscores
+/// are refused: CGI-style backends read `x_user` as `x-user`, a name no rule saw.
+///
+/// With `client_cert` (a chain that terminates mesh mTLS), Envoy sets the client-certificate
+/// header for the filter: the filter sees only the certificate's first URI SAN as a property;
+/// the header lists them all, so the filter can require exactly one (a client's copy is
+/// dropped). The route strips it before forwarding: were the filter to remove it, Envoy's Wasm
+/// host would match the route again per request.
+fn hcm(stat: &str, mut filters: Vec<Value>, route: Value, protocol: Protocol, client_cert: bool) -> Value {
+    filters.push(router());
+    tpl!(
+        r#"{ "name": "envoy.filters.network.http_connection_manager", "typed_config": {
             "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-            "stat_prefix": stat,
-            "codec_type": if matches!(protocol, Protocol::Http2 | Protocol::Grpc) { "HTTP2" } else { "AUTO" },
+            "stat_prefix": $0,
+            "codec_type": $1,
             "common_http_protocol_options": { "headers_with_underscores_action": "REJECT_REQUEST" },
+            "forward_client_cert_details": $2?,
+            "set_current_client_cert_details": $3?,
             "route_config": {
-                "name": stat,
+                "name": $4,
                 "virtual_hosts": [{
                     "name": "meshgate",
                     "domains": ["*"],
                     "routes": [{
                         "match": { "prefix": "/" },
-                        "route": route,
-                        "request_headers_to_remove": [ROUTING_HEADER, ROUTE_HEADER],
-                    }],
-                }],
+                        "route": $5,
+                        "request_headers_to_remove": [$6, $7, $8?]
+                    }]
+                }]
             },
-            "http_filters": [
-                wasm,
-                { "name": "envoy.filters.http.router", "typed_config": { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } },
-            ],
-        },
-    })
+            "http_filters": $9
+        } }"#,
+        stat,
+        if matches!(protocol, Protocol::Http2 | Protocol::Grpc) { "HTTP2" } else { "AUTO" },
+        client_cert.then_some("SANITIZE_SET"),
+        client_cert.then(|| tpl!(r#"{ "uri": true }"#)),
+        stat,
+        route,
+        ROUTING_HEADER,
+        ROUTE_HEADER,
+        client_cert.then_some(CLIENT_CERT_HEADER),
+        filters,
+    )
 }
 
 /// An aggregate cluster: `members` in order, each used while the ones before it have no healthy
 /// endpoint.
 fn aggregate_cluster(name: &str, members: &[String]) -> Value {
-    json!({
-        "name": name,
-        "connect_timeout": "5s",
-        "lb_policy": "CLUSTER_PROVIDED",
-        "cluster_type": {
-            "name": "envoy.clusters.aggregate",
-            "typed_config": {
-                "@type": "type.googleapis.com/envoy.extensions.clusters.aggregate.v3.ClusterConfig",
-                "clusters": members,
-            },
-        },
-    })
+    tpl!(
+        r#"{
+            "name": $0,
+            "connect_timeout": "5s",
+            "lb_policy": "CLUSTER_PROVIDED",
+            "cluster_type": {
+                "name": "envoy.clusters.aggregate",
+                "typed_config": {
+                    "@type": "type.googleapis.com/envoy.extensions.clusters.aggregate.v3.ClusterConfig",
+                    "clusters": $1
+                }
+            }
+        }"#,
+        name,
+        members,
+    )
 }
 
 pub mod traffic;

@@ -25,11 +25,9 @@ use crate::model::service_defaults::Spanned;
 use crate::model::ConfigEntry;
 use crate::plan::gateways::terminating::{TlsMode, TlsOrigination};
 use crate::plan::protocols::Protocol;
+use crate::tpl;
 use crate::workspace::Workspace;
-use serde_json::{json, Map, Value};
-
-const DOWNSTREAM: &str = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext";
-const UPSTREAM: &str = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext";
+use serde_json::Value;
 
 /// How a listener's connections are secured.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -74,17 +72,14 @@ pub(super) fn cipher(c: TlsCipherSuite) -> &'static str {
 
 /// `tls_params`; `None` when nothing is set (Envoy's defaults apply).
 pub(super) fn tls_params(min: TlsVersion, max: TlsVersion, ciphers: &[Spanned<TlsCipherSuite>]) -> Option<Value> {
-    let mut p = Map::new();
-    if let Some(v) = version(min) {
-        p.insert("tls_minimum_protocol_version".into(), json!(v));
-    }
-    if let Some(v) = version(max) {
-        p.insert("tls_maximum_protocol_version".into(), json!(v));
-    }
-    if !ciphers.is_empty() {
-        p.insert("cipher_suites".into(), json!(ciphers.iter().map(|c| cipher(c.value)).collect::<Vec<_>>()));
-    }
-    (!p.is_empty()).then_some(Value::Object(p))
+    let ciphers = (!ciphers.is_empty()).then(|| ciphers.iter().map(|c| cipher(c.value)).collect::<Vec<_>>());
+    let p = tpl!(
+        r#"{ "tls_minimum_protocol_version": $0?, "tls_maximum_protocol_version": $1?, "cipher_suites": $2? }"#,
+        version(min),
+        version(max),
+        ciphers,
+    );
+    p.as_object().is_some_and(|p| !p.is_empty()).then_some(p)
 }
 
 /// The ALPN a listener offers, as Consul sets it: HTTP/2 listeners prefer `h2`.
@@ -118,49 +113,54 @@ fn pem(text: &str) -> String {
 
 /// A downstream TLS transport socket serving `certs` (no client certificate asked for).
 pub(super) fn downstream(certs: &[ServedCert], params: Option<Value>, protocol: Protocol) -> Value {
-    let mut common = Map::new();
-    if let Some(p) = params {
-        common.insert("tls_params".into(), p);
-    }
     let mut files = Vec::new();
     let mut sds = Vec::new();
     for c in certs {
         match c {
-            ServedCert::Files(cert, key) => files.push(json!({
-                "certificate_chain": { "filename": cert },
-                "private_key": { "filename": key },
-            })),
-            ServedCert::Inline(cert, key) => files.push(json!({
-                "certificate_chain": { "inline_string": pem(cert) },
-                "private_key": { "inline_string": pem(key) },
-            })),
-            ServedCert::Sds { cluster, resource } => sds.push(json!({
-                "name": resource,
-                "sds_config": {
-                    "api_config_source": {
-                        "api_type": "GRPC",
-                        "transport_api_version": "V3",
-                        "grpc_services": [{ "envoy_grpc": { "cluster_name": cluster } }],
-                    },
-                    "resource_api_version": "V3",
-                },
-            })),
+            ServedCert::Files(cert, key) => files.push(tpl!(
+                r#"{ "certificate_chain": { "filename": $0 }, "private_key": { "filename": $1 } }"#,
+                cert.as_str(),
+                key.as_str(),
+            )),
+            ServedCert::Inline(cert, key) => files.push(tpl!(
+                r#"{ "certificate_chain": { "inline_string": $0 }, "private_key": { "inline_string": $1 } }"#,
+                pem(cert),
+                pem(key),
+            )),
+            ServedCert::Sds { cluster, resource } => sds.push(tpl!(
+                r#"{
+                    "name": $0,
+                    "sds_config": {
+                        "api_config_source": {
+                            "api_type": "GRPC",
+                            "transport_api_version": "V3",
+                            "grpc_services": [{ "envoy_grpc": { "cluster_name": $1 } }]
+                        },
+                        "resource_api_version": "V3"
+                    }
+                }"#,
+                resource.as_str(),
+                cluster.as_str(),
+            )),
         }
     }
-    if !files.is_empty() {
-        common.insert("tls_certificates".into(), json!(files));
-    }
-    if !sds.is_empty() {
-        common.insert("tls_certificate_sds_secret_configs".into(), json!(sds));
-    }
     let alpn = alpn(protocol);
-    if !alpn.is_empty() {
-        common.insert("alpn_protocols".into(), json!(alpn));
-    }
-    json!({
-        "name": "envoy.transport_sockets.tls",
-        "typed_config": { "@type": DOWNSTREAM, "require_client_certificate": false, "common_tls_context": common },
-    })
+    tpl!(
+        r#"{ "name": "envoy.transport_sockets.tls", "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext",
+            "require_client_certificate": false,
+            "common_tls_context": {
+                "tls_params": $0?,
+                "tls_certificates": $1?,
+                "tls_certificate_sds_secret_configs": $2?,
+                "alpn_protocols": $3?
+            }
+        } }"#,
+        params,
+        (!files.is_empty()).then_some(files),
+        (!sds.is_empty()).then_some(sds),
+        (!alpn.is_empty()).then_some(alpn),
+    )
 }
 
 /// `listener` (one filter chain, as [`super`] builds it) with `tls` applied: a copy of the chain
@@ -175,7 +175,7 @@ pub(super) fn secure(mut listener: Value, tls: &ListenerTls) -> Value {
     for (names, socket) in &tls.by_sni {
         let mut c = chain.clone();
         if let Some(o) = c.as_object_mut() {
-            o.insert("filter_chain_match".into(), json!({ "server_names": names }));
+            o.insert("filter_chain_match".into(), tpl!(r#"{ "server_names": $0 }"#, names.as_slice()));
             o.insert("transport_socket".into(), socket.clone());
         }
         chains.push(c);
@@ -185,10 +185,10 @@ pub(super) fn secure(mut listener: Value, tls: &ListenerTls) -> Value {
         o.insert("transport_socket".into(), socket.clone());
     }
     chains.push(default);
-    obj.insert("filter_chains".into(), json!(chains));
+    obj.insert("filter_chains".into(), Value::Array(chains));
     if !tls.by_sni.is_empty() {
         // Server names are known only once the ClientHello is read.
-        obj.insert("listener_filters".into(), json!([tls_inspector()]));
+        obj.insert("listener_filters".into(), Value::Array(vec![tls_inspector()]));
     }
     listener
 }
@@ -341,33 +341,25 @@ pub(super) fn origination(t: &TlsOrigination) -> Option<Value> {
     if t.mode == TlsMode::None {
         return None;
     }
-    let mut validation = json!({ "trusted_ca": { "filename": t.ca_file } });
-    if !t.sni.is_empty() {
-        if let Some(v) = validation.as_object_mut() {
-            // Consul checks the service's certificate names the SNI it dials (an exact match,
-            // which for a DNS name admits a wildcard certificate covering it, as Envoy matches).
-            v.insert(
-                "match_typed_subject_alt_names".into(),
-                json!([{ "san_type": "DNS", "matcher": { "exact": t.sni } }]),
-            );
-        }
-    }
-    let mut common = json!({ "validation_context": validation });
-    if t.mode == TlsMode::Mutual {
-        if let Some(c) = common.as_object_mut() {
-            c.insert(
-                "tls_certificates".into(),
-                json!([{ "certificate_chain": { "filename": t.cert_file }, "private_key": { "filename": t.key_file } }]),
-            );
-        }
-    }
-    let mut ctx = json!({ "@type": UPSTREAM, "common_tls_context": common });
-    if !t.sni.is_empty() {
-        if let Some(o) = ctx.as_object_mut() {
-            o.insert("sni".into(), json!(t.sni));
-        }
-    }
-    Some(json!({ "name": "envoy.transport_sockets.tls", "typed_config": ctx }))
+    let sni = (!t.sni.is_empty()).then_some(t.sni.as_str());
+    // Consul checks the service's certificate names the SNI it dials (an exact match, which for
+    // a DNS name admits a wildcard certificate covering it, as Envoy matches).
+    let sans = sni.map(|sni| tpl!(r#"[{ "san_type": "DNS", "matcher": { "exact": $0 } }]"#, sni));
+    let certs = (t.mode == TlsMode::Mutual).then(|| super::certificates(t.cert_file.clone(), t.key_file.clone()));
+    Some(tpl!(
+        r#"{ "name": "envoy.transport_sockets.tls", "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+            "common_tls_context": {
+                "validation_context": { "trusted_ca": { "filename": $0 }, "match_typed_subject_alt_names": $1? },
+                "tls_certificates": $2?
+            },
+            "sni": $3?
+        } }"#,
+        t.ca_file.as_str(),
+        sans,
+        certs,
+        sni,
+    ))
 }
 
 #[cfg(test)]

@@ -25,7 +25,8 @@ use crate::gateway::{route_id, ROUTE_HEADER, ROUTING_HEADER};
 use crate::plan::gateways::terminating::LinkedRoute;
 use crate::plan::gateways::traffic::{ClusterPolicy, HashOn, HashPolicy};
 use crate::plan::gateways::{GatewayPlan, HttpRoute, Retry, RouteTable, VirtualHost};
-use serde_json::{json, Map, Value};
+use crate::tpl;
+use serde_json::Value;
 
 /// A Go duration from the plan as an Envoy JSON duration (`1.5s`); `None` when unreadable.
 fn duration(go: &str) -> Option<String> {
@@ -48,61 +49,51 @@ pub fn retry_policy(r: &Retry) -> Value {
     if r.on_connect_failure && !on.iter().any(|o| o == "connect-failure") {
         on.push("connect-failure".into());
     }
-    let mut out = Map::new();
-    if !r.on_status_codes.is_empty() {
+    let codes = (!r.on_status_codes.is_empty()).then_some(r.on_status_codes.as_slice());
+    if codes.is_some() {
         on.push("retriable-status-codes".into());
-        out.insert("retriable_status_codes".into(), json!(r.on_status_codes));
     }
-    out.insert("retry_on".into(), json!(on.join(",")));
-    if let Some(n) = r.num_retries.filter(|n| *n > 0) {
-        out.insert("num_retries".into(), json!(n));
-    }
-    Value::Object(out)
+    tpl!(
+        r#"{ "retriable_status_codes": $0?, "retry_on": $1, "num_retries": $2? }"#,
+        codes,
+        on.join(","),
+        r.num_retries.filter(|n| *n > 0),
+    )
 }
 
 pub fn hash_policy(h: &HashPolicy) -> Value {
-    let mut out = match h.on {
-        HashOn::Header => json!({ "header": { "header_name": h.name } }),
-        HashOn::QueryParameter => json!({ "query_parameter": { "name": h.name } }),
-        HashOn::SourceIp => json!({ "connection_properties": { "source_ip": true } }),
-        HashOn::Cookie => {
-            let mut cookie = Map::new();
-            cookie.insert("name".into(), json!(h.name));
-            if let Some(ttl) = h.cookie_ttl.as_deref().and_then(duration) {
-                cookie.insert("ttl".into(), json!(ttl));
-            }
-            if !h.cookie_path.is_empty() {
-                cookie.insert("path".into(), json!(h.cookie_path));
-            }
-            json!({ "cookie": cookie })
-        }
-    };
-    if let (true, Some(o)) = (h.terminal, out.as_object_mut()) {
-        o.insert("terminal".into(), json!(true));
+    let terminal = h.terminal.then_some(true);
+    let name = h.name.as_str();
+    match h.on {
+        HashOn::Header => tpl!(r#"{ "header": { "header_name": $0 }, "terminal": $1? }"#, name, terminal),
+        HashOn::QueryParameter => tpl!(r#"{ "query_parameter": { "name": $0 }, "terminal": $1? }"#, name, terminal),
+        HashOn::SourceIp => tpl!(r#"{ "connection_properties": { "source_ip": true }, "terminal": $0? }"#, terminal),
+        HashOn::Cookie => tpl!(
+            r#"{ "cookie": { "name": $0, "ttl": $1?, "path": $2? }, "terminal": $3? }"#,
+            name,
+            h.cookie_ttl.as_deref().and_then(duration),
+            (!h.cookie_path.is_empty()).then_some(h.cookie_path.as_str()),
+            terminal,
+        ),
     }
-    out
 }
 
 /// The route action of a plan route with a traffic policy (`None` without one).
 pub fn route_action(r: &HttpRoute) -> Option<Value> {
-    let mut out = Map::new();
-    if let Some(t) = r.request_timeout.as_deref().and_then(duration) {
-        out.insert("timeout".into(), json!(t));
-    }
-    if let Some(t) = r.idle_timeout.as_deref().and_then(duration) {
-        out.insert("idle_timeout".into(), json!(t));
-    }
-    if let Some(retry) = &r.retry {
-        out.insert("retry_policy".into(), retry_policy(retry));
-    }
-    if !r.hash_policies.is_empty() {
-        out.insert("hash_policy".into(), Value::Array(r.hash_policies.iter().map(hash_policy).collect()));
-    }
-    if out.is_empty() {
+    let timeout = r.request_timeout.as_deref().and_then(duration);
+    let idle = r.idle_timeout.as_deref().and_then(duration);
+    if timeout.is_none() && idle.is_none() && r.retry.is_none() && r.hash_policies.is_empty() {
         return None;
     }
-    out.insert("cluster_header".into(), json!(ROUTING_HEADER));
-    Some(Value::Object(out))
+    let hash = (!r.hash_policies.is_empty()).then(|| r.hash_policies.iter().map(hash_policy).collect::<Vec<_>>());
+    Some(tpl!(
+        r#"{ "timeout": $0?, "idle_timeout": $1?, "retry_policy": $2?, "hash_policy": $3?, "cluster_header": $4 }"#,
+        timeout,
+        idle,
+        r.retry.as_ref().map(retry_policy),
+        hash,
+        ROUTING_HEADER,
+    ))
 }
 
 /// One Envoy route per plan route with a traffic policy, keyed by the route header.
@@ -112,14 +103,18 @@ pub fn policy_routes(hosts: &[&VirtualHost]) -> Vec<Value> {
         for (ri, r) in h.routes.iter().enumerate() {
             let Some(action) = route_action(r) else { continue };
             let id = route_id(u32::try_from(hi).unwrap_or(u32::MAX), u32::try_from(ri).unwrap_or(u32::MAX));
-            out.push(json!({
-                "match": {
-                    "prefix": "/",
-                    "headers": [{ "name": ROUTE_HEADER, "string_match": { "exact": id } }],
-                },
-                "route": action,
-                "request_headers_to_remove": [ROUTING_HEADER, ROUTE_HEADER],
-            }));
+            out.push(tpl!(
+                r#"{
+                    "match": { "prefix": "/", "headers": [{ "name": $0, "string_match": { "exact": $1 } }] },
+                    "route": $2,
+                    "request_headers_to_remove": [$3, $4]
+                }"#,
+                ROUTE_HEADER,
+                id,
+                action,
+                ROUTING_HEADER,
+                ROUTE_HEADER,
+            ));
         }
     }
     out
@@ -215,63 +210,60 @@ pub fn add_policy_routes(listener: &mut Value, hosts: &[&VirtualHost]) {
 /// Writes a target's cluster policy into its cluster.
 pub fn apply_cluster(cluster: &mut Value, p: &ClusterPolicy) {
     let Some(c) = cluster.as_object_mut() else { return };
-    if let Some(t) = p.connect_timeout.as_deref().and_then(duration) {
-        c.insert("connect_timeout".into(), json!(t));
-    }
-    if let Some(lb) = &p.load_balancer {
-        let policy = match lb.policy.as_str() {
-            "least_request" => "LEAST_REQUEST",
-            "ring_hash" => "RING_HASH",
-            "maglev" => "MAGLEV",
-            "random" => "RANDOM",
-            _ => "ROUND_ROBIN",
-        };
-        c.insert("lb_policy".into(), json!(policy));
-        if let Some(n) = lb.choice_count {
-            c.insert("least_request_lb_config".into(), json!({ "choice_count": n }));
-        }
-        if lb.minimum_ring_size.is_some() || lb.maximum_ring_size.is_some() {
-            let mut ring = Map::new();
-            if let Some(n) = lb.minimum_ring_size {
-                ring.insert("minimum_ring_size".into(), json!(n));
-            }
-            if let Some(n) = lb.maximum_ring_size {
-                ring.insert("maximum_ring_size".into(), json!(n));
-            }
-            c.insert("ring_hash_lb_config".into(), Value::Object(ring));
-        }
-    }
-    if let Some(l) = &p.limits {
-        let mut t = Map::new();
-        for (key, n) in [
-            ("max_connections", l.max_connections),
-            ("max_pending_requests", l.max_pending_requests),
-            ("max_requests", l.max_concurrent_requests),
-        ] {
-            if let Some(n) = n {
-                t.insert(key.into(), json!(n));
-            }
-        }
-        c.insert("circuit_breakers".into(), json!({ "thresholds": [t] }));
-    }
-    if let Some(o) = &p.outlier_detection {
-        let mut od = Map::new();
-        if let Some(n) = o.max_failures {
-            od.insert("consecutive_5xx".into(), json!(n));
-        }
-        if let Some(i) = o.interval.as_deref().and_then(duration) {
-            od.insert("interval".into(), json!(i));
-        }
-        if let Some(n) = o.enforcing_consecutive_5xx {
-            od.insert("enforcing_consecutive_5xx".into(), json!(n));
-        }
-        if let Some(n) = o.max_ejection_percent {
-            od.insert("max_ejection_percent".into(), json!(n));
-        }
-        if let Some(t) = o.base_ejection_time.as_deref().and_then(duration) {
-            od.insert("base_ejection_time".into(), json!(t));
-        }
-        c.insert("outlier_detection".into(), Value::Object(od));
+    let lb = p.load_balancer.as_ref();
+    let lb_policy = lb.map(|lb| match lb.policy.as_str() {
+        "least_request" => "LEAST_REQUEST",
+        "ring_hash" => "RING_HASH",
+        "maglev" => "MAGLEV",
+        "random" => "RANDOM",
+        _ => "ROUND_ROBIN",
+    });
+    let least_request = lb.and_then(|lb| lb.choice_count).map(|n| tpl!(r#"{ "choice_count": $0 }"#, n));
+    let ring = lb.filter(|lb| lb.minimum_ring_size.is_some() || lb.maximum_ring_size.is_some()).map(|lb| {
+        tpl!(r#"{ "minimum_ring_size": $0?, "maximum_ring_size": $1? }"#, lb.minimum_ring_size, lb.maximum_ring_size,)
+    });
+    let limits = p.limits.as_ref().map(|l| {
+        tpl!(
+            r#"{ "thresholds": [{ "max_connections": $0?, "max_pending_requests": $1?, "max_requests": $2? }] }"#,
+            l.max_connections,
+            l.max_pending_requests,
+            l.max_concurrent_requests,
+        )
+    });
+    let outlier = p.outlier_detection.as_ref().map(|o| {
+        tpl!(
+            r#"{
+                "consecutive_5xx": $0?,
+                "interval": $1?,
+                "enforcing_consecutive_5xx": $2?,
+                "max_ejection_percent": $3?,
+                "base_ejection_time": $4?
+            }"#,
+            o.max_failures,
+            o.interval.as_deref().and_then(duration),
+            o.enforcing_consecutive_5xx,
+            o.max_ejection_percent,
+            o.base_ejection_time.as_deref().and_then(duration),
+        )
+    });
+    let policy = tpl!(
+        r#"{
+            "connect_timeout": $0?,
+            "lb_policy": $1?,
+            "least_request_lb_config": $2?,
+            "ring_hash_lb_config": $3?,
+            "circuit_breakers": $4?,
+            "outlier_detection": $5?
+        }"#,
+        p.connect_timeout.as_deref().and_then(duration),
+        lb_policy,
+        least_request,
+        ring,
+        limits,
+        outlier,
+    );
+    if let Value::Object(policy) = policy {
+        c.extend(policy);
     }
 }
 
