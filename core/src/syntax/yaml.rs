@@ -30,11 +30,11 @@ pub fn parse(file: FileId, text: &str) -> Result<Vec<Node>, Vec<Diagnostic>> {
     build(file, text, Parser::new(text).map(|e| e.map_err(|e| (e.pos, e.message))))
 }
 
+/// An event with its byte span, or a syntax error's position and message.
+type Item = Result<(Event, usize, usize), (usize, &'static str)>;
+
 /// Builds documents from an event stream (ours, or saphyr's in the differential test).
-fn build<I>(file: FileId, text: &str, events: I) -> Result<Vec<Node>, Vec<Diagnostic>>
-where
-    I: Iterator<Item = Result<(Event, usize, usize), (usize, &'static str)>>,
-{
+fn build(file: FileId, text: &str, events: impl Iterator<Item = Item>) -> Result<Vec<Node>, Vec<Diagnostic>> {
     let mut builder = Builder {
         file,
         text,

@@ -13,7 +13,7 @@ use saphyr_parser as saphyr;
 
 use super::events::{Event, Parser, Tag};
 use super::scanner::Style;
-use super::{build, parse};
+use super::{build, parse, Item};
 use crate::diag::Code;
 
 /// An event as compared: anchors as definition numbers (saphyr's ids), aliases as the number of
@@ -119,7 +119,7 @@ fn our_events(text: &str) -> Result<Vec<Spanned>, Vec<Spanned>> {
 }
 
 /// saphyr's events in our form, to build nodes from them with the same builder.
-fn saphyr_as_ours(text: &str) -> Vec<Result<(Event, usize, usize), (usize, &'static str)>> {
+fn saphyr_as_ours(text: &str) -> Vec<Item> {
     let bytes = char_to_byte(text);
     let at = |i: usize| bytes.get(i).copied().unwrap_or(text.len());
     let mut out = Vec::new();
@@ -172,7 +172,7 @@ fn compare(text: &str) -> Result<(), String> {
         (Ok(a), Ok(b)) if a == b => {}
         (Err(_), Err(_)) => {}
         _ => {
-            let (a, b) = (ours.as_ref().map_or_else(|e| e, |o| o), theirs.as_ref().map_or_else(|e| e, |o| o));
+            let (a, b) = (ours.as_ref().unwrap_or_else(|e| e), theirs.as_ref().unwrap_or_else(|e| e));
             let first = a.iter().zip(b.iter()).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
             return Err(format!(
                 "events differ (ours {}, saphyr {}) at #{first}:\n  ours:   {:?}\n  saphyr: {:?}",
