@@ -7,13 +7,10 @@
 //! YAML features meshgate refuses, with an error saying so (no Consul or Kubernetes file uses
 //! them): directives (`%YAML`, `%TAG`) and so tag handles of the form `!name!`.
 
-#[path = "yaml/events.rs"]
 mod events;
-#[path = "yaml/scanner.rs"]
 mod scanner;
 
 #[cfg(test)]
-#[path = "yaml/oracle_tests.rs"]
 mod oracle_tests;
 
 use rustc_hash::FxHashMap as FastMap;

@@ -180,7 +180,10 @@ impl Parser<'_> {
                 self.state = State::BlockNode;
                 Ok((Event::DocumentStart, start, end))
             }
-            _ => fail(start, "did not find expected <document start>"),
+            _ => fail(
+                start,
+                "more content after the document's value: check the indentation, or start a new document with `---`",
+            ),
         }
     }
 
@@ -209,7 +212,10 @@ impl Parser<'_> {
                 self.state = State::ImplicitDocumentStart;
             }
             Tok::DocumentStart | Tok::StreamEnd => self.state = State::DocumentStart,
-            _ => return fail(start, "did not find expected <document start>"),
+            _ => return fail(
+                start,
+                "more content after the document's value: check the indentation, or start a new document with `---`",
+            ),
         }
         Ok((Event::DocumentEnd, start, end))
     }
@@ -253,7 +259,7 @@ impl Parser<'_> {
                 if let Some(Token { tok: Tok::Scalar(text, style), end, .. }) = self.take() {
                     return Ok((Event::Scalar { text, style, anchor, tag }, start, end));
                 }
-                return fail(start, "while parsing a node, did not find expected node content");
+                return fail(start, "expected a value here");
             }
             Tok::FlowSequenceStart => {
                 self.state = State::FlowSequenceFirstEntry;
@@ -275,7 +281,7 @@ impl Parser<'_> {
                 self.pop_state();
                 return Ok((Event::Scalar { text: String::new(), style: Style::Plain, anchor, tag }, start, end));
             }
-            _ => return fail(start, "while parsing a node, did not find expected node content"),
+            _ => return fail(start, "expected a value here"),
         };
         Ok((event, start, tok_end))
     }
@@ -305,7 +311,7 @@ impl Parser<'_> {
                 self.take();
                 Ok((Event::MappingEnd, start, end))
             }
-            _ => fail(start, "while parsing a block mapping, did not find expected key"),
+            _ => fail(start, "expected a `key: value` line of the mapping here (or less indentation)"),
         }
     }
 
@@ -344,7 +350,7 @@ impl Parser<'_> {
                 self.states.push(State::BlockSequenceEntry);
                 self.node(true, false)
             }
-            _ => fail(start, "while parsing a block collection, did not find expected '-' indicator"),
+            _ => fail(start, "expected a `- ` entry of the list here (or less indentation)"),
         }
     }
 
@@ -374,7 +380,7 @@ impl Parser<'_> {
             Tok::FlowEntry if !first => {
                 self.take();
             }
-            _ if !first => return fail(start, "while parsing a flow sequence, expected ',' or ']'"),
+            _ if !first => return fail(start, "expected `,` or `]` in this `[...]` list"),
             _ => {}
         }
         let (tok, start, end) = self.look()?;
@@ -432,7 +438,7 @@ impl Parser<'_> {
         if *tok != Tok::FlowMappingEnd {
             if !first {
                 if *tok != Tok::FlowEntry {
-                    return fail(start, "while parsing a flow mapping, did not find expected ',' or '}'");
+                    return fail(start, "expected `,` or `}` in this `{...}` mapping");
                 }
                 self.take();
             }

@@ -79,6 +79,10 @@ pub const TOO_DEEP: &str = "nesting is too deep";
 /// comes too late to bound the scanner's work.
 const MAX_FLOW_DEPTH: usize = crate::syntax::MAX_DEPTH + 1;
 
+/// A line at the indentation of a block mapping's keys must be a key, but it has no `:`.
+const MISSING_COLON: &str =
+    "expected `key: value` here: this line is at the indentation of the mapping's keys but has no `:`";
+
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Where the scalar before a `:` started, in case it turns out to be a key.
@@ -315,7 +319,7 @@ impl<'a> Scanner<'a> {
                 && !self.at_document_indicator()
                 && self.can_continue_plain(false)
             {
-                return err(cut, "comment intercepting the multiline text");
+                return err(cut, "a comment cannot interrupt a value that goes on over several lines");
             }
         }
         Ok(())
@@ -369,7 +373,7 @@ impl<'a> Scanner<'a> {
         for key in &mut self.simple_keys {
             if key.possible && block && (key.mark.line < mark.line || key.mark.col + 1024 < mark.col) {
                 if key.required {
-                    return err(mark, "simple key expect ':'");
+                    return err(key.mark, MISSING_COLON);
                 }
                 key.possible = false;
             }
@@ -401,7 +405,7 @@ impl<'a> Scanner<'a> {
         let c = self.peek();
         if c == 0 {
             if self.mark.pos < self.text.len() {
-                return err(self.mark, "found unprintable character");
+                return err(self.mark, "a NUL character cannot appear in YAML text");
             }
             return self.fetch_stream_end();
         }
@@ -435,7 +439,7 @@ impl<'a> Scanner<'a> {
                 if c == b'.' {
                     self.skip_blanks_to_eol(true)?;
                     if !is_breakz(self.peek()) {
-                        return err(self.mark, "invalid content after document end marker");
+                        return err(self.mark, "only a comment may follow `...` on its line");
                     }
                 }
                 return Ok(());
@@ -479,7 +483,7 @@ impl<'a> Scanner<'a> {
         let mark = self.mark;
         for key in &mut self.simple_keys {
             if key.required && key.possible {
-                return err(mark, "simple key expected");
+                return err(key.mark, MISSING_COLON);
             }
             key.possible = false;
         }
@@ -562,12 +566,10 @@ impl<'a> Scanner<'a> {
     }
 
     fn remove_simple_key(&mut self) -> Result<()> {
-        let mark = self.mark;
-        let Some(last) = self.simple_keys.last_mut() else {
-            return err(mark, "simple key expected");
-        };
+        // There is always one slot per flow level plus the block level's.
+        let Some(last) = self.simple_keys.last_mut() else { return Ok(()) };
         if last.possible && last.required {
-            return err(mark, "simple key expected");
+            return err(last.mark, MISSING_COLON);
         }
         last.possible = false;
         Ok(())
@@ -596,7 +598,7 @@ impl<'a> Scanner<'a> {
 
     fn fetch_flow_end(&mut self, mapping: bool) -> Result<()> {
         if self.flow_level == 0 {
-            return err(self.mark, "misplaced bracket");
+            return err(self.mark, "this closing bracket has no opening one");
         }
         self.remove_simple_key()?;
         self.flow_level -= 1;
@@ -641,10 +643,10 @@ impl<'a> Scanner<'a> {
 
     fn fetch_block_entry(&mut self) -> Result<()> {
         if self.flow_level > 0 {
-            return err(self.mark, "\"-\" is only valid inside a block");
+            return err(self.mark, "a `- ` list entry cannot appear inside `[...]` or `{...}`");
         }
         if !self.simple_key_allowed {
-            return err(self.mark, "block sequence entries are not allowed in this context");
+            return err(self.mark, "a `- ` list entry cannot start here; put it on its own line");
         }
         if let Some(last) = self.tokens.back() {
             if matches!(last.tok, Tok::Anchor(_) | Tok::Tag(..))
@@ -660,7 +662,7 @@ impl<'a> Scanner<'a> {
         self.roll_indent(mark.col, None, Tok::BlockSequenceStart, mark);
         let (tab, _) = self.skip_blanks_to_eol(true)?;
         if tab && self.peek() == b'-' && is_blankz(self.at(1)) {
-            return err(self.mark, "'-' must be followed by a valid YAML whitespace");
+            return err(self.mark, "`-` must be followed by a space, not a tab");
         }
         if is_break(self.peek()) || is_flow(self.peek()) {
             self.roll_one_col_indent();
@@ -680,7 +682,7 @@ impl<'a> Scanner<'a> {
         let start = self.mark;
         if self.flow_level == 0 {
             if !self.simple_key_allowed {
-                return err(self.mark, "mapping keys are not allowed in this context");
+                return err(self.mark, "a `? ` key cannot start here; put it on its own line");
             }
             self.roll_indent(start.col, None, Tok::BlockMappingStart, start);
         } else if let Some(started) = self.mapping_started.last_mut() {
@@ -711,19 +713,17 @@ impl<'a> Scanner<'a> {
             separated = true;
         }
         if !separated {
-            return err(self.mark, "expected whitespace");
+            return err(self.mark, "`?` must be followed by a space or a line break");
         }
         if self.peek() == b'\t' {
-            return err(self.mark, "tabs disallowed in this context");
+            return err(self.mark, "a tab cannot follow `?` here; use spaces");
         }
         self.push(Tok::Key, start, self.mark);
         Ok(())
     }
 
     fn fetch_value(&mut self) -> Result<()> {
-        let Some(key) = self.simple_keys.last().copied() else {
-            return err(self.mark, "simple key expected");
-        };
+        let key = self.simple_keys.last().copied().unwrap_or_default();
         let start = self.mark;
         let implicit_mapping = match (self.implicit.last_mut(), self.mapping_started.last()) {
             (Some(state), Some(false)) if *state != Implicit::Never => {
@@ -736,14 +736,14 @@ impl<'a> Scanner<'a> {
         if self.peek() == b'\t' {
             let (_, space) = self.skip_blanks_to_eol(true)?;
             if !space && (self.peek() == b'-' || is_word(self.peek()) || self.peek() == b'_') {
-                return err(self.mark, "':' must be followed by a valid YAML whitespace");
+                return err(self.mark, "`:` must be followed by a space, not a tab");
             }
         }
         if key.possible {
             self.insert(key.token, Tok::Key, key.mark);
             if implicit_mapping {
                 if key.mark.line < start.line {
-                    return err(start, "illegal placement of ':' indicator");
+                    return err(start, "inside `[...]`, a key's `:` must be on the same line as the key");
                 }
                 self.insert(key.token, Tok::FlowMappingStart, key.mark);
             }
@@ -784,7 +784,7 @@ impl<'a> Scanner<'a> {
         if self.mark.pos == name_start {
             return err(
                 start,
-                "while scanning an anchor or alias, did not find expected alphabetic or numeric character",
+                "`&` and `*` must be followed by an anchor name (quote a value that starts with `&` or `*`)",
             );
         }
         let name = self.slice(name_start, self.mark.pos).to_owned();
@@ -801,7 +801,7 @@ impl<'a> Scanner<'a> {
             self.bump_content();
             let suffix = self.uri_chars(start, is_uri)?;
             if self.peek() != b'>' {
-                return err(start, "while scanning a verbatim tag, did not find the expected '>'");
+                return err(start, "a verbatim tag `!<...>` is missing its `>`");
             }
             self.bump_content();
             (String::new(), suffix)
@@ -816,11 +816,11 @@ impl<'a> Scanner<'a> {
                 self.bump_content();
                 if self.mark.pos - word_start > 1 {
                     // `!name!suffix` needs a `%TAG` directive, which meshgate does not read.
-                    return err(start, "the handle wasn't declared");
+                    return err(start, "meshgate does not read tag handles declared with `%TAG` (`!name!`)");
                 }
                 let suffix = self.uri_chars(start, is_tag_char)?;
                 if suffix.is_empty() {
-                    return err(start, "while parsing a tag, did not find expected tag URI");
+                    return err(start, "`!!` must be followed by a tag name, such as `!!str`");
                 }
                 ("tag:yaml.org,2002:".to_owned(), suffix)
             } else {
@@ -835,7 +835,7 @@ impl<'a> Scanner<'a> {
             }
         };
         if !(is_blankz(self.peek()) || (self.flow_level > 0 && is_flow(self.peek()))) {
-            return err(start, "while scanning a tag, did not find expected whitespace or line break");
+            return err(start, "a tag must be followed by a space or a line break");
         }
         self.push(Tok::Tag(handle, suffix), start, self.mark);
         Ok(())
@@ -847,7 +847,7 @@ impl<'a> Scanner<'a> {
         while allowed(self.peek()) {
             if self.peek() == b'%' {
                 let (Some(high), Some(low)) = (hex(self.at(1)), hex(self.at(2))) else {
-                    return err(start, "while parsing a tag, found an invalid escape sequence");
+                    return err(start, "a `%` in a tag must start an escape of two hex digits");
                 };
                 bytes.push((high * 16 + low) as u8);
                 for _ in 0..3 {
@@ -858,7 +858,7 @@ impl<'a> Scanner<'a> {
                 self.bump_content();
             }
         }
-        String::from_utf8(bytes).or_else(|_| err(start, "while parsing a tag, found an invalid UTF-8 escape"))
+        String::from_utf8(bytes).or_else(|_| err(start, "the `%` escapes of this tag are not UTF-8"))
     }
 
     // ---- scalars ----
@@ -877,7 +877,10 @@ impl<'a> Scanner<'a> {
         let start = self.mark;
         let in_flow = self.flow_level > 0;
         if in_flow && (start.col as isize) < indent {
-            return err(start, "invalid indentation in flow construct");
+            return err(
+                start,
+                "this line of a `[...]` or `{...}` value must be indented more than the key it belongs to",
+            );
         }
         let mut text = String::new();
         let mut whitespace = String::new();
@@ -892,7 +895,10 @@ impl<'a> Scanner<'a> {
                 break;
             }
             if in_flow && self.peek() == b'-' && is_flow(self.at(1)) {
-                return err(self.mark, "plain scalar cannot start with '-' followed by ,[]{}");
+                return err(
+                    self.mark,
+                    "inside `[...]` or `{...}`, a `-` before `,`, `[`, `]`, `{` or `}` must be quoted",
+                );
             }
             if !is_blankz(self.peek()) && self.can_continue_plain(in_flow) {
                 if self.leading_whitespace {
@@ -926,7 +932,7 @@ impl<'a> Scanner<'a> {
                     } else if (self.mark.col as isize) < indent && self.peek() == b'\t' {
                         self.skip_blanks_to_eol(true)?;
                         if !is_breakz(self.peek()) {
-                            return err(start, "while scanning a plain scalar, found a tab");
+                            return err(start, "a tab cannot indent the next line of a value");
                         }
                     } else {
                         self.bump();
@@ -947,7 +953,7 @@ impl<'a> Scanner<'a> {
             self.simple_key_allowed = true;
         }
         if text.is_empty() {
-            return err(start, "unexpected end of plain scalar");
+            return err(start, "expected a value here");
         }
         Ok(Token { tok: Tok::Scalar(text, Style::Plain), start: start.pos, end: end.pos })
     }
@@ -970,13 +976,13 @@ impl<'a> Scanner<'a> {
         self.bump_content();
         loop {
             if self.at_document_indicator() {
-                return err(start, "while scanning a quoted scalar, found unexpected document indicator");
+                return err(start, "a quoted value is not closed before the `---` or `...` line");
             }
             if self.peek() == 0 {
-                return err(start, "while scanning a quoted scalar, found unexpected end of stream");
+                return err(start, "a quoted value is not closed: its closing quote is missing");
             }
             if (self.mark.col as isize) < self.indent {
-                return err(start, "invalid indentation in quoted scalar");
+                return err(start, "the next line of a quoted value must be indented more than its key");
             }
             // Blanks after content are kept only if more content follows on the same line.
             // After a line break they are indentation; the first break folds into a space
@@ -1012,7 +1018,7 @@ impl<'a> Scanner<'a> {
                 if is_blank(self.peek()) {
                     if leading_blanks {
                         if self.peek() == b'\t' && (self.mark.col as isize) < self.indent {
-                            return err(self.mark, "tab cannot be used as indentation");
+                            return err(self.mark, "a tab cannot indent the next line of a quoted value");
                         }
                     } else {
                         whitespace.push(self.peek() as char);
@@ -1047,7 +1053,7 @@ impl<'a> Scanner<'a> {
             _ => false,
         };
         if !ok {
-            return err(self.mark, "invalid trailing content after double-quoted scalar");
+            return err(self.mark, "unexpected text after the closing quote");
         }
         let style = if single { Style::SingleQuoted } else { Style::DoubleQuoted };
         Ok(Token { tok: Tok::Scalar(text, style), start: start.pos, end: self.mark.pos })
@@ -1074,7 +1080,7 @@ impl<'a> Scanner<'a> {
             b'L' => '\u{2028}',
             b'P' => '\u{2029}',
             b'x' | b'u' | b'U' => '\0',
-            _ => return err(start, "while parsing a quoted scalar, found unknown escape character"),
+            _ => return err(start, "unknown `\\` escape in a double-quoted value (write `\\\\` for a backslash)"),
         };
         let digits = match self.at(1) {
             b'x' => 2,
@@ -1090,15 +1096,12 @@ impl<'a> Scanner<'a> {
         let mut code = 0u32;
         for _ in 0..digits {
             let Some(d) = hex(self.peek()) else {
-                return err(start, "while parsing a quoted scalar, did not find expected hexadecimal number");
+                return err(start, "`\\x`, `\\u` and `\\U` escapes need 2, 4 and 8 hex digits");
             };
             code = code.wrapping_mul(16).wrapping_add(d);
             self.bump_content();
         }
-        char::from_u32(code).map_or_else(
-            || err(start, "while parsing a quoted scalar, found invalid Unicode character escape code"),
-            Ok,
-        )
+        char::from_u32(code).map_or_else(|| err(start, "this escape is not a Unicode character"), Ok)
     }
 
     fn fetch_block_scalar(&mut self, literal: bool) -> Result<()> {
@@ -1124,9 +1127,7 @@ impl<'a> Scanner<'a> {
                     strip = !keep;
                     self.bump_content();
                 }
-                b'0' if increment == 0 => {
-                    return err(start, "while scanning a block scalar, found an indentation indicator equal to 0")
-                }
+                b'0' if increment == 0 => return err(start, "the indentation indicator of `|` or `>` must be 1 to 9"),
                 c @ b'1'..=b'9' if increment == 0 => {
                     increment = usize::from(c - b'0');
                     self.bump_content();
@@ -1136,13 +1137,13 @@ impl<'a> Scanner<'a> {
         }
         self.skip_blanks_to_eol(true)?;
         if !is_breakz(self.peek()) {
-            return err(start, "while scanning a block scalar, did not find expected comment or line break");
+            return err(start, "only a comment may follow `|` or `>` (with `+`, `-` or a digit) on its line");
         }
         if is_break(self.peek()) {
             self.bump_break();
         }
         if self.peek() == b'\t' {
-            return err(start, "a block scalar content cannot start with a tab");
+            return err(start, "the text under `|` or `>` cannot start with a tab");
         }
         let mut trailing = 0usize;
         let mut indent = match increment {
@@ -1186,7 +1187,7 @@ impl<'a> Scanner<'a> {
             return Ok(Token { tok: Tok::Scalar(text, style), start: start.pos, end: self.mark.pos });
         }
         if self.mark.col < indent && (self.mark.col as isize) > self.indent {
-            return err(self.mark, "wrongly indented line in block scalar");
+            return err(self.mark, "this line of a `|` or `>` text is indented less than its first line");
         }
         let content_start = self.mark;
         let mut text = String::new();
