@@ -600,12 +600,7 @@ fn flow(gen: &Gen, d: &mut Dice<'_>, out: &mut String) {
 fn block(gen: &Gen, indent: usize, d: &mut Dice<'_>, out: &mut String) {
     let pad = " ".repeat(indent);
     match gen {
-        Gen::Scalar(s) => {
-            out.push(' ');
-            out.push_str(s);
-            out.push_str(d.comment());
-            out.push('\n');
-        }
+        Gen::Scalar(s) => multi_line_scalar(s, &pad, d, out),
         Gen::Seq(items) if items.is_empty() => out.push_str(" []\n"),
         Gen::Map(entries) if entries.is_empty() => out.push_str(" {}\n"),
         _ if d.roll(4) == 0 => {
@@ -614,18 +609,22 @@ fn block(gen: &Gen, indent: usize, d: &mut Dice<'_>, out: &mut String) {
             out.push('\n');
         }
         Gen::Seq(items) => {
+            out.push_str(properties(d, "!!seq"));
             out.push_str(d.comment());
             out.push('\n');
             for item in items {
+                between_entries(&pad, d, out);
                 out.push_str(&pad);
                 out.push('-');
                 block(item, indent + 2, d, out);
             }
         }
         Gen::Map(entries) => {
+            out.push_str(properties(d, "!!map"));
             out.push_str(d.comment());
             out.push('\n');
             for (k, v) in entries {
+                between_entries(&pad, d, out);
                 out.push_str(&pad);
                 out.push_str(k);
                 out.push(':');
@@ -634,6 +633,85 @@ fn block(gen: &Gen, indent: usize, d: &mut Dice<'_>, out: &mut String) {
                     if matches!(v, Gen::Seq(_)) && d.roll(2) == 0 { 0 } else { [2, 4, 1][usize::from(d.roll(3))] };
                 block(v, indent + step, d, out);
             }
+        }
+    }
+}
+
+/// An anchor or a tag (or both, or neither) before a block collection.
+fn properties(d: &mut Dice<'_>, core: &'static str) -> &'static str {
+    match d.roll(8) {
+        0 => " &anc",
+        1 => match core {
+            "!!seq" => " !!seq",
+            _ => " !!map",
+        },
+        2 => " !local &anc",
+        3 => " &anc # anchored",
+        _ => "",
+    }
+}
+
+/// Sometimes a comment line or an empty line between entries.
+fn between_entries(pad: &str, d: &mut Dice<'_>, out: &mut String) {
+    match d.roll(8) {
+        0 => out.push_str(&format!("{pad}# between\n")),
+        1 => out.push('\n'),
+        2 => out.push_str("# at column 0\n"),
+        3 => out.push_str("   \n"),
+        _ => {}
+    }
+}
+
+/// A scalar in block context: on one line, or as a block scalar, or as a plain or double-quoted
+/// scalar folded over several lines, all indented by `pad`.
+fn multi_line_scalar(s: &str, pad: &str, d: &mut Dice<'_>, out: &mut String) {
+    let words: Vec<&str> = s.split(' ').collect();
+    let simple = s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b" _.".contains(&b));
+    match d.roll(6) {
+        0 | 1 => {
+            let header = ["|", "|-", "|+", ">", ">-", ">+", "|2", ">1-"][usize::from(d.roll(8))];
+            out.push(' ');
+            out.push_str(header);
+            out.push_str(d.comment());
+            out.push('\n');
+            let extra = if header.ends_with('2') {
+                "  "
+            } else if header.contains('1') {
+                " "
+            } else {
+                ""
+            };
+            for (i, word) in words.iter().enumerate() {
+                // More-indented and empty lines change how `>` folds.
+                let deeper = if i > 0 && d.roll(4) == 0 { "  " } else { "" };
+                if i > 0 && d.roll(4) == 0 {
+                    out.push('\n');
+                }
+                out.push_str(&format!("{pad}{extra}{deeper}{word}\n"));
+            }
+            for _ in 0..d.roll(3) {
+                out.push('\n');
+            }
+        }
+        2 if simple && words.len() > 1 => {
+            out.push(' ');
+            out.push_str(&words.join(&format!("\n{pad}")));
+            out.push('\n');
+        }
+        3 if simple && words.len() > 1 => {
+            let sep = [format!("\n{pad}"), format!("\n\n{pad}"), format!(" \\\n{pad}")][usize::from(d.roll(3))].clone();
+            out.push_str(" \"");
+            out.push_str(&words.join(&sep));
+            out.push('"');
+            out.push_str(d.comment());
+            out.push('\n');
+        }
+        _ => {
+            out.push(' ');
+            out.push_str(s);
+            out.push_str(d.comment());
+            out.push('\n');
         }
     }
 }
@@ -723,7 +801,10 @@ proptest! {
         dice in prop::collection::vec(any::<u8>(), 1..64),
     ) {
         let mut d = Dice { dice: &dice, at: 0 };
-        let text: String = docs.iter().map(|g| format!("---\n{}", document(g, &mut d))).collect();
+        let mut text: String = docs.iter().map(|g| format!("---\n{}", document(g, &mut d))).collect();
+        if d.roll(4) == 0 {
+            text = text.replace('\n', "\r\n");
+        }
         let result = compare(&text);
         prop_assert!(result.is_ok(), "{}\n---- text:\n{text}", result.err().unwrap_or_default());
     }
