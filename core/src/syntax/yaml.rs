@@ -4,8 +4,9 @@
 //! did before it); this module builds nodes from their events: it resolves plain scalars (YAML
 //! 1.2 core schema), expands aliases under a node budget and trims event spans into node spans.
 //!
-//! YAML features meshgate refuses, with an error saying so (no Consul or Kubernetes file uses
-//! them): directives (`%YAML`, `%TAG`) and so tag handles of the form `!name!`.
+//! The one YAML feature meshgate refuses, with an error saying so (no Consul or Kubernetes file
+//! uses it): `%TAG` directives, and so tag handles of the form `!name!` (saphyr-parser refused
+//! those too, having no `%TAG` to declare them).
 
 mod events;
 mod scanner;

@@ -169,12 +169,7 @@ impl Parser<'_> {
                 self.take();
                 Ok((Event::StreamEnd, start, end))
             }
-            Tok::DocumentStart => {
-                self.states.push(State::DocumentEnd);
-                self.state = State::DocumentContent;
-                self.take();
-                Ok((Event::DocumentStart, start, end))
-            }
+            Tok::DocumentStart | Tok::Directive(_) => self.explicit_document_start(),
             _ if implicit => {
                 self.states.push(State::DocumentEnd);
                 self.state = State::BlockNode;
@@ -187,9 +182,32 @@ impl Parser<'_> {
         }
     }
 
+    /// Directives (at most one `%YAML`), then `---`.
+    fn explicit_document_start(&mut self) -> Result<Spanned> {
+        let mut version = false;
+        while let (Tok::Directive(yaml), start, _) = self.look()? {
+            if *yaml && version {
+                return fail(start, "a document may have only one `%YAML` directive");
+            }
+            version |= *yaml;
+            self.take();
+        }
+        let (tok, start, end) = self.look()?;
+        match tok {
+            Tok::DocumentStart => {
+                self.states.push(State::DocumentEnd);
+                self.state = State::DocumentContent;
+                self.take();
+                Ok((Event::DocumentStart, start, end))
+            }
+            Tok::Bom => fail(start, "a byte order mark must not appear inside a document"),
+            _ => fail(start, "directives must be followed by `---`"),
+        }
+    }
+
     fn document_content(&mut self) -> Result<Spanned> {
         let (tok, start, end) = self.look()?;
-        if matches!(tok, Tok::DocumentStart | Tok::DocumentEnd | Tok::Bom | Tok::StreamEnd) {
+        if matches!(tok, Tok::Directive(_) | Tok::DocumentStart | Tok::DocumentEnd | Tok::Bom | Tok::StreamEnd) {
             self.pop_state();
             return Ok((empty_scalar(), start, end));
         }
@@ -212,6 +230,7 @@ impl Parser<'_> {
                 self.state = State::ImplicitDocumentStart;
             }
             Tok::DocumentStart | Tok::StreamEnd => self.state = State::DocumentStart,
+            Tok::Directive(_) => return fail(start, "a directive after a document needs a `...` line before it"),
             _ => return fail(
                 start,
                 "more content after the document's value: check the indentation, or start a new document with `---`",

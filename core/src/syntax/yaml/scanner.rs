@@ -39,6 +39,8 @@ pub enum Tok {
     Bom,
     DocumentStart,
     DocumentEnd,
+    /// `%YAML` (true) or a reserved directive (false), both without effect here.
+    Directive(bool),
     BlockSequenceStart,
     BlockMappingStart,
     BlockEnd,
@@ -423,8 +425,7 @@ impl<'a> Scanner<'a> {
         }
         if self.mark.col == 0 {
             if c == b'%' {
-                // `%YAML` and `%TAG`: see `refusals` in yaml.rs.
-                return err(self.mark, "meshgate does not read YAML directives (`%YAML`, `%TAG`); remove this line");
+                return self.fetch_directive();
             }
             if self.at_document_indicator() {
                 let tok = if c == b'-' { Tok::DocumentStart } else { Tok::DocumentEnd };
@@ -473,6 +474,70 @@ impl<'a> Scanner<'a> {
             }
             _ => self.fetch_plain(),
         }
+    }
+
+    /// A directive line. `%YAML 1.x` and reserved directives change nothing for us (YAML 1.1
+    /// and 1.2 read alike through our core schema); `%TAG` is refused, as it would redefine what
+    /// tags mean and no Consul or Kubernetes file uses it.
+    fn fetch_directive(&mut self) -> Result<()> {
+        self.unroll_indent(-1);
+        self.remove_simple_key()?;
+        self.simple_key_allowed = false;
+        let start = self.mark;
+        self.bump_content();
+        let name_start = self.mark.pos;
+        while !is_blankz(self.peek()) && !self.is_bom() {
+            self.bump_content();
+        }
+        let name = self.slice(name_start, self.mark.pos);
+        if name.is_empty() || !is_blankz(self.peek()) {
+            return err(start, "a directive needs a name after `%`");
+        }
+        let yaml = name == "YAML";
+        if name == "TAG" {
+            return err(start, "meshgate does not read `%TAG` directives; write tags in full (`!!str`, `!<tag:...>`)");
+        }
+        if yaml {
+            while is_blank(self.peek()) {
+                self.bump();
+            }
+            for part in 0..2 {
+                let digits = self.mark.pos;
+                while self.peek().is_ascii_digit() {
+                    self.bump_content();
+                }
+                let length = self.mark.pos - digits;
+                if length == 0 || length > 9 {
+                    return err(start, "`%YAML` needs a version such as `1.2`");
+                }
+                if part == 0 {
+                    if self.peek() != b'.' {
+                        return err(start, "`%YAML` needs a version such as `1.2`");
+                    }
+                    self.bump_content();
+                }
+            }
+        } else {
+            // A reserved directive: its parameters are words, to the end of the line.
+            while is_blank(self.peek()) {
+                while is_blank(self.peek()) {
+                    self.bump();
+                }
+                while !is_blankz(self.peek()) && !self.is_bom() {
+                    self.bump_content();
+                }
+            }
+        }
+        let end = self.mark;
+        self.skip_blanks_to_eol(true)?;
+        if !is_breakz(self.peek()) {
+            return err(start, "only a comment may follow a directive on its line");
+        }
+        if is_break(self.peek()) {
+            self.bump_break();
+        }
+        self.push(Tok::Directive(yaml), start, end);
+        Ok(())
     }
 
     fn fetch_stream_end(&mut self) -> Result<()> {
