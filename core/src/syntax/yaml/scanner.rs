@@ -257,6 +257,13 @@ impl<'a> Scanner<'a> {
             && is_blankz(self.at(3))
     }
 
+    /// A comment, up to the line break. A byte order mark ends it too, to be refused next.
+    fn skip_comment(&mut self) {
+        while !is_breakz(self.peek()) && !self.is_bom() {
+            self.bump();
+        }
+    }
+
     /// Blanks (tabs only if `tabs`) and a comment up to the line break. Returns whether it saw a
     /// tab and whether it saw a space.
     fn skip_blanks_to_eol(&mut self, tabs: bool) -> Result<(bool, bool)> {
@@ -269,9 +276,7 @@ impl<'a> Scanner<'a> {
                     return err(self.mark, "comments must be separated from other tokens by whitespace")
                 }
                 b'#' => {
-                    while !is_breakz(self.peek()) && !self.is_bom() {
-                        self.bump();
-                    }
+                    self.skip_comment();
                     break;
                 }
                 _ => break,
@@ -305,11 +310,7 @@ impl<'a> Scanner<'a> {
                         self.simple_key_allowed = true;
                     }
                 }
-                b'#' => {
-                    while !is_breakz(self.peek()) {
-                        self.bump();
-                    }
-                }
+                b'#' => self.skip_comment(),
                 _ => break,
             }
         }
@@ -768,9 +769,7 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 b'#' => {
-                    while !is_breakz(self.peek()) {
-                        self.bump();
-                    }
+                    self.skip_comment();
                     continue;
                 }
                 _ => break,
