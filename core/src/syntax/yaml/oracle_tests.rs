@@ -516,6 +516,27 @@ fn tricky_documents_read_as_saphyr_reads_them() {
     assert!(failures.is_empty(), "{} of {} differ:\n{}", failures.len(), TRICKY.len(), failures.join("\n\n"));
 }
 
+/// A key may be up to 1024 chars (not bytes) long in block context; longer ones are no keys.
+#[test]
+fn long_keys_read_as_saphyr_reads_them() {
+    let mut texts = Vec::new();
+    for n in [1020, 1021, 1022, 1023, 1024, 1025, 1030] {
+        let key = "k".repeat(n);
+        texts.push(format!("{key}: v\n"));
+        texts.push(format!("a: 1\n{key}: v\n"));
+        texts.push(format!("- {key}: v\n"));
+        texts.push(format!("[{key}: v]\n"));
+        texts.push(format!("\"{key}\": v\n"));
+        texts.push(format!("{}: v\n", "\u{e9}".repeat(n)));
+        texts.push(format!("{}: v\n", "\u{1F600}".repeat(n / 2)));
+    }
+    texts.push(format!("a: [{}]\n", "x, ".repeat(10_000)));
+    texts.push(format!("a: {}\n", "word ".repeat(10_000)));
+    let failures: Vec<String> =
+        texts.iter().filter_map(|t| compare(t).err().map(|e| format!("{}: {e}", t.len()))).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// A generated YAML value, written out in block or flow style.
 #[derive(Debug, Clone)]
 enum Gen {
