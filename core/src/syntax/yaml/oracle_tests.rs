@@ -868,7 +868,7 @@ proptest! {
     }
 
     #[test]
-    fn yaml_like_text_reads_as_saphyr_reads_it(text in "[-:?\\[\\]{},&*!|>'\"#@` \t\nab01.~\u{e9}]{0,40}") {
+    fn yaml_like_text_reads_as_saphyr_reads_it(text in "[-:?\\[\\]{},&*!|>'\"#@` \t\nab01.~\u{e9}\r%\u{feff}]{0,60}") {
         let result = compare(&text);
         prop_assert!(result.is_ok(), "{}\n---- text: {text:?}", result.err().unwrap_or_default());
     }
