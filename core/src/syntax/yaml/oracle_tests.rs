@@ -517,8 +517,9 @@ fn tricky_documents_read_as_saphyr_reads_them() {
 }
 
 /// A key may be up to 1024 chars (not bytes) long in block context; longer ones are no keys.
+/// And flow collections nested deeper than the node tree may be.
 #[test]
-fn long_keys_read_as_saphyr_reads_them() {
+fn long_keys_and_deep_flows_read_as_saphyr_reads_them() {
     let mut texts = Vec::new();
     for n in [1020, 1021, 1022, 1023, 1024, 1025, 1030] {
         let key = "k".repeat(n);
@@ -531,6 +532,12 @@ fn long_keys_read_as_saphyr_reads_them() {
         texts.push(format!("{}: v\n", "\u{1F600}".repeat(n / 2)));
     }
     texts.push(format!("a: [{}]\n", "x, ".repeat(10_000)));
+    // Flow nesting around the builder's limit (128) and the scanner's (255), valid or not.
+    for n in [128, 129, 200, 254, 255, 256, 300] {
+        texts.push(format!("{}{}", "[".repeat(n), "]".repeat(n)));
+        texts.push(format!("{}x @", "[".repeat(n)));
+        texts.push(format!("a: {}x: y{}", "{".repeat(n), "}".repeat(n)));
+    }
     texts.push(format!("a: {}\n", "word ".repeat(10_000)));
     let failures: Vec<String> =
         texts.iter().filter_map(|t| compare(t).err().map(|e| format!("{}: {e}", t.len()))).collect();

@@ -78,8 +78,9 @@ pub const TOO_DEEP: &str = "nesting is too deep";
 
 /// Flow nesting is capped in the scanner because a flow collection is scanned whole before its
 /// first token is handed out (it might turn out to be a key), so the tree builder's depth limit
-/// comes too late to bound the scanner's work.
-const MAX_FLOW_DEPTH: usize = crate::syntax::MAX_DEPTH + 1;
+/// comes too late to bound the scanner's work. saphyr-parser's cap was the same, so a document
+/// nested between the builder's limit and this one fails alike (on whichever error comes first).
+const MAX_FLOW_DEPTH: usize = 255;
 
 /// A line at the indentation of a block mapping's keys must be a key, but it has no `:`.
 const MISSING_COLON: &str =
