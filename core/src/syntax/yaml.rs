@@ -1,11 +1,23 @@
-//! YAML into the span-carrying [`Node`] tree, built from saphyr-parser's event stream.
+//! YAML into the span-carrying [`Node`] tree.
 //!
-//! saphyr does the YAML grammar; this module only resolves plain scalars (YAML 1.2 core schema),
-//! expands aliases under a node budget, and turns saphyr's char positions into byte spans.
+//! `yaml/scanner.rs` and `yaml/events.rs` do the YAML grammar (our own, reading as saphyr-parser
+//! did before it); this module builds nodes from their events: it resolves plain scalars (YAML
+//! 1.2 core schema), expands aliases under a node budget and trims event spans into node spans.
+//!
+//! The one YAML feature meshgate refuses, with an error saying so (no Consul or Kubernetes file
+//! uses it): `%TAG` directives, and so tag handles of the form `!name!` (saphyr-parser refused
+//! those too, having no `%TAG` to declare them).
+
+mod events;
+mod scanner;
+
+#[cfg(test)]
+mod oracle_tests;
 
 use rustc_hash::FxHashMap as FastMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
+use events::{Event, Parser, Tag};
+use scanner::Style as ScalarStyle;
 
 use super::{Entry, Node, Value, MAX_DEPTH, MAX_NODES};
 use crate::diag::{Code, Diagnostic};
@@ -13,22 +25,29 @@ use crate::source::{FileId, Span};
 
 /// One node per document; a stream with no documents (empty, or only comments) gives none.
 pub fn parse(file: FileId, text: &str) -> Result<Vec<Node>, Vec<Diagnostic>> {
+    build(file, text, Parser::new(text).map(|e| e.map_err(|e| (e.pos, e.message))))
+}
+
+/// An event with its byte span, or a syntax error's position and message.
+type Item = Result<(Event, usize, usize), (usize, &'static str)>;
+
+/// Builds documents from an event stream (ours, or saphyr's in the differential test).
+fn build(file: FileId, text: &str, events: impl Iterator<Item = Item>) -> Result<Vec<Node>, Vec<Diagnostic>> {
     let mut builder = Builder {
         file,
         text,
-        offsets: CharOffsets::new(text),
         documents: Vec::new(),
         stack: Vec::new(),
+        names: FastMap::default(),
         anchors: FastMap::default(),
+        next_anchor: 1,
         nodes: 0,
     };
-    for event in Parser::new_from_str(text) {
+    for event in events {
         let result = match event {
-            Ok((event, span)) => {
-                let span = builder.span(span.start.index(), span.end.index());
-                builder.event(event, span)
-            }
-            Err(error) => Err(builder.scan_error(&error)),
+            Ok((Event::StreamEnd, _, _)) => break,
+            Ok((event, start, end)) => builder.event(event, Span::new(file, start, end)),
+            Err((pos, message)) => Err(builder.scan_error(pos, message)),
         };
         result.map_err(|d| vec![d])?;
     }
@@ -38,18 +57,22 @@ pub fn parse(file: FileId, text: &str) -> Result<Vec<Node>, Vec<Diagnostic>> {
 struct Builder<'a> {
     file: FileId,
     text: &'a str,
-    offsets: CharOffsets<'a>,
     documents: Vec<Node>,
     /// Collections still open, innermost last.
     stack: Vec<Frame>,
-    /// Completed anchored nodes by saphyr's anchor id, with how many nodes each expands to.
+    /// Anchor names to the id of their latest definition. A definition takes the name when it
+    /// starts, so inside an anchored collection its own name is not yet usable.
+    names: FastMap<String, usize>,
+    /// Completed anchored nodes by anchor id, with how many nodes each expands to.
     anchors: FastMap<usize, (Node, usize)>,
+    next_anchor: usize,
     /// Nodes produced in the current document, aliases counted at their full size.
     nodes: usize,
 }
 
 struct Frame {
     start: Span,
+    /// Anchor id, 0 if none.
     anchor: usize,
     /// `nodes` when the collection opened, to know its size if it is anchored.
     nodes_before: usize,
@@ -62,34 +85,36 @@ enum Items {
 }
 
 impl Builder<'_> {
-    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Diagnostic> {
+    fn event(&mut self, event: Event, span: Span) -> Result<(), Diagnostic> {
         match event {
-            Event::DocumentStart(_) => {
+            Event::DocumentStart => {
+                self.names.clear();
                 self.anchors.clear();
                 self.nodes = 0;
                 Ok(())
             }
-            Event::Scalar(raw, style, anchor, tag) => {
+            Event::Scalar { text, style, anchor, tag } => {
+                let anchor = self.define(anchor);
                 // An empty value (`key:` with nothing after it) comes with the span of whatever
                 // token follows, such as the next `---`; it really is nothing at that point.
-                let span = if raw.is_empty() && style == ScalarStyle::Plain && tag.is_none() && anchor == 0 {
+                let span = if text.is_empty() && style == ScalarStyle::Plain && tag.is_none() && anchor == 0 {
                     Span::new(self.file, span.start as usize, span.start as usize)
                 } else {
                     self.trim_quoted(span, style)
                 };
                 // A key stays the text it was written as: `true:` or `8080:` name a field here.
                 let value = if self.expecting_key() {
-                    Value::String(raw.into_owned())
+                    Value::String(text)
                 } else {
                     self.count(1, span)?;
-                    resolve(&raw, style, tag.as_deref()).map_err(|message| self.syntax(span, message))?
+                    resolve(&text, style, tag.as_ref()).map_err(|message| self.syntax(span, message))?
                 };
                 self.finish(Node::new(value, span), anchor, 1)
             }
-            Event::Alias(id) => {
-                // saphyr resolves names across documents and inside the anchored node itself; only
-                // anchors completed earlier in this document have a node to copy.
-                let Some((node, size)) = self.anchors.get(&id) else {
+            Event::Alias(name) => {
+                // Only anchors completed earlier in this document have a node to copy.
+                let found = self.names.get(&name).and_then(|id| self.anchors.get(id));
+                let Some((node, size)) = found else {
                     let name = self.text.get(span.start as usize..span.end as usize).unwrap_or("*");
                     return Err(self.unknown_alias(span, name));
                 };
@@ -99,27 +124,37 @@ impl Builder<'_> {
                 node.span = span;
                 self.attach(node)
             }
-            Event::SequenceStart(anchor, tag) => self.open(span, anchor, tag.as_deref(), Items::Sequence(Vec::new())),
-            Event::MappingStart(anchor, tag) => {
-                self.open(span, anchor, tag.as_deref(), Items::Mapping { entries: Vec::new(), key: None })
+            Event::SequenceStart { anchor, tag } => self.open(span, anchor, tag, Items::Sequence(Vec::new())),
+            Event::MappingStart { anchor, tag } => {
+                self.open(span, anchor, tag, Items::Mapping { entries: Vec::new(), key: None })
             }
             Event::SequenceEnd | Event::MappingEnd => self.close(span),
-            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => Ok(()),
+            Event::StreamEnd | Event::DocumentEnd => Ok(()),
         }
     }
 
-    fn open(&mut self, span: Span, anchor: usize, tag: Option<&Tag>, items: Items) -> Result<(), Diagnostic> {
+    /// Gives an anchor name a new id (0 for no anchor).
+    fn define(&mut self, anchor: Option<String>) -> usize {
+        let Some(name) = anchor else { return 0 };
+        let id = self.next_anchor;
+        self.next_anchor += 1;
+        self.names.insert(name, id);
+        id
+    }
+
+    fn open(&mut self, span: Span, anchor: Option<String>, tag: Option<Tag>, items: Items) -> Result<(), Diagnostic> {
         let (kind, what) = match items {
             Items::Sequence(_) => ("seq", "a list"),
             Items::Mapping { .. } => ("map", "a mapping"),
         };
-        if let Some(tag) = tag.and_then(core_tag).filter(|t| *t != kind && is_known_core_tag(t)) {
+        if let Some(tag) = tag.as_ref().and_then(core_tag).filter(|t| *t != kind && is_known_core_tag(t)) {
             return Err(self.syntax(span, format!("`!!{tag}` cannot be applied to {what}")));
         }
         if self.stack.len() >= MAX_DEPTH {
             return Err(Diagnostic::error(Code::TooDeep, span, format!("nesting is deeper than {MAX_DEPTH} levels")));
         }
         self.count(1, span)?;
+        let anchor = self.define(anchor);
         let start = if kind == "seq" { self.with_dash(span) } else { span };
         self.stack.push(Frame { start, anchor, nodes_before: self.nodes - 1, items });
         Ok(())
@@ -244,24 +279,17 @@ impl Builder<'_> {
         span
     }
 
-    fn scan_error(&self, error: &ScanError) -> Diagnostic {
-        let start = self.offsets.byte(error.marker().index());
-        let width = self.text.get(start..).and_then(|rest| rest.chars().next()).map_or(0, char::len_utf8);
-        let span = Span::new(self.file, start, start + width);
-        match error.info() {
-            // saphyr's own limit on flow nesting (`[[[[...`) can trip before ours does.
-            "recursion limit exceeded" => {
+    fn scan_error(&self, pos: usize, message: &'static str) -> Diagnostic {
+        let width = self.text.get(pos..).and_then(|rest| rest.chars().next()).map_or(0, char::len_utf8);
+        let span = Span::new(self.file, pos, pos + width);
+        match message {
+            scanner::TOO_DEEP => {
                 Diagnostic::error(Code::TooDeep, span, format!("nesting is deeper than {MAX_DEPTH} levels"))
             }
-            "while parsing node, found unknown anchor" => {
-                let name = self.text.get(start..).and_then(|rest| rest.split_whitespace().next()).unwrap_or("*");
-                let name = name.trim_end_matches([',', ']', '}']);
-                self.unknown_alias(span, name)
-            }
             "mapping values are not allowed in this context" => self
-                .syntax(span, "mapping values are not allowed in this context")
+                .syntax(span, message)
                 .with_note("help: quote a value that contains `: `, or check the indentation of this line"),
-            info => self.syntax(span, info),
+            _ => self.syntax(span, message),
         }
     }
 
@@ -271,10 +299,6 @@ impl Builder<'_> {
 
     fn syntax(&self, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(Code::YamlSyntax, span, message)
-    }
-
-    fn span(&self, start_char: usize, end_char: usize) -> Span {
-        Span::new(self.file, self.offsets.byte(start_char), self.offsets.byte(end_char))
     }
 }
 
@@ -382,35 +406,6 @@ fn is_float(s: &str) -> bool {
         None => digits(mantissa),
     };
     mantissa_ok && exponent.is_none_or(digits)
-}
-
-/// saphyr reports positions in chars and spans are in bytes. A checkpoint every few chars keeps
-/// each lookup short without storing an offset per char; ASCII text needs no table at all.
-struct CharOffsets<'a> {
-    text: &'a str,
-    /// Byte offset of every `STRIDE`-th char; empty for ASCII text.
-    checkpoints: Vec<usize>,
-}
-
-const STRIDE: usize = 64;
-
-impl<'a> CharOffsets<'a> {
-    fn new(text: &'a str) -> Self {
-        let checkpoints =
-            if text.is_ascii() { Vec::new() } else { text.char_indices().step_by(STRIDE).map(|(b, _)| b).collect() };
-        CharOffsets { text, checkpoints }
-    }
-
-    fn byte(&self, char_index: usize) -> usize {
-        if self.checkpoints.is_empty() {
-            return char_index.min(self.text.len());
-        }
-        let Some(&base) = self.checkpoints.get(char_index / STRIDE) else {
-            return self.text.len();
-        };
-        let rest = self.text.get(base..).unwrap_or("");
-        rest.char_indices().nth(char_index % STRIDE).map_or(self.text.len(), |(b, _)| base + b)
-    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! serde-saphyr as a differential oracle for our YAML reader (`meshgate_core::syntax::yaml`).
 //!
 //! serde-saphyr builds values from its own parser (granit-parser) and its own scalar resolution;
-//! we build ours from saphyr-parser's events. Every document of a stream must read alike in the
+//! we build ours from our own YAML grammar (core/src/syntax/yaml/, which reads as saphyr-parser
+//! did; core's `oracle_tests` hold it to saphyr-parser event for event). Every document of a stream must read alike in the
 //! common form of [`super::common`]: mappings as ordered pairs, sequences as lists, scalars as
 //! resolved. serde-saphyr is configured to read YAML as we do, where it offers the choice:
 //! - YAML 1.2 core schema booleans only (`strict_booleans`): `yes`, `on`, `y` are strings;
@@ -13,7 +14,7 @@
 //! - `.inf` and `.nan` are numbers (`NonFiniteFloatPolicy::PassThrough`), as in the core schema;
 //! - a key is its text as written (`8080:`, `true:`, `~:` name the fields `8080`, `true`, `~`);
 //! - flow collections and continuation lines must be indented past their block parent
-//!   (`strict_indentation`), as the YAML spec (and saphyr-parser) require.
+//!   (`strict_indentation`), as the YAML spec (and our grammar) require.
 //!
 //! Deliberate differences (not compared): serde-saphyr reads `0b1010` as a binary integer (a
 //! YAML 1.1 form; the core schema and we read a string), so streams with one are skipped; and its
@@ -21,7 +22,7 @@
 //! empty document, `---` with nothing after it, is dropped by both), so null documents are left
 //! out on both sides.
 //!
-//! A known limit of saphyr-parser, our YAML grammar: in a flow collection it refuses a plain
+//! A known limit of our YAML grammar, kept from saphyr-parser: in a flow collection it refuses a plain
 //! scalar that goes on with a word `-` right before `,`, `]` or `}` (`[a -]`), which YAML allows
 //! and serde-saphyr reads. The generator writes no such word.
 
