@@ -45,7 +45,7 @@
 //! serving.
 
 use crate::gateway::verdict::CLIENT_CERT_HEADER;
-use crate::gateway::{ROUTE_HEADER, ROUTING_HEADER};
+use crate::gateway::{ROUTE_HEADER, ROUTING_HEADER, SNI_HEADER};
 use crate::plan::dial::{Caller, Dialer, SanMatch};
 use crate::plan::gateways::mesh::MeshDestination;
 use crate::plan::gateways::sidecar::{SidecarTable, LOCAL_APP_CLUSTER};
@@ -824,15 +824,19 @@ impl Builder<'_> {
             // client-certificate header lists them all, so the filter can require exactly
             // one (a client's copy is dropped). The route strips it before forwarding: were the
             // filter to remove it, Envoy's Wasm host would match the route again per request.
+            // URI must stay the only detail: with the plan's `connection_headers` the filter
+            // reads the peer as everything after the header's one `URI=`, which Envoy writes last.
             if let Some(c) = manager.get_mut("typed_config").and_then(Value::as_object_mut) {
                 c.insert("forward_client_cert_details".into(), json!("SANITIZE_SET"));
                 c.insert("set_current_client_cert_details".into(), json!({ "uri": true }));
+                c.insert("early_header_mutation_extensions".into(), json!([self.sni_header_mutation(l)]));
             }
             let strip = manager
                 .pointer_mut("/typed_config/route_config/virtual_hosts/0/routes/0/request_headers_to_remove")
                 .and_then(Value::as_array_mut);
             if let Some(strip) = strip {
                 strip.push(json!(CLIENT_CERT_HEADER));
+                strip.push(json!(SNI_HEADER));
             }
             vec![manager]
         } else {
@@ -840,6 +844,33 @@ impl Builder<'_> {
             vec![wasm, self.tcp_proxy(&format!("meshgate_{key}_{}", l.service.name), json!(BLACKHOLE), true)]
         };
         json!({ "transport_socket": tls, "filters": filters })
+    }
+
+    /// The chain's server name in [`SNI_HEADER`], written before any filter or route sees the
+    /// request and replacing every copy a client sent (also when the value is empty), for the
+    /// filter to read instead of a connection property (the plan's `connection_headers`). A
+    /// terminating chain matches one name, so that name is written as it is; the sidecar's one
+    /// public chain matches any, so it writes the connection's (which decides nothing there: its
+    /// one service is the destination whatever the name).
+    fn sni_header_mutation(&self, l: &LinkedRoute) -> Value {
+        let value = match self.plan.routes {
+            // `%` starts a formatter command in Envoy's header values; a DNS name has none.
+            RouteTable::TerminatingGateway(_) => l.sni.replace('%', "%%"),
+            _ => "%REQUESTED_SERVER_NAME%".to_string(),
+        };
+        json!({
+            "name": "envoy.http.early_header_mutation.header_mutation",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation",
+                "mutations": [{
+                    "append": {
+                        "header": { "key": SNI_HEADER, "value": value },
+                        "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+                        "keep_empty_value": true,
+                    },
+                }],
+            },
+        })
     }
 
     /// A sidecar: the public listener (mTLS as the service, its inbound intentions, then the
