@@ -437,7 +437,9 @@ fn terminating_http_chains_route_by_sni_and_client_headers_cannot_steer() {
         let xfcc = format!("By={};URI={}", id("billing"), id(svc));
         [(SNI_HEADER.to_string(), sni.to_string()), ("x-forwarded-client-cert".to_string(), xfcc)]
     };
-    let with = |h: &[(String, String); 2]| h.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect::<Vec<_>>();
+    fn with(h: &[(String, String); 2]) -> Vec<(&str, &str)> {
+        h.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect()
+    }
     let ledger_as_api = forged(&ledger_sni, "api");
     let r = send(&web, &billing_sni, "/invoices/7", &with(&ledger_as_api));
     assert_eq!(r.status, 200, "{r:?}\n{}", envoy.log_tail(20));
