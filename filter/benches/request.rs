@@ -4,7 +4,9 @@
 //! `valgrind --tool=callgrind` for instruction counts per function (repeatable on a noisy
 //! machine). Terminating gateway, L7 intention for the caller; N intentions in the plan. The plan
 //! is as `meshgate envoy` writes it (`DIRECT=0`: as the planner writes it, the linked service not
-//! marked direct, so the filter removes the client-certificate header itself).
+//! marked direct, so the filter removes the client-certificate header itself; `CONN_HEADERS=0`:
+//! marked direct but without `connection_headers`, so the filter reads the server name and the
+//! peer as properties instead of from the headers the gateway's connection manager writes).
 //!
 //! `cargo bench -p meshgate-filter --bench request [-- N…]` (default N = 10 and 100 000)
 
@@ -128,6 +130,9 @@ fn plan(n: usize) -> Vec<u8> {
     let mut plan = gateway_plan(&compiled, "tgw").unwrap_or_else(|| panic!("no plan"));
     let direct = std::env::var("DIRECT").map_or(true, |v| v != "0");
     meshgate_core::envoy::traffic::mark_direct_routes(&mut plan, direct);
+    if std::env::var("CONN_HEADERS").is_ok_and(|v| v == "0") {
+        plan.connection_headers = false;
+    }
     plan.canonical_json().into_bytes()
 }
 
@@ -152,12 +157,22 @@ fn main() {
         "By=spiffe://{TD}/ns/default/dc/dc1/svc/web;Hash={};URI=spiffe://{TD}/ns/default/dc/dc1/svc/client",
         "0123456789abcdef".repeat(4)
     );
-    let headers: Vec<(&str, &str)> = headers.into_iter().chain([("x-forwarded-client-cert", xfcc.as_str())]).collect();
+    let sni = format!("web.default.dc1.internal.{TD}");
+    let mut headers: Vec<(&str, &str)> =
+        headers.into_iter().chain([("x-forwarded-client-cert", xfcc.as_str())]).collect();
     for n in sizes {
+        let config = plan(n);
+        // With the plan's `connection_headers`, the connection manager also writes the chain's
+        // server name (before the filter runs, so before the client-certificate header).
+        let marked = meshgate_core::gateway::GatewayIndex::from_json(&config).is_ok_and(|ix| ix.connection_headers());
+        headers.retain(|(k, _)| *k != meshgate_core::gateway::SNI_HEADER);
+        if marked {
+            headers.insert(headers.len() - 1, (meshgate_core::gateway::SNI_HEADER, sni.as_str()));
+        }
         let host = InstantHost {
-            config: plan(n),
+            config,
             headers: HeaderPairs::serialize(headers.iter().map(|(k, v)| (k.as_bytes(), v.as_bytes()))),
-            sni: format!("web.default.dc1.internal.{TD}").into_bytes(),
+            sni: sni.clone().into_bytes(),
             peer: format!("spiffe://{TD}/ns/default/dc/dc1/svc/client").into_bytes(),
         };
         let mut root = Root::default();
@@ -173,6 +188,9 @@ fn main() {
             f.on_response_headers(&host);
         }
         let ns = t0.elapsed().as_nanos() as f64 / iterations as f64;
-        println!("N={n:>7}: {ns:.0} ns/request (terminating gateway, L7 allow, {iterations} requests)");
+        println!(
+            "N={n:>7}: {ns:.0} ns/request (terminating gateway, L7 allow, {iterations} requests, {})",
+            if marked { "connection headers" } else { "properties" }
+        );
     }
 }

@@ -376,6 +376,11 @@ fn serve_http_once(stream: impl Read + Write, name: &str, record: &Mutex<Vec<Str
                     if n.eq_ignore_ascii_case("x-forwarded-client-cert") {
                         client_cert = v.trim().to_string();
                     }
+                    // The server-name header the gateway's connection manager writes for its
+                    // filter: listed only when it reached the service (it never should).
+                    if n.eq_ignore_ascii_case(meshgate_core::gateway::SNI_HEADER) {
+                        extra.push_str(&format!("sni-header={}\n", v.trim()));
+                    }
                     if n.to_ascii_lowercase().starts_with("x-added") {
                         extra.push_str(&format!("{}={}\n", n.to_ascii_lowercase(), v.trim()));
                     }

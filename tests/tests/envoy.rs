@@ -23,7 +23,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use meshgate_core::envoy::{self, Options};
-use meshgate_core::gateway::{GatewayIndex, REASON_HEADER, ROUTE_HEADER, ROUTING_HEADER};
+use meshgate_core::gateway::{GatewayIndex, REASON_HEADER, ROUTE_HEADER, ROUTING_HEADER, SNI_HEADER};
 use meshgate_core::plan::Compiled;
 use meshgate_core::settings::{Mode, Settings};
 use meshgate_core::views::{Analysis, AnalysisInput, SimulateRequest};
@@ -427,12 +427,49 @@ fn terminating_http_chains_route_by_sni_and_client_headers_cannot_steer() {
     assert_eq!((r.status, r.header(REASON_HEADER)), (403, Some("intention")), "{r:?}");
     let r = send(&web, &ledger_sni, "/entries", &steer_to_billing);
     assert_eq!((r.status, r.header(REASON_HEADER)), (403, Some("intention")), "{r:?}");
+
+    // The plan says the filter reads the server name and the peer from the headers the chain's
+    // connection manager writes (no property read). A client's own copies — the other linked
+    // service's name, an identity allowed there — are replaced before the filter runs: the same
+    // decisions as without them, and neither header reaches the service.
+    assert!(bootstrap.to_string().contains("connection_headers"), "the plan marks the gateway");
+    let forged = |sni: &str, svc: &str| {
+        let xfcc = format!("By={};URI={}", id("billing"), id(svc));
+        [(SNI_HEADER.to_string(), sni.to_string()), ("x-forwarded-client-cert".to_string(), xfcc)]
+    };
+    fn with(h: &[(String, String); 2]) -> Vec<(&str, &str)> {
+        h.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect()
+    }
+    let ledger_as_api = forged(&ledger_sni, "api");
+    let r = send(&web, &billing_sni, "/invoices/7", &with(&ledger_as_api));
+    assert_eq!(r.status, 200, "{r:?}\n{}", envoy.log_tail(20));
+    assert_eq!(
+        (r.field("backend"), r.field("sni-header"), r.field("client-cert")),
+        (Some("billing"), None, Some("-")),
+        "{r:?}"
+    );
+    let r = send(&api, &billing_sni, "/invoices/7", &with(&forged(&billing_sni, "web")));
+    assert_eq!((r.status, r.header(REASON_HEADER)), (403, Some("intention")), "{r:?}");
+    let r = send(&web, &ledger_sni, "/entries", &with(&forged(&billing_sni, "api")));
+    assert_eq!((r.status, r.header(REASON_HEADER)), (403, Some("intention")), "{r:?}");
+    let r = send(&api, &billing_sni, "/invoices/7", &with(&ledger_as_api));
+    assert_eq!((r.status, r.header(REASON_HEADER)), (403, Some("intention")), "{r:?}");
+    let r = send(&api, &ledger_sni, "/entries", &with(&forged(&billing_sni, "web")));
+    assert_eq!(
+        (r.status, r.field("backend"), r.field("sni-header"), r.field("client-cert")),
+        (200, Some("ledger"), None, Some("-")),
+        "{r:?}"
+    );
     assert!(envoy.eventually(Duration::from_secs(5), || {
-        envoy.counter("wasmcustom.meshgate.tgw.allowed") == Some(3)
-            && envoy.counter("wasmcustom.meshgate.tgw.denied") == Some(3)
+        envoy.counter("wasmcustom.meshgate.tgw.allowed") == Some(5)
+            && envoy.counter("wasmcustom.meshgate.tgw.denied") == Some(6)
     }));
-    assert_eq!(billing.received(), ["/invoices/7", "/invoices/7"], "only the allowed requests reached billing");
-    assert_eq!(ledger.received(), ["/entries"], "only the allowed request reached ledger");
+    assert_eq!(
+        billing.received(),
+        ["/invoices/7", "/invoices/7", "/invoices/7"],
+        "only the allowed requests reached billing"
+    );
+    assert_eq!(ledger.received(), ["/entries", "/entries"], "only the allowed requests reached ledger");
 }
 
 /// tcp listeners of an ingress gateway: the gateway's own L4 intentions decide (db is denied to

@@ -46,7 +46,7 @@
 //! serving.
 
 use crate::gateway::verdict::CLIENT_CERT_HEADER;
-use crate::gateway::{ROUTE_HEADER, ROUTING_HEADER};
+use crate::gateway::{ROUTE_HEADER, ROUTING_HEADER, SNI_HEADER};
 use crate::plan::dial::{Caller, Dialer, SanMatch};
 use crate::plan::gateways::mesh::MeshDestination;
 use crate::plan::gateways::sidecar::{SidecarTable, LOCAL_APP_CLUSTER};
@@ -839,12 +839,38 @@ impl Builder<'_> {
                 (!l.disable_auto_host_rewrite).then_some(true),
             );
             let stat = format!("meshgate_{key}_{}", l.service.name);
-            vec![hcm(&stat, self.http_filters(http), route, l.protocol, true)]
+            vec![hcm(&stat, self.http_filters(http), route, l.protocol, Some(self.sni_header_mutation(l)))]
         } else {
             let wasm = self.wasm_filter(Filter::Network);
             vec![wasm, self.tcp_proxy(&format!("meshgate_{key}_{}", l.service.name), true)]
         };
         tpl!(r#"{ "transport_socket": $0, "filters": $1 }"#, tls, filters)
+    }
+
+    /// The chain's server name in [`SNI_HEADER`], written before any filter or route sees the
+    /// request and replacing every copy a client sent (also when the value is empty), for the
+    /// filter to read instead of a connection property (the plan's `connection_headers`). A
+    /// terminating chain matches one name, so that name is written as it is; the sidecar's one
+    /// public chain matches any, so it writes the connection's (which decides nothing there: its
+    /// one service is the destination whatever the name).
+    fn sni_header_mutation(&self, l: &LinkedRoute) -> Value {
+        let value = match self.plan.routes {
+            // `%` starts a formatter command in Envoy's header values; a DNS name has none.
+            RouteTable::TerminatingGateway(_) => l.sni.replace('%', "%%"),
+            _ => "%REQUESTED_SERVER_NAME%".to_string(),
+        };
+        tpl!(
+            r#"{ "name": "envoy.http.early_header_mutation.header_mutation", "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation",
+                "mutations": [{ "append": {
+                    "header": { "key": $0, "value": $1 },
+                    "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+                    "keep_empty_value": true
+                } }]
+            } }"#,
+            SNI_HEADER,
+            value,
+        )
     }
 
     /// A sidecar: the public listener (mTLS as the service, its inbound intentions, then the
@@ -897,7 +923,7 @@ impl Builder<'_> {
             Some(cluster) => tpl!(r#"{ "cluster": $0 }"#, cluster),
             None => tpl!(r#"{ "cluster_header": $0 }"#, ROUTING_HEADER),
         };
-        let manager = hcm(&format!("meshgate_{key}_{port}"), self.http_filters(http), route, protocol, false);
+        let manager = hcm(&format!("meshgate_{key}_{port}"), self.http_filters(http), route, protocol, None);
         let mut listener = tpl!(
             r#"{ "name": $0, "address": $1, "filter_chains": [{ "filters": [$2] }] }"#,
             format!("{key}:{port}"),
@@ -1003,12 +1029,16 @@ fn router() -> Value {
 /// request. The routing header is stripped before the request leaves. Headers with underscores
 /// are refused: CGI-style backends read `x_user` as `x-user`, a name no rule saw.
 ///
-/// With `client_cert` (a chain that terminates mesh mTLS), Envoy sets the client-certificate
-/// header for the filter: the filter sees only the certificate's first URI SAN as a property;
-/// the header lists them all, so the filter can require exactly one (a client's copy is
-/// dropped). The route strips it before forwarding: were the filter to remove it, Envoy's Wasm
-/// host would match the route again per request.
-fn hcm(stat: &str, mut filters: Vec<Value>, route: Value, protocol: Protocol, client_cert: bool) -> Value {
+/// With `terminated` (a chain that terminates mesh mTLS; the early header mutation writing its
+/// server name, see `sni_header_mutation`), Envoy sets the client-certificate header for the
+/// filter: the filter sees only the certificate's first URI SAN as a property; the header lists
+/// them all, so the filter can require exactly one (a client's copy is dropped). URI must stay
+/// the only detail: with the plan's `connection_headers` the filter reads the peer as everything
+/// after the header's one `URI=`, which Envoy writes last. The route strips both headers before
+/// forwarding: were the filter to remove them, Envoy's Wasm host would match the route again
+/// per request.
+fn hcm(stat: &str, mut filters: Vec<Value>, route: Value, protocol: Protocol, terminated: Option<Value>) -> Value {
+    let client_cert = terminated.is_some();
     filters.push(router());
     tpl!(
         r#"{ "name": "envoy.filters.network.http_connection_manager", "typed_config": {
@@ -1018,6 +1048,7 @@ fn hcm(stat: &str, mut filters: Vec<Value>, route: Value, protocol: Protocol, cl
             "common_http_protocol_options": { "headers_with_underscores_action": "REJECT_REQUEST" },
             "forward_client_cert_details": $2?,
             "set_current_client_cert_details": $3?,
+            "early_header_mutation_extensions": $10?,
             "route_config": {
                 "name": $4,
                 "virtual_hosts": [{
@@ -1026,7 +1057,7 @@ fn hcm(stat: &str, mut filters: Vec<Value>, route: Value, protocol: Protocol, cl
                     "routes": [{
                         "match": { "prefix": "/" },
                         "route": $5,
-                        "request_headers_to_remove": [$6, $7, $8?]
+                        "request_headers_to_remove": [$6, $7, $8?, $11?]
                     }]
                 }]
             },
@@ -1042,6 +1073,8 @@ fn hcm(stat: &str, mut filters: Vec<Value>, route: Value, protocol: Protocol, cl
         ROUTE_HEADER,
         client_cert.then_some(CLIENT_CERT_HEADER),
         filters,
+        terminated.map(|m| vec![m]),
+        client_cert.then_some(SNI_HEADER),
     )
 }
 

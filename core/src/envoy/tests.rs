@@ -327,13 +327,28 @@ fn terminated_http_chains_strip_the_client_certificate_header_and_say_so_in_the_
         _ => panic!("a terminating plan"),
     };
     let hcm = |v: &Value| v["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0].clone();
-    let strip = json!([ROUTING_HEADER, ROUTE_HEADER, CLIENT_CERT_HEADER]);
+    let strip = json!([ROUTING_HEADER, ROUTE_HEADER, CLIENT_CERT_HEADER, SNI_HEADER]);
+    // Before any filter runs, the connection manager writes the chain's name into the SNI header,
+    // replacing every copy a client sent (the sidecar's one chain: the connection's name).
+    let sni_written = |v: &Value, value: &str| {
+        let early = &hcm(v)["typed_config"]["early_header_mutation_extensions"];
+        assert_eq!(early.as_array().map(Vec::len), Some(1), "{early}");
+        assert_eq!(early[0]["name"], "envoy.http.early_header_mutation.header_mutation");
+        let append = &early[0]["typed_config"]["mutations"][0]["append"];
+        assert_eq!(append["header"], json!({ "key": SNI_HEADER, "value": value }));
+        assert_eq!(
+            (append["append_action"].as_str(), append["keep_empty_value"].as_bool()),
+            (Some("OVERWRITE_IF_EXISTS_OR_ADD"), Some(true))
+        );
+    };
     let g = generate(&ws, &c, "tgw", &opts(None)).unwrap();
     let v: Value = serde_json::from_str(&g.bootstrap).unwrap();
     assert_eq!(linked(&g), [Some(billing.clone())]);
     let route = hcm(&v)["typed_config"]["route_config"]["virtual_hosts"][0]["routes"][0].clone();
     assert_eq!(route["route"]["cluster"], billing.as_str());
     assert_eq!(route["request_headers_to_remove"], strip);
+    sni_written(&v, &billing);
+    assert!(g.plan.connection_headers, "the filter reads the name and the peer from the headers");
     let inline = hcm(&v)["typed_config"]["http_filters"][0]["typed_config"]["config"]["configuration"]["value"]
         .as_str()
         .unwrap()
@@ -345,6 +360,8 @@ fn terminated_http_chains_strip_the_client_certificate_header_and_say_so_in_the_
     let v: Value = serde_json::from_str(&g.bootstrap).unwrap();
     assert_eq!(linked(&g), [None]);
     assert!(!g.ecds.iter().any(|f| f.content.contains("direct_cluster")));
+    assert!(!g.plan.connection_headers && !g.ecds.iter().any(|f| f.content.contains("connection_headers")));
+    sni_written(&v, &billing);
     assert_eq!(
         hcm(&v)["typed_config"]["route_config"]["virtual_hosts"][0]["routes"][0]["request_headers_to_remove"],
         strip
@@ -352,6 +369,7 @@ fn terminated_http_chains_strip_the_client_certificate_header_and_say_so_in_the_
     // A tcp service (the workspace's own billing) is never marked.
     let (g, _) = generated("tgw", None);
     assert_eq!(linked(&g), [None]);
+    assert!(!g.plan.connection_headers);
     // A sidecar's public listener (web is http).
     let g = generate(&ws, &c, "web", &Options { sidecar: true, ..opts(None) }).unwrap();
     let v: Value = serde_json::from_str(&g.bootstrap).unwrap();
@@ -362,4 +380,6 @@ fn terminated_http_chains_strip_the_client_certificate_header_and_say_so_in_the_
         (route["route"]["cluster"].clone(), route["request_headers_to_remove"].clone()),
         (json!(LOCAL_APP_CLUSTER), strip)
     );
+    sni_written(&v, "%REQUESTED_SERVER_NAME%");
+    assert!(g.plan.connection_headers);
 }

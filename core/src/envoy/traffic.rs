@@ -125,7 +125,9 @@ pub fn policy_routes(hosts: &[&VirtualHost]) -> Vec<Value> {
 /// route has a traffic policy (a policy route is keyed by the route header the filter sets).
 /// Also every http-like linked service of a terminating gateway and a sidecar's inbound service
 /// ([`LinkedRoute::direct_cluster`]), whose chains always route to their one cluster: there the
-/// mark tells the filter that Envoy's route strips the headers it would otherwise remove.
+/// mark tells the filter that Envoy's route strips the headers it would otherwise remove — and
+/// the plan's `connection_headers`, that their connection managers hand the filter the server
+/// name and the client certificate's URI SANs as request headers.
 /// Not with ECDS (`static_routes` false): a plan swapped in by ECDS may route a listener to
 /// clusters the bootstrap's route, fixed when Envoy started, would not follow (and may meet a
 /// bootstrap written before its routes stripped the client-certificate header).
@@ -137,9 +139,15 @@ pub fn mark_direct_routes(plan: &mut GatewayPlan, static_routes: bool) {
         RouteTable::Sidecar(t) => vec![&mut t.inbound],
         _ => Vec::new(),
     };
+    let mut http = false;
     for l in linked {
         l.direct_cluster = (static_routes && l.protocol.is_http_like()).then(|| l.cluster.clone());
+        http |= l.protocol.is_http_like();
     }
+    // Those chains' connection managers write the server name and the client certificate's URI
+    // SANs into the request headers (replacing a client's copies) and their routes strip them:
+    // the filter reads them there. A plan swapped in by ECDS may meet a bootstrap that does not.
+    plan.connection_headers = static_routes && http;
     let RouteTable::IngressGateway(t) = &mut plan.routes else { return };
     for l in &mut t.listeners {
         l.direct_cluster = None;

@@ -62,6 +62,11 @@ pub const ROUTING_HEADER: &str = "x-meshgate-cluster";
 /// routing header it is the filter's alone: set on every routed request, a client's copy removed
 /// otherwise, and stripped by Envoy before the request leaves.
 pub const ROUTE_HEADER: &str = "x-meshgate-route";
+/// The header in which a terminating chain's (or a sidecar's public listener's) connection
+/// manager writes the TLS server name for the filter, replacing a client's copy before any filter
+/// runs; the chain's route strips it. Read only where the plan says the configuration does so
+/// ([`GatewayPlan::connection_headers`](crate::plan::gateways::GatewayPlan::connection_headers)).
+pub const SNI_HEADER: &str = "x-meshgate-sni";
 /// The response header that says why a request was denied.
 pub const REASON_HEADER: &str = "x-meshgate-reason";
 
@@ -1075,6 +1080,14 @@ impl GatewayIndex {
     pub fn needs_port(&self) -> bool {
         // A sidecar tells its upstream listeners from its public one by port.
         self.http.len() > 1 || (self.kind() == GatewayKind::ConnectProxy && !self.http.is_empty())
+    }
+
+    /// Whether the HTTP filter reads the server name and the peer's identity from the request
+    /// headers Envoy writes ([`SNI_HEADER`], `x-forwarded-client-cert`) instead of as connection
+    /// properties: the plan says the configuration writes them (terminating gateways, sidecars).
+    pub fn connection_headers(&self) -> bool {
+        self.plan.connection_headers
+            && matches!(self.kind(), GatewayKind::TerminatingGateway | GatewayKind::ConnectProxy)
     }
 
     /// Whether `port` is one of the http listeners this plan routes (a sidecar's upstreams).

@@ -892,23 +892,27 @@ fn a_direct_terminated_chain_decides_the_same_and_changes_no_header() {
     let name = sni("billing.default.dc1.internal");
     let (web, api) = (format!("{TD_URI}/ns/default/dc/dc1/svc/web"), format!("{TD_URI}/ns/default/dc/dc1/svc/api"));
     let xfcc = format!("By={TD_URI}/ns/default/dc/dc1/svc/billing;URI={web}");
+    let xfcc_api = format!("By={TD_URI}/ns/default/dc/dc1/svc/billing;URI={api}");
     let two = format!("{xfcc};URI={api}");
     let mut forwarded = 0;
+    // What Envoy tells the filter both ways: as properties, and (the mark's
+    // `connection_headers`) as the headers its connection manager writes.
     for (peer, path, cert) in [
         (&web, "/pay", xfcc.as_str()),
         (&web, "/pay/../admin", xfcc.as_str()),
         (&web, "//pay/./x", xfcc.as_str()),
-        (&api, "/pay", xfcc.as_str()),
+        (&api, "/pay", xfcc_api.as_str()),
         (&web, "/pay", two.as_str()),
     ] {
         let conn = Connection { port: None, server_name: name.as_bytes(), peer_uri_san: Some(peer.as_bytes()) };
-        let pairs: [(&[u8], &[u8]); 6] = [
+        let pairs: [(&[u8], &[u8]); 7] = [
             (b":authority", b"billing"),
             (b":path", path.as_bytes()),
             (b":method", b"GET"),
             (b"x-forwarded-client-cert", cert.as_bytes()),
             (ROUTING_HEADER.as_bytes(), b"elsewhere"),
             (ROUTE_HEADER.as_bytes(), b"0.0"),
+            (SNI_HEADER.as_bytes(), name.as_bytes()),
         ];
         let (a, b) = (decide(&before, &pairs, &conn), decide(&after, &pairs, &conn));
         assert_eq!((a.tally, status(&a)), (b.tally, status(&b)), "{peer} {path}");
@@ -933,15 +937,22 @@ fn a_direct_terminated_chain_decides_the_same_and_changes_no_header() {
     }
     let wrong = GatewayIndex::new(&wrong).unwrap();
     let conn = Connection { port: None, server_name: name.as_bytes(), peer_uri_san: Some(web.as_bytes()) };
-    let pairs: [(&[u8], &[u8]); 3] = [(b":authority", b"billing"), (b":path", b"/pay"), (b":method", b"GET")];
+    let pairs: [(&[u8], &[u8]); 5] = [
+        (b":authority", b"billing"),
+        (b":path", b"/pay"),
+        (b":method", b"GET"),
+        (b"x-forwarded-client-cert", xfcc.as_bytes()),
+        (SNI_HEADER.as_bytes(), name.as_bytes()),
+    ];
     let v = decide(&wrong, &pairs, &conn);
     assert_eq!((v.tally, status(&v)), (Tally::Error, Some((500, "filter-error"))));
     // A denial is still a denial, whatever the mark says.
-    let pairs: [(&[u8], &[u8]); 4] = [
+    let pairs: [(&[u8], &[u8]); 5] = [
         (b":authority", b"billing"),
         (b":path", b"/pay"),
         (b":method", b"GET"),
         (b"x-forwarded-client-cert", two.as_bytes()),
+        (SNI_HEADER.as_bytes(), name.as_bytes()),
     ];
     assert_eq!(status(&decide(&wrong, &pairs, &conn)), Some((403, "bad-peer-identity")));
 
@@ -961,5 +972,101 @@ fn a_direct_terminated_chain_decides_the_same_and_changes_no_header() {
         if let (HttpAction::Forward(fa), HttpAction::Forward(fb)) = (&a.action, &b.action) {
             assert_eq!((fa.remove_headers.len(), fb.remove_headers.len()), (1, 0));
         }
+    }
+}
+
+/// The plan's `connection_headers` (static `meshgate envoy` bootstraps): the server name and the
+/// peer come from the headers the chain's connection manager writes, not from properties — and
+/// every decision, reason and log line is the one the properties give, at a terminating gateway
+/// and at a sidecar's public listener.
+#[test]
+fn connection_headers_decide_as_the_connection_properties_do() {
+    let c = compiled(&format!("{WS}---\nKind = \"service-defaults\"\nName = \"billing\"\nProtocol = \"http\"\n"));
+    let plan = gateway_plan(&c, "tgw").expect("gateway plan");
+    let mut marked = plan.clone();
+    crate::envoy::traffic::mark_direct_routes(&mut marked, true);
+    assert!(marked.connection_headers, "static routes mark the plan");
+    let mut ecds = plan.clone();
+    crate::envoy::traffic::mark_direct_routes(&mut ecds, false);
+    assert!(!ecds.connection_headers, "never with ECDS");
+    let mut ingress = gateway_plan(&c, "ingress").expect("gateway plan");
+    crate::envoy::traffic::mark_direct_routes(&mut ingress, true);
+    assert!(!ingress.connection_headers, "an ingress gateway terminates no mesh mTLS");
+    // Properties: the plan as the planner writes it, read the old way.
+    let mut properties = marked.clone();
+    properties.connection_headers = false;
+    let (properties, headers) = (GatewayIndex::new(&properties).unwrap(), GatewayIndex::new(&marked).unwrap());
+    assert!(headers.connection_headers() && !properties.connection_headers());
+
+    let billing = sni("billing.default.dc1.internal");
+    let uri = |svc: &str| format!("{TD_URI}/ns/default/dc/dc1/svc/{svc}");
+    let by = format!("By={}", uri("billing"));
+    let (web, api) = (uri("web"), uri("api"));
+    // (server name, peer URI SANs as the certificate lists them, path)
+    let cases: Vec<(&str, Vec<&str>, &str)> = vec![
+        (&billing, vec![&web], "/pay"),
+        (&billing, vec![&api], "/pay"),
+        (&billing, vec![&web, &api], "/pay"),
+        (&billing, vec![], "/pay"),
+        (&billing, vec!["spiffe://other.consul/ns/default/dc/dc1/svc/web"], "/pay"),
+        (&billing, vec!["spiffe://11111111-2222-3333-4444-555555555555.consul/gateway/mesh/dc/dc1"], "/"),
+        (&billing, vec!["spiffe://11111111-2222-3333-4444-555555555555.consul/ns/default/dc/dc1/svc/web;x"], "/"),
+        (&billing, vec![&web], "/%2e%2e/x"),
+        ("", vec![&web], "/pay"),
+        ("unknown.example", vec![&web], "/pay"),
+        ("BILLING.default.dc1.internal.11111111-2222-3333-4444-555555555555.consul", vec![&web], "/pay"),
+    ];
+    let mut allowed = 0;
+    for (name, sans, path) in &cases {
+        let mut xfcc = format!("{by};Hash=0123");
+        if sans.is_empty() {
+            xfcc.push_str(";URI=");
+        }
+        for s in sans {
+            xfcc.push_str(&format!(";URI={s}"));
+        }
+        let pairs: [(&[u8], &[u8]); 5] = [
+            (b":authority", b"billing"),
+            (b":path", path.as_bytes()),
+            (b":method", b"GET"),
+            (b"x-forwarded-client-cert", xfcc.as_bytes()),
+            (SNI_HEADER.as_bytes(), name.as_bytes()),
+        ];
+        let by_property =
+            Connection { port: None, server_name: name.as_bytes(), peer_uri_san: sans.first().map(|s| s.as_bytes()) };
+        let a = decide(&properties, &pairs, &by_property);
+        // The glue reads no property: nothing in the connection.
+        let b = decide(&headers, &pairs, &Connection::default());
+        assert_eq!((a.tally, status(&a)), (b.tally, status(&b)), "{name} {sans:?} {path}");
+        assert_eq!(a.log.map(|l| l.text), b.log.map(|l| l.text), "{name} {sans:?} {path}");
+        allowed += usize::from(b.tally == Tally::Allowed);
+    }
+    assert_eq!(allowed, 3, "web, on billing's name in any case, with a path that normalizes");
+
+    // A sidecar's public listener: the name decides nothing, the peer everything.
+    let plan = sidecar_gateway_plan("api");
+    let mut marked = plan.clone();
+    crate::envoy::traffic::mark_direct_routes(&mut marked, true);
+    let mut properties = marked.clone();
+    properties.connection_headers = false;
+    let (properties, headers) = (GatewayIndex::new(&properties).unwrap(), GatewayIndex::new(&marked).unwrap());
+    for (peer, path) in [(&web, "/v1/items"), (&web, "/admin"), (&api, "/v1/items")] {
+        let xfcc = format!("{by};URI={peer}");
+        let pairs: [(&[u8], &[u8]); 5] = [
+            (b":authority", b"api"),
+            (b":path", path.as_bytes()),
+            (b":method", b"GET"),
+            (b"x-forwarded-client-cert", xfcc.as_bytes()),
+            (SNI_HEADER.as_bytes(), b"api.default.dc1.internal.example"),
+        ];
+        let by_property = Connection {
+            port: Some(21004),
+            server_name: b"api.default.dc1.internal.example",
+            peer_uri_san: Some(peer.as_bytes()),
+        };
+        let a = decide(&properties, &pairs, &by_property);
+        let b = decide(&headers, &pairs, &Connection { port: Some(21004), ..Connection::default() });
+        assert_eq!((a.tally, status(&a)), (b.tally, status(&b)), "{peer} {path}");
+        assert_eq!(a.log.map(|l| l.text), b.log.map(|l| l.text), "{peer} {path}");
     }
 }

@@ -224,6 +224,18 @@ impl GatewayIndex {
         rand: u64,
         may_log: MayLog<'_>,
     ) -> HttpVerdict<'i> {
+        // Where the plan says Envoy wrote the chain's server name into the headers, it is read
+        // there (the glue read no property); the peer's identity likewise, in
+        // `terminated_request`. Not on a sidecar's upstream listeners: they are not terminated.
+        let from_headers;
+        let conn = if self.connection_headers()
+            && !(self.kind() == GatewayKind::ConnectProxy && self.routes_http_port(conn.port))
+        {
+            from_headers = Connection { server_name: server_name_header(head), ..*conn };
+            &from_headers
+        } else {
+            conn
+        };
         if let Some(verdict) = self.refuse_unreadable(head, conn, may_log) {
             return verdict;
         }
@@ -415,8 +427,13 @@ impl GatewayIndex {
             Some(n) => self.route_sni(n),
             None => SniDecision::unrouted(super::SniReason::Malformed),
         };
-        let peer = conn.peer_uri_san.map(|p| text(p).unwrap_or(UNREADABLE_PEER));
-        let authz = match client_cert_uri_count(&head.headers) {
+        let certs = client_cert_uris(&head.headers);
+        let peer = if self.connection_headers() {
+            peer_from_client_cert(head, certs)
+        } else {
+            conn.peer_uri_san.map(|p| text(p).unwrap_or(UNREADABLE_PEER))
+        };
+        let authz = match certs.map(|c| c.count) {
             // A mesh certificate carries exactly one SPIFFE ID; Envoy shows filters only the
             // first URI SAN, so a second one could otherwise name anyone.
             Some(n) if n != 1 => super::Authz::refuse(self.mode(), super::AuthzReason::PeerIdentityCount(n)),
@@ -681,31 +698,143 @@ impl GatewayIndex {
 /// `forward_client_cert_details: SANITIZE_SET` (a client's own copy is dropped first).
 pub const CLIENT_CERT_HEADER: &str = "x-forwarded-client-cert";
 
-/// How many `URI=` elements the client-certificate header lists (one per URI SAN of the current
-/// certificate); `None` when Envoy set no such header.
+/// The `URI=` elements of the client-certificate header: how many (one per URI SAN of the
+/// current certificate) and where the first one's value starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ClientCertUris<'a> {
+    count: usize,
+    /// From the first `URI=` element's value to the end of the header (empty without one).
+    first: &'a str,
+    /// The first `URI=` element's value alone, to the next separator.
+    first_element: &'a str,
+}
+
+/// How many `URI=` elements the client-certificate header lists; `None` when Envoy set no such
+/// header (or set one that is not text).
+#[cfg(test)]
 fn client_cert_uri_count(headers: &[(&str, &str)]) -> Option<usize> {
+    client_cert_uris(headers).map(|c| c.count)
+}
+
+/// Reads the client-certificate header as Envoy's documentation gives its grammar: elements
+/// separated by `,`, key-value pairs separated by `;`, a value holding one of `,;="` in double
+/// quotes, a `"` inside those quotes written `\"`. Separators inside quotes separate nothing.
+fn client_cert_uris<'a>(headers: &[(&'a str, &'a str)]) -> Option<ClientCertUris<'a>> {
     let (_, value) = headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(CLIENT_CERT_HEADER))?;
-    // Bytes, not chars: every request at a terminating gateway carries this header, and decoding
-    // it char by char was the largest share of the dynamic module's own work. The separators and
-    // quotes are ASCII, so each split lands on a char boundary.
-    let mut count = 0;
-    let mut quoted = false;
-    let mut start = 0;
-    for (i, b) in value.bytes().chain(std::iter::once(b';')).enumerate() {
-        match b {
-            b'"' => quoted = !quoted,
-            b';' | b',' if !quoted => {
-                // `trim_start`, as `trim` would: a trailing space cannot make `uri=` match.
-                let element = value.get(start..i).unwrap_or("").trim_start();
-                if element.as_bytes().get(..4).is_some_and(|k| k.eq_ignore_ascii_case(b"uri=")) {
-                    count += 1;
-                }
-                start = i + 1;
+    // Bytes, not chars, and from one byte that matters to the next: every request at a
+    // terminating gateway carries this header (about 190 bytes), and a scan that looked at each
+    // byte in turn was the largest share of the filter's own work. The separators and quotes are
+    // ASCII, so each split lands on a char boundary.
+    let bytes = value.as_bytes();
+    let mut found = ClientCertUris { count: 0, first: "", first_element: "" };
+    let mut element = |start: usize, end: usize| {
+        // `trim_start`, as `trim` would: a trailing space cannot make `uri=` match.
+        let text = value.get(start..end).unwrap_or("").trim_start();
+        if text.as_bytes().get(..4).is_some_and(|k| k.eq_ignore_ascii_case(b"uri=")) {
+            if found.count == 0 {
+                let at = end - text.len() + 4;
+                found.first = value.get(at..).unwrap_or("");
+                found.first_element = value.get(at..end).unwrap_or("");
             }
-            _ => {}
+            found.count += 1;
         }
+    };
+    let (mut quoted, mut start, mut i) = (false, 0, 0);
+    loop {
+        let rest = bytes.get(i..).unwrap_or_default();
+        // Inside quotes only a quote matters; outside, a quote or a separator.
+        let next = next_special(rest, quoted);
+        let Some(at) = next.map(|n| i + n) else {
+            // The last element (a quote never closed hides it, and all after the quote).
+            if !quoted {
+                element(start, bytes.len());
+            }
+            break;
+        };
+        if bytes.get(at) != Some(&b'"') {
+            element(start, at);
+            start = at + 1;
+        } else if !(quoted && at > 0 && bytes.get(at - 1) == Some(&b'\\')) {
+            // (`\"` inside quotes is a quote of the value, not its end.)
+            quoted = !quoted;
+        }
+        i = at + 1;
     }
-    Some(count)
+    Some(found)
+}
+
+/// Where the first `"` (and, unless `quoted`, the first `;` or `,`) of `bytes` is. Eight bytes at
+/// a time: a word's bytes equal to `b` are the zero bytes of `word ^ b·0x01…01`, and the classic
+/// zero-byte test flags the lowest zero byte exactly (a false flag can only sit above a true
+/// one), so the lowest flag of the three tests is the first byte that matters.
+fn next_special(bytes: &[u8], quoted: bool) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zeros = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS;
+    let flags = |w: u64| {
+        let quote = zeros(w ^ (ONES * u64::from(b'"')));
+        if quoted {
+            quote
+        } else {
+            quote | zeros(w ^ (ONES * u64::from(b';'))) | zeros(w ^ (ONES * u64::from(b',')))
+        }
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let m = flags(u64::from_le_bytes(word));
+        if m != 0 {
+            return Some(offset + (m.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    let special = |b: &u8| *b == b'"' || (!quoted && matches!(b, b';' | b','));
+    chunks.remainder().iter().position(special).map(|p| offset + p)
+}
+
+/// The peer's identity from the client-certificate header, where the plan says Envoy wrote it
+/// (`SANITIZE_SET` with the URI details: a client's copy is dropped, and the element lists every
+/// URI SAN of the verified certificate as `URI=<san>`, `URI=` when it has none). Only one URI
+/// element makes an identity (otherwise `terminated_request` refuses on the count, as without
+/// the mark).
+///
+/// The value runs to the end of the header, not to the next separator: Envoy writes the URI
+/// elements last and writes each SAN as it is, unquoted, so with exactly one URI element the rest
+/// of the header **is** the certificate's SAN, byte for byte — the same string the
+/// `uri_san_peer_certificate` property gives. A SAN holding `;` or `,` (`…/svc/web;x`) is thus
+/// read whole, never cut down to a shorter, valid-looking `…/svc/web`; and quotes are not taken
+/// off (a SPIFFE ID never needs them, and a SAN that is itself written in quotes must not read
+/// as the identity inside them): such values are no identity, and deny.
+fn peer_from_client_cert<'a>(head: &RequestHead<'a>, certs: Option<ClientCertUris<'a>>) -> Option<&'a str> {
+    match certs {
+        Some(c) if c.count == 1 && !c.first.is_empty() => Some(c.first),
+        // Several: refused on the count whatever the peer; the first names it in the deny line,
+        // as the property (the first SAN) does.
+        Some(c) if c.count > 1 && !c.first_element.is_empty() => Some(c.first_element),
+        Some(_) => None,
+        // Not text (a SAN that is not UTF-8): what an unreadable property gives, a bad identity.
+        None if head.unreadable.iter().any(|n| n.eq_ignore_ascii_case(CLIENT_CERT_HEADER.as_bytes())) => {
+            Some(UNREADABLE_PEER)
+        }
+        // No header at all: no identity (the connection manager writes one for every request
+        // whose connection presented a certificate, and the chain requires one).
+        None => None,
+    }
+}
+
+/// The server name the chain's connection manager wrote ([`super::SNI_HEADER`]): empty when
+/// absent (as an unset property is), and a byte that is not UTF-8 when the value is not text, so
+/// that it is refused as a malformed name, as an unreadable property is.
+fn server_name_header<'a>(head: &RequestHead<'a>) -> &'a [u8] {
+    if let Some((_, v)) = head.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(super::SNI_HEADER)) {
+        return v.as_bytes();
+    }
+    if head.unreadable.iter().any(|n| n.eq_ignore_ascii_case(super::SNI_HEADER.as_bytes())) {
+        return b"\xff";
+    }
+    b""
 }
 
 /// Stands in for a peer URI SAN that is not text: no intention can name it, and it is not a
@@ -874,17 +1003,24 @@ mod tests {
 
 #[cfg(test)]
 mod client_cert_tests {
-    use super::{client_cert_uri_count, CLIENT_CERT_HEADER};
+    use super::{
+        client_cert_uri_count, client_cert_uris, peer_from_client_cert, server_name_header, CLIENT_CERT_HEADER,
+        UNREADABLE_PEER,
+    };
+    use crate::gateway::request::RequestHead;
+    use crate::gateway::SNI_HEADER;
     use proptest::prelude::*;
 
-    /// The count as first written, char by char with `trim`: the byte scan must agree with it.
+    /// The count as first written, char by char with `trim` (and `\"` inside quotes kept as a
+    /// quote): the byte scan must agree with it.
     fn by_chars(value: &str) -> usize {
         let mut count = 0;
         let mut quoted = false;
+        let mut prev = '\0';
         let mut start = 0;
         for (i, c) in value.char_indices().chain(std::iter::once((value.len(), ';'))) {
             match c {
-                '"' => quoted = !quoted,
+                '"' if !(quoted && prev == '\\') => quoted = !quoted,
                 ';' | ',' if !quoted => {
                     let element = value.get(start..i).unwrap_or("").trim();
                     if element.len() >= 4 && element.get(..4).is_some_and(|k| k.eq_ignore_ascii_case("uri=")) {
@@ -894,6 +1030,7 @@ mod client_cert_tests {
                 }
                 _ => {}
             }
+            prev = c;
         }
         count
     }
@@ -904,6 +1041,7 @@ mod client_cert_tests {
             ("By=spiffe://td/ns/default/dc/dc1/svc/billing;URI=spiffe://td/ns/default/dc/dc1/svc/web", 1),
             ("URI=a;uri=b", 2),
             (r#"Subject="CN=x;URI=y";URI=z"#, 1),
+            (r#"Subject="CN=\";URI=y";URI=z"#, 1),
             (" \u{a0}URI=a, Hash=1", 1),
             ("URI", 0),
             ("", 0),
@@ -913,14 +1051,122 @@ mod client_cert_tests {
         assert_eq!(client_cert_uri_count(&[("other", "URI=a")]), None);
     }
 
+    const WEB: &str = "spiffe://td/ns/default/dc/dc1/svc/web";
+    const BY: &str = "By=spiffe://td/ns/default/dc/dc1/svc/billing;Hash=0123abcd";
+
+    /// The identity read from the header Envoy writes, as the decision sees it.
+    fn peer(value: &str) -> (usize, Option<String>) {
+        let pairs = [(CLIENT_CERT_HEADER, value)];
+        let head = RequestHead::from_text(&pairs);
+        let certs = client_cert_uris(&head.headers);
+        (certs.map_or(0, |c| c.count), peer_from_client_cert(&head, certs).map(str::to_string))
+    }
+
+    #[test]
+    fn the_peer_is_the_one_uri_element_and_never_by() {
+        // What Envoy writes for a certificate with one URI SAN: `By=` is the gateway's own.
+        assert_eq!(peer(&format!("{BY};URI={WEB}")), (1, Some(WEB.into())));
+        assert_eq!(peer(&format!("URI={WEB}")), (1, Some(WEB.into())));
+        // `By=` alone, or Envoy's `URI=` for a certificate without URI SAN: no identity.
+        assert_eq!(peer(BY), (0, None));
+        assert_eq!(peer(&format!("{BY};URI=")), (1, None));
+        assert_eq!(peer(""), (0, None));
+        // Two: refused on the count (as without the mark); the first is the one a deny line names.
+        assert_eq!(peer(&format!("{BY};URI={WEB};URI=spiffe://td/ns/default/dc/dc1/svc/api")), (2, Some(WEB.into())));
+        // The key in any case, after optional whitespace.
+        assert_eq!(peer(&format!("{BY}; uri={WEB}")), (1, Some(WEB.into())));
+    }
+
+    #[test]
+    fn quoted_values_and_escapes_separate_nothing() {
+        // Another element's quoted value (Envoy always quotes `Subject`), with `;`, `,`, `URI=`
+        // and an escaped quote inside: only the real URI element counts.
+        let subject = r#"Subject="CN=x\";URI=spiffe://td/ns/default/dc/dc1/svc/admin,O=y""#;
+        assert_eq!(peer(&format!("{BY};{subject};URI={WEB}")), (1, Some(WEB.into())));
+        // A quoted URI value is read as written, quotes included: a SPIFFE ID never needs them,
+        // so it is no identity (and a SAN written in quotes never reads as the one inside).
+        let quoted = format!("{BY};URI=\"{WEB}\"");
+        assert_eq!(peer(&quoted), (1, Some(format!("\"{WEB}\""))));
+        assert!(crate::gateway::parse_peer_identity(&format!("\"{WEB}\"")).is_err());
+        // An unterminated quote hides the rest: nothing counts after it.
+        assert_eq!(peer(&format!("{BY};Subject=\"x;URI={WEB}")), (0, None));
+    }
+
+    #[test]
+    fn a_san_with_separators_is_read_whole() {
+        // Envoy writes SANs unquoted: the rest of the header is the SAN, byte for byte, never a
+        // shorter SPIFFE ID cut at its `;` or `,`.
+        for san in [format!("{WEB};x"), format!("{WEB},By=y"), format!("{WEB}=\\")] {
+            assert_eq!(peer(&format!("{BY};URI={san}")), (1, Some(san.clone())), "{san}");
+        }
+        // One with an unbalanced quote opens a quoted run that never ends: no URI element counts
+        // (refused on the count, as without the mark).
+        assert_eq!(peer(&format!("{BY};URI={WEB}\";x")), (0, None));
+        // A SAN that smuggles `;URI=` makes two elements: refused on the count.
+        assert_eq!(peer(&format!("{BY};URI={WEB};URI={WEB}")), (2, Some(WEB.into())));
+    }
+
+    #[test]
+    fn headers_that_are_not_text_read_as_unreadable_properties() {
+        let pairs: [(&[u8], &[u8]); 2] =
+            [(CLIENT_CERT_HEADER.as_bytes(), b"By=a;URI=spiffe://td/\xff"), (SNI_HEADER.as_bytes(), b"web.\xfe")];
+        let head = RequestHead::from_pairs(pairs);
+        assert_eq!(client_cert_uris(&head.headers), None);
+        assert_eq!(peer_from_client_cert(&head, None), Some(UNREADABLE_PEER));
+        assert!(std::str::from_utf8(server_name_header(&head)).is_err(), "a malformed name, as the property's");
+        let head = RequestHead::from_text(&[(SNI_HEADER, " web.example ")]);
+        assert_eq!(server_name_header(&head), b"web.example");
+        assert_eq!(server_name_header(&RequestHead::from_text(&[])), b"");
+        let none = RequestHead::from_text(&[]);
+        assert_eq!(peer_from_client_cert(&none, None), None);
+    }
+
+    #[test]
+    fn the_word_search_finds_the_first_byte_that_matters() {
+        for len in 0..40 {
+            for at in 0..len {
+                for b in [b'"', b';', b',', b'x'] {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    // A byte just above a match must not hide it (the zero-byte test's borrow).
+                    if at + 1 < len {
+                        bytes[at + 1] = b'"' ^ 1;
+                    }
+                    for quoted in [false, true] {
+                        let want = bytes.iter().position(|&c| c == b'"' || (!quoted && (c == b';' || c == b',')));
+                        assert_eq!(super::next_special(&bytes, quoted), want, "{bytes:?} {quoted}");
+                    }
+                }
+            }
+        }
+    }
+
     proptest! {
         #[test]
+        fn the_word_search_is_a_byte_search(bytes in prop::collection::vec(any::<u8>(), 0..64), quoted: bool) {
+            let want = bytes.iter().position(|&c| c == b'"' || (!quoted && (c == b';' || c == b',')));
+            prop_assert_eq!(super::next_special(&bytes, quoted), want);
+        }
+
+        #[test]
         fn the_byte_scan_counts_as_the_char_scan(parts in prop::collection::vec(
-            prop::sample::select(vec!["URI=", "uri=", "By=", "x", ";", ",", "\"", " ", "\u{a0}", "\u{2003}", "é", "\t"]),
+            prop::sample::select(vec!["URI=", "uri=", "By=", "x", ";", ",", "\"", "\\", " ", "\u{a0}", "\u{2003}", "é", "\t"]),
             0..24,
         )) {
             let value: String = parts.concat();
             prop_assert_eq!(client_cert_uri_count(&[(CLIENT_CERT_HEADER, value.as_str())]), Some(by_chars(&value)));
+        }
+
+        /// With one URI element, the identity is everything after its `URI=`: what Envoy wrote
+        /// after the key, whatever the SAN holds.
+        #[test]
+        fn one_uri_element_reads_back_the_san(san in "[ -~]{0,40}") {
+            let value = format!("{BY};URI={san}");
+            let (count, got) = peer(&value);
+            if count == 1 {
+                let want = san.trim_end_matches([' ', '\t']);
+                prop_assert_eq!(got.as_deref(), (!want.is_empty()).then_some(want));
+            }
         }
     }
 }

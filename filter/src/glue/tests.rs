@@ -1,5 +1,6 @@
 use super::*;
 use crate::mock::MockHost;
+use meshgate_core::gateway::SNI_HEADER;
 use meshgate_core::plan::gateways::gateway_plan;
 use meshgate_core::settings::{Mode, Settings};
 use meshgate_core::workspace::{InputFile, Workspace};
@@ -368,6 +369,89 @@ fn a_direct_terminating_chain_changes_no_request_header() {
     host.request("billing", "/x", "GET", &spoof);
     assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Pause);
     assert_eq!(host.reply_status(), Some(403));
+}
+
+/// The plan's `connection_headers` (a static `meshgate envoy` bootstrap, whose connection manager
+/// writes both): the filter takes the server name from `x-meshgate-sni` and the peer from the one
+/// `URI=` of `x-forwarded-client-cert` in the header map it reads anyway, reads no property, and
+/// decides, counts and logs exactly as with the two property reads.
+#[test]
+fn connection_headers_replace_both_property_reads_and_decide_the_same() {
+    let mut plan: serde_json::Value = serde_json::from_str(&plan_json("tgw", Mode::Enforce)).unwrap();
+    let service = &mut plan["routes"]["services"][0];
+    service["direct_cluster"] = service["cluster"].clone();
+    let by_properties = MockHost::with_config(&plan.to_string());
+    plan["connection_headers"] = true.into();
+    let by_headers = MockHost::with_config(&plan.to_string());
+    let (mut a, mut b) = (Root::default(), Root::default());
+    assert!(a.configure(&by_properties, b"meshgate_http"), "{:?}", by_properties.state.borrow().logs);
+    assert!(b.configure(&by_headers, b"meshgate_http"), "{:?}", by_headers.state.borrow().logs);
+    let billing = sni("billing.default.dc1.internal");
+    let uri = |svc: &str| format!("spiffe://{TD}/ns/default/dc/dc1/svc/{svc}");
+    let (web, api) = (uri("web"), uri("api"));
+    let by = format!("By={};Hash=0123", uri("billing"));
+    let cases: [(&str, &[&str], &str); 8] = [
+        (&billing, &[&web], "/x"),
+        (&billing, &[&api], "/x"),
+        (&billing, &[&web, &api], "/x"),
+        (&billing, &[], "/x"),
+        (&billing, &["spiffe://other.consul/ns/default/dc/dc1/svc/web"], "/x"),
+        (&billing, &[&web], "/%2F"),
+        ("", &[&web], "/x"),
+        ("ledger.example", &[&web], "/x"),
+    ];
+    let mut outcomes = Vec::new();
+    for (name, sans, path) in cases {
+        let mut xfcc = by.clone();
+        for s in sans.iter().copied().chain(sans.is_empty().then_some("")) {
+            xfcc.push_str(&format!(";URI={s}"));
+        }
+        let headers = [("x-forwarded-client-cert", xfcc.as_str()), (SNI_HEADER, name)];
+        by_properties.set_property(&["connection", "requested_server_name"], name);
+        match sans.first() {
+            Some(s) => by_properties.set_property(&["connection", "uri_san_peer_certificate"], s),
+            None => {
+                by_properties.state.borrow_mut().properties.remove("connection.uri_san_peer_certificate");
+            }
+        }
+        let mut verdicts = Vec::new();
+        for (root, host) in [(&a, &by_properties), (&b, &by_headers)] {
+            host.request("billing", path, "GET", &headers);
+            host.state.borrow_mut().logs.clear();
+            let verdict = root.http_filter().on_request_headers(host);
+            verdicts.push((verdict, host.reply_status(), host.reply_reason(), host.logs_at(Level::Warn)));
+        }
+        assert_eq!(verdicts[0], verdicts[1], "{name} {sans:?} {path}");
+        outcomes.push(verdicts[0].1);
+    }
+    assert_eq!(outcomes, [None, Some(403), Some(403), Some(403), Some(403), Some(400), Some(403), Some(403)]);
+    for name in ["allowed", "denied", "errors"] {
+        let name = format!("meshgate.tgw.{name}");
+        assert_eq!(by_properties.counter(&name), by_headers.counter(&name), "{name}");
+    }
+    assert!(by_headers.state.borrow().property_reads.is_empty(), "{:?}", by_headers.state.borrow().property_reads);
+    assert_eq!(by_properties.state.borrow().property_reads.values().sum::<u32>(), 2 * cases.len() as u32);
+
+    // A header that is not text (a SAN that is not UTF-8) is read as an unreadable property is:
+    // a bad identity.
+    let mut san = web.clone().into_bytes();
+    san.push(0xff);
+    let xfcc = [format!("{by};URI=").into_bytes(), san.clone()].concat();
+    by_headers.raw_request(&[
+        (b":authority", b"billing"),
+        (b":path", b"/x"),
+        (b":method", b"GET"),
+        (b"x-forwarded-client-cert", &xfcc),
+        (SNI_HEADER.as_bytes(), billing.as_bytes()),
+    ]);
+    assert_eq!(b.http_filter().on_request_headers(&by_headers), Verdict::Pause);
+    by_properties.set_property(&["connection", "requested_server_name"], &billing);
+    by_properties.set_property_bytes(&["connection", "uri_san_peer_certificate"], &san);
+    by_properties.request("billing", "/x", "GET", &[]);
+    assert_eq!(a.http_filter().on_request_headers(&by_properties), Verdict::Pause);
+    assert_eq!(by_headers.reply_reason(), Some("bad-peer-identity".into()));
+    assert_eq!(by_properties.reply_reason(), by_headers.reply_reason());
+    assert!(by_headers.state.borrow().property_reads.is_empty());
 }
 
 #[test]

@@ -39,6 +39,15 @@ pub struct GatewayPlan {
     /// peer's service (terminating gateways and sidecars).
     #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
     pub peer_trust_domains: SortedMap<String, String>,
+    /// Set by `meshgate envoy` (never by the planner, never with ECDS) on terminating gateways and
+    /// sidecars: every HTTP chain's connection manager writes the chain's server name into
+    /// [`SNI_HEADER`](crate::gateway::SNI_HEADER) and the client certificate's URI SANs into
+    /// `x-forwarded-client-cert`, replacing a client's copies, and its route strips both. The
+    /// filter then reads the server name and the peer's identity there, in the header map it reads
+    /// anyway, instead of as two connection properties per request (each a round trip through
+    /// the host). Its decisions are the same either way.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub connection_headers: bool,
 }
 
 /// A service and its protocol.
@@ -181,6 +190,8 @@ pub fn plan_of(
             })
             .collect(),
         peer_trust_domains: peers,
+        // Only `meshgate envoy` knows the connection managers it writes (`mark_direct_routes`).
+        connection_headers: false,
     }
 }
 
