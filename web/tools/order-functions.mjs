@@ -10,9 +10,12 @@
 // replaced by sort keys; it is an intermediate file: the reordering pass strips the names after.
 //
 // The order is a greedy chain: from each function, go to the not yet placed function whose body
-// shares the most 8-byte pieces with it, among its neighbours in two rough orders (by name with
-// generic arguments dropped, and by the bytes the body begins with). Deterministic: ties go to the
-// first candidate, candidates come in a fixed order.
+// is most like it (the share of 6-byte pieces the two have in common), among its 500 neighbours
+// on each side in two rough orders (by name with generic arguments dropped, and by the bytes the
+// body begins with). Deterministic: ties go to the first candidate, candidates come in a fixed
+// order. The constants were tuned on the planner wasm: 8-byte pieces at even offsets, 60
+// neighbours and overlap over the smaller set gave 6 KB gzip more; past 500 neighbours nothing
+// improves and the run (~25 s) grows.
 import { readFileSync, writeFileSync } from "node:fs";
 
 const [input, output] = process.argv.slice(2);
@@ -22,7 +25,9 @@ if (!input || !output) {
 }
 
 /** Neighbours on each side, in each rough order, that a step of the chain compares. */
-const WINDOW = 60;
+const WINDOW = 500;
+/** Bytes in a piece of a body (see `pieces`). */
+const PIECE = 6;
 
 const bytes = readFileSync(input);
 
@@ -150,12 +155,12 @@ function generic(name) {
   return out;
 }
 
-/** The body's 8-byte pieces at even offsets, hashed. */
+/** The body's `PIECE`-byte pieces at every offset, hashed. */
 function pieces(body) {
   const set = new Set();
-  for (let i = 0; i + 8 <= body.length || i === 0; i += 2) {
+  for (let i = 0; i + PIECE <= body.length || i === 0; i++) {
     let h = 0x811c9dc5;
-    for (let j = i; j < Math.min(i + 8, body.length); j++) h = Math.imul(h ^ body[j], 0x01000193) >>> 0;
+    for (let j = i; j < Math.min(i + PIECE, body.length); j++) h = Math.imul(h ^ body[j], 0x01000193) >>> 0;
     set.add(h);
   }
   return set;
@@ -180,11 +185,12 @@ orderName.forEach((f, p) => (posName[f] = p));
 orderBody.forEach((f, p) => (posBody[f] = p));
 const shingles = bodies.map(pieces);
 
+/** Jaccard: the pieces both have, over the pieces either has. */
 function likeness(a, b) {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   let shared = 0;
   for (const h of small) if (large.has(h)) shared++;
-  return shared / (1 + small.size);
+  return shared / (a.size + b.size - shared + 1);
 }
 
 const placed = new Uint8Array(count);
