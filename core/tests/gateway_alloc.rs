@@ -161,3 +161,52 @@ fn decisions_on_the_common_path_do_not_allocate() {
     assert!(matches!(action, ConnAction::Route { authorize: false, .. }));
     assert_eq!(n, 0, "decide_connection");
 }
+
+/// A terminating gateway whose plan reads the connection facts from the headers Envoy writes
+/// (`connection_headers`, as `meshgate envoy` marks it): the server name from `x-meshgate-sni`,
+/// the peer from the client-certificate header's one `URI=`. An allowed request allocates nothing
+/// there either; `/admin` is denied by the permission for `web`, the peer the header names.
+#[test]
+fn terminating_decisions_from_connection_headers_do_not_allocate() {
+    let text = [
+        r#"service { name = "tgw" kind = "terminating-gateway" port = 9443 }"#,
+        r#"service { name = "billing" address = "127.0.0.1" port = 9000 }"#,
+        "Kind = \"service-defaults\"\nName = \"billing\"\nProtocol = \"http\"",
+        "Kind = \"terminating-gateway\"\nName = \"tgw\"\nServices = [{ Name = \"billing\" }]",
+        "Kind = \"service-intentions\"\nName = \"billing\"\nSources = [{ Name = \"web\", Permissions = [{ Action = \"deny\", HTTP { PathPrefix = \"/admin\" } }, { Action = \"allow\", HTTP { PathPrefix = \"/\" } }] }]",
+    ];
+    let files = text.iter().enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), *t));
+    let ws = Workspace::load(files);
+    assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
+    let c = meshgate_core::plan::compile(&ws, &Settings::default()).unwrap();
+    let mut plan = gateway_plan(&c, "tgw").unwrap();
+    meshgate_core::envoy::traffic::mark_direct_routes(&mut plan, true);
+    assert!(plan.connection_headers);
+    let tgw = GatewayIndex::new(&plan).unwrap();
+
+    let sni = format!("billing.default.dc1.internal.{TD}");
+    let xfcc = format!(
+        "By=spiffe://{TD}/ns/default/dc/dc1/svc/billing;Hash=0123abcd;URI=spiffe://{TD}/ns/default/dc/dc1/svc/web"
+    );
+    for (path, allowed) in [("/api/items", true), ("/admin", false)] {
+        let pairs: [(&[u8], &[u8]); 6] = [
+            (b":authority", b"billing"),
+            (b":path", path.as_bytes()),
+            (b":method", b"GET"),
+            (b"x-meshgate-sni", sni.as_bytes()),
+            (b"x-forwarded-client-cert", xfcc.as_bytes()),
+            (b"user-agent", b"wrk"),
+        ];
+        let head = RequestHead::from_pairs(pairs);
+        let (verdict, n) = allocations(|| {
+            let v = tgw.decide_http(&head, &Connection::default(), 7, &mut |_| false);
+            (v.tally, matches!(v.action, HttpAction::Forward(_)))
+        });
+        let expected = if allowed { (Tally::Allowed, true) } else { (Tally::Denied, false) };
+        assert_eq!(verdict, expected, "{path}");
+        // A denial writes its reply (reason, body); the allowed verdict costs nothing.
+        if allowed {
+            assert_eq!(n, 0, "decide_http({path}) from the connection headers");
+        }
+    }
+}
