@@ -3,8 +3,9 @@
 //! No logic of its own: each method deserializes its argument, calls [`meshgate_core::views`] — the
 //! same core the CLI and the filter use — and hands the result to JavaScript as a plain object
 //! (maps become objects, `None` becomes `null`). Arguments are read from their JSON text by hand
-//! (`input`); results are written with serde_json's compact writer and `JSON.parse`d (the core's
-//! JSON texts already need that writer, so this costs less wasm than a second serializer). Bad input (not the
+//! (`input`); results are written with the core's compact JSON writer (`meshgate_core::json`) and
+//! `JSON.parse`d (the core's JSON texts already need that writer, so this costs less wasm than a
+//! second serializer). Bad input (not the
 //! shape the declarations in `types.ts` describe) throws a JS `Error`; problems in the user's
 //! configuration are not errors but diagnostics.
 //!
@@ -197,7 +198,7 @@ extern "C" {
 /// texts by re-indenting compact ones (`meshgate_core::json`), so this is the one writer the wasm
 /// carries.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    let text = serde_json::to_string(value)
+    let text = meshgate_core::json::to_string(value)
         .map_err(|e| JsError::new(&format!("could not hand the view to JavaScript: {e}")))?;
     json_parse(&text).map_err(|_| JsError::new("could not hand the view to JavaScript"))
 }

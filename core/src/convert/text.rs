@@ -2,11 +2,8 @@
 //! be read as anything else, else double-quoted (a JSON string is a valid YAML and HCL string), so
 //! no value changes type on the way back (`"yes"`, `"1"`, `"null"` stay strings).
 
+use crate::json::quote;
 use serde_json::Value;
-
-fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{}\"", s.escape_default()))
-}
 
 /// A string YAML reads back as the same string when written bare: a word of letters, digits and
 /// `_ . / -` that starts with a letter or `/` and is no YAML keyword (`yes`, `null`, `.inf`, ...).

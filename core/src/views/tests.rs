@@ -650,6 +650,34 @@ fn serialized_views_match_the_generated_declarations() {
         }
     };
 
+    let inputs = each_view(&mut check, &mut |_| {});
+    let Inputs { workspace: input, simulate: request, envoy, convert } = &inputs;
+    leave_out::<WorkspaceInput>(&decls, "WorkspaceInput", input);
+    leave_out::<SimulateRequest>(&decls, "SimulateRequest", request);
+    leave_out::<EnvoyRequest>(&decls, "EnvoyRequest", envoy);
+    leave_out::<crate::convert::ConvertRequest>(&decls, "ConvertRequest", convert);
+
+    let uncovered = decls.uncovered(&coverage);
+    assert!(
+        uncovered.is_empty(),
+        "declared in planner-wasm/src/types.ts but never given a value by this test's views \
+         (populate them here, so their types are checked): {uncovered:#?}"
+    );
+}
+
+/// What [`each_view`] serializes besides the views: the inputs, fully populated.
+struct Inputs {
+    workspace: WorkspaceInput,
+    simulate: SimulateRequest,
+    envoy: EnvoyRequest,
+    convert: crate::convert::ConvertRequest,
+}
+
+/// Every view the playground asks for, over populated workspaces — a few built here, every
+/// route-table case of the corpus, every example of the playground, the demo — and the inputs,
+/// each given to `check` with the name of its declaration in `planner-wasm/src/types.ts`; and
+/// each workspace's analysis to `analyses`.
+fn each_view(check: &mut dyn FnMut(&str, &dyn erased::Value), analyses: &mut dyn FnMut(&Analysis)) -> Inputs {
     let settings = SettingsInput {
         peer_trust_domains: Some(SortedMap::from([("cluster-01".into(), "cccc.consul".into())])),
         ..Default::default()
@@ -703,6 +731,7 @@ fn serialized_views_match_the_generated_declarations() {
     let big: Vec<(&str, &str)> = big.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
     examples.push(analysis(&big, None));
     for a in workspaces.iter().chain(&examples) {
+        analyses(a);
         check("DiagnosticsView", &a.diagnostics());
         let windows = a.intention_windows();
         check("IntentionsSummary", &windows.summary());
@@ -749,6 +778,7 @@ fn serialized_views_match_the_generated_declarations() {
         check("SimulateView", &a.simulate(request).unwrap_or_else(|e| panic!("{request:?}: {e}")));
     }
     let jwt = analysis(&[("i.hcl", JWT_INTENTIONS), ("p.hcl", JWT_PROVIDER), ("b.hcl", BILLING_HTTP)], None);
+    analyses(&jwt);
     let denied = jwt.simulate(&ask("web", "billing", Some("GET"), Some("/"))).unwrap_or_else(|e| panic!("{e}"));
     check("SimulateView", &denied);
 
@@ -788,21 +818,11 @@ fn serialized_views_match_the_generated_declarations() {
     check("WorkspaceInput", &input);
     check("SimulateRequest", &request);
     check("EnvoyRequest", &envoy);
-    leave_out::<WorkspaceInput>(&decls, "WorkspaceInput", &input);
-    leave_out::<SimulateRequest>(&decls, "SimulateRequest", &request);
-    leave_out::<EnvoyRequest>(&decls, "EnvoyRequest", &envoy);
     let convert =
         crate::convert::ConvertRequest { file: file("a.hcl", BILLING_HTTP), name: "billing".into(), to: "crd".into() };
     check("ConvertRequest", &convert);
     check("ConvertView", &crate::convert::convert_file(&convert));
-    leave_out::<crate::convert::ConvertRequest>(&decls, "ConvertRequest", &convert);
-
-    let uncovered = decls.uncovered(&coverage);
-    assert!(
-        uncovered.is_empty(),
-        "declared in planner-wasm/src/types.ts but never given a value by this test's views \
-         (populate them here, so their types are checked): {uncovered:#?}"
-    );
+    Inputs { workspace: input, simulate: request, envoy, convert }
 }
 
 /// A directory's configuration files, with its `meshgate.*` settings file, as `meshgate DIR` reads it.
@@ -861,12 +881,76 @@ fn leave_out<T: serde::de::DeserializeOwned>(decls: &super::ts_decl::Declaration
 mod erased {
     pub trait Value {
         fn json(&self) -> serde_json::Value;
+        /// The compact text from the core's writer and from serde_json's.
+        fn compact(&self) -> (String, String);
+        /// The pretty text from the core's writer ([`crate::json::pretty`]) and from serde_json's.
+        fn pretty(&self) -> (String, String);
     }
     impl<T: serde::Serialize> Value for T {
         fn json(&self) -> serde_json::Value {
             serde_json::to_value(self).unwrap()
         }
+        fn compact(&self) -> (String, String) {
+            (crate::json::to_string(self).unwrap(), serde_json::to_string(self).unwrap())
+        }
+        fn pretty(&self) -> (String, String) {
+            (crate::json::pretty(self).unwrap(), serde_json::to_string_pretty(self).unwrap())
+        }
     }
+}
+
+/// The core's JSON writer (`crate::json::write`) writes what serde_json writes, byte for byte,
+/// for real data: every view of every workspace [`each_view`] shows (the corpus's route-table
+/// cases, the playground's examples, the demo, ...), every workspace's compiled plan, its
+/// documents, and every gateway's and sidecar's plan (also as `canonical_json`, which the content
+/// hash covers). The JSON texts the views carry (plans, Envoy bootstraps, converted files) were
+/// written by the core's writer on both sides, so the tree each reads back as (a `Value`: the
+/// Envoy and converted ones are `Value`s already) is written by both too.
+#[test]
+fn every_view_and_plan_is_written_as_serde_json_writes_it() {
+    use std::cell::Cell;
+    let bytes = Cell::new(0usize);
+    let texts = Cell::new(0usize);
+    let same = |what: &str, value: &dyn erased::Value| {
+        let (ours, theirs) = value.compact();
+        assert!(ours == theirs, "{what}: the compact texts differ\n  ours: {ours}\nserde_json: {theirs}");
+        let (ours, theirs) = value.pretty();
+        assert!(ours == theirs, "{what}: the pretty texts differ");
+        bytes.set(bytes.get() + ours.len());
+        // JSON texts inside the view.
+        let mut stack = vec![value.json()];
+        while let Some(v) = stack.pop() {
+            match v {
+                serde_json::Value::Array(items) => stack.extend(items),
+                serde_json::Value::Object(map) => stack.extend(map.into_iter().map(|(_, v)| v)),
+                serde_json::Value::String(s) if s.starts_with(['{', '[']) => {
+                    let Ok(tree) = serde_json::from_str::<serde_json::Value>(&s) else { continue };
+                    let (ours, theirs) = erased::Value::pretty(&tree);
+                    assert!(ours == theirs, "{what}: a JSON text inside it, read back, is written differently");
+                    texts.set(texts.get() + 1);
+                }
+                _ => {}
+            }
+        }
+    };
+    let mut plans = 0;
+    each_view(&mut |root, value| same(root, value), &mut |a| {
+        same("Workspace.documents", &a.workspace.documents);
+        let Some(c) = &a.compiled else { return };
+        same("Plan", &c.plan);
+        for g in &a.gateways().gateways {
+            let plan = crate::plan::gateways::gateway_plan(c, &g.key)
+                .or_else(|| crate::plan::gateways::sidecar_plan(c, &g.key).ok());
+            let Some(plan) = plan else { continue };
+            same(&format!("GatewayPlan {}", g.key), &plan);
+            assert_eq!(plan.canonical_json(), serde_json::to_string(&plan).unwrap(), "{}", g.key);
+            plans += 1;
+        }
+    });
+    // Enough real data that the comparison means something.
+    assert!(plans > 50, "only {plans} gateway plans");
+    assert!(texts.get() > 50, "only {} JSON texts inside views", texts.get());
+    assert!(bytes.get() > 1_000_000, "only {} bytes compared", bytes.get());
 }
 
 /// The playground reads a workspace file named like a directory's settings file as settings, as

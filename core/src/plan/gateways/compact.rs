@@ -101,13 +101,13 @@ pub fn serialize<S: Serializer>(intentions: &[Intention], s: S) -> Result<S::Ok,
         rows.push(match i.permissions.is_empty() {
             true => 0,
             false => {
-                let key = serde_json::to_string(&i.permissions).map_err(S::Error::custom)?;
+                let key = crate::json::to_string(&i.permissions).map_err(S::Error::custom)?;
                 lists.id(key, &i.permissions).map_err(S::Error::custom)? + 1
             }
         });
         rows.push(match &i.jwt {
             None => 0,
-            Some(j) => jwts.id(serde_json::to_string(j).map_err(S::Error::custom)?, j).map_err(S::Error::custom)? + 1,
+            Some(j) => jwts.id(crate::json::to_string(j).map_err(S::Error::custom)?, j).map_err(S::Error::custom)? + 1,
         });
         rows.push(u32::from(i.precedence));
         let file: &str = &o.file;

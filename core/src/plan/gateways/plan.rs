@@ -63,7 +63,7 @@ impl GatewayPlan {
     /// The canonical JSON form: compact, fields in declaration order, maps sorted. What the hash
     /// covers, and what a round trip through serde reproduces exactly.
     pub fn canonical_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        crate::json::to_string(self).unwrap_or_default()
     }
 
     /// [`content_hash`] of [`Self::canonical_json`]: a stable content hash for logs.
