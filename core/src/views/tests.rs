@@ -953,6 +953,74 @@ fn every_view_and_plan_is_written_as_serde_json_writes_it() {
     assert!(bytes.get() > 1_000_000, "only {} bytes compared", bytes.get());
 }
 
+/// The same over the whole fixture corpus (`tests/corpus`): each file of a kind's directory as a
+/// workspace of its own, each case directory below (discovery chains, decisions, route tables,
+/// docs examples, ...) as one workspace — config entries of every kind, valid and broken, so
+/// every model type's serialization and the diagnostics are written by both writers.
+#[test]
+fn every_corpus_workspace_is_written_as_serde_json_writes_it() {
+    fn same(what: &str, value: &dyn erased::Value) {
+        let (ours, theirs) = value.compact();
+        assert!(ours == theirs, "{what}: the compact texts differ\n  ours: {ours}\nserde_json: {theirs}");
+        let (ours, theirs) = value.pretty();
+        assert!(ours == theirs, "{what}: the pretty texts differ");
+    }
+    fn check(what: &str, a: &Analysis) {
+        same(what, &a.workspace.documents);
+        same(what, &a.diagnostics());
+        same(what, &a.plan());
+        same(what, &a.upstreams());
+        same(what, &a.routes());
+        let gateways = a.gateways();
+        same(what, &gateways);
+        if let Some(c) = &a.compiled {
+            same(what, &c.plan);
+            for g in &gateways.gateways {
+                same(what, &a.gateway_plan(&g.key));
+            }
+        }
+    }
+    // Expectations and notes, not configuration.
+    let config = |p: &std::path::Path| {
+        let name = p.file_name().unwrap().to_string_lossy();
+        ["hcl", "json", "yaml", "yml"].iter().any(|x| p.extension().is_some_and(|e| e == *x))
+            && !name.ends_with(".decoded.json")
+            && !["chain.json", "routes.json", "index.json"].contains(&name.as_ref())
+    };
+    let root = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/corpus"));
+    let (mut files, mut cases) = (0, 0);
+    let mut dirs: Vec<(std::path::PathBuf, usize)> = vec![(root, 0)];
+    while let Some((dir, depth)) = dirs.pop() {
+        let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        paths.sort();
+        let mut workspace: Vec<(String, String)> = Vec::new();
+        for path in paths {
+            if path.is_dir() {
+                dirs.push((path, depth + 1));
+            } else if depth >= 1 && config(&path) {
+                let name = path.file_name().unwrap().to_string_lossy().to_string();
+                workspace.push((name, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+        let groups: Vec<Vec<(String, String)>> = match depth {
+            // A kind's directory: every file is a case of its own.
+            1 => workspace.into_iter().map(|f| vec![f]).collect(),
+            _ if workspace.is_empty() => vec![],
+            _ => vec![workspace],
+        };
+        for group in groups {
+            let refs: Vec<(&str, &str)> = group.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+            check(
+                &format!("{} {:?}", dir.display(), group.iter().map(|(n, _)| n).collect::<Vec<_>>()),
+                &analysis(&refs, None),
+            );
+            files += group.len();
+            cases += 1;
+        }
+    }
+    assert!(files > 900 && cases > 400, "only {files} files in {cases} workspaces");
+}
+
 /// The playground reads a workspace file named like a directory's settings file as settings, as
 /// the CLI does: the demo's `meshgate.hcl` brings its peers (the name the peer gave this cluster
 /// and the peer's mesh gateways), which the page's panel has no fields for.
