@@ -7,8 +7,10 @@
 //! The same code runs in Envoy on hostile input, so: no panics; the parser's recursion is bounded
 //! (groups and repetitions nest at most 50 levels, as in regex-lite); the compiled program is
 //! bounded ([`SIZE_LIMIT`], counting instructions and their match-time state); and matching is a
-//! Pike VM over a Thompson NFA (`re2/prog.rs`), linear in the text's length for any pattern —
-//! `(a*)*b` and `(a|a)*b` cost no more than `ab`.
+//! Pike VM over a Thompson NFA (`re2/prog.rs`): at most (program length × text length) steps
+//! for any pattern, so `(a*)*b` and `(a|a)*b` cannot backtrack exponentially. A match allocates
+//! nothing for programs up to 128 instructions (the gateway's decision path does not allocate);
+//! a pattern that is plain text (with `^`/`$` around it) is compared as a string.
 //!
 //! Syntax: literals and escapes (`\n \t \r \f \v \a`, `\x7F`, `\x{10FFFF}`, `\u0041`,
 //! `\U0001F600`, an escaped metacharacter or ASCII punctuation); `.`; classes `[...]` with ranges,

@@ -212,7 +212,7 @@ fn terminating_decisions_from_connection_headers_do_not_allocate() {
 }
 
 /// Regex matches (PathRegex, header and query `Regex`) allocate nothing either, for programs up to
-/// 256 instructions, whatever the pattern's shape.
+/// 128 instructions, whatever the pattern's shape.
 #[test]
 fn regex_matches_do_not_allocate() {
     let long = "a".repeat(300);

@@ -559,6 +559,11 @@ fn pathological_patterns_are_linear_or_refused() {
         assert!(lite(p, false).is_err(), "{p}");
     }
     assert!(compile("a{1000}", false, false).is_ok());
+    // Many groups: duplicate names are found by sorting, not by comparing every pair.
+    let groups: String = (0..20_000).map(|i| format!("(?P<g{i}>a)")).collect();
+    assert!(compile(&groups, false, false).unwrap().is_match(&"a".repeat(20_000)));
+    let e = compile(&format!("{groups}(?P<g7>b)"), false, false).unwrap_err();
+    assert!(e.starts_with("duplicate group name `g7` at offset"), "{e}");
 }
 
 #[test]

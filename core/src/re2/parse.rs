@@ -157,7 +157,9 @@ pub(super) struct Parser<'a> {
     pos: usize,
     flags: Flags,
     depth: u32,
-    names: Vec<&'a str>,
+    /// Group names and their groups' positions, checked for duplicates once at the end (sorting
+    /// keeps that O(n log n) for a pattern of many groups).
+    names: Vec<(&'a str, usize)>,
     pub(super) ranges: Vec<(u32, u32)>,
     /// Set when the pattern uses one of the documented differences from regex-lite, so the
     /// differential test knows not to compare.
@@ -278,6 +280,11 @@ impl<'a> Parser<'a> {
     /// Parses the whole pattern.
     pub(super) fn parse(&mut self) -> Result<Node> {
         let node = self.parse_alt()?;
+        let mut names = std::mem::take(&mut self.names);
+        names.sort_unstable();
+        if let Some(&[_, (name, at)]) = names.windows(2).find(|w| w.first().map(|n| n.0) == w.get(1).map(|n| n.0)) {
+            return self.fail(at, "duplicate group name `%` at offset @", name);
+        }
         if node.height() > NEST_LIMIT {
             return Err("too much nesting: groups and repetitions nest more than 50 levels deep".into());
         }
@@ -590,10 +597,7 @@ impl<'a> Parser<'a> {
         if name.is_empty() {
             return self.fail(open, "empty group name in the group at offset @", "");
         }
-        if self.names.contains(&name) {
-            return self.fail(open, "duplicate group name `%` at offset @", name);
-        }
-        self.names.push(name);
+        self.names.push((name, open));
         Ok(())
     }
 

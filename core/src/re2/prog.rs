@@ -179,7 +179,7 @@ impl<'a> Set<'a> {
 
 /// Programs up to this many instructions match with memory on the stack: a match allocates
 /// nothing (the gateway's decision path does not allocate).
-const ON_STACK: usize = 256;
+const ON_STACK: usize = 128;
 
 impl Prog {
     pub(super) fn new(node: &Node, ranges: Vec<(u32, u32)>, limit: usize) -> Result<Prog, String> {
