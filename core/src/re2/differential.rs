@@ -513,6 +513,18 @@ fn every_construct_agrees_with_regex_lite() {
         "a{0}{0}",
         "(a{2}){3}",
         "x{2}{3}",
+        // empty and flag-only patterns
+        "",
+        "(?i)",
+        "(?x)",
+        "a(?i)",
+        "(?i)|a",
+        "(?x)   ",
+        "(?x)#",
+        "\\Q",
+        "\\Z",
+        "(?P=n)",
+        "(?#c)",
         // mixed
         "^/api/v[0-9]+(/.*)?$",
         "(?i)^prod(uction)?$",
@@ -559,11 +571,16 @@ fn pathological_patterns_are_linear_or_refused() {
         assert!(lite(p, false).is_err(), "{p}");
     }
     assert!(compile("a{1000}", false, false).is_ok());
-    // Many groups: duplicate names are found by sorting, not by comparing every pair.
-    let groups: String = (0..20_000).map(|i| format!("(?P<g{i}>a)")).collect();
-    assert!(compile(&groups, false, false).unwrap().is_match(&"a".repeat(20_000)));
-    let e = compile(&format!("{groups}(?P<g7>b)"), false, false).unwrap_err();
-    assert!(e.starts_with("duplicate group name `g7` at offset"), "{e}");
+    // Named groups: at most 1000 (documented; regex-lite has no limit), so the duplicate check
+    // stays cheap; unnamed groups have no such limit.
+    let named: String = (0..1000).map(|i| format!("(?P<g{i}>a)")).collect();
+    assert!(compile(&named, false, true).unwrap().is_match(&"a".repeat(1000)));
+    let e = compile(&format!("{named}(?P<g7>b)"), false, false).unwrap_err();
+    assert!(e.starts_with("too many named groups (over 1000) at offset 10890:"), "{e}");
+    let e = compile(&format!("(?P<g7>a){named}"), false, false).unwrap_err();
+    assert_eq!(e, "duplicate group name `g7` at offset 72");
+    let unnamed = "(a)".repeat(20_000);
+    assert!(compile(&unnamed, false, false).unwrap().is_match(&"a".repeat(20_000)));
 }
 
 #[test]

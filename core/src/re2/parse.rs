@@ -11,6 +11,10 @@ pub(super) const NEST_LIMIT: u32 = 50;
 /// every recursive walk over the tree (and its drop) shallow.
 const HARD_HEIGHT: u32 = 4 * NEST_LIMIT;
 
+/// At most this many named groups: names play no part in matching, and the limit bounds the
+/// duplicate check (regex-lite has none).
+const MAX_NAMES: usize = 1000;
+
 /// A zero-width assertion.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Look {
@@ -157,9 +161,9 @@ pub(super) struct Parser<'a> {
     pos: usize,
     flags: Flags,
     depth: u32,
-    /// Group names and their groups' positions, checked for duplicates once at the end (sorting
-    /// keeps that O(n log n) for a pattern of many groups).
-    names: Vec<(&'a str, usize)>,
+    /// Group names so far, to refuse a duplicate (at most `MAX_NAMES`, which keeps that check's
+    /// cost in bounds).
+    names: Vec<&'a str>,
     pub(super) ranges: Vec<(u32, u32)>,
     /// Set when the pattern uses one of the documented differences from regex-lite, so the
     /// differential test knows not to compare.
@@ -280,11 +284,6 @@ impl<'a> Parser<'a> {
     /// Parses the whole pattern.
     pub(super) fn parse(&mut self) -> Result<Node> {
         let node = self.parse_alt()?;
-        let mut names = std::mem::take(&mut self.names);
-        names.sort_unstable();
-        if let Some(&[_, (name, at)]) = names.windows(2).find(|w| w.first().map(|n| n.0) == w.get(1).map(|n| n.0)) {
-            return self.fail(at, "duplicate group name `%` at offset @", name);
-        }
         if node.height() > NEST_LIMIT {
             return Err("too much nesting: groups and repetitions nest more than 50 levels deep".into());
         }
@@ -597,7 +596,17 @@ impl<'a> Parser<'a> {
         if name.is_empty() {
             return self.fail(open, "empty group name in the group at offset @", "");
         }
-        self.names.push((name, open));
+        if self.names.len() >= MAX_NAMES {
+            return self.fail(
+                open,
+                "too many named groups (over 1000) at offset @: names play no part here, write `(?:...)` instead",
+                "",
+            );
+        }
+        if self.names.contains(&name) {
+            return self.fail(open, "duplicate group name `%` at offset @", name);
+        }
+        self.names.push(name);
         Ok(())
     }
 
