@@ -1,47 +1,93 @@
-//! Regular expressions as Consul and Envoy read them (RE2 syntax), on `regex-lite`: like RE2,
-//! `\d`, `\w`, `\s` and `\b` are ASCII-only while `.` matches a whole character, and the engine
-//! is small enough for the browser build. No regex here can take exponential time.
+//! Regular expressions as Consul and Envoy read them (RE2 syntax), with our own small engine
+//! (it replaced `regex-lite`, whose syntax and matching it follows, to keep the planner wasm
+//! small). Like RE2, `\d`, `\w`, `\s` and `\b` are ASCII-only, case-insensitive matching folds
+//! ASCII letters only, and `.` matches a whole character. Only [`Regex::is_match`] exists: no
+//! captures, no match positions.
+//!
+//! The same code runs in Envoy on hostile input, so: no panics; the parser's recursion is bounded
+//! (groups and repetitions nest at most 50 levels, as in regex-lite); the compiled program is
+//! bounded ([`SIZE_LIMIT`], counting instructions and their match-time state); and matching is a
+//! Pike VM over a Thompson NFA (`re2/prog.rs`): at most (program length × text length) steps
+//! for any pattern, so `(a*)*b` and `(a|a)*b` cannot backtrack exponentially. A match allocates
+//! nothing for programs up to 128 instructions (the gateway's decision path does not allocate);
+//! a pattern that is plain text (with `^`/`$` around it) is compared as a string.
+//!
+//! Syntax: literals and escapes (`\n \t \r \f \v \a`, `\x7F`, `\x{10FFFF}`, `\u0041`,
+//! `\U0001F600`, an escaped metacharacter or ASCII punctuation); `.`; classes `[...]` with ranges,
+//! negation, `\d`-style and POSIX classes (`[[:alpha:]]`, `[[:^digit:]]`); `\d \s \w \D \S \W`;
+//! anchors `^ $ \A \z`; `\b \B \< \>` and `\b{start}`, `\b{end}`, `\b{start-half}`,
+//! `\b{end-half}`; groups `(...)`, `(?:...)`, `(?P<name>...)`, `(?<name>...)`; flags `i m s x R U`
+//! (and a no-op `u`), inline `(?i)` or scoped `(?i:...)`, cleared with `-`; alternation;
+//! repetition `* + ? {n} {n,} {n,m}`, greedy or lazy (the same for a yes/no match).
+//! Refused as regex-lite refuses them: Unicode classes (`\pL`), backreferences, look-around,
+//! nested classes and the class set operators `&&`, `--`, `~~`.
+//!
+//! Where this differs from regex-lite 0.1, deliberately:
+//! - `(?i)` and `ignore_case` fold a class range that spans both letter blocks (`[X-c]`) fully;
+//!   regex-lite folds only its lowercase part, so `(?i)[X-c]` missed `x`.
+//! - With `(?i)`, a hexadecimal escape of a letter can end a class range (`(?i)[\x41-Z]`);
+//!   regex-lite refused it as a range "from a class".
+//! - A whole-text match anchors the parsed pattern instead of the text `^(?:pattern)$`, so a
+//!   pattern cannot escape the anchors (`a)|(b` is refused as it is by [`check`], not read as
+//!   `^(?:a)|(b)$`), an `(?x)` comment cannot swallow the closing `)`, and the anchors do not
+//!   count towards the nesting limit.
+//! - The size limit counts our program, not regex-lite's states: patterns near 1 MiB compiled
+//!   may be accepted by one and refused by the other; a tree of more than 200 stacked repetitions
+//!   (`a**…*`) is refused even when a later `{0}` would erase it (regex-lite accepts it).
+//! - At most 1000 named groups (names play no part in a yes/no match; the limit keeps the
+//!   duplicate-name check cheap); regex-lite has no limit.
+//! - Error messages are ours: one line, what is wrong and at which character offset.
 
-pub use regex_lite::Regex;
+mod parse;
+mod prog;
 
-/// Compiled-program size limit: keeps a hostile pattern from costing the filter memory.
-const SIZE_LIMIT: usize = 1 << 20;
+/// Compiled-program size limit: keeps a hostile pattern from costing the filter memory. Counted
+/// as 24 bytes an instruction (the instruction and the matcher's state for it) and 8 a class range.
+pub const SIZE_LIMIT: usize = 1 << 20;
+
+/// A compiled pattern.
+#[derive(Clone)]
+pub struct Regex(prog::Prog);
+
+impl Regex {
+    /// Whether `text` contains a match (or is one, for a whole-text pattern).
+    pub fn is_match(&self, text: &str) -> bool {
+        self.0.is_match(text)
+    }
+}
+
+impl std::fmt::Debug for Regex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Regex({} instructions)", self.0.len())
+    }
+}
 
 /// Compiles `pattern`; `whole` anchors it so it must match the entire text (Envoy's semantics
-/// for path and header regexes). The error is one sentence saying what is wrong.
+/// for path and header regexes). The error is one line saying what is wrong and where.
 pub fn compile(pattern: &str, ignore_case: bool, whole: bool) -> Result<Regex, String> {
-    let anchored;
-    let text = if whole {
-        anchored = format!("^(?:{pattern})$");
-        anchored.as_str()
-    } else {
-        pattern
-    };
-    regex_lite::RegexBuilder::new(text)
-        .case_insensitive(ignore_case)
-        .size_limit(SIZE_LIMIT)
-        .build()
-        .map_err(|e| reason(&e.to_string()))
+    build(&mut parse::Parser::new(pattern, ignore_case), whole)
+}
+
+fn build(parser: &mut parse::Parser<'_>, whole: bool) -> Result<Regex, String> {
+    let mut node = parser.parse()?;
+    if whole {
+        use parse::{Look, Node};
+        node = Node::concat(vec![Node::Look(Look::Start), node, Node::Look(Look::End)]);
+    }
+    prog::Prog::new(&node, std::mem::take(&mut parser.ranges), SIZE_LIMIT).map(Regex)
+}
+
+/// `compile`, and whether the pattern uses a documented difference from regex-lite.
+#[cfg(test)]
+fn compile_noting_differences(pattern: &str, ignore_case: bool, whole: bool) -> (Result<Regex, String>, bool) {
+    let mut parser = parse::Parser::new(pattern, ignore_case);
+    let result = build(&mut parser, whole);
+    (result, parser.differs)
 }
 
 /// Why `pattern` is not a valid regex, if it is not.
 pub fn check(pattern: &str) -> Result<(), String> {
     compile(pattern, false, false).map(|_| ())
-}
-
-/// The error's last meaningful line, without the engine's diagram around it.
-fn reason(text: &str) -> String {
-    let line = text
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.chars().all(|c| c == '^' || c == ' '))
-        .unwrap_or(text);
-    let line = line.trim_start_matches("error: ");
-    if line.contains("Unicode character classes are not supported") {
-        return "Unicode classes like \\pL are not supported; spell the characters out, e.g. [a-zA-Z]".into();
-    }
-    line.to_string()
 }
 
 /// `text` as an RE2 pattern matching exactly it: every character outside `[A-Za-z0-9_-]`
@@ -56,6 +102,9 @@ pub fn escape(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod differential;
 
 #[cfg(test)]
 mod tests {

@@ -210,3 +210,23 @@ fn terminating_decisions_from_connection_headers_do_not_allocate() {
         }
     }
 }
+
+/// Regex matches (PathRegex, header and query `Regex`) allocate nothing either, for programs up to
+/// 128 instructions, whatever the pattern's shape.
+#[test]
+fn regex_matches_do_not_allocate() {
+    let long = "a".repeat(300);
+    for (pattern, text, want) in [
+        ("/api/v[0-9]+(/.*)?", "/api/v2/users", true),
+        ("(?i)^prod(uction)?$", "PRODUCTION", true),
+        ("(a*)*b", long.as_str(), false),
+        ("[a-z0-9-]+\\.example\\.com", "shop-1.example.com", true),
+        ("exact/literal", "exact/literal", true),
+        (".*\\bword\\b.*", "a word here", true),
+    ] {
+        let r = meshgate_core::re2::compile(pattern, false, true).unwrap();
+        let (matched, n) = allocations(|| r.is_match(text));
+        assert_eq!(matched, want, "{pattern} on {text}");
+        assert_eq!(n, 0, "{pattern}");
+    }
+}

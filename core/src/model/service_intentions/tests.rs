@@ -668,7 +668,7 @@ Sources = [
     assert!(text.contains("PathExact \"admin\" must start with \"/\" (try \"/admin\")"), "{text}");
     assert!(
         text.contains(
-            "PathRegex \"/v[0-9+\" is not a valid regular expression: non-empty character class has no closing bracket"
+            "PathRegex \"/v[0-9+\" is not a valid regular expression: unclosed character class: `[` at offset 2 has no `]`"
         ),
         "{text}"
     );

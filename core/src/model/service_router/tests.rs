@@ -337,7 +337,10 @@ Routes = [
 "#;
     assert_eq!(problems(text), vec!["E0209 7:21", "E0209 8:43", "E0209 9:45"]);
     let m = messages(text);
-    assert_eq!(m[0], "PathRegex `/api/(v1` is not a valid regular expression: found open group without closing ')'");
+    assert_eq!(
+        m[0],
+        "PathRegex `/api/(v1` is not a valid regular expression: unclosed group: `(` at offset 5 has no `)`"
+    );
     assert!(m[1].starts_with("Header matcher `x-v` Regex `[z-a]` is not a valid regular expression"), "{m:?}");
     assert!(m[2].contains("look-around"), "{m:?}");
 }
