@@ -359,7 +359,7 @@ impl ApiGatewayListener {
 
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[serde(tag = "Kind", rename = "api-gateway", rename_all = "PascalCase")]
     pub struct ApiGateway("an api-gateway entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
         pub name: String,
         #[serde(skip_serializing_if = "String::is_empty")]

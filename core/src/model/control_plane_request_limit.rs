@@ -49,7 +49,7 @@ macro_rules! request_limit_entry {
     ($($field:ident => $key:literal),+ $(,)?) => {
         decode_struct! {
             #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-            #[serde(rename_all = "PascalCase")]
+            #[serde(tag = "Kind", rename = "control-plane-request-limit", rename_all = "PascalCase")]
             pub struct ControlPlaneRequestLimit("a control-plane-request-limit entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
                 pub name: String,
                 #[serde(skip_serializing_if = "String::is_empty")]

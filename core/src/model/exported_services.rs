@@ -112,7 +112,7 @@ impl ExportedService {
 
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[serde(tag = "Kind", rename = "exported-services", rename_all = "PascalCase")]
     pub struct ExportedServices("an exported-services entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
         /// The admin partition whose services are exported.
         pub name: String,

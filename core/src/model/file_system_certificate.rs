@@ -15,7 +15,7 @@ use serde::Serialize;
 
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[serde(tag = "Kind", rename = "file-system-certificate", rename_all = "PascalCase")]
     pub struct FileSystemCertificate("a file-system-certificate entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
         pub name: String,
         #[serde(skip_serializing_if = "String::is_empty")]

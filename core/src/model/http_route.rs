@@ -290,7 +290,7 @@ impl HttpRouteRule {
 
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[serde(tag = "Kind", rename = "http-route", rename_all = "PascalCase")]
     pub struct HttpRoute("an http-route entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
         pub name: String,
         #[serde(skip_serializing_if = "String::is_empty")]

@@ -303,7 +303,7 @@ impl IngressListener {
 
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[serde(tag = "Kind", rename = "ingress-gateway", rename_all = "PascalCase")]
     pub struct IngressGateway("an ingress-gateway entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
         pub name: String,
         #[serde(skip_serializing_if = "String::is_empty")]

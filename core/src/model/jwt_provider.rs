@@ -217,7 +217,7 @@ decode_struct! {
 
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[serde(tag = "Kind", rename = "jwt-provider", rename_all = "PascalCase")]
     pub struct JwtProvider("a jwt-provider entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
         pub name: String,
         /// Providers are global to their partition: the `default` namespace.

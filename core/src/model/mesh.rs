@@ -217,7 +217,7 @@ decode_struct! {
 
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[serde(tag = "Kind", rename = "mesh", rename_all = "PascalCase")]
     pub struct Mesh("a mesh entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
         /// Optional; when given it must be `mesh`. Empty means `mesh`.
         #[serde(skip_serializing_if = "String::is_empty")]

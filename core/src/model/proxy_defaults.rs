@@ -56,7 +56,7 @@ decode_struct! {
 
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[serde(tag = "Kind", rename = "proxy-defaults", rename_all = "PascalCase")]
     pub struct ProxyDefaults("a proxy-defaults entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
         pub name: String,
         #[serde(skip_serializing_if = "String::is_empty")]

@@ -39,7 +39,7 @@ impl SamenessGroupMember {
 
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[serde(tag = "Kind", rename = "sameness-group", rename_all = "PascalCase")]
     pub struct SamenessGroup("a sameness-group entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
         pub name: String,
         /// Sameness groups belong to a partition, in its `default` namespace.

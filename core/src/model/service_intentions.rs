@@ -313,7 +313,7 @@ decode_struct! {
 
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[serde(tag = "Kind", rename = "service-intentions", rename_all = "PascalCase")]
     pub struct ServiceIntentions("a service-intentions entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
         /// The destination service, or `*` for every service without an entry of its own.
         pub name: String,

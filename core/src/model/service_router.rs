@@ -355,7 +355,7 @@ impl ServiceRoute {
 
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[serde(tag = "Kind", rename = "service-router", rename_all = "PascalCase")]
     pub struct ServiceRouter("a service-router entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
         pub name: String,
         #[serde(skip_serializing_if = "String::is_empty")]

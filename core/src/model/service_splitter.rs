@@ -78,7 +78,7 @@ impl ServiceSplit {
 
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[serde(tag = "Kind", rename = "service-splitter", rename_all = "PascalCase")]
     pub struct ServiceSplitter("a service-splitter entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
         pub name: String,
         #[serde(skip_serializing_if = "String::is_empty")]

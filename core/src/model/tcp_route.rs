@@ -47,7 +47,7 @@ impl TcpService {
 
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[serde(tag = "Kind", rename = "tcp-route", rename_all = "PascalCase")]
     pub struct TcpRoute("a tcp-route entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
         pub name: String,
         #[serde(skip_serializing_if = "String::is_empty")]

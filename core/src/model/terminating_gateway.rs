@@ -92,7 +92,7 @@ impl LinkedService {
 
 decode_struct! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-    #[serde(rename_all = "PascalCase")]
+    #[serde(tag = "Kind", rename = "terminating-gateway", rename_all = "PascalCase")]
     pub struct TerminatingGateway("a terminating-gateway entry", pascal, ignore crate::decode::SKIPPED_ENTRY_KEYS) {
         pub name: String,
         #[serde(skip_serializing_if = "String::is_empty")]

@@ -394,7 +394,7 @@ fn unset_protocol_and_modes_are_none_or_unset() {
     assert_eq!(e.upstream_defaults_mesh_gateway_mode(), MeshGatewayMode::Unset);
     assert_eq!(e.upstream_mesh_gateway_mode(&UpstreamRef::named("x")), MeshGatewayMode::Unset);
     let v = serde_json::to_value(e).expect("serialize");
-    assert_eq!(v, serde_json::json!({ "Name": "web" }));
+    assert_eq!(v, serde_json::json!({ "Kind": "service-defaults", "Name": "web" }), "an entry writes its own Kind");
 }
 
 #[test]
