@@ -48,7 +48,7 @@ macro_rules! decode_struct {
                 $(
                     if let Some(v) = $crate::decode::decode_field::<$fty>(
                         entries,
-                        &[stringify!($fname) $($(, $alias)+)?],
+                        concat!(stringify!($fname) $($(, ",", $alias)+)?),
                         stringify!($fname),
                         &mut out.origin,
                         cx,
@@ -56,12 +56,12 @@ macro_rules! decode_struct {
                         out.$fname = v;
                     }
                 )*
-                let known: &[&[&str]] = &[
-                    $(&[stringify!($fname) $($(, $alias)+)?],)*
-                    $($ignored,)?
-                ];
-                let fields: &[&str] = &[$(stringify!($fname)),*];
-                $crate::decode::unknown_keys(entries, known, fields, $crate::decode_struct!(@style $style), $what, cx);
+                // Every field's names as one text (`field,alias;field;…`), not a `&[&[&str]]`:
+                // a table of (pointer, length) pairs per field costs the playground's wasm more
+                // than the names themselves.
+                let table = concat!($(stringify!($fname) $($(, ",", $alias)+)?, ";",)*);
+                let ignored: &[&str] = $crate::decode_struct!(@ignored $($ignored)?);
+                $crate::decode::unknown_keys(entries, table, ignored, $crate::decode_struct!(@style $style), $what, cx);
                 Some(out)
             }
         }
@@ -77,6 +77,8 @@ macro_rules! decode_struct {
             }
         }
     };
+    (@ignored $ignored:expr) => { $ignored };
+    (@ignored) => { &[] };
     (@style pascal) => { $crate::decode::pascal_case };
     (@style snake) => { $crate::decode::snake_case };
 }

@@ -199,11 +199,12 @@ pub fn object_entries<'n>(node: &'n Node, cx: &mut Cx, what: &str) -> Option<&'n
     }
 }
 
-/// Reads one field from an object's entries: finds every key naming it (by `names`), reports
-/// duplicates unless the type appends, and decodes the value. `None` when absent or invalid.
+/// Reads one field from an object's entries: finds every key naming it (by `names`: the field's
+/// name, then its other accepted spellings, separated by `,`), reports duplicates unless the type
+/// appends, and decodes the value. `None` when absent or invalid.
 pub fn decode_field<T: Decode>(
     entries: &[Entry],
-    names: &[&str],
+    names: &str,
     field: &'static str,
     meta: &mut Meta,
     cx: &mut Cx,
@@ -217,13 +218,13 @@ pub fn decode_field<T: Decode>(
 /// items joined into one list. `None` when absent or `null`.
 fn field_node<'e>(
     entries: &'e [Entry],
-    names: &[&str],
+    names: &str,
     field: &'static str,
     appends: bool,
     meta: &mut Meta,
     cx: &mut Cx,
 ) -> Option<Cow<'e, Node>> {
-    let mut matching = entries.iter().filter(|e| names.iter().any(|n| key_matches(&e.key, n)));
+    let mut matching = entries.iter().filter(|e| names.split(',').any(|n| key_matches(&e.key, n)));
     let first = matching.next()?;
     let rest: Vec<&Entry> = matching.collect();
     if cx.crd_keys {
@@ -263,23 +264,28 @@ fn field_node<'e>(
     Some(Cow::Owned(Node::new(Value::Array(items), span)))
 }
 
-/// Reports keys that name no field, suggesting the closest known one. `spell` turns each of
-/// `fields` into the key as people write it (for the message); it is only called when there is
-/// something to report.
+/// Reports keys that name no field, suggesting the closest known one. `table` holds every field's
+/// names as `decode_struct!` writes them (`field,alias;field;…`), `ignored` the keys accepted and
+/// skipped. `spell` turns each field's own name into the key as people write it (for the
+/// message); it is only called when there is something to report.
 pub fn unknown_keys(
     entries: &[Entry],
-    known: &[&[&str]],
-    fields: &[&str],
+    table: &str,
+    ignored: &[&str],
     spell: fn(&str) -> String,
     owner: &str,
     cx: &mut Cx,
 ) {
-    let mut unknown =
-        entries.iter().filter(|e| !known.iter().any(|names| names.iter().any(|n| key_matches(&e.key, n)))).peekable();
+    let known = |key: &str| {
+        table.split([',', ';']).chain(ignored.iter().copied()).any(|n| !n.is_empty() && key_matches(key, n))
+    };
+    let mut unknown = entries.iter().filter(|e| !known(&e.key)).peekable();
     if unknown.peek().is_none() {
         return;
     }
-    let mut display: Vec<String> = fields.iter().map(|f| spell(f)).collect();
+    // Each field's own name is the first of its group.
+    let fields = table.split(';').filter_map(|group| group.split(',').next()).filter(|f| !f.is_empty());
+    let mut display: Vec<String> = fields.map(spell).collect();
     if cx.crd_keys {
         display = display.iter().map(|k| crd_case(k)).collect();
     }
@@ -315,8 +321,8 @@ pub fn suggest<'a>(written: &str, candidates: &[&'a str]) -> Option<&'a str> {
 /// A Kubernetes resource's field names are case-sensitive: the API server prunes (or, with
 /// strict field validation, refuses) `PathPrefix` where the CRD says `pathPrefix`, so a key Consul
 /// would read in any spelling is an error here.
-fn check_crd_spelling(e: &Entry, names: &[&str], cx: &mut Cx) {
-    let spellings: Vec<String> = names.iter().map(|n| crd_case(&pascal_case(n))).collect();
+fn check_crd_spelling(e: &Entry, names: &str, cx: &mut Cx) {
+    let spellings: Vec<String> = names.split(',').map(|n| crd_case(&pascal_case(n))).collect();
     if spellings.contains(&e.key) {
         return;
     }

@@ -124,7 +124,7 @@ fn repeated_blocks_append_to_a_list() {
     let mut cx = Cx::new();
     let mut meta = Meta::default();
     let Value::Object(entries) = &node.value else { unreachable!() };
-    let tags: Option<Vec<String>> = decode_field(entries, &["tags"], "tags", &mut meta, &mut cx);
+    let tags: Option<Vec<String>> = decode_field(entries, "tags", "tags", &mut meta, &mut cx);
     assert_eq!(tags, Some(vec!["a".to_string(), "b".to_string()]));
     assert!(cx.diags.is_empty());
 }
