@@ -46,15 +46,14 @@ macro_rules! decode_struct {
                 let entries = $crate::decode::object_entries(node, cx, $what)?;
                 let mut out = Self { origin: $crate::decode::Meta::new(node.span), ..Self::default() };
                 $(
-                    if let Some(v) = $crate::decode::decode_field::<$fty>(
+                    $crate::decode::decode_field_into::<$fty>(
                         entries,
                         concat!(stringify!($fname) $($(, ",", $alias)+)?),
                         stringify!($fname),
+                        &mut out.$fname,
                         &mut out.origin,
                         cx,
-                    ) {
-                        out.$fname = v;
-                    }
+                    );
                 )*
                 // Every field's names as one text (`field,alias;field;…`), not a `&[&[&str]]`:
                 // a table of (pointer, length) pairs per field costs the playground's wasm more
