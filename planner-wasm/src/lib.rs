@@ -25,12 +25,24 @@
 //! Build: `cargo build -p meshgate-planner-wasm --target wasm32-unknown-unknown --profile
 //! web-release`, then `wasm-bindgen --target web` (`web/build.sh` does both).
 
+// Natively (the unit tests' build) only its tests use it.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod alloc;
 mod input;
 
 use meshgate_core::views::{Analysis, IntentionWindows};
 use serde::Serialize;
 use std::cell::OnceCell;
 use wasm_bindgen::prelude::{wasm_bindgen, JsError, JsValue};
+
+// The planner's own allocator (see `alloc`): smaller than the standard library's. It assumes one
+// thread, which holds for wasm32 without the `atomics` feature.
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+compile_error!("the planner's allocator (alloc.rs) assumes a single-threaded wasm module");
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: alloc::SingleThreaded<alloc::WasmMemory> =
+    alloc::SingleThreaded(std::cell::UnsafeCell::new(alloc::Heap::new(alloc::WasmMemory)));
 
 /// The declarations of every type the methods below take and return: generated from
 /// meshgate-core's view types by ts-rs (`cargo test -p meshgate-core --features ts --test
