@@ -19,11 +19,11 @@
 //! 5m), `FetchAsynchronously` and `RetryPolicy`.
 
 use crate::decode::Duration;
+use crate::json::{Map, Value};
 use crate::model::jwt_provider::{JwtProvider, RemoteJwks, TrustedCa};
 use crate::plan::gateways::GatewayPlan;
 use crate::tpl;
 use crate::workspace::Workspace;
-use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// The filter's name, which is also the dynamic metadata namespace the payloads land in.

@@ -1,7 +1,7 @@
 //! `meshgate envoy`: a complete Envoy bootstrap for one gateway, with `filter.wasm` loaded and the
 //! gateway's [`GatewayPlan`] as its plugin configuration.
 //!
-//! The bootstrap is **JSON** (serde_json), which Envoy reads as its YAML superset: no YAML writer,
+//! The bootstrap is **JSON** (a [`crate::json::Value`] tree), which Envoy reads as its YAML superset: no YAML writer,
 //! no quoting pitfalls, and the embedded plan is a plain JSON string. Pure: this module returns
 //! text; the CLI writes files. Its trees are written as [`tpl!`](crate::tpl) templates, Envoy's
 //! JSON with placeholders, which the planner wasm carries as data rather than as code.
@@ -47,6 +47,7 @@
 
 use crate::gateway::verdict::CLIENT_CERT_HEADER;
 use crate::gateway::{ROUTE_HEADER, ROUTING_HEADER, SNI_HEADER};
+use crate::json::Value;
 use crate::plan::dial::{Caller, Dialer, SanMatch};
 use crate::plan::gateways::mesh::MeshDestination;
 use crate::plan::gateways::sidecar::{SidecarTable, LOCAL_APP_CLUSTER};
@@ -57,7 +58,6 @@ use crate::plan::upstreams::Mode;
 use crate::plan::Compiled;
 use crate::tpl;
 use crate::workspace::Workspace;
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 pub mod jwt;
@@ -214,8 +214,8 @@ struct Builder<'a> {
     caller: Caller,
     plan_json: String,
     opts: &'a Options,
-    /// A `BTreeMap`, not a `SortedMap`: one per route target, possibly thousands inserted in no
-    /// particular order, and the same type as `serde_json`'s objects, so its code is there anyway.
+    /// A `BTreeMap`, not a `SortedMap` (nor a `json::Map`, a sorted `Vec`): one per route target,
+    /// possibly thousands inserted in no particular order.
     clusters: BTreeMap<String, Value>,
     notes: Vec<String>,
     used: Vec<Filter>,

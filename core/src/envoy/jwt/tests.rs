@@ -1,7 +1,7 @@
 use super::*;
+use crate::json::json;
 use crate::model::testing::entry;
 use crate::model::ConfigEntry;
-use serde_json::json;
 
 fn provider_of(text: &str) -> JwtProvider {
     match entry("p.hcl", text) {
