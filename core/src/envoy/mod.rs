@@ -58,7 +58,6 @@ use crate::plan::upstreams::Mode;
 use crate::plan::Compiled;
 use crate::tpl;
 use crate::workspace::Workspace;
-use std::collections::BTreeMap;
 
 pub mod jwt;
 
@@ -205,6 +204,42 @@ impl Filter {
     }
 }
 
+/// The bootstrap's clusters by name: one per route target, possibly thousands added in no
+/// particular order, written sorted by name. Not a `BTreeMap` (whose code for this one map was
+/// ~6 KB of the planner wasm) nor a sorted `Vec` (quadratic for thousands): added in order,
+/// found by a hash map of names (whose code the core has anyway), sorted once at the end.
+#[derive(Default)]
+pub struct Clusters {
+    items: Vec<(String, Value)>,
+    at: rustc_hash::FxHashMap<String, usize>,
+}
+
+impl Clusters {
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.at.contains_key(name)
+    }
+
+    /// Adds `cluster` as `name`, replacing a cluster of that name.
+    pub fn insert(&mut self, name: String, cluster: Value) {
+        match self.at.get(&name) {
+            Some(&i) => {
+                if let Some(slot) = self.items.get_mut(i) {
+                    slot.1 = cluster;
+                }
+            }
+            None => {
+                self.at.insert(name.clone(), self.items.len());
+                self.items.push((name, cluster));
+            }
+        }
+    }
+
+    /// The clusters sorted by name.
+    fn into_sorted(self) -> Vec<Value> {
+        crate::json::Map::from_entries(self.items).into_values().collect()
+    }
+}
+
 struct Builder<'a> {
     plan: &'a GatewayPlan,
     settings: &'a crate::settings::Settings,
@@ -214,9 +249,7 @@ struct Builder<'a> {
     caller: Caller,
     plan_json: String,
     opts: &'a Options,
-    /// A `BTreeMap`, not a `SortedMap` (nor a `json::Map`, a sorted `Vec`): one per route target,
-    /// possibly thousands inserted in no particular order.
-    clusters: BTreeMap<String, Value>,
+    clusters: Clusters,
     notes: Vec<String>,
     used: Vec<Filter>,
     /// Envoy's jwt_authn filter (and, for the dynamic module, the set_filter_state filter that
@@ -261,7 +294,7 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
         caller: Caller::gateway(chosen),
         plan_json,
         opts,
-        clusters: BTreeMap::new(),
+        clusters: Clusters::default(),
         notes: Vec::new(),
         used: Vec::new(),
         jwt_authn: None,
@@ -335,7 +368,7 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
         listeners.push(b.health_listener(port));
     }
     let node = format!("meshgate-{}", plan.gateway.key);
-    let clusters: Vec<Value> = std::mem::take(&mut b.clusters).into_values().collect();
+    let clusters: Vec<Value> = std::mem::take(&mut b.clusters).into_sorted();
     let bootstrap = tpl!(
         r#"{
             "node": { "id": $0, "cluster": $1 },

@@ -458,10 +458,11 @@ impl IntoIterator for Map {
     }
 }
 
-/// Sorted once, not inserted one by one; a repeated key keeps its last value, as inserting would.
-impl<K: Into<String>> FromIterator<(K, Value)> for Map {
-    fn from_iter<T: IntoIterator<Item = (K, Value)>>(iter: T) -> Self {
-        let mut entries: Vec<(String, Value)> = iter.into_iter().map(|(k, v)| (k.into(), v)).collect();
+impl Map {
+    /// `entries` as a map: sorted once, not inserted one by one (thousands of keys in no order
+    /// cost no quadratic moves); a repeated key keeps its last value, as inserting would. Not
+    /// generic, so that every `collect` shares one sort.
+    pub fn from_entries(mut entries: Vec<(String, Value)>) -> Map {
         // Stable: among equal keys the last one written is last, and is the one kept.
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let mut kept: Vec<(String, Value)> = Vec::with_capacity(entries.len());
@@ -472,6 +473,13 @@ impl<K: Into<String>> FromIterator<(K, Value)> for Map {
             }
         }
         Map { entries: kept }
+    }
+}
+
+/// See [`Map::from_entries`].
+impl<K: Into<String>> FromIterator<(K, Value)> for Map {
+    fn from_iter<T: IntoIterator<Item = (K, Value)>>(iter: T) -> Self {
+        Map::from_entries(iter.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 }
 
