@@ -182,7 +182,7 @@ fn jwt_payloads(flags: &[String]) -> Result<Option<meshgate_core::intentions::jw
     if flags.is_empty() {
         return Ok(None);
     }
-    let mut out = serde_json::Map::new();
+    let mut out = meshgate_core::json::Map::new();
     for flag in flags {
         let Some((provider, claims)) = flag.split_once('=').filter(|(p, _)| !p.trim().is_empty()) else {
             return Err(InputError(format!("--jwt `{flag}` must look like `PROVIDER={{\"sub\":\"alice\"}}`")));
@@ -192,7 +192,7 @@ fn jwt_payloads(flags: &[String]) -> Result<Option<meshgate_core::intentions::jw
                 .map_err(|e| InputError(format!("--jwt {provider}: cannot read {path}: {e}")))?,
             None => claims.to_string(),
         };
-        let value: serde_json::Value = serde_json::from_str(&text)
+        let value: meshgate_core::json::Value = serde_json::from_str(&text)
             .map_err(|e| InputError(format!("--jwt {provider}: the claims are not JSON: {e}")))?;
         if !value.is_object() {
             return Err(InputError(format!(

@@ -6,14 +6,17 @@
 //! made from its output by re-indenting the text ([`pretty`]) rather than with serde_json's
 //! `PrettyFormatter`, and values are read back from it ([`to_value`]) rather than built by
 //! `serde_json::to_value`'s serializer: the planner wasm carries the code of one serializer
-//! instead of three. Nothing in the core writes JSON through serde_json (its `Value`, `Map` and
-//! `Number` and its parser are still used).
+//! instead of three. Nothing in the core writes JSON through serde_json, nor keeps JSON in its
+//! `Value`: the core's trees are ours ([`value`]), whose sorted-`Vec` objects cost a fraction of
+//! the code of serde_json's `BTreeMap` ones. (serde_json's parser still reads the gateway plan
+//! in the filter and the dynamic module.)
 
 use serde::Serialize;
-use serde_json::Value;
 
+pub mod value;
 pub mod write;
 
+pub use value::{Map, Number, Value};
 pub use write::{quote, to_string, Error};
 
 /// `value` as `serde_json::to_string_pretty` writes it, byte for byte: two-space indents, `": "`
@@ -154,9 +157,19 @@ macro_rules! tpl {
             "tpl!: the template's placeholders and the arguments differ in number"
         );
         const COMPACT: [u8; $crate::json::squeeze(TEXT, &mut [])] = $crate::json::compact(TEXT);
-        $crate::json::tpl(&COMPACT, &mut [$(serde_json::Value::from($arg)),*])
+        $crate::json::tpl(&COMPACT, &mut [$($crate::json::Value::from($arg)),*])
     }};
 }
+
+/// Tests: `serde_json::json!`, as our [`Value`].
+#[cfg(test)]
+macro_rules! json {
+    ($($t:tt)+) => {
+        $crate::json::Value::from(serde_json::json!($($t)+))
+    };
+}
+#[cfg(test)]
+pub(crate) use json;
 
 /// Reads compact JSON (see [`read_compact`]) into a [`Value`]; `None` at anything else. In a
 /// [`tpl`] template, also placeholders.
@@ -254,7 +267,7 @@ impl Reader<'_, '_> {
             }
             b'{' => {
                 self.at += 1;
-                let mut map = serde_json::Map::new();
+                let mut map = Map::new();
                 if !self.eat(b'}') {
                     loop {
                         let key = self.string()?;
@@ -287,7 +300,7 @@ impl Reader<'_, '_> {
         if let Ok(i) = text.parse::<i64>() {
             return Some(i.into());
         }
-        serde_json::Number::from_f64(crate::float::parse_f64(text)?).map(Value::Number)
+        Number::from_f64(crate::float::parse_f64(text)?).map(Value::Number)
     }
 
     fn string(&mut self) -> Option<String> {
@@ -397,7 +410,6 @@ fn indent(compact: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use serde_json::json;
 
     fn same(v: &Value) {
         assert_eq!(pretty(v).unwrap(), serde_json::to_string_pretty(v).unwrap(), "{v}");

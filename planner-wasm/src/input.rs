@@ -7,14 +7,14 @@
 
 use meshgate_core::convert::ConvertRequest;
 use meshgate_core::intentions::Action;
+use meshgate_core::json::{Map, Value};
 use meshgate_core::settings::Mode;
 use meshgate_core::sorted::SortedMap;
 use meshgate_core::views::{
     EnvoyRequest, FileInput, ListQuery, MatrixQuery, SettingsInput, SimulateRequest, WorkspaceInput,
 };
-use serde_json::{Map, Value};
 
-type Fields = Map<String, Value>;
+type Fields = Map;
 
 /// `text` as an object of the given fields (every other field is an error).
 fn object<'a>(value: &'a Value, fields: &[&str]) -> Result<&'a Fields, String> {

@@ -187,7 +187,11 @@ pub fn version() -> String {
 }
 
 /// An argument read through its JSON text (see `input`): `what` names it in the error thrown.
-fn from_js<T>(value: JsValue, what: &str, read: fn(&serde_json::Value) -> Result<T, String>) -> Result<T, JsError> {
+fn from_js<T>(
+    value: JsValue,
+    what: &str,
+    read: fn(&meshgate_core::json::Value) -> Result<T, String>,
+) -> Result<T, JsError> {
     let text = json_stringify(&value).ok().and_then(|t| t.as_string());
     let value = text
         .as_deref()

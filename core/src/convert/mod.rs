@@ -10,8 +10,8 @@ mod view;
 
 pub use view::{convert_file, ConvertRequest, ConvertView};
 
+use crate::json::Value;
 use crate::model::ConfigEntry;
-use serde_json::Value;
 
 /// The form to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

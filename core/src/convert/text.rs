@@ -3,7 +3,7 @@
 //! no value changes type on the way back (`"yes"`, `"1"`, `"null"` stay strings).
 
 use crate::json::quote;
-use serde_json::Value;
+use crate::json::Value;
 
 /// A string YAML reads back as the same string when written bare: a word of letters, digits and
 /// `_ . / -` that starts with a letter or `/` and is no YAML keyword (`yes`, `null`, `.inf`, ...).

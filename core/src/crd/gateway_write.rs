@@ -3,11 +3,11 @@
 
 use super::write::camel;
 use crate::convert::ConvertError;
+use crate::json::{Map, Value};
 use crate::model::EntryKind;
 use crate::tpl;
-use serde_json::{Map, Value};
 
-type Fields = Map<String, Value>;
+type Fields = Map;
 
 struct Writer<'a> {
     kind: EntryKind,

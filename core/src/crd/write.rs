@@ -3,9 +3,9 @@
 
 use crate::convert::ConvertError;
 use crate::decode::crd_case;
+use crate::json::{Map, Value};
 use crate::model::{ConfigEntry, EntryKind};
 use crate::tpl;
-use serde_json::{Map, Value};
 
 /// Keys whose value is kept exactly as written: opaque configuration.
 const VERBATIM: &[&str] = &["Config", "Arguments"];

@@ -75,10 +75,11 @@ pub(crate) fn number_f64(text: &str) -> Option<f64> {
 
 /// A finite `f64` as its shortest round-trip decimal in positional notation (`0.004`, `1e21` →
 /// `1000000000000000000000`, `-0.0` → `-0`; `inf`, `-inf`, `NaN`): Go's `FormatFloat(f, 'f', -1, 64)` and Rust's
-/// `Display`. Written from serde_json's float writer (already in every build that prints JSON),
-/// so the playground's wasm does not carry the standard library's second float formatter too.
+/// `Display`. Written from the JSON writer's float text (serde_json's, already in every build
+/// that prints JSON), so the playground's wasm does not carry the standard library's second float
+/// formatter too.
 pub(crate) fn plain_float(f: f64) -> String {
-    let Some(n) = serde_json::Number::from_f64(f) else {
+    let Some(n) = crate::json::Number::from_f64(f) else {
         // Not finite: what `Display` writes.
         return if f.is_nan() {
             "NaN"
@@ -90,7 +91,7 @@ pub(crate) fn plain_float(f: f64) -> String {
         .to_string();
     };
     let text = n.to_string();
-    // serde_json writes `12.0`, `0.001234` or `1.234e33` / `1e-7`: digits, a point, an exponent.
+    // The JSON writer (as serde_json) writes `12.0`, `0.001234` or `1.234e33` / `1e-7`: digits, a point, an exponent.
     let (sign, text) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", text.as_str()),
@@ -361,7 +362,7 @@ impl Decode for SortedMap<String, String> {
 /// reported at its value, see `plan::unapplied`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(transparent)]
-pub struct Opaque(pub serde_json::Value, #[serde(skip)] pub KeySpans);
+pub struct Opaque(pub crate::json::Value, #[serde(skip)] pub KeySpans);
 
 /// The spans of an object's top-level values, in source order. Provenance, not content: equal to
 /// any other, as [`super::Meta`] is.
@@ -398,8 +399,8 @@ impl Decode for Opaque {
 /// A number as JSON readers of the opaque value will see it. What the notation says decides
 /// between integer and float, in every format alike: `31`, `+31`, `0x1F` (HCL, YAML) and `0o37`
 /// (YAML) are the integer 31, up to the full u64 range; `31.0` and `3.1e1` are floats.
-fn json_number(text: &str) -> serde_json::Value {
-    use serde_json::Value as J;
+fn json_number(text: &str) -> crate::json::Value {
+    use crate::json::Value as J;
     if is_integer_notation(text) {
         if let Some(i) = integer_i128(text) {
             if let Ok(n) = i64::try_from(i) {
@@ -410,7 +411,10 @@ fn json_number(text: &str) -> serde_json::Value {
             }
         }
     }
-    number_f64(text).and_then(serde_json::Number::from_f64).map(J::Number).unwrap_or_else(|| J::String(text.to_owned()))
+    number_f64(text)
+        .and_then(crate::json::Number::from_f64)
+        .map(J::Number)
+        .unwrap_or_else(|| J::String(text.to_owned()))
 }
 
 /// An optional sign, then decimal digits, or `0x` hex digits, or `0o` octal digits.
@@ -424,8 +428,8 @@ fn is_integer_notation(text: &str) -> bool {
     !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix))
 }
 
-pub(crate) fn to_json(node: &Node) -> serde_json::Value {
-    use serde_json::Value as J;
+pub(crate) fn to_json(node: &Node) -> crate::json::Value {
+    use crate::json::Value as J;
     match &node.value {
         Value::Null => J::Null,
         Value::Bool(b) => J::Bool(*b),
@@ -433,7 +437,7 @@ pub(crate) fn to_json(node: &Node) -> serde_json::Value {
         Value::String(s) => J::String(s.clone()),
         Value::Array(items) => J::Array(items.iter().map(to_json).collect()),
         Value::Object(entries) => {
-            let mut map = serde_json::Map::new();
+            let mut map = crate::json::Map::new();
             for e in entries {
                 map.insert(e.key.clone(), to_json(&e.value));
             }

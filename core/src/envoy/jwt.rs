@@ -19,12 +19,11 @@
 //! 5m), `FetchAsynchronously` and `RetryPolicy`.
 
 use crate::decode::Duration;
+use crate::json::{Map, Value};
 use crate::model::jwt_provider::{JwtProvider, RemoteJwks, TrustedCa};
 use crate::plan::gateways::GatewayPlan;
 use crate::tpl;
 use crate::workspace::Workspace;
-use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// The filter's name, which is also the dynamic metadata namespace the payloads land in.
 pub const JWT_AUTHN: &str = "envoy.filters.http.jwt_authn";
@@ -35,7 +34,7 @@ pub const JWT_AUTHN: &str = "envoy.filters.http.jwt_authn";
 pub fn filter(
     ws: &Workspace,
     plan: &GatewayPlan,
-    clusters: &mut BTreeMap<String, Value>,
+    clusters: &mut super::Clusters,
     notes: &mut Vec<String>,
 ) -> Option<Value> {
     let mut names = crate::plan::jwt::named_providers(&plan.intentions);
@@ -101,7 +100,7 @@ pub fn payload_state() -> Value {
 }
 
 /// One provider's `JwtProvider` message.
-pub fn provider(p: &JwtProvider, clusters: &mut BTreeMap<String, Value>, notes: &mut Vec<String>) -> Option<Value> {
+pub fn provider(p: &JwtProvider, clusters: &mut super::Clusters, notes: &mut Vec<String>) -> Option<Value> {
     let set = p.json_web_key_set.as_ref()?;
     let (local, remote) = if let Some(local) = &set.local {
         let source = if !local.filename.is_empty() {
@@ -166,12 +165,7 @@ pub fn jwks_cluster_name(provider: &str) -> String {
     format!("meshgate_jwks_{provider}")
 }
 
-fn remote_jwks(
-    name: &str,
-    r: &RemoteJwks,
-    clusters: &mut BTreeMap<String, Value>,
-    notes: &mut Vec<String>,
-) -> Option<Value> {
+fn remote_jwks(name: &str, r: &RemoteJwks, clusters: &mut super::Clusters, notes: &mut Vec<String>) -> Option<Value> {
     let uri = parse_uri(&r.uri)?;
     let cluster = jwks_cluster_name(name);
     let timeout = r.request_timeout_ms.map(|ms| Duration { nanos: u64::from(ms) * 1_000_000 });

@@ -1,7 +1,7 @@
 //! `meshgate envoy`: a complete Envoy bootstrap for one gateway, with `filter.wasm` loaded and the
 //! gateway's [`GatewayPlan`] as its plugin configuration.
 //!
-//! The bootstrap is **JSON** (serde_json), which Envoy reads as its YAML superset: no YAML writer,
+//! The bootstrap is **JSON** (a [`crate::json::Value`] tree), which Envoy reads as its YAML superset: no YAML writer,
 //! no quoting pitfalls, and the embedded plan is a plain JSON string. Pure: this module returns
 //! text; the CLI writes files. Its trees are written as [`tpl!`](crate::tpl) templates, Envoy's
 //! JSON with placeholders, which the planner wasm carries as data rather than as code.
@@ -47,6 +47,7 @@
 
 use crate::gateway::verdict::CLIENT_CERT_HEADER;
 use crate::gateway::{ROUTE_HEADER, ROUTING_HEADER, SNI_HEADER};
+use crate::json::Value;
 use crate::plan::dial::{Caller, Dialer, SanMatch};
 use crate::plan::gateways::mesh::MeshDestination;
 use crate::plan::gateways::sidecar::{SidecarTable, LOCAL_APP_CLUSTER};
@@ -57,8 +58,6 @@ use crate::plan::upstreams::Mode;
 use crate::plan::Compiled;
 use crate::tpl;
 use crate::workspace::Workspace;
-use serde_json::Value;
-use std::collections::BTreeMap;
 
 pub mod jwt;
 
@@ -205,6 +204,42 @@ impl Filter {
     }
 }
 
+/// The bootstrap's clusters by name: one per route target, possibly thousands added in no
+/// particular order, written sorted by name. Not a `BTreeMap` (whose code for this one map was
+/// ~6 KB of the planner wasm) nor a sorted `Vec` (quadratic for thousands): added in order,
+/// found by a hash map of names (whose code the core has anyway), sorted once at the end.
+#[derive(Default)]
+pub struct Clusters {
+    items: Vec<(String, Value)>,
+    at: rustc_hash::FxHashMap<String, usize>,
+}
+
+impl Clusters {
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.at.contains_key(name)
+    }
+
+    /// Adds `cluster` as `name`, replacing a cluster of that name.
+    pub fn insert(&mut self, name: String, cluster: Value) {
+        match self.at.get(&name) {
+            Some(&i) => {
+                if let Some(slot) = self.items.get_mut(i) {
+                    slot.1 = cluster;
+                }
+            }
+            None => {
+                self.at.insert(name.clone(), self.items.len());
+                self.items.push((name, cluster));
+            }
+        }
+    }
+
+    /// The clusters sorted by name.
+    fn into_sorted(self) -> Vec<Value> {
+        crate::json::Map::from_entries(self.items).into_values().collect()
+    }
+}
+
 struct Builder<'a> {
     plan: &'a GatewayPlan,
     settings: &'a crate::settings::Settings,
@@ -214,9 +249,7 @@ struct Builder<'a> {
     caller: Caller,
     plan_json: String,
     opts: &'a Options,
-    /// A `BTreeMap`, not a `SortedMap`: one per route target, possibly thousands inserted in no
-    /// particular order, and the same type as `serde_json`'s objects, so its code is there anyway.
-    clusters: BTreeMap<String, Value>,
+    clusters: Clusters,
     notes: Vec<String>,
     used: Vec<Filter>,
     /// Envoy's jwt_authn filter (and, for the dynamic module, the set_filter_state filter that
@@ -261,7 +294,7 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
         caller: Caller::gateway(chosen),
         plan_json,
         opts,
-        clusters: BTreeMap::new(),
+        clusters: Clusters::default(),
         notes: Vec::new(),
         used: Vec::new(),
         jwt_authn: None,
@@ -335,7 +368,7 @@ pub fn generate(ws: &Workspace, compiled: &Compiled, selector: &str, opts: &Opti
         listeners.push(b.health_listener(port));
     }
     let node = format!("meshgate-{}", plan.gateway.key);
-    let clusters: Vec<Value> = std::mem::take(&mut b.clusters).into_values().collect();
+    let clusters: Vec<Value> = std::mem::take(&mut b.clusters).into_sorted();
     let bootstrap = tpl!(
         r#"{
             "node": { "id": $0, "cluster": $1 },

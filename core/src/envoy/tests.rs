@@ -1,7 +1,7 @@
 use super::*;
+use crate::json::json;
 use crate::settings::Settings;
 use crate::workspace::InputFile;
-use serde_json::json;
 
 const WS: &str = r#"
 service { name = "mesh-gateway" kind = "mesh-gateway" address = "127.0.0.1" port = 8443 }

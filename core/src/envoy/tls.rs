@@ -18,6 +18,7 @@
 
 use super::{tls_inspector, EnvoyError, Options};
 use crate::identity::or_default;
+use crate::json::Value;
 use crate::model::api_gateway::{ApiGatewayListener, CertificateKind};
 use crate::model::ingress_gateway::{GatewayTlsSdsConfig, IngressGateway};
 use crate::model::mesh::{TlsCipherSuite, TlsVersion};
@@ -27,7 +28,6 @@ use crate::plan::gateways::terminating::{TlsMode, TlsOrigination};
 use crate::plan::protocols::Protocol;
 use crate::tpl;
 use crate::workspace::Workspace;
-use serde_json::Value;
 
 /// How a listener's connections are secured.
 #[derive(Clone, Debug, Default, PartialEq)]

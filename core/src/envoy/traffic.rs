@@ -22,11 +22,11 @@
 
 use crate::decode::Duration;
 use crate::gateway::{route_id, ROUTE_HEADER, ROUTING_HEADER};
+use crate::json::Value;
 use crate::plan::gateways::terminating::LinkedRoute;
 use crate::plan::gateways::traffic::{ClusterPolicy, HashOn, HashPolicy};
 use crate::plan::gateways::{GatewayPlan, HttpRoute, Retry, RouteTable, VirtualHost};
 use crate::tpl;
-use serde_json::Value;
 
 /// A Go duration from the plan as an Envoy JSON duration (`1.5s`); `None` when unreadable.
 fn duration(go: &str) -> Option<String> {
@@ -200,7 +200,9 @@ pub fn add_policy_routes(listener: &mut Value, hosts: &[&VirtualHost]) {
         let Some(filters) = chain.get_mut("filters").and_then(Value::as_array_mut) else { continue };
         for f in filters {
             let vhosts = f
-                .pointer_mut("/typed_config/route_config/virtual_hosts")
+                .get_mut("typed_config")
+                .and_then(|c| c.get_mut("route_config"))
+                .and_then(|c| c.get_mut("virtual_hosts"))
                 .and_then(Value::as_array_mut)
                 .into_iter()
                 .flatten();

@@ -8,7 +8,7 @@
 //! malformed reads as "nothing verified" (which denies where a token is required).
 
 use crate::intentions::jwt::JwtPayloads;
-use serde_json::{Map, Number, Value};
+use crate::json::{Map, Number, Value};
 
 /// Deeper payloads are refused (as if nothing verified).
 pub const MAX_DEPTH: usize = 32;
@@ -114,7 +114,7 @@ impl<'a> Reader<'a> {
 }
 
 /// google.protobuf.Struct: 1 = map<string, Value> fields.
-fn parse_struct(bytes: &[u8], depth: usize) -> Option<Map<String, Value>> {
+fn parse_struct(bytes: &[u8], depth: usize) -> Option<Map> {
     if depth > MAX_DEPTH {
         return None;
     }
@@ -184,7 +184,7 @@ fn parse_value(bytes: &[u8], depth: usize) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     // A minimal protobuf writer for the tests' expected shapes.
     fn varint(mut v: u64, out: &mut Vec<u8>) {
@@ -214,7 +214,7 @@ mod tests {
             }
             Value::Number(n) => {
                 varint(2 << 3 | 1, &mut out);
-                out.extend_from_slice(&n.as_f64().unwrap_or_default().to_le_bytes());
+                out.extend_from_slice(&n.as_f64().to_le_bytes());
             }
             Value::String(s) => len_field(3, s.as_bytes(), &mut out),
             Value::Bool(b) => {
@@ -233,7 +233,7 @@ mod tests {
         out
     }
 
-    fn structure(m: &Map<String, Value>) -> Vec<u8> {
+    fn structure(m: &Map) -> Vec<u8> {
         let mut out = Vec::new();
         for (k, v) in m {
             let mut entry = Vec::new();

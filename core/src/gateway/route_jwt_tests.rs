@@ -1,9 +1,9 @@
 //! API gateway routes' JWT requirements, decided before intentions with the one JWT decision.
 
 use super::*;
+use crate::json::json;
 use crate::plan::gateways::gateway_plan;
 use crate::plan::gateways::testing::compiled;
-use serde_json::json;
 
 /// `open` has a `Default` (any okta token), which `/admin`'s own filter replaces with a stricter
 /// one; `locked` has an `Override` (role ops), which wins over its route's filter (auth0).
@@ -75,7 +75,7 @@ fn index() -> GatewayIndex {
     GatewayIndex::new(&gateway_plan(&c, "api-gw").expect("gateway plan")).expect("index")
 }
 
-fn ask(ix: &GatewayIndex, port: u16, path: &str, headers: &[(&str, &str)], jwt: serde_json::Value) -> (bool, String) {
+fn ask(ix: &GatewayIndex, port: u16, path: &str, headers: &[(&str, &str)], jwt: crate::json::Value) -> (bool, String) {
     let payloads = jwt.as_object().cloned();
     let r = ix.route_request(Some(port), "any.example.com", path, "GET", headers, 0);
     let a = ix.authorize_request(&r, "GET", headers, payloads.as_ref().filter(|p| !p.is_empty()));

@@ -17,7 +17,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Verified token payloads, by provider name (jwt_authn's `payload_in_metadata` keys).
-pub type JwtPayloads = serde_json::Map<String, serde_json::Value>;
+pub type JwtPayloads = crate::json::Map;
 
 /// The `JWT` block of an intention or permission: any one provider suffices.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,7 +169,7 @@ impl JwtRequirement {
 }
 
 impl ClaimCheck {
-    pub fn matches(&self, payload: &serde_json::Value) -> bool {
+    pub fn matches(&self, payload: &crate::json::Value) -> bool {
         let mut at = payload;
         for key in &self.path {
             match at.get(key.as_str()) {
@@ -178,8 +178,8 @@ impl ClaimCheck {
             }
         }
         match at {
-            serde_json::Value::String(s) => *s == self.value,
-            serde_json::Value::Array(items) => items.iter().any(|i| i.as_str() == Some(self.value.as_str())),
+            crate::json::Value::String(s) => *s == self.value,
+            crate::json::Value::Array(items) => items.iter().any(|i| i.as_str() == Some(self.value.as_str())),
             _ => false,
         }
     }
@@ -221,9 +221,9 @@ fn cookie_has(headers: &[(&str, &str)], name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
-    fn payloads(v: serde_json::Value) -> JwtPayloads {
+    fn payloads(v: crate::json::Value) -> JwtPayloads {
         v.as_object().cloned().unwrap_or_default()
     }
 

@@ -399,7 +399,7 @@ mod jwt_requirements {
     }
 
     fn payload(v: serde_json::Value) -> JwtPayloads {
-        serde_json::json!({ "okta": v }).as_object().cloned().unwrap_or_default()
+        crate::json::json!({ "okta": v }).as_object().cloned().unwrap_or_default()
     }
 
     const BEARER: &[(&str, &str)] = &[("authorization", "Bearer x.y.z")];

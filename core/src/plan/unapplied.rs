@@ -766,8 +766,8 @@ impl Registration<'_> {
                 value.and_then(|v| v.as_object()).and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
             };
             let same = match value {
-                Some(serde_json::Value::String(a)) => a == address,
-                Some(serde_json::Value::Object(_)) => {
+                Some(crate::json::Value::String(a)) => a == address,
+                Some(crate::json::Value::Object(_)) => {
                     let a = field("address").and_then(|(_, v)| v.as_str());
                     let p = field("port").and_then(|(_, v)| v.as_u64()).filter(|p| *p != 0);
                     a == Some(address) && p.is_none_or(|p| Some(p) == own.port.map(u64::from))

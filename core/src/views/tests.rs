@@ -48,18 +48,18 @@ JSONWebKeySet { Local { Filename = "/etc/jwks.json" } }
 fn simulate_decides_jwt_requirements_from_the_claims_given() {
     let files = [("i.hcl", JWT_INTENTIONS), ("p.hcl", JWT_PROVIDER), ("b.hcl", BILLING_HTTP)];
     let a = analysis(&files, None);
-    let with = |jwt: serde_json::Value, headers: Vec<String>| {
+    let with = |jwt: crate::json::Value, headers: Vec<String>| {
         let request = SimulateRequest { jwt: jwt.as_object().cloned(), headers, ..ask("web", "billing", None, None) };
         let v = a.simulate(&request).unwrap_or_else(|e| panic!("{e}"));
         (v.allowed, v.explanation)
     };
-    let (allowed, why) = with(serde_json::Value::Null, Vec::new());
+    let (allowed, why) = with(crate::json::Value::Null, Vec::new());
     assert!(!allowed && why.contains("carries no JWT"), "{why}");
-    let (allowed, why) = with(serde_json::Value::Null, vec!["Authorization: Bearer x.y.z".into()]);
+    let (allowed, why) = with(crate::json::Value::Null, vec!["Authorization: Bearer x.y.z".into()]);
     assert!(!allowed && why.contains("no required provider verified"), "{why}");
-    let (allowed, why) = with(serde_json::json!({ "okta": { "perms": { "role": "user" } } }), Vec::new());
+    let (allowed, why) = with(crate::json::json!({ "okta": { "perms": { "role": "user" } } }), Vec::new());
     assert!(!allowed && why.contains("does not carry the required claims"), "{why}");
-    let (allowed, _) = with(serde_json::json!({ "okta": { "perms": { "role": ["user", "admin"] } } }), Vec::new());
+    let (allowed, _) = with(crate::json::json!({ "okta": { "perms": { "role": ["user", "admin"] } } }), Vec::new());
     assert!(allowed);
 }
 
@@ -806,7 +806,7 @@ fn each_view(check: &mut dyn FnMut(&str, &dyn erased::Value), analyses: &mut dyn
         path: Some("/".into()),
         headers: vec!["x-a: 1".into()],
         no_route: true,
-        jwt: serde_json::json!({ "okta": { "sub": "alice" } }).as_object().cloned(),
+        jwt: crate::json::json!({ "okta": { "sub": "alice" } }).as_object().cloned(),
     };
     let envoy = EnvoyRequest {
         gateway: "g".into(),

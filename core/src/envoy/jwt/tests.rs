@@ -1,7 +1,7 @@
 use super::*;
+use crate::json::json;
 use crate::model::testing::entry;
 use crate::model::ConfigEntry;
-use serde_json::json;
 
 fn provider_of(text: &str) -> JwtProvider {
     match entry("p.hcl", text) {
@@ -10,10 +10,10 @@ fn provider_of(text: &str) -> JwtProvider {
     }
 }
 
-fn map(text: &str) -> (Value, BTreeMap<String, Value>, Vec<String>) {
-    let (mut clusters, mut notes) = (BTreeMap::new(), Vec::new());
+fn map(text: &str) -> (Value, std::collections::BTreeMap<String, Value>, Vec<String>) {
+    let (mut clusters, mut notes) = (crate::envoy::Clusters::default(), Vec::new());
     let v = provider(&provider_of(text), &mut clusters, &mut notes).unwrap_or_default();
-    (v, clusters, notes)
+    (v, clusters.items.into_iter().collect(), notes)
 }
 
 #[test]

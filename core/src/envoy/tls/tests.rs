@@ -3,11 +3,11 @@
 //! field; a service's SDS over both for its hosts) and Envoy's `TlsParameters` / SDS API.
 
 use super::super::{generate, EnvoyError, Options};
+use crate::json::{json, Value};
 use crate::plan::gateways::testing::API_GATEWAY_TLS as API;
 use crate::plan::Compiled;
 use crate::settings::Settings;
 use crate::workspace::{InputFile, Workspace};
-use serde_json::{json, Value};
 
 const SERVICES: &str = r#"
 service { name = "ingress" kind = "ingress-gateway" address = "127.0.0.1" port = 8443 }

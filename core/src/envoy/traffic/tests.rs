@@ -1,8 +1,8 @@
 use super::*;
 use crate::envoy::{generate, Options};
+use crate::json::json;
 use crate::settings::Settings;
 use crate::workspace::{InputFile, Workspace};
-use serde_json::json;
 
 const WS: &str = r#"
 service { name = "ingress" kind = "ingress-gateway" port = 8443 }

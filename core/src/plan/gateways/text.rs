@@ -36,12 +36,13 @@ fn abbreviate<T>(v: &T, trust_domain: &str) -> T
 where
     T: Clone + serde::Serialize + serde::de::DeserializeOwned,
 {
-    fn walk(v: &mut serde_json::Value, td: &str) {
+    use crate::json::Value;
+    fn walk(v: &mut Value, td: &str) {
         match v {
-            serde_json::Value::String(s) if s.contains(td) => *s = s.replace(td, "<td>"),
-            serde_json::Value::Array(items) => items.iter_mut().for_each(|i| walk(i, td)),
+            Value::String(s) if s.contains(td) => *s = s.replace(td, "<td>"),
+            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, td)),
             // Keys too: the dials are keyed by SNI.
-            serde_json::Value::Object(map) => {
+            Value::Object(map) => {
                 *map = std::mem::take(map)
                     .into_iter()
                     .map(|(k, mut v)| {
@@ -58,7 +59,10 @@ where
     }
     let Ok(mut value) = crate::json::to_value(v) else { return v.clone() };
     walk(&mut value, trust_domain);
-    serde_json::from_value(value).unwrap_or_else(|_| v.clone())
+    // Back through text: our `Value` is no `Deserializer`. Only the CLI renders this text, and it
+    // carries serde_json's parser anyway (plans); the values here hold no long floats.
+    let Ok(text) = crate::json::to_string(&value) else { return v.clone() };
+    serde_json::from_str(&text).unwrap_or_else(|_| v.clone())
 }
 
 /// One gateway or sidecar, names in full, with its dials and what secures its listeners and
