@@ -34,6 +34,7 @@
 //! - The size limit counts our program, not regex-lite's states: patterns near 1 MiB compiled
 //!   may be accepted by one and refused by the other; a tree of more than 200 stacked repetitions
 //!   (`a**…*`) is refused even when a later `{0}` would erase it (regex-lite accepts it).
+//! - A group name may hold any non-ASCII character, not only Unicode letters and digits.
 //! - At most 1000 named groups (names play no part in a yes/no match; the limit keeps the
 //!   duplicate-name check cheap); regex-lite has no limit.
 //! - Error messages are ours: one line, what is wrong and at which character offset.

@@ -154,28 +154,19 @@ impl Meta {
     }
 }
 
-/// Does a written key name this field? Case-insensitive; `_` and `-` ignored; no allocation.
-/// Called for every key against every field while decoding, so ASCII keys take a byte loop.
+/// Does a written key name this field? ASCII letters in any case, `_` and `-` ignored; no
+/// allocation (called for every key against every field while decoding). Field names are ASCII,
+/// so case is folded for ASCII only: a non-ASCII character matches only itself (not the Kelvin
+/// sign for `k`, as Go's Unicode folding would; no Consul key is spelled that way).
 pub fn key_matches(written: &str, field: &str) -> bool {
     let field = field.strip_prefix("r#").unwrap_or(field);
-    if written.is_ascii() && field.is_ascii() {
-        let skip = |b: &&u8| **b != b'_' && **b != b'-';
-        let mut a = written.as_bytes().iter().filter(skip);
-        let mut b = field.as_bytes().iter().filter(skip);
-        loop {
-            match (a.next(), b.next()) {
-                (None, None) => return true,
-                (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => {}
-                _ => return false,
-            }
-        }
-    }
-    let mut a = written.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase);
-    let mut b = field.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase);
+    let skip = |b: &&u8| **b != b'_' && **b != b'-';
+    let mut a = written.as_bytes().iter().filter(skip);
+    let mut b = field.as_bytes().iter().filter(skip);
     loop {
         match (a.next(), b.next()) {
             (None, None) => return true,
-            (Some(x), Some(y)) if x == y => {}
+            (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => {}
             _ => return false,
         }
     }
@@ -357,9 +348,9 @@ pub fn crd_case(pascal: &str) -> String {
     let mut out = String::with_capacity(pascal.len());
     let mut leading = true;
     for (i, c) in chars.iter().enumerate() {
-        let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-        if leading && c.is_uppercase() && !(i > 0 && next_lower) {
-            out.extend(c.to_lowercase());
+        let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+        if leading && c.is_ascii_uppercase() && !(i > 0 && next_lower) {
+            out.push(c.to_ascii_lowercase());
         } else {
             leading = false;
             out.push(*c);

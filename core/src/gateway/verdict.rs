@@ -879,10 +879,46 @@ pub fn push_field(out: &mut String, key: &str, value: &str) {
     let _ = write!(out, " {key}=");
     if plain {
         out.push_str(shown);
-    } else if cut == 0 {
-        let _ = write!(out, "{shown:?}");
-    } else {
-        let _ = write!(out, "\"{}…+{cut}\"", shown.escape_debug());
+        return;
+    }
+    out.push('"');
+    push_escaped(out, shown);
+    if cut != 0 {
+        let _ = write!(out, "…+{cut}");
+    }
+    out.push('"');
+}
+
+/// `s` with `"` and `\` escaped, and `\t`, `\r`, `\n`, every other control character (C0, DEL,
+/// C1) and the invisible characters that can make a line read differently from what it holds
+/// (bidirectional controls, zero-width characters, line and paragraph separators, BOM) as
+/// `\u{…}`. Other characters are kept, so `→` in an explanation stays readable. (`str`'s `Debug`
+/// decides with the standard library's Unicode tables, which the playground's wasm need not carry.)
+/// At most 10 bytes per character of `s`.
+fn push_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\0'..='\u{1f}'
+            | '\u{7f}'..='\u{9f}'
+            | '\u{ad}'
+            | '\u{61c}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}' => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            _ => out.push(c),
+        }
     }
 }
 
@@ -985,6 +1021,13 @@ mod tests {
         let mut out = String::new();
         push_field(&mut out, "x", &"é".repeat(400));
         assert!(out.contains("…+544"), "{out}");
+    }
+
+    #[test]
+    fn quoted_values_show_no_control_or_invisible_character() {
+        let mut out = String::new();
+        push_field(&mut out, "path", "/caf\u{e9}\u{202e}\x1b[31m\"q\"\\\t\u{200b}\u{85}→");
+        assert_eq!(out, r#" path="/café\u{202e}\u{1b}[31m\"q\"\\\t\u{200b}\u{85}→""#);
     }
 
     #[test]

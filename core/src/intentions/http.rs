@@ -122,7 +122,8 @@ impl CompiledMatch {
             .headers
             .iter()
             .map(|h| {
-                let fold = |s: &str| if h.ignore_case { s.to_lowercase() } else { s.to_string() };
+                // `IgnoreCase` folds ASCII letters only, as Envoy's `ignore_case` does.
+                let fold = |s: &str| if h.ignore_case { s.to_ascii_lowercase() } else { s.to_string() };
                 let check = match &h.check {
                     HeaderCheck::Present => CompiledCheck::Present,
                     HeaderCheck::Exact(v) => CompiledCheck::Exact(fold(v), h.ignore_case),
@@ -205,7 +206,7 @@ impl CompiledHeader {
     fn check_value(&self, value: &str) -> bool {
         let folded = |fold: bool| -> std::borrow::Cow<'_, str> {
             if fold {
-                std::borrow::Cow::Owned(value.to_lowercase())
+                std::borrow::Cow::Owned(value.to_ascii_lowercase())
             } else {
                 std::borrow::Cow::Borrowed(value)
             }

@@ -154,7 +154,7 @@ impl JwtRequirement {
                     return p.name.clone();
                 }
                 let claims: Vec<String> =
-                    p.claims.iter().map(|c| format!("{} {:?}", c.path.join("."), c.value)).collect();
+                    p.claims.iter().map(|c| format!("{} {}", c.path.join("."), crate::json::quote(&c.value))).collect();
                 format!("{} ({})", p.name, claims.join(", "))
             })
             .collect();

@@ -493,7 +493,7 @@ impl ServiceDefaults {
                         o.origin.field(field),
                         format!(
                             "an upstream override's `{key}` must name one {}; `*` is not supported",
-                            key.to_lowercase()
+                            key.to_ascii_lowercase()
                         ),
                     );
                 }

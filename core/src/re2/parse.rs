@@ -244,8 +244,13 @@ fn is_escapable(c: char) -> bool {
     c.is_ascii() && !c.is_ascii_alphanumeric() && c != '<' && c != '>'
 }
 
+/// A group name's character: ASCII letters (digits after the first), `_`, `.`, `[`, `]`, and any
+/// non-ASCII character (regex-lite takes only Unicode letters and digits there; telling those
+/// apart takes the standard library's Unicode tables, and a name plays no part in a match).
 fn is_name_char(c: char, first: bool) -> bool {
-    c == '_' || if first { c.is_alphabetic() } else { matches!(c, '.' | '[' | ']') || c.is_alphanumeric() }
+    c == '_'
+        || !c.is_ascii()
+        || if first { c.is_ascii_alphabetic() } else { matches!(c, '.' | '[' | ']') || c.is_ascii_alphanumeric() }
 }
 
 /// What a class item (one character or escape inside `[...]`) parsed to.
@@ -580,6 +585,10 @@ impl<'a> Parser<'a> {
             };
             if c == '>' {
                 break;
+            }
+            #[cfg(test)]
+            {
+                self.differs |= !c.is_ascii();
             }
             if !is_name_char(c, self.pos == start) {
                 return self.fail(

@@ -53,12 +53,16 @@ impl Token {
     }
 }
 
+// Identifiers: ASCII letters, `_` (digits, `-` and `.` after the first), and any non-ASCII
+// character, which stands in for HCL's Unicode letters and digits without the standard library's
+// Unicode tables in the playground's wasm. No Consul key is non-ASCII, so such a key is reported
+// as unknown either way.
 fn is_ident_start(c: char) -> bool {
-    c.is_alphabetic() || c == '_'
+    c.is_ascii_alphabetic() || c == '_' || !c.is_ascii()
 }
 
 fn is_ident_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '_' | '-' | '.')
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') || !c.is_ascii()
 }
 
 fn lex(file: FileId, text: &str) -> Vec<Token> {
@@ -298,7 +302,7 @@ impl<'a> Lexer<'a> {
             self.bump();
         }
         let marker_start = self.pos;
-        self.eat_while(|c| c.is_alphanumeric() || c == '_');
+        self.eat_while(|c| c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii());
         let marker = self.slice(marker_start);
         let opener_end = self.pos;
         self.eat_while(|c| c == ' ' || c == '\t' || c == '\r');
@@ -623,7 +627,9 @@ impl Parser<'_> {
             Tok::Str(_) => "string".to_string(),
             Tok::Number(_) => format!("number `{source}`"),
             Tok::Ident(_) | Tok::Word(_) => format!("`{source}`"),
-            Tok::Punct(c) => format!("`{}`", c.escape_debug()),
+            // A control character is shown escaped (`escape_default`: no Unicode tables needed).
+            Tok::Punct(c) if c.is_control() => format!("`{}`", c.escape_default()),
+            Tok::Punct(c) => format!("`{c}`"),
         }
     }
 }

@@ -355,12 +355,14 @@ impl Parser<'_> {
         let Some(first) = rest.chars().next() else {
             return ("the end of the file".to_owned(), self.span(self.pos, self.pos));
         };
-        if first.is_alphanumeric() || first == '_' {
-            let len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')).unwrap_or(rest.len());
+        if first.is_ascii_alphanumeric() || !first.is_ascii() || first == '_' {
+            let len = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || !c.is_ascii() || c == '_' || c == '-'))
+                .unwrap_or(rest.len());
             let word = rest.get(..len).unwrap_or("");
             return (format!("`{word}`"), self.span(self.pos, self.pos + len));
         }
-        let shown = if first.is_control() { first.escape_debug().to_string() } else { first.to_string() };
+        let shown = if first.is_control() { first.escape_default().to_string() } else { first.to_string() };
         (format!("`{shown}`"), self.span(self.pos, self.pos + first.len_utf8()))
     }
 

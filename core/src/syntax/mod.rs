@@ -84,7 +84,7 @@ impl Node {
 /// Consul matches keys case-insensitively and accepts snake_case aliases of CamelCase keys:
 /// `PathPrefix`, `pathprefix` and `path_prefix` all name the same field.
 pub fn normalize_key(key: &str) -> String {
-    key.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect()
+    key.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -143,7 +143,8 @@ impl Format {
         if first.starts_with("---") || first.starts_with("- ") || first == "-" {
             return Format::Yaml;
         }
-        let key_end = first.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '"'));
+        let key_end =
+            first.find(|c: char| !(c.is_ascii_alphanumeric() || !c.is_ascii() || c == '_' || c == '-' || c == '"'));
         match key_end.map(|i| first[i..].trim_start()) {
             Some(rest) if rest.starts_with(':') => Format::Yaml,
             _ => Format::Hcl,
@@ -167,7 +168,8 @@ fn first_significant(text: &str) -> Option<&str> {
 
 /// `Kind = "mesh"` or `service {`: a key, then `=` or `{` (YAML would have `:`).
 fn starts_an_hcl_body(line: &str) -> bool {
-    let rest = line.trim_start_matches(|c: char| c.is_alphanumeric() || c == '_' || c == '-' || c == '"');
+    let rest = line
+        .trim_start_matches(|c: char| c.is_ascii_alphanumeric() || !c.is_ascii() || c == '_' || c == '-' || c == '"');
     rest.len() < line.len() && rest.trim_start().starts_with(['=', '{'])
 }
 

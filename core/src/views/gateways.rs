@@ -687,7 +687,7 @@ fn describe_match(m: &RouteMatch) -> (String, Vec<String>) {
         let not = if v.invert { "not " } else { "" };
         match v.kind {
             MatchKind::Present => format!("{what} {} {not}present", v.name),
-            k => format!("{what} {} {not}{} {:?}", v.name, k.as_str(), v.value),
+            k => format!("{what} {} {not}{} {}", v.name, k.as_str(), crate::json::quote(&v.value)),
         }
     };
     let mut conditions: Vec<String> = m.headers.iter().map(|h| value("header", h)).collect();

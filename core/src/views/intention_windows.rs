@@ -121,8 +121,8 @@ pub struct Pair {
 
 /// A case-insensitive substring test; an empty (or blank) filter keeps everything.
 fn matcher(filter: &str) -> impl Fn(&str) -> bool {
-    let filter = filter.trim().to_lowercase();
-    move |text: &str| filter.is_empty() || text.to_lowercase().contains(&filter)
+    let filter = filter.trim().to_ascii_lowercase();
+    move |text: &str| filter.is_empty() || text.to_ascii_lowercase().contains(&filter)
 }
 
 impl IntentionWindows {

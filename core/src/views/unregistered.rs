@@ -87,15 +87,16 @@ fn free_file_name(ws: &crate::workspace::Workspace, name: &str) -> String {
 fn registration(entry: &ConfigEntry, kind: ServiceKind, port: u16, origin: &Origin) -> String {
     let mut text = format!(
         "# Runs the {kind} entry at {origin}. The address and port are where Envoy listens for\n\
-         # this gateway's own traffic: change them to where yours runs.\nservice {{\n  name    = {name:?}\n  kind    = {kind:?}\n  address = \"127.0.0.1\"\n  port    = {port}\n",
+         # this gateway's own traffic: change them to where yours runs.\nservice {{\n  name    = {name}\n  kind    = {kind_text}\n  address = \"127.0.0.1\"\n  port    = {port}\n",
         kind = kind.as_str(),
-        name = entry.name(),
+        kind_text = crate::json::quote(kind.as_str()),
+        name = crate::json::quote(entry.name()),
     );
     if !is_default(entry.partition()) {
-        text.push_str(&format!("  partition = {:?}\n", entry.partition()));
+        text.push_str(&format!("  partition = {}\n", crate::json::quote(entry.partition())));
     }
     if !is_default(entry.namespace()) {
-        text.push_str(&format!("  namespace = {:?}\n", entry.namespace()));
+        text.push_str(&format!("  namespace = {}\n", crate::json::quote(entry.namespace())));
     }
     text.push_str("}\n");
     text

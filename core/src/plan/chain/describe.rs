@@ -57,10 +57,10 @@ pub(super) fn summarize_lb(lb: &LoadBalancer) -> LoadBalancerSummary {
 fn describe_value(kind: Option<ValueMatch<'_>>) -> String {
     match kind {
         Some(ValueMatch::Present) | None => "present".to_string(),
-        Some(ValueMatch::Exact(v)) => format!("exact {v:?}"),
-        Some(ValueMatch::Prefix(v)) => format!("prefix {v:?}"),
-        Some(ValueMatch::Suffix(v)) => format!("suffix {v:?}"),
-        Some(ValueMatch::Regex(v)) => format!("regex {v:?}"),
+        Some(ValueMatch::Exact(v)) => format!("exact {}", crate::json::quote(v)),
+        Some(ValueMatch::Prefix(v)) => format!("prefix {}", crate::json::quote(v)),
+        Some(ValueMatch::Suffix(v)) => format!("suffix {}", crate::json::quote(v)),
+        Some(ValueMatch::Regex(v)) => format!("regex {}", crate::json::quote(v)),
     }
 }
 
@@ -70,9 +70,9 @@ pub(super) fn describe_match(m: &HttpMatch) -> String {
     let ci = if m.case_insensitive { " (case-insensitive)" } else { "" };
     match m.path() {
         PathMatch::Any => {}
-        PathMatch::Exact(p) => parts.push(format!("PathExact {p:?}{ci}")),
-        PathMatch::Prefix(p) => parts.push(format!("PathPrefix {p:?}{ci}")),
-        PathMatch::Regex(p) => parts.push(format!("PathRegex {p:?}{ci}")),
+        PathMatch::Exact(p) => parts.push(format!("PathExact {}{ci}", crate::json::quote(p))),
+        PathMatch::Prefix(p) => parts.push(format!("PathPrefix {}{ci}", crate::json::quote(p))),
+        PathMatch::Regex(p) => parts.push(format!("PathRegex {}{ci}", crate::json::quote(p))),
     }
     for h in &m.header {
         parts.push(describe_header(h));

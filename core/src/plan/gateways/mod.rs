@@ -393,7 +393,7 @@ impl RouteMatch {
             let not = if v.invert { "not " } else { "" };
             match v.kind {
                 MatchKind::Present => format!("{what} {} {not}present", v.name),
-                k => format!("{what} {} {not}{} {:?}", v.name, k.as_str(), v.value),
+                k => format!("{what} {} {not}{} {}", v.name, k.as_str(), crate::json::quote(&v.value)),
             }
         };
         parts.extend(self.headers.iter().map(|h| value("header", h)));
