@@ -53,16 +53,14 @@ impl Token {
     }
 }
 
-// Identifiers: ASCII letters, `_` (digits, `-` and `.` after the first), and any non-ASCII
-// character, which stands in for HCL's Unicode letters and digits without the standard library's
-// Unicode tables in the playground's wasm. No Consul key is non-ASCII, so such a key is reported
-// as unknown either way.
+// Identifiers: letters (see `is_letter`: any non-ASCII character stands in for HCL's Unicode
+// letters and digits) and `_`, then also digits, `-` and `.`.
 fn is_ident_start(c: char) -> bool {
-    c.is_ascii_alphabetic() || c == '_' || !c.is_ascii()
+    super::is_letter(c) || c == '_'
 }
 
 fn is_ident_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') || !c.is_ascii()
+    super::is_letter_or_digit(c) || matches!(c, '_' | '-' | '.')
 }
 
 fn lex(file: FileId, text: &str) -> Vec<Token> {
@@ -302,7 +300,7 @@ impl<'a> Lexer<'a> {
             self.bump();
         }
         let marker_start = self.pos;
-        self.eat_while(|c| c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii());
+        self.eat_while(|c| super::is_letter_or_digit(c) || c == '_');
         let marker = self.slice(marker_start);
         let opener_end = self.pos;
         self.eat_while(|c| c == ' ' || c == '\t' || c == '\r');
@@ -627,9 +625,7 @@ impl Parser<'_> {
             Tok::Str(_) => "string".to_string(),
             Tok::Number(_) => format!("number `{source}`"),
             Tok::Ident(_) | Tok::Word(_) => format!("`{source}`"),
-            // A control character is shown escaped (`escape_default`: no Unicode tables needed).
-            Tok::Punct(c) if c.is_control() => format!("`{}`", c.escape_default()),
-            Tok::Punct(c) => format!("`{c}`"),
+            Tok::Punct(c) => super::quoted_char(*c),
         }
     }
 }

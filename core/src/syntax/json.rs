@@ -355,15 +355,13 @@ impl Parser<'_> {
         let Some(first) = rest.chars().next() else {
             return ("the end of the file".to_owned(), self.span(self.pos, self.pos));
         };
-        if first.is_ascii_alphanumeric() || !first.is_ascii() || first == '_' {
-            let len = rest
-                .find(|c: char| !(c.is_ascii_alphanumeric() || !c.is_ascii() || c == '_' || c == '-'))
-                .unwrap_or(rest.len());
+        if super::is_letter_or_digit(first) || first == '_' {
+            let len =
+                rest.find(|c: char| !(super::is_letter_or_digit(c) || c == '_' || c == '-')).unwrap_or(rest.len());
             let word = rest.get(..len).unwrap_or("");
             return (format!("`{word}`"), self.span(self.pos, self.pos + len));
         }
-        let shown = if first.is_control() { first.escape_default().to_string() } else { first.to_string() };
-        (format!("`{shown}`"), self.span(self.pos, self.pos + first.len_utf8()))
+        (super::quoted_char(first), self.span(self.pos, self.pos + first.len_utf8()))
     }
 
     fn unclosed(&self, open: usize, what: &str, closing: char) -> Diagnostic {

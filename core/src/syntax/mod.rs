@@ -81,6 +81,28 @@ impl Node {
     }
 }
 
+/// A letter as the readers see one: an ASCII letter, or any non-ASCII character, which stands in
+/// for Unicode's letters without the standard library's Unicode tables in the playground's wasm.
+/// No Consul key is non-ASCII, so a word holding one is reported as unknown either way.
+pub fn is_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || !c.is_ascii()
+}
+
+/// A letter (see [`is_letter`]) or an ASCII digit.
+pub fn is_letter_or_digit(c: char) -> bool {
+    is_letter(c) || c.is_ascii_digit()
+}
+
+/// `c` in backquotes for a message, a control character escaped (`escape_default` needs no
+/// Unicode tables).
+pub fn quoted_char(c: char) -> String {
+    if c.is_control() {
+        format!("`{}`", c.escape_default())
+    } else {
+        format!("`{c}`")
+    }
+}
+
 /// Consul matches keys case-insensitively and accepts snake_case aliases of CamelCase keys:
 /// `PathPrefix`, `pathprefix` and `path_prefix` all name the same field.
 pub fn normalize_key(key: &str) -> String {
@@ -143,8 +165,7 @@ impl Format {
         if first.starts_with("---") || first.starts_with("- ") || first == "-" {
             return Format::Yaml;
         }
-        let key_end =
-            first.find(|c: char| !(c.is_ascii_alphanumeric() || !c.is_ascii() || c == '_' || c == '-' || c == '"'));
+        let key_end = first.find(|c: char| !(is_letter_or_digit(c) || c == '_' || c == '-' || c == '"'));
         match key_end.map(|i| first[i..].trim_start()) {
             Some(rest) if rest.starts_with(':') => Format::Yaml,
             _ => Format::Hcl,
@@ -168,8 +189,7 @@ fn first_significant(text: &str) -> Option<&str> {
 
 /// `Kind = "mesh"` or `service {`: a key, then `=` or `{` (YAML would have `:`).
 fn starts_an_hcl_body(line: &str) -> bool {
-    let rest = line
-        .trim_start_matches(|c: char| c.is_ascii_alphanumeric() || !c.is_ascii() || c == '_' || c == '-' || c == '"');
+    let rest = line.trim_start_matches(|c: char| is_letter_or_digit(c) || c == '_' || c == '-' || c == '"');
     rest.len() < line.len() && rest.trim_start().starts_with(['=', '{'])
 }
 
