@@ -7,7 +7,9 @@ zeroed counter over the requests, minus an idle window of the same length; V8 is
     python3 bench/callgrind-gateway.py REPO ENVOY MESHGATE FILTER_WASM MODULE_SO [VARIANTS]
 
 VARIANTS (comma-separated) are HOST-SHAPE: HOST `wasm` (filter.wasm), `module` (the dynamic
-module), `none` (no filter) or `floor` (the wasm floor; FLOOR=path/to/floor.wasm); SHAPE `marked`
+module), `none` (no filter), `floor` (the wasm floor; FLOOR=path/to/floor.wasm), `rbac` (Envoy's
+native RBAC as Consul writes it; FLOOR needed too) or `modfloor` (the module's bench-floor build;
+FLOOR and FLOOR_MODULE=path/to/libmeshgate_dynmod_bench_floor.so); SHAPE `marked`
 (the bootstrap as `meshgate envoy` writes it: the plan's connection_headers, the SNI header
 mutation) or `props` (without them: the filter reads the SNI and the peer as properties, as
 before connection_headers). Numbers, not assertions; nothing here is run by the tests."""
@@ -75,16 +77,19 @@ results = {}
 floor = os.environ.get("FLOOR")
 if floor:
     ports = {v: {"gw": gw, "admin": gwadmin} for v in bench.VARIANTS}
-    derived = bench.derive_configs(f"{d}/wasm.json", 10, ports, "terminating", floor)
-    for v in ("none", "floor-wasm"):
-        json.dump(derived[v], open(f"{d}/{v.split('-')[0]}.json", "w"))
+    floor_module = os.environ.get("FLOOR_MODULE")
+    derived = bench.derive_configs(f"{d}/wasm.json", 10, ports, "terminating", floor,
+                                   f"{d}/module.json" if floor_module else None, floor_module)
+    for v, name in (("none", "none"), ("floor-wasm", "floor"), ("rbac", "rbac"), ("floor-module", "modfloor")):
+        if v in derived:
+            json.dump(derived[v], open(f"{d}/{name}.json", "w"))
 for v in variants:
     host, shape = v.split("-")
     cfg = json.load(open(f"{d}/{host}.json"))
     if shape == "props":
         cfg = unmark(cfg)
     s = json.dumps(cfg)
-    assert ("connection_headers" in s) == (shape == "marked" and host in ("wasm", "module")), v
+    assert ("connection_headers" in s) == (shape == "marked" and host in ("wasm", "module", "modfloor")), v
     assert ("early_header_mutation" in s) == (shape == "marked"), v
     path = f"{d}/{v}.json"; json.dump(cfg, open(path, "w"))
     out = f"{d}/cg-{v}"

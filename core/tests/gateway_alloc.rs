@@ -5,6 +5,7 @@
 // Tests may panic on setup failures; the lint is for shipped code.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+use meshgate_core::gateway::memo::ConnMemo;
 use meshgate_core::gateway::{ConnAction, Connection, GatewayIndex, HttpAction, RequestHead, Tally};
 use meshgate_core::plan::gateways::gateway_plan;
 use meshgate_core::settings::Settings;
@@ -207,6 +208,19 @@ fn terminating_decisions_from_connection_headers_do_not_allocate() {
         // A denial writes its reply (reason, body); the allowed verdict costs nothing.
         if allowed {
             assert_eq!(n, 0, "decide_http({path}) from the connection headers");
+        }
+        // As the filter decides, with its worker's memo: the first request keeps copies of the
+        // name and the header; once kept, a request on the same connection allocates nothing.
+        let mut memo = ConnMemo::default();
+        for round in 0..3 {
+            let (v, n) = allocations(|| {
+                let v = tgw.decide_http_remembering(&head, &Connection::default(), 7, &mut |_| false, &mut memo);
+                (v.tally, matches!(v.action, HttpAction::Forward(_)))
+            });
+            assert_eq!(v, expected, "{path}, remembered, round {round}");
+            if allowed && round > 0 {
+                assert_eq!(n, 0, "decide_http_remembering({path}), round {round}");
+            }
         }
     }
 }

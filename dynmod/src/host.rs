@@ -103,6 +103,26 @@ pub struct EnvoyHeaders<'h> {
     _host: PhantomData<&'h EnvoyHost<'h>>,
 }
 
+/// A header's name and value as Envoy lent them for this hook.
+fn pair(h: &EnvoyHttpHeader) -> (&[u8], &[u8]) {
+    // SAFETY: Envoy's buffers, valid for this hook until a header changes, which happens only
+    // after the glue dropped this view (see `EnvoyHost::request_headers`).
+    unsafe {
+        (
+            EnvoyBuffer { ptr: h.key_ptr, length: h.key_length }.as_slice(),
+            EnvoyBuffer { ptr: h.value_ptr, length: h.value_length }.as_slice(),
+        )
+    }
+}
+
+/// A pair of a header list that [`EnvoyHeaders::text_pairs`] found ASCII throughout.
+fn ascii_pair(h: &EnvoyHttpHeader) -> (&str, &str) {
+    let (name, value) = pair(h);
+    // SAFETY: `text_pairs` hands this out only after checking that every name and value is
+    // ASCII, which is UTF-8.
+    unsafe { (std::str::from_utf8_unchecked(name), std::str::from_utf8_unchecked(value)) }
+}
+
 impl HeaderList for EnvoyHeaders<'_> {
     type Iter<'a>
         = std::iter::Map<std::slice::Iter<'a, EnvoyHttpHeader>, fn(&'a EnvoyHttpHeader) -> (&'a [u8], &'a [u8])>
@@ -110,28 +130,27 @@ impl HeaderList for EnvoyHeaders<'_> {
         Self: 'a;
 
     fn pairs(&self) -> Self::Iter<'_> {
-        fn pair(h: &EnvoyHttpHeader) -> (&[u8], &[u8]) {
-            // SAFETY: Envoy's buffers, valid for this hook until a header changes, which happens
-            // only after the glue dropped this view (see `request_headers`).
-            unsafe {
-                (
-                    EnvoyBuffer { ptr: h.key_ptr, length: h.key_length }.as_slice(),
-                    EnvoyBuffer { ptr: h.value_ptr, length: h.value_length }.as_slice(),
-                )
-            }
-        }
         self.headers.as_slice().iter().map(pair)
     }
 
-    // Envoy lends each name and value as its own buffer: there is no one check for all of them,
-    // so the glue checks each (`pairs`).
     type Text<'a>
-        = std::iter::Empty<(&'a str, &'a str)>
+        = std::iter::Map<std::slice::Iter<'a, EnvoyHttpHeader>, fn(&'a EnvoyHttpHeader) -> (&'a str, &'a str)>
     where
         Self: 'a;
 
+    /// Envoy lends each name and value as its own buffer, so there is no one UTF-8 check for
+    /// all of them; but requests are ASCII as a rule, and an ASCII check per buffer costs about
+    /// two thirds of a UTF-8 check per buffer (callgrind, the bench's terminating request). Any
+    /// other byte: `None`, and the glue checks each pair as bytes.
     fn text_pairs(&self) -> Option<Self::Text<'_>> {
-        None
+        let headers = self.headers.as_slice();
+        headers
+            .iter()
+            .all(|h| {
+                let (name, value) = pair(h);
+                name.is_ascii() && value.is_ascii()
+            })
+            .then(|| headers.iter().map(ascii_pair as fn(&EnvoyHttpHeader) -> (&str, &str)))
     }
 }
 
@@ -472,5 +491,45 @@ impl Host for EnvoyHost<'_> {
             .ok()
             .and_then(|d| u64::try_from(d.as_nanos()).ok())
             .ok_or(HostError::new("get_current_time", HostStatus::InternalFailure))
+    }
+}
+
+#[cfg(test)]
+mod header_tests {
+    use super::*;
+    use meshgate_core::gateway::RequestHead;
+
+    fn lent(pairs: &[(&[u8], &[u8])]) -> EnvoyHeaders<'static> {
+        let headers = pairs
+            .iter()
+            .map(|(k, v)| EnvoyHttpHeader {
+                key_ptr: k.as_ptr(),
+                key_length: k.len(),
+                value_ptr: v.as_ptr(),
+                value_length: v.len(),
+            })
+            .collect();
+        EnvoyHeaders { headers: HeaderArray::Heap(headers), _host: PhantomData }
+    }
+
+    #[test]
+    fn ascii_headers_are_text_at_once_and_any_other_byte_is_read_pair_by_pair() {
+        let ascii: [(&[u8], &[u8]); 3] = [(b":path", b"/pay"), (b"x-user", b" alice "), (b"empty", b"")];
+        let h = lent(&ascii);
+        let text: Vec<(&str, &str)> = h.text_pairs().expect("ASCII throughout").collect();
+        assert_eq!(text, [(":path", "/pay"), ("x-user", " alice "), ("empty", "")]);
+        // What the glue builds from either reading is the same.
+        let (a, b) = (RequestHead::from_pairs(h.text_pairs().expect("text")), RequestHead::from_pairs(h.pairs()));
+        assert_eq!((a.path, &a.headers, &a.unreadable), (b.path, &b.headers, &b.unreadable));
+        // UTF-8 that is not ASCII, or bytes that are not UTF-8 (in a value or a name): no shortcut.
+        for odd in [
+            [(b":path".as_slice(), b"/pay".as_slice()), (b"x-user", "café".as_bytes())],
+            [(b":path", b"/pay"), (b"cookie", b"caf\xe9")],
+            [(b":path", b"/pay"), (b"x-\xff", b"1")],
+        ] {
+            let h = lent(&odd);
+            assert!(h.text_pairs().is_none(), "{odd:?}");
+            assert_eq!(h.pairs().collect::<Vec<_>>(), odd.to_vec());
+        }
     }
 }

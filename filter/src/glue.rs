@@ -7,6 +7,7 @@
 //! denies (and counts an error); nothing here ever allows by default.
 
 use crate::host::{HeaderList, Host, HostError, Level, MetricKind};
+use meshgate_core::gateway::memo::ConnMemo;
 use meshgate_core::gateway::verdict::{self, LogLimiter};
 use meshgate_core::gateway::{
     ConnAction, ConnVerdict, Connection, GatewayIndex, HttpAction, HttpVerdict, LogLevel, LogLine, RequestHead,
@@ -129,7 +130,8 @@ pub struct Configured {
 }
 
 /// What a root's filters share: the random state for weighted targets, the count of decisions
-/// that picks which ones are timed, and the budget of log lines per second. Per thread: in
+/// that picks which ones are timed, the budget of log lines per second, and the memo of the
+/// connection facts requests repeat ([`ConnMemo`]). Per thread: in
 /// proxy-wasm one per plugin per worker VM; a host whose one configuration serves every worker
 /// (dynamic modules) gives each worker its own ([`Root::serving`]).
 #[derive(Debug)]
@@ -137,6 +139,7 @@ pub struct Shared {
     rng: Cell<u64>,
     decisions: Cell<u32>,
     limiter: RefCell<LogLimiter>,
+    memo: RefCell<ConnMemo>,
 }
 
 impl Shared {
@@ -146,6 +149,7 @@ impl Shared {
             rng: Cell::new(seed | 1),
             decisions: Cell::new(0),
             limiter: RefCell::new(LogLimiter::default()),
+            memo: RefCell::new(ConnMemo::default()),
         })
     }
 }
@@ -544,7 +548,13 @@ impl HttpFilter {
             (Vec::new(), None)
         };
         let conn = Connection { port, server_name: &server_name, peer_uri_san: peer.as_deref() };
-        ix.decide_http(&head, &conn, next_random(&self.shared.rng), &mut may_log(host, &self.shared))
+        let rand = next_random(&self.shared.rng);
+        // Never borrowed elsewhere (one decision at a time per thread); a memo in use would only
+        // mean deciding without it.
+        match self.shared.memo.try_borrow_mut() {
+            Ok(mut memo) => ix.decide_http_remembering(&head, &conn, rand, &mut may_log(host, &self.shared), &mut memo),
+            Err(_) => ix.decide_http(&head, &conn, rand, &mut may_log(host, &self.shared)),
+        }
     }
 
     fn act<H: Host>(&mut self, host: &H, state: Option<&Configured>, v: HttpVerdict<'_>) -> Verdict {

@@ -256,10 +256,13 @@ describe("the playground", () => {
   });
 
   test("each example loads and its view shows what it should", async () => {
-    const routeRows = (page, service) =>
-      page.$$eval(`[data-testid=view-routes] [data-chain="${service}"] [data-testid=route-table] tbody tr`, (rows) =>
-        rows.map((r) => r.innerText.replace(/\s+/g, " ").trim()),
-      );
+    const routeRows = async (page, service) => {
+      const rows = `[data-testid=view-routes] [data-chain="${service}"] [data-testid=route-table] tbody tr`;
+      // innerText separates cells only in a rendered row (unrendered, it is textContent): wait
+      // until the table is laid out, not only present (a clean CI run once read it before).
+      await page.locator(rows).first().waitFor({ state: "visible" });
+      return page.$$eval(rows, (rs) => rs.map((r) => r.innerText.replace(/\s+/g, " ").trim()));
+    };
     const checks = {
       "discovery-chain": async (page) => {
         await view(page, "routes");

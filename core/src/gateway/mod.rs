@@ -27,6 +27,7 @@
 //! A missing or unreadable peer identity is a deny, never an allow.
 
 mod http;
+pub mod memo;
 pub mod metadata;
 mod names;
 pub mod request;
@@ -104,6 +105,9 @@ pub enum Error {
 /// A gateway plan, indexed for decisions.
 #[derive(Debug)]
 pub struct GatewayIndex {
+    /// Unique per index made in this process: what a [`memo::ConnMemo`] remembers an answer
+    /// was computed with, so that no answer outlives its plan.
+    id: u64,
     plan: GatewayPlan,
     hash: String,
     table: IntentionTable,
@@ -164,6 +168,15 @@ impl SniReason {
 pub enum SniTarget<'i> {
     Mesh(&'i MeshRoute),
     Linked(&'i LinkedRoute),
+}
+
+/// Where [`GatewayIndex::route_sni`] routes a name, by row number: an answer that borrows
+/// nothing, for [`memo::ConnMemo`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SniSlot {
+    Row(u32, SniReason),
+    Unrouted(SniReason),
+    Sidecar,
 }
 
 /// The outcome of [`GatewayIndex::route_sni`].
@@ -1023,6 +1036,7 @@ impl GatewayIndex {
         let needs_jwt = !crate::plan::jwt::named_providers(table.intentions()).is_empty()
             || !crate::plan::jwt::route_providers(&plan.routes).is_empty();
         Ok(GatewayIndex {
+            id: memo::next_index_id(),
             plan,
             hash,
             table,
@@ -1113,27 +1127,44 @@ impl GatewayIndex {
 
     /// Routes a TLS connection by its server name.
     pub fn route_sni(&self, server_name: &str) -> SniDecision<'_> {
-        if let RouteTable::Sidecar(t) = &self.plan.routes {
-            return SniDecision { target: Some(SniTarget::Linked(&t.inbound)), reason: SniReason::Sidecar };
+        self.sni_decision(self.sni_slot(server_name))
+    }
+
+    /// [`Self::route_sni`]'s answer without borrowing the index (what [`memo::ConnMemo`] keeps).
+    fn sni_slot(&self, server_name: &str) -> SniSlot {
+        if let RouteTable::Sidecar(_) = &self.plan.routes {
+            return SniSlot::Sidecar;
         }
         if !matches!(self.plan.routes, RouteTable::MeshGateway(_) | RouteTable::TerminatingGateway(_)) {
-            return SniDecision::unrouted(SniReason::NotSniGateway);
+            return SniSlot::Unrouted(SniReason::NotSniGateway);
         }
         if server_name.is_empty() {
-            return SniDecision::unrouted(SniReason::Missing);
+            return SniSlot::Unrouted(SniReason::Missing);
         }
         let mut buf: NameBuf = [0; MAX_NAME];
         let name = match lower_dns_name(server_name, &mut buf) {
             Ok(name) => name,
-            Err(BadName::Empty) => return SniDecision::unrouted(SniReason::Missing),
-            Err(_) => return SniDecision::unrouted(SniReason::Malformed),
+            Err(BadName::Empty) => return SniSlot::Unrouted(SniReason::Missing),
+            Err(_) => return SniSlot::Unrouted(SniReason::Malformed),
         };
         if let Some(id) = self.sni_exact.get(name) {
-            return self.sni_row(*id, SniReason::Exact);
+            return SniSlot::Row(*id, SniReason::Exact);
         }
         match self.sni_wildcard.longest(name) {
-            Some((id, _)) => self.sni_row(id, SniReason::Wildcard),
-            None => SniDecision::unrouted(SniReason::NotInPlan),
+            Some((id, _)) => SniSlot::Row(id, SniReason::Wildcard),
+            None => SniSlot::Unrouted(SniReason::NotInPlan),
+        }
+    }
+
+    fn sni_decision(&self, slot: SniSlot) -> SniDecision<'_> {
+        match (slot, &self.plan.routes) {
+            (SniSlot::Sidecar, RouteTable::Sidecar(t)) => {
+                SniDecision { target: Some(SniTarget::Linked(&t.inbound)), reason: SniReason::Sidecar }
+            }
+            (SniSlot::Row(id, reason), _) => self.sni_row(id, reason),
+            (SniSlot::Unrouted(reason), _) => SniDecision::unrouted(reason),
+            // A slot of another plan: the memo never hands one over (it checks the index's id).
+            (SniSlot::Sidecar, _) => SniDecision::unrouted(SniReason::NotInPlan),
         }
     }
 
@@ -1180,15 +1211,32 @@ impl GatewayIndex {
         sni: &SniDecision<'i>,
         http: Option<HttpRequest<'r>>,
     ) -> Authz<'i, 'r> {
-        let mode = self.plan.mode;
-        let Some(linked) = sni.linked() else { return Authz::refuse(mode, AuthzReason::NoDestination) };
-        let Some(uri) = peer_uri_san.filter(|u| !u.is_empty()) else {
-            return Authz::refuse(mode, AuthzReason::NoPeerIdentity);
-        };
+        self.authorize_caller(|| self.peer_caller(peer_uri_san), sni, http)
+    }
+
+    /// [`Self::authorize_peer`] with the peer's identity read by `caller` (only once there is a
+    /// destination, whose absence is the first reason given).
+    fn authorize_caller<'i: 'r, 'r>(
+        &'i self,
+        caller: impl FnOnce() -> Result<Caller<'r>, AuthzReason>,
+        sni: &SniDecision<'i>,
+        http: Option<HttpRequest<'r>>,
+    ) -> Authz<'i, 'r> {
+        let Some(linked) = sni.linked() else { return Authz::refuse(self.plan.mode, AuthzReason::NoDestination) };
+        match caller() {
+            Ok(source) => self.decide(source, &linked.service, http),
+            Err(reason) => Authz::refuse(self.plan.mode, reason),
+        }
+    }
+
+    /// The intentions' source named by a peer's URI SAN (`None` when it has none or it could
+    /// not be read), or why it names none.
+    fn peer_caller<'i: 'r, 'r>(&'i self, peer_uri_san: Option<&'r str>) -> Result<Caller<'r>, AuthzReason> {
+        let uri = peer_uri_san.filter(|u| !u.is_empty()).ok_or(AuthzReason::NoPeerIdentity)?;
         let peer = match parse_peer_identity(uri) {
             Ok(p) => p,
-            Err(PeerIdentityError::MeshGateway) => return Authz::refuse(mode, AuthzReason::PeerNotAService),
-            Err(PeerIdentityError::NotSpiffe) => return Authz::refuse(mode, AuthzReason::BadPeerIdentity),
+            Err(PeerIdentityError::MeshGateway) => return Err(AuthzReason::PeerNotAService),
+            Err(PeerIdentityError::NotSpiffe) => return Err(AuthzReason::BadPeerIdentity),
         };
         // A certificate from a peer's trust domain is that peer's service: intentions name it
         // with `Peer`.
@@ -1197,12 +1245,10 @@ impl GatewayIndex {
         } else {
             match self.plan.peer_trust_domains.iter().find(|(_, td)| td.eq_ignore_ascii_case(peer.trust_domain)) {
                 Some((name, _)) => name.as_str(),
-                None => return Authz::refuse(mode, AuthzReason::ForeignTrustDomain),
+                None => return Err(AuthzReason::ForeignTrustDomain),
             }
         };
-        let source =
-            Caller { name: peer.service, namespace: peer.namespace, partition: peer.partition, peer: from_peer };
-        self.decide(source, &linked.service, http)
+        Ok(Caller { name: peer.service, namespace: peer.namespace, partition: peer.partition, peer: from_peer })
     }
 
     fn decide<'i: 'r, 'r>(

@@ -7,11 +7,13 @@
 //! SNIs come from clients), so one line is a few KB whatever a client sends. How many lines a
 //! worker writes per second is the glue's [`LogLimiter`]'s business; counters stay exact.
 
+use super::memo::ConnMemo;
 use super::request::{Pseudo, RequestHead};
 use super::{
     Authz, Caller, GatewayIndex, Request, RouteDecision, RouteKey, RouteOutcome, ServiceName, SniDecision, SniTarget,
 };
 use crate::identity::or_default;
+use crate::intentions::http::HttpRequest;
 use crate::plan::gateways::{GatewayKind, HeaderModifiers, RouteTable};
 use crate::settings::Mode;
 use std::borrow::Cow;
@@ -224,6 +226,19 @@ impl GatewayIndex {
         rand: u64,
         may_log: MayLog<'_>,
     ) -> HttpVerdict<'i> {
+        self.decide_http_remembering(head, conn, rand, may_log, &mut ConnMemo::off())
+    }
+
+    /// [`Self::decide_http`], reusing what `memo` remembers of this worker's earlier requests
+    /// (the same decision, less work: see [`ConnMemo`]).
+    pub fn decide_http_remembering<'i>(
+        &'i self,
+        head: &RequestHead<'_>,
+        conn: &Connection<'_>,
+        rand: u64,
+        may_log: MayLog<'_>,
+        memo: &mut ConnMemo,
+    ) -> HttpVerdict<'i> {
         // Where the plan says Envoy wrote the chain's server name into the headers, it is read
         // there (the glue read no property); the peer's identity likewise, in
         // `terminated_request`. Not on a sidecar's upstream listeners: they are not terminated.
@@ -241,12 +256,12 @@ impl GatewayIndex {
         }
         match self.kind() {
             GatewayKind::IngressGateway | GatewayKind::ApiGateway => self.gateway_request(head, conn, rand, may_log),
-            GatewayKind::TerminatingGateway => self.terminated_request(head, conn, may_log),
+            GatewayKind::TerminatingGateway => self.terminated_request(head, conn, may_log, memo),
             // A sidecar: its upstream listeners route outbound; its public listener is inbound.
             GatewayKind::ConnectProxy if self.routes_http_port(conn.port) => {
                 self.gateway_request(head, conn, rand, may_log)
             }
-            GatewayKind::ConnectProxy => self.terminated_request(head, conn, may_log),
+            GatewayKind::ConnectProxy => self.terminated_request(head, conn, may_log, memo),
             GatewayKind::MeshGateway => HttpVerdict {
                 tally: Tally::Unrouted,
                 action: HttpAction::Reply(reply(404, "not-an-http-gateway", "a mesh gateway does not route HTTP")),
@@ -417,6 +432,7 @@ impl GatewayIndex {
         head: &RequestHead<'_>,
         conn: &Connection<'_>,
         may_log: MayLog<'_>,
+        memo: &mut ConnMemo,
     ) -> HttpVerdict<'i> {
         let path = match self.normalize_path(head.path) {
             Ok(p) => p,
@@ -424,10 +440,10 @@ impl GatewayIndex {
         };
         let name = text(conn.server_name);
         let sni = match name {
-            Some(n) => self.route_sni(n),
+            Some(n) => memo.route_sni(self, n),
             None => SniDecision::unrouted(super::SniReason::Malformed),
         };
-        let certs = client_cert_uris(&head.headers);
+        let certs = client_cert_header(&head.headers).map(|value| memo.client_cert(self, value));
         let peer = if self.connection_headers() {
             peer_from_client_cert(head, certs)
         } else {
@@ -437,7 +453,10 @@ impl GatewayIndex {
             // A mesh certificate carries exactly one SPIFFE ID; Envoy shows filters only the
             // first URI SAN, so a second one could otherwise name anyone.
             Some(n) if n != 1 => super::Authz::refuse(self.mode(), super::AuthzReason::PeerIdentityCount(n)),
-            _ => self.authorize_terminated_request(peer, &sni, head.path, head.method, &head.headers, head.jwt),
+            _ => {
+                let http = HttpRequest { method: head.method, path: head.path, headers: &head.headers, jwt: head.jwt };
+                self.authorize_caller(|| memo.caller(self, peer), &sni, Some(http))
+            }
         };
         let mut tally = Tally::Allowed;
         let mut log = None;
@@ -701,12 +720,12 @@ pub const CLIENT_CERT_HEADER: &str = "x-forwarded-client-cert";
 /// The `URI=` elements of the client-certificate header: how many (one per URI SAN of the
 /// current certificate) and where the first one's value starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct ClientCertUris<'a> {
-    count: usize,
+pub(super) struct ClientCertUris<'a> {
+    pub(super) count: usize,
     /// From the first `URI=` element's value to the end of the header (empty without one).
-    first: &'a str,
+    pub(super) first: &'a str,
     /// The first `URI=` element's value alone, to the next separator.
-    first_element: &'a str,
+    pub(super) first_element: &'a str,
 }
 
 /// How many `URI=` elements the client-certificate header lists; `None` when Envoy set no such
@@ -716,51 +735,63 @@ fn client_cert_uri_count(headers: &[(&str, &str)]) -> Option<usize> {
     client_cert_uris(headers).map(|c| c.count)
 }
 
-/// Reads the client-certificate header as Envoy's documentation gives its grammar: elements
-/// separated by `,`, key-value pairs separated by `;`, a value holding one of `,;="` in double
-/// quotes, a `"` inside those quotes written `\"`. Separators inside quotes separate nothing.
+#[cfg(test)]
 fn client_cert_uris<'a>(headers: &[(&'a str, &'a str)]) -> Option<ClientCertUris<'a>> {
-    let (_, value) = headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(CLIENT_CERT_HEADER))?;
-    // Bytes, not chars, and from one byte that matters to the next: every request at a
-    // terminating gateway carries this header (about 190 bytes), and a scan that looked at each
-    // byte in turn was the largest share of the filter's own work. The separators and quotes are
-    // ASCII, so each split lands on a char boundary.
-    let bytes = value.as_bytes();
-    let mut found = ClientCertUris { count: 0, first: "", first_element: "" };
-    let mut element = |start: usize, end: usize| {
-        // `trim_start`, as `trim` would: a trailing space cannot make `uri=` match.
-        let text = value.get(start..end).unwrap_or("").trim_start();
-        if text.as_bytes().get(..4).is_some_and(|k| k.eq_ignore_ascii_case(b"uri=")) {
-            if found.count == 0 {
-                let at = end - text.len() + 4;
-                found.first = value.get(at..).unwrap_or("");
-                found.first_element = value.get(at..end).unwrap_or("");
+    client_cert_header(headers).map(ClientCertUris::read)
+}
+
+/// The client-certificate header's value (the first, in any case), when there is one as text.
+fn client_cert_header<'a>(headers: &[(&'a str, &'a str)]) -> Option<&'a str> {
+    headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(CLIENT_CERT_HEADER)).map(|(_, v)| *v)
+}
+
+impl<'a> ClientCertUris<'a> {
+    /// Reads the client-certificate header as Envoy's documentation gives its grammar: elements
+    /// separated by `,`, key-value pairs separated by `;`, a value holding one of `,;="` in
+    /// double quotes, a `"` inside those quotes written `\"`. Separators inside quotes separate
+    /// nothing.
+    pub(super) fn read(value: &'a str) -> ClientCertUris<'a> {
+        // Bytes, not chars, and from one byte that matters to the next: every request at a
+        // terminating gateway carries this header (about 190 bytes), and a scan that looked at
+        // each byte in turn was the largest share of the filter's own work. The separators and
+        // quotes are ASCII, so each split lands on a char boundary.
+        let bytes = value.as_bytes();
+        let mut found = ClientCertUris { count: 0, first: "", first_element: "" };
+        let mut element = |start: usize, end: usize| {
+            // `trim_start`, as `trim` would: a trailing space cannot make `uri=` match.
+            let text = value.get(start..end).unwrap_or("").trim_start();
+            if text.as_bytes().get(..4).is_some_and(|k| k.eq_ignore_ascii_case(b"uri=")) {
+                if found.count == 0 {
+                    let at = end - text.len() + 4;
+                    found.first = value.get(at..).unwrap_or("");
+                    found.first_element = value.get(at..end).unwrap_or("");
+                }
+                found.count += 1;
             }
-            found.count += 1;
-        }
-    };
-    let (mut quoted, mut start, mut i) = (false, 0, 0);
-    loop {
-        let rest = bytes.get(i..).unwrap_or_default();
-        // Inside quotes only a quote matters; outside, a quote or a separator.
-        let next = next_special(rest, quoted);
-        let Some(at) = next.map(|n| i + n) else {
-            // The last element (a quote never closed hides it, and all after the quote).
-            if !quoted {
-                element(start, bytes.len());
-            }
-            break;
         };
-        if bytes.get(at) != Some(&b'"') {
-            element(start, at);
-            start = at + 1;
-        } else if !(quoted && at > 0 && bytes.get(at - 1) == Some(&b'\\')) {
-            // (`\"` inside quotes is a quote of the value, not its end.)
-            quoted = !quoted;
+        let (mut quoted, mut start, mut i) = (false, 0, 0);
+        loop {
+            let rest = bytes.get(i..).unwrap_or_default();
+            // Inside quotes only a quote matters; outside, a quote or a separator.
+            let next = next_special(rest, quoted);
+            let Some(at) = next.map(|n| i + n) else {
+                // The last element (a quote never closed hides it, and all after the quote).
+                if !quoted {
+                    element(start, bytes.len());
+                }
+                break;
+            };
+            if bytes.get(at) != Some(&b'"') {
+                element(start, at);
+                start = at + 1;
+            } else if !(quoted && at > 0 && bytes.get(at - 1) == Some(&b'\\')) {
+                // (`\"` inside quotes is a quote of the value, not its end.)
+                quoted = !quoted;
+            }
+            i = at + 1;
         }
-        i = at + 1;
+        found
     }
-    Some(found)
 }
 
 /// Where the first `"` (and, unless `quoted`, the first `;` or `,`) of `bytes` is. Eight bytes at

@@ -195,7 +195,7 @@ pub fn rank_key(i: &Intention) -> (std::cmp::Reverse<u8>, String) {
 }
 
 /// The identity of a connecting workload (from its SPIFFE ID, or as asked on the command line).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Caller<'a> {
     pub name: &'a str,
     pub namespace: &'a str,
