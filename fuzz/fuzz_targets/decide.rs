@@ -13,7 +13,8 @@
 //! and still tries any bytes.
 //!
 //! Checks: `decide_http`, `decide_connection` and `decide_peer` never panic and every log line
-//! they return is bounded (`verdict::MAX_LOG_FIELD` per field); the intention decision for the
+//! they return is bounded; `decide_http_remembering`, with one memo across inputs, answers what
+//! `decide_http` answers (`verdict::MAX_LOG_FIELD` per field); the intention decision for the
 //! request or connection equals the linear reference model (`intentions::reference`) — which
 //! intention, allowed or not, why and by which permission — and the verdict follows it: a
 //! blocking deny is a 403 or a closed connection, an allow never is.
@@ -22,6 +23,13 @@
 mod common;
 
 use libfuzzer_sys::fuzz_target;
+use meshgate_core::gateway::memo::ConnMemo;
+use std::cell::RefCell;
+
+thread_local! {
+    /// One memo across inputs, as a worker's serves its requests.
+    static MEMO: RefCell<ConnMemo> = RefCell::new(ConnMemo::default());
+}
 use meshgate_core::gateway::{
     parse_peer_identity, ConnAction, Connection, GatewayIndex, HttpAction, RequestHead, RouteOutcome, Tally,
 };
@@ -109,6 +117,12 @@ fuzz_target!(|data: &[u8]| {
 
     let http = index.decide_http(&head, &conn, rand, &mut may_log);
     http.log.iter().for_each(common::check_log);
+    // As the filter decides, with a memo that remembers earlier inputs: the same verdict.
+    let remembered = MEMO.with(|m| {
+        let v = index.decide_http_remembering(&head, &conn, rand, &mut may_log, &mut m.borrow_mut());
+        format!("{v:?}")
+    });
+    assert_eq!(remembered, format!("{http:?}"), "a remembered decision differs");
     let connection = index.decide_connection(server_name, port, rand, &mut may_log);
     connection.log.iter().for_each(common::check_log);
     let peer_verdict = index.decide_peer(server_name, peer, &mut may_log);

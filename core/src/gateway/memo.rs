@@ -93,23 +93,24 @@ impl ConnMemo {
         ConnMemo { off: true, ..ConnMemo::default() }
     }
 
-    /// [`GatewayIndex::route_sni`] of `name`.
-    pub(super) fn route_sni<'i>(&mut self, ix: &'i GatewayIndex, name: &str) -> SniDecision<'i> {
+    /// [`GatewayIndex::route_sni`] of `name` as the host gave it: bytes, which route nowhere
+    /// when they are not text (a malformed name).
+    pub(super) fn route_sni<'i>(&mut self, ix: &'i GatewayIndex, name: &[u8]) -> SniDecision<'i> {
         if self.off {
-            return ix.route_sni(name);
+            return ix.sni_decision(ix.sni_slot_of_bytes(name));
         }
-        let slot = match self.sni.get(ix.id, name.as_bytes()) {
+        let slot = match self.sni.get(ix.id, name) {
             Some(slot) => slot,
             None => {
-                let slot = ix.sni_slot(name);
-                self.sni.put(ix.id, name.as_bytes(), slot);
+                let slot = ix.sni_slot_of_bytes(name);
+                self.sni.put(ix.id, name, slot);
                 slot
             }
         };
         ix.sni_decision(slot)
     }
 
-    /// [`super::verdict::client_cert_uris`] of the header's value.
+    /// [`ClientCertUris::read`] of the header's value.
     pub(super) fn client_cert<'r>(&mut self, ix: &GatewayIndex, value: &'r str) -> ClientCertUris<'r> {
         if self.off {
             return ClientCertUris::read(value);

@@ -1156,6 +1156,14 @@ impl GatewayIndex {
         }
     }
 
+    /// [`Self::sni_slot`] of a name as the host gave it: not text, a malformed name.
+    fn sni_slot_of_bytes(&self, server_name: &[u8]) -> SniSlot {
+        match std::str::from_utf8(server_name) {
+            Ok(name) => self.sni_slot(name),
+            Err(_) => SniSlot::Unrouted(SniReason::Malformed),
+        }
+    }
+
     fn sni_decision(&self, slot: SniSlot) -> SniDecision<'_> {
         match (slot, &self.plan.routes) {
             (SniSlot::Sidecar, RouteTable::Sidecar(t)) => {

@@ -41,6 +41,32 @@ pub struct RequestHead<'a> {
     /// The payloads of the tokens Envoy's jwt_authn verified, by provider (the host's dynamic
     /// metadata; `None` when it verified none or the plan needs none).
     pub jwt: Option<&'a crate::intentions::jwt::JwtPayloads>,
+    /// The first of `headers` named [`super::SNI_HEADER`] and the first named
+    /// [`super::verdict::CLIENT_CERT_HEADER`] (any case), noted while sorting: a terminating
+    /// chain reads both on every request, and finding them here saves a scan for each.
+    pub(crate) connection: ConnectionHeaders<'a>,
+}
+
+/// See [`RequestHead::connection`].
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct ConnectionHeaders<'a> {
+    pub(crate) server_name: Option<&'a str>,
+    pub(crate) client_cert: Option<&'a str>,
+}
+
+impl<'a> ConnectionHeaders<'a> {
+    fn note(&mut self, name: &str, value: &'a str) {
+        const SNI: usize = super::SNI_HEADER.len();
+        const CERT: usize = super::verdict::CLIENT_CERT_HEADER.len();
+        let (slot, wanted) = match name.len() {
+            SNI => (&mut self.server_name, super::SNI_HEADER),
+            CERT => (&mut self.client_cert, super::verdict::CLIENT_CERT_HEADER),
+            _ => return,
+        };
+        if slot.is_none() && name.eq_ignore_ascii_case(wanted) {
+            *slot = Some(value);
+        }
+    }
 }
 
 impl<'a> RequestHead<'a> {
@@ -57,19 +83,19 @@ impl<'a> RequestHead<'a> {
         let (mut authority, mut path, mut method, mut host) = (None, None, None, None);
         let mut pairs = pairs.into_iter();
         while let Some((name, value)) = pairs.next() {
-            let slot = match name.bytes() {
-                b":authority" => Some((&mut authority, Pseudo::Authority)),
-                b":path" => Some((&mut path, Pseudo::Path)),
-                b":method" => Some((&mut method, Pseudo::Method)),
-                _ => None,
-            };
-            if let Some((slot, which)) = slot {
-                if slot.is_none() {
-                    *slot = Some((value.text().ok(), which));
-                }
-                continue;
-            }
+            // Most names are regular headers: one byte tells, before any comparison.
             if name.bytes().first() == Some(&b':') {
+                let slot = match name.bytes() {
+                    b":authority" => Some((&mut authority, Pseudo::Authority)),
+                    b":path" => Some((&mut path, Pseudo::Path)),
+                    b":method" => Some((&mut method, Pseudo::Method)),
+                    _ => None,
+                };
+                if let Some((slot, which)) = slot {
+                    if slot.is_none() {
+                        *slot = Some((value.text().ok(), which));
+                    }
+                }
                 continue;
             }
             match (name.text(), value.text()) {
@@ -78,6 +104,7 @@ impl<'a> RequestHead<'a> {
                     if host.is_none() && n.eq_ignore_ascii_case("host") {
                         host = Some(v);
                     }
+                    head.connection.note(n, v);
                     if head.headers.capacity() == 0 {
                         // One allocation for this header and every one left, not one per
                         // doubling; none when the request has no regular header. (A hint, so
@@ -137,11 +164,16 @@ impl<'a> HeaderBytes<'a> for &'a str {
 }
 
 /// Without leading and trailing SP and HTAB (RFC 9110's optional whitespace).
+#[inline]
 pub fn trim_ows(v: &str) -> &str {
     // By bytes: SP and HTAB are ASCII, so the cut points are character boundaries, and a byte
     // test is cheaper than the char pattern (every header value of every request).
     let ows = |b: &u8| matches!(b, b' ' | b'\t');
     let bytes = v.as_bytes();
+    // The usual value has none at either end: two byte tests, no scan.
+    if !bytes.first().is_some_and(ows) && !bytes.last().is_some_and(ows) {
+        return v;
+    }
     let start = bytes.iter().position(|b| !ows(b)).unwrap_or(bytes.len());
     let end = bytes.iter().rposition(|b| !ows(b)).map_or(start, |i| i + 1);
     v.get(start..end).unwrap_or(v)
@@ -194,6 +226,26 @@ mod tests {
         let (t, b) = (RequestHead::from_text(&text), RequestHead::from_pairs(bytes));
         assert_eq!((t.authority, t.path, &t.headers), (b.authority, b.path, &b.headers));
         assert_eq!(t.headers, vec![("Host", "b"), ("x-user", "m")]);
+    }
+
+    #[test]
+    fn the_connection_headers_are_the_first_text_ones_in_any_case() {
+        let pairs: [(&[u8], &[u8]); 6] = [
+            (b"x-meshgate-sni", b"\xff"),
+            (b"X-Forwarded-Client-Cert", b" By=a;URI=b "),
+            (b"X-MESHGATE-SNI", b"web.example"),
+            (b"x-forwarded-client-cert", b"URI=c"),
+            (b"x-meshgate-snj", b"other"),
+            (b"x-meshgate-sni", b"second"),
+        ];
+        let head = RequestHead::from_pairs(pairs);
+        assert_eq!(head.connection.server_name, Some("web.example"), "the first that is text");
+        assert_eq!(head.connection.client_cert, Some("By=a;URI=b"), "trimmed, as in headers");
+        // What a scan of the sorted headers finds.
+        let first = |want: &str| head.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(want)).map(|(_, v)| *v);
+        assert_eq!(head.connection.server_name, first(crate::gateway::SNI_HEADER));
+        assert_eq!(head.connection.client_cert, first(crate::gateway::verdict::CLIENT_CERT_HEADER));
+        assert_eq!(RequestHead::from_text(&[("a", "b")]).connection.server_name, None);
     }
 
     #[test]

@@ -438,12 +438,8 @@ impl GatewayIndex {
             Ok(p) => p,
             Err(r) => return self.bad_request(head, conn, "bad-path", r.describe(), may_log),
         };
-        let name = text(conn.server_name);
-        let sni = match name {
-            Some(n) => memo.route_sni(self, n),
-            None => SniDecision::unrouted(super::SniReason::Malformed),
-        };
-        let certs = client_cert_header(&head.headers).map(|value| memo.client_cert(self, value));
+        let sni = memo.route_sni(self, conn.server_name);
+        let certs = head.connection.client_cert.map(|value| memo.client_cert(self, value));
         let peer = if self.connection_headers() {
             peer_from_client_cert(head, certs)
         } else {
@@ -467,7 +463,7 @@ impl GatewayIndex {
                 let seen = Seen {
                     source: Cow::Borrowed(peer.unwrap_or("-")),
                     destination: sni.linked().map(|l| l.service.label()).unwrap_or_default(),
-                    sni: name.unwrap_or("-"),
+                    sni: text(conn.server_name).unwrap_or("-"),
                     authority: head.authority,
                     method: head.method,
                     path: path.as_deref().unwrap_or(head.path),
@@ -741,6 +737,7 @@ fn client_cert_uris<'a>(headers: &[(&'a str, &'a str)]) -> Option<ClientCertUris
 }
 
 /// The client-certificate header's value (the first, in any case), when there is one as text.
+#[cfg(test)]
 fn client_cert_header<'a>(headers: &[(&'a str, &'a str)]) -> Option<&'a str> {
     headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(CLIENT_CERT_HEADER)).map(|(_, v)| *v)
 }
@@ -859,7 +856,7 @@ fn peer_from_client_cert<'a>(head: &RequestHead<'a>, certs: Option<ClientCertUri
 /// absent (as an unset property is), and a byte that is not UTF-8 when the value is not text, so
 /// that it is refused as a malformed name, as an unreadable property is.
 fn server_name_header<'a>(head: &RequestHead<'a>) -> &'a [u8] {
-    if let Some((_, v)) = head.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(super::SNI_HEADER)) {
+    if let Some(v) = head.connection.server_name {
         return v.as_bytes();
     }
     if head.unreadable.iter().any(|n| n.eq_ignore_ascii_case(super::SNI_HEADER.as_bytes())) {
