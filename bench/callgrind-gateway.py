@@ -12,7 +12,8 @@ native RBAC as Consul writes it; FLOOR needed too) or `modfloor` (the module's b
 FLOOR and FLOOR_MODULE=path/to/libmeshgate_dynmod_bench_floor.so); SHAPE `marked`
 (the bootstrap as `meshgate envoy` writes it: the plan's connection_headers, the SNI header
 mutation) or `props` (without them: the filter reads the SNI and the peer as properties, as
-before connection_headers). Numbers, not assertions; nothing here is run by the tests."""
+before connection_headers). CACHE_SIM=1 adds callgrind's cache simulation and prints cache misses
+per request. Numbers, not assertions; nothing here is run by the tests."""
 import copy, json, os, re, subprocess, sys, tempfile, time, http.client, glob
 root = sys.argv[1]
 sys.path.insert(0, os.path.join(root, "bench"))
@@ -51,12 +52,19 @@ def unmark(cfg):
                         r["request_headers_to_remove"] = [h for h in r.get("request_headers_to_remove", []) if h != "x-meshgate-sni"]
     return cfg
 
-def dump_total(path):
-    total = 0
+def dump_totals(path):
+    """Every event's total in a dump, by name (Ir first; the cache events with CACHE_SIM=1)."""
+    events, totals = [], []
     for line in open(path, errors="replace"):
+        if line.startswith("events:"):
+            events = line.split()[1:]
         if line.startswith("totals:") or line.startswith("summary:"):
-            total = int(line.split()[1])
-    return total
+            totals = [int(x) for x in line.split()[1:]]
+    return dict(zip(events, totals))
+
+
+def dump_total(path):
+    return dump_totals(path).get("Ir", 0)
 
 front_port, front_admin = bench.free_port(), bench.free_port()
 sni = json.load(open(f"{d}/wasm.json"))["static_resources"]["listeners"][0]["filter_chains"][0]["filter_chain_match"]["server_names"][0]
@@ -93,7 +101,8 @@ for v in variants:
     assert ("early_header_mutation" in s) == (shape == "marked"), v
     path = f"{d}/{v}.json"; json.dump(cfg, open(path, "w"))
     out = f"{d}/cg-{v}"
-    p = subprocess.Popen(["valgrind", "--tool=callgrind", "--smc-check=all", "--instr-atstart=no",
+    cache = ["--cache-sim=yes"] if os.environ.get("CACHE_SIM") == "1" else []
+    p = subprocess.Popen(["valgrind", "--tool=callgrind", *cache, "--smc-check=all", "--instr-atstart=no",
                           f"--callgrind-out-file={out}.%p", envoy, "-c", path, "--use-dynamic-base-id",
                           "--concurrency", "1", "-l", "error"], stdout=open(f"{d}/{v}.log", "w"), stderr=subprocess.STDOUT)
     bench.procs.append(p)
@@ -117,6 +126,15 @@ for v in variants:
     per = (busy_t - idle_t) / N_REQ
     results[v] = per
     print(f"{v}: busy {busy_t} idle {idle_t} over {busy:.1f}s -> {per:.0f} instructions/request", flush=True)
+    if cache:
+        # Misses per request (the busy dump's minus the idle one's, per event).
+        def events(kind):
+            return max((dump_totals(f) for f in dumps if kind in open(f, errors="replace").read(4000)),
+                       key=lambda t: t.get("Ir", 0), default={})
+        b, i = events("busy"), events("idle")
+        misses = {e: (b.get(e, 0) - i.get(e, 0)) / N_REQ for e in ("I1mr", "D1mr", "D1mw", "ILmr", "DLmr", "DLmw")}
+        print(f"{v}: misses per request " + " ".join(f"{e} {m:.0f}" for e, m in misses.items()), flush=True)
+        results[v + ":misses"] = misses
     bench.stop(p)
 print(json.dumps(results))
 bench.cleanup()
