@@ -13,8 +13,8 @@
 //! and still tries any bytes.
 //!
 //! Checks: `decide_http`, `decide_connection` and `decide_peer` never panic and every log line
-//! they return is bounded; `decide_http_remembering`, with one memo across inputs, answers what
-//! `decide_http` answers (`verdict::MAX_LOG_FIELD` per field); the intention decision for the
+//! they return is bounded (`verdict::MAX_LOG_FIELD` per field); `decide_http_remembering`, with
+//! one memo across inputs, answers what `decide_http` answers; the intention decision for the
 //! request or connection equals the linear reference model (`intentions::reference`) — which
 //! intention, allowed or not, why and by which permission — and the verdict follows it: a
 //! blocking deny is a 403 or a closed connection, an allow never is.
@@ -24,12 +24,6 @@ mod common;
 
 use libfuzzer_sys::fuzz_target;
 use meshgate_core::gateway::memo::ConnMemo;
-use std::cell::RefCell;
-
-thread_local! {
-    /// One memo across inputs, as a worker's serves its requests.
-    static MEMO: RefCell<ConnMemo> = RefCell::new(ConnMemo::default());
-}
 use meshgate_core::gateway::{
     parse_peer_identity, ConnAction, Connection, GatewayIndex, HttpAction, RequestHead, RouteOutcome, Tally,
 };
@@ -38,6 +32,7 @@ use meshgate_core::intentions::{reference, Caller, Request, ServiceName};
 use meshgate_core::plan::gateways::{gateway_plan, GatewayPlan, RouteTable, ServiceId};
 use meshgate_core::settings::{Mode, Settings};
 use meshgate_core::workspace::{InputFile, Workspace};
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 const FIXTURE: &[(&str, &str)] = &[
@@ -80,6 +75,11 @@ fn gateways() -> &'static [Gateway] {
         }
         built
     })
+}
+
+thread_local! {
+    /// One memo across inputs, as a worker's serves its requests.
+    static MEMO: RefCell<ConnMemo> = RefCell::new(ConnMemo::default());
 }
 
 fuzz_target!(|data: &[u8]| {

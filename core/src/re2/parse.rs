@@ -244,13 +244,13 @@ fn is_escapable(c: char) -> bool {
     c.is_ascii() && !c.is_ascii_alphanumeric() && c != '<' && c != '>'
 }
 
-/// A group name's character: ASCII letters (digits after the first), `_`, `.`, `[`, `]`, and any
-/// non-ASCII character (regex-lite takes only Unicode letters and digits there; telling those
-/// apart takes the standard library's Unicode tables, and a name plays no part in a match).
+/// A group name's character: a letter (digits and `.`, `[`, `]` after the first) or `_`, where a
+/// letter is [`crate::syntax::is_letter`]'s: any non-ASCII character stands in (regex-lite takes
+/// only Unicode letters and digits there; telling those apart takes the standard library's
+/// Unicode tables, and a name plays no part in a match).
 fn is_name_char(c: char, first: bool) -> bool {
-    c == '_'
-        || !c.is_ascii()
-        || if first { c.is_ascii_alphabetic() } else { matches!(c, '.' | '[' | ']') || c.is_ascii_alphanumeric() }
+    use crate::syntax::{is_letter, is_letter_or_digit};
+    c == '_' || if first { is_letter(c) } else { matches!(c, '.' | '[' | ']') || is_letter_or_digit(c) }
 }
 
 /// What a class item (one character or escape inside `[...]`) parsed to.

@@ -19,8 +19,7 @@ use crate::plan::gateways::sidecar::{SidecarTable, SidecarUpstream};
 use crate::plan::gateways::terminating::{LinkedRoute, TlsMode};
 use crate::plan::gateways::{
     self, api, gateway_plan, ingress, GatewayIdentity, GatewayKind, GatewayRoutes, HeaderModifiers, HttpRoute,
-    IntentionRef, MatchKind, RouteMatch, RouteTable, RouteTarget, TcpRoute, ValueMatch, VirtualHost,
-    GATEWAY_PLAN_VERSION,
+    IntentionRef, RouteMatch, RouteTable, RouteTarget, TcpRoute, VirtualHost, GATEWAY_PLAN_VERSION,
 };
 use crate::plan::protocols::Protocol;
 use crate::plan::upstreams::Mode;
@@ -683,15 +682,8 @@ fn describe_match(m: &RouteMatch) -> (String, Vec<String>) {
     if m.case_insensitive {
         path.push_str(" (any case)");
     }
-    let value = |what: &str, v: &ValueMatch| {
-        let not = if v.invert { "not " } else { "" };
-        match v.kind {
-            MatchKind::Present => format!("{what} {} {not}present", v.name),
-            k => format!("{what} {} {not}{} {}", v.name, k.as_str(), crate::json::quote(&v.value)),
-        }
-    };
-    let mut conditions: Vec<String> = m.headers.iter().map(|h| value("header", h)).collect();
-    conditions.extend(m.query.iter().map(|q| value("query", q)));
+    let mut conditions: Vec<String> = m.headers.iter().map(|h| h.describe("header")).collect();
+    conditions.extend(m.query.iter().map(|q| q.describe("query")));
     if !m.methods.is_empty() {
         let word = if m.methods.len() == 1 { "method" } else { "methods" };
         conditions.push(format!("{word} {}", m.methods.join(" ")));

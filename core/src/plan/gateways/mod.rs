@@ -366,6 +366,17 @@ pub struct ValueMatch {
     pub invert: bool,
 }
 
+impl ValueMatch {
+    /// `header x-debug present`, `query v not exact "2"` (`what`: `header` or `query`).
+    pub fn describe(&self, what: &str) -> String {
+        let not = if self.invert { "not " } else { "" };
+        match self.kind {
+            MatchKind::Present => format!("{what} {} {not}present", self.name),
+            k => format!("{what} {} {not}{} {}", self.name, k.as_str(), crate::json::quote(&self.value)),
+        }
+    }
+}
+
 /// What a request must look like for a route to apply: every part given must hold.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RouteMatch {
@@ -389,15 +400,8 @@ impl RouteMatch {
         if self.case_insensitive {
             parts.push("(any case)".into());
         }
-        let value = |what: &str, v: &ValueMatch| {
-            let not = if v.invert { "not " } else { "" };
-            match v.kind {
-                MatchKind::Present => format!("{what} {} {not}present", v.name),
-                k => format!("{what} {} {not}{} {}", v.name, k.as_str(), crate::json::quote(&v.value)),
-            }
-        };
-        parts.extend(self.headers.iter().map(|h| value("header", h)));
-        parts.extend(self.query.iter().map(|q| value("query", q)));
+        parts.extend(self.headers.iter().map(|h| h.describe("header")));
+        parts.extend(self.query.iter().map(|q| q.describe("query")));
         if !self.methods.is_empty() {
             parts.push(self.methods.join("|"));
         }
