@@ -13,7 +13,9 @@ FLOOR and FLOOR_MODULE=path/to/libmeshgate_dynmod_bench_floor.so); SHAPE `marked
 (the bootstrap as `meshgate envoy` writes it: the plan's connection_headers, the SNI header
 mutation) or `props` (without them: the filter reads the SNI and the peer as properties, as
 before connection_headers). CACHE_SIM=1 adds callgrind's cache simulation and prints cache misses
-per request. Numbers, not assertions; nothing here is run by the tests."""
+per request. KIND=terminating-tcp measures the L4 path instead (a new mTLS connection per request,
+the L4 intentions; shape `marked` only, meaning as generated; REQUESTS=300 is plenty there: every
+request is a TLS handshake). Numbers, not assertions; nothing here is run by the tests."""
 import copy, json, os, re, subprocess, sys, tempfile, time, http.client, glob
 root = sys.argv[1]
 sys.path.insert(0, os.path.join(root, "bench"))
@@ -21,6 +23,10 @@ import bench
 envoy, cli, wasm, module = sys.argv[2:6]
 variants = sys.argv[6].split(",") if len(sys.argv) > 6 else ["wasm-marked", "wasm-props", "module-marked", "module-props"]
 N_REQ = int(os.environ.get("REQUESTS", "1000"))
+KIND = os.environ.get("KIND", "terminating")
+if KIND not in ("terminating", "terminating-tcp"):
+    raise SystemExit(f"KIND={KIND}: terminating or terminating-tcp")
+TCP = KIND == "terminating-tcp"
 work = tempfile.mkdtemp(prefix="xfcc-measure-")
 certs = f"{work}/certs"
 subprocess.run([cli, "ca", "create", "--dir", certs], check=True, capture_output=True)
@@ -33,9 +39,9 @@ json.dump(bench.backend_config(badmin, bport), open(f"{work}/backend.json", "w")
 bench.start_envoy(envoy, f"{work}/backend.json", f"{work}/backend.log", badmin, 60)
 d = f"{work}/n10"; os.makedirs(d)
 gw, gwadmin = bench.free_port(), bench.free_port()
-bench.write_consul_config(d, 10, bport, gw, "terminating")
-bench.meshgate_envoy(a, d, "terminating", "tgw", gwadmin, certs, f"{d}/wasm.json")
-bench.meshgate_envoy(a, d, "terminating", "tgw", gwadmin, certs, f"{d}/module.json", host="dynamic-module")
+bench.write_consul_config(d, 10, bport, gw, KIND)
+bench.meshgate_envoy(a, d, KIND, "tgw", gwadmin, certs, f"{d}/wasm.json")
+bench.meshgate_envoy(a, d, KIND, "tgw", gwadmin, certs, f"{d}/module.json", host="dynamic-module")
 
 def unmark(cfg):
     """Before this change: no connection_headers in the plan, no SNI header mutation or strip."""
@@ -68,7 +74,7 @@ def dump_total(path):
 
 front_port, front_admin = bench.free_port(), bench.free_port()
 sni = json.load(open(f"{d}/wasm.json"))["static_resources"]["listeners"][0]["filter_chains"][0]["filter_chain_match"]["server_names"][0]
-json.dump(bench.tls_client_config(front_admin, [{"name": "gw", "listen": front_port, "gw": gw, "cert": "client"}], sni, certs, False),
+json.dump(bench.tls_client_config(front_admin, [{"name": "gw", "listen": front_port, "gw": gw, "cert": "client"}], sni, certs, TCP),
           open(f"{d}/front.json", "w"))
 bench.start_envoy(envoy, f"{d}/front.json", f"{d}/front.log", front_admin, 60)
 
@@ -86,7 +92,7 @@ floor = os.environ.get("FLOOR")
 if floor:
     ports = {v: {"gw": gw, "admin": gwadmin} for v in bench.VARIANTS}
     floor_module = os.environ.get("FLOOR_MODULE")
-    derived = bench.derive_configs(f"{d}/wasm.json", 10, ports, "terminating", floor,
+    derived = bench.derive_configs(f"{d}/wasm.json", 10, ports, KIND, floor,
                                    f"{d}/module.json" if floor_module else None, floor_module)
     for v, name in (("none", "none"), ("floor-wasm", "floor"), ("rbac", "rbac"), ("floor-module", "modfloor")):
         if v in derived:
@@ -94,11 +100,14 @@ if floor:
 for v in variants:
     host, shape = v.split("-")
     cfg = json.load(open(f"{d}/{host}.json"))
+    if TCP and shape != "marked":
+        raise SystemExit(f"{v}: the L4 path has shape `marked` only")
     if shape == "props":
         cfg = unmark(cfg)
     s = json.dumps(cfg)
-    assert ("connection_headers" in s) == (shape == "marked" and host in ("wasm", "module", "modfloor")), v
-    assert ("early_header_mutation" in s) == (shape == "marked"), v
+    if not TCP:
+        assert ("connection_headers" in s) == (shape == "marked" and host in ("wasm", "module", "modfloor")), v
+        assert ("early_header_mutation" in s) == (shape == "marked"), v
     path = f"{d}/{v}.json"; json.dump(cfg, open(path, "w"))
     out = f"{d}/cg-{v}"
     cache = ["--cache-sim=yes"] if os.environ.get("CACHE_SIM") == "1" else []

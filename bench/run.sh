@@ -6,14 +6,16 @@
 #
 # usage: bench/run.sh [--quick] [--gateway terminating|ingress|terminating-tcp] [--sizes 10,1000,10000]
 #                     [--seconds S] [--rounds R] [--connections C] [--out DIR] [--no-ecds]
-#                     [--deny-sizes 10000] [--no-deny] [--no-module]
-#   --quick   smoke check for CI: N=10, 1 round of 5 s (deny flood 2 s); fails unless every variant
+#                     [--deny-sizes 10000] [--no-deny] [--no-module] [--no-pin] [--keep-processes]
+#   --quick   smoke check for CI: N=10, 2 rounds of 3 s (deny flood 2 s); fails unless every variant
 #             and the deny flood produced numbers (never asserts a speed); writes to a temporary
 #             directory unless --out is given.
 #   default   N=10,1000,10000, 3 rounds of 10 s per variant, the deny flood at N=10000 (terminating
 #             paths); writes bench/results/.
 #   --deny-sizes LIST  the N (of --sizes) at which the deny flood runs; --no-deny skips it.
 #   --no-module        no dynamic-module column (and no module build).
+#   --no-pin           do not pin the measured gateways alone on the last CPU (the load on the others).
+#   --keep-processes   one gateway process per variant for all rounds (default: a fresh one each round).
 # Env: MESHGATE_FILTER_WASM=PATH measures that filter.wasm instead of building one (MESHGATE_FLOOR_WASM
 # the same for the wasm floor, MESHGATE_DYNAMIC_MODULE for libmeshgate_dynmod.so (MESHGATE_FLOOR_MODULE
 # for its bench-floor build), MESHGATE_CLI for the

@@ -302,8 +302,8 @@ step_demo_check() {
 
 # ------------------------------------------------------------------------------ benchmark smoke
 
-# The benchmark harness end to end (bench/run.sh --quick, bench/README.md): N = 10, one round of a
-# few seconds per variant, on the HTTP path (no filter, wasm floor, native RBAC, filter.wasm, the
+# The benchmark harness end to end (bench/run.sh --quick, bench/README.md): N = 10, two rounds of a
+# few seconds per variant (the second on fresh processes), on the HTTP path (no filter, wasm floor, native RBAC, filter.wasm, the
 # dynamic module), the L4 path (--gateway terminating-tcp) and the ingress path (--gateway ingress:
 # mTLS as the gateway's identity to a Connect-native backend), each with the ECDS plan reload; on the
 # two terminating paths also the deny flood (a source in no intention, 2 s per enforcing variant). It
@@ -313,6 +313,7 @@ step_bench_quick() {
     setup_envoy
     [ -f "$filter_wasm" ] || fail "no $filter_wasm: the filter.wasm build step must run first"
     [ -f "$dynmod_so" ] || fail "no $dynmod_so: the dynamic module build step must run first"
+    python3 bench/test_bench.py  # the harness's arithmetic (the throughput-adjusted estimate)
     local kind
     for kind in terminating terminating-tcp ingress; do
         CARGO_TARGET_DIR="$TARGET_DIR" MESHGATE_FILTER_WASM="$filter_wasm" MESHGATE_DYNAMIC_MODULE="$dynmod_so" \

@@ -154,22 +154,11 @@ impl Meta {
     }
 }
 
-/// Does a written key name this field? ASCII letters in any case, `_` and `-` ignored; no
-/// allocation (called for every key against every field while decoding). Field names are ASCII,
-/// so case is folded for ASCII only: a non-ASCII character matches only itself (not the Kelvin
-/// sign for `k`, as Go's Unicode folding would; no Consul key is spelled that way).
+/// Does a written key name this field ([`crate::syntax::key_chars`]: any ASCII case, `_` and `-`
+/// ignored)? No allocation: called for every key against every field while decoding.
 pub fn key_matches(written: &str, field: &str) -> bool {
     let field = field.strip_prefix("r#").unwrap_or(field);
-    let skip = |b: &&u8| **b != b'_' && **b != b'-';
-    let mut a = written.as_bytes().iter().filter(skip);
-    let mut b = field.as_bytes().iter().filter(skip);
-    loop {
-        match (a.next(), b.next()) {
-            (None, None) => return true,
-            (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => {}
-            _ => return false,
-        }
-    }
+    crate::syntax::key_chars(written).eq(crate::syntax::key_chars(field))
 }
 
 /// The entries of an object, also accepting a one-element list holding an object.

@@ -1,7 +1,6 @@
 use super::*;
 use crate::json::json;
 use crate::settings::Settings;
-use crate::workspace::InputFile;
 
 const WS: &str = r#"
 service { name = "mesh-gateway" kind = "mesh-gateway" address = "127.0.0.1" port = 8443 }
@@ -51,9 +50,7 @@ Services = [{ Name = "billing", CAFile = "/etc/billing-ca.pem", SNI = "billing.e
 "#;
 
 fn compiled() -> (Workspace, Compiled) {
-    let files = WS.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));
-    let ws = Workspace::load(files);
-    assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
+    let ws = crate::plan::gateways::testing::workspace(WS);
     let c = crate::plan::compile(&ws, &Settings::default()).unwrap();
     (ws, c)
 }
@@ -74,8 +71,7 @@ fn opts(ecds: Option<&str>) -> Options {
 /// The ingress gateway with one service on its http listener (web: one cluster, no policy).
 fn one_service_ingress(ecds: Option<&str>) -> (Generated, Value) {
     let text = WS.replace(r#"Services = [{ Name = "web" }, { Name = "api" }]"#, r#"Services = [{ Name = "web" }]"#);
-    let files = text.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));
-    let ws = Workspace::load(files);
+    let ws = crate::plan::gateways::testing::workspace(&text);
     let c = crate::plan::compile(&ws, &Settings::default()).unwrap();
     let g = generate(&ws, &c, "ingress", &opts(ecds)).unwrap();
     let v: Value = serde_json::from_str(&g.bootstrap).unwrap();
@@ -317,8 +313,7 @@ fn the_dynamic_module_host_gets_the_same_plan_in_its_filters() {
 #[test]
 fn terminated_http_chains_strip_the_client_certificate_header_and_say_so_in_the_plan() {
     let text = format!("{WS}---\nKind = \"service-defaults\"\nName = \"billing\"\nProtocol = \"http\"\n");
-    let files = text.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));
-    let ws = Workspace::load(files);
+    let ws = crate::plan::gateways::testing::workspace(&text);
     let c = crate::plan::compile(&ws, &Settings::default()).unwrap();
     let td = crate::settings::DEFAULT_TRUST_DOMAIN;
     let billing = format!("billing.default.dc1.internal.{td}");

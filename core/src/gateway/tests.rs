@@ -722,11 +722,7 @@ fn sidecar_gateway_plan(selector: &str) -> crate::plan::gateways::GatewayPlan {
         ..crate::settings::Settings::default()
     };
     settings.peer_trust_domains.insert("partner".into(), "partner.consul".into());
-    let files =
-        SIDECARS.split("\n---\n").enumerate().map(|(i, t)| crate::workspace::InputFile::new(format!("{i}.hcl"), t));
-    let ws = crate::workspace::Workspace::load(files);
-    assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
-    let c = crate::plan::compile(&ws, &settings).expect("compile");
+    let c = crate::plan::gateways::testing::compiled_with(SIDECARS, &settings);
     crate::plan::gateways::sidecar_plan(&c, selector).expect("sidecar plan")
 }
 

@@ -352,12 +352,9 @@ fn check_distinct(endpoints: &[ConnectEndpoint], ws: &Workspace, cx: &mut Cx) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workspace::InputFile;
 
     fn endpoints(text: &str) -> (Vec<ConnectEndpoint>, Vec<Diagnostic>) {
-        let files = text.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));
-        let ws = Workspace::load(files);
-        assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
+        let ws = crate::plan::gateways::testing::workspace(text);
         let mut cx = Cx::new();
         (connect_endpoints(&ws, &Settings::default(), &mut cx), cx.diags)
     }

@@ -106,7 +106,15 @@ pub fn quoted_char(c: char) -> String {
 /// Consul matches keys case-insensitively and accepts snake_case aliases of CamelCase keys:
 /// `PathPrefix`, `pathprefix` and `path_prefix` all name the same field.
 pub fn normalize_key(key: &str) -> String {
-    key.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect()
+    key_chars(key).collect()
+}
+
+/// The characters a key compares by ([`normalize_key`] without the allocation): `_` and `-`
+/// dropped, ASCII letters lowercased. Case is folded for ASCII only: a non-ASCII character
+/// matches only itself (not the Kelvin sign for `k`, as Go's Unicode folding would; no Consul key
+/// is spelled that way).
+pub fn key_chars(key: &str) -> impl Iterator<Item = char> + '_ {
+    key.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

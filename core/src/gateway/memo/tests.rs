@@ -48,11 +48,7 @@ fn index_of(connection_headers: bool, audit: bool, files_only: bool) -> GatewayI
     } else {
         WS.to_string()
     };
-    let files =
-        ws_text.split("\n---\n").enumerate().map(|(i, t)| crate::workspace::InputFile::new(format!("{i}.hcl"), t));
-    let ws = crate::workspace::Workspace::load(files);
-    assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
-    let c = crate::plan::compile(&ws, &settings).expect("compile");
+    let c = crate::plan::gateways::testing::compiled_with(&ws_text, &settings);
     let mut plan = gateway_plan(&c, "tgw").expect("gateway plan");
     crate::envoy::traffic::mark_direct_routes(&mut plan, connection_headers);
     GatewayIndex::new(&plan).expect("index")

@@ -516,10 +516,7 @@ service { name = "mesh-gateway" kind = "mesh-gateway" address = "10.0.1.1" port 
 ---
 service { name = "mesh-gateway-ap2" kind = "mesh-gateway" partition = "ap2" address = "10.0.3.1" port = 8443 }
 "#;
-        let files =
-            text.split("\n---\n").enumerate().map(|(i, t)| crate::workspace::InputFile::new(format!("{i}.hcl"), t));
-        let ws = crate::workspace::Workspace::load(files);
-        assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
+        let ws = crate::plan::gateways::testing::workspace(text);
         let c = crate::plan::compile(&ws, &crate::settings::Settings::default()).expect("compile");
         let (g, t) = sidecar_of(&c.plan, "web");
         let dialer = Dialer::new(&ws, &c.plan);
@@ -546,11 +543,7 @@ service { name = "mesh-gateway-ap2" kind = "mesh-gateway" partition = "ap2" addr
                 ca_file: String::new(),
             },
         );
-        let files = DATA_PLANE
-            .split("\n---\n")
-            .enumerate()
-            .map(|(i, t)| crate::workspace::InputFile::new(format!("{i}.hcl"), t));
-        let ws = crate::workspace::Workspace::load(files);
+        let ws = crate::plan::gateways::testing::workspace(DATA_PLANE);
         let c = crate::plan::compile(&ws, &settings).expect("compile");
         let (g, t) = sidecar_of(&c.plan, "web");
         let dialer = Dialer::new(&ws, &c.plan);

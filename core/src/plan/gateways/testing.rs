@@ -46,12 +46,22 @@ Rules = [{ Services = [{ Name = "web" }] }]
 
 /// One file per part: `text` is split at lines holding `---`; part n is file `n.hcl`.
 pub fn compiled(text: &str) -> Compiled {
+    compiled_with(text, &Settings::default())
+}
+
+/// [`compiled`] under other settings.
+pub fn compiled_with(text: &str, settings: &Settings) -> Compiled {
+    let c = crate::plan::compile(&workspace(text), settings).expect("compile");
+    assert!(!c.diagnostics.iter().any(|d| d.is_error()), "{:?}", c.diagnostics);
+    c
+}
+
+/// The workspace of `text`, one file per part as in [`compiled`]; it must load without errors.
+pub fn workspace(text: &str) -> Workspace {
     let files = text.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));
     let ws = Workspace::load(files);
     assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
-    let c = crate::plan::compile(&ws, &Settings::default()).expect("compile");
-    assert!(!c.diagnostics.iter().any(|d| d.is_error()), "{:?}", c.diagnostics);
-    c
+    ws
 }
 
 pub fn compile(text: &str) -> Plan {

@@ -535,7 +535,6 @@ mod tests {
     use super::super::testing::FULL;
     use super::*;
     use crate::settings::Settings;
-    use crate::workspace::{InputFile, Workspace};
 
     #[test]
     fn percentages_have_at_most_two_decimals() {
@@ -547,9 +546,7 @@ mod tests {
 
     /// `meshgate routes` of a workspace written as parts split at `---` lines.
     fn routes_text(parts: &str) -> String {
-        let files = parts.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));
-        let ws = Workspace::load(files);
-        assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
+        let ws = crate::plan::gateways::testing::workspace(parts);
         let c = crate::plan::compile(&ws, &Settings::default()).expect("compile");
         let dialer = Dialer::new(&ws, &c.plan);
         render(c.plan.gateways.iter().chain(&c.plan.sidecars), &dialer, &c.plan.settings.trust_domain)

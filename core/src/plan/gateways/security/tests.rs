@@ -7,7 +7,6 @@ use crate::plan::dial::Dialer;
 use crate::plan::gateways::testing::API_GATEWAY_TLS;
 use crate::plan::gateways::{GatewayRoutes, RouteTable};
 use crate::settings::Settings;
-use crate::workspace::{InputFile, Workspace};
 
 const SERVICES: &str = r#"
 service { name = "ingress" kind = "ingress-gateway" address = "127.0.0.1" port = 8443 }
@@ -26,9 +25,7 @@ Config { protocol = "http" }
 /// Every listener's TLS lines (by port), and every route's JWT lines, of gateway `name`.
 fn lines(extra: &str, name: &str) -> (Vec<(u16, Vec<String>)>, Vec<String>) {
     let text = format!("{SERVICES}\n---\n{extra}");
-    let files = text.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));
-    let ws = Workspace::load(files);
-    assert!(!ws.has_errors(), "{:?}", ws.resolved_diagnostics());
+    let ws = crate::plan::gateways::testing::workspace(&text);
     let c = crate::plan::compile(&ws, &Settings::default()).expect("compile");
     let dialer = Dialer::new(&ws, &c.plan);
     let security = dialer.security();
