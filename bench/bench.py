@@ -373,8 +373,8 @@ def http_get(url, headers=None, timeout=5.0):
         return None, ""
 
 
-# --pin: the measured gateways run alone on the last CPU; wrk, the TLS originator and the backend
-# share the others. (CPU sets, or None when not pinning.)
+# Pinning (unless --no-pin): the measured gateways run alone on the last CPU; wrk, the TLS
+# originator and the backend share the others. (CPU sets, or None when not pinning.)
 PIN = {"gateway": None, "load": None}
 
 
@@ -771,7 +771,12 @@ def markdown(meta, results):
         + (f", libmeshgate_dynmod.so {meta['module_bytes']} bytes (`meshgate envoy --host dynamic-module`)"
            if meta.get("module_bytes") else "") + "; "
         f"wrk -t1 -c{meta['connections']} -d{meta['seconds']}s --latency, {meta['rounds']} rounds, variants "
-        "interleaved (order rotated each round); medians over rounds, (min–max).",
+        "interleaved (order rotated each round)"
+        + ({True: "; the gateways pinned alone on one CPU, the load on the others", False: "; not pinned"}
+           .get(meta.get("pinned"), ""))
+        + ({True: "; a fresh gateway process each round", False: "; one gateway process per variant for all rounds"}
+           .get(meta.get("fresh_processes"), ""))
+        + "; medians over rounds, (min–max).",
         ("- CPU/req: gateway Envoy utime+stime delta / connections the gateway's listener accepted "
          "(`listener.bench.downstream_cx_total`; one request per connection). " if tcp else
          "- CPU/req: gateway Envoy utime+stime delta / requests Envoy counted (`http.bench.downstream_rq_total`). ")
@@ -1149,6 +1154,7 @@ def main():
         "deny_sizes": sorted(n for n in deny_sizes if n in sizes) if has_deny_flood(kind) else [],
         "deny_seconds": deny_seconds,
         "connections": a.connections, "seconds": a.seconds, "rounds": a.rounds,
+        "pinned": a.pin, "fresh_processes": a.fresh,
         "ecds": a.ecds,
         "notes": [],
         "kind": kind,
@@ -1250,7 +1256,7 @@ def main():
                         info[v]["proc"], _ = start_envoy(a.envoy, f"{d}/{v}.json", f"{d}/{v}.round{rnd + 1}.log",
                                                          ports[v]["admin"], 600, role="gateway")
                         # The originator's pooled connections to the old process fail once each.
-                        for attempt in range(20):
+                        for _ in range(20):
                             st, _ = http_get(f"http://127.0.0.1:{ports[v]['listen']}{PATH}",
                                              {"Host": HOST, SPIFFE_HEADER: SOURCE_ID}, timeout=120)
                             if st == 200:
