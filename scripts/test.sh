@@ -118,6 +118,10 @@ on_exit() {
     fi
 }
 trap on_exit EXIT
+# A signal must end in a failure: without these, the EXIT trap would see the last command's status
+# and could print "all checks OK" for a run that was killed part way.
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 # -------------------------------------------------------------------------------- prerequisites
 
