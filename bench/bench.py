@@ -408,12 +408,13 @@ CONFIGURED = re.compile(r"meshgate configured .*?plan_hash=(\S+) .*?load_ms=(\S+
 
 
 def plan_loads(log_path):
-    """The filter's own report of each on_configure (one per VM and plan): [{hash, load_ms, memory_mb}]."""
+    """The filter's own report of each plan it parsed (one per VM and plan): [{hash, load_ms, memory_mb}].
+    A configuration that took the index another one in its VM had parsed (`plan=shared`) loads nothing."""
     out = []
     with open(log_path, errors="replace") as f:
         for line in f:
             m = CONFIGURED.search(line)
-            if m:
+            if m and " plan=shared" not in line:
                 num = lambda x: float(x) if x not in ("-", "") else None
                 out.append({"hash": m.group(1), "load_ms": num(m.group(2)), "memory_mb": num(m.group(3))})
     return out

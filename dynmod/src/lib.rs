@@ -41,6 +41,8 @@ const BENCH_FLOOR: bool = cfg!(feature = "bench-floor");
 #[derive(Debug)]
 pub struct FilterConfig {
     kind: FilterKind,
+    /// The filter chain's server name, from `filter_name` (see [`Root::chain`]).
+    chain: Option<Arc<[u8]>>,
     state: Option<Arc<Configured>>,
 }
 
@@ -77,7 +79,7 @@ impl FilterConfig {
             let slot = &mut s[kind_slot(self.kind)];
             slot.get_or_insert_with(|| Shared::new(clock_seed())).clone()
         });
-        Root::serving(self.kind, self.state.clone(), shared)
+        Root::serving(self.kind, self.chain.clone(), self.state.clone(), shared)
     }
 }
 
@@ -139,7 +141,7 @@ fn config_new(envoy: Ptr, name: EnvoyBuffer, config: EnvoyBuffer, network: bool)
         return std::ptr::null();
     }
     let state = root.configured();
-    Box::into_raw(Box::new(FilterConfig { kind: root.kind, state })) as *const c_void
+    Box::into_raw(Box::new(FilterConfig { kind: root.kind, chain: root.chain, state })) as *const c_void
 }
 
 /// # Safety

@@ -540,6 +540,36 @@ fn a_terminating_tcp_service_is_decided_on_the_first_bytes() {
 }
 
 #[test]
+fn a_chain_filter_name_decides_for_its_server_name_and_sets_no_cluster() {
+    let ws_tcp = WS.replace("Protocol = \"http\"", "Protocol = \"tcp\"");
+    let files = ws_tcp.split("\n---\n").enumerate().map(|(i, t)| InputFile::new(format!("{i}.hcl"), t));
+    let c = meshgate_core::plan::compile(&Workspace::load(files), &Settings::default()).unwrap();
+    let mut plan = gateway_plan(&c, "tgw").unwrap();
+    meshgate_core::envoy::traffic::mark_direct_routes(&mut plan, true);
+    let plan = serde_json::to_string(&plan).unwrap();
+    let billing = format!("billing.default.dc1.internal.{TD}");
+    let cfg = config(&meshgate_core::envoy::chain_root_id(&billing), &plan, true);
+    assert!(!cfg.is_null(), "{:?}", fake(|f| f.logs.clone()));
+    let connect = |peer: &str| {
+        fake(|f| {
+            // Whatever the connection's name: the chain's is the one decided on.
+            f.server_name = b"other.example".to_vec();
+            f.uri_sans = vec![peer.as_bytes().to_vec()];
+            f.filter_state.clear();
+            f.closed = false;
+        });
+        let filter = envoy_dynamic_module_on_network_filter_new(cfg, envoy_ptr());
+        assert_eq!(envoy_dynamic_module_on_network_filter_new_connection(envoy_ptr(), filter), abi::NETWORK_CONTINUE);
+        let status = envoy_dynamic_module_on_network_filter_read(envoy_ptr(), filter, 5, false);
+        envoy_dynamic_module_on_network_filter_destroy(filter);
+        (status, fake(|f| (f.closed, f.filter_state.is_empty())))
+    };
+    assert_eq!(connect(&spiffe("web")), (abi::NETWORK_CONTINUE, (false, true)));
+    assert_eq!(connect(&spiffe("api")), (abi::NETWORK_STOP_ITERATION, (true, true)));
+    envoy_dynamic_module_on_network_filter_config_destroy(cfg);
+}
+
+#[test]
 fn a_panic_never_crosses_the_boundary_and_fails_closed() {
     let status = guard("test", || -> u32 { panic!("boom") }, || http_failed(envoy_ptr()));
     assert_eq!(status, abi::HEADERS_STOP_ITERATION);

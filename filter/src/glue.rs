@@ -16,11 +16,13 @@ use meshgate_core::gateway::{
 use meshgate_core::plan::gateways::{GatewayKind, HeaderModifiers};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 
-/// The `root_id` (in Envoy's `PluginConfig`) that selects the L4 network filter (TCP stream
-/// contexts). Any other `root_id`, including none, selects the HTTP filter.
-pub const NETWORK_ROOT_ID: &str = "meshgate_network";
+/// The `root_id`s (in Envoy's `PluginConfig`; a dynamic module's `filter_name`): the L4 network
+/// filter (TCP stream contexts), also as [`CHAIN_ROOT_ID_PREFIX`]`<server name>` on a filter
+/// chain that routes by itself; the health listener's filters (see `meshgate envoy
+/// --health-port`). Any other `root_id`, including none, selects the HTTP filter.
+pub use meshgate_core::envoy::{CHAIN_ROOT_ID_PREFIX, HEALTH_HTTP_ROOT_ID, HEALTH_NETWORK_ROOT_ID, NETWORK_ROOT_ID};
 
 /// The filter-state key tcp_proxy reads its cluster from.
 pub const TCP_PROXY_CLUSTER: &str = "envoy.tcp_proxy.cluster";
@@ -31,10 +33,6 @@ pub enum Verdict {
     Continue,
     Pause,
 }
-
-/// The `root_id`s of the health listener's filters (see `meshgate envoy --health-port`).
-pub const HEALTH_NETWORK_ROOT_ID: &str = "meshgate_health_network";
-pub const HEALTH_HTTP_ROOT_ID: &str = "meshgate_health_http";
 
 /// Which filter a plugin is, from its `root_id`: the gateway's network or HTTP filter, or a
 /// health filter that shares its VM and answers whether that VM holds a plan.
@@ -49,7 +47,7 @@ pub enum FilterKind {
 impl FilterKind {
     pub fn of_root_id(root_id: &[u8]) -> FilterKind {
         match root_id {
-            r if r == NETWORK_ROOT_ID.as_bytes() => FilterKind::Network,
+            r if r == NETWORK_ROOT_ID.as_bytes() || chain_of_root_id(r).is_some() => FilterKind::Network,
             r if r == HEALTH_NETWORK_ROOT_ID.as_bytes() => FilterKind::HealthNetwork,
             r if r == HEALTH_HTTP_ROOT_ID.as_bytes() => FilterKind::HealthHttp,
             _ => FilterKind::Http,
@@ -73,6 +71,11 @@ impl FilterKind {
             FilterKind::HealthHttp => "health-http",
         }
     }
+}
+
+/// The server name a chain's `root_id` names ([`meshgate_core::envoy::chain_root_id`]).
+pub fn chain_of_root_id(root_id: &[u8]) -> Option<&[u8]> {
+    root_id.strip_prefix(CHAIN_ROOT_ID_PREFIX.as_bytes())
 }
 
 /// The counters and the histogram, `meshgate.<gateway>.<name>` (Envoy shows them as
@@ -125,8 +128,29 @@ impl Metrics {
 /// One accepted configuration: the indexed plan and its metrics.
 #[derive(Debug)]
 pub struct Configured {
-    pub index: GatewayIndex,
+    pub index: Arc<GatewayIndex>,
     pub metrics: Metrics,
+}
+
+/// The plans this VM (a Wasm VM; Envoy's process for the dynamic module) holds, by content hash.
+/// Every filter chain of a terminating gateway has a root of its own ([`chain_of_root_id`]), and
+/// the health filters too, all with the same plan: the first to load it indexes it, the others
+/// share that index instead of holding a copy each. Weak: a plan no root serves any more is
+/// freed.
+static PLANS: Mutex<Vec<Weak<GatewayIndex>>> = Mutex::new(Vec::new());
+
+/// The index of this plan: one this VM holds already (`true`), or newly parsed and indexed.
+fn shared_index(config: Vec<u8>) -> Result<(Arc<GatewayIndex>, bool), meshgate_core::gateway::Error> {
+    let hash = GatewayIndex::hash_of(&config);
+    // A panic while the lock was held left nothing half-written: the list only gains whole entries.
+    let mut plans = PLANS.lock().unwrap_or_else(PoisonError::into_inner);
+    plans.retain(|p| p.strong_count() > 0);
+    if let Some(index) = plans.iter().filter_map(Weak::upgrade).find(|i| i.hash() == hash) {
+        return Ok((index, true));
+    }
+    let index = Arc::new(GatewayIndex::from_json_owned(config)?);
+    plans.push(Arc::downgrade(&index));
+    Ok((index, false))
 }
 
 /// What a root's filters share: the random state for weighted targets, the count of decisions
@@ -158,13 +182,16 @@ impl Shared {
 #[derive(Debug)]
 pub struct Root {
     pub kind: FilterKind,
+    /// The server name of the filter chain this network filter serves, from its `root_id`
+    /// ([`chain_of_root_id`]): read instead of the connection's.
+    pub chain: Option<Arc<[u8]>>,
     state: Option<Arc<Configured>>,
     shared: Rc<Shared>,
 }
 
 impl Default for Root {
     fn default() -> Self {
-        Root { kind: FilterKind::Http, state: None, shared: Shared::new(0x9e37_79b9_7f4a_7c15) }
+        Root { kind: FilterKind::Http, chain: None, state: None, shared: Shared::new(0x9e37_79b9_7f4a_7c15) }
     }
 }
 
@@ -179,9 +206,15 @@ impl Root {
         self.state.clone()
     }
 
-    /// A root serving a plan another root accepted, with this thread's [`Shared`] state.
-    pub fn serving(kind: FilterKind, state: Option<Arc<Configured>>, shared: Rc<Shared>) -> Root {
-        Root { kind, state, shared }
+    /// A root serving a plan another root accepted (of this kind, on this chain), with this
+    /// thread's [`Shared`] state.
+    pub fn serving(
+        kind: FilterKind,
+        chain: Option<Arc<[u8]>>,
+        state: Option<Arc<Configured>>,
+        shared: Rc<Shared>,
+    ) -> Root {
+        Root { kind, chain, state, shared }
     }
 
     /// `on_configure`: parses and indexes the GatewayPlan. Pure and idempotent (Envoy runs it on
@@ -189,6 +222,7 @@ impl Root {
     /// stays in force and the host is told `false` (Envoy then rejects the configuration).
     pub fn configure<H: Host>(&mut self, host: &H, root_id: &[u8]) -> bool {
         self.kind = FilterKind::of_root_id(root_id);
+        self.chain = chain_of_root_id(root_id).map(Arc::from);
         let started = host.now_nanos().ok();
         let config = match host.plugin_configuration() {
             Ok(Some(c)) => c,
@@ -201,8 +235,8 @@ impl Root {
                 return false;
             }
         };
-        let index = match GatewayIndex::from_json_owned(config) {
-            Ok(index) => index,
+        let (index, shared) = match shared_index(config) {
+            Ok(loaded) => loaded,
             Err(e) => {
                 write(host, &verdict::host_error_line("rejected the gateway plan", &e));
                 return false;
@@ -225,7 +259,7 @@ impl Root {
         }
         let load_ms = started.zip(ended).map(|(t0, t1)| t1.saturating_sub(t0) as f64 / 1e6);
         let memory_mb = host.memory_bytes().map(|b| b as f64 / 1_048_576.0);
-        write(host, &index.configured_line(self.kind.as_str(), load_ms, memory_mb));
+        write(host, &index.configured_line(self.kind.as_str(), load_ms, memory_mb, shared));
         self.state = Some(Arc::new(Configured { index, metrics }));
         true
     }
@@ -234,6 +268,7 @@ impl Root {
         StreamFilter {
             state: self.state.clone(),
             shared: self.shared.clone(),
+            chain: self.chain.clone(),
             server_name: Vec::new(),
             decided: false,
             health: self.kind.is_health(),
@@ -329,7 +364,9 @@ const PEER_URI_SAN: [&str; 2] = ["connection", "uri_san_peer_certificate"];
 pub struct StreamFilter {
     state: Option<Arc<Configured>>,
     shared: Rc<Shared>,
-    /// The server name, kept from `on_new_connection` for the peer check.
+    /// The chain's server name ([`Root::chain`]), which the connection's is not read instead of.
+    chain: Option<Arc<[u8]>>,
+    /// The server name read in `on_new_connection`, kept for the peer check.
     server_name: Vec<u8>,
     decided: bool,
     /// A health filter: lets the connection through while the VM holds a plan.
@@ -355,7 +392,7 @@ impl StreamFilter {
         let started = start_timer(host, &state, &self.shared);
         let verdict = match self.read_connection(host, &state) {
             Ok(port) => state.index.decide_connection(
-                &self.server_name,
+                self.server_name(),
                 port,
                 next_random(&self.shared.rng),
                 &mut may_log(host, &self.shared),
@@ -375,6 +412,9 @@ impl StreamFilter {
                 Ok(bytes) => Ok(bytes.as_deref().and_then(port_of)),
                 Err(e) => Err(ConnVerdict::host_failure("cannot read destination.port", &e)),
             };
+        }
+        if self.chain.is_some() {
+            return Ok(None);
         }
         match read(host, &SERVER_NAME) {
             Ok(name) => {
@@ -412,10 +452,15 @@ impl StreamFilter {
                 None
             }
         };
-        let verdict = state.index.decide_peer(&self.server_name, peer.as_deref(), &mut may_log(host, &self.shared));
+        let verdict = state.index.decide_peer(self.server_name(), peer.as_deref(), &mut may_log(host, &self.shared));
         let result = self.act(host, Some(&state), verdict);
         stop_timer(host, &state, started);
         result
+    }
+
+    /// The chain's server name, or the one read from the connection.
+    fn server_name(&self) -> &[u8] {
+        self.chain.as_deref().unwrap_or(&self.server_name)
     }
 
     fn act<H: Host>(&mut self, host: &H, state: Option<&Configured>, v: ConnVerdict<'_>) -> Verdict {
@@ -431,6 +476,10 @@ impl StreamFilter {
                     return Verdict::Continue;
                 }
                 self.decided = !authorize;
+                Verdict::Continue
+            }
+            ConnAction::Authorize => {
+                self.decided = false;
                 Verdict::Continue
             }
             ConnAction::Continue => Verdict::Continue,

@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     // The index accepted the bytes, so they are a GatewayPlan: read it to know what to ask.
     let plan: GatewayPlan = serde_json::from_slice(data).expect("an indexed plan is a GatewayPlan");
     let mut may_log = |_| true;
-    common::check_log(&index.configured_line("http", Some(1.0), None));
+    common::check_log(&index.configured_line("http", Some(1.0), None, false));
 
     let mut names: Vec<String> = vec![String::new(), "unknown.example.com".into(), "..".into()];
     let mut hosts: Vec<(Option<u16>, String, String)> = vec![(None, "example.com".into(), "/".into())];

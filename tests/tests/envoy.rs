@@ -207,49 +207,91 @@ Name = "billing"
 Sources = [{ Name = "web", Action = "allow" }, { Name = "*", Action = "deny" }]
 "#;
 
+/// Two tcp services behind one terminating gateway, each with its own intentions: billing admits
+/// web, ledger admits api. Without ECDS each service's filter chain routes by itself (its
+/// tcp_proxy names the cluster, its filter's root_id the chain's server name); with ECDS the
+/// filter reads the server name and sets the cluster. Both decide alike.
+const TERMINATING_TWO: &str = r#"
+service { name = "tgw" kind = "terminating-gateway" address = "127.0.0.1" port = {{TGW}} }
+---
+service { name = "billing" address = "127.0.0.1" port = {{BILLING}} }
+---
+service { name = "ledger" address = "127.0.0.1" port = {{LEDGER}} }
+---
+Kind = "terminating-gateway"
+Name = "tgw"
+Services = [{ Name = "billing" }, { Name = "ledger" }]
+---
+Kind = "service-intentions"
+Name = "billing"
+Sources = [{ Name = "web", Action = "allow" }, { Name = "*", Action = "deny" }]
+---
+Kind = "service-intentions"
+Name = "ledger"
+Sources = [{ Name = "api", Action = "allow" }, { Name = "*", Action = "deny" }]
+"#;
+
 #[test]
 #[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
 fn terminating_gateway_enforces_intentions_on_spiffe_ids() {
-    let dir = scratch_dir("terminating");
-    let ports = Ports::new(&["TGW", "BILLING"]);
-    let (ws, c) = load(&ports.fill(TERMINATING), &Settings::default());
-    let certs = dir.join("certs");
-    let ca = Ca::create(&certs, "test CA").unwrap();
-    let id = |svc: &str| format!("spiffe://{TD}/ns/default/dc/dc1/svc/{svc}");
-    let billing_sni = sni("billing.default.dc1.internal");
-    ca.issue("billing", &id("billing"), &[&billing_sni]).unwrap();
-    let web = ca.issue("web", &id("web"), &["web"]).unwrap();
-    let api = ca.issue("api", &id("api"), &["api"]).unwrap();
-    let other = Ca::create(&dir.join("other-ca"), "another CA").unwrap();
-    let forged = other.issue("web", &id("web"), &["web"]).unwrap();
-    let _billing = Backend::tcp("billing", ports.get("BILLING")).unwrap();
-    let envoy = start_gateway(&dir, &ws, &c, "tgw", Some(&certs), None);
-    let port = ports.get("TGW");
-    fn as_(leaf: &meshgate_tests::pki::Leaf) -> Option<ClientIdentity<'_>> {
-        Some(ClientIdentity { cert_pem: &leaf.cert_pem, key_pem: &leaf.key_pem })
-    }
+    for ecds in [false, true] {
+        let dir = scratch_dir(if ecds { "terminating-ecds" } else { "terminating" });
+        let ports = Ports::new(&["TGW", "BILLING", "LEDGER"]);
+        let (ws, c) = load(&ports.fill(TERMINATING_TWO), &Settings::default());
+        let certs = dir.join("certs");
+        let ca = Ca::create(&certs, "test CA").unwrap();
+        let id = |svc: &str| format!("spiffe://{TD}/ns/default/dc/dc1/svc/{svc}");
+        let (billing_sni, ledger_sni) = (sni("billing.default.dc1.internal"), sni("ledger.default.dc1.internal"));
+        ca.issue("billing", &id("billing"), &[&billing_sni]).unwrap();
+        ca.issue("ledger", &id("ledger"), &[&ledger_sni]).unwrap();
+        let web = ca.issue("web", &id("web"), &["web"]).unwrap();
+        let api = ca.issue("api", &id("api"), &["api"]).unwrap();
+        let other = Ca::create(&dir.join("other-ca"), "another CA").unwrap();
+        let forged = other.issue("web", &id("web"), &["web"]).unwrap();
+        let _billing = Backend::tcp("billing", ports.get("BILLING")).unwrap();
+        let _ledger = Backend::tcp("ledger", ports.get("LEDGER")).unwrap();
+        let ecds_dir = dir.join("ecds");
+        let envoy = start_gateway(&dir, &ws, &c, "tgw", Some(&certs), ecds.then_some(ecds_dir.as_path()));
+        let port = ports.get("TGW");
+        fn as_(leaf: &meshgate_tests::pki::Leaf) -> Option<ClientIdentity<'_>> {
+            Some(ClientIdentity { cert_pem: &leaf.cert_pem, key_pem: &leaf.key_pem })
+        }
 
-    let allowed = tls_hello(port, &billing_sni, &ca.cert_pem, as_(&web));
-    assert_eq!(allowed.as_deref(), Ok("billing"), "{}", envoy.log_tail(20));
-    let denied = tls_hello(port, &billing_sni, &ca.cert_pem, as_(&api));
-    assert!(denied.is_err(), "api must be denied: {denied:?}");
-    assert!(tls_hello(port, &billing_sni, &ca.cert_pem, None).is_err(), "no client certificate");
-    assert!(tls_hello(port, &billing_sni, &ca.cert_pem, as_(&forged)).is_err(), "a certificate from another CA");
-    assert!(
-        tls_hello(port, &sni("other.default.dc1.internal"), &ca.cert_pem, as_(&web)).is_err(),
-        "an SNI with no chain"
-    );
-    assert!(envoy.eventually(Duration::from_secs(5), || envoy.counter("wasmcustom.meshgate.tgw.denied") == Some(1)));
-    assert_eq!(envoy.counter("wasmcustom.meshgate.tgw.allowed"), Some(1));
-    let log = envoy.log_text();
-    let deny = log.lines().find(|l| l.contains("meshgate deny")).unwrap_or_else(|| panic!("no deny line:\n{log}"));
-    for part in [
-        format!("source={}", id("api")),
-        "destination=billing".into(),
-        format!("sni={billing_sni}"),
-        "intention=3.hcl:3:".into(),
-    ] {
-        assert!(deny.contains(&part), "{part} in {deny}");
+        let allowed = tls_hello(port, &billing_sni, &ca.cert_pem, as_(&web));
+        assert_eq!(allowed.as_deref(), Ok("billing"), "ecds {ecds}: {}", envoy.log_tail(20));
+        assert_eq!(tls_hello(port, &ledger_sni, &ca.cert_pem, as_(&api)).as_deref(), Ok("ledger"), "ecds {ecds}");
+        let denied = tls_hello(port, &billing_sni, &ca.cert_pem, as_(&api));
+        assert!(denied.is_err(), "ecds {ecds}: api must be denied billing: {denied:?}");
+        let denied = tls_hello(port, &ledger_sni, &ca.cert_pem, as_(&web));
+        assert!(denied.is_err(), "ecds {ecds}: web must be denied ledger: {denied:?}");
+        assert!(tls_hello(port, &billing_sni, &ca.cert_pem, None).is_err(), "no client certificate");
+        assert!(tls_hello(port, &billing_sni, &ca.cert_pem, as_(&forged)).is_err(), "a certificate from another CA");
+        assert!(
+            tls_hello(port, &sni("other.default.dc1.internal"), &ca.cert_pem, as_(&web)).is_err(),
+            "an SNI with no chain"
+        );
+        assert!(
+            envoy.eventually(Duration::from_secs(5), || envoy.counter("wasmcustom.meshgate.tgw.denied") == Some(2)),
+            "ecds {ecds}: {}",
+            envoy.log_tail(20)
+        );
+        assert_eq!(envoy.counter("wasmcustom.meshgate.tgw.allowed"), Some(2), "ecds {ecds}");
+        let log = envoy.log_text();
+        let deny = log
+            .lines()
+            .find(|l| l.contains("meshgate deny") && l.contains("destination=billing"))
+            .unwrap_or_else(|| panic!("no deny line for billing:\n{log}"));
+        for part in [format!("source={}", id("api")), format!("sni={billing_sni}"), "intention=4.hcl:3:".into()] {
+            assert!(deny.contains(&part), "ecds {ecds}: {part} in {deny}");
+        }
+        let deny = log
+            .lines()
+            .find(|l| l.contains("meshgate deny") && l.contains("destination=ledger"))
+            .unwrap_or_else(|| panic!("no deny line for ledger:\n{log}"));
+        assert!(
+            deny.contains(&format!("source={}", id("web"))) && deny.contains(&format!("sni={ledger_sni}")),
+            "{deny}"
+        );
     }
 }
 

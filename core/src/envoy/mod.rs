@@ -14,7 +14,10 @@
 //!   terminates mTLS with the service's certificate (`<cert-dir>/<service>.pem`, `-key.pem`) and
 //!   requires a client certificate signed by `<cert-dir>/ca.pem`; tcp services get the network
 //!   filter and `tcp_proxy` with `upstream_connect_mode: ON_DOWNSTREAM_TLS_HANDSHAKE` (the filter
-//!   decides on the first bytes either side sends, after the handshake); http services an HTTP
+//!   decides on the first bytes either side sends, after the handshake) — without ECDS that
+//!   tcp_proxy names the service's cluster and the filter's `root_id` the chain's server name
+//!   ([`chain_root_id`]), so the filter neither reads the name nor sets a cluster; with ECDS it
+//!   reads and sets both, as at a mesh gateway; http services an HTTP
 //!   connection manager with the wasm
 //!   HTTP filter and one route, to the service's cluster, which strips the client-certificate
 //!   header Envoy sets for the filter (and the routing headers) before forwarding; without ECDS
@@ -63,6 +66,17 @@ pub mod jwt;
 
 /// The `root_id` of the network filter (see the filter crate).
 pub const NETWORK_ROOT_ID: &str = "meshgate_network";
+/// How a network filter's `root_id` starts on a filter chain that routes by itself
+/// ([`chain_root_id`]).
+pub const CHAIN_ROOT_ID_PREFIX: &str = "meshgate_network/";
+
+/// The network filter's `root_id` on the filter chain of the linked service whose server name
+/// this is, a chain whose tcp_proxy names the service's cluster (the plan's `direct_cluster`):
+/// the filter takes the name from here rather than reading the connection's — the chain matched
+/// it — and sets no cluster. (The dynamic module's `filter_name` carries it alike.)
+pub fn chain_root_id(server_name: &str) -> String {
+    format!("{CHAIN_ROOT_ID_PREFIX}{server_name}")
+}
 /// The `root_id` of the HTTP filter.
 pub const HTTP_ROOT_ID: &str = "meshgate_http";
 /// The `root_id`s of the health listener's filters: they answer whether the VM they share with
@@ -675,7 +689,7 @@ impl Builder<'_> {
     /// The wasm plugin configuration (inline), for one filter kind. Each kind gets its own VM
     /// (`vm_id` `meshgate-network` / `meshgate-http`): a VM that traps reloads alone, so a crash
     /// in one filter never takes the other gateway traffic down with it.
-    fn plugin(&self, f: Filter) -> Value {
+    fn plugin(&self, f: Filter, root_id: &str) -> Value {
         tpl!(
             r#"{
                 "name": $0,
@@ -689,7 +703,7 @@ impl Builder<'_> {
                 "failure_policy": "FAIL_RELOAD"
             }"#,
             format!("meshgate-{}", f.suffix()),
-            f.root_id(),
+            root_id,
             f.vm_id(),
             self.opts.wasm.as_str(),
             self.plan_json.as_str(),
@@ -711,9 +725,9 @@ impl Builder<'_> {
 
     /// The filter's `typed_config`, for the chosen host: the one place the two differ. Both get
     /// the same plan; the dynamic module's `filter_name` plays the wasm plugin's `root_id`.
-    fn typed_config(&self, f: Filter) -> Value {
+    fn typed_config(&self, f: Filter, root_id: &str) -> Value {
         match &self.opts.host {
-            FilterHost::Wasm => tpl!(r#"{ "@type": $0, "config": $1 }"#, self.type_url(f), self.plugin(f)),
+            FilterHost::Wasm => tpl!(r#"{ "@type": $0, "config": $1 }"#, self.type_url(f), self.plugin(f, root_id)),
             FilterHost::DynamicModule(path) => tpl!(
                 r#"{
                     "@type": $0,
@@ -724,7 +738,7 @@ impl Builder<'_> {
                 self.type_url(f),
                 DYNAMIC_MODULE_NAME,
                 path.as_str(),
-                f.root_id(),
+                root_id,
                 self.plan_json.as_str(),
             ),
         }
@@ -768,8 +782,18 @@ impl Builder<'_> {
                 dir.as_str(),
                 self.type_url(f),
             ),
-            _ => tpl!(r#"{ "name": $0, "typed_config": $1 }"#, self.filter_name(f), self.typed_config(f)),
+            _ => tpl!(r#"{ "name": $0, "typed_config": $1 }"#, self.filter_name(f), self.typed_config(f, f.root_id())),
         }
+    }
+
+    /// The network filter of a chain whose tcp_proxy names its cluster, with the
+    /// [`chain_root_id`] of its server name: inline (`direct_cluster` is never set with ECDS).
+    fn chain_filter(&mut self, server_name: &str) -> Value {
+        if !self.used.contains(&Filter::Network) {
+            self.used.push(Filter::Network);
+        }
+        let typed_config = self.typed_config(Filter::Network, &chain_root_id(server_name));
+        tpl!(r#"{ "name": $0, "typed_config": $1 }"#, self.filter_name(Filter::Network), typed_config)
     }
 
     fn ecds_file(&self, f: Filter) -> Result<EcdsFile, EnvoyError> {
@@ -785,15 +809,16 @@ impl Builder<'_> {
             }"#,
             self.plan.hash_hex(),
             name.as_str(),
-            self.typed_config(f),
+            self.typed_config(f, f.root_id()),
         );
         let file_name = self.ecds_path(f).map(|(_, file)| file).unwrap_or_default();
         let content = crate::json::pretty(&content).map_err(|e| EnvoyError::Json(e.to_string()))?;
         Ok(EcdsFile { file_name, name, content })
     }
 
-    /// tcp_proxy to the blackhole: the network filter before it sets the cluster it chose.
-    fn tcp_proxy(&self, stat: &str, on_data: bool) -> Value {
+    /// tcp_proxy to `cluster`: the blackhole where the network filter before it sets the cluster
+    /// it chose.
+    fn tcp_proxy(&self, stat: &str, cluster: &str, on_data: bool) -> Value {
         // The peer's certificate exists only once the TLS handshake is done: with `on_data`,
         // connect the upstream then, and let the filter decide on the first bytes either side
         // sends — the client's (client-first protocols: HTTP, TLS, Postgres) or the service's
@@ -809,7 +834,7 @@ impl Builder<'_> {
                 "max_early_data_bytes": $3?
             } }"#,
             stat,
-            BLACKHOLE,
+            cluster,
             on_data.then_some("ON_DOWNSTREAM_TLS_HANDSHAKE"),
             on_data.then_some(65536),
         )
@@ -819,7 +844,7 @@ impl Builder<'_> {
         let gw = &self.plan.gateway;
         let (address, port, key) = (gw.address.clone(), gw.port, gw.key.clone());
         let wasm = self.wasm_filter(Filter::Network);
-        let tcp = self.tcp_proxy(&format!("meshgate_{key}"), false);
+        let tcp = self.tcp_proxy(&format!("meshgate_{key}"), BLACKHOLE, false);
         tpl!(
             r#"{ "name": $0, "address": $1, "listener_filters": [$2], "filter_chains": [{ "filters": [$3, $4] }] }"#,
             format!("{key}:{port}"),
@@ -874,8 +899,11 @@ impl Builder<'_> {
             let stat = format!("meshgate_{key}_{}", l.service.name);
             vec![hcm(&stat, self.http_filters(http), route, l.protocol, Some(self.sni_header_mutation(l)))]
         } else {
-            let wasm = self.wasm_filter(Filter::Network);
-            vec![wasm, self.tcp_proxy(&format!("meshgate_{key}_{}", l.service.name), true)]
+            let stat = format!("meshgate_{key}_{}", l.service.name);
+            match &l.direct_cluster {
+                Some(cluster) => vec![self.chain_filter(&l.sni), self.tcp_proxy(&stat, cluster, true)],
+                None => vec![self.wasm_filter(Filter::Network), self.tcp_proxy(&stat, BLACKHOLE, true)],
+            }
         };
         tpl!(r#"{ "transport_socket": $0, "filters": $1 }"#, tls, filters)
     }
@@ -1023,7 +1051,7 @@ impl Builder<'_> {
     fn tcp_listener_at(&mut self, address: &str, port: u16) -> Value {
         let key = self.plan.gateway.key.clone();
         let wasm = self.wasm_filter(Filter::Network);
-        let tcp = self.tcp_proxy(&format!("meshgate_{key}_{port}"), false);
+        let tcp = self.tcp_proxy(&format!("meshgate_{key}_{port}"), BLACKHOLE, false);
         tpl!(
             r#"{ "name": $0, "address": $1, "filter_chains": [{ "filters": [$2, $3] }] }"#,
             format!("{key}:{port}"),

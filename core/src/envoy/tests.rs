@@ -167,6 +167,26 @@ fn terminating_gateway_bootstrap_terminates_mtls_per_sni() {
     assert_eq!(tls["common_tls_context"]["tls_certificates"][0]["certificate_chain"]["filename"], "/certs/billing.pem");
     assert_eq!(tls["common_tls_context"]["validation_context"]["trusted_ca"]["filename"], "/certs/ca.pem");
     assert_eq!(chain["filters"][1]["typed_config"]["upstream_connect_mode"], "ON_DOWNSTREAM_TLS_HANDSHAKE");
+    // Without ECDS the chain routes by itself: tcp_proxy names billing's cluster, and the network
+    // filter's root_id names the chain's server name, which it reads instead of the connection's.
+    let sni = format!("billing.default.dc1.internal.{td}");
+    assert_eq!(chain["filters"][0]["typed_config"]["config"]["root_id"], format!("{CHAIN_ROOT_ID_PREFIX}{sni}"));
+    assert_eq!(chain["filters"][1]["typed_config"]["cluster"], sni.as_str());
+    // The same for the dynamic module, by its filter_name.
+    let (ws, c) = compiled();
+    let module = Options { host: FilterHost::DynamicModule("/x/libmeshgate_dynmod.so".into()), ..opts(None) };
+    let m: Value = serde_json::from_str(&generate(&ws, &c, "tgw", &module).unwrap().bootstrap).unwrap();
+    let filters = &m["static_resources"]["listeners"][0]["filter_chains"][0]["filters"];
+    assert_eq!(filters[0]["typed_config"]["filter_name"], chain_root_id(&sni));
+    assert_eq!(filters[1]["typed_config"]["cluster"], sni.as_str());
+    // With ECDS a swapped plan may route elsewhere: the filter reads the name and sets the
+    // cluster, tcp_proxy's own default is the blackhole.
+    let (g, e) = generated("tgw", Some("/ecds"));
+    let filters = &e["static_resources"]["listeners"][0]["filter_chains"][0]["filters"];
+    assert_eq!(filters[0]["name"], "meshgate-tgw-network");
+    assert_eq!(filters[1]["typed_config"]["cluster"], BLACKHOLE);
+    let file: Value = serde_json::from_str(&g.ecds[0].content).unwrap();
+    assert_eq!(file["resources"][0]["typed_config"]["config"]["root_id"], NETWORK_ROOT_ID);
     let c = cluster(&v, &format!("billing.default.dc1.internal.{td}"));
     assert_eq!(c["transport_socket"]["typed_config"]["sni"], "billing.example.com");
     assert_eq!(c["type"], "STRICT_DNS");
@@ -361,9 +381,10 @@ fn terminated_http_chains_strip_the_client_certificate_header_and_say_so_in_the_
         hcm(&v)["typed_config"]["route_config"]["virtual_hosts"][0]["routes"][0]["request_headers_to_remove"],
         strip
     );
-    // A tcp service (the workspace's own billing) is never marked.
+    // A tcp service (the workspace's own billing): marked (its tcp_proxy names the cluster),
+    // but no connection headers (no connection manager).
     let (g, _) = generated("tgw", None);
-    assert_eq!(linked(&g), [None]);
+    assert_eq!(linked(&g), [Some(billing.clone())]);
     assert!(!g.plan.connection_headers);
     // A sidecar's public listener (web is http).
     let g = generate(&ws, &c, "web", &Options { sidecar: true, ..opts(None) }).unwrap();

@@ -123,11 +123,12 @@ pub fn policy_routes(hosts: &[&VirtualHost]) -> Vec<Value> {
 /// Marks the ingress http listeners whose Envoy route can name their cluster
 /// ([`IngressListener::direct_cluster`](crate::plan::gateways::ingress::IngressListener::direct_cluster)): every target of every route is one cluster, and no
 /// route has a traffic policy (a policy route is keyed by the route header the filter sets).
-/// Also every http-like linked service of a terminating gateway and a sidecar's inbound service
+/// Also every linked service of a terminating gateway and a sidecar's inbound service
 /// ([`LinkedRoute::direct_cluster`]), whose chains always route to their one cluster: there the
-/// mark tells the filter that Envoy's route strips the headers it would otherwise remove — and
-/// the plan's `connection_headers`, that their connection managers hand the filter the server
-/// name and the client certificate's URI SANs as request headers.
+/// mark tells the filter that Envoy's route strips the headers it would otherwise remove (http)
+/// or that tcp_proxy names the cluster (tcp) — and the plan's `connection_headers`, that their
+/// connection managers hand the filter the server name and the client certificate's URI SANs
+/// as request headers.
 /// Not with ECDS (`static_routes` false): a plan swapped in by ECDS may route a listener to
 /// clusters the bootstrap's route, fixed when Envoy started, would not follow (and may meet a
 /// bootstrap written before its routes stripped the client-certificate header).
@@ -141,7 +142,7 @@ pub fn mark_direct_routes(plan: &mut GatewayPlan, static_routes: bool) {
     };
     let mut http = false;
     for l in linked {
-        l.direct_cluster = (static_routes && l.protocol.is_http_like()).then(|| l.cluster.clone());
+        l.direct_cluster = static_routes.then(|| l.cluster.clone());
         http |= l.protocol.is_http_like();
     }
     // Those chains' connection managers write the server name and the client certificate's URI

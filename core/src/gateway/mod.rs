@@ -929,7 +929,12 @@ impl GatewayIndex {
                 });
             }
         };
-        Ok((plan, format!("{:016x}", content_hash(json))))
+        Ok((plan, Self::hash_of(json)))
+    }
+
+    /// The [`Self::hash`] of the index these plan bytes make: known before parsing them.
+    pub fn hash_of(json: &[u8]) -> String {
+        format!("{:016x}", content_hash(json))
     }
 
     /// Takes the plan apart: the intentions move into the table, so a worker holds one copy of

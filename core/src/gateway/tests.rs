@@ -119,6 +119,43 @@ fn mesh_gateway_routes_exact_names_before_wildcards() {
     assert!(d.explain().contains("wildcard"), "{}", d.explain());
 }
 
+/// A terminating gateway's tcp chain marked direct (`meshgate envoy` without ECDS: its
+/// tcp_proxy names the cluster): the same routing and the same peer decisions, and nothing to set;
+/// a plan naming another cluster is refused.
+#[test]
+fn a_direct_tcp_chain_decides_the_same_and_sets_no_cluster() {
+    let plan = gateway_plan(&compiled(WS), "tgw").expect("gateway plan");
+    let mut marked = plan.clone();
+    crate::envoy::traffic::mark_direct_routes(&mut marked, true);
+    assert!(!marked.connection_headers, "tcp chains have no connection manager to write headers");
+    let (routed, direct) = (GatewayIndex::new(&plan).unwrap(), GatewayIndex::new(&marked).unwrap());
+    let billing = sni("billing.default.dc1.internal");
+    let v = routed.decide_connection(billing.as_bytes(), None, 0, &mut |_| true);
+    assert!(matches!(v.action, ConnAction::Route { authorize: true, .. }), "{v:?}");
+    let v = direct.decide_connection(billing.as_bytes(), None, 0, &mut |_| true);
+    assert_eq!((v.action, v.tally), (ConnAction::Authorize, None));
+    // Unrouted names stay unrouted.
+    let other = sni("web.default.dc1.internal");
+    let v = direct.decide_connection(other.as_bytes(), None, 0, &mut |_| true);
+    assert_eq!((v.action, v.tally), (ConnAction::Close, Some(Tally::Unrouted)));
+    for peer in ["web", "api"] {
+        let uri = format!("{TD_URI}/ns/default/dc/dc1/svc/{peer}");
+        let (a, b) = (
+            routed.decide_peer(billing.as_bytes(), Some(uri.as_bytes()), &mut |_| true),
+            direct.decide_peer(billing.as_bytes(), Some(uri.as_bytes()), &mut |_| true),
+        );
+        assert_eq!((a.action, a.tally), (b.action, b.tally), "{peer}");
+        assert_eq!(a.log.map(|l| l.text), b.log.map(|l| l.text), "{peer}");
+    }
+    let mut elsewhere = marked.clone();
+    let RouteTable::TerminatingGateway(t) = &mut elsewhere.routes else { panic!("a terminating plan") };
+    t.services[0].direct_cluster = Some("other".into());
+    let elsewhere = GatewayIndex::new(&elsewhere).unwrap();
+    let v = elsewhere.decide_connection(billing.as_bytes(), None, 0, &mut |_| true);
+    assert_eq!((v.action, v.tally), (ConnAction::Close, Some(Tally::Error)));
+    assert!(v.log.expect("a line").text.contains("another cluster"));
+}
+
 #[test]
 fn only_sni_gateways_route_by_sni_and_only_http_gateways_route_requests() {
     let ingress = index("ingress");

@@ -104,6 +104,10 @@ pub enum ConnAction<'i> {
     /// Set `envoy.tcp_proxy.cluster`; when `authorize` is set, decide on the peer once the first
     /// bytes arrive (after the TLS handshake), with [`GatewayIndex::decide_peer`].
     Route { cluster: &'i str, authorize: bool },
+    /// Envoy's filter chain already sends the connection to the decided cluster (its tcp_proxy
+    /// names it: the linked service's `direct_cluster`): set nothing, and decide on the peer once
+    /// the first bytes arrive, as for `Route { authorize: true, .. }`.
+    Authorize,
     /// Let the bytes flow.
     Continue,
     /// Close the connection and stop reading.
@@ -176,6 +180,16 @@ impl ConnVerdict<'_> {
 
     pub fn host_failure(what: &str, error: &dyn std::fmt::Display) -> ConnVerdict<'static> {
         ConnVerdict { tally: Some(Tally::Error), action: ConnAction::Close, log: Some(host_error_line(what, error)) }
+    }
+
+    /// [`misdirected`]'s answer for a connection: closed.
+    fn misdirected() -> ConnVerdict<'static> {
+        let text = "meshgate error: the plan routes this linked service to another cluster; closing".into();
+        ConnVerdict {
+            tally: Some(Tally::Error),
+            action: ConnAction::Close,
+            log: Some(LogLine { level: LogLevel::Error, text }),
+        }
     }
 }
 
@@ -536,6 +550,14 @@ impl GatewayIndex {
                 action: ConnAction::Route { cluster, authorize: false },
                 log: None,
             },
+            // The chain's tcp_proxy names the cluster (the plan says so where `meshgate envoy`
+            // wrote it that way); a plan whose direct cluster is another cannot come from it.
+            Some(SniTarget::Linked(l)) if l.direct_cluster.is_some() => match l.direct_cluster.as_deref() {
+                Some(direct) if direct == cluster => {
+                    ConnVerdict { tally: None, action: ConnAction::Authorize, log: None }
+                }
+                _ => ConnVerdict::misdirected(),
+            },
             _ => ConnVerdict { tally: None, action: ConnAction::Route { cluster, authorize: true }, log: None },
         }
     }
@@ -665,7 +687,9 @@ impl GatewayIndex {
 
     /// The line a filter writes when it takes this plan: `filter` is `http` or `network`; the
     /// load time and VM memory when the host can tell.
-    pub fn configured_line(&self, filter: &str, load_ms: Option<f64>, memory_mb: Option<f64>) -> LogLine {
+    /// `shared`: this filter took the index another filter of the VM had loaded (`plan=shared`;
+    /// else `plan=parsed`), so `load_ms` is not a parse.
+    pub fn configured_line(&self, filter: &str, load_ms: Option<f64>, memory_mb: Option<f64>, shared: bool) -> LogLine {
         let mut line = Line(format!("meshgate configured {filter} filter:"));
         line.field("gateway", self.key());
         line.field("kind", self.kind().as_str());
@@ -678,7 +702,13 @@ impl GatewayIndex {
             self.table().intentions().len()
         );
         let shown = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.1}"));
-        let _ = write!(line.0, " load_ms={} vm_memory_mb={}", shown(load_ms), shown(memory_mb));
+        let _ = write!(
+            line.0,
+            " load_ms={} vm_memory_mb={} plan={}",
+            shown(load_ms),
+            shown(memory_mb),
+            if shared { "shared" } else { "parsed" }
+        );
         line.finish(LogLevel::Info)
     }
 

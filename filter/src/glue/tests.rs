@@ -200,6 +200,96 @@ fn terminating_gateway_enforces_intentions_after_the_handshake() {
     }
 }
 
+/// The plan `meshgate envoy` writes for `key` without ECDS (`direct_cluster` marked), made
+/// unique to its test by `tag` trailing spaces: the plan cache is per process, and tests run in
+/// parallel threads under `cargo test`.
+fn marked_plan_json(key: &str, tag: usize) -> String {
+    let mut plan: meshgate_core::plan::gateways::GatewayPlan =
+        serde_json::from_str(&plan_json(key, Mode::Enforce)).unwrap();
+    meshgate_core::envoy::traffic::mark_direct_routes(&mut plan, true);
+    serde_json::to_string(&plan).unwrap() + &" ".repeat(tag)
+}
+
+#[test]
+fn a_chain_root_reads_no_server_name_and_sets_no_cluster() {
+    let billing = sni("billing.default.dc1.internal");
+    let root_id = meshgate_core::envoy::chain_root_id(&billing);
+    for (peer, allowed) in [("web", true), ("api", false)] {
+        let host = MockHost::with_config(&marked_plan_json("tgw", 1));
+        let mut root = Root::default();
+        assert!(root.configure(&host, root_id.as_bytes()), "{:?}", host.state.borrow().logs);
+        assert_eq!((root.kind, root.chain.as_deref()), (FilterKind::Network, Some(billing.as_bytes())));
+        host.set_property(
+            &["connection", "uri_san_peer_certificate"],
+            &format!("spiffe://{TD}/ns/default/dc/dc1/svc/{peer}"),
+        );
+        let mut s = root.stream_filter();
+        assert_eq!(s.on_new_connection(&host), Verdict::Continue);
+        {
+            let st = host.state.borrow();
+            assert!(st.property_reads.is_empty() && st.filter_state.is_empty() && !st.closed, "{st:?}");
+        }
+        assert_eq!(s.on_downstream_data(&host) == Verdict::Continue, allowed, "{peer}");
+        assert_eq!(host.state.borrow().closed, !allowed, "{peer}");
+        assert_eq!(s.on_downstream_data(&host), Verdict::Continue, "decided once");
+        assert_eq!(
+            host.state.borrow().property_reads.keys().collect::<Vec<_>>(),
+            ["connection.uri_san_peer_certificate"]
+        );
+        assert_eq!(
+            (host.counter("meshgate.tgw.allowed"), host.counter("meshgate.tgw.denied")),
+            (i64::from(allowed), i64::from(!allowed))
+        );
+        if !allowed {
+            let warn = host.logs_at(Level::Warn);
+            let line = warn.iter().find(|l| l.starts_with("meshgate deny")).unwrap();
+            assert!(line.contains(&format!("sni={billing}")) && line.contains("destination=billing"), "{line}");
+        }
+    }
+    // A chain of a name the plan does not link: unrouted, closed.
+    let host = MockHost::with_config(&marked_plan_json("tgw", 1));
+    let mut root = Root::default();
+    assert!(root.configure(&host, meshgate_core::envoy::chain_root_id(&sni("web.default.dc1.internal")).as_bytes()));
+    root.stream_filter().on_new_connection(&host);
+    assert!(host.state.borrow().closed);
+    assert_eq!(host.counter("meshgate.tgw.unrouted"), 1);
+}
+
+#[test]
+fn roots_with_the_same_plan_share_one_index() {
+    let config = marked_plan_json("tgw", 2);
+    let host = MockHost::with_config(&config);
+    let billing = meshgate_core::envoy::chain_root_id(&sni("billing.default.dc1.internal"));
+    let ids = [billing.as_str(), NETWORK_ROOT_ID, HEALTH_NETWORK_ROOT_ID];
+    let roots: Vec<Root> = ids
+        .iter()
+        .map(|id| {
+            let mut root = Root::default();
+            assert!(root.configure(&host, id.as_bytes()));
+            root
+        })
+        .collect();
+    let index = |r: &Root| r.configured().map(|c| c.index.clone()).unwrap();
+    assert!(roots.iter().all(|r| Arc::ptr_eq(&index(r), &index(&roots[0]))));
+    let info = host.logs_at(Level::Info);
+    let plans: Vec<&str> = info.iter().filter_map(|l| l.rsplit_once(" plan=").map(|(_, p)| p)).collect();
+    assert_eq!(plans, ["parsed", "shared", "shared"]);
+    // Another plan is another index; once no root serves a plan, it is freed.
+    let other = MockHost::with_config(&marked_plan_json("tgw", 3));
+    let mut root = Root::default();
+    assert!(root.configure(&other, NETWORK_ROOT_ID.as_bytes()));
+    assert!(!Arc::ptr_eq(&index(&root), &index(&roots[0])));
+    let weak = Arc::downgrade(&index(&roots[0]));
+    drop(roots);
+    assert!(weak.upgrade().is_none());
+    // A refused plan is not kept: the next root gets the same error.
+    let bad = MockHost::with_config(r#"{"version": 7}"#);
+    for _ in 0..2 {
+        assert!(!Root::default().configure(&bad, NETWORK_ROOT_ID.as_bytes()));
+    }
+    assert_eq!(bad.logs_at(Level::Error).iter().filter(|l| l.contains("version 7")).count(), 2);
+}
+
 #[test]
 fn an_unreadable_peer_certificate_denies() {
     let (root, host) = configured("tgw", NETWORK_ROOT_ID, Mode::Enforce);

@@ -112,12 +112,15 @@ pub struct LinkedRoute {
     /// Linked through the wildcard `*` rather than by name.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub via_wildcard: bool,
-    /// Set by `meshgate envoy` (never by the planner, never with ECDS) on http-like services:
-    /// `cluster`, which the SNI's filter chain routes to by itself, and whose Envoy route strips
-    /// the client-certificate header and the routing headers before forwarding. The filter then
-    /// only authorizes: it changes no request header, because in Envoy's Wasm host any change
-    /// to the request headers (a removal too) makes Envoy match the route again. Its decisions
-    /// are the same either way; a value other than `cluster` is answered 500.
+    /// Set by `meshgate envoy` (never by the planner, never with ECDS): `cluster`, which the
+    /// SNI's filter chain routes to by itself. On http-like services its Envoy route strips the
+    /// client-certificate header and the routing headers before forwarding; the filter then only
+    /// authorizes: it changes no request header, because in Envoy's Wasm host any change to the
+    /// request headers (a removal too) makes Envoy match the route again. On tcp services the
+    /// chain's tcp_proxy names the cluster and its network filter's `root_id` names the chain's
+    /// server name ([`crate::envoy::chain_root_id`]); the filter then sets no filter state and
+    /// reads no server name. Its decisions are the same either way; a value other than
+    /// `cluster` is refused (500, or the connection closed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_cluster: Option<String>,
     /// The intentions protecting this service, ranked.
