@@ -364,7 +364,7 @@ const PEER_URI_SAN: [&str; 2] = ["connection", "uri_san_peer_certificate"];
 pub struct StreamFilter {
     state: Option<Arc<Configured>>,
     shared: Rc<Shared>,
-    /// The chain's server name ([`Root::chain`]), which the connection's is not read instead of.
+    /// The chain's server name ([`Root::chain`]): used instead of reading the connection's.
     chain: Option<Arc<[u8]>>,
     /// The server name read in `on_new_connection`, kept for the peer check.
     server_name: Vec<u8>,

@@ -69,14 +69,6 @@ pub const NETWORK_ROOT_ID: &str = "meshgate_network";
 /// How a network filter's `root_id` starts on a filter chain that routes by itself
 /// ([`chain_root_id`]).
 pub const CHAIN_ROOT_ID_PREFIX: &str = "meshgate_network/";
-
-/// The network filter's `root_id` on the filter chain of the linked service whose server name
-/// this is, a chain whose tcp_proxy names the service's cluster (the plan's `direct_cluster`):
-/// the filter takes the name from here rather than reading the connection's — the chain matched
-/// it — and sets no cluster. (The dynamic module's `filter_name` carries it alike.)
-pub fn chain_root_id(server_name: &str) -> String {
-    format!("{CHAIN_ROOT_ID_PREFIX}{server_name}")
-}
 /// The `root_id` of the HTTP filter.
 pub const HTTP_ROOT_ID: &str = "meshgate_http";
 /// The `root_id`s of the health listener's filters: they answer whether the VM they share with
@@ -93,6 +85,14 @@ pub const DYNAMIC_MODULE_HTTP_TYPE: &str =
     "type.googleapis.com/envoy.extensions.filters.http.dynamic_modules.v3.DynamicModuleFilter";
 /// The dynamic module's name (`libmeshgate_dynmod.so`, the `dynmod/` crate).
 pub const DYNAMIC_MODULE_NAME: &str = "meshgate_dynmod";
+
+/// The network filter's `root_id` on the filter chain of the linked service whose server name
+/// this is, a chain whose tcp_proxy names the service's cluster (the plan's `direct_cluster`):
+/// the filter takes the name from here rather than reading the connection's — the chain matched
+/// it — and sets no cluster. (The dynamic module's `filter_name` carries it alike.)
+pub fn chain_root_id(server_name: &str) -> String {
+    format!("{CHAIN_ROOT_ID_PREFIX}{server_name}")
+}
 
 /// What runs the filter inside Envoy.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -762,9 +762,7 @@ impl Builder<'_> {
 
     /// The filter entry of a listener: inline, or discovered from the ECDS directory.
     fn wasm_filter(&mut self, f: Filter) -> Value {
-        if !self.used.contains(&f) {
-            self.used.push(f);
-        }
+        self.note_used(f);
         match (&self.opts.ecds_dir, self.ecds_path(f)) {
             (Some(dir), Some((path, _))) => tpl!(
                 r#"{
@@ -782,18 +780,25 @@ impl Builder<'_> {
                 dir.as_str(),
                 self.type_url(f),
             ),
-            _ => tpl!(r#"{ "name": $0, "typed_config": $1 }"#, self.filter_name(f), self.typed_config(f, f.root_id())),
+            _ => self.inline_filter(f, f.root_id()),
         }
     }
 
     /// The network filter of a chain whose tcp_proxy names its cluster, with the
     /// [`chain_root_id`] of its server name: inline (`direct_cluster` is never set with ECDS).
     fn chain_filter(&mut self, server_name: &str) -> Value {
-        if !self.used.contains(&Filter::Network) {
-            self.used.push(Filter::Network);
+        self.note_used(Filter::Network);
+        self.inline_filter(Filter::Network, &chain_root_id(server_name))
+    }
+
+    fn inline_filter(&self, f: Filter, root_id: &str) -> Value {
+        tpl!(r#"{ "name": $0, "typed_config": $1 }"#, self.filter_name(f), self.typed_config(f, root_id))
+    }
+
+    fn note_used(&mut self, f: Filter) {
+        if !self.used.contains(&f) {
+            self.used.push(f);
         }
-        let typed_config = self.typed_config(Filter::Network, &chain_root_id(server_name));
-        tpl!(r#"{ "name": $0, "typed_config": $1 }"#, self.filter_name(Filter::Network), typed_config)
     }
 
     fn ecds_file(&self, f: Filter) -> Result<EcdsFile, EnvoyError> {
