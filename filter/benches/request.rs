@@ -7,6 +7,10 @@
 //! marked direct, so the filter removes the client-certificate header itself; `CONN_HEADERS=0`:
 //! marked direct but without `connection_headers`, so the filter reads the server name and the
 //! peer as properties instead of from the headers the gateway's connection manager writes).
+//! `L4=1`: the L4 path instead — `web` a tcp service with L4 intentions, one new connection per
+//! iteration through the network filter on `web`'s chain (its `root_id` naming the chain's server
+//! name, as `meshgate envoy` writes it; with `DIRECT=0`, the generic root reading the server name
+//! and setting the cluster).
 //!
 //! `cargo bench -p meshgate-filter --bench request [-- N…]` (default N = 10 and 100 000)
 
@@ -97,23 +101,28 @@ impl Host for InstantHost {
 }
 
 /// bench/bench.py's terminating gateway: `tgw` links `web`; N sources allow `/api/`, `client` last.
-fn plan(n: usize) -> Vec<u8> {
+fn plan(n: usize, l4: bool) -> Vec<u8> {
+    let allow = if l4 {
+        "Action = \"allow\""
+    } else {
+        "Permissions = [{ Action = \"allow\", HTTP { PathPrefix = \"/api/\" } }]"
+    };
     let mut intentions = String::from("Kind = \"service-intentions\"\nName = \"web\"\nSources = [\n");
     for i in 0..n.saturating_sub(1) {
-        intentions.push_str(&format!(
-            "{{ Name = \"src-{i}\", Permissions = [{{ Action = \"allow\", HTTP {{ PathPrefix = \"/api/\" }} }}] }},\n"
-        ));
+        intentions.push_str(&format!("{{ Name = \"src-{i}\", {allow} }},\n"));
     }
-    intentions.push_str(
-        "{ Name = \"client\", Permissions = [{ Action = \"allow\", HTTP { PathPrefix = \"/api/\" } }] }\n]\n",
-    );
+    intentions.push_str(&format!("{{ Name = \"client\", {allow} }}\n]\n"));
+    let protocol = if l4 { "tcp" } else { "http" };
     let files = [
         InputFile::new(
             "ws.hcl",
             "service { name = \"tgw\" kind = \"terminating-gateway\" address = \"127.0.0.1\" port = 9443 }\n\
              service { name = \"web\" address = \"127.0.0.1\" port = 8080 }\n",
         ),
-        InputFile::new("entries.hcl", "Kind = \"service-defaults\"\nName = \"web\"\nProtocol = \"http\"\n"),
+        InputFile::new(
+            "entries.hcl",
+            format!("Kind = \"service-defaults\"\nName = \"web\"\nProtocol = \"{protocol}\"\n"),
+        ),
         InputFile::new(
             "gateway.hcl",
             "Kind = \"terminating-gateway\"\nName = \"tgw\"\nServices = [{ Name = \"web\" }]\n",
@@ -140,6 +149,7 @@ fn main() {
     let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() { vec![10, 100_000] } else { sizes };
     let iterations: usize = std::env::var("ITERATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let l4 = std::env::var("L4").is_ok_and(|v| v == "1");
     // What the TLS-originating front Envoy sends through the gateway in bench/.
     let headers = [
         (":authority", "web.example.com"),
@@ -161,7 +171,7 @@ fn main() {
     let mut headers: Vec<(&str, &str)> =
         headers.into_iter().chain([("x-forwarded-client-cert", xfcc.as_str())]).collect();
     for n in sizes {
-        let config = plan(n);
+        let config = plan(n, l4);
         // With the plan's `connection_headers`, the connection manager also writes the chain's
         // server name (before the filter runs, so before the client-certificate header).
         let marked = meshgate_core::gateway::GatewayIndex::from_json(&config).is_ok_and(|ix| ix.connection_headers());
@@ -175,6 +185,10 @@ fn main() {
             sni: sni.clone().into_bytes(),
             peer: format!("spiffe://{TD}/ns/default/dc/dc1/svc/client").into_bytes(),
         };
+        if l4 {
+            connections(&host, n, iterations);
+            continue;
+        }
         let mut root = Root::default();
         if !root.configure(&host, b"meshgate_http") {
             panic!("the plan did not load");
@@ -193,4 +207,30 @@ fn main() {
             if marked { "connection headers" } else { "properties" }
         );
     }
+}
+
+/// The L4 path: one new connection per iteration, decided on its first bytes.
+fn connections(host: &InstantHost, n: usize, iterations: usize) {
+    let direct = std::env::var("DIRECT").map_or(true, |v| v != "0");
+    let root_id = if direct {
+        meshgate_core::envoy::chain_root_id(&String::from_utf8_lossy(&host.sni))
+    } else {
+        meshgate_core::envoy::NETWORK_ROOT_ID.to_string()
+    };
+    let mut root = Root::default();
+    if !root.configure(host, root_id.as_bytes()) {
+        panic!("the plan did not load");
+    }
+    let t0 = Instant::now();
+    for _ in 0..iterations {
+        let mut f = root.stream_filter();
+        if f.on_new_connection(host) != Verdict::Continue || f.on_downstream_data(host) != Verdict::Continue {
+            panic!("denied");
+        }
+    }
+    let ns = t0.elapsed().as_nanos() as f64 / iterations as f64;
+    println!(
+        "N={n:>7}: {ns:.0} ns/connection (terminating gateway, L4 allow, {iterations} connections, {})",
+        if direct { "the chain's root" } else { "the generic root" }
+    );
 }

@@ -391,12 +391,15 @@ impl StreamFilter {
         };
         let started = start_timer(host, &state, &self.shared);
         let verdict = match self.read_connection(host, &state) {
-            Ok(port) => state.index.decide_connection(
-                self.server_name(),
-                port,
-                next_random(&self.shared.rng),
-                &mut may_log(host, &self.shared),
-            ),
+            Ok(port) => {
+                let (name, rand, may_log) =
+                    (self.server_name(), next_random(&self.shared.rng), &mut may_log(host, &self.shared));
+                // As for requests: never borrowed elsewhere; in use, it would only mean no reuse.
+                match self.shared.memo.try_borrow_mut() {
+                    Ok(mut memo) => state.index.decide_connection_remembering(name, port, rand, may_log, &mut memo),
+                    Err(_) => state.index.decide_connection(name, port, rand, may_log),
+                }
+            }
             Err(v) => v,
         };
         let result = self.act(host, Some(&state), verdict);
@@ -452,7 +455,13 @@ impl StreamFilter {
                 None
             }
         };
-        let verdict = state.index.decide_peer(self.server_name(), peer.as_deref(), &mut may_log(host, &self.shared));
+        let verdict = {
+            let (name, peer, may_log) = (self.server_name(), peer.as_deref(), &mut may_log(host, &self.shared));
+            match self.shared.memo.try_borrow_mut() {
+                Ok(mut memo) => state.index.decide_peer_remembering(name, peer, may_log, &mut memo),
+                Err(_) => state.index.decide_peer(name, peer, may_log),
+            }
+        };
         let result = self.act(host, Some(&state), verdict);
         stop_timer(host, &state, started);
         result

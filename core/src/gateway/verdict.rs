@@ -9,9 +9,7 @@
 
 use super::memo::ConnMemo;
 use super::request::{Pseudo, RequestHead};
-use super::{
-    Authz, Caller, GatewayIndex, Request, RouteDecision, RouteKey, RouteOutcome, ServiceName, SniDecision, SniTarget,
-};
+use super::{Authz, Caller, GatewayIndex, Request, RouteDecision, RouteKey, RouteOutcome, ServiceName, SniTarget};
 use crate::identity::or_default;
 use crate::intentions::http::HttpRequest;
 use crate::plan::gateways::{GatewayKind, HeaderModifiers, RouteTable};
@@ -522,17 +520,26 @@ impl GatewayIndex {
         rand: u64,
         may_log: MayLog<'_>,
     ) -> ConnVerdict<'i> {
+        self.decide_connection_remembering(server_name, port, rand, may_log, &mut ConnMemo::off())
+    }
+
+    /// [`Self::decide_connection`], reusing what `memo` remembers of this worker's earlier
+    /// connections (the server name's row: see [`ConnMemo`]).
+    pub fn decide_connection_remembering<'i>(
+        &'i self,
+        server_name: &[u8],
+        port: Option<u16>,
+        rand: u64,
+        may_log: MayLog<'_>,
+        memo: &mut ConnMemo,
+    ) -> ConnVerdict<'i> {
         if matches!(self.kind(), GatewayKind::IngressGateway | GatewayKind::ApiGateway) {
             return self.tcp_listener_connection(port, rand, may_log);
         }
         if self.kind() == GatewayKind::ConnectProxy && port.is_some_and(|p| self.tcp_listener(p).is_some()) {
             return self.tcp_listener_connection(port, rand, may_log);
         }
-        let name = text(server_name);
-        let decision = match name {
-            Some(n) => self.route_sni(n),
-            None => SniDecision::unrouted(super::SniReason::Malformed),
-        };
+        let decision = memo.route_sni(self, server_name);
         let Some(cluster) = decision.cluster() else {
             let log = may_log(LogLevel::Info).then(|| {
                 let mut line = self.line("meshgate unrouted", None);
@@ -643,13 +650,21 @@ impl GatewayIndex {
         peer_uri_san: Option<&[u8]>,
         may_log: MayLog<'_>,
     ) -> ConnVerdict<'i> {
-        let name = text(server_name);
-        let sni = match name {
-            Some(n) => self.route_sni(n),
-            None => SniDecision::unrouted(super::SniReason::Malformed),
-        };
+        self.decide_peer_remembering(server_name, peer_uri_san, may_log, &mut ConnMemo::off())
+    }
+
+    /// [`Self::decide_peer`], reusing what `memo` remembers of this worker's earlier connections
+    /// (the server name's row, the peer's parsed SPIFFE ID: see [`ConnMemo`]).
+    pub fn decide_peer_remembering<'i>(
+        &'i self,
+        server_name: &[u8],
+        peer_uri_san: Option<&[u8]>,
+        may_log: MayLog<'_>,
+        memo: &mut ConnMemo,
+    ) -> ConnVerdict<'i> {
+        let sni = memo.route_sni(self, server_name);
         let peer = peer_uri_san.map(|p| text(p).unwrap_or(UNREADABLE_PEER));
-        let authz = self.authorize_connection(peer, &sni);
+        let authz = self.authorize_caller(|| memo.caller(self, peer), &sni, None);
         if authz.allowed {
             return ConnVerdict { tally: Some(Tally::Allowed), action: ConnAction::Continue, log: None };
         }

@@ -117,7 +117,16 @@ fn decide_both(ix: &GatewayIndex, memo: &mut ConnMemo, (name, sans, quoted, path
     let conn = Connection { port: None, server_name: name, peer_uri_san: sans.first().map(|s| s.as_bytes()) };
     let direct = ix.decide_http(&head, &conn, 0, &mut |_| true);
     let remembered = ix.decide_http_remembering(&head, &conn, 0, &mut |_| true, memo);
-    (format!("{direct:?}"), format!("{remembered:?}"))
+    // The same connection's L4 answers (files is a tcp service), through the same memo.
+    let (peer, log) = (conn.peer_uri_san, &mut |_| true);
+    let connection = ix.decide_connection(name, None, 0, log);
+    let connection_remembered = ix.decide_connection_remembering(name, None, 0, log, memo);
+    let decided = ix.decide_peer(name, peer, log);
+    let decided_remembered = ix.decide_peer_remembering(name, peer, log, memo);
+    (
+        format!("{direct:?} {connection:?} {decided:?}"),
+        format!("{remembered:?} {connection_remembered:?} {decided_remembered:?}"),
+    )
 }
 
 fn case() -> impl Strategy<Value = Case> {
