@@ -31,11 +31,30 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 use std::sync::Arc;
 
-/// A build for the benchmark's module floor (feature `bench-floor`): HTTP filters do nothing, so
-/// `bench/run.sh` can measure Envoy's own cost of hosting one (as its wasm floor does for
-/// proxy-wasm). The plan is still loaded; network filters are unchanged (tcp_proxy needs the
-/// cluster they choose).
+/// A build for the benchmark's module floor (feature `bench-floor`): HTTP filters do nothing, and
+/// network filters read the peer certificate's URI SAN once, on the connection's first bytes, and
+/// decide nothing — what the wasm floor does on each path — so `bench/run.sh` can measure Envoy's
+/// own cost of hosting one. The plan is still loaded. The network floor chooses no cluster, so it
+/// serves only chains whose tcp_proxy names theirs (a terminating gateway's, without ECDS).
 const BENCH_FLOOR: bool = cfg!(feature = "bench-floor");
+
+/// The module floor's connection ([`BENCH_FLOOR`]): whether the peer's URI SAN was read.
+struct FloorConnection {
+    read: bool,
+}
+
+/// The module floor's read of the peer's URI SAN (its result deliberately unused), once.
+fn floor_read(filter_envoy_ptr: Ptr, filter_module_ptr: *const c_void) -> u32 {
+    // SAFETY: Envoy passes back the live filter network_filter_new made, on its worker.
+    if let Some(conn) = unsafe { (filter_module_ptr as *mut FloorConnection).as_mut() } {
+        if !conn.read {
+            conn.read = true;
+            let host = EnvoyHost { context: Context::Network(filter_envoy_ptr) };
+            let _peer = host.property(&["connection", "uri_san_peer_certificate"]);
+        }
+    }
+    abi::NETWORK_CONTINUE
+}
 
 /// One filter configuration (per listener filter, per plan): what every worker's filters serve.
 #[derive(Debug)]
@@ -358,6 +377,9 @@ extern "C" fn envoy_dynamic_module_on_network_filter_new(
     guard(
         "network_filter_new",
         || {
+            if BENCH_FLOOR {
+                return Box::into_raw(Box::new(FloorConnection { read: false })) as *const c_void;
+            }
             // SAFETY: Envoy passes the live configuration config_new returned.
             let Some(config) = (unsafe { config_ref(filter_config_ptr) }) else { return std::ptr::null() };
             Box::into_raw(Box::new(config.root().stream_filter())) as *const c_void
@@ -391,6 +413,9 @@ extern "C" fn envoy_dynamic_module_on_network_filter_new_connection(
     filter_envoy_ptr: Ptr,
     filter_module_ptr: *const c_void,
 ) -> u32 {
+    if BENCH_FLOOR {
+        return abi::NETWORK_CONTINUE;
+    }
     network_hook("network_filter_new_connection", filter_envoy_ptr, filter_module_ptr, |f, h| f.on_new_connection(h))
 }
 
@@ -401,6 +426,13 @@ extern "C" fn envoy_dynamic_module_on_network_filter_read(
     _data_length: usize,
     _end_stream: bool,
 ) -> u32 {
+    if BENCH_FLOOR {
+        return guard(
+            "network_filter_read",
+            || floor_read(filter_envoy_ptr, filter_module_ptr),
+            || network_failed(filter_envoy_ptr),
+        );
+    }
     network_hook("network_filter_read", filter_envoy_ptr, filter_module_ptr, |f, h| f.on_downstream_data(h))
 }
 
@@ -411,6 +443,9 @@ extern "C" fn envoy_dynamic_module_on_network_filter_write(
     _data_length: usize,
     _end_stream: bool,
 ) -> u32 {
+    if BENCH_FLOOR {
+        return abi::NETWORK_CONTINUE;
+    }
     network_hook("network_filter_write", filter_envoy_ptr, filter_module_ptr, |f, h| f.on_upstream_data(h))
 }
 
@@ -422,10 +457,16 @@ extern "C" fn envoy_dynamic_module_on_network_filter_destroy(filter_module_ptr: 
     guard(
         "network_filter_destroy",
         || {
-            if !filter_module_ptr.is_null() {
-                // SAFETY: Envoy passes back the pointer network_filter_new returned, once, last.
-                drop(unsafe { Box::from_raw(filter_module_ptr as *mut StreamFilter) });
+            if filter_module_ptr.is_null() {
+                return;
             }
+            if BENCH_FLOOR {
+                // SAFETY: as below, for the floor's connection.
+                drop(unsafe { Box::from_raw(filter_module_ptr as *mut FloorConnection) });
+                return;
+            }
+            // SAFETY: Envoy passes back the pointer network_filter_new returned, once, last.
+            drop(unsafe { Box::from_raw(filter_module_ptr as *mut StreamFilter) });
         },
         || (),
     )
