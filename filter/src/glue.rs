@@ -176,6 +176,16 @@ impl Shared {
             memo: RefCell::new(ConnMemo::default()),
         })
     }
+
+    /// Runs `f` with this worker's memo. It is never borrowed elsewhere (one decision at a time
+    /// per thread); were it in use, `f` would get one that remembers nothing, which only means
+    /// deciding without it.
+    fn remembering<T>(&self, f: impl FnOnce(&mut ConnMemo) -> T) -> T {
+        match self.memo.try_borrow_mut() {
+            Ok(mut memo) => f(&mut memo),
+            Err(_) => f(&mut ConnMemo::off()),
+        }
+    }
 }
 
 /// The root context's state (one per plugin configuration per worker VM).
@@ -394,11 +404,8 @@ impl StreamFilter {
             Ok(port) => {
                 let (name, rand, may_log) =
                     (self.server_name(), next_random(&self.shared.rng), &mut may_log(host, &self.shared));
-                // As for requests: never borrowed elsewhere; in use, it would only mean no reuse.
-                match self.shared.memo.try_borrow_mut() {
-                    Ok(mut memo) => state.index.decide_connection_remembering(name, port, rand, may_log, &mut memo),
-                    Err(_) => state.index.decide_connection(name, port, rand, may_log),
-                }
+                self.shared
+                    .remembering(|memo| state.index.decide_connection_remembering(name, port, rand, may_log, memo))
             }
             Err(v) => v,
         };
@@ -457,10 +464,7 @@ impl StreamFilter {
         };
         let verdict = {
             let (name, peer, may_log) = (self.server_name(), peer.as_deref(), &mut may_log(host, &self.shared));
-            match self.shared.memo.try_borrow_mut() {
-                Ok(mut memo) => state.index.decide_peer_remembering(name, peer, may_log, &mut memo),
-                Err(_) => state.index.decide_peer(name, peer, may_log),
-            }
+            self.shared.remembering(|memo| state.index.decide_peer_remembering(name, peer, may_log, memo))
         };
         let result = self.act(host, Some(&state), verdict);
         stop_timer(host, &state, started);
@@ -607,12 +611,8 @@ impl HttpFilter {
         };
         let conn = Connection { port, server_name: &server_name, peer_uri_san: peer.as_deref() };
         let rand = next_random(&self.shared.rng);
-        // Never borrowed elsewhere (one decision at a time per thread); a memo in use would only
-        // mean deciding without it.
-        match self.shared.memo.try_borrow_mut() {
-            Ok(mut memo) => ix.decide_http_remembering(&head, &conn, rand, &mut may_log(host, &self.shared), &mut memo),
-            Err(_) => ix.decide_http(&head, &conn, rand, &mut may_log(host, &self.shared)),
-        }
+        self.shared
+            .remembering(|memo| ix.decide_http_remembering(&head, &conn, rand, &mut may_log(host, &self.shared), memo))
     }
 
     fn act<H: Host>(&mut self, host: &H, state: Option<&Configured>, v: HttpVerdict<'_>) -> Verdict {

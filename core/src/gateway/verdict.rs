@@ -559,12 +559,10 @@ impl GatewayIndex {
             },
             // The chain's tcp_proxy names the cluster (the plan says so where `meshgate envoy`
             // wrote it that way); a plan whose direct cluster is another cannot come from it.
-            Some(SniTarget::Linked(l)) if l.direct_cluster.is_some() => match l.direct_cluster.as_deref() {
-                Some(direct) if direct == cluster => {
-                    ConnVerdict { tally: None, action: ConnAction::Authorize, log: None }
-                }
-                _ => ConnVerdict::misdirected(),
-            },
+            Some(SniTarget::Linked(l)) if l.direct_cluster.as_deref() == Some(cluster) => {
+                ConnVerdict { tally: None, action: ConnAction::Authorize, log: None }
+            }
+            Some(SniTarget::Linked(l)) if l.direct_cluster.is_some() => ConnVerdict::misdirected(),
             _ => ConnVerdict { tally: None, action: ConnAction::Route { cluster, authorize: true }, log: None },
         }
     }
