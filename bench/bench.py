@@ -795,9 +795,11 @@ def markdown(meta, results):
         + ", loaded like filter.wasm (V8, same plugin shape); the target is filter ≤ wasm floor + 2 µs"
         + "; *CPU vs no filter* is the variant's CPU/req minus the floor's (the dynamic module's "
         "target: ≤ no filter + 2 µs)"
-        + ("" if tcp else "; the *module floor* is the dynamic module's `bench-floor` build (its HTTP filter "
-           "continues every request without a host call), loaded like the module: what Envoy spends hosting "
-           "a dynamic-module HTTP filter")
+        + "; the *module floor* is the dynamic module's `bench-floor` build ("
+        + ("its network filter reads the peer certificate's URI SAN once per connection, as the wasm floor does, "
+           "and decides nothing: the chain's `tcp_proxy` names the cluster" if tcp else
+           "its HTTP filter continues every request without a host call")
+        + "), loaded like the module: what Envoy spends hosting a dynamic-module filter"
         + ". Load: spawn to `/ready` = LIVE. RSS: VmRSS after the last round.",
         ("- Intentions: N sources on `web` (a tcp service), each `Action = \"allow\"` (L4); default deny. Every "
          f"request comes from the LAST source (`{TESTED_SOURCE[meta['kind']]}`) — the end of RBAC's principal list. "
