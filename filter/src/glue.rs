@@ -148,7 +148,7 @@ fn shared_index(config: Vec<u8>) -> Result<(Arc<GatewayIndex>, bool), meshgate_c
     if let Some(index) = plans.iter().filter_map(Weak::upgrade).find(|i| i.hash() == hash) {
         return Ok((index, true));
     }
-    let index = Arc::new(GatewayIndex::from_json_owned(config)?);
+    let index = Arc::new(GatewayIndex::from_json_owned_hashed(config, hash)?);
     plans.push(Arc::downgrade(&index));
     Ok((index, false))
 }

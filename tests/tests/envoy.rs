@@ -207,29 +207,22 @@ Name = "billing"
 Sources = [{ Name = "web", Action = "allow" }, { Name = "*", Action = "deny" }]
 "#;
 
-/// Two tcp services behind one terminating gateway, each with its own intentions: billing admits
-/// web, ledger admits api. Without ECDS each service's filter chain routes by itself (its
-/// tcp_proxy names the cluster, its filter's root_id the chain's server name); with ECDS the
-/// filter reads the server name and sets the cluster. Both decide alike.
-const TERMINATING_TWO: &str = r#"
-service { name = "tgw" kind = "terminating-gateway" address = "127.0.0.1" port = {{TGW}} }
----
-service { name = "billing" address = "127.0.0.1" port = {{BILLING}} }
----
-service { name = "ledger" address = "127.0.0.1" port = {{LEDGER}} }
----
-Kind = "terminating-gateway"
-Name = "tgw"
-Services = [{ Name = "billing" }, { Name = "ledger" }]
----
-Kind = "service-intentions"
-Name = "billing"
-Sources = [{ Name = "web", Action = "allow" }, { Name = "*", Action = "deny" }]
+/// [`TERMINATING`] with a second tcp service, ledger, which admits api only (billing admits web):
+/// two tcp services behind one terminating gateway, each with its own intentions. Without ECDS
+/// each service's filter chain routes by itself (its tcp_proxy names the cluster, its filter's
+/// root_id the chain's server name); with ECDS the filter reads the server name and sets the
+/// cluster. Both decide alike.
+fn terminating_two(ports: &Ports) -> String {
+    let one = r#"Services = [{ Name = "billing" }]"#;
+    assert!(TERMINATING.contains(one));
+    let two = TERMINATING.replace(one, r#"Services = [{ Name = "billing" }, { Name = "ledger" }]"#);
+    let ledger = r#"service { name = "ledger" address = "127.0.0.1" port = {{LEDGER}} }
 ---
 Kind = "service-intentions"
 Name = "ledger"
-Sources = [{ Name = "api", Action = "allow" }, { Name = "*", Action = "deny" }]
-"#;
+Sources = [{ Name = "api", Action = "allow" }, { Name = "*", Action = "deny" }]"#;
+    ports.fill(&format!("{two}\n---\n{ledger}\n"))
+}
 
 #[test]
 #[ignore = "needs Envoy and filter.wasm: scripts/test.sh runs it"]
@@ -237,7 +230,7 @@ fn terminating_gateway_enforces_intentions_on_spiffe_ids() {
     for ecds in [false, true] {
         let dir = scratch_dir(if ecds { "terminating-ecds" } else { "terminating" });
         let ports = Ports::new(&["TGW", "BILLING", "LEDGER"]);
-        let (ws, c) = load(&ports.fill(TERMINATING_TWO), &Settings::default());
+        let (ws, c) = load(&terminating_two(&ports), &Settings::default());
         let certs = dir.join("certs");
         let ca = Ca::create(&certs, "test CA").unwrap();
         let id = |svc: &str| format!("spiffe://{TD}/ns/default/dc/dc1/svc/{svc}");
@@ -281,7 +274,7 @@ fn terminating_gateway_enforces_intentions_on_spiffe_ids() {
             .lines()
             .find(|l| l.contains("meshgate deny") && l.contains("destination=billing"))
             .unwrap_or_else(|| panic!("no deny line for billing:\n{log}"));
-        for part in [format!("source={}", id("api")), format!("sni={billing_sni}"), "intention=4.hcl:3:".into()] {
+        for part in [format!("source={}", id("api")), format!("sni={billing_sni}"), "intention=3.hcl:3:".into()] {
             assert!(deny.contains(&part), "ecds {ecds}: {part} in {deny}");
         }
         let deny = log

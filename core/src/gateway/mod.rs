@@ -897,19 +897,26 @@ impl GatewayIndex {
     /// bytes as received: `meshgate envoy` writes the canonical form, so it equals
     /// [`GatewayPlan::hash_hex`] without serializing the plan again.
     pub fn from_json(json: &[u8]) -> Result<GatewayIndex, Error> {
-        let (plan, hash) = Self::parse(json)?;
-        Self::from_plan(plan, hash)
+        let plan = Self::parse(json)?;
+        Self::from_plan(plan, Self::hash_of(json))
     }
 
     /// [`Self::from_json`] that frees the text before indexing, so the index's allocations can
     /// reuse its memory (in a wasm VM memory never shrinks: the peak is what a worker keeps).
     pub fn from_json_owned(json: Vec<u8>) -> Result<GatewayIndex, Error> {
-        let (plan, hash) = Self::parse(&json)?;
+        let hash = Self::hash_of(&json);
+        Self::from_json_owned_hashed(json, hash)
+    }
+
+    /// [`Self::from_json_owned`] for bytes whose [`Self::hash_of`] the caller has already computed
+    /// (the filter's plan cache looks plans up by it before parsing one).
+    pub fn from_json_owned_hashed(json: Vec<u8>, hash: String) -> Result<GatewayIndex, Error> {
+        let plan = Self::parse(&json)?;
         drop(json);
         Self::from_plan(plan, hash)
     }
 
-    fn parse(json: &[u8]) -> Result<(GatewayPlan, String), Error> {
+    fn parse(json: &[u8]) -> Result<GatewayPlan, Error> {
         if json.len() > MAX_PLAN_BYTES {
             return Err(Error::PlanTooLarge { bytes: json.len() });
         }
@@ -929,7 +936,7 @@ impl GatewayIndex {
                 });
             }
         };
-        Ok((plan, Self::hash_of(json)))
+        Ok(plan)
     }
 
     /// The [`Self::hash`] of the index these plan bytes make: known before parsing them.
