@@ -10,8 +10,8 @@ use crate::host::{HeaderList, Host, HostError, Level, MetricKind};
 use meshgate_core::gateway::memo::ConnMemo;
 use meshgate_core::gateway::verdict::{self, LogLimiter};
 use meshgate_core::gateway::{
-    ConnAction, ConnVerdict, Connection, GatewayIndex, HttpAction, HttpVerdict, LogLevel, LogLine, RequestHead,
-    RouteKey, Tally, REASON_HEADER, ROUTE_HEADER, ROUTING_HEADER,
+    ConnAction, ConnVerdict, Connection, GatewayIndex, HeadBuffer, HttpAction, HttpVerdict, LogLevel, LogLine,
+    RequestHead, RouteKey, Tally, REASON_HEADER, ROUTE_HEADER, ROUTING_HEADER,
 };
 use meshgate_core::plan::gateways::{GatewayKind, HeaderModifiers};
 use std::cell::{Cell, RefCell};
@@ -164,6 +164,8 @@ pub struct Shared {
     decisions: Cell<u32>,
     limiter: RefCell<LogLimiter>,
     memo: RefCell<ConnMemo>,
+    /// The request header list's memory, kept between requests.
+    heads: RefCell<HeadBuffer>,
 }
 
 impl Shared {
@@ -174,6 +176,7 @@ impl Shared {
             decisions: Cell::new(0),
             limiter: RefCell::new(LogLimiter::default()),
             memo: RefCell::new(ConnMemo::default()),
+            heads: RefCell::new(HeadBuffer::default()),
         })
     }
 
@@ -579,9 +582,10 @@ impl HttpFilter {
             None
         };
         // Text when every header is (one check for all); else each is checked as bytes.
+        let mut buffer = self.shared.heads.try_borrow_mut().map(|mut b| std::mem::take(&mut *b)).unwrap_or_default();
         let mut head = match pairs.text_pairs() {
-            Some(text) => RequestHead::from_pairs(text),
-            None => RequestHead::from_pairs(pairs.pairs()),
+            Some(text) => RequestHead::from_pairs_in(text, &mut buffer),
+            None => RequestHead::from_pairs_in(pairs.pairs(), &mut buffer),
         };
         head.jwt = jwt.as_ref();
         let port = if ix.needs_port() {
@@ -611,8 +615,14 @@ impl HttpFilter {
         };
         let conn = Connection { port, server_name: &server_name, peer_uri_san: peer.as_deref() };
         let rand = next_random(&self.shared.rng);
-        self.shared
-            .remembering(|memo| ix.decide_http_remembering(&head, &conn, rand, &mut may_log(host, &self.shared), memo))
+        let verdict = self
+            .shared
+            .remembering(|memo| ix.decide_http_remembering(&head, &conn, rand, &mut may_log(host, &self.shared), memo));
+        buffer.keep(head.headers);
+        if let Ok(mut kept) = self.shared.heads.try_borrow_mut() {
+            *kept = buffer;
+        }
+        verdict
     }
 
     fn act<H: Host>(&mut self, host: &H, state: Option<&Configured>, v: HttpVerdict<'_>) -> Verdict {

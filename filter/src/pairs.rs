@@ -78,11 +78,11 @@ impl HeaderPairs {
     /// them as bytes then ([`Self::iter`]).
     pub fn text_pairs(&self) -> Option<TextPairs<'_>> {
         if self.count == 0 {
-            return Some(TextPairs { pairs: self.iter(), text: "", base: 0 });
+            return Some(TextPairs { sizes: [].chunks_exact(8), text: "", at: 0 });
         }
         let base = self.data_start();
         let text = std::str::from_utf8(self.buf.get(base..)?).ok()?;
-        Some(TextPairs { pairs: self.iter(), text, base })
+        Some(TextPairs { sizes: self.buf.get(4..base)?.chunks_exact(8), text, at: 0 })
     }
 
     /// The serialized form of `pairs` (the mock host's side of the ABI, and tests).
@@ -155,12 +155,17 @@ impl<'a> Iterator for Pairs<'a> {
 }
 
 /// [`Pairs`] as text: [`HeaderPairs::text_pairs`] checked that the names and values are UTF-8.
+/// Every request's headers go through here, so it walks the sizes eight bytes at a time and the
+/// text by one cursor: [`HeaderPairs::parse`] already proved the sizes fit, and `get` still
+/// bounds every slice.
 #[derive(Clone, Debug)]
 pub struct TextPairs<'a> {
-    pairs: Pairs<'a>,
-    /// The names and values (each followed by its NUL), from `base` in the buffer.
+    /// The pairs' sizes left, a name's and a value's length per eight bytes.
+    sizes: std::slice::ChunksExact<'a, u8>,
+    /// The names and values, each followed by its NUL.
     text: &'a str,
-    base: usize,
+    /// Where the next name starts in `text`.
+    at: usize,
 }
 
 impl<'a> Iterator for TextPairs<'a> {
@@ -168,15 +173,24 @@ impl<'a> Iterator for TextPairs<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        let (name, value) = self.pairs.next_ranges()?;
-        let at = |r: Range<usize>| self.text.get(r.start.checked_sub(self.base)?..r.end.checked_sub(self.base)?);
+        let sizes = self.sizes.next()?;
+        let len = |at: usize| -> Option<usize> {
+            let bytes: [u8; 4] = sizes.get(at..at + 4)?.try_into().ok()?;
+            usize::try_from(u32::from_le_bytes(bytes)).ok()
+        };
+        let (name_len, value_len) = (len(0)?, len(4)?);
         // Every name and value lies between NULs (or the start): character boundaries, so `get`
-        // finds them.
-        Some((at(name)?, at(value)?))
+        // finds them. The sums cannot overflow: each is within the buffer `parse` measured.
+        let name_end = self.at + name_len;
+        let name = self.text.get(self.at..name_end)?;
+        let value_at = name_end + 1;
+        let value = self.text.get(value_at..value_at + value_len)?;
+        self.at = value_at + value_len + 1;
+        Some((name, value))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.pairs.size_hint()
+        self.sizes.size_hint()
     }
 }
 

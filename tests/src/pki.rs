@@ -20,6 +20,13 @@ pub struct Leaf {
     pub key_pem: String,
 }
 
+impl Leaf {
+    /// As a client certificate.
+    pub fn client(&self) -> crate::net::ClientIdentity<'_> {
+        crate::net::ClientIdentity { cert_pem: &self.cert_pem, key_pem: &self.key_pem }
+    }
+}
+
 impl Ca {
     /// Creates a CA and writes `dir/ca.pem` and `dir/ca-key.pem`.
     pub fn create(dir: &Path, name: &str) -> Result<Ca, String> {

@@ -33,8 +33,7 @@ use meshgate_tests::envoy::{
 };
 use meshgate_tests::harness::{self, sni, spiffe, Ports, READY, TD};
 use meshgate_tests::net::{
-    http_request, https_request, listening, tcp_greeting, tcp_hello, tls_greeting, tls_hello, Backend, ClientIdentity,
-    TlsClient,
+    http_request, https_request, listening, tcp_greeting, tcp_hello, tls_greeting, tls_hello, Backend, TlsClient,
 };
 use meshgate_tests::pki::Ca;
 use std::path::{Path, PathBuf};
@@ -246,21 +245,24 @@ fn terminating_gateway_enforces_intentions_on_spiffe_ids() {
         let ecds_dir = dir.join("ecds");
         let envoy = start_gateway(&dir, &ws, &c, "tgw", Some(&certs), ecds.then_some(ecds_dir.as_path()));
         let port = ports.get("TGW");
-        fn as_(leaf: &meshgate_tests::pki::Leaf) -> Option<ClientIdentity<'_>> {
-            Some(ClientIdentity { cert_pem: &leaf.cert_pem, key_pem: &leaf.key_pem })
-        }
-
-        let allowed = tls_hello(port, &billing_sni, &ca.cert_pem, as_(&web));
+        let allowed = tls_hello(port, &billing_sni, &ca.cert_pem, Some(web.client()));
         assert_eq!(allowed.as_deref(), Ok("billing"), "ecds {ecds}: {}", envoy.log_tail(20));
-        assert_eq!(tls_hello(port, &ledger_sni, &ca.cert_pem, as_(&api)).as_deref(), Ok("ledger"), "ecds {ecds}");
-        let denied = tls_hello(port, &billing_sni, &ca.cert_pem, as_(&api));
+        assert_eq!(
+            tls_hello(port, &ledger_sni, &ca.cert_pem, Some(api.client())).as_deref(),
+            Ok("ledger"),
+            "ecds {ecds}"
+        );
+        let denied = tls_hello(port, &billing_sni, &ca.cert_pem, Some(api.client()));
         assert!(denied.is_err(), "ecds {ecds}: api must be denied billing: {denied:?}");
-        let denied = tls_hello(port, &ledger_sni, &ca.cert_pem, as_(&web));
+        let denied = tls_hello(port, &ledger_sni, &ca.cert_pem, Some(web.client()));
         assert!(denied.is_err(), "ecds {ecds}: web must be denied ledger: {denied:?}");
         assert!(tls_hello(port, &billing_sni, &ca.cert_pem, None).is_err(), "no client certificate");
-        assert!(tls_hello(port, &billing_sni, &ca.cert_pem, as_(&forged)).is_err(), "a certificate from another CA");
         assert!(
-            tls_hello(port, &sni("other.default.dc1.internal"), &ca.cert_pem, as_(&web)).is_err(),
+            tls_hello(port, &billing_sni, &ca.cert_pem, Some(forged.client())).is_err(),
+            "a certificate from another CA"
+        );
+        assert!(
+            tls_hello(port, &sni("other.default.dc1.internal"), &ca.cert_pem, Some(web.client())).is_err(),
             "an SNI with no chain"
         );
         assert!(
@@ -307,16 +309,12 @@ fn terminating_gateway_serves_server_first_protocols() {
     let _billing = Backend::banner("billing", ports.get("BILLING")).unwrap();
     let envoy = start_gateway(&dir, &ws, &c, "tgw", Some(&certs), None);
     let port = ports.get("TGW");
-    fn as_(leaf: &meshgate_tests::pki::Leaf) -> ClientIdentity<'_> {
-        ClientIdentity { cert_pem: &leaf.cert_pem, key_pem: &leaf.key_pem }
-    }
-
-    let greeting = tls_greeting(port, &billing_sni, &ca.cert_pem, Some(as_(&web)));
+    let greeting = tls_greeting(port, &billing_sni, &ca.cert_pem, Some(web.client()));
     assert_eq!(greeting.as_deref(), Ok("billing ready"), "{}", envoy.log_tail(20));
-    let denied = tls_greeting(port, &billing_sni, &ca.cert_pem, Some(as_(&api)));
+    let denied = tls_greeting(port, &billing_sni, &ca.cert_pem, Some(api.client()));
     assert!(denied.is_err(), "the greeting must not reach api: {denied:?}");
     // Client-first traffic still works with the same listener.
-    assert_eq!(tls_hello(port, &billing_sni, &ca.cert_pem, Some(as_(&web))).as_deref(), Ok("billing ready"));
+    assert_eq!(tls_hello(port, &billing_sni, &ca.cert_pem, Some(web.client())).as_deref(), Ok("billing ready"));
     assert!(envoy.eventually(Duration::from_secs(5), || envoy.counter("wasmcustom.meshgate.tgw.denied") == Some(1)));
     assert_eq!(envoy.counter("wasmcustom.meshgate.tgw.allowed"), Some(2));
 }
@@ -346,15 +344,11 @@ fn terminating_http_services_require_exactly_one_spiffe_id() {
     let _billing = Backend::http("billing", ports.get("BILLING")).unwrap();
     let envoy = start_gateway(&dir, &ws, &c, "tgw", Some(&certs), None);
     let port = ports.get("TGW");
-    fn as_(leaf: &meshgate_tests::pki::Leaf) -> Option<ClientIdentity<'_>> {
-        Some(ClientIdentity { cert_pem: &leaf.cert_pem, key_pem: &leaf.key_pem })
-    }
-
-    let ok = https_request(port, &billing_sni, &ca.cert_pem, as_(&web), "GET", "/invoices").unwrap();
+    let ok = https_request(port, &billing_sni, &ca.cert_pem, Some(web.client()), "GET", "/invoices").unwrap();
     assert_eq!(ok.status, 200, "{ok:?}\n{}", envoy.log_tail(20));
     assert_eq!(ok.field("client-cert"), Some("-"), "the client-certificate header reached the service: {ok:?}");
     for leaf in [&two, &two_reversed] {
-        let r = https_request(port, &billing_sni, &ca.cert_pem, as_(leaf), "GET", "/invoices").unwrap();
+        let r = https_request(port, &billing_sni, &ca.cert_pem, Some(leaf.client()), "GET", "/invoices").unwrap();
         assert_eq!(r.status, 403, "{r:?}");
         assert_eq!(r.header(REASON_HEADER), Some("bad-peer-identity"));
     }
@@ -430,9 +424,7 @@ fn terminating_http_chains_route_by_sni_and_client_headers_cannot_steer() {
     // The plan tells the filter so: it changes no request header (no second route match).
     assert!(bootstrap.to_string().contains("direct_cluster"), "the plan marks the linked services direct");
     let port = ports.get("TGW");
-    let as_ = |leaf: &meshgate_tests::pki::Leaf| {
-        TlsClient::new(&ca.cert_pem, Some(ClientIdentity { cert_pem: &leaf.cert_pem, key_pem: &leaf.key_pem })).unwrap()
-    };
+    let as_ = |leaf: &meshgate_tests::pki::Leaf| TlsClient::new(&ca.cert_pem, Some(leaf.client())).unwrap();
     let (web, api) = (as_(&web), as_(&api));
     let send = |client: &TlsClient, sni: &str, path: &str, headers: &[(&str, &str)]| {
         client

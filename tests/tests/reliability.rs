@@ -28,7 +28,7 @@ use meshgate_core::settings::Settings;
 use meshgate_tests::envoy::{scratch_dir, Envoy};
 use meshgate_tests::h2::{self, Outcome};
 use meshgate_tests::harness::{load, sni, spiffe, start_gateway, write_atomically, Ports};
-use meshgate_tests::net::{exchange, tcp, Backend, ClientIdentity, KeepAlive, Response, TlsClient};
+use meshgate_tests::net::{exchange, tcp, Backend, KeepAlive, Response, TlsClient};
 use meshgate_tests::pki::Ca;
 use meshgate_tests::traffic::{
     configured_lines, counter, legit_load, malformed_h1, malformed_h2, malformed_load, plain, protocol_errors, tls,
@@ -339,8 +339,7 @@ fn terminating_http_service_answers_malformed_bytes_over_mtls_while_legitimate_t
     let web = ca.issue("web", &spiffe("web"), &["web"]).unwrap();
     let _billing = Backend::http("billing", ports.get("BILLING")).unwrap();
     let envoy = start_gateway(&dir, &ws, &c, "tgw", Some(&certs), None).unwrap_or_else(|e| panic!("{e}"));
-    let client =
-        TlsClient::new(&ca.cert_pem, Some(ClientIdentity { cert_pem: &web.cert_pem, key_pem: &web.key_pem })).unwrap();
+    let client = TlsClient::new(&ca.cert_pem, Some(web.client())).unwrap();
     let dial = tls(client, ports.get("TGW"), billing_sni);
     // HTTP/1 over mTLS: the generated listener offers no ALPN, so there is no HTTP/2 here.
     malformed_while_legit(&envoy, "tgw", dial, TERMINATING_LEGIT, None, malformed_h1("billing"));

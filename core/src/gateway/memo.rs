@@ -9,6 +9,12 @@
 //! memo changes how often the work is done, never its outcome. Answers are kept as offsets into
 //! the bytes they were read from and applied to the request's own bytes, so nothing a decision
 //! returns borrows from the memo.
+//!
+//! It also keeps which intention the table found for the caller and destination those slots hold
+//! (six name lookups per request otherwise). That answer depends on nothing but the two slots'
+//! keys and the index, so it is handed out again only while neither slot has missed since: every
+//! miss moves the memo's generation on, and a slot that cannot keep what it read forgets what
+//! it held, so that its next look misses too.
 
 use super::verdict::ClientCertUris;
 use super::{AuthzReason, GatewayIndex, SniDecision, SniSlot};
@@ -33,6 +39,17 @@ pub struct ConnMemo {
     sni: Slot<SniSlot>,
     cert: Slot<CertShape>,
     caller: Slot<Result<CallerShape, AuthzReason>>,
+    /// Moves on at every miss of `sni` or `caller`.
+    generation: u64,
+    intention: Option<FoundIntention>,
+}
+
+/// `IntentionTable::find`'s answer, for the slots' keys as they were at `generation`.
+#[derive(Clone, Copy, Debug)]
+struct FoundIntention {
+    index: u64,
+    generation: u64,
+    found: Option<usize>,
 }
 
 /// `(start, end)` in the bytes an answer was read from.
@@ -78,12 +95,17 @@ impl<T: Copy> Slot<T> {
 
     fn put(&mut self, index: u64, key: &[u8], value: T) {
         if key.len() > MAX_KEY {
+            self.forget();
             return;
         }
         self.key.clear();
         self.key.extend_from_slice(key);
         self.index = index;
         self.value = Some(value);
+    }
+
+    fn forget(&mut self) {
+        self.value = None;
     }
 }
 
@@ -102,6 +124,7 @@ impl ConnMemo {
         let slot = match self.sni.get(ix.id, name) {
             Some(slot) => slot,
             None => {
+                self.generation = self.generation.wrapping_add(1);
                 let slot = ix.sni_slot_of_bytes(name);
                 self.sni.put(ix.id, name, slot);
                 slot
@@ -135,15 +158,31 @@ impl ConnMemo {
         if let Some(caller) = self.caller.get(ix.id, uri.as_bytes()).and_then(|shape| apply_caller(shape, ix, uri)) {
             return caller;
         }
+        self.generation = self.generation.wrapping_add(1);
         let caller = ix.peer_caller(Some(uri));
         let shape = match &caller {
             Ok(c) => CallerShape::of(c, ix, uri).map(Ok),
             Err(reason) => Some(Err(*reason)),
         };
-        if let Some(shape) = shape {
-            self.caller.put(ix.id, uri.as_bytes(), shape);
+        match shape {
+            Some(shape) => self.caller.put(ix.id, uri.as_bytes(), shape),
+            None => self.caller.forget(),
         }
         caller
+    }
+
+    /// `find`'s answer (`IntentionTable::find`) for the caller and destination this request
+    /// just read through [`Self::route_sni`] and [`Self::caller`].
+    pub(super) fn intention(&mut self, ix: &GatewayIndex, find: impl FnOnce() -> Option<usize>) -> Option<usize> {
+        if self.off {
+            return find();
+        }
+        if let Some(kept) = self.intention.filter(|k| k.index == ix.id && k.generation == self.generation) {
+            return kept.found;
+        }
+        let found = find();
+        self.intention = Some(FoundIntention { index: ix.id, generation: self.generation, found });
+        found
     }
 }
 

@@ -34,7 +34,7 @@ pub mod request;
 pub mod verdict;
 
 pub use http::{strip_port, HostMatch};
-pub use request::{HeaderBytes, RequestHead};
+pub use request::{HeadBuffer, HeaderBytes, RequestHead};
 pub use verdict::{ConnAction, ConnVerdict, Connection, HttpAction, HttpVerdict, LogLevel, LogLine, Tally};
 
 use crate::intentions::http::HttpRequest;
@@ -49,6 +49,7 @@ use crate::plan::gateways::{
 };
 use crate::settings::Mode;
 use http::{HostIndex, RequestParts};
+use memo::ConnMemo;
 use names::{check_dns_name, lower_dns_name, BadName, LabelTrie, NameBuf, MAX_NAME};
 use rustc_hash::FxHashMap as FastMap;
 use std::borrow::Cow;
@@ -1231,20 +1232,21 @@ impl GatewayIndex {
         sni: &SniDecision<'i>,
         http: Option<HttpRequest<'r>>,
     ) -> Authz<'i, 'r> {
-        self.authorize_caller(|| self.peer_caller(peer_uri_san), sni, http)
+        self.authorize_remembering(peer_uri_san, sni, http, &mut ConnMemo::off())
     }
 
-    /// [`Self::authorize_peer`] with the peer's identity read by `caller` (only once there is a
-    /// destination, whose absence is the first reason given).
-    fn authorize_caller<'i: 'r, 'r>(
+    /// [`Self::authorize_peer`], with the peer's identity read (only once there is a destination,
+    /// whose absence is the first reason given) and its intention found through `memo`.
+    fn authorize_remembering<'i: 'r, 'r>(
         &'i self,
-        caller: impl FnOnce() -> Result<Caller<'r>, AuthzReason>,
+        peer_uri_san: Option<&'r str>,
         sni: &SniDecision<'i>,
         http: Option<HttpRequest<'r>>,
+        memo: &mut ConnMemo,
     ) -> Authz<'i, 'r> {
         let Some(linked) = sni.linked() else { return Authz::refuse(self.plan.mode, AuthzReason::NoDestination) };
-        match caller() {
-            Ok(source) => self.decide(source, &linked.service, http),
+        match memo.caller(self, peer_uri_san) {
+            Ok(source) => self.decide(source, &linked.service, http, memo),
             Err(reason) => Authz::refuse(self.plan.mode, reason),
         }
     }
@@ -1276,13 +1278,14 @@ impl GatewayIndex {
         source: Caller<'r>,
         dest: &'i ServiceId,
         http: Option<HttpRequest<'r>>,
+        memo: &mut ConnMemo,
     ) -> Authz<'i, 'r> {
         let request = Request {
             source,
             destination: ServiceName { name: &dest.name, namespace: &dest.namespace, partition: &dest.partition },
             http,
         };
-        let decision = self.table.decide(&request);
+        let decision = self.table.decide_found(&request, || memo.intention(self, || self.table.find(&request)));
         Authz {
             allowed: decision.allowed,
             mode: self.plan.mode,

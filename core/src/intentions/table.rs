@@ -404,6 +404,16 @@ impl IntentionTable {
     /// Decides one request. An HTTP request whose path cannot be normalized safely is denied
     /// whatever the intentions say, as the filter refuses it (400) before any rule.
     pub fn decide<'t, 'r>(&'t self, req: &Request<'r>) -> Decision<'t, 'r> {
+        self.decide_found(req, || self.find(req))
+    }
+
+    /// [`Self::decide`] with [`Self::find`]'s answer for `req` given by `found` (a caller that
+    /// remembers it: see `gateway::memo`).
+    pub fn decide_found<'t, 'r>(
+        &'t self,
+        req: &Request<'r>,
+        found: impl FnOnce() -> Option<usize>,
+    ) -> Decision<'t, 'r> {
         let default = |reason| Decision {
             allowed: self.default_policy == Action::Allow,
             reason,
@@ -424,7 +434,7 @@ impl IntentionTable {
             Some(Ok(p)) => Some(p),
             None => None,
         };
-        let Some(index) = self.find(req) else { return default(Reason::NoIntention) };
+        let Some(index) = found() else { return default(Reason::NoIntention) };
         let (Some(intention), Some(compiled)) = (self.intentions.get(index), self.compiled_permissions(index)) else {
             return default(Reason::NoIntention);
         };

@@ -25,6 +25,7 @@ Sources = [
   { Name = "web", Permissions = [{ Action = "allow", HTTP { PathPrefix = "/pay" } }] },
   { Name = "web", Peer = "partner", Action = "allow" },
   { Name = "api", Action = "deny" },
+  { Name = "*", Action = "deny" },
 ]
 "#;
 
@@ -67,7 +68,8 @@ const NAMES: [&[u8]; 6] = [
     b"billing\xff",
 ];
 
-/// Peer URI SANs: local, a peer's, a foreign trust domain, a gateway, not SPIFFE, a partition.
+/// Peer URI SANs: local, a peer's, a foreign trust domain, a gateway, not SPIFFE, a partition,
+/// one too long for the memo to keep (whose intention is the wildcard's, not `web`'s).
 fn peers() -> Vec<String> {
     vec![
         format!("spiffe://{TD}/ns/default/dc/dc1/svc/web"),
@@ -80,6 +82,7 @@ fn peers() -> Vec<String> {
         format!("spiffe://{TD}/ns/default/dc/dc1/svc/web/"),
         "https://example.com/web".into(),
         String::new(),
+        format!("spiffe://{TD}/ns/default/dc/dc1/svc/{}", "w".repeat(MAX_KEY)),
     ]
 }
 
@@ -130,7 +133,7 @@ fn decide_both(ix: &GatewayIndex, memo: &mut ConnMemo, (name, sans, quoted, path
 }
 
 fn case() -> impl Strategy<Value = Case> {
-    (0..NAMES.len(), prop::collection::vec(0..10usize, 0..3), any::<bool>(), 0..4usize)
+    (0..NAMES.len(), prop::collection::vec(0..peers().len(), 0..3), any::<bool>(), 0..4usize)
 }
 
 proptest! {
@@ -202,5 +205,16 @@ fn shapes_apply_back_to_the_same_pieces() {
         let found = ClientCertUris::read(&value);
         let shape = CertShape::of(&found, &value).expect("shape");
         assert_eq!(shape.apply(&value), Some(found), "{value}");
+    }
+}
+
+#[test]
+fn a_caller_too_long_to_keep_does_not_lend_its_intention_to_the_next() {
+    let ix = index(true, false);
+    let mut memo = ConnMemo::default();
+    let long = peers().len() - 1;
+    for case in [(0, vec![0], false, 0), (0, vec![long], false, 0), (0, vec![0], false, 0)] {
+        let (direct, remembered) = decide_both(&ix, &mut memo, &case);
+        assert_eq!(direct, remembered, "{case:?}");
     }
 }
