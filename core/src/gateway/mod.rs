@@ -1232,16 +1232,17 @@ impl GatewayIndex {
         sni: &SniDecision<'i>,
         http: Option<HttpRequest<'r>>,
     ) -> Authz<'i, 'r> {
-        self.authorize_remembering(peer_uri_san, sni, http, &mut ConnMemo::off())
+        self.authorize_remembering(peer_uri_san, sni, http.map(|h| (h, None)), &mut ConnMemo::off())
     }
 
     /// [`Self::authorize_peer`], with the peer's identity read (only once there is a destination,
-    /// whose absence is the first reason given) and its intention found through `memo`.
+    /// whose absence is the first reason given) and its intention found through `memo`. With the
+    /// request, its path as [`path::normalize`] gives it, where the caller has it already.
     fn authorize_remembering<'i: 'r, 'r>(
         &'i self,
         peer_uri_san: Option<&'r str>,
         sni: &SniDecision<'i>,
-        http: Option<HttpRequest<'r>>,
+        http: Option<(HttpRequest<'r>, Option<Cow<'r, str>>)>,
         memo: &mut ConnMemo,
     ) -> Authz<'i, 'r> {
         let Some(linked) = sni.linked() else { return Authz::refuse(self.plan.mode, AuthzReason::NoDestination) };
@@ -1277,15 +1278,17 @@ impl GatewayIndex {
         &'i self,
         source: Caller<'r>,
         dest: &'i ServiceId,
-        http: Option<HttpRequest<'r>>,
+        http: Option<(HttpRequest<'r>, Option<Cow<'r, str>>)>,
         memo: &mut ConnMemo,
     ) -> Authz<'i, 'r> {
+        let (http, normalized) = http.map_or((None, None), |(h, n)| (Some(h), n));
         let request = Request {
             source,
             destination: ServiceName { name: &dest.name, namespace: &dest.namespace, partition: &dest.partition },
             http,
         };
-        let decision = self.table.decide_found(&request, || memo.intention(self, || self.table.find(&request)));
+        let found = memo.intention(self, || self.table.find(&request));
+        let decision = self.table.decide_found(&request, found, normalized);
         Authz {
             allowed: decision.allowed,
             mode: self.plan.mode,
@@ -1366,18 +1369,20 @@ impl GatewayIndex {
         Authz { allowed: decision.allowed, mode, reason: AuthzReason::Decided, decision: Some(decision), source }
     }
 
-    /// Normalizes a received `:path` as routes and intentions see it: `Ok(Some(new :path))` when
-    /// the filter must rewrite it, `Ok(None)` when it stands, `Err` when it must be refused.
-    pub fn normalize_path(&self, raw: &str) -> Result<Option<String>, PathRejectionKind> {
+    /// Normalizes a received `:path` as routes and intentions see it: the path intentions match
+    /// (no query), and `Some(new :path)` when the filter must rewrite it (`None` when it stands);
+    /// `Err` when it must be refused.
+    pub fn normalize_path<'r>(&self, raw: &'r str) -> Result<(Cow<'r, str>, Option<String>), PathRejectionKind> {
         match split_path(raw, self.plan.path_normalization) {
-            Ok(p) if !p.changed => Ok(None),
+            Ok(p) if !p.changed => Ok((p.path, None)),
             Ok(p) => {
-                let mut out = p.path.into_owned();
+                let mut out = String::with_capacity(p.path.len() + 1 + p.query.len());
+                out.push_str(&p.path);
                 if !p.query.is_empty() {
                     out.push('?');
                     out.push_str(p.query);
                 }
-                Ok(Some(out))
+                Ok((p.path, Some(out)))
             }
             Err((r, _, _)) => Err(r),
         }

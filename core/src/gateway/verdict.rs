@@ -446,7 +446,7 @@ impl GatewayIndex {
         may_log: MayLog<'_>,
         memo: &mut ConnMemo,
     ) -> HttpVerdict<'i> {
-        let path = match self.normalize_path(head.path) {
+        let (normalized, path) = match self.normalize_path(head.path) {
             Ok(p) => p,
             Err(r) => return self.bad_request(head, conn, "bad-path", r.describe(), may_log),
         };
@@ -463,7 +463,7 @@ impl GatewayIndex {
             Some(n) if n != 1 => super::Authz::refuse(self.mode(), super::AuthzReason::PeerIdentityCount(n)),
             _ => {
                 let http = HttpRequest { method: head.method, path: head.path, headers: &head.headers, jwt: head.jwt };
-                self.authorize_remembering(peer, &sni, Some(http), memo)
+                self.authorize_remembering(peer, &sni, Some((http, Some(normalized))), memo)
             }
         };
         let mut tally = Tally::Allowed;

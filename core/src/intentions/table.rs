@@ -404,15 +404,17 @@ impl IntentionTable {
     /// Decides one request. An HTTP request whose path cannot be normalized safely is denied
     /// whatever the intentions say, as the filter refuses it (400) before any rule.
     pub fn decide<'t, 'r>(&'t self, req: &Request<'r>) -> Decision<'t, 'r> {
-        self.decide_found(req, || self.find(req))
+        self.decide_found(req, self.find(req), None)
     }
 
-    /// [`Self::decide`] with [`Self::find`]'s answer for `req` given by `found` (a caller that
-    /// remembers it: see `gateway::memo`).
+    /// [`Self::decide`] given [`Self::find`]'s answer for `req` (from a caller that remembers
+    /// it: see `gateway::memo`) and, where the caller normalized the request's path already
+    /// (with this table's [`Normalization`]), `normalized`: what [`path::normalize`] gave.
     pub fn decide_found<'t, 'r>(
         &'t self,
         req: &Request<'r>,
-        found: impl FnOnce() -> Option<usize>,
+        found: Option<usize>,
+        normalized: Option<Cow<'r, str>>,
     ) -> Decision<'t, 'r> {
         let default = |reason| Decision {
             allowed: self.default_policy == Action::Allow,
@@ -423,18 +425,19 @@ impl IntentionTable {
             normalized_path: None,
             default_policy: self.default_policy,
         };
-        let normalized = match req.http.map(|h| path::normalize(h.path, self.normalization)) {
-            Some(Err(rejection)) => {
-                return Decision {
-                    allowed: false,
-                    default_used: false,
-                    ..default(Reason::PathRejected { rejection: rejection.into() })
-                };
-            }
-            Some(Ok(p)) => Some(p),
-            None => None,
-        };
-        let Some(index) = found() else { return default(Reason::NoIntention) };
+        let normalized =
+            match req.http.map(|h| normalized.map_or_else(|| path::normalize(h.path, self.normalization), Ok)) {
+                Some(Err(rejection)) => {
+                    return Decision {
+                        allowed: false,
+                        default_used: false,
+                        ..default(Reason::PathRejected { rejection: rejection.into() })
+                    };
+                }
+                Some(Ok(p)) => Some(p),
+                None => None,
+            };
+        let Some(index) = found else { return default(Reason::NoIntention) };
         let (Some(intention), Some(compiled)) = (self.intentions.get(index), self.compiled_permissions(index)) else {
             return default(Reason::NoIntention);
         };
