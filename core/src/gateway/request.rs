@@ -147,7 +147,7 @@ impl<'a> RequestHead<'a> {
 
 /// Memory for [`RequestHead::headers`] kept from one request to the next: a host decides every
 /// request on a worker one at a time, and allocating and freeing the list each time cost about a
-/// tenth of a terminating gateway's own work per request.
+/// twentieth of a terminating gateway's own work per request.
 #[derive(Debug, Default)]
 pub struct HeadBuffer(Vec<(&'static str, &'static str)>);
 
