@@ -1232,22 +1232,24 @@ impl GatewayIndex {
         sni: &SniDecision<'i>,
         http: Option<HttpRequest<'r>>,
     ) -> Authz<'i, 'r> {
-        self.authorize_remembering(peer_uri_san, sni, http.map(|h| (h, None)), &mut ConnMemo::off())
+        self.authorize_remembering(peer_uri_san, sni, http, None, &mut ConnMemo::off())
     }
 
     /// [`Self::authorize_peer`], with the peer's identity read (only once there is a destination,
-    /// whose absence is the first reason given) and its intention found through `memo`. With the
-    /// request, its path as [`path::normalize`] gives it, where the caller has it already.
+    /// whose absence is the first reason given) and its intention found through `memo`;
+    /// `normalized`: the request's path as [`path::normalize`] gives it, where the caller has it
+    /// already.
     fn authorize_remembering<'i: 'r, 'r>(
         &'i self,
         peer_uri_san: Option<&'r str>,
         sni: &SniDecision<'i>,
-        http: Option<(HttpRequest<'r>, Option<Cow<'r, str>>)>,
+        http: Option<HttpRequest<'r>>,
+        normalized: Option<Cow<'r, str>>,
         memo: &mut ConnMemo,
     ) -> Authz<'i, 'r> {
         let Some(linked) = sni.linked() else { return Authz::refuse(self.plan.mode, AuthzReason::NoDestination) };
         match memo.caller(self, peer_uri_san) {
-            Ok(source) => self.decide(source, &linked.service, http, memo),
+            Ok(source) => self.decide(source, &linked.service, http, normalized, memo),
             Err(reason) => Authz::refuse(self.plan.mode, reason),
         }
     }
@@ -1278,10 +1280,10 @@ impl GatewayIndex {
         &'i self,
         source: Caller<'r>,
         dest: &'i ServiceId,
-        http: Option<(HttpRequest<'r>, Option<Cow<'r, str>>)>,
+        http: Option<HttpRequest<'r>>,
+        normalized: Option<Cow<'r, str>>,
         memo: &mut ConnMemo,
     ) -> Authz<'i, 'r> {
-        let (http, normalized) = http.map_or((None, None), |(h, n)| (Some(h), n));
         let request = Request {
             source,
             destination: ServiceName { name: &dest.name, namespace: &dest.namespace, partition: &dest.partition },

@@ -463,7 +463,7 @@ impl GatewayIndex {
             Some(n) if n != 1 => super::Authz::refuse(self.mode(), super::AuthzReason::PeerIdentityCount(n)),
             _ => {
                 let http = HttpRequest { method: head.method, path: head.path, headers: &head.headers, jwt: head.jwt };
-                self.authorize_remembering(peer, &sni, Some((http, Some(normalized))), memo)
+                self.authorize_remembering(peer, &sni, Some(http), Some(normalized), memo)
             }
         };
         let mut tally = Tally::Allowed;
@@ -662,7 +662,7 @@ impl GatewayIndex {
     ) -> ConnVerdict<'i> {
         let sni = memo.route_sni(self, server_name);
         let peer = peer_uri_san.map(|p| text(p).unwrap_or(UNREADABLE_PEER));
-        let authz = self.authorize_remembering(peer, &sni, None, memo);
+        let authz = self.authorize_remembering(peer, &sni, None, None, memo);
         if authz.allowed {
             return ConnVerdict { tally: Some(Tally::Allowed), action: ConnAction::Continue, log: None };
         }
