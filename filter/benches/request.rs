@@ -37,6 +37,10 @@ struct InstantHost {
 }
 
 impl Host for InstantHost {
+    fn counter_batch(&self) -> u32 {
+        // As filter.wasm's host.
+        meshgate_filter::glue::COUNTER_BATCH
+    }
     fn property(&self, path: &[&str]) -> Result<Option<Vec<u8>>, HostError> {
         Ok(match path {
             ["connection", "requested_server_name"] => Some(self.sni.clone()),

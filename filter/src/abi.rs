@@ -67,6 +67,7 @@ extern "C" {
     fn proxy_define_metric(metric_type: u32, name_data: *const u8, name_size: usize, return_id: *mut u32) -> u32;
     fn proxy_increment_metric(metric_id: u32, offset: i64) -> u32;
     fn proxy_record_metric(metric_id: u32, value: u64) -> u32;
+    fn proxy_set_tick_period_milliseconds(period: u32) -> u32;
 }
 
 pub const MAP_REQUEST_HEADERS: u32 = 0;
@@ -220,4 +221,10 @@ pub fn increment_metric(id: u32, by: i64) -> Result<(), HostError> {
 pub fn record_metric(id: u32, value: u64) -> Result<(), HostError> {
     // SAFETY: no pointers.
     check("record_metric", unsafe { proxy_record_metric(id, value) })
+}
+
+/// Has the host call this root's `on_tick` every `period` milliseconds.
+pub fn set_tick_period(period: u32) -> Result<(), HostError> {
+    // SAFETY: no pointers.
+    check("set_tick_period", unsafe { proxy_set_tick_period_milliseconds(period) })
 }

@@ -130,6 +130,12 @@ pub trait Host {
     fn define_metric(&self, kind: MetricKind, name: &str) -> Result<u32, HostError>;
     fn increment_metric(&self, id: u32, by: i64) -> Result<(), HostError>;
     fn record_metric(&self, id: u32, value: u64) -> Result<(), HostError>;
+    /// How many `allowed` counts the glue gathers before it hands them to the host in one call
+    /// (it also hands them over on every tick, [`crate::glue::Root::on_tick`]). 1, the default:
+    /// each at once, for a host whose calls cost little (a dynamic module) or that never ticks.
+    fn counter_batch(&self) -> u32 {
+        1
+    }
     /// Nanoseconds since the epoch.
     fn now_nanos(&self) -> Result<u64, HostError>;
 

@@ -29,6 +29,8 @@ pub struct State {
     pub counters: BTreeMap<u32, i64>,
     pub histograms: BTreeMap<u32, Vec<u64>>,
     pub now: u64,
+    /// [`Host::counter_batch`] (0 counts as 1).
+    pub counter_batch: u32,
     /// How many times each property was read.
     pub property_reads: BTreeMap<String, u32>,
 }
@@ -244,6 +246,10 @@ impl Host for MockHost {
         self.check("record_metric")?;
         self.state.borrow_mut().histograms.entry(id).or_default().push(value);
         Ok(())
+    }
+
+    fn counter_batch(&self) -> u32 {
+        self.state.borrow().counter_batch.max(1)
     }
 
     fn now_nanos(&self) -> Result<u64, HostError> {

@@ -3,7 +3,7 @@
 //! root, stream and HTTP contexts hand every callback to [`crate::glue`].
 
 use crate::abi;
-use crate::glue::{HttpFilter, Root, StreamFilter, Verdict};
+use crate::glue::{HttpFilter, Root, StreamFilter, Verdict, COUNTER_BATCH, COUNTER_TICK_MS};
 use crate::host::{Host, HostError, HostStatus, Level, MetricKind};
 use crate::pairs::HeaderPairs;
 use proxy_wasm::traits::{Context, HttpContext, RootContext, StreamContext};
@@ -134,6 +134,10 @@ impl Host for Hostcalls {
         }
     }
 
+    fn counter_batch(&self) -> u32 {
+        COUNTER_BATCH
+    }
+
     fn now_nanos(&self) -> Result<u64, HostError> {
         abi::now_nanos()
     }
@@ -151,7 +155,12 @@ struct MeshgateRoot {
     root: Root,
 }
 
-impl Context for MeshgateRoot {}
+impl Context for MeshgateRoot {
+    fn on_done(&mut self) -> bool {
+        self.root.on_tick(&Hostcalls);
+        true
+    }
+}
 
 impl RootContext for MeshgateRoot {
     fn on_configure(&mut self, _plugin_configuration_size: usize) -> bool {
@@ -162,7 +171,18 @@ impl RootContext for MeshgateRoot {
                 return false;
             }
         };
-        self.root.configure(&Hostcalls, &root_id)
+        if !self.root.configure(&Hostcalls, &root_id) {
+            return false;
+        }
+        // Without the tick, `allowed` would wait for a full batch (COUNTER_BATCH).
+        if let Err(e) = abi::set_tick_period(COUNTER_TICK_MS) {
+            Hostcalls.log(Level::Warn, &format!("meshgate: cannot set the tick period: {e}"));
+        }
+        true
+    }
+
+    fn on_tick(&mut self) {
+        self.root.on_tick(&Hostcalls);
     }
 
     fn create_http_context(&self, _context_id: u32) -> Option<Box<dyn HttpContext>> {

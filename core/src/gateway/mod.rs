@@ -664,19 +664,23 @@ struct PathParts<'r> {
 }
 
 fn split_path(raw: &str, normalization: Normalization) -> Result<PathParts<'_>, (PathRejectionKind, &str, &str)> {
-    // Byte scans, not `split_once`: `?` and `#` are ASCII (their neighbours are character
-    // boundaries), and the generic char searcher costs more than these short paths (every request).
-    let (before_fragment, fragment) = match raw.bytes().position(|b| b == b'#') {
-        Some(i) => (raw.get(..i).unwrap_or(raw), true),
-        None => (raw, false),
+    // `normalize` stops at the first `?` or `#`; in the usual case it hands that prefix back
+    // borrowed, and its length says where the query starts without a scan of our own. (`?` and
+    // `#` are ASCII: their neighbours are character boundaries.) Every request comes through here.
+    let normalized = path::normalize(raw, normalization);
+    let end = match &normalized {
+        Ok(Cow::Borrowed(p)) => p.len(),
+        _ => raw.bytes().position(|b| b == b'?' || b == b'#').unwrap_or(raw.len()),
     };
-    let (path_part, query) = match before_fragment.bytes().position(|b| b == b'?') {
-        Some(i) => (before_fragment.get(..i).unwrap_or(before_fragment), before_fragment.get(i + 1..).unwrap_or("")),
-        None => (before_fragment, ""),
+    let (path_part, rest) = raw.split_at_checked(end).unwrap_or((raw, ""));
+    let (before_fragment, fragment) = match rest.bytes().position(|b| b == b'#') {
+        Some(i) => (rest.get(..i).unwrap_or(rest), true),
+        None => (rest, false),
     };
-    match path::normalize(path_part, normalization) {
+    let query = before_fragment.strip_prefix('?').unwrap_or(before_fragment);
+    match normalized {
         Ok(p) => {
-            let changed = fragment || p.as_ref() != path_part;
+            let changed = fragment || matches!(&p, Cow::Owned(o) if o != path_part);
             Ok(PathParts { path: p, query, changed })
         }
         Err(r) => Err((r.into(), path_part, query)),

@@ -55,10 +55,11 @@ pub(crate) struct ConnectionHeaders<'a> {
 }
 
 /// The first text value of a header named `wanted` (any case), kept in `slot`: one length test
-/// turns away nearly every name.
+/// turns away nearly every name. Envoy hands names over in lower case, as `wanted` is: one plain
+/// comparison settles those, a third of the case-blind one's cost.
 #[inline]
 fn note<'a>(slot: &mut Option<&'a str>, wanted: &str, name: &str, value: &'a str) {
-    if slot.is_none() && name.eq_ignore_ascii_case(wanted) {
+    if slot.is_none() && (name == wanted || name.eq_ignore_ascii_case(wanted)) {
         *slot = Some(value);
     }
 }

@@ -294,10 +294,21 @@ fn split_path_cuts_the_query_and_the_fragment() {
         ("/a?x?y", "/a", "x?y", false),
         ("/a", "/a", "", false),
         ("/a?", "/a", "", false),
+        ("/a#", "/a", "", true),
+        // Normalized (owned): the query is found all the same.
+        ("/a/./b?q#f", "/a/b", "q", true),
+        ("/%61?x", "/a", "x", true),
+        // Worked on, and the same after: not a change.
+        ("/.well-known/x?y", "/.well-known/x", "y", false),
     ];
     for (raw, path, query, changed) in cases {
         let p = split_path(raw, n).unwrap();
         assert_eq!((p.path.as_ref(), p.query, p.changed), (path, query, changed), "{raw}");
+    }
+    // Refused: the path and query as received, for the reply.
+    for (raw, path, query) in [("/a\u{1}b?q", "/a\u{1}b", "q"), ("?x#y", "", "x"), ("*", "*", "")] {
+        let Err((_, p, q)) = split_path(raw, n) else { panic!("{raw} passed") };
+        assert_eq!((p, q), (path, query), "{raw}");
     }
 }
 

@@ -61,7 +61,9 @@ pub enum PathRejection {
 
 /// Normalizes a request path (`:path`, query and fragment dropped) per RFC 3986 §6.2.2: decode
 /// percent-encoded unreserved characters, uppercase other escapes, remove dot segments, and
-/// optionally merge slashes. Borrows when nothing changes, so the common case does not allocate.
+/// optionally merge slashes. Borrows when nothing changes, so the common case does not allocate:
+/// then the borrowed path is exactly `raw` up to its first `?` or `#` (callers find the query
+/// from its length).
 pub fn normalize(raw: &str, opts: Normalization) -> Result<Cow<'_, str>, PathRejection> {
     if !raw.starts_with('/') {
         return Err(PathRejection::NotOriginForm);

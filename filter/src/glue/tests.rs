@@ -776,3 +776,47 @@ fn jwt_requirements_are_decided_from_the_dynamic_metadata() {
     host.fail("get_property");
     assert_eq!(ask(None), (Verdict::Pause, Some(500), Some("filter-error".into())));
 }
+
+#[test]
+fn allowed_counts_are_handed_over_a_batch_at_a_time_and_on_every_tick() {
+    let (root, host) = configured("ingress", "meshgate_http", Mode::Enforce);
+    host.state.borrow_mut().counter_batch = 4;
+    let allowed = |n: usize| {
+        for _ in 0..n {
+            host.request("web.example.com:8080", "/page", "GET", &[]);
+            assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Continue);
+        }
+    };
+    allowed(3);
+    assert_eq!(host.counter("meshgate.ingress.allowed"), 0, "gathered, not yet handed over");
+    allowed(1);
+    assert_eq!(host.counter("meshgate.ingress.allowed"), 4, "a full batch");
+    allowed(2);
+    // A denial is counted at once, and leaves the gathered counts alone.
+    host.request("web.example.com:8080", "/admin/secret", "GET", &[]);
+    assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Pause);
+    assert_eq!(host.counter("meshgate.ingress.denied"), 1);
+    assert_eq!(host.counter("meshgate.ingress.allowed"), 4);
+    root.on_tick(&host);
+    assert_eq!(host.counter("meshgate.ingress.allowed"), 6, "the tick hands over the rest");
+    root.on_tick(&host);
+    assert_eq!(host.counter("meshgate.ingress.allowed"), 6, "and only once");
+    // Counts for another metric (a new plan's) first hand over the old metric's.
+    let id = root.state().unwrap().metrics.allowed.unwrap();
+    allowed(1);
+    root.shared.count_allowed(&host, id + 100);
+    assert_eq!(host.counter("meshgate.ingress.allowed"), 7);
+    assert_eq!(host.state.borrow().counters.get(&(id + 100)), None);
+    root.on_tick(&host);
+    assert_eq!(host.state.borrow().counters.get(&(id + 100)), Some(&1));
+}
+
+#[test]
+fn a_host_that_does_not_batch_counts_each_decision_at_once() {
+    let (root, host) = configured("ingress", "meshgate_http", Mode::Enforce);
+    for n in 1..=3 {
+        host.request("web.example.com:8080", "/page", "GET", &[]);
+        assert_eq!(root.http_filter().on_request_headers(&host), Verdict::Continue);
+        assert_eq!(host.counter("meshgate.ingress.allowed"), n);
+    }
+}
