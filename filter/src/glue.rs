@@ -193,9 +193,8 @@ impl Shared {
     /// Counts one allowed decision under metric `id`. In proxy-wasm a host call costs about 1k
     /// instructions (measured in Envoy), a seventh of what filter.wasm adds to a request over the
     /// wasm floor, and nearly every decision is an allowed one: the counts are gathered and handed
-    /// over
-    /// [`Host::counter_batch`] at a time, and on every tick ([`Root::on_tick`]), so the counter
-    /// runs behind by less than a batch and a tick. A count for another id (a new plan's metrics)
+    /// over [`Host::counter_batch`] at a time, and on every tick ([`Root::on_tick`]), so the
+    /// counter runs behind by less than a batch and a tick. A count for another id (a new plan's metrics)
     /// first hands over what the old one gathered. The other counters stay exact at once.
     fn count_allowed<H: Host>(&self, host: &H, id: u32) {
         let (held, gathered) = self.allowed.get();
