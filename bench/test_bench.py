@@ -65,5 +65,44 @@ class ThroughputAdjusted(unittest.TestCase):
         self.assertIn("+5.0 ± 0.0", row["filter"])
 
 
+WRK_NOTHING_COMPLETED = """Running 5s test @ http://127.0.0.1:10000/api/items
+  1 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     0.00us    0.00us   0.00us    -nan%
+    Req/Sec     0.00      0.00     0.00      -nan%
+  Latency Distribution
+     50%    0.00us
+     75%    0.00us
+     90%    0.00us
+     99%    0.00us
+  0 requests in 5.01s, 0.00B read
+Requests/sec:      0.00
+Transfer/sec:       0.00B
+"""
+
+
+def wrk_round(wrk_requests, envoy_requests=16, cpu=335000.0):
+    return {"wrk_requests": wrk_requests, "envoy_requests": envoy_requests, "cpu_us_per_req": cpu}
+
+
+class Rounds(unittest.TestCase):
+    def test_no_completed_request_has_no_latency(self):
+        r = bench.parse_wrk(WRK_NOTHING_COMPLETED)
+        self.assertEqual((r["wrk_requests"], r["rps"], r["p50_ms"], r["p99_ms"]), (0, 0.0, None, None))
+        r = bench.parse_wrk(WRK_NOTHING_COMPLETED.replace("  0 requests", "  12 requests").replace("50%    0.00us", "50%    1.50ms"))
+        self.assertEqual((r["wrk_requests"], r["p50_ms"]), (12, 1.5))
+
+    def test_a_slow_round_among_completed_ones_is_measured(self):
+        self.assertEqual(bench.round_problems(100000, "rbac", [wrk_round(3), wrk_round(0), wrk_round(2)]), [])
+
+    def test_a_variant_that_never_completes_hangs(self):
+        problems = bench.round_problems(10, "filter", [wrk_round(0), wrk_round(0)])
+        self.assertEqual(len(problems), 2)
+        self.assertIn("N=10 filter round 1", problems[0])
+
+    def test_a_round_envoy_did_not_serve_fails(self):
+        self.assertEqual(len(bench.round_problems(10, "none", [wrk_round(5), wrk_round(0, envoy_requests=0, cpu=None)])), 1)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -317,7 +317,7 @@ step_bench_quick() {
     setup_envoy
     [ -f "$filter_wasm" ] || fail "no $filter_wasm: the filter.wasm build step must run first"
     [ -f "$dynmod_so" ] || fail "no $dynmod_so: the dynamic module build step must run first"
-    python3 bench/test_bench.py  # the harness's arithmetic (the throughput-adjusted estimate)
+    python3 bench/test_bench.py  # the harness's arithmetic (the throughput-adjusted estimate) and round checks
     local kind
     for kind in terminating terminating-tcp ingress; do
         CARGO_TARGET_DIR="$TARGET_DIR" MESHGATE_FILTER_WASM="$filter_wasm" MESHGATE_DYNAMIC_MODULE="$dynmod_so" \
